@@ -1,0 +1,100 @@
+# signoff — build, test, install. See README.md.
+#   make            build $(BUILD)/signoff
+#   make demo       install missing packages, build, open the reviewer UI on a demo queue
+#   make check      build and run every test (also under ASan+UBSan)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench      performance figures (bench/README.md)
+#   make fuzz       libFuzzer harnesses, bounded time each
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKGS    := ncursesw sqlite3 libcurl libcjson libmicrohttpd libcrypto uuid
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Werror
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+CFLAGS  ?= -O2 -g
+BUILD   ?= build
+ALL_CFLAGS = $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -DSIGNOFF_VERSION='"$(VERSION)"' \
+             -DSIGNOFF_DATADIR='"$(PREFIX)/share/signoff"' -Iinclude $(PKG_CFLAGS) -MMD -MP
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(sort $(wildcard src/*.c src/ui/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJ       := $(SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+ASAN_OBJ  := $(SRC:%.c=$(BUILD)/asan/obj/%.o)
+ASAN_LIB  := $(LIB_SRC:%.c=$(BUILD)/asan/obj/%.o)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+ASAN_UNIT := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/tests/%)
+
+.PHONY: all deps demo check check-fast install uninstall clean bench fuzz format lint docs-check
+
+all: $(BUILD)/signoff
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/signoff: $(OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/asan/signoff: $(ASAN_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
+
+$(BUILD)/asan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/asan/tests/%: tests/unit/%.c $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+demo: deps $(BUILD)/signoff
+	./$(BUILD)/signoff demo
+
+# The whole suite: plain build, then the same suites under ASan+UBSan.
+check: deps
+	@$(MAKE) --no-print-directory $(BUILD)/signoff $(BUILD)/asan/signoff $(UNIT_BIN) $(ASAN_UNIT)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+# Plain build only (quicker while developing): make check-fast [SUITES="cli e2e"]
+check-fast: $(BUILD)/signoff $(UNIT_BIN)
+	@BUILD=$(BUILD) SIGNOFF_NO_ASAN=1 sh tests/run.sh $(SUITES)
+
+install: $(BUILD)/signoff
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
+	    $(DESTDIR)$(PREFIX)/share/signoff/themes
+	install -m 0755 $(BUILD)/signoff $(DESTDIR)$(PREFIX)/bin/signoff
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	for f in man/*.7; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/man/man7/ || true; done
+	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/signoff/themes/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/signoff $(DESTDIR)$(PREFIX)/share/man/man1/signoff.1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/signoff-queue.5 $(DESTDIR)$(PREFIX)/share/man/man7/signoff-protocol.7
+	rm -rf $(DESTDIR)$(PREFIX)/share/signoff
+
+format:
+	clang-format -i $(SRC) include/signoff/*.h $(UNIT_SRC)
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
+-include bench/bench.mk
+-include tests/fuzz/fuzz.mk

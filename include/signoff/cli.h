@@ -1,0 +1,71 @@
+/*
+ * cli: the command table and what every subcommand shares (resolving the
+ * queue and reviewer, opening the queue, reporting errors). Each command
+ * lives in src/cmd_NAME.c as `int cmd_NAME(int argc, char **argv)` where
+ * argv[0] is the command name; it parses its own options with getopt_long,
+ * answers --help and --version, and returns the process exit code.
+ */
+#ifndef SIGNOFF_CLI_H
+#define SIGNOFF_CLI_H
+
+#include "signoff/queue.h"
+
+/* Exit codes of DESIGN.md section 2. */
+enum cli_exit {
+    EXIT_OK_ = 0,
+    EXIT_FAIL = 1,
+    EXIT_USAGE = 2,
+    EXIT_OVER_THRESHOLD = 3, /* stats --check */
+    EXIT_PAUSED = 4,         /* workflow show of a paused workflow */
+    EXIT_NOTHING = 5,        /* claim found nothing */
+};
+
+/* The queue spec: --queue value, else $SIGNOFF_QUEUE, else `queue =` in the
+ * config file, else $XDG_DATA_HOME/signoff/signoff.db. Caller frees. */
+char *cli_queue_spec(const char *opt);
+/* The reviewer: --reviewer, else $SIGNOFF_REVIEWER, else config, else the
+ * login name. Caller frees. */
+char *cli_reviewer(const char *opt);
+
+/* Open the queue named by opt (see cli_queue_spec) for reviewer opt_rev,
+ * printing "signoff: QUEUE: why" on failure. Returns NULL on failure. */
+struct queue *cli_open_queue(const char *opt, const char *opt_rev,
+                             const struct queue_opts *base);
+
+/* Print "signoff: what: why" to stderr (why may be NULL). */
+void cli_error(const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Print usage text of cmd to stderr and return EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Print "signoff VERSION" to stdout; returns 0. */
+int cli_version(void);
+/* Map a status to an exit code (1 for errors). */
+int cli_exit_for(enum so_status st);
+
+/* X-macro list of commands: name, one-line summary. Yields the
+ * declarations, the dispatch table, and the --help listing. */
+#define CLI_COMMAND_LIST(X)                                                    \
+    X(review, "open the reviewer UI (the default command)")                    \
+    X(demo, "create a demo queue and open the reviewer UI on it")              \
+    X(init, "create an empty queue file")                                      \
+    X(enqueue, "add drafts from JSON Lines (a file or -)")                     \
+    X(list, "list drafts")                                                     \
+    X(show, "show one draft with its citations and decisions")                 \
+    X(claim, "claim the next draft (for scripts)")                             \
+    X(decide, "record a decision on a draft")                                  \
+    X(stats, "override rates and counts")                                      \
+    X(workflow, "workflow settings and the automation kill switch")            \
+    X(export, "write the decisions with their audit hashes")                   \
+    X(verify, "check the audit chain")                                         \
+    X(serve, "serve a queue over HTTP (protocol v1)")                          \
+    X(sync, "send decisions waiting in the local outbox")
+
+#define CLI_X_DECL(name, summary) int cmd_##name(int argc, char **argv);
+CLI_COMMAND_LIST(CLI_X_DECL)
+#undef CLI_X_DECL
+
+/* The program: dispatch argv[1] (default: review). */
+int cli_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,360 @@
+/*
+ * queue: the data model (drafts, citations, decisions, workflows) and the
+ * queue interface, a table of operations with two backends: the SQLite store
+ * (store_sqlite) and the HTTP client (remote_http). The UI, the CLI and the
+ * server speak only to this interface. Never includes sqlite3.h, curl.h or
+ * curses.h.
+ */
+#ifndef SIGNOFF_QUEUE_H
+#define SIGNOFF_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "signoff/util.h"
+
+/* Limits of DESIGN.md section 3. */
+#define SO_MAX_LINE (4u << 20)      /* one JSONL line */
+#define SO_MAX_BODY (1u << 20)      /* body, input, final body */
+#define SO_MAX_CITATIONS 64
+#define SO_MAX_DEPTH 32             /* JSON nesting */
+#define SO_MAX_ID 256               /* id, workflow, model, reviewer bytes */
+#define SO_MAX_FIELD (64u << 10)    /* title, uri, reason, note, quote */
+#define SO_MAX_REVIEWS 5
+#define SO_DEFAULT_LEASE_MS (10 * 60 * 1000)
+#define SO_HIST_BUCKETS 48 /* 1.5x steps: 0, 1, 2, 3, 4, 6 .. ~1.2e8 */
+
+/* One X-macro per enum: actions of a decision. */
+#define SO_ACTION_LIST(X)                                                      \
+    X(SO_ACT_APPROVE, "approve")                                               \
+    X(SO_ACT_EDIT, "edit")                                                     \
+    X(SO_ACT_REJECT, "reject")                                                 \
+    X(SO_ACT_ESCALATE, "escalate")                                             \
+    X(SO_ACT_REVERT, "revert") /* undo of an earlier decision */
+
+enum so_action {
+#define SO_X_ENUM(id, name) id,
+    SO_ACTION_LIST(SO_X_ENUM)
+#undef SO_X_ENUM
+        SO_ACT_COUNT
+};
+const char *so_action_name(enum so_action a);
+/* -1 when name is not an action. */
+int so_action_from_name(const char *name);
+
+/* Draft status. "resolve" is the four-eyes step where reviews disagreed. */
+#define SO_DSTATUS_LIST(X)                                                     \
+    X(SO_DS_PENDING, "pending")                                                \
+    X(SO_DS_CLAIMED, "claimed")                                                \
+    X(SO_DS_DECIDED, "decided")                                                \
+    X(SO_DS_RESOLVE, "resolve")
+
+enum so_dstatus {
+#define SO_X_ENUM(id, name) id,
+    SO_DSTATUS_LIST(SO_X_ENUM)
+#undef SO_X_ENUM
+        SO_DS_COUNT
+};
+const char *so_dstatus_name(enum so_dstatus s);
+int so_dstatus_from_name(const char *name);
+
+/* Confidence band: 0..9 for [0,0.1) .. [0.9,1.0]; -1 when unknown. */
+int so_conf_band(double confidence);
+
+struct so_citation {
+    int n;         /* the [n] marker */
+    char *title;   /* owned */
+    char *uri;     /* owned */
+    char *excerpt; /* owned: the retrieved passage */
+    char *quote;   /* owned, may be NULL: the span relied on */
+};
+
+/* A draft with its citations. Every pointer owned; free with so_draft_free.
+ * Strings are UTF-8 as they came (sanitizing happens at display time). */
+struct so_draft {
+    char *id;
+    char *workflow;
+    char *model;      /* may be NULL */
+    double confidence; /* -1 when absent */
+    char *title;      /* may be NULL */
+    char *input;      /* may be NULL */
+    char *body;
+    int priority;
+    char *metadata_json; /* compact JSON object text, may be NULL */
+    struct so_citation *citations;
+    size_t ncitations;
+
+    /* Queue state (filled by the backend, ignored by enqueue). */
+    enum so_dstatus status;
+    int64_t created_at; /* ms */
+    char *claimed_by;   /* may be NULL */
+    int64_t lease_until;
+    int64_t lease_token; /* fencing token of the current claim */
+    int attempts;
+    int reviews_needed; /* from the workflow at enqueue, 1..5 */
+    int reviews_done;
+    char *last_action; /* final outcome once decided, else NULL */
+};
+
+struct so_draft *so_draft_new(void);
+void so_draft_free(struct so_draft *d);
+struct so_draft *so_draft_dup(const struct so_draft *d);
+
+/* A line of the queue index: cheap to list a page of. Owned strings. */
+struct so_draft_row {
+    char *id;
+    char *workflow;
+    char *model;
+    double confidence;
+    char *title;
+    int priority;
+    int64_t created_at;
+    enum so_dstatus status;
+    char *claimed_by;
+    int64_t lease_until;
+    int flags; /* SO_ROW_* bits */
+};
+#define SO_ROW_GROUNDING 1 /* a grounding flag (missing cite, bad quote) */
+#define SO_ROW_ESCALATED 2
+
+struct so_draft_page {
+    struct so_draft_row *rows;
+    size_t n;
+    char *next_cursor; /* owned; NULL when this is the last page */
+};
+void so_draft_page_free(struct so_draft_page *p);
+
+/* Listing filter. All optional (NULL/negative = any). Paged by an opaque
+ * cursor: pass next_cursor of the previous page as after. */
+struct so_list_req {
+    const char *status;   /* pending|claimed|decided|resolve|open (not decided) */
+    const char *workflow;
+    const char *model;
+    double conf_below;    /* < 0: any */
+    double conf_atleast;  /* < 0: any */
+    int grounding_only;   /* only rows with SO_ROW_GROUNDING */
+    int escalated_only;
+    const char *text;     /* substring of title or body, case-insensitive */
+    const char *after;    /* cursor */
+    int limit;            /* 1..1000 */
+};
+
+struct so_claim_req {
+    const char *workflow; /* NULL: any workflow */
+    const char *draft_id; /* NULL: next claimable; else exactly this one */
+    int64_t lease_ms;     /* 0: default */
+};
+
+/* A decision to record. Strings borrowed from the caller. */
+struct so_decide_req {
+    const char *draft_id;
+    const char *request_id; /* uuid generated once by the client; retries
+                               reuse it */
+    enum so_action action;  /* approve|edit|reject|escalate */
+    const char *reason;     /* reject/escalate reason code, may be NULL */
+    const char *note;       /* may be NULL */
+    const char *final_body; /* edit: the new text; else NULL */
+    int64_t shown_at;       /* ms, when the draft was first drawn */
+    int64_t active_ms;      /* reviewing time, idle gaps excluded */
+    int64_t lease_token;    /* from the claim; 0 = "my current claim" */
+};
+
+struct so_decide_result {
+    int64_t seq;
+    char hash[65];           /* hex SHA-256 of the audit record */
+    int replayed;            /* 1 if request_id was already recorded */
+    enum so_action action;   /* as recorded (an edit with no change is an
+                                approve) */
+    int64_t decided_at;
+    char draft_status[16];   /* draft's status afterwards */
+    int review_agreed;       /* four-eyes: -1 n/a, 0 disagreed, 1 agreed */
+};
+
+/* A recorded decision (for show, export, undo, agreement). Owned strings. */
+struct so_decision {
+    int64_t seq;
+    char *draft_id;
+    char *request_id;
+    char *reviewer;
+    enum so_action action;
+    char *reason;
+    char *note;
+    char *final_body;
+    int64_t edit_size;  /* words changed */
+    int64_t shown_at;
+    int64_t decided_at;
+    int64_t active_ms;
+    int64_t reverts_seq; /* for SO_ACT_REVERT: the seq undone, else 0 */
+    char *kind;          /* "review" | "resolve" */
+    char body_sha[65];   /* SHA-256 of the body as shown */
+    char final_sha[65];  /* SHA-256 of the final body */
+    char prev_hash[65];
+    char hash[65];
+};
+void so_decision_clear(struct so_decision *d);
+
+/* Workflow settings and the kill switch. */
+struct so_workflow {
+    char *name;
+    char *owner;            /* may be NULL: no named owner yet */
+    double threshold;       /* override rate that raises an alert, 0..1 */
+    int64_t window_ms;      /* the alert window */
+    int min_decisions;      /* rates on fewer are "not yet meaningful" */
+    int automation_paused;  /* the kill switch: 1 = paused */
+    char *automation_reason;
+    char *automation_by;
+    int64_t automation_at;
+    int auto_pause;         /* pause on the first decision over threshold */
+    int reviews;            /* independent reviews a draft needs, 1..5 */
+    char *reveal;           /* "after" | "never" */
+    char *resolver;         /* "supervisor" | "reviewer" */
+    int64_t pending;        /* drafts not yet decided (filled by get/list) */
+};
+void so_workflow_clear(struct so_workflow *w);
+
+/* Which workflow fields a set changes (bits). */
+#define SO_WF_OWNER 1
+#define SO_WF_THRESHOLD 2
+#define SO_WF_WINDOW 4
+#define SO_WF_MIN 8
+#define SO_WF_AUTOPAUSE 16
+#define SO_WF_REVIEWS 32
+#define SO_WF_REVEAL 64
+#define SO_WF_RESOLVER 128
+
+/* Result of one enqueued draft. */
+enum so_enq_outcome { SO_ENQ_ADDED, SO_ENQ_SAME, SO_ENQ_REPLACED, SO_ENQ_FAILED };
+struct so_enq_result {
+    enum so_enq_outcome outcome;
+    struct so_error err; /* when SO_ENQ_FAILED: field and why */
+};
+
+/* A row of the rollup as stats reads it: one (day, workflow, model,
+ * reviewer, band) cell. Strings owned. */
+struct so_rollup_row {
+    int64_t day; /* days since the epoch, UTC */
+    char *workflow;
+    char *model;
+    char *reviewer;
+    int band;
+    int64_t approved, edited, rejected, escalated;
+    int64_t fast_approvals; /* approvals faster than the text can be read */
+    int64_t active_ms_sum;
+    int64_t edit_words_sum;
+    /* Histograms for medians: bucket i counts values in
+     * [so_hist_lo(i), so_hist_lo(i+1)). */
+    int64_t time_hist[SO_HIST_BUCKETS];
+    int64_t edit_hist[SO_HIST_BUCKETS];
+};
+struct so_rollup {
+    struct so_rollup_row *rows;
+    size_t n;
+    /* Reject reasons per workflow over the same range. */
+    struct so_reason_count {
+        char *workflow;
+        char *reason;
+        int64_t count;
+    } *reasons;
+    size_t nreasons;
+};
+void so_rollup_free(struct so_rollup *r);
+/* Histogram bucket lower bounds: 0, 1, then x1.5 steps (ms or words). */
+int64_t so_hist_lo(int bucket);
+int so_hist_bucket(int64_t value);
+
+struct so_stats_req {
+    int64_t since_ms; /* decisions at or after; 0 = all */
+    int64_t until_ms; /* before; 0 = now */
+    const char *workflow; /* NULL = all */
+};
+
+struct queue;
+
+/* Options for opening a queue. Strings borrowed. */
+struct queue_opts {
+    const char *reviewer;   /* local: who decides; remote: ignored (token) */
+    const char *token_file; /* remote: bearer token file */
+    const char *ca_file;    /* remote: extra CA bundle for private CAs */
+    int sync_normal;        /* local: synchronous=NORMAL instead of FULL */
+    int create;             /* local: create the file if missing (init) */
+    const char *group;      /* local init: share with this Unix group */
+    int readonly;           /* local: open read-only (list/show/stats) */
+};
+
+/*
+ * The queue interface. Every op returns SO_OK or an error status with err
+ * filled in; outputs are owned by the caller. Implementations must be safe
+ * to call from one thread per queue handle.
+ */
+struct queue_ops {
+    const char *name; /* "sqlite" | "http" */
+    enum so_status (*claim)(struct queue *q, const struct so_claim_req *req,
+                            struct so_draft **out, struct so_error *err);
+    enum so_status (*renew)(struct queue *q, const char *draft_id,
+                            int64_t lease_token, int64_t lease_ms,
+                            int64_t *lease_until, struct so_error *err);
+    enum so_status (*release)(struct queue *q, const char *draft_id,
+                              int64_t lease_token, struct so_error *err);
+    enum so_status (*decide)(struct queue *q, const struct so_decide_req *req,
+                             struct so_decide_result *res,
+                             struct so_error *err);
+    /* Revert my latest non-reverted decision (request_id makes it
+     * idempotent); the draft is claimed by me again and returned in *out. */
+    enum so_status (*undo)(struct queue *q, const char *request_id,
+                           struct so_draft **out, struct so_error *err);
+    enum so_status (*get)(struct queue *q, const char *id,
+                          struct so_draft **out, struct so_error *err);
+    enum so_status (*list)(struct queue *q, const struct so_list_req *req,
+                           struct so_draft_page *out, struct so_error *err);
+    enum so_status (*count)(struct queue *q, const struct so_list_req *req,
+                            int64_t *n, struct so_error *err);
+    /* Decisions of one draft, oldest first. */
+    enum so_status (*decisions)(struct queue *q, const char *draft_id,
+                                struct so_decision **out, size_t *n,
+                                struct so_error *err);
+    /* Add drafts in one transaction; results[i] for drafts[i]. Returns
+     * SO_OK when the batch committed (some may still be SO_ENQ_FAILED). */
+    enum so_status (*enqueue)(struct queue *q, struct so_draft *const *drafts,
+                              size_t n, int replace,
+                              struct so_enq_result *results,
+                              struct so_error *err);
+    /* My decisions since the start of today (UTC). */
+    enum so_status (*my_today)(struct queue *q, int64_t *n,
+                               struct so_error *err);
+    enum so_status (*rollup)(struct queue *q, const struct so_stats_req *req,
+                             struct so_rollup *out, struct so_error *err);
+    enum so_status (*workflow_list)(struct queue *q, struct so_workflow **out,
+                                    size_t *n, struct so_error *err);
+    enum so_status (*workflow_get)(struct queue *q, const char *name,
+                                   struct so_workflow *out,
+                                   struct so_error *err);
+    /* Change the fields named in mask (SO_WF_*), creating the workflow. */
+    enum so_status (*workflow_set)(struct queue *q, const struct so_workflow *w,
+                                   unsigned mask, struct so_error *err);
+    /* Flip the kill switch; by is the person, reason required for pause. */
+    enum so_status (*workflow_pause)(struct queue *q, const char *name,
+                                     int paused, const char *reason,
+                                     struct so_error *err);
+    /* Decisions waiting to be sent (remote outbox); 0 for local queues. */
+    enum so_status (*unsent)(struct queue *q, int64_t *n, struct so_error *err);
+    /* Send what is waiting (remote outbox); no-op locally. */
+    enum so_status (*sync)(struct queue *q, int64_t *sent, struct so_error *err);
+    void (*close)(struct queue *q);
+};
+
+struct queue {
+    const struct queue_ops *ops;
+    void *impl;
+    char *spec;     /* path or URL as given (owned) */
+    char *reviewer; /* who I am (owned); remote: as the server said */
+};
+
+/* Open a queue: a spec starting http:// or https:// is remote, anything
+ * else a SQLite file path. */
+enum so_status queue_open(const char *spec, const struct queue_opts *opts,
+                          struct queue **out, struct so_error *err);
+void queue_close(struct queue *q);
+/* 1 if spec names a remote queue. */
+int queue_is_remote(const char *spec);
+
+#endif

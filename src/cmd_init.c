@@ -1,0 +1,9 @@
+/* cmd_init: placeholder until its issue lands. */
+#include "signoff/cli.h"
+
+int cmd_init(int argc, char **argv)
+{
+    (void)argc;
+    cli_error(argv[0], "not built yet");
+    return EXIT_FAIL;
+}

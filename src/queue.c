@@ -1,0 +1,230 @@
+/*
+ * queue: model helpers (names, ownership) and the backend choice. The
+ * operations themselves live in store_sqlite.c and remote_http.c.
+ */
+#include "signoff/queue.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/remote_http.h"
+#include "signoff/store_sqlite.h"
+
+static const char *const action_names[] = {
+#define SO_X_NAME(id, name) name,
+    SO_ACTION_LIST(SO_X_NAME)
+#undef SO_X_NAME
+};
+
+static const char *const dstatus_names[] = {
+#define SO_X_NAME(id, name) name,
+    SO_DSTATUS_LIST(SO_X_NAME)
+#undef SO_X_NAME
+};
+
+const char *so_action_name(enum so_action a)
+{
+    return (int)a >= 0 && a < SO_ACT_COUNT ? action_names[a] : "?";
+}
+
+int so_action_from_name(const char *name)
+{
+    for (int i = 0; name && i < SO_ACT_COUNT; i++)
+        if (strcmp(action_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+const char *so_dstatus_name(enum so_dstatus s)
+{
+    return (int)s >= 0 && s < SO_DS_COUNT ? dstatus_names[s] : "?";
+}
+
+int so_dstatus_from_name(const char *name)
+{
+    for (int i = 0; name && i < SO_DS_COUNT; i++)
+        if (strcmp(dstatus_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+int so_conf_band(double confidence)
+{
+    if (!(confidence >= 0.0) || confidence > 1.0)
+        return -1;
+    int b = (int)(confidence * 10.0);
+    return b > 9 ? 9 : b;
+}
+
+struct so_draft *so_draft_new(void)
+{
+    struct so_draft *d = xcalloc(1, sizeof *d);
+    d->confidence = -1;
+    d->reviews_needed = 1;
+    return d;
+}
+
+void so_draft_free(struct so_draft *d)
+{
+    if (!d)
+        return;
+    free(d->id);
+    free(d->workflow);
+    free(d->model);
+    free(d->title);
+    free(d->input);
+    free(d->body);
+    free(d->metadata_json);
+    for (size_t i = 0; i < d->ncitations; i++) {
+        free(d->citations[i].title);
+        free(d->citations[i].uri);
+        free(d->citations[i].excerpt);
+        free(d->citations[i].quote);
+    }
+    free(d->citations);
+    free(d->claimed_by);
+    free(d->last_action);
+    free(d);
+}
+
+struct so_draft *so_draft_dup(const struct so_draft *d)
+{
+    struct so_draft *c = xcalloc(1, sizeof *c);
+    *c = *d;
+    c->id = xstrdup(d->id);
+    c->workflow = xstrdup(d->workflow);
+    c->model = xstrdup(d->model);
+    c->title = xstrdup(d->title);
+    c->input = xstrdup(d->input);
+    c->body = xstrdup(d->body);
+    c->metadata_json = xstrdup(d->metadata_json);
+    c->claimed_by = xstrdup(d->claimed_by);
+    c->last_action = xstrdup(d->last_action);
+    c->citations = NULL;
+    if (d->ncitations) {
+        c->citations = xcalloc(d->ncitations, sizeof *c->citations);
+        for (size_t i = 0; i < d->ncitations; i++) {
+            c->citations[i].n = d->citations[i].n;
+            c->citations[i].title = xstrdup(d->citations[i].title);
+            c->citations[i].uri = xstrdup(d->citations[i].uri);
+            c->citations[i].excerpt = xstrdup(d->citations[i].excerpt);
+            c->citations[i].quote = xstrdup(d->citations[i].quote);
+        }
+    }
+    return c;
+}
+
+void so_draft_page_free(struct so_draft_page *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->rows[i].id);
+        free(p->rows[i].workflow);
+        free(p->rows[i].model);
+        free(p->rows[i].title);
+        free(p->rows[i].claimed_by);
+    }
+    free(p->rows);
+    free(p->next_cursor);
+    p->rows = NULL;
+    p->n = 0;
+    p->next_cursor = NULL;
+}
+
+void so_decision_clear(struct so_decision *d)
+{
+    if (!d)
+        return;
+    free(d->draft_id);
+    free(d->request_id);
+    free(d->reviewer);
+    free(d->reason);
+    free(d->note);
+    free(d->final_body);
+    free(d->kind);
+    memset(d, 0, sizeof *d);
+}
+
+void so_workflow_clear(struct so_workflow *w)
+{
+    if (!w)
+        return;
+    free(w->name);
+    free(w->owner);
+    free(w->automation_reason);
+    free(w->automation_by);
+    free(w->reveal);
+    free(w->resolver);
+    memset(w, 0, sizeof *w);
+}
+
+void so_rollup_free(struct so_rollup *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->rows[i].workflow);
+        free(r->rows[i].model);
+        free(r->rows[i].reviewer);
+    }
+    free(r->rows);
+    for (size_t i = 0; i < r->nreasons; i++) {
+        free(r->reasons[i].workflow);
+        free(r->reasons[i].reason);
+    }
+    free(r->reasons);
+    memset(r, 0, sizeof *r);
+}
+
+int64_t so_hist_lo(int bucket)
+{
+    if (bucket <= 0)
+        return 0;
+    if (bucket == 1)
+        return 1;
+    /* 1.5^(bucket-1), rounded up, strictly increasing. */
+    double v = 1.0;
+    int64_t prev = 1;
+    for (int i = 1; i < bucket; i++) {
+        v *= 1.5;
+        int64_t r = (int64_t)(v + 0.999999);
+        prev = r > prev ? r : prev + 1;
+    }
+    return prev;
+}
+
+int so_hist_bucket(int64_t value)
+{
+    if (value <= 0)
+        return 0;
+    for (int b = SO_HIST_BUCKETS - 1; b > 0; b--)
+        if (value >= so_hist_lo(b))
+            return b;
+    return 0;
+}
+
+int queue_is_remote(const char *spec)
+{
+    return spec && (strncmp(spec, "http://", 7) == 0 ||
+                    strncmp(spec, "https://", 8) == 0);
+}
+
+enum so_status queue_open(const char *spec, const struct queue_opts *opts,
+                          struct queue **out, struct so_error *err)
+{
+    static const struct queue_opts none;
+    if (!opts)
+        opts = &none;
+    if (!spec || !*spec)
+        return so_fail(err, SO_ERR_USAGE, "no queue given");
+    if (queue_is_remote(spec))
+        return remote_open(spec, opts, out, err);
+    return store_open(spec, opts, out, err);
+}
+
+void queue_close(struct queue *q)
+{
+    if (q)
+        q->ops->close(q);
+}

@@ -1,0 +1,92 @@
+# Shared helpers for shell tests (source it). Each test prints "ok - what"
+# or "not ok - what"; tests/run.sh counts them.
+#   SIGNOFF_BIN  the binary under test (default build/signoff)
+set -u
+TOP=${SIGNOFF_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+SO=${SIGNOFF_BIN:-$TOP/build/signoff}
+T=$(mktemp -d "${TMPDIR:-/tmp}/signoff-test.XXXXXX")
+export HOME="$T/home" XDG_DATA_HOME="$T/home/data" XDG_STATE_HOME="$T/home/state" \
+       XDG_CONFIG_HOME="$T/home/config" TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+       SIGNOFF_REVIEWER=alice NO_COLOR= TERM=xterm-256color
+unset SIGNOFF_QUEUE SIGNOFF_TOKEN_FILE VISUAL EDITOR
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
+if [ -n "${SIGNOFF_SAN_LOG:-}" ]; then
+    export ASAN_OPTIONS="log_path=$SIGNOFF_SAN_LOG:detect_leaks=1"
+    export UBSAN_OPTIONS="log_path=$SIGNOFF_SAN_LOG:print_stacktrace=1:halt_on_error=1"
+fi
+_cleanup_hooks=""
+on_exit() { _cleanup_hooks="$1; $_cleanup_hooks"; }
+trap 'eval "$_cleanup_hooks"; rm -rf "$T"' EXIT
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+
+# check NAME COMMAND...: ok if the command succeeds.
+check() { local n=$1; shift; if "$@"; then ok "$n"; else notok "$n"; fi; }
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+    if [ "$2" = "$3" ]; then ok "$1"; else
+        notok "$1"; printf '    expected: %s\n    actual:   %s\n' "$2" "$3"; fi
+}
+# check_contains NAME NEEDLE HAYSTACK
+check_contains() {
+    case "$3" in *"$2"*) ok "$1" ;; *)
+        notok "$1"; printf '    missing: %s\n    in: %s\n' "$2" "$(printf %s "$3" | head -c 2000)" ;; esac
+}
+check_not_contains() {
+    case "$3" in *"$2"*) notok "$1"; printf '    unexpected: %s\n' "$2" ;; *) ok "$1" ;; esac
+}
+
+# run CMD...: capture stdout in $OUT, stderr in $ERR, exit code in $RC.
+run() {
+    "$@" >"$T/.out" 2>"$T/.err"
+    RC=$?
+    OUT=$(cat "$T/.out")
+    ERR=$(cat "$T/.err")
+}
+# so ARGS...: run the binary under test.
+so() { run "$SO" "$@"; }
+
+# sql DB SQL: query with the sqlite3 shell.
+sql() { sqlite3 -batch -noheader "$1" "$2"; }
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
+    echo $((20000 + RANDOM % 20000))
+}
+
+# --- tmux: drive the real UI --------------------------------------------
+TMUX_SOCK="so$$"
+tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+# ui_start COLS ROWS CMD...: start CMD in a detached session "ui".
+ui_start() {
+    local cols=$1 rows=$2; shift 2
+    on_exit "tmux -L $TMUX_SOCK kill-server 2>/dev/null"
+    tm new-session -d -s ui -x "$cols" -y "$rows" \
+        "env TERM=${UI_TERM:-xterm-256color} $(printf '%q ' "$@"); echo __EXITED__ rc=\$?; sleep 600"
+    tm set-option -g remain-on-exit on >/dev/null 2>&1 || true
+}
+ui_keys() { tm send-keys -t ui "$@"; }
+ui_screen() { tm capture-pane -p -t ui; }
+# ui_wait TEXT [SECONDS]: wait until TEXT is on screen; 1 if it never shows.
+ui_wait() {
+    local i=0 lim=$(( ${2:-10} * 20 ))
+    while [ $i -lt $lim ]; do
+        ui_screen | grep -qF -- "$1" && return 0
+        sleep 0.05; i=$((i + 1))
+    done
+    return 1
+}
+# ui_wait_gone TEXT [SECONDS]
+ui_wait_gone() {
+    local i=0 lim=$(( ${2:-10} * 20 ))
+    while [ $i -lt $lim ]; do
+        ui_screen | grep -qF -- "$1" || return 0
+        sleep 0.05; i=$((i + 1))
+    done
+    return 1
+}
+ui_resize() { tm resize-window -t ui -x "$1" -y "$2"; }
+ui_stop() { tm kill-server 2>/dev/null || true; }
