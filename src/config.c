@@ -1,8 +1,39 @@
-/* config: placeholder until the CLI lands (issue 2). */
+/*
+ * config: parse the user's config file into a struct config. A line is a
+ * setting (`queue = PATH`), a key binding (`bind KEY ACTION`) or a reject
+ * reason (`reason CODE "Label"`). Bad lines are reported as "FILE:LINE: why"
+ * and skipped; the good ones are kept. Never prints, never exits, and does
+ * not know which actions or keys exist (the UI's key table checks those).
+ */
 #include "signoff/config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#define CONFIG_MAX_BYTES (1u << 20)
+
+/* The reject reasons used when the config names none. */
+#define CONFIG_DEFAULT_REASONS(X)                                              \
+    X("factual", "Factual error")                                              \
+    X("unsupported", "Claim not supported by the sources")                     \
+    X("tone", "Tone or wording")                                               \
+    X("policy", "Against policy")                                              \
+    X("incomplete", "Incomplete answer")                                       \
+    X("other", "Other")
+
+static const struct config_reason default_reasons[] = {
+#define CONFIG_X_REASON(code, label) {(char *)(code), (char *)(label)},
+    CONFIG_DEFAULT_REASONS(CONFIG_X_REASON)
+#undef CONFIG_X_REASON
+};
+
+/* A cursor over one line: the tokenizer advances p. */
+struct line {
+    const char *p;
+    const char *end;
+};
 
 char *config_default_path(void)
 {
@@ -12,23 +43,298 @@ char *config_default_path(void)
     return p;
 }
 
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+static void skip_blanks(struct line *l)
+{
+    while (l->p < l->end && is_blank(*l->p))
+        l->p++;
+}
+
+/* A double-quoted string with \" and \\ escapes. Returns NULL and sets why
+ * when malformed. */
+static char *read_quoted(struct line *l, const char **why)
+{
+    struct buf b;
+    buf_init(&b);
+    l->p++; /* opening quote */
+    while (l->p < l->end && *l->p != '"') {
+        char c = *l->p++;
+        if (c == '\\') {
+            if (l->p >= l->end || (*l->p != '"' && *l->p != '\\')) {
+                buf_free(&b);
+                *why = "only \\\" and \\\\ may be escaped in a quoted string";
+                return NULL;
+            }
+            c = *l->p++;
+        }
+        buf_addc(&b, c);
+    }
+    if (l->p >= l->end) {
+        buf_free(&b);
+        *why = "unterminated quoted string";
+        return NULL;
+    }
+    l->p++; /* closing quote */
+    return xstrdup(buf_cstr(&b));
+}
+
+/* The next word (run of non-blanks, or a quoted string). NULL at the end of
+ * the line (why unset) or when malformed (why set). */
+static char *next_token(struct line *l, const char **why)
+{
+    skip_blanks(l);
+    if (l->p >= l->end)
+        return NULL;
+    if (*l->p == '"')
+        return read_quoted(l, why);
+    const char *s = l->p;
+    while (l->p < l->end && !is_blank(*l->p))
+        l->p++;
+    return xstrndup(s, (size_t)(l->p - s));
+}
+
+/* The value after `=`: a quoted string, or the rest of the line trimmed
+ * (paths may contain blanks). */
+static char *read_value(struct line *l, const char **why)
+{
+    skip_blanks(l);
+    if (l->p < l->end && *l->p == '"') {
+        char *v = read_quoted(l, why);
+        skip_blanks(l);
+        if (v && l->p < l->end) {
+            free(v);
+            *why = "unexpected text after the quoted value";
+            return NULL;
+        }
+        return v;
+    }
+    const char *e = l->end;
+    while (e > l->p && is_blank(e[-1]))
+        e--;
+    if (e == l->p) {
+        *why = "missing value after '='";
+        return NULL;
+    }
+    char *v = xstrndup(l->p, (size_t)(e - l->p));
+    l->p = l->end;
+    return v;
+}
+
+static int valid_code(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+/* Pointer to the string field named key, or NULL if no such setting. */
+static char **setting_slot(struct config *c, const char *key)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } settings[] = {
+        {"queue", offsetof(struct config, queue)},
+        {"theme", offsetof(struct config, theme)},
+        {"reviewer", offsetof(struct config, reviewer)},
+        {"ca_file", offsetof(struct config, ca_file)},
+        {"token_file", offsetof(struct config, token_file)},
+    };
+    for (size_t i = 0; i < SO_ARRAY_LEN(settings); i++)
+        if (strcmp(settings[i].name, key) == 0)
+            return (char **)((char *)c + settings[i].off);
+    return NULL;
+}
+
+static const char *parse_setting(struct config *c, const char *key,
+                                 struct line *l)
+{
+    char **slot = setting_slot(c, key);
+    if (!slot)
+        return "unknown setting (expected queue, theme, reviewer, ca_file, "
+               "token_file, bind or reason)";
+    skip_blanks(l);
+    if (l->p >= l->end || *l->p != '=')
+        return "expected '=' after the setting name";
+    l->p++;
+    const char *why = NULL;
+    char *v = read_value(l, &why);
+    if (!v)
+        return why;
+    free(*slot);
+    *slot = v;
+    return NULL;
+}
+
+static const char *parse_bind(struct config *c, struct line *l)
+{
+    const char *why = NULL;
+    char *key = next_token(l, &why);
+    char *action = key ? next_token(l, &why) : NULL;
+    char *extra = action ? next_token(l, &why) : NULL;
+    if (!why && (!action || extra || !valid_code(action)))
+        why = "expected 'bind KEY ACTION' (action: lower-case name)";
+    if (why) {
+        free(key);
+        free(action);
+        free(extra);
+        return why;
+    }
+    for (size_t i = 0; i < c->nbinds; i++) {
+        if (strcmp(c->binds[i].key, key) == 0) {
+            free(c->binds[i].action);
+            c->binds[i].action = action;
+            free(key);
+            return NULL;
+        }
+    }
+    c->binds = xrealloc(c->binds, (c->nbinds + 1) * sizeof *c->binds);
+    c->binds[c->nbinds].key = key;
+    c->binds[c->nbinds].action = action;
+    c->nbinds++;
+    return NULL;
+}
+
+static const char *parse_reason(struct config *c, struct line *l)
+{
+    const char *why = NULL;
+    char *code = next_token(l, &why);
+    skip_blanks(l);
+    int quoted = l->p < l->end && *l->p == '"';
+    char *label = code && quoted ? next_token(l, &why) : NULL;
+    char *extra = label ? next_token(l, &why) : NULL;
+    if (!why && (!label || extra || !*label || !valid_code(code)))
+        why = "expected 'reason CODE \"Label\"' (code: a-z, 0-9, _ or -)";
+    if (why) {
+        free(code);
+        free(label);
+        free(extra);
+        return why;
+    }
+    for (size_t i = 0; i < c->nreasons; i++) {
+        if (strcmp(c->reasons[i].code, code) == 0) {
+            free(c->reasons[i].label);
+            c->reasons[i].label = label;
+            free(code);
+            return NULL;
+        }
+    }
+    c->reasons = xrealloc(c->reasons, (c->nreasons + 1) * sizeof *c->reasons);
+    c->reasons[c->nreasons].code = code;
+    c->reasons[c->nreasons].label = label;
+    c->nreasons++;
+    return NULL;
+}
+
+/* One line; returns why it is bad, or NULL. */
+static const char *parse_line(struct config *c, struct line *l)
+{
+    skip_blanks(l);
+    if (l->p >= l->end || *l->p == '#')
+        return NULL;
+    const char *s = l->p;
+    while (l->p < l->end && !is_blank(*l->p) && *l->p != '=')
+        l->p++;
+    char *word = xstrndup(s, (size_t)(l->p - s));
+    const char *why;
+    if (strcmp(word, "bind") == 0)
+        why = parse_bind(c, l);
+    else if (strcmp(word, "reason") == 0)
+        why = parse_reason(c, l);
+    else
+        why = parse_setting(c, word, l);
+    free(word);
+    return why;
+}
+
 enum so_status config_parse(const char *name, const char *text,
                             struct config *out, struct so_error *err)
 {
-    (void)name;
-    (void)text;
     memset(out, 0, sizeof *out);
     so_error_clear(err);
-    return SO_OK;
+    enum so_status st = SO_OK;
+    int lineno = 0;
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        const char *end = nl ? nl : p + strlen(p);
+        struct line l = {p, end};
+        lineno++;
+        const char *why = parse_line(out, &l);
+        if (why && st == SO_OK)
+            st = so_fail(err, SO_ERR_INVALID, "%s:%d: %s", name, lineno, why);
+        p = nl ? nl + 1 : end;
+    }
+    return st;
 }
 
 enum so_status config_load(const char *path, struct config *out,
                            struct so_error *err)
 {
-    return config_parse(path, "", out, err);
+    char *def = path ? NULL : config_default_path();
+    const char *p = path ? path : def;
+    struct stat sb;
+    enum so_status st;
+    memset(out, 0, sizeof *out);
+    so_error_clear(err);
+    if (stat(p, &sb) != 0 && errno == ENOENT) {
+        free(def);
+        return SO_OK;
+    }
+    char *text = NULL;
+    st = so_read_file(p, CONFIG_MAX_BYTES, &text, NULL, err);
+    if (st == SO_OK)
+        st = config_parse(p, text, out, err);
+    free(text);
+    free(def);
+    return st;
+}
+
+const struct config_reason *config_reasons(const struct config *c, size_t *n)
+{
+    if (c && c->nreasons) {
+        *n = c->nreasons;
+        return c->reasons;
+    }
+    *n = SO_ARRAY_LEN(default_reasons);
+    return default_reasons;
+}
+
+const char *config_reason_label(const struct config *c, const char *code)
+{
+    size_t n;
+    const struct config_reason *r = config_reasons(c, &n);
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(r[i].code, code) == 0)
+            return r[i].label;
+    return NULL;
 }
 
 void config_free(struct config *c)
 {
+    if (!c)
+        return;
+    free(c->queue);
+    free(c->theme);
+    free(c->reviewer);
+    free(c->ca_file);
+    free(c->token_file);
+    for (size_t i = 0; i < c->nbinds; i++) {
+        free(c->binds[i].key);
+        free(c->binds[i].action);
+    }
+    free(c->binds);
+    for (size_t i = 0; i < c->nreasons; i++) {
+        free(c->reasons[i].code);
+        free(c->reasons[i].label);
+    }
+    free(c->reasons);
     memset(c, 0, sizeof *c);
 }

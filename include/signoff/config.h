@@ -46,4 +46,11 @@ enum so_status config_load(const char *path, struct config *out,
                            struct so_error *err);
 void config_free(struct config *c);
 
+/* The reject reasons: the config's `reason` lines, or when there are none
+ * the defaults (factual, unsupported, tone, policy, incomplete, other).
+ * c may be NULL. The array belongs to c (or is static). */
+const struct config_reason *config_reasons(const struct config *c, size_t *n);
+/* Label of reason code, or NULL when code is not a reason. */
+const char *config_reason_label(const struct config *c, const char *code);
+
 #endif

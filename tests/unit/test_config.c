@@ -1,0 +1,188 @@
+/* test_config: the config file parser (settings, bind, reason, errors). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "signoff/config.h"
+
+static void test_settings(void **state)
+{
+    (void)state;
+    struct config c;
+    struct so_error err;
+    const char *text = "# a comment\n"
+                       "\n"
+                       "queue = /srv/queues/main.db\n"
+                       "  theme=light  \n"
+                       "reviewer = \"Ana \\\"A\\\" Lopez\"\n"
+                       "ca_file = /etc/ssl/my ca.pem\n"
+                       "token_file = ~/.token\n"
+                       "queue = https://q.example:8750\n";
+    assert_int_equal(config_parse("cfg", text, &c, &err), SO_OK);
+    assert_string_equal(c.queue, "https://q.example:8750");
+    assert_string_equal(c.theme, "light");
+    assert_string_equal(c.reviewer, "Ana \"A\" Lopez");
+    assert_string_equal(c.ca_file, "/etc/ssl/my ca.pem");
+    assert_string_equal(c.token_file, "~/.token");
+    assert_int_equal(c.nbinds, 0);
+    assert_int_equal(c.nreasons, 0);
+    config_free(&c);
+}
+
+static void test_bind_and_reason(void **state)
+{
+    (void)state;
+    struct config c;
+    struct so_error err;
+    const char *text = "bind A approve\n"
+                       "bind <Down> next\n"
+                       "bind A reject\n"
+                       "reason legal \"Needs \\\"legal\\\" review\"\n"
+                       "reason tone \"Tone\"\n"
+                       "reason legal \"Legal\"";
+    assert_int_equal(config_parse("cfg", text, &c, &err), SO_OK);
+    assert_int_equal(c.nbinds, 2);
+    assert_string_equal(c.binds[0].key, "A");
+    assert_string_equal(c.binds[0].action, "reject");
+    assert_string_equal(c.binds[1].key, "<Down>");
+    assert_string_equal(c.binds[1].action, "next");
+    assert_int_equal(c.nreasons, 2);
+    assert_string_equal(c.reasons[0].code, "legal");
+    assert_string_equal(c.reasons[0].label, "Legal");
+    assert_string_equal(c.reasons[1].code, "tone");
+
+    size_t n;
+    const struct config_reason *r = config_reasons(&c, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(r[1].label, "Tone");
+    assert_string_equal(config_reason_label(&c, "legal"), "Legal");
+    assert_null(config_reason_label(&c, "factual"));
+    config_free(&c);
+}
+
+static void test_default_reasons(void **state)
+{
+    (void)state;
+    size_t n;
+    const struct config_reason *r = config_reasons(NULL, &n);
+    assert_int_equal(n, 6);
+    const char *codes[] = {"factual", "unsupported", "tone",
+                           "policy",  "incomplete",  "other"};
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(r[i].code, codes[i]);
+    assert_string_equal(config_reason_label(NULL, "tone"), "Tone or wording");
+}
+
+/* parse_error: text must fail with exactly msg, and keep the good lines. */
+static void expect_error(const char *text, const char *msg)
+{
+    struct config c;
+    struct so_error err;
+    assert_int_equal(config_parse("my.conf", text, &c, &err), SO_ERR_INVALID);
+    assert_string_equal(err.msg, msg);
+    assert_string_equal(c.theme, "mono");
+    config_free(&c);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    expect_error("theme = mono\ncolour = red\n",
+                 "my.conf:2: unknown setting (expected queue, theme, "
+                 "reviewer, ca_file, token_file, bind or reason)");
+    expect_error("theme = mono\nqueue /x\n",
+                 "my.conf:2: expected '=' after the setting name");
+    expect_error("queue =   \ntheme = mono\n",
+                 "my.conf:1: missing value after '='");
+    expect_error("theme = mono\nreviewer = \"bob\n",
+                 "my.conf:2: unterminated quoted string");
+    expect_error("theme = mono\nreviewer = \"bob\" x\n",
+                 "my.conf:2: unexpected text after the quoted value");
+    expect_error("theme = mono\nreason x \"a\\nb\"\n",
+                 "my.conf:2: only \\\" and \\\\ may be escaped in a quoted "
+                 "string");
+    expect_error("theme = mono\nreason Bad \"Label\"\n",
+                 "my.conf:2: expected 'reason CODE \"Label\"' (code: a-z, "
+                 "0-9, _ or -)");
+    expect_error("theme = mono\nreason tone Tone\n",
+                 "my.conf:2: expected 'reason CODE \"Label\"' (code: a-z, "
+                 "0-9, _ or -)");
+    expect_error("theme = mono\nbind a\n",
+                 "my.conf:2: expected 'bind KEY ACTION' (action: lower-case "
+                 "name)");
+    expect_error("theme = mono\nbind a approve now\n",
+                 "my.conf:2: expected 'bind KEY ACTION' (action: lower-case "
+                 "name)");
+}
+
+static void test_first_error_wins(void **state)
+{
+    (void)state;
+    struct config c;
+    struct so_error err;
+    const char *text = "x = 1\ntheme = mono\ny = 2\nbind j down\n";
+    assert_int_equal(config_parse("f", text, &c, &err), SO_ERR_INVALID);
+    assert_true(strncmp(err.msg, "f:1: ", 5) == 0);
+    assert_string_equal(c.theme, "mono");
+    assert_int_equal(c.nbinds, 1);
+    config_free(&c);
+}
+
+static void test_load(void **state)
+{
+    (void)state;
+    struct config c;
+    struct so_error err;
+    char dir[] = "/tmp/test_config.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *missing = xasprintf("%s/none", dir);
+    assert_int_equal(config_load(missing, &c, &err), SO_OK);
+    assert_null(c.queue);
+    config_free(&c);
+
+    char *path = xasprintf("%s/config", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("queue = /q.db\nbogus\n", f);
+    fclose(f);
+    assert_int_equal(config_load(path, &c, &err), SO_ERR_INVALID);
+    char *want = xasprintf("%s:2: unknown setting (expected queue, theme, "
+                           "reviewer, ca_file, token_file, bind or reason)",
+                           path);
+    assert_string_equal(err.msg, want);
+    assert_string_equal(c.queue, "/q.db");
+    config_free(&c);
+
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    char *def = config_default_path();
+    char *want_def = xasprintf("%s/signoff/config", dir);
+    assert_string_equal(def, want_def);
+
+    unlink(path);
+    rmdir(dir);
+    free(want_def);
+    free(def);
+    free(want);
+    free(path);
+    free(missing);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_bind_and_reason),
+        cmocka_unit_test(test_default_reasons),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_first_error_wins),
+        cmocka_unit_test(test_load),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
