@@ -1,0 +1,41 @@
+/*
+ * filter: the queue screen's limit patterns, mutt style, turned into a
+ * listing request (struct so_list_req). Terms are combined with AND:
+ *   ~w WORKFLOW   ~m MODEL   ~c<0.6   ~c>=0.8   ~g (grounding flagged)
+ *   ~e (escalated)   plain words (match title or body)
+ * Pure: no curses, no queue I/O.
+ */
+#ifndef SIGNOFF_FILTER_H
+#define SIGNOFF_FILTER_H
+
+#include "signoff/queue.h"
+
+/* A parsed pattern. Owns its strings; free with filter_clear. */
+struct filter {
+    char *pattern;  /* as typed, NULL when no limit */
+    char *workflow;
+    char *model;
+    char *words;    /* plain words joined by single spaces */
+    double conf_below;   /* < 0: none */
+    double conf_atleast; /* < 0: none */
+    int grounding;
+    int escalated;
+};
+
+/* Parse pattern into out (which is cleared first). An empty or all-blank
+ * pattern is "no limit". On error out is left empty and err says which
+ * term is wrong. */
+enum so_status filter_parse(const char *pattern, struct filter *out,
+                            struct so_error *err);
+
+/* Fill the filter fields of req (workflow, model, confidence, flags, text);
+ * req keeps pointers into f. Other fields are left alone. */
+void filter_apply(const struct filter *f, struct so_list_req *req);
+
+/* 1 if the filter narrows more than a workflow (claim() alone cannot honour
+ * it, so the next draft must be picked from a listing). */
+int filter_needs_listing(const struct filter *f);
+
+void filter_clear(struct filter *f);
+
+#endif

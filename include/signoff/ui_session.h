@@ -1,0 +1,83 @@
+/*
+ * ui_session: the reviewer's work on the queue, apart from any drawing: the
+ * draft I hold (claim, lease renewal between keys, release), when it was
+ * first shown and the active reviewing time, the decision being saved (its
+ * request_id is kept until the queue accepts it, so a retry is idempotent)
+ * and undo. Speaks only to the queue interface; no curses, never prints.
+ */
+#ifndef SIGNOFF_UI_SESSION_H
+#define SIGNOFF_UI_SESSION_H
+
+#include "signoff/filter.h"
+#include "signoff/queue.h"
+
+/* Keys further apart than this are not review time (a coffee break). */
+#define UI_SESSION_IDLE_MS 60000
+/* Renew the lease when less than this is left. */
+#define UI_SESSION_RENEW_MS (SO_DEFAULT_LEASE_MS / 2)
+#define UI_SESSION_MAX_SKIPPED 256
+
+/* A decision not yet saved. Owned strings. */
+struct ui_pending {
+    int active;
+    char request_id[37];
+    enum so_action action;
+    char *reason;
+    char *note;
+    char *final_body;
+};
+
+/* Everything owned except q. */
+struct ui_session {
+    struct queue *q;
+    struct so_draft *draft; /* the draft I hold, NULL when none */
+    int64_t lease_until;    /* wall ms */
+    int64_t shown_at;       /* wall ms when first drawn; 0 until then */
+    int64_t active_ms;
+    int64_t last_event;     /* mono ms of the last key (or first draw) */
+    int64_t renewed_at;     /* mono ms of the last claim or renewal */
+    struct ui_pending pending;
+    char **skipped; /* ids released with skip, not offered again */
+    size_t nskipped;
+};
+
+void ui_session_init(struct ui_session *s, struct queue *q);
+/* Release the draft I hold (if any) and free everything. */
+void ui_session_fini(struct ui_session *s);
+
+/* Claim the draft id, or (id NULL) the next draft the filter f admits that I
+ * did not skip. On success s->draft is it. SO_EMPTY when nothing is left. A
+ * draft I already hold is released first. */
+enum so_status ui_session_claim(struct ui_session *s, const struct filter *f,
+                                const char *id, struct so_error *err);
+
+/* The draft was drawn: starts the clock the first time. */
+void ui_session_shown(struct ui_session *s);
+/* A key arrived: counts the time since the previous one, at most
+ * UI_SESSION_IDLE_MS. */
+void ui_session_input(struct ui_session *s);
+
+/* Between keys: renew the lease when it is due. SO_OK when nothing was
+ * due. */
+enum so_status ui_session_tick(struct ui_session *s, struct so_error *err);
+
+/* Record a decision on the draft I hold. The same decision asked again
+ * after a failure reuses its request_id. On success the draft is done
+ * (s->draft NULL) and res says what was recorded; on failure everything is
+ * kept for a retry. */
+enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
+                                 const char *reason, const char *note,
+                                 const char *final_body,
+                                 struct so_decide_result *res,
+                                 struct so_error *err);
+
+/* Skip: release the draft I hold and do not offer it again this session. */
+enum so_status ui_session_skip(struct ui_session *s, struct so_error *err);
+
+/* Undo my last decision; the draft comes back to me as s->draft. */
+enum so_status ui_session_undo(struct ui_session *s, struct so_error *err);
+
+/* Milliseconds of lease left (0 when none or expired). */
+int64_t ui_session_lease_left(const struct ui_session *s);
+
+#endif
