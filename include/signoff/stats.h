@@ -1,0 +1,174 @@
+/*
+ * stats: every figure of the override-rate monitor, computed from the
+ * rollup (struct so_rollup) alone: counts, override rate with its Wilson 95%
+ * interval, medians from the histograms, daily series for sparklines,
+ * reject-reason shares, rubber-stamp shares, automation readiness per
+ * confidence band and the threshold check. Pure computation: never scans
+ * decisions, never touches the queue, never prints.
+ *
+ * Windows are whole UTC days. A window of duration D ending at now covers
+ * the UTC day that contains now - D through today, so it holds all of the
+ * last D and at most one day more ("24h" = yesterday and today, "7d" =
+ * today and the 7 days before). A date YYYY-MM-DD starts at its 00:00 UTC.
+ */
+#ifndef SIGNOFF_STATS_H
+#define SIGNOFF_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "signoff/queue.h"
+
+#define STATS_DAY_MS (86400 * 1000LL)
+#define STATS_Z95 1.959964
+/* Used when a workflow has no stored settings. */
+#define STATS_DEFAULT_MIN_DECISIONS 20
+#define STATS_DEFAULT_THRESHOLD 0.2
+#define STATS_DEFAULT_WINDOW_MS (7 * STATS_DAY_MS)
+#define STATS_NBANDS 10
+
+/* One X-macro for the grouping dimension: yields the enum and the names. */
+#define STATS_BY_LIST(X)                                                       \
+    X(STATS_BY_WORKFLOW, "workflow")                                           \
+    X(STATS_BY_MODEL, "model")                                                 \
+    X(STATS_BY_REVIEWER, "reviewer")                                           \
+    X(STATS_BY_DAY, "day")                                                     \
+    X(STATS_BY_BAND, "band")
+
+enum stats_by {
+#define STATS_X_ENUM(id, name) id,
+    STATS_BY_LIST(STATS_X_ENUM)
+#undef STATS_X_ENUM
+        STATS_BY_COUNT
+};
+
+/* Name of a dimension ("workflow"). */
+const char *stats_by_name(enum stats_by by);
+/* -1 when name is not a dimension. */
+int stats_by_from_name(const char *name);
+
+/* A window of whole UTC days, both ends included (days since the epoch). */
+struct stats_window {
+    int64_t first_day;
+    int64_t last_day;
+};
+
+/* The window of duration dur_ms ending at now_ms (see the top comment). */
+void stats_window_for(int64_t dur_ms, int64_t now_ms, struct stats_window *w);
+/* Parse --since: a duration ("24h", "7d", "30d") or a date "YYYY-MM-DD".
+ * 0 ok, -1 malformed or a date after today. */
+int stats_window_parse(const char *since, int64_t now_ms,
+                       struct stats_window *w);
+/* Number of days in w (>= 1). */
+size_t stats_window_days(const struct stats_window *w);
+/* Epoch ms of the first instant of w (what to ask the rollup for). */
+int64_t stats_window_since_ms(const struct stats_window *w);
+
+/* Wilson score interval at 95% for k successes in n trials; [0,0] when
+ * n == 0. */
+void stats_wilson(int64_t k, int64_t n, double *lo, double *hi);
+
+/* Median of a histogram over so_hist_bucket() buckets, by the grouped-data
+ * formula L + (N/2 - C) / f * w, where the bucket [L, L + w) is the first
+ * whose cumulative count reaches N/2, C is the count below it and f its
+ * count. -1 when the histogram is empty. */
+double stats_hist_median(const int64_t hist[SO_HIST_BUCKETS]);
+
+/* The daily override rate as a UTF-8 sparkline, one glyph per day: a day
+ * with no decisions is "·", otherwise ▁▂▃▄▅▆▇█ for rates in eighths of
+ * 0..100% (▁ below 12.5%, █ from 87.5%). Caller frees. */
+char *stats_sparkline(const int64_t *decided, const int64_t *overrides,
+                      size_t ndays);
+
+/* Counters of a set of rollup cells. */
+struct stats_counts {
+    int64_t approved, edited, rejected, escalated;
+    int64_t fast_approvals;
+    int64_t time_hist[SO_HIST_BUCKETS];
+    int64_t edit_hist[SO_HIST_BUCKETS];
+};
+
+/* One row of a report. Owns key and the daily arrays. */
+struct stats_group {
+    char *key;   /* workflow/model/reviewer name, YYYY-MM-DD, "0.6-0.7" */
+    int64_t num; /* day number or band (-1 unknown) for day/band */
+    struct stats_counts c;
+    int64_t decided;   /* approved + edited + rejected */
+    int64_t overrides; /* edited + rejected */
+    double rate;       /* overrides / decided; -1 when decided == 0 */
+    double lo, hi;     /* Wilson 95%; -1 when decided == 0 */
+    double median_ms;    /* active time per decision; -1 none */
+    double median_words; /* words changed per edit; -1 none */
+    double rubber_stamp; /* fast_approvals / approved; -1 none */
+    int min_decisions;   /* the workflow's (largest of the workflows in it) */
+    int meaningful;      /* decided >= min_decisions */
+    int64_t *day_decided;  /* per day of the window */
+    int64_t *day_overrides;
+};
+
+/* Reject reason share within its workflow. Owns strings. */
+struct stats_reason {
+    char *workflow;
+    char *reason;
+    int64_t count;
+    double share; /* count / all rejects of the workflow with a reason */
+};
+
+/* Per band figures of one workflow and its readiness: the lowest band b
+ * such that band b alone has at least min_decisions decisions and the
+ * decisions of bands b..9 pooled have a Wilson upper bound below the
+ * threshold: auto-approving confidence >= b/10 would then keep the override
+ * rate of what is auto-approved under the threshold. */
+struct stats_readiness {
+    char *workflow; /* owned */
+    double threshold;
+    int min_decisions;
+    int64_t band_decided[STATS_NBANDS];
+    int64_t band_overrides[STATS_NBANDS];
+    int band;         /* -1: none yet */
+    int64_t decided;  /* pooled b..9 when band >= 0 */
+    double rate, hi;  /* pooled b..9 when band >= 0 */
+};
+
+struct stats_report {
+    enum stats_by by;
+    struct stats_window win;
+    size_t ndays;
+    struct stats_group *groups; /* sorted by key (day/band ascending) */
+    size_t ngroups;
+    struct stats_reason *reasons; /* by workflow, then count descending */
+    size_t nreasons;
+    struct stats_readiness *ready; /* one per workflow, by name */
+    size_t nready;
+};
+
+/* Group the cells of r inside w by `by`. Workflow settings (thresholds,
+ * minimums) come from wfs; a workflow missing there gets the defaults.
+ * workflow, when not NULL, keeps only that workflow's cells. */
+void stats_compute(const struct so_rollup *r, enum stats_by by,
+                   const struct stats_window *w, const struct so_workflow *wfs,
+                   size_t nwfs, const char *workflow,
+                   struct stats_report *out);
+void stats_report_free(struct stats_report *rep);
+
+/* The alert figure of one workflow: its rate over its own window. */
+struct stats_alert {
+    const char *workflow; /* borrowed from the workflow it was made for */
+    struct stats_window win;
+    int64_t window_ms;
+    int64_t decided, overrides;
+    double rate, lo, hi; /* rate -1 when nothing decided */
+    double threshold;
+    int min_decisions;
+    int over; /* decided >= min_decisions and rate > threshold */
+};
+
+/* Earliest first day over the windows of wfs at now (for the rollup
+ * request covering every workflow's own window). */
+int64_t stats_alert_since_ms(const struct so_workflow *wfs, size_t n,
+                             int64_t now_ms);
+/* The alert figure of wf over its window ending at now_ms. */
+void stats_alert_for(const struct so_rollup *r, const struct so_workflow *wf,
+                     int64_t now_ms, struct stats_alert *out);
+
+#endif
