@@ -52,7 +52,8 @@ enum text_seg_kind {
     TEXT_TOKEN, /* a hidden/control character or invalid byte shown as a
                    visible token ("^H", "<U+202E>", U+FFFD): draw it in
                    reverse video */
-    TEXT_BLANK  /* spaces standing for a tab */
+    TEXT_BLANK, /* spaces standing for a tab (or for '\n' on one line) */
+    TEXT_ELLIPSIS /* the "…" ending a cut line; src_len is 0 */
 };
 
 /* A run of display text on one line. Its display bytes are
@@ -88,7 +89,8 @@ struct text_doc {
     size_t nsegs;
     struct text_line *lines;
     size_t nlines; /* >= 1 (an empty source gives one empty line) */
-    size_t hidden; /* characters shown as tokens */
+    size_t hidden;  /* characters shown as tokens */
+    size_t src_len; /* bytes of the source */
 };
 
 /* Layout flags. */
@@ -97,7 +99,7 @@ struct text_doc {
                           a trailing "…" (for index rows and table cells) */
 
 /* Layout options: width 0 = no wrapping (lines end only at '\n');
- * tab_width 0 = 8. */
+ * tab_width 0 = 8 (at most 32). */
 struct text_opts {
     int width;
     int tab_width;
