@@ -78,12 +78,13 @@ static enum so_status scan_unicode(const char *t, size_t len, size_t *i,
 }
 
 /* Check the string starting at t[*i] (the opening quote); advance past its
- * closing quote (or to the end when it is unterminated: cJSON reports it). */
+ * closing quote. */
 static enum so_status scan_string(const char *t, size_t len, size_t *i,
                                   struct so_error *err)
 {
     enum so_status st;
     uint32_t cp;
+    size_t start = *i;
 
     (*i)++;
     while (*i < len) {
@@ -108,7 +109,7 @@ static enum so_status scan_string(const char *t, size_t len, size_t *i,
             (*i)++;
         }
     }
-    return SO_OK;
+    return bad_at(err, start, "unterminated string");
 }
 
 /* The scan before cJSON: depth, strings, stray bytes. */
@@ -163,9 +164,21 @@ static int key_casecmp(const char *a, const char *b)
     }
 }
 
+/* A key and its position in the object, so duplicates are named in
+ * document order. */
+struct key_pos {
+    const char *key;
+    size_t pos;
+};
+
 static int cmp_keys(const void *a, const void *b)
 {
-    return key_casecmp(*(const char *const *)a, *(const char *const *)b);
+    const struct key_pos *x = a, *y = b;
+    int c = key_casecmp(x->key, y->key);
+
+    if (c)
+        return c;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
 /* "path.key" for messages, key sanitized and cut. */
@@ -185,7 +198,7 @@ static enum so_status check_object_keys(const cJSON *obj, struct buf *path,
 {
     size_t n = 0, k;
     const cJSON *it;
-    const char **keys;
+    struct key_pos *keys;
     enum so_status st = SO_OK;
 
     for (it = obj->child; it; it = it->next)
@@ -194,13 +207,15 @@ static enum so_status check_object_keys(const cJSON *obj, struct buf *path,
         return SO_OK;
     keys = xmalloc(n * sizeof(*keys));
     n = 0;
-    for (it = obj->child; it; it = it->next)
-        keys[n++] = it->string ? it->string : "";
+    for (it = obj->child; it; it = it->next, n++) {
+        keys[n].key = it->string ? it->string : "";
+        keys[n].pos = n;
+    }
     qsort(keys, n, sizeof(*keys), cmp_keys);
     for (k = 1; k < n; k++) {
-        if (key_casecmp(keys[k - 1], keys[k]) == 0) {
-            char *other = text_plain(keys[k - 1], MSG_KEY_COLS, 0);
-            path_add_key(path, keys[k]);
+        if (key_casecmp(keys[k - 1].key, keys[k].key) == 0) {
+            char *other = text_plain(keys[k - 1].key, MSG_KEY_COLS, 0);
+            path_add_key(path, keys[k].key);
             st = so_fail(err, SO_ERR_INVALID,
                          "%s: duplicate key (also given as \"%s\")",
                          buf_cstr(path), other);

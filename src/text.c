@@ -3,6 +3,7 @@
  * (rules in include/signoff/text.h). Works on bytes as stored and produces
  * owned layouts; it never draws, prints or keeps state between calls.
  */
+#define _GNU_SOURCE /* wcwidth */
 #include "signoff/text.h"
 
 #include <stdio.h>

@@ -99,7 +99,8 @@ cJSON *json_new_array(void);
 
 /* Add key: s as a string, or null when s is NULL. */
 void json_add_string(cJSON *obj, const char *key, const char *s);
-/* Add key: v as a number; exact for |v| <= 2^53 - 1. */
+/* Add key: v as a number. cJSON prints 15 significant digits, so v is
+ * exact below 10^15 (millisecond timestamps have 13). */
 void json_add_int(cJSON *obj, const char *key, int64_t v);
 /* Add key: v as a number. */
 void json_add_double(cJSON *obj, const char *key, double v);
