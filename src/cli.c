@@ -5,14 +5,18 @@
 #define _GNU_SOURCE
 #include "signoff/cli.h"
 
+#include <getopt.h>
+#include <locale.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "signoff/config.h"
+#include "signoff/text.h"
 
 struct command {
     const char *name;
@@ -26,28 +30,58 @@ static const struct command commands[] = {
 #undef CLI_X_ENTRY
 };
 
+/* Messages quote paths, ids and store errors, any of which may carry
+ * control characters: they reach the terminal only sanitized. */
+static void put_clean(const char *s)
+{
+    char *clean = text_plain(s, 0, 0);
+    fputs(clean, stderr);
+    free(clean);
+}
+
 void cli_error(const char *what, const char *fmt, ...)
 {
+    struct buf b;
     va_list ap;
-    fprintf(stderr, "signoff: %s", what);
+    buf_init(&b);
+    buf_addf(&b, "signoff: %s", what);
     if (fmt) {
-        fputs(": ", stderr);
+        buf_adds(&b, ": ");
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        buf_vaddf(&b, fmt, ap);
         va_end(ap);
     }
+    put_clean(buf_cstr(&b));
     fputc('\n', stderr);
+    buf_free(&b);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+    struct buf b;
     va_list ap;
-    fprintf(stderr, "signoff %s: ", cmd);
+    buf_init(&b);
+    buf_addf(&b, "signoff %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    buf_vaddf(&b, fmt, ap);
     va_end(ap);
+    put_clean(buf_cstr(&b));
     fprintf(stderr, "\nTry 'signoff %s --help'.\n", cmd);
+    buf_free(&b);
     return EXIT_USAGE;
+}
+
+int cli_columns(void)
+{
+    struct winsize ws;
+    long cols;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col > 0)
+        return ws.ws_col;
+    const char *env = getenv("COLUMNS");
+    if (env && so_parse_long(env, 20, 10000, &cols) == 0)
+        return (int)cols;
+    return 100;
 }
 
 int cli_version(void)
@@ -61,15 +95,44 @@ int cli_exit_for(enum so_status st)
     return st == SO_OK ? 0 : st == SO_ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
 }
 
-static char *config_value(int which)
+static struct config the_config;
+static int config_loaded;
+
+const struct config *cli_config(void)
 {
-    struct config c = {0};
-    struct so_error err;
-    char *v = NULL;
-    if (config_load(NULL, &c, &err) == SO_OK || c.queue || c.reviewer)
-        v = xstrdup(which == 0 ? c.queue : c.reviewer);
-    config_free(&c);
-    return v;
+    if (!config_loaded) {
+        struct so_error err;
+        config_loaded = 1;
+        if (config_load(NULL, &the_config, &err) != SO_OK)
+            cli_error("warning", "%s", err.msg);
+    }
+    return &the_config;
+}
+
+int cli_option_error(const char *cmd, char **argv, int c)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "?";
+    if (c == ':')
+        return cli_usage_error(cmd, "option '%s' needs a value", arg);
+    if (optopt > 0 && optopt < 0x100 && arg[0] == '-' && arg[1] != '-')
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+int cli_pick(const char *cmd, const char *opt, const char *arg,
+             const char *const *names)
+{
+    struct buf b;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], arg) == 0)
+            return i;
+    buf_init(&b);
+    for (int i = 0; names[i]; i++)
+        buf_addf(&b, "%s%s", i == 0 ? "" : names[i + 1] ? ", " : " or ",
+                 names[i]);
+    cli_usage_error(cmd, "%s: expected %s, not '%s'", opt, buf_cstr(&b), arg);
+    buf_free(&b);
+    return -1;
 }
 
 char *cli_queue_spec(const char *opt)
@@ -79,9 +142,9 @@ char *cli_queue_spec(const char *opt)
     const char *env = getenv("SIGNOFF_QUEUE");
     if (env && *env)
         return xstrdup(env);
-    char *v = config_value(0);
-    if (v)
-        return v;
+    const struct config *c = cli_config();
+    if (c->queue)
+        return xstrdup(c->queue);
     char *dir = so_xdg_dir("DATA");
     char *path = xasprintf("%s/signoff.db", dir);
     free(dir);
@@ -95,9 +158,9 @@ char *cli_reviewer(const char *opt)
     const char *env = getenv("SIGNOFF_REVIEWER");
     if (env && *env)
         return xstrdup(env);
-    char *v = config_value(1);
-    if (v)
-        return v;
+    const struct config *c = cli_config();
+    if (c->reviewer)
+        return xstrdup(c->reviewer);
     struct passwd *pw = getpwuid(getuid());
     if (pw && pw->pw_name)
         return xstrdup(pw->pw_name);
@@ -113,13 +176,19 @@ struct queue *cli_open_queue(const char *opt, const char *opt_rev,
         o = *base;
     char *spec = cli_queue_spec(opt);
     char *rev = cli_reviewer(opt_rev);
+    const struct config *c = cli_config();
+    const char *token_env = getenv("SIGNOFF_TOKEN_FILE");
     o.reviewer = rev;
+    if (!o.token_file)
+        o.token_file = token_env && *token_env ? token_env : c->token_file;
+    if (!o.ca_file)
+        o.ca_file = c->ca_file;
     struct queue *q = NULL;
     struct so_error err;
     so_error_clear(&err);
     if (queue_open(spec, &o, &q, &err) != SO_OK) {
         /* store/remote messages already name the path or URL */
-        fprintf(stderr, "signoff: %s\n", err.msg);
+        cli_error(err.msg, NULL);
         q = NULL;
     }
     free(spec);
@@ -138,7 +207,7 @@ static void usage(FILE *f)
                "man signoff for the whole manual.\n");
 }
 
-int cli_main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2 || argv[1][0] == '-') {
         if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
@@ -159,7 +228,18 @@ int cli_main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    fprintf(stderr, "signoff: %s: unknown command\n", argv[1]);
+    cli_error(argv[1], "unknown command");
     usage(stderr);
     return EXIT_USAGE;
+}
+
+int cli_main(int argc, char **argv)
+{
+    /* wcwidth and the sanitizer need the user's UTF-8 LC_CTYPE; numbers
+     * keep the C locale so JSON and options read and print "0.5". */
+    setlocale(LC_CTYPE, "");
+    int rc = dispatch(argc, argv);
+    config_free(&the_config);
+    config_loaded = 0;
+    return rc;
 }

@@ -1,9 +1,150 @@
-/* cmd_claim: placeholder until its issue lands. */
+/*
+ * cmd_claim: `signoff claim` takes the next claimable draft for scripts,
+ * with the same queue operation the reviewer UI uses, and prints it. Exit
+ * status 5 when there is nothing to claim.
+ */
+#define _GNU_SOURCE
 #include "signoff/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "signoff/draft_json.h"
+#include "signoff/text.h"
+
+#define LEASE_MAX_S (24 * 60 * 60)
+
+static const char usage_text[] =
+    "usage: signoff claim [--queue PATH|URL] [--reviewer NAME] [--workflow W]\n"
+    "                     [--lease SECONDS] [--format text|json|id]\n"
+    "\n"
+    "Claim the next draft (highest priority, then oldest) for a script. The\n"
+    "claim is a lease: decide before it runs out, or the draft becomes\n"
+    "claimable again. Exit status 5 when there is nothing to claim.\n"
+    "\n"
+    "Options:\n"
+    "  -q, --queue PATH|URL  the queue (default: $SIGNOFF_QUEUE, the config\n"
+    "                        file, $XDG_DATA_HOME/signoff/signoff.db)\n"
+    "      --reviewer NAME   who claims (default: $SIGNOFF_REVIEWER, the\n"
+    "                        config file, the login name)\n"
+    "  -w, --workflow W      only from workflow W\n"
+    "  -l, --lease SECONDS   how long the claim lasts (default 600)\n"
+    "  -f, --format FMT      text (default), json (the draft with its lease)\n"
+    "                        or id (just the id)\n"
+    "  -h, --help            show this help\n"
+    "      --version         show the version\n";
+
+enum claim_format { FMT_TEXT, FMT_JSON, FMT_ID };
+
+struct claim_args {
+    const char *queue;
+    const char *reviewer;
+    const char *workflow;
+    long lease_s; /* 0: default */
+    enum claim_format format;
+};
+
+static void print_claim(const struct so_draft *d, enum claim_format f)
+{
+    if (f == FMT_JSON) {
+        char *s = draft_to_json(d, 1);
+        printf("%s\n", s);
+        free(s);
+        return;
+    }
+    char *id = text_plain(d->id, 0, 0);
+    if (f == FMT_ID) {
+        printf("%s\n", id);
+        free(id);
+        return;
+    }
+    char until[32];
+    char *wf = text_plain(d->workflow, 0, 0);
+    char *title = text_plain(d->title ? d->title : "", 0, 0);
+    so_format_time(d->lease_until, until);
+    printf("claimed %s (%s) until %s\n%s\n", id, wf, until, title);
+    free(title);
+    free(wf);
+    free(id);
+}
+
+static int claim(const struct claim_args *a)
+{
+    struct queue *q = cli_open_queue(a->queue, a->reviewer, NULL);
+    if (!q)
+        return EXIT_FAIL;
+    struct so_claim_req req = {.workflow = a->workflow,
+                               .lease_ms = a->lease_s * 1000};
+    struct so_draft *d = NULL;
+    struct so_error err;
+    so_error_clear(&err);
+    enum so_status st = q->ops->claim(q, &req, &d, &err);
+    int rc = 0;
+    if (st == SO_OK) {
+        print_claim(d, a->format);
+    } else if (st == SO_EMPTY) {
+        cli_error("claim", "nothing to claim%s%s", a->workflow ? " in " : "",
+                  a->workflow ? a->workflow : "");
+        rc = EXIT_NOTHING;
+    } else {
+        cli_error(err.msg, NULL);
+        rc = EXIT_FAIL;
+    }
+    so_draft_free(d);
+    queue_close(q);
+    return rc;
+}
 
 int cmd_claim(int argc, char **argv)
 {
-    (void)argc;
-    cli_error(argv[0], "not built yet");
-    return EXIT_FAIL;
+    enum { OPT_VERSION = 0x100, OPT_REVIEWER };
+    static const struct option longopts[] = {
+        {"queue", required_argument, NULL, 'q'},
+        {"reviewer", required_argument, NULL, OPT_REVIEWER},
+        {"workflow", required_argument, NULL, 'w'},
+        {"lease", required_argument, NULL, 'l'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    static const char *const formats[] = {"text", "json", "id", NULL};
+    struct claim_args a = {0};
+    int c, k;
+    while ((c = getopt_long(argc, argv, ":q:w:l:f:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'q':
+            a.queue = optarg;
+            break;
+        case OPT_REVIEWER:
+            a.reviewer = optarg;
+            break;
+        case 'w':
+            a.workflow = optarg;
+            break;
+        case 'l':
+            if (so_parse_long(optarg, 1, LEASE_MAX_S, &a.lease_s) != 0)
+                return cli_usage_error("claim", "--lease: expected seconds "
+                                                "from 1 to %d, not '%s'",
+                                       LEASE_MAX_S, optarg);
+            break;
+        case 'f':
+            if ((k = cli_pick("claim", "--format", optarg, formats)) < 0)
+                return EXIT_USAGE;
+            a.format = (enum claim_format)k;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return 0;
+        case OPT_VERSION:
+            return cli_version();
+        default:
+            return cli_option_error("claim", argv, c);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("claim", "unexpected argument '%s'",
+                               argv[optind]);
+    return claim(&a);
 }

@@ -1,9 +1,181 @@
-/* cmd_demo: placeholder until its issue lands. */
+/*
+ * cmd_demo: `signoff demo` writes a fresh demo queue (demo.c makes the
+ * data) and opens the reviewer UI on it. Without a terminal, with CI=true or
+ * --no-ui it prints the waiting drafts instead and never blocks. Never
+ * deletes a file it did not make: only the default demo queue is recreated.
+ */
+#define _GNU_SOURCE
 #include "signoff/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "signoff/demo.h"
+
+#define DEMO_DEFAULT_SEED 2026
+
+static const char usage_text[] =
+    "usage: signoff demo [--queue PATH] [--seed N] [--no-ui]\n"
+    "\n"
+    "Write a demo queue with realistic drafts over three workflows and 30\n"
+    "days of past decisions, then open the reviewer UI on it. Without a\n"
+    "terminal (or with CI=true or --no-ui) print the waiting drafts instead.\n"
+    "\n"
+    "Options:\n"
+    "  -q, --queue PATH   where to write the demo queue; must not exist\n"
+    "                     (default: $XDG_DATA_HOME/signoff/demo.db, recreated\n"
+    "                     on every run)\n"
+    "      --reviewer NAME  who you are in the UI (default: $SIGNOFF_REVIEWER,\n"
+    "                     the config file, the login name)\n"
+    "  -s, --seed N       generate from this seed (default 2026): the same\n"
+    "                     seed gives the same drafts and history\n"
+    "      --no-ui        do not open the reviewer UI\n"
+    "  -h, --help         show this help\n"
+    "      --version      show the version\n";
+
+struct demo_args {
+    const char *queue;
+    const char *reviewer;
+    uint64_t seed;
+    int no_ui;
+};
+
+/* Remove path and its -wal/-shm/-journal companions. */
+static int remove_queue_files(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < SO_ARRAY_LEN(suffixes); i++) {
+        char *p = xasprintf("%s%s", path, suffixes[i]);
+        int bad = unlink(p) != 0 && errno != ENOENT;
+        if (bad)
+            cli_error(p, "cannot remove: %s", strerror(errno));
+        free(p);
+        if (bad)
+            return -1;
+    }
+    return 0;
+}
+
+/* The demo queue's path, made ready to be written: the default one is
+ * emptied, a given one must not exist yet. Caller frees; NULL on error. */
+static char *prepare_path(const char *opt)
+{
+    struct stat sb;
+    struct so_error err;
+    if (opt) {
+        if (queue_is_remote(opt)) {
+            cli_usage_error("demo", "--queue: the demo writes a local file, "
+                                    "not a remote queue");
+            return NULL;
+        }
+        if (stat(opt, &sb) == 0) {
+            cli_error(opt, "already exists; the demo writes a new queue "
+                           "(remove it or pick another path)");
+            return NULL;
+        }
+        return xstrdup(opt);
+    }
+    char *dir = so_xdg_dir("DATA");
+    char *path = xasprintf("%s/demo.db", dir);
+    enum so_status st = so_mkdirs(dir, 0700, &err);
+    free(dir);
+    if (st != SO_OK)
+        cli_error(err.msg, NULL);
+    if (st != SO_OK || remove_queue_files(path) != 0) {
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+/* Print the waiting drafts with `signoff list`. */
+static int print_queue(const char *path)
+{
+    char *argv[] = {"list", "--queue", (char *)path, "--status", "pending",
+                    NULL};
+    optind = 0;
+    return cmd_list((int)SO_ARRAY_LEN(argv) - 1, argv);
+}
+
+static int run_demo(const struct demo_args *a)
+{
+    char *path = prepare_path(a->queue);
+    if (!path)
+        return EXIT_FAIL;
+    struct demo_opts o = {.seed = a->seed, .now_ms = so_now_ms()};
+    struct demo_summary sum;
+    struct so_error err;
+    so_error_clear(&err);
+    if (demo_populate(path, &o, &sum, &err) != SO_OK) {
+        cli_error("demo", "%s", err.msg);
+        free(path);
+        return EXIT_FAIL;
+    }
+    printf("demo queue %s: %zu drafts waiting in %zu workflows, %zu past "
+           "decisions\n",
+           path, sum.pending, sum.workflows, sum.decisions);
+    const char *ci = getenv("CI");
+    int interactive = !a->no_ui && isatty(STDIN_FILENO) &&
+                      isatty(STDOUT_FILENO) && !(ci && strcmp(ci, "true") == 0);
+    if (interactive)
+        printf("the reviewer UI is not built yet; the waiting drafts:\n");
+    fflush(stdout);
+    int rc = print_queue(path);
+    if (rc == 0)
+        printf("\nreview them with: signoff review --queue %s\n", path);
+    free(path);
+    return rc;
+}
 
 int cmd_demo(int argc, char **argv)
 {
-    (void)argc;
-    cli_error(argv[0], "not built yet");
-    return EXIT_FAIL;
+    enum { OPT_VERSION = 0x100, OPT_NO_UI, OPT_REVIEWER };
+    static const struct option longopts[] = {
+        {"queue", required_argument, NULL, 'q'},
+        {"reviewer", required_argument, NULL, OPT_REVIEWER},
+        {"seed", required_argument, NULL, 's'},
+        {"no-ui", no_argument, NULL, OPT_NO_UI},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    struct demo_args a = {.seed = DEMO_DEFAULT_SEED};
+    long seed;
+    int c;
+    while ((c = getopt_long(argc, argv, ":q:s:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'q':
+            a.queue = optarg;
+            break;
+        case OPT_REVIEWER:
+            a.reviewer = optarg;
+            break;
+        case 's':
+            if (so_parse_long(optarg, 0, 0x7fffffff, &seed) != 0)
+                return cli_usage_error("demo", "--seed: expected a number "
+                                               "from 0 to 2147483647, not '%s'",
+                                       optarg);
+            a.seed = (uint64_t)seed;
+            break;
+        case OPT_NO_UI:
+            a.no_ui = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return 0;
+        case OPT_VERSION:
+            return cli_version();
+        default:
+            return cli_option_error("demo", argv, c);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("demo", "unexpected argument '%s'",
+                               argv[optind]);
+    return run_demo(&a);
 }

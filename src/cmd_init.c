@@ -1,9 +1,134 @@
-/* cmd_init: placeholder until its issue lands. */
+/*
+ * cmd_init: `signoff init` creates an empty queue file and its directory,
+ * optionally shared by a Unix group (file 0660, directory setgid and group
+ * writable, because the -wal and -shm files are created by whoever opens
+ * the queue first). Never overwrites a file that is not a queue.
+ */
+#define _GNU_SOURCE
 #include "signoff/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+    "usage: signoff init [--queue PATH] [--group GROUP]\n"
+    "\n"
+    "Create an empty queue file (and its directory). An existing queue is\n"
+    "left as it is; a file that is not a queue is never overwritten.\n"
+    "\n"
+    "Options:\n"
+    "  -q, --queue PATH   the queue file (default: $SIGNOFF_QUEUE, the\n"
+    "                     config file, $XDG_DATA_HOME/signoff/signoff.db)\n"
+    "  -g, --group GROUP  share the queue with this Unix group: the file is\n"
+    "                     made 0660 and its directory setgid and group\n"
+    "                     writable\n"
+    "  -h, --help         show this help\n"
+    "      --version      show the version\n";
+
+/* The directory part of path ("." when there is none). Caller frees. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    if (slash == path)
+        return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
+}
+
+/* Create the directory of path; with a group, hand it to the group and make
+ * it setgid and group writable so files created in it stay shared. */
+static int prepare_dir(const char *path, const struct group *gr)
+{
+    char *dir = dir_of(path);
+    struct so_error err;
+    int rc = 0;
+    if (so_mkdirs(dir, gr ? 02770 : 0700, &err) != SO_OK) {
+        cli_error(err.msg, NULL);
+        rc = -1;
+    } else if (gr) {
+        struct stat sb;
+        if (stat(dir, &sb) != 0 || chown(dir, (uid_t)-1, gr->gr_gid) != 0 ||
+            chmod(dir, (sb.st_mode & 07777) | 02070) != 0) {
+            cli_error(dir, "cannot share with group %s: %s", gr->gr_name,
+                      strerror(errno));
+            rc = -1;
+        }
+    }
+    free(dir);
+    return rc;
+}
+
+static int init_queue(const char *opt_queue, const char *group)
+{
+    struct group *gr = NULL;
+    if (group && !(gr = getgrnam(group)))
+        return cli_usage_error("init", "--group: no such group '%s'", group);
+    char *spec = cli_queue_spec(opt_queue);
+    if (queue_is_remote(spec)) {
+        free(spec);
+        return cli_usage_error("init", "a remote queue is created by its "
+                                       "server, not by init");
+    }
+    struct stat sb;
+    int existed = stat(spec, &sb) == 0;
+    if (!existed && prepare_dir(spec, gr) != 0) {
+        free(spec);
+        return EXIT_FAIL;
+    }
+    struct queue_opts o = {.create = 1, .group = group};
+    struct queue *q = cli_open_queue(spec, NULL, &o);
+    if (!q) {
+        free(spec);
+        return EXIT_FAIL;
+    }
+    queue_close(q);
+    if (existed)
+        printf("queue %s already exists\n", spec);
+    else
+        printf("created queue %s%s%s\n", spec, gr ? " shared with group " : "",
+               gr ? gr->gr_name : "");
+    free(spec);
+    return 0;
+}
 
 int cmd_init(int argc, char **argv)
 {
-    (void)argc;
-    cli_error(argv[0], "not built yet");
-    return EXIT_FAIL;
+    enum { OPT_VERSION = 0x100 };
+    static const struct option longopts[] = {
+        {"queue", required_argument, NULL, 'q'},
+        {"group", required_argument, NULL, 'g'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    const char *queue = NULL, *group = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, ":q:g:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'q':
+            queue = optarg;
+            break;
+        case 'g':
+            group = optarg;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return 0;
+        case OPT_VERSION:
+            return cli_version();
+        default:
+            return cli_option_error("init", argv, c);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("init", "unexpected argument '%s'",
+                               argv[optind]);
+    return init_queue(queue, group);
 }

@@ -68,4 +68,21 @@ CLI_COMMAND_LIST(CLI_X_DECL)
 /* The program: dispatch argv[1] (default: review). */
 int cli_main(int argc, char **argv);
 
+struct config;
+/* The user's config file, loaded on first use and kept until cli_main
+ * returns. A bad line is reported once on stderr as "signoff: warning:
+ * FILE:LINE: why" and skipped. Never NULL. */
+const struct config *cli_config(void);
+/* Report the getopt_long failure c ('?' unknown option, ':' missing value;
+ * give getopt_long an optstring starting with ':') as a usage error of cmd.
+ * Returns EXIT_USAGE. */
+int cli_option_error(const char *cmd, char **argv, int c);
+/* Index of arg in names (NULL-terminated), or -1 after printing the usage
+ * error "--format: expected one of ...". */
+int cli_pick(const char *cmd, const char *opt, const char *arg,
+             const char *const *names);
+/* Columns for tables on stdout: the terminal's width when stdout is one,
+ * else $COLUMNS, else 100. */
+int cli_columns(void);
+
 #endif
