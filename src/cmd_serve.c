@@ -1,9 +1,163 @@
-/* cmd_serve: placeholder until its issue lands. */
+/*
+ * cmd_serve: `signoff serve` - serve a queue file over HTTP (protocol v1)
+ * until SIGTERM or SIGINT, then let in-flight requests finish and exit 0.
+ * Prints the access log (one line per request, never a token) on stderr.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "signoff/cli.h"
+#include "signoff/server.h"
+
+static void serve_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: signoff serve --queue FILE --tokens FILE "
+            "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n\n"
+            "Serve the queue FILE over HTTP (protocol v1, docs/protocol.md).\n"
+            "  --listen ADDR:PORT  address to listen on (default "
+            "127.0.0.1:8750;\n"
+            "                      port 0 picks a free port); [::1]:PORT for "
+            "IPv6\n"
+            "  --tokens FILE       lines `token reviewer role` (role: "
+            "reviewer,\n"
+            "                      supervisor or producer); must be mode 0600\n"
+            "  --threads N         worker threads (default 4)\n"
+            "  --timeout SECONDS   close connections idle or stalled this long "
+            "(default 30)\n"
+            "Stops on SIGTERM or SIGINT after in-flight requests finish.\n");
+}
+
+static void serve_log(void *arg, const char *line)
+{
+    char when[32];
+    (void)arg;
+    so_format_time(so_now_ms(), when);
+    fprintf(stderr, "%s %s\n", when, line);
+}
+
+/* Split "HOST:PORT" or "[V6]:PORT" into opts (host points into buf). */
+static int parse_listen(char *buf, struct server_opts *o)
+{
+    char *colon = strrchr(buf, ':');
+    long port;
+    if (!colon || so_parse_long(colon + 1, 0, 65535, &port) != 0)
+        return -1;
+    *colon = '\0';
+    o->host = buf;
+    if (buf[0] == '[' && colon > buf + 1 && colon[-1] == ']') {
+        colon[-1] = '\0';
+        o->host = buf + 1;
+    }
+    o->port = (int)port;
+    return *o->host ? 0 : -1;
+}
+
+struct serve_args {
+    const char *queue, *tokens, *listen;
+    long threads, timeout;
+};
+
+/* 0 to go on, else the exit code. */
+static int serve_parse(int argc, char **argv, struct serve_args *a)
+{
+    static const struct option longopts[] = {
+        {"queue", required_argument, NULL, 'q'},
+        {"tokens", required_argument, NULL, 't'},
+        {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 'n'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "q:t:l:n:T:h", longopts, NULL)) != -1) {
+        if (c == 'q')
+            a->queue = optarg;
+        else if (c == 't')
+            a->tokens = optarg;
+        else if (c == 'l')
+            a->listen = optarg;
+        else if (c == 'n' && so_parse_long(optarg, 1, 256, &a->threads) == 0)
+            continue;
+        else if (c == 'T' && so_parse_long(optarg, 1, 3600, &a->timeout) == 0)
+            continue;
+        else if (c == 'h') {
+            serve_usage(stdout);
+            return -1;
+        } else if (c == 'V') {
+            cli_version();
+            return -1;
+        } else {
+            return cli_usage_error("serve", "bad option or value");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("serve", "unexpected argument '%s'",
+                               argv[optind]);
+    if (!a->tokens)
+        return cli_usage_error("serve", "--tokens FILE is required");
+    return 0;
+}
+
+/* Serve until SIGTERM/SIGINT. The signals are blocked before the worker
+ * threads start (they inherit the mask) and taken here with sigwait, so
+ * no handler runs at all. */
+static int serve_run(struct server_opts *o, struct server_tokens *tokens)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct server *srv = NULL;
+    struct so_error err;
+    int port = 0;
+    if (server_start(o, tokens, &srv, &port, &err) != SO_OK) {
+        fprintf(stderr, "signoff: serve: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    fprintf(stderr, "signoff: listening on http://%s%s%s:%d\n",
+            strchr(o->host, ':') ? "[" : "", o->host,
+            strchr(o->host, ':') ? "]" : "", port);
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "signoff: stopping: finishing requests in flight\n");
+    server_stop(srv);
+    return 0;
+}
 
 int cmd_serve(int argc, char **argv)
 {
-    (void)argc;
-    cli_error(argv[0], "not built yet");
-    return EXIT_FAIL;
+    struct serve_args a = {.listen = "127.0.0.1:8750", .threads = 4,
+                           .timeout = 30};
+    int rc = serve_parse(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    char *spec = cli_queue_spec(a.queue);
+    char *listen = xstrdup(a.listen);
+    struct server_opts o = {.queue_path = spec,
+                            .threads = (unsigned)a.threads,
+                            .timeout_s = (unsigned)a.timeout,
+                            .log = serve_log};
+    struct server_tokens tokens = {0};
+    struct so_error err;
+    if (queue_is_remote(spec))
+        rc = cli_usage_error("serve", "--queue must be a file, not a URL");
+    else if (parse_listen(listen, &o) != 0)
+        rc = cli_usage_error("serve", "--listen: expected ADDR:PORT");
+    else if (server_tokens_load(a.tokens, &tokens, &err) != SO_OK) {
+        fprintf(stderr, "signoff: serve: %s\n", err.msg);
+        rc = EXIT_FAIL;
+    } else
+        rc = serve_run(&o, &tokens);
+    server_tokens_free(&tokens);
+    free(listen);
+    free(spec);
+    return rc;
 }

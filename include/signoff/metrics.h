@@ -1,0 +1,37 @@
+/*
+ * metrics: the numbers `signoff serve` exposes at /metrics in the
+ * Prometheus text format: request counts by route and HTTP code, a latency
+ * histogram, and the queue's own gauges (pending per workflow, decisions by
+ * workflow and action, override rate per workflow). Thread-safe counters;
+ * rendering only appends text to a buffer. Never does I/O.
+ */
+#ifndef SIGNOFF_METRICS_H
+#define SIGNOFF_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "signoff/queue.h"
+
+struct metrics;
+
+/* Counters for nroutes routes named by route_names (borrowed, static). */
+struct metrics *metrics_new(const char *const *route_names, size_t nroutes);
+void metrics_free(struct metrics *m);
+
+/* Count one answered request of route (index into route_names) with its
+ * HTTP status and latency in microseconds. */
+void metrics_observe(struct metrics *m, size_t route, int status,
+                     int64_t micros);
+
+/* Append the request counters and the latency histogram. */
+void metrics_render_requests(struct metrics *m, struct buf *out);
+
+/* Append the queue gauges: pending drafts of each workflow, decisions by
+ * workflow and action (from the whole rollup), and the override rate of
+ * each workflow over its own window ending at now_ms. */
+void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
+                          size_t nwf, const struct so_rollup *all,
+                          int64_t now_ms);
+
+#endif

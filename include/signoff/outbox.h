@@ -1,0 +1,63 @@
+/*
+ * outbox: the local SQLite file (under $XDG_STATE_HOME/signoff/) where the
+ * HTTP client writes each decision before it sends it, so a decision is
+ * never lost while the server is away. Entries are keyed by request_id (the
+ * server treats a repeated request_id as a replay), grouped by queue URL,
+ * and moved to a "failed" table when the server refuses them for good.
+ * Never talks to the network, never prints.
+ */
+#ifndef SIGNOFF_OUTBOX_H
+#define SIGNOFF_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "signoff/util.h"
+
+struct outbox;
+
+/* One waiting decision. Strings owned; free with outbox_entries_free. */
+struct outbox_entry {
+    char *request_id;
+    char *draft_id;
+    char *body; /* the decision request as JSON text, sent as is */
+    int64_t created_at;
+    int attempts;
+};
+
+/* Open (creating it and its directory, mode 0700) the outbox at path, or
+ * at $XDG_STATE_HOME/signoff/outbox.db when path is NULL. WAL, synchronous
+ * FULL: an entry that was put survives power loss. */
+enum so_status outbox_open(const char *path, struct outbox **out,
+                           struct so_error *err);
+void outbox_close(struct outbox *ob);
+
+/* Record a decision for queue url before it is sent. Putting the same
+ * request_id again is a no-op. */
+enum so_status outbox_put(struct outbox *ob, const char *url,
+                          const char *request_id, const char *draft_id,
+                          const char *body, struct so_error *err);
+/* Forget a decision the server confirmed. */
+enum so_status outbox_remove(struct outbox *ob, const char *request_id,
+                             struct so_error *err);
+/* Count one more delivery attempt of request_id. */
+enum so_status outbox_touch(struct outbox *ob, const char *request_id,
+                            struct so_error *err);
+/* Move a decision the server refused for good (lease lost, invalid) to
+ * the failed table with the server's code and message. */
+enum so_status outbox_fail(struct outbox *ob, const char *request_id,
+                           const char *code, const char *message,
+                           struct so_error *err);
+/* Decisions waiting for url. */
+enum so_status outbox_count(struct outbox *ob, const char *url, int64_t *n,
+                            struct so_error *err);
+/* Decisions that failed for url (kept for the reviewer to see). */
+enum so_status outbox_failed_count(struct outbox *ob, const char *url,
+                                   int64_t *n, struct so_error *err);
+/* At most max waiting decisions for url, oldest first. */
+enum so_status outbox_pending(struct outbox *ob, const char *url, size_t max,
+                              struct outbox_entry **out, size_t *n,
+                              struct so_error *err);
+void outbox_entries_free(struct outbox_entry *e, size_t n);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * protocol: protocol v1 (docs/protocol.md) as data: the JSON bodies of
+ * requests and replies to and from the model structs, the error object,
+ * and the mapping between statuses and HTTP codes. Shared by the server
+ * and the HTTP client so both speak exactly the same shapes. Parses only
+ * through json_parse_strict and typed getters (DESIGN.md 7b). Never does
+ * I/O, never prints.
+ */
+#ifndef SIGNOFF_PROTOCOL_H
+#define SIGNOFF_PROTOCOL_H
+
+#include <cJSON.h>
+
+#include "signoff/queue.h"
+
+#define PROTO_VERSION "v1"
+
+/* Parse a request or reply body (strict: depth, duplicates, UTF-8,
+ * trailing garbage). The root must be an object. */
+enum so_status proto_parse(const char *text, size_t len, cJSON **out,
+                           struct so_error *err);
+/* Compact JSON text of j (caller frees). */
+char *proto_print(const cJSON *j);
+
+/* HTTP status for an error status (SO_ERR_LEASE -> 409 ...). */
+int proto_http_status(enum so_status s);
+/* {"error":{"code":"lease_lost","message":"..."}} as text (caller frees). */
+char *proto_error_body(enum so_status code, const char *message);
+/* Fill err from a non-2xx reply: the error object if the body holds one,
+ * else a status derived from the HTTP code. Returns err->code. */
+enum so_status proto_error_from_reply(int http_status, const char *body,
+                                      size_t len, struct so_error *err);
+
+/* Replace every byte outside printable ASCII in s with '?': messages a
+ * server sends are untrusted and end up on a terminal. */
+void proto_sanitize(char *s);
+
+/* Drafts with their queue state (status, lease, claim). */
+cJSON *proto_draft_to_json(const struct so_draft *d);
+enum so_status proto_draft_from_json(const cJSON *j, struct so_draft **out,
+                                     struct so_error *err);
+
+/* POST /v1/claim. Strings in *r point into j. */
+cJSON *proto_claim_req_to_json(const struct so_claim_req *r);
+enum so_status proto_claim_req_from_json(const cJSON *j,
+                                         struct so_claim_req *r,
+                                         struct so_error *err);
+
+/* POST /v1/drafts/{id}/decision. The draft id travels in the path, so it
+ * is not in the body; strings in *r point into j (and draft_id). */
+cJSON *proto_decide_req_to_json(const struct so_decide_req *r);
+enum so_status proto_decide_req_from_json(const cJSON *j, const char *draft_id,
+                                          struct so_decide_req *r,
+                                          struct so_error *err);
+cJSON *proto_decide_result_to_json(const struct so_decide_result *r);
+enum so_status proto_decide_result_from_json(const cJSON *j,
+                                             struct so_decide_result *r,
+                                             struct so_error *err);
+
+/* GET /v1/drafts: {"drafts":[rows...],"next":cursor|null}. */
+cJSON *proto_page_to_json(const struct so_draft_page *p);
+enum so_status proto_page_from_json(const cJSON *j, struct so_draft_page *out,
+                                    struct so_error *err);
+
+/* GET /v1/drafts/{id}/decisions: one recorded decision. */
+cJSON *proto_decision_to_json(const struct so_decision *d);
+enum so_status proto_decision_from_json(const cJSON *j, struct so_decision *d,
+                                        struct so_error *err);
+
+/* Workflows. to_json writes every field; from_json sets in *mask the
+ * SO_WF_* bits of the settable fields present (a POST changes only
+ * those). */
+cJSON *proto_workflow_to_json(const struct so_workflow *w);
+enum so_status proto_workflow_from_json(const cJSON *j, struct so_workflow *w,
+                                        unsigned *mask, struct so_error *err);
+/* The body of POST /v1/workflows/{name} changing only the fields in mask. */
+cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask);
+
+/* GET /v1/stats: the rollup cells and reject reasons. */
+cJSON *proto_rollup_to_json(const struct so_rollup *r);
+enum so_status proto_rollup_from_json(const cJSON *j, struct so_rollup *out,
+                                      struct so_error *err);
+
+/* POST /v1/drafts: one result per JSON line. */
+cJSON *proto_enq_result_to_json(const struct so_enq_result *r);
+enum so_status proto_enq_result_from_json(const cJSON *j,
+                                          struct so_enq_result *r,
+                                          struct so_error *err);
+
+#endif
