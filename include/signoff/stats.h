@@ -22,7 +22,7 @@
 #define STATS_DAY_MS (86400 * 1000LL)
 #define STATS_Z95 1.959964
 /* Used when a workflow has no stored settings. */
-#define STATS_DEFAULT_MIN_DECISIONS 20
+#define STATS_DEFAULT_MIN_DECISIONS 30
 #define STATS_DEFAULT_THRESHOLD 0.2
 #define STATS_DEFAULT_WINDOW_MS (7 * STATS_DAY_MS)
 #define STATS_NBANDS 10

@@ -3,7 +3,8 @@
  * computed by hand (Wilson bounds from the closed formula with z = 1.959964,
  * written here to 4 places): windows and their edges, rates, intervals,
  * medians from histograms, sparklines, grouping, reject-reason shares,
- * rubber-stamp shares, readiness and the threshold check.
+ * rubber-stamp shares, readiness and the threshold check; and every output
+ * format parsed back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +16,10 @@
 
 #include <cmocka.h>
 
+#include <cJSON.h>
+
 #include "signoff/stats.h"
+#include "signoff/stats_format.h"
 
 #define EPS 0.00005
 /* 2026-11-24T10:00:00Z */
@@ -364,6 +368,75 @@ static void test_alert(void **state)
     so_rollup_free(&r);
 }
 
+static double num_at(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    assert_non_null(v);
+    assert_true(cJSON_IsNumber(v));
+    return v->valuedouble;
+}
+
+static void test_format_json(void **state)
+{
+    (void)state;
+    struct so_rollup r;
+    struct stats_report rep;
+    struct stats_window w;
+    sample(&r);
+    stats_window_parse("7d", NOW, &w);
+    stats_compute(&r, STATS_BY_WORKFLOW, &w, wfs, 2, NULL, &rep);
+    char *txt = stats_format_report(&rep, STATS_FMT_JSON);
+    cJSON *root = cJSON_Parse(txt);
+    assert_non_null(root);
+    const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
+    assert_int_equal(cJSON_GetArraySize(groups), 2);
+    const cJSON *sup = cJSON_GetArrayItem(groups, 1);
+    assert_string_equal(
+        cJSON_GetObjectItemCaseSensitive(sup, "key")->valuestring, "support");
+    assert_float_equal(num_at(sup, "override_rate"), 0.3, EPS);
+    assert_float_equal(num_at(sup, "ci95_low"), 0.1078, EPS);
+    assert_float_equal(num_at(sup, "ci95_high"), 0.6032, EPS);
+    assert_float_equal(num_at(sup, "escalated"), 1, EPS);
+    assert_true(cJSON_IsFalse(
+        cJSON_GetObjectItemCaseSensitive(sup, "meaningful")));
+    const cJSON *daily = cJSON_GetObjectItemCaseSensitive(sup, "daily_rate");
+    assert_int_equal(cJSON_GetArraySize(daily), 8);
+    assert_true(cJSON_IsNull(cJSON_GetArrayItem(daily, 0)));
+    assert_float_equal(cJSON_GetArrayItem(daily, 6)->valuedouble, 1.0 / 3,
+                       EPS);
+    const cJSON *ready = cJSON_GetObjectItemCaseSensitive(root, "readiness");
+    const cJSON *ref = cJSON_GetArrayItem(ready, 0);
+    assert_float_equal(num_at(ref, "ready_from_confidence"), 0.9, EPS);
+    cJSON_Delete(root);
+    free(txt);
+    stats_report_free(&rep);
+    so_rollup_free(&r);
+}
+
+static void test_format_csv_prometheus(void **state)
+{
+    (void)state;
+    struct so_rollup r = {0};
+    struct stats_report rep;
+    struct stats_window w;
+    cell(&r, TODAY, "a,\"b\"\\", "m", "x", 1, 3, 1, 0, 0, 0);
+    stats_window_parse("24h", NOW, &w);
+    stats_compute(&r, STATS_BY_WORKFLOW, &w, NULL, 0, NULL, &rep);
+    char *csv = stats_format_report(&rep, STATS_FMT_CSV);
+    /* RFC 4180: quoted, inner quotes doubled, CRLF line ends */
+    assert_non_null(strstr(csv, "\r\n\"a,\"\"b\"\"\\\",4,3,1,0,0,0.250000,"));
+    free(csv);
+    char *prom = stats_format_report(&rep, STATS_FMT_PROMETHEUS);
+    assert_non_null(strstr(prom, "# TYPE signoff_override_rate gauge\n"
+                                 "signoff_override_rate{workflow=\"a,\\\"b"
+                                 "\\\"\\\\\"} 0.25\n"));
+    assert_non_null(strstr(prom, "signoff_decisions{workflow=\"a,\\\"b\\\""
+                                 "\\\\\",action=\"edit\"} 1\n"));
+    free(prom);
+    stats_report_free(&rep);
+    so_rollup_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +452,8 @@ int main(void)
         cmocka_unit_test(test_reasons),
         cmocka_unit_test(test_readiness),
         cmocka_unit_test(test_alert),
+        cmocka_unit_test(test_format_json),
+        cmocka_unit_test(test_format_csv_prometheus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,48 @@
+/*
+ * stats_format: a stats report (stats.h) rendered as text for people and
+ * machines: an aligned table with sparklines, JSON (cJSON), CSV (RFC 4180)
+ * and the Prometheus text exposition format. Returns strings; never prints
+ * and never computes a figure itself. Names in a report come from producers
+ * and reviewers, so the table shows them through text_plain (controls, bidi
+ * and invisible characters as visible tokens); the machine formats escape
+ * them by their own rules instead.
+ */
+#ifndef SIGNOFF_STATS_FORMAT_H
+#define SIGNOFF_STATS_FORMAT_H
+
+#include "signoff/stats.h"
+
+/* Output formats of `signoff stats --format`. */
+#define STATS_FORMAT_LIST(X)                                                   \
+    X(STATS_FMT_TABLE, "table")                                                \
+    X(STATS_FMT_JSON, "json")                                                  \
+    X(STATS_FMT_CSV, "csv")                                                    \
+    X(STATS_FMT_PROMETHEUS, "prometheus")
+
+enum stats_format {
+#define STATS_X_ENUM(id, name) id,
+    STATS_FORMAT_LIST(STATS_X_ENUM)
+#undef STATS_X_ENUM
+        STATS_FMT_COUNT
+};
+
+/* -1 when name is not a format. */
+int stats_format_from_name(const char *name);
+
+/* The report in format fmt, NUL-terminated, ending in a newline. Caller
+ * frees. */
+char *stats_format_report(const struct stats_report *rep,
+                          enum stats_format fmt);
+
+/* The result of `stats --check` (alerts[i] for each workflow) in fmt:
+ * table names each workflow over its threshold, one a line (nothing when
+ * none is); json is {"over":[...],"workflows":[...]}. Caller frees. */
+char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
+                          enum stats_format fmt);
+
+/* "12.5%" style percentage of a 0..1 figure into out ("-" when < 0). */
+void stats_format_pct(double v, char out[16]);
+/* A duration in ms as "850ms", "4.2s", "3.1m" into out ("-" when < 0). */
+void stats_format_ms(double ms, char out[16]);
+
+#endif

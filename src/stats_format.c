@@ -1,0 +1,604 @@
+/*
+ * stats_format: renders a stats report for people (an aligned table with
+ * sparklines, names sanitized by text_plain) and for machines (JSON through
+ * cJSON, CSV by RFC 4180, Prometheus text exposition 0.0.4). Every figure
+ * comes from the report as computed; this module only lays it out. Never
+ * prints.
+ */
+#define _GNU_SOURCE
+#include "signoff/stats_format.h"
+
+#include <cJSON.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "signoff/text.h"
+
+static const char *const format_names[] = {
+#define STATS_X_NAME(id, name) name,
+    STATS_FORMAT_LIST(STATS_X_NAME)
+#undef STATS_X_NAME
+};
+
+int stats_format_from_name(const char *name)
+{
+    for (int i = 0; name && i < STATS_FMT_COUNT; i++)
+        if (strcmp(format_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+void stats_format_pct(double v, char out[16])
+{
+    if (v < 0)
+        snprintf(out, 16, "-");
+    else
+        snprintf(out, 16, "%.1f%%", v * 100.0);
+}
+
+void stats_format_ms(double ms, char out[16])
+{
+    if (ms < 0)
+        snprintf(out, 16, "-");
+    else if (ms < 1000)
+        snprintf(out, 16, "%.0fms", ms);
+    else if (ms < 60000)
+        snprintf(out, 16, "%.1fs", ms / 1000.0);
+    else
+        snprintf(out, 16, "%.1fm", ms / 60000.0);
+}
+
+static void day_label(int64_t day, char out[16])
+{
+    time_t t = (time_t)(day * 86400);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+/* ---- table ------------------------------------------------------------- */
+
+/* A grid of owned cell strings, laid out with display widths. */
+struct grid {
+    char **cell;
+    int *width;
+    size_t rows, cols, cap;
+    const int *right; /* per column: right-aligned */
+};
+
+static void grid_add(struct grid *g, size_t col, char *s)
+{
+    if (col == 0) {
+        if (g->rows == g->cap) {
+            g->cap = g->cap ? g->cap * 2 : 16;
+            g->cell = xrealloc(g->cell, g->cap * g->cols * sizeof *g->cell);
+            g->width = xrealloc(g->width, g->cap * g->cols * sizeof *g->width);
+        }
+        g->rows++;
+    }
+    size_t i = (g->rows - 1) * g->cols + col;
+    g->cell[i] = s;
+    g->width[i] = text_width(s, strlen(s));
+}
+
+static void grid_render(struct grid *g, struct buf *out)
+{
+    int colw[32] = {0};
+    for (size_t i = 0; i < g->rows * g->cols; i++)
+        if (g->width[i] > colw[i % g->cols])
+            colw[i % g->cols] = g->width[i];
+    for (size_t r = 0; r < g->rows; r++) {
+        struct buf line;
+        buf_init(&line);
+        for (size_t c = 0; c < g->cols; c++) {
+            size_t i = r * g->cols + c;
+            int pad = colw[c] - g->width[i];
+            if (c)
+                buf_adds(&line, "  ");
+            if (g->right[c])
+                buf_addf(&line, "%*s", pad, "");
+            buf_adds(&line, g->cell[i]);
+            if (!g->right[c])
+                buf_addf(&line, "%*s", pad, "");
+        }
+        while (line.len && line.data[line.len - 1] == ' ')
+            line.len--;
+        buf_add(out, line.data, line.len);
+        buf_addc(out, '\n');
+        buf_free(&line);
+    }
+    for (size_t i = 0; i < g->rows * g->cols; i++)
+        free(g->cell[i]);
+    free(g->cell);
+    free(g->width);
+}
+
+static char *fmt_count(int64_t v)
+{
+    return xasprintf("%lld", (long long)v);
+}
+
+static char *fmt_pct(double v)
+{
+    char s[16];
+    stats_format_pct(v, s);
+    return xstrdup(s);
+}
+
+static char *fmt_ci(const struct stats_group *g)
+{
+    char lo[16], hi[16];
+    if (g->decided == 0)
+        return xstrdup("-");
+    stats_format_pct(g->lo, lo);
+    stats_format_pct(g->hi, hi);
+    return xasprintf("[%s, %s]", lo, hi);
+}
+
+static char *fmt_words(double v)
+{
+    return v < 0 ? xstrdup("-") : xasprintf("%.1f", v);
+}
+
+static void table_group_row(struct grid *g, const struct stats_group *gr,
+                            size_t ndays, int stamp)
+{
+    size_t c = 0;
+    char ms[16];
+    grid_add(g, c++, text_plain(gr->key, 40, 0));
+    grid_add(g, c++, fmt_count(gr->decided));
+    grid_add(g, c++, fmt_count(gr->c.approved));
+    grid_add(g, c++, fmt_count(gr->c.edited));
+    grid_add(g, c++, fmt_count(gr->c.rejected));
+    grid_add(g, c++, fmt_count(gr->c.escalated));
+    grid_add(g, c++, fmt_pct(gr->rate));
+    grid_add(g, c++, fmt_ci(gr));
+    stats_format_ms(gr->median_ms, ms);
+    grid_add(g, c++, xstrdup(ms));
+    grid_add(g, c++, fmt_words(gr->median_words));
+    if (stamp)
+        grid_add(g, c++, fmt_pct(gr->rubber_stamp));
+    grid_add(g, c++, stats_sparkline(gr->day_decided, gr->day_overrides, ndays));
+    grid_add(g, c++, gr->meaningful || gr->decided == 0
+                         ? xstrdup("")
+                         : xasprintf("not yet meaningful (%lld < %d)",
+                                     (long long)gr->decided,
+                                     gr->min_decisions));
+}
+
+static void table_groups(const struct stats_report *rep, struct buf *out)
+{
+    static const int right[] = {0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0};
+    static const int right_stamp[] = {0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0};
+    static const char *const head[] = {
+        "", "DECIDED", "APPR", "EDIT", "REJ", "ESC", "OVERRIDE", "95% CI",
+        "MED TIME", "MED EDIT", "STAMP", "TREND", ""};
+    int stamp = rep->by == STATS_BY_REVIEWER;
+    struct grid g = {0};
+    g.cols = stamp ? 13 : 12;
+    g.right = stamp ? right_stamp : right;
+    size_t c = 0;
+    for (size_t i = 0; i < SO_ARRAY_LEN(head); i++) {
+        if (i == 10 && !stamp)
+            continue;
+        const char *h = i == 0 ? stats_by_name(rep->by) : head[i];
+        char *u = xstrdup(h);
+        for (char *p = u; *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        grid_add(&g, c++, u);
+    }
+    for (size_t i = 0; i < rep->ngroups; i++)
+        table_group_row(&g, &rep->groups[i], rep->ndays, stamp);
+    grid_render(&g, out);
+}
+
+static void table_reasons(const struct stats_report *rep, struct buf *out)
+{
+    if (!rep->nreasons)
+        return;
+    buf_adds(out, "\nReject reasons (share of the workflow's rejects)\n");
+    for (size_t i = 0; i < rep->nreasons; i++) {
+        const struct stats_reason *r = &rep->reasons[i];
+        int first = i == 0 || strcmp(rep->reasons[i - 1].workflow,
+                                     r->workflow) != 0;
+        char pct[16];
+        stats_format_pct(r->share, pct);
+        if (first) {
+            char *w = text_plain(r->workflow, 40, 0);
+            buf_addf(out, "%s  %s:", i ? "\n" : "", w);
+            free(w);
+        }
+        char *reason = text_plain(r->reason, 40, 0);
+        buf_addf(out, "%s %s %s (%lld)", first ? "" : ",", reason, pct,
+                 (long long)r->count);
+        free(reason);
+    }
+    buf_addc(out, '\n');
+}
+
+static void table_readiness(const struct stats_report *rep, struct buf *out)
+{
+    if (!rep->nready)
+        return;
+    buf_adds(out, "\nAutomation readiness (lowest confidence to auto-approve "
+                  "from)\n");
+    for (size_t i = 0; i < rep->nready; i++) {
+        const struct stats_readiness *rd = &rep->ready[i];
+        char *w = text_plain(rd->workflow, 40, 0);
+        char thr[16], rate[16], hi[16];
+        stats_format_pct(rd->threshold, thr);
+        if (rd->band < 0) {
+            buf_addf(out, "  %s: none yet (threshold %s, at least %d "
+                          "decisions in a band)\n",
+                     w, thr, rd->min_decisions);
+        } else {
+            stats_format_pct(rd->rate, rate);
+            stats_format_pct(rd->hi, hi);
+            buf_addf(out, "  %s: confidence >= %.1f (override %s, upper "
+                          "%s < threshold %s, %lld decisions)\n",
+                     w, rd->band / 10.0, rate, hi, thr,
+                     (long long)rd->decided);
+        }
+        free(w);
+    }
+}
+
+static char *format_table(const struct stats_report *rep)
+{
+    struct buf out;
+    char a[16], b[16];
+    buf_init(&out);
+    day_label(rep->win.first_day, a);
+    day_label(rep->win.last_day, b);
+    buf_addf(&out, "%s .. %s (%zu UTC days)\n", a, b, rep->ndays);
+    if (!rep->ngroups) {
+        buf_adds(&out, "no decisions in this window\n");
+        return buf_steal(&out);
+    }
+    table_groups(rep, &out);
+    table_reasons(rep, &out);
+    table_readiness(rep, &out);
+    return buf_steal(&out);
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static void json_num_or_null(cJSON *o, const char *k, double v)
+{
+    if (v < 0)
+        cJSON_AddNullToObject(o, k);
+    else
+        cJSON_AddNumberToObject(o, k, v);
+}
+
+static cJSON *json_group(const struct stats_group *g, size_t ndays)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "key", g->key);
+    cJSON_AddNumberToObject(o, "approved", (double)g->c.approved);
+    cJSON_AddNumberToObject(o, "edited", (double)g->c.edited);
+    cJSON_AddNumberToObject(o, "rejected", (double)g->c.rejected);
+    cJSON_AddNumberToObject(o, "escalated", (double)g->c.escalated);
+    cJSON_AddNumberToObject(o, "decided", (double)g->decided);
+    json_num_or_null(o, "override_rate", g->rate);
+    json_num_or_null(o, "ci95_low", g->lo);
+    json_num_or_null(o, "ci95_high", g->hi);
+    cJSON_AddNumberToObject(o, "min_decisions", g->min_decisions);
+    cJSON_AddBoolToObject(o, "meaningful", g->meaningful);
+    json_num_or_null(o, "median_active_ms", g->median_ms);
+    json_num_or_null(o, "median_edit_words", g->median_words);
+    cJSON_AddNumberToObject(o, "fast_approvals", (double)g->c.fast_approvals);
+    json_num_or_null(o, "rubber_stamp", g->rubber_stamp);
+    cJSON *daily = cJSON_AddArrayToObject(o, "daily_rate");
+    for (size_t d = 0; d < ndays; d++)
+        cJSON_AddItemToArray(
+            daily, g->day_decided[d]
+                       ? cJSON_CreateNumber((double)g->day_overrides[d] /
+                                            (double)g->day_decided[d])
+                       : cJSON_CreateNull());
+    return o;
+}
+
+static cJSON *json_readiness(const struct stats_readiness *rd)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "workflow", rd->workflow);
+    cJSON_AddNumberToObject(o, "threshold", rd->threshold);
+    cJSON_AddNumberToObject(o, "min_decisions", rd->min_decisions);
+    if (rd->band < 0) {
+        cJSON_AddNullToObject(o, "ready_from_confidence");
+    } else {
+        cJSON_AddNumberToObject(o, "ready_from_confidence", rd->band / 10.0);
+        cJSON_AddNumberToObject(o, "decided", (double)rd->decided);
+        cJSON_AddNumberToObject(o, "override_rate", rd->rate);
+        cJSON_AddNumberToObject(o, "ci95_high", rd->hi);
+    }
+    cJSON *bands = cJSON_AddArrayToObject(o, "bands");
+    for (int b = 0; b < STATS_NBANDS; b++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "band", b / 10.0);
+        cJSON_AddNumberToObject(e, "decided", (double)rd->band_decided[b]);
+        cJSON_AddNumberToObject(e, "overrides", (double)rd->band_overrides[b]);
+        cJSON_AddItemToArray(bands, e);
+    }
+    return o;
+}
+
+static char *json_finish(cJSON *root)
+{
+    char *txt = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    char *s = xasprintf("%s\n", txt ? txt : "{}");
+    cJSON_free(txt);
+    return s;
+}
+
+static char *format_json(const struct stats_report *rep)
+{
+    cJSON *root = cJSON_CreateObject();
+    char a[16], b[16];
+    day_label(rep->win.first_day, a);
+    day_label(rep->win.last_day, b);
+    cJSON_AddStringToObject(root, "by", stats_by_name(rep->by));
+    cJSON_AddStringToObject(root, "first_day", a);
+    cJSON_AddStringToObject(root, "last_day", b);
+    cJSON_AddNumberToObject(root, "days", (double)rep->ndays);
+    cJSON *groups = cJSON_AddArrayToObject(root, "groups");
+    for (size_t i = 0; i < rep->ngroups; i++)
+        cJSON_AddItemToArray(groups, json_group(&rep->groups[i], rep->ndays));
+    cJSON *reasons = cJSON_AddArrayToObject(root, "reject_reasons");
+    for (size_t i = 0; i < rep->nreasons; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "workflow", rep->reasons[i].workflow);
+        cJSON_AddStringToObject(o, "reason", rep->reasons[i].reason);
+        cJSON_AddNumberToObject(o, "count", (double)rep->reasons[i].count);
+        cJSON_AddNumberToObject(o, "share", rep->reasons[i].share);
+        cJSON_AddItemToArray(reasons, o);
+    }
+    cJSON *ready = cJSON_AddArrayToObject(root, "readiness");
+    for (size_t i = 0; i < rep->nready; i++)
+        cJSON_AddItemToArray(ready, json_readiness(&rep->ready[i]));
+    return json_finish(root);
+}
+
+/* ---- CSV (RFC 4180: CRLF line ends, fields with , " CR LF quoted) ------- */
+
+static void csv_field(struct buf *out, const char *s, int last)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        buf_addc(out, '"');
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                buf_addc(out, '"');
+            buf_addc(out, *p);
+        }
+        buf_addc(out, '"');
+    } else {
+        buf_adds(out, s);
+    }
+    buf_adds(out, last ? "\r\n" : ",");
+}
+
+static void csv_num(struct buf *out, double v, const char *fmt)
+{
+    if (v >= 0)
+        buf_addf(out, fmt, v);
+    buf_addc(out, ',');
+}
+
+static char *format_csv(const struct stats_report *rep)
+{
+    struct buf out;
+    buf_init(&out);
+    buf_addf(&out,
+             "%s,decided,approved,edited,rejected,escalated,override_rate,"
+             "ci95_low,ci95_high,meaningful,median_active_ms,"
+             "median_edit_words,rubber_stamp\r\n",
+             stats_by_name(rep->by));
+    for (size_t i = 0; i < rep->ngroups; i++) {
+        const struct stats_group *g = &rep->groups[i];
+        csv_field(&out, g->key, 0);
+        buf_addf(&out, "%lld,%lld,%lld,%lld,%lld,", (long long)g->decided,
+                 (long long)g->c.approved, (long long)g->c.edited,
+                 (long long)g->c.rejected, (long long)g->c.escalated);
+        csv_num(&out, g->rate, "%.6f");
+        csv_num(&out, g->lo, "%.6f");
+        csv_num(&out, g->hi, "%.6f");
+        buf_adds(&out, g->meaningful ? "true," : "false,");
+        csv_num(&out, g->median_ms, "%.1f");
+        csv_num(&out, g->median_words, "%.2f");
+        if (g->rubber_stamp >= 0)
+            buf_addf(&out, "%.6f", g->rubber_stamp);
+        buf_adds(&out, "\r\n");
+    }
+    return buf_steal(&out);
+}
+
+/* ---- Prometheus text exposition ---------------------------------------- */
+
+/* Label values escape backslash, double quote and newline. */
+static void prom_label(struct buf *out, const char *name, const char *v)
+{
+    buf_addf(out, "%s=\"", name);
+    for (const char *p = v; *p; p++) {
+        if (*p == '\\' || *p == '"')
+            buf_addc(out, '\\');
+        if (*p == '\n')
+            buf_adds(out, "\\n");
+        else
+            buf_addc(out, *p);
+    }
+    buf_addc(out, '"');
+}
+
+static void prom_head(struct buf *out, const char *name, const char *help)
+{
+    buf_addf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+static void prom_sample(struct buf *out, const char *metric, const char *by,
+                        const char *key, const char *action, double v)
+{
+    buf_addf(out, "%s{", metric);
+    prom_label(out, by, key);
+    if (action) {
+        buf_addc(out, ',');
+        prom_label(out, "action", action);
+    }
+    buf_addf(out, "} %.10g\n", v);
+}
+
+static void prom_decisions(const struct stats_report *rep, struct buf *out)
+{
+    const char *by = stats_by_name(rep->by);
+    prom_head(out, "signoff_decisions",
+              "Decisions in the window by action (escalations apart).");
+    for (size_t i = 0; i < rep->ngroups; i++) {
+        const struct stats_group *g = &rep->groups[i];
+        prom_sample(out, "signoff_decisions", by, g->key, "approve",
+                    (double)g->c.approved);
+        prom_sample(out, "signoff_decisions", by, g->key, "edit",
+                    (double)g->c.edited);
+        prom_sample(out, "signoff_decisions", by, g->key, "reject",
+                    (double)g->c.rejected);
+        prom_sample(out, "signoff_decisions", by, g->key, "escalate",
+                    (double)g->c.escalated);
+    }
+}
+
+/* One gauge per group, the figure read at offset field of struct
+ * stats_group; groups where it is undefined (< 0) are left out. */
+static void prom_gauge(const struct stats_report *rep, struct buf *out,
+                       const char *metric, const char *help, size_t field)
+{
+    const char *by = stats_by_name(rep->by);
+    prom_head(out, metric, help);
+    for (size_t i = 0; i < rep->ngroups; i++) {
+        const struct stats_group *g = &rep->groups[i];
+        double v = *(const double *)((const char *)g + field);
+        if (v >= 0)
+            prom_sample(out, metric, by, g->key, NULL, v);
+    }
+}
+
+static void prom_extras(const struct stats_report *rep, struct buf *out)
+{
+    prom_head(out, "signoff_reject_reason_share",
+              "Share of a workflow's rejects with this reason.");
+    for (size_t i = 0; i < rep->nreasons; i++) {
+        buf_adds(out, "signoff_reject_reason_share{");
+        prom_label(out, "workflow", rep->reasons[i].workflow);
+        buf_addc(out, ',');
+        prom_label(out, "reason", rep->reasons[i].reason);
+        buf_addf(out, "} %.10g\n", rep->reasons[i].share);
+    }
+    prom_head(out, "signoff_ready_from_confidence",
+              "Lowest confidence from which auto-approval stays under the "
+              "threshold (-1: none yet).");
+    for (size_t i = 0; i < rep->nready; i++) {
+        buf_adds(out, "signoff_ready_from_confidence{");
+        prom_label(out, "workflow", rep->ready[i].workflow);
+        buf_addf(out, "} %.10g\n",
+                 rep->ready[i].band < 0 ? -1.0 : rep->ready[i].band / 10.0);
+    }
+    prom_head(out, "signoff_window_days", "UTC days in the window.");
+    buf_addf(out, "signoff_window_days %zu\n", rep->ndays);
+}
+
+static char *format_prometheus(const struct stats_report *rep)
+{
+    struct buf out;
+    buf_init(&out);
+    prom_decisions(rep, &out);
+    prom_gauge(rep, &out, "signoff_override_rate",
+               "(edited + rejected) / (approved + edited + rejected).",
+               offsetof(struct stats_group, rate));
+    prom_gauge(rep, &out, "signoff_override_rate_ci95_low",
+               "Wilson 95% interval, lower bound.",
+               offsetof(struct stats_group, lo));
+    prom_gauge(rep, &out, "signoff_override_rate_ci95_high",
+               "Wilson 95% interval, upper bound.",
+               offsetof(struct stats_group, hi));
+    prom_gauge(rep, &out, "signoff_active_ms_median",
+               "Median active review time per decision, milliseconds.",
+               offsetof(struct stats_group, median_ms));
+    prom_gauge(rep, &out, "signoff_edit_words_median",
+               "Median words changed per edit.",
+               offsetof(struct stats_group, median_words));
+    prom_gauge(rep, &out, "signoff_rubber_stamp_ratio",
+               "Approvals faster than 1 s per 40 words / approvals.",
+               offsetof(struct stats_group, rubber_stamp));
+    prom_extras(rep, &out);
+    return buf_steal(&out);
+}
+
+char *stats_format_report(const struct stats_report *rep,
+                          enum stats_format fmt)
+{
+    switch (fmt) {
+    case STATS_FMT_JSON:
+        return format_json(rep);
+    case STATS_FMT_CSV:
+        return format_csv(rep);
+    case STATS_FMT_PROMETHEUS:
+        return format_prometheus(rep);
+    default:
+        return format_table(rep);
+    }
+}
+
+/* ---- the check --------------------------------------------------------- */
+
+static cJSON *json_alert(const struct stats_alert *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    char d[16];
+    cJSON_AddStringToObject(o, "workflow", a->workflow);
+    day_label(a->win.first_day, d);
+    cJSON_AddStringToObject(o, "first_day", d);
+    cJSON_AddNumberToObject(o, "decided", (double)a->decided);
+    cJSON_AddNumberToObject(o, "overrides", (double)a->overrides);
+    json_num_or_null(o, "override_rate", a->rate);
+    cJSON_AddNumberToObject(o, "threshold", a->threshold);
+    cJSON_AddNumberToObject(o, "min_decisions", a->min_decisions);
+    cJSON_AddBoolToObject(o, "over", a->over);
+    return o;
+}
+
+char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
+                          enum stats_format fmt)
+{
+    if (fmt == STATS_FMT_JSON) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON *over = cJSON_AddArrayToObject(root, "over");
+        cJSON *all = cJSON_AddArrayToObject(root, "workflows");
+        for (size_t i = 0; i < n; i++) {
+            if (alerts[i].over)
+                cJSON_AddItemToArray(over,
+                                     cJSON_CreateString(alerts[i].workflow));
+            cJSON_AddItemToArray(all, json_alert(&alerts[i]));
+        }
+        return json_finish(root);
+    }
+    struct buf out;
+    buf_init(&out);
+    for (size_t i = 0; i < n; i++) {
+        const struct stats_alert *a = &alerts[i];
+        if (!a->over)
+            continue;
+        char rate[16], thr[16], since[16];
+        stats_format_pct(a->rate, rate);
+        stats_format_pct(a->threshold, thr);
+        day_label(a->win.first_day, since);
+        char *w = text_plain(a->workflow, 0, 0);
+        buf_addf(&out, "%s: override rate %s > threshold %s (%lld of %lld "
+                       "decided since %s)\n",
+                 w, rate, thr, (long long)a->overrides, (long long)a->decided,
+                 since);
+        free(w);
+    }
+    return buf_steal(&out);
+}
