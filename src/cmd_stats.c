@@ -1,9 +1,202 @@
-/* cmd_stats: placeholder until its issue lands. */
+/*
+ * cmd_stats: `signoff stats` prints override rates and counts grouped by
+ * workflow, model, reviewer, day or confidence band, in a table, JSON, CSV
+ * or the Prometheus text format; `--check` exits 3 naming each workflow
+ * over its threshold (for cron and alerting). Reads the rollup through the
+ * queue interface only; the figures come from stats.c, the layout from
+ * stats_format.c.
+ */
+#define _GNU_SOURCE
 #include "signoff/cli.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/stats.h"
+#include "signoff/stats_format.h"
+
+static const char usage_text[] =
+    "usage: signoff stats [--by workflow|model|reviewer|day|band] [--since D]\n"
+    "                     [--workflow W] [--format table|json|csv|prometheus]\n"
+    "                     [--check] [--queue Q]\n"
+    "\n"
+    "Override rates ((edited + rejected) / (approved + edited + rejected))\n"
+    "with a Wilson 95% interval, counts, median active time and median edit\n"
+    "size, from the rollup. Escalations are counted apart.\n"
+    "\n"
+    "Options:\n"
+    "  -b, --by DIM        group by workflow (default), model, reviewer, day\n"
+    "                      or band (confidence band)\n"
+    "  -s, --since D       24h, 7d, 30d ... or a date YYYY-MM-DD (default 7d);\n"
+    "                      whole UTC days: from 00:00 UTC of the day holding\n"
+    "                      now - D (24h = yesterday and today)\n"
+    "  -w, --workflow W    only this workflow\n"
+    "  -f, --format F      table (default), json, csv or prometheus\n"
+    "  -c, --check         exit 3 and name each workflow whose override rate\n"
+    "                      over its own window exceeds its threshold with at\n"
+    "                      least its minimum of decisions; 0 otherwise\n"
+    "  -q, --queue Q       the queue (file or URL)\n"
+    "  -h, --help          show this help\n"
+    "      --version       show the version\n";
+
+struct stats_args {
+    const char *queue;
+    const char *workflow;
+    const char *since;
+    enum stats_by by;
+    enum stats_format fmt;
+    int check;
+};
+
+/* NULL-terminated name lists for cli_pick, in enum order. */
+#define STATS_X_NAME(id, name) name,
+static const char *const by_names[] = {STATS_BY_LIST(STATS_X_NAME) NULL};
+static const char *const fmt_names[] = {STATS_FORMAT_LIST(STATS_X_NAME) NULL};
+#undef STATS_X_NAME
+
+/* 0 to go on, else the exit code (help, version, usage errors). */
+static int parse_args(int argc, char **argv, struct stats_args *a)
+{
+    static const struct option opts[] = {
+        {"by", required_argument, NULL, 'b'},
+        {"since", required_argument, NULL, 's'},
+        {"workflow", required_argument, NULL, 'w'},
+        {"format", required_argument, NULL, 'f'},
+        {"check", no_argument, NULL, 'c'},
+        {"queue", required_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    int c, i;
+    a->since = "7d";
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":b:s:w:f:cq:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            if ((i = cli_pick("stats", "--by", optarg, by_names)) < 0)
+                return EXIT_USAGE;
+            a->by = (enum stats_by)i;
+            break;
+        case 'f':
+            if ((i = cli_pick("stats", "--format", optarg, fmt_names)) < 0)
+                return EXIT_USAGE;
+            a->fmt = (enum stats_format)i;
+            break;
+        case 's': a->since = optarg; break;
+        case 'w': a->workflow = optarg; break;
+        case 'c': a->check = 1; break;
+        case 'q': a->queue = optarg; break;
+        case 'h': fputs(usage_text, stdout); return -1;
+        case 'V': cli_version(); return -1;
+        default: return cli_option_error("stats", argv, c);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("stats", "unexpected argument '%s'",
+                               argv[optind]);
+    return 0;
+}
+
+static int emit(char *text)
+{
+    fputs(text, stdout);
+    free(text);
+    return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_FAIL;
+}
+
+static int run_report(struct queue *q, const struct stats_args *a,
+                      const struct so_workflow *wfs, size_t nwfs)
+{
+    struct stats_window w;
+    if (stats_window_parse(a->since, so_now_ms(), &w) != 0)
+        return cli_usage_error("stats", "--since: expected a duration like "
+                                        "24h or 7d, or a date YYYY-MM-DD "
+                                        "not after today, not '%s'",
+                               a->since);
+    struct so_stats_req req = {.since_ms = stats_window_since_ms(&w),
+                               .workflow = a->workflow};
+    struct so_rollup r = {0};
+    struct so_error err;
+    if (q->ops->rollup(q, &req, &r, &err) != SO_OK) {
+        cli_error("stats", "%s", err.msg);
+        return cli_exit_for(err.code);
+    }
+    struct stats_report rep;
+    stats_compute(&r, a->by, &w, wfs, nwfs, a->workflow, &rep);
+    int rc = emit(stats_format_report(&rep, a->fmt));
+    stats_report_free(&rep);
+    so_rollup_free(&r);
+    return rc;
+}
+
+static int run_check(struct queue *q, const struct stats_args *a,
+                     const struct so_workflow *wfs, size_t nwfs)
+{
+    int64_t now = so_now_ms();
+    struct so_stats_req req = {.since_ms = stats_alert_since_ms(wfs, nwfs, now),
+                               .workflow = a->workflow};
+    struct so_rollup r = {0};
+    struct so_error err;
+    if (q->ops->rollup(q, &req, &r, &err) != SO_OK) {
+        cli_error("stats", "%s", err.msg);
+        return cli_exit_for(err.code);
+    }
+    struct stats_alert *alerts = xcalloc(nwfs ? nwfs : 1, sizeof *alerts);
+    size_t n = 0;
+    int over = 0;
+    for (size_t i = 0; i < nwfs; i++) {
+        if (a->workflow && strcmp(wfs[i].name, a->workflow) != 0)
+            continue;
+        stats_alert_for(&r, &wfs[i], now, &alerts[n]);
+        over |= alerts[n++].over;
+    }
+    int rc = emit(stats_format_alerts(alerts, n, a->fmt));
+    free(alerts);
+    so_rollup_free(&r);
+    return rc != EXIT_OK_ ? rc : over ? EXIT_OVER_THRESHOLD : EXIT_OK_;
+}
+
+static int known_workflow(const struct so_workflow *wfs, size_t n,
+                          const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(wfs[i].name, name) == 0)
+            return 1;
+    return 0;
+}
 
 int cmd_stats(int argc, char **argv)
 {
-    (void)argc;
-    cli_error(argv[0], "not built yet");
-    return EXIT_FAIL;
+    struct stats_args a = {0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? EXIT_OK_ : rc;
+    setlocale(LC_CTYPE, "");
+    struct queue_opts o = {.readonly = 1};
+    struct queue *q = cli_open_queue(a.queue, NULL, &o);
+    if (!q)
+        return EXIT_FAIL;
+    struct so_workflow *wfs = NULL;
+    size_t nwfs = 0;
+    struct so_error err;
+    if (q->ops->workflow_list(q, &wfs, &nwfs, &err) != SO_OK) {
+        cli_error("stats", "%s", err.msg);
+        queue_close(q);
+        return cli_exit_for(err.code);
+    }
+    if (a.workflow && !known_workflow(wfs, nwfs, a.workflow)) {
+        cli_error(a.workflow, "no such workflow");
+        rc = EXIT_FAIL;
+    } else {
+        rc = a.check ? run_check(q, &a, wfs, nwfs)
+                     : run_report(q, &a, wfs, nwfs);
+    }
+    for (size_t i = 0; i < nwfs; i++)
+        so_workflow_clear(&wfs[i]);
+    free(wfs);
+    queue_close(q);
+    return rc;
 }

@@ -1,0 +1,454 @@
+/*
+ * ui_monitor: the override-rate monitor screen. One rollup read covers the
+ * last 30 days and every workflow's own alert window; every figure on the
+ * screen is computed from it by stats.c, so the screen never scans
+ * decisions. The data is read again on entering, every MONITOR_REFRESH_MS
+ * and after the switch is flipped. Draws only through ui_draw.
+ */
+#include "signoff/ui_monitor.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/stats.h"
+#include "signoff/stats_format.h"
+#include "signoff/ui_draw.h"
+#include "signoff/ui_prompt.h"
+
+#define MONITOR_DAYS 30
+#define MONITOR_REFRESH_MS 10000
+/* From this width the two detail tables sit side by side. */
+#define MONITOR_SIDE_BY_SIDE 110
+
+struct monitor_view {
+    struct so_workflow *wfs; /* from workflow_list */
+    size_t nwfs;
+    struct stats_alert *alerts; /* alerts[i] for wfs[i] */
+    struct so_rollup rollup;    /* 30 days and every alert window */
+    struct stats_window win;    /* the last MONITOR_DAYS days */
+    struct stats_report by_wf;  /* all workflows over win (sparklines) */
+    struct stats_report by_rev; /* the selected workflow over win */
+    struct stats_report by_band;
+    size_t sel, top;
+    int64_t loaded_at; /* mono ms; 0: never */
+};
+
+static const enum keys_action monitor_hints[] = {KA_BACK, KA_OPEN, KA_HELP,
+                                                 KA_NONE};
+
+static void *monitor_open(struct ui_app *app)
+{
+    (void)app;
+    return xcalloc(1, sizeof(struct monitor_view));
+}
+
+static void data_clear(struct monitor_view *v)
+{
+    for (size_t i = 0; i < v->nwfs; i++)
+        so_workflow_clear(&v->wfs[i]);
+    free(v->wfs);
+    free(v->alerts);
+    so_rollup_free(&v->rollup);
+    stats_report_free(&v->by_wf);
+    stats_report_free(&v->by_rev);
+    stats_report_free(&v->by_band);
+    v->wfs = NULL;
+    v->alerts = NULL;
+    v->nwfs = 0;
+}
+
+static void monitor_close(void *state)
+{
+    data_clear(state);
+    free(state);
+}
+
+/* The detail reports of the selected workflow. */
+static void select_details(struct monitor_view *v)
+{
+    stats_report_free(&v->by_rev);
+    stats_report_free(&v->by_band);
+    if (v->sel >= v->nwfs)
+        return;
+    const char *name = v->wfs[v->sel].name;
+    stats_compute(&v->rollup, STATS_BY_REVIEWER, &v->win, v->wfs, v->nwfs,
+                  name, &v->by_rev);
+    stats_compute(&v->rollup, STATS_BY_BAND, &v->win, v->wfs, v->nwfs, name,
+                  &v->by_band);
+}
+
+static void reload(struct ui_app *app, struct monitor_view *v)
+{
+    struct queue *q = app->q;
+    struct so_error err;
+    int64_t now = so_now_ms();
+    so_error_clear(&err);
+    data_clear(v);
+    v->loaded_at = so_mono_ms();
+    v->win.last_day = now / STATS_DAY_MS;
+    v->win.first_day = v->win.last_day - (MONITOR_DAYS - 1);
+    if (q->ops->workflow_list(q, &v->wfs, &v->nwfs, &err) != SO_OK) {
+        ui_app_message(app, 1, "monitor: %s", err.msg);
+        return;
+    }
+    int64_t since = stats_alert_since_ms(v->wfs, v->nwfs, now);
+    struct so_stats_req req = {.since_ms = stats_window_since_ms(&v->win)};
+    if (since < req.since_ms)
+        req.since_ms = since;
+    if (q->ops->rollup(q, &req, &v->rollup, &err) != SO_OK) {
+        ui_app_message(app, 1, "monitor: %s", err.msg);
+        return;
+    }
+    v->alerts = xcalloc(v->nwfs ? v->nwfs : 1, sizeof *v->alerts);
+    for (size_t i = 0; i < v->nwfs; i++)
+        stats_alert_for(&v->rollup, &v->wfs[i], now, &v->alerts[i]);
+    stats_compute(&v->rollup, STATS_BY_WORKFLOW, &v->win, v->wfs, v->nwfs,
+                  NULL, &v->by_wf);
+    if (v->sel >= v->nwfs)
+        v->sel = v->nwfs ? v->nwfs - 1 : 0;
+    select_details(v);
+}
+
+static void monitor_enter(struct ui_app *app, void *state)
+{
+    reload(app, state);
+}
+
+static enum ui_next monitor_tick(struct ui_app *app, void *state)
+{
+    struct monitor_view *v = state;
+    if (so_mono_ms() - v->loaded_at < MONITOR_REFRESH_MS)
+        return UI_STAY;
+    reload(app, v);
+    return UI_REDRAW;
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+static const struct stats_group *group_of(const struct stats_report *r,
+                                          const char *key)
+{
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (strcmp(r->groups[i].key, key) == 0)
+            return &r->groups[i];
+    return NULL;
+}
+
+/* Column layout of the workflow table for the body width. */
+struct wf_cols {
+    int name, rate, ci, thr, n, owner, state, spark;
+};
+
+static struct wf_cols wf_layout(int cols)
+{
+    struct wf_cols c = {12, 7, 0, 6, 5, 9, 6, MONITOR_DAYS};
+    if (cols >= 120) {
+        c.name = 22;
+        c.ci = 15;
+        c.owner = 14;
+    }
+    return c;
+}
+
+static void draw_wf_header(struct ui_app *app, const struct wf_cols *c)
+{
+    WINDOW *w = app->body;
+    int x = 2;
+    ui_draw_text(w, 0, x, c->name, "WORKFLOW", TR_LABEL);
+    x += c->name + 1;
+    ui_draw_text(w, 0, x, c->rate, "   RATE", TR_LABEL);
+    x += c->rate + 1;
+    if (c->ci) {
+        ui_draw_text(w, 0, x, c->ci, "95% CI", TR_LABEL);
+        x += c->ci + 1;
+    }
+    ui_draw_text(w, 0, x, c->thr, " LIMIT", TR_LABEL);
+    x += c->thr + 1;
+    ui_draw_text(w, 0, x, c->n, "    N", TR_LABEL);
+    x += c->n + 1;
+    ui_draw_text(w, 0, x, c->owner, "OWNER", TR_LABEL);
+    x += c->owner + 1;
+    ui_draw_text(w, 0, x, c->state, "AUTO", TR_LABEL);
+    x += c->state + 1;
+    ui_draw_text(w, 0, x, c->spark, "LAST 30 DAYS", TR_LABEL);
+}
+
+static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
+                        int y, const struct wf_cols *c)
+{
+    WINDOW *w = app->body;
+    const struct so_workflow *wf = &v->wfs[i];
+    const struct stats_alert *a = &v->alerts[i];
+    int cur = i == v->sel;
+    enum theme_role base = cur ? TR_CURSOR : TR_NORMAL;
+    char rate[24], lo[16], hi[16], thr[16], n[16], ci[40];
+    if (cur)
+        ui_draw_fill(w, y, TR_CURSOR);
+    ui_draw_text(w, y, 0, 2, cur ? "> " : "  ", base);
+    int x = 2;
+    ui_draw_text(w, y, x, c->name, wf->name, base);
+    x += c->name + 1;
+    stats_format_pct(a->rate, lo);
+    snprintf(rate, sizeof rate, "%6s%s", lo,
+             a->decided && a->decided < a->min_decisions ? "*" : " ");
+    ui_draw_text(w, y, x, c->rate, rate,
+                 a->over ? TR_MONITOR_OVER : cur ? base : TR_MONITOR_OK);
+    x += c->rate + 1;
+    if (c->ci) {
+        stats_format_pct(a->lo, lo);
+        stats_format_pct(a->hi, hi);
+        if (a->decided)
+            snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+        else
+            snprintf(ci, sizeof ci, "-");
+        ui_draw_text(w, y, x, c->ci, ci, base);
+        x += c->ci + 1;
+    }
+    stats_format_pct(a->threshold, thr);
+    snprintf(rate, sizeof rate, "%6s", thr);
+    ui_draw_text(w, y, x, c->thr, rate, base);
+    x += c->thr + 1;
+    snprintf(n, sizeof n, "%5lld", (long long)a->decided);
+    ui_draw_text(w, y, x, c->n, n, base);
+    x += c->n + 1;
+    ui_draw_text(w, y, x, c->owner, wf->owner && *wf->owner ? wf->owner : "-",
+                 base);
+    x += c->owner + 1;
+    ui_draw_text(w, y, x, c->state, wf->automation_paused ? "PAUSED" : "on",
+                 wf->automation_paused ? TR_MONITOR_PAUSED : base);
+    x += c->state + 1;
+    const struct stats_group *g = group_of(&v->by_wf, wf->name);
+    int64_t none[MONITOR_DAYS] = {0};
+    char *spark = stats_sparkline(g ? g->day_decided : none,
+                                  g ? g->day_overrides : none, MONITOR_DAYS);
+    ui_draw_text(w, y, x, c->spark, spark, cur ? base : TR_MONITOR_SPARK);
+    free(spark);
+}
+
+/* The workflow table from line 0; returns the first line after it. */
+static int draw_workflows(struct ui_app *app, struct monitor_view *v,
+                          int max_rows)
+{
+    struct wf_cols c = wf_layout(app->cols);
+    draw_wf_header(app, &c);
+    if (v->nwfs == 0) {
+        ui_draw_text(app->body, 1, 2, app->cols - 2,
+                     "No workflows yet: they appear with their first draft.",
+                     TR_NORMAL);
+        return 2;
+    }
+    size_t rows = (size_t)(max_rows > 1 ? max_rows : 1);
+    if (v->sel < v->top)
+        v->top = v->sel;
+    if (v->sel >= v->top + rows)
+        v->top = v->sel - rows + 1;
+    int y = 1;
+    for (size_t i = v->top; i < v->nwfs && i < v->top + rows; i++)
+        draw_wf_row(app, v, i, y++, &c);
+    return y;
+}
+
+/* One line of a detail table: label, decided, rate, then two figures. */
+static void detail_row(WINDOW *w, int y, int x, int width, const char *label,
+                       const struct stats_group *g, const char *f1,
+                       const char *f2, enum theme_role role)
+{
+    char line[96], rate[16];
+    char *name = text_plain(label, 12, 1);
+    stats_format_pct(g->rate, rate);
+    snprintf(line, sizeof line, "%s %7lld %7s%s %8s %6s", name,
+             (long long)g->decided, rate, g->meaningful ? " " : "*", f1, f2);
+    free(name);
+    ui_draw_text(w, y, x, width, line, role);
+}
+
+static int draw_reviewers(struct ui_app *app, struct monitor_view *v, int y,
+                          int x, int width, int rows)
+{
+    WINDOW *w = app->body;
+    ui_draw_text(w, y++, x, width,
+                 "REVIEWER     DECIDED    RATE  MEDIAN  STAMP", TR_LABEL);
+    if (v->by_rev.ngroups == 0)
+        ui_draw_text(w, y++, x, width, "no decisions in 30 days", TR_NORMAL);
+    for (size_t i = 0; i < v->by_rev.ngroups && (int)i < rows - 1; i++) {
+        const struct stats_group *g = &v->by_rev.groups[i];
+        char med[16], stamp[16];
+        stats_format_ms(g->median_ms, med);
+        stats_format_pct(g->rubber_stamp, stamp);
+        detail_row(w, y++, x, width, g->key, g, med, stamp,
+                   g->rubber_stamp >= 0.5 ? TR_MONITOR_OVER : TR_NORMAL);
+    }
+    return y;
+}
+
+static void readiness_line(const struct stats_report *r, char *out,
+                           size_t size)
+{
+    if (r->nready == 0 || r->ready[0].band < 0) {
+        snprintf(out, size, "Ready to auto-approve: none yet");
+        return;
+    }
+    const struct stats_readiness *rd = &r->ready[0];
+    char hi[16], thr[16];
+    stats_format_pct(rd->hi, hi);
+    stats_format_pct(rd->threshold, thr);
+    snprintf(out, size, "Ready to auto-approve from confidence %.1f "
+                        "(upper %s < %s)", rd->band / 10.0, hi, thr);
+}
+
+static int draw_bands(struct ui_app *app, struct monitor_view *v, int y, int x,
+                      int width, int rows)
+{
+    WINDOW *w = app->body;
+    char line[96];
+    ui_draw_text(w, y++, x, width,
+                 "BAND         DECIDED    RATE   UPPER  ESC", TR_LABEL);
+    for (size_t i = 0; i < v->by_band.ngroups && (int)i < rows - 2; i++) {
+        const struct stats_group *g = &v->by_band.groups[i];
+        char hi[16], esc[16];
+        stats_format_pct(g->hi, hi);
+        snprintf(esc, sizeof esc, "%lld", (long long)g->c.escalated);
+        detail_row(w, y++, x, width, g->key, g, hi, esc, TR_NORMAL);
+    }
+    readiness_line(&v->by_band, line, sizeof line);
+    ui_draw_text(w, y++, x, width, line,
+                 v->by_band.nready && v->by_band.ready[0].band >= 0
+                     ? TR_MONITOR_OK
+                     : TR_LABEL);
+    return y;
+}
+
+static void draw_details(struct ui_app *app, struct monitor_view *v, int y)
+{
+    int left = app->rows - y - 1; /* the legend takes the last line */
+    if (v->sel >= v->nwfs || left < 4)
+        return;
+    char title[128];
+    char *name = text_plain(v->wfs[v->sel].name, 40, 0);
+    snprintf(title, sizeof title, "%s, last 30 days:", name);
+    free(name);
+    ui_draw_text(app->body, y++, 0, app->cols, title, TR_PANE);
+    left--;
+    if (app->cols >= MONITOR_SIDE_BY_SIDE) {
+        int half = app->cols / 2;
+        draw_reviewers(app, v, y, 0, half - 2, left);
+        draw_bands(app, v, y, half, app->cols - half, left);
+        return;
+    }
+    int nrev = (int)v->by_rev.ngroups + 1, nband = (int)v->by_band.ngroups + 2;
+    int rrows = nrev < left / 2 ? nrev : left / 2;
+    if (left - rrows > nband)
+        rrows = left - nband < nrev ? left - nband : nrev;
+    y = draw_reviewers(app, v, y, 0, app->cols, rrows);
+    draw_bands(app, v, y, 0, app->cols, left - rrows);
+}
+
+static void monitor_draw(struct ui_app *app, void *state)
+{
+    struct monitor_view *v = state;
+    int wf_rows = app->cols >= MONITOR_SIDE_BY_SIDE ? app->rows / 3
+                                                     : app->rows / 4;
+    int y = draw_workflows(app, v, wf_rows);
+    draw_details(app, v, y + 1);
+    ui_draw_text(app->body, app->rows - 1, 0, app->cols,
+                 "* under the workflow's minimum: not yet meaningful.  "
+                 "Enter: pause/resume",
+                 TR_NORMAL);
+}
+
+/* ---- the switch -------------------------------------------------------- */
+
+/* Confirm, then ask for the reason (*reason owned by the caller). */
+static enum ui_answer ask_switch(struct ui_app *app, int pause,
+                                 const char *name, char **reason)
+{
+    char *question = xasprintf("%s automation of %s? (y/n)",
+                               pause ? "Pause" : "Resume", name);
+    int choice = 0;
+    enum ui_answer ans = ui_prompt_choice(app, question, "yn", &choice);
+    free(question);
+    if (ans != UI_ANSWERED)
+        return ans;
+    if (choice != 'y')
+        return UI_CANCELLED;
+    return ui_prompt_line(app, pause ? "Reason for pausing: "
+                                     : "Reason for resuming (optional): ",
+                          NULL, reason);
+}
+
+static void apply_switch(struct ui_app *app, struct monitor_view *v,
+                         int pause, const char *reason, const char *name)
+{
+    struct so_error err;
+    so_error_clear(&err);
+    if (pause && !(reason && *reason)) {
+        ui_app_message(app, 1, "not paused: a reason is required");
+        return;
+    }
+    if (app->q->ops->workflow_pause(app->q, v->wfs[v->sel].name, pause,
+                                    reason, &err) != SO_OK)
+        ui_app_message(app, 1, "%s: %s", name, err.msg);
+    else
+        ui_app_message(app, 0, "%s: automation %s", name,
+                       pause ? "paused" : "resumed");
+    reload(app, v);
+}
+
+static enum ui_next flip_switch(struct ui_app *app, struct monitor_view *v)
+{
+    if (v->sel >= v->nwfs)
+        return UI_STAY;
+    const struct so_workflow *wf = &v->wfs[v->sel];
+    int pause = !wf->automation_paused;
+    char *name = text_plain(wf->name, 40, 0);
+    char *reason = NULL;
+    enum ui_answer ans = UI_CANCELLED;
+    if (!pause && !(wf->owner && *wf->owner))
+        ui_app_message(app, 1, "%s has no owner: name one with `signoff "
+                               "workflow set %s --owner NAME` first",
+                       name, name);
+    else
+        ans = ask_switch(app, pause, name, &reason);
+    if (ans == UI_ANSWERED)
+        apply_switch(app, v, pause, reason, name);
+    free(reason);
+    free(name);
+    return ans == UI_QUITTING ? UI_QUIT : UI_REDRAW;
+}
+
+static enum ui_next monitor_key(struct ui_app *app, void *state,
+                                enum keys_action act, int ch)
+{
+    struct monitor_view *v = state;
+    (void)ch;
+    switch (act) {
+    case KA_DOWN:
+        if (v->sel + 1 < v->nwfs)
+            v->sel++;
+        select_details(v);
+        return UI_REDRAW;
+    case KA_UP:
+        if (v->sel > 0)
+            v->sel--;
+        select_details(v);
+        return UI_REDRAW;
+    case KA_OPEN:
+        return flip_switch(app, v);
+    case KA_BACK:
+        return UI_BACK;
+    default:
+        return UI_STAY;
+    }
+}
+
+const struct ui_screen_ops ui_monitor_screen = {
+    .name = "monitor",
+    .open = monitor_open,
+    .close = monitor_close,
+    .enter = monitor_enter,
+    .draw = monitor_draw,
+    .key = monitor_key,
+    .tick = monitor_tick,
+    .hints = monitor_hints,
+};

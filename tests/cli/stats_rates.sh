@@ -1,0 +1,96 @@
+#!/bin/bash
+# stats: a known decision set made through enqueue + decide with the clock
+# pinned, against hand-computed figures. "Now" is 2026-11-24T10:00:00Z.
+#   today:      approve x4, edit with no change (= approve), edit, reject
+#               (factual), escalate
+#   2026-11-23: approve at 00:00:00.000 exactly (first instant of "24h"),
+#               approve, edit
+#   2026-11-22: approve at 23:59:59.999 (last instant before "24h")
+# 24h: approved 7, edited 2, rejected 1 -> 3/10 = 30.0%, Wilson [10.78%,
+# 60.32%]; escalated 1 apart. 7d: 3/11 = 27.27%, Wilson [9.75%, 56.56%].
+. "$(dirname "$0")/../lib.sh"
+
+Q="$T/q.db"
+export SIGNOFF_QUEUE="$Q"
+NOW=1795514400000      # 2026-11-24T10:00:00Z
+MID=1795392000000      # 2026-11-23T00:00:00.000Z
+export SIGNOFF_NOW_MS=$((MID - 86400000))
+so init
+check_eq "init" 0 "$RC"
+{
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+        printf '{"id":"d%s","workflow":"support","model":"m1","confidence":0.75,"body":"the answer is yes"}\n' "$i"
+    done
+} >"$T/in.jsonl"
+so enqueue "$T/in.jsonl"
+check_eq "enqueue 13 drafts" 0 "$RC"
+so workflow set support --threshold 0.25 --min-decisions 5 --window 7d --owner dana
+check_eq "workflow set" 0 "$RC"
+
+decide_at() { # MS ID ACTION [ARGS...]
+    local at=$1; shift
+    SIGNOFF_NOW_MS=$at run "$SO" decide "$@"
+    check_eq "decide $1 $2" 0 "$RC"
+}
+echo "the answer is yes" >"$T/same.txt"
+echo "the answer is no, sorry" >"$T/changed.txt"
+for i in 1 2 3 4; do decide_at $NOW d$i approve; done
+decide_at $NOW d5 edit --body-file "$T/same.txt"
+decide_at $NOW d6 edit --body-file "$T/changed.txt"
+decide_at $NOW d7 reject --reason factual
+decide_at $NOW d8 escalate --reason unsure
+decide_at $MID d9 approve
+decide_at $((MID + 3600000)) d10 approve
+decide_at $((MID + 7200000)) d11 edit --body-file "$T/changed.txt"
+decide_at $((MID - 1)) d12 approve
+export SIGNOFF_NOW_MS=$NOW
+
+# JSON, parsed back by python's json module.
+so stats --since 24h --format json
+check_eq "stats json exit" 0 "$RC"
+py() { printf '%s' "$OUT" | python3 -c "$1"; }
+check_eq "24h: one group" "support" "$(py 'import json,sys; d=json.load(sys.stdin); print(",".join(g["key"] for g in d["groups"]))')"
+check_eq "24h: counts a/e/r/x/decided" "7 2 1 1 10" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print(g["approved"], g["edited"], g["rejected"], g["escalated"], g["decided"])')"
+check_eq "24h: rate and Wilson interval" "0.3000 0.1078 0.6032" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print("%.4f %.4f %.4f" % (g["override_rate"], g["ci95_low"], g["ci95_high"]))')"
+check_eq "24h: window is yesterday and today" "2026-11-23 2026-11-24 2" "$(py 'import json,sys; d=json.load(sys.stdin); print(d["first_day"], d["last_day"], d["days"])')"
+check_eq "24h: meaningful at 10 >= 5" "True" "$(py 'import json,sys; print(json.load(sys.stdin)["groups"][0]["meaningful"])')"
+check_eq "24h: reject reasons" "factual 1 1.0" "$(py 'import json,sys; r=json.load(sys.stdin)["reject_reasons"][0]; print(r["reason"], r["count"], r["share"])')"
+
+so stats --since 7d --format json
+check_eq "7d: 23:59:59.999 the day before now counts" "11 0.2727 0.0975 0.5656" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print(g["decided"], "%.4f %.4f %.4f" % (g["override_rate"], g["ci95_low"], g["ci95_high"]))')"
+
+so stats --since 2026-11-24 --format json
+check_eq "date: from its 00:00 UTC" "6 2" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print(g["decided"], g["overrides"] if "overrides" in g else g["edited"] + g["rejected"])')"
+
+# Table: aligned, with the interval and the sparkline.
+so stats --since 24h
+check_eq "table exit" 0 "$RC"
+check_contains "table: rate" "30.0%" "$OUT"
+check_contains "table: interval" "[10.8%, 60.3%]" "$OUT"
+check_contains "table: sparkline of two days" "▃▃" "$OUT"
+check_contains "table: header" "WORKFLOW  DECIDED" "$OUT"
+check_contains "table: reasons" "support: factual 100.0% (1)" "$OUT"
+
+# CSV by python's csv module.
+so stats --since 24h --format csv
+check_eq "csv parses: key, decided, rate" "support 10 0.300000" "$(py 'import csv,sys; r=list(csv.DictReader(sys.stdin)); print(r[0]["workflow"], r[0]["decided"], r[0]["override_rate"])')"
+
+# Prometheus: every line a comment or a sample.
+so stats --since 24h --format prometheus
+bad=$(printf '%s\n' "$OUT" | grep -Ev '^# (HELP|TYPE) [a-z_]+ |^[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)+\})? -?[0-9.e+-]+$' | head -3)
+check_eq "prometheus: every line parses" "" "$bad"
+check_contains "prometheus: rate" 'signoff_override_rate{workflow="support"} 0.3' "$OUT"
+check_contains "prometheus: escalations" 'signoff_decisions{workflow="support",action="escalate"} 1' "$OUT"
+
+# --by reviewer shows the rubber-stamp share column.
+so stats --since 24h --by reviewer
+check_contains "by reviewer: STAMP column" "STAMP" "$OUT"
+check_contains "by reviewer: alice" "alice" "$OUT"
+
+# Usage errors.
+so stats --since yesterday
+check_eq "bad --since is a usage error" 2 "$RC"
+so stats --by colour
+check_eq "bad --by is a usage error" 2 "$RC"
+so stats --workflow nope
+check_eq "unknown workflow fails" 1 "$RC"

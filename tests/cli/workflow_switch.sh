@@ -1,0 +1,73 @@
+#!/bin/bash
+# workflow list/show/set/pause/resume: settings, the kill switch with who,
+# when and why, show exiting 4 when paused, resume refused without an owner.
+. "$(dirname "$0")/../lib.sh"
+
+export SIGNOFF_QUEUE="$T/q.db"
+export SIGNOFF_NOW_MS=1795514400000 # 2026-11-24T10:00:00Z
+so init
+printf '{"id":"r1","workflow":"refunds","body":"refund ok"}\n' >"$T/in.jsonl"
+so enqueue "$T/in.jsonl"
+check_eq "enqueue" 0 "$RC"
+
+so workflow show nope
+check_eq "unknown workflow: exit 1" 1 "$RC"
+check_contains "unknown workflow: says so" "nope" "$ERR"
+
+so workflow set refunds --threshold 15% --window 14d --min-decisions 40 --reviews 2 --auto-pause on
+check_eq "set: exit 0" 0 "$RC"
+so workflow show refunds
+check_eq "show: exit 0 while on" 0 "$RC"
+check_contains "show: threshold" "threshold:      15.0%" "$OUT"
+check_contains "show: window" "window:         14d" "$OUT"
+check_contains "show: min decisions" "min decisions:  40" "$OUT"
+check_contains "show: reviews" "reviews:        2" "$OUT"
+check_contains "show: auto-pause" "auto-pause:     on" "$OUT"
+check_contains "show: no owner" "owner:          (none)" "$OUT"
+check_contains "show: pending" "pending:        1" "$OUT"
+
+so workflow set refunds
+check_eq "set with nothing to change: usage" 2 "$RC"
+so workflow set refunds --threshold 1.5
+check_eq "threshold out of range: usage" 2 "$RC"
+so workflow set refunds --auto-pause maybe
+check_eq "auto-pause on|off only: usage" 2 "$RC"
+
+so workflow pause refunds
+check_eq "pause needs a reason" 2 "$RC"
+SIGNOFF_REVIEWER=carol run "$SO" workflow pause refunds --reason "wrong refund amounts"
+check_eq "pause: exit 0" 0 "$RC"
+check_contains "pause: who" "refunds: automation paused by carol" "$OUT"
+so workflow show refunds
+check_eq "show of a paused workflow exits 4" 4 "$RC"
+check_contains "show: paused" "automation:     paused" "$OUT"
+check_contains "show: by whom" "by:           carol" "$OUT"
+check_contains "show: when" "since:        2026-11-24T10:00:00Z" "$OUT"
+check_contains "show: why" "reason:       wrong refund amounts" "$OUT"
+so workflow show refunds --format json
+check_eq "show json exits 4 too" 4 "$RC"
+check_eq "show json parses" "paused carol wrong refund amounts" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["automation"], d["automation_by"], d["automation_reason"])')"
+
+so workflow resume refunds
+check_eq "resume without an owner is refused" 1 "$RC"
+check_contains "resume refusal says why" "has no owner" "$ERR"
+so workflow show refunds
+check_eq "still paused after the refusal" 4 "$RC"
+
+so workflow set refunds --owner dana
+SIGNOFF_NOW_MS=1795518000000 SIGNOFF_REVIEWER=dana run "$SO" workflow resume refunds --reason "fixed the prompt"
+check_eq "resume with an owner" 0 "$RC"
+so workflow show refunds
+check_eq "show exits 0 once resumed" 0 "$RC"
+check_contains "show: resumed by" "by:           dana" "$OUT"
+check_contains "show: resumed at" "since:        2026-11-24T11:00:00Z" "$OUT"
+
+so workflow list
+check_eq "list: exit 0" 0 "$RC"
+check_contains "list: header" "WORKFLOW" "$OUT"
+check_contains "list: the row" "refunds" "$OUT"
+check_contains "list: owner" "dana" "$OUT"
+so workflow list --format json
+check_eq "list json parses" "refunds dana 0.15 14d" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; w=json.load(sys.stdin)[0]; print(w["name"], w["owner"], w["threshold"], w["window"])')"
+so workflow frobnicate refunds
+check_eq "unknown subcommand: usage" 2 "$RC"
