@@ -34,7 +34,8 @@ enum ui_next {
     UI_REDRAW, /* redraw the current screen */
     UI_GO_QUEUE,
     UI_GO_DRAFT,
-    UI_GO_HELP,
+    UI_GO_HELP, /* the help screen, generated from the key table */
+    UI_GO_PAGER, /* the text viewer, filled with ui_pager_open first */
     UI_GO_MONITOR,
     UI_BACK, /* the screen we came from */
     UI_QUIT,
@@ -57,13 +58,15 @@ struct ui_screen_ops {
     /* Between keys, about once a second (may be NULL). Returns UI_REDRAW
      * when something on screen changed. */
     enum ui_next (*tick)(struct ui_app *app, void *state);
+    /* Actions shown as "key:name" in the title line, ending with KA_NONE. */
+    const enum keys_action *hints;
 };
 
 /* The screens, in enum ui_screen order: id, ops object. */
 #define UI_SCREEN_LIST(X)                                                      \
     X(UI_SCREEN_QUEUE, ui_queue_screen)                                        \
     X(UI_SCREEN_DRAFT, ui_draft_screen)                                        \
-    X(UI_SCREEN_HELP, ui_help_screen)
+    X(UI_SCREEN_PAGER, ui_pager_screen)
 
 enum ui_screen {
 #define UI_X_ENUM(id, ops) id,
@@ -89,12 +92,25 @@ struct ui_app {
     struct ui_session session; /* the draft I hold, timing, decisions */
     struct filter filter;      /* the current limit (`l`) */
     struct ui_counts counts;
+    WINDOW *title;             /* top line: screen name and key hints */
     WINDOW *body;              /* the screens' drawing area */
+    WINDOW *bar;               /* status bar and message line */
     int rows, cols;            /* size of body */
     char *message;             /* the message line, NULL when empty */
     int message_error;
-    int colors;                /* 1 when drawing in colour */
+    const char *prompt;        /* a prompt being answered (ui_prompt) */
+    const char *prompt_text;   /* what was typed so far */
+    int screen;                /* enum ui_screen shown now */
+    int back[8];               /* where UI_BACK returns to */
+    int nback;
     void *state[UI_SCREEN_COUNT];
+};
+
+/* What ui_app_getkey got. */
+enum ui_input {
+    UI_IN_KEY,    /* *ch is a character or a KEY_* code (*func set) */
+    UI_IN_RESIZE, /* the terminal changed size (already redrawn) */
+    UI_IN_QUIT,   /* Ctrl-C or SIGTERM: unwind and let the loop quit */
 };
 
 /* Set the message line (printf-style). error: shown with status.alert. The
@@ -104,6 +120,15 @@ void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
 
 /* Ask the loop to refresh the status-bar figures before the next draw. */
 void ui_app_counts_stale(struct ui_app *app);
+
+/* Wait for a key while doing the pending work between keys (lease
+ * renewal, counts). For modal prompts; the loop uses it too. *func is 1 for
+ * KEY_* codes, 0 for characters. */
+enum ui_input ui_app_getkey(struct ui_app *app, int *ch, int *func);
+
+/* Draw everything (title, current screen, status bar, message or prompt)
+ * and update the terminal. Modal prompts call it before drawing on top. */
+void ui_app_draw(struct ui_app *app);
 
 /* Suspend curses (def_prog_mode + endwin) around an external program and
  * restore it afterwards; ui_app_resume also forces a full redraw. */

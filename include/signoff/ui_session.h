@@ -36,6 +36,7 @@ struct ui_session {
     int64_t active_ms;
     int64_t last_event;     /* mono ms of the last key (or first draw) */
     int64_t renewed_at;     /* mono ms of the last claim or renewal */
+    unsigned long generation; /* bumped each time a draft is taken */
     struct ui_pending pending;
     char **skipped; /* ids released with skip, not offered again */
     size_t nskipped;
@@ -70,6 +71,9 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
                                  const char *final_body,
                                  struct so_decide_result *res,
                                  struct so_error *err);
+
+/* Give the draft I hold back to the queue (leaving it undecided). */
+enum so_status ui_session_release(struct ui_session *s, struct so_error *err);
 
 /* Skip: release the draft I hold and do not offer it again this session. */
 enum so_status ui_session_skip(struct ui_session *s, struct so_error *err);

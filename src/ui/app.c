@@ -1,0 +1,436 @@
+/*
+ * ui_app: the reviewer UI's central loop. Owns the terminal: sets it up,
+ * waits for keys with a timeout, does the pending work between keys (lease
+ * renewal, status-bar counts, the screen's tick), maps keys to actions and
+ * hands them to the current screen, whose answer says what happens next.
+ * Signal handlers only set a flag; quitting restores the terminal and
+ * releases the claim. Speaks to the queue only through queue.h.
+ */
+#define _GNU_SOURCE
+#include "signoff/ui_app.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "signoff/ui_draft.h"
+#include "signoff/ui_draw.h"
+#include "signoff/ui_pager.h"
+#include "signoff/ui_queue.h"
+
+/* How long to wait for a key before doing pending work (ms). */
+#define APP_TICK_MS 1000
+/* How often the status-bar counts are refreshed (ms). */
+#define APP_COUNTS_MS 10000
+
+static const struct ui_screen_ops *const screens[UI_SCREEN_COUNT] = {
+#define UI_X_OPS(id, ops) &ops,
+    UI_SCREEN_LIST(UI_X_OPS)
+#undef UI_X_OPS
+};
+
+static volatile sig_atomic_t quit_requested;
+
+static void on_quit_signal(int sig)
+{
+    (void)sig;
+    quit_requested = 1;
+}
+
+void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
+{
+    va_list ap;
+    struct buf b;
+    buf_init(&b);
+    va_start(ap, fmt);
+    buf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    free(app->message);
+    app->message = buf_steal(&b);
+    app->message_error = error;
+}
+
+void ui_app_counts_stale(struct ui_app *app)
+{
+    app->counts.at = 0;
+}
+
+static void refresh_counts(struct ui_app *app)
+{
+    struct so_error err;
+    struct so_list_req req = {0};
+    filter_apply(&app->filter, &req);
+    req.status = "open";
+    so_error_clear(&err);
+    if (app->q->ops->count(app->q, &req, &app->counts.pending, &err) != SO_OK)
+        app->counts.pending = -1;
+    if (app->q->ops->my_today(app->q, &app->counts.my_today, &err) != SO_OK)
+        app->counts.my_today = -1;
+    if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
+        app->counts.unsent = -1;
+    app->counts.at = so_mono_ms();
+}
+
+/* "key:name" for each hint of the current screen, then help. */
+static void draw_title(struct ui_app *app)
+{
+    const struct ui_screen_ops *ops = screens[app->screen];
+    struct buf b;
+    buf_init(&b);
+    buf_addf(&b, " signoff: %s ", ops->name);
+    for (const enum keys_action *h = ops->hints; h && *h != KA_NONE; h++) {
+        struct buf k;
+        buf_init(&k);
+        keys_describe(app->keys, *h, &k);
+        char *first = strtok(k.data ? k.data : (char *)"", ",");
+        if (first)
+            buf_addf(&b, " %s:%s", first, keys_action_name(*h));
+        buf_free(&k);
+    }
+    ui_draw_fill(app->title, 0, TR_TITLE);
+    ui_draw_text(app->title, 0, 0, app->cols, buf_cstr(&b), TR_TITLE);
+    buf_free(&b);
+}
+
+static void add_count(struct buf *b, const char *label, int64_t n)
+{
+    if (n >= 0)
+        buf_addf(b, "  %s%lld", label, (long long)n);
+    else
+        buf_addf(b, "  %s?", label);
+}
+
+static void draw_status(struct ui_app *app)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_addf(&b, " %s", app->q->spec);
+    if (app->filter.pattern)
+        buf_addf(&b, "  [limit: %s]", app->filter.pattern);
+    add_count(&b, "pending ", app->counts.pending);
+    add_count(&b, "mine today ", app->counts.my_today);
+    add_count(&b, "unsent ", app->counts.unsent);
+    int64_t left = ui_session_lease_left(&app->session);
+    if (app->session.draft)
+        buf_addf(&b, "  lease %lld:%02lld", (long long)(left / 60000),
+                 (long long)(left / 1000 % 60));
+    const char *who = app->opts->reviewer ? app->opts->reviewer
+                                          : app->q->reviewer;
+    if (who)
+        buf_addf(&b, "  @%s", who);
+    ui_draw_fill(app->bar, 0, TR_STATUS);
+    ui_draw_text(app->bar, 0, 0, app->cols, buf_cstr(&b), TR_STATUS);
+    buf_free(&b);
+}
+
+static void draw_message(struct ui_app *app)
+{
+    ui_draw_fill(app->bar, 1, TR_NORMAL);
+    if (app->prompt) {
+        int x = ui_draw_text(app->bar, 1, 0, app->cols, app->prompt, TR_LABEL);
+        int w = app->cols - x - 1;
+        const char *t = app->prompt_text ? app->prompt_text : "";
+        /* Show the end of a long answer: the part being typed. */
+        size_t len = strlen(t);
+        while (w > 0 && text_width(t, len) > w) {
+            t++;
+            while ((*t & 0xC0) == 0x80)
+                t++;
+            len = strlen(t);
+        }
+        ui_draw_text(app->bar, 1, x, w, t, TR_NORMAL);
+        return;
+    }
+    if (app->message)
+        ui_draw_text(app->bar, 1, 0, app->cols, app->message,
+                     app->message_error ? TR_STATUS_ALERT : TR_MESSAGE);
+}
+
+void ui_app_draw(struct ui_app *app)
+{
+    if (app->counts.at == 0 || so_mono_ms() - app->counts.at > APP_COUNTS_MS)
+        refresh_counts(app);
+    werase(app->title);
+    werase(app->body);
+    werase(app->bar);
+    draw_title(app);
+    wattrset(app->body, ui_draw_attr(TR_NORMAL));
+    screens[app->screen]->draw(app, app->state[app->screen]);
+    draw_status(app);
+    draw_message(app);
+    wnoutrefresh(app->title);
+    wnoutrefresh(app->body);
+    wnoutrefresh(app->bar);
+    if (app->prompt) {
+        curs_set(1);
+        wnoutrefresh(app->bar);
+    } else {
+        curs_set(0);
+    }
+    doupdate();
+}
+
+/* (Re)create the three windows for the current terminal size. */
+static void layout(struct ui_app *app)
+{
+    int rows = LINES < 4 ? 4 : LINES;
+    if (app->title)
+        delwin(app->title);
+    if (app->body)
+        delwin(app->body);
+    if (app->bar)
+        delwin(app->bar);
+    app->title = newwin(1, COLS, 0, 0);
+    app->body = newwin(rows - 3, COLS, 1, 0);
+    app->bar = newwin(2, COLS, rows - 2, 0);
+    wbkgd(app->title, ui_draw_attr(TR_NORMAL));
+    wbkgd(app->body, ui_draw_attr(TR_NORMAL));
+    wbkgd(app->bar, ui_draw_attr(TR_NORMAL));
+    keypad(app->bar, TRUE);
+    wtimeout(app->bar, APP_TICK_MS);
+    app->rows = rows - 3;
+    app->cols = COLS;
+}
+
+/* Work between keys: renew the lease, refresh counts, the screen's tick. */
+static int idle_work(struct ui_app *app)
+{
+    struct so_error err;
+    int redraw = 0;
+    so_error_clear(&err);
+    enum so_status st = ui_session_tick(&app->session, &err);
+    if (st != SO_OK) {
+        ui_app_message(app, 1, "lease not renewed: %s", err.msg);
+        redraw = 1;
+    }
+    const struct ui_screen_ops *ops = screens[app->screen];
+    if (ops->tick && ops->tick(app, app->state[app->screen]) != UI_STAY)
+        redraw = 1;
+    if (so_mono_ms() - app->counts.at > APP_COUNTS_MS)
+        redraw = 1;
+    /* The lease countdown in the status bar. */
+    return redraw || app->session.draft;
+}
+
+enum ui_input ui_app_getkey(struct ui_app *app, int *ch, int *func)
+{
+    for (;;) {
+        if (quit_requested)
+            return UI_IN_QUIT;
+        wint_t wc = 0;
+        int r = wget_wch(app->bar, &wc);
+        if (quit_requested)
+            return UI_IN_QUIT;
+        if (r == ERR) {
+            if (idle_work(app))
+                ui_app_draw(app);
+            continue;
+        }
+        if (r == KEY_CODE_YES && wc == KEY_RESIZE) {
+            layout(app);
+            ui_app_draw(app);
+            return UI_IN_RESIZE;
+        }
+        ui_session_input(&app->session);
+        *ch = (int)wc;
+        *func = r == KEY_CODE_YES;
+        return UI_IN_KEY;
+    }
+}
+
+void ui_app_suspend(struct ui_app *app)
+{
+    (void)app;
+    def_prog_mode();
+    endwin();
+}
+
+void ui_app_resume(struct ui_app *app)
+{
+    reset_prog_mode();
+    clearok(curscr, TRUE);
+    layout(app);
+    ui_app_draw(app);
+}
+
+static void go(struct ui_app *app, int screen, int remember)
+{
+    if (remember && app->screen != screen &&
+        app->nback < (int)SO_ARRAY_LEN(app->back))
+        app->back[app->nback++] = app->screen;
+    app->screen = screen;
+    if (screens[screen]->enter)
+        screens[screen]->enter(app, app->state[screen]);
+}
+
+static void show_help(struct ui_app *app)
+{
+    struct ui_span *spans = NULL;
+    size_t n = 0;
+    char *text = ui_pager_help(app->keys, &spans, &n);
+    ui_pager_open(app, "Keys (remap with `bind KEY ACTION` in the config)",
+                  text, spans, n);
+}
+
+/* Act on a screen's answer; 1 when the loop should end. */
+static int follow(struct ui_app *app, enum ui_next next)
+{
+    switch (next) {
+    case UI_QUIT:
+        return 1;
+    case UI_BACK:
+        if (app->nback == 0)
+            return 1;
+        go(app, app->back[--app->nback], 0);
+        break;
+    case UI_GO_QUEUE:
+        app->nback = 0;
+        go(app, UI_SCREEN_QUEUE, 0);
+        break;
+    case UI_GO_DRAFT:
+        go(app, UI_SCREEN_DRAFT, app->screen != UI_SCREEN_DRAFT);
+        break;
+    case UI_GO_HELP:
+        show_help(app);
+        go(app, UI_SCREEN_PAGER, 1);
+        break;
+    case UI_GO_PAGER:
+        go(app, UI_SCREEN_PAGER, 1);
+        break;
+    case UI_GO_MONITOR:
+        ui_app_message(app, 0, "the monitor is `signoff stats` for now");
+        break;
+    case UI_STAY:
+    case UI_REDRAW:
+        break;
+    }
+    return 0;
+}
+
+/* The action of a key, with the keys every screen shares. */
+static enum ui_next dispatch(struct ui_app *app, int ch, int func)
+{
+    enum keys_action act = func || ch < 0x80 ? keys_lookup(app->keys, ch)
+                                              : KA_NONE;
+    if (act == KA_HELP && app->screen != UI_SCREEN_PAGER)
+        return UI_GO_HELP;
+    if (act == KA_MONITOR)
+        return UI_GO_MONITOR;
+    if (act == KA_REDRAW) {
+        clearok(curscr, TRUE);
+        return UI_REDRAW;
+    }
+    return screens[app->screen]->key(app, app->state[app->screen], act,
+                                     func || ch < 0x80 ? ch : 0);
+}
+
+static void run_loop(struct ui_app *app)
+{
+    ui_app_draw(app);
+    for (;;) {
+        int ch = 0, func = 0;
+        enum ui_input in = ui_app_getkey(app, &ch, &func);
+        if (in == UI_IN_QUIT)
+            return;
+        if (in == UI_IN_RESIZE)
+            continue;
+        free(app->message);
+        app->message = NULL;
+        if (follow(app, dispatch(app, ch, func)) || quit_requested)
+            return;
+        ui_app_draw(app);
+    }
+}
+
+/* Theme, key bindings and the start limit; fills err on failure. */
+static enum so_status app_setup(struct ui_app *app, struct theme *theme,
+                                struct so_error *err)
+{
+    const struct config *c = app->config;
+    const char *name = app->opts->theme ? app->opts->theme
+                       : c && c->theme  ? c->theme
+                                        : "default";
+    enum so_status st = theme_load(name, theme, err);
+    app->keys = keys_new();
+    for (size_t i = 0; st == SO_OK && c && i < c->nbinds; i++)
+        st = keys_bind(app->keys, c->binds[i].key, c->binds[i].action, err);
+    if (st == SO_OK && app->opts->workflow) {
+        char *pat = xasprintf("~w %s", app->opts->workflow);
+        st = filter_parse(pat, &app->filter, err);
+        free(pat);
+    }
+    return st;
+}
+
+static int color_wanted(void)
+{
+    const char *nc = getenv("NO_COLOR");
+    return !(nc && *nc) && has_colors();
+}
+
+static void term_start(struct ui_app *app, const struct theme *theme)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_quit_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    cbreak();
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    set_escdelay(25);
+    int colour = color_wanted();
+    if (colour) {
+        start_color();
+        use_default_colors();
+    }
+    ui_draw_init(theme, colour);
+    layout(app);
+}
+
+int ui_run(struct queue *q, const struct ui_opts *opts)
+{
+    struct so_error local, *err = opts->err ? opts->err : &local;
+    struct ui_app app = {.q = q, .opts = opts, .config = opts->config};
+    struct theme theme;
+    so_error_clear(err);
+    filter_parse(NULL, &app.filter, err);
+    ui_session_init(&app.session, q);
+    setlocale(LC_ALL, "");
+    int rc = 1;
+    SCREEN *scr = NULL;
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        so_fail(err, SO_ERR_USAGE, "the reviewer UI needs a terminal");
+    else if (app_setup(&app, &theme, err) == SO_OK &&
+             !(scr = newterm(NULL, stdout, stdin)))
+        so_fail(err, SO_ERR, "cannot use terminal type %s",
+                getenv("TERM") ? getenv("TERM") : "(unset)");
+    if (scr) {
+        quit_requested = 0;
+        term_start(&app, &theme);
+        for (int i = 0; i < UI_SCREEN_COUNT; i++)
+            app.state[i] = screens[i]->open(&app);
+        go(&app, UI_SCREEN_QUEUE, 0);
+        if (opts->start_monitor)
+            follow(&app, UI_GO_MONITOR);
+        run_loop(&app);
+        for (int i = 0; i < UI_SCREEN_COUNT; i++)
+            screens[i]->close(app.state[i]);
+        delwin(app.title);
+        delwin(app.body);
+        delwin(app.bar);
+        endwin();
+        delscreen(scr);
+        rc = 0;
+    }
+    ui_session_fini(&app.session);
+    filter_clear(&app.filter);
+    keys_free(app.keys);
+    free(app.message);
+    return rc;
+}

@@ -1,0 +1,273 @@
+/*
+ * ui_decide: what the decision keys do. Each decision goes through the
+ * session (so a failed save keeps its request_id for the retry), then the
+ * next draft is claimed. Errors never end the UI: they go to the message
+ * line as "not saved: why".
+ */
+#include "signoff/ui_decide.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/diff.h"
+#include "signoff/ui_draft.h"
+#include "signoff/ui_editor.h"
+#include "signoff/ui_pager.h"
+#include "signoff/ui_prompt.h"
+
+/* Claim the next draft after a decision or skip; back to the queue when
+ * there is none. done describes what just happened. */
+static enum ui_next next_draft(struct ui_app *app, const char *done)
+{
+    struct so_error err;
+    so_error_clear(&err);
+    ui_app_counts_stale(app);
+    enum so_status st = ui_session_claim(&app->session, &app->filter, NULL,
+                                         &err);
+    if (st == SO_OK) {
+        ui_app_message(app, 0, "%s", done);
+        return UI_REDRAW;
+    }
+    if (st == SO_EMPTY)
+        ui_app_message(app, 0, "%s; nothing more to review", done);
+    else
+        ui_app_message(app, 1, "%s; next draft: %s", done, err.msg);
+    return UI_GO_QUEUE;
+}
+
+static enum ui_next decide(struct ui_app *app, enum so_action action,
+                           const char *reason, const char *note,
+                           const char *final_body)
+{
+    struct so_decide_result res;
+    struct so_error err;
+    so_error_clear(&err);
+    char *id = xstrdup(app->session.draft->id);
+    enum so_status st = ui_session_decide(&app->session, action, reason, note,
+                                          final_body, &res, &err);
+    if (st != SO_OK) {
+        ui_app_message(app, 1, "not saved: %s (the same key retries)",
+                       err.msg);
+        free(id);
+        return UI_REDRAW;
+    }
+    char *done = xasprintf("%s %s%s", so_action_name(res.action), id,
+                           res.replayed ? " (already recorded)" : "");
+    free(id);
+    enum ui_next next = next_draft(app, done);
+    free(done);
+    return next;
+}
+
+/* The word diff as text with its changes marked and highlighted. */
+static char *diff_text(const char *old_text, const char *new_text,
+                       struct ui_span **spans, size_t *n)
+{
+    struct diff *d = diff_words(old_text, new_text);
+    struct buf b;
+    buf_init(&b);
+    *spans = xcalloc(d->nops + 1, sizeof **spans);
+    *n = 0;
+    for (size_t i = 0; i < d->nops; i++) {
+        const struct diff_op *op = &d->ops[i];
+        size_t from = b.len;
+        if (op->kind == DIFF_EQUAL) {
+            buf_add(&b, op->text, op->len);
+            continue;
+        }
+        int del = op->kind == DIFF_DELETE;
+        buf_adds(&b, del ? "[-" : "{+");
+        buf_add(&b, op->text, op->len);
+        buf_adds(&b, del ? "-]" : "+}");
+        (*spans)[(*n)++] = (struct ui_span){from, b.len - from,
+                                            del ? TR_DIFF_DEL : TR_DIFF_ADD};
+    }
+    diff_free(d);
+    return buf_steal(&b);
+}
+
+/* Ask about an edit with its diff on screen: 'y', 'e' or 'c' (0 when
+ * quitting). */
+static int confirm_edit(struct ui_app *app, const char *old_text,
+                        const char *new_text)
+{
+    struct ui_span *spans;
+    size_t n;
+    char *text = diff_text(old_text, new_text, &spans, &n);
+    char *head = xasprintf("Your edit: %zu words changed ([-removed-] "
+                           "{+added+})", diff_changed_words(old_text, new_text));
+    ui_draft_overlay(app, head, text, spans, n);
+    free(head);
+    int c = 0;
+    enum ui_answer a = ui_prompt_choice(
+        app, "Save this edit? y: save  e: edit again  c: cancel ", "yec", &c);
+    ui_draft_overlay(app, NULL, NULL, NULL, 0);
+    return a == UI_QUITTING ? 0 : a == UI_CANCELLED ? 'c' : c;
+}
+
+static enum ui_next do_edit(struct ui_app *app)
+{
+    const char *body = app->session.draft->body ? app->session.draft->body : "";
+    char *text = xstrdup(body);
+    for (;;) {
+        struct so_error err;
+        char *edited = NULL;
+        so_error_clear(&err);
+        if (ui_editor_edit(app, text, &edited, &err) != SO_OK) {
+            ui_app_message(app, 1, "edit: %s", err.msg);
+            free(text);
+            return UI_REDRAW;
+        }
+        free(text);
+        text = edited;
+        if (diff_changed_words(body, text) == 0) {
+            free(text);
+            return decide(app, SO_ACT_APPROVE, NULL, NULL, NULL);
+        }
+        int c = confirm_edit(app, body, text);
+        if (c == 'y') {
+            enum ui_next next = decide(app, SO_ACT_EDIT, NULL, NULL, text);
+            free(text);
+            return next;
+        }
+        if (c != 'e') {
+            free(text);
+            if (c == 'c')
+                ui_app_message(app, 0, "edit cancelled: nothing recorded");
+            return c ? UI_REDRAW : UI_QUIT;
+        }
+    }
+}
+
+/* An optional one-line note; 0 when the reviewer cancelled or quits. */
+static int ask_note(struct ui_app *app, const char *label, char **note,
+                    enum ui_next *quit)
+{
+    enum ui_answer a = ui_prompt_line(app, label, NULL, note);
+    *quit = a == UI_QUITTING ? UI_QUIT : UI_REDRAW;
+    return a == UI_ANSWERED;
+}
+
+static enum ui_next do_reject(struct ui_app *app)
+{
+    size_t n = 0, pick = 0;
+    const struct config_reason *r = config_reasons(app->config, &n);
+    const char **labels = xcalloc(n, sizeof *labels);
+    for (size_t i = 0; i < n; i++)
+        labels[i] = r[i].label;
+    enum ui_answer a = ui_prompt_menu(app, "Reject: why?", labels, n, &pick);
+    free(labels);
+    if (a != UI_ANSWERED)
+        return a == UI_QUITTING ? UI_QUIT : UI_REDRAW;
+    char *note = NULL;
+    enum ui_next quit;
+    if (!ask_note(app, "Note (optional, Enter for none): ", &note, &quit))
+        return quit;
+    enum ui_next next = decide(app, SO_ACT_REJECT, r[pick].code,
+                               *note ? note : NULL, NULL);
+    free(note);
+    return next;
+}
+
+static enum ui_next do_escalate(struct ui_app *app)
+{
+    char *note = NULL;
+    enum ui_next quit;
+    if (!ask_note(app, "Escalate: note for the supervisor (optional): ",
+                  &note, &quit))
+        return quit;
+    enum ui_next next = decide(app, SO_ACT_ESCALATE, NULL, *note ? note : NULL,
+                               NULL);
+    free(note);
+    return next;
+}
+
+static enum ui_next do_pipe(struct ui_app *app)
+{
+    char *cmd = NULL;
+    enum ui_answer a = ui_prompt_line(app, "Pipe the draft to: ", NULL, &cmd);
+    if (a != UI_ANSWERED || !*cmd) {
+        free(cmd);
+        return a == UI_QUITTING ? UI_QUIT : UI_REDRAW;
+    }
+    char *out = NULL;
+    int status = 0;
+    struct so_error err;
+    so_error_clear(&err);
+    const char *body = app->session.draft->body ? app->session.draft->body : "";
+    if (ui_editor_pipe(app, body, cmd, &out, &status, &err) != SO_OK) {
+        ui_app_message(app, 1, "pipe: %s", err.msg);
+        free(cmd);
+        return UI_REDRAW;
+    }
+    char *head = xasprintf("| %s  (exit %d; q returns to the draft)", cmd,
+                           status);
+    ui_pager_open(app, head, out, NULL, 0);
+    ui_app_message(app, status != 0, "pipe: exit %d", status);
+    free(head);
+    free(cmd);
+    return UI_GO_PAGER;
+}
+
+static enum ui_next do_release(struct ui_app *app, int skip)
+{
+    struct so_error err;
+    so_error_clear(&err);
+    char *id = xstrdup(app->session.draft->id);
+    enum so_status st = skip ? ui_session_skip(&app->session, &err)
+                             : ui_session_release(&app->session, &err);
+    enum ui_next next;
+    if (st != SO_OK) {
+        ui_app_message(app, 1, "not released: %s", err.msg);
+        next = UI_REDRAW;
+    } else if (skip) {
+        char *done = xasprintf("skipped %s", id);
+        next = next_draft(app, done);
+        free(done);
+    } else {
+        ui_app_counts_stale(app);
+        next = UI_GO_QUEUE;
+    }
+    free(id);
+    return next;
+}
+
+static enum ui_next do_undo(struct ui_app *app)
+{
+    struct so_error err;
+    so_error_clear(&err);
+    if (ui_session_undo(&app->session, &err) != SO_OK) {
+        ui_app_message(app, 1, "undo: %s", err.msg);
+        return app->session.draft ? UI_REDRAW : UI_GO_QUEUE;
+    }
+    ui_app_counts_stale(app);
+    ui_app_message(app, 0, "undone: %s is back for review",
+                   app->session.draft->id);
+    return UI_GO_DRAFT;
+}
+
+enum ui_next ui_decide_key(struct ui_app *app, enum keys_action act)
+{
+    if (act == KA_UNDO)
+        return do_undo(app);
+    if (!app->session.draft)
+        return UI_STAY;
+    switch (act) {
+    case KA_APPROVE:
+        return decide(app, SO_ACT_APPROVE, NULL, NULL, NULL);
+    case KA_EDIT:
+        return do_edit(app);
+    case KA_REJECT:
+        return do_reject(app);
+    case KA_ESCALATE:
+        return do_escalate(app);
+    case KA_SKIP:
+        return do_release(app, 1);
+    case KA_BACK:
+        return do_release(app, 0);
+    case KA_PIPE:
+        return do_pipe(app);
+    default:
+        return UI_STAY;
+    }
+}

@@ -1,0 +1,545 @@
+/*
+ * ui_draft: the draft screen. Lays out the draft the session holds (header,
+ * folded input, the body with its [n] markers, the citations pane beside it
+ * at >= 120 columns or below it when narrower, grounding flags and the
+ * hidden-character badge), scrolls, searches and moves between citations.
+ * Decisions are in ui_decide. All text is sanitized by the text module.
+ */
+#define _GNU_SOURCE
+#include "signoff/ui_draft.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/grounding.h"
+#include "signoff/ui_decide.h"
+#include "signoff/ui_prompt.h"
+
+/* Rows above the panes: header, title, input, flags. */
+#define DRAFT_HEAD_ROWS 4
+/* Search matches highlighted at most. */
+#define DRAFT_MAX_MATCHES 1000
+
+/* A laid-out pane: its text, highlight spans and scroll position. */
+struct pane {
+    char *src;          /* what was laid out (owned) */
+    struct text_doc *doc;
+    struct ui_span *spans;
+    size_t nspans;
+    size_t top;
+    int width;
+};
+
+struct draft_view {
+    const struct so_draft *d; /* the session's draft the layout is for */
+    unsigned long gen;        /* and its session generation */
+    int cols, input_open;
+    struct grounding g;
+    struct pane left;   /* [input +] body */
+    size_t body_base;   /* offset of the body in left.src */
+    struct pane right;  /* citations */
+    size_t *cite_line;  /* first pane line of each citation */
+    size_t hidden;      /* characters shown as tokens, whole draft */
+    int focus;          /* 0 body, 1 citations */
+    int active;         /* citation index for n/N, -1 none */
+    char *search;
+    size_t hit;         /* source offset of the current match + 1, 0 none */
+    char *overlay_head; /* the edit diff, shown instead of the panes */
+    struct pane overlay;
+};
+
+static const enum keys_action draft_hints[] = {
+    KA_BACK,  KA_APPROVE,   KA_EDIT, KA_REJECT, KA_ESCALATE,
+    KA_SKIP,  KA_UNDO,      KA_HELP, KA_NONE};
+
+static void pane_clear(struct pane *p)
+{
+    free(p->src);
+    text_doc_free(p->doc);
+    free(p->spans);
+    memset(p, 0, sizeof *p);
+}
+
+static void pane_add_span(struct pane *p, size_t off, size_t len,
+                          enum theme_role r)
+{
+    p->spans = xrealloc(p->spans, (p->nspans + 1) * sizeof *p->spans);
+    p->spans[p->nspans++] = (struct ui_span){off, len, r};
+}
+
+static void pane_layout(struct pane *p, int width)
+{
+    struct text_opts o = {width > 8 ? width : 8, 0, 0};
+    text_doc_free(p->doc);
+    p->doc = text_layout(p->src, strlen(p->src), &o);
+    p->width = width;
+}
+
+static void view_clear(struct draft_view *v)
+{
+    pane_clear(&v->left);
+    pane_clear(&v->right);
+    grounding_clear(&v->g);
+    free(v->cite_line);
+    v->cite_line = NULL;
+    v->d = NULL;
+}
+
+static void *draft_open(struct ui_app *app)
+{
+    (void)app;
+    struct draft_view *v = xcalloc(1, sizeof *v);
+    v->active = -1;
+    return v;
+}
+
+static void draft_close(void *state)
+{
+    struct draft_view *v = state;
+    view_clear(v);
+    pane_clear(&v->overlay);
+    free(v->overlay_head);
+    free(v->search);
+    free(v);
+}
+
+/* Pane widths for the terminal: beside at >= UI_DRAFT_WIDE columns. */
+static void pane_widths(const struct ui_app *app, int *lw, int *rw)
+{
+    if (app->cols >= UI_DRAFT_WIDE) {
+        *lw = app->cols * 3 / 5 - 1;
+        *rw = app->cols - *lw - 2;
+    } else {
+        *lw = *rw = app->cols - 1;
+    }
+}
+
+/* A one-line field inside the citations pane: newlines become spaces so
+ * a hostile title cannot fake the pane's structure. */
+static void add_field(struct buf *b, const char *s)
+{
+    size_t from = b->len;
+    buf_adds(b, s ? s : "");
+    for (size_t i = from; i < b->len; i++)
+        if (b->data[i] == '\n' || b->data[i] == '\r')
+            b->data[i] = ' ';
+}
+
+static int has_number(int n, const int *a, size_t na)
+{
+    for (size_t i = 0; i < na; i++)
+        if (a[i] == n)
+            return 1;
+    return 0;
+}
+
+static void build_citation(struct draft_view *v, struct buf *b, size_t i)
+{
+    const struct so_citation *c = &v->d->citations[i];
+    struct pane *p = &v->right;
+    size_t head = b->len;
+    buf_addf(b, "[%d] ", c->n);
+    pane_add_span(p, head, b->len - head - 1,
+                  (int)i == v->active ? TR_MARKER_ACTIVE : TR_MARKER);
+    size_t t = b->len;
+    add_field(b, c->title ? c->title : "(no title)");
+    pane_add_span(p, t, b->len - t, TR_CITE_TITLE);
+    buf_adds(b, "\n");
+    size_t u = b->len;
+    add_field(b, c->uri);
+    pane_add_span(p, u, b->len - u, TR_CITE_URI);
+    buf_adds(b, "\n");
+    size_t e = b->len;
+    buf_adds(b, c->excerpt ? c->excerpt : "");
+    const char *q = c->quote && *c->quote && c->excerpt
+                        ? strstr(c->excerpt, c->quote) : NULL;
+    if (q)
+        pane_add_span(p, e + (size_t)(q - c->excerpt), strlen(c->quote),
+                      TR_QUOTE);
+    buf_adds(b, "\n");
+    size_t f = b->len;
+    if (has_number(c->n, v->g.bad_quotes, v->g.nbad_quotes))
+        buf_adds(b, "! quote not found in this excerpt\n");
+    if (has_number(c->n, v->g.unreferenced, v->g.nunreferenced))
+        buf_adds(b, "! never referenced in the body\n");
+    if (b->len > f)
+        pane_add_span(p, f, b->len - f, TR_CITE_MISSING);
+    buf_adds(b, "\n");
+}
+
+static void build_right(struct draft_view *v, int width)
+{
+    struct buf b;
+    buf_init(&b);
+    size_t *starts = xcalloc(v->d->ncitations + 1, sizeof *starts);
+    pane_clear(&v->right);
+    for (size_t i = 0; i < v->d->ncitations; i++) {
+        starts[i] = b.len;
+        build_citation(v, &b, i);
+    }
+    size_t f = b.len;
+    for (size_t i = 0; i < v->g.nmissing; i++)
+        buf_addf(&b, "! [%d] is in the body but has no citation\n",
+                 v->g.missing[i]);
+    if (b.len > f)
+        pane_add_span(&v->right, f, b.len - f, TR_CITE_MISSING);
+    if (v->d->ncitations == 0 && b.len == 0)
+        buf_adds(&b, "(no citations)\n");
+    v->right.src = buf_steal(&b);
+    pane_layout(&v->right, width);
+    free(v->cite_line);
+    v->cite_line = xcalloc(v->d->ncitations + 1, sizeof *v->cite_line);
+    for (size_t i = 0; i < v->d->ncitations; i++) {
+        int col;
+        text_doc_locate(v->right.doc, starts[i], &v->cite_line[i], &col);
+    }
+    free(starts);
+}
+
+/* Markers (flagged when they have no citation, active ones reversed) and
+ * search matches over the left pane. */
+static void left_spans(struct draft_view *v)
+{
+    struct pane *p = &v->left;
+    free(p->spans);
+    p->spans = NULL;
+    p->nspans = 0;
+    int active_n = v->active >= 0 ? v->d->citations[v->active].n : -1;
+    for (size_t i = 0; i < v->g.nmarkers; i++) {
+        const struct grounding_marker *m = &v->g.markers[i];
+        enum theme_role r = m->citation < 0 ? TR_CITE_MISSING
+                            : m->n == active_n ? TR_MARKER_ACTIVE
+                                               : TR_MARKER;
+        pane_add_span(p, v->body_base + m->off, m->len, r);
+    }
+    size_t slen = v->search ? strlen(v->search) : 0;
+    const char *s = p->src;
+    for (size_t k = 0; slen && k < DRAFT_MAX_MATCHES; k++) {
+        const char *hit = strcasestr(s, v->search);
+        if (!hit)
+            break;
+        pane_add_span(p, (size_t)(hit - p->src), slen, TR_SEARCH);
+        s = hit + slen;
+    }
+}
+
+static void build_left(struct draft_view *v, int width)
+{
+    pane_clear(&v->left);
+    const char *body = v->d->body ? v->d->body : "";
+    if (v->input_open && v->d->input) {
+        struct buf b;
+        buf_init(&b);
+        buf_adds(&b, "Input:\n");
+        buf_adds(&b, v->d->input);
+        buf_adds(&b, "\n\nDraft:\n");
+        v->body_base = b.len;
+        buf_adds(&b, body);
+        v->left.src = buf_steal(&b);
+    } else {
+        v->body_base = 0;
+        v->left.src = xstrdup(body);
+    }
+    pane_layout(&v->left, width);
+}
+
+/* Lay the draft out again when it, the width or the input fold changed. */
+static void ensure_layout(struct ui_app *app, struct draft_view *v)
+{
+    const struct so_draft *d = app->session.draft;
+    unsigned long gen = app->session.generation;
+    if (v->d == d && v->gen == gen && v->cols == app->cols)
+        return;
+    int fresh = v->d != d || v->gen != gen;
+    view_clear(v);
+    v->d = d;
+    v->gen = gen;
+    v->cols = app->cols;
+    if (!d)
+        return;
+    if (fresh) {
+        v->active = -1;
+        v->focus = 0;
+        v->hit = 0;
+        v->input_open = 0;
+    }
+    int lw, rw;
+    pane_widths(app, &lw, &rw);
+    grounding_check(d, &v->g);
+    build_left(v, lw);
+    build_right(v, rw);
+    v->hidden = v->left.doc->hidden + v->right.doc->hidden;
+    if (!v->input_open && d->input) {
+        struct text_doc *in = text_layout(d->input, strlen(d->input), NULL);
+        v->hidden += in->hidden;
+        text_doc_free(in);
+    }
+    if (d->title) {
+        struct text_doc *t = text_layout(d->title, strlen(d->title), NULL);
+        v->hidden += t->hidden;
+        text_doc_free(t);
+    }
+}
+
+void ui_draft_overlay(struct ui_app *app, const char *heading, char *text,
+                      struct ui_span *spans, size_t nspans)
+{
+    struct draft_view *v = app->state[UI_SCREEN_DRAFT];
+    pane_clear(&v->overlay);
+    free(v->overlay_head);
+    v->overlay_head = NULL;
+    if (!text) {
+        free(spans);
+        return;
+    }
+    v->overlay_head = xstrdup(heading);
+    v->overlay.src = text;
+    v->overlay.spans = spans;
+    v->overlay.nspans = nspans;
+    pane_layout(&v->overlay, app->cols - 1);
+}
+
+/* The grounding flags and the hidden-character badge, on one line. */
+static void draw_flags(struct ui_app *app, struct draft_view *v, int y)
+{
+    struct buf b;
+    buf_init(&b);
+    for (size_t i = 0; i < v->g.nmissing; i++)
+        buf_addf(&b, "! [%d] has no citation  ", v->g.missing[i]);
+    for (size_t i = 0; i < v->g.nbad_quotes; i++)
+        buf_addf(&b, "! quote of [%d] not in its excerpt  ",
+                 v->g.bad_quotes[i]);
+    for (size_t i = 0; i < v->g.nunreferenced; i++)
+        buf_addf(&b, "! citation [%d] never referenced  ",
+                 v->g.unreferenced[i]);
+    if (v->hidden)
+        buf_addf(&b, "%zu hidden characters  ", v->hidden);
+    if (b.len)
+        ui_draw_text(app->body, y, 0, app->cols, buf_cstr(&b),
+                     TR_CITE_MISSING);
+    else
+        ui_draw_text(app->body, y, 0, app->cols,
+                     "grounding: every marker has its citation", TR_INPUT);
+    buf_free(&b);
+}
+
+static void draw_header(struct ui_app *app, struct draft_view *v)
+{
+    const struct so_draft *d = v->d;
+    char age[16], conf[16] = "-";
+    so_format_age(so_now_ms(), d->created_at, age);
+    if (d->confidence >= 0)
+        snprintf(conf, sizeof conf, "%.2f", d->confidence);
+    char *head = xasprintf("%s  %s  %s  conf %s  age %s  prio %d", d->id,
+                           d->workflow, d->model ? d->model : "-", conf, age,
+                           d->priority);
+    ui_draw_text(app->body, 0, 0, app->cols, head, TR_LABEL);
+    free(head);
+    int x = ui_draw_text(app->body, 1, 0, 7, "Title: ", TR_LABEL);
+    ui_draw_text(app->body, 1, x, app->cols - x,
+                 d->title ? d->title : "(untitled)", TR_NORMAL);
+    x = ui_draw_text(app->body, 2, 0, 7, "Input: ", TR_LABEL);
+    if (v->input_open)
+        ui_draw_text(app->body, 2, x, app->cols - x,
+                     "(shown above the draft; i folds it)", TR_INPUT);
+    else
+        ui_draw_text(app->body, 2, x, app->cols - x,
+                     d->input ? d->input : "(none)", TR_INPUT);
+    draw_flags(app, v, 3);
+}
+
+/* Draw pane p in the rectangle (y, x, rows) under its title line. */
+static void draw_pane(struct ui_app *app, struct pane *p, const char *title,
+                      int focused, int y, int x, int rows)
+{
+    ui_draw_text(app->body, y, x, p->width, title,
+                 focused ? TR_PANE : TR_LABEL);
+    size_t view = rows > 1 ? (size_t)rows - 1 : 1;
+    if (p->top + view > p->doc->nlines)
+        p->top = p->doc->nlines > view ? p->doc->nlines - view : 0;
+    for (size_t i = 0; i < view && p->top + i < p->doc->nlines; i++)
+        ui_draw_doc_line(app->body, y + 1 + (int)i, x, p->doc, p->top + i,
+                         TR_NORMAL, p->spans, p->nspans);
+}
+
+/* Rows of the body pane when the citations sit below it. */
+static int left_rows(const struct ui_app *app)
+{
+    int avail = app->rows - DRAFT_HEAD_ROWS;
+    return app->cols >= UI_DRAFT_WIDE ? avail : avail * 3 / 5;
+}
+
+static void draft_draw(struct ui_app *app, void *state)
+{
+    struct draft_view *v = state;
+    ensure_layout(app, v);
+    if (!v->d) {
+        ui_draw_text(app->body, 1, 2, app->cols - 2,
+                     "No draft is open. q goes back to the queue.", TR_NORMAL);
+        return;
+    }
+    ui_session_shown(&app->session);
+    left_spans(v);
+    draw_header(app, v);
+    int avail = app->rows - DRAFT_HEAD_ROWS, top = DRAFT_HEAD_ROWS;
+    if (v->overlay_head) {
+        draw_pane(app, &v->overlay, v->overlay_head, 1, top, 0, avail);
+        return;
+    }
+    char *ctitle = xasprintf("Citations (%zu)%s", v->d->ncitations,
+                             v->focus ? "" : "  Tab: scroll them");
+    int lr = left_rows(app);
+    draw_pane(app, &v->left, "Draft", v->focus == 0, top, 0, lr);
+    if (app->cols >= UI_DRAFT_WIDE) {
+        wattrset(app->body, ui_draw_attr(TR_LABEL));
+        mvwvline(app->body, top, v->left.width + 1, ACS_VLINE, avail);
+        draw_pane(app, &v->right, ctitle, v->focus == 1, top,
+                  v->left.width + 2, avail);
+    } else {
+        draw_pane(app, &v->right, ctitle, v->focus == 1, top + lr, 0,
+                  avail - lr);
+    }
+    free(ctitle);
+}
+
+static struct pane *focused_pane(struct draft_view *v)
+{
+    return v->overlay_head ? &v->overlay : v->focus ? &v->right : &v->left;
+}
+
+static void pane_scroll(struct pane *p, long delta)
+{
+    if (delta < 0)
+        p->top = p->top > (size_t)-delta ? p->top - (size_t)-delta : 0;
+    else
+        p->top += (size_t)delta;
+}
+
+/* Bring source offset off of the left pane into view. */
+static void show_left_offset(struct draft_view *v, size_t off)
+{
+    size_t line;
+    int col;
+    if (text_doc_locate(v->left.doc, off, &line, &col) == 0)
+        v->left.top = line > 2 ? line - 2 : 0;
+}
+
+/* n / N: the next or previous citation, its markers highlighted. */
+static void cite_step(struct ui_app *app, struct draft_view *v, int dir)
+{
+    int n = (int)v->d->ncitations;
+    if (n == 0) {
+        ui_app_message(app, 0, "this draft has no citations");
+        return;
+    }
+    v->active = v->active < 0 ? (dir > 0 ? 0 : n - 1)
+                              : (v->active + dir + n) % n;
+    build_right(v, v->right.width);
+    v->right.top = v->cite_line[v->active];
+    int cn = v->d->citations[v->active].n;
+    for (size_t i = 0; i < v->g.nmarkers; i++) {
+        if (v->g.markers[i].n == cn) {
+            show_left_offset(v, v->body_base + v->g.markers[i].off);
+            return;
+        }
+    }
+    ui_app_message(app, 1, "citation [%d] is never referenced in the body",
+                   cn);
+}
+
+/* /: find the next match (an empty answer repeats the last search). */
+static enum ui_next search(struct ui_app *app, struct draft_view *v)
+{
+    char *s = NULL;
+    enum ui_answer a = ui_prompt_line(app, "Search: ", NULL, &s);
+    if (a == UI_QUITTING)
+        return UI_QUIT;
+    if (a != UI_ANSWERED)
+        return UI_REDRAW;
+    if (*s) {
+        free(v->search);
+        v->search = s;
+        v->hit = 0;
+    } else {
+        free(s);
+    }
+    if (!v->search || !*v->search)
+        return UI_REDRAW;
+    const char *from = v->left.src + v->hit;
+    const char *hit = strcasestr(from, v->search);
+    if (!hit && v->hit)
+        hit = strcasestr(v->left.src, v->search);
+    if (!hit) {
+        ui_app_message(app, 1, "not found: %s", v->search);
+        return UI_REDRAW;
+    }
+    v->hit = (size_t)(hit - v->left.src) + 1;
+    v->focus = 0;
+    show_left_offset(v, v->hit - 1);
+    return UI_REDRAW;
+}
+
+static enum ui_next view_key(struct ui_app *app, struct draft_view *v,
+                             enum keys_action act)
+{
+    long page = app->rows > 8 ? (app->rows - DRAFT_HEAD_ROWS) / 2 : 1;
+    struct pane *p = focused_pane(v);
+    switch (act) {
+    case KA_DOWN:
+        pane_scroll(p, 1);
+        return UI_REDRAW;
+    case KA_UP:
+        pane_scroll(p, -1);
+        return UI_REDRAW;
+    case KA_PAGE_DOWN:
+        pane_scroll(p, page);
+        return UI_REDRAW;
+    case KA_PAGE_UP:
+        pane_scroll(p, -page);
+        return UI_REDRAW;
+    case KA_TOP:
+        p->top = 0;
+        return UI_REDRAW;
+    case KA_BOTTOM:
+        p->top = p->doc->nlines;
+        return UI_REDRAW;
+    case KA_PANE:
+        v->focus = !v->focus;
+        return UI_REDRAW;
+    case KA_CITE_NEXT:
+    case KA_CITE_PREV:
+        cite_step(app, v, act == KA_CITE_NEXT ? 1 : -1);
+        return UI_REDRAW;
+    case KA_INPUT:
+        v->input_open = !v->input_open;
+        v->cols = 0; /* lay out again */
+        return UI_REDRAW;
+    case KA_SEARCH:
+        return search(app, v);
+    default:
+        return UI_STAY;
+    }
+}
+
+static enum ui_next draft_key(struct ui_app *app, void *state,
+                              enum keys_action act, int ch)
+{
+    struct draft_view *v = state;
+    (void)ch;
+    ensure_layout(app, v);
+    if (!v->d)
+        return act == KA_BACK ? UI_GO_QUEUE : UI_STAY;
+    enum ui_next next = view_key(app, v, act);
+    if (next != UI_STAY)
+        return next;
+    return ui_decide_key(app, act);
+}
+
+const struct ui_screen_ops ui_draft_screen = {
+    .name = "draft",
+    .open = draft_open,
+    .close = draft_close,
+    .draw = draft_draw,
+    .key = draft_key,
+    .hints = draft_hints,
+};

@@ -1,0 +1,276 @@
+/*
+ * ui_queue: the queue screen, a mutt-like index of the open drafts. Rows
+ * are fetched a page at a time with the queue's list cursors as the
+ * selection moves down, so opening a queue of any size costs one page.
+ * Enter claims the selected draft and opens it; l sets the limit.
+ */
+#include "signoff/ui_queue.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/ui_draw.h"
+#include "signoff/ui_prompt.h"
+
+#define QUEUE_PAGE 200
+/* G walks at most this many pages per press on a huge queue. */
+#define QUEUE_MAX_WALK 20
+
+struct queue_view {
+    struct so_draft_row *rows; /* the pages fetched so far */
+    size_t n, cap;
+    char *next_cursor; /* NULL: no more pages */
+    int loaded;        /* at least the first page was asked for */
+    size_t sel, top;
+};
+
+static const enum keys_action queue_hints[] = {
+    KA_BACK, KA_OPEN, KA_LIMIT, KA_HELP, KA_NONE};
+
+static void *index_open(struct ui_app *app)
+{
+    (void)app;
+    return xcalloc(1, sizeof(struct queue_view));
+}
+
+static void rows_clear(struct queue_view *v)
+{
+    struct so_draft_page p = {v->rows, v->n, v->next_cursor};
+    so_draft_page_free(&p);
+    v->rows = NULL;
+    v->n = v->cap = 0;
+    v->next_cursor = NULL;
+    v->loaded = 0;
+}
+
+static void index_close(void *state)
+{
+    rows_clear(state);
+    free(state);
+}
+
+/* Fetch the next page; 0 when there was nothing more (or an error, shown
+ * on the message line). */
+static int load_page(struct ui_app *app, struct queue_view *v)
+{
+    if (v->loaded && !v->next_cursor)
+        return 0;
+    struct so_list_req req = {0};
+    filter_apply(&app->filter, &req);
+    req.status = "open";
+    req.after = v->next_cursor;
+    req.limit = QUEUE_PAGE;
+    struct so_draft_page page = {0};
+    struct so_error err;
+    so_error_clear(&err);
+    enum so_status st = app->q->ops->list(app->q, &req, &page, &err);
+    v->loaded = 1;
+    if (st != SO_OK && st != SO_EMPTY) {
+        ui_app_message(app, 1, "cannot list the queue: %s", err.msg);
+        free(v->next_cursor);
+        v->next_cursor = NULL;
+        return 0;
+    }
+    if (v->n + page.n > v->cap) {
+        v->cap = v->n + page.n;
+        v->rows = xrealloc(v->rows, v->cap * sizeof *v->rows);
+    }
+    if (page.n)
+        memcpy(v->rows + v->n, page.rows, page.n * sizeof *page.rows);
+    v->n += page.n;
+    free(page.rows);
+    free(v->next_cursor);
+    v->next_cursor = page.next_cursor;
+    return page.n > 0;
+}
+
+static void reload(struct ui_app *app, struct queue_view *v)
+{
+    rows_clear(v);
+    load_page(app, v);
+    if (v->sel >= v->n)
+        v->sel = v->n ? v->n - 1 : 0;
+}
+
+static void queue_enter(struct ui_app *app, void *state)
+{
+    reload(app, state);
+}
+
+static enum theme_role conf_role(double c)
+{
+    return c < 0 ? TR_NORMAL : c < 0.5 ? TR_CONF_LOW
+                           : c < 0.8   ? TR_CONF_MID
+                                       : TR_CONF_HIGH;
+}
+
+static void draw_row(struct ui_app *app, int y, const struct so_draft_row *r,
+                     int cursor, int64_t now)
+{
+    int wide = app->cols >= 120;
+    int idw = wide ? 28 : 18, wfw = wide ? 20 : 14;
+    enum theme_role base = cursor ? TR_CURSOR : TR_NORMAL;
+    WINDOW *w = app->body;
+    if (cursor)
+        ui_draw_fill(w, y, TR_CURSOR);
+    char flags[4] = "   ";
+    if (r->flags & SO_ROW_GROUNDING)
+        flags[0] = '!';
+    if (r->flags & SO_ROW_ESCALATED)
+        flags[1] = 'E';
+    if (r->status == SO_DS_CLAIMED && r->lease_until > now)
+        flags[2] = 'C';
+    ui_draw_text(w, y, 0, 3, flags, cursor ? TR_CURSOR : TR_INDEX_FLAG);
+    ui_draw_text(w, y, 3, idw, r->id, base);
+    ui_draw_text(w, y, 4 + idw, wfw, r->workflow, base);
+    char conf[8] = "  -";
+    if (r->confidence >= 0)
+        snprintf(conf, sizeof conf, "%.2f", r->confidence);
+    ui_draw_text(w, y, 5 + idw + wfw, 4, conf,
+                 cursor ? TR_CURSOR : conf_role(r->confidence));
+    char age[16];
+    so_format_age(now, r->created_at, age);
+    ui_draw_text(w, y, 10 + idw + wfw, 4, age, base);
+    int x = 15 + idw + wfw;
+    ui_draw_text(w, y, x, app->cols - x, r->title ? r->title : "(untitled)",
+                 base);
+}
+
+static void draw_header(struct ui_app *app)
+{
+    int wide = app->cols >= 120;
+    int idw = wide ? 28 : 18, wfw = wide ? 20 : 14;
+    ui_draw_text(app->body, 0, 3, idw, "id", TR_LABEL);
+    ui_draw_text(app->body, 0, 4 + idw, wfw, "workflow", TR_LABEL);
+    ui_draw_text(app->body, 0, 5 + idw + wfw, 4, "conf", TR_LABEL);
+    ui_draw_text(app->body, 0, 10 + idw + wfw, 4, "age", TR_LABEL);
+    ui_draw_text(app->body, 0, 15 + idw + wfw, 20, "title", TR_LABEL);
+}
+
+static void queue_draw(struct ui_app *app, void *state)
+{
+    struct queue_view *v = state;
+    if (v->n == 0) {
+        ui_draw_text(app->body, 1, 2, app->cols - 4,
+                     app->filter.pattern
+                         ? "No open drafts match the limit. l changes it."
+                         : "No drafts to review. The queue is empty.",
+                     TR_NORMAL);
+        return;
+    }
+    draw_header(app);
+    size_t view = app->rows > 1 ? (size_t)app->rows - 1 : 1;
+    if (v->sel < v->top)
+        v->top = v->sel;
+    if (v->sel >= v->top + view)
+        v->top = v->sel - view + 1;
+    int64_t now = so_now_ms();
+    for (size_t i = 0; i < view && v->top + i < v->n; i++)
+        draw_row(app, (int)i + 1, &v->rows[v->top + i], v->top + i == v->sel,
+                 now);
+}
+
+/* Move the selection by delta rows, fetching pages as it goes down. */
+static void move_sel(struct ui_app *app, struct queue_view *v, long delta)
+{
+    if (delta > 0) {
+        size_t want = v->sel + (size_t)delta;
+        while (want >= v->n && load_page(app, v))
+            ;
+        v->sel = want < v->n ? want : (v->n ? v->n - 1 : 0);
+    } else {
+        size_t up = (size_t)-delta;
+        v->sel = v->sel > up ? v->sel - up : 0;
+    }
+}
+
+static enum ui_next do_open(struct ui_app *app, struct queue_view *v)
+{
+    if (v->n == 0)
+        return UI_STAY;
+    struct so_error err;
+    so_error_clear(&err);
+    enum so_status st = ui_session_claim(&app->session, &app->filter,
+                                         v->rows[v->sel].id, &err);
+    if (st != SO_OK) {
+        ui_app_message(app, 1, "cannot open %s: %s", v->rows[v->sel].id,
+                       st == SO_EMPTY ? "nothing to claim" : err.msg);
+        reload(app, v);
+        return UI_REDRAW;
+    }
+    return UI_GO_DRAFT;
+}
+
+static enum ui_next do_limit(struct ui_app *app, struct queue_view *v)
+{
+    char *pat = NULL;
+    enum ui_answer a = ui_prompt_line(app, "Limit to: ", app->filter.pattern,
+                                      &pat);
+    if (a == UI_QUITTING)
+        return UI_QUIT;
+    if (a != UI_ANSWERED)
+        return UI_REDRAW;
+    struct filter f;
+    struct so_error err;
+    if (filter_parse(pat, &f, &err) != SO_OK) {
+        ui_app_message(app, 1, "limit: %s", err.msg);
+    } else {
+        filter_clear(&app->filter);
+        app->filter = f;
+        v->sel = 0;
+        reload(app, v);
+        ui_app_counts_stale(app);
+    }
+    free(pat);
+    return UI_REDRAW;
+}
+
+static enum ui_next queue_key(struct ui_app *app, void *state,
+                              enum keys_action act, int ch)
+{
+    struct queue_view *v = state;
+    long page = app->rows > 2 ? app->rows - 2 : 1;
+    (void)ch;
+    switch (act) {
+    case KA_DOWN:
+        move_sel(app, v, 1);
+        return UI_REDRAW;
+    case KA_UP:
+        move_sel(app, v, -1);
+        return UI_REDRAW;
+    case KA_PAGE_DOWN:
+        move_sel(app, v, page);
+        return UI_REDRAW;
+    case KA_PAGE_UP:
+        move_sel(app, v, -page);
+        return UI_REDRAW;
+    case KA_TOP:
+        v->sel = 0;
+        return UI_REDRAW;
+    case KA_BOTTOM:
+        for (int i = 0; i < QUEUE_MAX_WALK && load_page(app, v); i++)
+            ;
+        v->sel = v->n ? v->n - 1 : 0;
+        if (v->next_cursor)
+            ui_app_message(app, 0, "more drafts below: G again goes further");
+        return UI_REDRAW;
+    case KA_OPEN:
+        return do_open(app, v);
+    case KA_LIMIT:
+        return do_limit(app, v);
+    case KA_BACK:
+        return UI_QUIT;
+    default:
+        return UI_STAY;
+    }
+}
+
+const struct ui_screen_ops ui_queue_screen = {
+    .name = "queue",
+    .open = index_open,
+    .close = index_close,
+    .enter = queue_enter,
+    .draw = queue_draw,
+    .key = queue_key,
+    .hints = queue_hints,
+};
