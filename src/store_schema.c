@@ -1,0 +1,245 @@
+/*
+ * store_schema: schema v1 of the queue file and the migration runner.
+ * Designed for all of DESIGN.md at once (workflows with the kill switch and
+ * four-eyes settings, drafts with leases and review counts, the append-only
+ * decision chain, the rollup with histograms), so later features need no
+ * table rewrites. Per-workflow/status counters are kept by triggers so that
+ * counting pending drafts is O(1) on a million-draft queue. Only DDL lives
+ * here; the queries live with the operations.
+ */
+#include "signoff/store_schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "signoff/audit.h"
+#include "signoff/store_sqlite.h"
+
+/* Statements of schema v1, run in order in one transaction. */
+static const char *const schema_v1[] = {
+    "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;",
+    "INSERT INTO meta(key, value) VALUES ('chain_seq', '0'),"
+    "  ('chain_hash', '" AUDIT_GENESIS "');",
+    "CREATE TABLE workflows ("
+    "  name TEXT PRIMARY KEY,"
+    "  owner TEXT,"
+    "  threshold REAL NOT NULL DEFAULT 0.2 CHECK (threshold BETWEEN 0 AND 1),"
+    "  window_ms INTEGER NOT NULL DEFAULT 604800000 CHECK (window_ms > 0),"
+    "  min_decisions INTEGER NOT NULL DEFAULT 30 CHECK (min_decisions >= 0),"
+    "  paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),"
+    "  automation_reason TEXT,"
+    "  automation_by TEXT,"
+    "  automation_at INTEGER,"
+    "  auto_pause INTEGER NOT NULL DEFAULT 0 CHECK (auto_pause IN (0, 1)),"
+    "  reviews INTEGER NOT NULL DEFAULT 1 CHECK (reviews BETWEEN 1 AND 5),"
+    "  reveal TEXT NOT NULL DEFAULT 'after' CHECK (reveal IN ('after', 'never')),"
+    "  resolver TEXT NOT NULL DEFAULT 'supervisor'"
+    "    CHECK (resolver IN ('supervisor', 'reviewer')),"
+    "  created_at INTEGER NOT NULL"
+    ");",
+    "CREATE TABLE workflow_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  workflow TEXT NOT NULL REFERENCES workflows(name),"
+    "  paused INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  by TEXT NOT NULL,"
+    "  at INTEGER NOT NULL"
+    ");",
+    "CREATE INDEX workflow_events_by_workflow ON workflow_events(workflow, at);",
+    "CREATE TABLE drafts ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  workflow TEXT NOT NULL REFERENCES workflows(name),"
+    "  model TEXT,"
+    "  confidence REAL,"
+    "  band INTEGER NOT NULL DEFAULT -1,"
+    "  title TEXT,"
+    "  input TEXT,"
+    "  body TEXT NOT NULL,"
+    "  priority INTEGER NOT NULL DEFAULT 0,"
+    "  metadata TEXT,"
+    "  content_sha TEXT NOT NULL,"
+    "  flags INTEGER NOT NULL DEFAULT 0,"
+    "  status TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (status IN ('pending', 'claimed', 'decided', 'resolve')),"
+    "  claimed_by TEXT,"
+    "  lease_until INTEGER NOT NULL DEFAULT 0,"
+    "  lease_token INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  reviews_needed INTEGER NOT NULL DEFAULT 1,"
+    "  reviews_done INTEGER NOT NULL DEFAULT 0,"
+    "  final_action TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  decided_at INTEGER"
+    ");",
+    /* The claim query walks this in order and stops at the first row whose
+     * lease is free: only open rows are in it, so it stays small. */
+    "CREATE INDEX drafts_claimable ON drafts(priority DESC, created_at, rid)"
+    "  WHERE status IN ('pending', 'claimed');",
+    "CREATE INDEX drafts_claimable_wf"
+    "  ON drafts(workflow, priority DESC, created_at, rid)"
+    "  WHERE status IN ('pending', 'claimed');",
+    /* Keyset paging of list, by status and by workflow. */
+    "CREATE INDEX drafts_by_status ON drafts(status, priority DESC, created_at, rid);",
+    "CREATE INDEX drafts_by_workflow"
+    "  ON drafts(workflow, status, priority DESC, created_at, rid);",
+    "CREATE TABLE citations ("
+    "  draft INTEGER NOT NULL REFERENCES drafts(rid) ON DELETE CASCADE,"
+    "  ord INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  title TEXT,"
+    "  uri TEXT,"
+    "  excerpt TEXT,"
+    "  quote TEXT,"
+    "  PRIMARY KEY (draft, ord)"
+    ") WITHOUT ROWID;",
+    "CREATE TABLE draft_counts ("
+    "  workflow TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (workflow, status)"
+    ") WITHOUT ROWID;",
+    "CREATE TRIGGER drafts_count_ins AFTER INSERT ON drafts BEGIN"
+    "  INSERT INTO draft_counts(workflow, status, n)"
+    "    VALUES (new.workflow, new.status, 1)"
+    "    ON CONFLICT(workflow, status) DO UPDATE SET n = n + 1;"
+    "END;",
+    "CREATE TRIGGER drafts_count_del AFTER DELETE ON drafts BEGIN"
+    "  UPDATE draft_counts SET n = n - 1"
+    "    WHERE workflow = old.workflow AND status = old.status;"
+    "END;",
+    "CREATE TRIGGER drafts_count_upd AFTER UPDATE OF status, workflow ON drafts"
+    "  WHEN old.status <> new.status OR old.workflow <> new.workflow BEGIN"
+    "  UPDATE draft_counts SET n = n - 1"
+    "    WHERE workflow = old.workflow AND status = old.status;"
+    "  INSERT INTO draft_counts(workflow, status, n)"
+    "    VALUES (new.workflow, new.status, 1)"
+    "    ON CONFLICT(workflow, status) DO UPDATE SET n = n + 1;"
+    "END;",
+    "CREATE TABLE decisions ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  draft TEXT NOT NULL,"
+    "  request_id TEXT NOT NULL UNIQUE,"
+    "  reviewer TEXT NOT NULL,"
+    "  action TEXT NOT NULL"
+    "    CHECK (action IN ('approve', 'edit', 'reject', 'escalate', 'revert')),"
+    "  kind TEXT NOT NULL DEFAULT 'review' CHECK (kind IN ('review', 'resolve')),"
+    "  reason TEXT,"
+    "  note TEXT,"
+    "  final_body TEXT,"
+    "  edit_size INTEGER NOT NULL DEFAULT 0,"
+    "  body_sha TEXT NOT NULL,"
+    "  final_sha TEXT,"
+    "  shown_at INTEGER NOT NULL DEFAULT 0,"
+    "  decided_at INTEGER NOT NULL,"
+    "  active_ms INTEGER NOT NULL DEFAULT 0,"
+    "  reverts_seq INTEGER NOT NULL DEFAULT 0,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL"
+    ");",
+    "CREATE INDEX decisions_by_reviewer ON decisions(reviewer, decided_at);",
+    "CREATE INDEX decisions_by_draft ON decisions(draft, seq);",
+    "CREATE INDEX decisions_reverts ON decisions(reverts_seq) WHERE reverts_seq > 0;",
+    /* model is '' and band -1 when unknown: NULLs would defeat the key. */
+    "CREATE TABLE rollup ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  model TEXT NOT NULL,"
+    "  reviewer TEXT NOT NULL,"
+    "  band INTEGER NOT NULL,"
+    "  approved INTEGER NOT NULL DEFAULT 0,"
+    "  edited INTEGER NOT NULL DEFAULT 0,"
+    "  rejected INTEGER NOT NULL DEFAULT 0,"
+    "  escalated INTEGER NOT NULL DEFAULT 0,"
+    "  fast_approvals INTEGER NOT NULL DEFAULT 0,"
+    "  active_ms_sum INTEGER NOT NULL DEFAULT 0,"
+    "  edit_words_sum INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (day, workflow, model, reviewer, band)"
+    ") WITHOUT ROWID;",
+    "CREATE INDEX rollup_by_workflow ON rollup(workflow, day);",
+    /* metric: 't' review time (ms), 'e' edit size (words). */
+    "CREATE TABLE rollup_hist ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  model TEXT NOT NULL,"
+    "  reviewer TEXT NOT NULL,"
+    "  band INTEGER NOT NULL,"
+    "  metric TEXT NOT NULL CHECK (metric IN ('t', 'e')),"
+    "  bucket INTEGER NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow, model, reviewer, band, metric, bucket)"
+    ") WITHOUT ROWID;",
+    "CREATE TABLE rollup_reasons ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow, reason)"
+    ") WITHOUT ROWID;",
+    NULL,
+};
+
+/* One entry per schema version: steps[i] takes a file from version i to
+ * i + 1. Append only. */
+static const char *const *const steps[] = {schema_v1};
+
+_Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
+               "one migration step per schema version");
+
+enum so_status store_schema_read(struct store *s, int *version,
+                                 struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, "PRAGMA user_version", err);
+    if (!st)
+        return err ? err->code : SO_ERR;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        enum so_status code = store_db_fail(s, "read schema version", err);
+        sqlite3_reset(st);
+        return code;
+    }
+    *version = sqlite3_column_int(st, 0);
+    return store_db_done(s, st, err);
+}
+
+static enum so_status apply_step(struct store *s, int to, struct so_error *err)
+{
+    enum so_status code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
+    int have;
+    code = store_schema_read(s, &have, err);
+    if (code == SO_OK && have >= to) /* another process migrated first */
+        return store_db_commit(s, err);
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", to);
+    int ok = code == SO_OK;
+    for (const char *const *sql = steps[to - 1]; ok && *sql; sql++)
+        ok = sqlite3_exec(s->db, *sql, NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok || sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+        if (code == SO_OK)
+            code = store_db_fail(s, "migrate schema", err);
+        store_db_rollback(s);
+        return code;
+    }
+    return store_db_commit(s, err);
+}
+
+enum so_status store_schema_migrate(struct store *s, struct so_error *err)
+{
+    int version;
+    enum so_status code = store_schema_read(s, &version, err);
+    if (code != SO_OK)
+        return code;
+    if (version > STORE_SCHEMA_VERSION)
+        return so_fail(err, SO_ERR_SCHEMA,
+                       "%s: created by a newer signoff (schema %d; this one "
+                       "reads up to %d)",
+                       s->path, version, STORE_SCHEMA_VERSION);
+    for (int v = version; v < STORE_SCHEMA_VERSION && code == SO_OK; v++)
+        code = apply_step(s, v + 1, err);
+    return code;
+}

@@ -1,0 +1,891 @@
+/* test_store: the SQLite store behind the queue interface: opening and its
+ * refusals, schema migrations, enqueue, claim and leases, decide and its
+ * idempotency, the audit chain, the rollup, undo, auto-pause, workflows,
+ * list paging and filters, the busy timeout. */
+#define _GNU_SOURCE
+#include "store_fixture.h"
+
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "signoff/audit.h"
+
+#define T0 1795000000000LL /* a fixed "now": 2026-11-18 */
+#define DAY 86400000LL
+
+static void test_open_missing(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = NULL;
+    struct so_error err;
+    struct queue_opts o = {0};
+    assert_int_equal(queue_open(f->path, &o, &q, &err), SO_ERR_NOTFOUND);
+    assert_null(q);
+    char want[256];
+    snprintf(want, sizeof want,
+             "%s: no such queue (create it with signoff init)", f->path);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(access(f->path, F_OK), -1); /* nothing created */
+}
+
+static void test_open_directory(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = NULL;
+    struct so_error err;
+    struct queue_opts o = {0};
+    assert_int_equal(queue_open(f->dir, &o, &q, &err), SO_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "is a directory"));
+}
+
+static void test_open_not_a_database(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = NULL;
+    struct so_error err;
+    struct queue_opts o = {0};
+    FILE *fp = fopen(f->path, "w");
+    fputs("this is a text file, not a queue, and it is long enough to "
+          "fill the sqlite header of one hundred bytes..........\n",
+          fp);
+    fclose(fp);
+    assert_int_equal(queue_open(f->path, &o, &q, &err), SO_ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, "not a signoff queue"));
+
+    /* A real SQLite file of another program is not ours either. */
+    unlink(f->path);
+    fx_sql_exec(f->path, "CREATE TABLE t(x)");
+    o.create = 1;
+    assert_int_equal(queue_open(f->path, &o, &q, &err), SO_ERR_CORRUPT);
+    char want[256];
+    snprintf(want, sizeof want, "%s: not a signoff queue", f->path);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"), 0);
+}
+
+static void test_schema_migrate_and_newer(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    queue_close(q);
+    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    assert_int_equal(
+        fx_sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+                            " ('drafts','decisions','workflows','rollup',"
+                            "'rollup_hist','rollup_reasons','meta',"
+                            "'citations','draft_counts','workflow_events')"),
+        10);
+    /* Reopening does not migrate again (the data is kept). */
+    q = fx_open(f->path, "ana");
+    fx_add(q, "a", "wf", "body");
+    queue_close(q);
+    q = fx_open(f->path, "ana");
+    queue_close(q);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM drafts"), 1);
+
+    fx_sql_exec(f->path, "PRAGMA user_version = 99");
+    struct so_error err;
+    struct queue_opts o = {0};
+    assert_int_equal(queue_open(f->path, &o, &q, &err), SO_ERR_SCHEMA);
+    assert_non_null(strstr(err.msg, "created by a newer signoff (schema 99"));
+}
+
+static void test_open_pragmas(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    sqlite3 *db = ((struct store_probe { sqlite3 *db; } *)q->impl)->db;
+    sqlite3_stmt *st;
+    const char *checks[][2] = {{"PRAGMA journal_mode", "wal"},
+                               {"PRAGMA foreign_keys", "1"},
+                               {"PRAGMA synchronous", "2"},
+                               {"PRAGMA journal_size_limit", "67108864"}};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(sqlite3_prepare_v2(db, checks[i][0], -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_string_equal((const char *)sqlite3_column_text(st, 0),
+                            checks[i][1]);
+        sqlite3_finalize(st);
+    }
+    queue_close(q);
+}
+
+/* As a user who may not write: root bypasses permissions, so the check runs
+ * in a child that drops to nobody. */
+static void test_open_readonly(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_add(q, "a", "wf", "body");
+    queue_close(q);
+    chmod(f->dir, 0755);
+    chmod(f->path, 0444);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (getuid() == 0 && setuid(65534) != 0)
+            _exit(10);
+        struct queue_opts o = {0};
+        struct so_error err;
+        struct queue *rq = NULL;
+        if (queue_open(f->path, &o, &rq, &err) != SO_ERR_READONLY ||
+            !strstr(err.msg, "read-only"))
+            _exit(11);
+        o.readonly = 1;
+        if (queue_open(f->path, &o, &rq, &err) != SO_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            _exit(12);
+        }
+        int64_t n = 0;
+        struct so_list_req lr = {.conf_below = -1, .conf_atleast = -1};
+        int bad = rq->ops->count(rq, &lr, &n, &err) != SO_OK || n != 1;
+        queue_close(rq);
+        _exit(bad ? 13 : 0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    /* Opened read-only, a write is refused with SO_ERR_READONLY. */
+    chmod(f->path, 0644);
+    struct queue_opts o = {0};
+    o.readonly = 1;
+    struct so_error err;
+    assert_int_equal(queue_open(f->path, &o, &q, &err), SO_OK);
+    struct so_enq_result r;
+    struct so_draft *d = fx_draft("b", "wf", "x");
+    struct so_draft *const list[] = {d};
+    assert_int_equal(q->ops->enqueue(q, list, 1, 0, &r, &err), SO_ERR_READONLY);
+    so_draft_free(d);
+    queue_close(q);
+}
+
+static void test_init_group(void **state)
+{
+    struct fx *f = *state;
+    struct group *g = getgrgid(getgid());
+    assert_non_null(g);
+    char path[192];
+    snprintf(path, sizeof path, "%s/shared/q.db", f->dir);
+    struct queue_opts o = {0};
+    o.create = 1;
+    o.group = g->gr_name;
+    struct queue *q = NULL;
+    struct so_error err;
+    assert_int_equal(queue_open(path, &o, &q, &err), SO_OK);
+    queue_close(q);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 0660);
+    snprintf(path, sizeof path, "%s/shared", f->dir);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 02770);
+    o.group = "no-such-group-signoff";
+    assert_int_equal(queue_open(path, &o, &q, &err), SO_ERR_INVALID);
+}
+
+static void test_enqueue_outcomes(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    char why[512];
+    assert_int_equal(fx_enq(q, fx_draft("a", "support", "hello"), 0, why,
+                            sizeof why),
+                     SO_ENQ_ADDED);
+    assert_int_equal(fx_enq(q, fx_draft("a", "support", "hello"), 0, why,
+                            sizeof why),
+                     SO_ENQ_SAME);
+    assert_int_equal(fx_enq(q, fx_draft("a", "support", "changed"), 0, why,
+                            sizeof why),
+                     SO_ENQ_FAILED);
+    assert_string_equal(
+        why, "id: already queued with other content (use --replace while "
+             "pending)");
+    assert_int_equal(fx_enq(q, fx_draft("a", "support", "changed"), 1, why,
+                            sizeof why),
+                     SO_ENQ_REPLACED);
+    struct so_draft *d = NULL;
+    struct so_error err;
+    assert_int_equal(q->ops->get(q, "a", &d, &err), SO_OK);
+    assert_string_equal(d->body, "changed");
+    so_draft_free(d);
+
+    fx_claim(q, "a", 0);
+    assert_int_equal(fx_enq(q, fx_draft("a", "support", "third"), 1, why,
+                            sizeof why),
+                     SO_ENQ_FAILED);
+    assert_string_equal(why,
+                        "id: already claimed: only a pending draft can be "
+                        "replaced");
+    struct so_draft *bad = fx_draft("b", "support", "x");
+    free(bad->body);
+    bad->body = NULL;
+    assert_int_equal(fx_enq(q, bad, 0, why, sizeof why), SO_ENQ_FAILED);
+    assert_string_equal(why, "body: required");
+
+    /* The unknown workflow was created with the defaults. */
+    struct so_workflow w;
+    assert_int_equal(q->ops->workflow_get(q, "support", &w, &err), SO_OK);
+    assert_true(w.threshold > 0.199 && w.threshold < 0.201);
+    assert_int_equal(w.window_ms, 7 * DAY);
+    assert_int_equal(w.min_decisions, 30);
+    assert_int_equal(w.reviews, 1);
+    assert_int_equal(w.automation_paused, 0);
+    assert_int_equal(w.pending, 1);
+    so_workflow_clear(&w);
+    queue_close(q);
+}
+
+static void test_enqueue_citations_and_grounding(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    struct so_draft *d = fx_draft("g", "wf", "Refunds allowed [1] and [2].");
+    d->ncitations = 1;
+    d->citations = xcalloc(1, sizeof *d->citations);
+    d->citations[0].n = 1;
+    d->citations[0].title = xstrdup("Policy");
+    d->citations[0].uri = xstrdup("https://kb/1");
+    d->citations[0].excerpt = xstrdup("refunds within 30 days");
+    d->citations[0].quote = xstrdup("within 30 days");
+    assert_int_equal(fx_enq(q, d, 0, NULL, 0), SO_ENQ_ADDED);
+    fx_add(q, "ok", "wf", "No markers here.");
+    struct so_draft *got = NULL;
+    struct so_error err;
+    assert_int_equal(q->ops->get(q, "g", &got, &err), SO_OK);
+    assert_int_equal(got->ncitations, 1);
+    assert_string_equal(got->citations[0].quote, "within 30 days");
+    assert_string_equal(got->citations[0].uri, "https://kb/1");
+    assert_true(got->confidence > 0.74 && got->confidence < 0.76);
+    so_draft_free(got);
+    struct so_list_req lr = {.conf_below = -1, .conf_atleast = -1,
+                             .grounding_only = 1};
+    struct so_draft_page page;
+    assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_OK);
+    assert_int_equal(page.n, 1);
+    assert_string_equal(page.rows[0].id, "g");
+    assert_int_equal(page.rows[0].flags & SO_ROW_GROUNDING, SO_ROW_GROUNDING);
+    so_draft_page_free(&page);
+    queue_close(q);
+}
+
+static void test_claim_order_and_filters(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_now(T0 + 1000);
+    fx_add(q, "old-low", "wf", "x");
+    fx_now(T0 + 2000);
+    struct so_draft *d = fx_draft("new-high", "wf", "x");
+    d->priority = 5;
+    fx_enq(q, d, 0, NULL, 0);
+    fx_now(T0 + 3000);
+    fx_add(q, "new-low", "wf", "x");
+    fx_add(q, "other", "other-wf", "x");
+    struct so_error err;
+    assert_int_equal(q->ops->workflow_pause(q, "wf", 1, "testing", &err), SO_OK);
+
+    const char *want[] = {"new-high", "old-low", "new-low"};
+    for (size_t i = 0; i < 3; i++) {
+        struct so_claim_req req = {"wf", NULL, 0};
+        struct so_draft *got = NULL;
+        assert_int_equal(q->ops->claim(q, &req, &got, &err), SO_OK);
+        assert_string_equal(got->id, want[i]);
+        assert_string_equal(got->claimed_by, "ana");
+        assert_int_equal(got->status, SO_DS_CLAIMED);
+        assert_int_equal(got->lease_until, T0 + 3000 + SO_DEFAULT_LEASE_MS);
+        assert_int_equal(got->lease_token, 1);
+        assert_int_equal(got->attempts, 1);
+        so_draft_free(got);
+    }
+    struct so_claim_req req = {"wf", NULL, 0};
+    struct so_draft *got = NULL;
+    assert_int_equal(q->ops->claim(q, &req, &got, &err), SO_EMPTY);
+    assert_null(got);
+    req.workflow = NULL;
+    assert_int_equal(q->ops->claim(q, &req, &got, &err), SO_OK);
+    assert_string_equal(got->id, "other");
+    so_draft_free(got);
+    queue_close(q);
+}
+
+static void test_claim_by_id(void **state)
+{
+    struct fx *f = *state;
+    struct queue *ana = fx_open(f->path, "ana");
+    struct queue *bob = fx_open(f->path, "bob");
+    fx_now(T0);
+    fx_add(ana, "x", "wf", "x");
+    int64_t tok = fx_claim(ana, "x", 60000);
+    struct so_claim_req req = {NULL, "x", 0};
+    struct so_draft *d = NULL;
+    struct so_error err;
+    assert_int_equal(bob->ops->claim(bob, &req, &d, &err), SO_ERR_LEASE);
+    char want[128], hhmm[32];
+    so_format_time(T0 + 60000, hhmm);
+    snprintf(want, sizeof want, "x: claimed by ana until %.5s UTC", hhmm + 11);
+    assert_string_equal(err.msg, want);
+    /* Re-claiming my own live claim renews it and keeps the token. */
+    fx_now(T0 + 1000);
+    assert_int_equal(ana->ops->claim(ana, &req, &d, &err), SO_OK);
+    assert_int_equal(d->lease_token, tok);
+    assert_int_equal(d->lease_until, T0 + 1000 + SO_DEFAULT_LEASE_MS);
+    so_draft_free(d);
+    req.draft_id = "nope";
+    assert_int_equal(ana->ops->claim(ana, &req, &d, &err), SO_ERR_NOTFOUND);
+    queue_close(ana);
+    queue_close(bob);
+}
+
+static void test_lease_lost_after_takeover(void **state)
+{
+    struct fx *f = *state;
+    struct queue *ana = fx_open(f->path, "ana");
+    struct queue *bob = fx_open(f->path, "bob");
+    fx_now(T0);
+    fx_add(ana, "x", "wf", "body");
+    fx_add(ana, "y", "wf", "body");
+    int64_t tok = fx_claim(ana, "x", 1000);
+    /* Expired, nobody took it: Ana may still decide. */
+    fx_claim(ana, "y", 1000);
+    fx_now(T0 + 5000);
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(fx_decide(ana, "y", SO_ACT_APPROVE, NULL, "r-y", &res, &err),
+                     SO_OK);
+    /* Expired and taken over: lease lost, nothing written. */
+    assert_int_equal(fx_claim(bob, NULL, 0), tok + 1);
+    struct so_decide_req req;
+    memset(&req, 0, sizeof req);
+    req.draft_id = "x";
+    req.request_id = "r-x";
+    req.action = SO_ACT_APPROVE;
+    req.lease_token = tok;
+    assert_int_equal(ana->ops->decide(ana, &req, &res, &err), SO_ERR_LEASE);
+    assert_non_null(strstr(err.msg, "x: lease lost"));
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"), 1);
+    /* A stale token of my own claim is refused too. */
+    req.request_id = "r-x2";
+    assert_int_equal(bob->ops->decide(bob, &req, &res, &err), SO_ERR_LEASE);
+    assert_string_equal(err.msg, "x: lease lost: claimed again since");
+    req.lease_token = tok + 1;
+    assert_int_equal(bob->ops->decide(bob, &req, &res, &err), SO_OK);
+    queue_close(ana);
+    queue_close(bob);
+}
+
+static void test_decide_errors_and_replay(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_now(T0);
+    fx_add(q, "a", "wf", "body");
+    struct so_decide_result res, res2;
+    struct so_error err;
+    assert_int_equal(fx_decide(q, "nope", SO_ACT_APPROVE, NULL, "r0", &res, &err),
+                     SO_ERR_NOTFOUND);
+    assert_string_equal(err.msg, "nope: no such draft");
+    assert_int_equal(fx_decide(q, "a", SO_ACT_APPROVE, NULL, "r0", &res, &err),
+                     SO_ERR_LEASE);
+    assert_string_equal(err.msg, "a: lease lost: not claimed by you");
+    assert_int_equal(fx_decide(q, "a", SO_ACT_EDIT, NULL, "r0", &res, &err),
+                     SO_ERR_INVALID);
+    fx_claim(q, "a", 0);
+    assert_int_equal(fx_decide(q, "a", SO_ACT_REJECT, NULL, "r1", &res, &err),
+                     SO_OK);
+    assert_int_equal(res.replayed, 0);
+    assert_int_equal(res.seq, 1);
+    assert_int_equal(res.action, SO_ACT_REJECT);
+    assert_string_equal(res.draft_status, "decided");
+    /* The same request again: the first answer, replayed. */
+    fx_now(T0 + 1000);
+    assert_int_equal(fx_decide(q, "a", SO_ACT_REJECT, NULL, "r1", &res2, &err),
+                     SO_OK);
+    assert_int_equal(res2.replayed, 1);
+    assert_int_equal(res2.seq, res.seq);
+    assert_string_equal(res2.hash, res.hash);
+    assert_int_equal(res2.decided_at, T0);
+    /* A new request on a decided draft is a conflict. */
+    assert_int_equal(fx_decide(q, "a", SO_ACT_APPROVE, NULL, "r2", &res2, &err),
+                     SO_ERR_CONFLICT);
+    assert_string_equal(err.msg, "a: already decided");
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"), 1);
+    queue_close(q);
+}
+
+static void test_unchanged_edit_is_approve(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_now(T0);
+    fx_add(q, "a", "wf", "one two three");
+    fx_add(q, "b", "wf", "one two three");
+    fx_claim(q, "a", 0);
+    fx_claim(q, "b", 0);
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(
+        fx_decide(q, "a", SO_ACT_EDIT, "one two three", "r1", &res, &err), SO_OK);
+    assert_int_equal(res.action, SO_ACT_APPROVE);
+    assert_int_equal(
+        fx_decide(q, "b", SO_ACT_EDIT, "one 2 three four", "r2", &res, &err),
+        SO_OK);
+    assert_int_equal(res.action, SO_ACT_EDIT);
+    struct so_decision *ds = NULL;
+    size_t n = 0;
+    assert_int_equal(q->ops->decisions(q, "b", &ds, &n, &err), SO_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ds[0].edit_size, 3); /* two -> 2, + four */
+    assert_string_equal(ds[0].final_body, "one 2 three four");
+    so_decision_clear(&ds[0]);
+    free(ds);
+    struct so_stats_req sr = {0, 0, NULL};
+    struct so_rollup r;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.rows[0].approved, 1);
+    assert_int_equal(r.rows[0].edited, 1);
+    assert_int_equal(r.rows[0].edit_words_sum, 3);
+    assert_int_equal(r.rows[0].edit_hist[so_hist_bucket(3)], 1);
+    so_rollup_free(&r);
+    queue_close(q);
+}
+
+static void test_chain_links(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_now(T0);
+    const char *ids[] = {"a", "b", "c"};
+    for (size_t i = 0; i < 3; i++) {
+        fx_add(q, ids[i], "wf", "the body");
+        fx_claim(q, ids[i], 0);
+    }
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(fx_decide(q, "a", SO_ACT_APPROVE, NULL, "r1", &res, &err), SO_OK);
+    assert_int_equal(fx_decide(q, "b", SO_ACT_EDIT, "new body", "r2", &res, &err), SO_OK);
+    assert_int_equal(fx_decide(q, "c", SO_ACT_ESCALATE, NULL, "r3", &res, &err), SO_OK);
+    char prev[65] = AUDIT_GENESIS, body_sha[65];
+    audit_sha256_hex("the body", 8, body_sha);
+    for (size_t i = 0; i < 3; i++) {
+        struct so_decision *ds = NULL;
+        size_t n = 0;
+        assert_int_equal(q->ops->decisions(q, ids[i], &ds, &n, &err), SO_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(ds[0].seq, (int64_t)i + 1);
+        assert_string_equal(ds[0].prev_hash, prev);
+        assert_string_equal(ds[0].body_sha, body_sha);
+        char h[65];
+        audit_record_hash(prev, &ds[0], h);
+        assert_string_equal(ds[0].hash, h);
+        memcpy(prev, h, sizeof prev);
+        so_decision_clear(&ds[0]);
+        free(ds);
+    }
+    /* The head in meta names the last record. */
+    assert_int_equal(
+        fx_sql_int(f->path, "SELECT value FROM meta WHERE key = 'chain_seq'"), 3);
+    /* A changed record no longer hashes to its stored hash. */
+    fx_sql_exec(f->path, "UPDATE decisions SET note = 'x' WHERE seq = 2");
+    struct so_decision *ds = NULL;
+    size_t n = 0;
+    assert_int_equal(q->ops->decisions(q, "b", &ds, &n, &err), SO_OK);
+    char h[65];
+    audit_record_hash(ds[0].prev_hash, &ds[0], h);
+    assert_string_not_equal(ds[0].hash, h);
+    so_decision_clear(&ds[0]);
+    free(ds);
+    queue_close(q);
+}
+
+static void test_canonical_json(void **state)
+{
+    (void)state;
+    struct so_decision d;
+    memset(&d, 0, sizeof d);
+    d.seq = 7;
+    d.draft_id = "T-1";
+    d.request_id = "rq";
+    d.reviewer = "ana";
+    d.action = SO_ACT_REJECT;
+    d.kind = "review";
+    d.reason = "tone";
+    d.decided_at = T0;
+    strcpy(d.body_sha, "ab");
+    char *json = audit_canonical_json(&d);
+    assert_string_equal(
+        json, "{\"seq\":7,\"draft\":\"T-1\",\"request_id\":\"rq\","
+              "\"reviewer\":\"ana\",\"action\":\"reject\",\"kind\":\"review\","
+              "\"reason\":\"tone\",\"note\":null,\"edit_size\":0,"
+              "\"body_sha\":\"ab\",\"final_sha\":null,\"shown_at\":0,"
+              "\"decided_at\":1795000000000,\"active_ms\":0,"
+              "\"reverts_seq\":0}");
+    free(json);
+    char h[65];
+    audit_sha256_hex("abc", 3, h);
+    assert_string_equal(
+        h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static int64_t rollup_sum(struct queue *q, size_t field)
+{
+    struct so_stats_req sr = {0, 0, NULL};
+    struct so_rollup r;
+    struct so_error err;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    int64_t sum = 0;
+    for (size_t i = 0; i < r.n; i++)
+        sum += *(int64_t *)((char *)&r.rows[i] + field);
+    so_rollup_free(&r);
+    return sum;
+}
+
+static void test_rollup_and_undo(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_now(T0);
+    const char *ids[] = {"a", "b", "c", "d"};
+    for (size_t i = 0; i < 4; i++) {
+        fx_add(q, ids[i], "wf", "a body of five words");
+        fx_claim(q, ids[i], 0);
+    }
+    struct so_decide_req req;
+    memset(&req, 0, sizeof req);
+    struct so_decide_result res;
+    struct so_error err;
+    req.draft_id = "a";
+    req.request_id = "r1";
+    req.action = SO_ACT_APPROVE;
+    req.active_ms = 100; /* faster than 5 words can be read */
+    assert_int_equal(q->ops->decide(q, &req, &res, &err), SO_OK);
+    assert_int_equal(fx_decide(q, "b", SO_ACT_EDIT, "a body", "r2", &res, &err), SO_OK);
+    assert_int_equal(fx_decide(q, "c", SO_ACT_REJECT, NULL, "r3", &res, &err), SO_OK);
+    assert_int_equal(fx_decide(q, "d", SO_ACT_ESCALATE, NULL, "r4", &res, &err), SO_OK);
+
+    struct so_stats_req sr = {0, 0, NULL};
+    struct so_rollup r;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.rows[0].day, T0 / DAY);
+    assert_string_equal(r.rows[0].workflow, "wf");
+    assert_string_equal(r.rows[0].model, "m-1");
+    assert_string_equal(r.rows[0].reviewer, "ana");
+    assert_int_equal(r.rows[0].band, 7);
+    assert_int_equal(r.rows[0].approved, 1);
+    assert_int_equal(r.rows[0].edited, 1);
+    assert_int_equal(r.rows[0].rejected, 1);
+    assert_int_equal(r.rows[0].escalated, 1);
+    assert_int_equal(r.rows[0].fast_approvals, 1);
+    assert_int_equal(r.rows[0].active_ms_sum, 100 + 3 * 5000);
+    assert_int_equal(r.rows[0].time_hist[so_hist_bucket(5000)], 3);
+    assert_int_equal(r.nreasons, 1);
+    assert_string_equal(r.reasons[0].reason, "tone");
+    assert_int_equal(r.reasons[0].count, 1);
+    so_rollup_free(&r);
+    int64_t n;
+    assert_int_equal(q->ops->my_today(q, &n, &err), SO_OK);
+    assert_int_equal(n, 4);
+
+    /* Undo the escalation, then the reject: the rollup forgets them. */
+    struct so_draft *d = NULL;
+    assert_int_equal(q->ops->undo(q, "u1", &d, &err), SO_OK);
+    assert_string_equal(d->id, "d");
+    assert_int_equal(d->status, SO_DS_CLAIMED);
+    assert_string_equal(d->claimed_by, "ana");
+    assert_int_equal(d->lease_token, 2);
+    assert_null(d->last_action);
+    so_draft_free(d);
+    assert_int_equal(q->ops->undo(q, "u1", &d, &err), SO_OK); /* replay */
+    assert_string_equal(d->id, "d");
+    so_draft_free(d);
+    assert_int_equal(q->ops->undo(q, "u2", &d, &err), SO_OK);
+    assert_string_equal(d->id, "c");
+    so_draft_free(d);
+    assert_int_equal(rollup_sum(q, offsetof(struct so_rollup_row, escalated)), 0);
+    assert_int_equal(rollup_sum(q, offsetof(struct so_rollup_row, rejected)), 0);
+    assert_int_equal(rollup_sum(q, offsetof(struct so_rollup_row, approved)), 1);
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    assert_int_equal(r.nreasons, 0);
+    so_rollup_free(&r);
+    assert_int_equal(q->ops->my_today(q, &n, &err), SO_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(
+        fx_sql_int(f->path, "SELECT reverts_seq FROM decisions WHERE seq = 5"), 4);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"), 6);
+    /* The undone draft can be decided again. */
+    assert_int_equal(fx_decide(q, "d", SO_ACT_APPROVE, NULL, "r5", &res, &err), SO_OK);
+    assert_int_equal(res.seq, 7);
+    queue_close(q);
+}
+
+static void test_undo_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    struct so_draft *d = NULL;
+    struct so_error err;
+    assert_int_equal(q->ops->undo(q, "u1", &d, &err), SO_ERR_NOTFOUND);
+    assert_string_equal(err.msg, "nothing to undo");
+    assert_null(d);
+    queue_close(q);
+}
+
+static void test_autopause_fires_once(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_now(T0);
+    struct so_workflow w;
+    memset(&w, 0, sizeof w);
+    w.name = "wf";
+    w.auto_pause = 1;
+    w.min_decisions = 3;
+    w.threshold = 0.5;
+    struct so_error err;
+    assert_int_equal(q->ops->workflow_set(
+                         q, &w, SO_WF_AUTOPAUSE | SO_WF_MIN | SO_WF_THRESHOLD, &err),
+                     SO_OK);
+    char id[16], rq[16];
+    for (int i = 0; i < 5; i++) {
+        snprintf(id, sizeof id, "d%d", i);
+        snprintf(rq, sizeof rq, "r%d", i);
+        fx_add(q, id, "wf", "body");
+        fx_claim(q, id, 0);
+        struct so_decide_result res;
+        assert_int_equal(fx_decide(q, id, SO_ACT_REJECT, NULL, rq, &res, &err), SO_OK);
+        struct so_workflow got;
+        assert_int_equal(q->ops->workflow_get(q, "wf", &got, &err), SO_OK);
+        assert_int_equal(got.automation_paused, i >= 2);
+        if (i >= 2) {
+            assert_string_equal(got.automation_reason,
+                                "auto-pause: override rate 1.00 over threshold 0.50");
+            assert_string_equal(got.automation_by, "signoff");
+        }
+        so_workflow_clear(&got);
+    }
+    assert_int_equal(
+        fx_sql_int(f->path, "SELECT count(*) FROM workflow_events WHERE paused = 1"),
+        1);
+    queue_close(q);
+}
+
+static void test_workflow_ops(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    struct so_error err;
+    struct so_workflow w;
+    memset(&w, 0, sizeof w);
+    w.name = "refunds";
+    w.threshold = 1.5;
+    assert_int_equal(q->ops->workflow_set(q, &w, SO_WF_THRESHOLD, &err),
+                     SO_ERR_INVALID);
+    w.reviews = 2;
+    w.reveal = "never";
+    assert_int_equal(
+        q->ops->workflow_set(q, &w, SO_WF_REVIEWS | SO_WF_REVEAL, &err), SO_OK);
+    assert_int_equal(q->ops->workflow_pause(q, "refunds", 1, NULL, &err),
+                     SO_ERR_INVALID);
+    assert_int_equal(q->ops->workflow_pause(q, "refunds", 1, "bad week", &err),
+                     SO_OK);
+    assert_int_equal(q->ops->workflow_pause(q, "refunds", 0, NULL, &err),
+                     SO_ERR_INVALID);
+    assert_string_equal(err.msg,
+                        "workflow refunds has no owner: set one with signoff "
+                        "workflow set refunds --owner NAME");
+    assert_int_equal(q->ops->workflow_pause(q, "nope", 1, "x", &err),
+                     SO_ERR_NOTFOUND);
+    w.owner = "ops-lead";
+    assert_int_equal(q->ops->workflow_set(q, &w, SO_WF_OWNER, &err), SO_OK);
+    assert_int_equal(q->ops->workflow_pause(q, "refunds", 0, NULL, &err), SO_OK);
+    struct so_workflow *all = NULL;
+    size_t n = 0;
+    assert_int_equal(q->ops->workflow_list(q, &all, &n, &err), SO_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(all[0].owner, "ops-lead");
+    assert_string_equal(all[0].reveal, "never");
+    assert_int_equal(all[0].reviews, 2);
+    assert_int_equal(all[0].automation_paused, 0);
+    assert_string_equal(all[0].automation_by, "ana");
+    so_workflow_clear(&all[0]);
+    free(all);
+    assert_int_equal(
+        fx_sql_int(f->path, "SELECT count(*) FROM workflow_events"), 2);
+    queue_close(q);
+}
+
+static void test_list_paging(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    char id[16];
+    for (int i = 0; i < 25; i++) {
+        fx_now(T0 + i);
+        snprintf(id, sizeof id, "d%02d", i);
+        fx_add(q, id, i % 2 ? "odd" : "even", i == 7 ? "100% sure" : "100 sure");
+    }
+    struct so_list_req lr = {.conf_below = -1, .conf_atleast = -1, .limit = 10};
+    struct so_draft_page page;
+    struct so_error err;
+    int seen = 0;
+    char *cursor = NULL;
+    for (int p = 0; p < 3; p++) {
+        lr.after = cursor;
+        assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_OK);
+        assert_int_equal(page.n, p < 2 ? 10 : 5);
+        for (size_t i = 0; i < page.n; i++) {
+            snprintf(id, sizeof id, "d%02d", seen++);
+            assert_string_equal(page.rows[i].id, id);
+        }
+        free(cursor);
+        cursor = page.next_cursor ? xstrdup(page.next_cursor) : NULL;
+        so_draft_page_free(&page);
+    }
+    assert_null(cursor);
+    /* LIKE wildcards in the search text are literal. */
+    lr.after = NULL;
+    lr.limit = 0;
+    lr.text = "100%";
+    assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_OK);
+    assert_int_equal(page.n, 1);
+    assert_string_equal(page.rows[0].id, "d07");
+    so_draft_page_free(&page);
+    lr.text = NULL;
+    lr.after = "garbage";
+    assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_ERR_INVALID);
+    lr.after = NULL;
+    int64_t n;
+    lr.workflow = "odd";
+    assert_int_equal(q->ops->count(q, &lr, &n, &err), SO_OK);
+    assert_int_equal(n, 12);
+    lr.status = "pending";
+    assert_int_equal(q->ops->count(q, &lr, &n, &err), SO_OK);
+    assert_int_equal(n, 12);
+    fx_claim(q, "d01", 0);
+    assert_int_equal(q->ops->count(q, &lr, &n, &err), SO_OK);
+    assert_int_equal(n, 11);
+    lr.status = "open";
+    assert_int_equal(q->ops->count(q, &lr, &n, &err), SO_OK);
+    assert_int_equal(n, 12);
+    lr.text = "sure";
+    lr.status = "claimed";
+    assert_int_equal(q->ops->count(q, &lr, &n, &err), SO_OK);
+    assert_int_equal(n, 1);
+    queue_close(q);
+}
+
+static void test_list_escalated(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_add(q, "a", "wf", "x");
+    fx_add(q, "b", "wf", "x");
+    fx_claim(q, "a", 0);
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(fx_decide(q, "a", SO_ACT_ESCALATE, NULL, "r", &res, &err), SO_OK);
+    struct so_list_req lr = {.conf_below = -1, .conf_atleast = -1,
+                             .escalated_only = 1};
+    struct so_draft_page page;
+    assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_OK);
+    assert_int_equal(page.n, 1);
+    assert_string_equal(page.rows[0].id, "a");
+    assert_int_equal(page.rows[0].status, SO_DS_DECIDED);
+    assert_int_equal(page.rows[0].flags, SO_ROW_ESCALATED);
+    so_draft_page_free(&page);
+    queue_close(q);
+}
+
+static void test_renew_release(void **state)
+{
+    struct fx *f = *state;
+    struct queue *ana = fx_open(f->path, "ana");
+    struct queue *bob = fx_open(f->path, "bob");
+    fx_now(T0);
+    fx_add(ana, "x", "wf", "x");
+    int64_t tok = fx_claim(ana, "x", 1000);
+    int64_t until = 0;
+    struct so_error err;
+    fx_now(T0 + 500);
+    assert_int_equal(ana->ops->renew(ana, "x", tok, 2000, &until, &err), SO_OK);
+    assert_int_equal(until, T0 + 2500);
+    assert_int_equal(ana->ops->renew(ana, "x", tok + 1, 2000, &until, &err),
+                     SO_ERR_LEASE);
+    assert_int_equal(bob->ops->release(bob, "x", 0, &err), SO_ERR_LEASE);
+    assert_int_equal(ana->ops->release(ana, "x", tok, &err), SO_OK);
+    struct so_draft *d = NULL;
+    assert_int_equal(ana->ops->get(ana, "x", &d, &err), SO_OK);
+    assert_int_equal(d->status, SO_DS_PENDING);
+    assert_null(d->claimed_by);
+    so_draft_free(d);
+    assert_int_equal(fx_claim(bob, NULL, 0), tok + 1);
+    assert_int_equal(ana->ops->release(ana, "x", 0, &err), SO_ERR_LEASE);
+    queue_close(ana);
+    queue_close(bob);
+}
+
+static void test_busy_timeout(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_add(q, "x", "wf", "x");
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+                     SQLITE_OK);
+    queue_close(q);
+    setenv("SIGNOFF_BUSY_TIMEOUT_MS", "200", 1);
+    struct queue_opts o = {0};
+    o.reviewer = "ana";
+    struct so_error err;
+    int64_t t = so_mono_ms();
+    assert_int_equal(queue_open(f->path, &o, &q, &err), SO_ERR_BUSY);
+    assert_true(so_mono_ms() - t >= 200);
+    char want[256];
+    snprintf(want, sizeof want,
+             "%s: locked by another process past the busy timeout (200 ms)",
+             f->path);
+    assert_string_equal(err.msg, want);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+    assert_int_equal(queue_open(f->path, &o, &q, &err), SO_OK);
+    queue_close(q);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+        T(test_open_missing),
+        T(test_open_directory),
+        T(test_open_not_a_database),
+        T(test_schema_migrate_and_newer),
+        T(test_open_pragmas),
+        T(test_open_readonly),
+        T(test_init_group),
+        T(test_enqueue_outcomes),
+        T(test_enqueue_citations_and_grounding),
+        T(test_claim_order_and_filters),
+        T(test_claim_by_id),
+        T(test_lease_lost_after_takeover),
+        T(test_decide_errors_and_replay),
+        T(test_unchanged_edit_is_approve),
+        T(test_chain_links),
+        cmocka_unit_test(test_canonical_json),
+        T(test_rollup_and_undo),
+        T(test_undo_nothing),
+        T(test_autopause_fires_once),
+        T(test_workflow_ops),
+        T(test_list_paging),
+        T(test_list_escalated),
+        T(test_renew_release),
+        T(test_busy_timeout),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
