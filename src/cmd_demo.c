@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "signoff/config.h"
 #include "signoff/demo.h"
+#include "signoff/ui.h"
 
 #define DEMO_DEFAULT_SEED 2026
 
@@ -93,6 +95,24 @@ static char *prepare_path(const char *opt)
     return path;
 }
 
+/* Open the reviewer UI on the demo queue. */
+static int open_ui(const char *path, const char *reviewer)
+{
+    struct queue *q = cli_open_queue(path, reviewer, NULL);
+    if (!q)
+        return EXIT_FAIL;
+    char *who = cli_reviewer(reviewer);
+    struct so_error err;
+    so_error_clear(&err);
+    struct ui_opts o = {.reviewer = who, .config = cli_config(), .err = &err};
+    int rc = ui_run(q, &o) == 0 ? 0 : EXIT_FAIL;
+    if (rc != 0)
+        cli_error("demo", "%s", err.msg);
+    queue_close(q);
+    free(who);
+    return rc;
+}
+
 /* Print the waiting drafts with `signoff list`. */
 static int print_queue(const char *path)
 {
@@ -122,11 +142,9 @@ static int run_demo(const struct demo_args *a)
     const char *ci = getenv("CI");
     int interactive = !a->no_ui && isatty(STDIN_FILENO) &&
                       isatty(STDOUT_FILENO) && !(ci && strcmp(ci, "true") == 0);
-    if (interactive)
-        printf("the reviewer UI is not built yet; the waiting drafts:\n");
     fflush(stdout);
-    int rc = print_queue(path);
-    if (rc == 0)
+    int rc = interactive ? open_ui(path, a->reviewer) : print_queue(path);
+    if (rc == 0 && !interactive)
         printf("\nreview them with: signoff review --queue %s\n", path);
     free(path);
     return rc;

@@ -58,10 +58,18 @@ struct enq {
     int replace;
     int json;
     cJSON *errors; /* --format json: the bad lines */
+    /* The lines read since the last flush, good and bad, in order, so the
+     * report follows the file even though the store judges good lines only
+     * when their batch is sent. */
+    struct entry {
+        size_t line;
+        struct so_draft *d; /* NULL for a bad line */
+        char *bad;          /* why, for a bad line */
+    } *ents;
+    size_t nents, cap;
+    size_t n; /* drafts among ents */
     struct so_draft *batch[BATCH];
-    size_t lines[BATCH];
     struct so_enq_result *res; /* BATCH results (512-byte messages each) */
-    size_t n;
     struct totals t;
     /* progress */
     int progress_tty;
@@ -88,27 +96,57 @@ static void report_bad(struct enq *e, size_t line, const char *msg)
     }
 }
 
-/* Send the pending batch in one transaction. Returns 0, or -1 when the queue
- * failed (message printed). */
+static void add_entry(struct enq *e, size_t line, struct so_draft *d,
+                      const char *bad)
+{
+    if (e->nents == e->cap) {
+        e->cap = e->cap ? 2 * e->cap : 64;
+        e->ents = xrealloc(e->ents, e->cap * sizeof *e->ents);
+    }
+    e->ents[e->nents].line = line;
+    e->ents[e->nents].d = d;
+    e->ents[e->nents].bad = xstrdup(bad);
+    e->nents++;
+    e->n += d != NULL;
+}
+
+static void tally(struct enq *e, const struct so_enq_result *r, size_t line)
+{
+    if (r->outcome == SO_ENQ_FAILED)
+        report_bad(e, line, r->err.msg);
+    else if (r->outcome == SO_ENQ_ADDED)
+        e->t.added++;
+    else if (r->outcome == SO_ENQ_REPLACED)
+        e->t.replaced++;
+    else
+        e->t.same++;
+}
+
+/* Send the drafts read since the last flush in one transaction, then report
+ * every line of the batch in file order. Returns 0, or -1 when the queue
+ * failed (message printed; the batch is not written). */
 static int flush(struct enq *e)
 {
-    struct so_enq_result *res = e->res;
     struct so_error err;
+    enum so_status st = SO_OK;
+    size_t k = 0;
     so_error_clear(&err);
-    if (e->n == 0)
-        return 0;
-    enum so_status st =
-        e->q->ops->enqueue(e->q, e->batch, e->n, e->replace, res, &err);
-    for (size_t i = 0; i < e->n; i++) {
-        if (st == SO_OK && res[i].outcome == SO_ENQ_FAILED)
-            report_bad(e, e->lines[i], res[i].err.msg);
+    for (size_t i = 0; i < e->nents; i++)
+        if (e->ents[i].d)
+            e->batch[k++] = e->ents[i].d;
+    if (k > 0)
+        st = e->q->ops->enqueue(e->q, e->batch, k, e->replace, e->res, &err);
+    k = 0;
+    for (size_t i = 0; i < e->nents; i++) {
+        struct entry *en = &e->ents[i];
+        if (!en->d)
+            report_bad(e, en->line, en->bad);
         else if (st == SO_OK)
-            *(res[i].outcome == SO_ENQ_ADDED      ? &e->t.added
-              : res[i].outcome == SO_ENQ_REPLACED ? &e->t.replaced
-                                                  : &e->t.same) += 1;
-        so_draft_free(e->batch[i]);
+            tally(e, &e->res[k++], en->line);
+        so_draft_free(en->d);
+        free(en->bad);
     }
-    e->n = 0;
+    e->nents = e->n = 0;
     if (st != SO_OK) {
         cli_error(err.msg, NULL);
         return -1;
@@ -154,13 +192,8 @@ static int read_all(struct enq *e, FILE *in)
             rc = -1;
             break;
         }
-        if (k != DRAFT_READ_OK) {
-            report_bad(e, line, err.msg);
-            continue;
-        }
-        e->batch[e->n] = d;
-        e->lines[e->n++] = line;
-        if (e->n == BATCH && flush(e) != 0) {
+        add_entry(e, line, d, k == DRAFT_READ_OK ? NULL : err.msg);
+        if ((e->n == BATCH || e->nents >= 4 * BATCH) && flush(e) != 0) {
             rc = -1;
             break;
         }
@@ -168,9 +201,11 @@ static int read_all(struct enq *e, FILE *in)
     }
     if (rc == 0 && flush(e) != 0)
         rc = -1;
-    for (size_t i = 0; i < e->n; i++)
-        so_draft_free(e->batch[i]);
-    e->n = 0;
+    for (size_t i = 0; i < e->nents; i++) {
+        so_draft_free(e->ents[i].d);
+        free(e->ents[i].bad);
+    }
+    free(e->ents);
     draft_reader_free(r);
     if (e->progress_shown)
         fputs("\r\033[K", stderr);

@@ -1,13 +1,13 @@
 /*
  * cmd_init: `signoff init` creates an empty queue file and its directory,
- * optionally shared by a Unix group (file 0660, directory setgid and group
- * writable, because the -wal and -shm files are created by whoever opens
- * the queue first). Never overwrites a file that is not a queue.
+ * optionally shared by a Unix group (the store makes the file 0660 and the
+ * directory setgid and group writable, because the -wal and -shm files are
+ * created by whoever opens the queue first). Never overwrites a file that is
+ * not a queue: the store refuses to open one.
  */
 #define _GNU_SOURCE
 #include "signoff/cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <grp.h>
 #include <stdio.h>
@@ -31,40 +31,6 @@ static const char usage_text[] =
     "  -h, --help         show this help\n"
     "      --version      show the version\n";
 
-/* The directory part of path ("." when there is none). Caller frees. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return xstrdup(".");
-    if (slash == path)
-        return xstrdup("/");
-    return xstrndup(path, (size_t)(slash - path));
-}
-
-/* Create the directory of path; with a group, hand it to the group and make
- * it setgid and group writable so files created in it stay shared. */
-static int prepare_dir(const char *path, const struct group *gr)
-{
-    char *dir = dir_of(path);
-    struct so_error err;
-    int rc = 0;
-    if (so_mkdirs(dir, gr ? 02770 : 0700, &err) != SO_OK) {
-        cli_error(err.msg, NULL);
-        rc = -1;
-    } else if (gr) {
-        struct stat sb;
-        if (stat(dir, &sb) != 0 || chown(dir, (uid_t)-1, gr->gr_gid) != 0 ||
-            chmod(dir, (sb.st_mode & 07777) | 02070) != 0) {
-            cli_error(dir, "cannot share with group %s: %s", gr->gr_name,
-                      strerror(errno));
-            rc = -1;
-        }
-    }
-    free(dir);
-    return rc;
-}
-
 static int init_queue(const char *opt_queue, const char *group)
 {
     struct group *gr = NULL;
@@ -78,10 +44,6 @@ static int init_queue(const char *opt_queue, const char *group)
     }
     struct stat sb;
     int existed = stat(spec, &sb) == 0;
-    if (!existed && prepare_dir(spec, gr) != 0) {
-        free(spec);
-        return EXIT_FAIL;
-    }
     struct queue_opts o = {.create = 1, .group = group};
     struct queue *q = cli_open_queue(spec, NULL, &o);
     if (!q) {

@@ -738,6 +738,7 @@ struct ctx {
     struct rng r;
     int64_t now;
     int serial;
+    double carry[SO_ARRAY_LEN(flows)]; /* overrides owed, per flow */
     struct demo_summary *sum;
 };
 
@@ -776,7 +777,7 @@ static int64_t reading_ms(struct rng *r, const struct so_draft *d, int who,
                           enum so_action a)
 {
     if (who == RUBBER_STAMPER)
-        return rng_range(r, 1500, 4000);
+        return rng_range(r, 300, 1000);
     int64_t words = (int64_t)(so_word_count(d->body) + so_word_count(d->input));
     int64_t ms = words * 260 + rng_range(r, 8000, 40000);
     if (a == SO_ACT_EDIT)
@@ -833,19 +834,23 @@ static enum so_status record_past(struct ctx *cx, const struct past *p,
     return st;
 }
 
-/* Plan n decisions of flow f on the day starting at day0 into p. The number
- * of overrides follows the rate exactly (it is not drawn), so the story
- * holds for every seed; the rubber-stamper never overrides. */
-static size_t plan_flow_day(struct ctx *cx, const struct flow *f,
-                            int days_ago, int64_t day0, struct past *p)
+/* Plan the decisions of flow fi on the day starting at day0 into p. The
+ * number of overrides follows the rate exactly (it is not drawn; the
+ * fraction left over carries to the next day), so the story holds for every
+ * seed; the rubber-stamper never overrides. */
+static size_t plan_flow_day(struct ctx *cx, size_t fi, int days_ago,
+                            int64_t day0, struct past *p)
 {
+    const struct flow *f = &flows[fi];
     struct rng *r = &cx->r;
     int weekday = (int)((day0 / DAY_MS + 4) % 7); /* 0 = Sunday */
     int n = (int)rng_range(r, f->per_day_lo, f->per_day_hi);
     if (weekday == 0 || weekday == 6)
         n = n * 2 / 5;
     int stamper_ok = strcmp(f->name, "support-replies") == 0;
-    int overrides = (int)(override_rate(f, days_ago) * n + 0.5);
+    double owed = override_rate(f, days_ago) * n + cx->carry[fi];
+    int overrides = (int)owed;
+    cx->carry[fi] = owed - overrides;
     int escalate = rng_unit(r) < 0.3;
     for (int i = 0; i < n; i++) {
         p[i].flow = f;
@@ -866,6 +871,7 @@ static size_t plan_flow_day(struct ctx *cx, const struct flow *f,
             escalate = 0;
         }
     }
+    cx->carry[fi] += overrides; /* the stamper's share moves to tomorrow */
     return (size_t)n;
 }
 
@@ -884,7 +890,7 @@ static enum so_status past_day(struct ctx *cx, int days_ago,
     size_t n = 0;
     int64_t day0 = (cx->now / DAY_MS - days_ago) * DAY_MS;
     for (size_t f = 0; f < SO_ARRAY_LEN(flows); f++)
-        n += plan_flow_day(cx, &flows[f], days_ago, day0, p + n);
+        n += plan_flow_day(cx, f, days_ago, day0, p + n);
     qsort(p, n, sizeof *p, by_time);
     enum so_status st = SO_OK;
     for (size_t i = 0; st == SO_OK && i < n; i++)
