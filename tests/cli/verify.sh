@@ -1,0 +1,90 @@
+#!/bin/bash
+# signoff verify and export on a real queue file: a clean chain verifies, and
+# each kind of tampering done with the sqlite3 shell (a changed note, a
+# flipped action, a deleted record in the middle and at the end, two records
+# swapped, a forged record) makes verify exit 1 naming the first bad record.
+# Exports verify without the database, and a tampered export fails.
+. "$(dirname "$0")/../lib.sh"
+export SIGNOFF_QUEUE=$T/q.db
+so init
+for i in 1 2 3 4 5 6 7 8; do
+    printf '{"id":"T-%d","workflow":"support","body":"Refund allowed [1] for case %d."}\n' "$i" "$i"
+done >"$T/drafts.jsonl"
+so enqueue "$T/drafts.jsonl"
+check_eq "enqueue 8 drafts" 0 "$RC"
+for i in 1 2 3 4 5 6; do
+    case $((i % 3)) in
+    0) so decide "T-$i" approve ;;
+    1) so decide "T-$i" reject --reason factual --note "note $i" ;;
+    2) echo "Edited body $i" >"$T/body"; so decide "T-$i" edit --body-file "$T/body" ;;
+    esac
+    [ "$RC" = 0 ] || notok "decide T-$i: $ERR"
+done
+
+so verify
+check_eq "a clean chain verifies" 0 "$RC"
+check_contains "verify says how many" "audit chain ok: 6 decisions (seq 1..6), head " "$OUT"
+head=$(sql "$SIGNOFF_QUEUE" "SELECT hash FROM decisions WHERE seq = 6")
+check_contains "verify prints the head hash" "$head" "$OUT"
+so verify --quiet
+check_eq "verify --quiet prints nothing" "0:" "$RC:$OUT"
+
+so export --output "$T/all.jsonl"
+check_eq "export --output" 0 "$RC"
+check_eq "export writes a header and six records" 7 "$(wc -l <"$T/all.jsonl")"
+so verify --export "$T/all.jsonl"
+check_eq "the export verifies on its own" 0 "$RC"
+so export --format csv --output "$T/all.csv"
+so verify --export "$T/all.csv"
+check_eq "the csv export verifies on its own" 0 "$RC"
+so export --since 2000-01-01
+check_eq "export --since a date" 0 "$RC"
+so export --since yesterday
+check_eq "export --since garbage is a usage error" 2 "$RC"
+so export --format xml
+check_eq "export --format xml is a usage error" 2 "$RC"
+
+# tamper NAME SQL EXPECTED: on a copy of the queue, run SQL, expect verify
+# to fail with EXPECTED in its message.
+tamper() {
+    cp "$SIGNOFF_QUEUE" "$T/t.db"
+    sql "$T/t.db" "$2"
+    run "$SO" verify --queue "$T/t.db"
+    check_eq "$1: verify exits 1" 1 "$RC"
+    check_contains "$1: names the record" "$3" "$ERR"
+    rm -f "$T/t.db" "$T/t.db-wal" "$T/t.db-shm"
+}
+sql "$SIGNOFF_QUEUE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+tamper "changed note" "UPDATE decisions SET note = 'nothing to see' WHERE seq = 4" \
+    "decision 4 (draft T-4): hash does not match: record changed"
+tamper "flipped action" "UPDATE decisions SET action = 'approve' WHERE seq = 1" \
+    "decision 1 (draft T-1): hash does not match: record changed"
+tamper "changed final body" "UPDATE decisions SET final_body = 'Other text' WHERE seq = 2" \
+    "decision 2 (draft T-2): final body does not match its hash: record changed"
+tamper "deleted record" "DELETE FROM decisions WHERE seq = 3" \
+    "decision 4 (draft T-4): decision 3 before it is missing: record removed"
+tamper "deleted last record" "DELETE FROM decisions WHERE seq = 6" \
+    "decision 6 (the chain head) is missing; the last record is decision 5: records removed"
+tamper "deleted first record" "DELETE FROM decisions WHERE seq = 1" \
+    "decision 2 (draft T-2): decision 1 before it is missing: record removed"
+tamper "swapped records" "UPDATE decisions SET seq = 100 WHERE seq = 2;
+    UPDATE decisions SET seq = 2 WHERE seq = 3; UPDATE decisions SET seq = 3 WHERE seq = 100" \
+    "decision 2 (draft T-3): out of order (it follows the next record): records reordered"
+tamper "moved chain head" "UPDATE meta SET value = '5' WHERE key = 'chain_seq'" \
+    "the chain head (decision 5) does not match the last record (decision 6)"
+
+# An export edited by hand fails on its own.
+sed 's/"note 4"/"note 5"/' "$T/all.jsonl" >"$T/bad.jsonl"
+run "$SO" verify --export "$T/bad.jsonl"
+check_eq "a tampered export fails" 1 "$RC"
+check_contains "and names the record" "decision 4 (draft T-4): hash does not match: record changed" "$ERR"
+head -n 6 "$T/all.jsonl" >"$T/short.jsonl"
+run "$SO" verify --export "$T/short.jsonl"
+check_contains "a truncated export names the lost head" "decision 6 (the chain head) is missing" "$ERR"
+printf 'not an export\n' >"$T/junk"
+run "$SO" verify --export "$T/junk"
+check_eq "junk is refused" 1:"signoff: $T/junk: $T/junk:1: neither a JSON Lines nor a CSV audit export" "$RC:$ERR"
+run "$SO" verify --export "$T/missing"
+check_eq "a missing export is one clear error" 1 "$RC"
+run "$SO" verify --queue "$T/none.db"
+check_contains "a missing queue is one clear error" "no such queue file" "$ERR"
