@@ -32,13 +32,13 @@ decide_at() { # MS ID ACTION [ARGS...]
     SIGNOFF_NOW_MS=$at run "$SO" decide "$@"
     check_eq "decide $1 $2" 0 "$RC"
 }
-echo "the answer is yes" >"$T/same.txt"
-echo "the answer is no, sorry" >"$T/changed.txt"
+printf 'the answer is yes' >"$T/same.txt"
+printf 'the answer is no, sorry' >"$T/changed.txt"
 for i in 1 2 3 4; do decide_at $NOW d$i approve; done
 decide_at $NOW d5 edit --body-file "$T/same.txt"
 decide_at $NOW d6 edit --body-file "$T/changed.txt"
 decide_at $NOW d7 reject --reason factual
-decide_at $NOW d8 escalate --reason unsure
+decide_at $NOW d8 escalate --reason other
 decide_at $MID d9 approve
 decide_at $((MID + 3600000)) d10 approve
 decide_at $((MID + 7200000)) d11 edit --body-file "$T/changed.txt"
@@ -54,13 +54,13 @@ check_eq "24h: counts a/e/r/x/decided" "7 2 1 1 10" "$(py 'import json,sys; g=js
 check_eq "24h: rate and Wilson interval" "0.3000 0.1078 0.6032" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print("%.4f %.4f %.4f" % (g["override_rate"], g["ci95_low"], g["ci95_high"]))')"
 check_eq "24h: window is yesterday and today" "2026-11-23 2026-11-24 2" "$(py 'import json,sys; d=json.load(sys.stdin); print(d["first_day"], d["last_day"], d["days"])')"
 check_eq "24h: meaningful at 10 >= 5" "True" "$(py 'import json,sys; print(json.load(sys.stdin)["groups"][0]["meaningful"])')"
-check_eq "24h: reject reasons" "factual 1 1.0" "$(py 'import json,sys; r=json.load(sys.stdin)["reject_reasons"][0]; print(r["reason"], r["count"], r["share"])')"
+check_eq "24h: reject reasons" "factual 1 1.00" "$(py 'import json,sys; r=json.load(sys.stdin)["reject_reasons"][0]; print(r["reason"], r["count"], "%.2f" % r["share"])')"
 
 so stats --since 7d --format json
 check_eq "7d: 23:59:59.999 the day before now counts" "11 0.2727 0.0975 0.5656" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print(g["decided"], "%.4f %.4f %.4f" % (g["override_rate"], g["ci95_low"], g["ci95_high"]))')"
 
 so stats --since 2026-11-24 --format json
-check_eq "date: from its 00:00 UTC" "6 2" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print(g["decided"], g["overrides"] if "overrides" in g else g["edited"] + g["rejected"])')"
+check_eq "date: from its 00:00 UTC (today: 7 decided, 2 overridden)" "7 2" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print(g["decided"], g["edited"] + g["rejected"])')"
 
 # Table: aligned, with the interval and the sparkline.
 so stats --since 24h
@@ -77,7 +77,7 @@ check_eq "csv parses: key, decided, rate" "support 10 0.300000" "$(py 'import cs
 
 # Prometheus: every line a comment or a sample.
 so stats --since 24h --format prometheus
-bad=$(printf '%s\n' "$OUT" | grep -Ev '^# (HELP|TYPE) [a-z_]+ |^[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)+\})? -?[0-9.e+-]+$' | head -3)
+bad=$(printf '%s\n' "$OUT" | grep -Ev '^# (HELP|TYPE) [a-z_][a-z0-9_]* |^[a-z_][a-z0-9_]*(\{([a-z_]+="([^"\\]|\\.)*",?)+\})? -?[0-9.e+-]+$' | head -3)
 check_eq "prometheus: every line parses" "" "$bad"
 check_contains "prometheus: rate" 'signoff_override_rate{workflow="support"} 0.3' "$OUT"
 check_contains "prometheus: escalations" 'signoff_decisions{workflow="support",action="escalate"} 1' "$OUT"

@@ -1,0 +1,84 @@
+#!/bin/bash
+# The monitor screen through tmux: per-workflow rate, threshold, owner,
+# automation state, 30-day sparkline; the reviewer and band tables with the
+# readiness line; pause/resume with a confirmation and a reason; 80x24 and
+# 200x50. support drifts: 3 of 5 overridden today (60.0% > 20.0%); refunds
+# is calm (0 of 5) and paused without an owner at first.
+. "$(dirname "$0")/../lib.sh"
+
+export SIGNOFF_QUEUE="$T/q.db"
+NOW=1795514400000 # 2026-11-24T10:00:00Z
+export SIGNOFF_NOW_MS=$((NOW - 3600000))
+so init
+for w in support refunds; do
+    for i in 1 2 3 4 5 6; do
+        printf '{"id":"%s-%s","workflow":"%s","model":"m1","confidence":0.85,"body":"text %s"}\n' "$w" "$i" "$w" "$i"
+    done
+done >"$T/in.jsonl"
+so enqueue "$T/in.jsonl"
+check_eq "enqueue" 0 "$RC"
+so workflow set support --threshold 0.2 --min-decisions 5 --owner dana
+so workflow set refunds --threshold 0.2 --min-decisions 5
+export SIGNOFF_NOW_MS=$NOW
+for i in 1 2; do run "$SO" decide support-$i approve; done
+for i in 3 4 5; do run "$SO" decide support-$i reject --reason factual; done
+for i in 1 2 3 4 5; do run "$SO" decide refunds-$i approve; done
+check_eq "decisions recorded" 0 "$RC"
+so workflow pause refunds --reason "new model rollout"
+check_eq "refunds paused" 0 "$RC"
+
+ui_start 80 24 "$SO" review --monitor
+check "80x24: the monitor opens" ui_wait "LAST 30 DAYS"
+S=$(ui_screen)
+check_contains "80x24: support's rate over threshold" "60.0%" "$S"
+check_contains "80x24: threshold" "20.0%" "$S"
+check_contains "80x24: owner" "dana" "$S"
+check_contains "80x24: refunds paused" "PAUSED" "$S"
+check_contains "80x24: today's override rate as a sparkline" "▁" "$S"
+check_contains "80x24: reviewer table" "REVIEWER" "$S"
+check_contains "80x24: band table" "0.8-0.9" "$S"
+check_contains "80x24: readiness line" "Ready to auto-approve" "$S"
+check_eq "80x24: nothing wider than the terminal" "" "$(ui_screen | awk 'length($0) > 80')"
+
+# refunds (first, by name) has no owner: resuming is refused on screen.
+ui_keys Enter
+check "resume without an owner is refused" ui_wait "has no owner"
+# select support, pause it with a reason
+ui_keys j
+check "support selected" ui_wait "support, last 30 days"
+ui_keys Enter
+check "confirmation asked" ui_wait "Pause automation of support? (y/n)"
+ui_keys y
+check "reason asked" ui_wait "Reason for pausing:"
+ui_keys "drifting" Enter
+check "paused message" ui_wait "support: automation paused"
+so workflow show support
+check_eq "support is paused in the queue" 4 "$RC"
+check_contains "with the reason typed" "reason:       drifting" "$OUT"
+check_contains "by the reviewer" "by:           alice" "$OUT"
+
+# resume it again, cancelling once first
+ui_keys Enter
+check "resume confirmation" ui_wait "Resume automation of support? (y/n)"
+ui_keys n
+ui_keys Enter
+ui_wait "Resume automation of support? (y/n)" >/dev/null
+ui_keys y
+check "optional reason asked" ui_wait "Reason for resuming (optional):"
+ui_keys "fixed" Enter
+check "resumed message" ui_wait "support: automation resumed"
+so workflow show support
+check_eq "support runs again" 0 "$RC"
+
+ui_resize 200 50
+sleep 0.3
+ui_keys C-l
+check "200x50: redrawn" ui_wait "LAST 30 DAYS"
+check "200x50: interval column" ui_wait "95% CI"
+S=$(ui_screen)
+check "200x50: reviewer and band tables side by side" \
+    sh -c 'printf "%s\n" "$1" | grep -q "REVIEWER.*BAND"' _ "$S"
+check_contains "200x50: Wilson interval of support" "[23.1%, 88.2%]" "$S"
+ui_keys q
+check "q leaves the monitor" ui_wait_gone "LAST 30 DAYS"
+ui_stop
