@@ -1,0 +1,81 @@
+#!/bin/bash
+# A queue path that is missing, a directory, not a database, read-only or
+# locked past the busy timeout: one clear message, exit 1, nothing written.
+. "$(dirname "$0")/../lib.sh"
+printf '{"id":"x-1","workflow":"w","body":"b"}\n' >"$T/x.jsonl"
+
+so enqueue --queue "$T/none.db" "$T/x.jsonl"
+check_eq "missing queue: one message, exit 1" \
+    "1 signoff: $T/none.db: no such queue (create it with signoff init)" "$RC $ERR"
+check "missing queue: no file is created" test ! -e "$T/none.db"
+for cmd in list claim "show x-1" "decide x-1 approve"; do
+    # shellcheck disable=SC2086
+    so $cmd --queue "$T/none.db"
+    check_eq "missing queue: $cmd" \
+        "1 signoff: $T/none.db: no such queue (create it with signoff init)" "$RC $ERR"
+done
+
+mkdir "$T/dir.db"
+so enqueue --queue "$T/dir.db" "$T/x.jsonl"
+check_eq "a directory" "1 signoff: $T/dir.db: is a directory, not a queue file" "$RC $ERR"
+so list --queue "$T/dir.db"
+check_eq "a directory: list" "1 signoff: $T/dir.db: is a directory, not a queue file" "$RC $ERR"
+
+head -c 4096 /dev/urandom >"$T/junk.db"
+cp "$T/junk.db" "$T/junk.orig"
+so enqueue --queue "$T/junk.db" "$T/x.jsonl"
+check_eq "not a database" \
+    "1 signoff: $T/junk.db: not a signoff queue (file is not a database)" "$RC $ERR"
+check "not a database: the file is untouched" cmp -s "$T/junk.db" "$T/junk.orig"
+so list --queue "$T/junk.db"
+check_eq "not a database: list" \
+    "1 signoff: $T/junk.db: not a signoff queue (file is not a database)" "$RC $ERR"
+
+# Locked: another process holds the write lock longer than the busy timeout.
+Q=$T/q.db
+so init --queue "$Q"
+( echo "BEGIN EXCLUSIVE;"; echo "UPDATE drafts SET priority = priority;"
+  sleep 3; echo "COMMIT;" ) | sqlite3 "$Q" &
+locker=$!
+sleep 0.5
+export SIGNOFF_BUSY_TIMEOUT_MS=300
+so enqueue --queue "$Q" "$T/x.jsonl"
+check_eq "locked: enqueue gives up with one message" \
+    "1 signoff: $Q: locked by another process past the busy timeout (300 ms)" "$RC $ERR"
+so list --queue "$Q"
+check_eq "locked: readers are not blocked (WAL)" 0 "$RC"
+wait "$locker"
+unset SIGNOFF_BUSY_TIMEOUT_MS
+check_eq "locked: nothing was written" 0 "$(sql "$Q" 'SELECT count(*) FROM drafts')"
+so enqueue --queue "$Q" "$T/x.jsonl"
+check_eq "locked: after the lock is gone the same input lands" 0 "$RC"
+
+# Read-only: run as another user (tests run as root, who may write anyway).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    chmod o+x "$T"
+    mkdir -m 755 "$T/ro"
+    R=$T/ro/q.db
+    so init --queue "$R"
+    chmod 644 "$R" "$T/x.jsonl"
+    as_nobody() {
+        run setpriv --reuid=65534 --regid=65534 --clear-groups \
+            env HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent SIGNOFF_REVIEWER=nob \
+            ASAN_OPTIONS=detect_leaks=0 "$SO" "$@"
+    }
+    as_nobody enqueue --queue "$R" "$T/x.jsonl"
+    check_eq "read-only file: enqueue" \
+        "1 signoff: $R: read-only: no write permission on the file" "$RC $ERR"
+    as_nobody claim --queue "$R"
+    check_eq "read-only file: claim" \
+        "1 signoff: $R: read-only: no write permission on the file" "$RC $ERR"
+    as_nobody list --queue "$R"
+    check_eq "read-only file: list still works" 0 "$RC"
+    chmod 666 "$R"
+    as_nobody enqueue --queue "$R" "$T/x.jsonl"
+    check_eq "read-only directory: enqueue" \
+        "1 signoff: $R: read-only: no write permission on $T/ro (SQLite creates its -wal and -shm files there)" \
+        "$RC $ERR"
+    check_eq "read-only: nothing was written" 0 "$(sql "$R" 'SELECT count(*) FROM drafts')"
+else
+    ok "read-only cases need root and setpriv (skipped)"
+fi
