@@ -128,12 +128,12 @@ static void myers_backtrack(const struct tok *a, long n, const struct tok *b,
                             long m, long **hist, long dist, struct script *s)
 {
     struct script rev = {0};
-    long x = n, y = m, d, k, px, py, pk;
+    long x = n, y = m, d;
     size_t i;
 
     for (d = dist; d > 0; d--) {
-        long *prev = hist[d - 1] + (d - 1);
-        k = x - y;
+        const long *prev = hist[d - 1] + (d - 1);
+        long k = x - y, pk, px, py;
         if (k == -d || (k != d && prev[k - 1] < prev[k + 1]))
             pk = k + 1; /* came by an insertion */
         else

@@ -54,7 +54,7 @@ static enum so_status get_ident(const cJSON *o, const char *key, int flags,
     const char *s = NULL;
     enum so_status st = json_get_string(o, "", key, flags, SO_MAX_ID, &s,
                                         err);
-    size_t pos = 0, len, at;
+    size_t pos = 0, len;
     uint32_t cp;
 
     if (st == SO_EMPTY)
@@ -65,7 +65,7 @@ static enum so_status get_ident(const cJSON *o, const char *key, int flags,
         return so_fail(err, SO_ERR_INVALID, "%s: empty", key);
     len = strlen(s);
     while (pos < len) {
-        at = pos;
+        size_t at = pos;
         text_utf8_next(s, len, &pos, &cp);
         if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
             return so_fail(err, SO_ERR_INVALID,
@@ -226,11 +226,10 @@ static enum so_status parse_state(const cJSON *o, struct so_draft *d,
     const char *status = NULL;
     int64_t attempts = 0, needed = 1, done = 0;
     enum so_status st;
-    int s;
 
     st = json_get_string(o, "", "status", JSON_OPTIONAL, 16, &status, err);
     if (st == SO_OK) {
-        s = so_dstatus_from_name(status);
+        int s = so_dstatus_from_name(status);
         if (s < 0)
             return so_fail(err, SO_ERR_INVALID, "status: unknown value");
         d->status = (enum so_dstatus)s;

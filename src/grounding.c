@@ -34,10 +34,10 @@ static size_t number_len(const char *s, size_t len, size_t i)
  * its ']'; else 0. */
 static size_t group_end(const char *s, size_t len, size_t i)
 {
-    size_t k = i + 1, n;
+    size_t k = i + 1;
 
     for (;;) {
-        n = number_len(s, len, k);
+        size_t n = number_len(s, len, k);
         if (!n)
             return 0;
         k += n;
@@ -76,11 +76,11 @@ static void record_group(const struct so_draft *d, struct grounding *g,
                          size_t *cap, size_t start, size_t end)
 {
     const char *s = d->body;
-    size_t k = start + 1, n;
+    size_t k = start + 1;
     struct grounding_marker m;
 
     while (k < end - 1) {
-        n = number_len(s, end, k);
+        size_t n = number_len(s, end, k);
         m.off = start;
         m.len = end - start;
         m.num_off = k;
@@ -116,10 +116,11 @@ static void sort_unique(int *v, size_t *n)
 
 static void find_markers(const struct so_draft *d, struct grounding *g)
 {
-    size_t len = d->body ? strlen(d->body) : 0, i = 0, end, cap = 0;
+    size_t len = d->body ? strlen(d->body) : 0, i = 0, cap = 0;
 
     while (i < len) {
         const char *p = memchr(d->body + i, '[', len - i);
+        size_t end;
         if (!p)
             break;
         i = (size_t)(p - d->body);
@@ -186,7 +187,7 @@ void grounding_clear(struct grounding *g)
 
 int grounding_row_flags(const struct grounding *g)
 {
-    return g->flags & (GROUNDING_MISSING | GROUNDING_BAD_QUOTE)
+    return (g->flags & (GROUNDING_MISSING | GROUNDING_BAD_QUOTE)) != 0
                ? SO_ROW_GROUNDING
                : 0;
 }

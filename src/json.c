@@ -7,6 +7,7 @@
 #include "signoff/json.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,26 @@ static void field_name(const char *path, const char *key, char out[160])
     free(clean);
 }
 
+/* Fail with "path.key: <printf message>". */
+static enum so_status field_fail(struct so_error *err, enum so_status code,
+                                 const char *path, const char *key,
+                                 const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static enum so_status field_fail(struct so_error *err, enum so_status code,
+                                 const char *path, const char *key,
+                                 const char *fmt, ...)
+{
+    char name[160], why[256];
+    va_list ap;
+
+    field_name(path, key, name);
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    return so_fail(err, code, "%s: %s", name, why);
+}
+
 /* Find key; SO_EMPTY when absent or null and optional. */
 static enum so_status lookup(const cJSON *parent, const char *path,
                              const char *key, int flags, const cJSON **item,
@@ -336,7 +357,6 @@ static enum so_status lookup(const cJSON *parent, const char *path,
     const cJSON *it = cJSON_IsObject(parent)
                           ? cJSON_GetObjectItemCaseSensitive(parent, key)
                           : NULL;
-    char name[160];
 
     if (it && !cJSON_IsNull(it)) {
         *item = it;
@@ -344,17 +364,13 @@ static enum so_status lookup(const cJSON *parent, const char *path,
     }
     if (!(flags & JSON_REQUIRED))
         return SO_EMPTY;
-    field_name(path, key, name);
-    return so_fail(err, SO_ERR_INVALID, "%s: required", name);
+    return field_fail(err, SO_ERR_INVALID, path, key, "required");
 }
 
 static enum so_status type_error(const char *path, const char *key,
                                  const char *what, struct so_error *err)
 {
-    char name[160];
-
-    field_name(path, key, name);
-    return so_fail(err, SO_ERR_INVALID, "%s: expected %s", name, what);
+    return field_fail(err, SO_ERR_INVALID, path, key, "expected %s", what);
 }
 
 enum so_status json_get_string(const cJSON *parent, const char *path,
@@ -363,17 +379,14 @@ enum so_status json_get_string(const cJSON *parent, const char *path,
 {
     const cJSON *it = NULL;
     enum so_status st = lookup(parent, path, key, flags, &it, err);
-    char name[160];
 
     if (st != SO_OK)
         return st;
     if (!cJSON_IsString(it) || !it->valuestring)
         return type_error(path, key, "a string", err);
-    if (strlen(it->valuestring) > max_bytes) {
-        field_name(path, key, name);
-        return so_fail(err, SO_ERR_TOOLARGE, "%s: longer than %zu bytes",
-                       name, max_bytes);
-    }
+    if (strlen(it->valuestring) > max_bytes)
+        return field_fail(err, SO_ERR_TOOLARGE, path, key,
+                          "longer than %zu bytes", max_bytes);
     *out = it->valuestring;
     return SO_OK;
 }
@@ -384,7 +397,6 @@ enum so_status json_get_int(const cJSON *parent, const char *path,
 {
     const cJSON *it = NULL;
     enum so_status st = lookup(parent, path, key, flags, &it, err);
-    char name[160];
     double v;
 
     if (st != SO_OK)
@@ -394,14 +406,13 @@ enum so_status json_get_int(const cJSON *parent, const char *path,
     v = it->valuedouble;
     if (!isfinite(v) || v != floor(v))
         return type_error(path, key, "an integer", err);
-    field_name(path, key, name);
     if (fabs(v) > (double)JSON_MAX_SAFE_INT)
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s: integer too large (beyond 2^53)", name);
+        return field_fail(err, SO_ERR_INVALID, path, key,
+                          "integer too large (beyond 2^53)");
     if (v < (double)min || v > (double)max)
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s: %lld is outside %lld..%lld", name, (long long)v,
-                       (long long)min, (long long)max);
+        return field_fail(err, SO_ERR_INVALID, path, key,
+                          "%lld is outside %lld..%lld", (long long)v,
+                          (long long)min, (long long)max);
     *out = (int64_t)v;
     return SO_OK;
 }
@@ -412,17 +423,14 @@ enum so_status json_get_double(const cJSON *parent, const char *path,
 {
     const cJSON *it = NULL;
     enum so_status st = lookup(parent, path, key, flags, &it, err);
-    char name[160];
 
     if (st != SO_OK)
         return st;
     if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
         return type_error(path, key, "a number", err);
-    if (it->valuedouble < min || it->valuedouble > max) {
-        field_name(path, key, name);
-        return so_fail(err, SO_ERR_INVALID, "%s: %g is outside %g..%g", name,
-                       it->valuedouble, min, max);
-    }
+    if (it->valuedouble < min || it->valuedouble > max)
+        return field_fail(err, SO_ERR_INVALID, path, key,
+                          "%g is outside %g..%g", it->valuedouble, min, max);
     *out = it->valuedouble;
     return SO_OK;
 }
@@ -463,17 +471,14 @@ enum so_status json_get_array(const cJSON *parent, const char *path,
 {
     const cJSON *it = NULL;
     enum so_status st = lookup(parent, path, key, flags, &it, err);
-    char name[160];
 
     if (st != SO_OK)
         return st;
     if (!cJSON_IsArray(it))
         return type_error(path, key, "an array", err);
-    if ((size_t)cJSON_GetArraySize(it) > max_items) {
-        field_name(path, key, name);
-        return so_fail(err, SO_ERR_TOOLARGE, "%s: more than %zu items", name,
-                       max_items);
-    }
+    if ((size_t)cJSON_GetArraySize(it) > max_items)
+        return field_fail(err, SO_ERR_TOOLARGE, path, key,
+                          "more than %zu items", max_items);
     *out = it;
     return SO_OK;
 }

@@ -509,6 +509,9 @@ struct text_doc *text_layout(const char *s, size_t len,
     if (L.tabw > MAX_TAB)
         L.tabw = MAX_TAB;
     buf_init(&L.text);
+    /* display text is about as long as the source: size it once */
+    L.text.cap = L.len + L.len / 8 + 64;
+    L.text.data = xmalloc(L.text.cap);
     lay_run(&L);
     if (L.oneline && opts->width > 0 && L.lines[0].width > opts->width)
         cut_line(&L, opts->width);
