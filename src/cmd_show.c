@@ -98,7 +98,8 @@ static void show_citations(const struct so_draft *d, const struct grounding *g)
         const struct so_citation *c = &d->citations[i];
         char *title = text_plain(c->title ? c->title : "(untitled)", 0, 0);
         char *uri = text_plain(c->uri ? c->uri : "", 0, 0);
-        printf("[%d] %s%s%s\n", c->n, title, *uri ? " <" : "", *uri ? ">" : "");
+        printf("[%d] %s%s%s%s\n", c->n, title, *uri ? " <" : "", uri,
+               *uri ? ">" : "");
         free(title);
         free(uri);
         put_text("    excerpt: ", c->excerpt);
