@@ -515,6 +515,7 @@ struct text_doc *text_layout(const char *s, size_t len,
     lay_run(&L);
     if (L.oneline && opts->width > 0 && L.lines[0].width > opts->width)
         cut_line(&L, opts->width);
+    L.text.data[L.text.len] = '\0'; /* cap > len: presized, grown +1 */
     free(L.word);
 
     doc = xcalloc(1, sizeof(*doc));

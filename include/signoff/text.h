@@ -78,7 +78,8 @@ struct text_line {
     size_t nseg;
     size_t src_off;
     size_t src_len;
-    int width; /* columns used, <= the wrap width when width >= 8 */
+    int width; /* columns used; <= the wrap width when that is >= 10, the
+                  widest token ("<U+10FFFF>"): a token is never split */
 };
 
 /* A sanitized and laid-out text. Owns everything; free with text_doc_free. */

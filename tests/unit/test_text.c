@@ -197,6 +197,10 @@ static void test_newlines(void **state)
     check_layout("a\n", 0, "a");
     check_layout("", 0, "");
     check_layout("\n", 0, "");
+    struct text_doc *empty = text_layout("", 0, NULL);
+    assert_string_equal(empty->text, ""); /* NUL-terminated even empty */
+    assert_int_equal(empty->nlines, 1);
+    text_doc_free(empty);
     check_layout("x\r\ny", 0, "x<<^M>>|y");
     struct text_doc *doc = text_layout("a\n\nbc", 5, NULL);
     assert_int_equal(doc->nlines, 3);
