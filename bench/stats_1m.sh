@@ -10,11 +10,12 @@
 # bucket. stats never reads the decisions table, so it is left empty.
 #
 #   sh bench/stats_1m.sh [BINARY]     (default build/signoff)
+# With BENCH_QUEUE=PATH the queue is built there and kept (for profiling).
 set -eu
 SO=${1:-build/signoff}
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/signoff-bench.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT
-Q="$DIR/q.db"
+Q=${BENCH_QUEUE:-$DIR/q.db}
 TODAY=$(( $(date +%s) / 86400 ))
 
 "$SO" init --queue "$Q" >/dev/null
@@ -68,6 +69,7 @@ time_ms() {
     done
     echo "$best"
 }
+[ -n "${BENCH_SETUP_ONLY:-}" ] && exit 0
 for args in "--since 90d" "--since 30d" "--since 7d" "--since 90d --by reviewer" \
             "--since 90d --by band" "--since 90d --format json" "--check"; do
     # shellcheck disable=SC2086

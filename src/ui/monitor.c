@@ -30,12 +30,13 @@ struct monitor_view {
     struct stats_report by_wf;  /* all workflows over win (sparklines) */
     struct stats_report by_rev; /* the selected workflow over win */
     struct stats_report by_band;
+    struct stats_report by_model;
     size_t sel, top;
     int64_t loaded_at; /* mono ms; 0: never */
 };
 
-static const enum keys_action monitor_hints[] = {KA_BACK, KA_OPEN, KA_HELP,
-                                                 KA_NONE};
+/* Enter (KA_OPEN) flips the switch; the legend line says so. */
+static const enum keys_action monitor_hints[] = {KA_BACK, KA_HELP, KA_NONE};
 
 static void *monitor_open(struct ui_app *app)
 {
@@ -53,6 +54,7 @@ static void data_clear(struct monitor_view *v)
     stats_report_free(&v->by_wf);
     stats_report_free(&v->by_rev);
     stats_report_free(&v->by_band);
+    stats_report_free(&v->by_model);
     v->wfs = NULL;
     v->alerts = NULL;
     v->nwfs = 0;
@@ -69,6 +71,7 @@ static void select_details(struct monitor_view *v)
 {
     stats_report_free(&v->by_rev);
     stats_report_free(&v->by_band);
+    stats_report_free(&v->by_model);
     if (v->sel >= v->nwfs)
         return;
     const char *name = v->wfs[v->sel].name;
@@ -76,6 +79,8 @@ static void select_details(struct monitor_view *v)
                   name, &v->by_rev);
     stats_compute(&v->rollup, STATS_BY_BAND, &v->win, v->wfs, v->nwfs, name,
                   &v->by_band);
+    stats_compute(&v->rollup, STATS_BY_MODEL, &v->win, v->wfs, v->nwfs, name,
+                  &v->by_model);
 }
 
 static void reload(struct ui_app *app, struct monitor_view *v)
@@ -142,10 +147,12 @@ struct wf_cols {
 
 static struct wf_cols wf_layout(int cols)
 {
-    struct wf_cols c = {12, 7, 0, 6, 5, 9, 6, MONITOR_DAYS};
+    /* 2 + 11 + 7 + 5 + 5 + 8 + 6 + 6 gaps = 50: the sparkline fills 80 */
+    struct wf_cols c = {11, 7, 0, 5, 5, 8, 6, MONITOR_DAYS};
     if (cols >= 120) {
         c.name = 22;
         c.ci = 15;
+        c.thr = 6;
         c.owner = 14;
     }
     return c;
@@ -157,13 +164,13 @@ static void draw_wf_header(struct ui_app *app, const struct wf_cols *c)
     int x = 2;
     ui_draw_text(w, 0, x, c->name, "WORKFLOW", TR_LABEL);
     x += c->name + 1;
-    ui_draw_text(w, 0, x, c->rate, "   RATE", TR_LABEL);
+    ui_draw_text(w, 0, x, c->rate, "  RATE", TR_LABEL);
     x += c->rate + 1;
     if (c->ci) {
         ui_draw_text(w, 0, x, c->ci, "95% CI", TR_LABEL);
         x += c->ci + 1;
     }
-    ui_draw_text(w, 0, x, c->thr, " LIMIT", TR_LABEL);
+    ui_draw_text(w, 0, x, c->thr, "LIMIT", TR_LABEL);
     x += c->thr + 1;
     ui_draw_text(w, 0, x, c->n, "    N", TR_LABEL);
     x += c->n + 1;
@@ -206,7 +213,7 @@ static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
         x += c->ci + 1;
     }
     stats_format_pct(a->threshold, thr);
-    snprintf(rate, sizeof rate, "%6s", thr);
+    snprintf(rate, sizeof rate, "%*s", c->thr, thr);
     ui_draw_text(w, y, x, c->thr, rate, base);
     x += c->thr + 1;
     snprintf(n, sizeof n, "%5lld", (long long)a->decided);
@@ -222,7 +229,8 @@ static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
     int64_t none[MONITOR_DAYS] = {0};
     char *spark = stats_sparkline(g ? g->day_decided : none,
                                   g ? g->day_overrides : none, MONITOR_DAYS);
-    ui_draw_text(w, y, x, c->spark, spark, cur ? base : TR_MONITOR_SPARK);
+    ui_draw_text(w, y, x, app->cols - x < c->spark ? app->cols - x : c->spark,
+                 spark, cur ? base : TR_MONITOR_SPARK);
     free(spark);
 }
 
@@ -249,35 +257,65 @@ static int draw_workflows(struct ui_app *app, struct monitor_view *v,
     return y;
 }
 
-/* One line of a detail table: label, decided, rate, then two figures. */
-static void detail_row(WINDOW *w, int y, int x, int width, const char *label,
+/* Detail tables: label, decided, rate (starred when not yet meaningful),
+ * then two figures. Header and rows share these widths. */
+#define DETAIL_FMT "%-12s %7s %7s%1s %8s %6s"
+
+static void detail_header(WINDOW *w, int y, int x, int width,
+                          const char *label, const char *f1, const char *f2)
+{
+    char line[96];
+    snprintf(line, sizeof line, DETAIL_FMT, label, "DECIDED", "RATE", "",
+             f1, f2);
+    ui_draw_text(w, y, x, width, line, TR_LABEL);
+}
+
+static void detail_row(WINDOW *w, int y, int x, int width,
                        const struct stats_group *g, const char *f1,
                        const char *f2, enum theme_role role)
 {
-    char line[96], rate[16];
-    char *name = text_plain(label, 12, 1);
+    char line[96], rate[16], n[24];
+    char *name = text_plain(g->key, 12, 1);
     stats_format_pct(g->rate, rate);
-    snprintf(line, sizeof line, "%s %7lld %7s%s %8s %6s", name,
-             (long long)g->decided, rate, g->meaningful ? " " : "*", f1, f2);
+    snprintf(n, sizeof n, "%lld", (long long)g->decided);
+    snprintf(line, sizeof line, DETAIL_FMT, name, n, rate,
+             g->meaningful ? "" : "*", f1, f2);
     free(name);
     ui_draw_text(w, y, x, width, line, role);
 }
 
+/* The reviewer table in at most rows lines; returns the next line. */
 static int draw_reviewers(struct ui_app *app, struct monitor_view *v, int y,
                           int x, int width, int rows)
 {
     WINDOW *w = app->body;
-    ui_draw_text(w, y++, x, width,
-                 "REVIEWER     DECIDED    RATE  MEDIAN  STAMP", TR_LABEL);
-    if (v->by_rev.ngroups == 0)
-        ui_draw_text(w, y++, x, width, "no decisions in 30 days", TR_NORMAL);
+    detail_header(w, y++, x, width, "REVIEWER", "MEDIAN", "STAMP");
     for (size_t i = 0; i < v->by_rev.ngroups && (int)i < rows - 1; i++) {
         const struct stats_group *g = &v->by_rev.groups[i];
         char med[16], stamp[16];
         stats_format_ms(g->median_ms, med);
         stats_format_pct(g->rubber_stamp, stamp);
-        detail_row(w, y++, x, width, g->key, g, med, stamp,
+        /* most approvals faster than reading: a rubber-stamper */
+        detail_row(w, y++, x, width, g, med, stamp,
                    g->rubber_stamp >= 0.5 ? TR_MONITOR_OVER : TR_NORMAL);
+    }
+    return y;
+}
+
+static int draw_models(struct ui_app *app, struct monitor_view *v, int y,
+                       int x, int width, int rows)
+{
+    WINDOW *w = app->body;
+    detail_header(w, y++, x, width, "MODEL", "MEDIAN", "EDIT");
+    for (size_t i = 0; i < v->by_model.ngroups && (int)i < rows - 1; i++) {
+        const struct stats_group *g = &v->by_model.groups[i];
+        char med[16], words[16];
+        stats_format_ms(g->median_ms, med);
+        if (g->median_words < 0)
+            snprintf(words, sizeof words, "-");
+        else
+            snprintf(words, sizeof words, "%.1f", g->median_words);
+        detail_row(w, y++, x, width, g, med, words, TR_NORMAL);
     }
     return y;
 }
@@ -297,19 +335,19 @@ static void readiness_line(const struct stats_report *r, char *out,
                         "(upper %s < %s)", rd->band / 10.0, hi, thr);
 }
 
+/* The band table and the readiness line in at most rows lines. */
 static int draw_bands(struct ui_app *app, struct monitor_view *v, int y, int x,
                       int width, int rows)
 {
     WINDOW *w = app->body;
     char line[96];
-    ui_draw_text(w, y++, x, width,
-                 "BAND         DECIDED    RATE   UPPER  ESC", TR_LABEL);
+    detail_header(w, y++, x, width, "BAND", "UPPER", "ESC");
     for (size_t i = 0; i < v->by_band.ngroups && (int)i < rows - 2; i++) {
         const struct stats_group *g = &v->by_band.groups[i];
         char hi[16], esc[16];
         stats_format_pct(g->hi, hi);
         snprintf(esc, sizeof esc, "%lld", (long long)g->c.escalated);
-        detail_row(w, y++, x, width, g->key, g, hi, esc, TR_NORMAL);
+        detail_row(w, y++, x, width, g, hi, esc, TR_NORMAL);
     }
     readiness_line(&v->by_band, line, sizeof line);
     ui_draw_text(w, y++, x, width, line,
@@ -319,9 +357,94 @@ static int draw_bands(struct ui_app *app, struct monitor_view *v, int y, int x,
     return y;
 }
 
+/* "Reject reasons: factual 50.0% (8), policy 50.0% (8)" (sanitized when
+ * drawn). */
+static void draw_reasons(struct ui_app *app, struct monitor_view *v, int y)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_adds(&b, "Reject reasons:");
+    for (size_t i = 0; i < v->by_rev.nreasons; i++) {
+        char pct[16];
+        stats_format_pct(v->by_rev.reasons[i].share, pct);
+        buf_addf(&b, "%s %s %s (%lld)", i ? "," : "",
+                 v->by_rev.reasons[i].reason, pct,
+                 (long long)v->by_rev.reasons[i].count);
+    }
+    if (!v->by_rev.nreasons)
+        buf_adds(&b, " none");
+    ui_draw_text(app->body, y, 0, app->cols, buf_cstr(&b), TR_NORMAL);
+    buf_free(&b);
+}
+
+/* ---- the daily chart (wide terminals) ----------------------------------- */
+
+#define CHART_MAX_ROWS 20
+
+/* The glyph of a bar in the chart row covering rates [lo, lo + step). */
+static const char *bar_cell(double rate, double lo, double step)
+{
+    static const char *const eighths[] = {" ", "▁", "▂", "▃", "▄",
+                                          "▅", "▆", "▇", "█"};
+    if (rate <= lo)
+        return NULL;
+    int e = rate >= lo + step ? 8 : (int)((rate - lo) / step * 8.0);
+    return eighths[e < 1 ? 1 : e];
+}
+
+static void chart_row(struct ui_app *app, const struct stats_group *g,
+                      double lo, double step, double thr, int y, int x)
+{
+    int thr_row = thr >= lo && thr < lo + step;
+    for (int d = 0; d < MONITOR_DAYS; d++) {
+        double rate = g->day_decided[d]
+                          ? (double)g->day_overrides[d] /
+                                (double)g->day_decided[d]
+                          : -1.0;
+        const char *cell = bar_cell(rate, lo, step);
+        if (cell)
+            ui_draw_text(app->body, y, x + 2 * d, 1, cell,
+                         rate > thr ? TR_MONITOR_OVER : TR_MONITOR_SPARK);
+        else if (thr_row)
+            ui_draw_text(app->body, y, x + 2 * d, 2, "--", TR_MONITOR_PAUSED);
+    }
+}
+
+/* Daily override rate of the selected workflow as bars, 2 columns a day,
+ * with the threshold as a dashed line; scaled to the larger of the highest
+ * day and 1.5 x the threshold. */
+static void draw_chart(struct ui_app *app, struct monitor_view *v, int y,
+                       int rows)
+{
+    const struct stats_group *g = group_of(&v->by_wf, v->wfs[v->sel].name);
+    const struct stats_alert *a = &v->alerts[v->sel];
+    int h = rows - 2 < CHART_MAX_ROWS ? rows - 2 : CHART_MAX_ROWS;
+    if (!g || h < 4)
+        return;
+    double top = a->threshold * 1.5;
+    for (int d = 0; d < MONITOR_DAYS; d++)
+        if (g->day_decided[d] &&
+            (double)g->day_overrides[d] / (double)g->day_decided[d] > top)
+            top = (double)g->day_overrides[d] / (double)g->day_decided[d];
+    top = top > 1.0 ? 1.0 : top <= 0 ? 1.0 : top;
+    char label[16], thr[16], title[64];
+    stats_format_pct(a->threshold, thr);
+    snprintf(title, sizeof title, "DAILY OVERRIDE RATE (-- threshold %s)",
+             thr);
+    ui_draw_text(app->body, y++, 0, app->cols / 2, title, TR_LABEL);
+    for (int r = 0; r < h; r++) {
+        double step = top / h, lo = top - step * (r + 1);
+        stats_format_pct(lo + step, label);
+        if (r == 0 || r == h - 1)
+            ui_draw_text(app->body, y + r, 0, 7, r == 0 ? label : "0%",
+                         TR_LABEL);
+        chart_row(app, g, lo < 1e-9 ? 0.0 : lo, step, a->threshold, y + r, 8);
+    }
+}
+
 static void draw_details(struct ui_app *app, struct monitor_view *v, int y)
 {
-    int left = app->rows - y - 1; /* the legend takes the last line */
+    int left = app->rows - y - 2; /* reasons and legend take two lines */
     if (v->sel >= v->nwfs || left < 4)
         return;
     char title[128];
@@ -330,10 +453,14 @@ static void draw_details(struct ui_app *app, struct monitor_view *v, int y)
     free(name);
     ui_draw_text(app->body, y++, 0, app->cols, title, TR_PANE);
     left--;
+    draw_reasons(app, v, app->rows - 2);
     if (app->cols >= MONITOR_SIDE_BY_SIDE) {
         int half = app->cols / 2;
-        draw_reviewers(app, v, y, 0, half - 2, left);
-        draw_bands(app, v, y, half, app->cols - half, left);
+        int end = draw_reviewers(app, v, y, 0, half - 2, left - 3);
+        end = draw_models(app, v, end + 1, 0, half - 2, left - (end + 1 - y));
+        int bands = draw_bands(app, v, y, half, app->cols - half, left);
+        end = end > bands ? end : bands;
+        draw_chart(app, v, end + 1, app->rows - 2 - (end + 1));
         return;
     }
     int nrev = (int)v->by_rev.ngroups + 1, nband = (int)v->by_band.ngroups + 2;

@@ -38,7 +38,9 @@ check_contains "80x24: today's override rate as a sparkline" "▁" "$S"
 check_contains "80x24: reviewer table" "REVIEWER" "$S"
 check_contains "80x24: band table" "0.8-0.9" "$S"
 check_contains "80x24: readiness line" "Ready to auto-approve" "$S"
-check_eq "80x24: nothing wider than the terminal" "" "$(ui_screen | awk 'length($0) > 80')"
+wide() { ui_screen | python3 -c 'import sys; print("".join(l for l in sys.stdin if len(l.rstrip("\n")) > int(sys.argv[1])), end="")' "$1"; }
+check_eq "80x24: nothing wider than the terminal" "" "$(wide 80)"
+check_eq "80x24: the sparkline fills the last column" 80 "$(ui_screen | python3 -c 'import sys; print(max(len(l.rstrip()) for l in sys.stdin))')"
 
 # refunds (first, by name) has no owner: resuming is refused on screen.
 ui_keys Enter
@@ -79,6 +81,10 @@ S=$(ui_screen)
 check "200x50: reviewer and band tables side by side" \
     sh -c 'printf "%s\n" "$1" | grep -q "REVIEWER.*BAND"' _ "$S"
 check_contains "200x50: Wilson interval of support" "[23.1%, 88.2%]" "$S"
+check_contains "200x50: the daily chart with the threshold" "DAILY OVERRIDE RATE (-- threshold 20.0%)" "$S"
+check_contains "200x50: the model table" "m1" "$S"
+check_contains "200x50: reject reasons of support" "Reject reasons: factual 100.0% (3)" "$S"
+printf '%s\n' "$S" >"$T/wide.txt"
 ui_keys q
 check "q leaves the monitor" ui_wait_gone "LAST 30 DAYS"
 ui_stop
