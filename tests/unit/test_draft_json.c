@@ -119,6 +119,17 @@ static void test_field_types(void **state)
               "citations[0].n: 0 is outside 1..2147483647");
     parse_bad(BASE "\"citations\":[{\"n\":1},{\"n\":2},{\"n\":3,\"quote\":5}]}",
               "citations[2].quote: expected a string");
+    parse_bad(BASE "\"citations\":[{\"n\":1,\"uri\":[\"x\"]}]}",
+              "citations[0].uri: expected a string");
+    parse_bad(BASE "\"citations\":[{\"n\":\"1\"}]}",
+              "citations[0].n: expected an integer");
+    parse_bad(BASE "\"input\":{}}", "input: expected a string");
+    parse_bad("{\"id\":\"a\",\"workflow\":\"\",\"body\":\"b\"}",
+              "workflow: empty");
+    parse_bad("{\"id\":\"a\\u0085\",\"workflow\":\"w\",\"body\":\"b\"}",
+              "id: control character at byte 1");
+    parse_bad("{\"id\":\"a\",\"workflow\":\"w\",\"body\":\"b\"",
+              "json: unexpected end at byte 35");
     parse_bad(BASE "\"citations\":[{\"n\":1},{\"n\":1}]}",
               "citations[1].n: 1 is used twice");
     parse_bad(BASE "\"a\":1,\"A\":2}", "A: duplicate key (also given as \"a\")");

@@ -78,6 +78,9 @@ static void test_duplicate_keys(void **state)
     refuse("{\"x\":{\"k\":1,\"y\":[{\"q\":1,\"Q\":2}]}}", 33, 32,
            "x.y[0].");
     refuse("{\"m\":{\"K\":1,\"k\":2}}", 19, 32, "m.k: duplicate key");
+    /* keys compare after unescaping */
+    refuse("{\"action\":1,\"\\u0041ction\":2}", 28, 32,
+           "Action: duplicate key (also given as \"action\")");
 }
 
 static void test_nul_and_surrogates(void **state)
