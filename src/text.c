@@ -116,15 +116,22 @@ size_t text_utf8_encode(uint32_t cp, char out[4])
     return 4;
 }
 
-/* Format characters that change how text around them reads but draw
- * nothing themselves: bidi controls, zero-width characters, soft hyphen,
- * line/paragraph separators, annotation marks and tag characters. */
+/* Characters that change how the text around them reads but draw nothing
+ * visible themselves: bidi controls, zero-width characters, soft hyphen,
+ * line/paragraph separators, annotation marks, tag characters and the other
+ * default-ignorable code points (Hangul fillers, which even take columns).
+ * Variation selectors stay: emoji and CJK variants need them. */
 static int is_hidden_format(uint32_t cp)
 {
-    return cp == 0x00AD || cp == 0x061C || cp == 0x180E ||
-           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-           (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF ||
-           (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0xE0000 && cp <= 0xE007F);
+    if (cp < 0x2000)
+        return cp == 0x00AD || cp == 0x034F || cp == 0x061C ||
+               cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 ||
+               (cp >= 0x180B && cp <= 0x180F);
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || cp == 0xFEFF ||
+           cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFFB) ||
+           (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
+           (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE007F);
 }
 
 /* What one decoded source character becomes. */

@@ -9,9 +9,12 @@
  * the tab width (8 by default); every other C0 control is a token "^@".."^_"
  * (ESC is "^["), DEL is "^?", C1 controls are "<U+0080>".."<U+009F>"; bidi
  * controls (U+202A-202E, U+2066-2069, U+200E/F, U+061C), invisibles
- * (U+200B-200D, U+2060-2064, U+FEFF, U+00AD, U+180E, U+206A-206F,
- * U+FFF9-FFFB) and Unicode tag characters (U+E0000-E007F, used to smuggle
- * hidden ASCII) are "<U+XXXX>" tokens; any other character wcwidth() calls
+ * (U+200B-200D, U+2060-2064, U+FEFF, U+00AD, U+2028/9), the other
+ * default-ignorable code points except variation selectors (U+034F,
+ * U+115F/60, U+17B4/5, U+180B-180F, U+206A-206F, U+3164, U+FFA0,
+ * U+FFF0-FFFB, U+1BCA0-3, U+1D173-A) and Unicode tag characters
+ * (U+E0000-E007F, used to smuggle hidden ASCII) are "<U+XXXX>" tokens; any
+ * other character wcwidth() calls
  * non-printable is a token too; each invalid UTF-8 sequence (maximal
  * subpart, overlong forms and surrogates included) is one U+FFFD token.
  * Every token counts as one hidden character.

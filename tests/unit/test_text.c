@@ -140,6 +140,12 @@ static void test_bidi_and_invisibles(void **state)
                  0,
                  "a<<<U+200B>>>b<<<U+200D>>>c<<<U+FEFF>>>d<<<U+00AD>>>e"
                  "<<<U+2060>>>");
+    /* Hangul fillers look blank yet take columns; CGJ; Khmer vowels */
+    check_layout("x\xe3\x85\xa4y\xe1\x85\x9f\xcd\x8f\xe1\x9e\xb4", 0,
+                 "x<<<U+3164>>>y<<<U+115F>>><<<U+034F>>><<<U+17B4>>>");
+    /* a variation selector is not hidden: emoji need it */
+    assert_int_equal(text_width("\xe2\x9d\xa4\xef\xb8\x8f", 6),
+                     text_width("\xe2\x9d\xa4", 3));
     /* tag characters smuggle hidden ASCII */
     check_layout("ok\xf3\xa0\x81\x81", 0, "ok<<<U+E0041>>>");
     /* invalid UTF-8 is one U+FFFD token per maximal subpart */
