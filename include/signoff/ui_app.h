@@ -66,7 +66,8 @@ struct ui_screen_ops {
 #define UI_SCREEN_LIST(X)                                                      \
     X(UI_SCREEN_QUEUE, ui_queue_screen)                                        \
     X(UI_SCREEN_DRAFT, ui_draft_screen)                                        \
-    X(UI_SCREEN_PAGER, ui_pager_screen)
+    X(UI_SCREEN_PAGER, ui_pager_screen)                                        \
+    X(UI_SCREEN_MONITOR, ui_monitor_screen)
 
 enum ui_screen {
 #define UI_X_ENUM(id, ops) id,

@@ -18,6 +18,7 @@
 
 #include "signoff/ui_draft.h"
 #include "signoff/ui_draw.h"
+#include "signoff/ui_monitor.h"
 #include "signoff/ui_pager.h"
 #include "signoff/ui_queue.h"
 
@@ -107,7 +108,9 @@ static void draw_status(struct ui_app *app)
 {
     struct buf b;
     buf_init(&b);
-    buf_addf(&b, " %s", app->q->spec);
+    /* A narrow terminal shows the file name, not the whole path. */
+    const char *spec = app->q->spec, *slash = strrchr(spec, '/');
+    buf_addf(&b, " %s", app->cols < 120 && slash && slash[1] ? slash + 1 : spec);
     if (app->filter.pattern)
         buf_addf(&b, "  [limit: %s]", app->filter.pattern);
     add_count(&b, "pending ", app->counts.pending);
@@ -301,7 +304,7 @@ static int follow(struct ui_app *app, enum ui_next next)
         go(app, UI_SCREEN_PAGER, 1);
         break;
     case UI_GO_MONITOR:
-        ui_app_message(app, 0, "the monitor is `signoff stats` for now");
+        go(app, UI_SCREEN_MONITOR, 1);
         break;
     case UI_STAY:
     case UI_REDRAW:
@@ -317,7 +320,7 @@ static enum ui_next dispatch(struct ui_app *app, int ch, int func)
                                               : KA_NONE;
     if (act == KA_HELP && app->screen != UI_SCREEN_PAGER)
         return UI_GO_HELP;
-    if (act == KA_MONITOR)
+    if (act == KA_MONITOR && app->screen != UI_SCREEN_MONITOR)
         return UI_GO_MONITOR;
     if (act == KA_REDRAW) {
         clearok(curscr, TRUE);

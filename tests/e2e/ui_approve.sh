@@ -1,0 +1,35 @@
+#!/bin/bash
+# Approve: open the first draft from the queue, approve it with a, the next
+# draft opens; the decision is in the queue with its timing.
+. "$(dirname "$0")/ui.inc"
+for size in $SIZES; do
+    newq "approve-$size"; three
+    review "$size"
+    check "$size: queue screen lists the drafts" ui_wait "First refund question"
+    S=$(ui_screen)
+    check_contains "$size: status bar shows pending" "pending 3" "$S"
+    check_contains "$size: status bar shows my count" "mine today 0" "$S"
+    ui_keys Enter
+    check "$size: draft screen opens" ui_wait "Refunds take 30 days"
+    S=$(ui_screen)
+    check_contains "$size: header names the draft" "D-1  support  m-test  conf 0.42" "$S"
+    check_contains "$size: citation shown" "[1] Refund policy" "$S"
+    check_contains "$size: lease shown" "lease 9:" "$S"
+    ui_keys a
+    check "$size: next draft opens after approve" ui_wait "Shipping is free"
+    S=$(ui_screen)
+    check_contains "$size: message says approved" "approve D-1" "$S"
+    check_contains "$size: my count updated" "mine today 1" "$S"
+    check_eq "$size: decision recorded" "approve||" "$(decisions D-1)"
+    check_eq "$size: draft decided" "decided" "$(status D-1)"
+    check_eq "$size: next draft claimed by alice" "claimed|alice" \
+        "$(sql "$Q" "SELECT status||'|'||claimed_by FROM drafts WHERE id='D-2'")"
+    check_eq "$size: shown_at recorded" "1" \
+        "$(sql "$Q" "SELECT shown_at > 0 AND active_ms >= 0 FROM decisions WHERE draft='D-1'")"
+    ui_keys q
+    check "$size: q goes back to the queue" ui_wait "Second shipping question"
+    check_eq "$size: leaving releases the claim" "pending" "$(status D-2)"
+    ui_keys q
+    check_eq "$size: clean exit" "__EXITED__ rc=0" "$(exited)"
+    ui_stop
+done

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Edit: a scripted $EDITOR changes the body; the word diff is shown for
+# confirmation; y saves an edit with the new text. An unchanged edit is an
+# approve; c cancels; e edits again.
+. "$(dirname "$0")/ui.inc"
+cat >"$T/ed.sh" <<'ED'
+#!/bin/sh
+perm=$(stat -c %a "$1")
+echo "$perm" >"$(dirname "$1")/perm-seen" 2>/dev/null
+sed -i 's/30 days/14 days/' "$1"
+ED
+cat >"$T/noop.sh" <<'ED'
+#!/bin/sh
+exit 0
+ED
+chmod +x "$T/ed.sh" "$T/noop.sh"
+export TMPDIR="$T"
+for size in $SIZES; do
+    newq "edit-$size"; three
+    EDITOR="$T/ed.sh" review "$size"
+    ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
+    ui_keys e
+    check "$size: diff shown" ui_wait "Save this edit?"
+    S=$(ui_screen)
+    check_contains "$size: diff heading" "Your edit: 2 words changed" "$S"
+    check_contains "$size: word diff" "Refunds take [-30-]{+14+} days [1]." "$S"
+    check_eq "$size: temp file was private" "600" "$(cat "$T/perm-seen")"
+    ui_keys y
+    check "$size: next draft after edit" ui_wait "Shipping is free"
+    check_eq "$size: edit stored" "edit||" "$(decisions D-1)"
+    check_eq "$size: final body stored" "Refunds take 14 days [1]." \
+        "$(sql "$Q" "SELECT final_body FROM decisions WHERE draft='D-1'")"
+    check_eq "$size: temp file removed" "" "$(ls "$T" | grep '^signoff-.*\.txt$')"
+    ui_keys q q; exited >/dev/null; ui_stop
+done
+# An edit that changes nothing is an approve.
+newq edit-noop; three
+EDITOR="$T/noop.sh" review 80x24
+ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
+ui_keys e
+check "unchanged edit moves on" ui_wait "Shipping is free"
+check_eq "unchanged edit is an approve" "approve||" "$(decisions D-1)"
+# c cancels: nothing recorded, the draft stays open.
+ui_keys q; ui_wait "Second shipping question"; ui_stop
+newq edit-cancel; three
+EDITOR="$T/ed.sh" review 80x24
+ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
+ui_keys e; ui_wait "Save this edit?"; ui_keys c
+check "cancel returns to the draft" ui_wait "edit cancelled"
+check_eq "cancel records nothing" "" "$(decisions D-1)"
+check_eq "draft still mine" "claimed" "$(status D-1)"
+ui_keys e; ui_wait "Save this edit?"; ui_keys e
+check "e edits again (the diff stays)" ui_wait "Save this edit?"
+ui_keys y
+check "saved after editing again" ui_wait "Shipping is free"
+check_eq "edited twice: one decision" "edit||" "$(decisions D-1)"
