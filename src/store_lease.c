@@ -19,17 +19,18 @@
     " attempts = attempts + 1"
 
 #define CLAIMABLE                                                              \
-    " status IN ('pending', 'claimed')"                                        \
-    " AND (status = 'pending' OR lease_until < :now)"
+    " status IN ('pending', 'claimed', 'resolve')"                             \
+    " AND (status = 'pending' OR (status = 'claimed' AND lease_until < :now))"
 
 static const char sql_claim_next[] =
-    CLAIM_SET " WHERE rid = (SELECT rid FROM drafts WHERE" CLAIMABLE
+    CLAIM_SET " WHERE rid = (SELECT rid FROM drafts INDEXED BY drafts_open"
+              " WHERE" CLAIMABLE
               " ORDER BY priority DESC, created_at, rid LIMIT 1)"
               " RETURNING rid";
 
 static const char sql_claim_next_wf[] =
-    CLAIM_SET " WHERE rid = (SELECT rid FROM drafts WHERE workflow = :wf AND"
-    CLAIMABLE " ORDER BY priority DESC, created_at, rid LIMIT 1)"
+    CLAIM_SET " WHERE rid = (SELECT rid FROM drafts INDEXED BY drafts_open_wf"
+              " WHERE workflow = :wf AND" CLAIMABLE " ORDER BY priority DESC, created_at, rid LIMIT 1)"
               " RETURNING rid";
 
 static const char sql_claim_rid[] = CLAIM_SET " WHERE rid = :rid";

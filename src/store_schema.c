@@ -75,13 +75,14 @@ static const char *const schema_v1[] = {
     "  created_at INTEGER NOT NULL,"
     "  decided_at INTEGER"
     ");",
-    /* The claim query walks this in order and stops at the first row whose
-     * lease is free: only open rows are in it, so it stays small. */
-    "CREATE INDEX drafts_claimable ON drafts(priority DESC, created_at, rid)"
-    "  WHERE status IN ('pending', 'claimed');",
-    "CREATE INDEX drafts_claimable_wf"
+    /* Open drafts in claim order: the claim query walks this and stops at
+     * the first row whose lease is free, and the queue index pages it. Only
+     * open rows are in it, so it stays as small as the backlog. */
+    "CREATE INDEX drafts_open ON drafts(priority DESC, created_at, rid)"
+    "  WHERE status IN ('pending', 'claimed', 'resolve');",
+    "CREATE INDEX drafts_open_wf"
     "  ON drafts(workflow, priority DESC, created_at, rid)"
-    "  WHERE status IN ('pending', 'claimed');",
+    "  WHERE status IN ('pending', 'claimed', 'resolve');",
     /* Keyset paging of list, by status and by workflow. */
     "CREATE INDEX drafts_by_status ON drafts(status, priority DESC, created_at, rid);",
     "CREATE INDEX drafts_by_workflow"
