@@ -15,7 +15,8 @@
 
 #define REPLACEMENT_UTF8 "\xEF\xBF\xBD"
 #define ELLIPSIS_UTF8 "\xE2\x80\xA6"
-#define MAX_TAB 32 /* widest tab stop honoured */
+#define MAX_TAB 32  /* widest tab stop honoured */
+#define MAX_MARKS 4 /* combining marks shown on one character */
 
 int text_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp)
 {
@@ -229,6 +230,7 @@ struct lay {
     size_t line_seg, line_src, line_end;
     struct cell *word; /* cells of the word being placed */
     size_t nword, capword;
+    int marks; /* combining marks on the word's last character */
 };
 
 static void ensure_open(struct lay *L, size_t src)
@@ -366,13 +368,26 @@ static void place_word(struct lay *L)
     L->nword = 0;
 }
 
+/* Add a cell to the word being collected. Combining marks past
+ * MAX_MARKS on one character become tokens: ncurses keeps only that many
+ * and "zalgo" stacks spill over the lines around them. */
 static void push_word_cell(struct lay *L, const struct cell *c)
 {
+    char tok[16];
+    struct cell *w;
+
     if (L->nword == L->capword) {
         L->capword = L->capword ? L->capword * 2 : 64;
         L->word = xrealloc(L->word, L->capword * sizeof(*L->word));
     }
-    L->word[L->nword++] = *c;
+    w = &L->word[L->nword];
+    *w = *c;
+    if (L->nword++ == 0 || c->kind != CELL_PLAIN || c->width != 0) {
+        L->marks = 0;
+    } else if (++L->marks > MAX_MARKS) {
+        w->kind = CELL_TOKEN;
+        w->width = (int)token_text(w, tok);
+    }
 }
 
 /* Skip spaces and tabs from *pos (after a wrap swallowed one). */

@@ -16,8 +16,10 @@
  * (U+E0000-E007F, used to smuggle hidden ASCII) are "<U+XXXX>" tokens; any
  * other character wcwidth() calls
  * non-printable is a token too; each invalid UTF-8 sequence (maximal
- * subpart, overlong forms and surrogates included) is one U+FFFD token.
- * Every token counts as one hidden character.
+ * subpart, overlong forms and surrogates included) is one U+FFFD token;
+ * combining marks beyond 4 on one character ("zalgo" stacks that spill
+ * over neighbouring lines; ncurses keeps only 4) are tokens too. Every
+ * token counts as one hidden character.
  *
  * Widths come from wcwidth(), so the caller must have set an UTF-8 LC_CTYPE
  * (setlocale(LC_ALL, "")); in the C locale every non-ASCII character shows as

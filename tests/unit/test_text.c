@@ -255,6 +255,12 @@ static void test_wide_chars_at_edge(void **state)
                  "\xe4\xb8\xad|\xe6\x96\x87|\xe4\xb8\xad");
     /* combining acute accent takes no column */
     assert_int_equal(text_width("e\xcc\x81", 3), 1);
+    /* up to 4 marks stay on their character, more become tokens */
+    check_layout("e\xcc\x81\xcc\x82\xcc\x83\xcc\x84!", 0,
+                 "e\xcc\x81\xcc\x82\xcc\x83\xcc\x84!");
+    check_layout("e\xcc\x81\xcc\x82\xcc\x83\xcc\x84\xcc\x85\xcc\x86", 0,
+                 "e\xcc\x81\xcc\x82\xcc\x83\xcc\x84<<<U+0305>>><<<U+0306>>>");
+    check_layout("a\xcc\x81 b\xcc\x81", 0, "a\xcc\x81 b\xcc\x81");
     assert_int_equal(text_width("\xe4\xb8\xad\xe6\x96\x87", 6), 4);
     /* a token is never split either */
     check_layout("abcdefg\xe2\x80\xae", 10, "abcdefg|<<<U+202E>>>");
