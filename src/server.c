@@ -30,6 +30,7 @@
 #include "signoff/store_sqlite.h"
 
 #define SERVER_MIN_TOKEN 16
+#define SERVER_DISCARD_MAX (2 * SERVER_MAX_BODY) /* then cut the client off */
 #define SERVER_DRAIN_MS 10000 /* how long SIGTERM waits for in-flight work */
 #define ROLES_ALL                                                              \
     (SERVER_ROLE_REVIEWER | SERVER_ROLE_SUPERVISOR | SERVER_ROLE_PRODUCER)
@@ -270,6 +271,7 @@ struct server {
 /* What MHD keeps for us per request (its con_cls). */
 struct request {
     struct buf body;
+    size_t received; /* body bytes seen, kept or not */
     int64_t t0_us;
     int answered; /* a reply was queued early (413): ignore the rest */
 };
@@ -1068,12 +1070,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
-        if (rq->body.len + n > SERVER_MAX_BODY)
+        rq->received += n;
+        if (rq->received <= SERVER_MAX_BODY) {
+            buf_add(&rq->body, upload, n);
+            return MHD_YES;
+        }
+        buf_free(&rq->body);
+        /* Past the limit: discard what still comes so the client can read
+         * the 413, but answer at once (and close) if it keeps going. */
+        if (rq->received > SERVER_DISCARD_MAX)
             return answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
                                 "request body over 8 MiB", method, url);
-        buf_add(&rq->body, upload, n);
         return MHD_YES;
     }
+    if (rq->received > SERVER_MAX_BODY)
+        return answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
+                            "request body over 8 MiB", method, url);
     return dispatch(srv, con, rq, method, url);
 }
 
@@ -1183,12 +1195,11 @@ enum so_status server_start(const struct server_opts *opts,
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
                      MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT,
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
         opts->timeout_s ? opts->timeout_s : 30u, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-        MHD_OPTION_END);
+        on_completed, srv, MHD_OPTION_END);
     if (!srv->daemon) {
         server_free(srv);
         return so_fail(err, SO_ERR_IO, "%s:%d: cannot listen", opts->host,

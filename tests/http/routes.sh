@@ -1,0 +1,151 @@
+# Every route of protocol v1 against a real `signoff serve`, driven by curl:
+# status codes, bodies, auth and roles, malformed input, limits, the access
+# log, /metrics and /healthz.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/http/serve.inc"
+serve_setup 5
+serve_start || { notok "serve starts"; exit 1; }
+ok "serve starts and prints its URL"
+
+api GET /healthz ""
+check_eq "GET /healthz" "200 {\"status\":\"ok\"}" "$CODE $BODY"
+api GET /v1/me "$TOK_ALICE"
+check_eq "GET /v1/me names the token's reviewer" \
+    '200 {"reviewer":"alice","role":"reviewer","decided_today":0}' "$CODE $BODY"
+
+# Auth and roles.
+api GET /v1/drafts ""
+check_eq "no token: 401" 401 "$CODE"
+check_contains "no token: error object" '{"error":{"code":"unauthorized","message":"missing bearer token"}}' "$BODY"
+api GET /v1/drafts "not-a-token-0123456789"
+check_eq "unknown token: 401" 401 "$CODE"
+api POST /v1/claim "$TOK_PROD" '{}'
+check_eq "producer may not claim: 403" 403 "$CODE"
+check_contains "403 is the forbidden error" '"code":"forbidden"' "$BODY"
+api POST /v1/workflows/support "$TOK_ALICE" '{"threshold":0.3}'
+check_eq "reviewer may not change a workflow: 403" 403 "$CODE"
+api POST /v1/drafts "$TOK_ALICE" "$(make_drafts 1 support X)"
+check_eq "reviewer may not enqueue: 403" 403 "$CODE"
+
+# Routing.
+api GET /v1/nope "$TOK_ALICE"
+check_eq "unknown route: 404 error object" '404 {"error":{"code":"not_found","message":"no such route"}}' "$CODE $BODY"
+api DELETE /v1/claim "$TOK_ALICE"
+check_eq "wrong method: 405" 405 "$CODE"
+check_contains "405: error object" '"error":{' "$BODY"
+
+# Malformed JSON and nesting.
+api POST /v1/claim "$TOK_ALICE" '{"workflow":'
+check_eq "malformed JSON: 400" 400 "$CODE"
+check_contains "malformed JSON: invalid" '"code":"invalid"' "$BODY"
+deep=$(python3 -c 'print("{\"a\":" * 40 + "1" + "}" * 40)')
+api POST /v1/claim "$TOK_ALICE" "$deep"
+check_eq "nesting over 32: 400" 400 "$CODE"
+check_contains "nesting over 32: says nesting" "nesting" "$BODY"
+api POST /v1/claim "$TOK_ALICE" '{"workflow":"a","workflow":"b"}'
+check_eq "duplicate keys: 400" 400 "$CODE"
+
+# Size limits: declared and streamed.
+head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' 'x' >"$T/big"
+CODE=$(curl -s -o "$T/.api" -w '%{http_code}' -H "Authorization: Bearer $TOK_PROD" \
+    --data-binary @"$T/big" "$URL/v1/drafts")
+check_eq "9 MiB body with Content-Length: 413" 413 "$CODE"
+check_contains "413: too_large error" '"code":"too_large"' "$(cat "$T/.api")"
+CODE=$(curl -s -o "$T/.api" -w '%{http_code}' -H "Authorization: Bearer $TOK_PROD" \
+    -H "Transfer-Encoding: chunked" --data-binary @"$T/big" "$URL/v1/drafts")
+check_eq "9 MiB chunked body (no length): 413 while streaming" 413 "$CODE"
+
+# Claim, renew, release, decide, replay.
+api POST /v1/claim "$TOK_ALICE" '{"workflow":"support","lease_s":60}'
+check_eq "claim: 200" 200 "$CODE"
+ID=$(printf %s "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["draft"]["id"])')
+LT=$(printf %s "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["draft"]["lease_token"])')
+check_eq "claim: highest priority, oldest first" D-0000 "$ID"
+check_contains "claim: claimed by alice" '"claimed_by":"alice"' "$BODY"
+api POST "/v1/drafts/$ID/renew" "$TOK_ALICE" "{\"lease_token\":$LT,\"lease_s\":120}"
+check_eq "renew: 200" 200 "$CODE"
+check_contains "renew: lease_until" '"lease_until":' "$BODY"
+api POST "/v1/drafts/$ID/renew" "$TOK_BOB" '{}'
+check_eq "renew by another reviewer: 409 lease lost" '409' "$CODE"
+check_contains "renew by another: lease_lost" '"code":"lease_lost"' "$BODY"
+api POST "/v1/drafts/$ID/release" "$TOK_ALICE" "{\"lease_token\":$LT}"
+check_eq "release: 204" "204 " "$CODE $BODY"
+api POST /v1/claim "$TOK_ALICE" '{"draft_id":"D-0001"}'
+check_eq "claim by id: 200" 200 "$CODE"
+DEC='{"request_id":"rq-1","action":"edit","final_body":"Answer 1, corrected [1].","shown_at":1,"active_ms":900}'
+api POST /v1/drafts/D-0001/decision "$TOK_ALICE" "$DEC"
+check_eq "decision: 201" 201 "$CODE"
+check_contains "decision: seq and hash" '"seq":1,"hash":"' "$BODY"
+first=$BODY
+api POST /v1/drafts/D-0001/decision "$TOK_ALICE" "$DEC"
+check_eq "decision replayed (same request_id): 200" 200 "$CODE"
+check_eq "decision replayed: same seq and hash" \
+    "$(printf %s "$first" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["seq"], d["hash"])')" \
+    "$(printf %s "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["seq"], d["hash"], d["replayed"])' | cut -d' ' -f1-2)"
+check_eq "decision replayed: one row in the store" 1 "$(sql "$Q" "select count(*) from decisions where draft='D-0001'")"
+api POST /v1/drafts/D-0002/decision "$TOK_ALICE" '{"request_id":"rq-2","action":"explode"}'
+check_eq "decision with a bad action: 400" 400 "$CODE"
+api POST /v1/drafts/D-0002/decision "$TOK_ALICE" '{"action":"approve"}'
+check_eq "decision without request_id: 400" 400 "$CODE"
+api POST /v1/undo "$TOK_ALICE" '{"request_id":"rq-undo-1"}'
+check_eq "undo: 200 with the draft claimed again" 200 "$CODE"
+check_contains "undo: D-0001 back" '"id":"D-0001"' "$BODY"
+api POST /v1/drafts/D-0001/decision "$TOK_ALICE" '{"request_id":"rq-3","action":"reject","reason":"factual"}'
+check_eq "decision after undo: 201" 201 "$CODE"
+
+# Reading.
+api GET "/v1/drafts?status=pending&limit=2" "$TOK_PROD"
+check_eq "list: 200 for a producer" 200 "$CODE"
+check_eq "list: 2 rows and a cursor" "2 True" \
+    "$(printf %s "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["drafts"]), d["next"] is not None)')"
+api GET "/v1/drafts?limit=0" "$TOK_ALICE"
+check_eq "list: bad limit 400" 400 "$CODE"
+api GET "/v1/count?status=pending" "$TOK_ALICE"
+check_eq "count: pending" '200 {"count":4}' "$CODE $BODY"
+api GET /v1/drafts/D-0001 "$TOK_ALICE"
+check_contains "get: 200 draft" '"draft":{"id":"D-0001"' "$BODY"
+api GET /v1/drafts/NOPE "$TOK_ALICE"
+check_eq "get unknown: 404" 404 "$CODE"
+api GET /v1/drafts/D-0001/decisions "$TOK_ALICE"
+check_contains "decisions: edit then revert" '"action":"revert"' "$BODY"
+api GET "/v1/stats?since=0" "$TOK_ALICE"
+check_contains "stats: rollup rows" '"rows":[{"day":' "$BODY"
+api GET /v1/workflows "$TOK_ALICE"
+check_contains "workflows: support listed" '"name":"support"' "$BODY"
+api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.3,"owner":"sue"}'
+check_eq "workflow set by supervisor: 200" 200 "$CODE"
+check_contains "workflow set: threshold" '"threshold":0.3' "$BODY"
+api POST /v1/workflows/support "$TOK_SUP" '{"automation":"paused","reason":"drift"}'
+check_contains "workflow pause: paused" '"automation":"paused"' "$BODY"
+check_contains "workflow pause: by sue" '"automation_by":"sue"' "$BODY"
+api GET /v1/workflows/support "$TOK_PROD"
+check_contains "workflow get (producer reads the kill switch)" '"automation":"paused"' "$BODY"
+api POST /v1/drafts "$TOK_PROD" "$(make_drafts 2 support P)"
+check_contains "enqueue: two added" '"added":2' "$BODY"
+api POST /v1/drafts "$TOK_PROD" "$(printf '%s\n{"id":"bad"}\n' "$(make_drafts 1 support P)")"
+check_contains "enqueue: same line again is a no-op" '"outcome":"same"' "$BODY"
+check_contains "enqueue: bad line reported with its line" '"outcome":"failed","error":{"code":"invalid"' "$BODY"
+
+# /metrics.
+api GET /metrics "$TOK_ALICE"
+check_contains "metrics: pending per workflow" 'signoff_pending_drafts{workflow="support"} ' "$BODY"
+check_contains "metrics: decisions by action" 'signoff_decisions_total{workflow="support",action="reject"} 1' "$BODY"
+check_contains "metrics: override rate" 'signoff_override_rate{workflow="support"} 1.000000' "$BODY"
+check_contains "metrics: requests by route and code" 'signoff_http_requests_total{route="decision",code="201"} 2' "$BODY"
+check_contains "metrics: latency histogram" 'signoff_http_request_duration_seconds_bucket{le="+Inf"}' "$BODY"
+api GET /metrics ""
+check_eq "metrics need a token" 401 "$CODE"
+
+# The access log: one line per request, never a token.
+check_contains "access log: method path status ms reviewer" "POST /v1/drafts/D-0001/decision 201 " "$(cat "$SERVE_LOG")"
+check_not_contains "access log: no token" "token-0123" "$(cat "$SERVE_LOG")"
+
+# SIGTERM: clean exit 0.
+serve_stop
+check_eq "SIGTERM: exit 0" 0 "$SRC"
+
+# A tokens file others can read is refused.
+chmod 644 "$TOKENS"
+so serve --queue "$Q" --tokens "$TOKENS" --listen 127.0.0.1:0
+check_eq "tokens file readable by others: refused" 1 "$RC"
+check_contains "tokens file readable by others: says chmod 600" "chmod 600" "$ERR"
