@@ -39,8 +39,9 @@ static int64_t day_of(int64_t ms)
 
 void stats_window_for(int64_t dur_ms, int64_t now_ms, struct stats_window *w)
 {
+    int64_t days = dur_ms > 0 ? (dur_ms + STATS_DAY_MS - 1) / STATS_DAY_MS : 1;
     w->last_day = day_of(now_ms);
-    w->first_day = day_of(now_ms - (dur_ms > 0 ? dur_ms : 0));
+    w->first_day = w->last_day - days + 1;
 }
 
 int stats_window_parse(const char *since, int64_t now_ms,

@@ -6,10 +6,11 @@
  * confidence band and the threshold check. Pure computation: never scans
  * decisions, never touches the queue, never prints.
  *
- * Windows are whole UTC days. A window of duration D ending at now covers
- * the UTC day that contains now - D through today, so it holds all of the
- * last D and at most one day more ("24h" = yesterday and today, "7d" =
- * today and the 7 days before). A date YYYY-MM-DD starts at its 00:00 UTC.
+ * Windows are whole UTC days, the same rule the store applies for
+ * auto-pause: a window of duration D is the last N UTC days ending today,
+ * N = D rounded up to whole days (at least 1): "7d" = today and the 6 days
+ * before, "30d" = 30 days, "24h" = today, "2d" = yesterday and today. A date
+ * YYYY-MM-DD starts at its 00:00 UTC.
  */
 #ifndef SIGNOFF_STATS_H
 #define SIGNOFF_STATS_H

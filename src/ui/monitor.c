@@ -91,8 +91,7 @@ static void reload(struct ui_app *app, struct monitor_view *v)
     so_error_clear(&err);
     data_clear(v);
     v->loaded_at = so_mono_ms();
-    v->win.last_day = now / STATS_DAY_MS;
-    v->win.first_day = v->win.last_day - (MONITOR_DAYS - 1);
+    stats_window_for(MONITOR_DAYS * STATS_DAY_MS, now, &v->win);
     if (q->ops->workflow_list(q, &v->wfs, &v->nwfs, &err) != SO_OK) {
         ui_app_message(app, 1, "monitor: %s", err.msg);
         return;

@@ -26,7 +26,7 @@ check_eq "decisions recorded" 0 "$RC"
 
 so stats --check
 check_eq "over threshold: exit 3" 3 "$RC"
-check_contains "names the workflow" "support: override rate 50.0% > threshold 40.0% (2 of 4 decided since 2026-11-17)" "$OUT"
+check_contains "names the workflow" "support: override rate 50.0% > threshold 40.0% (2 of 4 decided since 2026-11-18)" "$OUT"
 check_not_contains "calm is not named" "calm" "$OUT"
 
 so stats --check --format json
@@ -46,6 +46,6 @@ so workflow set support --threshold 0.45
 so stats --check --workflow calm
 check_eq "--workflow limits the check" 0 "$RC"
 
-# Its own window: eight days later the decisions left support's 7d window.
-SIGNOFF_NOW_MS=$((NOW + 8 * 86400000)) run "$SO" stats --check
+# Its own window (7d = 7 UTC days): seven days later the decisions left support's 7d window.
+SIGNOFF_NOW_MS=$((NOW + 7 * 86400000)) run "$SO" stats --check
 check_eq "outside its window: exit 0" 0 "$RC"

@@ -52,21 +52,25 @@ static void test_window(void **state)
     struct stats_window w;
     assert_int_equal(stats_window_parse("24h", NOW, &w), 0);
     assert_int_equal(w.last_day, TODAY);
+    assert_int_equal(w.first_day, TODAY); /* today */
+    assert_int_equal(stats_window_days(&w), 1);
+    assert_int_equal(stats_window_parse("2d", NOW, &w), 0);
     assert_int_equal(w.first_day, TODAY - 1); /* yesterday and today */
-    assert_int_equal(stats_window_days(&w), 2);
     /* 2026-11-23T00:00:00.000Z is the first instant in */
     assert_int_equal(stats_window_since_ms(&w), 1795392000000LL);
+    assert_int_equal(stats_window_parse("25h", NOW, &w), 0);
+    assert_int_equal(stats_window_days(&w), 2); /* rounded up */
     assert_int_equal(stats_window_parse("7d", NOW, &w), 0);
-    assert_int_equal(w.first_day, TODAY - 7);
-    assert_int_equal(stats_window_days(&w), 8);
+    assert_int_equal(w.first_day, TODAY - 6);
+    assert_int_equal(stats_window_days(&w), 7);
     assert_int_equal(stats_window_parse("2026-11-20", NOW, &w), 0);
     assert_int_equal(w.first_day, TODAY - 4);
     assert_int_equal(stats_window_parse("2026-11-25", NOW, &w), -1);
     assert_int_equal(stats_window_parse("yesterday", NOW, &w), -1);
     assert_int_equal(stats_window_parse("7x", NOW, &w), -1);
-    /* at exactly midnight the window of 24h still starts yesterday */
+    /* at exactly midnight the window of 24h is the day just begun */
     assert_int_equal(stats_window_parse("24h", TODAY * STATS_DAY_MS, &w), 0);
-    assert_int_equal(w.first_day, TODAY - 1);
+    assert_int_equal(w.first_day, TODAY);
 }
 
 static void test_median(void **state)
@@ -196,9 +200,9 @@ static void test_by_workflow(void **state)
     double want = so_hist_lo(b) + 0.5 * (so_hist_lo(b + 1) - so_hist_lo(b));
     assert_float_equal(sup->median_ms, want, EPS);
     assert_float_equal(sup->median_words, 5.0, EPS); /* 4 words: [4,6) */
-    /* 8 days: yesterday 1/3 -> ▃, today 2/7 -> ▃ */
+    /* 7 days: yesterday 1/3 -> ▃, today 2/7 -> ▃ */
     char *s = stats_sparkline(sup->day_decided, sup->day_overrides, rep.ndays);
-    assert_string_equal(s, "······▃▃");
+    assert_string_equal(s, "·····▃▃");
     free(s);
     stats_report_free(&rep);
     so_rollup_free(&r);
@@ -211,10 +215,14 @@ static void test_window_edge(void **state)
     struct stats_report rep;
     struct stats_window w;
     sample(&r);
-    stats_window_parse("24h", NOW, &w);
+    stats_window_parse("2d", NOW, &w);
     stats_compute(&r, STATS_BY_WORKFLOW, &w, wfs, 2, NULL, &rep);
     assert_int_equal(rep.ngroups, 1); /* refunds was 3 days ago */
     assert_int_equal(rep.groups[0].decided, 10);
+    stats_report_free(&rep);
+    stats_window_parse("24h", NOW, &w);
+    stats_compute(&r, STATS_BY_WORKFLOW, &w, wfs, 2, NULL, &rep);
+    assert_int_equal(rep.groups[0].decided, 7); /* today only */
     stats_report_free(&rep);
     stats_window_parse("2026-11-21", NOW, &w); /* TODAY - 3: in */
     stats_compute(&r, STATS_BY_WORKFLOW, &w, wfs, 2, "refunds", &rep);
@@ -357,14 +365,14 @@ static void test_alert(void **state)
     stats_alert_for(&r, &wf, NOW, &a);
     assert_false(a.over); /* not enough decisions */
     wf.min_decisions = 5;
-    wf.window_ms = 24 * 3600 * 1000LL;
+    wf.window_ms = 48 * 3600 * 1000LL;
     stats_alert_for(&r, &wf, NOW, &a);
     assert_int_equal(a.decided, 10); /* yesterday and today */
     wf.threshold = 0.3;
     stats_alert_for(&r, &wf, NOW, &a);
     assert_false(a.over); /* equal is not over */
     assert_int_equal(stats_alert_since_ms(wfs, 2, NOW),
-                     (TODAY - 7) * STATS_DAY_MS);
+                     (TODAY - 6) * STATS_DAY_MS);
     so_rollup_free(&r);
 }
 
@@ -400,9 +408,9 @@ static void test_format_json(void **state)
     assert_true(cJSON_IsFalse(
         cJSON_GetObjectItemCaseSensitive(sup, "meaningful")));
     const cJSON *daily = cJSON_GetObjectItemCaseSensitive(sup, "daily_rate");
-    assert_int_equal(cJSON_GetArraySize(daily), 8);
+    assert_int_equal(cJSON_GetArraySize(daily), 7);
     assert_true(cJSON_IsNull(cJSON_GetArrayItem(daily, 0)));
-    assert_float_equal(cJSON_GetArrayItem(daily, 6)->valuedouble, 1.0 / 3,
+    assert_float_equal(cJSON_GetArrayItem(daily, 5)->valuedouble, 1.0 / 3,
                        EPS);
     const cJSON *ready = cJSON_GetObjectItemCaseSensitive(root, "readiness");
     const cJSON *ref = cJSON_GetArrayItem(ready, 0);
