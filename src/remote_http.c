@@ -35,8 +35,8 @@
 #define REMOTE_CONNECT_MS 5000
 #define REMOTE_TIMEOUT_MS 30000
 #define REMOTE_LOW_SPEED_BYTES 64
-#define REMOTE_OFFLINE_MS 2000 /* first pause after the server was away */
-#define REMOTE_OFFLINE_CAP_MS 30000
+#define REMOTE_OFFLINE_MS 1000 /* first pause after the server was away */
+#define REMOTE_OFFLINE_CAP_MS 15000
 #define REMOTE_ENQ_CHUNK (4u << 20) /* bytes of JSONL per POST /v1/drafts */
 #define REMOTE_TOKEN_MAX 4096
 
@@ -452,19 +452,20 @@ static enum so_status r_decide(struct queue *q, const struct so_decide_req *req,
         free(body);
         return s;
     }
-    s = offline_now(r) ? so_fail(err, SO_ERR_NETWORK, "offline")
-                       : send_decision(r, req->draft_id, body,
-                                       REMOTE_ATTEMPTS, res, err);
+    int offline = offline_now(r);
+    if (!offline)
+        s = send_decision(r, req->draft_id, body, REMOTE_ATTEMPTS, res, err);
     free(body);
     struct so_error rerr;
-    if (s == SO_OK || definitive(s)) {
+    if (!offline && (s == SO_OK || definitive(s))) {
         outbox_remove(r->ob, req->request_id, &rerr);
         if (s == SO_OK)
             came_online(r);
         return s;
     }
     /* Kept in the outbox: the decision is safe and will be sent by sync. */
-    went_offline(r);
+    if (!offline)
+        went_offline(r);
     memset(res, 0, sizeof *res);
     res->action = req->action;
     res->review_agreed = -1;
