@@ -128,6 +128,19 @@ void store_db_rollback(struct store *s)
     }
 }
 
+void store_db_durable(struct store *s, int durable)
+{
+    if (!s->sync_full)
+        return;
+    sqlite3_stmt *st = store_db_stmt(
+        s, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+        NULL);
+    if (st) {
+        sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+}
+
 enum so_status store_db_status(int rc)
 {
     switch (rc & 0xff) {

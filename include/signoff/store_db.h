@@ -21,6 +21,7 @@ struct store {
     char *path;     /* as given (owned) */
     char *reviewer; /* borrowed from the queue */
     int readonly;
+    int sync_full; /* synchronous=FULL configured (the default) */
     int64_t busy_budget_ms; /* how long a writer waits for the lock */
     int64_t busy_started;   /* mono ms of the first retry of this wait */
     unsigned rand_state;    /* jitter of the busy handler */
@@ -56,6 +57,14 @@ void store_db_finalize(struct store *s);
 enum so_status store_db_begin(struct store *s, struct so_error *err);
 enum so_status store_db_commit(struct store *s, struct so_error *err);
 void store_db_rollback(struct store *s);
+
+/*
+ * Commit without fsync (durable = 0) or with it again (durable = 1), for
+ * writes whose loss in a power cut is harmless: a claim, renewal or
+ * release (the lease would run out anyway). The next durable commit syncs
+ * them too, in order. No-op when the handle runs synchronous=NORMAL.
+ */
+void store_db_durable(struct store *s, int durable);
 
 /* Map the handle's last SQLite error to a status and a sentence naming the
  * path and what was being done. */
