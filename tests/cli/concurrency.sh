@@ -1,0 +1,76 @@
+#!/bin/bash
+# Eight processes loop `signoff claim` + `signoff decide` on one queue of
+# 2,000 drafts until it is empty: every draft is decided exactly once and no
+# decision is lost. One worker is SIGKILLed mid-run and another process dies
+# holding a claim: their drafts are reclaimed after their short lease.
+. "$(dirname "$0")/../lib.sh"
+Q=$T/q.db
+export SIGNOFF_QUEUE=$Q
+unset SIGNOFF_NOW_MS
+N=${SIGNOFF_CONCURRENCY_DRAFTS:-2000}
+so init
+python3 -c "
+for i in range($N):
+    print('{\"id\":\"c-%04d\",\"workflow\":\"w\",\"body\":\"draft %d\"}' % (i, i))" >"$T/in.jsonl"
+so enqueue "$T/in.jsonl"
+check_eq "$N drafts enqueued" "0 $N" "$RC $(sql "$Q" 'SELECT count(*) FROM drafts')"
+
+open_drafts() { sql "$Q" "SELECT count(*) FROM drafts WHERE status != 'decided'"; }
+
+# worker NAME LEASE: claim and approve until nothing is open any more.
+worker() {
+    local me=$1 lease=$2 n=0 id rc
+    while :; do
+        id=$("$SO" claim --format id --lease "$lease" --reviewer "$me" 2>>"$T/$me.err")
+        rc=$?
+        if [ "$rc" = 5 ]; then
+            [ "$(open_drafts)" = 0 ] && return 0
+            sleep 0.2
+            continue
+        fi
+        if [ "$rc" != 0 ]; then
+            echo "claim: exit $rc" >>"$T/$me.fail"
+            continue
+        fi
+        "$SO" decide "$id" approve --reviewer "$me" --request-id "$me-$n" \
+            >/dev/null 2>>"$T/$me.err" || echo "decide $id: exit $?" >>"$T/$me.fail"
+        n=$((n + 1))
+    done
+}
+
+start=$(date +%s)
+# A process that claims a draft and dies before deciding it.
+( "$SO" claim --format id --lease 2 --reviewer victim >"$T/victim.id"; sleep 60 ) &
+victim=$!
+pids=""
+for w in 1 2 3 4 5 6 7; do
+    worker "w$w" 30 &
+    pids="$pids $!"
+done
+worker killed 2 &
+doomed=$!
+sleep 1
+{
+    kill -9 "$victim" $(ps -o pid= --ppid "$victim")
+    kill -9 "$doomed" $(ps -o pid= --ppid "$doomed")
+    wait "$victim" "$doomed"
+} 2>/dev/null
+# shellcheck disable=SC2086
+wait $pids
+elapsed=$(( $(date +%s) - start ))
+
+check_eq "the queue is empty" 0 "$(open_drafts)"
+check_eq "every draft decided exactly once" "$N $N $N" \
+    "$(sql "$Q" "SELECT count(*), count(DISTINCT draft), (SELECT count(*) FROM drafts WHERE status = 'decided') FROM decisions" | tr '|' ' ')"
+check_eq "no draft has two decisions" "" \
+    "$(sql "$Q" 'SELECT draft FROM decisions GROUP BY draft HAVING count(*) > 1')"
+check_eq "no live worker saw a failed claim or decide" "" "$(cat "$T"/w*.fail 2>/dev/null)"
+vid=$(cat "$T/victim.id")
+check "the dead process had claimed a draft" test -n "$vid"
+check_eq "its draft was reclaimed and decided by a live worker" "1" \
+    "$(sql "$Q" "SELECT count(*) FROM decisions WHERE draft = '$vid' AND reviewer LIKE 'w%'")"
+check_eq "the victim decided nothing" 0 "$(sql "$Q" "SELECT count(*) FROM decisions WHERE reviewer = 'victim'")"
+check_eq "the work was shared" 7 "$(sql "$Q" "SELECT count(DISTINCT reviewer) FROM decisions WHERE reviewer LIKE 'w%'")"
+so verify --quiet
+check_eq "the audit chain holds after the kills" 0 "$RC"
+echo "# $N drafts, 8 workers (one killed): ${elapsed}s; load: $(cut -d" " -f1-3 /proc/loadavg)"
