@@ -1,0 +1,86 @@
+#!/bin/bash
+# signoff demo: writes a deterministic demo queue (>= 150 drafts in three
+# workflows, two models, grounding problems, 30 days of history by five
+# reviewers) whose monitor story is true: refund-approvals is over its
+# threshold, the others are not, and one reviewer approves in seconds.
+# Without a terminal it prints and exits; on a terminal it opens the UI.
+. "$(dirname "$0")/../lib.sh"
+export SIGNOFF_NOW_MS=1795000000000
+D=$XDG_DATA_HOME/signoff/demo.db
+
+run timeout 120 "$SO" demo </dev/null
+check_eq "demo without a terminal: exit 0" 0 "$RC"
+first=${OUT%%$'\n'*}
+case "$first" in "demo queue $D: 155 drafts waiting in 3 workflows, "*" past decisions")
+    ok "demo: the summary line" ;; *) notok "demo: the summary line"; echo "    got: $first" ;; esac
+check_contains "demo: prints the waiting drafts" "ID        WORKFLOW          CONF   AGE  STATUS   FLAG  TITLE" "$OUT"
+check_eq "demo: ends with how to review" "review them with: signoff review --queue $D" "${OUT##*$'\n'}"
+check_eq "demo: nothing on stderr" "" "$ERR"
+
+q() { sql "$D" "$1"; }
+check_eq "demo: 155 pending drafts over three workflows" \
+    "contract-clauses|45 refund-approvals|50 support-replies|60" \
+    "$(q "SELECT workflow, count(*) FROM drafts WHERE status = 'pending' GROUP BY workflow ORDER BY workflow" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "demo: two model versions" "m-2026-09 m-2026-11" \
+    "$(q 'SELECT DISTINCT model FROM drafts ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
+check_eq "demo: five reviewers in the history" "dana marcus priya sam wei" \
+    "$(q 'SELECT DISTINCT reviewer FROM decisions ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
+check_eq "demo: history spans 30 days" 30 \
+    "$(q 'SELECT count(DISTINCT decided_at / 86400000) FROM decisions')"
+check_eq "demo: every action occurs" "approve edit escalate reject" \
+    "$(q 'SELECT DISTINCT action FROM decisions ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
+check "demo: the citations carry titles, uris, excerpts and quotes" test \
+    "$(q "SELECT count(*) FROM citations WHERE title <> '' AND uri LIKE 'https://%' AND excerpt <> '' AND quote <> ''")" -gt 500
+
+so list --queue "$D" --format json --limit 1000
+flags=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(sum(r["grounding_flag"] for r in json.load(sys.stdin)))')
+check "demo: some waiting drafts have grounding flags ($flags)" test "$flags" -ge 10
+missing=0 badq=0
+for id in $(printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join(r["id"] for r in json.load(sys.stdin) if r["grounding_flag"]))'); do
+    "$SO" show --queue "$D" --format json "$id" >"$T/s.json"
+    read -r m b < <(python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["grounding"]; print(len(g["missing"]), len(g["bad_quotes"]))' "$T/s.json")
+    missing=$((missing + (m > 0))); badq=$((badq + (b > 0)))
+done
+check "demo: drafts with a [n] that has no citation ($missing)" test "$missing" -ge 3
+check "demo: drafts whose quote is not in its excerpt ($badq)" test "$badq" -ge 3
+
+so stats --queue "$D" --check
+check_eq "demo story: stats --check exits 3" 3 "$RC"
+check_contains "demo story: refund-approvals is over its threshold" "refund-approvals: override rate" "$OUT$ERR"
+check_not_contains "demo story: support-replies is healthy" "support-replies: override rate" "$OUT$ERR"
+check_not_contains "demo story: contract-clauses is healthy" "contract-clauses: override rate" "$OUT$ERR"
+old=$(q "SELECT round(100.0 * sum(action IN ('edit','reject')) / sum(action IN ('approve','edit','reject'))) FROM decisions d JOIN drafts r ON r.id = d.draft WHERE r.workflow = 'refund-approvals' AND d.decided_at < $SIGNOFF_NOW_MS - 8 * 86400000")
+check "demo story: refunds were healthy before (${old}%)" test "${old%.*}" -le 10
+check_eq "demo story: sam approves in about a second, always" "approve 1" \
+    "$(q "SELECT group_concat(DISTINCT action), max(active_ms) < 1500 FROM decisions WHERE reviewer = 'sam'" | tr '|' ' ')"
+check_eq "demo story: the others take their time" 1 \
+    "$(q "SELECT min(active_ms) > 8000 FROM decisions WHERE reviewer <> 'sam'")"
+so verify --queue "$D"
+check_eq "demo: the audit chain holds" 0 "$RC"
+
+head1=$(q 'SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1')
+run timeout 120 "$SO" demo --no-ui
+check_eq "demo again: the default queue is recreated, not added to" "155" \
+    "$(q "SELECT count(*) FROM drafts WHERE status = 'pending'")"
+check_eq "demo again: same seed and clock, same chain head" "$head1" \
+    "$(q 'SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1')"
+run timeout 120 "$SO" demo --no-ui --seed 7 --queue "$T/seven.db"
+check_eq "demo --seed 7 --queue: exit 0" 0 "$RC"
+check "demo --seed 7: other data" test "$head1" != "$(sql "$T/seven.db" 'SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1')"
+
+printf 'keep me\n' >"$T/mine.db"
+so demo --queue "$T/mine.db"
+check_eq "demo never overwrites a given file" \
+    "1 signoff: $T/mine.db: already exists; the demo writes a new queue (remove it or pick another path)" "$RC $ERR"
+check_eq "demo: the given file is untouched" "keep me" "$(cat "$T/mine.db")"
+
+# CI=true never opens the UI, even on a terminal; without it the UI opens.
+unset SIGNOFF_NOW_MS
+ui_start 100 30 env CI=true "$SO" demo --queue "$T/ci.db"
+check "CI=true on a terminal: prints and exits" ui_wait "__EXITED__ rc=0" 60
+ui_stop
+ui_start 100 30 "$SO" demo --queue "$T/ui.db"
+check "on a terminal the reviewer UI opens on the demo queue" ui_wait "pending 155" 60
+ui_keys q
+check "the UI quits with q" ui_wait "__EXITED__ rc=0" 20
+ui_stop
