@@ -60,11 +60,14 @@ int keys_parse(const char *name)
             c = (char)(c - 'a' + 'A');
         return c >= '@' && c <= '_' ? c - '@' : -1;
     }
-    if ((name[0] == 'F' || name[0] == 'f') && name[1] >= '1' &&
-        name[1] <= '9') {
+    /* F5 or <F5> */
+    const char *f = name[0] == '<' ? name + 1 : name;
+    if ((f[0] == 'F' || f[0] == 'f') && f[1] >= '1' && f[1] <= '9') {
         char *end;
-        long f = strtol(name + 1, &end, 10);
-        return *end == '\0' && f >= 1 && f <= 12 ? KEY_F((int)f) : -1;
+        long n = strtol(f + 1, &end, 10);
+        int closed = name[0] == '<' ? end[0] == '>' && end[1] == '\0'
+                                    : end[0] == '\0';
+        return closed && n >= 1 && n <= 12 ? KEY_F((int)n) : -1;
     }
     for (size_t i = 0; i < SO_ARRAY_LEN(named); i++)
         if (strcmp(named[i].name, name) == 0)

@@ -63,7 +63,7 @@ enum keys_action keys_lookup(const struct keys *k, int ch);
 /* Parse a key name: a single character ("a", "|", UTF-8 not allowed),
  * "^X" (control), "<Enter>", "<Tab>", "<Space>", "<Esc>", "<Up>", "<Down>",
  * "<Left>", "<Right>", "<PageUp>", "<PageDown>", "<Home>", "<End>",
- * "<Backspace>", "F1".."F12". Returns the curses key code or -1. */
+ * "<Backspace>", "F1".."F12" (or "<F1>"). Returns the curses key code or -1. */
 int keys_parse(const char *name);
 
 /* The printable name of key code ch ("a", "^L", "<Enter>") into out. */

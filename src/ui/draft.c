@@ -392,7 +392,7 @@ static void draft_draw(struct ui_app *app, void *state)
     draw_pane(app, &v->left, "Draft", v->focus == 0, top, 0, lr);
     if (app->cols >= UI_DRAFT_WIDE) {
         wattrset(app->body, ui_draw_attr(TR_LABEL));
-        mvwvline(app->body, top, v->left.width + 1, ACS_VLINE, avail);
+        mvwvline(app->body, top, v->left.width + 1, '|', avail);
         draw_pane(app, &v->right, ctitle, v->focus == 1, top,
                   v->left.width + 2, avail);
     } else {

@@ -115,7 +115,7 @@ char *ui_pager_help(const struct keys *k, struct ui_span **spans,
         const char *shown = keys.len ? buf_cstr(&keys) : "(unbound)";
         (*spans)[(*nspans)++] =
             (struct ui_span){b.len + 2, strlen(shown), TR_HELP_KEY};
-        buf_addf(&b, "  %-24s %-14s %s\n", shown,
+        buf_addf(&b, "  %-16s %-14s %s\n", shown,
                  keys_action_name((enum keys_action)a),
                  keys_action_help((enum keys_action)a));
         buf_free(&keys);

@@ -104,11 +104,28 @@ static enum theme_role conf_role(double c)
                                        : TR_CONF_HIGH;
 }
 
+/* Where the index columns start, for the terminal width. */
+struct columns {
+    int id, idw, wf, wfw, conf, age, title;
+};
+
+static struct columns columns_for(int cols)
+{
+    struct columns c;
+    c.idw = cols >= 120 ? 28 : 18;
+    c.wfw = cols >= 120 ? 20 : 14;
+    c.id = 4;
+    c.wf = c.id + c.idw + 1;
+    c.conf = c.wf + c.wfw + 1;
+    c.age = c.conf + 5;
+    c.title = c.age + 5;
+    return c;
+}
+
 static void draw_row(struct ui_app *app, int y, const struct so_draft_row *r,
                      int cursor, int64_t now)
 {
-    int wide = app->cols >= 120;
-    int idw = wide ? 28 : 18, wfw = wide ? 20 : 14;
+    struct columns c = columns_for(app->cols);
     enum theme_role base = cursor ? TR_CURSOR : TR_NORMAL;
     WINDOW *w = app->body;
     if (cursor)
@@ -121,30 +138,28 @@ static void draw_row(struct ui_app *app, int y, const struct so_draft_row *r,
     if (r->status == SO_DS_CLAIMED && r->lease_until > now)
         flags[2] = 'C';
     ui_draw_text(w, y, 0, 3, flags, cursor ? TR_CURSOR : TR_INDEX_FLAG);
-    ui_draw_text(w, y, 3, idw, r->id, base);
-    ui_draw_text(w, y, 4 + idw, wfw, r->workflow, base);
+    ui_draw_text(w, y, c.id, c.idw, r->id, base);
+    ui_draw_text(w, y, c.wf, c.wfw, r->workflow, base);
     char conf[8] = "  -";
     if (r->confidence >= 0)
         snprintf(conf, sizeof conf, "%.2f", r->confidence);
-    ui_draw_text(w, y, 5 + idw + wfw, 4, conf,
+    ui_draw_text(w, y, c.conf, 4, conf,
                  cursor ? TR_CURSOR : conf_role(r->confidence));
     char age[16];
     so_format_age(now, r->created_at, age);
-    ui_draw_text(w, y, 10 + idw + wfw, 4, age, base);
-    int x = 15 + idw + wfw;
-    ui_draw_text(w, y, x, app->cols - x, r->title ? r->title : "(untitled)",
-                 base);
+    ui_draw_text(w, y, c.age, 4, age, base);
+    ui_draw_text(w, y, c.title, app->cols - c.title,
+                 r->title ? r->title : "(untitled)", base);
 }
 
 static void draw_header(struct ui_app *app)
 {
-    int wide = app->cols >= 120;
-    int idw = wide ? 28 : 18, wfw = wide ? 20 : 14;
-    ui_draw_text(app->body, 0, 3, idw, "id", TR_LABEL);
-    ui_draw_text(app->body, 0, 4 + idw, wfw, "workflow", TR_LABEL);
-    ui_draw_text(app->body, 0, 5 + idw + wfw, 4, "conf", TR_LABEL);
-    ui_draw_text(app->body, 0, 10 + idw + wfw, 4, "age", TR_LABEL);
-    ui_draw_text(app->body, 0, 15 + idw + wfw, 20, "title", TR_LABEL);
+    struct columns c = columns_for(app->cols);
+    ui_draw_text(app->body, 0, c.id, c.idw, "id", TR_LABEL);
+    ui_draw_text(app->body, 0, c.wf, c.wfw, "workflow", TR_LABEL);
+    ui_draw_text(app->body, 0, c.conf, 4, "conf", TR_LABEL);
+    ui_draw_text(app->body, 0, c.age, 4, "age", TR_LABEL);
+    ui_draw_text(app->body, 0, c.title, 20, "title", TR_LABEL);
 }
 
 static void queue_draw(struct ui_app *app, void *state)

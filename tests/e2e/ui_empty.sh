@@ -1,0 +1,23 @@
+#!/bin/bash
+# An empty queue says so and quits cleanly; the last decision of a queue
+# goes back to the queue screen saying nothing is left.
+. "$(dirname "$0")/ui.inc"
+for size in $SIZES; do
+    newq "empty-$size"
+    review "$size"
+    check "$size: empty queue message" ui_wait "No drafts to review. The queue is empty."
+    check_contains "$size: zero pending" "pending 0" "$(ui_screen)"
+    ui_keys Enter a
+    check_contains "$size: keys on an empty queue are harmless" "The queue is empty" "$(ui_screen)"
+    ui_keys q
+    check_eq "$size: q quits" "__EXITED__ rc=0" "$(exited)"
+    ui_stop
+done
+newq last
+jd L-1 "Only one" "The only draft." | enq
+review 80x24
+ui_wait "Only one"; ui_keys Enter; ui_wait "The only draft."
+ui_keys a
+check "after the last draft: back to the queue" ui_wait "nothing more to review"
+check_contains "queue screen shows it is empty" "No drafts to review" "$(ui_screen)"
+check_eq "last draft decided" "decided" "$(status L-1)"
