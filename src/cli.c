@@ -168,12 +168,31 @@ char *cli_reviewer(const char *opt)
     return xstrdup(user && *user ? user : "unknown");
 }
 
+/* synchronous=NORMAL when $SIGNOFF_DURABILITY (else the config's
+ * `durability`) says normal; -1 after an error for a bad value. */
+static int sync_normal(void)
+{
+    const char *env = getenv("SIGNOFF_DURABILITY");
+    if (!env || !*env) {
+        const char *v = cli_config()->durability;
+        return v && strcmp(v, "normal") == 0;
+    }
+    if (strcmp(env, "normal") == 0 || strcmp(env, "full") == 0)
+        return strcmp(env, "normal") == 0;
+    cli_error("SIGNOFF_DURABILITY", "expected full or normal, not '%s'", env);
+    return -1;
+}
+
 struct queue *cli_open_queue(const char *opt, const char *opt_rev,
                              const struct queue_opts *base)
 {
     struct queue_opts o = {0};
     if (base)
         o = *base;
+    int normal = sync_normal();
+    if (normal < 0)
+        return NULL;
+    o.sync_normal = o.sync_normal || normal;
     char *spec = cli_queue_spec(opt);
     char *rev = cli_reviewer(opt_rev);
     const struct config *c = cli_config();

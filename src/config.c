@@ -147,6 +147,7 @@ static char **setting_slot(struct config *c, const char *key)
         {"reviewer", offsetof(struct config, reviewer)},
         {"ca_file", offsetof(struct config, ca_file)},
         {"token_file", offsetof(struct config, token_file)},
+        {"durability", offsetof(struct config, durability)},
     };
     for (size_t i = 0; i < SO_ARRAY_LEN(settings); i++)
         if (strcmp(settings[i].name, key) == 0)
@@ -160,7 +161,7 @@ static const char *parse_setting(struct config *c, const char *key,
     char **slot = setting_slot(c, key);
     if (!slot)
         return "unknown setting (expected queue, theme, reviewer, ca_file, "
-               "token_file, bind or reason)";
+               "token_file, durability, bind or reason)";
     skip_blanks(l);
     if (l->p >= l->end || *l->p != '=')
         return "expected '=' after the setting name";
@@ -169,6 +170,11 @@ static const char *parse_setting(struct config *c, const char *key,
     char *v = read_value(l, &why);
     if (!v)
         return why;
+    if (strcmp(key, "durability") == 0 && strcmp(v, "full") != 0 &&
+        strcmp(v, "normal") != 0) {
+        free(v);
+        return "durability: expected full or normal";
+    }
     free(*slot);
     *slot = v;
     return NULL;
@@ -326,6 +332,7 @@ void config_free(struct config *c)
     free(c->reviewer);
     free(c->ca_file);
     free(c->token_file);
+    free(c->durability);
     for (size_t i = 0; i < c->nbinds; i++) {
         free(c->binds[i].key);
         free(c->binds[i].action);

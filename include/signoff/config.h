@@ -1,6 +1,7 @@
 /*
  * config: the user's config file ($XDG_CONFIG_HOME/signoff/config):
  *   queue = PATH|URL      theme = NAME        reviewer = NAME
+ *   ca_file = FILE        token_file = FILE   durability = full|normal
  *   bind KEY ACTION       reason CODE "Label"
  * Lines starting with # and blank lines are ignored. Parsing never prints:
  * errors come back as "FILE:LINE: why". Never includes curses.h.
@@ -33,6 +34,7 @@ struct config {
     size_t nbinds;
     struct config_reason *reasons; /* empty: use the default reasons */
     size_t nreasons;
+    char *durability; /* "full" | "normal" | NULL (default: full) */
 };
 
 /* Default path of the config file (caller frees). */

@@ -79,3 +79,11 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 else
     ok "read-only cases need root and setpriv (skipped)"
 fi
+
+# Durability: synchronous=NORMAL by choice, anything else refused.
+SIGNOFF_DURABILITY=sometimes so list --queue "$Q"
+check_eq "a bad SIGNOFF_DURABILITY" \
+    "1 signoff: SIGNOFF_DURABILITY: expected full or normal, not 'sometimes'" "$RC $ERR"
+printf '{"id":"n-1","workflow":"w","body":"b"}\n' >"$T/n.jsonl"
+SIGNOFF_DURABILITY=normal so enqueue --queue "$Q" "$T/n.jsonl"
+check_eq "SIGNOFF_DURABILITY=normal works" "0 enqueued 1 draft, 0 unchanged, 0 bad lines" "$RC $ERR"
