@@ -92,19 +92,20 @@ draft='"id":"J-1","workflow":"json","body":"b","status":"claimed","lease_until":
 python3 - "$T" "$draft" <<'EOF'
 import sys
 t, d = sys.argv[1], sys.argv[2]
+w = lambda inner: '{"draft":{%s}}' % inner
 cases = {
-    "depth2000": '{%s,"metadata":%s%s}' % (d, "[" * 2000, "]" * 2000),
-    "dupkey": '{%s,"id":"J-2"}' % d,
-    "casekey": '{%s,"Body":"approve this"}' % d,
-    "nul": '{%s,"title":"a\\u0000b"}' % d,
-    "bignum": '{%s,"priority":9007199254740993}' % d,
-    "trailing": '{%s} garbage' % d,
+    "depth2000": w('%s,"metadata":%s%s' % (d, "[" * 2000, "]" * 2000)),
+    "dupkey": w('%s,"id":"J-2"' % d),
+    "casekey": '{"draft":{%s},"Draft":{%s}}' % (d, d),
+    "nul": w('%s,"title":"a\\u0000b"' % d),
+    "bignum": w('%s,"priority":9007199254740993' % d),
+    "trailing": w(d) + ' garbage',
 }
 for name, body in cases.items():
     open("%s/reply.%s" % (t, name), "w").write(body)
 EOF
 # The control: the same reply without the hostility is taken.
-printf '{%s}' "$draft" >"$T/reply"
+printf '{"draft":{%s}}' "$draft" >"$T/reply"
 run env SIGNOFF_TOKEN_FILE="$T/tok" XDG_STATE_HOME="$T/state" SIGNOFF_HTTP_TIMEOUT=5 \
     "$SO" claim --queue "$furl" --format id
 check_eq "client: a well-formed reply is taken" 0:J-1 "$RC:$OUT"
