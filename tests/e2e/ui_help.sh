@@ -42,3 +42,11 @@ TMUX_SOCK="${TMUX_SOCK}b"
 review 80x24
 check "bad bind line is reported" ui_wait "unknown action"
 check_contains "and the UI does not start" "__EXITED__ rc=1" "$(ui_screen)"
+ui_stop
+
+# The man page's key table lists every action of the key table (stale docs
+# fail here).
+for name in $(grep -o 'X(KA_[A-Z_]*, "[^"]*"' "$TOP/include/signoff/keys.h" | sed 's/.*"\(.*\)"/\1/'); do
+    man_name=$(printf '%s' "$name" | sed 's/-/\\\\-/g')
+    check "man page lists action $name" grep -q "	$man_name	" "$TOP/man/signoff.1"
+done
