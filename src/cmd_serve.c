@@ -16,7 +16,8 @@ static void serve_usage(FILE *f)
 {
     fprintf(f,
             "usage: signoff serve --queue FILE --tokens FILE "
-            "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n\n"
+            "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n"
+            "                     [--synchronous full|normal]\n\n"
             "Serve the queue FILE over HTTP (protocol v1, docs/protocol.md).\n"
             "  --listen ADDR:PORT  address to listen on (default "
             "127.0.0.1:8750;\n"
@@ -28,6 +29,11 @@ static void serve_usage(FILE *f)
             "  --threads N         worker threads (default 4)\n"
             "  --timeout SECONDS   close connections idle or stalled this long "
             "(default 30)\n"
+            "  --synchronous MODE  full (default: an acknowledged decision "
+            "survives\n"
+            "                      power loss) or normal (survives a crash "
+            "of the\n"
+            "                      server, not of the machine; faster)\n"
             "Stops on SIGTERM or SIGINT after in-flight requests finish.\n");
 }
 
@@ -59,6 +65,7 @@ static int parse_listen(char *buf, struct server_opts *o)
 struct serve_args {
     const char *queue, *tokens, *listen;
     long threads, timeout;
+    int sync_normal;
 };
 
 /* 0 to go on, else the exit code. */
@@ -70,6 +77,7 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
         {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 'n'},
         {"timeout", required_argument, NULL, 'T'},
+        {"synchronous", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -86,6 +94,9 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
             continue;
         else if (c == 'T' && so_parse_long(optarg, 1, 3600, &a->timeout) == 0)
             continue;
+        else if (c == 'S' && (strcmp(optarg, "full") == 0 ||
+                              strcmp(optarg, "normal") == 0))
+            a->sync_normal = strcmp(optarg, "normal") == 0;
         else if (c == 'h') {
             serve_usage(stdout);
             return -1;
@@ -144,6 +155,7 @@ int cmd_serve(int argc, char **argv)
     struct server_opts o = {.queue_path = spec,
                             .threads = (unsigned)a.threads,
                             .timeout_s = (unsigned)a.timeout,
+                            .sync_normal = a.sync_normal,
                             .log = serve_log};
     struct server_tokens tokens = {0};
     struct so_error err;

@@ -174,10 +174,13 @@ struct pool {
     struct slot *slots;
     size_t n;
     const char *path;
+    int sync_normal;
 };
 
-static void pool_init(struct pool *p, const char *path, size_t n)
+static void pool_init(struct pool *p, const char *path, size_t n,
+                      int sync_normal)
 {
+    p->sync_normal = sync_normal;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     p->slots = xcalloc(n, sizeof *p->slots);
@@ -233,7 +236,8 @@ static struct slot *pool_acquire(struct pool *p, const char *reviewer,
     free(s->reviewer);
     s->q = NULL;
     s->reviewer = xstrdup(reviewer);
-    struct queue_opts o = {.reviewer = reviewer};
+    struct queue_opts o = {.reviewer = reviewer,
+                           .sync_normal = p->sync_normal};
     if (store_open(p->path, &o, &s->q, err) == SO_OK)
         return s;
     s->q = NULL;
@@ -1189,7 +1193,7 @@ enum so_status server_start(const struct server_opts *opts,
     srv->log_arg = opts->log_arg;
     pthread_mutex_init(&srv->mu, NULL);
     pthread_cond_init(&srv->idle, NULL);
-    pool_init(&srv->pool, srv->queue_path, threads * 2);
+    pool_init(&srv->pool, srv->queue_path, threads * 2, opts->sync_normal);
     pthread_once(&route_names_once, route_names_init);
     srv->metrics = metrics_new(route_names, NROUTES + 1);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |

@@ -53,6 +53,7 @@ struct server_opts {
     int port;               /* 0: pick a free port */
     unsigned threads;       /* worker threads (0: 4) */
     unsigned timeout_s;     /* idle/slow connection timeout (0: 30) */
+    int sync_normal;        /* store synchronous=NORMAL instead of FULL */
     /* Called once per request with a finished access log line (no
      * newline); may be NULL. Called from worker threads. */
     void (*log)(void *arg, const char *line);
