@@ -33,6 +33,7 @@ struct monitor_view {
     struct stats_report by_model;
     size_t sel, top;
     int64_t loaded_at; /* mono ms; 0: never */
+    int64_t load_ms;   /* how long the last read took */
 };
 
 /* Enter (KA_OPEN) flips the switch; the legend line says so. */
@@ -83,14 +84,13 @@ static void select_details(struct monitor_view *v)
                   &v->by_model);
 }
 
-static void reload(struct ui_app *app, struct monitor_view *v)
+/* Read the workflows and the rollup and compute every figure. */
+static void load(struct ui_app *app, struct monitor_view *v)
 {
     struct queue *q = app->q;
     struct so_error err;
     int64_t now = so_now_ms();
     so_error_clear(&err);
-    data_clear(v);
-    v->loaded_at = so_mono_ms();
     stats_window_for(MONITOR_DAYS * STATS_DAY_MS, now, &v->win);
     if (q->ops->workflow_list(q, &v->wfs, &v->nwfs, &err) != SO_OK) {
         ui_app_message(app, 1, "monitor: %s", err.msg);
@@ -102,6 +102,7 @@ static void reload(struct ui_app *app, struct monitor_view *v)
         req.since_ms = since;
     if (q->ops->rollup(q, &req, &v->rollup, &err) != SO_OK) {
         ui_app_message(app, 1, "monitor: %s", err.msg);
+        data_clear(v); /* no figures: show no workflow rather than zeros */
         return;
     }
     v->alerts = xcalloc(v->nwfs ? v->nwfs : 1, sizeof *v->alerts);
@@ -114,6 +115,15 @@ static void reload(struct ui_app *app, struct monitor_view *v)
     select_details(v);
 }
 
+/* Drop the figures and read them again, timing the read. */
+static void reload(struct ui_app *app, struct monitor_view *v)
+{
+    data_clear(v);
+    v->loaded_at = so_mono_ms();
+    load(app, v);
+    v->load_ms = so_mono_ms() - v->loaded_at;
+}
+
 static void monitor_enter(struct ui_app *app, void *state)
 {
     reload(app, state);
@@ -122,7 +132,11 @@ static void monitor_enter(struct ui_app *app, void *state)
 static enum ui_next monitor_tick(struct ui_app *app, void *state)
 {
     struct monitor_view *v = state;
-    if (so_mono_ms() - v->loaded_at < MONITOR_REFRESH_MS)
+    /* a slow read (a huge rollup, a far server) is repeated less often,
+     * so the screen stays responsive between keys */
+    int64_t every = v->load_ms * 20 > MONITOR_REFRESH_MS ? v->load_ms * 20
+                                                         : MONITOR_REFRESH_MS;
+    if (so_mono_ms() - v->loaded_at < every)
         return UI_STAY;
     reload(app, v);
     return UI_REDRAW;
