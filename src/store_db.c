@@ -25,7 +25,8 @@ static int busy_handler(void *arg, int count)
         return 0;
     /* Short jittered sleeps (1-10 ms): SQLite's own busy_timeout backs off
      * to 100 ms naps, so a steady stream of writers starves a waiter. */
-    struct timespec ts = {0, (long)(1 + rand_r(&s->rand_state) % 10) * 1000000L};
+    struct timespec ts = {0,
+                          (long)(1 + rand_r(&s->rand_state) % 10) * 1000000L};
     nanosleep(&ts, NULL);
     return 1;
 }

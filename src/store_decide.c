@@ -276,7 +276,8 @@ static enum so_status decide_in_tx(struct store *s,
     struct store_claim_state cs;
     code = store_lease_state(s, req->draft_id, &cs, err);
     if (code == SO_OK)
-        code = store_lease_verdict(s, req->draft_id, &cs, req->lease_token, err);
+        code =
+            store_lease_verdict(s, req->draft_id, &cs, req->lease_token, err);
     if (code == SO_OK)
         code = record(s, req, cs.rid, res, err);
     return code;
@@ -384,8 +385,8 @@ static enum so_status undo_in_tx(struct store *s, const char *request_id,
         so_decision_clear(&orig);
         return code;
     }
-    sqlite3_stmt *st = code == SO_OK ? store_db_stmt(s, sql_latest_mine, err)
-                                     : NULL;
+    sqlite3_stmt *st =
+        code == SO_OK ? store_db_stmt(s, sql_latest_mine, err) : NULL;
     if (!st)
         return err->code;
     store_db_bind_text(st, ":me", s->reviewer);

@@ -163,8 +163,8 @@ struct existing {
     char status[16];
 };
 
-static enum so_status find(struct store *s, const char *id,
-                           struct existing *ex, struct so_error *err)
+static enum so_status find(struct store *s, const char *id, struct existing *ex,
+                           struct so_error *err)
 {
     memset(ex, 0, sizeof *ex);
     sqlite3_stmt *st = store_db_stmt(s, sql_find, err);

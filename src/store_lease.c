@@ -22,15 +22,15 @@
     " status IN ('pending', 'claimed', 'resolve')"                             \
     " AND (status = 'pending' OR (status = 'claimed' AND lease_until < :now))"
 
-static const char sql_claim_next[] =
-    CLAIM_SET " WHERE rid = (SELECT rid FROM drafts INDEXED BY drafts_open"
-              " WHERE" CLAIMABLE
-              " ORDER BY priority DESC, created_at, rid LIMIT 1)"
-              " RETURNING rid";
+static const char sql_claim_next[] = CLAIM_SET
+    " WHERE rid = (SELECT rid FROM drafts INDEXED BY drafts_open"
+    " WHERE" CLAIMABLE " ORDER BY priority DESC, created_at, rid LIMIT 1)"
+    " RETURNING rid";
 
 static const char sql_claim_next_wf[] =
     CLAIM_SET " WHERE rid = (SELECT rid FROM drafts INDEXED BY drafts_open_wf"
-              " WHERE workflow = :wf AND" CLAIMABLE " ORDER BY priority DESC, created_at, rid LIMIT 1)"
+              " WHERE workflow = :wf AND" CLAIMABLE
+              " ORDER BY priority DESC, created_at, rid LIMIT 1)"
               " RETURNING rid";
 
 static const char sql_claim_rid[] = CLAIM_SET " WHERE rid = :rid";
@@ -94,20 +94,20 @@ enum so_status store_lease_verdict(struct store *s, const char *id,
     if (cs->status == SO_DS_DECIDED)
         return so_fail(err, SO_ERR_CONFLICT, "%s: already decided", id);
     if (cs->status == SO_DS_PENDING || !cs->claimed_by[0])
-        return so_fail(err, SO_ERR_LEASE,
-                       "%s: lease lost: not claimed by you", id);
+        return so_fail(err, SO_ERR_LEASE, "%s: lease lost: not claimed by you",
+                       id);
     if (strcmp(cs->claimed_by, s->reviewer) != 0) {
         hhmm(cs->lease_until, until);
         if (cs->lease_until >= so_now_ms())
             return so_fail(err, SO_ERR_LEASE,
                            "%s: lease lost: claimed by %s until %s UTC", id,
                            cs->claimed_by, until);
-        return so_fail(err, SO_ERR_LEASE,
-                       "%s: lease lost: not claimed by you", id);
+        return so_fail(err, SO_ERR_LEASE, "%s: lease lost: not claimed by you",
+                       id);
     }
     if (token != 0 && token != cs->lease_token)
-        return so_fail(err, SO_ERR_LEASE,
-                       "%s: lease lost: claimed again since", id);
+        return so_fail(err, SO_ERR_LEASE, "%s: lease lost: claimed again since",
+                       id);
     return SO_OK;
 }
 
@@ -155,14 +155,15 @@ static enum so_status claim_one(struct store *s, const char *id,
     if (live) {
         char until[8];
         hhmm(cs.lease_until, until);
-        return so_fail(err, SO_ERR_LEASE, "%s: claimed by %s until %s UTC",
-                       id, cs.claimed_by, until);
+        return so_fail(err, SO_ERR_LEASE, "%s: claimed by %s until %s UTC", id,
+                       cs.claimed_by, until);
     }
     return store_lease_take(s, cs.rid, lease_ms, err);
 }
 
-static enum so_status claim_next(struct store *s, const struct so_claim_req *req,
-                                 int64_t *rid, struct so_error *err)
+static enum so_status claim_next(struct store *s,
+                                 const struct so_claim_req *req, int64_t *rid,
+                                 struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(
         s, req->workflow ? sql_claim_next_wf : sql_claim_next, err);
@@ -215,7 +216,8 @@ static enum so_status claim_in_tx(struct store *s,
 /* Lease changes commit without fsync (store_db_durable): losing one in a
  * power cut only means the lease is gone, and the decision that follows
  * syncs it anyway. That halves the fsyncs of a claim + decide. */
-enum so_status store_lease_claim(struct queue *q, const struct so_claim_req *req,
+enum so_status store_lease_claim(struct queue *q,
+                                 const struct so_claim_req *req,
                                  struct so_draft **out, struct so_error *err)
 {
     struct store *s = q->impl;

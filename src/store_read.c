@@ -277,8 +277,9 @@ static void where_clause(struct buf *sql, const struct so_list_req *req,
         buf_adds(sql, " AND (title LIKE :text ESCAPE '\\'"
                       " OR body LIKE :text ESCAPE '\\')");
     if (keyset)
-        buf_adds(sql, " AND (priority < :cp OR (priority = :cp AND"
-                      " (created_at > :cc OR (created_at = :cc AND rid > :cr))))");
+        buf_adds(sql,
+                 " AND (priority < :cp OR (priority = :cp AND"
+                 " (created_at > :cc OR (created_at = :cc AND rid > :cr))))");
 }
 
 /* "%text%" with LIKE's wildcards and the escape character escaped. */
@@ -512,7 +513,8 @@ static enum so_status read_hist(struct store *s, struct so_rollup_row *r,
         if (b < 0 || b >= SO_HIST_BUCKETS)
             continue;
         const unsigned char *metric = sqlite3_column_text(st, 0);
-        int64_t *hist = metric && metric[0] == 'e' ? r->edit_hist : r->time_hist;
+        int64_t *hist =
+            metric && metric[0] == 'e' ? r->edit_hist : r->time_hist;
         hist[b] = sqlite3_column_int64(st, 2);
     }
     return finish(s, st, code, err);
@@ -589,7 +591,8 @@ static enum so_status read_reasons(struct store *s, int64_t d0, int64_t d1,
     return finish(s, st, code, err);
 }
 
-enum so_status store_read_rollup(struct queue *q, const struct so_stats_req *req,
+enum so_status store_read_rollup(struct queue *q,
+                                 const struct so_stats_req *req,
                                  struct so_rollup *out, struct so_error *err)
 {
     struct store *s = q->impl;

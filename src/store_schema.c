@@ -35,7 +35,8 @@ static const char *const schema_v1[] = {
     "  automation_at INTEGER,"
     "  auto_pause INTEGER NOT NULL DEFAULT 0 CHECK (auto_pause IN (0, 1)),"
     "  reviews INTEGER NOT NULL DEFAULT 1 CHECK (reviews BETWEEN 1 AND 5),"
-    "  reveal TEXT NOT NULL DEFAULT 'after' CHECK (reveal IN ('after', 'never')),"
+    "  reveal TEXT NOT NULL DEFAULT 'after'"
+    "    CHECK (reveal IN ('after', 'never')),"
     "  resolver TEXT NOT NULL DEFAULT 'supervisor'"
     "    CHECK (resolver IN ('supervisor', 'reviewer')),"
     "  created_at INTEGER NOT NULL"
@@ -48,7 +49,8 @@ static const char *const schema_v1[] = {
     "  by TEXT NOT NULL,"
     "  at INTEGER NOT NULL"
     ");",
-    "CREATE INDEX workflow_events_by_workflow ON workflow_events(workflow, at);",
+    "CREATE INDEX workflow_events_by_workflow"
+    "  ON workflow_events(workflow, at);",
     "CREATE TABLE drafts ("
     "  rid INTEGER PRIMARY KEY,"
     "  id TEXT NOT NULL UNIQUE,"
@@ -84,7 +86,8 @@ static const char *const schema_v1[] = {
     "  ON drafts(workflow, priority DESC, created_at, rid)"
     "  WHERE status IN ('pending', 'claimed', 'resolve');",
     /* Keyset paging of list, by status and by workflow. */
-    "CREATE INDEX drafts_by_status ON drafts(status, priority DESC, created_at, rid);",
+    "CREATE INDEX drafts_by_status"
+    "  ON drafts(status, priority DESC, created_at, rid);",
     "CREATE INDEX drafts_by_workflow"
     "  ON drafts(workflow, status, priority DESC, created_at, rid);",
     "CREATE TABLE citations ("
@@ -127,7 +130,8 @@ static const char *const schema_v1[] = {
     "  reviewer TEXT NOT NULL,"
     "  action TEXT NOT NULL"
     "    CHECK (action IN ('approve', 'edit', 'reject', 'escalate', 'revert')),"
-    "  kind TEXT NOT NULL DEFAULT 'review' CHECK (kind IN ('review', 'resolve')),"
+    "  kind TEXT NOT NULL DEFAULT 'review'"
+    "    CHECK (kind IN ('review', 'resolve')),"
     "  reason TEXT,"
     "  note TEXT,"
     "  final_body TEXT,"
@@ -143,7 +147,8 @@ static const char *const schema_v1[] = {
     ");",
     "CREATE INDEX decisions_by_reviewer ON decisions(reviewer, decided_at);",
     "CREATE INDEX decisions_by_draft ON decisions(draft, seq);",
-    "CREATE INDEX decisions_reverts ON decisions(reverts_seq) WHERE reverts_seq > 0;",
+    "CREATE INDEX decisions_reverts ON decisions(reverts_seq)"
+    "  WHERE reverts_seq > 0;",
     /* model is '' and band -1 when unknown: NULLs would defeat the key. */
     "CREATE TABLE rollup ("
     "  day INTEGER NOT NULL,"

@@ -38,9 +38,8 @@ static const struct {
     long magic;
     const char *name;
 } network_fs[] = {
-    {0x6969, "nfs"},           {0xFF534D42, "cifs"},
-    {0xFE534D42, "smb2"},      {0x517B, "smb"},
-    {0x65735546, "fuse"},      {0x01021997, "9p"},
+    {0x6969, "nfs"}, {0xFF534D42, "cifs"}, {0xFE534D42, "smb2"},
+    {0x517B, "smb"}, {0x65735546, "fuse"}, {0x01021997, "9p"},
 };
 
 static char *dir_of(const char *path)
@@ -87,11 +86,12 @@ static enum so_status create_file(const char *path, const char *dir,
         return so_fail(err, SO_ERR_IO, "%s: %s", dir, strerror(errno));
     int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, group ? 0660 : 0644);
     if (fd < 0)
-        return so_fail(err, errno == EACCES || errno == EROFS
-                                ? SO_ERR_READONLY
-                                : SO_ERR_IO,
+        return so_fail(err,
+                       errno == EACCES || errno == EROFS ? SO_ERR_READONLY
+                                                         : SO_ERR_IO,
                        "%s: %s", path, strerror(errno));
-    int bad = group && (fchown(fd, (uid_t)-1, gid) != 0 || fchmod(fd, 0660) != 0);
+    int bad =
+        group && (fchown(fd, (uid_t)-1, gid) != 0 || fchmod(fd, 0660) != 0);
     int saved = errno;
     close(fd);
     if (bad)
@@ -169,8 +169,7 @@ static enum so_status check_identity(struct store *s, int create,
                        "reads up to %d)",
                        s->path, version, STORE_SCHEMA_VERSION);
     if (version == 0 && (!create || strcmp(tables, "0") != 0))
-        return so_fail(err, SO_ERR_CORRUPT, "%s: not a signoff queue",
-                       s->path);
+        return so_fail(err, SO_ERR_CORRUPT, "%s: not a signoff queue", s->path);
     if (version < STORE_SCHEMA_VERSION && s->readonly)
         return so_fail(err, SO_ERR_SCHEMA,
                        "%s: schema %d needs an upgrade: open it once "
@@ -185,10 +184,9 @@ static enum so_status configure(struct store *s, int sync_normal,
     char mode[16];
     /* Readers need no journal setting: a reader of an immutable file (see
      * try_immutable) even sees "delete". */
-    enum so_status code =
-        s->readonly ? SO_OK
-                    : query_text(s, "PRAGMA journal_mode=WAL", mode,
-                                 sizeof mode, err);
+    enum so_status code = s->readonly ? SO_OK
+                                      : query_text(s, "PRAGMA journal_mode=WAL",
+                                                   mode, sizeof mode, err);
     if (code != SO_OK)
         return code;
     if (!s->readonly && strcmp(mode, "wal") != 0)
@@ -197,10 +195,11 @@ static enum so_status configure(struct store *s, int sync_normal,
                        "the queue must be on a local disk",
                        s->path, mode);
     const char *pragmas =
-        sync_normal ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-                      "PRAGMA journal_size_limit=" JOURNAL_SIZE_LIMIT ";" CACHE_SIZE
-                    : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-                      "PRAGMA journal_size_limit=" JOURNAL_SIZE_LIMIT ";" CACHE_SIZE;
+        sync_normal
+            ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+              "PRAGMA journal_size_limit=" JOURNAL_SIZE_LIMIT ";" CACHE_SIZE
+            : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+              "PRAGMA journal_size_limit=" JOURNAL_SIZE_LIMIT ";" CACHE_SIZE;
     if (sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
         return store_db_fail(s, "configure", err);
     s->sync_full = !sync_normal;
@@ -277,8 +276,9 @@ static int try_immutable(struct store *s, enum so_status code)
 static enum so_status open_db(struct store *s, const struct queue_opts *opts,
                               struct so_error *err)
 {
-    int flags = (opts->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-                SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    int flags =
+        (opts->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK)
         return store_db_fail(s, "open", err);
     store_db_busy_init(s);

@@ -38,7 +38,8 @@ static const struct {
     {SO_WF_THRESHOLD, "UPDATE workflows SET threshold = :v WHERE name = :name"},
     {SO_WF_WINDOW, "UPDATE workflows SET window_ms = :v WHERE name = :name"},
     {SO_WF_MIN, "UPDATE workflows SET min_decisions = :v WHERE name = :name"},
-    {SO_WF_AUTOPAUSE, "UPDATE workflows SET auto_pause = :v WHERE name = :name"},
+    {SO_WF_AUTOPAUSE,
+     "UPDATE workflows SET auto_pause = :v WHERE name = :name"},
     {SO_WF_REVIEWS, "UPDATE workflows SET reviews = :v WHERE name = :name"},
     {SO_WF_REVEAL, "UPDATE workflows SET reveal = :v WHERE name = :name"},
     {SO_WF_RESOLVER, "UPDATE workflows SET resolver = :v WHERE name = :name"},
@@ -113,8 +114,8 @@ enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
         }
         read_row(st, &(*out)[(*n)++]);
     }
-    enum so_status code = rc == SQLITE_DONE ? SO_OK
-                                            : store_db_fail(s, "workflows", err);
+    enum so_status code =
+        rc == SQLITE_DONE ? SO_OK : store_db_fail(s, "workflows", err);
     sqlite3_reset(st);
     if (code != SO_OK) {
         for (size_t i = 0; i < *n; i++)
@@ -138,17 +139,16 @@ static enum so_status get_in(struct store *s, const char *name,
     if (rc == SQLITE_ROW)
         read_row(st, out);
     enum so_status code =
-        rc == SQLITE_ROW    ? SO_OK
-        : rc == SQLITE_DONE ? so_fail(err, SO_ERR_NOTFOUND,
-                                      "%s: no such workflow", name)
-                            : store_db_fail(s, "workflow", err);
+        rc == SQLITE_ROW ? SO_OK
+        : rc == SQLITE_DONE
+            ? so_fail(err, SO_ERR_NOTFOUND, "%s: no such workflow", name)
+            : store_db_fail(s, "workflow", err);
     sqlite3_reset(st);
     return code;
 }
 
 enum so_status store_workflow_get(struct queue *q, const char *name,
-                                  struct so_workflow *out,
-                                  struct so_error *err)
+                                  struct so_workflow *out, struct so_error *err)
 {
     return get_in(q->impl, name, out, err);
 }

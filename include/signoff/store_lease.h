@@ -42,7 +42,8 @@ enum so_status store_lease_take(struct store *s, int64_t rid, int64_t lease_ms,
 
 /* queue_ops.claim: BEGIN IMMEDIATE, one UPDATE ... RETURNING of the first
  * claimable draft (priority, then age), or exactly req->draft_id. */
-enum so_status store_lease_claim(struct queue *q, const struct so_claim_req *req,
+enum so_status store_lease_claim(struct queue *q,
+                                 const struct so_claim_req *req,
                                  struct so_draft **out, struct so_error *err);
 /* queue_ops.renew: extend my claim (token checked). */
 enum so_status store_lease_renew(struct queue *q, const char *draft_id,

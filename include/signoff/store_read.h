@@ -42,7 +42,8 @@ enum so_status store_read_my_today(struct queue *q, int64_t *n,
 /* queue_ops.rollup: whole UTC days from since_ms's day up to the day of
  * until_ms (inclusive when until_ms is inside that day), with the reject
  * reasons of the same days. */
-enum so_status store_read_rollup(struct queue *q, const struct so_stats_req *req,
+enum so_status store_read_rollup(struct queue *q,
+                                 const struct so_stats_req *req,
                                  struct so_rollup *out, struct so_error *err);
 
 #endif

@@ -17,7 +17,7 @@ struct store_rollup_entry {
     const char *workflow;
     const char *model; /* NULL: unknown */
     const char *reviewer;
-    double confidence; /* -1: unknown */
+    double confidence;     /* -1: unknown */
     enum so_action action; /* approve|edit|reject|escalate */
     const char *reason;    /* counted for rejects */
     int64_t active_ms;

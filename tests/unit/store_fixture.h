@@ -73,7 +73,7 @@ static inline struct queue *fx_open(const char *path, const char *reviewer)
 }
 
 static inline struct so_draft *fx_draft(const char *id, const char *wf,
-                                 const char *body)
+                                        const char *body)
 {
     struct so_draft *d = so_draft_new();
     d->id = xstrdup(id);
@@ -87,20 +87,21 @@ static inline struct so_draft *fx_draft(const char *id, const char *wf,
 
 /* Enqueue one draft (freed) and return its outcome. */
 static inline enum so_enq_outcome fx_enq(struct queue *q, struct so_draft *d,
-                                  int replace, char *why, size_t whylen)
+                                         int replace, char *why, size_t whylen)
 {
     struct so_enq_result r;
     struct so_error err;
     struct so_draft *const list[] = {d};
     assert_int_equal(q->ops->enqueue(q, list, 1, replace, &r, &err), SO_OK);
     if (why)
-        snprintf(why, whylen, "%s", r.outcome == SO_ENQ_FAILED ? r.err.msg : "");
+        snprintf(why, whylen, "%s",
+                 r.outcome == SO_ENQ_FAILED ? r.err.msg : "");
     so_draft_free(d);
     return r.outcome;
 }
 
 static inline void fx_add(struct queue *q, const char *id, const char *wf,
-                   const char *body)
+                          const char *body)
 {
     assert_int_equal(fx_enq(q, fx_draft(id, wf, body), 0, NULL, 0),
                      SO_ENQ_ADDED);
@@ -130,7 +131,8 @@ static inline void fx_sql_exec(const char *path, const char *sql)
 }
 
 /* Claim draft id (or the next one when id is NULL); returns the token. */
-static inline int64_t fx_claim(struct queue *q, const char *id, int64_t lease_ms)
+static inline int64_t fx_claim(struct queue *q, const char *id,
+                               int64_t lease_ms)
 {
     struct so_claim_req req = {NULL, id, lease_ms};
     struct so_draft *d = NULL;
@@ -144,9 +146,10 @@ static inline int64_t fx_claim(struct queue *q, const char *id, int64_t lease_ms
 }
 
 static inline enum so_status fx_decide(struct queue *q, const char *id,
-                                enum so_action action, const char *final_body,
-                                const char *rq, struct so_decide_result *res,
-                                struct so_error *err)
+                                       enum so_action action,
+                                       const char *final_body, const char *rq,
+                                       struct so_decide_result *res,
+                                       struct so_error *err)
 {
     struct so_decide_req req;
     memset(&req, 0, sizeof req);

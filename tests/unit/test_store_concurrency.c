@@ -31,8 +31,8 @@ static struct queue *open_as(const char *path, const char *name)
 
 static int64_t claimed_left(struct queue *q)
 {
-    struct so_list_req lr = {.status = "claimed", .conf_below = -1,
-                             .conf_atleast = -1};
+    struct so_list_req lr = {
+        .status = "claimed", .conf_below = -1, .conf_atleast = -1};
     int64_t n = -1;
     struct so_error err;
     if (q->ops->count(q, &lr, &n, &err) != SO_OK)
@@ -160,16 +160,18 @@ static void test_many_workers_one_killed(void **state)
                             " GROUP BY draft HAVING count(*) <> 1)"),
         0);
     assert_int_equal(
-        fx_sql_int(f->path, "SELECT count(*) FROM drafts WHERE status <> 'decided'"),
+        fx_sql_int(f->path,
+                   "SELECT count(*) FROM drafts WHERE status <> 'decided'"),
         0);
     assert_int_equal(fx_sql_int(f->path, "SELECT value FROM meta"
                                          " WHERE key = 'chain_seq'"),
                      NDRAFTS);
     /* The victim's draft was claimed twice and decided by someone else. */
     char sql[160];
-    snprintf(sql, sizeof sql,
-             "SELECT attempts FROM drafts WHERE id = '%s' AND claimed_by <> 'w0'",
-             victim_draft);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT attempts FROM drafts WHERE id = '%s' AND claimed_by <> 'w0'",
+        victim_draft);
     assert_int_equal(fx_sql_int(f->path, sql), 2);
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM decisions WHERE draft = '%s'"
