@@ -79,7 +79,9 @@ static char *read_quoted(struct line *l, const char **why)
         return NULL;
     }
     l->p++; /* closing quote */
-    return xstrdup(buf_cstr(&b));
+    char *s = xstrdup(buf_cstr(&b));
+    buf_free(&b);
+    return s;
 }
 
 /* The next word (run of non-blanks, or a quoted string). NULL at the end of
