@@ -1,0 +1,34 @@
+# The server's life: a client that never finishes its body is cut off by
+# --timeout while other requests are still answered; SIGTERM stops taking
+# connections, lets the request in flight finish, and exits 0.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/http/serve.inc"
+serve_setup 3
+serve_start --timeout 2 --threads 2 || { notok "serve starts"; exit 1; }
+
+python3 "$TOP/tests/http/slow_client.py" "$SERVE_PORT" "$TOK_ALICE" stall "$T/ready1" >"$T/stall.out" &
+SLOW=$!
+i=0; while [ ! -e "$T/ready1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+api GET /healthz ""
+check_eq "a stalled client does not block others" 200 "$CODE"
+api POST /v1/claim "$TOK_BOB" '{}'
+check_eq "claims still answered while a client stalls" 200 "$CODE"
+wait $SLOW
+secs=$(sed -n 's/^closed after \([0-9.]*\) s.*/\1/p' "$T/stall.out")
+check "the stalled connection is closed by the timeout ($(cat "$T/stall.out"))" \
+    python3 -c "import sys; sys.exit(0 if 1.5 <= float('${secs:-0}') < 15 else 1)"
+
+python3 "$TOP/tests/http/slow_client.py" "$SERVE_PORT" "$TOK_ALICE" late "$T/ready2" >"$T/late.out" &
+LATE=$!
+i=0; while [ ! -e "$T/ready2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.2
+kill -TERM "$SPID"
+sleep 0.3
+CODE=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/healthz")
+check_eq "after SIGTERM: new connections refused" 000 "$CODE"
+wait $LATE
+check_eq "after SIGTERM: the request in flight is answered" "HTTP/1.1 200 OK" "$(cat "$T/late.out")"
+wait "$SPID"
+check_eq "after SIGTERM: exit 0" 0 "$?"
+check_contains "after SIGTERM: says it stops" "stopping" "$(cat "$SERVE_LOG")"
+check_eq "the late claim landed" 1 "$(sql "$Q" "select count(*) from drafts where claimed_by='alice'")"
