@@ -425,10 +425,13 @@ static enum so_status set_field(struct so_decision *d, const struct field *f,
         return SO_OK;
     }
     if (f->type == F_INT) {
-        if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-            v->valuedouble < 0 || v->valuedouble > (double)JSON_MAX_SAFE_INT)
-            return so_fail(err, SO_ERR_INVALID, "%s: not a whole number", f->name);
-        *AT(d, f, int64_t) = (int64_t)v->valuedouble;
+        /* Range first: converting an out-of-range double is undefined. */
+        double x = cJSON_IsNumber(v) ? v->valuedouble : -1;
+        if (!(x >= 0 && x <= (double)JSON_MAX_SAFE_INT) ||
+            x != (double)(int64_t)x)
+            return so_fail(err, SO_ERR_INVALID, "%s: not a whole number "
+                           "in 0..2^53", f->name);
+        *AT(d, f, int64_t) = (int64_t)x;
         return SO_OK;
     }
     if (!cJSON_IsString(v))
