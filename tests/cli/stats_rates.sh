@@ -91,6 +91,15 @@ check_contains "prometheus: escalations" 'signoff_decisions{workflow="support",a
 so stats --since 2d --by reviewer
 check_contains "by reviewer: STAMP column" "STAMP" "$OUT"
 check_contains "by reviewer: alice" "alice" "$OUT"
+# decide from the CLI spends no active time: every approval is faster than
+# 1 s per 40 words, so alice's 7 approvals are all rubber stamps
+so stats --since 2d --by reviewer --format json
+check_eq "by reviewer: rubber-stamp share 7/7" "alice 7 1.0" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print(g["key"], g["fast_approvals"], "%.1f" % g["rubber_stamp"])')"
+# readiness: all ten decisions are in band 0.7-0.8 with 3 overridden, upper
+# bound 60.32% >= 25%: none yet
+so stats --since 2d --by band --format json
+check_eq "by band: one band, 3 of 10" "0.7-0.8 10" "$(py 'import json,sys; g=json.load(sys.stdin)["groups"][0]; print(g["key"], g["decided"])')"
+check_eq "readiness: none yet" "None" "$(py 'import json,sys; print(json.load(sys.stdin)["readiness"][0]["ready_from_confidence"])')"
 
 # Usage errors.
 so stats --since yesterday
