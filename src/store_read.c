@@ -252,6 +252,18 @@ static int is_open(const struct so_list_req *req)
     return req->status && strcmp(req->status, "open") == 0;
 }
 
+/* SO_OK if the filter's status is a draft status or "open". */
+static enum so_status check_status(const struct so_list_req *req,
+                                   struct so_error *err)
+{
+    if (!req->status || is_open(req) || so_dstatus_from_name(req->status) >= 0)
+        return SO_OK;
+    return so_fail(err, SO_ERR_INVALID,
+                   "status: expected pending, claimed, decided, resolve or "
+                   "open, not '%s'",
+                   req->status);
+}
+
 /* Assemble the WHERE clause of a list or count from fixed pieces. */
 static void where_clause(struct buf *sql, const struct so_list_req *req,
                          int keyset)
@@ -366,6 +378,8 @@ static sqlite3_stmt *list_stmt(struct store *s, const struct so_list_req *req,
                                int limit, struct so_error *err)
 {
     struct cursor c = {0, 0, 0};
+    if (check_status(req, err) != SO_OK)
+        return NULL;
     if (req->after && parse_cursor(req->after, &c) != 0) {
         so_fail(err, SO_ERR_INVALID, "%s: not a list cursor", req->after);
         return NULL;
@@ -431,6 +445,8 @@ enum so_status store_read_count(struct queue *q, const struct so_list_req *req,
     struct store *s = q->impl;
     int open = is_open(req);
     sqlite3_stmt *st;
+    if (check_status(req, err) != SO_OK)
+        return err->code;
     if (counters_suffice(req)) {
         st = store_db_stmt(s, sql_counters, err);
         if (!st)

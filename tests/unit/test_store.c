@@ -806,6 +806,9 @@ static void test_list_paging(void **state)
     lr.after = "garbage";
     assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_ERR_INVALID);
     lr.after = NULL;
+    lr.status = "bogus";
+    assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_ERR_INVALID);
+    lr.status = NULL;
     int64_t n;
     lr.workflow = "odd";
     assert_int_equal(q->ops->count(q, &lr, &n, &err), SO_OK);
