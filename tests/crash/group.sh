@@ -90,5 +90,7 @@ check_eq "the chain verifies (as $U2)" 0 "$RC"
 check_eq "integrity_check" ok "$(sql "$Q" 'PRAGMA integrity_check')"
 # Sanitizer reports written as the test users count like ours.
 for r in "$T"/san/report*; do
-    [ -e "$r" ] && [ -n "${SIGNOFF_SAN_LOG:-}" ] && cp "$r" "$SIGNOFF_SAN_LOG.$(basename "$r")"
+    if [ -e "$r" ] && [ -n "${SIGNOFF_SAN_LOG:-}" ]; then
+        cp "$r" "$SIGNOFF_SAN_LOG.$(basename "$r")"
+    fi
 done
