@@ -173,7 +173,9 @@ static char *read_back(int fd)
             (r < 0 && errno == EINTR)))
         if (r > 0)
             buf_add(&b, chunk, (size_t)r);
-    return xstrdup(buf_cstr(&b));
+    char *out = xstrdup(buf_cstr(&b));
+    buf_free(&b);
+    return out;
 }
 
 enum so_status ui_editor_pipe(struct ui_app *app, const char *text,

@@ -25,7 +25,7 @@ for theme in light high-contrast mono default; do
 done
 review 80x24 --theme nosuch
 check "unknown theme is an error" ui_wait "theme nosuch: no nosuch.theme"
-check_contains "and the UI does not start" "__EXITED__ rc=1" "$(ui_screen)"
+check_eq "and the UI does not start" "__EXITED__ rc=1" "$(exited)"
 ui_stop
 mkdir -p "$XDG_CONFIG_HOME/signoff/themes"
 printf 'draft.marker = red default bold\n' >"$XDG_CONFIG_HOME/signoff/themes/mine.theme"

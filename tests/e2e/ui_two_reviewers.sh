@@ -1,38 +1,39 @@
 #!/bin/bash
-# Two reviewers on one queue never see the same draft: each approve claims
-# the next draft nobody else holds.
+# Two reviewers on one queue never see the same draft: a draft alice holds
+# is flagged and cannot be opened by bob, and each decision claims the next
+# draft nobody else holds.
 . "$(dirname "$0")/ui.inc"
 newq two
 for i in 1 2 3 4 5 6; do jd "T-$i" "Ticket $i" "Body of ticket $i." $((10 - i)); done | enq
-TMUX_SOCK_A="so$$a"; TMUX_SOCK_B="so$$b"
-on_exit "tmux -L $TMUX_SOCK_A kill-server 2>/dev/null; tmux -L $TMUX_SOCK_B kill-server 2>/dev/null"
-TMUX_SOCK=$TMUX_SOCK_A SIGNOFF_REVIEWER=alice review 80x24
-TMUX_SOCK=$TMUX_SOCK_A ui_wait "Ticket 1"; TMUX_SOCK=$TMUX_SOCK_A ui_keys Enter
-TMUX_SOCK=$TMUX_SOCK_A ui_wait "Body of ticket 1."
-TMUX_SOCK=$TMUX_SOCK_B SIGNOFF_REVIEWER=bob review 200x50
-TMUX_SOCK=$TMUX_SOCK_B ui_wait "Ticket 1"
-S=$(TMUX_SOCK=$TMUX_SOCK_B ui_screen)
-check "bob sees T-1 flagged as claimed" grep -qE "^  C +T-1" <<<"$S"
-TMUX_SOCK=$TMUX_SOCK_B ui_keys Enter
-check "bob cannot open alice's draft" env TMUX_SOCK=$TMUX_SOCK_B bash -c ". '$TOP/tests/lib.sh'; TMUX_SOCK=$TMUX_SOCK_B; ui_wait 'cannot open T-1'"
-TMUX_SOCK=$TMUX_SOCK_B ui_keys j Enter
-check "bob opens T-2" env bash -c ". '$TOP/tests/lib.sh'; TMUX_SOCK=$TMUX_SOCK_B; ui_wait 'Body of ticket 2.'"
-
+SOCK_A="so$$a" SOCK_B="so$$b"
+# as_alice / as_bob CMD...: run a tmux helper against that reviewer's UI.
+as_alice() { local TMUX_SOCK=$SOCK_A; "$@"; }
+as_bob() { local TMUX_SOCK=$SOCK_B; "$@"; }
+SIGNOFF_REVIEWER=alice as_alice review 80x24
+as_alice ui_wait "Ticket 1"; as_alice ui_keys Enter
+check "alice opens T-1" as_alice ui_wait "Body of ticket 1."
+SIGNOFF_REVIEWER=bob as_bob review 200x50
+as_bob ui_wait "Ticket 1"
+check "bob sees T-1 flagged as claimed" grep -qE "^  C +T-1" <<<"$(as_bob ui_screen)"
+as_bob ui_keys Enter
+check "bob cannot open alice's draft" as_bob ui_wait "cannot open T-1"
+as_bob ui_keys j Enter
+check "bob opens T-2" as_bob ui_wait "Body of ticket 2."
 for round in 1 2; do
-    TMUX_SOCK=$TMUX_SOCK_A ui_keys a
-    sleep 0.5
-    TMUX_SOCK=$TMUX_SOCK_B ui_keys a
-    sleep 0.5
+    as_alice ui_keys a
+    as_alice ui_wait "approve T-" >/dev/null
+    as_bob ui_keys a
+    as_bob ui_wait "approve T-" >/dev/null
+    sleep 0.3
 done
-A=$(sql "$Q" "SELECT group_concat(draft) FROM (SELECT draft FROM decisions WHERE reviewer='alice' ORDER BY seq)")
-B=$(sql "$Q" "SELECT group_concat(draft) FROM (SELECT draft FROM decisions WHERE reviewer='bob' ORDER BY seq)")
 check_eq "alice decided two drafts" 2 "$(sql "$Q" "SELECT count(*) FROM decisions WHERE reviewer='alice'")"
 check_eq "bob decided two drafts" 2 "$(sql "$Q" "SELECT count(*) FROM decisions WHERE reviewer='bob'")"
 check_eq "no draft decided twice" 0 "$(sql "$Q" "SELECT count(*) FROM (SELECT draft FROM decisions GROUP BY draft HAVING count(*) > 1)")"
-check_eq "claims held by two different people on two different drafts" "2|2" \
+check_eq "the two open drafts are held by two different people" "2|2" \
     "$(sql "$Q" "SELECT count(DISTINCT claimed_by)||'|'||count(*) FROM drafts WHERE status='claimed'")"
-echo "# alice decided $A; bob decided $B"
-TMUX_SOCK=$TMUX_SOCK_A ui_keys q q
-TMUX_SOCK=$TMUX_SOCK_B ui_keys q q
-sleep 0.5
-check_eq "both quit: every claim released" 0 "$(sql "$Q" "SELECT count(*) FROM drafts WHERE status='claimed'")"
+as_alice ui_keys q q
+as_bob ui_keys q q
+check_eq "alice quits" "__EXITED__ rc=0" "$(as_alice exited)"
+check_eq "bob quits" "__EXITED__ rc=0" "$(as_bob exited)"
+check_eq "every claim released" 0 "$(sql "$Q" "SELECT count(*) FROM drafts WHERE status='claimed'")"
+as_alice ui_stop; as_bob ui_stop
