@@ -571,7 +571,7 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
         seen(s = json_get_double(j, "", "threshold", JSON_OPTIONAL, 0, 1,
                                  &w->threshold, err),
              SO_WF_THRESHOLD, mask) ||
-        seen(s = json_get_int(j, "", "window_ms", JSON_OPTIONAL, 1,
+        seen(s = json_get_int(j, "", "window_ms", JSON_OPTIONAL, 0,
                               JSON_MAX_SAFE_INT, &w->window_ms, err),
              SO_WF_WINDOW, mask) ||
         seen(s = json_get_int(j, "", "min_decisions", JSON_OPTIONAL, 0,
