@@ -12,7 +12,9 @@ for i in 1 2 3 4 5 6 7 8; do
 done >"$T/drafts.jsonl"
 so enqueue "$T/drafts.jsonl"
 check_eq "enqueue 8 drafts" 0 "$RC"
+# Decisions 1..3 on 2025-11-24, 4..6 on 2025-11-26 (for export --since).
 for i in 1 2 3 4 5 6; do
+    if [ $i -le 3 ]; then export SIGNOFF_NOW_MS=1764000000000; else export SIGNOFF_NOW_MS=1764170000000; fi
     case $((i % 3)) in
     0) so decide "T-$i" approve ;;
     1) so decide "T-$i" reject --reason factual --note "note $i" ;;
@@ -37,8 +39,16 @@ check_eq "the export verifies on its own" 0 "$RC"
 so export --format csv --output "$T/all.csv"
 so verify --export "$T/all.csv"
 check_eq "the csv export verifies on its own" 0 "$RC"
-so export --since 2000-01-01
+unset SIGNOFF_NOW_MS
+so export --since 2025-11-25 --output "$T/since.jsonl"
 check_eq "export --since a date" 0 "$RC"
+check_eq "holds the header and decisions 4..6" "4 4 6" \
+    "$(wc -l <"$T/since.jsonl") $(sed -n '2p;$p' "$T/since.jsonl" | grep -o '"seq":[0-9]*' | cut -d: -f2 | tr '\n' ' ' | sed 's/ $//')"
+so verify --export "$T/since.jsonl"
+check_eq "a partial export verifies from its first record on" 0 "$RC"
+sed 's/"action":"approve"/"action":"reject"/' "$T/since.jsonl" >"$T/since-bad.jsonl"
+run "$SO" verify --export "$T/since-bad.jsonl"
+check_contains "and a change in it is named" "decision 6 (draft T-6): hash does not match" "$ERR"
 so export --since yesterday
 check_eq "export --since garbage is a usage error" 2 "$RC"
 so export --format xml
