@@ -68,7 +68,34 @@ struct serve_args {
     int sync_normal;
 };
 
-/* 0 to go on, else the exit code. */
+/* Take one option with a value; -1 when unknown or malformed. */
+static int serve_option(int c, const char *v, struct serve_args *a)
+{
+    switch (c) {
+    case 'q':
+        a->queue = v;
+        return 0;
+    case 't':
+        a->tokens = v;
+        return 0;
+    case 'l':
+        a->listen = v;
+        return 0;
+    case 'n':
+        return so_parse_long(v, 1, 256, &a->threads);
+    case 'T':
+        return so_parse_long(v, 1, 3600, &a->timeout);
+    case 'S':
+        if (strcmp(v, "full") != 0 && strcmp(v, "normal") != 0)
+            return -1;
+        a->sync_normal = strcmp(v, "normal") == 0;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* 0 to go on, -1 when done (help, version), else the exit code. */
 static int serve_parse(int argc, char **argv, struct serve_args *a)
 {
     static const struct option longopts[] = {
@@ -84,28 +111,16 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
     };
     int c;
     while ((c = getopt_long(argc, argv, "q:t:l:n:T:h", longopts, NULL)) != -1) {
-        if (c == 'q')
-            a->queue = optarg;
-        else if (c == 't')
-            a->tokens = optarg;
-        else if (c == 'l')
-            a->listen = optarg;
-        else if (c == 'n' && so_parse_long(optarg, 1, 256, &a->threads) == 0)
-            continue;
-        else if (c == 'T' && so_parse_long(optarg, 1, 3600, &a->timeout) == 0)
-            continue;
-        else if (c == 'S' && (strcmp(optarg, "full") == 0 ||
-                              strcmp(optarg, "normal") == 0))
-            a->sync_normal = strcmp(optarg, "normal") == 0;
-        else if (c == 'h') {
+        if (c == 'h') {
             serve_usage(stdout);
             return -1;
-        } else if (c == 'V') {
+        }
+        if (c == 'V') {
             cli_version();
             return -1;
-        } else {
-            return cli_usage_error("serve", "bad option or value");
         }
+        if (serve_option(c, optarg, a) != 0)
+            return cli_usage_error("serve", "bad option or value");
     }
     if (optind < argc)
         return cli_usage_error("serve", "unexpected argument '%s'",
