@@ -1,5 +1,5 @@
 #!/bin/bash
-# Crash safety: reviewers deciding continuously (tests/crash/reviewer.sh)
+# Crash safety: reviewers deciding continuously (tests/crash/reviewer_loop.bash)
 # are killed with SIGKILL at random moments, round after round; in remote
 # mode the server (`signoff serve`) is killed too, at its own random moment,
 # and restarted. After every round:
@@ -18,7 +18,7 @@ SECONDS_PER_MODE=${CRASH_SECONDS:-20}
 REVIEWERS=4
 LEASE=2
 N=3000
-DRIVER=$TOP/tests/crash/reviewer.sh
+DRIVER=$TOP/tests/crash/reviewer_loop.bash
 Q=$T/q.db
 "$SO" init --queue "$Q" >/dev/null
 python3 -c "

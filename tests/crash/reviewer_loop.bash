@@ -1,6 +1,7 @@
 #!/bin/bash
-# reviewer.sh SIGNOFF LOG LEASE_S: one reviewer deciding continuously, the
-# crash harness's driver. Claims a draft, then decides it with a request id
+# reviewer_loop.bash SIGNOFF LOG LEASE_S: one reviewer deciding continuously,
+# the crash harness's driver (not a test: tests/run.sh runs only *.sh).
+# Claims a draft, then decides it with a request id
 # it made up front, cycling approve / reject / edit, for ever (the harness
 # kills it with SIGKILL). Appends to LOG:
 #   SENT <request_id> <draft>   before the decide starts
