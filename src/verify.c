@@ -108,7 +108,7 @@ static const char *judge(const struct walk *w, char *buf, size_t size)
         return "seq does not increase: records reordered";
     if (strcmp(self, c->hash) != 0)
         return "hash does not match: record changed";
-    if (c->final_body && c->final_sha[0] && !sha_ok(c->final_body, c->final_sha))
+    if (c->final_body && (!c->final_sha[0] || !sha_ok(c->final_body, c->final_sha)))
         return "final body does not match its hash: record changed";
     if (!link_ok && w->prev_seq == 0)
         return "does not start from the genesis hash: records before it removed";

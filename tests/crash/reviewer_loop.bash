@@ -9,6 +9,7 @@
 #   QUEUED <request_id> <draft> after decide exited 0 but only into the
 #                               remote outbox (the server was away)
 # The queue comes from $SIGNOFF_QUEUE, the reviewer from $SIGNOFF_REVIEWER.
+[ $# = 3 ] || { echo "usage: reviewer_loop.bash SIGNOFF LOG LEASE_S" >&2; exit 2; }
 so=$1 log=$2 lease=$3
 body=$(mktemp "${TMPDIR:-/tmp}/signoff-crash-body.XXXXXX")
 trap 'rm -f "$body"' EXIT

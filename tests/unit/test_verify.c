@@ -186,6 +186,12 @@ static void test_changed(void **state)
     expect_bad(&c, "decision 4 (draft T-4): final body does not match its "
                    "hash: record changed");
     chain_free(&c);
+
+    build(&c, 10);
+    c.rec[1].final_body = xstrdup("a text that no hash covers");
+    expect_bad(&c, "decision 2 (draft T-2): final body does not match its "
+                   "hash: record changed");
+    chain_free(&c);
 }
 
 static void test_changed_and_rehashed(void **state)
