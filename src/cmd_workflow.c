@@ -170,7 +170,7 @@ static void format_window(int64_t ms, char out[32])
 static cJSON *wf_json(const struct so_workflow *w)
 {
     cJSON *o = cJSON_CreateObject();
-    char win[32], at[32];
+    char win[32];
     format_window(w->window_ms, win);
     cJSON_AddStringToObject(o, "name", w->name);
     if (w->owner && *w->owner)
@@ -186,6 +186,7 @@ static cJSON *wf_json(const struct so_workflow *w)
     cJSON_AddStringToObject(o, "automation", w->automation_paused ? "paused"
                                                                   : "on");
     if (w->automation_at > 0) {
+        char at[32];
         so_format_time(w->automation_at, at);
         cJSON_AddStringToObject(o, "automation_at", at);
         cJSON_AddStringToObject(o, "automation_by", w->automation_by
@@ -218,7 +219,7 @@ static void show_line(const char *label, const char *value)
 
 static void print_show(const struct so_workflow *w)
 {
-    char buf[64], win[32], at[32];
+    char buf[64], win[32];
     show_line("workflow:", w->name);
     show_line("owner:", w->owner && *w->owner ? w->owner : "(none)");
     snprintf(buf, sizeof buf, "%.1f%%", w->threshold * 100.0);
@@ -232,6 +233,7 @@ static void print_show(const struct so_workflow *w)
     show_line("auto-pause:", w->auto_pause ? "on" : "off");
     show_line("automation:", w->automation_paused ? "paused" : "on");
     if (w->automation_at > 0) {
+        char at[32];
         so_format_time(w->automation_at, at);
         show_line("  since:", at);
         show_line("  by:", w->automation_by);

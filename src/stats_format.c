@@ -9,7 +9,6 @@
 #include "signoff/stats_format.h"
 
 #include <cJSON.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,13 +227,14 @@ static void table_readiness(const struct stats_report *rep, struct buf *out)
     for (size_t i = 0; i < rep->nready; i++) {
         const struct stats_readiness *rd = &rep->ready[i];
         char *w = text_plain(rd->workflow, 40, 0);
-        char thr[16], rate[16], hi[16];
+        char thr[16];
         stats_format_pct(rd->threshold, thr);
         if (rd->band < 0) {
             buf_addf(out, "  %s: none yet (threshold %s, at least %d "
                           "decisions in a band)\n",
                      w, thr, rd->min_decisions);
         } else {
+            char rate[16], hi[16];
             stats_format_pct(rd->rate, rate);
             stats_format_pct(rd->hi, hi);
             buf_addf(out, "  %s: confidence >= %.1f (override %s, upper "
@@ -469,18 +469,45 @@ static void prom_decisions(const struct stats_report *rep, struct buf *out)
     }
 }
 
-/* One gauge per group, the figure read at offset field of struct
- * stats_group; groups where it is undefined (< 0) are left out. */
-static void prom_gauge(const struct stats_report *rep, struct buf *out,
-                       const char *metric, const char *help, size_t field)
+static double get_rate(const struct stats_group *g) { return g->rate; }
+static double get_lo(const struct stats_group *g) { return g->lo; }
+static double get_hi(const struct stats_group *g) { return g->hi; }
+static double get_ms(const struct stats_group *g) { return g->median_ms; }
+static double get_words(const struct stats_group *g) { return g->median_words; }
+static double get_stamp(const struct stats_group *g) { return g->rubber_stamp; }
+
+/* The per-group gauges: name, help, the figure (undefined when < 0, and
+ * then left out). */
+static const struct prom_gauge {
+    const char *name;
+    const char *help;
+    double (*get)(const struct stats_group *g);
+} prom_gauges[] = {
+    {"signoff_override_rate",
+     "(edited + rejected) / (approved + edited + rejected).", get_rate},
+    {"signoff_override_rate_ci95_low", "Wilson 95% interval, lower bound.",
+     get_lo},
+    {"signoff_override_rate_ci95_high", "Wilson 95% interval, upper bound.",
+     get_hi},
+    {"signoff_active_ms_median",
+     "Median active review time per decision, milliseconds.", get_ms},
+    {"signoff_edit_words_median", "Median words changed per edit.",
+     get_words},
+    {"signoff_rubber_stamp_ratio",
+     "Approvals faster than 1 s per 40 words / approvals.", get_stamp},
+};
+
+static void prom_gauges_all(const struct stats_report *rep, struct buf *out)
 {
     const char *by = stats_by_name(rep->by);
-    prom_head(out, metric, help);
-    for (size_t i = 0; i < rep->ngroups; i++) {
-        const struct stats_group *g = &rep->groups[i];
-        double v = *(const double *)((const char *)g + field);
-        if (v >= 0)
-            prom_sample(out, metric, by, g->key, NULL, v);
+    for (size_t k = 0; k < SO_ARRAY_LEN(prom_gauges); k++) {
+        prom_head(out, prom_gauges[k].name, prom_gauges[k].help);
+        for (size_t i = 0; i < rep->ngroups; i++) {
+            double v = prom_gauges[k].get(&rep->groups[i]);
+            if (v >= 0)
+                prom_sample(out, prom_gauges[k].name, by, rep->groups[i].key,
+                            NULL, v);
+        }
     }
 }
 
@@ -513,24 +540,7 @@ static char *format_prometheus(const struct stats_report *rep)
     struct buf out;
     buf_init(&out);
     prom_decisions(rep, &out);
-    prom_gauge(rep, &out, "signoff_override_rate",
-               "(edited + rejected) / (approved + edited + rejected).",
-               offsetof(struct stats_group, rate));
-    prom_gauge(rep, &out, "signoff_override_rate_ci95_low",
-               "Wilson 95% interval, lower bound.",
-               offsetof(struct stats_group, lo));
-    prom_gauge(rep, &out, "signoff_override_rate_ci95_high",
-               "Wilson 95% interval, upper bound.",
-               offsetof(struct stats_group, hi));
-    prom_gauge(rep, &out, "signoff_active_ms_median",
-               "Median active review time per decision, milliseconds.",
-               offsetof(struct stats_group, median_ms));
-    prom_gauge(rep, &out, "signoff_edit_words_median",
-               "Median words changed per edit.",
-               offsetof(struct stats_group, median_words));
-    prom_gauge(rep, &out, "signoff_rubber_stamp_ratio",
-               "Approvals faster than 1 s per 40 words / approvals.",
-               offsetof(struct stats_group, rubber_stamp));
+    prom_gauges_all(rep, &out);
     prom_extras(rep, &out);
     return buf_steal(&out);
 }

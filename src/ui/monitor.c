@@ -202,7 +202,7 @@ static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
     const struct stats_alert *a = &v->alerts[i];
     int cur = i == v->sel;
     enum theme_role base = cur ? TR_CURSOR : TR_NORMAL;
-    char rate[24], lo[16], hi[16], thr[16], n[16], ci[40];
+    char rate[24], lo[16], thr[16], n[16];
     if (cur)
         ui_draw_fill(w, y, TR_CURSOR);
     ui_draw_text(w, y, 0, 2, cur ? "> " : "  ", base);
@@ -216,6 +216,7 @@ static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
                  a->over ? TR_MONITOR_OVER : cur ? base : TR_MONITOR_OK);
     x += c->rate + 1;
     if (c->ci) {
+        char hi[16], ci[40];
         stats_format_pct(a->lo, lo);
         stats_format_pct(a->hi, hi);
         if (a->decided)
@@ -432,7 +433,7 @@ static void draw_chart(struct ui_app *app, struct monitor_view *v, int y,
     const struct stats_group *g = group_of(&v->by_wf, v->wfs[v->sel].name);
     const struct stats_alert *a = &v->alerts[v->sel];
     int h = rows - 2 < CHART_MAX_ROWS ? rows - 2 : CHART_MAX_ROWS;
-    if (!g || h < 4)
+    if (!g)
         return;
     double top = a->threshold * 1.5;
     for (int d = 0; d < MONITOR_DAYS; d++)
@@ -473,7 +474,9 @@ static void draw_details(struct ui_app *app, struct monitor_view *v, int y)
         end = draw_models(app, v, end + 1, 0, half - 2, left - (end + 1 - y));
         int bands = draw_bands(app, v, y, half, app->cols - half, left);
         end = end > bands ? end : bands;
-        draw_chart(app, v, end + 1, app->rows - 2 - (end + 1));
+        int room = app->rows - 2 - (end + 1);
+        if (room >= 6) /* a title, at least four rows of bars, a gap */
+            draw_chart(app, v, end + 1, room);
         return;
     }
     int nrev = (int)v->by_rev.ngroups + 1, nband = (int)v->by_band.ngroups + 2;
