@@ -271,15 +271,22 @@ static void build_groups(struct stats_report *out,
         if (!g || cell_cmp_by(out->by, cells[i - 1], c) != 0) {
             g = &out->groups[out->ngroups++];
             g->key = group_key(out->by, c, &g->num);
-            g->day_decided = xcalloc(out->ndays, sizeof *g->day_decided);
-            g->day_overrides = xcalloc(out->ndays, sizeof *g->day_overrides);
+            /* a row of --by day is one day: no series (and no days x days
+             * arrays over a long window) */
+            if (out->by != STATS_BY_DAY) {
+                g->day_decided = xcalloc(out->ndays, sizeof *g->day_decided);
+                g->day_overrides =
+                    xcalloc(out->ndays, sizeof *g->day_overrides);
+            }
         }
         counts_add(&g->c, c);
         int m = wf_min(find_wf(wfs, nwfs, c->workflow));
         g->min_decisions = m > g->min_decisions ? m : g->min_decisions;
-        size_t d = (size_t)(c->day - out->win.first_day);
-        g->day_decided[d] += c->approved + c->edited + c->rejected;
-        g->day_overrides[d] += c->edited + c->rejected;
+        if (g->day_decided) {
+            size_t d = (size_t)(c->day - out->win.first_day);
+            g->day_decided[d] += c->approved + c->edited + c->rejected;
+            g->day_overrides[d] += c->edited + c->rejected;
+        }
     }
     for (size_t i = 0; i < out->ngroups; i++)
         group_finish(&out->groups[i]);

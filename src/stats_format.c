@@ -160,7 +160,10 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
     grid_add(g, c++, fmt_words(gr->median_words));
     if (stamp)
         grid_add(g, c++, fmt_pct(gr->rubber_stamp));
-    grid_add(g, c++, stats_sparkline(gr->day_decided, gr->day_overrides, ndays));
+    grid_add(g, c++,
+             gr->day_decided
+                 ? stats_sparkline(gr->day_decided, gr->day_overrides, ndays)
+                 : stats_sparkline(&gr->decided, &gr->overrides, 1));
     grid_add(g, c++, gr->meaningful || gr->decided == 0
                          ? xstrdup("")
                          : xasprintf("not yet meaningful (%lld < %d)",
@@ -292,6 +295,8 @@ static cJSON *json_group(const struct stats_group *g, size_t ndays)
     json_num_or_null(o, "median_edit_words", g->median_words);
     cJSON_AddNumberToObject(o, "fast_approvals", (double)g->c.fast_approvals);
     json_num_or_null(o, "rubber_stamp", g->rubber_stamp);
+    if (!g->day_decided) /* --by day: the rows are the series */
+        return o;
     cJSON *daily = cJSON_AddArrayToObject(o, "daily_rate");
     for (size_t d = 0; d < ndays; d++)
         cJSON_AddItemToArray(

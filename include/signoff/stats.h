@@ -103,7 +103,7 @@ struct stats_group {
     double rubber_stamp; /* fast_approvals / approved; -1 none */
     int min_decisions;   /* the workflow's (largest of the workflows in it) */
     int meaningful;      /* decided >= min_decisions */
-    int64_t *day_decided;  /* per day of the window */
+    int64_t *day_decided;  /* per day of the window; NULL for --by day */
     int64_t *day_overrides;
 };
 

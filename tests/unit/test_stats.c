@@ -278,6 +278,10 @@ static void test_by_day_model_band(void **state)
     assert_string_equal(rep.groups[2].key, "2026-11-24");
     assert_float_equal(rep.groups[2].rate, 2.0 / 7.0, EPS);
     assert_float_equal(rep.groups[2].hi, 0.6411, EPS);
+    assert_null(rep.groups[2].day_decided); /* the rows are the series */
+    char *txt = stats_format_report(&rep, STATS_FMT_TABLE);
+    assert_non_null(strstr(txt, "2026-11-24"));
+    free(txt);
     stats_report_free(&rep);
     stats_compute(&r, STATS_BY_MODEL, &w, wfs, 2, NULL, &rep);
     assert_int_equal(rep.ngroups, 2);
