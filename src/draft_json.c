@@ -369,7 +369,8 @@ void draft_content_sha(const struct so_draft *d, char out[65])
     static const char hex[] = "0123456789abcdef";
     char *canon = draft_to_json(d, 0);
     unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0, i;
+    unsigned int mdlen = 0;
+    size_t i;
 
     if (!EVP_Digest(canon, strlen(canon), md, &mdlen, EVP_sha256(), NULL))
         abort(); /* only fails when libcrypto cannot allocate */

@@ -330,12 +330,7 @@ static void field_name(const char *path, const char *key, char out[160])
 }
 
 /* Fail with "path.key: <printf message>". */
-static enum so_status field_fail(struct so_error *err, enum so_status code,
-                                 const char *path, const char *key,
-                                 const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static enum so_status field_fail(struct so_error *err, enum so_status code,
+__attribute__((format(printf, 5, 6))) static enum so_status field_fail(struct so_error *err, enum so_status code,
                                  const char *path, const char *key,
                                  const char *fmt, ...)
 {
@@ -349,22 +344,22 @@ static enum so_status field_fail(struct so_error *err, enum so_status code,
     return so_fail(err, code, "%s: %s", name, why);
 }
 
-/* Find key; SO_EMPTY when absent or null and optional. */
-static enum so_status lookup(const cJSON *parent, const char *path,
-                             const char *key, int flags, const cJSON **item,
-                             struct so_error *err)
+/* The value of key in parent, or NULL with *st set: SO_EMPTY when it is
+ * absent or null and optional, an error when it is required. */
+static const cJSON *lookup(const cJSON *parent, const char *path,
+                           const char *key, int flags, enum so_status *st,
+                           struct so_error *err)
 {
     const cJSON *it = cJSON_IsObject(parent)
                           ? cJSON_GetObjectItemCaseSensitive(parent, key)
                           : NULL;
 
-    if (it && !cJSON_IsNull(it)) {
-        *item = it;
-        return SO_OK;
-    }
-    if (!(flags & JSON_REQUIRED))
-        return SO_EMPTY;
-    return field_fail(err, SO_ERR_INVALID, path, key, "required");
+    if (it && !cJSON_IsNull(it))
+        return it;
+    *st = (flags & JSON_REQUIRED) ? field_fail(err, SO_ERR_INVALID, path, key,
+                                               "required")
+                                  : SO_EMPTY;
+    return NULL;
 }
 
 static enum so_status type_error(const char *path, const char *key,
@@ -377,10 +372,10 @@ enum so_status json_get_string(const cJSON *parent, const char *path,
                                const char *key, int flags, size_t max_bytes,
                                const char **out, struct so_error *err)
 {
-    const cJSON *it = NULL;
-    enum so_status st = lookup(parent, path, key, flags, &it, err);
+    enum so_status st = SO_OK;
+    const cJSON *it = lookup(parent, path, key, flags, &st, err);
 
-    if (st != SO_OK)
+    if (!it)
         return st;
     if (!cJSON_IsString(it) || !it->valuestring)
         return type_error(path, key, "a string", err);
@@ -395,11 +390,11 @@ enum so_status json_get_int(const cJSON *parent, const char *path,
                             const char *key, int flags, int64_t min,
                             int64_t max, int64_t *out, struct so_error *err)
 {
-    const cJSON *it = NULL;
-    enum so_status st = lookup(parent, path, key, flags, &it, err);
+    enum so_status st = SO_OK;
+    const cJSON *it = lookup(parent, path, key, flags, &st, err);
     double v;
 
-    if (st != SO_OK)
+    if (!it)
         return st;
     if (!cJSON_IsNumber(it))
         return type_error(path, key, "an integer", err);
@@ -421,10 +416,10 @@ enum so_status json_get_double(const cJSON *parent, const char *path,
                                const char *key, int flags, double min,
                                double max, double *out, struct so_error *err)
 {
-    const cJSON *it = NULL;
-    enum so_status st = lookup(parent, path, key, flags, &it, err);
+    enum so_status st = SO_OK;
+    const cJSON *it = lookup(parent, path, key, flags, &st, err);
 
-    if (st != SO_OK)
+    if (!it)
         return st;
     if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
         return type_error(path, key, "a number", err);
@@ -439,10 +434,10 @@ enum so_status json_get_bool(const cJSON *parent, const char *path,
                              const char *key, int flags, int *out,
                              struct so_error *err)
 {
-    const cJSON *it = NULL;
-    enum so_status st = lookup(parent, path, key, flags, &it, err);
+    enum so_status st = SO_OK;
+    const cJSON *it = lookup(parent, path, key, flags, &st, err);
 
-    if (st != SO_OK)
+    if (!it)
         return st;
     if (!cJSON_IsBool(it))
         return type_error(path, key, "true or false", err);
@@ -454,10 +449,10 @@ enum so_status json_get_object(const cJSON *parent, const char *path,
                                const char *key, int flags, const cJSON **out,
                                struct so_error *err)
 {
-    const cJSON *it = NULL;
-    enum so_status st = lookup(parent, path, key, flags, &it, err);
+    enum so_status st = SO_OK;
+    const cJSON *it = lookup(parent, path, key, flags, &st, err);
 
-    if (st != SO_OK)
+    if (!it)
         return st;
     if (!cJSON_IsObject(it))
         return type_error(path, key, "an object", err);
@@ -469,10 +464,10 @@ enum so_status json_get_array(const cJSON *parent, const char *path,
                               const char *key, int flags, size_t max_items,
                               const cJSON **out, struct so_error *err)
 {
-    const cJSON *it = NULL;
-    enum so_status st = lookup(parent, path, key, flags, &it, err);
+    enum so_status st = SO_OK;
+    const cJSON *it = lookup(parent, path, key, flags, &st, err);
 
-    if (st != SO_OK)
+    if (!it)
         return st;
     if (!cJSON_IsArray(it))
         return type_error(path, key, "an array", err);

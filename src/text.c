@@ -162,16 +162,13 @@ static int cp_width(uint32_t cp)
 static size_t token_text(const struct cell *c, char out[16])
 {
     if (c->bad) {
-        memcpy(out, REPLACEMENT_UTF8, 3);
-        return 3;
+        memcpy(out, REPLACEMENT_UTF8, sizeof(REPLACEMENT_UTF8));
+        return sizeof(REPLACEMENT_UTF8) - 1;
     }
-    if (c->cp < 0x20) {
+    if (c->cp < 0x20 || c->cp == 0x7F) {
         out[0] = '^';
-        out[1] = (char)(c->cp + 0x40);
-        return 2;
-    }
-    if (c->cp == 0x7F) {
-        memcpy(out, "^?", 2);
+        out[1] = (char)(c->cp == 0x7F ? '?' : c->cp + 0x40);
+        out[2] = '\0';
         return 2;
     }
     return (size_t)snprintf(out, 16, "<U+%04X>", (unsigned)c->cp);
