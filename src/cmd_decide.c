@@ -334,11 +334,21 @@ static int parse_args(int argc, char **argv, struct decide_args *a)
     while (rc < 0 && (c = getopt_long(argc, argv, ":q:r:n:b:f:h", longopts,
                                       NULL)) != -1) {
         switch (c) {
-        case 'q': a->queue = optarg; break;
-        case OPT_REVIEWER: a->reviewer = optarg; break;
-        case 'r': a->reason = optarg; break;
-        case 'n': a->note = optarg; break;
-        case 'b': a->body_file = optarg; break;
+        case 'q':
+            a->queue = optarg;
+            break;
+        case OPT_REVIEWER:
+            a->reviewer = optarg;
+            break;
+        case 'r':
+            a->reason = optarg;
+            break;
+        case 'n':
+            a->note = optarg;
+            break;
+        case 'b':
+            a->body_file = optarg;
+            break;
         case OPT_RID:
             a->request_id = optarg;
             if (check_request_id(optarg) != 0)
@@ -346,15 +356,25 @@ static int parse_args(int argc, char **argv, struct decide_args *a)
                                                "letters, digits, - or _",
                                      REQUEST_ID_MAX);
             break;
-        case OPT_SHOWN: rc = parse_ms("--shown-at", optarg, &a->shown_at); break;
-        case OPT_ACTIVE: rc = parse_ms("--active-ms", optarg, &a->active_ms); break;
+        case OPT_SHOWN:
+            rc = parse_ms("--shown-at", optarg, &a->shown_at);
+            break;
+        case OPT_ACTIVE:
+            rc = parse_ms("--active-ms", optarg, &a->active_ms);
+            break;
         case 'f':
             if ((a->json = cli_pick("decide", "--format", optarg, formats)) < 0)
                 rc = EXIT_USAGE;
             break;
-        case 'h': fputs(usage_text, stdout); rc = 0; break;
-        case OPT_VERSION: rc = cli_version(); break;
-        default: rc = cli_option_error("decide", argv, c); break;
+        case 'h':
+            rc = fputs(usage_text, stdout) == EOF ? EXIT_FAIL : 0;
+            break;
+        case OPT_VERSION:
+            rc = cli_version();
+            break;
+        default:
+            rc = cli_option_error("decide", argv, c);
+            break;
         }
     }
     return rc >= 0 ? rc : positional(argc, argv, a);

@@ -19,6 +19,8 @@
 #define ID_MAX_COLS 24
 #define WORKFLOW_MAX_COLS 20
 #define TITLE_MIN_COLS 10
+/* CONF (4), AGE (4), STATUS (7), FLAG (4) and six two-space gaps. */
+#define FIXED_COLS 31
 
 static const char usage_text[] =
     "usage: signoff list [--queue PATH|URL] [--status S] [--workflow W]\n"
@@ -68,8 +70,7 @@ static void table_header(const struct so_draft_page *first, struct widths *w)
 {
     w->id = max_width(first, 0, ID_MAX_COLS, 2);
     w->workflow = max_width(first, 1, WORKFLOW_MAX_COLS, 8);
-    /* id  workflow  CONF  AGE  STATUS   FLAG  title */
-    w->title = cli_columns() - w->id - w->workflow - 4 - 4 - 7 - 4 - 12;
+    w->title = cli_columns() - w->id - w->workflow - FIXED_COLS;
     if (w->title < TITLE_MIN_COLS)
         w->title = TITLE_MIN_COLS;
     printf("%-*s  %-*s  CONF   AGE  STATUS   FLAG  TITLE\n", w->id, "ID",

@@ -584,7 +584,9 @@ static char *expand(const char *tpl, const struct vars *v)
             buf_addc(&b, *p);
         }
     }
-    return xstrdup(buf_cstr(&b));
+    char *s = xstrdup(buf_cstr(&b));
+    buf_free(&b);
+    return s;
 }
 
 static void fill_vars(struct rng *r, const struct demo_case *c,
