@@ -274,13 +274,17 @@ static int draw_workflows(struct ui_app *app, struct monitor_view *v,
 /* Detail tables: label, decided, rate (starred when not yet meaningful),
  * then two figures. Header and rows share these widths. */
 #define DETAIL_FMT "%-12s %7s %7s%1s %8s %6s"
+/* From this table width the Wilson interval follows as a last column. */
+#define DETAIL_CI_WIDTH 64
 
 static void detail_header(WINDOW *w, int y, int x, int width,
                           const char *label, const char *f1, const char *f2)
 {
     char line[96];
-    snprintf(line, sizeof line, DETAIL_FMT, label, "DECIDED", "RATE", "",
-             f1, f2);
+    int n = snprintf(line, sizeof line, DETAIL_FMT, label, "DECIDED", "RATE",
+                     "", f1, f2);
+    if (width >= DETAIL_CI_WIDTH && n > 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, "  95%% CI");
     ui_draw_text(w, y, x, width, line, TR_LABEL);
 }
 
@@ -288,13 +292,20 @@ static void detail_row(WINDOW *w, int y, int x, int width,
                        const struct stats_group *g, const char *f1,
                        const char *f2, enum theme_role role)
 {
-    char line[96], rate[16], n[24];
+    char line[128], rate[16], n[24];
     char *name = text_plain(g->key, 12, 1);
     stats_format_pct(g->rate, rate);
     snprintf(n, sizeof n, "%lld", (long long)g->decided);
-    snprintf(line, sizeof line, DETAIL_FMT, name, n, rate,
-             g->meaningful ? "" : "*", f1, f2);
+    int len = snprintf(line, sizeof line, DETAIL_FMT, name, n, rate,
+                       g->meaningful ? "" : "*", f1, f2);
     free(name);
+    if (width >= DETAIL_CI_WIDTH && g->decided && len > 0 &&
+        (size_t)len < sizeof line) {
+        char lo[16], hi[16];
+        stats_format_pct(g->lo, lo);
+        stats_format_pct(g->hi, hi);
+        snprintf(line + len, sizeof line - (size_t)len, "  [%s, %s]", lo, hi);
+    }
     ui_draw_text(w, y, x, width, line, role);
 }
 
@@ -355,13 +366,13 @@ static int draw_bands(struct ui_app *app, struct monitor_view *v, int y, int x,
 {
     WINDOW *w = app->body;
     char line[96];
-    detail_header(w, y++, x, width, "BAND", "UPPER", "ESC");
+    detail_header(w, y++, x, width, "BAND", "MEDIAN", "ESC");
     for (size_t i = 0; i < v->by_band.ngroups && (int)i < rows - 2; i++) {
         const struct stats_group *g = &v->by_band.groups[i];
-        char hi[16], esc[16];
-        stats_format_pct(g->hi, hi);
+        char med[16], esc[16];
+        stats_format_ms(g->median_ms, med);
         snprintf(esc, sizeof esc, "%lld", (long long)g->c.escalated);
-        detail_row(w, y++, x, width, g, hi, esc, TR_NORMAL);
+        detail_row(w, y++, x, width, g, med, esc, TR_NORMAL);
     }
     readiness_line(&v->by_band, line, sizeof line);
     ui_draw_text(w, y++, x, width, line,

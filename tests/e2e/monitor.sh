@@ -38,6 +38,7 @@ check_contains "80x24: today's override rate as a sparkline" "▁" "$S"
 check_contains "80x24: reviewer table" "REVIEWER" "$S"
 check_contains "80x24: band table" "0.8-0.9" "$S"
 check_contains "80x24: readiness line" "Ready to auto-approve" "$S"
+check_contains "80x24: reviewer alice on refunds, 0 of 5, with its interval" "alice              5    0.0%       0ms 100.0%  [0.0%, 43.4%]" "$S"
 wide() { ui_screen | python3 -c 'import sys; print("".join(l for l in sys.stdin if len(l.rstrip("\n")) > int(sys.argv[1])), end="")' "$1"; }
 check_eq "80x24: nothing wider than the terminal" "" "$(wide 80)"
 check_eq "80x24: the sparkline fills the last column" 80 "$(ui_screen | python3 -c 'import sys; print(max(len(l.rstrip()) for l in sys.stdin))')"
