@@ -199,44 +199,71 @@ static int is_ws(char c)
 }
 
 /* s with whitespace runs collapsed to one space and both ends trimmed;
- * *n is its length. Owned. */
-static char *collapse(const char *s, size_t *n)
+ * *n is its length and, when map is non-NULL, (*map)[k] the offset in s of
+ * collapsed byte k. Owned. */
+static char *collapse(const char *s, size_t *n, size_t **map)
 {
-    char *out = xmalloc(strlen(s) + 1);
-    size_t k = 0;
+    size_t len = strlen(s), i, k = 0, gap_at = 0;
+    char *out = xmalloc(len + 1);
     int gap = 0;
 
-    for (; *s; s++) {
-        if (is_ws(*s)) {
+    if (map)
+        *map = xmalloc((len + 1) * sizeof(**map));
+    for (i = 0; i < len; i++) {
+        if (is_ws(s[i])) {
+            if (!gap && k > 0)
+                gap_at = i;
             gap = k > 0;
             continue;
         }
-        if (gap)
+        if (gap) {
+            if (map)
+                (*map)[k] = gap_at;
             out[k++] = ' ';
+        }
         gap = 0;
-        out[k++] = *s;
+        if (map)
+            (*map)[k] = i;
+        out[k++] = s[i];
     }
     out[k] = '\0';
     *n = k;
     return out;
 }
 
-int grounding_quote_found(const char *excerpt, const char *quote)
+int grounding_quote_locate(const char *excerpt, const char *quote,
+                           size_t *off, size_t *len)
 {
-    size_t nq, ne;
+    size_t nq, ne, *map = NULL;
     char *q, *e;
-    int found;
+    const char *hit;
+    int found = 0;
 
-    if (!quote)
-        return 1;
-    q = collapse(quote, &nq);
-    if (nq == 0) {
-        free(q);
-        return 1;
+    if (!quote || !excerpt)
+        return 0;
+    q = collapse(quote, &nq, NULL);
+    e = collapse(excerpt, &ne, &map);
+    hit = nq ? memmem(e, ne, q, nq) : NULL;
+    if (hit) {
+        size_t first = (size_t)(hit - e);
+        *off = map[first];
+        *len = map[first + nq - 1] + 1 - *off;
+        found = 1;
     }
-    e = collapse(excerpt ? excerpt : "", &ne);
-    found = memmem(e, ne, q, nq) != NULL;
+    free(map);
     free(q);
     free(e);
     return found;
+}
+
+int grounding_quote_found(const char *excerpt, const char *quote)
+{
+    size_t nq, off, len;
+    char *q;
+
+    if (!quote)
+        return 1;
+    q = collapse(quote, &nq, NULL);
+    free(q);
+    return nq == 0 || grounding_quote_locate(excerpt, quote, &off, &len);
 }

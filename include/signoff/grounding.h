@@ -66,4 +66,10 @@ int grounding_row_flags(const struct grounding *g);
  * 1). */
 int grounding_quote_found(const char *excerpt, const char *quote);
 
+/* Where quote sits in excerpt under the same rules, as a byte range of the
+ * original excerpt (so "within\n 30 days" is highlighted whole): returns 1
+ * and sets *off and *len, or 0 when not found (or quote is NULL/blank). */
+int grounding_quote_locate(const char *excerpt, const char *quote,
+                           size_t *off, size_t *len);
+
 #endif

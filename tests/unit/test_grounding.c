@@ -148,6 +148,19 @@ static void test_quotes(void **state)
     assert_true(grounding_quote_found("abc", " \n "));
     assert_true(grounding_quote_found("caf\xc3\xa9 ouvert", "\xc3\xa9 ou"));
 
+    size_t off = 99, len = 99;
+    const char *ex2 = "Refunds are paid\n  within\t30 days, always.";
+    assert_true(grounding_quote_locate(ex2, "within 30\ndays", &off, &len));
+    assert_int_equal(off, 19);
+    assert_int_equal(len, 14);
+    assert_memory_equal(ex2 + off, "within\t30 days", len);
+    assert_true(grounding_quote_locate(ex2, "paid within", &off, &len));
+    assert_int_equal(off, 12);
+    assert_memory_equal(ex2 + off, "paid\n  within", len);
+    assert_false(grounding_quote_locate(ex2, "60 days", &off, &len));
+    assert_false(grounding_quote_locate(ex2, "  ", &off, &len));
+    assert_false(grounding_quote_locate(NULL, "x", &off, &len));
+
     int ns[] = {1, 2, 3};
     const char *ex[] = {"refunds within 30 days", "shipping is free",
                         "no quote here"};
