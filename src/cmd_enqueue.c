@@ -154,6 +154,11 @@ static int flush(struct enq *e)
     return 0;
 }
 
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 static void progress(struct enq *e, size_t offset)
 {
     int64_t now = so_mono_ms();
@@ -164,7 +169,8 @@ static void progress(struct enq *e, size_t offset)
         return;
     size_t done = e->t.added + e->t.replaced + e->t.same + e->n;
     double secs = (double)(now - e->start_ms) / 1000.0;
-    fprintf(stderr, "\r\033[Kenqueue: %zu drafts, %.0f/s", done,
+    fprintf(stderr, "\r\033[Kenqueue: %zu %s, %.0f/s", done,
+            plural(done, "draft", "drafts"),
             secs > 0 ? (double)done / secs : 0.0);
     if (e->total_bytes)
         fprintf(stderr, ", %.0f%%", 100.0 * (double)offset /
@@ -210,11 +216,6 @@ static int read_all(struct enq *e, FILE *in)
     if (e->progress_shown)
         fputs("\r\033[K", stderr);
     return rc;
-}
-
-static const char *plural(size_t n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
 }
 
 static void summary(struct enq *e)

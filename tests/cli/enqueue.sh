@@ -142,3 +142,22 @@ $T/many.jsonl:1501: body: required
 $T/many.jsonl:2500: body: required
 enqueued 2497 drafts, 0 unchanged, 3 bad lines" "$RC $ERR"
 check_eq "2500 lines: 2497 rows" 2497 "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM drafts WHERE id LIKE 'm-%'")"
+
+# Progress: only on a terminal, only for a large or slow input. A FIFO that
+# pauses for 1.5 s makes the input slow; `script` gives stderr a terminal.
+if command -v script >/dev/null; then
+    mkfifo "$T/fifo"
+    ( printf '{"id":"f-1","workflow":"w","body":"b"}\n{"id":"f-2","workflow":"w","body":"b"}\n'
+      sleep 1.5
+      printf '{"id":"f-3","workflow":"w","body":"b"}\n' ) >"$T/fifo" &
+    script -qec "$SO enqueue $T/fifo" /dev/null >"$T/tty.out" 2>&1
+    check_eq "progress: the run succeeds on a terminal" 0 "$?"
+    tty_out=$(tr -d '\r' <"$T/tty.out")
+    check "progress: a line with the count and rate on a slow input" \
+        grep -qE $'\e\\[Kenqueue: [1-3] drafts?, [0-9]+/s' <<<"$tty_out"
+    check_contains "progress: cleared before the summary" \
+        $'\e[Kenqueued 3 drafts, 0 unchanged, 0 bad lines' "$tty_out"
+    wait
+else
+    ok "progress needs script(1) (skipped)"
+fi
