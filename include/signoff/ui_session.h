@@ -35,7 +35,6 @@ struct ui_session {
     int64_t shown_at;       /* wall ms when first drawn; 0 until then */
     int64_t active_ms;
     int64_t last_event;     /* mono ms of the last key (or first draw) */
-    int64_t renewed_at;     /* mono ms of the last claim or renewal */
     unsigned long generation; /* bumped each time a draft is taken */
     struct ui_pending pending;
     char **skipped; /* ids released with skip, not offered again */

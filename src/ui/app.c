@@ -86,9 +86,13 @@ static void draw_title(struct ui_app *app)
         struct buf k;
         buf_init(&k);
         keys_describe(app->keys, *h, &k);
-        char *first = strtok(k.data ? k.data : (char *)"", ",");
-        if (first)
-            buf_addf(&b, " %s:%s", first, keys_action_name(*h));
+        /* The first key bound to it ("j" of "j, <Down>"). */
+        const char *all = buf_cstr(&k);
+        size_t n = strcspn(all, ",");
+        const char *name = keys_action_name(*h);
+        /* Whole hints only: the ones that do not fit are left to ?. */
+        if (n && b.len + n + strlen(name) + 2 <= (size_t)app->cols)
+            buf_addf(&b, " %.*s:%s", (int)n, all, name);
         buf_free(&k);
     }
     ui_draw_fill(app->title, 0, TR_TITLE);
@@ -152,10 +156,13 @@ static void draw_message(struct ui_app *app)
                      app->message_error ? TR_STATUS_ALERT : TR_MESSAGE);
 }
 
+static int counts_due(const struct ui_app *app)
+{
+    return app->counts.at == 0 || so_mono_ms() - app->counts.at > APP_COUNTS_MS;
+}
+
 void ui_app_draw(struct ui_app *app)
 {
-    if (app->counts.at == 0 || so_mono_ms() - app->counts.at > APP_COUNTS_MS)
-        refresh_counts(app);
     werase(app->title);
     werase(app->body);
     werase(app->bar);
@@ -212,8 +219,10 @@ static int idle_work(struct ui_app *app)
     const struct ui_screen_ops *ops = screens[app->screen];
     if (ops->tick && ops->tick(app, app->state[app->screen]) != UI_STAY)
         redraw = 1;
-    if (so_mono_ms() - app->counts.at > APP_COUNTS_MS)
+    if (counts_due(app)) {
+        refresh_counts(app);
         redraw = 1;
+    }
     /* The lease countdown in the status bar. */
     return redraw || app->session.draft;
 }
@@ -330,9 +339,20 @@ static enum ui_next dispatch(struct ui_app *app, int ch, int func)
                                      func || ch < 0x80 ? ch : 0);
 }
 
-static void run_loop(struct ui_app *app)
+/* Draw, then refresh the status-bar counts if they are due and draw
+ * them: the screen appears before the (possibly slow) counting. */
+static void draw_frame(struct ui_app *app)
 {
     ui_app_draw(app);
+    if (counts_due(app)) {
+        refresh_counts(app);
+        ui_app_draw(app);
+    }
+}
+
+static void run_loop(struct ui_app *app)
+{
+    draw_frame(app);
     for (;;) {
         int ch = 0, func = 0;
         enum ui_input in = ui_app_getkey(app, &ch, &func);
@@ -344,7 +364,7 @@ static void run_loop(struct ui_app *app)
         app->message = NULL;
         if (follow(app, dispatch(app, ch, func)) || quit_requested)
             return;
-        ui_app_draw(app);
+        draw_frame(app);
     }
 }
 
@@ -399,7 +419,8 @@ static void term_start(struct ui_app *app, const struct theme *theme)
 int ui_run(struct queue *q, const struct ui_opts *opts)
 {
     struct so_error local, *err = opts->err ? opts->err : &local;
-    struct ui_app app = {.q = q, .opts = opts, .config = opts->config};
+    struct ui_app app = {.q = q, .opts = opts, .config = opts->config,
+                         .counts = {-1, -1, -1, 0}};
     struct theme theme;
     so_error_clear(err);
     filter_parse(NULL, &app.filter, err);

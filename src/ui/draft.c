@@ -362,11 +362,17 @@ static void draw_pane(struct ui_app *app, struct pane *p, const char *title,
                          TR_NORMAL, p->spans, p->nspans);
 }
 
-/* Rows of the body pane when the citations sit below it. */
-static int left_rows(const struct ui_app *app)
+/* Rows of the body pane (with its title line). Beside the citations it
+ * has the full height; above them, what a short body needs (at least a
+ * third, at most three fifths), the rest going to the citations. */
+static int left_rows(const struct ui_app *app, const struct draft_view *v)
 {
     int avail = app->rows - DRAFT_HEAD_ROWS;
-    return app->cols >= UI_DRAFT_WIDE ? avail : avail * 3 / 5;
+    if (app->cols >= UI_DRAFT_WIDE)
+        return avail;
+    int need = (int)v->left.doc->nlines + 1;
+    int most = avail * 3 / 5, least = avail / 3;
+    return need > most ? most : need < least ? least : need;
 }
 
 static void draft_draw(struct ui_app *app, void *state)
@@ -388,7 +394,7 @@ static void draft_draw(struct ui_app *app, void *state)
     }
     char *ctitle = xasprintf("Citations (%zu)%s", v->d->ncitations,
                              v->focus ? "" : "  Tab: scroll them");
-    int lr = left_rows(app);
+    int lr = left_rows(app, v);
     draw_pane(app, &v->left, "Draft", v->focus == 0, top, 0, lr);
     if (app->cols >= UI_DRAFT_WIDE) {
         wattrset(app->body, ui_draw_attr(TR_LABEL));

@@ -80,8 +80,7 @@ static void took(struct ui_session *s, struct so_draft *d)
     s->draft = d;
     s->generation++;
     s->lease_until = d->lease_until;
-    s->renewed_at = so_mono_ms();
-    s->last_event = s->renewed_at;
+    s->last_event = so_mono_ms();
     s->shown_at = 0;
     s->active_ms = 0;
 }
@@ -181,10 +180,8 @@ enum so_status ui_session_tick(struct ui_session *s, struct so_error *err)
     int64_t until = 0;
     enum so_status st = s->q->ops->renew(s->q, s->draft->id,
                                          s->draft->lease_token, 0, &until, err);
-    if (st == SO_OK) {
+    if (st == SO_OK)
         s->lease_until = until;
-        s->renewed_at = so_mono_ms();
-    }
     return st;
 }
 
