@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "signoff/config.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
 #include "signoff/outbox.h"
@@ -929,25 +928,14 @@ static const struct queue_ops remote_ops = {
 
 /* ---- opening ------------------------------------------------------------ */
 
-/* Token and CA file: options, then $SIGNOFF_TOKEN_FILE, then the config
- * file. The environment names a file; the token itself never travels in
- * arguments or the environment. */
-struct remote_files {
-    char *token_file;
-    char *ca_file;
-};
-
-static void remote_files(const struct queue_opts *o, struct remote_files *f)
+/* The token file: the option (the CLI fills it from --token-file,
+ * $SIGNOFF_TOKEN_FILE or the config), else $SIGNOFF_TOKEN_FILE for callers
+ * that open a queue without the CLI. The environment names a file; the
+ * token itself never travels in arguments or the environment. */
+static const char *token_file(const struct queue_opts *o)
 {
-    struct config c = {0};
-    struct so_error err;
-    config_load(NULL, &c, &err);
     const char *env = getenv("SIGNOFF_TOKEN_FILE");
-    f->token_file = xstrdup(o->token_file       ? o->token_file
-                            : env && *env ? env
-                                                : c.token_file);
-    f->ca_file = xstrdup(o->ca_file ? o->ca_file : c.ca_file);
-    config_free(&c);
+    return o->token_file ? o->token_file : env && *env ? env : NULL;
 }
 
 /* The Authorization header from the token file (mode 0600 required). */
@@ -1024,14 +1012,12 @@ static struct remote *remote_new(const char *url)
 enum so_status remote_open(const char *url, const struct queue_opts *opts,
                            struct queue **out, struct so_error *err)
 {
-    struct remote_files f;
-    remote_files(opts, &f);
     struct remote *r = remote_new(url);
     struct queue *q = xcalloc(1, sizeof *q);
     q->ops = &remote_ops;
     q->impl = r;
     q->spec = xstrdup(url);
-    enum so_status s = auth_header(url, f.token_file, &r->headers, err);
+    enum so_status s = auth_header(url, token_file(opts), &r->headers, err);
     if (s == SO_OK) {
         r->headers = curl_slist_append(r->headers,
                                        "Content-Type: application/json");
@@ -1042,11 +1028,9 @@ enum so_status remote_open(const char *url, const struct queue_opts *opts,
             s = so_fail(err, SO_ERR, "%s: cannot start libcurl", url);
     }
     if (s == SO_OK) {
-        curl_setup(r, f.ca_file);
+        curl_setup(r, opts->ca_file);
         s = whoami(r, &q->reviewer, err);
     }
-    free(f.token_file);
-    free(f.ca_file);
     if (s != SO_OK) {
         r_close(q);
         return s;
