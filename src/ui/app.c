@@ -418,7 +418,9 @@ static void term_start(struct ui_app *app, const struct theme *theme)
 
 int ui_run(struct queue *q, const struct ui_opts *opts)
 {
-    struct so_error local, *err = opts->err ? opts->err : &local;
+    struct so_error local;
+    so_error_clear(&local);
+    struct so_error *err = opts->err ? opts->err : &local;
     struct ui_app app = {.q = q, .opts = opts, .config = opts->config,
                          .counts = {-1, -1, -1, 0}};
     struct theme theme;

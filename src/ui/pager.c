@@ -13,8 +13,9 @@ struct pager {
     char *text;
     struct ui_span *spans;
     size_t nspans;
-    size_t top;   /* first display line shown */
-    size_t lines; /* display lines at the last draw */
+    struct text_doc *doc; /* text laid out for width */
+    int width;
+    size_t top; /* first display line shown */
 };
 
 static const enum keys_action pager_hints[] = {KA_BACK, KA_DOWN, KA_UP,
@@ -28,6 +29,7 @@ static void *pager_open(struct ui_app *app)
 
 static void pager_reset(struct pager *p)
 {
+    text_doc_free(p->doc);
     free(p->heading);
     free(p->text);
     free(p->spans);
@@ -55,17 +57,20 @@ static void pager_draw(struct ui_app *app, void *state)
 {
     struct pager *p = state;
     ui_draw_text(app->body, 0, 0, app->cols, p->heading, TR_PANE);
-    struct text_opts o = {app->cols - 1, 0, 0};
-    const char *t = p->text ? p->text : "";
-    struct text_doc *doc = text_layout(t, strlen(t), &o);
-    p->lines = doc->nlines;
+    if (!p->doc || p->width != app->cols - 1) {
+        struct text_opts o = {app->cols - 1, 0, 0};
+        const char *t = p->text ? p->text : "";
+        text_doc_free(p->doc);
+        p->doc = text_layout(t, strlen(t), &o);
+        p->width = app->cols - 1;
+    }
+    size_t lines = p->doc->nlines;
     size_t view = app->rows > 1 ? (size_t)app->rows - 1 : 1;
-    if (p->top + view > p->lines)
-        p->top = p->lines > view ? p->lines - view : 0;
-    for (size_t i = 0; i < view && p->top + i < doc->nlines; i++)
-        ui_draw_doc_line(app->body, (int)i + 1, 0, doc, p->top + i, TR_NORMAL,
-                         p->spans, p->nspans);
-    text_doc_free(doc);
+    if (p->top + view > lines)
+        p->top = lines > view ? lines - view : 0;
+    for (size_t i = 0; i < view && p->top + i < lines; i++)
+        ui_draw_doc_line(app->body, (int)i + 1, 0, p->doc, p->top + i,
+                         TR_NORMAL, p->spans, p->nspans);
 }
 
 static enum ui_next pager_key(struct ui_app *app, void *state,
@@ -91,7 +96,7 @@ static enum ui_next pager_key(struct ui_app *app, void *state,
         p->top = 0;
         return UI_REDRAW;
     case KA_BOTTOM:
-        p->top = p->lines;
+        p->top = p->doc ? p->doc->nlines : 0;
         return UI_REDRAW;
     case KA_BACK:
     case KA_HELP:

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/ui_decide.h"
 #include "signoff/ui_draw.h"
 #include "signoff/ui_prompt.h"
 
@@ -273,6 +274,8 @@ static enum ui_next queue_key(struct ui_app *app, void *state,
         return do_open(app, v);
     case KA_LIMIT:
         return do_limit(app, v);
+    case KA_UNDO:
+        return ui_decide_key(app, KA_UNDO);
     case KA_BACK:
         return UI_QUIT;
     default:

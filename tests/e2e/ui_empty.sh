@@ -21,3 +21,7 @@ ui_keys a
 check "after the last draft: back to the queue" ui_wait "nothing more to review"
 check_contains "queue screen shows it is empty" "No drafts to review" "$(ui_screen)"
 check_eq "last draft decided" "decided" "$(status L-1)"
+ui_keys u
+check "u on the queue screen undoes the last decision" ui_wait "undone: L-1 is back for review"
+check_contains "and reopens the draft" "The only draft." "$(ui_screen)"
+check_eq "draft mine again" "claimed" "$(status L-1)"
