@@ -23,7 +23,8 @@ static const char usage_text[] =
     "       signoff workflow show W [--format text|json]\n"
     "       signoff workflow set W [--owner NAME] [--threshold T] [--window D]\n"
     "                            [--min-decisions N] [--reviews N]\n"
-    "                            [--auto-pause on|off]\n"
+    "                            [--auto-pause on|off] [--reveal after|never]\n"
+    "                            [--resolver supervisor|reviewer]\n"
     "       signoff workflow pause W --reason R\n"
     "       signoff workflow resume W [--reason R]\n"
     "\n"
@@ -38,6 +39,11 @@ static const char usage_text[] =
     "  -W, --window D          the alert window (24h, 7d, 30d ...)\n"
     "  -m, --min-decisions N   decisions before a rate is meaningful\n"
     "  -n, --reviews N         independent reviews a draft needs (1..5)\n"
+    "      --reveal after|never  four-eyes: show a reviewer the other\n"
+    "                          reviews once the draft is final, or never\n"
+    "      --resolver supervisor|reviewer  who settles reviews that\n"
+    "                          disagree: a supervisor, or also a reviewer\n"
+    "                          who gave none of them\n"
     "  -a, --auto-pause on|off pause on the first decision over threshold\n"
     "  -r, --reason R          why the switch is flipped\n"
     "  -f, --format F          table/text (default) or json\n"
@@ -100,6 +106,18 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
         *(c == 'm' ? &a->set.min_decisions : &a->set.reviews) = (int)v;
         a->mask |= c == 'm' ? SO_WF_MIN : SO_WF_REVIEWS;
         return 0;
+    case 'e':
+    case 'S': {
+        static const char *const reveal[] = {"after", "never", NULL};
+        static const char *const resolver[] = {"supervisor", "reviewer", NULL};
+        const char *const *names = c == 'e' ? reveal : resolver;
+        int i = cli_pick("workflow", c == 'e' ? "--reveal" : "--resolver", arg,
+                         names);
+        *(c == 'e' ? &a->set.reveal : &a->set.resolver) =
+            i < 0 ? NULL : (char *)names[i];
+        a->mask |= c == 'e' ? SO_WF_REVEAL : SO_WF_RESOLVER;
+        return i < 0 ? EXIT_USAGE : 0;
+    }
     default: {
         static const char *const onoff[] = {"off", "on", NULL};
         int i = cli_pick("workflow", "--auto-pause", arg, onoff);
@@ -120,6 +138,8 @@ static int parse_args(int argc, char **argv, struct wf_args *a)
         {"min-decisions", required_argument, NULL, 'm'},
         {"reviews", required_argument, NULL, 'n'},
         {"auto-pause", required_argument, NULL, 'a'},
+        {"reveal", required_argument, NULL, 'e'},
+        {"resolver", required_argument, NULL, 'S'},
         {"reason", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
         {"queue", required_argument, NULL, 'q'},
@@ -130,10 +150,11 @@ static int parse_args(int argc, char **argv, struct wf_args *a)
     static const char *const formats[] = {"table", "text", "json", NULL};
     int c, rc;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:t:W:m:n:a:r:f:q:h", opts,
+    while ((c = getopt_long(argc, argv, ":o:t:W:m:n:a:e:S:r:f:q:h", opts,
                             NULL)) != -1) {
         switch (c) {
         case 'o': case 't': case 'W': case 'm': case 'n': case 'a':
+        case 'e': case 'S':
             if ((rc = parse_setting(c, optarg, a)) != 0)
                 return rc;
             break;
@@ -182,6 +203,9 @@ static cJSON *wf_json(const struct so_workflow *w)
     cJSON_AddNumberToObject(o, "window_ms", (double)w->window_ms);
     cJSON_AddNumberToObject(o, "min_decisions", w->min_decisions);
     cJSON_AddNumberToObject(o, "reviews", w->reviews);
+    cJSON_AddStringToObject(o, "reveal", w->reveal ? w->reveal : "after");
+    cJSON_AddStringToObject(o, "resolver",
+                            w->resolver ? w->resolver : "supervisor");
     cJSON_AddBoolToObject(o, "auto_pause", w->auto_pause);
     cJSON_AddStringToObject(o, "automation", w->automation_paused ? "paused"
                                                                   : "on");
@@ -230,6 +254,10 @@ static void print_show(const struct so_workflow *w)
     show_line("min decisions:", buf);
     snprintf(buf, sizeof buf, "%d", w->reviews);
     show_line("reviews:", buf);
+    if (w->reviews > 1) {
+        show_line("reveal:", w->reveal);
+        show_line("resolver:", w->resolver);
+    }
     show_line("auto-pause:", w->auto_pause ? "on" : "off");
     show_line("automation:", w->automation_paused ? "paused" : "on");
     if (w->automation_at > 0) {

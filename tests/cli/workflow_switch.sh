@@ -71,3 +71,11 @@ so workflow list --format json
 check_eq "list json parses" "refunds dana 0.15 14d" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; w=json.load(sys.stdin)[0]; print(w["name"], w["owner"], w["threshold"], w["window"])')"
 so workflow frobnicate refunds
 check_eq "unknown subcommand: usage" 2 "$RC"
+
+# four-eyes settings: shown once a workflow needs more than one review
+so workflow set refunds --reveal never --resolver reviewer
+check_eq "set reveal/resolver" 0 "$RC"
+check_contains "show: reveal" "reveal:         never" "$OUT"
+check_contains "show: resolver" "resolver:       reviewer" "$OUT"
+so workflow set refunds --reveal sometimes
+check_eq "reveal after|never only: usage" 2 "$RC"
