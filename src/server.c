@@ -293,6 +293,7 @@ struct call {
     char *out;         /* reply body (malloc'd), NULL for none */
     const char *ctype; /* NULL: application/json */
     int retry_after;   /* seconds, 0 for none */
+    const char *allow; /* methods of the path, for a 405 */
 };
 
 static int64_t now_us(void)
@@ -881,18 +882,20 @@ static int route_shape(const struct route *r, const char *path,
     return 1;
 }
 
-/* The route for method+path; *shape_only is set when the path exists
- * under another method (405). Returns the index or -1. */
+/* The route for method+path, or -1. When the path exists under other
+ * methods only (405), allow gets them ("GET" or "GET, POST"). */
 static int route_find(const char *method, const char *path, char **arg,
-                      int *shape_only)
+                      char allow[16])
 {
-    *shape_only = 0;
+    allow[0] = '\0';
     for (size_t i = 0; i < NROUTES; i++) {
         size_t alen = 0;
         if (!route_shape(&routes[i], path, &alen))
             continue;
         if (strcmp(routes[i].method, method) != 0) {
-            *shape_only = 1;
+            if (!strstr(allow, routes[i].method))
+                snprintf(allow + strlen(allow), 16 - strlen(allow), "%s%s",
+                         allow[0] ? ", " : "", routes[i].method);
             continue;
         }
         *arg = routes[i].suffix
@@ -984,8 +987,8 @@ static enum MHD_Result answer(struct call *c, struct request *rq, size_t route,
         snprintf(v, sizeof v, "%d", c->retry_after);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, v);
     }
-    if (c->status == 405)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, POST");
+    if (c->allow)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, c->allow);
     if (c->status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Bearer");
@@ -1016,15 +1019,18 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *con,
                                 const char *path)
 {
     char *arg = NULL;
-    int shape_only = 0;
-    int i = route_find(method, path, &arg, &shape_only);
-    if (i < 0)
-        return answer_error(srv, con, rq, shape_only ? 405 : 404,
-                            shape_only ? SO_ERR_USAGE : SO_ERR_NOTFOUND,
-                            shape_only ? "method not allowed"
-                                       : "no such route",
-                            method, path);
+    char allow[16];
+    int i = route_find(method, path, &arg, allow);
     struct call c = {.srv = srv, .con = con, .arg = arg};
+    if (i < 0 && allow[0]) {
+        call_fail(&c, SO_ERR_USAGE, "method not allowed");
+        c.status = 405;
+        c.allow = allow;
+        return answer(&c, rq, NROUTES, method, path);
+    }
+    if (i < 0)
+        return answer_error(srv, con, rq, 404, SO_ERR_NOTFOUND,
+                            "no such route", method, path);
     c.body = rq->body.data ? rq->body.data : "";
     c.len = rq->body.len;
     route_run(&c, &routes[i]);

@@ -32,6 +32,10 @@ api GET /v1/nope "$TOK_ALICE"
 check_eq "unknown route: 404 error object" '404 {"error":{"code":"not_found","message":"no such route"}}' "$CODE $BODY"
 api DELETE /v1/claim "$TOK_ALICE"
 check_eq "wrong method: 405" 405 "$CODE"
+check_contains "405: Allow names the methods" "Allow: POST" \
+    "$(curl -s -D - -o /dev/null -X GET -H "Authorization: Bearer $TOK_ALICE" "$URL/v1/claim" | tr -d '\r')"
+check_contains "405 on a path with both methods: Allow: GET, POST" "Allow: GET, POST" \
+    "$(curl -s -D - -o /dev/null -X PUT "$URL/v1/drafts" | tr -d '\r')"
 check_contains "405: error object" '"error":{' "$BODY"
 
 # Malformed JSON and nesting.
