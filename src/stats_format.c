@@ -155,11 +155,11 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
     grid_add(g, c++, fmt_count(gr->c.escalated));
     grid_add(g, c++, fmt_pct(gr->rate));
     grid_add(g, c++, fmt_ci(gr));
+    if (stamp) /* beside the reviewer's override rate */
+        grid_add(g, c++, fmt_pct(gr->rubber_stamp));
     stats_format_ms(gr->median_ms, ms);
     grid_add(g, c++, xstrdup(ms));
     grid_add(g, c++, fmt_words(gr->median_words));
-    if (stamp)
-        grid_add(g, c++, fmt_pct(gr->rubber_stamp));
     grid_add(g, c++,
              gr->day_decided
                  ? stats_sparkline(gr->day_decided, gr->day_overrides, ndays)
@@ -177,14 +177,14 @@ static void table_groups(const struct stats_report *rep, struct buf *out)
     static const int right_stamp[] = {0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0};
     static const char *const head[] = {
         "", "DECIDED", "APPR", "EDIT", "REJ", "ESC", "OVERRIDE", "95% CI",
-        "MED TIME", "MED EDIT", "STAMP", "TREND", ""};
+        "STAMP", "MED TIME", "MED EDIT", "TREND", ""};
     int stamp = rep->by == STATS_BY_REVIEWER;
     struct grid g = {0};
     g.cols = stamp ? 13 : 12;
     g.right = stamp ? right_stamp : right;
     size_t c = 0;
     for (size_t i = 0; i < SO_ARRAY_LEN(head); i++) {
-        if (i == 10 && !stamp)
+        if (i == 8 && !stamp)
             continue;
         const char *h = i == 0 ? stats_by_name(rep->by) : head[i];
         char *u = xstrdup(h);
