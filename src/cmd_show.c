@@ -64,7 +64,7 @@ static int has_number(const int *a, size_t n, int v)
 
 static void show_header(const struct so_draft *d)
 {
-    char conf[16], when[32], age[16], until[32];
+    char conf[16], when[32], age[16];
     int64_t now = so_now_ms();
     if (d->confidence >= 0)
         snprintf(conf, sizeof conf, "%.2f", d->confidence);
@@ -79,6 +79,7 @@ static void show_header(const struct so_draft *d)
     printf("%-11s %d\n", "priority:", d->priority);
     printf("%-11s %s (%s ago)\n", "created:", when, age);
     if (d->status == SO_DS_CLAIMED && d->claimed_by) {
+        char until[32];
         char *who = text_plain(d->claimed_by, 0, 0);
         so_format_time(d->lease_until, until);
         printf("%-11s claimed by %s until %s\n", "status:", who, until);

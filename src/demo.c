@@ -697,7 +697,7 @@ static struct so_draft *make_draft(const struct flow *f, int serial,
                                    int recent, struct rng *r)
 {
     const struct demo_case *c = &f->cases[rng_next(r) % f->ncases];
-    struct vars v;
+    struct vars v = {0};
     fill_vars(r, c, &v);
     double u = rng_unit(r);
     enum flaw flaw = u < 0.08 ? FLAW_MISSING_CITE
