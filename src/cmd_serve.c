@@ -4,10 +4,12 @@
  * Prints the access log (one line per request, never a token) on stderr.
  */
 #include <getopt.h>
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "signoff/cli.h"
 #include "signoff/server.h"
@@ -17,7 +19,8 @@ static void serve_usage(FILE *f)
     fprintf(f,
             "usage: signoff serve --queue FILE --tokens FILE "
             "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n"
-            "                     [--synchronous full|normal]\n\n"
+            "                     [--synchronous full|normal] "
+            "[--tls-cert FILE --tls-key FILE]\n\n"
             "Serve the queue FILE over HTTP (protocol v1, docs/protocol.md).\n"
             "  --listen ADDR:PORT  address to listen on (default "
             "127.0.0.1:8750;\n"
@@ -34,6 +37,9 @@ static void serve_usage(FILE *f)
             "                      power loss) or normal (survives a crash "
             "of the\n"
             "                      server, not of the machine; faster)\n"
+            "  --tls-cert FILE     serve HTTPS with this PEM certificate "
+            "(chain)\n"
+            "  --tls-key FILE      and this PEM private key (mode 0600)\n"
             "Stops on SIGTERM or SIGINT after in-flight requests finish.\n");
 }
 
@@ -64,6 +70,7 @@ static int parse_listen(char *buf, struct server_opts *o)
 
 struct serve_args {
     const char *queue, *tokens, *listen;
+    const char *tls_cert, *tls_key;
     long threads, timeout;
     int sync_normal;
 };
@@ -80,6 +87,12 @@ static int serve_option(int c, const char *v, struct serve_args *a)
         return 0;
     case 'l':
         a->listen = v;
+        return 0;
+    case 'C':
+        a->tls_cert = v;
+        return 0;
+    case 'K':
+        a->tls_key = v;
         return 0;
     case 'n':
         return so_parse_long(v, 1, 256, &a->threads);
@@ -105,6 +118,8 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
         {"threads", required_argument, NULL, 'n'},
         {"timeout", required_argument, NULL, 'T'},
         {"synchronous", required_argument, NULL, 'S'},
+        {"tls-cert", required_argument, NULL, 'C'},
+        {"tls-key", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -127,6 +142,8 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
                                argv[optind]);
     if (!a->tokens)
         return cli_usage_error("serve", "--tokens FILE is required");
+    if (!a->tls_cert != !a->tls_key)
+        return cli_usage_error("serve", "--tls-cert and --tls-key go together");
     return 0;
 }
 
@@ -148,14 +165,40 @@ static int serve_run(struct server_opts *o, struct server_tokens *tokens)
         fprintf(stderr, "signoff: serve: %s\n", err.msg);
         return EXIT_FAIL;
     }
-    fprintf(stderr, "signoff: listening on http://%s%s%s:%d\n",
-            strchr(o->host, ':') ? "[" : "", o->host,
+    fprintf(stderr, "signoff: listening on %s://%s%s%s:%d\n",
+            o->tls_cert ? "https" : "http", strchr(o->host, ':') ? "[" : "",
+            o->host,
             strchr(o->host, ':') ? "]" : "", port);
     int sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "signoff: stopping: finishing requests in flight\n");
     server_stop(srv);
     return 0;
+}
+
+/* Read a PEM file; a private key must be readable by its owner only. */
+static enum so_status pem_read(const char *path, int secret, char **out,
+                               struct so_error *err)
+{
+    struct stat st;
+    size_t len;
+    if (secret && stat(path, &st) == 0 && (st.st_mode & 077))
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "%s: readable by group or others; chmod 600 it", path);
+    return so_read_file(path, 1u << 20, out, &len, err);
+}
+
+/* Tokens, and the TLS certificate and key when asked for. */
+static int serve_files(const struct serve_args *a, struct server_tokens *t,
+                       char **cert, char **key)
+{
+    struct so_error err;
+    if (server_tokens_load(a->tokens, t, &err) == SO_OK &&
+        (!a->tls_cert || (pem_read(a->tls_cert, 0, cert, &err) == SO_OK &&
+                          pem_read(a->tls_key, 1, key, &err) == SO_OK)))
+        return 0;
+    fprintf(stderr, "signoff: serve: %s\n", err.msg);
+    return EXIT_FAIL;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -167,23 +210,27 @@ int cmd_serve(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     char *spec = cli_queue_spec(a.queue);
     char *listen = xstrdup(a.listen);
+    char *cert = NULL, *key = NULL;
     struct server_opts o = {.queue_path = spec,
                             .threads = (unsigned)a.threads,
                             .timeout_s = (unsigned)a.timeout,
                             .sync_normal = a.sync_normal,
                             .log = serve_log};
     struct server_tokens tokens = {0};
-    struct so_error err;
     if (queue_is_remote(spec))
         rc = cli_usage_error("serve", "--queue must be a file, not a URL");
     else if (parse_listen(listen, &o) != 0)
         rc = cli_usage_error("serve", "--listen: expected ADDR:PORT");
-    else if (server_tokens_load(a.tokens, &tokens, &err) != SO_OK) {
-        fprintf(stderr, "signoff: serve: %s\n", err.msg);
-        rc = EXIT_FAIL;
-    } else
+    else if ((rc = serve_files(&a, &tokens, &cert, &key)) == 0) {
+        o.tls_cert = cert;
+        o.tls_key = key;
         rc = serve_run(&o, &tokens);
+    }
     server_tokens_free(&tokens);
+    if (key)
+        OPENSSL_cleanse(key, strlen(key));
+    free(key);
+    free(cert);
     free(listen);
     free(spec);
     return rc;

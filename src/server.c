@@ -1202,14 +1202,22 @@ enum so_status server_start(const struct server_opts *opts,
     pool_init(&srv->pool, srv->queue_path, threads * 2, opts->sync_normal);
     pthread_once(&route_names_once, route_names_init);
     srv->metrics = metrics_new(route_names, NROUTES + 1);
+    int tls = opts->tls_cert && opts->tls_key;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-                     MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     (v6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
+    struct MHD_OptionItem tls_opts[] = {
+        {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0,
+         (void *)opts->tls_cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)opts->tls_key},
+        {MHD_OPTION_END, 0, NULL},
+    };
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
         opts->timeout_s ? opts->timeout_s : 30u, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_END);
+        on_completed, srv, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->daemon) {
         server_free(srv);
         return so_fail(err, SO_ERR_IO, "%s:%d: cannot listen", opts->host,

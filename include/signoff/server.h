@@ -54,6 +54,8 @@ struct server_opts {
     unsigned threads;       /* worker threads (0: 4) */
     unsigned timeout_s;     /* idle/slow connection timeout (0: 30) */
     int sync_normal;        /* store synchronous=NORMAL instead of FULL */
+    const char *tls_cert;   /* PEM text: serve HTTPS (with tls_key) */
+    const char *tls_key;    /* PEM text of the private key */
     /* Called once per request with a finished access log line (no
      * newline); may be NULL. Called from worker threads. */
     void (*log)(void *arg, const char *line);
