@@ -389,6 +389,8 @@ static void draft_draw(struct ui_app *app, void *state)
     draw_header(app, v);
     int avail = app->rows - DRAFT_HEAD_ROWS, top = DRAFT_HEAD_ROWS;
     if (v->overlay_head) {
+        if (v->overlay.width != app->cols - 1)
+            pane_layout(&v->overlay, app->cols - 1);
         draw_pane(app, &v->overlay, v->overlay_head, 1, top, 0, avail);
         return;
     }

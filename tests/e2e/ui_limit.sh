@@ -49,3 +49,9 @@ ui_keys a
 check "limit exhausted: back to the queue" ui_wait "nothing more to review"
 check_eq "support drafts untouched" "pending pending" \
     "$(echo $(sql "$Q" "SELECT status FROM drafts WHERE workflow='support' ORDER BY id"))"
+ui_keys q q; exited >/dev/null; ui_stop
+
+# --workflow starts with the limit ~w.
+review 80x24 --workflow support
+check "--workflow limits from the start" ui_wait "[limit: ~w support]"
+check_not_contains "--workflow hides other workflows" "Refund" "$(ui_screen)"
