@@ -139,6 +139,8 @@ run_mode() {
             sleep_ms "$s"
             server_kill
             KILLS=$((KILLS + 1))
+            # Down for a while: decisions in flight go to the outboxes.
+            sleep_ms "$(rand_ms 0 1500)"
             server_start || { notok "serve restarts"; bad=1; }
             sleep_ms $((t - s))
         else
