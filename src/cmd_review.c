@@ -1,8 +1,8 @@
 /*
  * cmd_review: `signoff review` (also plain `signoff`) opens the queue and
- * runs the reviewer UI on it (ui.h). Parses options and the config file,
- * reports startup failures as `signoff: review: why`; everything after the
- * UI started is reported inside it.
+ * runs the reviewer UI on it (ui.h) with the user's config file. Reports
+ * startup failures as `signoff: review: why`; everything after the UI
+ * started is reported inside it.
  */
 #define _GNU_SOURCE
 #include "signoff/cli.h"
@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "signoff/config.h"
 #include "signoff/ui.h"
 
 static const char usage_text[] =
@@ -80,28 +79,19 @@ int cmd_review(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? EXIT_OK_ : rc;
-    struct config cfg;
-    struct so_error err;
-    if (config_load(NULL, &cfg, &err) != SO_OK) {
-        cli_error("review", "%s", err.msg);
-        config_free(&cfg);
-        return EXIT_FAIL;
-    }
     struct queue *q = cli_open_queue(a.queue, a.reviewer, NULL);
-    if (!q) {
-        config_free(&cfg);
+    if (!q)
         return EXIT_FAIL;
-    }
     char *who = cli_reviewer(a.reviewer);
+    struct so_error err;
     so_error_clear(&err);
     a.ui.reviewer = who;
-    a.ui.config = &cfg;
+    a.ui.config = cli_config();
     a.ui.err = &err;
     rc = ui_run(q, &a.ui) == 0 ? EXIT_OK_ : EXIT_FAIL;
     if (rc != EXIT_OK_)
         cli_error("review", "%s", err.msg);
     queue_close(q);
     free(who);
-    config_free(&cfg);
     return rc;
 }

@@ -81,7 +81,7 @@ static void draw_title(struct ui_app *app)
     const struct ui_screen_ops *ops = screens[app->screen];
     struct buf b;
     buf_init(&b);
-    buf_addf(&b, " signoff: %s ", ops->name);
+    buf_addf(&b, app->cols >= 100 ? " signoff: %s " : " %s ", ops->name);
     for (const enum keys_action *h = ops->hints; h && *h != KA_NONE; h++) {
         struct buf k;
         buf_init(&k);
