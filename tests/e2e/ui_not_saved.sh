@@ -1,0 +1,40 @@
+#!/bin/bash
+# A decision the store cannot save (the file locked by another process past
+# the busy budget) is "not saved" in the reviewer UI: one message, the draft
+# stays open, nothing recorded; once the lock is gone the same key saves it,
+# exactly once.
+. "$(dirname "$0")/ui.inc"
+export SIGNOFF_BUSY_TIMEOUT_MS=800
+newq not-saved; three
+review 100x30
+ui_wait "First refund question"; ui_keys Enter
+check "the draft opens" ui_wait "Refunds take 30 days"
+
+# Another process takes the write lock and holds it until told to stop.
+python3 - "$Q" "$T/locked" "$T/release" <<'EOF2' &
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+db.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.05)
+db.execute("ROLLBACK")
+EOF2
+holder=$!
+on_exit "touch '$T/release'; kill $holder 2>/dev/null"
+for _ in $(seq 1 100); do [ -e "$T/locked" ] && break; sleep 0.05; done
+check "another process holds the write lock" test -e "$T/locked"
+ui_keys a
+check "approve under the lock says not saved" ui_wait "not saved:" 15
+S=$(ui_screen)
+check_contains "and why" "locked" "$S"
+check_contains "the draft is still open" "Refunds take 30 days" "$S"
+check_eq "nothing was recorded" "" "$(decisions D-1)"
+
+touch "$T/release"
+wait "$holder"
+ui_keys a
+check "the same key saves it once the lock is gone" ui_wait "approve D-1" 15
+check "and the next draft opens" ui_wait "Shipping is free"
+check_eq "exactly one decision" "approve||" "$(decisions D-1)"
+ui_keys q q; exited >/dev/null; ui_stop
