@@ -94,6 +94,24 @@ static char *read_body(const char *path)
     return NULL;
 }
 
+/* Four-eyes: where the review left the draft, one line. */
+static void print_review_step(const struct so_decide_result *r)
+{
+    if (r->replayed || r->reviews_needed < 2)
+        return;
+    if (r->resolution)
+        printf("resolved: final %s\n", so_action_name(r->action));
+    else if (strcmp(r->draft_status, "pending") == 0)
+        printf("review %d of %d recorded\n", r->reviews_done,
+               r->reviews_needed);
+    else if (strcmp(r->draft_status, "resolve") == 0)
+        printf("%s: sent to resolve\n",
+               r->review_agreed == 0 ? "disagreed" : "reviews differ");
+    else if (r->action != SO_ACT_ESCALATE)
+        printf("%sfinal %s\n", r->review_agreed == 1 ? "agreed: " : "",
+               so_action_name(r->action));
+}
+
 static void print_result(const struct decide_args *a,
                          const struct so_decide_result *r)
 {
@@ -106,6 +124,9 @@ static void print_result(const struct decide_args *a,
         json_add_bool(o, "replayed", r->replayed);
         json_add_int(o, "decided_at", r->decided_at);
         json_add_string(o, "status", r->draft_status);
+        json_add_int(o, "reviews_done", r->reviews_done);
+        json_add_int(o, "reviews_needed", r->reviews_needed);
+        json_add_int(o, "review_agreed", r->review_agreed);
         char *s = json_print(o);
         printf("%s\n", s);
         free(s);
@@ -122,6 +143,7 @@ static void print_result(const struct decide_args *a,
         printf(" (draft now %s)", r->draft_status);
     printf("\n");
     free(id);
+    print_review_step(r);
 }
 
 /* Say why the claim of d failed: who holds it, else the queue's reason. */

@@ -93,8 +93,13 @@ static void table_row(const struct so_draft_row *r, const struct widths *w,
         strcat(flags, "G");
     if (r->flags & SO_ROW_ESCALATED)
         strcat(flags, "E");
-    printf("%s  %s  %4s  %4s  %-7s  %-4s  %s\n", id, wf, conf, age,
-           so_dstatus_name(r->status), flags, title);
+    if (r->reviews_needed > 1 && r->status != SO_DS_DECIDED)
+        printf("%s  %s  %4s  %4s  %-7s  %-4s  [review %d/%d] %s\n", id, wf,
+               conf, age, so_dstatus_name(r->status), flags, r->reviews_done,
+               r->reviews_needed, title);
+    else
+        printf("%s  %s  %4s  %4s  %-7s  %-4s  %s\n", id, wf, conf, age,
+               so_dstatus_name(r->status), flags, title);
     free(id);
     free(wf);
     free(title);
@@ -108,6 +113,8 @@ static cJSON *row_json(const struct so_draft_row *r)
     json_add_string(o, "model", r->model);
     if (r->confidence >= 0)
         json_add_double(o, "confidence", r->confidence);
+    else
+        cJSON_AddNullToObject(o, "confidence");
     json_add_string(o, "title", r->title);
     json_add_int(o, "priority", r->priority);
     json_add_int(o, "created_at", r->created_at);
@@ -116,6 +123,10 @@ static cJSON *row_json(const struct so_draft_row *r)
     json_add_int(o, "lease_until", r->lease_until);
     json_add_bool(o, "grounding_flag", (r->flags & SO_ROW_GROUNDING) != 0);
     json_add_bool(o, "escalated", (r->flags & SO_ROW_ESCALATED) != 0);
+    if (r->reviews_needed > 1) { /* four-eyes drafts only */
+        json_add_int(o, "reviews_needed", r->reviews_needed);
+        json_add_int(o, "reviews_done", r->reviews_done);
+    }
     return o;
 }
 

@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/agreement.h"
 #include "signoff/stats.h"
 #include "signoff/stats_format.h"
 
 static const char usage_text[] =
-    "usage: signoff stats [--by workflow|model|reviewer|day|band] [--since D]\n"
+    "usage: signoff stats [--by workflow|model|reviewer|day|band|pair]\n"
+    "                     [--since D]\n"
     "                     [--workflow W] [--format table|json|csv|prometheus]\n"
     "                     [--check] [--queue Q]\n"
     "\n"
@@ -29,7 +31,9 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -b, --by DIM        group by workflow (default), model, reviewer, day\n"
-    "                      or band (confidence band)\n"
+    "                      or band (confidence band); pair: four-eyes\n"
+    "                      agreement and Cohen's kappa per workflow and\n"
+    "                      reviewer pair, and resolutions\n"
     "  -s, --since D       2d, 7d, 30d ... or a date YYYY-MM-DD (default 7d):\n"
     "                      the last D rounded up to whole UTC days, ending\n"
     "                      today (24h = today, 2d = yesterday and today)\n"
@@ -49,6 +53,7 @@ struct stats_args {
     enum stats_by by;
     enum stats_format fmt;
     int check;
+    int pair; /* --by pair: the four-eyes agreement report */
 };
 
 /* NULL-terminated name lists for cli_pick, in enum order. */
@@ -76,6 +81,8 @@ static int parse_args(int argc, char **argv, struct stats_args *a)
     while ((c = getopt_long(argc, argv, ":b:s:w:f:cq:h", opts, NULL)) != -1) {
         switch (c) {
         case 'b':
+            if ((a->pair = strcmp(optarg, "pair") == 0))
+                break;
             if ((i = cli_pick("stats", "--by", optarg, by_names)) < 0)
                 return EXIT_USAGE;
             a->by = (enum stats_by)i;
@@ -107,6 +114,35 @@ static int emit(char *text)
     return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_FAIL;
 }
 
+/* --by pair: agreement from the store's agreement cells (agreement.h). */
+static int run_agreement(struct queue *q, const struct stats_args *a,
+                         const struct so_stats_req *req)
+{
+    struct so_agreement ag = {0};
+    struct so_error err;
+    if (!q->ops->agreement) {
+        cli_error("stats", "--by pair: %s queues do not keep agreement",
+                  q->ops->name);
+        return EXIT_FAIL;
+    }
+    if (q->ops->agreement(q, req, &ag, &err) != SO_OK) {
+        cli_error("stats", "%s", err.msg);
+        return cli_exit_for(err.code);
+    }
+    static const enum agreement_fmt fmts[] = {AGREE_TABLE, AGREE_JSON,
+                                              AGREE_CSV, AGREE_PROM};
+    struct agreement_summary sum;
+    struct buf b;
+    agreement_summarise(&ag, &sum);
+    buf_init(&b);
+    agreement_format(&sum, fmts[a->fmt], &b);
+    if (a->fmt == STATS_FMT_JSON)
+        buf_addc(&b, '\n');
+    agreement_summary_free(&sum);
+    agreement_free(&ag);
+    return emit(buf_steal(&b));
+}
+
 static int run_report(struct queue *q, const struct stats_args *a,
                       const struct so_workflow *wfs, size_t nwfs)
 {
@@ -118,6 +154,8 @@ static int run_report(struct queue *q, const struct stats_args *a,
                                a->since);
     struct so_stats_req req = {.since_ms = stats_window_since_ms(&w),
                                .workflow = a->workflow};
+    if (a->pair)
+        return run_agreement(q, a, &req);
     struct so_rollup r = {0};
     struct so_error err;
     if (q->ops->rollup(q, &req, &r, &err) != SO_OK) {

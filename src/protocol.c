@@ -250,6 +250,9 @@ cJSON *proto_decide_result_to_json(const struct so_decide_result *r)
     json_add_int(j, "decided_at", r->decided_at);
     json_add_string(j, "draft_status", r->draft_status);
     json_add_int(j, "review_agreed", r->review_agreed);
+    json_add_int(j, "reviews_done", r->reviews_done);
+    json_add_int(j, "reviews_needed", r->reviews_needed);
+    json_add_bool(j, "resolution", r->resolution);
     return j;
 }
 
@@ -270,7 +273,7 @@ enum so_status proto_decide_result_from_json(const cJSON *j,
                                              struct so_error *err)
 {
     memset(r, 0, sizeof *r);
-    int64_t agreed = -1;
+    int64_t agreed = -1, done = 0, needed = 0;
     const char *a = NULL;
     enum so_status s;
     if (bad(s = json_get_int(j, "", "seq", JSON_REQUIRED, 0,
@@ -285,13 +288,21 @@ enum so_status proto_decide_result_from_json(const cJSON *j,
         bad(s = copy_field(j, "draft_status", r->draft_status,
                            sizeof r->draft_status, err)) ||
         bad(s = json_get_int(j, "", "review_agreed", JSON_OPTIONAL, -1, 1,
-                             &agreed, err)))
+                             &agreed, err)) ||
+        bad(s = json_get_int(j, "", "reviews_done", JSON_OPTIONAL, 0,
+                             SO_MAX_REVIEWS, &done, err)) ||
+        bad(s = json_get_int(j, "", "reviews_needed", JSON_OPTIONAL, 0,
+                             SO_MAX_REVIEWS, &needed, err)) ||
+        bad(s = json_get_bool(j, "", "resolution", JSON_OPTIONAL,
+                              &r->resolution, err)))
         return s;
     int act = so_action_from_name(a);
     if (act < 0)
         return so_fail(err, SO_ERR_PROTOCOL, "action: unknown action");
     r->action = (enum so_action)act;
     r->review_agreed = (int)agreed;
+    r->reviews_done = (int)done;
+    r->reviews_needed = (int)needed;
     return SO_OK;
 }
 
@@ -314,6 +325,8 @@ static cJSON *row_to_json(const struct so_draft_row *r)
     json_add_int(j, "lease_until", r->lease_until);
     json_add_bool(j, "grounding_flag", (r->flags & SO_ROW_GROUNDING) != 0);
     json_add_bool(j, "escalated", (r->flags & SO_ROW_ESCALATED) != 0);
+    json_add_int(j, "reviews_needed", r->reviews_needed);
+    json_add_int(j, "reviews_done", r->reviews_done);
     return j;
 }
 
@@ -359,7 +372,7 @@ static enum so_status row_from_json(const cJSON *j, const char *path,
                                     struct so_draft_row *r,
                                     struct so_error *err)
 {
-    int64_t prio = 0;
+    int64_t prio = 0, needed = 1, done = 0;
     int g = 0, e = 0;
     enum so_status s;
     r->confidence = -1;
@@ -384,8 +397,14 @@ static enum so_status row_from_json(const cJSON *j, const char *path,
                              JSON_MAX_SAFE_INT, &r->lease_until, err)) ||
         bad(s = json_get_bool(j, path, "grounding_flag", JSON_OPTIONAL, &g,
                               err)) ||
-        bad(s = json_get_bool(j, path, "escalated", JSON_OPTIONAL, &e, err)))
+        bad(s = json_get_bool(j, path, "escalated", JSON_OPTIONAL, &e, err)) ||
+        bad(s = json_get_int(j, path, "reviews_needed", JSON_OPTIONAL, 1,
+                             SO_MAX_REVIEWS, &needed, err)) ||
+        bad(s = json_get_int(j, path, "reviews_done", JSON_OPTIONAL, 0,
+                             SO_MAX_REVIEWS, &done, err)))
         return s;
+    r->reviews_needed = (int)needed;
+    r->reviews_done = (int)done;
     r->priority = (int)prio;
     r->flags = (g ? SO_ROW_GROUNDING : 0) | (e ? SO_ROW_ESCALATED : 0);
     return SO_OK;

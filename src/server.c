@@ -160,9 +160,10 @@ static const struct server_token *token_find(const struct server_tokens *t,
 
 /* ---- store handles ----------------------------------------------------- */
 
-/* One open store handle, acting as one reviewer. */
+/* One open store handle, acting as one reviewer in one role. */
 struct slot {
     char *reviewer;
+    int supervisor; /* opened with role supervisor (four-eyes) */
     struct queue *q;
     int busy;
     int64_t used; /* mono ms of the last release, for eviction */
@@ -201,14 +202,16 @@ static void pool_destroy(struct pool *p)
 
 /* A free slot already acting as reviewer, else the least recently used
  * free slot (its handle to be replaced); NULL when all are busy. */
-static struct slot *pool_pick(struct pool *p, const char *reviewer, int *reuse)
+static struct slot *pool_pick(struct pool *p, const char *reviewer,
+                              int supervisor, int *reuse)
 {
     struct slot *lru = NULL;
     for (size_t i = 0; i < p->n; i++) {
         struct slot *s = &p->slots[i];
         if (s->busy)
             continue;
-        if (s->q && strcmp(s->reviewer, reviewer) == 0) {
+        if (s->q && strcmp(s->reviewer, reviewer) == 0 &&
+            s->supervisor == supervisor) {
             *reuse = 1;
             return s;
         }
@@ -221,12 +224,12 @@ static struct slot *pool_pick(struct pool *p, const char *reviewer, int *reuse)
 
 /* Borrow a store handle acting as reviewer (waits while all are busy). */
 static struct slot *pool_acquire(struct pool *p, const char *reviewer,
-                                 struct so_error *err)
+                                 int supervisor, struct so_error *err)
 {
     int reuse = 0;
     pthread_mutex_lock(&p->mu);
     struct slot *s;
-    while (!(s = pool_pick(p, reviewer, &reuse)))
+    while (!(s = pool_pick(p, reviewer, supervisor, &reuse)))
         pthread_cond_wait(&p->cv, &p->mu);
     s->busy = 1;
     pthread_mutex_unlock(&p->mu);
@@ -236,8 +239,10 @@ static struct slot *pool_acquire(struct pool *p, const char *reviewer,
     free(s->reviewer);
     s->q = NULL;
     s->reviewer = xstrdup(reviewer);
+    s->supervisor = supervisor;
     struct queue_opts o = {.reviewer = reviewer,
-                           .sync_normal = p->sync_normal};
+                           .sync_normal = p->sync_normal,
+                           .role = supervisor ? "supervisor" : "reviewer"};
     if (store_open(p->path, &o, &s->q, err) == SO_OK)
         return s;
     s->q = NULL;
@@ -926,7 +931,9 @@ static void route_run(struct call *c, const struct route *r)
     }
     struct slot *s = NULL;
     struct so_error err;
-    if (r->store && !(s = pool_acquire(&c->srv->pool, c->who->reviewer, &err))) {
+    int sup = c->who && (c->who->role & SERVER_ROLE_SUPERVISOR) != 0;
+    if (r->store && !(s = pool_acquire(&c->srv->pool, c->who->reviewer, sup,
+                                       &err))) {
         call_err(c, &err);
         return;
     }

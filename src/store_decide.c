@@ -14,6 +14,7 @@
 #include "signoff/diff.h"
 #include "signoff/store_lease.h"
 #include "signoff/store_read.h"
+#include "signoff/store_review.h"
 #include "signoff/store_rollup.h"
 
 static const char sql_head[] =
@@ -34,12 +35,25 @@ static const char sql_insert[] =
 
 static const char sql_mark[] =
     "UPDATE drafts SET status = 'decided', final_action = :action,"
-    " decided_at = :at, reviews_done = reviews_done + 1, lease_until = 0"
+    " decided_at = :at, reviews_done = reviews_done + :inc, lease_until = 0"
     " WHERE rid = :rid";
 
+/* A four-eyes review that is not the last word: back to the queue for the
+ * next reviewer (pending) or for the resolver (resolve). */
+static const char sql_step[] =
+    "UPDATE drafts SET status = :status, claimed_by = NULL, lease_until = 0,"
+    " reviews_done = reviews_done + 1 WHERE rid = :rid";
+
 static const char sql_reopen[] =
-    "UPDATE drafts SET final_action = NULL, decided_at = NULL,"
-    " reviews_done = max(reviews_done - 1, 0) WHERE rid = :rid";
+    "UPDATE drafts SET status = :status, final_action = NULL,"
+    " decided_at = NULL, reviews_done = max(reviews_done - :dec, 0)"
+    " WHERE rid = :rid";
+
+/* The latest live decision on a draft: only it may be undone. */
+static const char sql_latest_on[] =
+    "SELECT max(seq) FROM decisions d WHERE draft = :id"
+    " AND action <> 'revert'"
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq)";
 
 static const char sql_latest_mine[] =
     "SELECT seq FROM decisions d WHERE reviewer = :me AND action <> 'revert'"
@@ -224,40 +238,136 @@ static void rollup_entry(const struct so_decision *d, const struct so_draft *dr,
 }
 
 static enum so_status mark_decided(struct store *s, const struct so_decision *d,
-                                   int64_t rid, struct so_error *err)
+                                   int64_t rid, int inc, struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_mark, err);
     if (!st)
         return err->code;
     store_db_bind_text(st, ":action", so_action_name(d->action));
     store_db_bind_int(st, ":at", d->decided_at);
+    store_db_bind_int(st, ":inc", inc);
     store_db_bind_int(st, ":rid", rid);
     return store_db_run(s, st, err);
 }
 
+static enum so_status mark_step(struct store *s, int64_t rid,
+                                const char *status, struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_step, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":status", status);
+    store_db_bind_int(st, ":rid", rid);
+    return store_db_run(s, st, err);
+}
+
+/* Where a draft goes after a decision. */
+struct outcome {
+    const char *status; /* pending | resolve | decided */
+    int agreed;         /* so_decide_result.review_agreed */
+};
+
+/* Whether the newest vote (the last) matches every earlier one; edits never
+ * agree (two edits are two different texts). -1 when it is the first. */
+static int agreed_with_earlier(const struct store_review_vote *v, size_t n)
+{
+    if (n < 2)
+        return -1;
+    enum so_action me = v[n - 1].action;
+    if (me != SO_ACT_APPROVE && me != SO_ACT_REJECT)
+        return 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (v[i].action != me)
+            return 0;
+    return 1;
+}
+
+/* A review of a draft that needs several: when it is the last, add the
+ * agreement pairs and settle: unanimous approve/reject is final, anything
+ * else goes to resolve. Earlier reviews send the draft back to pending. */
+static enum so_status review_step(struct store *s, const struct so_decision *d,
+                                  const struct so_draft *dr, struct outcome *o,
+                                  struct so_error *err)
+{
+    struct store_review_info info;
+    struct store_review_vote *v = NULL;
+    size_t n = 0;
+    enum so_status code = store_review_info(s, d->draft_id, &info, err);
+    if (code == SO_OK)
+        code = store_review_votes(s, d->draft_id, &v, &n, err);
+    if (code != SO_OK)
+        return code;
+    o->agreed = info.reveal_after ? agreed_with_earlier(v, n) : -1;
+    if ((int)n < dr->reviews_needed) {
+        o->status = "pending";
+    } else {
+        code = store_review_pairs(s, dr->workflow, d->decided_at, v, n, 1, err);
+        o->status = store_review_unanimous(v, n) ? "decided" : "resolve";
+    }
+    store_review_votes_free(v, n);
+    return code;
+}
+
+/*
+ * Apply decision d to its draft. The rollup (and so the override rate)
+ * counts final outcomes only: a single review, an escalation, the last of
+ * unanimous reviews or a resolution, each counted once with the deciding
+ * decision's reviewer, time and edit. Earlier four-eyes reviews are in
+ * the chain and the agreement cells, not in the rollup.
+ */
+static enum so_status settle(struct store *s, const struct so_decision *d,
+                             const struct so_draft *dr, int64_t rid,
+                             struct outcome *o, struct so_error *err)
+{
+    int resolve = strcmp(d->kind, "resolve") == 0;
+    enum so_status code = SO_OK;
+    o->status = "decided";
+    o->agreed = -1;
+    if (!resolve && dr->reviews_needed > 1 && d->action != SO_ACT_ESCALATE)
+        code = review_step(s, d, dr, o, err);
+    if (code != SO_OK)
+        return code;
+    if (strcmp(o->status, "decided") != 0)
+        return mark_step(s, rid, o->status, err);
+    struct store_rollup_entry e;
+    int paused = 0;
+    rollup_entry(d, dr, &e);
+    code = mark_decided(s, d, rid, !resolve, err);
+    if (code == SO_OK)
+        code = store_rollup_apply(s, &e, 1, err);
+    if (code == SO_OK && resolve)
+        code = store_review_resolution(s, dr->workflow, d->decided_at,
+                                       d->action == SO_ACT_APPROVE, 1, err);
+    if (code == SO_OK)
+        code = store_rollup_autopause(s, dr->workflow, &paused, err);
+    return code;
+}
+
 /* The decision itself, once the claim is known to be mine. */
 static enum so_status record(struct store *s, const struct so_decide_req *req,
-                             int64_t rid, struct so_decide_result *res,
+                             const struct store_claim_state *cs,
+                             struct so_decide_result *res,
                              struct so_error *err)
 {
     struct so_draft *dr = NULL;
     struct so_decision d;
-    struct store_rollup_entry e;
-    int paused = 0;
-    enum so_status code = store_read_draft(s, rid, &dr, err);
+    struct outcome o;
+    enum so_status code = store_read_draft(s, cs->rid, &dr, err);
     if (code != SO_OK)
         return code;
     build_record(s, req, dr, &d);
-    rollup_entry(&d, dr, &e);
+    if (cs->status == SO_DS_RESOLVE)
+        d.kind = "resolve";
     code = chain_append(s, &d, err);
     if (code == SO_OK)
-        code = mark_decided(s, &d, rid, err);
-    if (code == SO_OK)
-        code = store_rollup_apply(s, &e, 1, err);
-    if (code == SO_OK)
-        code = store_rollup_autopause(s, dr->workflow, &paused, err);
-    if (code == SO_OK)
-        fill_result(&d, "decided", 0, res);
+        code = settle(s, &d, dr, cs->rid, &o, err);
+    if (code == SO_OK) {
+        fill_result(&d, o.status, 0, res);
+        res->review_agreed = o.agreed;
+        res->resolution = cs->status == SO_DS_RESOLVE;
+        res->reviews_needed = dr->reviews_needed;
+        res->reviews_done = dr->reviews_done + !res->resolution;
+    }
     so_draft_free(dr);
     return code;
 }
@@ -278,8 +388,10 @@ static enum so_status decide_in_tx(struct store *s,
     if (code == SO_OK)
         code =
             store_lease_verdict(s, req->draft_id, &cs, req->lease_token, err);
+    if (code == SO_OK) /* four-eyes, also for a claim that predates a rule */
+        code = store_review_may_take(s, req->draft_id, err);
     if (code == SO_OK)
-        code = record(s, req, cs.rid, res, err);
+        code = record(s, req, &cs, res, err);
     return code;
 }
 
@@ -325,14 +437,50 @@ static enum so_status draft_rid(struct store *s, const char *id, int64_t *rid,
     return code;
 }
 
-static enum so_status reopen(struct store *s, int64_t rid, struct so_error *err)
+/* Back to the step orig was taken in, claimed by me again. */
+static enum so_status reopen(struct store *s, int64_t rid,
+                             const struct so_decision *orig,
+                             struct so_error *err)
 {
+    int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
     sqlite3_stmt *st = store_db_stmt(s, sql_reopen, err);
     if (!st)
         return err->code;
+    store_db_bind_text(st, ":status", resolve ? "resolve" : "claimed");
+    store_db_bind_int(st, ":dec", !resolve);
     store_db_bind_int(st, ":rid", rid);
     enum so_status code = store_db_run(s, st, err);
     return code == SO_OK ? store_lease_take(s, rid, 0, err) : code;
+}
+
+/* Take back what settle wrote for orig, the latest live decision on dr:
+ * the rollup if it made the draft final, the resolution count, and the
+ * agreement pairs if it was the last review. */
+static enum so_status unsettle(struct store *s, const struct so_decision *orig,
+                               const struct so_draft *dr, struct so_error *err)
+{
+    int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
+    enum so_status code = SO_OK;
+    if (dr->status == SO_DS_DECIDED) {
+        struct store_rollup_entry e;
+        rollup_entry(orig, dr, &e);
+        code = store_rollup_apply(s, &e, -1, err);
+    }
+    if (code == SO_OK && resolve)
+        code = store_review_resolution(s, dr->workflow, orig->decided_at,
+                                       orig->action == SO_ACT_APPROVE, -1, err);
+    if (code != SO_OK || resolve || dr->reviews_needed < 2 ||
+        orig->action == SO_ACT_ESCALATE ||
+        dr->reviews_done < dr->reviews_needed)
+        return code;
+    struct store_review_vote *v = NULL;
+    size_t n = 0;
+    code = store_review_votes(s, orig->draft_id, &v, &n, err);
+    if (code == SO_OK)
+        code = store_review_pairs(s, dr->workflow, orig->decided_at, v, n, -1,
+                                  err);
+    store_review_votes_free(v, n);
+    return code;
 }
 
 /* Append the revert of orig, take its draft back, and fix the rollup. */
@@ -344,26 +492,44 @@ static enum so_status revert(struct store *s, const char *request_id,
     enum so_status code = store_read_draft(s, rid, &dr, err);
     if (code != SO_OK)
         return code;
-    struct store_rollup_entry e;
-    rollup_entry(orig, dr, &e);
     struct so_decision rv;
     memset(&rv, 0, sizeof rv);
     rv.draft_id = orig->draft_id;
     rv.request_id = (char *)request_id;
     rv.reviewer = s->reviewer;
-    rv.kind = "review";
+    rv.kind = orig->kind ? orig->kind : "review";
     rv.action = SO_ACT_REVERT;
     rv.reverts_seq = orig->seq;
     audit_sha256_hex(dr->body, strlen(dr->body), rv.body_sha);
     rv.decided_at = so_now_ms();
-    code = chain_append(s, &rv, err);
+    code = unsettle(s, orig, dr, err); /* while orig is still live */
     if (code == SO_OK)
-        code = store_rollup_apply(s, &e, -1, err);
-    so_draft_free(dr); /* e borrowed its strings until here */
+        code = chain_append(s, &rv, err);
+    so_draft_free(dr);
     if (code == SO_OK)
-        code = reopen(s, rid, err);
+        code = reopen(s, rid, orig, err);
     if (code == SO_OK)
         code = store_read_draft(s, rid, out, err);
+    return code;
+}
+
+/* Only the latest live decision on a draft may be undone: undoing an
+ * earlier four-eyes review would pull the ground from under the reviews
+ * and the outcome that came after it. */
+static enum so_status check_latest(struct store *s,
+                                   const struct so_decision *orig,
+                                   struct so_error *err)
+{
+    int64_t latest = 0;
+    sqlite3_stmt *st = store_db_stmt(s, sql_latest_on, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":id", orig->draft_id);
+    enum so_status code = one_int(s, st, &latest, err);
+    if (code == SO_OK && latest != orig->seq)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: undo: another reviewer decided it since",
+                       orig->draft_id);
     return code;
 }
 
@@ -397,7 +563,9 @@ static enum so_status undo_in_tx(struct store *s, const char *request_id,
         code = store_read_decision(s, seq, &orig, err);
     if (code != SO_OK)
         return code;
-    code = draft_rid(s, orig.draft_id, &rid, err);
+    code = check_latest(s, &orig, err);
+    if (code == SO_OK)
+        code = draft_rid(s, orig.draft_id, &rid, err);
     if (code == SO_OK)
         code = revert(s, request_id, &orig, rid, out, err);
     so_decision_clear(&orig);

@@ -3,7 +3,8 @@
  * runs in BEGIN IMMEDIATE (a deferred transaction that reads then writes
  * gets SQLITE_BUSY at once under contention) and is one UPDATE ... RETURNING
  * served by the partial index of claimable rows. A paused workflow's drafts
- * stay claimable: the kill switch stops automation, not human review.
+ * stay claimable: the kill switch stops automation, not human review. The
+ * four-eyes rules (store_review.h) are part of the claimable condition.
  * Must not decide drafts.
  */
 #include "signoff/store_lease.h"
@@ -12,15 +13,28 @@
 #include <string.h>
 
 #include "signoff/store_read.h"
+#include "signoff/store_review.h"
 
+/* A draft in the resolve step keeps its status while claimed, so that the
+ * step is never lost with a lease. */
 #define CLAIM_SET                                                              \
-    "UPDATE drafts SET status = 'claimed', claimed_by = :me,"                  \
+    "UPDATE drafts SET status = CASE status WHEN 'resolve' THEN 'resolve'"     \
+    " ELSE 'claimed' END, claimed_by = :me,"                                   \
     " lease_until = :until, lease_token = lease_token + 1,"                    \
     " attempts = attempts + 1"
 
+/* Four-eyes: never a draft I have a live review on (cheap: most open rows
+ * have reviews_done = 0); a resolve draft only for a supervisor (:sup) or
+ * when its workflow lets a reviewer resolve. */
 #define CLAIMABLE                                                              \
     " status IN ('pending', 'claimed', 'resolve')"                             \
-    " AND (status = 'pending' OR (status = 'claimed' AND lease_until < :now))"
+    " AND (status = 'pending' OR (status = 'claimed' AND lease_until < :now)"  \
+    " OR (status = 'resolve' AND lease_until < :now AND (:sup = 1 OR"          \
+    " (SELECT resolver FROM workflows w WHERE w.name = drafts.workflow)"       \
+    " = 'reviewer')))"                                                         \
+    " AND (reviews_done = 0 OR NOT EXISTS (SELECT 1 FROM decisions d"          \
+    " WHERE d.draft = drafts.id AND d.reviewer = :me AND d.action <> 'revert'" \
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq)))"
 
 static const char sql_claim_next[] = CLAIM_SET
     " WHERE rid = (SELECT rid FROM drafts INDEXED BY drafts_open"
@@ -43,8 +57,8 @@ static const char sql_extend[] =
     "UPDATE drafts SET lease_until = :until WHERE rid = :rid";
 
 static const char sql_release[] =
-    "UPDATE drafts SET status = 'pending', claimed_by = NULL, lease_until = 0"
-    " WHERE rid = :rid";
+    "UPDATE drafts SET status = CASE status WHEN 'resolve' THEN 'resolve'"
+    " ELSE 'pending' END, claimed_by = NULL, lease_until = 0 WHERE rid = :rid";
 
 static int64_t lease_len(int64_t lease_ms)
 {
@@ -147,11 +161,15 @@ static enum so_status claim_one(struct store *s, const char *id,
     *rid = cs.rid;
     if (cs.status == SO_DS_DECIDED)
         return so_fail(err, SO_ERR_CONFLICT, "%s: already decided", id);
-    int live = cs.status == SO_DS_CLAIMED && cs.lease_until >= so_now_ms();
+    int live = cs.status != SO_DS_PENDING && cs.claimed_by[0] &&
+               cs.lease_until >= so_now_ms();
     int mine = strcmp(cs.claimed_by, s->reviewer) == 0;
     if (live && mine)
         return run_on_rid(s, sql_extend, cs.rid,
                           so_now_ms() + lease_len(lease_ms), err);
+    code = store_review_may_take(s, id, err);
+    if (code != SO_OK)
+        return code;
     if (live) {
         char until[8];
         hhmm(cs.lease_until, until);
@@ -173,6 +191,7 @@ static enum so_status claim_next(struct store *s,
     store_db_bind_text(st, ":me", s->reviewer);
     store_db_bind_int(st, ":until", now + lease_len(req->lease_ms));
     store_db_bind_int(st, ":now", now);
+    store_db_bind_int(st, ":sup", s->supervisor);
     store_db_bind_text(st, ":wf", req->workflow);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)

@@ -341,7 +341,8 @@ static int parse_cursor(const char *text, struct cursor *c)
 
 #define ROW_COLS                                                               \
     "SELECT rid, id, workflow, model, confidence, title, priority,"            \
-    " created_at, status, claimed_by, lease_until, flags, final_action"
+    " created_at, status, claimed_by, lease_until, flags, final_action,"        \
+    " reviews_needed, reviews_done"
 
 static void read_list_row(sqlite3_stmt *st, struct so_draft_row *r)
 {
@@ -362,6 +363,8 @@ static void read_list_row(sqlite3_stmt *st, struct so_draft_row *r)
     const unsigned char *fa = sqlite3_column_text(st, 12);
     if (fa && strcmp((const char *)fa, "escalate") == 0)
         r->flags |= SO_ROW_ESCALATED;
+    r->reviews_needed = sqlite3_column_int(st, 13);
+    r->reviews_done = sqlite3_column_int(st, 14);
 }
 
 /* Open drafts page through the partial index in claim order; without the

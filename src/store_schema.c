@@ -188,9 +188,34 @@ static const char *const schema_v1[] = {
     NULL,
 };
 
+/* Schema v2: four-eyes agreement. Cells of the reviewer-pair confusion
+ * matrices and resolution counts per UTC day, written when a draft's last
+ * review (or its resolution) lands and subtracted by undo, so agreement
+ * figures never scan decisions. Reviewer a < b in strcmp order. */
+static const char *const schema_v2[] = {
+    "CREATE TABLE agreement ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  reviewer_a TEXT NOT NULL,"
+    "  reviewer_b TEXT NOT NULL,"
+    "  action_a TEXT NOT NULL,"
+    "  action_b TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow, reviewer_a, reviewer_b, action_a, action_b)"
+    ") WITHOUT ROWID;",
+    "CREATE TABLE resolutions ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  resolved INTEGER NOT NULL,"
+    "  sided_ai INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow)"
+    ") WITHOUT ROWID;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
-static const char *const *const steps[] = {schema_v1};
+static const char *const *const steps[] = {schema_v1, schema_v2};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

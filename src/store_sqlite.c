@@ -26,6 +26,7 @@
 #include "signoff/store_enqueue.h"
 #include "signoff/store_lease.h"
 #include "signoff/store_read.h"
+#include "signoff/store_review.h"
 #include "signoff/store_schema.h"
 #include "signoff/store_workflow.h"
 
@@ -312,6 +313,7 @@ enum so_status store_open(const char *path, const struct queue_opts *opts,
     struct store *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     s->readonly = opts->readonly;
+    s->supervisor = opts->role && strcmp(opts->role, "supervisor") == 0;
     code = open_db(s, opts, err);
     if (code != SO_OK) {
         store_free(s);
@@ -365,7 +367,7 @@ const struct queue_ops store_sqlite_ops = {
     .get = store_read_get,
     .list = store_read_list,
     .count = store_read_count,
-    .decisions = store_read_decisions,
+    .decisions = store_review_decisions,
     .enqueue = store_enqueue,
     .my_today = store_read_my_today,
     .rollup = store_read_rollup,
@@ -376,4 +378,5 @@ const struct queue_ops store_sqlite_ops = {
     .unsent = store_unsent,
     .sync = store_sync,
     .close = store_close,
+    .agreement = store_review_agreement,
 };

@@ -113,6 +113,8 @@ struct so_draft_row {
     char *claimed_by;
     int64_t lease_until;
     int flags; /* SO_ROW_* bits */
+    int reviews_needed; /* four-eyes: reviews the draft needs (1..5) */
+    int reviews_done;   /* live reviews so far */
 };
 #define SO_ROW_GROUNDING 1 /* a grounding flag (missing cite, bad quote) */
 #define SO_ROW_ESCALATED 2
@@ -168,6 +170,9 @@ struct so_decide_result {
     int64_t decided_at;
     char draft_status[16];   /* draft's status afterwards */
     int review_agreed;       /* four-eyes: -1 n/a, 0 disagreed, 1 agreed */
+    int reviews_done;        /* four-eyes: live reviews after this one */
+    int reviews_needed;      /* 1 for an ordinary workflow; 0 unknown */
+    int resolution;          /* 1: this decision settled a resolve step */
 };
 
 /* A recorded decision (for show, export, undo, agreement). Owned strings. */
@@ -269,6 +274,7 @@ struct so_stats_req {
 };
 
 struct queue;
+struct so_agreement; /* agreement.h */
 
 /* Options for opening a queue. Strings borrowed. */
 struct queue_opts {
@@ -279,6 +285,9 @@ struct queue_opts {
     int create;             /* local: create the file if missing (init) */
     const char *group;      /* local init: share with this Unix group */
     int readonly;           /* local: open read-only (list/show/stats) */
+    const char *role;       /* local: "reviewer" (NULL) or "supervisor":
+                               who may resolve and see every review; the
+                               server passes the token's role */
 };
 
 /*
@@ -340,6 +349,10 @@ struct queue_ops {
     /* Send what is waiting (remote outbox); no-op locally. */
     enum so_status (*sync)(struct queue *q, int64_t *sent, struct so_error *err);
     void (*close)(struct queue *q);
+    /* Four-eyes agreement cells and resolutions over req's days
+     * (agreement.h); NULL when the backend cannot answer. */
+    enum so_status (*agreement)(struct queue *q, const struct so_stats_req *req,
+                                struct so_agreement *out, struct so_error *err);
 };
 
 struct queue {

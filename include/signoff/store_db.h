@@ -21,6 +21,7 @@ struct store {
     char *path;     /* as given (owned) */
     char *reviewer; /* borrowed from the queue */
     int readonly;
+    int supervisor;         /* opened with role supervisor (four-eyes) */
     int sync_full;          /* synchronous=FULL configured (the default) */
     int64_t busy_budget_ms; /* how long a writer waits for the lock */
     int64_t busy_started;   /* mono ms of the first retry of this wait */

@@ -35,6 +35,22 @@ static enum ui_next next_draft(struct ui_app *app, const char *done)
     return UI_GO_QUEUE;
 }
 
+/* Four-eyes: where my review left the draft ("" for a single review). */
+static const char *review_note(const struct so_decide_result *r)
+{
+    if (r->replayed || r->reviews_needed < 2)
+        return "";
+    if (r->resolution)
+        return ": resolved, final";
+    if (strcmp(r->draft_status, "pending") == 0)
+        return ": review recorded, waiting for the next reviewer";
+    if (strcmp(r->draft_status, "resolve") == 0)
+        return r->review_agreed == 0 ? ": reviews disagree: sent to resolve"
+                                     : ": sent to resolve";
+    return r->review_agreed == 1 ? ": agreed with the other review, final"
+                                 : ": final";
+}
+
 static enum ui_next decide(struct ui_app *app, enum so_action action,
                            const char *reason, const char *note,
                            const char *final_body)
@@ -51,8 +67,9 @@ static enum ui_next decide(struct ui_app *app, enum so_action action,
         free(id);
         return UI_REDRAW;
     }
-    char *done = xasprintf("%s %s%s", so_action_name(res.action), id,
-                           res.replayed ? " (already recorded)" : "");
+    char *done = xasprintf("%s %s%s%s", so_action_name(res.action), id,
+                           res.replayed ? " (already recorded)" : "",
+                           review_note(&res));
     free(id);
     enum ui_next next = next_draft(app, done);
     free(done);

@@ -1,0 +1,335 @@
+/*
+ * agreement: percent agreement and Cohen's kappa from the confusion-matrix
+ * cells the store keeps (see agreement.h for the definitions), and their
+ * text for stats and the monitor. JSON goes through cJSON. Must not touch
+ * a queue or print.
+ */
+#include "signoff/agreement.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const category_names[AGREE_NCAT] = {"approve", "edit",
+                                                       "reject"};
+
+void agreement_free(struct so_agreement *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->ncells; i++) {
+        free(a->cells[i].workflow);
+        free(a->cells[i].reviewer_a);
+        free(a->cells[i].reviewer_b);
+    }
+    for (size_t i = 0; i < a->nresolves; i++)
+        free(a->resolves[i].workflow);
+    free(a->cells);
+    free(a->resolves);
+    memset(a, 0, sizeof *a);
+}
+
+int agreement_category(const char *action)
+{
+    for (int i = 0; action && i < AGREE_NCAT; i++)
+        if (strcmp(action, category_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void agreement_compute(const int64_t m[AGREE_NCAT][AGREE_NCAT],
+                       struct agreement_figures *out)
+{
+    int64_t n = 0, diag = 0, row[AGREE_NCAT] = {0}, col[AGREE_NCAT] = {0};
+    for (int a = 0; a < AGREE_NCAT; a++)
+        for (int b = 0; b < AGREE_NCAT; b++) {
+            n += m[a][b];
+            row[a] += m[a][b];
+            col[b] += m[a][b];
+            if (a == b)
+                diag += m[a][b];
+        }
+    memset(out, 0, sizeof *out);
+    out->shared = n;
+    if (n <= 0)
+        return;
+    double po = (double)diag / (double)n, pe = 0;
+    for (int k = 0; k < AGREE_NCAT; k++)
+        pe += ((double)row[k] / (double)n) * ((double)col[k] / (double)n);
+    out->percent = po * 100.0;
+    /* p_e = 1 only when both used one and the same category; compare the
+     * integers, not the rounded double */
+    int single = 0;
+    for (int k = 0; k < AGREE_NCAT; k++)
+        single |= row[k] == n && col[k] == n;
+    if (single)
+        return;
+    out->kappa = (po - pe) / (1.0 - pe);
+    out->kappa_defined = 1;
+}
+
+/* Index of the line for (wf, a, b) in s, appended when missing. */
+static size_t line_for(struct agreement_summary *s, size_t *cap,
+                       const char *wf, const char *a, const char *b)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct agreement_line *l = &s->lines[i];
+        if (strcmp(l->workflow, wf) == 0 && !l->reviewer_a == !a &&
+            (!a || (strcmp(l->reviewer_a, a) == 0 &&
+                    strcmp(l->reviewer_b, b) == 0)))
+            return i;
+    }
+    if (s->n == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        s->lines = xrealloc(s->lines, *cap * sizeof *s->lines);
+    }
+    struct agreement_line *l = &s->lines[s->n];
+    memset(l, 0, sizeof *l);
+    l->workflow = xstrdup(wf);
+    l->reviewer_a = a ? xstrdup(a) : NULL;
+    l->reviewer_b = b ? xstrdup(b) : NULL;
+    return s->n++;
+}
+
+static int line_cmp(const void *x, const void *y)
+{
+    const struct agreement_line *a = x, *b = y;
+    if (!a->reviewer_a != !b->reviewer_a)
+        return a->reviewer_a ? 1 : -1; /* workflow lines first */
+    int c = strcmp(a->workflow, b->workflow);
+    if (c || !a->reviewer_a)
+        return c;
+    c = strcmp(a->reviewer_a, b->reviewer_a);
+    return c ? c : strcmp(a->reviewer_b, b->reviewer_b);
+}
+
+void agreement_summarise(const struct so_agreement *a,
+                         struct agreement_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t cap = 0;
+    /* matrices live beside the lines while summing, same index */
+    int64_t(*m)[AGREE_NCAT][AGREE_NCAT] = NULL;
+    size_t mcap = 0;
+    for (size_t i = 0; i < a->ncells; i++) {
+        const struct so_agree_cell *c = &a->cells[i];
+        if (c->cat_a < 0 || c->cat_b < 0)
+            continue;
+        size_t idx[2] = {line_for(out, &cap, c->workflow, NULL, NULL),
+                         line_for(out, &cap, c->workflow, c->reviewer_a,
+                                  c->reviewer_b)};
+        if (out->n > mcap) {
+            size_t was = mcap;
+            mcap = cap;
+            m = xrealloc(m, mcap * sizeof *m);
+            memset(m + was, 0, (mcap - was) * sizeof *m);
+        }
+        for (int k = 0; k < 2; k++)
+            m[idx[k]][c->cat_a][c->cat_b] += c->n;
+    }
+    for (size_t i = 0; i < out->n; i++)
+        agreement_compute((const int64_t(*)[AGREE_NCAT])m[i],
+                          &out->lines[i].fig);
+    free(m);
+    for (size_t i = 0; i < a->nresolves; i++) {
+        size_t k = line_for(out, &cap, a->resolves[i].workflow, NULL, NULL);
+        out->lines[k].resolved = a->resolves[i].resolved;
+        out->lines[k].sided_ai = a->resolves[i].sided_ai;
+    }
+    if (out->n > 1)
+        qsort(out->lines, out->n, sizeof *out->lines, line_cmp);
+}
+
+void agreement_summary_free(struct agreement_summary *s)
+{
+    for (size_t i = 0; s && i < s->n; i++) {
+        free(s->lines[i].workflow);
+        free(s->lines[i].reviewer_a);
+        free(s->lines[i].reviewer_b);
+    }
+    if (s) {
+        free(s->lines);
+        memset(s, 0, sizeof *s);
+    }
+}
+
+/* Names in the table: control characters become '?', so a reviewer name
+ * cannot move the cursor or change colours. */
+static void add_clean(struct buf *out, const char *text, int width)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        buf_addc(out, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
+        if ((*p & 0xc0) != 0x80)
+            n++;
+    }
+    for (; n < width; n++)
+        buf_addc(out, ' ');
+}
+
+static void format_table(const struct agreement_summary *s, struct buf *out)
+{
+    buf_adds(out, "AGREEMENT  WORKFLOW          PAIR                         "
+                  "SHARED  AGREE   KAPPA      RESOLVED  SIDED-AI\n");
+    for (size_t i = 0; i < s->n; i++) {
+        const struct agreement_line *l = &s->lines[i];
+        buf_adds(out, "           ");
+        add_clean(out, l->workflow, 18);
+        char *pair = l->reviewer_a
+                         ? xasprintf("%s+%s", l->reviewer_a, l->reviewer_b)
+                         : xstrdup("(all pairs)");
+        add_clean(out, pair, 29);
+        free(pair);
+        buf_addf(out, "%6lld  %5.1f%%  ", (long long)l->fig.shared,
+                 l->fig.percent);
+        if (l->fig.kappa_defined)
+            buf_addf(out, "%-9.3f  ", l->fig.kappa);
+        else
+            buf_adds(out, "undefined  ");
+        if (l->reviewer_a)
+            buf_adds(out, "-         -\n");
+        else
+            buf_addf(out, "%-8lld  %lld\n", (long long)l->resolved,
+                     (long long)l->sided_ai);
+    }
+}
+
+static cJSON *line_json(const struct agreement_line *l)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "workflow", l->workflow);
+    if (l->reviewer_a) {
+        cJSON_AddStringToObject(o, "reviewer_a", l->reviewer_a);
+        cJSON_AddStringToObject(o, "reviewer_b", l->reviewer_b);
+    }
+    cJSON_AddNumberToObject(o, "shared", (double)l->fig.shared);
+    cJSON_AddNumberToObject(o, "agreement", l->fig.percent / 100.0);
+    if (l->fig.kappa_defined)
+        cJSON_AddNumberToObject(o, "kappa", l->fig.kappa);
+    else
+        cJSON_AddNullToObject(o, "kappa");
+    if (!l->reviewer_a) {
+        cJSON_AddNumberToObject(o, "resolved", (double)l->resolved);
+        cJSON_AddNumberToObject(o, "resolver_sided_ai", (double)l->sided_ai);
+    }
+    return o;
+}
+
+static void format_json(const struct agreement_summary *s, struct buf *out)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < s->n; i++)
+        cJSON_AddItemToArray(a, line_json(&s->lines[i]));
+    char *text = cJSON_PrintUnformatted(a);
+    buf_adds(out, text);
+    cJSON_free(text);
+    cJSON_Delete(a);
+}
+
+/* A CSV field, quoted when it holds a comma, quote or line break. */
+static void add_csv(struct buf *out, const char *v)
+{
+    if (!strpbrk(v, ",\"\r\n")) {
+        buf_adds(out, v);
+        return;
+    }
+    buf_addc(out, '"');
+    for (; *v; v++) {
+        if (*v == '"')
+            buf_addc(out, '"');
+        buf_addc(out, *v);
+    }
+    buf_addc(out, '"');
+}
+
+static void format_csv(const struct agreement_summary *s, struct buf *out)
+{
+    buf_adds(out, "workflow,reviewer_a,reviewer_b,shared,agreement,kappa,"
+                  "resolved,resolver_sided_ai\n");
+    for (size_t i = 0; i < s->n; i++) {
+        const struct agreement_line *l = &s->lines[i];
+        add_csv(out, l->workflow);
+        buf_addc(out, ',');
+        add_csv(out, l->reviewer_a ? l->reviewer_a : "");
+        buf_addc(out, ',');
+        add_csv(out, l->reviewer_b ? l->reviewer_b : "");
+        buf_addf(out, ",%lld,%.4f,", (long long)l->fig.shared,
+                 l->fig.percent / 100.0);
+        if (l->fig.kappa_defined)
+            buf_addf(out, "%.4f", l->fig.kappa);
+        if (l->reviewer_a)
+            buf_adds(out, ",,\n");
+        else
+            buf_addf(out, ",%lld,%lld\n", (long long)l->resolved,
+                     (long long)l->sided_ai);
+    }
+}
+
+/* A Prometheus label value: backslash, quote and newline escaped. */
+static void add_label(struct buf *out, const char *name, const char *v)
+{
+    buf_addf(out, "%s=\"", name);
+    for (; *v; v++) {
+        if (*v == '\\' || *v == '"')
+            buf_addc(out, '\\');
+        if (*v == '\n')
+            buf_adds(out, "\\n");
+        else
+            buf_addc(out, *v);
+    }
+    buf_addc(out, '"');
+}
+
+static void prom_gauge(struct buf *out, const char *metric,
+                       const struct agreement_line *l, double v)
+{
+    buf_addf(out, "signoff_%s{", metric);
+    add_label(out, "workflow", l->workflow);
+    if (l->reviewer_a) {
+        buf_addc(out, ',');
+        add_label(out, "reviewer_a", l->reviewer_a);
+        buf_addc(out, ',');
+        add_label(out, "reviewer_b", l->reviewer_b);
+    }
+    buf_addf(out, "} %.6g\n", v);
+}
+
+static void format_prom(const struct agreement_summary *s, struct buf *out)
+{
+    buf_adds(out, "# TYPE signoff_agreement_shared gauge\n"
+                  "# TYPE signoff_agreement_ratio gauge\n"
+                  "# TYPE signoff_agreement_kappa gauge\n"
+                  "# TYPE signoff_resolved gauge\n"
+                  "# TYPE signoff_resolver_sided_ai gauge\n");
+    for (size_t i = 0; i < s->n; i++) {
+        const struct agreement_line *l = &s->lines[i];
+        prom_gauge(out, "agreement_shared", l, (double)l->fig.shared);
+        prom_gauge(out, "agreement_ratio", l, l->fig.percent / 100.0);
+        if (l->fig.kappa_defined)
+            prom_gauge(out, "agreement_kappa", l, l->fig.kappa);
+        if (!l->reviewer_a) {
+            prom_gauge(out, "resolved", l, (double)l->resolved);
+            prom_gauge(out, "resolver_sided_ai", l, (double)l->sided_ai);
+        }
+    }
+}
+
+void agreement_format(const struct agreement_summary *s, enum agreement_fmt fmt,
+                      struct buf *out)
+{
+    switch (fmt) {
+    case AGREE_TABLE:
+        format_table(s, out);
+        break;
+    case AGREE_JSON:
+        format_json(s, out);
+        break;
+    case AGREE_CSV:
+        format_csv(s, out);
+        break;
+    case AGREE_PROM:
+        format_prom(s, out);
+        break;
+    }
+}
