@@ -36,6 +36,7 @@ void filter_apply(const struct filter *f, struct so_list_req *req);
  * it, so the next draft must be picked from a listing). */
 int filter_needs_listing(const struct filter *f);
 
+/* Free f's strings and leave it as "no limit". */
 void filter_clear(struct filter *f);
 
 #endif

@@ -50,6 +50,7 @@ struct keys;
 
 /* A table with the default bindings. Free with keys_free. */
 struct keys *keys_new(void);
+/* Free a table (NULL is fine). */
 void keys_free(struct keys *k);
 
 /* Bind key (as keys_parse reads it) to the action named action; the key

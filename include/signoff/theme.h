@@ -84,8 +84,9 @@ enum so_status theme_parse(const char *name, const char *text, struct theme *t,
 enum so_status theme_load(const char *name, struct theme *t,
                           struct so_error *err);
 
-/* Role name ("draft.marker") or NULL; attributes kept without colour. */
+/* The role's name in theme files ("draft.marker"), NULL if invalid. */
 const char *theme_role_name(enum theme_role r);
+/* THEME_A_* attributes the role keeps when drawing without colour. */
 unsigned theme_role_mono(enum theme_role r);
 
 #endif

@@ -97,6 +97,8 @@ struct ui_app {
     WINDOW *body;              /* the screens' drawing area */
     WINDOW *bar;               /* status bar and message line */
     int rows, cols;            /* size of body */
+    int tiny;                  /* terminal below the minimum: title and body
+                                  are NULL, screens are not drawn */
     char *message;             /* the message line, NULL when empty */
     int message_error;
     const char *prompt;        /* a prompt being answered (ui_prompt) */

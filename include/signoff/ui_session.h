@@ -41,6 +41,7 @@ struct ui_session {
     size_t nskipped;
 };
 
+/* An empty session on q (holding no draft). */
 void ui_session_init(struct ui_session *s, struct queue *q);
 /* Release the draft I hold (if any) and free everything. */
 void ui_session_fini(struct ui_session *s);

@@ -24,6 +24,9 @@
 
 /* How long to wait for a key before doing pending work (ms). */
 #define APP_TICK_MS 1000
+/* Below this size the UI only says the terminal is too small. */
+#define APP_MIN_ROWS 6
+#define APP_MIN_COLS 24
 /* How often the status-bar counts are refreshed (ms). */
 #define APP_COUNTS_MS 10000
 
@@ -163,6 +166,13 @@ static int counts_due(const struct ui_app *app)
 
 void ui_app_draw(struct ui_app *app)
 {
+    if (app->tiny) {
+        werase(app->bar);
+        mvwaddnstr(app->bar, 0, 0, "terminal too small", app->cols);
+        wnoutrefresh(app->bar);
+        doupdate();
+        return;
+    }
     werase(app->title);
     werase(app->body);
     werase(app->bar);
@@ -183,25 +193,32 @@ void ui_app_draw(struct ui_app *app)
     doupdate();
 }
 
-/* (Re)create the three windows for the current terminal size. */
+/* (Re)create the three windows for the current terminal size. Below the
+ * minimum size one window says so, and still takes keys (q quits). */
 static void layout(struct ui_app *app)
 {
-    int rows = LINES < 4 ? 4 : LINES;
     if (app->title)
         delwin(app->title);
     if (app->body)
         delwin(app->body);
     if (app->bar)
         delwin(app->bar);
-    app->title = newwin(1, COLS, 0, 0);
-    app->body = newwin(rows - 3, COLS, 1, 0);
-    app->bar = newwin(2, COLS, rows - 2, 0);
-    wbkgd(app->title, ui_draw_attr(TR_NORMAL));
-    wbkgd(app->body, ui_draw_attr(TR_NORMAL));
+    app->title = app->body = NULL;
+    app->tiny = LINES < APP_MIN_ROWS || COLS < APP_MIN_COLS;
+    if (app->tiny) {
+        app->bar = newwin(0, 0, 0, 0);
+        app->rows = 0;
+    } else {
+        app->title = newwin(1, COLS, 0, 0);
+        app->body = newwin(LINES - 3, COLS, 1, 0);
+        app->bar = newwin(2, COLS, LINES - 2, 0);
+        wbkgd(app->title, ui_draw_attr(TR_NORMAL));
+        wbkgd(app->body, ui_draw_attr(TR_NORMAL));
+        app->rows = LINES - 3;
+    }
     wbkgd(app->bar, ui_draw_attr(TR_NORMAL));
     keypad(app->bar, TRUE);
     wtimeout(app->bar, APP_TICK_MS);
-    app->rows = rows - 3;
     app->cols = COLS;
 }
 

@@ -107,6 +107,8 @@ enum ui_answer ui_prompt_choice(struct ui_app *app, const char *question,
 static void draw_menu(struct ui_app *app, const char *title,
                       const char *const *labels, size_t n, size_t sel)
 {
+    if (app->tiny)
+        return;
     int w = app->cols < 60 ? app->cols : 60;
     int h = (int)n + 4 > app->rows ? app->rows : (int)n + 4;
     WINDOW *win = newwin(h, w, 1 + (app->rows - h) / 2, (app->cols - w) / 2);

@@ -23,7 +23,10 @@ ui_keys a
 check "still works after resizes" ui_wait "Shipping is free"
 check_eq "decision after resizes" "approve||" "$(decisions D-1)"
 ui_resize 40 10
-check "tiny terminal does not crash" ui_wait "D-2"
+check "small terminal still drawn" ui_wait "D-2"
+ui_resize 20 4
+check "below the minimum: says so" ui_wait "terminal too small"
 ui_resize 80 24
+check "and comes back" ui_wait "Shipping is free"
 ui_keys q q
 check_eq "clean exit after resizes" "__EXITED__ rc=0" "$(exited)"
