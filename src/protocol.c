@@ -325,8 +325,10 @@ static cJSON *row_to_json(const struct so_draft_row *r)
     json_add_int(j, "lease_until", r->lease_until);
     json_add_bool(j, "grounding_flag", (r->flags & SO_ROW_GROUNDING) != 0);
     json_add_bool(j, "escalated", (r->flags & SO_ROW_ESCALATED) != 0);
-    json_add_int(j, "reviews_needed", r->reviews_needed);
-    json_add_int(j, "reviews_done", r->reviews_done);
+    if (r->reviews_needed > 1) { /* four-eyes rows only: v1 stays as it was */
+        json_add_int(j, "reviews_needed", r->reviews_needed);
+        json_add_int(j, "reviews_done", r->reviews_done);
+    }
     return j;
 }
 

@@ -1,0 +1,262 @@
+/*
+ * test_store_review: the four-eyes rules of the SQLite store through the
+ * queue interface: one live review per reviewer per draft (claim next,
+ * claim by id, decide), undo of my review and of the last review, blind
+ * `decisions` for reviewers (reveal after and never), the resolve step and
+ * who may take it, the rollup counting final outcomes only, and the
+ * agreement cells and resolutions the agreement op returns.
+ */
+#include "store_fixture.h"
+
+#include "signoff/agreement.h"
+
+#define NOW 1795000000000LL
+
+static struct queue *open_as(const char *path, const char *who,
+                             const char *role)
+{
+    struct queue_opts o;
+    memset(&o, 0, sizeof o);
+    o.reviewer = who;
+    o.role = role;
+    struct queue *q = NULL;
+    struct so_error err;
+    if (queue_open(path, &o, &q, &err) != SO_OK)
+        fail_msg("open %s: %s", path, err.msg);
+    return q;
+}
+
+/* Queue file with workflow "refunds" at reviews = n and drafts R-1..R-k. */
+static void setup_refunds(struct fx *f, int n, const char *reveal,
+                          const char *resolver, int k)
+{
+    fx_now(NOW);
+    struct queue *q = fx_open(f->path, "admin");
+    struct so_workflow w;
+    memset(&w, 0, sizeof w);
+    w.name = "refunds";
+    w.reviews = n;
+    w.reveal = (char *)reveal;
+    w.resolver = (char *)resolver;
+    struct so_error err;
+    assert_int_equal(q->ops->workflow_set(q, &w,
+                                          SO_WF_REVIEWS | SO_WF_REVEAL |
+                                              SO_WF_RESOLVER,
+                                          &err),
+                     SO_OK);
+    for (int i = 1; i <= k; i++) {
+        char id[16], body[32];
+        snprintf(id, sizeof id, "R-%d", i);
+        snprintf(body, sizeof body, "refund %d", i);
+        fx_add(q, id, "refunds", body);
+    }
+    queue_close(q);
+}
+
+/* Claim id and decide it; returns the decide status. */
+static enum so_status review(struct queue *q, const char *id,
+                             enum so_action a, struct so_decide_result *res,
+                             struct so_error *err)
+{
+    struct so_claim_req req = {NULL, id, 0};
+    struct so_draft *d = NULL;
+    enum so_status st = q->ops->claim(q, &req, &d, err);
+    so_draft_free(d);
+    if (st != SO_OK)
+        return st;
+    char rq[37];
+    so_uuid(rq);
+    return fx_decide(q, id, a, a == SO_ACT_EDIT ? "changed text" : NULL, rq,
+                     res, err);
+}
+
+static void test_one_review_each(void **state)
+{
+    struct fx *f = *state;
+    setup_refunds(f, 2, "after", "supervisor", 1);
+    struct queue *alice = open_as(f->path, "alice", NULL);
+    struct queue *bob = open_as(f->path, "bob", NULL);
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(review(alice, "R-1", SO_ACT_APPROVE, &res, &err), SO_OK);
+    assert_string_equal(res.draft_status, "pending");
+    assert_int_equal(res.reviews_done, 1);
+    assert_int_equal(res.review_agreed, -1);
+    /* alice cannot claim it again: by id, nor as the next draft */
+    struct so_claim_req next = {NULL, NULL, 0};
+    struct so_draft *d = NULL;
+    assert_int_equal(alice->ops->claim(alice, &next, &d, &err), SO_EMPTY);
+    assert_int_equal(review(alice, "R-1", SO_ACT_APPROVE, &res, &err),
+                     SO_ERR_CONFLICT);
+    /* blind: bob sees no decision while the draft is under review */
+    struct so_decision *v = NULL;
+    size_t n = 9;
+    assert_int_equal(bob->ops->decisions(bob, "R-1", &v, &n, &err), SO_OK);
+    assert_int_equal(n, 0);
+    free(v);
+    assert_int_equal(review(bob, "R-1", SO_ACT_APPROVE, &res, &err), SO_OK);
+    assert_string_equal(res.draft_status, "decided");
+    assert_int_equal(res.review_agreed, 1);
+    /* reveal after: now bob sees both */
+    assert_int_equal(bob->ops->decisions(bob, "R-1", &v, &n, &err), SO_OK);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++)
+        so_decision_clear(&v[i]);
+    free(v);
+    /* the rollup has the final outcome once, under bob */
+    assert_int_equal(fx_sql_int(f->path, "SELECT sum(approved) FROM rollup"),
+                     1);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM rollup"
+                                         " WHERE reviewer = 'bob'"),
+                     1);
+    queue_close(alice);
+    queue_close(bob);
+}
+
+static void test_undo(void **state)
+{
+    struct fx *f = *state;
+    setup_refunds(f, 2, "never", "supervisor", 1);
+    struct queue *alice = open_as(f->path, "alice", NULL);
+    struct queue *bob = open_as(f->path, "bob", NULL);
+    struct so_decide_result res;
+    struct so_error err;
+    struct so_draft *d = NULL;
+    assert_int_equal(review(alice, "R-1", SO_ACT_REJECT, &res, &err), SO_OK);
+    /* undo of my review: mine to review again, nothing counted */
+    assert_int_equal(alice->ops->undo(alice, NULL, &d, &err), SO_OK);
+    assert_int_equal(d->reviews_done, 0);
+    assert_string_equal(d->claimed_by, "alice");
+    so_draft_free(d);
+    char rq[37];
+    so_uuid(rq);
+    assert_int_equal(fx_decide(alice, "R-1", SO_ACT_APPROVE, NULL, rq, &res,
+                               &err),
+                     SO_OK);
+    assert_int_equal(review(bob, "R-1", SO_ACT_APPROVE, &res, &err), SO_OK);
+    assert_int_equal(res.review_agreed, -1); /* reveal never */
+    assert_string_equal(res.draft_status, "decided");
+    assert_int_equal(fx_sql_int(f->path, "SELECT sum(n) FROM agreement"), 1);
+    /* alice's review is no longer the latest: her undo is refused */
+    assert_int_equal(alice->ops->undo(alice, NULL, &d, &err),
+                     SO_ERR_CONFLICT);
+    /* bob's undo takes back the outcome, the rollup and the pair */
+    assert_int_equal(bob->ops->undo(bob, NULL, &d, &err), SO_OK);
+    assert_int_equal(d->status, SO_DS_CLAIMED);
+    assert_int_equal(d->reviews_done, 1);
+    so_draft_free(d);
+    assert_int_equal(fx_sql_int(f->path, "SELECT sum(approved) FROM rollup"),
+                     0);
+    assert_int_equal(fx_sql_int(f->path, "SELECT sum(n) FROM agreement"), 0);
+    /* reveal never: even when final, a reviewer sees only their own */
+    so_uuid(rq);
+    assert_int_equal(fx_decide(bob, "R-1", SO_ACT_APPROVE, NULL, rq, &res,
+                               &err),
+                     SO_OK);
+    struct so_decision *v = NULL;
+    size_t n = 0;
+    assert_int_equal(bob->ops->decisions(bob, "R-1", &v, &n, &err), SO_OK);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(v[i].reviewer, "bob");
+        so_decision_clear(&v[i]);
+    }
+    free(v);
+    assert_int_equal(n, 3); /* approve, its revert, approve */
+    queue_close(alice);
+    queue_close(bob);
+}
+
+static void test_resolve(void **state)
+{
+    struct fx *f = *state;
+    setup_refunds(f, 2, "after", "reviewer", 2);
+    struct queue *alice = open_as(f->path, "alice", NULL);
+    struct queue *bob = open_as(f->path, "bob", NULL);
+    struct queue *carol = open_as(f->path, "carol", NULL);
+    struct queue *sue = open_as(f->path, "sue", "supervisor");
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(review(alice, "R-1", SO_ACT_APPROVE, &res, &err), SO_OK);
+    assert_int_equal(review(bob, "R-1", SO_ACT_EDIT, &res, &err), SO_OK);
+    assert_string_equal(res.draft_status, "resolve");
+    assert_int_equal(res.review_agreed, 0);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM rollup"), 0);
+    /* the supervisor sees both reviews before resolving */
+    struct so_decision *v = NULL;
+    size_t n = 0;
+    assert_int_equal(sue->ops->decisions(sue, "R-1", &v, &n, &err), SO_OK);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++)
+        so_decision_clear(&v[i]);
+    free(v);
+    /* resolver = reviewer: carol, who gave no review, claims it next */
+    struct so_claim_req next = {NULL, NULL, 0};
+    struct so_draft *d = NULL;
+    assert_int_equal(carol->ops->claim(carol, &next, &d, &err), SO_OK);
+    assert_string_equal(d->id, "R-1");
+    assert_int_equal(d->status, SO_DS_RESOLVE);
+    so_draft_free(d);
+    assert_int_equal(carol->ops->decisions(carol, "R-1", &v, &n, &err), SO_OK);
+    assert_int_equal(n, 2); /* the holder of the resolve claim sees all */
+    for (size_t i = 0; i < n; i++)
+        so_decision_clear(&v[i]);
+    free(v);
+    char rq[37];
+    so_uuid(rq);
+    assert_int_equal(fx_decide(carol, "R-1", SO_ACT_APPROVE, NULL, rq, &res,
+                               &err),
+                     SO_OK);
+    assert_true(res.resolution);
+    assert_string_equal(res.draft_status, "decided");
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"
+                                         " WHERE kind = 'resolve'"),
+                     1);
+    struct so_stats_req sr = {0};
+    struct so_agreement ag;
+    assert_int_equal(sue->ops->agreement(sue, &sr, &ag, &err), SO_OK);
+    assert_int_equal(ag.ncells, 1);
+    assert_string_equal(ag.cells[0].reviewer_a, "alice");
+    assert_int_equal(ag.cells[0].cat_a, 0);
+    assert_int_equal(ag.cells[0].cat_b, 1);
+    assert_int_equal(ag.nresolves, 1);
+    assert_int_equal(ag.resolves[0].sided_ai, 1);
+    agreement_free(&ag);
+    queue_close(alice);
+    queue_close(bob);
+    queue_close(carol);
+    queue_close(sue);
+}
+
+static void test_resolve_supervisor_only(void **state)
+{
+    struct fx *f = *state;
+    setup_refunds(f, 2, "after", "supervisor", 1);
+    struct queue *alice = open_as(f->path, "alice", NULL);
+    struct queue *bob = open_as(f->path, "bob", NULL);
+    struct queue *carol = open_as(f->path, "carol", NULL);
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(review(alice, "R-1", SO_ACT_APPROVE, &res, &err), SO_OK);
+    assert_int_equal(review(bob, "R-1", SO_ACT_REJECT, &res, &err), SO_OK);
+    struct so_claim_req next = {NULL, NULL, 0};
+    struct so_draft *d = NULL;
+    assert_int_equal(carol->ops->claim(carol, &next, &d, &err), SO_EMPTY);
+    assert_int_equal(review(carol, "R-1", SO_ACT_APPROVE, &res, &err),
+                     SO_ERR_FORBIDDEN);
+    queue_close(alice);
+    queue_close(bob);
+    queue_close(carol);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_one_review_each, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_undo, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_resolve, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_resolve_supervisor_only,
+                                        fx_setup, fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
