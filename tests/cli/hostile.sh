@@ -100,6 +100,15 @@ check_eq "every hostile draft is decided with clean output" 0 "$bad_decide"
 sor show "${ids[0]}"
 clean "show after the decision (with its hostile note) is clean" "$T/out"
 
+for by in workflow model reviewer; do
+    sor stats --by "$by"
+    check_eq "stats --by $by over hostile names" 0 "$RC"
+    clean "stats --by $by output is clean" "$T/out"
+done
+sor workflow list
+check_eq "workflow list over hostile names" 0 "$RC"
+clean "workflow list output is clean" "$T/out"
+
 sor export
 check_eq "export jsonl" 0 "$RC"
 check_eq "export has a header and one line per decision" $((${#ids[@]} + 1)) "$(wc -l <"$T/out")"
