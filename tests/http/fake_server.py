@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """A misbehaving HTTP(S) server for the client fault tests.
 
-usage: fake_server.py MODE PORTFILE [CERT KEY]
-Prints its port into PORTFILE once listening. Counts requests in
-PORTFILE.hits (one line per request, with a timestamp). Modes:
+usage: fake_server.py PORTFILE [CERT KEY]
+Prints its port into PORTFILE once listening. The first path segment picks
+the misbehaviour, so one server plays them all: a client opened on
+http://127.0.0.1:PORT/drip sends /drip/v1/me. Requests are counted in
+PORTFILE.hits (one line per request: number, time, path). Modes:
   drip       answer /v1/me with a valid body, one byte a second
   redirect   302 to file:///etc/passwd
   huge       a 10 MiB chunked body
@@ -19,9 +21,9 @@ import ssl
 import sys
 import time
 
-MODE, PORTFILE = sys.argv[1], sys.argv[2]
+PORTFILE = sys.argv[1]
 ME = b'{"reviewer":"alice","role":"reviewer","decided_today":0}'
-hits = 0
+hits = {}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -40,11 +42,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        global hits
-        hits += 1
+        mode = self.path.split("/")[1]
+        hits[mode] = hits.get(mode, 0) + 1
         with open(PORTFILE + ".hits", "a") as f:
-            f.write("%d %.3f %s\n" % (hits, time.time(), self.path))
-        getattr(self, "mode_" + MODE)()
+            f.write("%d %.3f %s\n" % (hits[mode], time.time(), self.path))
+        getattr(self, "mode_" + mode, self.mode_ok)()
 
     do_POST = do_GET
 
@@ -80,7 +82,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pass
 
     def mode_retry(self):
-        if hits <= 2:
+        if hits["retry"] <= 2:
             self.send_plain(503, b'{"error":{"code":"busy","message":"try later"}}',
                             [("Retry-After", "1")])
         else:
@@ -101,11 +103,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
 
+    def handle_error(self, request, client_address):
+        pass  # clients that give up early are the point of these tests
+
 
 srv = Server(("127.0.0.1", 0), Handler)
-if len(sys.argv) > 4:
+if len(sys.argv) > 3:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+    ctx.load_cert_chain(sys.argv[2], sys.argv[3])
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 with open(PORTFILE + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
