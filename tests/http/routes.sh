@@ -42,7 +42,7 @@ check_contains "405: error object" '"error":{' "$BODY"
 api POST /v1/claim "$TOK_ALICE" '{"workflow":'
 check_eq "malformed JSON: 400" 400 "$CODE"
 check_contains "malformed JSON: invalid" '"code":"invalid"' "$BODY"
-deep=$(python3 -c 'print("{\"a\":" * 40 + "1" + "}" * 40)')
+deep=$(printf '{"a":%.0s' $(seq 40); printf 1; printf '}%.0s' $(seq 40))
 api POST /v1/claim "$TOK_ALICE" "$deep"
 check_eq "nesting over 32: 400" 400 "$CODE"
 check_contains "nesting over 32: says nesting" "nesting" "$BODY"
@@ -62,8 +62,8 @@ check_eq "9 MiB chunked body (no length): 413 while streaming" 413 "$CODE"
 # Claim, renew, release, decide, replay.
 api POST /v1/claim "$TOK_ALICE" '{"workflow":"support","lease_s":60}'
 check_eq "claim: 200" 200 "$CODE"
-ID=$(printf %s "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["draft"]["id"])')
-LT=$(printf %s "$BODY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["draft"]["lease_token"])')
+ID=$(printf %s "$BODY" | jq -r .draft.id)
+LT=$(printf %s "$BODY" | jq -r .draft.lease_token)
 check_eq "claim: highest priority, oldest first" D-0000 "$ID"
 check_contains "claim: claimed by alice" '"claimed_by":"alice"' "$BODY"
 api POST "/v1/drafts/$ID/renew" "$TOK_ALICE" "{\"lease_token\":$LT,\"lease_s\":120}"
@@ -84,8 +84,9 @@ first=$BODY
 api POST /v1/drafts/D-0001/decision "$TOK_ALICE" "$DEC"
 check_eq "decision replayed (same request_id): 200" 200 "$CODE"
 check_eq "decision replayed: same seq and hash" \
-    "$(printf %s "$first" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["seq"], d["hash"])')" \
-    "$(printf %s "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["seq"], d["hash"], d["replayed"])' | cut -d' ' -f1-2)"
+    "$(printf %s "$first" | jq -r '"\(.seq) \(.hash)"')" \
+    "$(printf %s "$BODY" | jq -r '"\(.seq) \(.hash)"')"
+check_eq "decision replayed: says replayed" true "$(printf %s "$BODY" | jq -r .replayed)"
 check_eq "decision replayed: one row in the store" 1 "$(sql "$Q" "select count(*) from decisions where draft='D-0001'")"
 api POST /v1/drafts/D-0002/decision "$TOK_ALICE" '{"request_id":"rq-2","action":"explode"}'
 check_eq "decision with a bad action: 400" 400 "$CODE"
@@ -100,8 +101,8 @@ check_eq "decision after undo: 201" 201 "$CODE"
 # Reading.
 api GET "/v1/drafts?status=pending&limit=2" "$TOK_PROD"
 check_eq "list: 200 for a producer" 200 "$CODE"
-check_eq "list: 2 rows and a cursor" "2 True" \
-    "$(printf %s "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["drafts"]), d["next"] is not None)')"
+check_eq "list: 2 rows and a cursor" "2 true" \
+    "$(printf %s "$BODY" | jq -r '"\(.drafts | length) \(.next != null)"')"
 api GET "/v1/drafts?limit=0" "$TOK_ALICE"
 check_eq "list: bad limit 400" 400 "$CODE"
 api GET "/v1/count?status=pending" "$TOK_ALICE"
