@@ -204,16 +204,20 @@ static void build_record(struct store *s, const struct so_decide_req *req,
     d->reviewer = s->reviewer;
     d->kind = "review";
     d->action = req->action;
-    if (d->action == SO_ACT_EDIT && strcmp(req->final_body, dr->body) == 0)
-        d->action = SO_ACT_APPROVE; /* an edit that changes nothing */
     d->reason = (char *)req->reason;
     d->note = (char *)req->note;
     if (d->action == SO_ACT_EDIT) {
         d->final_body = (char *)req->final_body;
         d->edit_size = (int64_t)diff_changed_words(dr->body, req->final_body);
+        /* An edit that changes no word (editors add a trailing newline) is
+         * not an override: it counts as an approve of the body as given. */
+        if (d->edit_size == 0)
+            d->action = SO_ACT_APPROVE;
+        if (strcmp(req->final_body, dr->body) == 0)
+            d->final_body = NULL;
     }
     audit_sha256_hex(dr->body, strlen(dr->body), d->body_sha);
-    sha_or_empty(d->action == SO_ACT_EDIT      ? req->final_body
+    sha_or_empty(d->final_body                 ? d->final_body
                  : d->action == SO_ACT_APPROVE ? dr->body
                                                : NULL,
                  d->final_sha);

@@ -459,6 +459,44 @@ static void test_unchanged_edit_is_approve(void **state)
     queue_close(q);
 }
 
+/* A final body differing only by whitespace (an editor's trailing newline)
+ * changes no word: an approve, with the body kept as given. */
+static void test_whitespace_edit_is_approve(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_now(T0);
+    fx_add(q, "a", "wf", "one two three");
+    fx_claim(q, "a", 0);
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(
+        fx_decide(q, "a", SO_ACT_EDIT, "one two  three\n", "r1", &res, &err),
+        SO_OK);
+    assert_int_equal(res.action, SO_ACT_APPROVE);
+    struct so_decision *ds = NULL;
+    size_t n = 0;
+    assert_int_equal(q->ops->decisions(q, "a", &ds, &n, &err), SO_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ds[0].action, SO_ACT_APPROVE);
+    assert_int_equal(ds[0].edit_size, 0);
+    assert_string_equal(ds[0].final_body, "one two  three\n");
+    so_decision_clear(&ds[0]);
+    free(ds);
+    struct so_stats_req sr = {0, 0, NULL};
+    struct so_rollup r;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.rows[0].approved, 1);
+    assert_int_equal(r.rows[0].edited, 0);
+    so_rollup_free(&r);
+    assert_int_equal(
+        fx_sql_int(f->path, "SELECT count(*) FROM drafts WHERE id = 'a'"
+                            " AND final_action = 'approve'"),
+        1);
+    queue_close(q);
+}
+
 static void test_chain_links(void **state)
 {
     struct fx *f = *state;
@@ -926,6 +964,7 @@ int main(void)
         T(test_lease_lost_after_takeover),
         T(test_decide_errors_and_replay),
         T(test_unchanged_edit_is_approve),
+        T(test_whitespace_edit_is_approve),
         T(test_chain_links),
         cmocka_unit_test(test_canonical_json),
         T(test_rollup_counts),
