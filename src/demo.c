@@ -936,6 +936,15 @@ static enum so_status pending_drafts(struct ctx *cx, const struct flow *f,
     return SO_OK;
 }
 
+/* refund-approvals went four-eyes today: two reviews per refund, a
+ * supervisor settles a disagreement. Its history was single-review; the
+ * refunds waiting now need two different reviewers. */
+static enum so_status four_eyes(struct ctx *cx, struct so_error *err)
+{
+    struct so_workflow w = {.name = "refund-approvals", .reviews = 2};
+    return cx->q[0]->ops->workflow_set(cx->q[0], &w, SO_WF_REVIEWS, err);
+}
+
 static enum so_status populate(struct ctx *cx, struct so_error *err)
 {
     enum so_status st = SO_OK;
@@ -943,6 +952,8 @@ static enum so_status populate(struct ctx *cx, struct so_error *err)
         st = setup_flow(cx, &flows[f], err);
     for (int day = HISTORY_DAYS; st == SO_OK && day >= 1; day--)
         st = past_day(cx, day, err);
+    if (st == SO_OK)
+        st = four_eyes(cx, err);
     for (size_t f = 0; st == SO_OK && f < SO_ARRAY_LEN(flows); f++)
         st = pending_drafts(cx, &flows[f], err);
     return st;
