@@ -1,0 +1,56 @@
+#!/bin/bash
+# Four-eyes in the reviewer UI: two reviewers in two tmux servers on a
+# two-review workflow. Blind review on the screen: bob's view of a draft
+# alice rejected with a note has no trace of her decision, her name or her
+# note. After deciding, the status line says whether the reviews agreed or
+# went to resolve; alice never gets a draft she already reviewed.
+. "$(dirname "$0")/ui.inc"
+newq foureyes
+"$SO" workflow set refunds --reviews 2 --queue "$Q" >/dev/null
+{
+    jd F-1 "Refund of 80 EUR" "We refund 80 EUR to your card." 3 "[]" refunds
+    jd F-2 "Refund of 15 EUR" "We refund 15 EUR to your card." 2 "[]" refunds
+} | enq
+SOCK_A="so$$a" SOCK_B="so$$b"
+as_alice() { local TMUX_SOCK=$SOCK_A; "$@"; }
+as_bob() { local TMUX_SOCK=$SOCK_B; "$@"; }
+
+SIGNOFF_REVIEWER=alice as_alice review 80x24
+as_alice ui_wait "Refund of 80 EUR"; as_alice ui_keys Enter
+check "alice opens F-1" as_alice ui_wait "We refund 80 EUR"
+as_alice ui_keys r
+as_alice ui_wait "Reject: why?"
+as_alice ui_keys j j Enter
+as_alice ui_wait "Note (optional"
+as_alice ui_keys "ALICE-SAYS-NO" Enter
+check "alice: her review is recorded and the next draft comes" \
+    as_alice ui_wait "review recorded, waiting for the next reviewer"
+check "alice gets F-2, not F-1 again" as_alice ui_wait "We refund 15 EUR"
+as_alice ui_keys a
+check "alice: second draft reviewed" as_alice ui_wait "approve F-2: review recorded"
+check_eq "alice holds nothing she reviewed" 0 \
+    "$(sql "$Q" "SELECT count(*) FROM drafts WHERE claimed_by = 'alice' AND status = 'claimed'")"
+
+SIGNOFF_REVIEWER=bob as_bob review 200x50
+as_bob ui_wait "Refund of 80 EUR"; as_bob ui_keys Enter
+check "bob opens F-1" as_bob ui_wait "We refund 80 EUR"
+S=$(as_bob ui_screen)
+check_not_contains "blind: no trace of alice's name" "alice" "$S"
+check_not_contains "blind: no trace of alice's note" "ALICE-SAYS-NO" "$S"
+check_not_contains "blind: no trace of alice's reject (only the key hint)" \
+    "reject" "${S//r:reject/}"
+check_not_contains "blind: no trace of her reason" "tone" "$S"
+as_bob ui_keys a
+check "bob: approve against a reject goes to resolve" \
+    as_bob ui_wait "approve F-1: reviews disagree: sent to resolve"
+check "bob gets F-2" as_bob ui_wait "We refund 15 EUR"
+as_bob ui_keys a
+check "bob: approve after alice's approve agrees" \
+    as_bob ui_wait "approve F-2: agreed with the other review, final"
+check_eq "F-1 waits for a resolver, F-2 is final" "F-1|resolve F-2|decided" \
+    "$(sql "$Q" "SELECT group_concat(id || '|' || status, ' ') FROM (SELECT id, status FROM drafts ORDER BY id)")"
+as_alice ui_keys q q
+as_bob ui_keys q q
+check_eq "alice quits" "__EXITED__ rc=0" "$(as_alice exited)"
+check_eq "bob quits" "__EXITED__ rc=0" "$(as_bob exited)"
+as_alice ui_stop; as_bob ui_stop
