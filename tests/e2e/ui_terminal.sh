@@ -56,3 +56,14 @@ ui_keys r; ui_wait "Reject: why?"
 ui_keys C-c
 check_eq "Ctrl-C inside a menu exits too" "__EXITED__ rc=0" "$(exited)"
 check_eq "and nothing was recorded" "" "$(decisions D-1)"
+ui_stop
+
+# Without a terminal the UI refuses to start (it never draws into a pipe).
+so review --queue "$Q" </dev/null
+check_eq "no terminal: exit 1" 1 "$RC"
+check_eq "no terminal: says why" "signoff: review: the reviewer UI needs a terminal" "$ERR"
+so review --help
+check_eq "--help exits 0" 0 "$RC"
+check_contains "--help names the keys" "approve (a), edit (e)" "$OUT"
+so review --bogus
+check_eq "unknown option: usage error" 2 "$RC"
