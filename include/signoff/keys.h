@@ -35,7 +35,8 @@
     X(KA_LIMIT, "limit", "l", "limit the queue: ~w ~m ~c<0.6 ~g ~e words")    \
     X(KA_PIPE, "pipe", "|", "pipe the draft to a shell command")              \
     X(KA_MONITOR, "monitor", "m", "override-rate monitor")                    \
-    X(KA_REDRAW, "redraw", "^L", "redraw the screen")
+    X(KA_REDRAW, "redraw", "^L", "redraw the screen")                         \
+    X(KA_REVIEWS, "reviews", "v", "four-eyes: the reviews, with edit diffs")
 
 enum keys_action {
     KA_NONE = -1,

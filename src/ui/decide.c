@@ -14,6 +14,7 @@
 #include "signoff/ui_editor.h"
 #include "signoff/ui_pager.h"
 #include "signoff/ui_prompt.h"
+#include "signoff/ui_resolve.h"
 
 /* Claim the next draft after a decision or skip; back to the queue when
  * there is none. done describes what just happened. */
@@ -284,6 +285,8 @@ enum ui_next ui_decide_key(struct ui_app *app, enum keys_action act)
         return do_release(app, 0);
     case KA_PIPE:
         return do_pipe(app);
+    case KA_REVIEWS:
+        return ui_resolve_open(app);
     default:
         return UI_STAY;
     }
