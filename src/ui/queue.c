@@ -11,6 +11,7 @@
 
 #include "signoff/ui_decide.h"
 #include "signoff/ui_draw.h"
+#include "signoff/text.h"
 #include "signoff/ui_prompt.h"
 
 #define QUEUE_PAGE 200
@@ -22,6 +23,7 @@ struct queue_view {
     size_t n, cap;
     char *next_cursor; /* NULL: no more pages */
     int loaded;        /* at least the first page was asked for */
+    int id_cols, wf_cols; /* widest id and workflow fetched so far */
     size_t sel, top;
 };
 
@@ -42,6 +44,8 @@ static void rows_clear(struct queue_view *v)
     v->n = v->cap = 0;
     v->next_cursor = NULL;
     v->loaded = 0;
+    v->id_cols = 2;
+    v->wf_cols = 8;
 }
 
 static void index_close(void *state)
@@ -75,6 +79,13 @@ static int load_page(struct ui_app *app, struct queue_view *v)
     if (v->n + page.n > v->cap) {
         v->cap = v->n + page.n;
         v->rows = xrealloc(v->rows, v->cap * sizeof *v->rows);
+    }
+    for (size_t i = 0; i < page.n; i++) {
+        const struct so_draft_row *r = &page.rows[i];
+        int iw = text_width(r->id, strlen(r->id));
+        int ww = text_width(r->workflow, strlen(r->workflow));
+        v->id_cols = iw > v->id_cols ? iw : v->id_cols;
+        v->wf_cols = ww > v->wf_cols ? ww : v->wf_cols;
     }
     if (page.n)
         memcpy(v->rows + v->n, page.rows, page.n * sizeof *page.rows);
@@ -110,11 +121,14 @@ struct columns {
     int id, idw, wf, wfw, conf, age, title;
 };
 
-static struct columns columns_for(int cols)
+/* Columns as wide as the rows fetched need, within limits that leave the
+ * title room. */
+static struct columns columns_for(int cols, const struct queue_view *v)
 {
     struct columns c;
-    c.idw = cols >= 120 ? 28 : 18;
-    c.wfw = cols >= 120 ? 20 : 14;
+    int id_max = cols >= 120 ? 28 : 18, wf_max = cols >= 120 ? 20 : 14;
+    c.idw = v->id_cols < id_max ? v->id_cols : id_max;
+    c.wfw = v->wf_cols < wf_max ? v->wf_cols : wf_max;
     c.id = 4;
     c.wf = c.id + c.idw + 1;
     c.conf = c.wf + c.wfw + 1;
@@ -123,10 +137,10 @@ static struct columns columns_for(int cols)
     return c;
 }
 
-static void draw_row(struct ui_app *app, int y, const struct so_draft_row *r,
-                     int cursor, int64_t now)
+static void draw_row(struct ui_app *app, const struct queue_view *v, int y,
+                     const struct so_draft_row *r, int cursor, int64_t now)
 {
-    struct columns c = columns_for(app->cols);
+    struct columns c = columns_for(app->cols, v);
     enum theme_role base = cursor ? TR_CURSOR : TR_NORMAL;
     WINDOW *w = app->body;
     if (cursor)
@@ -153,9 +167,9 @@ static void draw_row(struct ui_app *app, int y, const struct so_draft_row *r,
                  r->title ? r->title : "(untitled)", base);
 }
 
-static void draw_header(struct ui_app *app)
+static void draw_header(struct ui_app *app, const struct queue_view *v)
 {
-    struct columns c = columns_for(app->cols);
+    struct columns c = columns_for(app->cols, v);
     ui_draw_text(app->body, 0, c.id, c.idw, "id", TR_LABEL);
     ui_draw_text(app->body, 0, c.wf, c.wfw, "workflow", TR_LABEL);
     ui_draw_text(app->body, 0, c.conf, 4, "conf", TR_LABEL);
@@ -174,7 +188,7 @@ static void queue_draw(struct ui_app *app, void *state)
                      TR_NORMAL);
         return;
     }
-    draw_header(app);
+    draw_header(app, v);
     size_t view = app->rows > 1 ? (size_t)app->rows - 1 : 1;
     if (v->sel < v->top)
         v->top = v->sel;
@@ -182,8 +196,8 @@ static void queue_draw(struct ui_app *app, void *state)
         v->top = v->sel - view + 1;
     int64_t now = so_now_ms();
     for (size_t i = 0; i < view && v->top + i < v->n; i++)
-        draw_row(app, (int)i + 1, &v->rows[v->top + i], v->top + i == v->sel,
-                 now);
+        draw_row(app, v, (int)i + 1, &v->rows[v->top + i],
+                 v->top + i == v->sel, now);
 }
 
 /* Move the selection by delta rows, fetching pages as it goes down. */
