@@ -13,6 +13,7 @@
 
 #include "signoff/stats.h"
 #include "signoff/stats_format.h"
+#include "signoff/ui_agree.h"
 #include "signoff/ui_draw.h"
 #include "signoff/ui_prompt.h"
 
@@ -31,6 +32,7 @@ struct monitor_view {
     struct stats_report by_rev; /* the selected workflow over win */
     struct stats_report by_band;
     struct stats_report by_model;
+    struct agreement_summary agree; /* four-eyes, same days as rollup */
     size_t sel, top;
     int64_t loaded_at; /* mono ms; 0: never */
     int64_t load_ms;   /* how long the last read took */
@@ -56,6 +58,7 @@ static void data_clear(struct monitor_view *v)
     stats_report_free(&v->by_rev);
     stats_report_free(&v->by_band);
     stats_report_free(&v->by_model);
+    agreement_summary_free(&v->agree);
     v->wfs = NULL;
     v->alerts = NULL;
     v->nwfs = 0;
@@ -105,6 +108,10 @@ static void load(struct ui_app *app, struct monitor_view *v)
         data_clear(v); /* no figures: show no workflow rather than zeros */
         return;
     }
+    struct so_agreement ag = {0};
+    if (q->ops->agreement && q->ops->agreement(q, &req, &ag, &err) == SO_OK)
+        agreement_summarise(&ag, &v->agree);
+    agreement_free(&ag);
     v->alerts = xcalloc(v->nwfs ? v->nwfs : 1, sizeof *v->alerts);
     for (size_t i = 0; i < v->nwfs; i++)
         stats_alert_for(&v->rollup, &v->wfs[i], now, &v->alerts[i]);
@@ -484,6 +491,10 @@ static void draw_details(struct ui_app *app, struct monitor_view *v, int y)
         int end = draw_reviewers(app, v, y, 0, half - 2, left - 3);
         end = draw_models(app, v, end + 1, 0, half - 2, left - (end + 1 - y));
         int bands = draw_bands(app, v, y, half, app->cols - half, left);
+        int agree = ui_agree_draw(app->body, bands + 1, half,
+                                  app->cols - half, left - (bands + 1 - y),
+                                  &v->agree, v->wfs[v->sel].name);
+        bands = agree > bands + 1 ? agree : bands;
         end = end > bands ? end : bands;
         int room = app->rows - 2 - (end + 1);
         if (room >= 6) /* a title, at least four rows of bars, a gap */

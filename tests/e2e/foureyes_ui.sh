@@ -6,7 +6,7 @@
 # went to resolve; alice never gets a draft she already reviewed. A
 # supervisor opens the reviews view (v): the reviews in one table, each edit
 # as a diff against the draft and against the other edit; a records the
-# final decision.
+# final decision, and the monitor shows the agreement of the pair.
 . "$(dirname "$0")/ui.inc"
 newq foureyes
 "$SO" workflow set refunds --reviews 2 --queue "$Q" >/dev/null
@@ -99,6 +99,13 @@ as_sue ui_keys Enter
 check "sue rejects F-3: final" as_sue ui_wait "reject F-3: resolved, final"
 check_eq "resolutions recorded with kind resolve" "F-1|approve|sue F-3|reject|sue" \
     "$(sql "$Q" "SELECT group_concat(draft || '|' || action || '|' || reviewer, ' ') FROM (SELECT * FROM decisions WHERE kind = 'resolve' ORDER BY seq)")"
-as_sue ui_keys q q
+as_sue ui_keys m
+check "monitor: the agreement table" as_sue ui_wait "FOUR-EYES AGREEMENT"
+S=$(as_sue ui_screen)
+check_contains "monitor: refunds over all pairs, with resolutions" \
+    "all pairs                     3  66.7%     0.500  resolved 2, 1 with the AI" "$S"
+check_contains "monitor: the alice+bob pair" \
+    "alice+bob                     3  66.7%     0.500" "$S"
+as_sue ui_keys q q q
 check_eq "sue quits" "__EXITED__ rc=0" "$(as_sue exited)"
 as_sue ui_stop
