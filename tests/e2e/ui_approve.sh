@@ -33,3 +33,18 @@ for size in $SIZES; do
     check_eq "$size: clean exit" "__EXITED__ rc=0" "$(exited)"
     ui_stop
 done
+
+# Active time: the time on the draft is recorded (a gap between keys counts
+# up to 60 s), with the moment it was first shown.
+newq active; three
+review 80x24
+ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
+sleep 1.2
+ui_keys j
+sleep 0.5
+ui_keys a
+ui_wait "Shipping is free"
+check_eq "active time counts the seconds on the draft" 1 \
+    "$(sql "$Q" "SELECT active_ms BETWEEN 1500 AND 60000 FROM decisions WHERE draft='D-1'")"
+check_eq "shown_at is before decided_at" 1 \
+    "$(sql "$Q" "SELECT shown_at <= decided_at AND decided_at - shown_at < 60000 FROM decisions WHERE draft='D-1'")"
