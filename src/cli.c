@@ -42,10 +42,10 @@ static void put_clean(const char *s)
 void cli_error(const char *what, const char *fmt, ...)
 {
     struct buf b;
-    va_list ap;
     buf_init(&b);
     buf_addf(&b, "signoff: %s", what);
     if (fmt) {
+        va_list ap;
         buf_adds(&b, ": ");
         va_start(ap, fmt);
         buf_vaddf(&b, fmt, ap);

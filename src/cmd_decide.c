@@ -151,9 +151,9 @@ static void explain_claim_failure(const struct queue *q,
                                   const struct so_draft *d,
                                   enum so_status st, const struct so_error *err)
 {
-    char until[32];
     if (d->status == SO_DS_CLAIMED && d->claimed_by &&
         strcmp(d->claimed_by, q->reviewer) != 0 && st == SO_ERR_LEASE) {
+        char until[32];
         so_format_time(d->lease_until, until);
         cli_error(d->id, "claimed by %s until %s", d->claimed_by, until);
     } else {
