@@ -1,15 +1,18 @@
 /*
  * agreement: percent agreement and Cohen's kappa from the confusion-matrix
  * cells the store keeps (see agreement.h for the definitions), and their
- * text for stats and the monitor. JSON goes through cJSON. Must not touch
- * a queue or print.
+ * text for stats and the monitor, and their wire form for the remote
+ * protocol. JSON goes through cJSON and json.h. Must not touch a queue or
+ * print.
  */
 #include "signoff/agreement.h"
 
-#include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "signoff/json.h"
+#include "signoff/queue.h"
 
 static const char *const category_names[AGREE_NCAT] = {"approve", "edit",
                                                        "reject"};
@@ -28,6 +31,110 @@ void agreement_free(struct so_agreement *a)
     free(a->cells);
     free(a->resolves);
     memset(a, 0, sizeof *a);
+}
+
+cJSON *agreement_to_json(const struct so_agreement *a)
+{
+    cJSON *j = json_new_object(), *cells = json_new_array();
+    cJSON *res = json_new_array();
+    for (size_t i = 0; i < a->ncells; i++) {
+        const struct so_agree_cell *c = &a->cells[i];
+        cJSON *o = json_new_object();
+        json_add_string(o, "workflow", c->workflow);
+        json_add_string(o, "reviewer_a", c->reviewer_a);
+        json_add_string(o, "reviewer_b", c->reviewer_b);
+        json_add_string(o, "action_a", category_names[c->cat_a]);
+        json_add_string(o, "action_b", category_names[c->cat_b]);
+        json_add_int(o, "n", c->n);
+        cJSON_AddItemToArray(cells, o);
+    }
+    for (size_t i = 0; i < a->nresolves; i++) {
+        cJSON *o = json_new_object();
+        json_add_string(o, "workflow", a->resolves[i].workflow);
+        json_add_int(o, "resolved", a->resolves[i].resolved);
+        json_add_int(o, "sided_ai", a->resolves[i].sided_ai);
+        cJSON_AddItemToArray(res, o);
+    }
+    json_add_item(j, "cells", cells);
+    json_add_item(j, "resolves", res);
+    return j;
+}
+
+static enum so_status cell_from_json(const cJSON *o, struct so_agree_cell *c,
+                                     struct so_error *err)
+{
+    const char *wf = NULL, *ra = NULL, *rb = NULL, *xa = NULL, *xb = NULL;
+    enum so_status s;
+    if ((s = json_get_string(o, "cells", "workflow", JSON_REQUIRED, SO_MAX_ID,
+                             &wf, err)) != SO_OK ||
+        (s = json_get_string(o, "cells", "reviewer_a", JSON_REQUIRED,
+                             SO_MAX_ID, &ra, err)) != SO_OK ||
+        (s = json_get_string(o, "cells", "reviewer_b", JSON_REQUIRED,
+                             SO_MAX_ID, &rb, err)) != SO_OK ||
+        (s = json_get_string(o, "cells", "action_a", JSON_REQUIRED, 16, &xa,
+                             err)) != SO_OK ||
+        (s = json_get_string(o, "cells", "action_b", JSON_REQUIRED, 16, &xb,
+                             err)) != SO_OK ||
+        (s = json_get_int(o, "cells", "n", JSON_REQUIRED, 0,
+                          JSON_MAX_SAFE_INT, &c->n, err)) != SO_OK)
+        return s;
+    c->cat_a = agreement_category(xa);
+    c->cat_b = agreement_category(xb);
+    if (c->cat_a < 0 || c->cat_b < 0)
+        return so_fail(err, SO_ERR_PROTOCOL, "cells: unknown action");
+    c->workflow = xstrdup(wf);
+    c->reviewer_a = xstrdup(ra);
+    c->reviewer_b = xstrdup(rb);
+    return SO_OK;
+}
+
+static enum so_status resolve_from_json(const cJSON *o,
+                                        struct so_resolve_count *r,
+                                        struct so_error *err)
+{
+    const char *wf = NULL;
+    enum so_status s;
+    if ((s = json_get_string(o, "resolves", "workflow", JSON_REQUIRED,
+                             SO_MAX_ID, &wf, err)) != SO_OK ||
+        (s = json_get_int(o, "resolves", "resolved", JSON_REQUIRED, 0,
+                          JSON_MAX_SAFE_INT, &r->resolved, err)) != SO_OK ||
+        (s = json_get_int(o, "resolves", "sided_ai", JSON_REQUIRED, 0,
+                          r->resolved, &r->sided_ai, err)) != SO_OK)
+        return s;
+    r->workflow = xstrdup(wf);
+    return SO_OK;
+}
+
+enum so_status agreement_from_json(const cJSON *j, struct so_agreement *out,
+                                   struct so_error *err)
+{
+    const cJSON *cells = NULL, *res = NULL, *it;
+    memset(out, 0, sizeof *out);
+    enum so_status s = json_get_array(j, "", "cells", JSON_REQUIRED, 1000000,
+                                      &cells, err);
+    if (s == SO_OK)
+        s = json_get_array(j, "", "resolves", JSON_REQUIRED, 100000, &res,
+                           err);
+    if (s != SO_OK)
+        return s;
+    out->cells = xcalloc((size_t)cJSON_GetArraySize(cells) + 1,
+                         sizeof *out->cells);
+    out->resolves = xcalloc((size_t)cJSON_GetArraySize(res) + 1,
+                            sizeof *out->resolves);
+    cJSON_ArrayForEach(it, cells) {
+        if (s == SO_OK && (s = cell_from_json(it, &out->cells[out->ncells],
+                                              err)) == SO_OK)
+            out->ncells++;
+    }
+    cJSON_ArrayForEach(it, res) {
+        if (s == SO_OK &&
+            (s = resolve_from_json(it, &out->resolves[out->nresolves], err)) ==
+                SO_OK)
+            out->nresolves++;
+    }
+    if (s != SO_OK)
+        agreement_free(out);
+    return s;
 }
 
 int agreement_category(const char *action)

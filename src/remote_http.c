@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "signoff/agreement.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
 #include "signoff/outbox.h"
@@ -707,11 +708,39 @@ static enum so_status r_rollup(struct queue *q, const struct so_stats_req *req,
     if (req->until_ms)
         query_addf(R(q), &b, "until", "%.0f", (double)req->until_ms);
     query_add(R(q), &b, "workflow", req->workflow);
+    if (req->fold)
+        query_addf(R(q), &b, "fold", "%u", req->fold);
     memset(out, 0, sizeof *out);
     enum so_status s = http_get(R(q), buf_cstr(&b), &rep, err);
     if (s == SO_OK && (!rep.json || proto_rollup_from_json(rep.json, out,
                                                            &perr) != SO_OK))
         s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable stats: %s",
+                    R(q)->base, rep.json ? perr.msg : "empty reply");
+    cJSON_Delete(rep.json);
+    buf_free(&b);
+    return s;
+}
+
+static enum so_status r_agreement(struct queue *q,
+                                 const struct so_stats_req *req,
+                                 struct so_agreement *out,
+                                 struct so_error *err)
+{
+    struct reply rep;
+    struct buf b;
+    struct so_error perr;
+    buf_init(&b);
+    buf_adds(&b, "/v1/agreement");
+    if (req->since_ms)
+        query_addf(R(q), &b, "since", "%.0f", (double)req->since_ms);
+    if (req->until_ms)
+        query_addf(R(q), &b, "until", "%.0f", (double)req->until_ms);
+    query_add(R(q), &b, "workflow", req->workflow);
+    memset(out, 0, sizeof *out);
+    enum so_status s = http_get(R(q), buf_cstr(&b), &rep, err);
+    if (s == SO_OK &&
+        (!rep.json || agreement_from_json(rep.json, out, &perr) != SO_OK))
+        s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable agreement: %s",
                     R(q)->base, rep.json ? perr.msg : "empty reply");
     cJSON_Delete(rep.json);
     buf_free(&b);
@@ -917,6 +946,7 @@ static const struct queue_ops remote_ops = {
     .enqueue = r_enqueue,
     .my_today = r_my_today,
     .rollup = r_rollup,
+    .agreement = r_agreement,
     .workflow_list = r_workflow_list,
     .workflow_get = r_workflow_get,
     .workflow_set = r_workflow_set,

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "signoff/agreement.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
 #include "signoff/metrics.h"
@@ -694,18 +695,38 @@ static void h_enqueue(struct call *c)
 
 static void h_stats(struct call *c)
 {
-    long since, until;
+    long since, until, fold;
     struct so_rollup r = {0};
     struct so_error err;
     if (query_long(c, "since", 0, LONG_MAX, 0, &since) ||
-        query_long(c, "until", 0, LONG_MAX, 0, &until))
+        query_long(c, "until", 0, LONG_MAX, 0, &until) ||
+        query_long(c, "fold", 0, SO_FOLD_MODEL | SO_FOLD_REVIEWER, 0, &fold))
         return;
-    struct so_stats_req req = {since, until, query(c, "workflow")};
+    struct so_stats_req req = {since, until, query(c, "workflow"),
+                               (unsigned)fold};
     if (c->q->ops->rollup(c->q, &req, &r, &err) == SO_OK)
         call_json(c, 200, proto_rollup_to_json(&r));
     else
         call_err(c, &err);
     so_rollup_free(&r);
+}
+
+/* Four-eyes agreement cells and resolutions (agreement.h), same query as
+ * /v1/stats without fold. */
+static void h_agreement(struct call *c)
+{
+    long since, until;
+    struct so_agreement a = {0};
+    struct so_error err;
+    if (query_long(c, "since", 0, LONG_MAX, 0, &since) ||
+        query_long(c, "until", 0, LONG_MAX, 0, &until))
+        return;
+    struct so_stats_req req = {since, until, query(c, "workflow"), 0};
+    if (c->q->ops->agreement(c->q, &req, &a, &err) == SO_OK)
+        call_json(c, 200, agreement_to_json(&a));
+    else
+        call_err(c, &err);
+    agreement_free(&a);
 }
 
 static void h_workflows(struct call *c)
@@ -798,7 +819,7 @@ static void h_metrics(struct call *c)
     struct so_workflow *wf = NULL;
     size_t nwf = 0;
     struct so_rollup r = {0};
-    struct so_stats_req all = {0, 0, NULL};
+    struct so_stats_req all = {0, 0, NULL, SO_FOLD_MODEL | SO_FOLD_REVIEWER};
     struct so_error err;
     if (c->q->ops->workflow_list(c->q, &wf, &nwf, &err) != SO_OK ||
         c->q->ops->rollup(c->q, &all, &r, &err) != SO_OK) {
@@ -851,6 +872,7 @@ static const struct route routes[] = {
     {"POST", "/v1/undo", NULL, ROLES_REVIEW, 1, h_undo, "undo"},
     {"GET", "/v1/count", NULL, ROLES_ALL, 1, h_count, "count"},
     {"GET", "/v1/stats", NULL, ROLES_ALL, 1, h_stats, "stats"},
+    {"GET", "/v1/agreement", NULL, ROLES_ALL, 1, h_agreement, "agreement"},
     {"GET", "/v1/workflows", NULL, ROLES_ALL, 1, h_workflows, "workflows"},
     {"GET", "/v1/workflows/", "", ROLES_ALL, 1, h_workflow_get, "workflow"},
     {"POST", "/v1/workflows/", "", SERVER_ROLE_SUPERVISOR, 1,

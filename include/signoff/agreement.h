@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cJSON.h>
+
 #include "signoff/util.h"
 
 #define AGREE_NCAT 3 /* approve, edit, reject */
@@ -59,6 +61,15 @@ struct so_agreement {
 
 /* Free everything a queue's agreement op filled in (not a itself). */
 void agreement_free(struct so_agreement *a);
+
+/* The wire form of protocol v1's GET /v1/agreement:
+ * {"cells":[{"workflow","reviewer_a","reviewer_b","action_a","action_b",
+ * "n"}...],"resolves":[{"workflow","resolved","sided_ai"}...]}. */
+cJSON *agreement_to_json(const struct so_agreement *a);
+/* Read it back with the limits of json.h (unknown actions refused). On
+ * failure out is left empty. */
+enum so_status agreement_from_json(const cJSON *j, struct so_agreement *out,
+                                   struct so_error *err);
 
 /* Category index of an action (approve 0, edit 1, reject 2), -1 for
  * others. */

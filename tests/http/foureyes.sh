@@ -52,4 +52,13 @@ check_eq "agreement cell: alice approve, bob reject" "alice|bob|approve|reject|1
     "$(sql "$Q" "SELECT reviewer_a, reviewer_b, action_a, action_b, n FROM agreement")"
 check_eq "chain: both reviews and the resolution" "review|review|resolve" \
     "$(sql "$Q" "SELECT group_concat(kind, '|') FROM (SELECT kind FROM decisions WHERE draft = 'D-0000' ORDER BY seq)")"
+as sup stats --by pair --since 30d
+check_contains "stats --by pair through the server: the pair" \
+    "support           alice+bob                         1    0.0%  0.000      -         -" "$OUT"
+check_contains "stats --by pair through the server: resolutions" \
+    "support           (all pairs)                       1    0.0%  0.000      1         1" "$OUT"
+api GET /v1/agreement "$TOK_BOB"
+check_eq "GET /v1/agreement: cells and resolutions" \
+    '200 {"cells":[{"workflow":"support","reviewer_a":"alice","reviewer_b":"bob","action_a":"approve","action_b":"reject","n":1}],"resolves":[{"workflow":"support","resolved":1,"sided_ai":1}]}' \
+    "$CODE $BODY"
 serve_stop

@@ -180,6 +180,34 @@ static void test_formats(void **state)
     agreement_free(&a);
 }
 
+static void test_wire(void **state)
+{
+    (void)state;
+    struct so_agreement a, back;
+    struct so_error err;
+    fixture(&a);
+    cJSON *j = agreement_to_json(&a);
+    assert_int_equal(agreement_from_json(j, &back, &err), SO_OK);
+    assert_int_equal(back.ncells, 3);
+    assert_string_equal(back.cells[2].reviewer_b, "carol");
+    assert_int_equal(back.cells[1].cat_b, 2);
+    assert_int_equal(back.resolves[0].sided_ai, 1);
+    agreement_free(&back);
+    /* an unknown action and sided_ai over resolved are refused */
+    cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(j,
+                                                                      "cells"),
+                                                 0),
+                              "action_a", cJSON_CreateString("escalate"));
+    assert_int_equal(agreement_from_json(j, &back, &err), SO_ERR_PROTOCOL);
+    assert_int_equal(back.ncells, 0);
+    cJSON_Delete(j);
+    a.resolves[0].sided_ai = 3;
+    j = agreement_to_json(&a);
+    assert_int_not_equal(agreement_from_json(j, &back, &err), SO_OK);
+    cJSON_Delete(j);
+    agreement_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_category),
         cmocka_unit_test(test_summary),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_wire),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
