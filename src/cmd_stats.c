@@ -153,7 +153,8 @@ static int run_report(struct queue *q, const struct stats_args *a,
                                         "not after today, not '%s'",
                                a->since);
     struct so_stats_req req = {.since_ms = stats_window_since_ms(&w),
-                               .workflow = a->workflow};
+                               .workflow = a->workflow,
+                               .fold = stats_rollup_fold(a->by)};
     if (a->pair)
         return run_agreement(q, a, &req);
     struct so_rollup r = {0};
@@ -175,7 +176,8 @@ static int run_check(struct queue *q, const struct stats_args *a,
 {
     int64_t now = so_now_ms();
     struct so_stats_req req = {.since_ms = stats_alert_since_ms(wfs, nwfs, now),
-                               .workflow = a->workflow};
+                               .workflow = a->workflow,
+                               .fold = SO_FOLD_MODEL | SO_FOLD_REVIEWER};
     struct so_rollup r = {0};
     struct so_error err;
     if (q->ops->rollup(q, &req, &r, &err) != SO_OK) {

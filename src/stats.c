@@ -382,6 +382,18 @@ static void build_reasons(struct stats_report *out, const struct so_rollup *r,
     }
 }
 
+unsigned stats_rollup_fold(enum stats_by by)
+{
+    switch (by) {
+    case STATS_BY_MODEL:
+        return SO_FOLD_REVIEWER;
+    case STATS_BY_REVIEWER:
+        return SO_FOLD_MODEL;
+    default:
+        return SO_FOLD_MODEL | SO_FOLD_REVIEWER;
+    }
+}
+
 void stats_compute(const struct so_rollup *r, enum stats_by by,
                    const struct stats_window *w, const struct so_workflow *wfs,
                    size_t nwfs, const char *workflow,

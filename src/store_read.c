@@ -49,17 +49,25 @@ static const char sql_counters[] =
     " AND (:status IS NULL OR status = :status)"
     " AND (:open = 0 OR status <> 'decided')";
 
+/* The cells summed over the folded dimensions (:fm model, :fr reviewer),
+ * in the key order sql_hist uses too, so the two merge in one pass. */
 static const char sql_rollup[] =
-    "SELECT day, workflow, model, reviewer, band, approved, edited, rejected,"
-    " escalated, fast_approvals, active_ms_sum, edit_words_sum FROM rollup"
+    "SELECT day, workflow, CASE WHEN :fm THEN '' ELSE model END AS m,"
+    " CASE WHEN :fr THEN '' ELSE reviewer END AS r, band, sum(approved),"
+    " sum(edited), sum(rejected), sum(escalated), sum(fast_approvals),"
+    " sum(active_ms_sum), sum(edit_words_sum) FROM rollup"
     " WHERE day >= :d0 AND day < :d1 AND (:wf IS NULL OR workflow = :wf)"
-    " AND approved + edited + rejected + escalated > 0"
-    " ORDER BY day, workflow, model, reviewer, band";
+    " GROUP BY day, workflow, m, r, band"
+    " HAVING sum(approved + edited + rejected + escalated) > 0"
+    " ORDER BY day, workflow, m, r, band";
 
 static const char sql_hist[] =
-    "SELECT metric, bucket, count FROM rollup_hist WHERE day = :day"
-    " AND workflow = :wf AND model = :model AND reviewer = :rev"
-    " AND band = :band";
+    "SELECT day, workflow, CASE WHEN :fm THEN '' ELSE model END AS m,"
+    " CASE WHEN :fr THEN '' ELSE reviewer END AS r, band, metric, bucket,"
+    " sum(count) FROM rollup_hist"
+    " WHERE day >= :d0 AND day < :d1 AND (:wf IS NULL OR workflow = :wf)"
+    " GROUP BY day, workflow, m, r, band, metric, bucket"
+    " ORDER BY day, workflow, m, r, band, metric, bucket";
 
 static const char sql_reasons[] =
     "SELECT workflow, reason, sum(count) FROM rollup_reasons"
@@ -515,26 +523,75 @@ enum so_status store_read_my_today(struct queue *q, int64_t *n,
     return scalar(s, st, n, err);
 }
 
-static enum so_status read_hist(struct store *s, struct so_rollup_row *r,
-                                struct so_error *err)
+/* The range of a rollup read, bound the same way into each query. */
+struct rollup_range {
+    int64_t d0, d1; /* days [d0, d1) */
+    const char *wf; /* NULL = all */
+    unsigned fold;  /* SO_FOLD_* */
+};
+
+static void bind_range(sqlite3_stmt *st, const struct rollup_range *rg)
+{
+    store_db_bind_int(st, ":d0", rg->d0);
+    store_db_bind_int(st, ":d1", rg->d1);
+    store_db_bind_text(st, ":wf", rg->wf);
+    store_db_bind_int(st, ":fm", (rg->fold & SO_FOLD_MODEL) != 0);
+    store_db_bind_int(st, ":fr", (rg->fold & SO_FOLD_REVIEWER) != 0);
+}
+
+static int cmp_int(int64_t a, int64_t b)
+{
+    return (a > b) - (a < b);
+}
+
+static int cmp_col(const char *a, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return strcmp(a ? a : "", t ? (const char *)t : "");
+}
+
+/* Order of row r against the key (day, workflow, model, reviewer, band) in
+ * the first columns of st: SQLite's BINARY collation is strcmp's order. */
+static int cell_cmp(const struct so_rollup_row *r, sqlite3_stmt *st)
+{
+    int c = cmp_int(r->day, sqlite3_column_int64(st, 0));
+    if (!c)
+        c = cmp_col(r->workflow, st, 1);
+    if (!c)
+        c = cmp_col(r->model, st, 2);
+    if (!c)
+        c = cmp_col(r->reviewer, st, 3);
+    return c ? c : cmp_int(r->band, sqlite3_column_int64(st, 4));
+}
+
+/* Add the bucket of the rollup_hist row at st to r. */
+static void hist_add(struct so_rollup_row *r, sqlite3_stmt *st)
+{
+    int b = sqlite3_column_int(st, 6);
+    if (b < 0 || b >= SO_HIST_BUCKETS)
+        return;
+    const unsigned char *metric = sqlite3_column_text(st, 5);
+    int64_t *hist = metric && metric[0] == 'e' ? r->edit_hist : r->time_hist;
+    hist[b] = sqlite3_column_int64(st, 7);
+}
+
+/* Fill the histograms of out's rows (sorted by key) from one ordered scan
+ * of rollup_hist: a merge join, not one query per cell. */
+static enum so_status read_hists(struct store *s, const struct rollup_range *rg,
+                                 struct so_rollup *out, struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_hist, err);
     if (!st)
         return err->code;
-    store_db_bind_int(st, ":day", r->day);
-    store_db_bind_text(st, ":wf", r->workflow);
-    store_db_bind_text(st, ":model", r->model ? r->model : "");
-    store_db_bind_text(st, ":rev", r->reviewer);
-    store_db_bind_int(st, ":band", r->band);
-    enum so_status code;
-    while ((code = step(s, st, err)) == SO_OK) {
-        int b = sqlite3_column_int(st, 1);
-        if (b < 0 || b >= SO_HIST_BUCKETS)
-            continue;
-        const unsigned char *metric = sqlite3_column_text(st, 0);
-        int64_t *hist =
-            metric && metric[0] == 'e' ? r->edit_hist : r->time_hist;
-        hist[b] = sqlite3_column_int64(st, 2);
+    bind_range(st, rg);
+    size_t i = 0;
+    enum so_status code = SO_OK;
+    while (i < out->n && (code = step(s, st, err)) == SO_OK) {
+        int c = -1;
+        while (i < out->n && (c = cell_cmp(&out->rows[i], st)) < 0)
+            i++;
+        if (c == 0)
+            hist_add(&out->rows[i], st);
     }
     return finish(s, st, code, err);
 }
@@ -560,16 +617,15 @@ static void read_rollup_row(sqlite3_stmt *st, struct so_rollup_row *r)
     r->edit_words_sum = sqlite3_column_int64(st, 11);
 }
 
-static enum so_status read_rollup_rows(struct store *s, int64_t d0, int64_t d1,
-                                       const char *wf, struct so_rollup *out,
+static enum so_status read_rollup_rows(struct store *s,
+                                       const struct rollup_range *rg,
+                                       struct so_rollup *out,
                                        struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_rollup, err);
     if (!st)
         return err->code;
-    store_db_bind_int(st, ":d0", d0);
-    store_db_bind_int(st, ":d1", d1);
-    store_db_bind_text(st, ":wf", wf);
+    bind_range(st, rg);
     size_t cap = 0;
     enum so_status code;
     while ((code = step(s, st, err)) == SO_OK) {
@@ -579,22 +635,19 @@ static enum so_status read_rollup_rows(struct store *s, int64_t d0, int64_t d1,
         }
         read_rollup_row(st, &out->rows[out->n++]);
     }
-    code = finish(s, st, code, err);
-    for (size_t i = 0; code == SO_OK && i < out->n; i++)
-        code = read_hist(s, &out->rows[i], err);
-    return code;
+    return finish(s, st, code, err);
 }
 
-static enum so_status read_reasons(struct store *s, int64_t d0, int64_t d1,
-                                   const char *wf, struct so_rollup *out,
-                                   struct so_error *err)
+static enum so_status read_reasons(struct store *s,
+                                   const struct rollup_range *rg,
+                                   struct so_rollup *out, struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_reasons, err);
     if (!st)
         return err->code;
-    store_db_bind_int(st, ":d0", d0);
-    store_db_bind_int(st, ":d1", d1);
-    store_db_bind_text(st, ":wf", wf);
+    store_db_bind_int(st, ":d0", rg->d0);
+    store_db_bind_int(st, ":d1", rg->d1);
+    store_db_bind_text(st, ":wf", rg->wf);
     size_t cap = 0;
     enum so_status code;
     while ((code = step(s, st, err)) == SO_OK) {
@@ -610,6 +663,8 @@ static enum so_status read_reasons(struct store *s, int64_t d0, int64_t d1,
     return finish(s, st, code, err);
 }
 
+/* Cells, histograms and reasons come from one read transaction, so the
+ * figures are of one snapshot even while reviewers decide. */
 enum so_status store_read_rollup(struct queue *q,
                                  const struct so_stats_req *req,
                                  struct so_rollup *out, struct so_error *err)
@@ -617,14 +672,27 @@ enum so_status store_read_rollup(struct queue *q,
     struct store *s = q->impl;
     memset(out, 0, sizeof *out);
     int64_t until = req->until_ms > 0 ? req->until_ms : so_now_ms();
-    int64_t d0 = req->since_ms > 0 ? req->since_ms / DAY_MS : 0;
-    int64_t d1 = (until + DAY_MS - 1) / DAY_MS;
+    struct rollup_range rg = {
+        .d0 = req->since_ms > 0 ? req->since_ms / DAY_MS : 0,
+        .d1 = (until + DAY_MS - 1) / DAY_MS,
+        .wf = req->workflow,
+        .fold = req->fold,
+    };
     if (until % DAY_MS == 0 && req->until_ms <= 0)
-        d1++; /* "now" exactly at midnight still includes today */
-    enum so_status code = read_rollup_rows(s, d0, d1, req->workflow, out, err);
+        rg.d1++; /* "now" exactly at midnight still includes today */
+    sqlite3_stmt *begin = store_db_stmt(s, "BEGIN", err);
+    enum so_status code = begin ? store_db_run(s, begin, err) : err->code;
     if (code == SO_OK)
-        code = read_reasons(s, d0, d1, req->workflow, out, err);
-    if (code != SO_OK)
+        code = read_rollup_rows(s, &rg, out, err);
+    if (code == SO_OK)
+        code = read_hists(s, &rg, out, err);
+    if (code == SO_OK)
+        code = read_reasons(s, &rg, out, err);
+    if (code == SO_OK)
+        code = store_db_commit(s, err);
+    if (code != SO_OK) {
+        store_db_rollback(s);
         so_rollup_free(out);
+    }
     return code;
 }

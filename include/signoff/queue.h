@@ -271,7 +271,14 @@ struct so_stats_req {
     int64_t since_ms; /* decisions at or after; 0 = all */
     int64_t until_ms; /* before; 0 = now */
     const char *workflow; /* NULL = all */
+    /* SO_FOLD_* bits: dimensions the backend sums the cells over (rows
+     * then carry model NULL / reviewer ""), so a report grouped by
+     * workflow reads one row per (day, workflow, band), not per reviewer.
+     * 0 = every cell. */
+    unsigned fold;
 };
+#define SO_FOLD_MODEL 1u
+#define SO_FOLD_REVIEWER 2u
 
 struct queue;
 struct so_agreement; /* agreement.h */

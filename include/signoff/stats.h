@@ -143,6 +143,12 @@ struct stats_report {
     size_t nready;
 };
 
+/* The SO_FOLD_* bits a rollup request for a report grouped by `by` may set:
+ * the dimensions the report never splits on. A report needs only (day,
+ * workflow, band) cells plus its own dimension, so the store sums the rest
+ * and returns a few thousand rows instead of every reviewer's cells. */
+unsigned stats_rollup_fold(enum stats_by by);
+
 /* Group the cells of r inside w by `by`. Workflow settings (thresholds,
  * minimums) come from wfs; a workflow missing there gets the defaults.
  * workflow, when not NULL, keeps only that workflow's cells. */

@@ -447,7 +447,7 @@ static void test_unchanged_edit_is_approve(void **state)
     assert_string_equal(ds[0].final_body, "one 2 three four");
     so_decision_clear(&ds[0]);
     free(ds);
-    struct so_stats_req sr = {0, 0, NULL};
+    struct so_stats_req sr = {0, 0, NULL, 0};
     struct so_rollup r;
     assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
     assert_int_equal(r.n, 1);
@@ -483,7 +483,7 @@ static void test_whitespace_edit_is_approve(void **state)
     assert_string_equal(ds[0].final_body, "one two  three\n");
     so_decision_clear(&ds[0]);
     free(ds);
-    struct so_stats_req sr = {0, 0, NULL};
+    struct so_stats_req sr = {0, 0, NULL, 0};
     struct so_rollup r;
     assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
     assert_int_equal(r.n, 1);
@@ -580,7 +580,7 @@ static void test_canonical_json(void **state)
 
 static int64_t rollup_sum(struct queue *q, size_t field)
 {
-    struct so_stats_req sr = {0, 0, NULL};
+    struct so_stats_req sr = {0, 0, NULL, 0};
     struct so_rollup r;
     struct so_error err;
     assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
@@ -624,7 +624,7 @@ static void test_rollup_counts(void **state)
 {
     struct fx *f = *state;
     struct queue *q = decide_four(f->path);
-    struct so_stats_req sr = {0, 0, NULL};
+    struct so_stats_req sr = {0, 0, NULL, 0};
     struct so_rollup r;
     struct so_error err;
     assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
@@ -682,7 +682,7 @@ static void test_undo(void **state)
                      0);
     assert_int_equal(rollup_sum(q, offsetof(struct so_rollup_row, approved)),
                      1);
-    struct so_stats_req sr = {0, 0, NULL};
+    struct so_stats_req sr = {0, 0, NULL, 0};
     struct so_rollup r;
     assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
     assert_int_equal(r.nreasons, 0);
