@@ -31,7 +31,7 @@
 #include "signoff/store_sqlite.h"
 
 #define SERVER_MIN_TOKEN 16
-#define SERVER_DISCARD_MAX (2 * SERVER_MAX_BODY) /* then cut the client off */
+#define SERVER_DISCARD_MAX ((size_t)2 * SERVER_MAX_BODY) /* then cut the client off */
 #define SERVER_DRAIN_MS 10000 /* how long SIGTERM waits for in-flight work */
 #define ROLES_ALL                                                              \
     (SERVER_ROLE_REVIEWER | SERVER_ROLE_SUPERVISOR | SERVER_ROLE_PRODUCER)
@@ -1228,7 +1228,8 @@ enum so_status server_start(const struct server_opts *opts,
     srv->log_arg = opts->log_arg;
     pthread_mutex_init(&srv->mu, NULL);
     pthread_cond_init(&srv->idle, NULL);
-    pool_init(&srv->pool, srv->queue_path, threads * 2, opts->sync_normal);
+    pool_init(&srv->pool, srv->queue_path, (size_t)threads * 2,
+              opts->sync_normal);
     pthread_once(&route_names_once, route_names_init);
     srv->metrics = metrics_new(route_names, NROUTES + 1);
     int tls = opts->tls_cert && opts->tls_key;
