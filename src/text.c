@@ -468,38 +468,50 @@ static size_t plain_fit(const char *s, size_t from, size_t to, int room,
     return pos;
 }
 
+/* Shorten segment sg, which does not fit in room - *used columns, to the
+ * part that does and add its width to *used. A token cannot be shortened:
+ * its length becomes 0. */
+static void cut_seg(struct lay *L, struct text_seg *sg, int room, int *used)
+{
+    if (sg->kind == TEXT_PLAIN) {
+        size_t end = plain_fit(L->text.data, sg->off, sg->off + sg->len,
+                               room - *used, used);
+        sg->src_len = end - sg->off;
+        sg->len = end - sg->off;
+        sg->width = plain_width(L->text.data, sg->off, end);
+    } else if (sg->kind == TEXT_BLANK && room > *used) {
+        sg->width = room - *used;
+        sg->len = (size_t)sg->width;
+        *used = room;
+    } else {
+        sg->len = 0;
+    }
+}
+
 /* Cut the single line of a TEXT_ONELINE layout to width columns, the last
- * one being the ellipsis. */
+ * one being the ellipsis. The kept segments are a prefix of the line and
+ * the first one that does not fit whole is the last kept (shortened): the
+ * segments after it may be narrow enough for the room it left, but their
+ * display bytes follow the bytes it lost. */
 static void cut_line(struct lay *L, int width)
 {
     struct text_line *ln = &L->lines[0];
-    int room = width - 1, used = 0;
+    int room = width - 1, used = 0, cut = 0;
     size_t i, keep = 0, text_end = 0, src_end = ln->src_off;
 
-    for (i = 0; i < L->nsegs; i++) {
+    for (i = 0; i < L->nsegs && !cut && used < room; i++) {
         struct text_seg *sg = &L->segs[i];
         if (used + sg->width <= room) {
             used += sg->width;
-        } else if (sg->kind == TEXT_PLAIN) {
-            size_t end = plain_fit(L->text.data, sg->off, sg->off + sg->len,
-                                   room - used, &used);
-            sg->src_len = end - sg->off;
-            sg->len = end - sg->off;
-            sg->width = plain_width(L->text.data, sg->off, end);
-        } else if (sg->kind == TEXT_BLANK && room > used) {
-            sg->width = room - used;
-            sg->len = (size_t)sg->width;
-            used = room;
         } else {
-            break;
+            cut_seg(L, sg, room, &used);
+            cut = 1;
         }
         if (sg->len == 0)
             break;
         keep = i + 1;
         text_end = sg->off + sg->len;
         src_end = sg->src_off + sg->src_len;
-        if (used >= room)
-            break;
     }
     L->nsegs = keep;
     L->text.len = text_end;

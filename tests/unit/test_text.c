@@ -342,6 +342,54 @@ static void test_oneline_and_plain(void **state)
     text_doc_free(doc);
 }
 
+/* Lay s out on one line cut to width: the line fits, the segments cover
+ * the display text exactly once and in order, and the display text is as
+ * wide as the line says. */
+static void check_cut(const char *s, size_t len, int width, const char *want)
+{
+    struct text_opts o = {width, 0, TEXT_ONELINE};
+    struct text_doc *doc = text_layout(s, len, &o);
+    const struct text_line *ln = &doc->lines[0];
+    size_t at = 0;
+    int w = 0;
+
+    assert_int_equal(doc->nlines, 1);
+    assert_true(ln->width <= width);
+    assert_int_equal(ln->seg, 0);
+    assert_int_equal(ln->nseg, doc->nsegs);
+    for (size_t i = 0; i < doc->nsegs; i++) {
+        assert_int_equal(doc->segs[i].off, at);
+        at += doc->segs[i].len;
+        w += doc->segs[i].width;
+    }
+    assert_int_equal(at, doc->text_len);
+    assert_int_equal(w, ln->width);
+    assert_int_equal(text_width(doc->text, doc->text_len), ln->width);
+    assert_string_equal(doc->text, want);
+    text_doc_free(doc);
+}
+
+/* A segment cut short ends the line: a narrower segment after it would
+ * drag the bytes cut off it back into the display text (fuzz reproducer
+ * tests/fuzz/corpus/text/crash-oneline-width-overflow). */
+static void test_cut_stops_at_cut_segment(void **state)
+{
+    (void)state;
+    static const char crash[] = "\xe5\x1f\xbd\xe5\xad\x97\xf0\x9f\x99\x82"
+                                "\xe5\xcc\x81\xcc\x81";
+    static const char wide_then_bad[] = "abcdef\xe4\xb8\xad\xff";
+    char *plain;
+
+    check_cut(crash, sizeof(crash) - 1, 8,
+              "\xef\xbf\xbd^_\xef\xbf\xbd\xe5\xad\x97\xe2\x80\xa6");
+    check_cut(wide_then_bad, sizeof(wide_then_bad) - 1, 8,
+              "abcdef\xe2\x80\xa6");
+    check_cut("abcde\tx", 7, 8, "abcde  \xe2\x80\xa6");
+    plain = text_plain(crash, 8, 1);
+    assert_int_equal(text_width(plain, strlen(plain)), 8);
+    free(plain);
+}
+
 static void test_speed_1mib(void **state)
 {
     (void)state;
@@ -404,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_wide_chars_at_edge),
         cmocka_unit_test(test_500_char_word),
         cmocka_unit_test(test_oneline_and_plain),
+        cmocka_unit_test(test_cut_stops_at_cut_segment),
         cmocka_unit_test(test_speed_1mib),
     };
     if (!setlocale(LC_ALL, "C.UTF-8"))
