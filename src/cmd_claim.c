@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "signoff/draft_json.h"
+#include "signoff/json.h"
 #include "signoff/text.h"
 
 #define LEASE_MAX_S (24 * 60 * 60)
@@ -48,9 +49,11 @@ struct claim_args {
 static void print_claim(const struct so_draft *d, enum claim_format f)
 {
     if (f == FMT_JSON) {
-        char *s = draft_to_json(d, 1);
+        cJSON *o = draft_to_cjson(d, 1);
+        char *s = json_print_escaped(o, 0);
         printf("%s\n", s);
         free(s);
+        cJSON_Delete(o);
         return;
     }
     char *id = text_plain(d->id, 0, 0);

@@ -127,7 +127,7 @@ static void print_result(const struct decide_args *a,
         json_add_int(o, "reviews_done", r->reviews_done);
         json_add_int(o, "reviews_needed", r->reviews_needed);
         json_add_int(o, "review_agreed", r->review_agreed);
-        char *s = json_print(o);
+        char *s = json_print_escaped(o, 0);
         printf("%s\n", s);
         free(s);
         cJSON_Delete(o);

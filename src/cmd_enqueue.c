@@ -239,7 +239,7 @@ static void summary(struct enq *e)
     json_add_int(o, "bad", (int64_t)t->bad);
     json_add_item(o, "errors", e->errors);
     e->errors = NULL;
-    char *s = json_print(o);
+    char *s = json_print_escaped(o, 0);
     printf("%s\n", s);
     free(s);
     cJSON_Delete(o);

@@ -133,7 +133,7 @@ static cJSON *row_json(const struct so_draft_row *r)
 static void json_row(const struct so_draft_row *r, int first)
 {
     cJSON *o = row_json(r);
-    char *s = json_print(o);
+    char *s = json_print_escaped(o, 0);
     printf("%s%s", first ? "[\n" : ",\n", s);
     free(s);
     cJSON_Delete(o);

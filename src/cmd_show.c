@@ -202,7 +202,7 @@ static void show_json(const struct so_draft *d, const struct so_decision *v,
     for (size_t i = 0; i < n; i++)
         cJSON_AddItemToArray(arr, decision_json(&v[i]));
     json_add_item(o, "decisions", arr);
-    char *s = json_print_pretty(o);
+    char *s = json_print_escaped(o, 1);
     printf("%s\n", s);
     free(s);
     cJSON_Delete(o);

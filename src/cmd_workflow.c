@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/json.h"
 #include "signoff/text.h"
 
 static const char usage_text[] =
@@ -226,10 +227,9 @@ static cJSON *wf_json(const struct so_workflow *w)
 
 static void print_json(cJSON *o)
 {
-    char *s = cJSON_PrintUnformatted(o);
-    if (s)
-        printf("%s\n", s);
-    cJSON_free(s);
+    char *s = json_print_escaped(o, 0);
+    printf("%s\n", s);
+    free(s);
     cJSON_Delete(o);
 }
 

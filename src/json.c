@@ -496,6 +496,40 @@ char *json_print_pretty(const cJSON *item)
     return must(cJSON_Print(item));
 }
 
+/* Append cp as one \uXXXX escape, or a surrogate pair above U+FFFF. */
+static void add_u_escape(struct buf *b, uint32_t cp)
+{
+    if (cp > 0xFFFF) {
+        cp -= 0x10000;
+        buf_addf(b, "\\u%04x\\u%04x", (unsigned)(0xD800 + (cp >> 10)),
+                 (unsigned)(0xDC00 + (cp & 0x3FF)));
+        return;
+    }
+    buf_addf(b, "\\u%04x", (unsigned)cp);
+}
+
+char *json_print_escaped(const cJSON *item, int pretty)
+{
+    char *raw = pretty ? json_print_pretty(item) : json_print(item);
+    size_t len = strlen(raw), pos = 0;
+    struct buf b;
+
+    buf_init(&b);
+    while (pos < len) {
+        size_t at = pos;
+        uint32_t cp;
+        int ok = text_utf8_next(raw, len, &pos, &cp);
+        /* C0 is escaped by cJSON; raw '\n' and '\t' are the indentation */
+        if (!ok || (cp >= 0x7F && text_is_hidden(cp)))
+            add_u_escape(&b, cp); /* invalid: cp is U+FFFD */
+        else
+            buf_add(&b, raw + at, pos - at);
+    }
+    free(raw);
+    buf_cstr(&b);
+    return buf_steal(&b);
+}
+
 cJSON *json_new_object(void)
 {
     return must(cJSON_CreateObject());

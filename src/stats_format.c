@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "signoff/json.h"
 #include "signoff/text.h"
 
 static const char *const format_names[] = {
@@ -334,10 +335,10 @@ static cJSON *json_readiness(const struct stats_readiness *rd)
 
 static char *json_finish(cJSON *root)
 {
-    char *txt = cJSON_PrintUnformatted(root);
+    char *txt = json_print_escaped(root, 0);
     cJSON_Delete(root);
-    char *s = xasprintf("%s\n", txt ? txt : "{}");
-    cJSON_free(txt);
+    char *s = xasprintf("%s\n", txt);
+    free(txt);
     return s;
 }
 

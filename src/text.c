@@ -135,6 +135,11 @@ static int is_hidden_format(uint32_t cp)
            (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE007F);
 }
 
+int text_is_hidden(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || is_hidden_format(cp);
+}
+
 /* What one decoded source character becomes. */
 enum cell_kind { CELL_PLAIN, CELL_TOKEN, CELL_SPACE, CELL_TAB, CELL_NEWLINE };
 
@@ -152,7 +157,7 @@ static int cp_width(uint32_t cp)
 {
     if (cp >= 0x20 && cp < 0x7F)
         return 1;
-    if (cp < 0xA0 || is_hidden_format(cp))
+    if (text_is_hidden(cp))
         return -1;
     return wcwidth((wchar_t)cp);
 }

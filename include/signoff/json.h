@@ -93,6 +93,17 @@ char *json_print(const cJSON *item);
 /* Indented JSON text of item, for humans. Owned; never NULL. */
 char *json_print_pretty(const cJSON *item);
 
+/*
+ * JSON text of item for a terminal (compact, or indented when pretty is
+ * non-zero): as cJSON prints it, except that every character
+ * text_is_hidden() names (DEL, C1 controls, bidi controls, invisibles, tag
+ * characters; cJSON already escapes C0) is written as a \uXXXX escape (a
+ * surrogate pair above U+FFFF) and each invalid UTF-8 sequence as \ufffd.
+ * Such bytes only occur inside strings, so the text parses back to the same
+ * strings; other UTF-8 stays as is. Owned; never NULL.
+ */
+char *json_print_escaped(const cJSON *item, int pretty);
+
 /* Builders that abort on out-of-memory instead of returning NULL. */
 cJSON *json_new_object(void);
 cJSON *json_new_array(void);

@@ -51,6 +51,12 @@ int text_utf8_valid(const char *s, size_t len, size_t *bad);
  * byte count (1..4), 0 for an unencodable cp. */
 size_t text_utf8_encode(uint32_t cp, char out[4]);
 
+/* 1 if cp is a character the sanitizer never shows as itself, whatever the
+ * locale: a C0 control, DEL, a C1 control, or one of the bidi controls,
+ * invisibles, default-ignorables and tag characters listed above. For
+ * output that escapes such characters instead of drawing tokens (JSON). */
+int text_is_hidden(uint32_t cp);
+
 /* What a display segment is. */
 enum text_seg_kind {
     TEXT_PLAIN, /* printable text: display bytes equal the source bytes */

@@ -4,7 +4,8 @@
 # exported without a crash, and no text output carries a raw ESC, another C0
 # control, DEL, a C1 control or a bidi control; every refused file is refused
 # with a "FILE:LINE: field: why" message and leaves nothing behind. JSON
-# output must carry no raw ESC or C0 control (cJSON escapes them).
+# output carries none of those nor an invisible character raw (they are
+# \u escapes) and parses back to the strings that were enqueued.
 . "$(dirname "$0")/../lib.sh"
 H=$TOP/tests/data/hostile
 export SIGNOFF_QUEUE=$T/q.db
@@ -13,9 +14,38 @@ check_eq "init a queue for the hostile corpus" 0 "$RC"
 
 # Bytes a terminal would act on, in text output.
 UNSAFE='\x1b|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c|[\x00-\x08\x0b-\x1f\x7f]'
-# In JSON output only ESC and other raw C0 (cJSON escapes them as \u00XX;
-# it leaves DEL, which terminals ignore).
-UNSAFE_JSON='[\x00-\x08\x0b-\x1f]'
+# In JSON output also no invisible (ZWSP, ZWNJ, ZWJ, WJ, BOM, soft hyphen).
+UNSAFE_JSON="$UNSAFE"'|\xe2\x80[\x8b-\x8d]|\xe2\x81\xa0|\xef\xbb\xbf|\xc2\xad'
+# same_strings WHAT KEYS FILE...: ok if every object in the JSON FILEs (an
+# array of them or one) has, for each of KEYS it shares with the draft of
+# its id in the enqueued corpus, the value that was enqueued.
+same_strings() {
+    local what=$1 keys=$2; shift 2
+    run python3 - "$keys" "$H" "$T/big.jsonl" "$@" <<'EOF'
+import json, sys
+keys, hdir, big, files = sys.argv[1].split(), sys.argv[2], sys.argv[3], sys.argv[4:]
+sent = {}
+for name in "escapes overwrite bidi sql nested_ok wide ids".split():
+    for line in open(f"{hdir}/{name}.jsonl", encoding="utf-8"):
+        try:
+            d = json.loads(line)
+            sent[d["id"]] = d
+        except (ValueError, KeyError, TypeError):
+            pass
+sent["H-big"] = json.load(open(big, encoding="utf-8"))
+n = 0
+for f in files:
+    got = json.load(open(f, encoding="utf-8"))
+    for o in got if isinstance(got, list) else [got]:
+        for k in keys:
+            if k in o and k in sent[o["id"]] and o[k] != sent[o["id"]][k]:
+                sys.exit(f"{o['id']!r}.{k}: {o[k]!r} != {sent[o['id']][k]!r}")
+        n += 1
+print(n)
+EOF
+    check_eq "$what parses back to the enqueued strings" "0 ${#ids[@]}" "$RC $OUT"
+    [ "$RC" = 0 ] || echo "    $ERR"
+}
 # clean NAME FILE [PATTERN]: ok if FILE holds none of the unsafe bytes.
 clean() {
     local hits
@@ -73,9 +103,11 @@ check_eq "list with hostile drafts" 0 "$RC"
 clean "list output is clean" "$T/out"
 sor list --format json --limit 1000
 check_eq "list --format json" 0 "$RC"
-clean "list json has no raw C0" "$T/out" "$UNSAFE_JSON"
+clean "list json has no raw control, bidi or invisible character" "$T/out" "$UNSAFE_JSON"
 mapfile -t ids < <(python3 -c 'import json,sys; [print(d["id"]) for d in json.load(open(sys.argv[1]))]' "$T/out")
 check "every accepted draft is listed (${#ids[@]})" test "${#ids[@]}" -ge 21
+cp "$T/out" "$T/list.json"
+same_strings "list --format json" "id workflow model title" "$T/list.json"
 
 printf 'edited \033]52;c;cm0gLXJmIH4K\007 body \342\200\256 reject\b\b\b\b\b\bapprove\r\n' >"$T/edit.txt"
 n=0 bad_show=0 bad_decide=0
@@ -87,6 +119,7 @@ for id in "${ids[@]}"; do
     sor show "$id" --format json
     if [ "$RC" != 0 ] || LC_ALL=C grep -qaP "$UNSAFE_JSON" "$T/out"; then
         bad_show=$((bad_show + 1)); echo "    show --format json $(printf %q "$id"): rc $RC"; fi
+    cp "$T/out" "$T/show-$n.json"
     case $((n % 3)) in
     0) sor decide "$id" reject --reason factual --note $'note \e]0;pwned\a \xe2\x80\xae' ;;
     1) sor decide "$id" edit --body-file "$T/edit.txt" --note "it's \"fine\"; DROP TABLE decisions;--" ;;
@@ -96,6 +129,8 @@ for id in "${ids[@]}"; do
         bad_decide=$((bad_decide + 1)); echo "    decide $(printf %q "$id"): rc $RC: $(head -c 200 "$T/err")"; fi
 done
 check_eq "every hostile draft shows with clean output (text and json)" 0 "$bad_show"
+same_strings "show --format json" \
+    "id workflow model title input body metadata citations" "$T"/show-*.json
 check_eq "every hostile draft is decided with clean output" 0 "$bad_decide"
 sor show "${ids[0]}"
 clean "show after the decision (with its hostile note) is clean" "$T/out"

@@ -247,6 +247,50 @@ static void test_builders(void **state)
     free(e);
 }
 
+/* json_print_escaped: every hidden character becomes a \u escape, the
+ * rest of the UTF-8 stays, and the text parses back to the same strings. */
+static void test_print_escaped(void **state)
+{
+    (void)state;
+    static const char *const strs[] = {
+        "x\xe2\x80\xaey", /* RLO */
+        /* SHY LRI ZWSP BOM DEL, then CSI (C1) */
+        "\xc2\xad\xe2\x81\xa6\xe2\x80\x8b\xef\xbb\xbf\x7f\xc2\x9b[2J",
+        "\xe4\xb8\xad\xe6\x96\x87 \xc3\xa9\t", /* kept as they are */
+        "tag \xf3\xa0\x81\x81",             /* U+E0041 */
+    };
+    cJSON *o = json_new_object(), *arr = json_new_array();
+    struct so_error err;
+    cJSON *back = NULL;
+    const int n = (int)(sizeof(strs) / sizeof(strs[0]));
+
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(strs[i]));
+    json_add_item(o, "k\xc2\x85", arr);
+    json_add_string(o, "bad", "a\xff" "b");
+    char *s = json_print_escaped(o, 0);
+    assert_string_equal(
+        s, "{\"k\\u0085\":[\"x\\u202ey\",\"\\u00ad\\u2066\\u200b\\ufeff\\u007f"
+           "\\u009b[2J\",\"\xe4\xb8\xad\xe6\x96\x87 \xc3\xa9\\t\","
+           "\"tag \\udb40\\udc41\"],\"bad\":\"a\\ufffdb\"}");
+    free(s);
+
+    s = json_print_escaped(o, 1);
+    assert_non_null(strchr(s, '\n'));
+    so_error_clear(&err);
+    assert_int_equal(json_parse_strict(s, strlen(s), 8, &back, &err), SO_OK);
+    const cJSON *got = cJSON_GetObjectItemCaseSensitive(back, "k\xc2\x85");
+    assert_int_equal(cJSON_GetArraySize(got), n);
+    for (int i = 0; i < n; i++)
+        assert_string_equal(cJSON_GetArrayItem(got, i)->valuestring, strs[i]);
+    assert_string_equal(
+        cJSON_GetObjectItemCaseSensitive(back, "bad")->valuestring,
+        "a\xef\xbf\xbd" "b");
+    free(s);
+    cJSON_Delete(back);
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_get_other_types),
         cmocka_unit_test(test_key_in_message_is_sanitized),
         cmocka_unit_test(test_builders),
+        cmocka_unit_test(test_print_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
