@@ -150,6 +150,8 @@ struct cell {
     int width;      /* columns; for tabs computed at placement */
     enum cell_kind kind;
     int bad;        /* invalid UTF-8 */
+    int narrow;     /* a token shown as U+FFFD: its text is wider than the
+                       wrap width */
 };
 
 /* Width of a printable code point, -1 when not printable. */
@@ -166,7 +168,7 @@ static int cp_width(uint32_t cp)
  * width, except U+FFFD which is 3 bytes wide 1). */
 static size_t token_text(const struct cell *c, char out[16])
 {
-    if (c->bad) {
+    if (c->bad || c->narrow) {
         memcpy(out, REPLACEMENT_UTF8, sizeof(REPLACEMENT_UTF8));
         return sizeof(REPLACEMENT_UTF8) - 1;
     }
@@ -188,6 +190,7 @@ static void decode_cell(const char *s, size_t len, size_t *pos,
 
     c->off = *pos;
     c->bad = 0;
+    c->narrow = 0;
     c->cp = b;
     if (b >= 0x21 && b < 0x7F) {
         *pos += 1;
@@ -372,7 +375,8 @@ static void place_word(struct lay *L)
 
 /* Add a cell to the word being collected. Combining marks past
  * MAX_MARKS on one character become tokens: ncurses keeps only that many
- * and "zalgo" stacks spill over the lines around them. */
+ * and "zalgo" stacks spill over the lines around them. A token wider than
+ * the wrap width shows as U+FFFD so that no line is wider than it. */
 static void push_word_cell(struct lay *L, const struct cell *c)
 {
     char tok[16];
@@ -389,6 +393,10 @@ static void push_word_cell(struct lay *L, const struct cell *c)
     } else if (++L->marks > MAX_MARKS) {
         w->kind = CELL_TOKEN;
         w->width = (int)token_text(w, tok);
+    }
+    if (w->kind == CELL_TOKEN && L->width > 0 && w->width > L->width) {
+        w->narrow = 1;
+        w->width = 1;
     }
 }
 

@@ -89,8 +89,9 @@ struct text_line {
     size_t nseg;
     size_t src_off;
     size_t src_len;
-    int width; /* columns used; <= the wrap width when that is >= 10, the
-                  widest token ("<U+10FFFF>"): a token is never split */
+    int width; /* columns used; <= the wrap width when that is >= 2 (a
+                  wide character is never split; a token, never split
+                  either, shows as U+FFFD when its text is wider) */
 };
 
 /* A sanitized and laid-out text. Owns everything; free with text_doc_free. */

@@ -279,6 +279,20 @@ static void test_wide_chars_at_edge(void **state)
     text_doc_free(doc);
 }
 
+/* A token wider than the wrap width shows as U+FFFD (still a token) so the
+ * line fits; at a width it fits in it is shown whole, never split (fuzz
+ * reproducer tests/fuzz/corpus/text/wrap-token-wider-than-width). */
+static void test_token_wider_than_width(void **state)
+{
+    (void)state;
+    static const char tag[] = "x\xf3\xa0\x81\x81y"; /* U+E0041, 9 columns */
+
+    check_layout(tag, 8, "x<<\xef\xbf\xbd>>y");
+    check_layout(tag, 9, "x|<<<U+E0041>>>|y");
+    check_layout("ab\xe2\x80\xae", 7, "ab<<\xef\xbf\xbd>>");
+    check_layout("ab\xe2\x80\xae", 8, "ab|<<<U+202E>>>");
+}
+
 static void test_500_char_word(void **state)
 {
     (void)state;
@@ -450,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_newlines),
         cmocka_unit_test(test_word_wrap),
         cmocka_unit_test(test_wide_chars_at_edge),
+        cmocka_unit_test(test_token_wider_than_width),
         cmocka_unit_test(test_500_char_word),
         cmocka_unit_test(test_oneline_and_plain),
         cmocka_unit_test(test_cut_stops_at_cut_segment),
