@@ -709,7 +709,7 @@ static enum so_status r_rollup(struct queue *q, const struct so_stats_req *req,
         query_addf(R(q), &b, "until", "%.0f", (double)req->until_ms);
     query_add(R(q), &b, "workflow", req->workflow);
     if (req->fold)
-        query_addf(R(q), &b, "fold", "%u", req->fold);
+        query_addf(R(q), &b, "fold", "%.0f", (double)req->fold);
     memset(out, 0, sizeof *out);
     enum so_status s = http_get(R(q), buf_cstr(&b), &rep, err);
     if (s == SO_OK && (!rep.json || proto_rollup_from_json(rep.json, out,
