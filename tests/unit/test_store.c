@@ -656,6 +656,53 @@ static void test_rollup_counts(void **state)
     queue_close(q);
 }
 
+/* The rollup summed over reviewers: one row per (day, workflow, model,
+ * band) with the histograms of every reviewer's cells merged into it. */
+static void test_rollup_fold(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = decide_four(f->path);
+    struct queue *bob = fx_open(f->path, "bob");
+    fx_add(bob, "e", "wf", "a body of five words");
+    fx_claim(bob, "e", 0);
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(
+        fx_decide(bob, "e", SO_ACT_APPROVE, NULL, "r5", &res, &err), SO_OK);
+    struct so_stats_req sr = {0, 0, NULL, 0};
+    struct so_rollup r;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.rows[0].reviewer, "ana");
+    assert_int_equal(r.rows[0].time_hist[so_hist_bucket(5000)], 3);
+    assert_string_equal(r.rows[1].reviewer, "bob");
+    assert_int_equal(r.rows[1].approved, 1);
+    assert_int_equal(r.rows[1].time_hist[so_hist_bucket(5000)], 1);
+    so_rollup_free(&r);
+    sr.fold = SO_FOLD_REVIEWER;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.rows[0].reviewer, "");
+    assert_string_equal(r.rows[0].model, "m-1");
+    assert_int_equal(r.rows[0].approved, 2);
+    assert_int_equal(r.rows[0].edited, 1);
+    assert_int_equal(r.rows[0].fast_approvals, 1);
+    assert_int_equal(r.rows[0].active_ms_sum, 100 + 4 * 5000);
+    assert_int_equal(r.rows[0].time_hist[so_hist_bucket(5000)], 4);
+    assert_int_equal(r.rows[0].time_hist[so_hist_bucket(100)], 1);
+    assert_int_equal(r.nreasons, 1);
+    so_rollup_free(&r);
+    sr.fold = SO_FOLD_REVIEWER | SO_FOLD_MODEL;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    assert_int_equal(r.n, 1);
+    assert_null(r.rows[0].model);
+    assert_int_equal(r.rows[0].approved, 2);
+    assert_int_equal(r.rows[0].time_hist[so_hist_bucket(5000)], 4);
+    so_rollup_free(&r);
+    queue_close(bob);
+    queue_close(q);
+}
+
 static void test_undo(void **state)
 {
     struct fx *f = *state;
@@ -968,6 +1015,7 @@ int main(void)
         T(test_chain_links),
         cmocka_unit_test(test_canonical_json),
         T(test_rollup_counts),
+        T(test_rollup_fold),
         T(test_undo),
         T(test_undo_nothing),
         T(test_autopause_fires_once),
