@@ -19,7 +19,11 @@ for i in range($N):
 so enqueue "$T/in.jsonl"
 check_eq "$N drafts enqueued" "0 $N" "$RC $(sql "$Q" 'SELECT count(*) FROM drafts')"
 
-open_drafts() { sql "$Q" "SELECT count(*) FROM drafts WHERE status != 'decided'"; }
+# Workers poll while others write: wait for the lock rather than fail.
+open_drafts() {
+    sqlite3 -batch -noheader -cmd '.timeout 10000' "$Q" \
+        "SELECT count(*) FROM drafts WHERE status != 'decided'"
+}
 
 # worker NAME LEASE: claim and approve until nothing is open any more.
 worker() {
@@ -53,7 +57,12 @@ for w in 1 2 3 4 5 6 7; do
 done
 worker killed 2 &
 doomed=$!
-sleep 1
+# Kill once the victim holds its claim (process starts are slow under ASan).
+for _ in $(seq 600); do
+    [ -s "$T/victim.id" ] && break
+    sleep 0.1
+done
+sleep 0.5
 {
     kill -9 "$victim" $(ps -o pid= --ppid "$victim")
     kill -9 "$doomed" $(ps -o pid= --ppid "$doomed")
