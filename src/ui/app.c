@@ -62,6 +62,23 @@ void ui_app_counts_stale(struct ui_app *app)
     app->counts.at = 0;
 }
 
+/* Decisions waiting in a remote queue's outbox go out in the background of
+ * the UI: sync returns at once while the server is known to be away. */
+static void drain_outbox(struct ui_app *app)
+{
+    struct so_error err;
+    int64_t sent = 0;
+    if (app->counts.unsent <= 0)
+        return;
+    so_error_clear(&err);
+    if (app->q->ops->sync(app->q, &sent, &err) != SO_OK || sent == 0)
+        return;
+    ui_app_message(app, 0, "sent %lld waiting decision%s", (long long)sent,
+                   sent == 1 ? "" : "s");
+    if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
+        app->counts.unsent = -1;
+}
+
 static void refresh_counts(struct ui_app *app)
 {
     struct so_error err;
@@ -75,6 +92,7 @@ static void refresh_counts(struct ui_app *app)
         app->counts.my_today = -1;
     if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
         app->counts.unsent = -1;
+    drain_outbox(app);
     app->counts.at = so_mono_ms();
 }
 

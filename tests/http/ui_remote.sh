@@ -25,11 +25,10 @@ check_eq "server away: nothing recorded yet" 0 \
     "$(sql "$Q" "select count(*) from decisions where draft='D-0001'")"
 check_eq "server away: the decision waits in the outbox" 1 \
     "$(sql "$XDG_STATE_HOME/signoff/outbox.db" "select count(*) from outbox where draft_id='D-0001'")"
-ui_keys q q q
 serve_start || { notok "serve restarts"; exit 1; }
-so sync --queue "$URL"
-check_eq "sync after the restart" "sent 1 decision, 0 waiting" "$OUT"
+check "server back: the UI drains its outbox in the background" ui_wait "unsent 0" 45
 check_eq "the decision landed once" 1 "$(sql "$Q" "select count(*) from decisions where draft='D-0001'")"
+ui_keys q q q
 so sync --queue "$URL"
 check_eq "a second sync sends nothing" "sent 0 decisions, 0 waiting" "$OUT"
 check_eq "still once" 1 "$(sql "$Q" "select count(*) from decisions where draft='D-0001'")"
