@@ -27,6 +27,8 @@ need_cmd sqlite3 sqlite3
 need_cmd curl curl
 need_cmd openssl openssl
 need_cmd script bsdutils
+need_cmd jq jq
+need_cmd python3 python3
 [ -e /usr/share/zoneinfo/UTC ] || missing="$missing tzdata"
 locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || missing="$missing locales"
 
