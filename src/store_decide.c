@@ -53,11 +53,13 @@ static const char sql_reopen[] =
 static const char sql_latest_on[] =
     "SELECT max(seq) FROM decisions d WHERE draft = :id"
     " AND action <> 'revert'"
-    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq)";
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
+    " AND r.reverts_seq > 0)";
 
 static const char sql_latest_mine[] =
     "SELECT seq FROM decisions d WHERE reviewer = :me AND action <> 'revert'"
-    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq)"
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
+    " AND r.reverts_seq > 0)"
     " ORDER BY seq DESC LIMIT 1";
 
 static const char sql_rid[] = "SELECT rid FROM drafts WHERE id = :id";

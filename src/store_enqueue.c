@@ -18,8 +18,12 @@
     " title = :title, input = :input, body = :body, priority = :prio,"         \
     " metadata = :meta, content_sha = :sha, flags = :flags"
 
+/* A pending four-eyes draft with a review is "under review": replacing
+ * its text would leave that review about other words. */
 static const char sql_find[] =
-    "SELECT rid, content_sha, status FROM drafts WHERE id = :id";
+    "SELECT rid, content_sha, CASE WHEN status = 'pending'"
+    " AND reviews_done > 0 THEN 'under review' ELSE status END"
+    " FROM drafts WHERE id = :id";
 
 static const char sql_insert[] =
     "INSERT INTO drafts(id, workflow, model, confidence, band, title, input,"

@@ -34,7 +34,8 @@
     " = 'reviewer')))"                                                         \
     " AND (reviews_done = 0 OR NOT EXISTS (SELECT 1 FROM decisions d"          \
     " WHERE d.draft = drafts.id AND d.reviewer = :me AND d.action <> 'revert'" \
-    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq)))"
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"   \
+    " AND r.reverts_seq > 0)))"
 
 static const char sql_claim_next[] = CLAIM_SET
     " WHERE rid = (SELECT rid FROM drafts INDEXED BY drafts_open"

@@ -41,7 +41,8 @@ static const char sql_request[] =
 static const char sql_my_today[] =
     "SELECT count(*) FROM decisions d WHERE reviewer = :me"
     " AND decided_at >= :since AND action <> 'revert'"
-    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq)";
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
+    " AND r.reverts_seq > 0)";
 
 static const char sql_counters[] =
     "SELECT coalesce(sum(n), 0) FROM draft_counts"
@@ -349,7 +350,7 @@ static int parse_cursor(const char *text, struct cursor *c)
 
 #define ROW_COLS                                                               \
     "SELECT rid, id, workflow, model, confidence, title, priority,"            \
-    " created_at, status, claimed_by, lease_until, flags, final_action,"        \
+    " created_at, status, claimed_by, lease_until, flags, final_action,"       \
     " reviews_needed, reviews_done"
 
 static void read_list_row(sqlite3_stmt *st, struct so_draft_row *r)

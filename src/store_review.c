@@ -17,7 +17,7 @@
 
 #define LIVE                                                                   \
     " action <> 'revert' AND NOT EXISTS (SELECT 1 FROM decisions r"            \
-    " WHERE r.reverts_seq = d.seq)"
+    " WHERE r.reverts_seq = d.seq AND r.reverts_seq > 0)"
 
 static const char sql_info[] =
     "SELECT d.status, d.reviews_needed, d.claimed_by, w.resolver, w.reveal"
@@ -313,7 +313,8 @@ static enum so_status read_resolves(struct store *s, sqlite3_stmt *st,
     while ((code = step(s, st, err)) == SO_OK) {
         if (out->nresolves == cap) {
             cap = cap ? cap * 2 : 8;
-            out->resolves = xrealloc(out->resolves, cap * sizeof *out->resolves);
+            out->resolves =
+                xrealloc(out->resolves, cap * sizeof *out->resolves);
         }
         struct so_resolve_count *r = &out->resolves[out->nresolves++];
         r->workflow = store_db_col_str(st, 0);

@@ -76,6 +76,10 @@ check_eq "supervisor resolves: final" "resolved: final approve" "${OUT#*$'\n'}"
 # Edit: approve + edit goes to resolve even though nobody rejected.
 printf 'refund of 25 EUR to customer 4\n' >"$T/edit.txt"
 as alice decide R-4 approve >/dev/null
+printf '{"id":"R-4","workflow":"refunds","title":"Refund 4","body":"refund of 99 EUR"}\n' >"$T/r4.jsonl"
+so enqueue --replace "$T/r4.jsonl"
+check_contains "a reviewed draft cannot be replaced" \
+    "already under review: only a pending draft can be replaced" "$OUT$ERR"
 as bob decide R-4 edit --body-file "$T/edit.txt"
 check_eq "approve + edit: sent to resolve" "disagreed: sent to resolve" \
     "${OUT#*$'\n'}"
