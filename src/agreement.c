@@ -328,9 +328,9 @@ static void format_json(const struct agreement_summary *s, struct buf *out)
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < s->n; i++)
         cJSON_AddItemToArray(a, line_json(&s->lines[i]));
-    char *text = cJSON_PrintUnformatted(a);
+    char *text = json_print_escaped(a, 0);
     buf_adds(out, text);
-    cJSON_free(text);
+    free(text);
     cJSON_Delete(a);
 }
 
