@@ -206,6 +206,13 @@ static enum so_status configure(struct store *s, int sync_normal,
     s->sync_full = !sync_normal;
     if (s->readonly)
         return SO_OK;
+    /* Keep -wal and -shm when the last connection closes: otherwise the next
+     * opener re-creates them, and on a queue shared by several Unix users
+     * another user's process can meet the new -shm before SQLite has
+     * widened it from the creator's umask to the file's 0660 (it then opens
+     * the queue read-only). */
+    int persist = 1;
+    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     /* Probe a write now, so a read-only or locked file fails here with one
      * message rather than at the first decision. */
     code = store_db_begin(s, err);

@@ -79,7 +79,7 @@ unset SIGNOFF_NOW_MS
 ui_start 100 30 env CI=true "$SO" demo --queue "$T/ci.db"
 check "CI=true on a terminal: prints and exits" ui_wait "__EXITED__ rc=0" 60
 ui_stop
-ui_start 100 30 "$SO" demo --queue "$T/ui.db"
+ui_start 100 30 env -u CI "$SO" demo --queue "$T/ui.db"
 check "on a terminal the reviewer UI opens on the demo queue" ui_wait "pending 155" 60
 ui_keys q
 check "the UI quits with q" ui_wait "__EXITED__ rc=0" 20
