@@ -97,7 +97,7 @@ static enum so_status parse_term(struct scan *s, struct filter *f,
         return SO_OK;
     }
     char t = s->p[1];
-    const char *after = s->p + 2;
+    const char *after = s->p + (t ? 2 : 1); /* a lone "~" ends the pattern */
     int bare = *after == '\0' || isspace((unsigned char)*after);
     s->p = after;
     switch (t) {
