@@ -63,11 +63,13 @@ $(BUILD)/asan/obj/%.o: %.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	@$(if $(filter 1,$(V)),:,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/asan/tests/%: tests/unit/%.c $(ASAN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	@$(if $(filter 1,$(V)),:,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 demo: deps $(BUILD)/signoff
 	./$(BUILD)/signoff demo
