@@ -78,6 +78,27 @@ enum so_status store_db_done(struct store *s, sqlite3_stmt *st,
     return SO_OK;
 }
 
+enum so_status store_db_step(struct store *s, sqlite3_stmt *st,
+                             const char *what, struct so_error *err)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return SO_OK;
+    if (rc == SQLITE_DONE)
+        return SO_EMPTY;
+    enum so_status code = store_db_fail(s, what, err);
+    sqlite3_reset(st);
+    return code;
+}
+
+enum so_status store_db_finish(struct store *s, sqlite3_stmt *st,
+                               enum so_status code, struct so_error *err)
+{
+    if (code != SO_OK && code != SO_EMPTY)
+        return code;
+    return store_db_done(s, st, err);
+}
+
 enum so_status store_db_run(struct store *s, sqlite3_stmt *st,
                             struct so_error *err)
 {

@@ -76,30 +76,6 @@ static const char sql_reasons[] =
     " GROUP BY workflow, reason HAVING sum(count) > 0"
     " ORDER BY workflow, sum(count) DESC, reason";
 
-/* Step st expecting rows: SO_OK on a row, SO_EMPTY when done, else the
- * mapped error (and st reset). */
-static enum so_status step(struct store *s, sqlite3_stmt *st,
-                           struct so_error *err)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        return SO_OK;
-    if (rc == SQLITE_DONE)
-        return SO_EMPTY;
-    enum so_status code = store_db_fail(s, "read", err);
-    sqlite3_reset(st);
-    return code;
-}
-
-/* Finish a row loop: SO_EMPTY (the normal end) becomes SO_OK. */
-static enum so_status finish(struct store *s, sqlite3_stmt *st,
-                             enum so_status code, struct so_error *err)
-{
-    if (code != SO_OK && code != SO_EMPTY)
-        return code;
-    return store_db_done(s, st, err);
-}
-
 static void read_draft_row(sqlite3_stmt *st, struct so_draft *d)
 {
     d->id = store_db_col_str(st, 0);
@@ -134,7 +110,7 @@ static enum so_status read_citations(struct store *s, int64_t rid,
     store_db_bind_int(st, ":rid", rid);
     size_t cap = 0;
     enum so_status code;
-    while ((code = step(s, st, err)) == SO_OK) {
+    while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
         if (d->ncitations == cap) {
             cap = cap ? cap * 2 : 4;
             d->citations = xrealloc(d->citations, cap * sizeof *d->citations);
@@ -146,7 +122,7 @@ static enum so_status read_citations(struct store *s, int64_t rid,
         c->excerpt = store_db_col_str(st, 3);
         c->quote = store_db_col_str(st, 4);
     }
-    return finish(s, st, code, err);
+    return store_db_finish(s, st, code, err);
 }
 
 enum so_status store_read_draft(struct store *s, int64_t rid,
@@ -156,7 +132,7 @@ enum so_status store_read_draft(struct store *s, int64_t rid,
     if (!st)
         return err->code;
     store_db_bind_int(st, ":rid", rid);
-    enum so_status code = step(s, st, err);
+    enum so_status code = store_db_step(s, st, "read", err);
     if (code == SO_EMPTY) {
         sqlite3_reset(st);
         return so_fail(err, SO_ERR_NOTFOUND, "no such draft");
@@ -208,7 +184,7 @@ enum so_status store_read_decision(struct store *s, int64_t seq,
     if (!st)
         return err->code;
     store_db_bind_int(st, ":seq", seq);
-    enum so_status code = step(s, st, err);
+    enum so_status code = store_db_step(s, st, "read", err);
     if (code == SO_EMPTY) {
         sqlite3_reset(st);
         return so_fail(err, SO_ERR_NOTFOUND, "no decision %" PRId64, seq);
@@ -223,9 +199,9 @@ enum so_status store_read_decision(struct store *s, int64_t seq,
 static enum so_status scalar(struct store *s, sqlite3_stmt *st, int64_t *v,
                              struct so_error *err)
 {
-    enum so_status code = step(s, st, err);
+    enum so_status code = store_db_step(s, st, "read", err);
     *v = code == SO_OK ? sqlite3_column_int64(st, 0) : 0;
-    return finish(s, st, code, err);
+    return store_db_finish(s, st, code, err);
 }
 
 enum so_status store_read_request(struct store *s, const char *request_id,
@@ -426,7 +402,7 @@ enum so_status store_read_list(struct queue *q, const struct so_list_req *req,
     out->rows = xcalloc((size_t)limit, sizeof *out->rows);
     int64_t last_rid = 0;
     enum so_status code;
-    while ((code = step(s, st, err)) == SO_OK) {
+    while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
         if (out->n == (size_t)limit) { /* one more: there is a next page */
             const struct so_draft_row *last = &out->rows[out->n - 1];
             out->next_cursor =
@@ -437,7 +413,7 @@ enum so_status store_read_list(struct queue *q, const struct so_list_req *req,
         last_rid = sqlite3_column_int64(st, 0);
         read_list_row(st, &out->rows[out->n++]);
     }
-    code = finish(s, st, code, err);
+    code = store_db_finish(s, st, code, err);
     if (code != SO_OK)
         so_draft_page_free(out);
     return code;
@@ -493,7 +469,7 @@ enum so_status store_read_decisions(struct queue *q, const char *draft_id,
     store_db_bind_text(st, ":id", draft_id);
     size_t cap = 0;
     enum so_status code;
-    while ((code = step(s, st, err)) == SO_OK) {
+    while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 4;
             *out = xrealloc(*out, cap * sizeof **out);
@@ -501,7 +477,7 @@ enum so_status store_read_decisions(struct queue *q, const char *draft_id,
         memset(&(*out)[*n], 0, sizeof **out);
         read_decision_row(st, &(*out)[(*n)++]);
     }
-    code = finish(s, st, code, err);
+    code = store_db_finish(s, st, code, err);
     if (code != SO_OK) {
         for (size_t i = 0; i < *n; i++)
             so_decision_clear(&(*out)[i]);
@@ -587,14 +563,14 @@ static enum so_status read_hists(struct store *s, const struct rollup_range *rg,
     bind_range(st, rg);
     size_t i = 0;
     enum so_status code = SO_OK;
-    while (i < out->n && (code = step(s, st, err)) == SO_OK) {
+    while (i < out->n && (code = store_db_step(s, st, "read", err)) == SO_OK) {
         int c = -1;
         while (i < out->n && (c = cell_cmp(&out->rows[i], st)) < 0)
             i++;
         if (c == 0)
             hist_add(&out->rows[i], st);
     }
-    return finish(s, st, code, err);
+    return store_db_finish(s, st, code, err);
 }
 
 static void read_rollup_row(sqlite3_stmt *st, struct so_rollup_row *r)
@@ -629,14 +605,14 @@ static enum so_status read_rollup_rows(struct store *s,
     bind_range(st, rg);
     size_t cap = 0;
     enum so_status code;
-    while ((code = step(s, st, err)) == SO_OK) {
+    while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
         if (out->n == cap) {
             cap = cap ? cap * 2 : 16;
             out->rows = xrealloc(out->rows, cap * sizeof *out->rows);
         }
         read_rollup_row(st, &out->rows[out->n++]);
     }
-    return finish(s, st, code, err);
+    return store_db_finish(s, st, code, err);
 }
 
 static enum so_status read_reasons(struct store *s,
@@ -651,7 +627,7 @@ static enum so_status read_reasons(struct store *s,
     store_db_bind_text(st, ":wf", rg->wf);
     size_t cap = 0;
     enum so_status code;
-    while ((code = step(s, st, err)) == SO_OK) {
+    while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
         if (out->nreasons == cap) {
             cap = cap ? cap * 2 : 8;
             out->reasons = xrealloc(out->reasons, cap * sizeof *out->reasons);
@@ -661,7 +637,7 @@ static enum so_status read_reasons(struct store *s,
         rc->reason = store_db_col_str(st, 1);
         rc->count = sqlite3_column_int64(st, 2);
     }
-    return finish(s, st, code, err);
+    return store_db_finish(s, st, code, err);
 }
 
 /* Cells, histograms and reasons come from one read transaction, so the

@@ -54,29 +54,6 @@ static const char sql_resolves[] =
     " WHERE day >= :d0 AND day < :d1 AND (:wf IS NULL OR workflow = :wf)"
     " GROUP BY workflow HAVING sum(resolved) > 0 ORDER BY workflow";
 
-/* Step expecting rows: SO_OK on a row, SO_EMPTY at the end, else the mapped
- * error with st reset. */
-static enum so_status step(struct store *s, sqlite3_stmt *st,
-                           struct so_error *err)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        return SO_OK;
-    if (rc == SQLITE_DONE)
-        return SO_EMPTY;
-    enum so_status code = store_db_fail(s, "read reviews", err);
-    sqlite3_reset(st);
-    return code;
-}
-
-static enum so_status finish(struct store *s, sqlite3_stmt *st,
-                             enum so_status code, struct so_error *err)
-{
-    if (code != SO_OK && code != SO_EMPTY)
-        return code;
-    return store_db_done(s, st, err);
-}
-
 enum so_status store_review_info(struct store *s, const char *id,
                                  struct store_review_info *out,
                                  struct so_error *err)
@@ -85,7 +62,7 @@ enum so_status store_review_info(struct store *s, const char *id,
     if (!st)
         return err->code;
     store_db_bind_text(st, ":id", id);
-    enum so_status code = step(s, st, err);
+    enum so_status code = store_db_step(s, st, "read reviews", err);
     if (code == SO_EMPTY) {
         sqlite3_reset(st);
         return so_fail(err, SO_ERR_NOTFOUND, "%s: no such draft", id);
@@ -112,7 +89,7 @@ enum so_status store_review_mine(struct store *s, const char *id, int *has,
         return err->code;
     store_db_bind_text(st, ":id", id);
     store_db_bind_text(st, ":me", s->reviewer);
-    enum so_status code = step(s, st, err);
+    enum so_status code = store_db_step(s, st, "read reviews", err);
     if (code == SO_EMPTY)
         return so_fail(err, SO_ERR, "%s: count reviews: no row", id);
     if (code != SO_OK)
@@ -156,7 +133,7 @@ enum so_status store_review_votes(struct store *s, const char *id,
     store_db_bind_text(st, ":id", id);
     size_t cap = 0;
     enum so_status code;
-    while ((code = step(s, st, err)) == SO_OK) {
+    while ((code = store_db_step(s, st, "read reviews", err)) == SO_OK) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 4;
             *out = xrealloc(*out, cap * sizeof **out);
@@ -167,7 +144,7 @@ enum so_status store_review_votes(struct store *s, const char *id,
         v->action = (enum so_action)so_action_from_name(
             (const char *)sqlite3_column_text(st, 2));
     }
-    code = finish(s, st, code, err);
+    code = store_db_finish(s, st, code, err);
     if (code != SO_OK) {
         store_review_votes_free(*out, *n);
         *out = NULL;
@@ -288,7 +265,7 @@ static enum so_status read_cells(struct store *s, sqlite3_stmt *st,
 {
     size_t cap = 0;
     enum so_status code;
-    while ((code = step(s, st, err)) == SO_OK) {
+    while ((code = store_db_step(s, st, "read reviews", err)) == SO_OK) {
         if (out->ncells == cap) {
             cap = cap ? cap * 2 : 16;
             out->cells = xrealloc(out->cells, cap * sizeof *out->cells);
@@ -301,7 +278,7 @@ static enum so_status read_cells(struct store *s, sqlite3_stmt *st,
         c->cat_b = agreement_category((const char *)sqlite3_column_text(st, 4));
         c->n = sqlite3_column_int64(st, 5);
     }
-    return finish(s, st, code, err);
+    return store_db_finish(s, st, code, err);
 }
 
 static enum so_status read_resolves(struct store *s, sqlite3_stmt *st,
@@ -310,7 +287,7 @@ static enum so_status read_resolves(struct store *s, sqlite3_stmt *st,
 {
     size_t cap = 0;
     enum so_status code;
-    while ((code = step(s, st, err)) == SO_OK) {
+    while ((code = store_db_step(s, st, "read reviews", err)) == SO_OK) {
         if (out->nresolves == cap) {
             cap = cap ? cap * 2 : 8;
             out->resolves =
@@ -321,7 +298,7 @@ static enum so_status read_resolves(struct store *s, sqlite3_stmt *st,
         r->resolved = sqlite3_column_int64(st, 1);
         r->sided_ai = sqlite3_column_int64(st, 2);
     }
-    return finish(s, st, code, err);
+    return store_db_finish(s, st, code, err);
 }
 
 static sqlite3_stmt *range_stmt(struct store *s, const char *sql, int64_t d0,

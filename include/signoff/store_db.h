@@ -47,6 +47,14 @@ sqlite3_stmt *store_db_stmt(struct store *s, const char *sql,
 /* Reset st; returns the error status the reset reports, mapped. */
 enum so_status store_db_done(struct store *s, sqlite3_stmt *st,
                              struct so_error *err);
+/* Step st in a row loop: SO_OK on a row, SO_EMPTY when done, else the
+ * mapped error naming what was read (st reset). */
+enum so_status store_db_step(struct store *s, sqlite3_stmt *st,
+                             const char *what, struct so_error *err);
+/* End a row loop: an error code passes through; SO_OK or SO_EMPTY (the
+ * normal end) resets st (store_db_done). */
+enum so_status store_db_finish(struct store *s, sqlite3_stmt *st,
+                               enum so_status code, struct so_error *err);
 /* Run a statement with no result rows and reset it. */
 enum so_status store_db_run(struct store *s, sqlite3_stmt *st,
                             struct so_error *err);
