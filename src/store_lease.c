@@ -27,7 +27,7 @@
  * have reviews_done = 0); a resolve draft only for a supervisor (:sup) or
  * when its workflow lets a reviewer resolve. */
 #define CLAIMABLE                                                              \
-    " status IN ('pending', 'claimed', 'resolve')"                             \
+    " status <> 'decided'"                                                     \
     " AND (status = 'pending' OR (status = 'claimed' AND lease_until < :now)"  \
     " OR (status = 'resolve' AND lease_until < :now AND (:sup = 1 OR"          \
     " (SELECT resolver FROM workflows w WHERE w.name = drafts.workflow)"       \

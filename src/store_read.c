@@ -255,7 +255,7 @@ static void where_clause(struct buf *sql, const struct so_list_req *req,
 {
     buf_adds(sql, " WHERE 1");
     if (is_open(req))
-        buf_adds(sql, " AND status IN ('pending', 'claimed', 'resolve')");
+        buf_adds(sql, " AND status <> 'decided'");
     else if (req->status)
         buf_adds(sql, " AND status = :status");
     if (req->workflow)

@@ -1,11 +1,12 @@
 /*
- * store_schema: schema v1 of the queue file and the migration runner.
- * Designed for all of DESIGN.md at once (workflows with the kill switch and
- * four-eyes settings, drafts with leases and review counts, the append-only
- * decision chain, the rollup with histograms), so later features need no
- * table rewrites. Per-workflow/status counters are kept by triggers so that
- * counting pending drafts is O(1) on a million-draft queue. Only DDL lives
- * here; the queries live with the operations.
+ * store_schema: the schema of the queue file and the migration runner.
+ * v1 was designed for all of DESIGN.md at once (workflows with the kill
+ * switch and four-eyes settings, drafts with leases and review counts, the
+ * append-only decision chain, the rollup with histograms), so later
+ * versions only add: v2 the agreement tables, v3 cheaper constraints.
+ * Per-workflow/status counters are kept by triggers so that counting
+ * pending drafts is O(1) on a million-draft queue. Only DDL lives here;
+ * the queries live with the operations.
  */
 #include "signoff/store_schema.h"
 
@@ -213,9 +214,48 @@ static const char *const schema_v2[] = {
     NULL,
 };
 
+/* Schema v3: no list of three or more constants after IN in the drafts
+ * and decisions tables. SQLite evaluates such a list by building an
+ * ephemeral table every time a statement tests it (its own pager, pages
+ * malloc'ed and freed): five per change of a draft's status (the CHECK,
+ * and the old and new row against each partial index) and one per decision
+ * row, about a quarter of the CPU of a claim+decide and most of the system
+ * time of enqueue (heap growth and trimming). The partial indexes become
+ * `status <> 'decided'` (the claim and list queries say the same, so the
+ * planner still proves them usable), and the CHECK constraints become OR
+ * chains of the same values: an edit of the stored CREATE TABLE text, which
+ * SQLite documents as safe for CHECK constraints (no row is touched);
+ * writable_schema=RESET makes this connection re-read the schema too. */
+#define CHECK_TEXT_EDIT(table, from, to)                                       \
+    "UPDATE sqlite_schema SET sql = replace(sql, '" from "', '" to "')"       \
+    " WHERE type = 'table' AND name = '" table "';"
+static const char *const schema_v3[] = {
+    "DROP INDEX drafts_open;",
+    "CREATE INDEX drafts_open ON drafts(priority DESC, created_at, rid)"
+    "  WHERE status <> 'decided';",
+    "DROP INDEX drafts_open_wf;",
+    "CREATE INDEX drafts_open_wf"
+    "  ON drafts(workflow, priority DESC, created_at, rid)"
+    "  WHERE status <> 'decided';",
+    "PRAGMA writable_schema = ON;",
+    CHECK_TEXT_EDIT("drafts",
+                    "status IN (''pending'', ''claimed'', ''decided'', "
+                    "''resolve'')",
+                    "status = ''pending'' OR status = ''claimed'' OR "
+                    "status = ''decided'' OR status = ''resolve''"),
+    CHECK_TEXT_EDIT("decisions",
+                    "action IN (''approve'', ''edit'', ''reject'', "
+                    "''escalate'', ''revert'')",
+                    "action = ''approve'' OR action = ''edit'' OR "
+                    "action = ''reject'' OR action = ''escalate'' OR "
+                    "action = ''revert''"),
+    "PRAGMA writable_schema = RESET;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
-static const char *const *const steps[] = {schema_v1, schema_v2};
+static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -92,6 +92,90 @@ static void test_schema_migrate_and_newer(void **state)
     assert_non_null(strstr(err.msg, "created by a newer signoff (schema 99"));
 }
 
+/* Ephemeral tables SQLite builds to run sql on the file (EXPLAIN). */
+static int ephemeral_tables(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int n = 0;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        n += strcmp((const char *)sqlite3_column_text(st, 1),
+                    "OpenEphemeral") == 0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static const char explain_claim[] =
+    "EXPLAIN UPDATE drafts SET status = 'claimed' WHERE rid = 1";
+static const char decision_row[] =
+    "INSERT INTO decisions(draft, request_id, reviewer, action, body_sha,"
+    " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
+    " 0, 'p', 'h')";
+
+/* The file as schema v2 left it: IN lists in a partial index and a CHECK. */
+static const char as_v2[] =
+    "BEGIN; DROP INDEX drafts_open; CREATE INDEX drafts_open ON"
+    " drafts(priority DESC, created_at, rid) WHERE status IN ('pending',"
+    " 'claimed', 'resolve'); DROP INDEX drafts_open_wf; CREATE INDEX"
+    " drafts_open_wf ON drafts(workflow, priority DESC, created_at, rid)"
+    " WHERE status IN ('pending', 'claimed', 'resolve');"
+    " PRAGMA writable_schema = ON;"
+    " UPDATE sqlite_schema SET sql = replace(sql, 'status = ''pending'' OR"
+    " status = ''claimed'' OR status = ''decided'' OR status = ''resolve''',"
+    " 'status IN (''pending'', ''claimed'', ''decided'', ''resolve'')')"
+    " WHERE name = 'drafts'; PRAGMA writable_schema = RESET;"
+    " PRAGMA user_version = 2; COMMIT;";
+
+/* v3: a change of status and a decision row build no ephemeral table (an
+ * IN list of three or more constants does, each time it is tested), and
+ * a v2 file is migrated with its rows and its constraints kept. */
+static void test_schema_v3_no_ephemeral_tables(void **state)
+{
+    struct fx *f = *state;
+    char explain_decision[512];
+    snprintf(explain_decision, sizeof explain_decision, "EXPLAIN %s",
+             decision_row);
+    struct queue *q = fx_open(f->path, "ana");
+    fx_add(q, "a", "wf", "body");
+    queue_close(q);
+    assert_int_equal(ephemeral_tables(f->path, explain_claim), 0);
+    assert_int_equal(ephemeral_tables(f->path, explain_decision), 0);
+
+    fx_sql_exec(f->path, as_v2);
+    assert_int_equal(ephemeral_tables(f->path, explain_claim), 5);
+    q = fx_open(f->path, "ana");
+    fx_claim(q, NULL, 0); /* served by the rebuilt partial index */
+    queue_close(q);
+    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"), 3);
+    assert_int_equal(ephemeral_tables(f->path, explain_claim), 0);
+    assert_int_equal(
+        fx_sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE"
+                            " sql LIKE '%status IN (%'"
+                            " OR sql LIKE '%action IN (%'"),
+        0);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM drafts"
+                                         " WHERE id = 'a' AND status = "
+                                         "'claimed'"),
+                     1);
+
+    /* The constraints still hold. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "UPDATE drafts SET status = 'lost'", NULL, NULL, NULL),
+        SQLITE_CONSTRAINT);
+    assert_int_equal(sqlite3_exec(db, decision_row, NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "UPDATE decisions SET action = 'shrug'",
+                                  NULL, NULL, NULL),
+                     SQLITE_CONSTRAINT);
+    sqlite3_close(db);
+}
+
 static void test_open_pragmas(void **state)
 {
     struct fx *f = *state;
@@ -1001,6 +1085,7 @@ int main(void)
         T(test_open_directory),
         T(test_open_not_a_database),
         T(test_schema_migrate_and_newer),
+        T(test_schema_v3_no_ephemeral_tables),
         T(test_open_pragmas),
         T(test_open_readonly),
         T(test_init_group),
