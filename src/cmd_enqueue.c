@@ -123,9 +123,10 @@ static void tally(struct enq *e, const struct so_enq_result *r, size_t line)
 }
 
 /* Send the drafts read since the last flush in one transaction, then report
- * every line of the batch in file order. Returns 0, or -1 when the queue
- * failed (message printed; the batch is not written). */
-static int flush(struct enq *e)
+ * every line of the batch in file order. Only the last batch (more = 0)
+ * waits for fsync, which makes all of them durable. Returns 0, or -1 when
+ * the queue failed (message printed; the batch is not written). */
+static int flush(struct enq *e, int more)
 {
     struct so_error err;
     enum so_status st = SO_OK;
@@ -135,7 +136,10 @@ static int flush(struct enq *e)
         if (e->ents[i].d)
             e->batch[k++] = e->ents[i].d;
     if (k > 0)
-        st = e->q->ops->enqueue(e->q, e->batch, k, e->replace, e->res, &err);
+        st = e->q->ops->enqueue(e->q, e->batch, k,
+                                (e->replace ? SO_ENQ_REPLACE : 0) |
+                                    (more ? SO_ENQ_MORE : 0),
+                                e->res, &err);
     k = 0;
     for (size_t i = 0; i < e->nents; i++) {
         struct entry *en = &e->ents[i];
@@ -199,13 +203,13 @@ static int read_all(struct enq *e, FILE *in)
             break;
         }
         add_entry(e, line, d, k == DRAFT_READ_OK ? NULL : err.msg);
-        if ((e->n == BATCH || e->nents >= 4 * BATCH) && flush(e) != 0) {
+        if ((e->n == BATCH || e->nents >= 4 * BATCH) && flush(e, 1) != 0) {
             rc = -1;
             break;
         }
         progress(e, draft_reader_offset(r));
     }
-    if (rc == 0 && flush(e) != 0)
+    if (rc == 0 && flush(e, 0) != 0)
         rc = -1;
     for (size_t i = 0; i < e->nents; i++) {
         so_draft_free(e->ents[i].d);

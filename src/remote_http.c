@@ -662,7 +662,7 @@ static enum so_status enq_send(struct remote *r, struct buf *b, int replace,
  * REMOTE_ENQ_CHUNK (each request is one transaction on the server). */
 static enum so_status r_enqueue(struct queue *q,
                                 struct so_draft *const *drafts, size_t n,
-                                int replace, struct so_enq_result *results,
+                                unsigned flags, struct so_enq_result *results,
                                 struct so_error *err)
 {
     struct buf b;
@@ -675,7 +675,8 @@ static enum so_status r_enqueue(struct queue *q,
         buf_addc(&b, '\n');
         free(line);
         if (b.len >= REMOTE_ENQ_CHUNK || i + 1 == n) {
-            s = enq_send(R(q), &b, replace, results + first, i + 1 - first,
+            s = enq_send(R(q), &b, (flags & SO_ENQ_REPLACE) != 0,
+                         results + first, i + 1 - first,
                          err);
             first = i + 1;
         }

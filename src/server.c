@@ -679,7 +679,8 @@ static void h_enqueue(struct call *c)
     if (s == SO_OK && b.ndrafts) {
         res = xcalloc(b.ndrafts, sizeof *res);
         s = c->q->ops->enqueue(c->q, b.drafts, b.ndrafts,
-                               query_flag(c, "replace"), res, &err);
+                               query_flag(c, "replace") ? SO_ENQ_REPLACE : 0,
+                               res, &err);
     }
     if (s == SO_OK) {
         for (size_t i = 0; i < b.n; i++)

@@ -229,16 +229,22 @@ static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
 }
 
 enum so_status store_enqueue(struct queue *q, struct so_draft *const *drafts,
-                             size_t n, int replace,
+                             size_t n, unsigned flags,
                              struct so_enq_result *results,
                              struct so_error *err)
 {
     struct store *s = q->impl;
+    int replace = (flags & SO_ENQ_REPLACE) != 0;
+    if (flags & SO_ENQ_MORE)
+        store_db_durable(s, 0);
     enum so_status code = store_db_begin(s, err);
     for (size_t i = 0; code == SO_OK && i < n; i++)
         code = enqueue_one(s, drafts[i], replace, &results[i], err);
     if (code == SO_OK)
-        return store_db_commit(s, err);
-    store_db_rollback(s);
+        code = store_db_commit(s, err);
+    else
+        store_db_rollback(s);
+    if (flags & SO_ENQ_MORE)
+        store_db_durable(s, 1);
     return code;
 }

@@ -227,6 +227,13 @@ void so_workflow_clear(struct so_workflow *w);
 #define SO_WF_REVEAL 64
 #define SO_WF_RESOLVER 128
 
+/* Flags of enqueue. */
+#define SO_ENQ_REPLACE 1u /* a known id with other content replaces the
+                             draft while it is pending */
+#define SO_ENQ_MORE 2u    /* more batches follow: this commit may skip the
+                             fsync, which the last batch's commit does for
+                             all (a backend may ignore it) */
+
 /* Result of one enqueued draft. */
 enum so_enq_outcome { SO_ENQ_ADDED, SO_ENQ_SAME, SO_ENQ_REPLACED, SO_ENQ_FAILED };
 struct so_enq_result {
@@ -328,10 +335,11 @@ struct queue_ops {
     enum so_status (*decisions)(struct queue *q, const char *draft_id,
                                 struct so_decision **out, size_t *n,
                                 struct so_error *err);
-    /* Add drafts in one transaction; results[i] for drafts[i]. Returns
-     * SO_OK when the batch committed (some may still be SO_ENQ_FAILED). */
+    /* Add drafts in one transaction; results[i] for drafts[i]; flags are
+     * SO_ENQ_*. Returns SO_OK when the batch committed (some may still be
+     * SO_ENQ_FAILED). */
     enum so_status (*enqueue)(struct queue *q, struct so_draft *const *drafts,
-                              size_t n, int replace,
+                              size_t n, unsigned flags,
                               struct so_enq_result *results,
                               struct so_error *err);
     /* My decisions since the start of today (UTC). */

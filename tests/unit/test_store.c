@@ -180,9 +180,16 @@ static void test_open_pragmas(void **state)
 {
     struct fx *f = *state;
     struct queue *q = fx_open(f->path, "ana");
-    /* A claim commits without fsync, then the handle is durable again. */
+    /* A claim, and a batch of a bulk enqueue that says more follow, commit
+     * without fsync; then the handle is durable again. */
     fx_add(q, "a", "wf", "x");
     fx_claim(q, NULL, 0);
+    struct so_draft *d = fx_draft("b", "wf", "y");
+    struct so_enq_result r;
+    struct so_error err;
+    assert_int_equal(q->ops->enqueue(q, &d, 1, SO_ENQ_MORE, &r, &err), SO_OK);
+    assert_int_equal(r.outcome, SO_ENQ_ADDED);
+    so_draft_free(d);
     sqlite3 *db = ((struct store_probe { sqlite3 *db; } *)q->impl)->db;
     sqlite3_stmt *st;
     const char *checks[][2] = {{"PRAGMA journal_mode", "wal"},
