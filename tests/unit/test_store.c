@@ -195,8 +195,9 @@ static void test_open_pragmas(void **state)
     const char *checks[][2] = {{"PRAGMA journal_mode", "wal"},
                                {"PRAGMA foreign_keys", "1"},
                                {"PRAGMA synchronous", "2"},
-                               {"PRAGMA journal_size_limit", "67108864"}};
-    for (size_t i = 0; i < 4; i++) {
+                               {"PRAGMA journal_size_limit", "67108864"},
+                               {"PRAGMA wal_autocheckpoint", "4000"}};
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         assert_int_equal(sqlite3_prepare_v2(db, checks[i][0], -1, &st, NULL),
                          SQLITE_OK);
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
