@@ -70,6 +70,21 @@ static const char sql_hist[] =
     " GROUP BY day, workflow, m, r, band, metric, bucket"
     " ORDER BY day, workflow, m, r, band, metric, bucket";
 
+/* The same two reads when both model and reviewer are folded: the coarse
+ * tables (schema v4) hold exactly those sums, already in key order. */
+static const char sql_rollup_wf[] =
+    "SELECT day, workflow, '', '', band, approved, edited, rejected,"
+    " escalated, fast_approvals, active_ms_sum, edit_words_sum FROM rollup_wf"
+    " WHERE day >= :d0 AND day < :d1 AND (:wf IS NULL OR workflow = :wf)"
+    " AND approved + edited + rejected + escalated > 0"
+    " ORDER BY day, workflow, band";
+
+static const char sql_hist_wf[] =
+    "SELECT day, workflow, '', '', band, metric, bucket, count"
+    " FROM rollup_wf_hist"
+    " WHERE day >= :d0 AND day < :d1 AND (:wf IS NULL OR workflow = :wf)"
+    " ORDER BY day, workflow, band, metric, bucket";
+
 static const char sql_reasons[] =
     "SELECT workflow, reason, sum(count) FROM rollup_reasons"
     " WHERE day >= :d0 AND day < :d1 AND (:wf IS NULL OR workflow = :wf)"
@@ -507,6 +522,15 @@ struct rollup_range {
     unsigned fold;  /* SO_FOLD_* */
 };
 
+#define FOLD_BOTH (SO_FOLD_MODEL | SO_FOLD_REVIEWER)
+
+/* fine when the cells keep model or reviewer, else coarse. */
+static const char *rollup_sql(const struct rollup_range *rg, const char *fine,
+                              const char *coarse)
+{
+    return (rg->fold & FOLD_BOTH) == FOLD_BOTH ? coarse : fine;
+}
+
 static void bind_range(sqlite3_stmt *st, const struct rollup_range *rg)
 {
     store_db_bind_int(st, ":d0", rg->d0);
@@ -557,7 +581,8 @@ static void hist_add(struct so_rollup_row *r, sqlite3_stmt *st)
 static enum so_status read_hists(struct store *s, const struct rollup_range *rg,
                                  struct so_rollup *out, struct so_error *err)
 {
-    sqlite3_stmt *st = store_db_stmt(s, sql_hist, err);
+    sqlite3_stmt *st =
+        store_db_stmt(s, rollup_sql(rg, sql_hist, sql_hist_wf), err);
     if (!st)
         return err->code;
     bind_range(st, rg);
@@ -599,7 +624,8 @@ static enum so_status read_rollup_rows(struct store *s,
                                        struct so_rollup *out,
                                        struct so_error *err)
 {
-    sqlite3_stmt *st = store_db_stmt(s, sql_rollup, err);
+    sqlite3_stmt *st =
+        store_db_stmt(s, rollup_sql(rg, sql_rollup, sql_rollup_wf), err);
     if (!st)
         return err->code;
     bind_range(st, rg);

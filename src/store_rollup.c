@@ -41,7 +41,7 @@ static const char sql_rule[] =
 
 static const char sql_window[] =
     "SELECT coalesce(sum(approved), 0), coalesce(sum(edited + rejected), 0)"
-    " FROM rollup WHERE workflow = :wf AND day >= :d0 AND day <= :d1";
+    " FROM rollup_wf WHERE workflow = :wf AND day >= :d0 AND day <= :d1";
 
 int store_rollup_is_fast(const struct store_rollup_entry *e)
 {

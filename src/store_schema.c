@@ -3,7 +3,8 @@
  * v1 was designed for all of DESIGN.md at once (workflows with the kill
  * switch and four-eyes settings, drafts with leases and review counts, the
  * append-only decision chain, the rollup with histograms), so later
- * versions only add: v2 the agreement tables, v3 cheaper constraints.
+ * versions only add: v2 the agreement tables, v3 cheaper constraints, v4
+ * the rollup per (day, workflow, band).
  * Per-workflow/status counters are kept by triggers so that counting
  * pending drafts is O(1) on a million-draft queue. Only DDL lives here;
  * the queries live with the operations.
@@ -253,9 +254,100 @@ static const char *const schema_v3[] = {
     NULL,
 };
 
+/* Schema v4: the rollup summed over model and reviewer, per (day,
+ * workflow, band), for the figures that split by neither (stats without
+ * --by reviewer/model, --check, /metrics, auto-pause). 50 reviewers on 2
+ * models make 100 fine cells per coarse one, and summing 250,000 fine cells
+ * costs SQLite a sort of a second or more; the coarse cells come in key
+ * order. Triggers on the fine tables keep them, so whatever writes the
+ * rollup (decide, undo) writes both in the same statement. */
+#define WF_COLS                                                                \
+    "approved, edited, rejected, escalated, fast_approvals, active_ms_sum,"    \
+    " edit_words_sum"
+#define V_NEW(c) "new." c
+#define V_OLD(c) "-old." c
+#define V_DELTA(c) "new." c " - old." c
+/* Add V(column) of each count to the coarse cell of row k's key. */
+#define WF_UPSERT(k, V)                                                        \
+    "INSERT INTO rollup_wf(day, workflow, band, " WF_COLS ") VALUES (" k       \
+    ".day, " k ".workflow, " k ".band, " V("approved") ", " V("edited") ", "   \
+    V("rejected") ", " V("escalated") ", " V("fast_approvals") ", "            \
+    V("active_ms_sum") ", " V("edit_words_sum") ")"                            \
+    " ON CONFLICT(day, workflow, band) DO UPDATE SET"                          \
+    " approved = approved + excluded.approved,"                                \
+    " edited = edited + excluded.edited,"                                      \
+    " rejected = rejected + excluded.rejected,"                                \
+    " escalated = escalated + excluded.escalated,"                             \
+    " fast_approvals = fast_approvals + excluded.fast_approvals,"              \
+    " active_ms_sum = active_ms_sum + excluded.active_ms_sum,"                 \
+    " edit_words_sum = edit_words_sum + excluded.edit_words_sum;"
+#define WF_HIST_UPSERT(k, V)                                                   \
+    "INSERT INTO rollup_wf_hist(day, workflow, band, metric, bucket, count)"   \
+    " VALUES (" k ".day, " k ".workflow, " k ".band, " k ".metric, " k         \
+    ".bucket, " V("count") ")"                                                 \
+    " ON CONFLICT(day, workflow, band, metric, bucket) DO UPDATE SET"          \
+    " count = count + excluded.count;"
+#define SAME_WF_KEY                                                            \
+    " old.day = new.day AND old.workflow = new.workflow AND old.band = new.band"
+#define SAME_HIST_KEY                                                          \
+    SAME_WF_KEY " AND old.metric = new.metric AND old.bucket = new.bucket"
+static const char *const schema_v4[] = {
+    "CREATE TABLE rollup_wf ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  band INTEGER NOT NULL,"
+    "  approved INTEGER NOT NULL DEFAULT 0,"
+    "  edited INTEGER NOT NULL DEFAULT 0,"
+    "  rejected INTEGER NOT NULL DEFAULT 0,"
+    "  escalated INTEGER NOT NULL DEFAULT 0,"
+    "  fast_approvals INTEGER NOT NULL DEFAULT 0,"
+    "  active_ms_sum INTEGER NOT NULL DEFAULT 0,"
+    "  edit_words_sum INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (day, workflow, band)"
+    ") WITHOUT ROWID;",
+    "CREATE TABLE rollup_wf_hist ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  band INTEGER NOT NULL,"
+    "  metric TEXT NOT NULL,"
+    "  bucket INTEGER NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow, band, metric, bucket)"
+    ") WITHOUT ROWID;",
+    "INSERT INTO rollup_wf(day, workflow, band, " WF_COLS ")"
+    "  SELECT day, workflow, band, sum(approved), sum(edited), sum(rejected),"
+    "  sum(escalated), sum(fast_approvals), sum(active_ms_sum),"
+    "  sum(edit_words_sum) FROM rollup GROUP BY day, workflow, band;",
+    "INSERT INTO rollup_wf_hist(day, workflow, band, metric, bucket, count)"
+    "  SELECT day, workflow, band, metric, bucket, sum(count)"
+    "  FROM rollup_hist GROUP BY day, workflow, band, metric, bucket;",
+    "CREATE TRIGGER rollup_wf_ins AFTER INSERT ON rollup BEGIN "
+    WF_UPSERT("new", V_NEW) " END;",
+    "CREATE TRIGGER rollup_wf_del AFTER DELETE ON rollup BEGIN "
+    WF_UPSERT("old", V_OLD) " END;",
+    /* A decision or an undo changes the counts of a cell in place: one
+     * upsert of the difference; a key change moves the counts. */
+    "CREATE TRIGGER rollup_wf_upd AFTER UPDATE ON rollup WHEN" SAME_WF_KEY
+    " BEGIN " WF_UPSERT("new", V_DELTA) " END;",
+    "CREATE TRIGGER rollup_wf_move AFTER UPDATE ON rollup WHEN NOT ("
+    SAME_WF_KEY ") BEGIN " WF_UPSERT("old", V_OLD) WF_UPSERT("new", V_NEW)
+    " END;",
+    "CREATE TRIGGER rollup_wf_hist_ins AFTER INSERT ON rollup_hist BEGIN "
+    WF_HIST_UPSERT("new", V_NEW) " END;",
+    "CREATE TRIGGER rollup_wf_hist_del AFTER DELETE ON rollup_hist BEGIN "
+    WF_HIST_UPSERT("old", V_OLD) " END;",
+    "CREATE TRIGGER rollup_wf_hist_upd AFTER UPDATE ON rollup_hist WHEN"
+    SAME_HIST_KEY " BEGIN " WF_HIST_UPSERT("new", V_DELTA) " END;",
+    "CREATE TRIGGER rollup_wf_hist_move AFTER UPDATE ON rollup_hist WHEN NOT ("
+    SAME_HIST_KEY ") BEGIN " WF_HIST_UPSERT("old", V_OLD)
+    WF_HIST_UPSERT("new", V_NEW) " END;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
-static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3};
+static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
+                                           schema_v4};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

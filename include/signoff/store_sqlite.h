@@ -10,7 +10,7 @@
 #include "signoff/queue.h"
 
 /* Current schema version (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Open (or with opts->create, create) the queue file at path. */
 enum so_status store_open(const char *path, const struct queue_opts *opts,

@@ -115,9 +115,18 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
+/* The file as schema v3 left it: no coarse rollup. */
+#define AS_V3                                                                  \
+    "DROP TRIGGER rollup_wf_ins; DROP TRIGGER rollup_wf_del;"                  \
+    " DROP TRIGGER rollup_wf_upd; DROP TRIGGER rollup_wf_move;"                \
+    " DROP TRIGGER rollup_wf_hist_ins; DROP TRIGGER rollup_wf_hist_del;"       \
+    " DROP TRIGGER rollup_wf_hist_upd; DROP TRIGGER rollup_wf_hist_move;"      \
+    " DROP TABLE rollup_wf; DROP TABLE rollup_wf_hist;"
+static const char as_v3[] = "BEGIN; " AS_V3 " PRAGMA user_version = 3; COMMIT;";
+
 /* The file as schema v2 left it: IN lists in a partial index and a CHECK. */
 static const char as_v2[] =
-    "BEGIN; DROP INDEX drafts_open; CREATE INDEX drafts_open ON"
+    "BEGIN; " AS_V3 " DROP INDEX drafts_open; CREATE INDEX drafts_open ON"
     " drafts(priority DESC, created_at, rid) WHERE status IN ('pending',"
     " 'claimed', 'resolve'); DROP INDEX drafts_open_wf; CREATE INDEX"
     " drafts_open_wf ON drafts(workflow, priority DESC, created_at, rid)"
@@ -149,7 +158,8 @@ static void test_schema_v3_no_ephemeral_tables(void **state)
     q = fx_open(f->path, "ana");
     fx_claim(q, NULL, 0); /* served by the rebuilt partial index */
     queue_close(q);
-    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"), 3);
+    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
     assert_int_equal(ephemeral_tables(f->path, explain_claim), 0);
     assert_int_equal(
         fx_sql_int(f->path, "SELECT count(*) FROM sqlite_schema WHERE"
@@ -748,6 +758,32 @@ static void test_rollup_counts(void **state)
     queue_close(q);
 }
 
+/* The coarse rollup (schema v4) holds exactly the fine cells summed over
+ * model and reviewer: rows of one side missing from the other, counted. */
+#define FINE_CELLS                                                             \
+    "SELECT day, workflow, band, sum(approved), sum(edited), sum(rejected),"   \
+    " sum(escalated), sum(fast_approvals), sum(active_ms_sum),"                \
+    " sum(edit_words_sum) FROM rollup GROUP BY day, workflow, band"
+#define COARSE_CELLS                                                           \
+    "SELECT day, workflow, band, approved, edited, rejected, escalated,"       \
+    " fast_approvals, active_ms_sum, edit_words_sum FROM rollup_wf"
+#define FINE_HIST                                                              \
+    "SELECT day, workflow, band, metric, bucket, sum(count) FROM rollup_hist"  \
+    " GROUP BY day, workflow, band, metric, bucket"
+#define COARSE_HIST                                                            \
+    "SELECT day, workflow, band, metric, bucket, count FROM rollup_wf_hist"
+static const char coarse_vs_fine[] =
+    "SELECT (SELECT count(*) FROM (" FINE_CELLS " EXCEPT " COARSE_CELLS "))"
+    " + (SELECT count(*) FROM (" COARSE_CELLS " EXCEPT " FINE_CELLS "))"
+    " + (SELECT count(*) FROM (" FINE_HIST " EXCEPT " COARSE_HIST "))"
+    " + (SELECT count(*) FROM (" COARSE_HIST " EXCEPT " FINE_HIST "))";
+
+static void assert_coarse_rollup(const char *path)
+{
+    assert_true(fx_sql_int(path, "SELECT count(*) FROM rollup_wf") > 0);
+    assert_int_equal(fx_sql_int(path, coarse_vs_fine), 0);
+}
+
 /* The rollup summed over reviewers: one row per (day, workflow, model,
  * band) with the histograms of every reviewer's cells merged into it. */
 static void test_rollup_fold(void **state)
@@ -793,6 +829,15 @@ static void test_rollup_fold(void **state)
     so_rollup_free(&r);
     queue_close(bob);
     queue_close(q);
+    assert_coarse_rollup(f->path);
+
+    /* A v3 file (no coarse tables) gets them filled from the fine ones. */
+    fx_sql_exec(f->path, as_v3);
+    q = fx_open(f->path, "ana");
+    queue_close(q);
+    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    assert_coarse_rollup(f->path);
 }
 
 static void test_undo(void **state)
@@ -839,6 +884,7 @@ static void test_undo(void **state)
                      SO_OK);
     assert_int_equal(res.seq, 7);
     queue_close(q);
+    assert_coarse_rollup(f->path);
 }
 
 static void test_undo_nothing(void **state)
