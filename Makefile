@@ -13,15 +13,29 @@ PKGS    := ncursesw sqlite3 libcurl libcjson libmicrohttpd libcrypto uuid
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Werror
+# libcurl and libmicrohttpd are loaded on first use (src/dl_curl.c,
+# src/dl_mhd.c), not at every start: only their headers are used at build
+# time. They stay on the link line as-needed so a function not forwarded
+# yet still links (tests/cli/lazy_libs.sh then says so). dlopen needs -ldl
+# before glibc 2.34.
+LAZY_PKGS := libcurl libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lm -lpthread \
+             -Wl,--as-needed $(shell pkg-config --libs $(LAZY_PKGS) 2>/dev/null) -ldl -Wl,--no-as-needed
+# The sonames this build's -lcurl and -lmicrohttpd resolve to (Debian's
+# GnuTLS flavour of libcurl is libcurl-gnutls.so.4): what is dlopened.
+soname = $(shell objdump -p "$$($(CC) -print-file-name=$(1))" 2>/dev/null | awk '/SONAME/ {print $$2}')
+CURL_SONAME := $(call soname,libcurl.so)
+MHD_SONAME  := $(call soname,libmicrohttpd.so)
 CFLAGS  ?= -O2 -g
 BUILD   ?= build
 # make V=1 shows the full compiler lines.
 V       ?= 0
 Q       := $(if $(filter 1,$(V)),,@)
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -DSIGNOFF_VERSION='"$(VERSION)"' \
-             -DSIGNOFF_DATADIR='"$(PREFIX)/share/signoff"' -Iinclude $(PKG_CFLAGS) -MMD -MP
+             -DSIGNOFF_DATADIR='"$(PREFIX)/share/signoff"' -Iinclude $(PKG_CFLAGS) -MMD -MP \
+             $(if $(CURL_SONAME),-DSIGNOFF_LIBCURL_SONAME='"$(CURL_SONAME)"') \
+             $(if $(MHD_SONAME),-DSIGNOFF_LIBMHD_SONAME='"$(MHD_SONAME)"')
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "signoff/cli.h"
+#include "signoff/dl_mhd.h"
 #include "signoff/server.h"
 
 static void serve_usage(FILE *f)
@@ -161,7 +162,8 @@ static int serve_run(struct server_opts *o, struct server_tokens *tokens)
     struct server *srv = NULL;
     struct so_error err;
     int port = 0;
-    if (server_start(o, tokens, &srv, &port, &err) != SO_OK) {
+    if (dl_mhd_load(&err) != SO_OK ||
+        server_start(o, tokens, &srv, &port, &err) != SO_OK) {
         fprintf(stderr, "signoff: serve: %s\n", err.msg);
         return EXIT_FAIL;
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/dl_curl.h"
 #include "signoff/remote_http.h"
 #include "signoff/store_sqlite.h"
 
@@ -219,7 +220,8 @@ enum so_status queue_open(const char *spec, const struct queue_opts *opts,
     if (!spec || !*spec)
         return so_fail(err, SO_ERR_USAGE, "no queue given");
     if (queue_is_remote(spec))
-        return remote_open(spec, opts, out, err);
+        return dl_curl_load(err) != SO_OK ? SO_ERR
+                                          : remote_open(spec, opts, out, err);
     return store_open(spec, opts, out, err);
 }
 
