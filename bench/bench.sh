@@ -75,7 +75,7 @@ rm -f "$W/floor.db"*
 # 2. claim+decide, synchronous=FULL, one reviewer, N pending
 fs=$("$B/bench/fsync_floor" "$W" 3)
 fs_rate=$(echo "$fs" | cut -d' ' -f1)
-cp "$W/q.db" "$W/full.db"
+rm -f "$W/full.db"*; cp "$W/q.db" "$W/full.db"
 r=$("$BQ" "$W/full.db" 5 1)
 rate=$(field "$r" rate)
 row "claim+decide FULL, 1 reviewer, $N pending" "$rate/s p50 $(field "$r" p50) p99 $(field "$r" p99) ms" "fdatasync: $fs_rate/s" ">= 0.5x fdatasync rate"
@@ -97,7 +97,7 @@ K=2000
     print "INSERT INTO rollup(day,workflow,model,reviewer,band,approved) VALUES(1," q "w" q "," q "m" q "," q "floor" q ",1,1) ON CONFLICT DO UPDATE SET approved=approved+1;";
     print "COMMIT;" } }'
 } > "$W/cd.sql"
-cp "$W/q.db" "$W/sqlfloor.db"
+rm -f "$W/sqlfloor.db"*; cp "$W/q.db" "$W/sqlfloor.db"
 t0=$(date +%s%N); sqlite3 "$W/sqlfloor.db" < "$W/cd.sql" >/dev/null; t1=$(date +%s%N)
 mean=$(awk -v t=$(( (t1 - t0) / 1000 )) -v k="$K" 'BEGIN{printf "%.3f", t / k / 1000}')
 row "claim+decide NORMAL, 1 reviewer" "p50 $(field "$r" p50) p99 $(field "$r" p99) ms" "sqlite3 same SQL: $mean ms mean" "p50 <= 0.5, p99 <= 5 ms"
@@ -148,7 +148,7 @@ list_ms=$(median_ms 5 "$SO" list --queue "$W/q.db" --limit 1)
 : > "$W/ui.txt"
 i=0
 while [ $i -lt 5 ]; do
-  cp "$W/q.db" "$W/ui.db" 2>/dev/null
+  rm -f "$W/ui.db"*; cp "$W/q.db" "$W/ui.db"
   # open: the first draft row is drawn whole (its title, ending "order",
   # is its last cell; single words: curses skips blank cells);
   # next: after `a` the status line names the approved draft in the same
