@@ -183,6 +183,43 @@ static int sync_normal(void)
     return -1;
 }
 
+static const char *const role_names[] = {"reviewer", "supervisor", NULL};
+
+int cli_check_role(const char *cmd, const char *arg)
+{
+    return cli_pick(cmd, "--role", arg, role_names) < 0 ? -1 : 0;
+}
+
+/* The role to open spec with: *role gets opt (--role), else $SIGNOFF_ROLE,
+ * else the config's `role`, else NULL (reviewer). A remote queue takes the
+ * role from the server's token: --role is refused there, the others are
+ * not used. -1 after printing why. */
+static int open_role(const char *opt, const char *spec, const char **role)
+{
+    const char *env = getenv("SIGNOFF_ROLE");
+    *role = NULL;
+    if (queue_is_remote(spec)) {
+        if (!opt)
+            return 0;
+        cli_error("--role", "a remote queue takes the role from the "
+                            "server's token, not from --role");
+        return -1;
+    }
+    if (opt) {
+        *role = opt;
+    } else if (env && *env) {
+        if (strcmp(env, "reviewer") != 0 && strcmp(env, "supervisor") != 0) {
+            cli_error("SIGNOFF_ROLE", "expected reviewer or supervisor, "
+                                      "not '%s'", env);
+            return -1;
+        }
+        *role = env;
+    } else {
+        *role = cli_config()->role;
+    }
+    return 0;
+}
+
 struct queue *cli_open_queue(const char *opt, const char *opt_rev,
                              const struct queue_opts *base)
 {
@@ -194,6 +231,10 @@ struct queue *cli_open_queue(const char *opt, const char *opt_rev,
         return NULL;
     o.sync_normal = o.sync_normal || normal;
     char *spec = cli_queue_spec(opt);
+    if (open_role(o.role, spec, &o.role) != 0) {
+        free(spec);
+        return NULL;
+    }
     char *rev = cli_reviewer(opt_rev);
     const struct config *c = cli_config();
     const char *token_env = getenv("SIGNOFF_TOKEN_FILE");
@@ -202,9 +243,6 @@ struct queue *cli_open_queue(const char *opt, const char *opt_rev,
         o.token_file = token_env && *token_env ? token_env : c->token_file;
     if (!o.ca_file)
         o.ca_file = c->ca_file;
-    const char *role_env = getenv("SIGNOFF_ROLE"); /* four-eyes resolvers */
-    if (!o.role && role_env && *role_env)
-        o.role = role_env;
     struct queue *q = NULL;
     struct so_error err;
     so_error_clear(&err);

@@ -17,8 +17,9 @@
 #define LEASE_MAX_S (24 * 60 * 60)
 
 static const char usage_text[] =
-    "usage: signoff claim [--queue PATH|URL] [--reviewer NAME] [--workflow W]\n"
-    "                     [--lease SECONDS] [--format text|json|id]\n"
+    "usage: signoff claim [--queue PATH|URL] [--reviewer NAME] [--role ROLE]\n"
+    "                     [--workflow W] [--lease SECONDS]\n"
+    "                     [--format text|json|id]\n"
     "\n"
     "Claim the next draft (highest priority, then oldest) for a script. The\n"
     "claim is a lease: decide before it runs out, or the draft becomes\n"
@@ -29,6 +30,9 @@ static const char usage_text[] =
     "                        file, $XDG_DATA_HOME/signoff/signoff.db)\n"
     "      --reviewer NAME   who claims (default: $SIGNOFF_REVIEWER, the\n"
     "                        config file, the login name)\n"
+    "      --role ROLE       reviewer or supervisor (who may claim a resolve\n"
+    "                        step; default: $SIGNOFF_ROLE, the config file,\n"
+    "                        reviewer); a remote queue's token decides\n"
     "  -w, --workflow W      only from workflow W\n"
     "  -l, --lease SECONDS   how long the claim lasts (default 600)\n"
     "  -f, --format FMT      text (default), json (the draft with its lease)\n"
@@ -41,6 +45,7 @@ enum claim_format { FMT_TEXT, FMT_JSON, FMT_ID };
 struct claim_args {
     const char *queue;
     const char *reviewer;
+    const char *role; /* --role, NULL: see cli_open_queue */
     const char *workflow;
     long lease_s; /* 0: default */
     enum claim_format format;
@@ -74,7 +79,8 @@ static void print_claim(const struct so_draft *d, enum claim_format f)
 
 static int claim(const struct claim_args *a)
 {
-    struct queue *q = cli_open_queue(a->queue, a->reviewer, NULL);
+    struct queue_opts o = {.role = a->role};
+    struct queue *q = cli_open_queue(a->queue, a->reviewer, &o);
     if (!q)
         return EXIT_FAIL;
     struct so_claim_req req = {.workflow = a->workflow,
@@ -101,10 +107,11 @@ static int claim(const struct claim_args *a)
 
 int cmd_claim(int argc, char **argv)
 {
-    enum { OPT_VERSION = 0x100, OPT_REVIEWER };
+    enum { OPT_VERSION = 0x100, OPT_REVIEWER, OPT_ROLE };
     static const struct option longopts[] = {
         {"queue", required_argument, NULL, 'q'},
         {"reviewer", required_argument, NULL, OPT_REVIEWER},
+        {"role", required_argument, NULL, OPT_ROLE},
         {"workflow", required_argument, NULL, 'w'},
         {"lease", required_argument, NULL, 'l'},
         {"format", required_argument, NULL, 'f'},
@@ -122,6 +129,11 @@ int cmd_claim(int argc, char **argv)
             break;
         case OPT_REVIEWER:
             a.reviewer = optarg;
+            break;
+        case OPT_ROLE:
+            if (cli_check_role("claim", optarg) != 0)
+                return EXIT_USAGE;
+            a.role = optarg;
             break;
         case 'w':
             a.workflow = optarg;

@@ -33,6 +33,10 @@ static const char usage_text[] =
     "                         file, $XDG_DATA_HOME/signoff/signoff.db)\n"
     "      --reviewer NAME    who decides (default: $SIGNOFF_REVIEWER, the\n"
     "                         config file, the login name)\n"
+    "      --role ROLE        reviewer or supervisor (who may resolve a\n"
+    "                         four-eyes disagreement; default: $SIGNOFF_ROLE,\n"
+    "                         the config file, reviewer); a remote queue's\n"
+    "                         token decides\n"
     "  -r, --reason CODE      why: required for reject, optional for\n"
     "                         escalate; one of the config's reason codes\n"
     "                         (default: factual, unsupported, tone, policy,\n"
@@ -50,6 +54,7 @@ static const char usage_text[] =
 struct decide_args {
     const char *queue;
     const char *reviewer;
+    const char *role; /* --role, NULL: see cli_open_queue */
     const char *id;
     enum so_action action;
     const char *reason;
@@ -254,7 +259,8 @@ static int decide(const struct decide_args *a)
     char *body = NULL;
     if (a->action == SO_ACT_EDIT && !(body = read_body(a->body_file)))
         return EXIT_FAIL;
-    struct queue *q = cli_open_queue(a->queue, a->reviewer, NULL);
+    struct queue_opts o = {.role = a->role};
+    struct queue *q = cli_open_queue(a->queue, a->reviewer, &o);
     int rc = q ? record(q, a, body) : EXIT_FAIL;
     queue_close(q);
     free(body);
@@ -336,10 +342,18 @@ static int parse_ms(const char *opt, const char *arg, int64_t *out)
 
 static int parse_args(int argc, char **argv, struct decide_args *a)
 {
-    enum { OPT_VERSION = 0x100, OPT_REVIEWER, OPT_RID, OPT_SHOWN, OPT_ACTIVE };
+    enum {
+        OPT_VERSION = 0x100,
+        OPT_REVIEWER,
+        OPT_ROLE,
+        OPT_RID,
+        OPT_SHOWN,
+        OPT_ACTIVE
+    };
     static const struct option longopts[] = {
         {"queue", required_argument, NULL, 'q'},
         {"reviewer", required_argument, NULL, OPT_REVIEWER},
+        {"role", required_argument, NULL, OPT_ROLE},
         {"reason", required_argument, NULL, 'r'},
         {"note", required_argument, NULL, 'n'},
         {"body-file", required_argument, NULL, 'b'},
@@ -361,6 +375,11 @@ static int parse_args(int argc, char **argv, struct decide_args *a)
             break;
         case OPT_REVIEWER:
             a->reviewer = optarg;
+            break;
+        case OPT_ROLE:
+            a->role = optarg;
+            if (cli_check_role("decide", optarg) != 0)
+                rc = EXIT_USAGE;
             break;
         case 'r':
             a->reason = optarg;

@@ -15,7 +15,8 @@
 
 static const char usage_text[] =
     "usage: signoff [review] [--queue PATH|URL] [--workflow W]\n"
-    "                        [--reviewer NAME] [--theme NAME] [--monitor]\n"
+    "                        [--reviewer NAME] [--role ROLE] [--theme NAME]\n"
+    "                        [--monitor]\n"
     "\n"
     "Open the reviewer UI: work through the queue, approve (a), edit (e),\n"
     "reject (r), escalate (x), skip (s), undo (u). ? shows every key.\n"
@@ -26,6 +27,10 @@ static const char usage_text[] =
     "  -w, --workflow W      start limited to workflow W (l changes it)\n"
     "  -r, --reviewer NAME   who you are (default: $SIGNOFF_REVIEWER, the\n"
     "                        config file, the login name)\n"
+    "      --role ROLE       reviewer or supervisor (who may resolve\n"
+    "                        four-eyes disagreements; default: $SIGNOFF_ROLE,\n"
+    "                        the config file, reviewer); a remote queue's\n"
+    "                        token decides\n"
     "  -t, --theme NAME      default, light, high-contrast or mono (or your\n"
     "                        own in $XDG_CONFIG_HOME/signoff/themes)\n"
     "  -m, --monitor         open on the override-rate monitor\n"
@@ -37,6 +42,7 @@ static const char usage_text[] =
 struct review_args {
     const char *queue;
     const char *reviewer;
+    const char *role; /* --role, NULL: see cli_open_queue */
     struct ui_opts ui;
 };
 
@@ -47,6 +53,7 @@ static int parse_args(int argc, char **argv, struct review_args *a)
         {"queue", required_argument, NULL, 'q'},
         {"workflow", required_argument, NULL, 'w'},
         {"reviewer", required_argument, NULL, 'r'},
+        {"role", required_argument, NULL, 'R'},
         {"theme", required_argument, NULL, 't'},
         {"monitor", no_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
@@ -60,6 +67,11 @@ static int parse_args(int argc, char **argv, struct review_args *a)
         case 'q': a->queue = optarg; break;
         case 'w': a->ui.workflow = optarg; break;
         case 'r': a->reviewer = optarg; break;
+        case 'R':
+            if (cli_check_role("review", optarg) != 0)
+                return EXIT_USAGE;
+            a->role = optarg;
+            break;
         case 't': a->ui.theme = optarg; break;
         case 'm': a->ui.start_monitor = 1; break;
         case 'h': fputs(usage_text, stdout); return -1;
@@ -79,7 +91,8 @@ int cmd_review(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? EXIT_OK_ : rc;
-    struct queue *q = cli_open_queue(a.queue, a.reviewer, NULL);
+    struct queue_opts o = {.role = a.role};
+    struct queue *q = cli_open_queue(a.queue, a.reviewer, &o);
     if (!q)
         return EXIT_FAIL;
     char *who = cli_reviewer(a.reviewer);

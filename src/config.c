@@ -150,6 +150,7 @@ static char **setting_slot(struct config *c, const char *key)
         {"ca_file", offsetof(struct config, ca_file)},
         {"token_file", offsetof(struct config, token_file)},
         {"durability", offsetof(struct config, durability)},
+        {"role", offsetof(struct config, role)},
     };
     for (size_t i = 0; i < SO_ARRAY_LEN(settings); i++)
         if (strcmp(settings[i].name, key) == 0)
@@ -163,7 +164,7 @@ static const char *parse_setting(struct config *c, const char *key,
     char **slot = setting_slot(c, key);
     if (!slot)
         return "unknown setting (expected queue, theme, reviewer, ca_file, "
-               "token_file, durability, bind or reason)";
+               "token_file, durability, role, bind or reason)";
     skip_blanks(l);
     if (l->p >= l->end || *l->p != '=')
         return "expected '=' after the setting name";
@@ -176,6 +177,11 @@ static const char *parse_setting(struct config *c, const char *key,
         strcmp(v, "normal") != 0) {
         free(v);
         return "durability: expected full or normal";
+    }
+    if (strcmp(key, "role") == 0 && strcmp(v, "reviewer") != 0 &&
+        strcmp(v, "supervisor") != 0) {
+        free(v);
+        return "role: expected reviewer or supervisor";
     }
     free(*slot);
     *slot = v;
@@ -335,6 +341,7 @@ void config_free(struct config *c)
     free(c->ca_file);
     free(c->token_file);
     free(c->durability);
+    free(c->role);
     for (size_t i = 0; i < c->nbinds; i++) {
         free(c->binds[i].key);
         free(c->binds[i].action);

@@ -28,7 +28,10 @@ char *cli_queue_spec(const char *opt);
 char *cli_reviewer(const char *opt);
 
 /* Open the queue named by opt (see cli_queue_spec) for reviewer opt_rev,
- * printing "signoff: QUEUE: why" on failure. Returns NULL on failure. */
+ * printing "signoff: QUEUE: why" on failure. Returns NULL on failure.
+ * base->role, when set, is the --role option: on a local queue the role is
+ * --role, else $SIGNOFF_ROLE, else `role =` in the config file, else
+ * reviewer; a remote queue refuses --role (the server's token decides). */
 struct queue *cli_open_queue(const char *opt, const char *opt_rev,
                              const struct queue_opts *base);
 
@@ -81,6 +84,9 @@ int cli_option_error(const char *cmd, char **argv, int c);
  * error "--format: expected one of ...". */
 int cli_pick(const char *cmd, const char *opt, const char *arg,
              const char *const *names);
+/* Check the --role value arg of cmd (reviewer or supervisor): 0, or -1
+ * after printing the usage error. */
+int cli_check_role(const char *cmd, const char *arg);
 /* Columns for tables on stdout: the terminal's width when stdout is one,
  * else $COLUMNS, else 100. */
 int cli_columns(void);
