@@ -4,9 +4,10 @@
 # readiness line; pause/resume with a confirmation and a reason; 80x24 and
 # 200x50. support drifts: 3 of 5 overridden today (60.0% > 20.0%); refunds
 # is calm (0 of 5) and paused without an owner at first.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ui.inc"
 
-export SIGNOFF_QUEUE="$T/q.db"
+Q="$T/q.db"
+export SIGNOFF_QUEUE="$Q"
 NOW=1795514400000 # 2026-11-24T10:00:00Z
 export SIGNOFF_NOW_MS=$((NOW - 3600000))
 so init
@@ -27,7 +28,21 @@ check_eq "decisions recorded" 0 "$RC"
 so workflow pause refunds --reason "new model rollout"
 check_eq "refunds paused" 0 "$RC"
 
-ui_start 80 24 "$SO" review --monitor
+if [ "$E2E_REMOTE" = 1 ]; then
+    # The server lets only a supervisor's token change a workflow: a
+    # reviewer's pause is refused on screen; the walk below runs as one.
+    review 80x24 --monitor
+    ui_wait "LAST 30 DAYS"; ui_keys j; ui_wait "support, last 30 days"
+    ui_keys Enter; ui_wait "(y/n)"; ui_keys y; ui_wait "Reason for pausing:"
+    ui_keys "x" Enter
+    check "remote: a reviewer's pause is refused" \
+        ui_wait "support: this token's role may not use this route"
+    so workflow show support
+    check_eq "remote: support still runs" 0 "$RC"
+    ui_keys q q; exited >/dev/null; ui_stop
+    export SIGNOFF_ROLE=supervisor
+fi
+review 80x24 --monitor
 check "80x24: the monitor opens" ui_wait "LAST 30 DAYS"
 S=$(ui_screen)
 check_contains "80x24: support's rate over threshold" "60.0%" "$S"

@@ -25,6 +25,23 @@ on_exit "touch '$T/release'; kill $holder 2>/dev/null"
 for _ in $(seq 1 100); do [ -e "$T/locked" ] && break; sleep 0.05; done
 check "another process holds the write lock" test -e "$T/locked"
 ui_keys a
+if [ "$E2E_REMOTE" = 1 ]; then
+    # Remotely the locked file is the server's: its 503 is a server fault
+    # like any other, so the decision waits in the outbox and is delivered
+    # once the lock is gone, once; "not saved" and the key again are local.
+    check "remote: approve under the lock waits in the outbox" ui_wait "unsent 1" 30
+    check_eq "remote: nothing recorded yet" "" "$(decisions D-1)"
+    touch "$T/release"
+    wait "$holder"
+    check "remote: delivered in the background once the lock is gone" ui_wait "unsent 0" 45
+    check_eq "remote: exactly one decision" "approve||" "$(decisions D-1)"
+    for c in "approve under the lock says not saved" "and why" "the draft is still open" \
+        "the same key saves it once the lock is gone" "and the next draft opens"; do
+        remote_skip "$c" "the server's busy store sends the decision to the outbox (checked above)"
+    done
+    ui_keys q q; exited >/dev/null; ui_stop
+    exit 0
+fi
 check "approve under the lock says not saved" ui_wait "not saved:" 15
 S=$(ui_screen)
 check_contains "and why" "locked" "$S"
