@@ -39,7 +39,8 @@ enum so_status store_review_info(struct store *s, const char *id,
                                  struct store_review_info *out,
                                  struct so_error *err);
 
-/* *has = 1 when s->reviewer has a live decision on draft id. */
+/* *has = 1 when s->reviewer gave a live review of draft id (a resolution
+ * is not a review). */
 enum so_status store_review_mine(struct store *s, const char *id, int *has,
                                  struct so_error *err);
 
@@ -75,9 +76,11 @@ enum so_status store_review_resolution(struct store *s, const char *workflow,
 
 /*
  * Blind review: *all = 1 when s->reviewer may see every decision of draft
- * id: a supervisor; the holder of its resolve claim; anyone once it is
- * final with reveal = after; anyone on a one-review draft. Otherwise only
- * the caller's own decisions may be shown.
+ * id: a supervisor who gave none of its reviews, once its reviews are in
+ * (resolve or final; while they are being given a supervisor may still
+ * give one); the holder of its resolve claim; anyone once it is final with
+ * reveal = after; anyone on a one-review draft. Otherwise only the
+ * caller's own decisions may be shown.
  */
 enum so_status store_review_visible(struct store *s, const char *id, int *all,
                                     struct so_error *err);
