@@ -39,7 +39,7 @@ enum so_status proto_parse(const char *text, size_t len, cJSON **out,
 
 char *proto_print(const cJSON *j)
 {
-    return json_print(j);
+    return json_print_escaped(j, 0);
 }
 
 int proto_http_status(enum so_status s)

@@ -19,7 +19,10 @@
  * trailing garbage). The root must be an object. */
 enum so_status proto_parse(const char *text, size_t len, cJSON **out,
                            struct so_error *err);
-/* Compact JSON text of j (caller frees). */
+/* Compact JSON text of j (caller frees), always valid JSON a strict peer
+ * accepts: a stored string that is not valid UTF-8 (the store keeps bytes
+ * as they came) goes out with \ufffd in place of each bad sequence, and
+ * hidden characters as \u escapes (json_print_escaped). */
 char *proto_print(const cJSON *j);
 
 /* HTTP status for an error status (SO_ERR_LEASE -> 409 ...). */
