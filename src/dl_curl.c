@@ -99,30 +99,26 @@ typedef void (*curl_any_fn)(void);
 /* Option numbers are their type's base (CURLOPTTYPE_*) plus an index. */
 #define CURLOPT_TYPE_STRIDE 10000
 
-/* One setopt argument read as the type of the option's range. */
-static CURLcode setopt_va(CURL *c, CURLoption opt, va_list ap)
-{
-    if (opt < CURLOPTTYPE_OBJECTPOINT)
-        return real.curl_easy_setopt(c, opt, va_arg(ap, long));
-    if (opt < CURLOPTTYPE_FUNCTIONPOINT)
-        return real.curl_easy_setopt(c, opt, va_arg(ap, void *));
-    if (opt < CURLOPTTYPE_OFF_T)
-        return real.curl_easy_setopt(c, opt, va_arg(ap, curl_any_fn));
-    if (opt < CURLOPTTYPE_BLOB)
-        return real.curl_easy_setopt(c, opt, va_arg(ap, curl_off_t));
-    if (opt < CURLOPTTYPE_BLOB + CURLOPT_TYPE_STRIDE)
-        return real.curl_easy_setopt(c, opt, va_arg(ap, struct curl_blob *));
-    return CURLE_UNKNOWN_OPTION; /* a type newer than this file */
-}
-
-/* curl_easy_setopt: one option, its argument typed by the option. */
+/* curl_easy_setopt: one option; its argument is read as the type of the
+ * option's range, as libcurl reads it. */
 CURLcode curl_easy_setopt(CURL *curl, CURLoption option, ...)
 {
     if (!ready())
         return CURLE_FAILED_INIT;
+    CURLcode rc = CURLE_UNKNOWN_OPTION; /* a type newer than this file */
     va_list ap;
     va_start(ap, option);
-    CURLcode rc = setopt_va(curl, option, ap);
+    if (option < CURLOPTTYPE_OBJECTPOINT)
+        rc = real.curl_easy_setopt(curl, option, va_arg(ap, long));
+    else if (option < CURLOPTTYPE_FUNCTIONPOINT)
+        rc = real.curl_easy_setopt(curl, option, va_arg(ap, void *));
+    else if (option < CURLOPTTYPE_OFF_T)
+        rc = real.curl_easy_setopt(curl, option, va_arg(ap, curl_any_fn));
+    else if (option < CURLOPTTYPE_BLOB)
+        rc = real.curl_easy_setopt(curl, option, va_arg(ap, curl_off_t));
+    else if (option < CURLOPTTYPE_BLOB + CURLOPT_TYPE_STRIDE)
+        rc =
+            real.curl_easy_setopt(curl, option, va_arg(ap, struct curl_blob *));
     va_end(ap);
     return rc;
 }

@@ -90,8 +90,7 @@ enum so_status dl_mhd_load(struct so_error *err)
 /* MHD_start_daemon: the options, type-value pairs up to MHD_OPTION_END,
  * go to MHD_start_daemon_va as they are. */
 struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port,
-                                    MHD_AcceptPolicyCallback apc,
-                                    void *apc_cls,
+                                    MHD_AcceptPolicyCallback apc, void *apc_cls,
                                     MHD_AccessHandlerCallback dh, void *dh_cls,
                                     ...)
 {
@@ -164,8 +163,7 @@ void MHD_destroy_response(struct MHD_Response *response)
 
 /* MHD_add_response_header: one header line of the response. */
 enum MHD_Result MHD_add_response_header(struct MHD_Response *response,
-                                        const char *header,
-                                        const char *content)
+                                        const char *header, const char *content)
 {
     return ready() ? real.MHD_add_response_header(response, header, content)
                    : MHD_NO;

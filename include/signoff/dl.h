@@ -23,8 +23,8 @@ struct dl_sym {
  * strings and a static table); dl_open fills the rest. A library, once
  * loaded, stays loaded until exit. */
 struct dl_lib {
-    const char *need;    /* start of the error: "remote queues need libcurl" */
-    const char *soname;  /* what dlopen loads: "libcurl.so.4" */
+    const char *need;   /* start of the error: "remote queues need libcurl" */
+    const char *soname; /* what dlopen loads: "libcurl.so.4" */
     const struct dl_sym *syms;
     size_t nsyms;
     void *handle;  /* NULL until loaded */

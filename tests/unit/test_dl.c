@@ -48,9 +48,10 @@ static void missing_function_is_named(void **state)
     (void)state;
     struct dl_sym syms[] = {{"cos", &test_cos},
                             {"signoff_absent_function", &test_absent}};
-    struct dl_lib lib = {
-        .need = "tests need libm", .soname = "libm.so.6", .syms = syms,
-        .nsyms = 2};
+    struct dl_lib lib = {.need = "tests need libm",
+                         .soname = "libm.so.6",
+                         .syms = syms,
+                         .nsyms = 2};
     struct so_error err;
     assert_int_equal(dl_open(&lib), -1);
     assert_null(lib.handle);
@@ -63,9 +64,10 @@ static void functions_resolve(void **state)
 {
     (void)state;
     struct dl_sym syms[] = {{"cos", &test_cos}};
-    struct dl_lib lib = {
-        .need = "tests need libm", .soname = "libm.so.6", .syms = syms,
-        .nsyms = 1};
+    struct dl_lib lib = {.need = "tests need libm",
+                         .soname = "libm.so.6",
+                         .syms = syms,
+                         .nsyms = 1};
     assert_int_equal(dl_open(&lib), 0);
     assert_non_null(lib.handle);
     assert_true(test_cos(0.0) == 1.0);
@@ -101,8 +103,7 @@ static void curl_forwards_every_type(void **state)
     assert_int_equal(
         curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)100),
         CURLE_OK);
-    assert_int_equal(curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob),
-                     CURLE_OK);
+    assert_int_equal(curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob), CURLE_OK);
     assert_int_equal((curl_easy_setopt)(c, (CURLoption)50001, NULL),
                      CURLE_UNKNOWN_OPTION);
     assert_int_equal(curl_easy_perform(c), CURLE_OK);
@@ -149,10 +150,10 @@ static void mhd_serves_through_the_forwarders(void **state)
     (void)state;
     struct so_error err;
     assert_int_equal(dl_mhd_load(&err), SO_OK);
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC, 0, NULL, NULL, answer,
-        NULL, MHD_OPTION_CONNECTION_TIMEOUT, 5u, MHD_OPTION_THREAD_POOL_SIZE,
-        2u, MHD_OPTION_END);
+    struct MHD_Daemon *d =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC, 0, NULL,
+                         NULL, answer, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 5u,
+                         MHD_OPTION_THREAD_POOL_SIZE, 2u, MHD_OPTION_END);
     assert_non_null(d);
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
