@@ -326,8 +326,19 @@ static void call_fail(struct call *c, enum so_status code, const char *msg)
         c->retry_after = 1;
 }
 
+/* A store error as the reply. Store messages lead with the queue file's
+ * path, which is the server's business, not the client's: "queue: ...". */
 static void call_err(struct call *c, const struct so_error *err)
 {
+    const char *path = c->srv->queue_path;
+    size_t n = strlen(path);
+    if (strncmp(err->msg, path, n) == 0 &&
+        strncmp(err->msg + n, ": ", 2) == 0) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "queue: %s", err->msg + n + 2);
+        call_fail(c, err->code, msg);
+        return;
+    }
     call_fail(c, err->code, err->msg);
 }
 

@@ -30,6 +30,7 @@ if [ "$E2E_REMOTE" = 1 ]; then
     # like any other, so the decision waits in the outbox and is delivered
     # once the lock is gone, once; "not saved" and the key again are local.
     check "remote: approve under the lock waits in the outbox" ui_wait "unsent 1" 30
+    check_not_contains "remote: the server's file path stays on the server" "$Q" "$(ui_screen)"
     check_eq "remote: nothing recorded yet" "" "$(decisions D-1)"
     touch "$T/release"
     wait "$holder"
