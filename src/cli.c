@@ -135,6 +135,54 @@ int cli_pick(const char *cmd, const char *opt, const char *arg,
     return -1;
 }
 
+/* One option c of cmd (see cli_parse): -1 to go on, else the exit code. */
+static int parse_option(const struct cli_cmd *cmd, int c, char **argv,
+                        struct cli_common *common, void *ctx)
+{
+    static const char *const roles[] = {"reviewer", "supervisor", NULL};
+    int rc;
+    switch (c) {
+    case 'h':
+        return fputs(cmd->usage, stdout) == EOF ? EXIT_FAIL : 0;
+    case CLI_OPT_VERSION:
+        return cli_version();
+    case 'q':
+        common->queue = optarg;
+        return -1;
+    case CLI_OPT_REVIEWER:
+        common->reviewer = optarg;
+        return -1;
+    case CLI_OPT_ROLE:
+        common->role = optarg;
+        return cli_pick(cmd->name, "--role", optarg, roles) < 0 ? EXIT_USAGE
+                                                                : -1;
+    case ':':
+    case '?':
+        return cli_option_error(cmd->name, argv, c);
+    default:
+        rc = cmd->option ? cmd->option(c, optarg, ctx) : 0;
+        return rc ? rc : -1;
+    }
+}
+
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
+              struct cli_common *common, void *ctx)
+{
+    /* ':' first: getopt_long reports nothing itself and tells a missing
+     * value (':') from an unknown option ('?'). */
+    char *shortopts = xasprintf(":%sh", cmd->shortopts);
+    int c, rc = -1;
+    optind = 0; /* a fresh scan, also when a command runs twice */
+    while (rc < 0 &&
+           (c = getopt_long(argc, argv, shortopts, cmd->longopts, NULL)) != -1)
+        rc = parse_option(cmd, c, argv, common, ctx);
+    free(shortopts);
+    if (rc < 0 && !cmd->operands && optind < argc)
+        rc = cli_usage_error(cmd->name, "unexpected argument '%s'",
+                             argv[optind]);
+    return rc;
+}
+
 char *cli_queue_spec(const char *opt)
 {
     if (opt && *opt)
@@ -181,13 +229,6 @@ static int sync_normal(void)
         return strcmp(env, "normal") == 0;
     cli_error("SIGNOFF_DURABILITY", "expected full or normal, not '%s'", env);
     return -1;
-}
-
-static const char *const role_names[] = {"reviewer", "supervisor", NULL};
-
-int cli_check_role(const char *cmd, const char *arg)
-{
-    return cli_pick(cmd, "--role", arg, role_names) < 0 ? -1 : 0;
 }
 
 /* The role to open spec with: *role gets opt (--role), else $SIGNOFF_ROLE,

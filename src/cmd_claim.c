@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include "signoff/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -43,9 +42,7 @@ static const char usage_text[] =
 enum claim_format { FMT_TEXT, FMT_JSON, FMT_ID };
 
 struct claim_args {
-    const char *queue;
-    const char *reviewer;
-    const char *role; /* --role, NULL: see cli_open_queue */
+    struct cli_common common;
     const char *workflow;
     long lease_s; /* 0: default */
     enum claim_format format;
@@ -79,8 +76,8 @@ static void print_claim(const struct so_draft *d, enum claim_format f)
 
 static int claim(const struct claim_args *a)
 {
-    struct queue_opts o = {.role = a->role};
-    struct queue *q = cli_open_queue(a->queue, a->reviewer, &o);
+    struct queue_opts o = {.role = a->common.role};
+    struct queue *q = cli_open_queue(a->common.queue, a->common.reviewer, &o);
     if (!q)
         return EXIT_FAIL;
     struct so_claim_req req = {.workflow = a->workflow,
@@ -105,61 +102,44 @@ static int claim(const struct claim_args *a)
     return rc;
 }
 
+/* The options of claim besides the shared ones (cli_parse). */
+static int claim_option(int c, const char *arg, void *ctx)
+{
+    static const char *const formats[] = {"text", "json", "id", NULL};
+    struct claim_args *a = ctx;
+    int k;
+    switch (c) {
+    case 'w':
+        a->workflow = arg;
+        return 0;
+    case 'l':
+        if (so_parse_long(arg, 1, LEASE_MAX_S, &a->lease_s) != 0)
+            return cli_usage_error("claim", "--lease: expected seconds from "
+                                            "1 to %d, not '%s'",
+                                   LEASE_MAX_S, arg);
+        return 0;
+    default: /* 'f' */
+        if ((k = cli_pick("claim", "--format", arg, formats)) < 0)
+            return EXIT_USAGE;
+        a->format = (enum claim_format)k;
+        return 0;
+    }
+}
+
 int cmd_claim(int argc, char **argv)
 {
-    enum { OPT_VERSION = 0x100, OPT_REVIEWER, OPT_ROLE };
     static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
-        {"reviewer", required_argument, NULL, OPT_REVIEWER},
-        {"role", required_argument, NULL, OPT_ROLE},
+        CLI_OPTION_QUEUE,
+        CLI_OPTION_REVIEWER,
+        CLI_OPTION_ROLE,
         {"workflow", required_argument, NULL, 'w'},
         {"lease", required_argument, NULL, 'l'},
         {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
+        CLI_OPTION_END,
     };
-    static const char *const formats[] = {"text", "json", "id", NULL};
+    static const struct cli_cmd cmd = {"claim", usage_text, "q:w:l:f:",
+                                       longopts, claim_option, 0};
     struct claim_args a = {0};
-    int c, k;
-    while ((c = getopt_long(argc, argv, ":q:w:l:f:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q':
-            a.queue = optarg;
-            break;
-        case OPT_REVIEWER:
-            a.reviewer = optarg;
-            break;
-        case OPT_ROLE:
-            if (cli_check_role("claim", optarg) != 0)
-                return EXIT_USAGE;
-            a.role = optarg;
-            break;
-        case 'w':
-            a.workflow = optarg;
-            break;
-        case 'l':
-            if (so_parse_long(optarg, 1, LEASE_MAX_S, &a.lease_s) != 0)
-                return cli_usage_error("claim", "--lease: expected seconds "
-                                                "from 1 to %d, not '%s'",
-                                       LEASE_MAX_S, optarg);
-            break;
-        case 'f':
-            if ((k = cli_pick("claim", "--format", optarg, formats)) < 0)
-                return EXIT_USAGE;
-            a.format = (enum claim_format)k;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        case OPT_VERSION:
-            return cli_version();
-        default:
-            return cli_option_error("claim", argv, c);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("claim", "unexpected argument '%s'",
-                               argv[optind]);
-    return claim(&a);
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    return rc >= 0 ? rc : claim(&a);
 }

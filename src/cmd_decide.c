@@ -10,7 +10,6 @@
 #include "signoff/cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +50,11 @@ static const char usage_text[] =
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
+/* decide's own long-only options */
+enum { OPT_RID = CLI_OPT_OWN, OPT_SHOWN, OPT_ACTIVE };
+
 struct decide_args {
-    const char *queue;
-    const char *reviewer;
-    const char *role; /* --role, NULL: see cli_open_queue */
+    struct cli_common common;
     const char *id;
     enum so_action action;
     const char *reason;
@@ -259,8 +259,8 @@ static int decide(const struct decide_args *a)
     char *body = NULL;
     if (a->action == SO_ACT_EDIT && !(body = read_body(a->body_file)))
         return EXIT_FAIL;
-    struct queue_opts o = {.role = a->role};
-    struct queue *q = cli_open_queue(a->queue, a->reviewer, &o);
+    struct queue_opts o = {.role = a->common.role};
+    struct queue *q = cli_open_queue(a->common.queue, a->common.reviewer, &o);
     int rc = q ? record(q, a, body) : EXIT_FAIL;
     queue_close(q);
     free(body);
@@ -330,6 +330,7 @@ static int positional(int argc, char **argv, struct decide_args *a)
     return check_args(a);
 }
 
+/* 0, or the usage error's exit code. */
 static int parse_ms(const char *opt, const char *arg, int64_t *out)
 {
     long v;
@@ -337,23 +338,48 @@ static int parse_ms(const char *opt, const char *arg, int64_t *out)
         return cli_usage_error("decide", "%s: expected milliseconds, not '%s'",
                                opt, arg);
     *out = v;
-    return -1;
+    return 0;
 }
 
-static int parse_args(int argc, char **argv, struct decide_args *a)
+/* The options of decide besides the shared ones (cli_parse). */
+static int decide_option(int c, const char *arg, void *ctx)
 {
-    enum {
-        OPT_VERSION = 0x100,
-        OPT_REVIEWER,
-        OPT_ROLE,
-        OPT_RID,
-        OPT_SHOWN,
-        OPT_ACTIVE
-    };
+    static const char *const formats[] = {"text", "json", NULL};
+    struct decide_args *a = ctx;
+    switch (c) {
+    case 'r':
+        a->reason = arg;
+        return 0;
+    case 'n':
+        a->note = arg;
+        return 0;
+    case 'b':
+        a->body_file = arg;
+        return 0;
+    case OPT_RID:
+        a->request_id = arg;
+        return check_request_id(arg) == 0
+                   ? 0
+                   : cli_usage_error("decide", "--request-id: 1 to %d "
+                                               "letters, digits, - or _",
+                                     REQUEST_ID_MAX);
+    case OPT_SHOWN:
+        return parse_ms("--shown-at", arg, &a->shown_at);
+    case OPT_ACTIVE:
+        return parse_ms("--active-ms", arg, &a->active_ms);
+    default: /* 'f' */
+        return (a->json = cli_pick("decide", "--format", arg, formats)) < 0
+                   ? EXIT_USAGE
+                   : 0;
+    }
+}
+
+int cmd_decide(int argc, char **argv)
+{
     static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
-        {"reviewer", required_argument, NULL, OPT_REVIEWER},
-        {"role", required_argument, NULL, OPT_ROLE},
+        CLI_OPTION_QUEUE,
+        CLI_OPTION_REVIEWER,
+        CLI_OPTION_ROLE,
         {"reason", required_argument, NULL, 'r'},
         {"note", required_argument, NULL, 'n'},
         {"body-file", required_argument, NULL, 'b'},
@@ -361,69 +387,13 @@ static int parse_args(int argc, char **argv, struct decide_args *a)
         {"shown-at", required_argument, NULL, OPT_SHOWN},
         {"active-ms", required_argument, NULL, OPT_ACTIVE},
         {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
+        CLI_OPTION_END,
     };
-    static const char *const formats[] = {"text", "json", NULL};
-    int c, rc = -1;
-    while (rc < 0 && (c = getopt_long(argc, argv, ":q:r:n:b:f:h", longopts,
-                                      NULL)) != -1) {
-        switch (c) {
-        case 'q':
-            a->queue = optarg;
-            break;
-        case OPT_REVIEWER:
-            a->reviewer = optarg;
-            break;
-        case OPT_ROLE:
-            a->role = optarg;
-            if (cli_check_role("decide", optarg) != 0)
-                rc = EXIT_USAGE;
-            break;
-        case 'r':
-            a->reason = optarg;
-            break;
-        case 'n':
-            a->note = optarg;
-            break;
-        case 'b':
-            a->body_file = optarg;
-            break;
-        case OPT_RID:
-            a->request_id = optarg;
-            if (check_request_id(optarg) != 0)
-                rc = cli_usage_error("decide", "--request-id: 1 to %d "
-                                               "letters, digits, - or _",
-                                     REQUEST_ID_MAX);
-            break;
-        case OPT_SHOWN:
-            rc = parse_ms("--shown-at", optarg, &a->shown_at);
-            break;
-        case OPT_ACTIVE:
-            rc = parse_ms("--active-ms", optarg, &a->active_ms);
-            break;
-        case 'f':
-            if ((a->json = cli_pick("decide", "--format", optarg, formats)) < 0)
-                rc = EXIT_USAGE;
-            break;
-        case 'h':
-            rc = fputs(usage_text, stdout) == EOF ? EXIT_FAIL : 0;
-            break;
-        case OPT_VERSION:
-            rc = cli_version();
-            break;
-        default:
-            rc = cli_option_error("decide", argv, c);
-            break;
-        }
-    }
-    return rc >= 0 ? rc : positional(argc, argv, a);
-}
-
-int cmd_decide(int argc, char **argv)
-{
+    static const struct cli_cmd cmd = {"decide", usage_text, "q:r:n:b:f:",
+                                       longopts, decide_option, 1};
     struct decide_args a = {.shown_at = -1, .active_ms = -1};
-    int rc = parse_args(argc, argv, &a);
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    if (rc < 0)
+        rc = positional(argc, argv, &a);
     return rc >= 0 ? rc : decide(&a);
 }

@@ -8,7 +8,6 @@
 #include "signoff/cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +39,10 @@ static const char usage_text[] =
     "  -h, --help         show this help\n"
     "      --version      show the version\n";
 
+enum { OPT_NO_UI = CLI_OPT_OWN };
+
 struct demo_args {
-    const char *queue;
-    const char *reviewer;
+    struct cli_common common;
     uint64_t seed;
     int no_ui;
 };
@@ -124,7 +124,7 @@ static int print_queue(const char *path)
 
 static int run_demo(const struct demo_args *a)
 {
-    char *path = prepare_path(a->queue);
+    char *path = prepare_path(a->common.queue);
     if (!path)
         return EXIT_FAIL;
     struct demo_opts o = {.seed = a->seed, .now_ms = so_now_ms()};
@@ -143,57 +143,42 @@ static int run_demo(const struct demo_args *a)
     int interactive = !a->no_ui && isatty(STDIN_FILENO) &&
                       isatty(STDOUT_FILENO) && !(ci && strcmp(ci, "true") == 0);
     fflush(stdout);
-    int rc = interactive ? open_ui(path, a->reviewer) : print_queue(path);
+    int rc = interactive ? open_ui(path, a->common.reviewer) : print_queue(path);
     if (rc == 0 && !interactive)
         printf("\nreview them with: signoff review --queue %s\n", path);
     free(path);
     return rc;
 }
 
+/* The options of demo besides the shared ones (cli_parse). */
+static int demo_option(int c, const char *arg, void *ctx)
+{
+    struct demo_args *a = ctx;
+    long seed;
+    if (c == OPT_NO_UI) {
+        a->no_ui = 1;
+        return 0;
+    }
+    if (so_parse_long(arg, 0, 0x7fffffff, &seed) != 0) /* --seed */
+        return cli_usage_error("demo", "--seed: expected a number from 0 to "
+                                       "2147483647, not '%s'",
+                               arg);
+    a->seed = (uint64_t)seed;
+    return 0;
+}
+
 int cmd_demo(int argc, char **argv)
 {
-    enum { OPT_VERSION = 0x100, OPT_NO_UI, OPT_REVIEWER };
     static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
-        {"reviewer", required_argument, NULL, OPT_REVIEWER},
+        CLI_OPTION_QUEUE,
+        CLI_OPTION_REVIEWER,
         {"seed", required_argument, NULL, 's'},
         {"no-ui", no_argument, NULL, OPT_NO_UI},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
+        CLI_OPTION_END,
     };
+    static const struct cli_cmd cmd = {"demo", usage_text, "q:s:", longopts,
+                                       demo_option, 0};
     struct demo_args a = {.seed = DEMO_DEFAULT_SEED};
-    long seed;
-    int c;
-    while ((c = getopt_long(argc, argv, ":q:s:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q':
-            a.queue = optarg;
-            break;
-        case OPT_REVIEWER:
-            a.reviewer = optarg;
-            break;
-        case 's':
-            if (so_parse_long(optarg, 0, 0x7fffffff, &seed) != 0)
-                return cli_usage_error("demo", "--seed: expected a number "
-                                               "from 0 to 2147483647, not '%s'",
-                                       optarg);
-            a.seed = (uint64_t)seed;
-            break;
-        case OPT_NO_UI:
-            a.no_ui = 1;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        case OPT_VERSION:
-            return cli_version();
-        default:
-            return cli_option_error("demo", argv, c);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("demo", "unexpected argument '%s'",
-                               argv[optind]);
-    return run_demo(&a);
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    return rc >= 0 ? rc : run_demo(&a);
 }

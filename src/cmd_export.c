@@ -9,7 +9,6 @@
 #include "signoff/cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +37,7 @@ static const char usage_text[] =
     "      --version       show the version\n";
 
 struct export_args {
-    const char *queue;
+    struct cli_common common;
     const char *output;
     enum verify_format fmt;
     int64_t since_ms;
@@ -83,7 +82,7 @@ static int finish_temp(FILE *f, const char *tmp, const char *path, int ok)
 
 static int export_queue(const struct export_args *a)
 {
-    char *spec = cli_queue_spec(a->queue);
+    char *spec = cli_queue_spec(a->common.queue);
     if (queue_is_remote(spec)) {
         cli_error(spec, "export reads the queue file: run it where the "
                         "server keeps the file");
@@ -132,51 +131,42 @@ static int parse_since(const char *s, int64_t *out)
     return so_parse_date_ms(s, out);
 }
 
+/* The options of export besides --queue (cli_parse). */
+static int export_option(int c, const char *arg, void *ctx)
+{
+    struct export_args *a = ctx;
+    int fmt;
+    switch (c) {
+    case 'f':
+        if ((fmt = verify_format_from_name(arg)) < 0)
+            return cli_usage_error("export", "--format: jsonl or csv, not "
+                                             "'%s'", arg);
+        a->fmt = (enum verify_format)fmt;
+        return 0;
+    case 'S':
+        if (parse_since(arg, &a->since_ms) != 0 || a->since_ms <= 0)
+            return cli_usage_error("export", "--since: a duration (7d) or a "
+                                             "date (YYYY-MM-DD), not '%s'",
+                                   arg);
+        return 0;
+    default: /* 'o' */
+        a->output = arg;
+        return 0;
+    }
+}
+
 int cmd_export(int argc, char **argv)
 {
-    enum { OPT_VERSION = 0x100 };
     static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
+        CLI_OPTION_QUEUE,
         {"format", required_argument, NULL, 'f'},
         {"since", required_argument, NULL, 'S'},
         {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
+        CLI_OPTION_END,
     };
+    static const struct cli_cmd cmd = {"export", usage_text, "q:f:S:o:",
+                                       longopts, export_option, 0};
     struct export_args a = {.fmt = VERIFY_JSONL};
-    int c, fmt;
-    while ((c = getopt_long(argc, argv, ":q:f:S:o:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q':
-            a.queue = optarg;
-            break;
-        case 'f':
-            if ((fmt = verify_format_from_name(optarg)) < 0)
-                return cli_usage_error("export", "--format: jsonl or csv, "
-                                                 "not '%s'", optarg);
-            a.fmt = (enum verify_format)fmt;
-            break;
-        case 'S':
-            if (parse_since(optarg, &a.since_ms) != 0 || a.since_ms <= 0)
-                return cli_usage_error("export", "--since: a duration (7d) "
-                                                 "or a date (YYYY-MM-DD), "
-                                                 "not '%s'", optarg);
-            break;
-        case 'o':
-            a.output = optarg;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        case OPT_VERSION:
-            return cli_version();
-        default:
-            return cli_option_error("export", argv, c);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("export", "unexpected argument '%s'",
-                               argv[optind]);
-    return export_queue(&a);
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    return rc >= 0 ? rc : export_queue(&a);
 }

@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #include "signoff/cli.h"
 
-#include <getopt.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,37 +59,25 @@ static int init_queue(const char *opt_queue, const char *group)
     return 0;
 }
 
+/* --group, init's one option besides --queue (cli_parse). */
+static int init_option(int c, const char *arg, void *ctx)
+{
+    (void)c;
+    *(const char **)ctx = arg;
+    return 0;
+}
+
 int cmd_init(int argc, char **argv)
 {
-    enum { OPT_VERSION = 0x100 };
     static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
+        CLI_OPTION_QUEUE,
         {"group", required_argument, NULL, 'g'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
+        CLI_OPTION_END,
     };
-    const char *queue = NULL, *group = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, ":q:g:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q':
-            queue = optarg;
-            break;
-        case 'g':
-            group = optarg;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        case OPT_VERSION:
-            return cli_version();
-        default:
-            return cli_option_error("init", argv, c);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("init", "unexpected argument '%s'",
-                               argv[optind]);
-    return init_queue(queue, group);
+    static const struct cli_cmd cmd = {"init", usage_text, "q:g:", longopts,
+                                       init_option, 0};
+    struct cli_common common = {0};
+    const char *group = NULL;
+    int rc = cli_parse(&cmd, argc, argv, &common, &group);
+    return rc >= 0 ? rc : init_queue(common.queue, group);
 }

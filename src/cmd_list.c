@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include "signoff/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +41,7 @@ static const char usage_text[] =
     "      --version         show the version\n";
 
 struct list_args {
-    const char *queue;
+    struct cli_common common;
     const char *status; /* NULL: all */
     const char *workflow;
     long limit; /* 0: all */
@@ -178,70 +177,54 @@ static int list_rows(struct queue *q, const struct list_args *a)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, struct list_args *a)
+/* The options of list besides --queue (cli_parse). */
+static int list_option(int c, const char *arg, void *ctx)
 {
-    enum { OPT_VERSION = 0x100 };
-    static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
-        {"status", required_argument, NULL, 's'},
-        {"workflow", required_argument, NULL, 'w'},
-        {"limit", required_argument, NULL, 'n'},
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
     static const char *const statuses[] = {
         "open", "pending", "claimed", "decided", "resolve", "all", NULL};
     static const char *const formats[] = {"table", "json", NULL};
-    int c, k;
-    while ((c = getopt_long(argc, argv, ":q:s:w:n:f:h", longopts, NULL)) !=
-           -1) {
-        switch (c) {
-        case 'q':
-            a->queue = optarg;
-            break;
-        case 's':
-            if ((k = cli_pick("list", "--status", optarg, statuses)) < 0)
-                return EXIT_USAGE;
-            a->status = strcmp(optarg, "all") == 0 ? NULL : statuses[k];
-            break;
-        case 'w':
-            a->workflow = optarg;
-            break;
-        case 'n':
-            if (so_parse_long(optarg, 1, 1000000000L, &a->limit) != 0)
-                return cli_usage_error("list", "--limit: expected a positive "
-                                               "number, not '%s'",
-                                       optarg);
-            break;
-        case 'f':
-            if ((a->json = cli_pick("list", "--format", optarg, formats)) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        case OPT_VERSION:
-            return cli_version();
-        default:
-            return cli_option_error("list", argv, c);
-        }
+    struct list_args *a = ctx;
+    int k;
+    switch (c) {
+    case 's':
+        if ((k = cli_pick("list", "--status", arg, statuses)) < 0)
+            return EXIT_USAGE;
+        a->status = strcmp(arg, "all") == 0 ? NULL : statuses[k];
+        return 0;
+    case 'w':
+        a->workflow = arg;
+        return 0;
+    case 'n':
+        if (so_parse_long(arg, 1, 1000000000L, &a->limit) != 0)
+            return cli_usage_error("list", "--limit: expected a positive "
+                                           "number, not '%s'",
+                                   arg);
+        return 0;
+    default: /* 'f' */
+        return (a->json = cli_pick("list", "--format", arg, formats)) < 0
+                   ? EXIT_USAGE
+                   : 0;
     }
-    if (optind < argc)
-        return cli_usage_error("list", "unexpected argument '%s'",
-                               argv[optind]);
-    return -1;
 }
 
 int cmd_list(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        CLI_OPTION_QUEUE,
+        {"status", required_argument, NULL, 's'},
+        {"workflow", required_argument, NULL, 'w'},
+        {"limit", required_argument, NULL, 'n'},
+        {"format", required_argument, NULL, 'f'},
+        CLI_OPTION_END,
+    };
+    static const struct cli_cmd cmd = {"list", usage_text, "q:s:w:n:f:",
+                                       longopts, list_option, 0};
     struct list_args a = {.status = "open"};
-    int rc = parse_args(argc, argv, &a);
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
     if (rc >= 0)
         return rc;
     struct queue_opts o = {.readonly = 1};
-    struct queue *q = cli_open_queue(a.queue, NULL, &o);
+    struct queue *q = cli_open_queue(a.common.queue, NULL, &o);
     if (!q)
         return EXIT_FAIL;
     rc = list_rows(q, &a);

@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include "signoff/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -40,62 +39,45 @@ static const char usage_text[] =
     "NO_COLOR (non-empty) draws with attributes only.\n";
 
 struct review_args {
-    const char *queue;
-    const char *reviewer;
-    const char *role; /* --role, NULL: see cli_open_queue */
+    struct cli_common common;
     struct ui_opts ui;
 };
 
-/* 0 to go on, -1 when done (help, version), else a usage exit code. */
-static int parse_args(int argc, char **argv, struct review_args *a)
+/* The options of review besides the shared ones (cli_parse). */
+static int review_option(int c, const char *arg, void *ctx)
 {
-    static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
-        {"workflow", required_argument, NULL, 'w'},
-        {"reviewer", required_argument, NULL, 'r'},
-        {"role", required_argument, NULL, 'R'},
-        {"theme", required_argument, NULL, 't'},
-        {"monitor", no_argument, NULL, 'm'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "q:w:r:t:mh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q': a->queue = optarg; break;
-        case 'w': a->ui.workflow = optarg; break;
-        case 'r': a->reviewer = optarg; break;
-        case 'R':
-            if (cli_check_role("review", optarg) != 0)
-                return EXIT_USAGE;
-            a->role = optarg;
-            break;
-        case 't': a->ui.theme = optarg; break;
-        case 'm': a->ui.start_monitor = 1; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        case 'V': cli_version(); return -1;
-        default: return cli_usage_error("review", "unknown option");
-        }
+    struct review_args *a = ctx;
+    switch (c) {
+    case 'w': a->ui.workflow = arg; break;
+    case 'r': a->common.reviewer = arg; break;
+    case 't': a->ui.theme = arg; break;
+    default: a->ui.start_monitor = 1; break; /* 'm' */
     }
-    if (optind < argc)
-        return cli_usage_error("review", "unexpected argument '%s'",
-                               argv[optind]);
     return 0;
 }
 
 int cmd_review(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        CLI_OPTION_QUEUE,
+        {"workflow", required_argument, NULL, 'w'},
+        {"reviewer", required_argument, NULL, 'r'},
+        CLI_OPTION_ROLE,
+        {"theme", required_argument, NULL, 't'},
+        {"monitor", no_argument, NULL, 'm'},
+        CLI_OPTION_END,
+    };
+    static const struct cli_cmd cmd = {"review", usage_text, "q:w:r:t:m",
+                                       longopts, review_option, 0};
     struct review_args a = {0};
-    int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? EXIT_OK_ : rc;
-    struct queue_opts o = {.role = a.role};
-    struct queue *q = cli_open_queue(a.queue, a.reviewer, &o);
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    if (rc >= 0)
+        return rc;
+    struct queue_opts o = {.role = a.common.role};
+    struct queue *q = cli_open_queue(a.common.queue, a.common.reviewer, &o);
     if (!q)
         return EXIT_FAIL;
-    char *who = cli_reviewer(a.reviewer);
+    char *who = cli_reviewer(a.common.reviewer);
     struct so_error err;
     so_error_clear(&err);
     a.ui.reviewer = who;

@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include "signoff/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,41 +238,35 @@ static int show(const char *queue, const char *id, int json)
     return st == SO_OK ? 0 : EXIT_FAIL;
 }
 
+/* --format, show's one option besides --queue (cli_parse). */
+static int show_option(int c, const char *arg, void *ctx)
+{
+    static const char *const formats[] = {"text", "json", NULL};
+    int *json = ctx;
+    (void)c;
+    return (*json = cli_pick("show", "--format", arg, formats)) < 0
+               ? EXIT_USAGE
+               : 0;
+}
+
 int cmd_show(int argc, char **argv)
 {
-    enum { OPT_VERSION = 0x100 };
     static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
+        CLI_OPTION_QUEUE,
         {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
+        CLI_OPTION_END,
     };
-    static const char *const formats[] = {"text", "json", NULL};
-    const char *queue = NULL;
-    int json = 0, c;
-    while ((c = getopt_long(argc, argv, ":q:f:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q':
-            queue = optarg;
-            break;
-        case 'f':
-            if ((json = cli_pick("show", "--format", optarg, formats)) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        case OPT_VERSION:
-            return cli_version();
-        default:
-            return cli_option_error("show", argv, c);
-        }
-    }
+    static const struct cli_cmd cmd = {"show", usage_text, "q:f:", longopts,
+                                       show_option, 1};
+    struct cli_common common = {0};
+    int json = 0;
+    int rc = cli_parse(&cmd, argc, argv, &common, &json);
+    if (rc >= 0)
+        return rc;
     if (optind >= argc)
         return cli_usage_error("show", "which draft? (an ID)");
     if (argc - optind > 1)
         return cli_usage_error("show", "one draft at a time, not '%s'",
                                argv[optind + 1]);
-    return show(queue, argv[optind], json);
+    return show(common.queue, argv[optind], json);
 }

@@ -9,7 +9,6 @@
 #define _GNU_SOURCE
 #include "signoff/cli.h"
 
-#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +46,7 @@ static const char usage_text[] =
     "      --version       show the version\n";
 
 struct stats_args {
-    const char *queue;
+    struct cli_common common;
     const char *workflow;
     const char *since;
     enum stats_by by;
@@ -62,48 +61,28 @@ static const char *const by_names[] = {STATS_BY_LIST(STATS_X_NAME) NULL};
 static const char *const fmt_names[] = {STATS_FORMAT_LIST(STATS_X_NAME) NULL};
 #undef STATS_X_NAME
 
-/* 0 to go on, else the exit code (help, version, usage errors). */
-static int parse_args(int argc, char **argv, struct stats_args *a)
+/* The options of stats besides --queue (cli_parse). */
+static int stats_option(int c, const char *arg, void *ctx)
 {
-    static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"since", required_argument, NULL, 's'},
-        {"workflow", required_argument, NULL, 'w'},
-        {"format", required_argument, NULL, 'f'},
-        {"check", no_argument, NULL, 'c'},
-        {"queue", required_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
-    int c, i;
-    a->since = "7d";
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":b:s:w:f:cq:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'b':
-            if ((a->pair = strcmp(optarg, "pair") == 0))
-                break;
-            if ((i = cli_pick("stats", "--by", optarg, by_names)) < 0)
-                return EXIT_USAGE;
-            a->by = (enum stats_by)i;
+    struct stats_args *a = ctx;
+    int i;
+    switch (c) {
+    case 'b':
+        if ((a->pair = strcmp(arg, "pair") == 0))
             break;
-        case 'f':
-            if ((i = cli_pick("stats", "--format", optarg, fmt_names)) < 0)
-                return EXIT_USAGE;
-            a->fmt = (enum stats_format)i;
-            break;
-        case 's': a->since = optarg; break;
-        case 'w': a->workflow = optarg; break;
-        case 'c': a->check = 1; break;
-        case 'q': a->queue = optarg; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        case 'V': cli_version(); return -1;
-        default: return cli_option_error("stats", argv, c);
-        }
+        if ((i = cli_pick("stats", "--by", arg, by_names)) < 0)
+            return EXIT_USAGE;
+        a->by = (enum stats_by)i;
+        break;
+    case 'f':
+        if ((i = cli_pick("stats", "--format", arg, fmt_names)) < 0)
+            return EXIT_USAGE;
+        a->fmt = (enum stats_format)i;
+        break;
+    case 's': a->since = arg; break;
+    case 'w': a->workflow = arg; break;
+    default: a->check = 1; break; /* 'c' */
     }
-    if (optind < argc)
-        return cli_usage_error("stats", "unexpected argument '%s'",
-                               argv[optind]);
     return 0;
 }
 
@@ -210,13 +189,24 @@ static int known_workflow(const struct so_workflow *wfs, size_t n,
 
 int cmd_stats(int argc, char **argv)
 {
-    struct stats_args a = {0};
-    int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? EXIT_OK_ : rc;
+    static const struct option longopts[] = {
+        {"by", required_argument, NULL, 'b'},
+        {"since", required_argument, NULL, 's'},
+        {"workflow", required_argument, NULL, 'w'},
+        {"format", required_argument, NULL, 'f'},
+        {"check", no_argument, NULL, 'c'},
+        CLI_OPTION_QUEUE,
+        CLI_OPTION_END,
+    };
+    static const struct cli_cmd cmd = {"stats", usage_text, "b:s:w:f:cq:",
+                                       longopts, stats_option, 0};
+    struct stats_args a = {.since = "7d"};
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    if (rc >= 0)
+        return rc;
     setlocale(LC_CTYPE, "");
     struct queue_opts o = {.readonly = 1};
-    struct queue *q = cli_open_queue(a.queue, NULL, &o);
+    struct queue *q = cli_open_queue(a.common.queue, NULL, &o);
     if (!q)
         return EXIT_FAIL;
     struct so_workflow *wfs = NULL;

@@ -4,7 +4,6 @@
  * refuses for good (lease lost) are moved to the outbox's failed table and
  * reported; they are not retried.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -27,52 +26,36 @@ static const char sync_usage_text[] =
     "  -h, --help             show this help\n";
 
 struct sync_args {
-    const char *queue;
+    struct cli_common common;
     struct queue_opts opts;
 };
 
-/* 0 to go on, -1 when done (help/version), else an exit code. */
-static int sync_parse(int argc, char **argv, struct sync_args *a)
+/* --token-file and --ca-file, sync's options besides --queue (cli_parse). */
+static int sync_option(int c, const char *arg, void *ctx)
 {
-    static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
-        {"token-file", required_argument, NULL, 't'},
-        {"ca-file", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    while ((c = getopt_long(argc, argv, "q:h", longopts, NULL)) != -1) {
-        if (c == 'q') {
-            a->queue = optarg;
-        } else if (c == 't') {
-            a->opts.token_file = optarg;
-        } else if (c == 'c') {
-            a->opts.ca_file = optarg;
-        } else if (c == 'h') {
-            fputs(sync_usage_text, stdout);
-            return -1;
-        } else if (c == 'V') {
-            cli_version();
-            return -1;
-        } else {
-            return cli_usage_error("sync", "unknown option");
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("sync", "unexpected argument '%s'",
-                               argv[optind]);
+    struct sync_args *a = ctx;
+    if (c == 't')
+        a->opts.token_file = arg;
+    else
+        a->opts.ca_file = arg;
     return 0;
 }
 
 int cmd_sync(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        CLI_OPTION_QUEUE,
+        {"token-file", required_argument, NULL, 't'},
+        {"ca-file", required_argument, NULL, 'c'},
+        CLI_OPTION_END,
+    };
+    static const struct cli_cmd cmd = {"sync", sync_usage_text, "q:", longopts,
+                                       sync_option, 0};
     struct sync_args a = {0};
-    int rc = sync_parse(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    struct queue *q = cli_open_queue(a.queue, NULL, &a.opts);
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    if (rc >= 0)
+        return rc;
+    struct queue *q = cli_open_queue(a.common.queue, NULL, &a.opts);
     if (!q)
         return EXIT_FAIL;
     int64_t sent = 0, left = 0;

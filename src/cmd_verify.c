@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include "signoff/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -119,48 +118,43 @@ static int verify_export(const char *path, struct verify_opts *o, int quiet)
     return report(path, st, &res, &err, quiet);
 }
 
+struct verify_args {
+    struct cli_common common;
+    const char *export; /* --export FILE */
+    int quiet;
+};
+
+/* --export and --quiet, verify's options besides --queue (cli_parse). */
+static int verify_option(int c, const char *arg, void *ctx)
+{
+    struct verify_args *a = ctx;
+    if (c == 'e')
+        a->export = arg;
+    else
+        a->quiet = 1;
+    return 0;
+}
+
 int cmd_verify(int argc, char **argv)
 {
-    enum { OPT_VERSION = 0x100 };
     static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
+        CLI_OPTION_QUEUE,
         {"export", required_argument, NULL, 'e'},
         {"quiet", no_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
+        CLI_OPTION_END,
     };
-    const char *queue = NULL, *export = NULL;
-    int quiet = 0, c;
-    while ((c = getopt_long(argc, argv, ":q:e:sh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q':
-            queue = optarg;
-            break;
-        case 'e':
-            export = optarg;
-            break;
-        case 's':
-            quiet = 1;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        case OPT_VERSION:
-            return cli_version();
-        default:
-            return cli_option_error("verify", argv, c);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("verify", "unexpected argument '%s'",
-                               argv[optind]);
-    if (queue && export)
+    static const struct cli_cmd cmd = {"verify", usage_text, "q:e:s", longopts,
+                                       verify_option, 0};
+    struct verify_args a = {0};
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    if (rc >= 0)
+        return rc;
+    if (a.common.queue && a.export)
         return cli_usage_error("verify", "--queue and --export exclude each "
                                          "other");
     struct progress p = {.enabled = isatty(STDERR_FILENO),
                          .started = so_mono_ms(), .last_pct = -1};
     struct verify_opts o = {.progress = progress_draw, .progress_ctx = &p};
-    return export ? verify_export(export, &o, quiet)
-                  : verify_queue(queue, &o, quiet);
+    return a.export ? verify_export(a.export, &o, a.quiet)
+                    : verify_queue(a.common.queue, &o, a.quiet);
 }

@@ -10,7 +10,6 @@
 #include "signoff/cli.h"
 
 #include <cJSON.h>
-#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +53,7 @@ static const char usage_text[] =
     "      --version           show the version\n";
 
 struct wf_args {
-    const char *queue;
-    const char *reviewer;
+    struct cli_common common;
     const char *reason;
     int json;
     unsigned mask; /* SO_WF_* given */
@@ -129,49 +127,21 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
     }
 }
 
-/* 0 to go on, -1 after help/version, else the usage exit code. */
-static int parse_args(int argc, char **argv, struct wf_args *a)
+/* The options of workflow besides the shared ones (cli_parse). */
+static int workflow_option(int c, const char *arg, void *ctx)
 {
-    static const struct option opts[] = {
-        {"owner", required_argument, NULL, 'o'},
-        {"threshold", required_argument, NULL, 't'},
-        {"window", required_argument, NULL, 'W'},
-        {"min-decisions", required_argument, NULL, 'm'},
-        {"reviews", required_argument, NULL, 'n'},
-        {"auto-pause", required_argument, NULL, 'a'},
-        {"reveal", required_argument, NULL, 'e'},
-        {"resolver", required_argument, NULL, 'S'},
-        {"reason", required_argument, NULL, 'r'},
-        {"format", required_argument, NULL, 'f'},
-        {"queue", required_argument, NULL, 'q'},
-        {"reviewer", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
     static const char *const formats[] = {"table", "text", "json", NULL};
-    int c, rc;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:t:W:m:n:a:e:S:r:f:q:h", opts,
-                            NULL)) != -1) {
-        switch (c) {
-        case 'o': case 't': case 'W': case 'm': case 'n': case 'a':
-        case 'e': case 'S':
-            if ((rc = parse_setting(c, optarg, a)) != 0)
-                return rc;
-            break;
-        case 'f':
-            if ((rc = cli_pick("workflow", "--format", optarg, formats)) < 0)
-                return EXIT_USAGE;
-            a->json = rc == 2;
-            break;
-        case 'r': a->reason = optarg; break;
-        case 'q': a->queue = optarg; break;
-        case 'R': a->reviewer = optarg; break;
-        case 'h': fputs(usage_text, stdout); return -1;
-        case 'V': cli_version(); return -1;
-        default: return cli_option_error("workflow", argv, c);
-        }
+    struct wf_args *a = ctx;
+    int k;
+    if (c == 'r') {
+        a->reason = arg;
+        return 0;
     }
+    if (c != 'f')
+        return parse_setting(c, arg, a);
+    if ((k = cli_pick("workflow", "--format", arg, formats)) < 0)
+        return EXIT_USAGE;
+    a->json = k == 2;
     return 0;
 }
 
@@ -393,7 +363,7 @@ static int dispatch(const char *sub, char **pos, int npos, struct wf_args *a)
                                                : "%s needs one workflow name",
                                sub);
     struct queue_opts o = {.readonly = which < 2};
-    struct queue *q = cli_open_queue(a->queue, a->reviewer, &o);
+    struct queue *q = cli_open_queue(a->common.queue, a->common.reviewer, &o);
     if (!q)
         return EXIT_FAIL;
     int rc;
@@ -409,10 +379,28 @@ static int dispatch(const char *sub, char **pos, int npos, struct wf_args *a)
 
 int cmd_workflow(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        {"owner", required_argument, NULL, 'o'},
+        {"threshold", required_argument, NULL, 't'},
+        {"window", required_argument, NULL, 'W'},
+        {"min-decisions", required_argument, NULL, 'm'},
+        {"reviews", required_argument, NULL, 'n'},
+        {"auto-pause", required_argument, NULL, 'a'},
+        {"reveal", required_argument, NULL, 'e'},
+        {"resolver", required_argument, NULL, 'S'},
+        {"reason", required_argument, NULL, 'r'},
+        {"format", required_argument, NULL, 'f'},
+        CLI_OPTION_QUEUE,
+        CLI_OPTION_REVIEWER,
+        CLI_OPTION_END,
+    };
+    static const struct cli_cmd cmd = {"workflow", usage_text,
+                                       "o:t:W:m:n:a:e:S:r:f:q:", longopts,
+                                       workflow_option, 1};
     struct wf_args a = {0};
-    int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? EXIT_OK_ : rc;
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    if (rc >= 0)
+        return rc;
     if (optind >= argc)
         return cli_usage_error("workflow", "expected list, show, set, pause "
                                            "or resume");

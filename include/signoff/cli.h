@@ -2,11 +2,14 @@
  * cli: the command table and what every subcommand shares (resolving the
  * queue and reviewer, opening the queue, reporting errors). Each command
  * lives in src/cmd_NAME.c as `int cmd_NAME(int argc, char **argv)` where
- * argv[0] is the command name; it parses its own options with getopt_long,
- * answers --help and --version, and returns the process exit code.
+ * argv[0] is the command name; it declares its options (struct cli_cmd),
+ * cli_parse answers --help and --version and reads the shared ones, and
+ * the command returns the process exit code.
  */
 #ifndef SIGNOFF_CLI_H
 #define SIGNOFF_CLI_H
+
+#include <getopt.h>
 
 #include "signoff/queue.h"
 
@@ -84,9 +87,57 @@ int cli_option_error(const char *cmd, char **argv, int c);
  * error "--format: expected one of ...". */
 int cli_pick(const char *cmd, const char *opt, const char *arg,
              const char *const *names);
-/* Check the --role value arg of cmd (reviewer or supervisor): 0, or -1
- * after printing the usage error. */
-int cli_check_role(const char *cmd, const char *arg);
+
+/* getopt_long codes of the options cli_parse reads itself (besides 'h'
+ * and 'q'); a command numbers its own long-only options from CLI_OPT_OWN. */
+enum cli_opt {
+    CLI_OPT_VERSION = 0x100,
+    CLI_OPT_REVIEWER,
+    CLI_OPT_ROLE,
+    CLI_OPT_OWN,
+};
+
+/* Entries of a command's option table for the options cli_parse reads. */
+#define CLI_OPTION_QUEUE {"queue", required_argument, NULL, 'q'}
+#define CLI_OPTION_REVIEWER                                                    \
+    {"reviewer", required_argument, NULL, CLI_OPT_REVIEWER}
+#define CLI_OPTION_ROLE {"role", required_argument, NULL, CLI_OPT_ROLE}
+/* The end of every option table: --help, --version, the terminator. */
+#define CLI_OPTION_END                                                         \
+    {"help", no_argument, NULL, 'h'},                                          \
+        {"version", no_argument, NULL, CLI_OPT_VERSION}, {NULL, 0, NULL, 0}
+
+/* The options many commands share, as given (NULL: not given). --role is
+ * checked (reviewer or supervisor); the others are resolved when the queue
+ * is opened (cli_open_queue). */
+struct cli_common {
+    const char *queue;
+    const char *reviewer;
+    const char *role;
+};
+
+/* A command's options, for cli_parse. Everything static. */
+struct cli_cmd {
+    const char *name;              /* "claim": messages say "signoff claim" */
+    const char *usage;             /* the --help text */
+    const char *shortopts;         /* its short options ("q:w:l:f:"), no h */
+    const struct option *longopts; /* ends with CLI_OPTION_END */
+    /* One of the command's own options (code c, value arg): 0 to go on, or
+     * the exit code after printing the usage error. NULL: it has none. */
+    int (*option)(int c, const char *arg, void *ctx);
+    int operands; /* 0: a positional argument is a usage error; else the
+                     command reads them from argv[optind] on */
+};
+
+/* Parse argv (argv[0] is the command) with cmd's options: --help prints
+ * cmd->usage, --version the version; --queue, --reviewer and --role go to
+ * *common; the rest to cmd->option with ctx; unknown options and missing
+ * values are usage errors. Returns -1 to go on, with optind at the first
+ * positional argument, else the exit code to return: 0 after --help or
+ * --version, EXIT_USAGE after printing a usage error. */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
+              struct cli_common *common, void *ctx);
+
 /* Columns for tables on stdout: the terminal's width when stdout is one,
  * else $COLUMNS, else 100. */
 int cli_columns(void);
