@@ -109,7 +109,9 @@ const struct config *cli_config(void)
     return &the_config;
 }
 
-int cli_option_error(const char *cmd, char **argv, int c)
+/* Report the getopt_long failure c ('?' unknown option, ':' missing value)
+ * as a usage error of cmd. Returns EXIT_USAGE. */
+static int option_error(const char *cmd, char **argv, int c)
 {
     const char *arg = optind > 0 ? argv[optind - 1] : "?";
     if (c == ':')
@@ -158,7 +160,7 @@ static int parse_option(const struct cli_cmd *cmd, int c, char **argv,
                                                                 : -1;
     case ':':
     case '?':
-        return cli_option_error(cmd->name, argv, c);
+        return option_error(cmd->name, argv, c);
     default:
         rc = cmd->option ? cmd->option(c, optarg, ctx) : 0;
         return rc ? rc : -1;

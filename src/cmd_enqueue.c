@@ -10,7 +10,6 @@
 #include "signoff/cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,44 +279,37 @@ static int enqueue_file(struct enq *e, const char *path, const char *queue)
     return rc;
 }
 
+/* --replace and --format, enqueue's options besides --queue (cli_parse). */
+static int enqueue_option(int c, const char *arg, void *ctx)
+{
+    static const char *const formats[] = {"text", "json", NULL};
+    struct enq *e = ctx;
+    if (c == 'r') {
+        e->replace = 1;
+        return 0;
+    }
+    return (e->json = cli_pick("enqueue", "--format", arg, formats)) < 0
+               ? EXIT_USAGE
+               : 0;
+}
+
 int cmd_enqueue(int argc, char **argv)
 {
-    enum { OPT_VERSION = 0x100 };
     static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
+        CLI_OPTION_QUEUE,
         {"replace", no_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
+        CLI_OPTION_END,
     };
-    static const char *const formats[] = {"text", "json", NULL};
+    static const struct cli_cmd cmd = {"enqueue", usage_text, "q:rf:",
+                                       longopts, enqueue_option, 1};
+    struct cli_common common = {0};
     struct enq e = {0};
-    const char *queue = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, ":q:rf:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'q':
-            queue = optarg;
-            break;
-        case 'r':
-            e.replace = 1;
-            break;
-        case 'f':
-            if ((e.json = cli_pick("enqueue", "--format", optarg, formats)) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        case OPT_VERSION:
-            return cli_version();
-        default:
-            return cli_option_error("enqueue", argv, c);
-        }
-    }
+    int rc = cli_parse(&cmd, argc, argv, &common, &e);
+    if (rc >= 0)
+        return rc;
     if (argc - optind > 1)
         return cli_usage_error("enqueue", "one input file at most, not '%s'",
                                argv[optind + 1]);
-    return enqueue_file(&e, optind < argc ? argv[optind] : "-", queue);
+    return enqueue_file(&e, optind < argc ? argv[optind] : "-", common.queue);
 }

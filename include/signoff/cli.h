@@ -79,10 +79,6 @@ struct config;
  * returns. A bad line is reported once on stderr as "signoff: warning:
  * FILE:LINE: why" and skipped. Never NULL. */
 const struct config *cli_config(void);
-/* Report the getopt_long failure c ('?' unknown option, ':' missing value;
- * give getopt_long an optstring starting with ':') as a usage error of cmd.
- * Returns EXIT_USAGE. */
-int cli_option_error(const char *cmd, char **argv, int c);
 /* Index of arg in names (NULL-terminated), or -1 after printing the usage
  * error "--format: expected one of ...". */
 int cli_pick(const char *cmd, const char *opt, const char *arg,
