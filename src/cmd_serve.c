@@ -3,7 +3,6 @@
  * until SIGTERM or SIGINT, then let in-flight requests finish and exit 0.
  * Prints the access log (one line per request, never a token) on stderr.
  */
-#include <getopt.h>
 #include <openssl/crypto.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,34 +14,31 @@
 #include "signoff/dl_mhd.h"
 #include "signoff/server.h"
 
-static void serve_usage(FILE *f)
-{
-    fprintf(f,
-            "usage: signoff serve --queue FILE --tokens FILE "
-            "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n"
-            "                     [--synchronous full|normal] "
-            "[--tls-cert FILE --tls-key FILE]\n\n"
-            "Serve the queue FILE over HTTP (protocol v1, docs/protocol.md).\n"
-            "  --listen ADDR:PORT  address to listen on (default "
-            "127.0.0.1:8750;\n"
-            "                      port 0 picks a free port); [::1]:PORT for "
-            "IPv6\n"
-            "  --tokens FILE       lines `token reviewer role` (role: "
-            "reviewer,\n"
-            "                      supervisor or producer); must be mode 0600\n"
-            "  --threads N         worker threads (default 4)\n"
-            "  --timeout SECONDS   close connections idle or stalled this long "
-            "(default 30)\n"
-            "  --synchronous MODE  full (default: an acknowledged decision "
-            "survives\n"
-            "                      power loss) or normal (survives a crash "
-            "of the\n"
-            "                      server, not of the machine; faster)\n"
-            "  --tls-cert FILE     serve HTTPS with this PEM certificate "
-            "(chain)\n"
-            "  --tls-key FILE      and this PEM private key (mode 0600)\n"
-            "Stops on SIGTERM or SIGINT after in-flight requests finish.\n");
-}
+static const char usage_text[] =
+    "usage: signoff serve --queue FILE --tokens FILE "
+    "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n"
+    "                     [--synchronous full|normal] "
+    "[--tls-cert FILE --tls-key FILE]\n\n"
+    "Serve the queue FILE over HTTP (protocol v1, docs/protocol.md).\n"
+    "  --listen ADDR:PORT  address to listen on (default "
+    "127.0.0.1:8750;\n"
+    "                      port 0 picks a free port); [::1]:PORT for "
+    "IPv6\n"
+    "  --tokens FILE       lines `token reviewer role` (role: "
+    "reviewer,\n"
+    "                      supervisor or producer); must be mode 0600\n"
+    "  --threads N         worker threads (default 4)\n"
+    "  --timeout SECONDS   close connections idle or stalled this long "
+    "(default 30)\n"
+    "  --synchronous MODE  full (default: an acknowledged decision "
+    "survives\n"
+    "                      power loss) or normal (survives a crash "
+    "of the\n"
+    "                      server, not of the machine; faster)\n"
+    "  --tls-cert FILE     serve HTTPS with this PEM certificate "
+    "(chain)\n"
+    "  --tls-key FILE      and this PEM private key (mode 0600)\n"
+    "Stops on SIGTERM or SIGINT after in-flight requests finish.\n";
 
 static void serve_log(void *arg, const char *line)
 {
@@ -70,50 +66,39 @@ static int parse_listen(char *buf, struct server_opts *o)
 }
 
 struct serve_args {
-    const char *queue, *tokens, *listen;
+    struct cli_common common;
+    const char *tokens, *listen;
     const char *tls_cert, *tls_key;
     long threads, timeout;
     int sync_normal;
 };
 
-/* Take one option with a value; -1 when unknown or malformed. */
-static int serve_option(int c, const char *v, struct serve_args *a)
+/* The options of serve besides --queue (cli_parse): 0, or the usage
+ * error's exit code for a malformed value. */
+static int serve_option(int c, const char *v, void *ctx)
 {
+    struct serve_args *a = ctx;
+    int bad = 0;
     switch (c) {
-    case 'q':
-        a->queue = v;
-        return 0;
-    case 't':
-        a->tokens = v;
-        return 0;
-    case 'l':
-        a->listen = v;
-        return 0;
-    case 'C':
-        a->tls_cert = v;
-        return 0;
-    case 'K':
-        a->tls_key = v;
-        return 0;
-    case 'n':
-        return so_parse_long(v, 1, 256, &a->threads);
-    case 'T':
-        return so_parse_long(v, 1, 3600, &a->timeout);
-    case 'S':
-        if (strcmp(v, "full") != 0 && strcmp(v, "normal") != 0)
-            return -1;
+    case 't': a->tokens = v; break;
+    case 'l': a->listen = v; break;
+    case 'C': a->tls_cert = v; break;
+    case 'K': a->tls_key = v; break;
+    case 'n': bad = so_parse_long(v, 1, 256, &a->threads); break;
+    case 'T': bad = so_parse_long(v, 1, 3600, &a->timeout); break;
+    default: /* 'S' */
+        bad = strcmp(v, "full") != 0 && strcmp(v, "normal") != 0;
         a->sync_normal = strcmp(v, "normal") == 0;
-        return 0;
-    default:
-        return -1;
+        break;
     }
+    return bad ? cli_usage_error("serve", "bad option or value") : 0;
 }
 
-/* 0 to go on, -1 when done (help, version), else the exit code. */
+/* -1 to go on, else the exit code (help, version, usage errors). */
 static int serve_parse(int argc, char **argv, struct serve_args *a)
 {
     static const struct option longopts[] = {
-        {"queue", required_argument, NULL, 'q'},
+        CLI_OPTION_QUEUE,
         {"tokens", required_argument, NULL, 't'},
         {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 'n'},
@@ -121,31 +106,18 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
         {"synchronous", required_argument, NULL, 'S'},
         {"tls-cert", required_argument, NULL, 'C'},
         {"tls-key", required_argument, NULL, 'K'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        CLI_OPTION_END,
     };
-    int c;
-    while ((c = getopt_long(argc, argv, "q:t:l:n:T:h", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            serve_usage(stdout);
-            return -1;
-        }
-        if (c == 'V') {
-            cli_version();
-            return -1;
-        }
-        if (serve_option(c, optarg, a) != 0)
-            return cli_usage_error("serve", "bad option or value");
-    }
-    if (optind < argc)
-        return cli_usage_error("serve", "unexpected argument '%s'",
-                               argv[optind]);
+    static const struct cli_cmd cmd = {"serve", usage_text, "q:t:l:n:T:",
+                                       longopts, serve_option, 0};
+    int rc = cli_parse(&cmd, argc, argv, &a->common, a);
+    if (rc >= 0)
+        return rc;
     if (!a->tokens)
         return cli_usage_error("serve", "--tokens FILE is required");
     if (!a->tls_cert != !a->tls_key)
         return cli_usage_error("serve", "--tls-cert and --tls-key go together");
-    return 0;
+    return -1;
 }
 
 /* Serve until SIGTERM/SIGINT. The signals are blocked before the worker
@@ -208,9 +180,9 @@ int cmd_serve(int argc, char **argv)
     struct serve_args a = {.listen = "127.0.0.1:8750", .threads = 4,
                            .timeout = 30};
     int rc = serve_parse(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    char *spec = cli_queue_spec(a.queue);
+    if (rc >= 0)
+        return rc;
+    char *spec = cli_queue_spec(a.common.queue);
     char *listen = xstrdup(a.listen);
     char *cert = NULL, *key = NULL;
     struct server_opts o = {.queue_path = spec,
