@@ -16,7 +16,7 @@ as_sue() { local TMUX_SOCK=$SOCK_S; "$@"; }
 
 SIGNOFF_REVIEWER=alice as_alice review 200x50 --workflow refund-approvals
 as_alice ui_wait "$FIRST"; as_alice ui_keys Enter
-as_alice ui_wait "id: *$FIRST" >/dev/null
+as_alice ui_wait "$FIRST  refund-approvals" >/dev/null
 as_alice ui_keys a
 check "alice approves $FIRST: review recorded" \
     as_alice ui_wait "approve $FIRST: review recorded"
