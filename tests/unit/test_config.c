@@ -25,6 +25,7 @@ static void test_settings(void **state)
                        "ca_file = /etc/ssl/my ca.pem\n"
                        "token_file = ~/.token\n"
                        "durability = normal\n"
+                       "role = supervisor\n"
                        "queue = https://q.example:8750\n";
     assert_int_equal(config_parse("cfg", text, &c, &err), SO_OK);
     assert_string_equal(c.queue, "https://q.example:8750");
@@ -33,6 +34,7 @@ static void test_settings(void **state)
     assert_string_equal(c.ca_file, "/etc/ssl/my ca.pem");
     assert_string_equal(c.token_file, "~/.token");
     assert_string_equal(c.durability, "normal");
+    assert_string_equal(c.role, "supervisor");
     assert_int_equal(c.nbinds, 0);
     assert_int_equal(c.nreasons, 0);
     config_free(&c);
@@ -98,9 +100,12 @@ static void test_errors(void **state)
     (void)state;
     expect_error("theme = mono\ncolour = red\n",
                  "my.conf:2: unknown setting (expected queue, theme, "
-                 "reviewer, ca_file, token_file, durability, bind or reason)");
+                 "reviewer, ca_file, token_file, durability, role, bind or "
+                 "reason)");
     expect_error("theme = mono\ndurability = sometimes\n",
                  "my.conf:2: durability: expected full or normal");
+    expect_error("theme = mono\nrole = admin\n",
+                 "my.conf:2: role: expected reviewer or supervisor");
     expect_error("theme = mono\nqueue /x\n",
                  "my.conf:2: expected '=' after the setting name");
     expect_error("queue =   \ntheme = mono\n",
@@ -158,7 +163,8 @@ static void test_load(void **state)
     fclose(f);
     assert_int_equal(config_load(path, &c, &err), SO_ERR_INVALID);
     char *want = xasprintf("%s:2: unknown setting (expected queue, theme, "
-                           "reviewer, ca_file, token_file, durability, bind or reason)",
+                           "reviewer, ca_file, token_file, durability, role, "
+                           "bind or reason)",
                            path);
     assert_string_equal(err.msg, want);
     assert_string_equal(c.queue, "/q.db");
