@@ -199,7 +199,10 @@ static void decode_cell(const char *s, size_t len, size_t *pos,
         c->kind = CELL_PLAIN;
         return;
     }
-    c->bad = !text_utf8_next(s, len, pos, &c->cp);
+    /* A U+FFFD in the text is a byte that was lost on the way (a JSON
+     * reply carries invalid UTF-8 as \ufffd): shown and counted as the
+     * invalid byte it stands for. */
+    c->bad = !text_utf8_next(s, len, pos, &c->cp) || c->cp == 0xFFFD;
     c->n = (unsigned)(*pos - c->off);
     if (c->cp == ' ' || c->cp == '\t' || c->cp == '\n') {
         c->kind = c->cp == ' ' ? CELL_SPACE

@@ -16,7 +16,8 @@
  * (U+E0000-E007F, used to smuggle hidden ASCII) are "<U+XXXX>" tokens; any
  * other character wcwidth() calls
  * non-printable is a token too; each invalid UTF-8 sequence (maximal
- * subpart, overlong forms and surrogates included) is one U+FFFD token;
+ * subpart, overlong forms and surrogates included) is one U+FFFD token, and
+ * so is a U+FFFD in the text (the mark of a byte lost before it came);
  * combining marks beyond 4 on one character ("zalgo" stacks that spill
  * over neighbouring lines; ncurses keeps only 4) are tokens too. Every
  * token counts as one hidden character.

@@ -152,9 +152,17 @@ static void test_bidi_and_invisibles(void **state)
     check_layout("a\xc0\xaf" "b\xe2\x82", 0,
                  "a<<\xef\xbf\xbd>><<\xef\xbf\xbd>>b<<\xef\xbf\xbd>>");
 
+    /* a U+FFFD in the text (a byte lost before it came, e.g. through a
+     * JSON reply) is shown and counted the same way */
+    check_layout("b\xef\xbf\xbd" "c", 0, "b<<\xef\xbf\xbd>>c");
+
     struct text_doc *doc = text_layout("\xe2\x80\xae\xe2\x80\x8b\xff", 7, NULL);
     assert_int_equal(doc->hidden, 3);
     assert_int_equal(doc->lines[0].width, 8 + 8 + 1);
+    text_doc_free(doc);
+    doc = text_layout("\xef\xbf\xbd\xff", 4, NULL);
+    assert_int_equal(doc->hidden, 2);
+    assert_int_equal(doc->lines[0].width, 2);
     text_doc_free(doc);
 }
 
