@@ -88,9 +88,12 @@ $(BUILD)/asan/tests/%: tests/unit/%.c $(ASAN_LIB)
 demo: deps $(BUILD)/signoff
 	./$(BUILD)/signoff demo
 
-# The whole suite: plain build, then the same suites under ASan+UBSan.
+# The whole suite: plain build, then the same suites under ASan+UBSan. Both
+# builds run on every core unless make was given -j; tests/run.sh runs the
+# scripts SIGNOFF_TEST_JOBS at a time (default: cores + 1).
+CHECK_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 check: deps
-	@$(MAKE) --no-print-directory $(BUILD)/signoff $(BUILD)/asan/signoff $(UNIT_BIN) $(ASAN_UNIT)
+	@$(MAKE) --no-print-directory $(CHECK_JOBS) $(BUILD)/signoff $(BUILD)/asan/signoff $(UNIT_BIN) $(ASAN_UNIT)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 # Plain build only (quicker while developing): make check-fast [SUITES="cli e2e"]
