@@ -70,11 +70,20 @@ ui_start() {
 }
 ui_keys() { tm send-keys -t ui "$@"; }
 ui_screen() { tm capture-pane -p -t ui; }
+# on_screen TEXT: true if the screen holds TEXT (as grep -F: with several
+# lines, any one of them). One tmux call and no grep for a one-line TEXT:
+# the waits below poll it 20 times a second.
+on_screen() {
+    case $1 in
+    *$'\n'*) ui_screen | grep -qF -- "$1" ;;
+    *) [[ $(ui_screen) == *"$1"* ]] ;;
+    esac
+}
 # ui_wait TEXT [SECONDS]: wait until TEXT is on screen; 1 if it never shows.
 ui_wait() {
     local i=0 lim=$(( ${2:-10} * 20 ))
     while [ $i -lt $lim ]; do
-        ui_screen | grep -qF -- "$1" && return 0
+        on_screen "$1" && return 0
         sleep 0.05; i=$((i + 1))
     done
     return 1
@@ -83,7 +92,7 @@ ui_wait() {
 ui_wait_gone() {
     local i=0 lim=$(( ${2:-10} * 20 ))
     while [ $i -lt $lim ]; do
-        ui_screen | grep -qF -- "$1" || return 0
+        on_screen "$1" || return 0
         sleep 0.05; i=$((i + 1))
     done
     return 1
