@@ -30,12 +30,15 @@ open_drafts() {
         "SELECT count(*) FROM drafts WHERE status != 'decided'"
 }
 
-# worker NAME LEASE: claim and approve until nothing is open any more.
+# worker NAME LEASE: claim and approve until nothing is open any more. The
+# claimed id goes through a file: no subshell per claim.
 worker() {
     local me=$1 lease=$2 n=0 id rc
     while :; do
-        id=$("$SO" claim --format id --lease "$lease" --reviewer "$me" 2>>"$T/$me.err")
+        "$SO" claim --format id --lease "$lease" --reviewer "$me" >"$T/$me.id" 2>>"$T/$me.err"
         rc=$?
+        id=""
+        read -r id <"$T/$me.id"
         if [ "$rc" = 5 ]; then
             [ "$(open_drafts)" = 0 ] && return 0
             sleep 0.2
