@@ -80,7 +80,7 @@ in_mode() {
     case " $plain_only " in *" $2 "*) return 1 ;; esac
 }
 
-# Job lists, one entry "MODE SUITE NAME PATH" each: the heavy scripts in the
+# Job lists, one entry "MODE SUITE NAME" each: the heavy scripts in the
 # order of $heavy (each build's in turn), then the rest in suite order.
 heavy_q=()
 light_q=()
@@ -89,7 +89,7 @@ for h in $heavy; do
         in_mode "$mode" "${h%/*}" || continue
         t=tests/$h.sh
         [ "${h%/*}" = unit ] && t=$(dir_of "$mode")/tests/${h#*/}
-        [ -f "$t" ] && heavy_q+=("$mode ${h%/*} ${h#*/} $t")
+        [ -f "$t" ] && heavy_q+=("$mode ${h%/*} ${h#*/}")
     done
 done
 for mode in $modes; do
@@ -108,29 +108,29 @@ for mode in $modes; do
             name=$(basename "$t" .sh)
             case " $heavy " in
             *" $suite/$name "*) ;;
-            *) light_q+=("$mode $suite $name $t") ;;
+            *) light_q+=("$mode $suite $name") ;;
             esac
         done
     done
 done
 echo "== $(( ${#heavy_q[@]} + ${#light_q[@]} )) scripts, $jobs at a time"
 
-# run_job MODE SUITE NAME PATH: run one script or unit binary with its log
+# run_job MODE SUITE NAME: run one script or unit binary with its log
 # in $logroot/MODE/SUITE/NAME.log; write "RC SECONDS CPU-SECONDS" (user + sys
 # of everything it waited for) to the log's .res file.
 run_job() {
-    local mode=$1 suite=$2 name=$3 t=$4 rc t0
+    local mode=$1 suite=$2 name=$3 rc t0
     local log="$logroot/$mode/$suite/$name.log"
     t0=$(date +%s)
     if [ "$suite" = unit ]; then
         CMOCKA_MESSAGE_OUTPUT=TAP \
         ASAN_OPTIONS="log_path=$log.san:detect_leaks=1" \
         UBSAN_OPTIONS="log_path=$log.san:print_stacktrace=1:halt_on_error=1" \
-            timeout 300 "$t" >"$log" 2>&1 </dev/null
+            timeout 300 "$(dir_of "$mode")/tests/$name" >"$log" 2>&1 </dev/null
     else
         SIGNOFF_BIN="$(dir_of "$mode")/signoff" SIGNOFF_MODE="$mode" SIGNOFF_TOP="$top" \
         SIGNOFF_SAN_LOG="$log.san" \
-            timeout 600 bash "$t" >"$log" 2>&1 </dev/null
+            timeout 600 bash "tests/$suite/$name.sh" >"$log" 2>&1 </dev/null
     fi
     rc=$?
     times >"$log.times"
