@@ -16,7 +16,19 @@ if [ -n "${SIGNOFF_SAN_LOG:-}" ]; then
 fi
 _cleanup_hooks=""
 on_exit() { _cleanup_hooks="$1; $_cleanup_hooks"; }
-trap 'eval "$_cleanup_hooks"; rm -rf "$T"' EXIT
+# Processes of this test still running at its end (their command lines name
+# $T) get 5 s to finish (a sanitized binary checks for leaks as it exits),
+# then SIGKILL: a UI whose terminal went away must not outlive its test (an
+# ASan UI was once seen spinning in LeakSanitizer's exit for minutes).
+_reap() {
+    command -v pgrep >/dev/null 2>&1 || return 0
+    local i=0
+    while pgrep -f -- "$T/" >/dev/null && [ $i -lt 50 ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+    pkill -KILL -f -- "$T/" 2>/dev/null || true
+}
+trap 'eval "$_cleanup_hooks"; _reap; rm -rf "$T"' EXIT
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; }
