@@ -13,8 +13,8 @@ PKGS    := ncursesw sqlite3 libcurl libcjson libmicrohttpd libcrypto uuid
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Werror
-# libcurl and libmicrohttpd are loaded on first use (src/dl_curl.c,
-# src/dl_mhd.c), not at every start: only their headers are used at build
+# libcurl and libmicrohttpd are loaded on first use (src/remote/dl_curl.c,
+# src/server/dl_mhd.c), not at every start: only their headers are used at build
 # time. They stay on the link line as-needed so a function not forwarded
 # yet still links (tests/cli/lazy_libs.sh then says so). dlopen needs -ldl
 # before glibc 2.34.
@@ -39,7 +39,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -DSIGNOFF_VERSION='"$(V
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRC      := $(sort $(wildcard src/*.c src/ui/*.c))
+SRC      := $(sort $(shell find src -name '*.c'))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -116,7 +116,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/signoff
 
 format:
-	clang-format -i $(SRC) include/signoff/*.h $(UNIT_SRC)
+	clang-format -i $(SRC) $(shell find include -name '*.h') $(UNIT_SRC)
 
 clean:
 	rm -rf build

@@ -1,7 +1,7 @@
 /*
- * main: the program entry; everything else is in cli.c and the commands.
+ * main: the program entry; everything else is in cli/cli.c and the commands.
  */
-#include "signoff/cli.h"
+#include "signoff/cli/cli.h"
 
 int main(int argc, char **argv)
 {

@@ -1,15 +1,15 @@
 /*
  * queue: model helpers (names, ownership) and the backend choice. The
- * operations themselves live in store_sqlite.c and remote_http.c.
+ * operations themselves live in store/sqlite/backend.c and remote/http.c.
  */
 #include "signoff/queue.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "signoff/dl_curl.h"
-#include "signoff/remote_http.h"
-#include "signoff/store_sqlite.h"
+#include "signoff/remote/dl_curl.h"
+#include "signoff/remote/http.h"
+#include "signoff/store/sqlite/backend.h"
 
 static const char *const action_names[] = {
 #define SO_X_NAME(id, name) name,

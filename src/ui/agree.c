@@ -3,14 +3,14 @@
  * the workflow's line ("all pairs", with its resolutions) and then a line
  * per reviewer pair, as many as fit. Must not read the queue.
  */
-#include "signoff/ui_agree.h"
+#include "signoff/ui/agree.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "signoff/text.h"
-#include "signoff/ui_draw.h"
+#include "signoff/ui/draw.h"
 
 #define AGREE_FMT "%-24s %6s %6s %9s  %s"
 

@@ -7,7 +7,7 @@
  * releases the claim. Speaks to the queue only through queue.h.
  */
 #define _GNU_SOURCE
-#include "signoff/ui_app.h"
+#include "signoff/ui/app.h"
 
 #include <locale.h>
 #include <signal.h>
@@ -16,11 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "signoff/ui_draft.h"
-#include "signoff/ui_draw.h"
-#include "signoff/ui_monitor.h"
-#include "signoff/ui_pager.h"
-#include "signoff/ui_queue.h"
+#include "signoff/ui/draft.h"
+#include "signoff/ui/draw.h"
+#include "signoff/ui/monitor.h"
+#include "signoff/ui/pager.h"
+#include "signoff/ui/queue.h"
 
 /* How long to wait for a key before doing pending work (ms). */
 #define APP_TICK_MS 1000

@@ -4,17 +4,17 @@
  * next draft is claimed. Errors never end the UI: they go to the message
  * line as "not saved: why".
  */
-#include "signoff/ui_decide.h"
+#include "signoff/ui/decide.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "signoff/diff.h"
-#include "signoff/ui_draft.h"
-#include "signoff/ui_editor.h"
-#include "signoff/ui_pager.h"
-#include "signoff/ui_prompt.h"
-#include "signoff/ui_resolve.h"
+#include "signoff/ui/draft.h"
+#include "signoff/ui/editor.h"
+#include "signoff/ui/pager.h"
+#include "signoff/ui/prompt.h"
+#include "signoff/ui/resolve.h"
 
 /* Claim the next draft after a decision or skip; back to the queue when
  * there is none. done describes what just happened. */

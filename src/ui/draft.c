@@ -6,14 +6,14 @@
  * Decisions are in ui_decide. All text is sanitized by the text module.
  */
 #define _GNU_SOURCE
-#include "signoff/ui_draft.h"
+#include "signoff/ui/draft.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "signoff/grounding.h"
-#include "signoff/ui_decide.h"
-#include "signoff/ui_prompt.h"
+#include "signoff/ui/decide.h"
+#include "signoff/ui/prompt.h"
 
 /* Rows above the panes: header, title, input, flags. */
 #define DRAFT_HEAD_ROWS 4

@@ -4,7 +4,7 @@
  * it, then each segment is drawn with waddnstr (tokens in reverse video).
  * Colour pairs are numbered role + 1.
  */
-#include "signoff/ui_draw.h"
+#include "signoff/ui/draw.h"
 
 #include <string.h>
 

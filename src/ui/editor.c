@@ -6,7 +6,7 @@
  * to it: the UI ignores SIGINT until it returns.
  */
 #define _GNU_SOURCE
-#include "signoff/ui_editor.h"
+#include "signoff/ui/editor.h"
 
 #include <errno.h>
 #include <fcntl.h>

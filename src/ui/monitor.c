@@ -5,7 +5,7 @@
  * decisions. The data is read again on entering, every MONITOR_REFRESH_MS
  * and after the switch is flipped. Draws only through ui_draw.
  */
-#include "signoff/ui_monitor.h"
+#include "signoff/ui/monitor.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +13,9 @@
 
 #include "signoff/stats.h"
 #include "signoff/stats_format.h"
-#include "signoff/ui_agree.h"
-#include "signoff/ui_draw.h"
-#include "signoff/ui_prompt.h"
+#include "signoff/ui/agree.h"
+#include "signoff/ui/draw.h"
+#include "signoff/ui/prompt.h"
 
 #define MONITOR_DAYS 30
 #define MONITOR_REFRESH_MS 10000

@@ -3,7 +3,7 @@
  * from the key table and the output of pipe commands. The text is laid out
  * (and so sanitized) for the current width each time it is drawn.
  */
-#include "signoff/ui_pager.h"
+#include "signoff/ui/pager.h"
 
 #include <stdlib.h>
 #include <string.h>

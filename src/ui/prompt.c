@@ -4,14 +4,14 @@
  * top of ui_app_draw's frame. Typed text is UTF-8 and may hold anything the
  * terminal sends; it is shown through the sanitizer like every other text.
  */
-#include "signoff/ui_prompt.h"
+#include "signoff/ui/prompt.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "signoff/text.h"
-#include "signoff/ui_draw.h"
+#include "signoff/ui/draw.h"
 
 #define PROMPT_MAX (16u << 10)
 

@@ -4,15 +4,15 @@
  * selection moves down, so opening a queue of any size costs one page.
  * Enter claims the selected draft and opens it; l sets the limit.
  */
-#include "signoff/ui_queue.h"
+#include "signoff/ui/queue.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "signoff/ui_decide.h"
-#include "signoff/ui_draw.h"
+#include "signoff/ui/decide.h"
+#include "signoff/ui/draw.h"
 #include "signoff/text.h"
-#include "signoff/ui_prompt.h"
+#include "signoff/ui/prompt.h"
 
 #define QUEUE_PAGE 200
 /* G walks at most this many pages per press on a huge queue. */

@@ -5,14 +5,14 @@
  * through text_plain (sanitized, cut to their column); diff text is laid
  * out by the pager, which sanitizes it. Must not record decisions.
  */
-#include "signoff/ui_resolve.h"
+#include "signoff/ui/resolve.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "signoff/diff.h"
 #include "signoff/text.h"
-#include "signoff/ui_pager.h"
+#include "signoff/ui/pager.h"
 
 /* The spans being collected for the text. */
 struct spans {

@@ -5,7 +5,7 @@
  * accepts it, so retrying after an error never records it twice. Speaks
  * only to the queue interface; never prints, never includes curses.h.
  */
-#include "signoff/ui_session.h"
+#include "signoff/ui/session.h"
 
 #include <stdlib.h>
 #include <string.h>

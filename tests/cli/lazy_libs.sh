@@ -1,5 +1,5 @@
 #!/bin/bash
-# libcurl and libmicrohttpd are not linked (src/dl_curl.c and src/dl_mhd.c
+# libcurl and libmicrohttpd are not linked (src/remote/dl_curl.c and src/server/dl_mhd.c
 # dlopen them): a local command never loads them, a remote queue loads
 # libcurl when it is opened, `serve` loads libmicrohttpd before it starts,
 # and a missing one is one clear sentence. The loader's own trace

@@ -1,12 +1,12 @@
 /*
- * fuzz_protocol: protocol v1 bodies (include/signoff/protocol.h) as the
+ * fuzz_protocol: protocol v1 bodies (include/signoff/remote/protocol.h) as the
  * server and the client parse them: the strict parser, every from_json,
  * and the error-reply mapping. Property: a draft or decision request that
  * parses survives print and parse again unchanged in meaning.
  */
 #include "fuzz.h"
 
-#include "signoff/protocol.h"
+#include "signoff/remote/protocol.h"
 
 static void roundtrip_draft(const struct so_draft *d)
 {

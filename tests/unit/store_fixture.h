@@ -20,7 +20,7 @@
 #include <sqlite3.h>
 
 #include "signoff/queue.h"
-#include "signoff/store_sqlite.h"
+#include "signoff/store/sqlite/backend.h"
 
 struct fx {
     char dir[64];

@@ -18,8 +18,8 @@
 #include <microhttpd.h>
 
 #include "signoff/dl.h"
-#include "signoff/dl_curl.h"
-#include "signoff/dl_mhd.h"
+#include "signoff/remote/dl_curl.h"
+#include "signoff/server/dl_mhd.h"
 #include "signoff/util.h"
 
 static double (*test_cos)(double);

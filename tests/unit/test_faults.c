@@ -28,8 +28,8 @@
 #include <unistd.h>
 
 #include "signoff/queue.h"
-#include "signoff/store_audit.h"
-#include "signoff/store_sqlite.h"
+#include "signoff/store/sqlite/audit.h"
+#include "signoff/store/sqlite/backend.h"
 #include "signoff/verify.h"
 
 /* ---- the fault VFS ---------------------------------------------------- */

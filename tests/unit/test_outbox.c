@@ -20,10 +20,10 @@
 #include <cmocka.h>
 
 #include "signoff/draft_json.h"
-#include "signoff/outbox.h"
-#include "signoff/remote_http.h"
-#include "signoff/server.h"
-#include "signoff/store_sqlite.h"
+#include "signoff/remote/outbox.h"
+#include "signoff/remote/http.h"
+#include "signoff/server/server.h"
+#include "signoff/store/sqlite/backend.h"
 
 static char dir[64];
 

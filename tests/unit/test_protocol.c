@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "signoff/protocol.h"
+#include "signoff/remote/protocol.h"
 
 static cJSON *reparse(cJSON *j)
 {

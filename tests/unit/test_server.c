@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "signoff/metrics.h"
-#include "signoff/server.h"
+#include "signoff/server/metrics.h"
+#include "signoff/server/server.h"
 
 #define DAY 86400000LL
 

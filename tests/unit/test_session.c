@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "signoff/ui_session.h"
+#include "signoff/ui/session.h"
 
 /* What the fake queue saw and will answer. */
 struct fake {

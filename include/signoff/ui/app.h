@@ -1,0 +1,141 @@
+/*
+ * ui_app: the reviewer UI's shared state and its screen interface, the seam
+ * every screen in src/ui/ plugs into (as tig's view_ops). The central loop
+ * (src/ui/app.c) owns the terminal: it waits for keys with a timeout, does
+ * pending work between keys (lease renewal, counts), maps keys to actions
+ * (keys.h) and dispatches them to the current screen, whose key function
+ * returns what the loop does next.
+ *
+ * Adding a screen (the monitor, src/ui/monitor.c, is one):
+ *   1. define `const struct ui_screen_ops ui_monitor_screen = {...}` in your
+ *      .c file, declared in your own header include/signoff/ui/monitor.h;
+ *   2. add it to UI_SCREEN_LIST below (the UI owner does this: one line);
+ *   3. return UI_GO_<SCREEN> from another screen's key function to open it.
+ * A screen draws only inside app->body (the lines between the title line
+ * and the status bar), with ui_draw.h helpers so untrusted text is
+ * sanitized; it never calls refresh(), clear() or getch() itself.
+ */
+#ifndef SIGNOFF_UI_APP_H
+#define SIGNOFF_UI_APP_H
+
+#include <curses.h>
+
+#include "signoff/config.h"
+#include "signoff/filter.h"
+#include "signoff/keys.h"
+#include "signoff/queue.h"
+#include "signoff/theme.h"
+#include "signoff/ui/ui.h"
+#include "signoff/ui/session.h"
+
+/* What the loop does after a key. */
+enum ui_next {
+    UI_STAY,   /* nothing to redraw */
+    UI_REDRAW, /* redraw the current screen */
+    UI_GO_QUEUE,
+    UI_GO_DRAFT,
+    UI_GO_HELP, /* the help screen, generated from the key table */
+    UI_GO_PAGER, /* the text viewer, filled with ui_pager_open first */
+    UI_GO_MONITOR,
+    UI_BACK, /* the screen we came from */
+    UI_QUIT,
+};
+
+struct ui_app;
+
+/* One screen. State is created by open and passed back to every call. */
+struct ui_screen_ops {
+    const char *name; /* shown in the title line: "queue", "draft" */
+    void *(*open)(struct ui_app *app);
+    void (*close)(void *state);
+    /* Became the current screen (may be NULL). */
+    void (*enter)(struct ui_app *app, void *state);
+    /* Draw into app->body (already erased). */
+    void (*draw)(struct ui_app *app, void *state);
+    /* One key: act is its action (KA_NONE if unbound), ch the raw code. */
+    enum ui_next (*key)(struct ui_app *app, void *state, enum keys_action act,
+                        int ch);
+    /* Between keys, about once a second (may be NULL). Returns UI_REDRAW
+     * when something on screen changed. */
+    enum ui_next (*tick)(struct ui_app *app, void *state);
+    /* Actions shown as "key:name" in the title line, ending with KA_NONE. */
+    const enum keys_action *hints;
+};
+
+/* The screens, in enum ui_screen order: id, ops object. */
+#define UI_SCREEN_LIST(X)                                                      \
+    X(UI_SCREEN_QUEUE, ui_queue_screen)                                        \
+    X(UI_SCREEN_DRAFT, ui_draft_screen)                                        \
+    X(UI_SCREEN_PAGER, ui_pager_screen)                                        \
+    X(UI_SCREEN_MONITOR, ui_monitor_screen)
+
+enum ui_screen {
+#define UI_X_ENUM(id, ops) id,
+    UI_SCREEN_LIST(UI_X_ENUM)
+#undef UI_X_ENUM
+        UI_SCREEN_COUNT
+};
+
+/* Figures for the status bar, refreshed between keys. */
+struct ui_counts {
+    int64_t pending;  /* open drafts under the current limit; -1 unknown */
+    int64_t my_today; /* my decisions today */
+    int64_t unsent;   /* decisions waiting in the outbox (remote) */
+    int64_t at;       /* mono ms of the last refresh */
+};
+
+/* Shared state. The app owns everything except q and opts. */
+struct ui_app {
+    struct queue *q;
+    const struct ui_opts *opts;
+    const struct config *config;
+    struct keys *keys;
+    struct ui_session session; /* the draft I hold, timing, decisions */
+    struct filter filter;      /* the current limit (`l`) */
+    struct ui_counts counts;
+    WINDOW *title;             /* top line: screen name and key hints */
+    WINDOW *body;              /* the screens' drawing area */
+    WINDOW *bar;               /* status bar and message line */
+    int rows, cols;            /* size of body */
+    int tiny;                  /* terminal below the minimum: title and body
+                                  are NULL, screens are not drawn */
+    char *message;             /* the message line, NULL when empty */
+    int message_error;
+    const char *prompt;        /* a prompt being answered (ui_prompt) */
+    const char *prompt_text;   /* what was typed so far */
+    int screen;                /* enum ui_screen shown now */
+    int back[8];               /* where UI_BACK returns to */
+    int nback;
+    void *state[UI_SCREEN_COUNT];
+};
+
+/* What ui_app_getkey got. */
+enum ui_input {
+    UI_IN_KEY,    /* *ch is a character or a KEY_* code (*func set) */
+    UI_IN_RESIZE, /* the terminal changed size (already redrawn) */
+    UI_IN_QUIT,   /* Ctrl-C or SIGTERM: unwind and let the loop quit */
+};
+
+/* Set the message line (printf-style). error: shown with status.alert. The
+ * text is sanitized when drawn. */
+void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Ask the loop to refresh the status-bar figures before the next draw. */
+void ui_app_counts_stale(struct ui_app *app);
+
+/* Wait for a key while doing the pending work between keys (lease
+ * renewal, counts). For modal prompts; the loop uses it too. *func is 1 for
+ * KEY_* codes, 0 for characters. */
+enum ui_input ui_app_getkey(struct ui_app *app, int *ch, int *func);
+
+/* Draw everything (title, current screen, status bar, message or prompt)
+ * and update the terminal. Modal prompts call it before drawing on top. */
+void ui_app_draw(struct ui_app *app);
+
+/* Suspend curses (def_prog_mode + endwin) around an external program and
+ * restore it afterwards; ui_app_resume also forces a full redraw. */
+void ui_app_suspend(struct ui_app *app);
+void ui_app_resume(struct ui_app *app);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * ui_pager: a scrollable text viewer screen, for the help screen (generated
+ * from the key table) and the output of a pipe command. Text is untrusted
+ * and sanitized when laid out.
+ */
+#ifndef SIGNOFF_UI_PAGER_H
+#define SIGNOFF_UI_PAGER_H
+
+#include "signoff/ui/app.h"
+#include "signoff/ui/draw.h"
+
+extern const struct ui_screen_ops ui_pager_screen;
+
+/* Show text (owned by the pager from now on) under a heading (copied),
+ * with highlight spans (owned, may be NULL); then return UI_GO_PAGER. */
+void ui_pager_open(struct ui_app *app, const char *heading, char *text,
+                   struct ui_span *spans, size_t nspans);
+
+/* The help text generated from the key table, with the key column
+ * highlighted (spans owned by the caller). */
+char *ui_pager_help(const struct keys *k, struct ui_span **spans,
+                    size_t *nspans);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * cmd_serve: `signoff serve` - serve a queue file over HTTP (protocol v1)
+ * until SIGTERM or SIGINT, then let in-flight requests finish and exit 0.
+ * Prints the access log (one line per request, never a token) on stderr.
+ */
+#include <openssl/crypto.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "signoff/cli/cli.h"
+#include "signoff/server/dl_mhd.h"
+#include "signoff/server/server.h"
+
+static const char usage_text[] =
+    "usage: signoff serve --queue FILE --tokens FILE "
+    "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n"
+    "                     [--synchronous full|normal] "
+    "[--tls-cert FILE --tls-key FILE]\n\n"
+    "Serve the queue FILE over HTTP (protocol v1, docs/protocol.md).\n"
+    "  --listen ADDR:PORT  address to listen on (default "
+    "127.0.0.1:8750;\n"
+    "                      port 0 picks a free port); [::1]:PORT for "
+    "IPv6\n"
+    "  --tokens FILE       lines `token reviewer role` (role: "
+    "reviewer,\n"
+    "                      supervisor or producer); must be mode 0600\n"
+    "  --threads N         worker threads (default 4)\n"
+    "  --timeout SECONDS   close connections idle or stalled this long "
+    "(default 30)\n"
+    "  --synchronous MODE  full (default: an acknowledged decision "
+    "survives\n"
+    "                      power loss) or normal (survives a crash "
+    "of the\n"
+    "                      server, not of the machine; faster)\n"
+    "  --tls-cert FILE     serve HTTPS with this PEM certificate "
+    "(chain)\n"
+    "  --tls-key FILE      and this PEM private key (mode 0600)\n"
+    "Stops on SIGTERM or SIGINT after in-flight requests finish.\n";
+
+static void serve_log(void *arg, const char *line)
+{
+    char when[32];
+    (void)arg;
+    so_format_time(so_now_ms(), when);
+    fprintf(stderr, "%s %s\n", when, line);
+}
+
+/* Split "HOST:PORT" or "[V6]:PORT" into opts (host points into buf). */
+static int parse_listen(char *buf, struct server_opts *o)
+{
+    char *colon = strrchr(buf, ':');
+    long port;
+    if (!colon || so_parse_long(colon + 1, 0, 65535, &port) != 0)
+        return -1;
+    *colon = '\0';
+    o->host = buf;
+    if (buf[0] == '[' && colon > buf + 1 && colon[-1] == ']') {
+        colon[-1] = '\0';
+        o->host = buf + 1;
+    }
+    o->port = (int)port;
+    return *o->host ? 0 : -1;
+}
+
+struct serve_args {
+    struct cli_common common;
+    const char *tokens, *listen;
+    const char *tls_cert, *tls_key;
+    long threads, timeout;
+    int sync_normal;
+};
+
+/* The options of serve besides --queue (cli_parse): 0, or the usage
+ * error's exit code for a malformed value. */
+static int serve_option(int c, const char *v, void *ctx)
+{
+    struct serve_args *a = ctx;
+    int bad = 0;
+    switch (c) {
+    case 't': a->tokens = v; break;
+    case 'l': a->listen = v; break;
+    case 'C': a->tls_cert = v; break;
+    case 'K': a->tls_key = v; break;
+    case 'n': bad = so_parse_long(v, 1, 256, &a->threads); break;
+    case 'T': bad = so_parse_long(v, 1, 3600, &a->timeout); break;
+    default: /* 'S' */
+        bad = strcmp(v, "full") != 0 && strcmp(v, "normal") != 0;
+        a->sync_normal = strcmp(v, "normal") == 0;
+        break;
+    }
+    return bad ? cli_usage_error("serve", "bad option or value") : 0;
+}
+
+/* -1 to go on, else the exit code (help, version, usage errors). */
+static int serve_parse(int argc, char **argv, struct serve_args *a)
+{
+    static const struct option longopts[] = {
+        CLI_OPTION_QUEUE,
+        {"tokens", required_argument, NULL, 't'},
+        {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 'n'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"synchronous", required_argument, NULL, 'S'},
+        {"tls-cert", required_argument, NULL, 'C'},
+        {"tls-key", required_argument, NULL, 'K'},
+        CLI_OPTION_END,
+    };
+    static const struct cli_cmd cmd = {"serve", usage_text, "q:t:l:n:T:",
+                                       longopts, serve_option, 0};
+    int rc = cli_parse(&cmd, argc, argv, &a->common, a);
+    if (rc >= 0)
+        return rc;
+    if (!a->tokens)
+        return cli_usage_error("serve", "--tokens FILE is required");
+    if (!a->tls_cert != !a->tls_key)
+        return cli_usage_error("serve", "--tls-cert and --tls-key go together");
+    return -1;
+}
+
+/* Serve until SIGTERM/SIGINT. The signals are blocked before the worker
+ * threads start (they inherit the mask) and taken here with sigwait, so
+ * no handler runs at all. */
+static int serve_run(struct server_opts *o, struct server_tokens *tokens)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct server *srv = NULL;
+    struct so_error err;
+    int port = 0;
+    if (dl_mhd_load(&err) != SO_OK ||
+        server_start(o, tokens, &srv, &port, &err) != SO_OK) {
+        fprintf(stderr, "signoff: serve: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    fprintf(stderr, "signoff: listening on %s://%s%s%s:%d\n",
+            o->tls_cert ? "https" : "http", strchr(o->host, ':') ? "[" : "",
+            o->host,
+            strchr(o->host, ':') ? "]" : "", port);
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "signoff: stopping: finishing requests in flight\n");
+    server_stop(srv);
+    return 0;
+}
+
+/* Read a PEM file; a private key must be readable by its owner only. */
+static enum so_status pem_read(const char *path, int secret, char **out,
+                               struct so_error *err)
+{
+    struct stat st;
+    size_t len;
+    if (secret && stat(path, &st) == 0 && (st.st_mode & 077))
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "%s: readable by group or others; chmod 600 it", path);
+    return so_read_file(path, 1u << 20, out, &len, err);
+}
+
+/* Tokens, and the TLS certificate and key when asked for. */
+static int serve_files(const struct serve_args *a, struct server_tokens *t,
+                       char **cert, char **key)
+{
+    struct so_error err;
+    if (server_tokens_load(a->tokens, t, &err) == SO_OK &&
+        (!a->tls_cert || (pem_read(a->tls_cert, 0, cert, &err) == SO_OK &&
+                          pem_read(a->tls_key, 1, key, &err) == SO_OK)))
+        return 0;
+    fprintf(stderr, "signoff: serve: %s\n", err.msg);
+    return EXIT_FAIL;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct serve_args a = {.listen = "127.0.0.1:8750", .threads = 4,
+                           .timeout = 30};
+    int rc = serve_parse(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    char *spec = cli_queue_spec(a.common.queue);
+    char *listen = xstrdup(a.listen);
+    char *cert = NULL, *key = NULL;
+    struct server_opts o = {.queue_path = spec,
+                            .threads = (unsigned)a.threads,
+                            .timeout_s = (unsigned)a.timeout,
+                            .sync_normal = a.sync_normal,
+                            .log = serve_log};
+    struct server_tokens tokens = {0};
+    if (queue_is_remote(spec))
+        rc = cli_usage_error("serve", "--queue must be a file, not a URL");
+    else if (parse_listen(listen, &o) != 0)
+        rc = cli_usage_error("serve", "--listen: expected ADDR:PORT");
+    else if ((rc = serve_files(&a, &tokens, &cert, &key)) == 0) {
+        o.tls_cert = cert;
+        o.tls_key = key;
+        rc = serve_run(&o, &tokens);
+    }
+    server_tokens_free(&tokens);
+    if (key)
+        OPENSSL_cleanse(key, strlen(key));
+    free(key);
+    free(cert);
+    free(listen);
+    free(spec);
+    return rc;
+}

@@ -1,0 +1,232 @@
+/*
+ * cmd_stats: `signoff stats` prints override rates and counts grouped by
+ * workflow, model, reviewer, day or confidence band, in a table, JSON, CSV
+ * or the Prometheus text format; `--check` exits 3 naming each workflow
+ * over its threshold (for cron and alerting). Reads the rollup through the
+ * queue interface only; the figures come from stats.c, the layout from
+ * stats_format.c.
+ */
+#define _GNU_SOURCE
+#include "signoff/cli/cli.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/agreement.h"
+#include "signoff/stats.h"
+#include "signoff/stats_format.h"
+
+static const char usage_text[] =
+    "usage: signoff stats [--by workflow|model|reviewer|day|band|pair]\n"
+    "                     [--since D]\n"
+    "                     [--workflow W] [--format table|json|csv|prometheus]\n"
+    "                     [--check] [--queue Q]\n"
+    "\n"
+    "Override rates ((edited + rejected) / (approved + edited + rejected))\n"
+    "with a Wilson 95% interval, counts, median active time and median edit\n"
+    "size, from the rollup. Escalations are counted apart.\n"
+    "\n"
+    "Options:\n"
+    "  -b, --by DIM        group by workflow (default), model, reviewer, day\n"
+    "                      or band (confidence band); pair: four-eyes\n"
+    "                      agreement and Cohen's kappa per workflow and\n"
+    "                      reviewer pair, and resolutions\n"
+    "  -s, --since D       2d, 7d, 30d ... or a date YYYY-MM-DD (default 7d):\n"
+    "                      the last D rounded up to whole UTC days, ending\n"
+    "                      today (24h = today, 2d = yesterday and today)\n"
+    "  -w, --workflow W    only this workflow\n"
+    "  -f, --format F      table (default), json, csv or prometheus\n"
+    "  -c, --check         exit 3 and name each workflow whose override rate\n"
+    "                      over its own window exceeds its threshold with at\n"
+    "                      least its minimum of decisions; 0 otherwise\n"
+    "  -q, --queue Q       the queue (file or URL)\n"
+    "  -h, --help          show this help\n"
+    "      --version       show the version\n";
+
+struct stats_args {
+    struct cli_common common;
+    const char *workflow;
+    const char *since;
+    enum stats_by by;
+    enum stats_format fmt;
+    int check;
+    int pair; /* --by pair: the four-eyes agreement report */
+};
+
+/* NULL-terminated name lists for cli_pick, in enum order. */
+#define STATS_X_NAME(id, name) name,
+static const char *const by_names[] = {STATS_BY_LIST(STATS_X_NAME) NULL};
+static const char *const fmt_names[] = {STATS_FORMAT_LIST(STATS_X_NAME) NULL};
+#undef STATS_X_NAME
+
+/* The options of stats besides --queue (cli_parse). */
+static int stats_option(int c, const char *arg, void *ctx)
+{
+    struct stats_args *a = ctx;
+    int i;
+    switch (c) {
+    case 'b':
+        if ((a->pair = strcmp(arg, "pair") == 0))
+            break;
+        if ((i = cli_pick("stats", "--by", arg, by_names)) < 0)
+            return EXIT_USAGE;
+        a->by = (enum stats_by)i;
+        break;
+    case 'f':
+        if ((i = cli_pick("stats", "--format", arg, fmt_names)) < 0)
+            return EXIT_USAGE;
+        a->fmt = (enum stats_format)i;
+        break;
+    case 's': a->since = arg; break;
+    case 'w': a->workflow = arg; break;
+    default: a->check = 1; break; /* 'c' */
+    }
+    return 0;
+}
+
+static int emit(char *text)
+{
+    fputs(text, stdout);
+    free(text);
+    return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_FAIL;
+}
+
+/* --by pair: agreement from the store's agreement cells (agreement.h). */
+static int run_agreement(struct queue *q, const struct stats_args *a,
+                         const struct so_stats_req *req)
+{
+    struct so_agreement ag = {0};
+    struct so_error err;
+    if (!q->ops->agreement) {
+        cli_error("stats", "--by pair: %s queues do not keep agreement",
+                  q->ops->name);
+        return EXIT_FAIL;
+    }
+    if (q->ops->agreement(q, req, &ag, &err) != SO_OK) {
+        cli_error("stats", "%s", err.msg);
+        return cli_exit_for(err.code);
+    }
+    static const enum agreement_fmt fmts[] = {AGREE_TABLE, AGREE_JSON,
+                                              AGREE_CSV, AGREE_PROM};
+    struct agreement_summary sum;
+    struct buf b;
+    agreement_summarise(&ag, &sum);
+    buf_init(&b);
+    agreement_format(&sum, fmts[a->fmt], &b);
+    if (a->fmt == STATS_FMT_JSON)
+        buf_addc(&b, '\n');
+    agreement_summary_free(&sum);
+    agreement_free(&ag);
+    return emit(buf_steal(&b));
+}
+
+static int run_report(struct queue *q, const struct stats_args *a,
+                      const struct so_workflow *wfs, size_t nwfs)
+{
+    struct stats_window w;
+    if (stats_window_parse(a->since, so_now_ms(), &w) != 0)
+        return cli_usage_error("stats", "--since: expected a duration like "
+                                        "24h or 7d, or a date YYYY-MM-DD "
+                                        "not after today, not '%s'",
+                               a->since);
+    struct so_stats_req req = {.since_ms = stats_window_since_ms(&w),
+                               .workflow = a->workflow,
+                               .fold = stats_rollup_fold(a->by)};
+    if (a->pair)
+        return run_agreement(q, a, &req);
+    struct so_rollup r = {0};
+    struct so_error err;
+    if (q->ops->rollup(q, &req, &r, &err) != SO_OK) {
+        cli_error("stats", "%s", err.msg);
+        return cli_exit_for(err.code);
+    }
+    struct stats_report rep;
+    stats_compute(&r, a->by, &w, wfs, nwfs, a->workflow, &rep);
+    int rc = emit(stats_format_report(&rep, a->fmt));
+    stats_report_free(&rep);
+    so_rollup_free(&r);
+    return rc;
+}
+
+static int run_check(struct queue *q, const struct stats_args *a,
+                     const struct so_workflow *wfs, size_t nwfs)
+{
+    int64_t now = so_now_ms();
+    struct so_stats_req req = {.since_ms = stats_alert_since_ms(wfs, nwfs, now),
+                               .workflow = a->workflow,
+                               .fold = SO_FOLD_MODEL | SO_FOLD_REVIEWER};
+    struct so_rollup r = {0};
+    struct so_error err;
+    if (q->ops->rollup(q, &req, &r, &err) != SO_OK) {
+        cli_error("stats", "%s", err.msg);
+        return cli_exit_for(err.code);
+    }
+    struct stats_alert *alerts = xcalloc(nwfs ? nwfs : 1, sizeof *alerts);
+    size_t n = 0;
+    int over = 0;
+    for (size_t i = 0; i < nwfs; i++) {
+        if (a->workflow && strcmp(wfs[i].name, a->workflow) != 0)
+            continue;
+        stats_alert_for(&r, &wfs[i], now, &alerts[n]);
+        over |= alerts[n++].over;
+    }
+    int rc = emit(stats_format_alerts(alerts, n, a->fmt));
+    free(alerts);
+    so_rollup_free(&r);
+    return rc != EXIT_OK_ ? rc : over ? EXIT_OVER_THRESHOLD : EXIT_OK_;
+}
+
+static int known_workflow(const struct so_workflow *wfs, size_t n,
+                          const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(wfs[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"by", required_argument, NULL, 'b'},
+        {"since", required_argument, NULL, 's'},
+        {"workflow", required_argument, NULL, 'w'},
+        {"format", required_argument, NULL, 'f'},
+        {"check", no_argument, NULL, 'c'},
+        CLI_OPTION_QUEUE,
+        CLI_OPTION_END,
+    };
+    static const struct cli_cmd cmd = {"stats", usage_text, "b:s:w:f:cq:",
+                                       longopts, stats_option, 0};
+    struct stats_args a = {.since = "7d"};
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    if (rc >= 0)
+        return rc;
+    setlocale(LC_CTYPE, "");
+    struct queue_opts o = {.readonly = 1};
+    struct queue *q = cli_open_queue(a.common.queue, NULL, &o);
+    if (!q)
+        return EXIT_FAIL;
+    struct so_workflow *wfs = NULL;
+    size_t nwfs = 0;
+    struct so_error err;
+    if (q->ops->workflow_list(q, &wfs, &nwfs, &err) != SO_OK) {
+        cli_error("stats", "%s", err.msg);
+        queue_close(q);
+        return cli_exit_for(err.code);
+    }
+    if (a.workflow && !known_workflow(wfs, nwfs, a.workflow)) {
+        cli_error(a.workflow, "no such workflow");
+        rc = EXIT_FAIL;
+    } else {
+        rc = a.check ? run_check(q, &a, wfs, nwfs)
+                     : run_report(q, &a, wfs, nwfs);
+    }
+    for (size_t i = 0; i < nwfs; i++)
+        so_workflow_clear(&wfs[i]);
+    free(wfs);
+    queue_close(q);
+    return rc;
+}

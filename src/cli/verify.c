@@ -1,0 +1,160 @@
+/*
+ * cmd_verify: `signoff verify` walks the audit chain of a queue file, or
+ * with --export an exported file without the database, and exits 1 naming
+ * the first changed, removed, inserted or reordered record. A progress bar
+ * goes to stderr for long runs, only when stderr is a terminal. Reads only.
+ */
+#define _GNU_SOURCE
+#include "signoff/cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "signoff/store/sqlite/audit.h"
+#include "signoff/verify.h"
+
+static const char usage_text[] =
+    "usage: signoff verify [--queue PATH] [--export FILE] [--quiet]\n"
+    "\n"
+    "Check the audit chain: recompute every decision's hash in order and\n"
+    "compare it with the chain head the queue keeps. Exits 1 and names the\n"
+    "first record that was changed, removed, inserted or reordered.\n"
+    "\n"
+    "Options:\n"
+    "  -q, --queue PATH   the queue file (default: $SIGNOFF_QUEUE, the\n"
+    "                     config file, $XDG_DATA_HOME/signoff/signoff.db)\n"
+    "  -e, --export FILE  check an export (signoff export) instead, without\n"
+    "                     the database\n"
+    "  -s, --quiet        print nothing when the chain holds\n"
+    "  -h, --help         show this help\n"
+    "      --version      show the version\n";
+
+/* The progress bar: drawn only on a terminal and only once a run has taken
+ * long enough to be worth one. */
+struct progress {
+    int enabled;
+    int64_t started;
+    int drawn;
+    int last_pct;
+};
+
+static void progress_draw(void *ctx, int64_t done, int64_t total)
+{
+    struct progress *p = ctx;
+    if (!p->enabled || total <= 0 || so_mono_ms() - p->started < 300)
+        return;
+    int pct = (int)(done * 100 / total);
+    if (pct == p->last_pct)
+        return;
+    p->last_pct = pct;
+    p->drawn = 1;
+    int fill = pct * 30 / 100;
+    fprintf(stderr, "\rverifying [%.*s%*s] %3d%% %lld/%lld", fill,
+            "##############################", 30 - fill, "", pct,
+            (long long)done, (long long)total);
+    fflush(stderr);
+}
+
+static void progress_end(struct progress *p)
+{
+    if (p->drawn)
+        fputs("\r\033[K", stderr);
+}
+
+static int report(const char *what, enum so_status st,
+                  const struct verify_result *res, const struct so_error *err,
+                  int quiet)
+{
+    if (st != SO_OK) {
+        cli_error(what, "%s", err->msg);
+        return EXIT_FAIL;
+    }
+    if (quiet)
+        return 0;
+    if (res->records == 0)
+        printf("%s: audit chain ok: no decisions yet\n", what);
+    else
+        printf("%s: audit chain ok: %lld decisions (seq %lld..%lld), head %s\n",
+               what, (long long)res->records, (long long)res->first_seq,
+               (long long)res->last_seq, res->last_hash);
+    return 0;
+}
+
+static int verify_queue(const char *opt_queue, struct verify_opts *o,
+                        int quiet)
+{
+    char *spec = cli_queue_spec(opt_queue);
+    if (queue_is_remote(spec)) {
+        cli_error(spec, "verify reads the queue file: run it where the "
+                        "server keeps the file, or verify an export");
+        free(spec);
+        return EXIT_FAIL;
+    }
+    struct so_error err = {0};
+    struct store_audit *a = NULL;
+    struct verify_result res = {0};
+    enum so_status st = store_audit_open(spec, 0, &a, &err);
+    if (st == SO_OK) {
+        struct verify_source src = store_audit_source(a);
+        o->from_genesis = 1;
+        o->head = store_audit_head(a);
+        o->total = store_audit_count(a);
+        st = verify_chain(&src, o, &res, &err);
+        progress_end(o->progress_ctx);
+    }
+    int rc = report(spec, st, &res, &err, quiet);
+    store_audit_close(a);
+    free(spec);
+    return rc;
+}
+
+static int verify_export(const char *path, struct verify_opts *o, int quiet)
+{
+    struct so_error err = {0};
+    struct verify_result res = {0};
+    enum so_status st = verify_export_file(path, o, &res, &err);
+    progress_end(o->progress_ctx);
+    return report(path, st, &res, &err, quiet);
+}
+
+struct verify_args {
+    struct cli_common common;
+    const char *export; /* --export FILE */
+    int quiet;
+};
+
+/* --export and --quiet, verify's options besides --queue (cli_parse). */
+static int verify_option(int c, const char *arg, void *ctx)
+{
+    struct verify_args *a = ctx;
+    if (c == 'e')
+        a->export = arg;
+    else
+        a->quiet = 1;
+    return 0;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_OPTION_QUEUE,
+        {"export", required_argument, NULL, 'e'},
+        {"quiet", no_argument, NULL, 's'},
+        CLI_OPTION_END,
+    };
+    static const struct cli_cmd cmd = {"verify", usage_text, "q:e:s", longopts,
+                                       verify_option, 0};
+    struct verify_args a = {0};
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    if (rc >= 0)
+        return rc;
+    if (a.common.queue && a.export)
+        return cli_usage_error("verify", "--queue and --export exclude each "
+                                         "other");
+    struct progress p = {.enabled = isatty(STDERR_FILENO),
+                         .started = so_mono_ms(), .last_pct = -1};
+    struct verify_opts o = {.progress = progress_draw, .progress_ctx = &p};
+    return a.export ? verify_export(a.export, &o, a.quiet)
+                    : verify_queue(a.common.queue, &o, a.quiet);
+}

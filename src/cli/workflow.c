@@ -1,0 +1,409 @@
+/*
+ * cmd_workflow: `signoff workflow list|show|set|pause|resume`, the settings
+ * of a workflow and its automation kill switch. `show` exits 4 when the
+ * workflow is paused, so a producer's script can ask before letting the AI
+ * act unreviewed; `resume` refuses a workflow without a named owner. The
+ * switch records who flipped it (the reviewer identity), when and why; the
+ * queue interface does the recording.
+ */
+#define _GNU_SOURCE
+#include "signoff/cli/cli.h"
+
+#include <cJSON.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/json.h"
+#include "signoff/text.h"
+
+static const char usage_text[] =
+    "usage: signoff workflow list [--format table|json]\n"
+    "       signoff workflow show W [--format text|json]\n"
+    "       signoff workflow set W [--owner NAME] [--threshold T] [--window D]\n"
+    "                            [--min-decisions N] [--reviews N]\n"
+    "                            [--auto-pause on|off] [--reveal after|never]\n"
+    "                            [--resolver supervisor|reviewer]\n"
+    "       signoff workflow pause W --reason R\n"
+    "       signoff workflow resume W [--reason R]\n"
+    "\n"
+    "Workflow settings and the automation switch (the kill switch producers\n"
+    "read before letting the AI act unreviewed). `show` exits 4 when the\n"
+    "workflow is paused. A workflow needs a named owner to be resumed.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --owner NAME        the person who answers for the workflow\n"
+    "  -t, --threshold T       override rate that raises an alert: 0..1 or\n"
+    "                          a percentage like 20%\n"
+    "  -W, --window D          the alert window (24h, 7d, 30d ...)\n"
+    "  -m, --min-decisions N   decisions before a rate is meaningful\n"
+    "  -n, --reviews N         independent reviews a draft needs (1..5)\n"
+    "      --reveal after|never  four-eyes: show a reviewer the other\n"
+    "                          reviews once the draft is final, or never\n"
+    "      --resolver supervisor|reviewer  who settles reviews that\n"
+    "                          disagree: a supervisor, or also a reviewer\n"
+    "                          who gave none of them\n"
+    "  -a, --auto-pause on|off pause on the first decision over threshold\n"
+    "  -r, --reason R          why the switch is flipped\n"
+    "  -f, --format F          table/text (default) or json\n"
+    "  -q, --queue Q           the queue (file or URL)\n"
+    "      --reviewer NAME     who flips the switch (default: you)\n"
+    "  -h, --help              show this help\n"
+    "      --version           show the version\n";
+
+struct wf_args {
+    struct cli_common common;
+    const char *reason;
+    int json;
+    unsigned mask; /* SO_WF_* given */
+    struct so_workflow set; /* borrowed strings */
+};
+
+static int parse_threshold(const char *s, double *out)
+{
+    size_t n = strlen(s);
+    if (n > 1 && s[n - 1] == '%') {
+        char *num = xstrndup(s, n - 1);
+        int rc = so_parse_double(num, 0, 100, out);
+        free(num);
+        *out /= 100.0;
+        return rc;
+    }
+    return so_parse_double(s, 0, 1, out);
+}
+
+/* One option of `set`; 0 ok, else the usage exit code. */
+static int parse_setting(int c, const char *arg, struct wf_args *a)
+{
+    long v;
+    switch (c) {
+    case 'o':
+        a->set.owner = (char *)arg;
+        a->mask |= SO_WF_OWNER;
+        return 0;
+    case 't':
+        a->mask |= SO_WF_THRESHOLD;
+        return parse_threshold(arg, &a->set.threshold) == 0
+                   ? 0
+                   : cli_usage_error("workflow", "--threshold: expected 0..1 "
+                                     "or a percentage, not '%s'", arg);
+    case 'W':
+        a->mask |= SO_WF_WINDOW;
+        return so_parse_duration_ms(arg, &a->set.window_ms) == 0 &&
+                       a->set.window_ms >= 60000
+                   ? 0
+                   : cli_usage_error("workflow", "--window: expected a "
+                                     "duration like 7d, not '%s'", arg);
+    case 'm':
+    case 'n':
+        if (so_parse_long(arg, c == 'm' ? 0 : 1,
+                          c == 'm' ? 1000000000L : SO_MAX_REVIEWS, &v) != 0)
+            return cli_usage_error("workflow", "%s: out of range: '%s'",
+                                   c == 'm' ? "--min-decisions" : "--reviews",
+                                   arg);
+        *(c == 'm' ? &a->set.min_decisions : &a->set.reviews) = (int)v;
+        a->mask |= c == 'm' ? SO_WF_MIN : SO_WF_REVIEWS;
+        return 0;
+    case 'e':
+    case 'S': {
+        static const char *const reveal[] = {"after", "never", NULL};
+        static const char *const resolver[] = {"supervisor", "reviewer", NULL};
+        const char *const *names = c == 'e' ? reveal : resolver;
+        int i = cli_pick("workflow", c == 'e' ? "--reveal" : "--resolver", arg,
+                         names);
+        *(c == 'e' ? &a->set.reveal : &a->set.resolver) =
+            i < 0 ? NULL : (char *)names[i];
+        a->mask |= c == 'e' ? SO_WF_REVEAL : SO_WF_RESOLVER;
+        return i < 0 ? EXIT_USAGE : 0;
+    }
+    default: {
+        static const char *const onoff[] = {"off", "on", NULL};
+        int i = cli_pick("workflow", "--auto-pause", arg, onoff);
+        a->set.auto_pause = i;
+        a->mask |= SO_WF_AUTOPAUSE;
+        return i < 0 ? EXIT_USAGE : 0;
+    }
+    }
+}
+
+/* The options of workflow besides the shared ones (cli_parse). */
+static int workflow_option(int c, const char *arg, void *ctx)
+{
+    static const char *const formats[] = {"table", "text", "json", NULL};
+    struct wf_args *a = ctx;
+    int k;
+    if (c == 'r') {
+        a->reason = arg;
+        return 0;
+    }
+    if (c != 'f')
+        return parse_setting(c, arg, a);
+    if ((k = cli_pick("workflow", "--format", arg, formats)) < 0)
+        return EXIT_USAGE;
+    a->json = k == 2;
+    return 0;
+}
+
+/* "7d", "36h", "90m" or "45s": the largest unit that divides ms. */
+static void format_window(int64_t ms, char out[32])
+{
+    static const struct { int64_t ms; char unit; } units[] = {
+        {86400000LL, 'd'}, {3600000LL, 'h'}, {60000LL, 'm'}, {1000LL, 's'}};
+    for (size_t i = 0; i < SO_ARRAY_LEN(units); i++)
+        if (ms > 0 && ms % units[i].ms == 0) {
+            snprintf(out, 32, "%lld%c", (long long)(ms / units[i].ms),
+                     units[i].unit);
+            return;
+        }
+    snprintf(out, 32, "%lldms", (long long)ms);
+}
+
+static cJSON *wf_json(const struct so_workflow *w)
+{
+    cJSON *o = cJSON_CreateObject();
+    char win[32];
+    format_window(w->window_ms, win);
+    cJSON_AddStringToObject(o, "name", w->name);
+    if (w->owner && *w->owner)
+        cJSON_AddStringToObject(o, "owner", w->owner);
+    else
+        cJSON_AddNullToObject(o, "owner");
+    cJSON_AddNumberToObject(o, "threshold", w->threshold);
+    cJSON_AddStringToObject(o, "window", win);
+    cJSON_AddNumberToObject(o, "window_ms", (double)w->window_ms);
+    cJSON_AddNumberToObject(o, "min_decisions", w->min_decisions);
+    cJSON_AddNumberToObject(o, "reviews", w->reviews);
+    cJSON_AddStringToObject(o, "reveal", w->reveal ? w->reveal : "after");
+    cJSON_AddStringToObject(o, "resolver",
+                            w->resolver ? w->resolver : "supervisor");
+    cJSON_AddBoolToObject(o, "auto_pause", w->auto_pause);
+    cJSON_AddStringToObject(o, "automation", w->automation_paused ? "paused"
+                                                                  : "on");
+    if (w->automation_at > 0) {
+        char at[32];
+        so_format_time(w->automation_at, at);
+        cJSON_AddStringToObject(o, "automation_at", at);
+        cJSON_AddStringToObject(o, "automation_by", w->automation_by
+                                                         ? w->automation_by
+                                                         : "");
+        cJSON_AddStringToObject(o, "automation_reason",
+                                w->automation_reason ? w->automation_reason
+                                                     : "");
+    }
+    cJSON_AddNumberToObject(o, "pending", (double)w->pending);
+    return o;
+}
+
+static void print_json(cJSON *o)
+{
+    char *s = json_print_escaped(o, 0);
+    printf("%s\n", s);
+    free(s);
+    cJSON_Delete(o);
+}
+
+/* One "label: value" line of show, the value sanitized. */
+static void show_line(const char *label, const char *value)
+{
+    char *v = text_plain(value ? value : "-", 0, 0);
+    printf("%-15s %s\n", label, v);
+    free(v);
+}
+
+static void print_show(const struct so_workflow *w)
+{
+    char buf[64], win[32];
+    show_line("workflow:", w->name);
+    show_line("owner:", w->owner && *w->owner ? w->owner : "(none)");
+    snprintf(buf, sizeof buf, "%.1f%%", w->threshold * 100.0);
+    show_line("threshold:", buf);
+    format_window(w->window_ms, win);
+    show_line("window:", win);
+    snprintf(buf, sizeof buf, "%d", w->min_decisions);
+    show_line("min decisions:", buf);
+    snprintf(buf, sizeof buf, "%d", w->reviews);
+    show_line("reviews:", buf);
+    if (w->reviews > 1) {
+        show_line("reveal:", w->reveal);
+        show_line("resolver:", w->resolver);
+    }
+    show_line("auto-pause:", w->auto_pause ? "on" : "off");
+    show_line("automation:", w->automation_paused ? "paused" : "on");
+    if (w->automation_at > 0) {
+        char at[32];
+        so_format_time(w->automation_at, at);
+        show_line("  since:", at);
+        show_line("  by:", w->automation_by);
+        show_line("  reason:", w->automation_reason && *w->automation_reason
+                                   ? w->automation_reason
+                                   : "(none given)");
+    }
+    snprintf(buf, sizeof buf, "%lld", (long long)w->pending);
+    show_line("pending:", buf);
+}
+
+static void print_list(const struct so_workflow *ws, size_t n)
+{
+    printf("%-24s %-16s %9s %6s %6s %7s %10s %-10s %7s\n", "WORKFLOW",
+           "OWNER", "THRESHOLD", "WINDOW", "MIN", "REVIEWS", "AUTO-PAUSE",
+           "AUTOMATION", "PENDING");
+    for (size_t i = 0; i < n; i++) {
+        const struct so_workflow *w = &ws[i];
+        char *name = text_plain(w->name, 24, 1);
+        char *owner = text_plain(w->owner && *w->owner ? w->owner : "-", 16, 1);
+        char win[32];
+        format_window(w->window_ms, win);
+        printf("%s %s %8.1f%% %6s %6d %7d %10s %-10s %7lld\n", name, owner,
+               w->threshold * 100.0, win, w->min_decisions, w->reviews,
+               w->auto_pause ? "on" : "off",
+               w->automation_paused ? "paused" : "on", (long long)w->pending);
+        free(name);
+        free(owner);
+    }
+}
+
+static void free_list(struct so_workflow *ws, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        so_workflow_clear(&ws[i]);
+    free(ws);
+}
+
+static int fail(const char *what, const struct so_error *err)
+{
+    cli_error(what, "%s", err->msg);
+    return cli_exit_for(err->code);
+}
+
+static int wf_list(struct queue *q, const struct wf_args *a)
+{
+    struct so_workflow *ws = NULL;
+    size_t n = 0;
+    struct so_error err;
+    if (q->ops->workflow_list(q, &ws, &n, &err) != SO_OK)
+        return fail("workflow list", &err);
+    if (a->json) {
+        cJSON *arr = cJSON_CreateArray();
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(arr, wf_json(&ws[i]));
+        print_json(arr);
+    } else {
+        print_list(ws, n);
+    }
+    free_list(ws, n);
+    return EXIT_OK_;
+}
+
+static int wf_show(struct queue *q, const char *name, const struct wf_args *a)
+{
+    struct so_workflow w = {0};
+    struct so_error err;
+    if (q->ops->workflow_get(q, name, &w, &err) != SO_OK)
+        return fail(name, &err);
+    if (a->json)
+        print_json(wf_json(&w));
+    else
+        print_show(&w);
+    int rc = w.automation_paused ? EXIT_PAUSED : EXIT_OK_;
+    so_workflow_clear(&w);
+    return rc;
+}
+
+static int wf_set(struct queue *q, const char *name, struct wf_args *a)
+{
+    struct so_error err;
+    if (!a->mask)
+        return cli_usage_error("workflow", "set %s: nothing to change", name);
+    a->set.name = (char *)name;
+    if (q->ops->workflow_set(q, &a->set, a->mask, &err) != SO_OK)
+        return fail(name, &err);
+    return wf_show(q, name, a) == EXIT_FAIL ? EXIT_FAIL : EXIT_OK_;
+}
+
+static int wf_switch(struct queue *q, const char *name, int pause,
+                     const struct wf_args *a)
+{
+    struct so_workflow w = {0};
+    struct so_error err;
+    if (pause && (!a->reason || !*a->reason))
+        return cli_usage_error("workflow", "pause %s: --reason is required",
+                               name);
+    if (q->ops->workflow_get(q, name, &w, &err) != SO_OK)
+        return fail(name, &err);
+    int owned = w.owner && *w.owner;
+    so_workflow_clear(&w);
+    if (!pause && !owned) {
+        cli_error(name, "has no owner: name one with 'signoff workflow set "
+                        "%s --owner NAME' before resuming", name);
+        return EXIT_FAIL;
+    }
+    if (q->ops->workflow_pause(q, name, pause, a->reason, &err) != SO_OK)
+        return fail(name, &err);
+    char *safe = text_plain(name, 0, 0);
+    char *who = text_plain(q->reviewer, 0, 0);
+    printf("%s: automation %s by %s\n", safe, pause ? "paused" : "resumed",
+           who);
+    free(safe);
+    free(who);
+    return EXIT_OK_;
+}
+
+/* Run subcommand sub with positional arguments pos[0..npos). */
+static int dispatch(const char *sub, char **pos, int npos, struct wf_args *a)
+{
+    static const char *const subs[] = {"list", "show", "set", "pause",
+                                       "resume", NULL};
+    int which = cli_pick("workflow", "command", sub, subs);
+    if (which < 0)
+        return EXIT_USAGE;
+    if (npos != (which == 0 ? 0 : 1))
+        return cli_usage_error("workflow", which == 0
+                                               ? "list takes no workflow"
+                                               : "%s needs one workflow name",
+                               sub);
+    struct queue_opts o = {.readonly = which < 2};
+    struct queue *q = cli_open_queue(a->common.queue, a->common.reviewer, &o);
+    if (!q)
+        return EXIT_FAIL;
+    int rc;
+    switch (which) {
+    case 0: rc = wf_list(q, a); break;
+    case 1: rc = wf_show(q, pos[0], a); break;
+    case 2: rc = wf_set(q, pos[0], a); break;
+    default: rc = wf_switch(q, pos[0], which == 3, a); break;
+    }
+    queue_close(q);
+    return rc;
+}
+
+int cmd_workflow(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"owner", required_argument, NULL, 'o'},
+        {"threshold", required_argument, NULL, 't'},
+        {"window", required_argument, NULL, 'W'},
+        {"min-decisions", required_argument, NULL, 'm'},
+        {"reviews", required_argument, NULL, 'n'},
+        {"auto-pause", required_argument, NULL, 'a'},
+        {"reveal", required_argument, NULL, 'e'},
+        {"resolver", required_argument, NULL, 'S'},
+        {"reason", required_argument, NULL, 'r'},
+        {"format", required_argument, NULL, 'f'},
+        CLI_OPTION_QUEUE,
+        CLI_OPTION_REVIEWER,
+        CLI_OPTION_END,
+    };
+    static const struct cli_cmd cmd = {"workflow", usage_text,
+                                       "o:t:W:m:n:a:e:S:r:f:q:", longopts,
+                                       workflow_option, 1};
+    struct wf_args a = {0};
+    int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
+    if (rc >= 0)
+        return rc;
+    if (optind >= argc)
+        return cli_usage_error("workflow", "expected list, show, set, pause "
+                                           "or resume");
+    setlocale(LC_CTYPE, "");
+    return dispatch(argv[optind], argv + optind + 1, argc - optind - 1, &a);
+}

@@ -1,0 +1,858 @@
+/*
+ * protocol: JSON shapes of protocol v1 (see protocol.h, docs/protocol.md).
+ * Builders write every field the peer needs; parsers check the type and
+ * size of every field with the json module's getters and never trust
+ * cJSON's valueint. No I/O, no printing.
+ */
+#include "signoff/remote/protocol.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/draft_json.h"
+#include "signoff/json.h"
+
+#define PROTO_MAX_HASH 64
+#define PROTO_MAX_ROWS 100000
+
+/* Keep an optional string field: SO_EMPTY (absent) is fine. */
+static int bad(enum so_status s)
+{
+    return s != SO_OK && s != SO_EMPTY;
+}
+
+enum so_status proto_parse(const char *text, size_t len, cJSON **out,
+                           struct so_error *err)
+{
+    cJSON *j = NULL;
+    enum so_status s = json_parse_strict(text, len, SO_MAX_DEPTH, &j, err);
+    if (s != SO_OK)
+        return s;
+    if (!cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        return so_fail(err, SO_ERR_INVALID, "json: expected an object");
+    }
+    *out = j;
+    return SO_OK;
+}
+
+char *proto_print(const cJSON *j)
+{
+    return json_print_escaped(j, 0);
+}
+
+int proto_http_status(enum so_status s)
+{
+    switch (s) {
+    case SO_OK:
+        return 200;
+    case SO_ERR_USAGE:
+    case SO_ERR_INVALID:
+        return 400;
+    case SO_ERR_AUTH:
+        return 401;
+    case SO_ERR_FORBIDDEN:
+        return 403;
+    case SO_ERR_NOTFOUND:
+        return 404;
+    case SO_ERR_CONFLICT:
+    case SO_ERR_LEASE:
+    case SO_ERR_PAUSED:
+        return 409;
+    case SO_ERR_TOOLARGE:
+        return 413;
+    case SO_ERR_BUSY:
+    case SO_ERR_NETWORK:
+        return 503;
+    default:
+        return 500;
+    }
+}
+
+char *proto_error_body(enum so_status code, const char *message)
+{
+    return json_error_text(code, message);
+}
+
+void proto_sanitize(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p >= 0x7f)
+            *p = '?';
+}
+
+/* The status a bare HTTP code stands for when the body says nothing. */
+static enum so_status status_of_http(int http)
+{
+    switch (http) {
+    case 400:
+        return SO_ERR_INVALID;
+    case 401:
+        return SO_ERR_AUTH;
+    case 403:
+        return SO_ERR_FORBIDDEN;
+    case 404:
+        return SO_ERR_NOTFOUND;
+    case 409:
+        return SO_ERR_CONFLICT;
+    case 413:
+        return SO_ERR_TOOLARGE;
+    case 408:
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+        return SO_ERR_NETWORK;
+    default:
+        return http >= 500 ? SO_ERR_NETWORK : SO_ERR_PROTOCOL;
+    }
+}
+
+enum so_status proto_error_from_reply(int http_status, const char *body,
+                                      size_t len, struct so_error *err)
+{
+    enum so_status code = status_of_http(http_status);
+    cJSON *j = NULL;
+    struct so_error perr;
+    const cJSON *e = NULL;
+    const char *c = NULL, *m = NULL;
+    if (len && proto_parse(body, len, &j, &perr) == SO_OK &&
+        json_get_object(j, "", "error", JSON_REQUIRED, &e, &perr) == SO_OK &&
+        json_get_string(e, "error", "code", JSON_REQUIRED, 64, &c, &perr) ==
+            SO_OK &&
+        json_get_string(e, "error", "message", JSON_REQUIRED, 4096, &m,
+                        &perr) == SO_OK) {
+        enum so_status named = so_status_from_name(c);
+        if (named != SO_OK && named != SO_EMPTY)
+            code = named;
+        so_fail(err, code, "%s", m);
+        proto_sanitize(err->msg);
+    } else {
+        so_fail(err, code, "server answered HTTP %d", http_status);
+    }
+    cJSON_Delete(j);
+    return code;
+}
+
+cJSON *proto_draft_to_json(const struct so_draft *d)
+{
+    return draft_to_cjson(d, 1);
+}
+
+enum so_status proto_draft_from_json(const cJSON *j, struct so_draft **out,
+                                     struct so_error *err)
+{
+    return draft_from_cjson(j, out, err);
+}
+
+cJSON *proto_claim_req_to_json(const struct so_claim_req *r)
+{
+    cJSON *j = json_new_object();
+    if (r->workflow)
+        json_add_string(j, "workflow", r->workflow);
+    if (r->draft_id)
+        json_add_string(j, "draft_id", r->draft_id);
+    if (r->lease_ms > 0)
+        json_add_int(j, "lease_s", (r->lease_ms + 999) / 1000);
+    return j;
+}
+
+enum so_status proto_claim_req_from_json(const cJSON *j,
+                                         struct so_claim_req *r,
+                                         struct so_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int64_t lease_s = 0;
+    enum so_status s;
+    if (bad(s = json_get_string(j, "", "workflow", JSON_OPTIONAL, SO_MAX_ID,
+                                &r->workflow, err)) ||
+        bad(s = json_get_string(j, "", "draft_id", JSON_OPTIONAL, SO_MAX_ID,
+                                &r->draft_id, err)) ||
+        bad(s = json_get_int(j, "", "lease_s", JSON_OPTIONAL, 1, 86400,
+                             &lease_s, err)))
+        return s;
+    r->lease_ms = lease_s * 1000;
+    return SO_OK;
+}
+
+cJSON *proto_decide_req_to_json(const struct so_decide_req *r)
+{
+    cJSON *j = json_new_object();
+    json_add_string(j, "request_id", r->request_id);
+    json_add_string(j, "action", so_action_name(r->action));
+    if (r->reason)
+        json_add_string(j, "reason", r->reason);
+    if (r->note)
+        json_add_string(j, "note", r->note);
+    if (r->final_body)
+        json_add_string(j, "final_body", r->final_body);
+    json_add_int(j, "shown_at", r->shown_at);
+    json_add_int(j, "active_ms", r->active_ms);
+    if (r->lease_token)
+        json_add_int(j, "lease_token", r->lease_token);
+    return j;
+}
+
+static enum so_status decide_action(const cJSON *j, enum so_action *out,
+                                    struct so_error *err)
+{
+    const char *a = NULL;
+    enum so_status s =
+        json_get_string(j, "", "action", JSON_REQUIRED, 16, &a, err);
+    if (s != SO_OK)
+        return s;
+    int v = so_action_from_name(a);
+    if (v < 0 || v == SO_ACT_REVERT)
+        return so_fail(err, SO_ERR_INVALID,
+                       "action: expected approve, edit, reject or escalate");
+    *out = (enum so_action)v;
+    return SO_OK;
+}
+
+enum so_status proto_decide_req_from_json(const cJSON *j, const char *draft_id,
+                                          struct so_decide_req *r,
+                                          struct so_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->draft_id = draft_id;
+    enum so_status s;
+    if (bad(s = json_get_string(j, "", "request_id", JSON_REQUIRED, 64,
+                                &r->request_id, err)) ||
+        bad(s = decide_action(j, &r->action, err)) ||
+        bad(s = json_get_string(j, "", "reason", JSON_OPTIONAL, SO_MAX_FIELD,
+                                &r->reason, err)) ||
+        bad(s = json_get_string(j, "", "note", JSON_OPTIONAL, SO_MAX_FIELD,
+                                &r->note, err)) ||
+        bad(s = json_get_string(j, "", "final_body", JSON_OPTIONAL,
+                                SO_MAX_BODY, &r->final_body, err)) ||
+        bad(s = json_get_int(j, "", "shown_at", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &r->shown_at, err)) ||
+        bad(s = json_get_int(j, "", "active_ms", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &r->active_ms, err)) ||
+        bad(s = json_get_int(j, "", "lease_token", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &r->lease_token, err)))
+        return s;
+    if (!*r->request_id)
+        return so_fail(err, SO_ERR_INVALID, "request_id: must not be empty");
+    if (r->action == SO_ACT_EDIT && !r->final_body)
+        return so_fail(err, SO_ERR_INVALID, "final_body: required for edit");
+    return SO_OK;
+}
+
+cJSON *proto_decide_result_to_json(const struct so_decide_result *r)
+{
+    cJSON *j = json_new_object();
+    json_add_int(j, "seq", r->seq);
+    json_add_string(j, "hash", r->hash);
+    json_add_bool(j, "replayed", r->replayed);
+    json_add_string(j, "action", so_action_name(r->action));
+    json_add_int(j, "decided_at", r->decided_at);
+    json_add_string(j, "draft_status", r->draft_status);
+    json_add_int(j, "review_agreed", r->review_agreed);
+    json_add_int(j, "reviews_done", r->reviews_done);
+    json_add_int(j, "reviews_needed", r->reviews_needed);
+    json_add_bool(j, "resolution", r->resolution);
+    return j;
+}
+
+/* Copy an optional string field into a fixed buffer of size cap. */
+static enum so_status copy_field(const cJSON *j, const char *key, char *dst,
+                                 size_t cap, struct so_error *err)
+{
+    const char *v = NULL;
+    enum so_status s =
+        json_get_string(j, "", key, JSON_OPTIONAL, cap - 1, &v, err);
+    if (s == SO_OK)
+        memcpy(dst, v, strlen(v) + 1);
+    return s;
+}
+
+enum so_status proto_decide_result_from_json(const cJSON *j,
+                                             struct so_decide_result *r,
+                                             struct so_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int64_t agreed = -1, done = 0, needed = 0;
+    const char *a = NULL;
+    enum so_status s;
+    if (bad(s = json_get_int(j, "", "seq", JSON_REQUIRED, 0,
+                             JSON_MAX_SAFE_INT, &r->seq, err)) ||
+        bad(s = copy_field(j, "hash", r->hash, sizeof r->hash, err)) ||
+        bad(s = json_get_bool(j, "", "replayed", JSON_OPTIONAL, &r->replayed,
+                              err)) ||
+        bad(s = json_get_string(j, "", "action", JSON_REQUIRED, 16, &a,
+                                err)) ||
+        bad(s = json_get_int(j, "", "decided_at", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &r->decided_at, err)) ||
+        bad(s = copy_field(j, "draft_status", r->draft_status,
+                           sizeof r->draft_status, err)) ||
+        bad(s = json_get_int(j, "", "review_agreed", JSON_OPTIONAL, -1, 1,
+                             &agreed, err)) ||
+        bad(s = json_get_int(j, "", "reviews_done", JSON_OPTIONAL, 0,
+                             SO_MAX_REVIEWS, &done, err)) ||
+        bad(s = json_get_int(j, "", "reviews_needed", JSON_OPTIONAL, 0,
+                             SO_MAX_REVIEWS, &needed, err)) ||
+        bad(s = json_get_bool(j, "", "resolution", JSON_OPTIONAL,
+                              &r->resolution, err)))
+        return s;
+    int act = so_action_from_name(a);
+    if (act < 0)
+        return so_fail(err, SO_ERR_PROTOCOL, "action: unknown action");
+    r->action = (enum so_action)act;
+    r->review_agreed = (int)agreed;
+    r->reviews_done = (int)done;
+    r->reviews_needed = (int)needed;
+    return SO_OK;
+}
+
+static cJSON *row_to_json(const struct so_draft_row *r)
+{
+    cJSON *j = json_new_object();
+    json_add_string(j, "id", r->id);
+    json_add_string(j, "workflow", r->workflow);
+    if (r->model)
+        json_add_string(j, "model", r->model);
+    if (r->confidence >= 0)
+        json_add_double(j, "confidence", r->confidence);
+    if (r->title)
+        json_add_string(j, "title", r->title);
+    json_add_int(j, "priority", r->priority);
+    json_add_int(j, "created_at", r->created_at);
+    json_add_string(j, "status", so_dstatus_name(r->status));
+    if (r->claimed_by)
+        json_add_string(j, "claimed_by", r->claimed_by);
+    json_add_int(j, "lease_until", r->lease_until);
+    json_add_bool(j, "grounding_flag", (r->flags & SO_ROW_GROUNDING) != 0);
+    json_add_bool(j, "escalated", (r->flags & SO_ROW_ESCALATED) != 0);
+    if (r->reviews_needed > 1) { /* four-eyes rows only: v1 stays as it was */
+        json_add_int(j, "reviews_needed", r->reviews_needed);
+        json_add_int(j, "reviews_done", r->reviews_done);
+    }
+    return j;
+}
+
+cJSON *proto_page_to_json(const struct so_draft_page *p)
+{
+    cJSON *j = json_new_object();
+    cJSON *rows = json_new_array();
+    for (size_t i = 0; i < p->n; i++)
+        cJSON_AddItemToArray(rows, row_to_json(&p->rows[i]));
+    json_add_item(j, "drafts", rows);
+    json_add_string(j, "next", p->next_cursor);
+    return j;
+}
+
+/* Duplicate an optional string field (NULL when absent). */
+static enum so_status dup_field(const cJSON *j, const char *path,
+                                const char *key, int flags, size_t max,
+                                char **out, struct so_error *err)
+{
+    const char *v = NULL;
+    enum so_status s = json_get_string(j, path, key, flags, max, &v, err);
+    if (s == SO_OK)
+        *out = xstrdup(v);
+    return s;
+}
+
+static enum so_status row_status(const cJSON *j, const char *path,
+                                 enum so_dstatus *out, struct so_error *err)
+{
+    const char *v = NULL;
+    enum so_status s = json_get_string(j, path, "status", JSON_REQUIRED, 16,
+                                       &v, err);
+    if (s != SO_OK)
+        return s;
+    int st = so_dstatus_from_name(v);
+    if (st < 0)
+        return so_fail(err, SO_ERR_PROTOCOL, "%s.status: unknown", path);
+    *out = (enum so_dstatus)st;
+    return SO_OK;
+}
+
+static enum so_status row_from_json(const cJSON *j, const char *path,
+                                    struct so_draft_row *r,
+                                    struct so_error *err)
+{
+    int64_t prio = 0, needed = 1, done = 0;
+    int g = 0, e = 0;
+    enum so_status s;
+    r->confidence = -1;
+    if (bad(s = dup_field(j, path, "id", JSON_REQUIRED, SO_MAX_ID, &r->id,
+                          err)) ||
+        bad(s = dup_field(j, path, "workflow", JSON_REQUIRED, SO_MAX_ID,
+                          &r->workflow, err)) ||
+        bad(s = dup_field(j, path, "model", JSON_OPTIONAL, SO_MAX_ID,
+                          &r->model, err)) ||
+        bad(s = json_get_double(j, path, "confidence", JSON_OPTIONAL, 0, 1,
+                                &r->confidence, err)) ||
+        bad(s = dup_field(j, path, "title", JSON_OPTIONAL, SO_MAX_FIELD,
+                          &r->title, err)) ||
+        bad(s = json_get_int(j, path, "priority", JSON_OPTIONAL, INT32_MIN,
+                             INT32_MAX, &prio, err)) ||
+        bad(s = json_get_int(j, path, "created_at", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &r->created_at, err)) ||
+        bad(s = row_status(j, path, &r->status, err)) ||
+        bad(s = dup_field(j, path, "claimed_by", JSON_OPTIONAL, SO_MAX_ID,
+                          &r->claimed_by, err)) ||
+        bad(s = json_get_int(j, path, "lease_until", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &r->lease_until, err)) ||
+        bad(s = json_get_bool(j, path, "grounding_flag", JSON_OPTIONAL, &g,
+                              err)) ||
+        bad(s = json_get_bool(j, path, "escalated", JSON_OPTIONAL, &e, err)) ||
+        bad(s = json_get_int(j, path, "reviews_needed", JSON_OPTIONAL, 1,
+                             SO_MAX_REVIEWS, &needed, err)) ||
+        bad(s = json_get_int(j, path, "reviews_done", JSON_OPTIONAL, 0,
+                             SO_MAX_REVIEWS, &done, err)))
+        return s;
+    r->reviews_needed = (int)needed;
+    r->reviews_done = (int)done;
+    r->priority = (int)prio;
+    r->flags = (g ? SO_ROW_GROUNDING : 0) | (e ? SO_ROW_ESCALATED : 0);
+    return SO_OK;
+}
+
+enum so_status proto_page_from_json(const cJSON *j, struct so_draft_page *out,
+                                    struct so_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const cJSON *rows = NULL;
+    enum so_status s = json_get_array(j, "", "drafts", JSON_REQUIRED,
+                                      PROTO_MAX_ROWS, &rows, err);
+    if (s != SO_OK)
+        return s;
+    size_t n = (size_t)cJSON_GetArraySize(rows);
+    out->rows = xcalloc(n ? n : 1, sizeof *out->rows);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, rows) {
+        char path[32];
+        snprintf(path, sizeof path, "drafts[%zu]", out->n);
+        if (!cJSON_IsObject(it))
+            s = so_fail(err, SO_ERR_PROTOCOL, "%s: expected an object", path);
+        else
+            s = row_from_json(it, path, &out->rows[out->n], err);
+        out->n++;
+        if (s != SO_OK)
+            break;
+    }
+    if (s == SO_OK)
+        s = dup_field(j, "", "next", JSON_OPTIONAL, 1024, &out->next_cursor,
+                      err);
+    if (bad(s)) {
+        so_draft_page_free(out);
+        return s;
+    }
+    return SO_OK;
+}
+
+cJSON *proto_decision_to_json(const struct so_decision *d)
+{
+    cJSON *j = json_new_object();
+    json_add_int(j, "seq", d->seq);
+    json_add_string(j, "draft_id", d->draft_id);
+    json_add_string(j, "request_id", d->request_id);
+    json_add_string(j, "reviewer", d->reviewer);
+    json_add_string(j, "action", so_action_name(d->action));
+    json_add_string(j, "reason", d->reason);
+    json_add_string(j, "note", d->note);
+    json_add_string(j, "final_body", d->final_body);
+    json_add_int(j, "edit_size", d->edit_size);
+    json_add_int(j, "shown_at", d->shown_at);
+    json_add_int(j, "decided_at", d->decided_at);
+    json_add_int(j, "active_ms", d->active_ms);
+    json_add_int(j, "reverts_seq", d->reverts_seq);
+    json_add_string(j, "kind", d->kind);
+    json_add_string(j, "body_sha", d->body_sha);
+    json_add_string(j, "final_sha", d->final_sha);
+    json_add_string(j, "prev_hash", d->prev_hash);
+    json_add_string(j, "hash", d->hash);
+    return j;
+}
+
+static enum so_status decision_hashes(const cJSON *j, struct so_decision *d,
+                                      struct so_error *err)
+{
+    enum so_status s;
+    if (bad(s = copy_field(j, "body_sha", d->body_sha, sizeof d->body_sha,
+                           err)) ||
+        bad(s = copy_field(j, "final_sha", d->final_sha, sizeof d->final_sha,
+                           err)) ||
+        bad(s = copy_field(j, "prev_hash", d->prev_hash, sizeof d->prev_hash,
+                           err)) ||
+        bad(s = copy_field(j, "hash", d->hash, sizeof d->hash, err)))
+        return s;
+    return SO_OK;
+}
+
+enum so_status proto_decision_from_json(const cJSON *j, struct so_decision *d,
+                                        struct so_error *err)
+{
+    memset(d, 0, sizeof *d);
+    const char *a = NULL;
+    enum so_status s;
+    if (bad(s = json_get_int(j, "", "seq", JSON_REQUIRED, 0,
+                             JSON_MAX_SAFE_INT, &d->seq, err)) ||
+        bad(s = dup_field(j, "", "draft_id", JSON_REQUIRED, SO_MAX_ID,
+                          &d->draft_id, err)) ||
+        bad(s = dup_field(j, "", "request_id", JSON_OPTIONAL, 64,
+                          &d->request_id, err)) ||
+        bad(s = dup_field(j, "", "reviewer", JSON_OPTIONAL, SO_MAX_ID,
+                          &d->reviewer, err)) ||
+        bad(s = json_get_string(j, "", "action", JSON_REQUIRED, 16, &a,
+                                err)) ||
+        bad(s = dup_field(j, "", "reason", JSON_OPTIONAL, SO_MAX_FIELD,
+                          &d->reason, err)) ||
+        bad(s = dup_field(j, "", "note", JSON_OPTIONAL, SO_MAX_FIELD,
+                          &d->note, err)) ||
+        bad(s = dup_field(j, "", "final_body", JSON_OPTIONAL, SO_MAX_BODY,
+                          &d->final_body, err)) ||
+        bad(s = json_get_int(j, "", "edit_size", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &d->edit_size, err)) ||
+        bad(s = json_get_int(j, "", "shown_at", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &d->shown_at, err)) ||
+        bad(s = json_get_int(j, "", "decided_at", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &d->decided_at, err)) ||
+        bad(s = json_get_int(j, "", "active_ms", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &d->active_ms, err)) ||
+        bad(s = json_get_int(j, "", "reverts_seq", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &d->reverts_seq, err)) ||
+        bad(s = dup_field(j, "", "kind", JSON_OPTIONAL, 16, &d->kind, err)) ||
+        bad(s = decision_hashes(j, d, err)))
+        goto fail;
+    int act = so_action_from_name(a);
+    if (act < 0) {
+        s = so_fail(err, SO_ERR_PROTOCOL, "action: unknown action");
+        goto fail;
+    }
+    d->action = (enum so_action)act;
+    return SO_OK;
+fail:
+    so_decision_clear(d);
+    return s;
+}
+
+cJSON *proto_workflow_to_json(const struct so_workflow *w)
+{
+    cJSON *j = json_new_object();
+    json_add_string(j, "name", w->name);
+    json_add_string(j, "owner", w->owner);
+    json_add_double(j, "threshold", w->threshold);
+    json_add_int(j, "window_ms", w->window_ms);
+    json_add_int(j, "min_decisions", w->min_decisions);
+    json_add_string(j, "automation", w->automation_paused ? "paused" : "on");
+    json_add_string(j, "automation_reason", w->automation_reason);
+    json_add_string(j, "automation_by", w->automation_by);
+    json_add_int(j, "automation_at", w->automation_at);
+    json_add_bool(j, "auto_pause", w->auto_pause);
+    json_add_int(j, "reviews", w->reviews);
+    json_add_string(j, "reveal", w->reveal);
+    json_add_string(j, "resolver", w->resolver);
+    json_add_int(j, "pending", w->pending);
+    return j;
+}
+
+cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
+{
+    cJSON *j = json_new_object();
+    if (mask & SO_WF_OWNER)
+        json_add_string(j, "owner", w->owner);
+    if (mask & SO_WF_THRESHOLD)
+        json_add_double(j, "threshold", w->threshold);
+    if (mask & SO_WF_WINDOW)
+        json_add_int(j, "window_ms", w->window_ms);
+    if (mask & SO_WF_MIN)
+        json_add_int(j, "min_decisions", w->min_decisions);
+    if (mask & SO_WF_AUTOPAUSE)
+        json_add_bool(j, "auto_pause", w->auto_pause);
+    if (mask & SO_WF_REVIEWS)
+        json_add_int(j, "reviews", w->reviews);
+    if (mask & SO_WF_REVEAL)
+        json_add_string(j, "reveal", w->reveal);
+    if (mask & SO_WF_RESOLVER)
+        json_add_string(j, "resolver", w->resolver);
+    return j;
+}
+
+/* Note bit in *mask when the getter found the field. */
+static int seen(enum so_status s, unsigned bit, unsigned *mask)
+{
+    if (s == SO_OK)
+        *mask |= bit;
+    return bad(s);
+}
+
+static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
+                                        unsigned *mask, struct so_error *err)
+{
+    int64_t min = 0, reviews = 0;
+    enum so_status s = SO_OK;
+    if (seen(s = dup_field(j, "", "owner", JSON_OPTIONAL, SO_MAX_ID,
+                           &w->owner, err),
+             SO_WF_OWNER, mask) ||
+        seen(s = json_get_double(j, "", "threshold", JSON_OPTIONAL, 0, 1,
+                                 &w->threshold, err),
+             SO_WF_THRESHOLD, mask) ||
+        seen(s = json_get_int(j, "", "window_ms", JSON_OPTIONAL, 0,
+                              JSON_MAX_SAFE_INT, &w->window_ms, err),
+             SO_WF_WINDOW, mask) ||
+        seen(s = json_get_int(j, "", "min_decisions", JSON_OPTIONAL, 0,
+                              INT32_MAX, &min, err),
+             SO_WF_MIN, mask) ||
+        seen(s = json_get_bool(j, "", "auto_pause", JSON_OPTIONAL,
+                               &w->auto_pause, err),
+             SO_WF_AUTOPAUSE, mask) ||
+        seen(s = json_get_int(j, "", "reviews", JSON_OPTIONAL, 1,
+                              SO_MAX_REVIEWS, &reviews, err),
+             SO_WF_REVIEWS, mask) ||
+        seen(s = dup_field(j, "", "reveal", JSON_OPTIONAL, 16, &w->reveal,
+                           err),
+             SO_WF_REVEAL, mask) ||
+        seen(s = dup_field(j, "", "resolver", JSON_OPTIONAL, 16, &w->resolver,
+                           err),
+             SO_WF_RESOLVER, mask))
+        return s;
+    w->min_decisions = (int)min;
+    w->reviews = (int)reviews;
+    return SO_OK;
+}
+
+static enum so_status workflow_state(const cJSON *j, struct so_workflow *w,
+                                     struct so_error *err)
+{
+    const char *a = NULL;
+    enum so_status s;
+    if (bad(s = dup_field(j, "", "name", JSON_OPTIONAL, SO_MAX_ID, &w->name,
+                          err)) ||
+        bad(s = json_get_string(j, "", "automation", JSON_OPTIONAL, 16, &a,
+                                err)) ||
+        bad(s = dup_field(j, "", "automation_reason", JSON_OPTIONAL,
+                          SO_MAX_FIELD, &w->automation_reason, err)) ||
+        bad(s = dup_field(j, "", "automation_by", JSON_OPTIONAL, SO_MAX_ID,
+                          &w->automation_by, err)) ||
+        bad(s = json_get_int(j, "", "automation_at", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->automation_at, err)) ||
+        bad(s = json_get_int(j, "", "pending", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->pending, err)))
+        return s;
+    if (a && strcmp(a, "paused") != 0 && strcmp(a, "on") != 0)
+        return so_fail(err, SO_ERR_INVALID,
+                       "automation: expected \"on\" or \"paused\"");
+    w->automation_paused = a && strcmp(a, "paused") == 0;
+    return SO_OK;
+}
+
+enum so_status proto_workflow_from_json(const cJSON *j, struct so_workflow *w,
+                                        unsigned *mask, struct so_error *err)
+{
+    memset(w, 0, sizeof *w);
+    *mask = 0;
+    enum so_status s = workflow_settings(j, w, mask, err);
+    if (s == SO_OK)
+        s = workflow_state(j, w, err);
+    if (s != SO_OK)
+        so_workflow_clear(w);
+    return s;
+}
+
+static cJSON *hist_to_json(const int64_t *h)
+{
+    cJSON *a = json_new_array();
+    for (int i = 0; i < SO_HIST_BUCKETS; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber((double)h[i]));
+    return a;
+}
+
+static cJSON *rollup_row_to_json(const struct so_rollup_row *r)
+{
+    cJSON *j = json_new_object();
+    json_add_int(j, "day", r->day);
+    json_add_string(j, "workflow", r->workflow);
+    json_add_string(j, "model", r->model);
+    json_add_string(j, "reviewer", r->reviewer);
+    json_add_int(j, "band", r->band);
+    json_add_int(j, "approved", r->approved);
+    json_add_int(j, "edited", r->edited);
+    json_add_int(j, "rejected", r->rejected);
+    json_add_int(j, "escalated", r->escalated);
+    json_add_int(j, "fast_approvals", r->fast_approvals);
+    json_add_int(j, "active_ms_sum", r->active_ms_sum);
+    json_add_int(j, "edit_words_sum", r->edit_words_sum);
+    json_add_item(j, "time_hist", hist_to_json(r->time_hist));
+    json_add_item(j, "edit_hist", hist_to_json(r->edit_hist));
+    return j;
+}
+
+cJSON *proto_rollup_to_json(const struct so_rollup *r)
+{
+    cJSON *j = json_new_object();
+    cJSON *rows = json_new_array();
+    for (size_t i = 0; i < r->n; i++)
+        cJSON_AddItemToArray(rows, rollup_row_to_json(&r->rows[i]));
+    json_add_item(j, "rows", rows);
+    cJSON *reasons = json_new_array();
+    for (size_t i = 0; i < r->nreasons; i++) {
+        cJSON *o = json_new_object();
+        json_add_string(o, "workflow", r->reasons[i].workflow);
+        json_add_string(o, "reason", r->reasons[i].reason);
+        json_add_int(o, "count", r->reasons[i].count);
+        cJSON_AddItemToArray(reasons, o);
+    }
+    json_add_item(j, "reasons", reasons);
+    return j;
+}
+
+static enum so_status hist_from_json(const cJSON *j, const char *path,
+                                     const char *key, int64_t *h,
+                                     struct so_error *err)
+{
+    const cJSON *a = NULL;
+    enum so_status s = json_get_array(j, path, key, JSON_REQUIRED,
+                                      SO_HIST_BUCKETS, &a, err);
+    if (s != SO_OK)
+        return s;
+    int i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a) {
+        double v = cJSON_GetNumberValue(it);
+        if (!cJSON_IsNumber(it) || !(v >= 0 && v <= (double)JSON_MAX_SAFE_INT))
+            return so_fail(err, SO_ERR_PROTOCOL, "%s.%s[%d]: bad count", path,
+                           key, i);
+        h[i++] = (int64_t)v;
+    }
+    return SO_OK;
+}
+
+#define COUNT_FIELD(key, dst)                                                  \
+    json_get_int(j, path, key, JSON_OPTIONAL, 0, JSON_MAX_SAFE_INT, dst, err)
+
+static enum so_status rollup_row_from_json(const cJSON *j, const char *path,
+                                           struct so_rollup_row *r,
+                                           struct so_error *err)
+{
+    int64_t band = -1;
+    enum so_status s;
+    if (bad(s = json_get_int(j, path, "day", JSON_REQUIRED, 0,
+                             JSON_MAX_SAFE_INT, &r->day, err)) ||
+        bad(s = dup_field(j, path, "workflow", JSON_OPTIONAL, SO_MAX_ID,
+                          &r->workflow, err)) ||
+        bad(s = dup_field(j, path, "model", JSON_OPTIONAL, SO_MAX_ID,
+                          &r->model, err)) ||
+        bad(s = dup_field(j, path, "reviewer", JSON_OPTIONAL, SO_MAX_ID,
+                          &r->reviewer, err)) ||
+        bad(s = json_get_int(j, path, "band", JSON_OPTIONAL, -1, 9, &band,
+                             err)) ||
+        bad(s = COUNT_FIELD("approved", &r->approved)) ||
+        bad(s = COUNT_FIELD("edited", &r->edited)) ||
+        bad(s = COUNT_FIELD("rejected", &r->rejected)) ||
+        bad(s = COUNT_FIELD("escalated", &r->escalated)) ||
+        bad(s = COUNT_FIELD("fast_approvals", &r->fast_approvals)) ||
+        bad(s = COUNT_FIELD("active_ms_sum", &r->active_ms_sum)) ||
+        bad(s = COUNT_FIELD("edit_words_sum", &r->edit_words_sum)) ||
+        bad(s = hist_from_json(j, path, "time_hist", r->time_hist, err)) ||
+        bad(s = hist_from_json(j, path, "edit_hist", r->edit_hist, err)))
+        return s;
+    r->band = (int)band;
+    return SO_OK;
+}
+
+static enum so_status reasons_from_json(const cJSON *j, struct so_rollup *out,
+                                        struct so_error *err)
+{
+    const cJSON *a = NULL;
+    enum so_status s = json_get_array(j, "", "reasons", JSON_OPTIONAL,
+                                      PROTO_MAX_ROWS, &a, err);
+    if (s != SO_OK)
+        return bad(s) ? s : SO_OK;
+    out->reasons = xcalloc((size_t)cJSON_GetArraySize(a) + 1,
+                           sizeof *out->reasons);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a) {
+        struct so_reason_count *rc = &out->reasons[out->nreasons++];
+        if (bad(s = dup_field(it, "reasons", "workflow", JSON_REQUIRED,
+                              SO_MAX_ID, &rc->workflow, err)) ||
+            bad(s = dup_field(it, "reasons", "reason", JSON_REQUIRED,
+                              SO_MAX_FIELD, &rc->reason, err)) ||
+            bad(s = json_get_int(it, "reasons", "count", JSON_REQUIRED, 0,
+                                 JSON_MAX_SAFE_INT, &rc->count, err)))
+            return s;
+    }
+    return SO_OK;
+}
+
+enum so_status proto_rollup_from_json(const cJSON *j, struct so_rollup *out,
+                                      struct so_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const cJSON *rows = NULL;
+    enum so_status s = json_get_array(j, "", "rows", JSON_REQUIRED,
+                                      PROTO_MAX_ROWS, &rows, err);
+    if (s != SO_OK)
+        return s;
+    out->rows = xcalloc((size_t)cJSON_GetArraySize(rows) + 1,
+                        sizeof *out->rows);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, rows) {
+        char path[32];
+        snprintf(path, sizeof path, "rows[%zu]", out->n);
+        s = cJSON_IsObject(it)
+                ? rollup_row_from_json(it, path, &out->rows[out->n], err)
+                : so_fail(err, SO_ERR_PROTOCOL, "%s: expected an object",
+                          path);
+        out->n++;
+        if (s != SO_OK)
+            break;
+    }
+    if (s == SO_OK)
+        s = reasons_from_json(j, out, err);
+    if (s != SO_OK)
+        so_rollup_free(out);
+    return s;
+}
+
+static const char *const enq_outcome_names[] = {"added", "same", "replaced",
+                                                "failed"};
+
+cJSON *proto_enq_result_to_json(const struct so_enq_result *r)
+{
+    cJSON *j = json_new_object();
+    json_add_string(j, "outcome", enq_outcome_names[r->outcome]);
+    if (r->outcome == SO_ENQ_FAILED) {
+        cJSON *e = json_new_object();
+        json_add_string(e, "code", so_status_name(r->err.code));
+        json_add_string(e, "message", r->err.msg);
+        json_add_item(j, "error", e);
+    }
+    return j;
+}
+
+enum so_status proto_enq_result_from_json(const cJSON *j,
+                                          struct so_enq_result *r,
+                                          struct so_error *err)
+{
+    memset(r, 0, sizeof *r);
+    const char *o = NULL;
+    enum so_status s =
+        json_get_string(j, "", "outcome", JSON_REQUIRED, 16, &o, err);
+    if (s != SO_OK)
+        return s;
+    size_t i = 0;
+    while (i < SO_ARRAY_LEN(enq_outcome_names) &&
+           strcmp(enq_outcome_names[i], o) != 0)
+        i++;
+    if (i == SO_ARRAY_LEN(enq_outcome_names))
+        return so_fail(err, SO_ERR_PROTOCOL, "outcome: unknown \"%s\"", o);
+    r->outcome = (enum so_enq_outcome)i;
+    if (r->outcome == SO_ENQ_FAILED)
+        proto_error_from_reply(400, NULL, 0, &r->err);
+    const cJSON *e = NULL;
+    const char *c = NULL, *m = NULL;
+    if (json_get_object(j, "", "error", JSON_OPTIONAL, &e, err) == SO_OK &&
+        json_get_string(e, "error", "code", JSON_OPTIONAL, 64, &c, err) ==
+            SO_OK &&
+        json_get_string(e, "error", "message", JSON_OPTIONAL, 4096, &m, err) ==
+            SO_OK) {
+        so_fail(&r->err, so_status_from_name(c), "%s", m);
+        proto_sanitize(r->err.msg);
+    }
+    return SO_OK;
+}

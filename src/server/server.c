@@ -1,0 +1,1292 @@
+/*
+ * server: protocol v1 over the SQLite store (see server.h and
+ * docs/protocol.md). libmicrohttpd runs a pool of polling threads; a
+ * request's body is gathered (and capped) as it streams in, then one route
+ * handler runs on a store handle borrowed from a small pool keyed by
+ * reviewer, so the store acts as the token's reviewer and no SQLite handle
+ * is used by two threads at once. Never prints (the access log goes to a
+ * callback), never logs or echoes a token.
+ */
+#define _GNU_SOURCE
+#include "signoff/server/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "signoff/agreement.h"
+#include "signoff/draft_json.h"
+#include "signoff/json.h"
+#include "signoff/server/metrics.h"
+#include "signoff/remote/protocol.h"
+#include "signoff/store/sqlite/backend.h"
+
+#define SERVER_MIN_TOKEN 16
+#define SERVER_DISCARD_MAX ((size_t)2 * SERVER_MAX_BODY) /* then cut the client off */
+#define SERVER_DRAIN_MS 10000 /* how long SIGTERM waits for in-flight work */
+#define ROLES_ALL                                                              \
+    (SERVER_ROLE_REVIEWER | SERVER_ROLE_SUPERVISOR | SERVER_ROLE_PRODUCER)
+#define ROLES_REVIEW (SERVER_ROLE_REVIEWER | SERVER_ROLE_SUPERVISOR)
+
+/* ---- tokens ---------------------------------------------------------- */
+
+static const struct {
+    unsigned bit;
+    const char *name;
+} role_names[] = {
+#define SERVER_X_ROLE(id, bit, name) {bit, name},
+    SERVER_ROLE_LIST(SERVER_X_ROLE)
+#undef SERVER_X_ROLE
+};
+
+static const char *role_name(unsigned bit)
+{
+    for (size_t i = 0; i < SO_ARRAY_LEN(role_names); i++)
+        if (role_names[i].bit == bit)
+            return role_names[i].name;
+    return "?";
+}
+
+static unsigned role_from_name(const char *s)
+{
+    for (size_t i = 0; i < SO_ARRAY_LEN(role_names); i++)
+        if (strcmp(role_names[i].name, s) == 0)
+            return role_names[i].bit;
+    return 0;
+}
+
+void server_tokens_free(struct server_tokens *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        OPENSSL_cleanse(t->v[i].token, strlen(t->v[i].token));
+        free(t->v[i].token);
+        free(t->v[i].reviewer);
+    }
+    free(t->v);
+    t->v = NULL;
+    t->n = 0;
+}
+
+/* Parse one non-comment line into t; messages never quote the token. */
+static enum so_status token_line(const char *path, int lineno, char *line,
+                                 struct server_tokens *t, struct so_error *err)
+{
+    char *save = NULL;
+    char *tok = strtok_r(line, " \t\r\n", &save);
+    if (!tok || *tok == '#')
+        return SO_OK;
+    char *rev = strtok_r(NULL, " \t\r\n", &save);
+    char *role = rev ? strtok_r(NULL, " \t\r\n", &save) : NULL;
+    if (!role || strtok_r(NULL, " \t\r\n", &save))
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s:%d: expected `token reviewer role`", path, lineno);
+    unsigned bit = role_from_name(role);
+    if (!bit)
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s:%d: role must be reviewer, supervisor or producer",
+                       path, lineno);
+    if (strlen(tok) < SERVER_MIN_TOKEN)
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s:%d: token shorter than %d characters", path,
+                       lineno, SERVER_MIN_TOKEN);
+    if (strlen(rev) > SO_MAX_ID)
+        return so_fail(err, SO_ERR_INVALID, "%s:%d: reviewer name too long",
+                       path, lineno);
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->v[i].token, tok) == 0)
+            return so_fail(err, SO_ERR_INVALID,
+                           "%s:%d: token repeated from an earlier line", path,
+                           lineno);
+    t->v = xrealloc(t->v, (t->n + 1) * sizeof *t->v);
+    t->v[t->n++] = (struct server_token){xstrdup(tok), xstrdup(rev), bit};
+    return SO_OK;
+}
+
+enum so_status server_tokens_load(const char *path, struct server_tokens *out,
+                                  struct so_error *err)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return so_fail(err, SO_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || (st.st_mode & 077)) {
+        fclose(f);
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "%s: readable by group or others; chmod 600 it", path);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0;
+    enum so_status s = SO_OK;
+    while (s == SO_OK && getline(&line, &cap, f) >= 0)
+        s = token_line(path, ++lineno, line, out, err);
+    if (line)
+        OPENSSL_cleanse(line, cap);
+    free(line);
+    fclose(f);
+    if (s == SO_OK && out->n == 0)
+        s = so_fail(err, SO_ERR_INVALID, "%s: no tokens", path);
+    if (s != SO_OK)
+        server_tokens_free(out);
+    return s;
+}
+
+/* The token of an `Authorization: Bearer X` header, compared in constant
+ * time so response timing does not leak how much of a guess was right. */
+static const struct server_token *token_find(const struct server_tokens *t,
+                                             const char *header)
+{
+    static const char bearer[] = "Bearer ";
+    if (!header || strncmp(header, bearer, sizeof bearer - 1) != 0)
+        return NULL;
+    const char *given = header + sizeof bearer - 1;
+    size_t len = strlen(given);
+    const struct server_token *found = NULL;
+    for (size_t i = 0; i < t->n; i++)
+        if (strlen(t->v[i].token) == len &&
+            CRYPTO_memcmp(t->v[i].token, given, len) == 0)
+            found = &t->v[i];
+    return found;
+}
+
+/* ---- store handles ----------------------------------------------------- */
+
+/* One open store handle, acting as one reviewer in one role. */
+struct slot {
+    char *reviewer;
+    int supervisor; /* opened with role supervisor (four-eyes) */
+    struct queue *q;
+    int busy;
+    int64_t used; /* mono ms of the last release, for eviction */
+};
+
+struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct slot *slots;
+    size_t n;
+    const char *path;
+    int sync_normal;
+};
+
+static void pool_init(struct pool *p, const char *path, size_t n,
+                      int sync_normal)
+{
+    p->sync_normal = sync_normal;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->slots = xcalloc(n, sizeof *p->slots);
+    p->n = n;
+    p->path = path;
+}
+
+static void pool_destroy(struct pool *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        queue_close(p->slots[i].q);
+        free(p->slots[i].reviewer);
+    }
+    free(p->slots);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+}
+
+/* A free slot already acting as reviewer, else the least recently used
+ * free slot (its handle to be replaced); NULL when all are busy. */
+static struct slot *pool_pick(struct pool *p, const char *reviewer,
+                              int supervisor, int *reuse)
+{
+    struct slot *lru = NULL;
+    for (size_t i = 0; i < p->n; i++) {
+        struct slot *s = &p->slots[i];
+        if (s->busy)
+            continue;
+        if (s->q && strcmp(s->reviewer, reviewer) == 0 &&
+            s->supervisor == supervisor) {
+            *reuse = 1;
+            return s;
+        }
+        if (!lru || !s->q || (lru->q && s->used < lru->used))
+            lru = s;
+    }
+    *reuse = 0;
+    return lru;
+}
+
+/* Borrow a store handle acting as reviewer (waits while all are busy). */
+static struct slot *pool_acquire(struct pool *p, const char *reviewer,
+                                 int supervisor, struct so_error *err)
+{
+    int reuse = 0;
+    pthread_mutex_lock(&p->mu);
+    struct slot *s;
+    while (!(s = pool_pick(p, reviewer, supervisor, &reuse)))
+        pthread_cond_wait(&p->cv, &p->mu);
+    s->busy = 1;
+    pthread_mutex_unlock(&p->mu);
+    if (reuse)
+        return s;
+    queue_close(s->q);
+    free(s->reviewer);
+    s->q = NULL;
+    s->reviewer = xstrdup(reviewer);
+    s->supervisor = supervisor;
+    struct queue_opts o = {.reviewer = reviewer,
+                           .sync_normal = p->sync_normal,
+                           .role = supervisor ? "supervisor" : "reviewer"};
+    if (store_open(p->path, &o, &s->q, err) == SO_OK)
+        return s;
+    s->q = NULL;
+    pthread_mutex_lock(&p->mu);
+    s->busy = 0;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void pool_release(struct pool *p, struct slot *s)
+{
+    pthread_mutex_lock(&p->mu);
+    s->busy = 0;
+    s->used = so_mono_ms();
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* ---- the daemon and one request ---------------------------------------- */
+
+struct server {
+    struct MHD_Daemon *daemon;
+    struct server_tokens tokens;
+    struct pool pool;
+    struct metrics *metrics;
+    char *queue_path;
+    void (*log)(void *arg, const char *line);
+    void *log_arg;
+    pthread_mutex_t mu; /* guards inflight */
+    pthread_cond_t idle;
+    int inflight; /* requests whose headers arrived and are not done */
+};
+
+/* What MHD keeps for us per request (its con_cls). */
+struct request {
+    struct buf body;
+    size_t received; /* body bytes seen, kept or not */
+    int64_t t0_us;
+    int answered; /* a reply was queued early (413): ignore the rest */
+};
+
+/* One routed call: inputs, the borrowed store handle and the reply. */
+struct call {
+    struct server *srv;
+    struct MHD_Connection *con;
+    const char *arg; /* the {id} or {name} segment, or NULL */
+    const struct server_token *who;
+    struct queue *q;
+    const char *body;
+    size_t len;
+    int status;
+    char *out;         /* reply body (malloc'd), NULL for none */
+    const char *ctype; /* NULL: application/json */
+    int retry_after;   /* seconds, 0 for none */
+    const char *allow; /* methods of the path, for a 405 */
+};
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void call_json(struct call *c, int status, cJSON *j)
+{
+    c->status = status;
+    free(c->out);
+    c->out = proto_print(j);
+    cJSON_Delete(j);
+}
+
+static void call_fail(struct call *c, enum so_status code, const char *msg)
+{
+    c->status = proto_http_status(code);
+    free(c->out);
+    c->out = proto_error_body(code, msg);
+    if (code == SO_ERR_BUSY)
+        c->retry_after = 1;
+}
+
+/* A store error as the reply. Store messages lead with the queue file's
+ * path, which is the server's business, not the client's: "queue: ...". */
+static void call_err(struct call *c, const struct so_error *err)
+{
+    const char *path = c->srv->queue_path;
+    size_t n = strlen(path);
+    if (strncmp(err->msg, path, n) == 0 &&
+        strncmp(err->msg + n, ": ", 2) == 0) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "queue: %s", err->msg + n + 2);
+        call_fail(c, err->code, msg);
+        return;
+    }
+    call_fail(c, err->code, err->msg);
+}
+
+/* The request body as a JSON object ({} when empty); 0 on success, else
+ * the 400 reply is set. */
+static int call_body(struct call *c, cJSON **out)
+{
+    struct so_error err;
+    if (c->len == 0) {
+        *out = cJSON_CreateObject();
+        return 0;
+    }
+    if (proto_parse(c->body, c->len, out, &err) == SO_OK)
+        return 0;
+    call_fail(c, SO_ERR_INVALID, err.msg);
+    return -1;
+}
+
+static const char *query(struct call *c, const char *name)
+{
+    return MHD_lookup_connection_value(c->con, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* A numeric query parameter in [min,max] (def when absent); -1 and a 400
+ * reply when malformed. */
+static int query_long(struct call *c, const char *name, long min, long max,
+                      long def, long *out)
+{
+    const char *v = query(c, name);
+    *out = def;
+    if (!v)
+        return 0;
+    if (so_parse_long(v, min, max, out) == 0)
+        return 0;
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: expected a whole number in [%ld, %ld]",
+             name, min, max);
+    call_fail(c, SO_ERR_INVALID, msg);
+    return -1;
+}
+
+static int query_conf(struct call *c, const char *name, double *out)
+{
+    const char *v = query(c, name);
+    *out = -1;
+    if (!v || so_parse_double(v, 0, 1, out) == 0)
+        return 0;
+    call_fail(c, SO_ERR_INVALID, "confidence bounds must be in [0, 1]");
+    return -1;
+}
+
+static int query_flag(struct call *c, const char *name)
+{
+    const char *v = query(c, name);
+    return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+}
+
+/* ---- route handlers ---------------------------------------------------- */
+
+static cJSON *wrap_draft(const struct so_draft *d)
+{
+    cJSON *j = json_new_object();
+    json_add_item(j, "draft", proto_draft_to_json(d));
+    return j;
+}
+
+static void h_claim(struct call *c)
+{
+    cJSON *j;
+    if (call_body(c, &j))
+        return;
+    struct so_claim_req r;
+    struct so_draft *d = NULL;
+    struct so_error err;
+    enum so_status s = proto_claim_req_from_json(j, &r, &err);
+    if (s == SO_OK)
+        s = c->q->ops->claim(c->q, &r, &d, &err);
+    if (s == SO_OK)
+        call_json(c, 200, wrap_draft(d));
+    else if (s == SO_EMPTY)
+        c->status = 204;
+    else
+        call_err(c, &err);
+    so_draft_free(d);
+    cJSON_Delete(j);
+}
+
+/* lease_token and lease_s of a renew or release body. */
+static int lease_args(struct call *c, int64_t *token, int64_t *lease_ms)
+{
+    cJSON *j;
+    if (call_body(c, &j))
+        return -1;
+    struct so_error err;
+    int64_t secs = 0;
+    enum so_status s = json_get_int(j, "", "lease_token", JSON_OPTIONAL, 0,
+                                    JSON_MAX_SAFE_INT, token, &err);
+    if (s == SO_OK || s == SO_EMPTY)
+        s = json_get_int(j, "", "lease_s", JSON_OPTIONAL, 1, 86400, &secs,
+                         &err);
+    cJSON_Delete(j);
+    *lease_ms = secs * 1000;
+    if (s == SO_OK || s == SO_EMPTY)
+        return 0;
+    call_err(c, &err);
+    return -1;
+}
+
+static void h_renew(struct call *c)
+{
+    int64_t token = 0, lease_ms = 0, until = 0;
+    struct so_error err;
+    if (lease_args(c, &token, &lease_ms))
+        return;
+    if (c->q->ops->renew(c->q, c->arg, token, lease_ms, &until, &err) !=
+        SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    cJSON *j = json_new_object();
+    json_add_int(j, "lease_until", until);
+    call_json(c, 200, j);
+}
+
+static void h_release(struct call *c)
+{
+    int64_t token = 0, lease_ms = 0;
+    struct so_error err;
+    if (lease_args(c, &token, &lease_ms))
+        return;
+    if (c->q->ops->release(c->q, c->arg, token, &err) != SO_OK)
+        call_err(c, &err);
+    else
+        c->status = 204;
+}
+
+static void h_decision(struct call *c)
+{
+    cJSON *j;
+    if (call_body(c, &j))
+        return;
+    struct so_decide_req r;
+    struct so_decide_result res;
+    struct so_error err;
+    memset(&res, 0, sizeof res);
+    enum so_status s = proto_decide_req_from_json(j, c->arg, &r, &err);
+    if (s == SO_OK)
+        s = c->q->ops->decide(c->q, &r, &res, &err);
+    if (s == SO_OK)
+        call_json(c, res.replayed ? 200 : 201,
+                  proto_decide_result_to_json(&res));
+    else
+        call_err(c, &err);
+    cJSON_Delete(j);
+}
+
+static void h_undo(struct call *c)
+{
+    cJSON *j;
+    if (call_body(c, &j))
+        return;
+    const char *rid = NULL;
+    struct so_draft *d = NULL;
+    struct so_error err;
+    enum so_status s =
+        json_get_string(j, "", "request_id", JSON_REQUIRED, 64, &rid, &err);
+    if (s == SO_OK)
+        s = c->q->ops->undo(c->q, rid, &d, &err);
+    if (s == SO_OK)
+        call_json(c, 200, wrap_draft(d));
+    else
+        call_err(c, &err);
+    so_draft_free(d);
+    cJSON_Delete(j);
+}
+
+static void h_draft(struct call *c)
+{
+    struct so_draft *d = NULL;
+    struct so_error err;
+    if (c->q->ops->get(c->q, c->arg, &d, &err) == SO_OK)
+        call_json(c, 200, wrap_draft(d));
+    else
+        call_err(c, &err);
+    so_draft_free(d);
+}
+
+static void h_decisions(struct call *c)
+{
+    struct so_decision *v = NULL;
+    size_t n = 0;
+    struct so_error err;
+    if (c->q->ops->decisions(c->q, c->arg, &v, &n, &err) != SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    cJSON *a = json_new_array();
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(a, proto_decision_to_json(&v[i]));
+        so_decision_clear(&v[i]);
+    }
+    free(v);
+    cJSON *j = json_new_object();
+    json_add_item(j, "decisions", a);
+    call_json(c, 200, j);
+}
+
+/* The listing filter from the query string; -1 and a 400 reply if bad. */
+static int list_req(struct call *c, struct so_list_req *r)
+{
+    long limit;
+    memset(r, 0, sizeof *r);
+    r->status = query(c, "status");
+    r->workflow = query(c, "workflow");
+    r->model = query(c, "model");
+    r->text = query(c, "q");
+    r->after = query(c, "after");
+    r->grounding_only = query_flag(c, "grounding");
+    r->escalated_only = query_flag(c, "escalated");
+    if (query_long(c, "limit", 1, 1000, 100, &limit) ||
+        query_conf(c, "conf_below", &r->conf_below) ||
+        query_conf(c, "conf_atleast", &r->conf_atleast))
+        return -1;
+    r->limit = (int)limit;
+    return 0;
+}
+
+static void h_list(struct call *c)
+{
+    struct so_list_req r;
+    struct so_draft_page p = {0};
+    struct so_error err;
+    if (list_req(c, &r))
+        return;
+    if (c->q->ops->list(c->q, &r, &p, &err) == SO_OK)
+        call_json(c, 200, proto_page_to_json(&p));
+    else
+        call_err(c, &err);
+    so_draft_page_free(&p);
+}
+
+static void h_count(struct call *c)
+{
+    struct so_list_req r;
+    struct so_error err;
+    int64_t n = 0;
+    if (list_req(c, &r))
+        return;
+    if (c->q->ops->count(c->q, &r, &n, &err) != SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    cJSON *j = json_new_object();
+    json_add_int(j, "count", n);
+    call_json(c, 200, j);
+}
+
+/* The JSON Lines of a POST /v1/drafts body: good drafts in *drafts, and
+ * one result per non-empty line (line numbers in *lines). */
+struct enq_batch {
+    struct so_draft **drafts;
+    size_t ndrafts;
+    struct so_enq_result *results;
+    size_t *lines;
+    size_t *draft_of; /* result index -> draft index, or SIZE_MAX */
+    size_t n;
+};
+
+static void batch_add(struct enq_batch *b, size_t line, struct so_draft *d,
+                      const struct so_error *err)
+{
+    b->results = xrealloc(b->results, (b->n + 1) * sizeof *b->results);
+    b->lines = xrealloc(b->lines, (b->n + 1) * sizeof *b->lines);
+    b->draft_of = xrealloc(b->draft_of, (b->n + 1) * sizeof *b->draft_of);
+    memset(&b->results[b->n], 0, sizeof b->results[b->n]);
+    b->lines[b->n] = line;
+    b->draft_of[b->n] = SIZE_MAX;
+    if (d) {
+        b->drafts = xrealloc(b->drafts, (b->ndrafts + 1) * sizeof *b->drafts);
+        b->draft_of[b->n] = b->ndrafts;
+        b->drafts[b->ndrafts++] = d;
+    } else {
+        b->results[b->n].outcome = SO_ENQ_FAILED;
+        b->results[b->n].err = *err;
+    }
+    b->n++;
+}
+
+static void batch_free(struct enq_batch *b)
+{
+    for (size_t i = 0; i < b->ndrafts; i++)
+        so_draft_free(b->drafts[i]);
+    free(b->drafts);
+    free(b->results);
+    free(b->lines);
+    free(b->draft_of);
+}
+
+static enum so_status batch_read(struct call *c, struct enq_batch *b,
+                                 struct so_error *err)
+{
+    FILE *f = fmemopen((void *)c->body, c->len, "r");
+    if (!f)
+        return so_fail(err, SO_ERR_IO, "cannot read the body");
+    struct draft_reader *r = draft_reader_new(f);
+    struct so_draft *d;
+    size_t line;
+    struct so_error lerr;
+    enum draft_read k;
+    while ((k = draft_reader_next(r, &d, &line, &lerr)) != DRAFT_READ_END &&
+           k != DRAFT_READ_IOERR)
+        if (k != DRAFT_READ_EMPTY)
+            batch_add(b, line, k == DRAFT_READ_OK ? d : NULL, &lerr);
+    draft_reader_free(r);
+    fclose(f);
+    if (k == DRAFT_READ_IOERR)
+        return so_fail(err, SO_ERR_IO, "%s", lerr.msg);
+    return SO_OK;
+}
+
+static cJSON *batch_to_json(const struct enq_batch *b)
+{
+    static const char *const totals[] = {"added", "same", "replaced",
+                                         "failed"};
+    int64_t count[4] = {0};
+    cJSON *a = json_new_array();
+    for (size_t i = 0; i < b->n; i++) {
+        const struct so_enq_result *r = &b->results[i];
+        cJSON *o = proto_enq_result_to_json(r);
+        json_add_int(o, "line", (int64_t)b->lines[i]);
+        if (b->draft_of[i] != SIZE_MAX)
+            json_add_string(o, "id", b->drafts[b->draft_of[i]]->id);
+        cJSON_AddItemToArray(a, o);
+        count[r->outcome]++;
+    }
+    cJSON *j = json_new_object();
+    json_add_item(j, "results", a);
+    for (int i = 0; i < 4; i++)
+        json_add_int(j, totals[i], count[i]);
+    return j;
+}
+
+static void h_enqueue(struct call *c)
+{
+    struct enq_batch b = {0};
+    struct so_error err;
+    enum so_status s = batch_read(c, &b, &err);
+    struct so_enq_result *res = NULL;
+    if (s == SO_OK && b.ndrafts) {
+        res = xcalloc(b.ndrafts, sizeof *res);
+        s = c->q->ops->enqueue(c->q, b.drafts, b.ndrafts,
+                               query_flag(c, "replace") ? SO_ENQ_REPLACE : 0,
+                               res, &err);
+    }
+    if (s == SO_OK) {
+        for (size_t i = 0; i < b.n; i++)
+            if (b.draft_of[i] != SIZE_MAX)
+                b.results[i] = res[b.draft_of[i]];
+        call_json(c, 200, batch_to_json(&b));
+    } else {
+        call_err(c, &err);
+    }
+    free(res);
+    batch_free(&b);
+}
+
+static void h_stats(struct call *c)
+{
+    long since, until, fold;
+    struct so_rollup r = {0};
+    struct so_error err;
+    if (query_long(c, "since", 0, LONG_MAX, 0, &since) ||
+        query_long(c, "until", 0, LONG_MAX, 0, &until) ||
+        query_long(c, "fold", 0, SO_FOLD_MODEL | SO_FOLD_REVIEWER, 0, &fold))
+        return;
+    struct so_stats_req req = {since, until, query(c, "workflow"),
+                               (unsigned)fold};
+    if (c->q->ops->rollup(c->q, &req, &r, &err) == SO_OK)
+        call_json(c, 200, proto_rollup_to_json(&r));
+    else
+        call_err(c, &err);
+    so_rollup_free(&r);
+}
+
+/* Four-eyes agreement cells and resolutions (agreement.h), same query as
+ * /v1/stats without fold. */
+static void h_agreement(struct call *c)
+{
+    long since, until;
+    struct so_agreement a = {0};
+    struct so_error err;
+    if (query_long(c, "since", 0, LONG_MAX, 0, &since) ||
+        query_long(c, "until", 0, LONG_MAX, 0, &until))
+        return;
+    struct so_stats_req req = {since, until, query(c, "workflow"), 0};
+    if (c->q->ops->agreement(c->q, &req, &a, &err) == SO_OK)
+        call_json(c, 200, agreement_to_json(&a));
+    else
+        call_err(c, &err);
+    agreement_free(&a);
+}
+
+static void h_workflows(struct call *c)
+{
+    struct so_workflow *v = NULL;
+    size_t n = 0;
+    struct so_error err;
+    if (c->q->ops->workflow_list(c->q, &v, &n, &err) != SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    cJSON *a = json_new_array();
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(a, proto_workflow_to_json(&v[i]));
+        so_workflow_clear(&v[i]);
+    }
+    free(v);
+    cJSON *j = json_new_object();
+    json_add_item(j, "workflows", a);
+    call_json(c, 200, j);
+}
+
+static void h_workflow_get(struct call *c)
+{
+    struct so_workflow w = {0};
+    struct so_error err;
+    if (c->q->ops->workflow_get(c->q, c->arg, &w, &err) == SO_OK)
+        call_json(c, 200, proto_workflow_to_json(&w));
+    else
+        call_err(c, &err);
+    so_workflow_clear(&w);
+}
+
+/* Apply a POST body: settings first (creating the workflow), then the
+ * kill switch when "automation" is present. */
+static enum so_status workflow_apply(struct call *c, const cJSON *j,
+                                     struct so_error *err)
+{
+    struct so_workflow w;
+    unsigned mask = 0;
+    const char *reason = NULL;
+    enum so_status s = proto_workflow_from_json(j, &w, &mask, err);
+    if (s != SO_OK)
+        return s;
+    free(w.name);
+    w.name = xstrdup(c->arg);
+    if (mask)
+        s = c->q->ops->workflow_set(c->q, &w, mask, err);
+    if (s == SO_OK && cJSON_GetObjectItemCaseSensitive(j, "automation")) {
+        s = json_get_string(j, "", "reason", JSON_OPTIONAL, SO_MAX_FIELD,
+                            &reason, err);
+        if (s == SO_OK || s == SO_EMPTY)
+            s = c->q->ops->workflow_pause(c->q, c->arg, w.automation_paused,
+                                          reason, err);
+    }
+    so_workflow_clear(&w);
+    return s;
+}
+
+static void h_workflow_post(struct call *c)
+{
+    cJSON *j;
+    struct so_error err;
+    if (call_body(c, &j))
+        return;
+    if (workflow_apply(c, j, &err) == SO_OK)
+        h_workflow_get(c);
+    else
+        call_err(c, &err);
+    cJSON_Delete(j);
+}
+
+static void h_me(struct call *c)
+{
+    int64_t today = 0;
+    struct so_error err;
+    if (c->q->ops->my_today(c->q, &today, &err) != SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    cJSON *j = json_new_object();
+    json_add_string(j, "reviewer", c->who->reviewer);
+    json_add_string(j, "role", role_name(c->who->role));
+    json_add_int(j, "decided_today", today);
+    call_json(c, 200, j);
+}
+
+static void h_metrics(struct call *c)
+{
+    struct so_workflow *wf = NULL;
+    size_t nwf = 0;
+    struct so_rollup r = {0};
+    struct so_stats_req all = {0, 0, NULL, SO_FOLD_MODEL | SO_FOLD_REVIEWER};
+    struct so_error err;
+    if (c->q->ops->workflow_list(c->q, &wf, &nwf, &err) != SO_OK ||
+        c->q->ops->rollup(c->q, &all, &r, &err) != SO_OK) {
+        call_err(c, &err);
+    } else {
+        struct buf b;
+        buf_init(&b);
+        metrics_render_queue(&b, wf, nwf, &r, so_now_ms());
+        metrics_render_requests(c->srv->metrics, &b);
+        c->status = 200;
+        c->out = buf_steal(&b);
+        c->ctype = "text/plain; version=0.0.4";
+    }
+    for (size_t i = 0; i < nwf; i++)
+        so_workflow_clear(&wf[i]);
+    free(wf);
+    so_rollup_free(&r);
+}
+
+static void h_healthz(struct call *c)
+{
+    c->status = 200;
+    c->out = xstrdup("{\"status\":\"ok\"}");
+}
+
+/* ---- routing ----------------------------------------------------------- */
+
+/* A route matches METHOD prefix{arg}suffix (or exactly prefix when it has
+ * no argument). Routes with a suffix come first so "/v1/drafts/x/renew"
+ * is not read as the draft "x/renew". roles 0: no token needed. */
+struct route {
+    const char *method;
+    const char *prefix;
+    const char *suffix; /* NULL: no {arg} */
+    unsigned roles;
+    int store; /* needs a store handle */
+    void (*fn)(struct call *c);
+    const char *name; /* metric label */
+};
+
+static const struct route routes[] = {
+    {"POST", "/v1/drafts/", "/renew", ROLES_REVIEW, 1, h_renew, "renew"},
+    {"POST", "/v1/drafts/", "/release", ROLES_REVIEW, 1, h_release, "release"},
+    {"POST", "/v1/drafts/", "/decision", ROLES_REVIEW, 1, h_decision, "decision"},
+    {"GET", "/v1/drafts/", "/decisions", ROLES_ALL, 1, h_decisions, "decisions"},
+    {"GET", "/v1/drafts/", "", ROLES_ALL, 1, h_draft, "draft"},
+    {"GET", "/v1/drafts", NULL, ROLES_ALL, 1, h_list, "list"},
+    {"POST", "/v1/drafts", NULL, SERVER_ROLE_PRODUCER, 1, h_enqueue, "enqueue"},
+    {"POST", "/v1/claim", NULL, ROLES_REVIEW, 1, h_claim, "claim"},
+    {"POST", "/v1/undo", NULL, ROLES_REVIEW, 1, h_undo, "undo"},
+    {"GET", "/v1/count", NULL, ROLES_ALL, 1, h_count, "count"},
+    {"GET", "/v1/stats", NULL, ROLES_ALL, 1, h_stats, "stats"},
+    {"GET", "/v1/agreement", NULL, ROLES_ALL, 1, h_agreement, "agreement"},
+    {"GET", "/v1/workflows", NULL, ROLES_ALL, 1, h_workflows, "workflows"},
+    {"GET", "/v1/workflows/", "", ROLES_ALL, 1, h_workflow_get, "workflow"},
+    {"POST", "/v1/workflows/", "", SERVER_ROLE_SUPERVISOR, 1,
+     h_workflow_post, "workflow_set"},
+    {"GET", "/v1/me", NULL, ROLES_ALL, 1, h_me, "me"},
+    {"GET", "/metrics", NULL, ROLES_ALL, 1, h_metrics, "metrics"},
+    {"GET", "/healthz", NULL, 0, 0, h_healthz, "healthz"},
+};
+#define NROUTES SO_ARRAY_LEN(routes)
+
+/* Metric labels: the routes' names, then "unmatched". */
+static const char *route_names[NROUTES + 1];
+static pthread_once_t route_names_once = PTHREAD_ONCE_INIT;
+
+static void route_names_init(void)
+{
+    for (size_t i = 0; i < NROUTES; i++)
+        route_names[i] = routes[i].name;
+    route_names[NROUTES] = "unmatched";
+}
+
+/* Does path match r's shape? *arg_len gets the {arg} length. */
+static int route_shape(const struct route *r, const char *path,
+                       size_t *arg_len)
+{
+    size_t pl = strlen(r->prefix), len = strlen(path);
+    if (!r->suffix)
+        return strcmp(path, r->prefix) == 0;
+    size_t sl = strlen(r->suffix);
+    if (len <= pl + sl || strncmp(path, r->prefix, pl) != 0 ||
+        strcmp(path + len - sl, r->suffix) != 0)
+        return 0;
+    *arg_len = len - pl - sl;
+    return 1;
+}
+
+/* The route for method+path, or -1. When the path exists under other
+ * methods only (405), allow gets them ("GET" or "GET, POST"). */
+static int route_find(const char *method, const char *path, char **arg,
+                      char allow[16])
+{
+    allow[0] = '\0';
+    for (size_t i = 0; i < NROUTES; i++) {
+        size_t alen = 0;
+        if (!route_shape(&routes[i], path, &alen))
+            continue;
+        if (strcmp(routes[i].method, method) != 0) {
+            if (!strstr(allow, routes[i].method))
+                snprintf(allow + strlen(allow), 16 - strlen(allow), "%s%s",
+                         allow[0] ? ", " : "", routes[i].method);
+            continue;
+        }
+        *arg = routes[i].suffix
+                   ? xstrndup(path + strlen(routes[i].prefix), alen)
+                   : NULL;
+        return (int)i;
+    }
+    return -1;
+}
+
+/* Check the token and role, then run the handler on a store handle. */
+static void route_run(struct call *c, const struct route *r)
+{
+    if (r->roles) {
+        const char *auth = MHD_lookup_connection_value(
+            c->con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        c->who = token_find(&c->srv->tokens, auth);
+        if (!c->who) {
+            call_fail(c, SO_ERR_AUTH, auth ? "unknown token"
+                                           : "missing bearer token");
+            return;
+        }
+        if (!(c->who->role & r->roles)) {
+            call_fail(c, SO_ERR_FORBIDDEN,
+                      "this token's role may not use this route");
+            return;
+        }
+    }
+    struct slot *s = NULL;
+    struct so_error err;
+    int sup = c->who && (c->who->role & SERVER_ROLE_SUPERVISOR) != 0;
+    if (r->store && !(s = pool_acquire(&c->srv->pool, c->who->reviewer, sup,
+                                       &err))) {
+        call_err(c, &err);
+        return;
+    }
+    c->q = s ? s->q : NULL;
+    r->fn(c);
+    if (s)
+        pool_release(&c->srv->pool, s);
+}
+
+/* ---- answering --------------------------------------------------------- */
+
+/* The path as a log-safe string: bytes outside printable ASCII (and '%')
+ * as %XX, so a hostile path cannot write control sequences to the log. */
+static void log_path(struct buf *b, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p > 0x20 && *p < 0x7f && *p != '%') {
+            buf_addc(b, (char)*p);
+        } else {
+            buf_addc(b, '%');
+            buf_addc(b, hex[*p >> 4]);
+            buf_addc(b, hex[*p & 15]);
+        }
+    }
+}
+
+static void access_log(struct server *srv, const char *method,
+                       const char *path, int status, int64_t micros,
+                       const struct server_token *who)
+{
+    if (!srv->log)
+        return;
+    struct buf b;
+    buf_init(&b);
+    buf_addf(&b, "%s ", method);
+    log_path(&b, path);
+    buf_addf(&b, " %d %.1fms %s", status, (double)micros / 1000.0,
+             who ? who->reviewer : "-");
+    srv->log(srv->log_arg, buf_cstr(&b));
+    buf_free(&b);
+}
+
+/* Queue the reply of c (taking c->out), count and log it. */
+static enum MHD_Result answer(struct call *c, struct request *rq, size_t route,
+                              const char *method, const char *path)
+{
+    size_t len = c->out ? strlen(c->out) : 0;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        len, c->out ? c->out : (void *)"", c->out ? MHD_RESPMEM_MUST_FREE
+                                                  : MHD_RESPMEM_PERSISTENT);
+    c->out = NULL;
+    if (len)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                c->ctype ? c->ctype : "application/json");
+    if (c->retry_after) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", c->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, v);
+    }
+    if (c->allow)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, c->allow);
+    if (c->status == 401)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer");
+    enum MHD_Result ok =
+        MHD_queue_response(c->con, (unsigned)c->status, resp);
+    MHD_destroy_response(resp);
+    int64_t us = now_us() - rq->t0_us;
+    metrics_observe(c->srv->metrics, route, c->status, us);
+    access_log(c->srv, method, path, c->status, us, c->who);
+    rq->answered = 1;
+    return ok;
+}
+
+static enum MHD_Result answer_error(struct server *srv,
+                                    struct MHD_Connection *con,
+                                    struct request *rq, int status,
+                                    enum so_status code, const char *msg,
+                                    const char *method, const char *path)
+{
+    struct call c = {.srv = srv, .con = con};
+    call_fail(&c, code, msg);
+    c.status = status;
+    return answer(&c, rq, NROUTES, method, path);
+}
+
+static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *con,
+                                struct request *rq, const char *method,
+                                const char *path)
+{
+    char *arg = NULL;
+    char allow[16];
+    int i = route_find(method, path, &arg, allow);
+    struct call c = {.srv = srv, .con = con, .arg = arg};
+    if (i < 0 && allow[0]) {
+        call_fail(&c, SO_ERR_USAGE, "method not allowed");
+        c.status = 405;
+        c.allow = allow;
+        return answer(&c, rq, NROUTES, method, path);
+    }
+    if (i < 0)
+        return answer_error(srv, con, rq, 404, SO_ERR_NOTFOUND,
+                            "no such route", method, path);
+    c.body = rq->body.data ? rq->body.data : "";
+    c.len = rq->body.len;
+    route_run(&c, &routes[i]);
+    enum MHD_Result ok = answer(&c, rq, (size_t)i, method, path);
+    free(c.out);
+    free(arg);
+    return ok;
+}
+
+/* ---- libmicrohttpd callbacks -------------------------------------------- */
+
+/* A Content-Length over the limit is refused before any body is read. */
+static int declared_too_large(struct MHD_Connection *con)
+{
+    const char *cl = MHD_lookup_connection_value(
+        con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    long n;
+    return cl && so_parse_long(cl, 0, LONG_MAX, &n) == 0 &&
+           (unsigned long)n > SERVER_MAX_BODY;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    struct server *srv = cls;
+    struct request *rq = *con_cls;
+    (void)version;
+    if (!rq) {
+        rq = xcalloc(1, sizeof *rq);
+        buf_init(&rq->body);
+        rq->t0_us = now_us();
+        *con_cls = rq;
+        pthread_mutex_lock(&srv->mu);
+        srv->inflight++;
+        pthread_mutex_unlock(&srv->mu);
+        if (declared_too_large(con))
+            return answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
+                                "request body over 8 MiB", method, url);
+        return MHD_YES;
+    }
+    if (rq->answered) {
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        rq->received += n;
+        if (rq->received <= SERVER_MAX_BODY) {
+            buf_add(&rq->body, upload, n);
+            return MHD_YES;
+        }
+        buf_free(&rq->body);
+        /* Past the limit: discard what still comes so the client can read
+         * the 413, but answer at once (and close) if it keeps going. */
+        if (rq->received > SERVER_DISCARD_MAX)
+            return answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
+                                "request body over 8 MiB", method, url);
+        return MHD_YES;
+    }
+    if (rq->received > SERVER_MAX_BODY)
+        return answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
+                            "request body over 8 MiB", method, url);
+    return dispatch(srv, con, rq, method, url);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con,
+                         void **con_cls, enum MHD_RequestTerminationCode why)
+{
+    struct server *srv = cls;
+    struct request *rq = *con_cls;
+    (void)con;
+    (void)why;
+    if (!rq)
+        return;
+    buf_free(&rq->body);
+    free(rq);
+    *con_cls = NULL;
+    pthread_mutex_lock(&srv->mu);
+    if (--srv->inflight == 0)
+        pthread_cond_broadcast(&srv->idle);
+    pthread_mutex_unlock(&srv->mu);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    struct server *srv = cls;
+    if (!srv->log)
+        return;
+    struct buf b;
+    buf_init(&b);
+    buf_adds(&b, "httpd: ");
+    buf_vaddf(&b, fmt, ap);
+    while (b.len && b.data[b.len - 1] == '\n')
+        b.data[--b.len] = '\0';
+    srv->log(srv->log_arg, buf_cstr(&b));
+    buf_free(&b);
+}
+
+/* ---- start and stop ---------------------------------------------------- */
+
+static enum so_status listen_addr(const struct server_opts *o,
+                                  struct sockaddr_storage *ss, int *v6,
+                                  struct so_error *err)
+{
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, o->host, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)o->port);
+        *v6 = 0;
+    } else if (inet_pton(AF_INET6, o->host, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)o->port);
+        *v6 = 1;
+    } else {
+        return so_fail(err, SO_ERR_USAGE,
+                       "%s: not an IPv4 or IPv6 address", o->host);
+    }
+    return SO_OK;
+}
+
+static void server_free(struct server *srv)
+{
+    pool_destroy(&srv->pool);
+    metrics_free(srv->metrics);
+    server_tokens_free(&srv->tokens);
+    pthread_cond_destroy(&srv->idle);
+    pthread_mutex_destroy(&srv->mu);
+    free(srv->queue_path);
+    free(srv);
+}
+
+/* Open the queue once up front so a bad path fails at start, not at the
+ * first request. */
+static enum so_status probe_queue(const char *path, struct so_error *err)
+{
+    struct queue *q = NULL;
+    struct queue_opts o = {.reviewer = "signoff-serve"};
+    enum so_status s = store_open(path, &o, &q, err);
+    queue_close(q);
+    return s;
+}
+
+enum so_status server_start(const struct server_opts *opts,
+                            struct server_tokens *tokens,
+                            struct server **out, int *port_out,
+                            struct so_error *err)
+{
+    struct sockaddr_storage ss;
+    int v6 = 0;
+    enum so_status s = listen_addr(opts, &ss, &v6, err);
+    if (s == SO_OK)
+        s = probe_queue(opts->queue_path, err);
+    if (s != SO_OK)
+        return s;
+    unsigned threads = opts->threads ? opts->threads : 4;
+    struct server *srv = xcalloc(1, sizeof *srv);
+    srv->tokens = *tokens;
+    memset(tokens, 0, sizeof *tokens);
+    srv->queue_path = xstrdup(opts->queue_path);
+    srv->log = opts->log;
+    srv->log_arg = opts->log_arg;
+    pthread_mutex_init(&srv->mu, NULL);
+    pthread_cond_init(&srv->idle, NULL);
+    pool_init(&srv->pool, srv->queue_path, (size_t)threads * 2,
+              opts->sync_normal);
+    pthread_once(&route_names_once, route_names_init);
+    srv->metrics = metrics_new(route_names, NROUTES + 1);
+    int tls = opts->tls_cert && opts->tls_key;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                     (v6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
+    struct MHD_OptionItem tls_opts[] = {
+        {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0,
+         (void *)opts->tls_cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)opts->tls_key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    srv->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        opts->timeout_s ? opts->timeout_s : 30u, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, srv, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+    if (!srv->daemon) {
+        server_free(srv);
+        return so_fail(err, SO_ERR_IO, "%s:%d: cannot listen", opts->host,
+                       opts->port);
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    *port_out = info ? info->port : opts->port;
+    *out = srv;
+    return SO_OK;
+}
+
+void server_stop(struct server *srv)
+{
+    if (!srv)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += SERVER_DRAIN_MS / 1000;
+    pthread_mutex_lock(&srv->mu);
+    while (srv->inflight > 0 &&
+           pthread_cond_timedwait(&srv->idle, &srv->mu, &until) == 0)
+        ;
+    pthread_mutex_unlock(&srv->mu);
+    MHD_stop_daemon(srv->daemon);
+    server_free(srv);
+}

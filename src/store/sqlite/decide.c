@@ -1,0 +1,604 @@
+/*
+ * store_decide: decide and undo on the SQLite store, each one transaction:
+ * claim check, chain append, draft update, rollup, auto-pause. The chain
+ * head (last seq and hash) lives in the meta table, so seq comes from the
+ * head, not from max(seq): a deleted tail cannot be silently refilled.
+ * Must not print or open a second transaction.
+ */
+#include "signoff/store/sqlite/decide.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "signoff/audit.h"
+#include "signoff/diff.h"
+#include "signoff/store/sqlite/lease.h"
+#include "signoff/store/sqlite/read.h"
+#include "signoff/store/sqlite/review.h"
+#include "signoff/store/sqlite/rollup.h"
+
+static const char sql_head[] =
+    "SELECT (SELECT value FROM meta WHERE key = 'chain_seq'),"
+    " (SELECT value FROM meta WHERE key = 'chain_hash')";
+
+static const char sql_set_head[] =
+    "UPDATE meta SET value = CASE key WHEN 'chain_seq' THEN :seq"
+    " ELSE :hash END WHERE key IN ('chain_seq', 'chain_hash')";
+
+static const char sql_insert[] =
+    "INSERT INTO decisions(seq, draft, request_id, reviewer, action, kind,"
+    " reason, note, final_body, edit_size, body_sha, final_sha, shown_at,"
+    " decided_at, active_ms, reverts_seq, prev_hash, hash)"
+    " VALUES (:seq, :draft, :rq, :rev, :action, :kind, :reason, :note,"
+    " :final, :size, :bsha, :fsha, :shown, :at, :active, :reverts, :prev,"
+    " :hash)";
+
+static const char sql_mark[] =
+    "UPDATE drafts SET status = 'decided', final_action = :action,"
+    " decided_at = :at, reviews_done = reviews_done + :inc, lease_until = 0"
+    " WHERE rid = :rid";
+
+/* A four-eyes review that is not the last word: back to the queue for the
+ * next reviewer (pending) or for the resolver (resolve). */
+static const char sql_step[] =
+    "UPDATE drafts SET status = :status, claimed_by = NULL, lease_until = 0,"
+    " reviews_done = reviews_done + 1 WHERE rid = :rid";
+
+static const char sql_reopen[] =
+    "UPDATE drafts SET status = :status, final_action = NULL,"
+    " decided_at = NULL, reviews_done = max(reviews_done - :dec, 0)"
+    " WHERE rid = :rid";
+
+/* The latest live decision on a draft: only it may be undone. */
+static const char sql_latest_on[] =
+    "SELECT max(seq) FROM decisions d WHERE draft = :id"
+    " AND action <> 'revert'"
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
+    " AND r.reverts_seq > 0)";
+
+static const char sql_latest_mine[] =
+    "SELECT seq FROM decisions d WHERE reviewer = :me AND action <> 'revert'"
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
+    " AND r.reverts_seq > 0)"
+    " ORDER BY seq DESC LIMIT 1";
+
+static const char sql_rid[] = "SELECT rid FROM drafts WHERE id = :id";
+
+static void sha_or_empty(const char *text, char out[65])
+{
+    if (text)
+        audit_sha256_hex(text, strlen(text), out);
+    else
+        out[0] = '\0';
+}
+
+static enum so_status read_head(struct store *s, int64_t *seq, char hash[65],
+                                struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_head, err);
+    if (!st)
+        return err->code;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        enum so_status code = store_db_fail(s, "read chain head", err);
+        sqlite3_reset(st);
+        return code;
+    }
+    *seq = sqlite3_column_int64(st, 0);
+    store_db_col_buf(st, 1, hash, 65);
+    return store_db_done(s, st, err);
+}
+
+static void bind_record(sqlite3_stmt *st, const struct so_decision *d)
+{
+    store_db_bind_int(st, ":seq", d->seq);
+    store_db_bind_text(st, ":draft", d->draft_id);
+    store_db_bind_text(st, ":rq", d->request_id);
+    store_db_bind_text(st, ":rev", d->reviewer);
+    store_db_bind_text(st, ":action", so_action_name(d->action));
+    store_db_bind_text(st, ":kind", d->kind);
+    store_db_bind_text(st, ":reason", d->reason);
+    store_db_bind_text(st, ":note", d->note);
+    store_db_bind_text(st, ":final", d->final_body);
+    store_db_bind_int(st, ":size", d->edit_size);
+    store_db_bind_text(st, ":bsha", d->body_sha);
+    store_db_bind_text(st, ":fsha", d->final_sha[0] ? d->final_sha : NULL);
+    store_db_bind_int(st, ":shown", d->shown_at);
+    store_db_bind_int(st, ":at", d->decided_at);
+    store_db_bind_int(st, ":active", d->active_ms);
+    store_db_bind_int(st, ":reverts", d->reverts_seq);
+    store_db_bind_text(st, ":prev", d->prev_hash);
+    store_db_bind_text(st, ":hash", d->hash);
+}
+
+/* Give d the next seq, link it to the head, insert it, move the head. */
+static enum so_status chain_append(struct store *s, struct so_decision *d,
+                                   struct so_error *err)
+{
+    enum so_status code = read_head(s, &d->seq, d->prev_hash, err);
+    if (code != SO_OK)
+        return code;
+    d->seq++;
+    audit_record_hash(d->prev_hash, d, d->hash);
+    sqlite3_stmt *st = store_db_stmt(s, sql_insert, err);
+    if (!st)
+        return err->code;
+    bind_record(st, d);
+    code = store_db_run(s, st, err);
+    if (code != SO_OK)
+        return code;
+    st = store_db_stmt(s, sql_set_head, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":seq", d->seq);
+    store_db_bind_text(st, ":hash", d->hash);
+    return store_db_run(s, st, err);
+}
+
+static enum so_status check_request(const struct so_decide_req *req,
+                                    struct so_error *err)
+{
+    if (!req->draft_id || !*req->draft_id)
+        return so_fail(err, SO_ERR_INVALID, "decide: no draft id");
+    if (!req->request_id || !*req->request_id ||
+        strlen(req->request_id) > SO_MAX_ID)
+        return so_fail(err, SO_ERR_INVALID, "%s: decide: bad request_id",
+                       req->draft_id);
+    if (req->action != SO_ACT_APPROVE && req->action != SO_ACT_EDIT &&
+        req->action != SO_ACT_REJECT && req->action != SO_ACT_ESCALATE)
+        return so_fail(err, SO_ERR_INVALID, "%s: decide: bad action",
+                       req->draft_id);
+    if (req->action == SO_ACT_EDIT && !req->final_body)
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: edit: the edited text is missing", req->draft_id);
+    if (req->final_body && strlen(req->final_body) > SO_MAX_BODY)
+        return so_fail(err, SO_ERR_TOOLARGE, "%s: edited text over %u bytes",
+                       req->draft_id, SO_MAX_BODY);
+    if ((req->reason && strlen(req->reason) > SO_MAX_FIELD) ||
+        (req->note && strlen(req->note) > SO_MAX_FIELD))
+        return so_fail(err, SO_ERR_TOOLARGE, "%s: reason or note over %u bytes",
+                       req->draft_id, SO_MAX_FIELD);
+    return SO_OK;
+}
+
+static void fill_result(const struct so_decision *d, const char *status,
+                        int replayed, struct so_decide_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->seq = d->seq;
+    memcpy(res->hash, d->hash, sizeof res->hash);
+    res->replayed = replayed;
+    res->action = d->action;
+    res->decided_at = d->decided_at;
+    snprintf(res->draft_status, sizeof res->draft_status, "%s", status);
+    res->review_agreed = -1;
+}
+
+/* A request_id seen before: answer as the first time. */
+static enum so_status replay(struct store *s, const struct so_decide_req *req,
+                             int64_t seq, struct so_decide_result *res,
+                             struct so_error *err)
+{
+    struct so_decision d;
+    enum so_status code = store_read_decision(s, seq, &d, err);
+    if (code != SO_OK)
+        return code;
+    if (strcmp(d.draft_id, req->draft_id) != 0 || d.action == SO_ACT_REVERT) {
+        code = so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s already used for another record",
+                       req->draft_id, req->request_id);
+    } else {
+        struct store_claim_state cs;
+        code = store_lease_state(s, d.draft_id, &cs, err);
+        if (code == SO_OK)
+            fill_result(&d, so_dstatus_name(cs.status), 1, res);
+    }
+    so_decision_clear(&d);
+    return code;
+}
+
+/* d borrows every string from req, dr and s: it is never cleared. */
+static void build_record(struct store *s, const struct so_decide_req *req,
+                         const struct so_draft *dr, struct so_decision *d)
+{
+    memset(d, 0, sizeof *d);
+    d->draft_id = (char *)req->draft_id;
+    d->request_id = (char *)req->request_id;
+    d->reviewer = s->reviewer;
+    d->kind = "review";
+    d->action = req->action;
+    d->reason = (char *)req->reason;
+    d->note = (char *)req->note;
+    if (d->action == SO_ACT_EDIT) {
+        d->final_body = (char *)req->final_body;
+        d->edit_size = (int64_t)diff_changed_words(dr->body, req->final_body);
+        /* An edit that changes no word (editors add a trailing newline) is
+         * not an override: it counts as an approve of the body as given. */
+        if (d->edit_size == 0)
+            d->action = SO_ACT_APPROVE;
+        if (strcmp(req->final_body, dr->body) == 0)
+            d->final_body = NULL;
+    }
+    audit_sha256_hex(dr->body, strlen(dr->body), d->body_sha);
+    sha_or_empty(d->final_body                 ? d->final_body
+                 : d->action == SO_ACT_APPROVE ? dr->body
+                                               : NULL,
+                 d->final_sha);
+    d->shown_at = req->shown_at;
+    d->decided_at = so_now_ms();
+    d->active_ms = req->active_ms > 0 ? req->active_ms : 0;
+}
+
+static void rollup_entry(const struct so_decision *d, const struct so_draft *dr,
+                         struct store_rollup_entry *e)
+{
+    e->decided_at = d->decided_at;
+    e->workflow = dr->workflow;
+    e->model = dr->model;
+    e->reviewer = d->reviewer;
+    e->confidence = dr->confidence;
+    e->action = d->action;
+    e->reason = d->reason;
+    e->active_ms = d->active_ms;
+    e->edit_size = d->edit_size;
+    e->body_words = so_word_count(dr->body);
+}
+
+static enum so_status mark_decided(struct store *s, const struct so_decision *d,
+                                   int64_t rid, int inc, struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_mark, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":action", so_action_name(d->action));
+    store_db_bind_int(st, ":at", d->decided_at);
+    store_db_bind_int(st, ":inc", inc);
+    store_db_bind_int(st, ":rid", rid);
+    return store_db_run(s, st, err);
+}
+
+static enum so_status mark_step(struct store *s, int64_t rid,
+                                const char *status, struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_step, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":status", status);
+    store_db_bind_int(st, ":rid", rid);
+    return store_db_run(s, st, err);
+}
+
+/* Where a draft goes after a decision. */
+struct outcome {
+    const char *status; /* pending | resolve | decided */
+    int agreed;         /* so_decide_result.review_agreed */
+};
+
+/* Whether the newest vote (the last) matches every earlier one; edits never
+ * agree (two edits are two different texts). -1 when it is the first. */
+static int agreed_with_earlier(const struct store_review_vote *v, size_t n)
+{
+    if (n < 2)
+        return -1;
+    enum so_action me = v[n - 1].action;
+    if (me != SO_ACT_APPROVE && me != SO_ACT_REJECT)
+        return 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (v[i].action != me)
+            return 0;
+    return 1;
+}
+
+/* A review of a draft that needs several: when it is the last, add the
+ * agreement pairs and settle: unanimous approve/reject is final, anything
+ * else goes to resolve. Earlier reviews send the draft back to pending. */
+static enum so_status review_step(struct store *s, const struct so_decision *d,
+                                  const struct so_draft *dr, struct outcome *o,
+                                  struct so_error *err)
+{
+    struct store_review_info info;
+    struct store_review_vote *v = NULL;
+    size_t n = 0;
+    enum so_status code = store_review_info(s, d->draft_id, &info, err);
+    if (code == SO_OK)
+        code = store_review_votes(s, d->draft_id, &v, &n, err);
+    if (code != SO_OK)
+        return code;
+    o->agreed = info.reveal_after ? agreed_with_earlier(v, n) : -1;
+    if ((int)n < dr->reviews_needed) {
+        o->status = "pending";
+    } else {
+        code = store_review_pairs(s, dr->workflow, d->decided_at, v, n, 1, err);
+        o->status = store_review_unanimous(v, n) ? "decided" : "resolve";
+    }
+    store_review_votes_free(v, n);
+    return code;
+}
+
+/*
+ * Apply decision d to its draft. The rollup (and so the override rate)
+ * counts final outcomes only: a single review, an escalation, the last of
+ * unanimous reviews or a resolution, each counted once with the deciding
+ * decision's reviewer, time and edit. Earlier four-eyes reviews are in
+ * the chain and the agreement cells, not in the rollup.
+ */
+static enum so_status settle(struct store *s, const struct so_decision *d,
+                             const struct so_draft *dr, int64_t rid,
+                             struct outcome *o, struct so_error *err)
+{
+    int resolve = strcmp(d->kind, "resolve") == 0;
+    enum so_status code = SO_OK;
+    o->status = "decided";
+    o->agreed = -1;
+    if (!resolve && dr->reviews_needed > 1 && d->action != SO_ACT_ESCALATE)
+        code = review_step(s, d, dr, o, err);
+    if (code != SO_OK)
+        return code;
+    if (strcmp(o->status, "decided") != 0)
+        return mark_step(s, rid, o->status, err);
+    struct store_rollup_entry e;
+    int paused = 0;
+    rollup_entry(d, dr, &e);
+    code = mark_decided(s, d, rid, !resolve, err);
+    if (code == SO_OK)
+        code = store_rollup_apply(s, &e, 1, err);
+    if (code == SO_OK && resolve)
+        code = store_review_resolution(s, dr->workflow, d->decided_at,
+                                       d->action == SO_ACT_APPROVE, 1, err);
+    if (code == SO_OK)
+        code = store_rollup_autopause(s, dr->workflow, &paused, err);
+    return code;
+}
+
+/* The decision itself, once the claim is known to be mine. */
+static enum so_status record(struct store *s, const struct so_decide_req *req,
+                             const struct store_claim_state *cs,
+                             struct so_decide_result *res,
+                             struct so_error *err)
+{
+    struct so_draft *dr = NULL;
+    struct so_decision d;
+    struct outcome o;
+    enum so_status code = store_read_draft(s, cs->rid, &dr, err);
+    if (code != SO_OK)
+        return code;
+    build_record(s, req, dr, &d);
+    if (cs->status == SO_DS_RESOLVE)
+        d.kind = "resolve";
+    code = chain_append(s, &d, err);
+    if (code == SO_OK)
+        code = settle(s, &d, dr, cs->rid, &o, err);
+    if (code == SO_OK) {
+        fill_result(&d, o.status, 0, res);
+        res->review_agreed = o.agreed;
+        res->resolution = cs->status == SO_DS_RESOLVE;
+        res->reviews_needed = dr->reviews_needed;
+        res->reviews_done = dr->reviews_done + !res->resolution;
+    }
+    so_draft_free(dr);
+    return code;
+}
+
+static enum so_status decide_in_tx(struct store *s,
+                                   const struct so_decide_req *req,
+                                   struct so_decide_result *res,
+                                   struct so_error *err)
+{
+    int64_t seq;
+    enum so_status code = store_read_request(s, req->request_id, &seq, err);
+    if (code != SO_OK)
+        return code;
+    if (seq > 0)
+        return replay(s, req, seq, res, err);
+    struct store_claim_state cs;
+    code = store_lease_state(s, req->draft_id, &cs, err);
+    if (code == SO_OK)
+        code =
+            store_lease_verdict(s, req->draft_id, &cs, req->lease_token, err);
+    if (code == SO_OK) /* four-eyes, also for a claim that predates a rule */
+        code = store_review_may_take(s, req->draft_id, err);
+    if (code == SO_OK)
+        code = record(s, req, &cs, res, err);
+    return code;
+}
+
+enum so_status store_decide(struct queue *q, const struct so_decide_req *req,
+                            struct so_decide_result *res, struct so_error *err)
+{
+    struct store *s = q->impl;
+    enum so_status code = check_request(req, err);
+    if (code == SO_OK)
+        code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
+    code = decide_in_tx(s, req, res, err);
+    if (code == SO_OK)
+        return store_db_commit(s, err);
+    store_db_rollback(s);
+    return code;
+}
+
+static enum so_status one_int(struct store *s, sqlite3_stmt *st, int64_t *v,
+                              struct so_error *err)
+{
+    int rc = sqlite3_step(st);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        enum so_status code = store_db_fail(s, "read", err);
+        sqlite3_reset(st);
+        return code;
+    }
+    return store_db_done(s, st, err);
+}
+
+static enum so_status draft_rid(struct store *s, const char *id, int64_t *rid,
+                                struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_rid, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":id", id);
+    enum so_status code = one_int(s, st, rid, err);
+    if (code == SO_OK && *rid == 0)
+        return so_fail(err, SO_ERR_NOTFOUND, "%s: no such draft", id);
+    return code;
+}
+
+/* Back to the step orig was taken in, claimed by me again. */
+static enum so_status reopen(struct store *s, int64_t rid,
+                             const struct so_decision *orig,
+                             struct so_error *err)
+{
+    int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
+    sqlite3_stmt *st = store_db_stmt(s, sql_reopen, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":status", resolve ? "resolve" : "claimed");
+    store_db_bind_int(st, ":dec", !resolve);
+    store_db_bind_int(st, ":rid", rid);
+    enum so_status code = store_db_run(s, st, err);
+    return code == SO_OK ? store_lease_take(s, rid, 0, err) : code;
+}
+
+/* Take back what settle wrote for orig, the latest live decision on dr:
+ * the rollup if it made the draft final, the resolution count, and the
+ * agreement pairs if it was the last review. */
+static enum so_status unsettle(struct store *s, const struct so_decision *orig,
+                               const struct so_draft *dr, struct so_error *err)
+{
+    int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
+    enum so_status code = SO_OK;
+    if (dr->status == SO_DS_DECIDED) {
+        struct store_rollup_entry e;
+        rollup_entry(orig, dr, &e);
+        code = store_rollup_apply(s, &e, -1, err);
+    }
+    if (code == SO_OK && resolve)
+        code = store_review_resolution(s, dr->workflow, orig->decided_at,
+                                       orig->action == SO_ACT_APPROVE, -1, err);
+    if (code != SO_OK || resolve || dr->reviews_needed < 2 ||
+        orig->action == SO_ACT_ESCALATE ||
+        dr->reviews_done < dr->reviews_needed)
+        return code;
+    struct store_review_vote *v = NULL;
+    size_t n = 0;
+    code = store_review_votes(s, orig->draft_id, &v, &n, err);
+    if (code == SO_OK)
+        code = store_review_pairs(s, dr->workflow, orig->decided_at, v, n, -1,
+                                  err);
+    store_review_votes_free(v, n);
+    return code;
+}
+
+/* Append the revert of orig, take its draft back, and fix the rollup. */
+static enum so_status revert(struct store *s, const char *request_id,
+                             const struct so_decision *orig, int64_t rid,
+                             struct so_draft **out, struct so_error *err)
+{
+    struct so_draft *dr = NULL;
+    enum so_status code = store_read_draft(s, rid, &dr, err);
+    if (code != SO_OK)
+        return code;
+    struct so_decision rv;
+    memset(&rv, 0, sizeof rv);
+    rv.draft_id = orig->draft_id;
+    rv.request_id = (char *)request_id;
+    rv.reviewer = s->reviewer;
+    rv.kind = orig->kind ? orig->kind : "review";
+    rv.action = SO_ACT_REVERT;
+    rv.reverts_seq = orig->seq;
+    audit_sha256_hex(dr->body, strlen(dr->body), rv.body_sha);
+    rv.decided_at = so_now_ms();
+    code = unsettle(s, orig, dr, err); /* while orig is still live */
+    if (code == SO_OK)
+        code = chain_append(s, &rv, err);
+    so_draft_free(dr);
+    if (code == SO_OK)
+        code = reopen(s, rid, orig, err);
+    if (code == SO_OK)
+        code = store_read_draft(s, rid, out, err);
+    return code;
+}
+
+/* Only the latest live decision on a draft may be undone: undoing an
+ * earlier four-eyes review would pull the ground from under the reviews
+ * and the outcome that came after it. */
+static enum so_status check_latest(struct store *s,
+                                   const struct so_decision *orig,
+                                   struct so_error *err)
+{
+    int64_t latest = 0;
+    sqlite3_stmt *st = store_db_stmt(s, sql_latest_on, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":id", orig->draft_id);
+    enum so_status code = one_int(s, st, &latest, err);
+    if (code == SO_OK && latest != orig->seq)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: undo: another reviewer decided it since",
+                       orig->draft_id);
+    return code;
+}
+
+static enum so_status undo_in_tx(struct store *s, const char *request_id,
+                                 struct so_draft **out, struct so_error *err)
+{
+    int64_t seq, rid;
+    struct so_decision orig;
+    enum so_status code = store_read_request(s, request_id, &seq, err);
+    if (code == SO_OK && seq > 0) { /* a retry of an undo that landed */
+        code = store_read_decision(s, seq, &orig, err);
+        if (code == SO_OK && orig.action != SO_ACT_REVERT)
+            code = so_fail(err, SO_ERR_CONFLICT,
+                           "undo: request_id %s already used", request_id);
+        if (code == SO_OK)
+            code = draft_rid(s, orig.draft_id, &rid, err);
+        if (code == SO_OK)
+            code = store_read_draft(s, rid, out, err);
+        so_decision_clear(&orig);
+        return code;
+    }
+    sqlite3_stmt *st =
+        code == SO_OK ? store_db_stmt(s, sql_latest_mine, err) : NULL;
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":me", s->reviewer);
+    code = one_int(s, st, &seq, err);
+    if (code == SO_OK && seq == 0)
+        return so_fail(err, SO_ERR_NOTFOUND, "nothing to undo");
+    if (code == SO_OK)
+        code = store_read_decision(s, seq, &orig, err);
+    if (code != SO_OK)
+        return code;
+    code = check_latest(s, &orig, err);
+    if (code == SO_OK)
+        code = draft_rid(s, orig.draft_id, &rid, err);
+    if (code == SO_OK)
+        code = revert(s, request_id, &orig, rid, out, err);
+    so_decision_clear(&orig);
+    return code;
+}
+
+enum so_status store_decide_undo(struct queue *q, const char *request_id,
+                                 struct so_draft **out, struct so_error *err)
+{
+    struct store *s = q->impl;
+    char fresh[37];
+    *out = NULL;
+    if (!request_id || !*request_id) {
+        so_uuid(fresh);
+        request_id = fresh;
+    }
+    enum so_status code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
+    code = undo_in_tx(s, request_id, out, err);
+    if (code == SO_OK)
+        code = store_db_commit(s, err);
+    else
+        store_db_rollback(s);
+    if (code != SO_OK) {
+        so_draft_free(*out);
+        *out = NULL;
+    }
+    return code;
+}

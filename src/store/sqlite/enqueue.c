@@ -1,0 +1,250 @@
+/*
+ * store_enqueue: validate and insert drafts with their citations. Each
+ * batch is one BEGIN IMMEDIATE transaction: a bad draft is reported in its
+ * result and the others still land; a database error rolls the whole batch
+ * back. Must not change drafts that are claimed or decided.
+ */
+#include "signoff/store/sqlite/enqueue.h"
+
+#include <string.h>
+
+#include "signoff/draft_json.h"
+#include "signoff/grounding.h"
+#include "signoff/store/sqlite/db.h"
+#include "signoff/store/sqlite/workflow.h"
+
+#define DRAFT_VALUES                                                           \
+    "workflow = :wf, model = :model, confidence = :conf, band = :band,"        \
+    " title = :title, input = :input, body = :body, priority = :prio,"         \
+    " metadata = :meta, content_sha = :sha, flags = :flags"
+
+/* A pending four-eyes draft with a review is "under review": replacing
+ * its text would leave that review about other words. */
+static const char sql_find[] =
+    "SELECT rid, content_sha, CASE WHEN status = 'pending'"
+    " AND reviews_done > 0 THEN 'under review' ELSE status END"
+    " FROM drafts WHERE id = :id";
+
+static const char sql_insert[] =
+    "INSERT INTO drafts(id, workflow, model, confidence, band, title, input,"
+    " body, priority, metadata, content_sha, flags, reviews_needed,"
+    " created_at) VALUES (:id, :wf, :model, :conf, :band, :title, :input,"
+    " :body, :prio, :meta, :sha, :flags,"
+    " (SELECT reviews FROM workflows WHERE name = :wf), :now) RETURNING rid";
+
+static const char sql_replace[] =
+    "UPDATE drafts SET " DRAFT_VALUES ","
+    " reviews_needed = (SELECT reviews FROM workflows WHERE name = :wf)"
+    " WHERE rid = :rid";
+
+static const char sql_drop_citations[] =
+    "DELETE FROM citations WHERE draft = :rid";
+
+static const char sql_citation[] =
+    "INSERT INTO citations(draft, ord, n, title, uri, excerpt, quote)"
+    " VALUES (:rid, :ord, :n, :title, :uri, :excerpt, :quote)";
+
+static int too_long(const char *s, size_t max)
+{
+    return s && strlen(s) > max;
+}
+
+/* "field: why" for a draft the store cannot take, else SO_OK. */
+static enum so_status validate(const struct so_draft *d, struct so_error *err)
+{
+    if (!d->id || !*d->id)
+        return so_fail(err, SO_ERR_INVALID, "id: required");
+    if (too_long(d->id, SO_MAX_ID))
+        return so_fail(err, SO_ERR_TOOLARGE, "id: over %d bytes", SO_MAX_ID);
+    if (!d->workflow || !*d->workflow)
+        return so_fail(err, SO_ERR_INVALID, "workflow: required");
+    if (too_long(d->workflow, SO_MAX_ID) || too_long(d->model, SO_MAX_ID))
+        return so_fail(err, SO_ERR_TOOLARGE, "%s: over %d bytes",
+                       too_long(d->model, SO_MAX_ID) ? "model" : "workflow",
+                       SO_MAX_ID);
+    if (!d->body)
+        return so_fail(err, SO_ERR_INVALID, "body: required");
+    if (too_long(d->body, SO_MAX_BODY) || too_long(d->input, SO_MAX_BODY))
+        return so_fail(err, SO_ERR_TOOLARGE, "%s: over %u bytes",
+                       too_long(d->body, SO_MAX_BODY) ? "body" : "input",
+                       SO_MAX_BODY);
+    if (too_long(d->title, SO_MAX_FIELD))
+        return so_fail(err, SO_ERR_TOOLARGE, "title: over %u bytes",
+                       SO_MAX_FIELD);
+    if (d->ncitations > SO_MAX_CITATIONS)
+        return so_fail(err, SO_ERR_TOOLARGE, "citations: more than %d",
+                       SO_MAX_CITATIONS);
+    if (d->confidence != -1 && !(d->confidence >= 0 && d->confidence <= 1))
+        return so_fail(err, SO_ERR_INVALID, "confidence: not in 0..1");
+    return SO_OK;
+}
+
+static void bind_draft(sqlite3_stmt *st, const struct so_draft *d,
+                       const char *sha)
+{
+    struct grounding g;
+    grounding_check(d, &g);
+    int flags = grounding_row_flags(&g);
+    grounding_clear(&g);
+    store_db_bind_text(st, ":id", d->id);
+    store_db_bind_text(st, ":wf", d->workflow);
+    store_db_bind_text(st, ":model", d->model);
+    if (d->confidence >= 0)
+        store_db_bind_double(st, ":conf", d->confidence);
+    store_db_bind_int(st, ":band", so_conf_band(d->confidence));
+    store_db_bind_text(st, ":title", d->title);
+    store_db_bind_text(st, ":input", d->input);
+    store_db_bind_text(st, ":body", d->body);
+    store_db_bind_int(st, ":prio", d->priority);
+    store_db_bind_text(st, ":meta", d->metadata_json);
+    store_db_bind_text(st, ":sha", sha);
+    store_db_bind_int(st, ":flags", flags);
+    store_db_bind_int(st, ":now", so_now_ms());
+}
+
+static enum so_status add_citations(struct store *s, int64_t rid,
+                                    const struct so_draft *d,
+                                    struct so_error *err)
+{
+    enum so_status code = SO_OK;
+    for (size_t i = 0; code == SO_OK && i < d->ncitations; i++) {
+        const struct so_citation *c = &d->citations[i];
+        sqlite3_stmt *st = store_db_stmt(s, sql_citation, err);
+        if (!st)
+            return err->code;
+        store_db_bind_int(st, ":rid", rid);
+        store_db_bind_int(st, ":ord", (int64_t)i);
+        store_db_bind_int(st, ":n", c->n);
+        store_db_bind_text(st, ":title", c->title);
+        store_db_bind_text(st, ":uri", c->uri);
+        store_db_bind_text(st, ":excerpt", c->excerpt);
+        store_db_bind_text(st, ":quote", c->quote);
+        code = store_db_run(s, st, err);
+    }
+    return code;
+}
+
+static enum so_status insert_draft(struct store *s, const struct so_draft *d,
+                                   const char *sha, struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_insert, err);
+    if (!st)
+        return err->code;
+    bind_draft(st, d, sha);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        enum so_status code = store_db_fail(s, "enqueue", err);
+        sqlite3_reset(st);
+        return code;
+    }
+    int64_t rid = sqlite3_column_int64(st, 0);
+    enum so_status code = store_db_done(s, st, err);
+    return code == SO_OK ? add_citations(s, rid, d, err) : code;
+}
+
+static enum so_status replace_draft(struct store *s, int64_t rid,
+                                    const struct so_draft *d, const char *sha,
+                                    struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_replace, err);
+    if (!st)
+        return err->code;
+    bind_draft(st, d, sha);
+    store_db_bind_int(st, ":rid", rid);
+    enum so_status code = store_db_run(s, st, err);
+    if (code != SO_OK)
+        return code;
+    st = store_db_stmt(s, sql_drop_citations, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":rid", rid);
+    code = store_db_run(s, st, err);
+    return code == SO_OK ? add_citations(s, rid, d, err) : code;
+}
+
+struct existing {
+    int64_t rid; /* 0: new id */
+    char sha[65];
+    char status[16];
+};
+
+static enum so_status find(struct store *s, const char *id, struct existing *ex,
+                           struct so_error *err)
+{
+    memset(ex, 0, sizeof *ex);
+    sqlite3_stmt *st = store_db_stmt(s, sql_find, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":id", id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        ex->rid = sqlite3_column_int64(st, 0);
+        store_db_col_buf(st, 1, ex->sha, sizeof ex->sha);
+        store_db_col_buf(st, 2, ex->status, sizeof ex->status);
+    } else if (rc != SQLITE_DONE) {
+        enum so_status code = store_db_fail(s, "enqueue", err);
+        sqlite3_reset(st);
+        return code;
+    }
+    return store_db_done(s, st, err);
+}
+
+/* One draft: its outcome in *res; a database error is returned. */
+static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
+                                  int replace, struct so_enq_result *res,
+                                  struct so_error *err)
+{
+    struct existing ex;
+    char sha[65];
+    memset(res, 0, sizeof *res);
+    if (validate(d, &res->err) != SO_OK) {
+        res->outcome = SO_ENQ_FAILED;
+        return SO_OK;
+    }
+    draft_content_sha(d, sha);
+    enum so_status code = find(s, d->id, &ex, err);
+    if (code != SO_OK)
+        return code;
+    if (ex.rid && strcmp(ex.sha, sha) == 0) {
+        res->outcome = SO_ENQ_SAME;
+        return SO_OK;
+    }
+    if (ex.rid && !(replace && strcmp(ex.status, "pending") == 0)) {
+        res->outcome = SO_ENQ_FAILED;
+        if (replace)
+            so_fail(&res->err, SO_ERR_CONFLICT,
+                    "id: already %s: only a pending draft can be replaced",
+                    ex.status);
+        else
+            so_fail(&res->err, SO_ERR_CONFLICT,
+                    "id: already queued with other content (use --replace "
+                    "while pending)");
+        return SO_OK;
+    }
+    code = store_workflow_ensure(s, d->workflow, err);
+    if (code != SO_OK)
+        return code;
+    res->outcome = ex.rid ? SO_ENQ_REPLACED : SO_ENQ_ADDED;
+    return ex.rid ? replace_draft(s, ex.rid, d, sha, err)
+                  : insert_draft(s, d, sha, err);
+}
+
+enum so_status store_enqueue(struct queue *q, struct so_draft *const *drafts,
+                             size_t n, unsigned flags,
+                             struct so_enq_result *results,
+                             struct so_error *err)
+{
+    struct store *s = q->impl;
+    int replace = (flags & SO_ENQ_REPLACE) != 0;
+    if (flags & SO_ENQ_MORE)
+        store_db_durable(s, 0);
+    enum so_status code = store_db_begin(s, err);
+    for (size_t i = 0; code == SO_OK && i < n; i++)
+        code = enqueue_one(s, drafts[i], replace, &results[i], err);
+    if (code == SO_OK)
+        code = store_db_commit(s, err);
+    else
+        store_db_rollback(s);
+    if (flags & SO_ENQ_MORE)
+        store_db_durable(s, 1);
+    return code;
+}

@@ -1,0 +1,181 @@
+/*
+ * store_rollup: keep the rollup tables in step with the decisions, and the
+ * auto-pause rule. Runs inside the caller's decide/undo transaction, so a
+ * decision and its statistics commit or vanish together. Must not begin or
+ * commit transactions.
+ */
+#include "signoff/store/sqlite/rollup.h"
+
+#include <stdio.h>
+
+#include "signoff/store/sqlite/workflow.h"
+
+#define DAY_MS 86400000LL
+
+static const char sql_bump[] =
+    "INSERT INTO rollup(day, workflow, model, reviewer, band, approved,"
+    " edited, rejected, escalated, fast_approvals, active_ms_sum,"
+    " edit_words_sum)"
+    " VALUES (:day, :wf, :model, :rev, :band, :a, :e, :r, :x, :f, :t, :w)"
+    " ON CONFLICT(day, workflow, model, reviewer, band) DO UPDATE SET"
+    " approved = approved + :a, edited = edited + :e,"
+    " rejected = rejected + :r, escalated = escalated + :x,"
+    " fast_approvals = fast_approvals + :f,"
+    " active_ms_sum = active_ms_sum + :t, edit_words_sum = edit_words_sum + :w";
+
+static const char sql_hist[] =
+    "INSERT INTO rollup_hist(day, workflow, model, reviewer, band, metric,"
+    " bucket, count) VALUES (:day, :wf, :model, :rev, :band, :metric,"
+    " :bucket, :n)"
+    " ON CONFLICT(day, workflow, model, reviewer, band, metric, bucket)"
+    " DO UPDATE SET count = count + :n";
+
+static const char sql_reason[] =
+    "INSERT INTO rollup_reasons(day, workflow, reason, count)"
+    " VALUES (:day, :wf, :reason, :n)"
+    " ON CONFLICT(day, workflow, reason) DO UPDATE SET count = count + :n";
+
+static const char sql_rule[] =
+    "SELECT auto_pause, paused, threshold, window_ms, min_decisions"
+    " FROM workflows WHERE name = :wf";
+
+static const char sql_window[] =
+    "SELECT coalesce(sum(approved), 0), coalesce(sum(edited + rejected), 0)"
+    " FROM rollup_wf WHERE workflow = :wf AND day >= :d0 AND day <= :d1";
+
+int store_rollup_is_fast(const struct store_rollup_entry *e)
+{
+    return e->action == SO_ACT_APPROVE &&
+           e->active_ms * 40 < 1000 * (int64_t)e->body_words;
+}
+
+static void bind_key(sqlite3_stmt *st, const struct store_rollup_entry *e)
+{
+    store_db_bind_int(st, ":day", e->decided_at / DAY_MS);
+    store_db_bind_text(st, ":wf", e->workflow);
+    store_db_bind_text(st, ":model", e->model ? e->model : "");
+    store_db_bind_text(st, ":rev", e->reviewer);
+    store_db_bind_int(st, ":band", so_conf_band(e->confidence));
+}
+
+static enum so_status bump_hist(struct store *s,
+                                const struct store_rollup_entry *e,
+                                const char *metric, int64_t value, int sign,
+                                struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_hist, err);
+    if (!st)
+        return err->code;
+    bind_key(st, e);
+    store_db_bind_text(st, ":metric", metric);
+    store_db_bind_int(st, ":bucket", so_hist_bucket(value));
+    store_db_bind_int(st, ":n", sign);
+    return store_db_run(s, st, err);
+}
+
+static enum so_status bump_reason(struct store *s,
+                                  const struct store_rollup_entry *e, int sign,
+                                  struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_reason, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":day", e->decided_at / DAY_MS);
+    store_db_bind_text(st, ":wf", e->workflow);
+    store_db_bind_text(st, ":reason", e->reason);
+    store_db_bind_int(st, ":n", sign);
+    return store_db_run(s, st, err);
+}
+
+enum so_status store_rollup_apply(struct store *s,
+                                  const struct store_rollup_entry *e, int sign,
+                                  struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_bump, err);
+    if (!st)
+        return err->code;
+    bind_key(st, e);
+    store_db_bind_int(st, ":a", e->action == SO_ACT_APPROVE ? sign : 0);
+    store_db_bind_int(st, ":e", e->action == SO_ACT_EDIT ? sign : 0);
+    store_db_bind_int(st, ":r", e->action == SO_ACT_REJECT ? sign : 0);
+    store_db_bind_int(st, ":x", e->action == SO_ACT_ESCALATE ? sign : 0);
+    store_db_bind_int(st, ":f", store_rollup_is_fast(e) ? sign : 0);
+    store_db_bind_int(st, ":t", sign * e->active_ms);
+    store_db_bind_int(st, ":w", sign * e->edit_size);
+    enum so_status code = store_db_run(s, st, err);
+    if (code == SO_OK)
+        code = bump_hist(s, e, "t", e->active_ms, sign, err);
+    if (code == SO_OK && e->action == SO_ACT_EDIT)
+        code = bump_hist(s, e, "e", e->edit_size, sign, err);
+    if (code == SO_OK && e->action == SO_ACT_REJECT && e->reason && *e->reason)
+        code = bump_reason(s, e, sign, err);
+    return code;
+}
+
+struct rule {
+    int auto_pause, paused, min_decisions;
+    double threshold;
+    int64_t window_ms;
+};
+
+static enum so_status read_rule(struct store *s, const char *workflow,
+                                struct rule *r, struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_rule, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":wf", workflow);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        r->auto_pause = sqlite3_column_int(st, 0);
+        r->paused = sqlite3_column_int(st, 1);
+        r->threshold = sqlite3_column_double(st, 2);
+        r->window_ms = sqlite3_column_int64(st, 3);
+        r->min_decisions = sqlite3_column_int(st, 4);
+    } else if (rc != SQLITE_DONE) {
+        enum so_status code = store_db_fail(s, "read workflow", err);
+        sqlite3_reset(st);
+        return code;
+    } else {
+        r->auto_pause = 0;
+    }
+    return store_db_done(s, st, err);
+}
+
+enum so_status store_rollup_autopause(struct store *s, const char *workflow,
+                                      int *paused, struct so_error *err)
+{
+    struct rule r = {0, 0, 0, 0, 0};
+    *paused = 0;
+    enum so_status code = read_rule(s, workflow, &r, err);
+    if (code != SO_OK || !r.auto_pause || r.paused)
+        return code;
+    int64_t today = so_now_ms() / DAY_MS;
+    int64_t days = (r.window_ms + DAY_MS - 1) / DAY_MS;
+    sqlite3_stmt *st = store_db_stmt(s, sql_window, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":wf", workflow);
+    store_db_bind_int(st, ":d0", today - (days > 0 ? days : 1) + 1);
+    store_db_bind_int(st, ":d1", today);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        code = store_db_fail(s, "read rollup", err);
+        sqlite3_reset(st);
+        return code;
+    }
+    int64_t approved = sqlite3_column_int64(st, 0);
+    int64_t overrides = sqlite3_column_int64(st, 1);
+    code = store_db_done(s, st, err);
+    int64_t total = approved + overrides;
+    if (code != SO_OK || total == 0 || total < r.min_decisions)
+        return code;
+    double rate = (double)overrides / (double)total;
+    if (!(rate > r.threshold))
+        return SO_OK;
+    char reason[128];
+    snprintf(reason, sizeof reason,
+             "auto-pause: override rate %.2f over threshold %.2f", rate,
+             r.threshold);
+    *paused = 1;
+    return store_workflow_flip(s, workflow, 1, reason, "signoff", err);
+}

@@ -1,0 +1,408 @@
+/*
+ * store_schema: the schema of the queue file and the migration runner.
+ * v1 was designed for all of DESIGN.md at once (workflows with the kill
+ * switch and four-eyes settings, drafts with leases and review counts, the
+ * append-only decision chain, the rollup with histograms), so later
+ * versions only add: v2 the agreement tables, v3 cheaper constraints, v4
+ * the rollup per (day, workflow, band).
+ * Per-workflow/status counters are kept by triggers so that counting
+ * pending drafts is O(1) on a million-draft queue. Only DDL lives here;
+ * the queries live with the operations.
+ */
+#include "signoff/store/sqlite/schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "signoff/audit.h"
+#include "signoff/store/sqlite/backend.h"
+
+/* Statements of schema v1, run in order in one transaction. */
+static const char *const schema_v1[] = {
+    "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;",
+    "INSERT INTO meta(key, value) VALUES ('chain_seq', '0'),"
+    "  ('chain_hash', '" AUDIT_GENESIS "');",
+    "CREATE TABLE workflows ("
+    "  name TEXT PRIMARY KEY,"
+    "  owner TEXT,"
+    "  threshold REAL NOT NULL DEFAULT 0.2 CHECK (threshold BETWEEN 0 AND 1),"
+    "  window_ms INTEGER NOT NULL DEFAULT 604800000 CHECK (window_ms > 0),"
+    "  min_decisions INTEGER NOT NULL DEFAULT 30 CHECK (min_decisions >= 0),"
+    "  paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),"
+    "  automation_reason TEXT,"
+    "  automation_by TEXT,"
+    "  automation_at INTEGER,"
+    "  auto_pause INTEGER NOT NULL DEFAULT 0 CHECK (auto_pause IN (0, 1)),"
+    "  reviews INTEGER NOT NULL DEFAULT 1 CHECK (reviews BETWEEN 1 AND 5),"
+    "  reveal TEXT NOT NULL DEFAULT 'after'"
+    "    CHECK (reveal IN ('after', 'never')),"
+    "  resolver TEXT NOT NULL DEFAULT 'supervisor'"
+    "    CHECK (resolver IN ('supervisor', 'reviewer')),"
+    "  created_at INTEGER NOT NULL"
+    ");",
+    "CREATE TABLE workflow_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  workflow TEXT NOT NULL REFERENCES workflows(name),"
+    "  paused INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  by TEXT NOT NULL,"
+    "  at INTEGER NOT NULL"
+    ");",
+    "CREATE INDEX workflow_events_by_workflow"
+    "  ON workflow_events(workflow, at);",
+    "CREATE TABLE drafts ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  workflow TEXT NOT NULL REFERENCES workflows(name),"
+    "  model TEXT,"
+    "  confidence REAL,"
+    "  band INTEGER NOT NULL DEFAULT -1,"
+    "  title TEXT,"
+    "  input TEXT,"
+    "  body TEXT NOT NULL,"
+    "  priority INTEGER NOT NULL DEFAULT 0,"
+    "  metadata TEXT,"
+    "  content_sha TEXT NOT NULL,"
+    "  flags INTEGER NOT NULL DEFAULT 0,"
+    "  status TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (status IN ('pending', 'claimed', 'decided', 'resolve')),"
+    "  claimed_by TEXT,"
+    "  lease_until INTEGER NOT NULL DEFAULT 0,"
+    "  lease_token INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  reviews_needed INTEGER NOT NULL DEFAULT 1,"
+    "  reviews_done INTEGER NOT NULL DEFAULT 0,"
+    "  final_action TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  decided_at INTEGER"
+    ");",
+    /* Open drafts in claim order: the claim query walks this and stops at
+     * the first row whose lease is free, and the queue index pages it. Only
+     * open rows are in it, so it stays as small as the backlog. */
+    "CREATE INDEX drafts_open ON drafts(priority DESC, created_at, rid)"
+    "  WHERE status IN ('pending', 'claimed', 'resolve');",
+    "CREATE INDEX drafts_open_wf"
+    "  ON drafts(workflow, priority DESC, created_at, rid)"
+    "  WHERE status IN ('pending', 'claimed', 'resolve');",
+    /* Keyset paging of list, by status and by workflow. */
+    "CREATE INDEX drafts_by_status"
+    "  ON drafts(status, priority DESC, created_at, rid);",
+    "CREATE INDEX drafts_by_workflow"
+    "  ON drafts(workflow, status, priority DESC, created_at, rid);",
+    "CREATE TABLE citations ("
+    "  draft INTEGER NOT NULL REFERENCES drafts(rid) ON DELETE CASCADE,"
+    "  ord INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  title TEXT,"
+    "  uri TEXT,"
+    "  excerpt TEXT,"
+    "  quote TEXT,"
+    "  PRIMARY KEY (draft, ord)"
+    ") WITHOUT ROWID;",
+    "CREATE TABLE draft_counts ("
+    "  workflow TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (workflow, status)"
+    ") WITHOUT ROWID;",
+    "CREATE TRIGGER drafts_count_ins AFTER INSERT ON drafts BEGIN"
+    "  INSERT INTO draft_counts(workflow, status, n)"
+    "    VALUES (new.workflow, new.status, 1)"
+    "    ON CONFLICT(workflow, status) DO UPDATE SET n = n + 1;"
+    "END;",
+    "CREATE TRIGGER drafts_count_del AFTER DELETE ON drafts BEGIN"
+    "  UPDATE draft_counts SET n = n - 1"
+    "    WHERE workflow = old.workflow AND status = old.status;"
+    "END;",
+    "CREATE TRIGGER drafts_count_upd AFTER UPDATE OF status, workflow ON drafts"
+    "  WHEN old.status <> new.status OR old.workflow <> new.workflow BEGIN"
+    "  UPDATE draft_counts SET n = n - 1"
+    "    WHERE workflow = old.workflow AND status = old.status;"
+    "  INSERT INTO draft_counts(workflow, status, n)"
+    "    VALUES (new.workflow, new.status, 1)"
+    "    ON CONFLICT(workflow, status) DO UPDATE SET n = n + 1;"
+    "END;",
+    "CREATE TABLE decisions ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  draft TEXT NOT NULL,"
+    "  request_id TEXT NOT NULL UNIQUE,"
+    "  reviewer TEXT NOT NULL,"
+    "  action TEXT NOT NULL"
+    "    CHECK (action IN ('approve', 'edit', 'reject', 'escalate', 'revert')),"
+    "  kind TEXT NOT NULL DEFAULT 'review'"
+    "    CHECK (kind IN ('review', 'resolve')),"
+    "  reason TEXT,"
+    "  note TEXT,"
+    "  final_body TEXT,"
+    "  edit_size INTEGER NOT NULL DEFAULT 0,"
+    "  body_sha TEXT NOT NULL,"
+    "  final_sha TEXT,"
+    "  shown_at INTEGER NOT NULL DEFAULT 0,"
+    "  decided_at INTEGER NOT NULL,"
+    "  active_ms INTEGER NOT NULL DEFAULT 0,"
+    "  reverts_seq INTEGER NOT NULL DEFAULT 0,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL"
+    ");",
+    "CREATE INDEX decisions_by_reviewer ON decisions(reviewer, decided_at);",
+    "CREATE INDEX decisions_by_draft ON decisions(draft, seq);",
+    "CREATE INDEX decisions_reverts ON decisions(reverts_seq)"
+    "  WHERE reverts_seq > 0;",
+    /* model is '' and band -1 when unknown: NULLs would defeat the key. */
+    "CREATE TABLE rollup ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  model TEXT NOT NULL,"
+    "  reviewer TEXT NOT NULL,"
+    "  band INTEGER NOT NULL,"
+    "  approved INTEGER NOT NULL DEFAULT 0,"
+    "  edited INTEGER NOT NULL DEFAULT 0,"
+    "  rejected INTEGER NOT NULL DEFAULT 0,"
+    "  escalated INTEGER NOT NULL DEFAULT 0,"
+    "  fast_approvals INTEGER NOT NULL DEFAULT 0,"
+    "  active_ms_sum INTEGER NOT NULL DEFAULT 0,"
+    "  edit_words_sum INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (day, workflow, model, reviewer, band)"
+    ") WITHOUT ROWID;",
+    "CREATE INDEX rollup_by_workflow ON rollup(workflow, day);",
+    /* metric: 't' review time (ms), 'e' edit size (words). */
+    "CREATE TABLE rollup_hist ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  model TEXT NOT NULL,"
+    "  reviewer TEXT NOT NULL,"
+    "  band INTEGER NOT NULL,"
+    "  metric TEXT NOT NULL CHECK (metric IN ('t', 'e')),"
+    "  bucket INTEGER NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow, model, reviewer, band, metric, bucket)"
+    ") WITHOUT ROWID;",
+    "CREATE TABLE rollup_reasons ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow, reason)"
+    ") WITHOUT ROWID;",
+    NULL,
+};
+
+/* Schema v2: four-eyes agreement. Cells of the reviewer-pair confusion
+ * matrices and resolution counts per UTC day, written when a draft's last
+ * review (or its resolution) lands and subtracted by undo, so agreement
+ * figures never scan decisions. Reviewer a < b in strcmp order. */
+static const char *const schema_v2[] = {
+    "CREATE TABLE agreement ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  reviewer_a TEXT NOT NULL,"
+    "  reviewer_b TEXT NOT NULL,"
+    "  action_a TEXT NOT NULL,"
+    "  action_b TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow, reviewer_a, reviewer_b, action_a, action_b)"
+    ") WITHOUT ROWID;",
+    "CREATE TABLE resolutions ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  resolved INTEGER NOT NULL,"
+    "  sided_ai INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow)"
+    ") WITHOUT ROWID;",
+    NULL,
+};
+
+/* Schema v3: no list of three or more constants after IN in the drafts
+ * and decisions tables. SQLite evaluates such a list by building an
+ * ephemeral table every time a statement tests it (its own pager, pages
+ * malloc'ed and freed): five per change of a draft's status (the CHECK,
+ * and the old and new row against each partial index) and one per decision
+ * row, about a quarter of the CPU of a claim+decide and most of the system
+ * time of enqueue (heap growth and trimming). The partial indexes become
+ * `status <> 'decided'` (the claim and list queries say the same, so the
+ * planner still proves them usable), and the CHECK constraints become OR
+ * chains of the same values: an edit of the stored CREATE TABLE text, which
+ * SQLite documents as safe for CHECK constraints (no row is touched);
+ * writable_schema=RESET makes this connection re-read the schema too. */
+#define CHECK_TEXT_EDIT(table, from, to)                                       \
+    "UPDATE sqlite_schema SET sql = replace(sql, '" from "', '" to "')"       \
+    " WHERE type = 'table' AND name = '" table "';"
+static const char *const schema_v3[] = {
+    "DROP INDEX drafts_open;",
+    "CREATE INDEX drafts_open ON drafts(priority DESC, created_at, rid)"
+    "  WHERE status <> 'decided';",
+    "DROP INDEX drafts_open_wf;",
+    "CREATE INDEX drafts_open_wf"
+    "  ON drafts(workflow, priority DESC, created_at, rid)"
+    "  WHERE status <> 'decided';",
+    "PRAGMA writable_schema = ON;",
+    CHECK_TEXT_EDIT("drafts",
+                    "status IN (''pending'', ''claimed'', ''decided'', "
+                    "''resolve'')",
+                    "status = ''pending'' OR status = ''claimed'' OR "
+                    "status = ''decided'' OR status = ''resolve''"),
+    CHECK_TEXT_EDIT("decisions",
+                    "action IN (''approve'', ''edit'', ''reject'', "
+                    "''escalate'', ''revert'')",
+                    "action = ''approve'' OR action = ''edit'' OR "
+                    "action = ''reject'' OR action = ''escalate'' OR "
+                    "action = ''revert''"),
+    "PRAGMA writable_schema = RESET;",
+    NULL,
+};
+
+/* Schema v4: the rollup summed over model and reviewer, per (day,
+ * workflow, band), for the figures that split by neither (stats without
+ * --by reviewer/model, --check, /metrics, auto-pause). 50 reviewers on 2
+ * models make 100 fine cells per coarse one, and summing 250,000 fine cells
+ * costs SQLite a sort of a second or more; the coarse cells come in key
+ * order. Triggers on the fine tables keep them, so whatever writes the
+ * rollup (decide, undo) writes both in the same statement. */
+#define WF_COLS                                                                \
+    "approved, edited, rejected, escalated, fast_approvals, active_ms_sum,"    \
+    " edit_words_sum"
+#define V_NEW(c) "new." c
+#define V_OLD(c) "-old." c
+#define V_DELTA(c) "new." c " - old." c
+/* Add V(column) of each count to the coarse cell of row k's key. */
+#define WF_UPSERT(k, V)                                                        \
+    "INSERT INTO rollup_wf(day, workflow, band, " WF_COLS ") VALUES (" k       \
+    ".day, " k ".workflow, " k ".band, " V("approved") ", " V("edited") ", "   \
+    V("rejected") ", " V("escalated") ", " V("fast_approvals") ", "            \
+    V("active_ms_sum") ", " V("edit_words_sum") ")"                            \
+    " ON CONFLICT(day, workflow, band) DO UPDATE SET"                          \
+    " approved = approved + excluded.approved,"                                \
+    " edited = edited + excluded.edited,"                                      \
+    " rejected = rejected + excluded.rejected,"                                \
+    " escalated = escalated + excluded.escalated,"                             \
+    " fast_approvals = fast_approvals + excluded.fast_approvals,"              \
+    " active_ms_sum = active_ms_sum + excluded.active_ms_sum,"                 \
+    " edit_words_sum = edit_words_sum + excluded.edit_words_sum;"
+#define WF_HIST_UPSERT(k, V)                                                   \
+    "INSERT INTO rollup_wf_hist(day, workflow, band, metric, bucket, count)"   \
+    " VALUES (" k ".day, " k ".workflow, " k ".band, " k ".metric, " k         \
+    ".bucket, " V("count") ")"                                                 \
+    " ON CONFLICT(day, workflow, band, metric, bucket) DO UPDATE SET"          \
+    " count = count + excluded.count;"
+#define SAME_WF_KEY                                                            \
+    " old.day = new.day AND old.workflow = new.workflow AND old.band = new.band"
+#define SAME_HIST_KEY                                                          \
+    SAME_WF_KEY " AND old.metric = new.metric AND old.bucket = new.bucket"
+static const char *const schema_v4[] = {
+    "CREATE TABLE rollup_wf ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  band INTEGER NOT NULL,"
+    "  approved INTEGER NOT NULL DEFAULT 0,"
+    "  edited INTEGER NOT NULL DEFAULT 0,"
+    "  rejected INTEGER NOT NULL DEFAULT 0,"
+    "  escalated INTEGER NOT NULL DEFAULT 0,"
+    "  fast_approvals INTEGER NOT NULL DEFAULT 0,"
+    "  active_ms_sum INTEGER NOT NULL DEFAULT 0,"
+    "  edit_words_sum INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (day, workflow, band)"
+    ") WITHOUT ROWID;",
+    "CREATE TABLE rollup_wf_hist ("
+    "  day INTEGER NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  band INTEGER NOT NULL,"
+    "  metric TEXT NOT NULL,"
+    "  bucket INTEGER NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, workflow, band, metric, bucket)"
+    ") WITHOUT ROWID;",
+    "INSERT INTO rollup_wf(day, workflow, band, " WF_COLS ")"
+    "  SELECT day, workflow, band, sum(approved), sum(edited), sum(rejected),"
+    "  sum(escalated), sum(fast_approvals), sum(active_ms_sum),"
+    "  sum(edit_words_sum) FROM rollup GROUP BY day, workflow, band;",
+    "INSERT INTO rollup_wf_hist(day, workflow, band, metric, bucket, count)"
+    "  SELECT day, workflow, band, metric, bucket, sum(count)"
+    "  FROM rollup_hist GROUP BY day, workflow, band, metric, bucket;",
+    "CREATE TRIGGER rollup_wf_ins AFTER INSERT ON rollup BEGIN "
+    WF_UPSERT("new", V_NEW) " END;",
+    "CREATE TRIGGER rollup_wf_del AFTER DELETE ON rollup BEGIN "
+    WF_UPSERT("old", V_OLD) " END;",
+    /* A decision or an undo changes the counts of a cell in place: one
+     * upsert of the difference; a key change moves the counts. */
+    "CREATE TRIGGER rollup_wf_upd AFTER UPDATE ON rollup WHEN" SAME_WF_KEY
+    " BEGIN " WF_UPSERT("new", V_DELTA) " END;",
+    "CREATE TRIGGER rollup_wf_move AFTER UPDATE ON rollup WHEN NOT ("
+    SAME_WF_KEY ") BEGIN " WF_UPSERT("old", V_OLD) WF_UPSERT("new", V_NEW)
+    " END;",
+    "CREATE TRIGGER rollup_wf_hist_ins AFTER INSERT ON rollup_hist BEGIN "
+    WF_HIST_UPSERT("new", V_NEW) " END;",
+    "CREATE TRIGGER rollup_wf_hist_del AFTER DELETE ON rollup_hist BEGIN "
+    WF_HIST_UPSERT("old", V_OLD) " END;",
+    "CREATE TRIGGER rollup_wf_hist_upd AFTER UPDATE ON rollup_hist WHEN"
+    SAME_HIST_KEY " BEGIN " WF_HIST_UPSERT("new", V_DELTA) " END;",
+    "CREATE TRIGGER rollup_wf_hist_move AFTER UPDATE ON rollup_hist WHEN NOT ("
+    SAME_HIST_KEY ") BEGIN " WF_HIST_UPSERT("old", V_OLD)
+    WF_HIST_UPSERT("new", V_NEW) " END;",
+    NULL,
+};
+
+/* One entry per schema version: steps[i] takes a file from version i to
+ * i + 1. Append only. */
+static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
+                                           schema_v4};
+
+_Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
+               "one migration step per schema version");
+
+enum so_status store_schema_read(struct store *s, int *version,
+                                 struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, "PRAGMA user_version", err);
+    if (!st)
+        return err ? err->code : SO_ERR;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        enum so_status code = store_db_fail(s, "read schema version", err);
+        sqlite3_reset(st);
+        return code;
+    }
+    *version = sqlite3_column_int(st, 0);
+    return store_db_done(s, st, err);
+}
+
+static enum so_status apply_step(struct store *s, int to, struct so_error *err)
+{
+    enum so_status code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
+    int have;
+    code = store_schema_read(s, &have, err);
+    if (code == SO_OK && have >= to) /* another process migrated first */
+        return store_db_commit(s, err);
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", to);
+    int ok = code == SO_OK;
+    for (const char *const *sql = steps[to - 1]; ok && *sql; sql++)
+        ok = sqlite3_exec(s->db, *sql, NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok || sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+        if (code == SO_OK)
+            code = store_db_fail(s, "migrate schema", err);
+        store_db_rollback(s);
+        return code;
+    }
+    return store_db_commit(s, err);
+}
+
+enum so_status store_schema_migrate(struct store *s, struct so_error *err)
+{
+    int version;
+    enum so_status code = store_schema_read(s, &version, err);
+    if (code != SO_OK)
+        return code;
+    if (version > STORE_SCHEMA_VERSION)
+        return so_fail(err, SO_ERR_SCHEMA,
+                       "%s: created by a newer signoff (schema %d; this one "
+                       "reads up to %d)",
+                       s->path, version, STORE_SCHEMA_VERSION);
+    for (int v = version; v < STORE_SCHEMA_VERSION && code == SO_OK; v++)
+        code = apply_step(s, v + 1, err);
+    return code;
+}

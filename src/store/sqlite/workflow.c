@@ -1,0 +1,284 @@
+/*
+ * store_workflow: workflow rows and the kill switch. Settings are checked
+ * here as well as by SQL CHECK constraints, so a bad value gets a sentence
+ * rather than "constraint failed". Must not touch drafts or decisions.
+ */
+#include "signoff/store/sqlite/workflow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char sql_ensure[] =
+    "INSERT INTO workflows(name, created_at) VALUES (:name, :now)"
+    " ON CONFLICT(name) DO NOTHING";
+
+static const char sql_flip[] =
+    "UPDATE workflows SET paused = :paused, automation_reason = :reason,"
+    " automation_by = :by, automation_at = :at WHERE name = :name";
+
+static const char sql_event[] =
+    "INSERT INTO workflow_events(workflow, paused, reason, by, at)"
+    " VALUES (:name, :paused, :reason, :by, :at)";
+
+#define WF_COLS                                                                \
+    "SELECT name, owner, threshold, window_ms, min_decisions, paused,"         \
+    " automation_reason, automation_by, automation_at, auto_pause, reviews,"   \
+    " reveal, resolver, (SELECT coalesce(sum(n), 0) FROM draft_counts c"       \
+    " WHERE c.workflow = w.name AND c.status <> 'decided') FROM workflows w"
+
+static const char sql_get[] = WF_COLS " WHERE name = :name";
+static const char sql_list[] = WF_COLS " ORDER BY name";
+
+/* Each field of set is its own statement: a mask picks which run. */
+static const struct {
+    unsigned bit;
+    const char *sql;
+} setters[] = {
+    {SO_WF_OWNER, "UPDATE workflows SET owner = :v WHERE name = :name"},
+    {SO_WF_THRESHOLD, "UPDATE workflows SET threshold = :v WHERE name = :name"},
+    {SO_WF_WINDOW, "UPDATE workflows SET window_ms = :v WHERE name = :name"},
+    {SO_WF_MIN, "UPDATE workflows SET min_decisions = :v WHERE name = :name"},
+    {SO_WF_AUTOPAUSE,
+     "UPDATE workflows SET auto_pause = :v WHERE name = :name"},
+    {SO_WF_REVIEWS, "UPDATE workflows SET reviews = :v WHERE name = :name"},
+    {SO_WF_REVEAL, "UPDATE workflows SET reveal = :v WHERE name = :name"},
+    {SO_WF_RESOLVER, "UPDATE workflows SET resolver = :v WHERE name = :name"},
+};
+
+enum so_status store_workflow_ensure(struct store *s, const char *name,
+                                     struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_ensure, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":name", name);
+    store_db_bind_int(st, ":now", so_now_ms());
+    return store_db_run(s, st, err);
+}
+
+enum so_status store_workflow_flip(struct store *s, const char *name,
+                                   int paused, const char *reason,
+                                   const char *by, struct so_error *err)
+{
+    int64_t now = so_now_ms();
+    const char *sqls[] = {sql_flip, sql_event};
+    enum so_status code = SO_OK;
+    for (size_t i = 0; code == SO_OK && i < SO_ARRAY_LEN(sqls); i++) {
+        sqlite3_stmt *st = store_db_stmt(s, sqls[i], err);
+        if (!st)
+            return err->code;
+        store_db_bind_text(st, ":name", name);
+        store_db_bind_int(st, ":paused", paused);
+        store_db_bind_text(st, ":reason", reason);
+        store_db_bind_text(st, ":by", by);
+        store_db_bind_int(st, ":at", now);
+        code = store_db_run(s, st, err);
+    }
+    return code;
+}
+
+static void read_row(sqlite3_stmt *st, struct so_workflow *w)
+{
+    memset(w, 0, sizeof *w);
+    w->name = store_db_col_str(st, 0);
+    w->owner = store_db_col_str(st, 1);
+    w->threshold = sqlite3_column_double(st, 2);
+    w->window_ms = sqlite3_column_int64(st, 3);
+    w->min_decisions = sqlite3_column_int(st, 4);
+    w->automation_paused = sqlite3_column_int(st, 5);
+    w->automation_reason = store_db_col_str(st, 6);
+    w->automation_by = store_db_col_str(st, 7);
+    w->automation_at = sqlite3_column_int64(st, 8);
+    w->auto_pause = sqlite3_column_int(st, 9);
+    w->reviews = sqlite3_column_int(st, 10);
+    w->reveal = store_db_col_str(st, 11);
+    w->resolver = store_db_col_str(st, 12);
+    w->pending = sqlite3_column_int64(st, 13);
+}
+
+enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
+                                   size_t *n, struct so_error *err)
+{
+    struct store *s = q->impl;
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = store_db_stmt(s, sql_list, err);
+    if (!st)
+        return err->code;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        read_row(st, &(*out)[(*n)++]);
+    }
+    enum so_status code =
+        rc == SQLITE_DONE ? SO_OK : store_db_fail(s, "workflows", err);
+    sqlite3_reset(st);
+    if (code != SO_OK) {
+        for (size_t i = 0; i < *n; i++)
+            so_workflow_clear(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return code;
+}
+
+static enum so_status get_in(struct store *s, const char *name,
+                             struct so_workflow *out, struct so_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = store_db_stmt(s, sql_get, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":name", name);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_row(st, out);
+    enum so_status code =
+        rc == SQLITE_ROW ? SO_OK
+        : rc == SQLITE_DONE
+            ? so_fail(err, SO_ERR_NOTFOUND, "%s: no such workflow", name)
+            : store_db_fail(s, "workflow", err);
+    sqlite3_reset(st);
+    return code;
+}
+
+enum so_status store_workflow_get(struct queue *q, const char *name,
+                                  struct so_workflow *out, struct so_error *err)
+{
+    return get_in(q->impl, name, out, err);
+}
+
+static enum so_status validate(const struct so_workflow *w, unsigned mask,
+                               struct so_error *err)
+{
+    if (!w->name || !*w->name || strlen(w->name) > SO_MAX_ID)
+        return so_fail(err, SO_ERR_INVALID, "workflow: bad name");
+    if ((mask & SO_WF_THRESHOLD) && !(w->threshold >= 0 && w->threshold <= 1))
+        return so_fail(err, SO_ERR_INVALID, "threshold: not in 0..1");
+    if ((mask & SO_WF_WINDOW) && w->window_ms <= 0)
+        return so_fail(err, SO_ERR_INVALID, "window: must be positive");
+    if ((mask & SO_WF_MIN) && w->min_decisions < 0)
+        return so_fail(err, SO_ERR_INVALID, "min-decisions: negative");
+    if ((mask & SO_WF_REVIEWS) &&
+        (w->reviews < 1 || w->reviews > SO_MAX_REVIEWS))
+        return so_fail(err, SO_ERR_INVALID, "reviews: not in 1..%d",
+                       SO_MAX_REVIEWS);
+    if ((mask & SO_WF_REVEAL) && (!w->reveal || (strcmp(w->reveal, "after") &&
+                                                 strcmp(w->reveal, "never"))))
+        return so_fail(err, SO_ERR_INVALID, "reveal: after or never");
+    if ((mask & SO_WF_RESOLVER) &&
+        (!w->resolver || (strcmp(w->resolver, "supervisor") &&
+                          strcmp(w->resolver, "reviewer"))))
+        return so_fail(err, SO_ERR_INVALID, "resolver: supervisor or reviewer");
+    if ((mask & SO_WF_OWNER) && w->owner && strlen(w->owner) > SO_MAX_ID)
+        return so_fail(err, SO_ERR_INVALID, "owner: over %d bytes", SO_MAX_ID);
+    return SO_OK;
+}
+
+static void bind_field(sqlite3_stmt *st, const struct so_workflow *w,
+                       unsigned bit)
+{
+    switch (bit) {
+    case SO_WF_OWNER:
+        store_db_bind_text(st, ":v", w->owner && *w->owner ? w->owner : NULL);
+        break;
+    case SO_WF_THRESHOLD:
+        store_db_bind_double(st, ":v", w->threshold);
+        break;
+    case SO_WF_WINDOW:
+        store_db_bind_int(st, ":v", w->window_ms);
+        break;
+    case SO_WF_MIN:
+        store_db_bind_int(st, ":v", w->min_decisions);
+        break;
+    case SO_WF_AUTOPAUSE:
+        store_db_bind_int(st, ":v", w->auto_pause ? 1 : 0);
+        break;
+    case SO_WF_REVIEWS:
+        store_db_bind_int(st, ":v", w->reviews);
+        break;
+    case SO_WF_REVEAL:
+        store_db_bind_text(st, ":v", w->reveal);
+        break;
+    default:
+        store_db_bind_text(st, ":v", w->resolver);
+        break;
+    }
+}
+
+static enum so_status set_in(struct store *s, const struct so_workflow *w,
+                             unsigned mask, struct so_error *err)
+{
+    enum so_status code = store_workflow_ensure(s, w->name, err);
+    for (size_t i = 0; code == SO_OK && i < SO_ARRAY_LEN(setters); i++) {
+        if (!(mask & setters[i].bit))
+            continue;
+        sqlite3_stmt *st = store_db_stmt(s, setters[i].sql, err);
+        if (!st)
+            return err->code;
+        store_db_bind_text(st, ":name", w->name);
+        bind_field(st, w, setters[i].bit);
+        code = store_db_run(s, st, err);
+    }
+    return code;
+}
+
+enum so_status store_workflow_set(struct queue *q, const struct so_workflow *w,
+                                  unsigned mask, struct so_error *err)
+{
+    struct store *s = q->impl;
+    enum so_status code = validate(w, mask, err);
+    if (code == SO_OK)
+        code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
+    code = set_in(s, w, mask, err);
+    if (code == SO_OK)
+        return store_db_commit(s, err);
+    store_db_rollback(s);
+    return code;
+}
+
+static enum so_status pause_in(struct store *s, const char *name, int paused,
+                               const char *reason, struct so_error *err)
+{
+    struct so_workflow w;
+    enum so_status code = get_in(s, name, &w, err);
+    if (code != SO_OK)
+        return code;
+    if (!paused && !w.owner)
+        code = so_fail(err, SO_ERR_INVALID,
+                       "workflow %s has no owner: set one with signoff "
+                       "workflow set %s --owner NAME",
+                       name, name);
+    so_workflow_clear(&w);
+    if (code != SO_OK)
+        return code;
+    return store_workflow_flip(s, name, paused, reason, s->reviewer, err);
+}
+
+enum so_status store_workflow_pause(struct queue *q, const char *name,
+                                    int paused, const char *reason,
+                                    struct so_error *err)
+{
+    struct store *s = q->impl;
+    if (paused && (!reason || !*reason))
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: pausing needs a reason (--reason)", name);
+    if (reason && strlen(reason) > SO_MAX_FIELD)
+        return so_fail(err, SO_ERR_TOOLARGE, "reason: over %u bytes",
+                       SO_MAX_FIELD);
+    enum so_status code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
+    code = pause_in(s, name, paused, reason, err);
+    if (code == SO_OK)
+        return store_db_commit(s, err);
+    store_db_rollback(s);
+    return code;
+}
