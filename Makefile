@@ -115,6 +115,11 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/share/man/man5/signoff-queue.5 $(DESTDIR)$(PREFIX)/share/man/man7/signoff-protocol.7
 	rm -rf $(DESTDIR)$(PREFIX)/share/signoff
 
+# The layers of docs/architecture.md: no include or call cycle, no layer
+# including what it must not (also run by make check, tests/lint/).
+lint: $(OBJ)
+	@python3 scripts/layers.py $(BUILD)/obj
+
 format:
 	clang-format -i $(SRC) $(shell find include -name '*.h') $(UNIT_SRC)
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "signoff/queue.h"
+#include "signoff/backends.h"
 
 struct sample {
     double claim_ms;

@@ -1,7 +1,7 @@
 /*
  * main: the program entry; everything else is in cli/cli.c and the commands.
  */
-#include "signoff/cli/cli.h"
+#include "signoff/cli/commands.h"
 
 int main(int argc, char **argv)
 {

@@ -1,15 +1,12 @@
 /*
- * queue: model helpers (names, ownership) and the backend choice. The
- * operations themselves live in store/sqlite/backend.c and remote/http.c.
+ * queue: model helpers (names, ownership). The operations live in the
+ * backends (store/sqlite/backend.c, remote/http.c), chosen by backends.c;
+ * this file knows none of them.
  */
 #include "signoff/queue.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#include "signoff/remote/dl_curl.h"
-#include "signoff/remote/http.h"
-#include "signoff/store/sqlite/backend.h"
 
 static const char *const action_names[] = {
 #define SO_X_NAME(id, name) name,
@@ -203,26 +200,6 @@ int so_hist_bucket(int64_t value)
         if (value >= so_hist_lo(b))
             return b;
     return 0;
-}
-
-int queue_is_remote(const char *spec)
-{
-    return spec && (strncmp(spec, "http://", 7) == 0 ||
-                    strncmp(spec, "https://", 8) == 0);
-}
-
-enum so_status queue_open(const char *spec, const struct queue_opts *opts,
-                          struct queue **out, struct so_error *err)
-{
-    static const struct queue_opts none;
-    if (!opts)
-        opts = &none;
-    if (!spec || !*spec)
-        return so_fail(err, SO_ERR_USAGE, "no queue given");
-    if (queue_is_remote(spec))
-        return dl_curl_load(err) != SO_OK ? SO_ERR
-                                          : remote_open(spec, opts, out, err);
-    return store_open(spec, opts, out, err);
 }
 
 void queue_close(struct queue *q)

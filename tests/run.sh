@@ -25,7 +25,7 @@ if [ -z "$suites" ]; then
         ls tests/"$d"/*.sh >/dev/null 2>&1 && suites="$suites $d"
     done
 fi
-plain_only="fuzz e2e_remote"
+plain_only="fuzz e2e_remote lint"
 modes="plain"
 [ "${SIGNOFF_NO_ASAN:-}" = 1 ] || modes="plain asan"
 

@@ -1,9 +1,10 @@
 /*
  * queue: the data model (drafts, citations, decisions, workflows) and the
- * queue interface, a table of operations with two backends: the SQLite store
- * (store_sqlite) and the HTTP client (remote_http). The UI, the CLI and the
- * server speak only to this interface. Never includes sqlite3.h, curl.h or
- * curses.h.
+ * queue interface, a table of operations (struct queue_ops) that each
+ * backend fills: the SQLite store (store/sqlite) and the HTTP client
+ * (remote/http), chosen by backends.c. The UI, the CLI and the server speak
+ * only to this interface; the model knows no backend. Never includes
+ * sqlite3.h, curl.h or curses.h.
  */
 #ifndef SIGNOFF_QUEUE_H
 #define SIGNOFF_QUEUE_H
@@ -377,12 +378,8 @@ struct queue {
     char *reviewer; /* who I am (owned); remote: as the server said */
 };
 
-/* Open a queue: a spec starting http:// or https:// is remote, anything
- * else a SQLite file path. */
-enum so_status queue_open(const char *spec, const struct queue_opts *opts,
-                          struct queue **out, struct so_error *err);
+/* Close a queue opened by a backend (backends.h: queue_open). NULL is
+ * fine. */
 void queue_close(struct queue *q);
-/* 1 if spec names a remote queue. */
-int queue_is_remote(const char *spec);
 
 #endif

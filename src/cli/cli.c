@@ -1,12 +1,13 @@
 /*
- * cli: dispatch to the subcommands and the helpers they share. Prints to
- * stdout/stderr; library modules never do.
+ * cli: what every subcommand shares: option parsing, the queue and the
+ * reviewer, the config file, error messages. The command table and the
+ * dispatch are in dispatch.c, above the commands. Prints to stdout/stderr;
+ * library modules never do.
  */
 #define _GNU_SOURCE
 #include "signoff/cli/cli.h"
 
 #include <getopt.h>
-#include <locale.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,20 +16,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "signoff/backends.h"
 #include "signoff/config.h"
 #include "signoff/text.h"
-
-struct command {
-    const char *name;
-    const char *summary;
-    int (*run)(int argc, char **argv);
-};
-
-static const struct command commands[] = {
-#define CLI_X_ENTRY(name, summary) {#name, summary, cmd_##name},
-    CLI_COMMAND_LIST(CLI_X_ENTRY)
-#undef CLI_X_ENTRY
-};
 
 /* Messages quote paths, ids and store errors, any of which may carry
  * control characters: they reach the terminal only sanitized. */
@@ -299,50 +289,8 @@ struct queue *cli_open_queue(const char *opt, const char *opt_rev,
     return q;
 }
 
-static void usage(FILE *f)
+void cli_config_release(void)
 {
-    fprintf(f, "usage: signoff [COMMAND] [OPTIONS]\n\n"
-               "The human checkpoint for AI drafts: review, edit, approve.\n\n"
-               "Commands:\n");
-    for (size_t i = 0; i < SO_ARRAY_LEN(commands); i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'signoff COMMAND --help' describes each command; "
-               "man signoff for the whole manual.\n");
-}
-
-static int dispatch(int argc, char **argv)
-{
-    if (argc < 2 || argv[1][0] == '-') {
-        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-                          strcmp(argv[1], "-h") == 0)) {
-            usage(stdout);
-            return 0;
-        }
-        if (argc >= 2 && strcmp(argv[1], "--version") == 0)
-            return cli_version();
-        /* `signoff [--queue Q ...]`: the review command. */
-        argv[0] = "review";
-        return cmd_review(argc, argv);
-    }
-    for (size_t i = 0; i < SO_ARRAY_LEN(commands); i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    if (strcmp(argv[1], "help") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    cli_error(argv[1], "unknown command");
-    usage(stderr);
-    return EXIT_USAGE;
-}
-
-int cli_main(int argc, char **argv)
-{
-    /* wcwidth and the sanitizer need the user's UTF-8 LC_CTYPE; numbers
-     * keep the C locale so JSON and options read and print "0.5". */
-    setlocale(LC_CTYPE, "");
-    int rc = dispatch(argc, argv);
     config_free(&the_config);
     config_loaded = 0;
-    return rc;
 }

@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "signoff/backends.h"
 #include "signoff/config.h"
+#include "signoff/cli/commands.h"
 #include "signoff/cli/demo_data.h"
 #include "signoff/ui/ui.h"
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/backends.h"
 #include "signoff/queue.h"
 
 #define DAY_MS (24LL * 60 * 60 * 1000)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "signoff/backends.h"
 #include "signoff/store/sqlite/audit.h"
 #include "signoff/verify.h"
 
@@ -83,6 +84,12 @@ static int finish_temp(FILE *f, const char *tmp, const char *path, int ok)
 static int export_queue(const struct export_args *a)
 {
     char *spec = cli_queue_spec(a->common.queue);
+    struct so_error berr;
+    if (!backend_for(spec, &berr)) {
+        cli_error(berr.msg, NULL);
+        free(spec);
+        return EXIT_FAIL;
+    }
     if (queue_is_remote(spec)) {
         cli_error(spec, "export reads the queue file: run it where the "
                         "server keeps the file");

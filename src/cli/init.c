@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "signoff/cli/cli.h"
+#include "signoff/backends.h"
 
 #include <grp.h>
 #include <stdio.h>

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "signoff/cli/cli.h"
+#include "signoff/backends.h"
 #include "signoff/server/dl_mhd.h"
 #include "signoff/server/server.h"
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "signoff/backends.h"
 #include "signoff/store/sqlite/audit.h"
 #include "signoff/verify.h"
 
@@ -85,6 +86,12 @@ static int verify_queue(const char *opt_queue, struct verify_opts *o,
                         int quiet)
 {
     char *spec = cli_queue_spec(opt_queue);
+    struct so_error berr;
+    if (!backend_for(spec, &berr)) {
+        cli_error(berr.msg, NULL);
+        free(spec);
+        return EXIT_FAIL;
+    }
     if (queue_is_remote(spec)) {
         cli_error(spec, "verify reads the queue file: run it where the "
                         "server keeps the file, or verify an export");

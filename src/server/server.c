@@ -24,11 +24,11 @@
 #include <unistd.h>
 
 #include "signoff/agreement.h"
+#include "signoff/backends.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
 #include "signoff/server/metrics.h"
 #include "signoff/remote/protocol.h"
-#include "signoff/store/sqlite/backend.h"
 
 #define SERVER_MIN_TOKEN 16
 #define SERVER_DISCARD_MAX ((size_t)2 * SERVER_MAX_BODY) /* then cut the client off */
@@ -244,7 +244,7 @@ static struct slot *pool_acquire(struct pool *p, const char *reviewer,
     struct queue_opts o = {.reviewer = reviewer,
                            .sync_normal = p->sync_normal,
                            .role = supervisor ? "supervisor" : "reviewer"};
-    if (store_open(p->path, &o, &s->q, err) == SO_OK)
+    if (queue_open(p->path, &o, &s->q, err) == SO_OK)
         return s;
     s->q = NULL;
     pthread_mutex_lock(&p->mu);
@@ -1214,7 +1214,7 @@ static enum so_status probe_queue(const char *path, struct so_error *err)
 {
     struct queue *q = NULL;
     struct queue_opts o = {.reviewer = "signoff-serve"};
-    enum so_status s = store_open(path, &o, &q, err);
+    enum so_status s = queue_open(path, &o, &q, err);
     queue_close(q);
     return s;
 }

@@ -7,301 +7,25 @@
  * releases the claim. Speaks to the queue only through queue.h.
  */
 #define _GNU_SOURCE
-#include "signoff/ui/app.h"
+#include "signoff/ui/ui.h"
 
 #include <locale.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "signoff/ui/draft.h"
 #include "signoff/ui/draw.h"
+#include "signoff/ui/frame.h"
 #include "signoff/ui/monitor.h"
 #include "signoff/ui/pager.h"
 #include "signoff/ui/queue.h"
-
-/* How long to wait for a key before doing pending work (ms). */
-#define APP_TICK_MS 1000
-/* Below this size the UI only says the terminal is too small. */
-#define APP_MIN_ROWS 6
-#define APP_MIN_COLS 24
-/* How often the status-bar counts are refreshed (ms). */
-#define APP_COUNTS_MS 10000
 
 static const struct ui_screen_ops *const screens[UI_SCREEN_COUNT] = {
 #define UI_X_OPS(id, ops) &ops,
     UI_SCREEN_LIST(UI_X_OPS)
 #undef UI_X_OPS
 };
-
-static volatile sig_atomic_t quit_requested;
-
-static void on_quit_signal(int sig)
-{
-    (void)sig;
-    quit_requested = 1;
-}
-
-void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
-{
-    va_list ap;
-    struct buf b;
-    buf_init(&b);
-    va_start(ap, fmt);
-    buf_vaddf(&b, fmt, ap);
-    va_end(ap);
-    free(app->message);
-    app->message = buf_steal(&b);
-    app->message_error = error;
-}
-
-void ui_app_counts_stale(struct ui_app *app)
-{
-    app->counts.at = 0;
-}
-
-/* Decisions waiting in a remote queue's outbox go out in the background of
- * the UI: sync returns at once while the server is known to be away. */
-static void drain_outbox(struct ui_app *app)
-{
-    struct so_error err;
-    int64_t sent = 0;
-    if (app->counts.unsent <= 0)
-        return;
-    so_error_clear(&err);
-    if (app->q->ops->sync(app->q, &sent, &err) != SO_OK || sent == 0)
-        return;
-    ui_app_message(app, 0, "sent %lld waiting decision%s", (long long)sent,
-                   sent == 1 ? "" : "s");
-    if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
-        app->counts.unsent = -1;
-}
-
-static void refresh_counts(struct ui_app *app)
-{
-    struct so_error err;
-    struct so_list_req req = {0};
-    filter_apply(&app->filter, &req);
-    req.status = "open";
-    so_error_clear(&err);
-    if (app->q->ops->count(app->q, &req, &app->counts.pending, &err) != SO_OK)
-        app->counts.pending = -1;
-    if (app->q->ops->my_today(app->q, &app->counts.my_today, &err) != SO_OK)
-        app->counts.my_today = -1;
-    if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
-        app->counts.unsent = -1;
-    drain_outbox(app);
-    app->counts.at = so_mono_ms();
-}
-
-/* "key:name" for each hint of the current screen, then help. */
-static void draw_title(struct ui_app *app)
-{
-    const struct ui_screen_ops *ops = screens[app->screen];
-    struct buf b;
-    buf_init(&b);
-    buf_addf(&b, app->cols >= 100 ? " signoff: %s " : " %s ", ops->name);
-    for (const enum keys_action *h = ops->hints; h && *h != KA_NONE; h++) {
-        struct buf k;
-        buf_init(&k);
-        keys_describe(app->keys, *h, &k);
-        /* The first key bound to it ("j" of "j, <Down>"). */
-        const char *all = buf_cstr(&k);
-        size_t n = strcspn(all, ",");
-        const char *name = keys_action_name(*h);
-        /* Whole hints only: the ones that do not fit are left to ?. */
-        if (n && b.len + n + strlen(name) + 2 <= (size_t)app->cols)
-            buf_addf(&b, " %.*s:%s", (int)n, all, name);
-        buf_free(&k);
-    }
-    ui_draw_fill(app->title, 0, TR_TITLE);
-    ui_draw_text(app->title, 0, 0, app->cols, buf_cstr(&b), TR_TITLE);
-    buf_free(&b);
-}
-
-static void add_count(struct buf *b, const char *label, int64_t n)
-{
-    if (n >= 0)
-        buf_addf(b, "  %s%lld", label, (long long)n);
-    else
-        buf_addf(b, "  %s?", label);
-}
-
-static void draw_status(struct ui_app *app)
-{
-    struct buf b;
-    buf_init(&b);
-    /* A narrow terminal shows the file name, not the whole path. */
-    const char *spec = app->q->spec, *slash = strrchr(spec, '/');
-    buf_addf(&b, " %s", app->cols < 120 && slash && slash[1] ? slash + 1 : spec);
-    if (app->filter.pattern)
-        buf_addf(&b, "  [limit: %s]", app->filter.pattern);
-    add_count(&b, "pending ", app->counts.pending);
-    add_count(&b, "mine today ", app->counts.my_today);
-    add_count(&b, "unsent ", app->counts.unsent);
-    int64_t left = ui_session_lease_left(&app->session);
-    if (app->session.draft)
-        buf_addf(&b, "  lease %lld:%02lld", (long long)(left / 60000),
-                 (long long)(left / 1000 % 60));
-    const char *who = app->opts->reviewer ? app->opts->reviewer
-                                          : app->q->reviewer;
-    if (who)
-        buf_addf(&b, "  @%s", who);
-    ui_draw_fill(app->bar, 0, TR_STATUS);
-    ui_draw_text(app->bar, 0, 0, app->cols, buf_cstr(&b), TR_STATUS);
-    buf_free(&b);
-}
-
-static void draw_message(struct ui_app *app)
-{
-    ui_draw_fill(app->bar, 1, TR_NORMAL);
-    if (app->prompt) {
-        int x = ui_draw_text(app->bar, 1, 0, app->cols, app->prompt, TR_LABEL);
-        int w = app->cols - x - 1;
-        const char *t = app->prompt_text ? app->prompt_text : "";
-        /* Show the end of a long answer: the part being typed. */
-        size_t len = strlen(t);
-        while (w > 0 && text_width(t, len) > w) {
-            t++;
-            while ((*t & 0xC0) == 0x80)
-                t++;
-            len = strlen(t);
-        }
-        ui_draw_text(app->bar, 1, x, w, t, TR_NORMAL);
-        return;
-    }
-    if (app->message)
-        ui_draw_text(app->bar, 1, 0, app->cols, app->message,
-                     app->message_error ? TR_STATUS_ALERT : TR_MESSAGE);
-}
-
-static int counts_due(const struct ui_app *app)
-{
-    return app->counts.at == 0 || so_mono_ms() - app->counts.at > APP_COUNTS_MS;
-}
-
-void ui_app_draw(struct ui_app *app)
-{
-    if (app->tiny) {
-        werase(app->bar);
-        mvwaddnstr(app->bar, 0, 0, "terminal too small", app->cols);
-        wnoutrefresh(app->bar);
-        doupdate();
-        return;
-    }
-    werase(app->title);
-    werase(app->body);
-    werase(app->bar);
-    draw_title(app);
-    wattrset(app->body, ui_draw_attr(TR_NORMAL));
-    screens[app->screen]->draw(app, app->state[app->screen]);
-    draw_status(app);
-    draw_message(app);
-    wnoutrefresh(app->title);
-    wnoutrefresh(app->body);
-    wnoutrefresh(app->bar);
-    if (app->prompt) {
-        curs_set(1);
-        wnoutrefresh(app->bar);
-    } else {
-        curs_set(0);
-    }
-    doupdate();
-}
-
-/* (Re)create the three windows for the current terminal size. Below the
- * minimum size one window says so, and still takes keys (q quits). */
-static void layout(struct ui_app *app)
-{
-    if (app->title)
-        delwin(app->title);
-    if (app->body)
-        delwin(app->body);
-    if (app->bar)
-        delwin(app->bar);
-    app->title = app->body = NULL;
-    app->tiny = LINES < APP_MIN_ROWS || COLS < APP_MIN_COLS;
-    if (app->tiny) {
-        app->bar = newwin(0, 0, 0, 0);
-        app->rows = 0;
-    } else {
-        app->title = newwin(1, COLS, 0, 0);
-        app->body = newwin(LINES - 3, COLS, 1, 0);
-        app->bar = newwin(2, COLS, LINES - 2, 0);
-        wbkgd(app->title, ui_draw_attr(TR_NORMAL));
-        wbkgd(app->body, ui_draw_attr(TR_NORMAL));
-        app->rows = LINES - 3;
-    }
-    wbkgd(app->bar, ui_draw_attr(TR_NORMAL));
-    keypad(app->bar, TRUE);
-    wtimeout(app->bar, APP_TICK_MS);
-    app->cols = COLS;
-}
-
-/* Work between keys: renew the lease, refresh counts, the screen's tick. */
-static int idle_work(struct ui_app *app)
-{
-    struct so_error err;
-    int redraw = 0;
-    so_error_clear(&err);
-    enum so_status st = ui_session_tick(&app->session, &err);
-    if (st != SO_OK) {
-        ui_app_message(app, 1, "lease not renewed: %s", err.msg);
-        redraw = 1;
-    }
-    const struct ui_screen_ops *ops = screens[app->screen];
-    if (ops->tick && ops->tick(app, app->state[app->screen]) != UI_STAY)
-        redraw = 1;
-    if (counts_due(app)) {
-        refresh_counts(app);
-        redraw = 1;
-    }
-    /* The lease countdown in the status bar. */
-    return redraw || app->session.draft;
-}
-
-enum ui_input ui_app_getkey(struct ui_app *app, int *ch, int *func)
-{
-    for (;;) {
-        if (quit_requested)
-            return UI_IN_QUIT;
-        wint_t wc = 0;
-        int r = wget_wch(app->bar, &wc);
-        if (quit_requested)
-            return UI_IN_QUIT;
-        if (r == ERR) {
-            if (idle_work(app))
-                ui_app_draw(app);
-            continue;
-        }
-        if (r == KEY_CODE_YES && wc == KEY_RESIZE) {
-            layout(app);
-            ui_app_draw(app);
-            return UI_IN_RESIZE;
-        }
-        ui_session_input(&app->session);
-        *ch = (int)wc;
-        *func = r == KEY_CODE_YES;
-        return UI_IN_KEY;
-    }
-}
-
-void ui_app_suspend(struct ui_app *app)
-{
-    (void)app;
-    def_prog_mode();
-    endwin();
-}
-
-void ui_app_resume(struct ui_app *app)
-{
-    reset_prog_mode();
-    clearok(curscr, TRUE);
-    layout(app);
-    ui_app_draw(app);
-}
 
 static void go(struct ui_app *app, int screen, int remember)
 {
@@ -374,20 +98,9 @@ static enum ui_next dispatch(struct ui_app *app, int ch, int func)
                                      func || ch < 0x80 ? ch : 0);
 }
 
-/* Draw, then refresh the status-bar counts if they are due and draw
- * them: the screen appears before the (possibly slow) counting. */
-static void draw_frame(struct ui_app *app)
-{
-    ui_app_draw(app);
-    if (counts_due(app)) {
-        refresh_counts(app);
-        ui_app_draw(app);
-    }
-}
-
 static void run_loop(struct ui_app *app)
 {
-    draw_frame(app);
+    ui_app_frame(app);
     for (;;) {
         int ch = 0, func = 0;
         enum ui_input in = ui_app_getkey(app, &ch, &func);
@@ -397,9 +110,9 @@ static void run_loop(struct ui_app *app)
             continue;
         free(app->message);
         app->message = NULL;
-        if (follow(app, dispatch(app, ch, func)) || quit_requested)
+        if (follow(app, dispatch(app, ch, func)) || ui_app_quitting())
             return;
-        draw_frame(app);
+        ui_app_frame(app);
     }
 }
 
@@ -431,12 +144,7 @@ static int color_wanted(void)
 
 static void term_start(struct ui_app *app, const struct theme *theme)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_quit_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    ui_app_signals();
     cbreak();
     noecho();
     nonl();
@@ -448,7 +156,7 @@ static void term_start(struct ui_app *app, const struct theme *theme)
         use_default_colors();
     }
     ui_draw_init(theme, colour);
-    layout(app);
+    ui_app_layout(app);
 }
 
 int ui_run(struct queue *q, const struct ui_opts *opts)
@@ -472,8 +180,8 @@ int ui_run(struct queue *q, const struct ui_opts *opts)
         so_fail(err, SO_ERR, "cannot use terminal type %s",
                 getenv("TERM") ? getenv("TERM") : "(unset)");
     if (scr) {
-        quit_requested = 0;
         term_start(&app, &theme);
+        app.screens = screens;
         for (int i = 0; i < UI_SCREEN_COUNT; i++)
             app.state[i] = screens[i]->open(&app);
         go(&app, UI_SCREEN_QUEUE, 0);

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "signoff/diff.h"
-#include "signoff/ui/draft.h"
 #include "signoff/ui/editor.h"
 #include "signoff/ui/pager.h"
 #include "signoff/ui/prompt.h"
@@ -114,12 +113,12 @@ static int confirm_edit(struct ui_app *app, const char *old_text,
     char *text = diff_text(old_text, new_text, &spans, &n);
     char *head = xasprintf("Your edit: %zu words changed ([-removed-] "
                            "{+added+})", diff_changed_words(old_text, new_text));
-    ui_draft_overlay(app, head, text, spans, n);
+    ui_app_overlay(app, head, text, spans, n);
     free(head);
     int c = 0;
     enum ui_answer a = ui_prompt_choice(
         app, "Save this edit? y: save  e: edit again  c: cancel ", "yec", &c);
-    ui_draft_overlay(app, NULL, NULL, NULL, 0);
+    ui_app_overlay(app, NULL, NULL, NULL, 0);
     return a == UI_QUITTING ? 0 : a == UI_CANCELLED ? 'c' : c;
 }
 

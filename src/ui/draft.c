@@ -281,10 +281,10 @@ static void ensure_layout(struct ui_app *app, struct draft_view *v)
     }
 }
 
-void ui_draft_overlay(struct ui_app *app, const char *heading, char *text,
-                      struct ui_span *spans, size_t nspans)
+static void draft_overlay(struct ui_app *app, void *state, const char *heading,
+                          char *text, struct ui_span *spans, size_t nspans)
 {
-    struct draft_view *v = app->state[UI_SCREEN_DRAFT];
+    struct draft_view *v = state;
     pane_clear(&v->overlay);
     free(v->overlay_head);
     v->overlay_head = NULL;
@@ -550,4 +550,5 @@ const struct ui_screen_ops ui_draft_screen = {
     .draw = draft_draw,
     .key = draft_key,
     .hints = draft_hints,
+    .overlay = draft_overlay,
 };

@@ -87,3 +87,16 @@ check_eq "a bad SIGNOFF_DURABILITY" \
 printf '{"id":"n-1","workflow":"w","body":"b"}\n' >"$T/n.jsonl"
 SIGNOFF_DURABILITY=normal so enqueue --queue "$Q" "$T/n.jsonl"
 check_eq "SIGNOFF_DURABILITY=normal works" "0 enqueued 1 draft, 0 unchanged, 0 bad lines" "$RC $ERR"
+
+# A URL whose scheme no backend serves is refused by every command, before
+# anything is created (it used to become a directory tree named after the
+# scheme, holding a SQLite file).
+mkdir -p "$T/cwd"
+for cmd in init list claim enqueue "show x-1" "decide x-1 approve" stats verify export; do
+    # shellcheck disable=SC2086
+    (cd "$T/cwd" && "$SO" $cmd --queue 'postgresql:///so?host=/tmp/x' >/dev/null 2>"$T/err"; echo $? >"$T/rc")
+    check_eq "unknown scheme: $cmd is refused" \
+        "1 signoff: postgresql:///so?host=/tmp/x: unknown queue scheme 'postgresql://' (a queue is a file path or an http:// or https:// URL)" \
+        "$(cat "$T/rc") $(cat "$T/err")"
+done
+check_eq "unknown scheme: nothing was created" "" "$(ls -A "$T/cwd")"

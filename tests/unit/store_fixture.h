@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "signoff/queue.h"
+#include "signoff/backends.h"
 #include "signoff/store/sqlite/backend.h"
 
 struct fx {

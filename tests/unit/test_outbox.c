@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "signoff/draft_json.h"
+#include "signoff/backends.h"
 #include "signoff/remote/outbox.h"
 #include "signoff/remote/http.h"
 #include "signoff/server/server.h"

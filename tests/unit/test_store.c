@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "signoff/audit.h"
+#include "signoff/backends.h"
 
 #define T0 1795000000000LL /* a fixed "now": 2026-11-18 */
 #define DAY 86400000LL

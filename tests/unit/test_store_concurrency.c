@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
+#include "signoff/backends.h"
 
 #define NDRAFTS 2000
 #define NWORKERS 8

@@ -9,6 +9,7 @@
 #include "store_fixture.h"
 
 #include "signoff/agreement.h"
+#include "signoff/backends.h"
 
 #define NOW 1795000000000LL
 

@@ -1,7 +1,8 @@
 /*
- * cli: the command table and what every subcommand shares (resolving the
- * queue and reviewer, opening the queue, reporting errors). Each command
- * lives in src/cmd_NAME.c as `int cmd_NAME(int argc, char **argv)` where
+ * cli: what every subcommand shares (resolving the queue and reviewer,
+ * opening the queue, reporting errors). Each command lives in
+ * src/cli/NAME.c as `int cmd_NAME(int argc, char **argv)` (declared in
+ * cli/commands.h, with the table dispatch.c runs them from) where
  * argv[0] is the command name; it declares its options (struct cli_cmd),
  * cli_parse answers --help and --version and reads the shared ones, and
  * the command returns the process exit code.
@@ -49,36 +50,13 @@ int cli_version(void);
 /* Map a status to an exit code (1 for errors). */
 int cli_exit_for(enum so_status st);
 
-/* X-macro list of commands: name, one-line summary. Yields the
- * declarations, the dispatch table, and the --help listing. */
-#define CLI_COMMAND_LIST(X)                                                    \
-    X(review, "open the reviewer UI (the default command)")                    \
-    X(demo, "create a demo queue and open the reviewer UI on it")              \
-    X(init, "create an empty queue file")                                      \
-    X(enqueue, "add drafts from JSON Lines (a file or -)")                     \
-    X(list, "list drafts")                                                     \
-    X(show, "show one draft with its citations and decisions")                 \
-    X(claim, "claim the next draft (for scripts)")                             \
-    X(decide, "record a decision on a draft")                                  \
-    X(stats, "override rates and counts")                                      \
-    X(workflow, "workflow settings and the automation kill switch")            \
-    X(export, "write the decisions with their audit hashes")                   \
-    X(verify, "check the audit chain")                                         \
-    X(serve, "serve a queue over HTTP (protocol v1)")                          \
-    X(sync, "send decisions waiting in the local outbox")
-
-#define CLI_X_DECL(name, summary) int cmd_##name(int argc, char **argv);
-CLI_COMMAND_LIST(CLI_X_DECL)
-#undef CLI_X_DECL
-
-/* The program: dispatch argv[1] (default: review). */
-int cli_main(int argc, char **argv);
-
 struct config;
 /* The user's config file, loaded on first use and kept until cli_main
  * returns. A bad line is reported once on stderr as "signoff: warning:
  * FILE:LINE: why" and skipped. Never NULL. */
 const struct config *cli_config(void);
+/* Forget the loaded config file (cli_main does, before it returns). */
+void cli_config_release(void);
 /* Index of arg in names (NULL-terminated), or -1 after printing the usage
  * error "--format: expected one of ...". */
 int cli_pick(const char *cmd, const char *opt, const char *arg,

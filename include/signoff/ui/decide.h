@@ -9,7 +9,7 @@
 #ifndef SIGNOFF_UI_DECIDE_H
 #define SIGNOFF_UI_DECIDE_H
 
-#include "signoff/ui/app.h"
+#include "signoff/ui/frame.h"
 
 /* Handle act if it is one of the keys above; UI_STAY for any other. */
 enum ui_next ui_decide_key(struct ui_app *app, enum keys_action act);

@@ -9,18 +9,12 @@
 #ifndef SIGNOFF_UI_DRAFT_H
 #define SIGNOFF_UI_DRAFT_H
 
-#include "signoff/ui/app.h"
+#include "signoff/ui/frame.h"
 #include "signoff/ui/draw.h"
 
 /* Columns from which the citations pane sits beside the body. */
 #define UI_DRAFT_WIDE 120
 
 extern const struct ui_screen_ops ui_draft_screen;
-
-/* Show text (owned by the screen from now on, with its owned highlight
- * spans) in place of the panes, under heading: the edit's word diff while
- * its confirmation is asked. text NULL goes back to the panes. */
-void ui_draft_overlay(struct ui_app *app, const char *heading, char *text,
-                      struct ui_span *spans, size_t nspans);
 
 #endif

@@ -8,7 +8,7 @@
 #ifndef SIGNOFF_UI_EDITOR_H
 #define SIGNOFF_UI_EDITOR_H
 
-#include "signoff/ui/app.h"
+#include "signoff/ui/frame.h"
 
 /* Edit text in $VISUAL, else $EDITOR, else vi, on a 0600 temporary file
  * (vi, vim and nvim are started with modelines off). *out is the file's

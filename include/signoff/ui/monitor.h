@@ -12,7 +12,7 @@
 #ifndef SIGNOFF_UI_MONITOR_H
 #define SIGNOFF_UI_MONITOR_H
 
-#include "signoff/ui/app.h"
+#include "signoff/ui/frame.h"
 
 extern const struct ui_screen_ops ui_monitor_screen;
 

@@ -6,7 +6,7 @@
 #ifndef SIGNOFF_UI_PAGER_H
 #define SIGNOFF_UI_PAGER_H
 
-#include "signoff/ui/app.h"
+#include "signoff/ui/frame.h"
 #include "signoff/ui/draw.h"
 
 extern const struct ui_screen_ops ui_pager_screen;

@@ -8,7 +8,7 @@
 #ifndef SIGNOFF_UI_PROMPT_H
 #define SIGNOFF_UI_PROMPT_H
 
-#include "signoff/ui/app.h"
+#include "signoff/ui/frame.h"
 
 /* What came of a question. */
 enum ui_answer {

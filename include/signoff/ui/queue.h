@@ -7,7 +7,7 @@
 #ifndef SIGNOFF_UI_QUEUE_H
 #define SIGNOFF_UI_QUEUE_H
 
-#include "signoff/ui/app.h"
+#include "signoff/ui/frame.h"
 
 extern const struct ui_screen_ops ui_queue_screen;
 

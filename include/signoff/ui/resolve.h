@@ -11,7 +11,7 @@
 #ifndef SIGNOFF_UI_RESOLVE_H
 #define SIGNOFF_UI_RESOLVE_H
 
-#include "signoff/ui/app.h"
+#include "signoff/ui/frame.h"
 #include "signoff/ui/draw.h"
 
 /* The reviews of the draft I hold, laid out as text with diff spans

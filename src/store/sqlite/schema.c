@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "signoff/audit.h"
-#include "signoff/store/sqlite/backend.h"
 
 /* Statements of schema v1, run in order in one transaction. */
 static const char *const schema_v1[] = {

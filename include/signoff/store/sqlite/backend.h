@@ -8,9 +8,7 @@
 #define SIGNOFF_STORE_SQLITE_H
 
 #include "signoff/queue.h"
-
-/* Current schema version (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#include "signoff/store/sqlite/schema.h"
 
 /* Open (or with opts->create, create) the queue file at path. */
 enum so_status store_open(const char *path, const struct queue_opts *opts,

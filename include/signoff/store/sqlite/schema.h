@@ -8,6 +8,9 @@
 
 #include "signoff/store/sqlite/db.h"
 
+/* Current schema version (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 4
+
 /* Read PRAGMA user_version into *version. */
 enum so_status store_schema_read(struct store *s, int *version,
                                  struct so_error *err);

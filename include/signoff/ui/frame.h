@@ -1,9 +1,12 @@
 /*
- * ui_app: the reviewer UI's shared state and its screen interface, the seam
- * every screen in src/ui/ plugs into (as tig's view_ops). The central loop
- * (src/ui/app.c) owns the terminal: it waits for keys with a timeout, does
- * pending work between keys (lease renewal, counts), maps keys to actions
- * (keys.h) and dispatches them to the current screen, whose key function
+ * ui_frame: the reviewer UI's shared state (struct ui_app) and its screen
+ * interface, the seam every screen in src/ui/ plugs into (as tig's
+ * view_ops). The central loop (src/ui/app.c) registers the screens; the
+ * frame around them (src/ui/frame.c: title, status bar, message line, key
+ * wait) is what screens call back into. Together they own the terminal:
+ * they wait for keys with a timeout, do pending work between keys (lease
+ * renewal, counts), map keys to actions (keys.h) and dispatch them to the
+ * current screen, whose key function
  * returns what the loop does next.
  *
  * Adding a screen (the monitor, src/ui/monitor.c, is one):
@@ -25,6 +28,7 @@
 #include "signoff/keys.h"
 #include "signoff/queue.h"
 #include "signoff/theme.h"
+#include "signoff/ui/draw.h"
 #include "signoff/ui/ui.h"
 #include "signoff/ui/session.h"
 
@@ -60,6 +64,10 @@ struct ui_screen_ops {
     enum ui_next (*tick)(struct ui_app *app, void *state);
     /* Actions shown as "key:name" in the title line, ending with KA_NONE. */
     const enum keys_action *hints;
+    /* Show text (owned by the screen from now on, with its spans) over the
+     * screen under a heading; text NULL removes it. May be NULL. */
+    void (*overlay)(struct ui_app *app, void *state, const char *heading,
+                    char *text, struct ui_span *spans, size_t nspans);
 };
 
 /* The screens, in enum ui_screen order: id, ops object. */
@@ -103,6 +111,7 @@ struct ui_app {
     int message_error;
     const char *prompt;        /* a prompt being answered (ui_prompt) */
     const char *prompt_text;   /* what was typed so far */
+    const struct ui_screen_ops *const *screens; /* the table, by id */
     int screen;                /* enum ui_screen shown now */
     int back[8];               /* where UI_BACK returns to */
     int nback;
@@ -137,5 +146,22 @@ void ui_app_draw(struct ui_app *app);
  * restore it afterwards; ui_app_resume also forces a full redraw. */
 void ui_app_suspend(struct ui_app *app);
 void ui_app_resume(struct ui_app *app);
+
+/* Draw, then refresh the status-bar counts if they are due and draw again:
+ * the screen appears before the (possibly slow) counting. */
+void ui_app_frame(struct ui_app *app);
+
+/* (Re)create the title, body and status windows for the terminal's size. */
+void ui_app_layout(struct ui_app *app);
+
+/* SIGINT, SIGTERM and SIGHUP set a flag the key wait returns on;
+ * ui_app_quitting says whether one came. */
+void ui_app_signals(void);
+int ui_app_quitting(void);
+
+/* The draft screen's overlay (a diff under a heading) while a prompt asks
+ * about it; text NULL removes it. Takes text and spans. */
+void ui_app_overlay(struct ui_app *app, const char *heading, char *text,
+                    struct ui_span *spans, size_t nspans);
 
 #endif

@@ -1,0 +1,35 @@
+/*
+ * commands: the subcommands of signoff, one X-macro list that yields their
+ * declarations, the dispatch table (src/cli/dispatch.c) and the --help
+ * listing. Only dispatch.c, main.c and a command that runs another (demo
+ * runs list) include this; commands themselves speak to cli.h.
+ */
+#ifndef SIGNOFF_CLI_COMMANDS_H
+#define SIGNOFF_CLI_COMMANDS_H
+
+/* X-macro list of commands: name, one-line summary. Yields the
+ * declarations, the dispatch table, and the --help listing. */
+#define CLI_COMMAND_LIST(X)                                                    \
+    X(review, "open the reviewer UI (the default command)")                    \
+    X(demo, "create a demo queue and open the reviewer UI on it")              \
+    X(init, "create an empty queue file")                                      \
+    X(enqueue, "add drafts from JSON Lines (a file or -)")                     \
+    X(list, "list drafts")                                                     \
+    X(show, "show one draft with its citations and decisions")                 \
+    X(claim, "claim the next draft (for scripts)")                             \
+    X(decide, "record a decision on a draft")                                  \
+    X(stats, "override rates and counts")                                      \
+    X(workflow, "workflow settings and the automation kill switch")            \
+    X(export, "write the decisions with their audit hashes")                   \
+    X(verify, "check the audit chain")                                         \
+    X(serve, "serve a queue over HTTP (protocol v1)")                          \
+    X(sync, "send decisions waiting in the local outbox")
+
+#define CLI_X_DECL(name, summary) int cmd_##name(int argc, char **argv);
+CLI_COMMAND_LIST(CLI_X_DECL)
+#undef CLI_X_DECL
+
+/* The program: dispatch argv[1] (default: review). */
+int cli_main(int argc, char **argv);
+
+#endif
