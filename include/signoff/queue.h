@@ -23,6 +23,9 @@
 #define SO_MAX_FIELD (64u << 10)    /* title, uri, reason, note, quote */
 #define SO_MAX_REVIEWS 5
 #define SO_DEFAULT_LEASE_MS (10 * 60 * 1000)
+/* A workflow's min_seen_ms when none is set, and its largest value. */
+#define SO_DEFAULT_MIN_SEEN_MS 1000
+#define SO_MAX_MIN_SEEN_MS 60000
 #define SO_HIST_BUCKETS 48 /* 1.5x steps: 0, 1, 2, 3, 4, 6 .. ~1.2e8 */
 
 /* One X-macro per enum: actions of a decision. */
@@ -214,6 +217,9 @@ struct so_workflow {
     int reviews;            /* independent reviews a draft needs, 1..5 */
     char *reveal;           /* "after" | "never" */
     char *resolver;         /* "supervisor" | "reviewer" */
+    int64_t min_seen_ms;    /* a draft is on screen this long before a
+                               decision key acts (0..SO_MAX_MIN_SEEN_MS) */
+    int confirm_flagged;    /* approving a draft with grounding flags asks */
     int64_t pending;        /* drafts not yet decided (filled by get/list) */
 };
 void so_workflow_clear(struct so_workflow *w);
@@ -227,6 +233,8 @@ void so_workflow_clear(struct so_workflow *w);
 #define SO_WF_REVIEWS 32
 #define SO_WF_REVEAL 64
 #define SO_WF_RESOLVER 128
+#define SO_WF_MIN_SEEN 256
+#define SO_WF_CONFIRM_FLAGGED 512
 
 /* Flags of enqueue. */
 #define SO_ENQ_REPLACE 1u /* a known id with other content replaces the

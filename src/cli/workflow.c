@@ -25,6 +25,7 @@ static const char usage_text[] =
     "                            [--min-decisions N] [--reviews N]\n"
     "                            [--auto-pause on|off] [--reveal after|never]\n"
     "                            [--resolver supervisor|reviewer]\n"
+    "                            [--min-seen D] [--confirm-flagged on|off]\n"
     "       signoff workflow pause W --reason R\n"
     "       signoff workflow resume W [--reason R]\n"
     "\n"
@@ -45,6 +46,11 @@ static const char usage_text[] =
     "                          disagree: a supervisor, or also a reviewer\n"
     "                          who gave none of them\n"
     "  -a, --auto-pause on|off pause on the first decision over threshold\n"
+    "      --min-seen D        the reviewer UI: how long a draft is on\n"
+    "                          screen before a decision key acts (400ms,\n"
+    "                          1s, 0; at most 60s; default 1s)\n"
+    "      --confirm-flagged on|off  the reviewer UI: approving a draft\n"
+    "                          with grounding flags asks first (default on)\n"
     "  -r, --reason R          why the switch is flipped\n"
     "  -f, --format F          table/text (default) or json\n"
     "  -q, --queue Q           the queue (file or URL)\n"
@@ -117,11 +123,21 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
         a->mask |= c == 'e' ? SO_WF_REVEAL : SO_WF_RESOLVER;
         return i < 0 ? EXIT_USAGE : 0;
     }
+    case 's':
+        a->mask |= SO_WF_MIN_SEEN;
+        return so_parse_duration_ms(arg, &a->set.min_seen_ms) == 0 &&
+                       a->set.min_seen_ms <= SO_MAX_MIN_SEEN_MS
+                   ? 0
+                   : cli_usage_error("workflow", "--min-seen: expected a "
+                                     "duration up to 60s like 400ms or 1s, "
+                                     "not '%s'", arg);
     default: {
         static const char *const onoff[] = {"off", "on", NULL};
-        int i = cli_pick("workflow", "--auto-pause", arg, onoff);
-        a->set.auto_pause = i;
-        a->mask |= SO_WF_AUTOPAUSE;
+        int flag = c == 'F';
+        int i = cli_pick("workflow", flag ? "--confirm-flagged"
+                                          : "--auto-pause", arg, onoff);
+        *(flag ? &a->set.confirm_flagged : &a->set.auto_pause) = i;
+        a->mask |= flag ? SO_WF_CONFIRM_FLAGGED : SO_WF_AUTOPAUSE;
         return i < 0 ? EXIT_USAGE : 0;
     }
     }
@@ -178,6 +194,8 @@ static cJSON *wf_json(const struct so_workflow *w)
     cJSON_AddStringToObject(o, "resolver",
                             w->resolver ? w->resolver : "supervisor");
     cJSON_AddBoolToObject(o, "auto_pause", w->auto_pause);
+    cJSON_AddNumberToObject(o, "min_seen_ms", (double)w->min_seen_ms);
+    cJSON_AddBoolToObject(o, "confirm_flagged", w->confirm_flagged);
     cJSON_AddStringToObject(o, "automation", w->automation_paused ? "paused"
                                                                   : "on");
     if (w->automation_at > 0) {
@@ -229,6 +247,9 @@ static void print_show(const struct so_workflow *w)
         show_line("resolver:", w->resolver);
     }
     show_line("auto-pause:", w->auto_pause ? "on" : "off");
+    snprintf(buf, sizeof buf, "%lldms", (long long)w->min_seen_ms);
+    show_line("min seen:", buf);
+    show_line("confirm flags:", w->confirm_flagged ? "on" : "off");
     show_line("automation:", w->automation_paused ? "paused" : "on");
     if (w->automation_at > 0) {
         char at[32];
@@ -388,6 +409,8 @@ int cmd_workflow(int argc, char **argv)
         {"auto-pause", required_argument, NULL, 'a'},
         {"reveal", required_argument, NULL, 'e'},
         {"resolver", required_argument, NULL, 'S'},
+        {"min-seen", required_argument, NULL, 's'},
+        {"confirm-flagged", required_argument, NULL, 'F'},
         {"reason", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
         CLI_OPTION_QUEUE,

@@ -547,6 +547,8 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
     json_add_int(j, "reviews", w->reviews);
     json_add_string(j, "reveal", w->reveal);
     json_add_string(j, "resolver", w->resolver);
+    json_add_int(j, "min_seen_ms", w->min_seen_ms);
+    json_add_bool(j, "confirm_flagged", w->confirm_flagged);
     json_add_int(j, "pending", w->pending);
     return j;
 }
@@ -570,6 +572,10 @@ cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
         json_add_string(j, "reveal", w->reveal);
     if (mask & SO_WF_RESOLVER)
         json_add_string(j, "resolver", w->resolver);
+    if (mask & SO_WF_MIN_SEEN)
+        json_add_int(j, "min_seen_ms", w->min_seen_ms);
+    if (mask & SO_WF_CONFIRM_FLAGGED)
+        json_add_bool(j, "confirm_flagged", w->confirm_flagged);
     return j;
 }
 
@@ -609,7 +615,13 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
              SO_WF_REVEAL, mask) ||
         seen(s = dup_field(j, "", "resolver", JSON_OPTIONAL, 16, &w->resolver,
                            err),
-             SO_WF_RESOLVER, mask))
+             SO_WF_RESOLVER, mask) ||
+        seen(s = json_get_int(j, "", "min_seen_ms", JSON_OPTIONAL, 0,
+                              SO_MAX_MIN_SEEN_MS, &w->min_seen_ms, err),
+             SO_WF_MIN_SEEN, mask) ||
+        seen(s = json_get_bool(j, "", "confirm_flagged", JSON_OPTIONAL,
+                               &w->confirm_flagged, err),
+             SO_WF_CONFIRM_FLAGGED, mask))
         return s;
     w->min_decisions = (int)min;
     w->reviews = (int)reviews;
@@ -645,6 +657,9 @@ enum so_status proto_workflow_from_json(const cJSON *j, struct so_workflow *w,
                                         unsigned *mask, struct so_error *err)
 {
     memset(w, 0, sizeof *w);
+    /* A server from before these settings: the defaults. */
+    w->min_seen_ms = SO_DEFAULT_MIN_SEEN_MS;
+    w->confirm_flagged = 1;
     *mask = 0;
     enum so_status s = workflow_settings(j, w, mask, err);
     if (s == SO_OK)

@@ -116,9 +116,13 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
+/* The file as schema v4 left it: no UI guards in workflows. */
+#define AS_V4                                                                  \
+    "ALTER TABLE workflows DROP COLUMN min_seen_ms;"                           \
+    " ALTER TABLE workflows DROP COLUMN confirm_flagged;"
 /* The file as schema v3 left it: no coarse rollup. */
 #define AS_V3                                                                  \
-    "DROP TRIGGER rollup_wf_ins; DROP TRIGGER rollup_wf_del;"                  \
+    AS_V4 " DROP TRIGGER rollup_wf_ins; DROP TRIGGER rollup_wf_del;"                  \
     " DROP TRIGGER rollup_wf_upd; DROP TRIGGER rollup_wf_move;"                \
     " DROP TRIGGER rollup_wf_hist_ins; DROP TRIGGER rollup_wf_hist_del;"       \
     " DROP TRIGGER rollup_wf_hist_upd; DROP TRIGGER rollup_wf_hist_move;"      \

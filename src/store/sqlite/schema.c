@@ -4,7 +4,9 @@
  * switch and four-eyes settings, drafts with leases and review counts, the
  * append-only decision chain, the rollup with histograms), so later
  * versions only add: v2 the agreement tables, v3 cheaper constraints, v4
- * the rollup per (day, workflow, band).
+ * the rollup per (day, workflow, band), v5 the reviewer UI's per-workflow
+ * guards (how long a draft is on screen before a decision key acts, and
+ * whether approving a draft with grounding flags asks first).
  * Per-workflow/status counters are kept by triggers so that counting
  * pending drafts is O(1) on a million-draft queue. Only DDL lives here;
  * the queries live with the operations.
@@ -343,10 +345,18 @@ static const char *const schema_v4[] = {
     NULL,
 };
 
+static const char *const schema_v5[] = {
+    "ALTER TABLE workflows ADD COLUMN min_seen_ms INTEGER NOT NULL"
+    "  DEFAULT 1000 CHECK (min_seen_ms BETWEEN 0 AND 60000);",
+    "ALTER TABLE workflows ADD COLUMN confirm_flagged INTEGER NOT NULL"
+    "  DEFAULT 1 CHECK (confirm_flagged IN (0, 1));",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
-                                           schema_v4};
+                                           schema_v4, schema_v5};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -23,7 +23,7 @@ static const char sql_event[] =
 #define WF_COLS                                                                \
     "SELECT name, owner, threshold, window_ms, min_decisions, paused,"         \
     " automation_reason, automation_by, automation_at, auto_pause, reviews,"   \
-    " reveal, resolver, (SELECT coalesce(sum(n), 0) FROM draft_counts c"       \
+    " reveal, resolver, min_seen_ms, confirm_flagged, (SELECT coalesce(sum(n), 0) FROM draft_counts c"       \
     " WHERE c.workflow = w.name AND c.status <> 'decided') FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
@@ -43,6 +43,10 @@ static const struct {
     {SO_WF_REVIEWS, "UPDATE workflows SET reviews = :v WHERE name = :name"},
     {SO_WF_REVEAL, "UPDATE workflows SET reveal = :v WHERE name = :name"},
     {SO_WF_RESOLVER, "UPDATE workflows SET resolver = :v WHERE name = :name"},
+    {SO_WF_MIN_SEEN,
+     "UPDATE workflows SET min_seen_ms = :v WHERE name = :name"},
+    {SO_WF_CONFIRM_FLAGGED,
+     "UPDATE workflows SET confirm_flagged = :v WHERE name = :name"},
 };
 
 enum so_status store_workflow_ensure(struct store *s, const char *name,
@@ -93,7 +97,9 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->reviews = sqlite3_column_int(st, 10);
     w->reveal = store_db_col_str(st, 11);
     w->resolver = store_db_col_str(st, 12);
-    w->pending = sqlite3_column_int64(st, 13);
+    w->min_seen_ms = sqlite3_column_int64(st, 13);
+    w->confirm_flagged = sqlite3_column_int(st, 14);
+    w->pending = sqlite3_column_int64(st, 15);
 }
 
 enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
@@ -175,6 +181,10 @@ static enum so_status validate(const struct so_workflow *w, unsigned mask,
         (!w->resolver || (strcmp(w->resolver, "supervisor") &&
                           strcmp(w->resolver, "reviewer"))))
         return so_fail(err, SO_ERR_INVALID, "resolver: supervisor or reviewer");
+    if ((mask & SO_WF_MIN_SEEN) &&
+        (w->min_seen_ms < 0 || w->min_seen_ms > SO_MAX_MIN_SEEN_MS))
+        return so_fail(err, SO_ERR_INVALID, "min-seen: not in 0..%d ms",
+                       SO_MAX_MIN_SEEN_MS);
     if ((mask & SO_WF_OWNER) && w->owner && strlen(w->owner) > SO_MAX_ID)
         return so_fail(err, SO_ERR_INVALID, "owner: over %d bytes", SO_MAX_ID);
     return SO_OK;
@@ -204,6 +214,12 @@ static void bind_field(sqlite3_stmt *st, const struct so_workflow *w,
         break;
     case SO_WF_REVEAL:
         store_db_bind_text(st, ":v", w->reveal);
+        break;
+    case SO_WF_MIN_SEEN:
+        store_db_bind_int(st, ":v", w->min_seen_ms);
+        break;
+    case SO_WF_CONFIRM_FLAGGED:
+        store_db_bind_int(st, ":v", w->confirm_flagged ? 1 : 0);
         break;
     default:
         store_db_bind_text(st, ":v", w->resolver);
