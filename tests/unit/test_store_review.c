@@ -141,19 +141,12 @@ static void test_undo(void **state)
     /* alice's review is no longer the latest: her undo is refused */
     assert_int_equal(alice->ops->undo(alice, NULL, &d, &err),
                      SO_ERR_CONFLICT);
-    /* bob's undo takes back the outcome, the rollup and the pair */
-    assert_int_equal(bob->ops->undo(bob, NULL, &d, &err), SO_OK);
-    assert_int_equal(d->status, SO_DS_CLAIMED);
-    assert_int_equal(d->reviews_done, 1);
-    so_draft_free(d);
+    /* bob's review completed them and made the draft final: it stands */
+    assert_int_equal(bob->ops->undo(bob, NULL, &d, &err), SO_ERR_CONFLICT);
+    assert_non_null(strstr(err.msg, "is final"));
     assert_int_equal(fx_sql_int(f->path, "SELECT sum(approved) FROM rollup"),
-                     0);
-    assert_int_equal(fx_sql_int(f->path, "SELECT sum(n) FROM agreement"), 0);
+                     1);
     /* reveal never: even when final, a reviewer sees only their own */
-    so_uuid(rq);
-    assert_int_equal(fx_decide(bob, "R-1", SO_ACT_APPROVE, NULL, rq, &res,
-                               &err),
-                     SO_OK);
     struct so_decision *v = NULL;
     size_t n = 0;
     assert_int_equal(bob->ops->decisions(bob, "R-1", &v, &n, &err), SO_OK);
@@ -162,7 +155,7 @@ static void test_undo(void **state)
         so_decision_clear(&v[i]);
     }
     free(v);
-    assert_int_equal(n, 3); /* approve, its revert, approve */
+    assert_int_equal(n, 1);
     queue_close(alice);
     queue_close(bob);
 }
@@ -249,6 +242,82 @@ static void test_resolve_supervisor_only(void **state)
     queue_close(carol);
 }
 
+/* Issue 17, finding 3: alice rejects, bob approves, the draft goes to
+ * resolve and the supervisor claims it; bob's undo must neither take the
+ * supervisor's lease nor reopen the review, so the supervisor's decision
+ * lands and is the final word. */
+static void test_undo_after_resolve(void **state)
+{
+    struct fx *f = *state;
+    setup_refunds(f, 2, "after", "supervisor", 1);
+    struct queue *alice = open_as(f->path, "alice", NULL);
+    struct queue *bob = open_as(f->path, "bob", NULL);
+    struct queue *sue = open_as(f->path, "sue", "supervisor");
+    struct so_decide_result res;
+    struct so_error err;
+    struct so_draft *d = NULL;
+    assert_int_equal(review(alice, "R-1", SO_ACT_REJECT, &res, &err), SO_OK);
+    assert_int_equal(review(bob, "R-1", SO_ACT_APPROVE, &res, &err), SO_OK);
+    assert_string_equal(res.draft_status, "resolve");
+    /* in resolve, before anyone claims it: the reviews stand */
+    assert_int_equal(bob->ops->undo(bob, NULL, &d, &err), SO_ERR_CONFLICT);
+    assert_non_null(strstr(err.msg, "the reviews are complete"));
+    assert_null(d);
+    struct so_claim_req req = {NULL, "R-1", 0};
+    assert_int_equal(sue->ops->claim(sue, &req, &d, &err), SO_OK);
+    so_draft_free(d);
+    d = NULL;
+    assert_int_equal(bob->ops->undo(bob, NULL, &d, &err), SO_ERR_LEASE);
+    assert_non_null(strstr(err.msg, "claimed by sue"));
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"
+                                         " WHERE action = 'revert'"),
+                     0);
+    char rq[37];
+    so_uuid(rq);
+    assert_int_equal(fx_decide(sue, "R-1", SO_ACT_REJECT, NULL, rq, &res,
+                               &err),
+                     SO_OK);
+    assert_true(res.resolution);
+    assert_string_equal(res.draft_status, "decided");
+    /* the resolver may take back her own resolution: back to resolve,
+     * hers again */
+    assert_int_equal(sue->ops->undo(sue, NULL, &d, &err), SO_OK);
+    assert_int_equal(d->status, SO_DS_RESOLVE);
+    assert_string_equal(d->claimed_by, "sue");
+    so_draft_free(d);
+    queue_close(alice);
+    queue_close(bob);
+    queue_close(sue);
+}
+
+/* Undo never takes a lease someone else holds: alice's first review, then
+ * bob claims the draft for the second; alice's undo is refused until bob
+ * lets go, and then it is hers again. */
+static void test_undo_not_while_held(void **state)
+{
+    struct fx *f = *state;
+    setup_refunds(f, 2, "after", "supervisor", 1);
+    struct queue *alice = open_as(f->path, "alice", NULL);
+    struct queue *bob = open_as(f->path, "bob", NULL);
+    struct so_decide_result res;
+    struct so_error err;
+    struct so_draft *d = NULL;
+    assert_int_equal(review(alice, "R-1", SO_ACT_APPROVE, &res, &err), SO_OK);
+    struct so_claim_req req = {NULL, "R-1", 0};
+    assert_int_equal(bob->ops->claim(bob, &req, &d, &err), SO_OK);
+    int64_t token = d->lease_token;
+    so_draft_free(d);
+    d = NULL;
+    assert_int_equal(alice->ops->undo(alice, NULL, &d, &err), SO_ERR_LEASE);
+    assert_non_null(strstr(err.msg, "claimed by bob"));
+    assert_int_equal(bob->ops->release(bob, "R-1", token, &err), SO_OK);
+    assert_int_equal(alice->ops->undo(alice, NULL, &d, &err), SO_OK);
+    assert_string_equal(d->claimed_by, "alice");
+    so_draft_free(d);
+    queue_close(alice);
+    queue_close(bob);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +327,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_resolve_supervisor_only,
                                         fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_undo_after_resolve, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_undo_not_while_held, fx_setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

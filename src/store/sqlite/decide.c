@@ -460,8 +460,9 @@ static enum so_status reopen(struct store *s, int64_t rid,
 }
 
 /* Take back what settle wrote for orig, the latest live decision on dr:
- * the rollup if it made the draft final, the resolution count, and the
- * agreement pairs if it was the last review. */
+ * the rollup if it made the draft final, and the resolution count. A review
+ * that completed a four-eyes set (and wrote the agreement pairs) is never
+ * undone (check_undoable). */
 static enum so_status unsettle(struct store *s, const struct so_decision *orig,
                                const struct so_draft *dr, struct so_error *err)
 {
@@ -475,17 +476,6 @@ static enum so_status unsettle(struct store *s, const struct so_decision *orig,
     if (code == SO_OK && resolve)
         code = store_review_resolution(s, dr->workflow, orig->decided_at,
                                        orig->action == SO_ACT_APPROVE, -1, err);
-    if (code != SO_OK || resolve || dr->reviews_needed < 2 ||
-        orig->action == SO_ACT_ESCALATE ||
-        dr->reviews_done < dr->reviews_needed)
-        return code;
-    struct store_review_vote *v = NULL;
-    size_t n = 0;
-    code = store_review_votes(s, orig->draft_id, &v, &n, err);
-    if (code == SO_OK)
-        code = store_review_pairs(s, dr->workflow, orig->decided_at, v, n, -1,
-                                  err);
-    store_review_votes_free(v, n);
     return code;
 }
 
@@ -539,6 +529,46 @@ static enum so_status check_latest(struct store *s,
     return code;
 }
 
+/*
+ * The undo rule, for every caller (the UI, the server's /v1/undo): only the
+ * latest live decision on the draft (check_latest); never while someone
+ * else holds the draft (an undo must not take a lease away); and in a
+ * workflow that needs several reviews, the review that completed them
+ * stands once the draft has moved on to resolve or is final by agreement:
+ * the outcome is no longer one reviewer's, and taking it back would let a
+ * reviewer who saw the disagreement settle it without the resolver. An
+ * escalation (it ends a review alone) and a resolution stay undoable by
+ * whoever gave them.
+ */
+static enum so_status check_undoable(struct store *s,
+                                     const struct so_decision *orig,
+                                     int64_t *rid, struct so_error *err)
+{
+    struct store_claim_state cs;
+    struct store_review_info info;
+    enum so_status code = check_latest(s, orig, err);
+    if (code == SO_OK)
+        code = store_lease_state(s, orig->draft_id, &cs, err);
+    if (code == SO_OK)
+        code = store_lease_not_others(s, orig->draft_id, &cs, "undo", err);
+    if (code == SO_OK)
+        code = store_review_info(s, orig->draft_id, &info, err);
+    if (code != SO_OK)
+        return code;
+    *rid = cs.rid;
+    int review = !orig->kind || strcmp(orig->kind, "review") == 0;
+    if (review && info.reviews_needed > 1 &&
+        orig->action != SO_ACT_ESCALATE &&
+        (info.status == SO_DS_RESOLVE || info.status == SO_DS_DECIDED))
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: undo: the reviews are complete and the draft %s;"
+                       " a review cannot be taken back now",
+                       orig->draft_id,
+                       info.status == SO_DS_RESOLVE ? "awaits its resolution"
+                                                    : "is final");
+    return SO_OK;
+}
+
 static enum so_status undo_in_tx(struct store *s, const char *request_id,
                                  struct so_draft **out, struct so_error *err)
 {
@@ -569,9 +599,7 @@ static enum so_status undo_in_tx(struct store *s, const char *request_id,
         code = store_read_decision(s, seq, &orig, err);
     if (code != SO_OK)
         return code;
-    code = check_latest(s, &orig, err);
-    if (code == SO_OK)
-        code = draft_rid(s, orig.draft_id, &rid, err);
+    code = check_undoable(s, &orig, &rid, err);
     if (code == SO_OK)
         code = revert(s, request_id, &orig, rid, out, err);
     so_decision_clear(&orig);

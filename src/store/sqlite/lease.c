@@ -126,6 +126,20 @@ enum so_status store_lease_verdict(struct store *s, const char *id,
     return SO_OK;
 }
 
+enum so_status store_lease_not_others(struct store *s, const char *id,
+                                      const struct store_claim_state *cs,
+                                      const char *what, struct so_error *err)
+{
+    int live = cs->status != SO_DS_PENDING && cs->status != SO_DS_DECIDED &&
+               cs->claimed_by[0] && cs->lease_until >= so_now_ms();
+    if (!live || strcmp(cs->claimed_by, s->reviewer) == 0)
+        return SO_OK;
+    char until[8];
+    hhmm(cs->lease_until, until);
+    return so_fail(err, SO_ERR_LEASE, "%s: %s%sclaimed by %s until %s UTC", id,
+                   what ? what : "", what ? ": " : "", cs->claimed_by, until);
+}
+
 enum so_status store_lease_take(struct store *s, int64_t rid, int64_t lease_ms,
                                 struct so_error *err)
 {
@@ -169,14 +183,10 @@ static enum so_status claim_one(struct store *s, const char *id,
         return run_on_rid(s, sql_extend, cs.rid,
                           so_now_ms() + lease_len(lease_ms), err);
     code = store_review_may_take(s, id, err);
+    if (code == SO_OK)
+        code = store_lease_not_others(s, id, &cs, NULL, err);
     if (code != SO_OK)
         return code;
-    if (live) {
-        char until[8];
-        hhmm(cs.lease_until, until);
-        return so_fail(err, SO_ERR_LEASE, "%s: claimed by %s until %s UTC", id,
-                       cs.claimed_by, until);
-    }
     return store_lease_take(s, cs.rid, lease_ms, err);
 }
 

@@ -35,6 +35,14 @@ enum so_status store_lease_verdict(struct store *s, const char *id,
                                    const struct store_claim_state *cs,
                                    int64_t token, struct so_error *err);
 
+/* SO_OK unless someone other than s->reviewer holds a live claim on draft
+ * id (cs from store_lease_state); else SO_ERR_LEASE "ID: [WHAT: ]claimed by
+ * NAME until HH:MM UTC". Nothing may take such a claim away: not a claim
+ * by id, not an undo. */
+enum so_status store_lease_not_others(struct store *s, const char *id,
+                                      const struct store_claim_state *cs,
+                                      const char *what, struct so_error *err);
+
 /* Give draft rid to s->reviewer with a fresh lease and the next token, in
  * the caller's transaction. */
 enum so_status store_lease_take(struct store *s, int64_t rid, int64_t lease_ms,
