@@ -6,6 +6,7 @@
  */
 #include "signoff/remote/protocol.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,22 @@ static enum so_status decide_action(const cJSON *j, enum so_action *out,
     return SO_OK;
 }
 
+enum so_status proto_request_id_from_json(const cJSON *j, const char **out,
+                                          struct so_error *err)
+{
+    enum so_status s = json_get_string(j, "", "request_id", JSON_REQUIRED,
+                                       SIZE_MAX, out, err);
+    if (s != SO_OK)
+        return s;
+    if (!**out)
+        return so_fail(err, SO_ERR_INVALID, "request_id: must not be empty");
+    if (strlen(*out) > PROTO_MAX_REQUEST_ID)
+        return so_fail(err, SO_ERR_INVALID,
+                       "request_id: longer than %d bytes",
+                       PROTO_MAX_REQUEST_ID);
+    return SO_OK;
+}
+
 enum so_status proto_decide_req_from_json(const cJSON *j, const char *draft_id,
                                           struct so_decide_req *r,
                                           struct so_error *err)
@@ -217,8 +234,7 @@ enum so_status proto_decide_req_from_json(const cJSON *j, const char *draft_id,
     memset(r, 0, sizeof *r);
     r->draft_id = draft_id;
     enum so_status s;
-    if (bad(s = json_get_string(j, "", "request_id", JSON_REQUIRED, 64,
-                                &r->request_id, err)) ||
+    if (bad(s = proto_request_id_from_json(j, &r->request_id, err)) ||
         bad(s = decide_action(j, &r->action, err)) ||
         bad(s = json_get_string(j, "", "reason", JSON_OPTIONAL, SO_MAX_FIELD,
                                 &r->reason, err)) ||
@@ -233,8 +249,6 @@ enum so_status proto_decide_req_from_json(const cJSON *j, const char *draft_id,
         bad(s = json_get_int(j, "", "lease_token", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &r->lease_token, err)))
         return s;
-    if (!*r->request_id)
-        return so_fail(err, SO_ERR_INVALID, "request_id: must not be empty");
     if (r->action == SO_ACT_EDIT && !r->final_body)
         return so_fail(err, SO_ERR_INVALID, "final_body: required for edit");
     return SO_OK;

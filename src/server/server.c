@@ -363,21 +363,40 @@ static const char *query(struct call *c, const char *name)
 }
 
 /* A numeric query parameter in [min,max] (def when absent); -1 and a 400
- * reply when malformed. */
-static int query_long(struct call *c, const char *name, long min, long max,
-                      long def, long *out)
+ * reply naming the parameter when malformed or out of range. Every bound
+ * is at most 2^53-1 (JSON_MAX_SAFE_INT), so what the store computes from
+ * the value cannot overflow. */
+static int query_int(struct call *c, const char *name, int64_t min,
+                     int64_t max, int64_t def, int64_t *out)
 {
     const char *v = query(c, name);
+    long n = 0;
     *out = def;
     if (!v)
         return 0;
-    if (so_parse_long(v, min, max, out) == 0)
+    if (so_parse_long(v, (long)min, (long)max, &n) == 0) {
+        *out = n;
         return 0;
+    }
     char msg[128];
-    snprintf(msg, sizeof msg, "%s: expected a whole number in [%ld, %ld]",
-             name, min, max);
+    snprintf(msg, sizeof msg, "%s: expected a whole number in [%lld, %lld]",
+             name, (long long)min, (long long)max);
     call_fail(c, SO_ERR_INVALID, msg);
     return -1;
+}
+
+/* since and until of /v1/stats and /v1/agreement: epoch ms up to 2^53-1,
+ * since not after until; -1 and a 400 reply otherwise. */
+static int query_span(struct call *c, int64_t *since, int64_t *until)
+{
+    if (query_int(c, "since", 0, JSON_MAX_SAFE_INT, 0, since) ||
+        query_int(c, "until", 0, JSON_MAX_SAFE_INT, 0, until))
+        return -1;
+    if (*since && *until && *since > *until) {
+        call_fail(c, SO_ERR_INVALID, "since: after until");
+        return -1;
+    }
+    return 0;
 }
 
 static int query_conf(struct call *c, const char *name, double *out)
@@ -503,8 +522,7 @@ static void h_undo(struct call *c)
     const char *rid = NULL;
     struct so_draft *d = NULL;
     struct so_error err;
-    enum so_status s =
-        json_get_string(j, "", "request_id", JSON_REQUIRED, 64, &rid, &err);
+    enum so_status s = proto_request_id_from_json(j, &rid, &err);
     if (s == SO_OK)
         s = c->q->ops->undo(c->q, rid, &d, &err);
     if (s == SO_OK)
@@ -549,7 +567,7 @@ static void h_decisions(struct call *c)
 /* The listing filter from the query string; -1 and a 400 reply if bad. */
 static int list_req(struct call *c, struct so_list_req *r)
 {
-    long limit;
+    int64_t limit;
     memset(r, 0, sizeof *r);
     r->status = query(c, "status");
     r->workflow = query(c, "workflow");
@@ -558,7 +576,7 @@ static int list_req(struct call *c, struct so_list_req *r)
     r->after = query(c, "after");
     r->grounding_only = query_flag(c, "grounding");
     r->escalated_only = query_flag(c, "escalated");
-    if (query_long(c, "limit", 1, 1000, 100, &limit) ||
+    if (query_int(c, "limit", 1, 1000, 100, &limit) ||
         query_conf(c, "conf_below", &r->conf_below) ||
         query_conf(c, "conf_atleast", &r->conf_atleast))
         return -1;
@@ -707,12 +725,11 @@ static void h_enqueue(struct call *c)
 
 static void h_stats(struct call *c)
 {
-    long since, until, fold;
+    int64_t since, until, fold;
     struct so_rollup r = {0};
     struct so_error err;
-    if (query_long(c, "since", 0, LONG_MAX, 0, &since) ||
-        query_long(c, "until", 0, LONG_MAX, 0, &until) ||
-        query_long(c, "fold", 0, SO_FOLD_MODEL | SO_FOLD_REVIEWER, 0, &fold))
+    if (query_span(c, &since, &until) ||
+        query_int(c, "fold", 0, SO_FOLD_MODEL | SO_FOLD_REVIEWER, 0, &fold))
         return;
     struct so_stats_req req = {since, until, query(c, "workflow"),
                                (unsigned)fold};
@@ -727,11 +744,10 @@ static void h_stats(struct call *c)
  * /v1/stats without fold. */
 static void h_agreement(struct call *c)
 {
-    long since, until;
+    int64_t since, until;
     struct so_agreement a = {0};
     struct so_error err;
-    if (query_long(c, "since", 0, LONG_MAX, 0, &since) ||
-        query_long(c, "until", 0, LONG_MAX, 0, &until))
+    if (query_span(c, &since, &until))
         return;
     struct so_stats_req req = {since, until, query(c, "workflow"), 0};
     if (c->q->ops->agreement(c->q, &req, &a, &err) == SO_OK)
@@ -979,16 +995,20 @@ static void route_run(struct call *c, const struct route *r)
 
 /* ---- answering --------------------------------------------------------- */
 
-/* The path as a log-safe string: bytes outside printable ASCII (and '%')
- * as %XX, so a hostile path cannot write control sequences to the log. */
-static void log_path(struct buf *b, const char *path)
+/* Text from outside in a log line (method, path, reviewer, a
+ * libmicrohttpd message that may quote the request): printable ASCII as
+ * is, every other byte, a backslash and (in a field, !spaces) a space as
+ * \xNN, so no request can put a control sequence (ESC, CSI, OSC, a raw
+ * 0x9b) on a terminal that shows the log, nor split a line or a field. */
+static void log_escape(struct buf *b, const char *s, int spaces)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (*p > 0x20 && *p < 0x7f && *p != '%') {
+    static const char hex[] = "0123456789abcdef";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (((*p > 0x20 && *p < 0x7f) || (spaces && *p == ' ')) &&
+            *p != '\\') {
             buf_addc(b, (char)*p);
         } else {
-            buf_addc(b, '%');
+            buf_adds(b, "\\x");
             buf_addc(b, hex[*p >> 4]);
             buf_addc(b, hex[*p & 15]);
         }
@@ -1003,10 +1023,11 @@ static void access_log(struct server *srv, const char *method,
         return;
     struct buf b;
     buf_init(&b);
-    buf_addf(&b, "%s ", method);
-    log_path(&b, path);
-    buf_addf(&b, " %d %.1fms %s", status, (double)micros / 1000.0,
-             who ? who->reviewer : "-");
+    log_escape(&b, method, 0);
+    buf_addc(&b, ' ');
+    log_escape(&b, path, 0);
+    buf_addf(&b, " %d %.1fms ", status, (double)micros / 1000.0);
+    log_escape(&b, who ? who->reviewer : "-", 0);
     srv->log(srv->log_arg, buf_cstr(&b));
     buf_free(&b);
 }
@@ -1163,13 +1184,16 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     struct server *srv = cls;
     if (!srv->log)
         return;
-    struct buf b;
+    struct buf msg, b;
+    buf_init(&msg);
     buf_init(&b);
+    buf_vaddf(&msg, fmt, ap);
+    while (msg.len && msg.data[msg.len - 1] == '\n')
+        msg.data[--msg.len] = '\0';
     buf_adds(&b, "httpd: ");
-    buf_vaddf(&b, fmt, ap);
-    while (b.len && b.data[b.len - 1] == '\n')
-        b.data[--b.len] = '\0';
+    log_escape(&b, buf_cstr(&msg), 1);
     srv->log(srv->log_arg, buf_cstr(&b));
+    buf_free(&msg);
     buf_free(&b);
 }
 

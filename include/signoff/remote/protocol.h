@@ -49,6 +49,14 @@ enum so_status proto_claim_req_from_json(const cJSON *j,
                                          struct so_claim_req *r,
                                          struct so_error *err);
 
+#define PROTO_MAX_REQUEST_ID 64 /* bytes of a request_id */
+
+/* The required "request_id" of a decision or undo body: 1..64 bytes, else
+ * SO_ERR_INVALID naming the field (a long one is invalid, not too large).
+ * *out points into j. */
+enum so_status proto_request_id_from_json(const cJSON *j, const char **out,
+                                          struct so_error *err);
+
 /* POST /v1/drafts/{id}/decision. The draft id travels in the path, so it
  * is not in the body; strings in *r point into j (and draft_id). */
 cJSON *proto_decide_req_to_json(const struct so_decide_req *r);

@@ -1,0 +1,93 @@
+# Hostile requests against a real `signoff serve` (issue 17): integers out
+# of range in the query or the body are 400 naming the parameter, never
+# undefined behaviour (finding 4); control characters from a request
+# never reach the log (finding 5a); a too-long request_id is 400 invalid
+# (finding 10).
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/http/serve.inc"
+serve_setup 3
+serve_start || { notok "serve starts"; exit 1; }
+
+# raw BYTES: send the bytes (printf escapes) as they are to the server, print
+# the status line of the answer.
+raw() {
+    python3 - "$SERVE_PORT" "$1" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+s.sendall(sys.argv[2].encode("utf-8", "surrogateescape")
+          .decode("unicode_escape").encode("latin-1"))
+data = b""
+try:
+    while b"\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+except OSError:
+    pass
+print(data.split(b"\r\n")[0].decode("latin-1") if data else "no answer")
+PY
+}
+
+# Finding 4: integers from the query.
+big=9223372036854775807
+for q in "until=$big" "since=$big" "since=9007199254740992" "until=-1" "fold=99"; do
+    api GET "/v1/stats?$q" "$TOK_PROD"
+    check_eq "stats?$q: 400" 400 "$CODE"
+    check_contains "stats?$q: names ${q%%=*}" "\"message\":\"${q%%=*}: " "$BODY"
+done
+api GET "/v1/agreement?until=$big" "$TOK_ALICE"
+check_eq "agreement?until=2^63-1: 400" 400 "$CODE"
+check_contains "agreement: names until" '"message":"until: ' "$BODY"
+api GET "/v1/stats?since=2000&until=1000" "$TOK_ALICE"
+check_eq "stats with since after until: 400" 400 "$CODE"
+check_contains "since after until: says so" '"message":"since: after until"' "$BODY"
+api GET "/v1/stats?until=9007199254740991" "$TOK_ALICE"
+check_eq "stats?until=2^53-1 (the largest): 200" 200 "$CODE"
+api GET "/v1/drafts?limit=$big" "$TOK_ALICE"
+check_eq "list?limit=2^63-1: 400" 400 "$CODE"
+check_contains "list: names limit" '"message":"limit: ' "$BODY"
+
+# Integers from the body.
+api POST /v1/claim "$TOK_ALICE" '{"lease_s":1e300}'
+check_eq "claim lease_s 1e300: 400" 400 "$CODE"
+check_contains "claim: names lease_s" 'lease_s' "$BODY"
+api POST /v1/claim "$TOK_ALICE" '{"draft_id":"D-0000"}'
+LT=$(printf %s "$BODY" | jq -r .draft.lease_token)
+api POST /v1/drafts/D-0000/renew "$TOK_ALICE" '{"lease_token":9223372036854775807}'
+check_eq "renew with lease_token 2^63-1: 400" 400 "$CODE"
+check_contains "renew: names lease_token" 'lease_token' "$BODY"
+api POST /v1/drafts/D-0000/decision "$TOK_ALICE" \
+    '{"request_id":"rq-big","action":"approve","active_ms":9223372036854775807}'
+check_eq "decision with active_ms 2^63-1: 400" 400 "$CODE"
+check_contains "decision: names active_ms" 'active_ms' "$BODY"
+
+# A request_id of 65 bytes is invalid (400), not too large (413).
+rid=$(printf 'r%.0s' $(seq 65))
+api POST /v1/drafts/D-0000/decision "$TOK_ALICE" \
+    "{\"request_id\":\"$rid\",\"action\":\"approve\",\"lease_token\":$LT}"
+check_eq "decision with a 65-byte request_id: 400 invalid" \
+    '400 {"error":{"code":"invalid","message":"request_id: longer than 64 bytes"}}' "$CODE $BODY"
+api POST /v1/undo "$TOK_ALICE" "{\"request_id\":\"$rid\"}"
+check_eq "undo with a 65-byte request_id: 400 invalid" 400 "$CODE"
+rid=$(printf 'r%.0s' $(seq 64))
+api POST /v1/drafts/D-0000/decision "$TOK_ALICE" \
+    "{\"request_id\":\"$rid\",\"action\":\"approve\",\"lease_token\":$LT}"
+check_eq "decision with a 64-byte request_id: 201" 201 "$CODE"
+
+# Finding 5a: control characters in the method, the path and headers,
+# without a token, never reach the log as they are.
+raw '\x1b]52;c;ZXZpbA==\x07 /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >/dev/null
+raw '\x1b]0;pwned\x07 / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >/dev/null
+raw 'GET /\x1b[2J\x9b31m%1b%9b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >/dev/null
+raw 'GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: \x1b[2J\r\nConnection: close\r\n\r\n' >/dev/null
+api GET /healthz ""
+check_contains "log: the OSC 52 method is escaped" '\x1b]52;c;ZXZpbA==\x07 /healthz' "$(cat "$SERVE_LOG")"
+check_contains "log: CSI and a raw 0x9b in the path are escaped" '/\x1b[2J\x9b31m' "$(cat "$SERVE_LOG")"
+ctl=$(python3 -c '
+import sys
+data = open(sys.argv[1], "rb").read()
+print(sum(1 for b in data if (b < 0x20 and b != 0x0a) or b >= 0x7f))' "$SERVE_LOG")
+check_eq "log: no control byte (C0, DEL, C1 or any byte over 0x7e) at all" 0 "$ctl"
+serve_stop
+check_eq "serve exits 0" 0 "$SRC"
