@@ -50,18 +50,26 @@ ASAN_LIB  := $(LIB_SRC:%.c=$(BUILD)/asan/obj/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ASAN_UNIT := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/tests/%)
 
-.PHONY: all deps demo check check-fast install uninstall clean bench fuzz format lint docs-check
+.PHONY: all deps demo check check-fast check-loaded install uninstall clean bench fuzz format lint docs-check libs-check test-libs-check
 
 all: $(BUILD)/signoff
 
 deps:
 	@sh scripts/deps.sh
 
+# Before anything is compiled: every library pkg-config must find, or one
+# message naming the missing packages and `make deps` (instead of a
+# compiler error about a header). The unit tests need cmocka as well.
+libs-check:
+	@sh scripts/deps.sh --check $(PKGS)
+test-libs-check:
+	@sh scripts/deps.sh --check $(PKGS) cmocka
+
 $(BUILD)/signoff: $(OBJ)
 	@$(if $(filter 1,$(V)),:,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | libs-check
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),:,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -70,17 +78,17 @@ $(BUILD)/asan/signoff: $(ASAN_OBJ)
 	@$(if $(filter 1,$(V)),:,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
 
-$(BUILD)/asan/obj/%.o: %.c
+$(BUILD)/asan/obj/%.o: %.c | libs-check
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),:,echo "  CC asan $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | test-libs-check
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),:,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
-$(BUILD)/asan/tests/%: tests/unit/%.c $(ASAN_LIB)
+$(BUILD)/asan/tests/%: tests/unit/%.c $(ASAN_LIB) | test-libs-check
 	@mkdir -p $(dir $@)
 	@$(if $(filter 1,$(V)),:,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
@@ -95,6 +103,11 @@ CHECK_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || ech
 check: deps
 	@$(MAKE) --no-print-directory $(CHECK_JOBS) $(BUILD)/signoff $(BUILD)/asan/signoff $(UNIT_BIN) $(ASAN_UNIT)
 	@BUILD=$(BUILD) sh tests/run.sh
+
+# make check while two CPU hogs run (the suite must pass on a loaded
+# machine): the hogs are stopped when the run ends, however it ends.
+check-loaded:
+	@sh scripts/loaded.sh $(MAKE) --no-print-directory check
 
 # Plain build only (quicker while developing): make check-fast [SUITES="cli e2e"]
 check-fast: $(BUILD)/signoff $(UNIT_BIN)

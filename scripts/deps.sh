@@ -1,11 +1,50 @@
 #!/bin/sh
 # Install the Debian packages signoff needs, only those pkg-config (or a
 # command lookup) says are missing. Used by `make demo` and `make check`.
+#   scripts/deps.sh --check PKG...   install nothing: exit 1 naming the
+#       pkg-config packages (and their Debian packages) that are missing;
+#       the Makefile runs it before compiling.
 set -eu
 
+# debian_of PKG: the Debian package that ships pkg-config's PKG.
+debian_of() {
+    case $1 in
+    ncursesw) echo libncurses-dev ;;
+    sqlite3) echo libsqlite3-dev ;;
+    libcurl) echo libcurl4-openssl-dev ;;
+    libcjson) echo libcjson-dev ;;
+    libmicrohttpd) echo libmicrohttpd-dev ;;
+    libcrypto) echo libssl-dev ;;
+    uuid) echo uuid-dev ;;
+    cmocka) echo libcmocka-dev ;;
+    *) echo "$1" ;;
+    esac
+}
+
+if [ "${1:-}" = --check ]; then
+    shift
+    if ! command -v pkg-config >/dev/null 2>&1; then
+        echo "signoff: cannot build: pkg-config is missing (Debian package pkg-config)." >&2
+        echo "Run \`make deps\` (as root) to install it and the libraries, or \`make demo\` or \`make check\`, which install them first." >&2
+        exit 1
+    fi
+    miss="" debs=""
+    for p in "$@"; do
+        if ! pkg-config --exists "$p" 2>/dev/null; then
+            miss="$miss $p"
+            debs="$debs $(debian_of "$p")"
+        fi
+    done
+    [ -z "$miss" ] && exit 0
+    echo "signoff: cannot build: pkg-config does not find:$miss" >&2
+    echo "  (Debian packages:$debs)" >&2
+    echo "Run \`make deps\` (as root) to install them, or \`make demo\` or \`make check\`, which install them first." >&2
+    exit 1
+fi
+
 missing=""
-need_pkg() { # pkg-config-name debian-package
-    pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
+need_pkg() { # pkg-config-name
+    pkg-config --exists "$1" 2>/dev/null || missing="$missing $(debian_of "$1")"
 }
 need_cmd() { # command debian-package
     command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
@@ -14,14 +53,14 @@ need_cmd() { # command debian-package
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 need_cmd cc gcc
 need_cmd make make
-need_pkg ncursesw libncurses-dev
-need_pkg sqlite3 libsqlite3-dev
-need_pkg libcurl libcurl4-openssl-dev
-need_pkg libcjson libcjson-dev
-need_pkg libmicrohttpd libmicrohttpd-dev
-need_pkg libcrypto libssl-dev
-need_pkg uuid uuid-dev
-need_pkg cmocka libcmocka-dev
+need_pkg ncursesw
+need_pkg sqlite3
+need_pkg libcurl
+need_pkg libcjson
+need_pkg libmicrohttpd
+need_pkg libcrypto
+need_pkg uuid
+need_pkg cmocka
 need_cmd tmux tmux
 need_cmd sqlite3 sqlite3
 need_cmd curl curl

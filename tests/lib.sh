@@ -60,6 +60,35 @@ run() {
 # so ARGS...: run the binary under test.
 so() { run "$SO" "$@"; }
 
+# wait_for SECONDS CMD...: run CMD 20 times a second until it succeeds;
+# 1 if it never does within SECONDS. Every wait in a test is one of these
+# (or ui_wait), never a bare sleep.
+wait_for() {
+    local lim=$(( $1 * 20 )) i=0
+    shift
+    while [ $i -lt $lim ]; do
+        "$@" && return 0
+        sleep 0.05; i=$((i + 1))
+    done
+    return 1
+}
+
+# shared_bin USER: a copy of the binary under test that USER can run, in
+# $SHARED_BIN. $SO may sit in a checkout other users cannot enter (a clone
+# under a 0700 home directory), so tests that run it as another user run
+# this copy in $T/bin instead ($T itself becomes 0711). Fails the test,
+# never skips, when USER still cannot run it (a private $TMPDIR).
+shared_bin() {
+    SHARED_BIN=$T/bin/$(basename "$SO")
+    mkdir -p "$T/bin" && cp "$SO" "$SHARED_BIN" &&
+        chmod 0755 "$T/bin" "$SHARED_BIN" && chmod 0711 "$T" || return 1
+    if ! setpriv --reuid="$1" --regid="$(id -g "$1" 2>/dev/null || echo 65534)" \
+            --clear-groups "$SHARED_BIN" --version >/dev/null 2>&1; then
+        notok "user $1 can run $SHARED_BIN (is \$TMPDIR private?)"
+        return 1
+    fi
+}
+
 # sql DB SQL: query with the sqlite3 shell.
 sql() { sqlite3 -batch -noheader "$1" "$2"; }
 

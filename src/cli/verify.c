@@ -32,18 +32,29 @@ static const char usage_text[] =
     "      --version      show the version\n";
 
 /* The progress bar: drawn only on a terminal and only once a run has taken
- * long enough to be worth one. */
+ * long enough to be worth one (300 ms; SIGNOFF_PROGRESS_AFTER_MS sets it, so
+ * a test can see the bar on a machine of any speed). */
 struct progress {
     int enabled;
     int64_t started;
+    int64_t after_ms;
     int drawn;
     int last_pct;
 };
 
+static int64_t progress_after_ms(void)
+{
+    const char *env = getenv("SIGNOFF_PROGRESS_AFTER_MS");
+    long v = 0;
+    if (env && so_parse_long(env, 0, 3600000, &v) == 0)
+        return v;
+    return 300;
+}
+
 static void progress_draw(void *ctx, int64_t done, int64_t total)
 {
     struct progress *p = ctx;
-    if (!p->enabled || total <= 0 || so_mono_ms() - p->started < 300)
+    if (!p->enabled || total <= 0 || so_mono_ms() - p->started < p->after_ms)
         return;
     int pct = (int)(done * 100 / total);
     if (pct == p->last_pct)
@@ -160,7 +171,8 @@ int cmd_verify(int argc, char **argv)
         return cli_usage_error("verify", "--queue and --export exclude each "
                                          "other");
     struct progress p = {.enabled = isatty(STDERR_FILENO),
-                         .started = so_mono_ms(), .last_pct = -1};
+                         .started = so_mono_ms(),
+                         .after_ms = progress_after_ms(), .last_pct = -1};
     struct verify_opts o = {.progress = progress_draw, .progress_ctx = &p};
     return a.export ? verify_export(a.export, &o, a.quiet)
                     : verify_queue(a.common.queue, &o, a.quiet);

@@ -52,7 +52,7 @@ check_eq "locked: after the lock is gone the same input lands" 0 "$RC"
 
 # Read-only: run as another user (tests run as root, who may write anyway).
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-    chmod o+x "$T"
+    shared_bin 65534 || exit 0
     mkdir -m 755 "$T/ro"
     R=$T/ro/q.db
     so init --queue "$R"
@@ -60,7 +60,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     as_nobody() {
         run setpriv --reuid=65534 --regid=65534 --clear-groups \
             env HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent SIGNOFF_REVIEWER=nob \
-            ASAN_OPTIONS=detect_leaks=0 "$SO" "$@"
+            ASAN_OPTIONS=detect_leaks=0 "$SHARED_BIN" "$@"
     }
     as_nobody enqueue --queue "$R" "$T/x.jsonl"
     check_eq "read-only file: enqueue" \

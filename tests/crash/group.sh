@@ -19,6 +19,9 @@ for u in $U1 $U2; do
     id "$u" >/dev/null 2>&1 || useradd --no-create-home --shell /bin/sh --gid "$G" "$u"
 done
 check "two test users in group $G" test "$(id -gn "$U1"):$(id -gn "$U2")" = "$G:$G"
+# The users run a copy in $T/bin: the checkout may be private (0700 home).
+shared_bin "$U1" || exit 0
+SO=$SHARED_BIN
 
 # A place both can reach: $T is private to root.
 chmod 0711 "$T"

@@ -25,8 +25,12 @@ SIGNOFF_REVIEWER=bob as_bob review 200x50 --workflow refund-approvals
 as_bob ui_wait "$FIRST"; as_bob ui_keys Enter
 check "bob opens the refund alice reviewed" \
     as_bob ui_wait_gone "approve $FIRST"
-check_eq "bob holds $FIRST" "bob" \
-    "$(sql "$Q" "SELECT claimed_by FROM drafts WHERE id = '$FIRST'")"
+# The claim lands after the screen changes (a round trip later on a
+# remote queue): wait for the row, then read it.
+holder() { sql "$Q" "SELECT claimed_by FROM drafts WHERE id = '$FIRST'"; }
+bob_holds() { [ "$(holder)" = bob ]; }
+wait_for 15 bob_holds
+check_eq "bob holds $FIRST" "bob" "$(holder)"
 check_not_contains "blind: bob's screen has no trace of alice" "alice" \
     "$(as_bob ui_screen)"
 as_bob ui_keys r
