@@ -1,8 +1,9 @@
 /*
- * audit: canonical JSON and SHA-256 of one audit record. The field order is
- * part of the file format: changing it breaks every existing chain, so add
- * fields only at the end and only with a schema migration. Must not touch
- * the database or print.
+ * audit: canonical JSON and SHA-256 of one audit record, exactly as
+ * docs/audit.md specifies it (an outside verifier is written from that
+ * text). The field order is part of the file format: changing it breaks
+ * every existing chain, so add fields only at the end and only with a
+ * schema migration. Must not touch the database or print.
  */
 #include "signoff/audit.h"
 
@@ -40,11 +41,17 @@ static void add_str(cJSON *o, const char *key, const char *v)
         cJSON_AddItemToObject(o, key, cJSON_CreateNull());
 }
 
-/* Integers are JSON numbers: every value we store is far below 2^53,
- * where a double is still exact. */
+/* Integers are written as plain decimal digits (docs/audit.md). Not
+ * through a double: cJSON prints one of 10^15 or more as %1.15g, in
+ * exponent form and, near 2^53, rounded (two values, one text). */
 static void add_int(cJSON *o, const char *key, int64_t v)
 {
-    cJSON_AddItemToObject(o, key, cJSON_CreateNumber((double)v));
+    char text[24];
+    snprintf(text, sizeof text, "%lld", (long long)v);
+    cJSON *item = cJSON_CreateRaw(text);
+    if (!item)
+        abort();
+    cJSON_AddItemToObject(o, key, item);
 }
 
 char *audit_canonical_json(const struct so_decision *d)

@@ -89,6 +89,8 @@ static const char *judge(const struct walk *w, char *buf, size_t size)
     int link_ok = strcmp(c->prev_hash, w->expected) == 0;
     char self[65];
     audit_record_hash(c->prev_hash, c, self);
+    if (w->have_next && strcmp(c->prev_hash, w->next.hash) == 0)
+        return "out of order (it follows the next record): records reordered";
     if (!link_ok && c->seq > w->prev_seq + 1) {
         if (c->seq == w->prev_seq + 2)
             snprintf(buf, size, "decision %lld before it is missing: record removed",
@@ -99,8 +101,6 @@ static const char *judge(const struct walk *w, char *buf, size_t size)
                      (long long)(w->prev_seq + 1), (long long)(c->seq - 1));
         return buf;
     }
-    if (w->have_next && strcmp(c->prev_hash, w->next.hash) == 0)
-        return "out of order (it follows the next record): records reordered";
     if (w->have_next && strcmp(w->next.prev_hash, w->expected) == 0 &&
         strcmp(w->next.prev_hash, c->hash) != 0)
         return "not part of the chain (the next record skips it): record inserted";
@@ -165,7 +165,7 @@ static enum so_status check_head(const struct verify_head *h,
 static void walk_start(struct walk *w)
 {
     const struct so_decision *c = &w->cur;
-    if (w->opts->from_genesis) {
+    if (w->opts->from_genesis || c->seq == 1) { /* seq 1 starts every chain */
         snprintf(w->expected, sizeof w->expected, "%s", AUDIT_GENESIS);
         w->prev_seq = 0;
     } else {
@@ -234,9 +234,11 @@ int verify_format_from_name(const char *name)
 
 /* JSON text from cJSON with every non-ASCII character as \uXXXX (surrogate
  * pairs above U+FFFF): the same value, safe on any terminal. cJSON already
- * escapes C0 controls; DEL is escaped here. Invalid UTF-8 cannot be
- * represented and becomes U+FFFD (the record then fails to verify, which
- * is the honest outcome). */
+ * escapes C0 controls; DEL is escaped here. A byte that is not part of
+ * valid UTF-8 (text stored before signoff refused it at entry) is written
+ * as the lone surrogate \udc80..\udcff, one per byte, as Python's
+ * "surrogateescape" does, so the export carries the exact bytes the hash
+ * covers (docs/audit.md); export_unescape_bytes reads them back. */
 static void add_ascii(struct buf *b, const char *json)
 {
     size_t len = strlen(json), pos = 0;
@@ -248,7 +250,12 @@ static void add_ascii(struct buf *b, const char *json)
             continue;
         }
         uint32_t cp;
-        text_utf8_next(json, len, &pos, &cp);
+        size_t start = pos;
+        if (!text_utf8_next(json, len, &pos, &cp)) {
+            for (size_t i = start; i < pos; i++)
+                buf_addf(b, "\\udc%02x", (unsigned)(unsigned char)json[i]);
+            continue;
+        }
         if (cp > 0xffff) {
             cp -= 0x10000;
             buf_addf(b, "\\u%04x\\u%04x", 0xd800 + (unsigned)(cp >> 10),
@@ -262,9 +269,11 @@ static void add_ascii(struct buf *b, const char *json)
 static cJSON *field_json(const struct so_decision *d, const struct field *f)
 {
     const char *s = NULL;
+    char num[24];
     switch (f->type) {
-    case F_INT:
-        return cJSON_CreateNumber((double)*CAT(d, f, int64_t));
+    case F_INT: /* plain decimal, never through a double (as audit.c) */
+        snprintf(num, sizeof num, "%lld", (long long)*CAT(d, f, int64_t));
+        return cJSON_CreateRaw(num);
     case F_ACTION:
         return cJSON_CreateString(so_action_name(*CAT(d, f, enum so_action)));
     case F_SHA:
@@ -415,6 +424,83 @@ struct export_reader {
     int64_t since;
 };
 
+static long hex4_at(const char *s)
+{
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = s[k];
+        int h = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* The bytes that are not UTF-8, written as \udc80..\udcff (add_ascii):
+ * a copy of the JSON text with each such escape replaced by \ufffd
+ * (to_byte 0: the same structure, for the strict parse) or by the byte
+ * itself (to_byte 1: the values); NULL when the text holds none. A
+ * surrogate pair (\ud800\udc80 is U+10080) is left alone. */
+static char *bytes_escaped(const char *s, int to_byte)
+{
+    if (!strstr(s, "\\udc") && !strstr(s, "\\uDC"))
+        return NULL;
+    struct buf b;
+    buf_init(&b);
+    int found = 0;
+    for (size_t i = 0; s[i];) {
+        if (s[i] != '\\' || !s[i + 1]) {
+            buf_addc(&b, s[i++]);
+            continue;
+        }
+        long v = s[i + 1] == 'u' ? hex4_at(s + i + 2) : -1;
+        size_t n = v >= 0 ? 6 : 2;
+        if (v >= 0xd800 && v <= 0xdbff && s[i + 6] == '\\' && s[i + 7] == 'u' &&
+            hex4_at(s + i + 8) >= 0xdc00)
+            n = 12;
+        if (v >= 0xdc80 && v <= 0xdcff) {
+            found = 1;
+            if (to_byte)
+                buf_addc(&b, (char)(v & 0xff));
+            else
+                buf_adds(&b, "\\ufffd");
+        } else {
+            buf_add(&b, s + i, n);
+        }
+        i += n;
+    }
+    if (!found) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_steal(&b);
+}
+
+/* Parse one JSON text of an export: strictly (depth, duplicate keys,
+ * UTF-8), with the \udc80..\udcff escapes read back as bytes. */
+static enum so_status export_json_parse(const char *text, int depth, cJSON **out,
+                                        struct so_error *err)
+{
+    char *shape = bytes_escaped(text, 0);
+    if (!shape)
+        return json_parse_strict(text, strlen(text), depth, out, err);
+    cJSON *v = NULL;
+    enum so_status st = json_parse_strict(shape, strlen(shape), depth, &v, err);
+    free(shape);
+    cJSON_Delete(v);
+    *out = NULL;
+    if (st != SO_OK)
+        return st;
+    char *raw = bytes_escaped(text, 1);
+    *out = cJSON_Parse(raw);
+    free(raw);
+    return *out ? SO_OK : so_fail(err, SO_ERR_INVALID, "not JSON");
+}
+
 /* Set one field of d from a JSON value (null or absent: left empty). */
 static enum so_status set_field(struct so_decision *d, const struct field *f,
                                 const cJSON *v, struct so_error *err)
@@ -530,7 +616,7 @@ static cJSON *csv_value(const struct field *f, const char *cell,
         return cJSON_CreateNull();
     char *text = f->type == F_INT ? xstrdup(cell) : xasprintf("\"%s\"", cell);
     cJSON *v = NULL;
-    if (json_parse_strict(text, strlen(text), 2, &v, err) != SO_OK)
+    if (export_json_parse(text, 2, &v, err) != SO_OK)
         v = NULL;
     free(text);
     return v;
@@ -571,7 +657,7 @@ static enum so_status reader_next(void *ctx, struct so_decision *d,
         st = record_from_csv(r->line, d, &why);
     } else {
         cJSON *o = NULL;
-        st = json_parse_strict(r->line, strlen(r->line), 4, &o, &why);
+        st = export_json_parse(r->line, 4, &o, &why);
         if (st == SO_OK)
             st = cJSON_IsObject(o) ? record_from_json(o, d, &why)
                                    : so_fail(&why, SO_ERR_INVALID, "not an object");
@@ -590,7 +676,7 @@ static enum so_status read_jsonl_header(struct export_reader *r,
     struct so_error why = {0};
     const char *fmt = NULL, *hash = NULL;
     int64_t version = 0, seq = -1;
-    enum so_status st = json_parse_strict(r->line, strlen(r->line), 4, &o, &why);
+    enum so_status st = export_json_parse(r->line, 4, &o, &why);
     if (st == SO_OK)
         st = json_get_string(o, "", "format", JSON_REQUIRED, 64, &fmt, &why);
     if (st == SO_OK && strcmp(fmt, "signoff-audit") != 0)

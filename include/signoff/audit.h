@@ -24,8 +24,10 @@ void audit_sha256_hex(const void *data, size_t len, char out[65]);
  * The canonical JSON text of a decision record, compact, fields in this
  * order: seq, draft, request_id, reviewer, action, kind, reason, note,
  * edit_size, body_sha, final_sha, shown_at, decided_at, active_ms,
- * reverts_seq. NULL or empty strings are JSON null. The texts themselves
- * (final_body) enter only through final_sha. Caller frees.
+ * reverts_seq. NULL or empty strings are JSON null; integers plain
+ * decimal; strings as cJSON escapes them, other bytes as stored (the
+ * exact rules: docs/audit.md). The texts themselves (final_body) enter only
+ * through final_sha. Caller frees.
  */
 char *audit_canonical_json(const struct so_decision *d);
 
