@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/escape.h"
 #include "signoff/json.h"
 #include "signoff/queue.h"
+#include "signoff/text.h"
 
 static const char *const category_names[AGREE_NCAT] = {"approve", "edit",
                                                        "reject"};
@@ -261,32 +263,33 @@ void agreement_summary_free(struct agreement_summary *s)
     }
 }
 
-/* Names in the table: control characters become '?', so a reviewer name
- * cannot move the cursor or change colours. */
+/* A name in the table through text_plain (controls, bidi and invisible
+ * characters as visible tokens), cut and padded to width columns. */
 static void add_clean(struct buf *out, const char *text, int width)
 {
-    int n = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        buf_addc(out, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
-        if ((*p & 0xc0) != 0x80)
-            n++;
-    }
-    for (; n < width; n++)
-        buf_addc(out, ' ');
+    char *t = text_plain(text, width, 1);
+    buf_adds(out, t);
+    free(t);
 }
 
 static void format_table(const struct agreement_summary *s, struct buf *out)
 {
+    if (!s->n) {
+        buf_adds(out, "no four-eyes reviews in this window\n");
+        return;
+    }
     buf_adds(out, "AGREEMENT  WORKFLOW          PAIR                         "
                   "SHARED  AGREE   KAPPA      RESOLVED  SIDED-AI\n");
     for (size_t i = 0; i < s->n; i++) {
         const struct agreement_line *l = &s->lines[i];
         buf_adds(out, "           ");
-        add_clean(out, l->workflow, 18);
+        add_clean(out, l->workflow, 17);
+        buf_addc(out, ' ');
         char *pair = l->reviewer_a
                          ? xasprintf("%s+%s", l->reviewer_a, l->reviewer_b)
                          : xstrdup("(all pairs)");
-        add_clean(out, pair, 29);
+        add_clean(out, pair, 28);
+        buf_addc(out, ' ');
         free(pair);
         buf_addf(out, "%6lld  %5.1f%%  ", (long long)l->fig.shared,
                  l->fig.percent);
@@ -305,11 +308,9 @@ static void format_table(const struct agreement_summary *s, struct buf *out)
 static cJSON *line_json(const struct agreement_line *l)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "workflow", l->workflow);
-    if (l->reviewer_a) {
-        cJSON_AddStringToObject(o, "reviewer_a", l->reviewer_a);
-        cJSON_AddStringToObject(o, "reviewer_b", l->reviewer_b);
-    }
+    json_add_string(o, "workflow", l->workflow);
+    json_add_string(o, "reviewer_a", l->reviewer_a);
+    json_add_string(o, "reviewer_b", l->reviewer_b);
     cJSON_AddNumberToObject(o, "shared", (double)l->fig.shared);
     cJSON_AddNumberToObject(o, "agreement", l->fig.percent / 100.0);
     if (l->fig.kappa_defined)
@@ -323,106 +324,104 @@ static cJSON *line_json(const struct agreement_line *l)
     return o;
 }
 
-static void format_json(const struct agreement_summary *s, struct buf *out)
+static void format_json(const struct agreement_summary *s,
+                        const struct agreement_window *w, struct buf *out)
 {
-    cJSON *a = cJSON_CreateArray();
+    cJSON *root = json_new_object();
+    json_add_string(root, "by", "pair");
+    json_add_string(root, "first_day", w->first_day);
+    json_add_string(root, "last_day", w->last_day);
+    json_add_int(root, "days", (int64_t)w->days);
+    cJSON *a = json_new_array();
     for (size_t i = 0; i < s->n; i++)
         cJSON_AddItemToArray(a, line_json(&s->lines[i]));
-    char *text = json_print_escaped(a, 0);
+    json_add_item(root, "groups", a);
+    char *text = json_print_escaped(root, 0);
     buf_adds(out, text);
     free(text);
-    cJSON_Delete(a);
-}
-
-/* A CSV field, quoted when it holds a comma, quote or line break. */
-static void add_csv(struct buf *out, const char *v)
-{
-    if (!strpbrk(v, ",\"\r\n")) {
-        buf_adds(out, v);
-        return;
-    }
-    buf_addc(out, '"');
-    for (; *v; v++) {
-        if (*v == '"')
-            buf_addc(out, '"');
-        buf_addc(out, *v);
-    }
-    buf_addc(out, '"');
+    cJSON_Delete(root);
 }
 
 static void format_csv(const struct agreement_summary *s, struct buf *out)
 {
     buf_adds(out, "workflow,reviewer_a,reviewer_b,shared,agreement,kappa,"
-                  "resolved,resolver_sided_ai\n");
+                  "resolved,resolver_sided_ai\r\n");
     for (size_t i = 0; i < s->n; i++) {
         const struct agreement_line *l = &s->lines[i];
-        add_csv(out, l->workflow);
+        escape_csv_name(out, l->workflow);
         buf_addc(out, ',');
-        add_csv(out, l->reviewer_a ? l->reviewer_a : "");
+        escape_csv_name(out, l->reviewer_a);
         buf_addc(out, ',');
-        add_csv(out, l->reviewer_b ? l->reviewer_b : "");
+        escape_csv_name(out, l->reviewer_b);
         buf_addf(out, ",%lld,%.4f,", (long long)l->fig.shared,
                  l->fig.percent / 100.0);
         if (l->fig.kappa_defined)
             buf_addf(out, "%.4f", l->fig.kappa);
         if (l->reviewer_a)
-            buf_adds(out, ",,\n");
+            buf_adds(out, ",,\r\n");
         else
-            buf_addf(out, ",%lld,%lld\n", (long long)l->resolved,
+            buf_addf(out, ",%lld,%lld\r\n", (long long)l->resolved,
                      (long long)l->sided_ai);
     }
-}
-
-/* A Prometheus label value: backslash, quote and newline escaped. */
-static void add_label(struct buf *out, const char *name, const char *v)
-{
-    buf_addf(out, "%s=\"", name);
-    for (; *v; v++) {
-        if (*v == '\\' || *v == '"')
-            buf_addc(out, '\\');
-        if (*v == '\n')
-            buf_adds(out, "\\n");
-        else
-            buf_addc(out, *v);
-    }
-    buf_addc(out, '"');
 }
 
 static void prom_gauge(struct buf *out, const char *metric,
                        const struct agreement_line *l, double v)
 {
-    buf_addf(out, "signoff_%s{", metric);
-    add_label(out, "workflow", l->workflow);
+    buf_addf(out, "%s{", metric);
+    escape_prom_label(out, "workflow", l->workflow);
     if (l->reviewer_a) {
         buf_addc(out, ',');
-        add_label(out, "reviewer_a", l->reviewer_a);
+        escape_prom_label(out, "reviewer_a", l->reviewer_a);
         buf_addc(out, ',');
-        add_label(out, "reviewer_b", l->reviewer_b);
+        escape_prom_label(out, "reviewer_b", l->reviewer_b);
     }
     buf_addf(out, "} %.6g\n", v);
 }
 
+/* The Prometheus families of the report, each whole before the next (a
+ * family's samples must not be interleaved with another's). */
+static const struct agree_family {
+    const char *name;
+    const char *help;
+} agree_families[] = {
+    {"signoff_agreement_shared_drafts",
+     "Drafts both reviewers of the pair (or any pair of the workflow) "
+     "reviewed in the window."},
+    {"signoff_agreement_ratio", "Percent agreement p_o, 0..1."},
+    {"signoff_agreement_kappa", "Cohen's kappa (absent when undefined)."},
+    {"signoff_resolutions", "Four-eyes disagreements resolved in the window."},
+    {"signoff_resolutions_sided_ai",
+     "Resolutions that kept the AI draft unchanged (approve)."},
+};
+
+/* Family k's figure of line l; 0 when l has none (then left out). */
+static int agree_value(const struct agreement_line *l, size_t k, double *v)
+{
+    switch (k) {
+    case 0: *v = (double)l->fig.shared; return 1;
+    case 1: *v = l->fig.percent / 100.0; return 1;
+    case 2: *v = l->fig.kappa; return l->fig.kappa_defined;
+    case 3: *v = (double)l->resolved; return !l->reviewer_a;
+    default: *v = (double)l->sided_ai; return !l->reviewer_a;
+    }
+}
+
 static void format_prom(const struct agreement_summary *s, struct buf *out)
 {
-    buf_adds(out, "# TYPE signoff_agreement_shared gauge\n"
-                  "# TYPE signoff_agreement_ratio gauge\n"
-                  "# TYPE signoff_agreement_kappa gauge\n"
-                  "# TYPE signoff_resolved gauge\n"
-                  "# TYPE signoff_resolver_sided_ai gauge\n");
-    for (size_t i = 0; i < s->n; i++) {
-        const struct agreement_line *l = &s->lines[i];
-        prom_gauge(out, "agreement_shared", l, (double)l->fig.shared);
-        prom_gauge(out, "agreement_ratio", l, l->fig.percent / 100.0);
-        if (l->fig.kappa_defined)
-            prom_gauge(out, "agreement_kappa", l, l->fig.kappa);
-        if (!l->reviewer_a) {
-            prom_gauge(out, "resolved", l, (double)l->resolved);
-            prom_gauge(out, "resolver_sided_ai", l, (double)l->sided_ai);
+    for (size_t k = 0; k < SO_ARRAY_LEN(agree_families); k++) {
+        escape_prom_family(out, agree_families[k].name, "gauge",
+                           agree_families[k].help);
+        for (size_t i = 0; i < s->n; i++) {
+            double v;
+            if (agree_value(&s->lines[i], k, &v))
+                prom_gauge(out, agree_families[k].name, &s->lines[i], v);
         }
     }
 }
 
-void agreement_format(const struct agreement_summary *s, enum agreement_fmt fmt,
+void agreement_format(const struct agreement_summary *s,
+                      const struct agreement_window *w, enum agreement_fmt fmt,
                       struct buf *out)
 {
     switch (fmt) {
@@ -430,7 +429,7 @@ void agreement_format(const struct agreement_summary *s, enum agreement_fmt fmt,
         format_table(s, out);
         break;
     case AGREE_JSON:
-        format_json(s, out);
+        format_json(s, w, out);
         break;
     case AGREE_CSV:
         format_csv(s, out);

@@ -169,7 +169,7 @@ static char *group_key(enum stats_by by, const struct so_rollup_row *c,
     *num = by == STATS_BY_DAY ? c->day : by == STATS_BY_BAND ? c->band : 0;
     switch (by) {
     case STATS_BY_MODEL:
-        return xstrdup(c->model && *c->model ? c->model : "(none)");
+        return c->model && *c->model ? xstrdup(c->model) : NULL;
     case STATS_BY_REVIEWER:
         return xstrdup(nz(c->reviewer));
     case STATS_BY_DAY: {
@@ -182,7 +182,7 @@ static char *group_key(enum stats_by by, const struct so_rollup_row *c,
     }
     case STATS_BY_BAND:
         if (c->band < 0 || c->band >= STATS_NBANDS)
-            return xstrdup("unknown");
+            return NULL;
         return xasprintf("%.1f-%.1f", c->band / 10.0, (c->band + 1) / 10.0);
     default:
         return xstrdup(nz(c->workflow));
@@ -352,7 +352,7 @@ static int reason_cmp(const void *pa, const void *pb)
         return c;
     if (a->count != b->count)
         return a->count < b->count ? 1 : -1;
-    return strcmp(a->reason, b->reason);
+    return strcmp(nz(a->reason), nz(b->reason));
 }
 
 static void build_reasons(struct stats_report *out, const struct so_rollup *r,
@@ -366,7 +366,7 @@ static void build_reasons(struct stats_report *out, const struct so_rollup *r,
             continue;
         struct stats_reason *s = &out->reasons[out->nreasons++];
         s->workflow = xstrdup(nz(rc->workflow));
-        s->reason = xstrdup(rc->reason && *rc->reason ? rc->reason : "(none)");
+        s->reason = rc->reason && *rc->reason ? xstrdup(rc->reason) : NULL;
         s->count = rc->count;
     }
     qsort(out->reasons, out->nreasons, sizeof *out->reasons, reason_cmp);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "signoff/escape.h"
 #include "signoff/json.h"
 #include "signoff/text.h"
 
@@ -29,6 +30,11 @@ int stats_format_from_name(const char *name)
         if (strcmp(format_names[i], name) == 0)
             return i;
     return -1;
+}
+
+const char *stats_format_key(const char *key)
+{
+    return key ? key : "(none)";
 }
 
 void stats_format_pct(double v, char out[16])
@@ -51,7 +57,7 @@ void stats_format_ms(double ms, char out[16])
         snprintf(out, 16, "%.1fm", ms / 60000.0);
 }
 
-static void day_label(int64_t day, char out[16])
+void stats_format_day(int64_t day, char out[16])
 {
     time_t t = (time_t)(day * 86400);
     struct tm tm;
@@ -148,7 +154,7 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
 {
     size_t c = 0;
     char ms[16];
-    grid_add(g, c++, text_plain(gr->key, 40, 0));
+    grid_add(g, c++, text_plain(stats_format_key(gr->key), 40, 0));
     grid_add(g, c++, fmt_count(gr->decided));
     grid_add(g, c++, fmt_count(gr->c.approved));
     grid_add(g, c++, fmt_count(gr->c.edited));
@@ -214,7 +220,7 @@ static void table_reasons(const struct stats_report *rep, struct buf *out)
             buf_addf(out, "%s  %s:", i ? "\n" : "", w);
             free(w);
         }
-        char *reason = text_plain(r->reason, 40, 0);
+        char *reason = text_plain(stats_format_key(r->reason), 40, 0);
         buf_addf(out, "%s %s %s (%lld)", first ? "" : ",", reason, pct,
                  (long long)r->count);
         free(reason);
@@ -255,8 +261,8 @@ static char *format_table(const struct stats_report *rep)
     struct buf out;
     char a[16], b[16];
     buf_init(&out);
-    day_label(rep->win.first_day, a);
-    day_label(rep->win.last_day, b);
+    stats_format_day(rep->win.first_day, a);
+    stats_format_day(rep->win.last_day, b);
     buf_addf(&out, "%s .. %s (%zu UTC days)\n", a, b, rep->ndays);
     if (!rep->ngroups) {
         buf_adds(&out, "no decisions in this window\n");
@@ -281,7 +287,7 @@ static void json_num_or_null(cJSON *o, const char *k, double v)
 static cJSON *json_group(const struct stats_group *g, size_t ndays)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "key", g->key);
+    json_add_string(o, "key", g->key);
     cJSON_AddNumberToObject(o, "approved", (double)g->c.approved);
     cJSON_AddNumberToObject(o, "edited", (double)g->c.edited);
     cJSON_AddNumberToObject(o, "rejected", (double)g->c.rejected);
@@ -346,8 +352,8 @@ static char *format_json(const struct stats_report *rep)
 {
     cJSON *root = cJSON_CreateObject();
     char a[16], b[16];
-    day_label(rep->win.first_day, a);
-    day_label(rep->win.last_day, b);
+    stats_format_day(rep->win.first_day, a);
+    stats_format_day(rep->win.last_day, b);
     cJSON_AddStringToObject(root, "by", stats_by_name(rep->by));
     cJSON_AddStringToObject(root, "first_day", a);
     cJSON_AddStringToObject(root, "last_day", b);
@@ -359,7 +365,7 @@ static char *format_json(const struct stats_report *rep)
     for (size_t i = 0; i < rep->nreasons; i++) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "workflow", rep->reasons[i].workflow);
-        cJSON_AddStringToObject(o, "reason", rep->reasons[i].reason);
+        json_add_string(o, "reason", rep->reasons[i].reason);
         cJSON_AddNumberToObject(o, "count", (double)rep->reasons[i].count);
         cJSON_AddNumberToObject(o, "share", rep->reasons[i].share);
         cJSON_AddItemToArray(reasons, o);
@@ -371,22 +377,6 @@ static char *format_json(const struct stats_report *rep)
 }
 
 /* ---- CSV (RFC 4180: CRLF line ends, fields with , " CR LF quoted) ------- */
-
-static void csv_field(struct buf *out, const char *s, int last)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        buf_addc(out, '"');
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                buf_addc(out, '"');
-            buf_addc(out, *p);
-        }
-        buf_addc(out, '"');
-    } else {
-        buf_adds(out, s);
-    }
-    buf_adds(out, last ? "\r\n" : ",");
-}
 
 static void csv_num(struct buf *out, double v, const char *fmt)
 {
@@ -406,7 +396,8 @@ static char *format_csv(const struct stats_report *rep)
              stats_by_name(rep->by));
     for (size_t i = 0; i < rep->ngroups; i++) {
         const struct stats_group *g = &rep->groups[i];
-        csv_field(&out, g->key, 0);
+        escape_csv_name(&out, g->key);
+        buf_addc(&out, ',');
         buf_addf(&out, "%lld,%lld,%lld,%lld,%lld,", (long long)g->decided,
                  (long long)g->c.approved, (long long)g->c.edited,
                  (long long)g->c.rejected, (long long)g->c.escalated);
@@ -425,34 +416,23 @@ static char *format_csv(const struct stats_report *rep)
 
 /* ---- Prometheus text exposition ---------------------------------------- */
 
-/* Label values escape backslash, double quote and newline. */
-static void prom_label(struct buf *out, const char *name, const char *v)
-{
-    buf_addf(out, "%s=\"", name);
-    for (const char *p = v; *p; p++) {
-        if (*p == '\\' || *p == '"')
-            buf_addc(out, '\\');
-        if (*p == '\n')
-            buf_adds(out, "\\n");
-        else
-            buf_addc(out, *p);
-    }
-    buf_addc(out, '"');
-}
+/* Names follow the Prometheus conventions (base units, _ratio for 0..1):
+ * promtool check metrics finds nothing in them. A figure that is not
+ * defined (no decisions, no readiness yet) is left out, never a sentinel. */
 
 static void prom_head(struct buf *out, const char *name, const char *help)
 {
-    buf_addf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+    escape_prom_family(out, name, "gauge", help);
 }
 
 static void prom_sample(struct buf *out, const char *metric, const char *by,
                         const char *key, const char *action, double v)
 {
     buf_addf(out, "%s{", metric);
-    prom_label(out, by, key);
+    escape_prom_label(out, by, key);
     if (action) {
         buf_addc(out, ',');
-        prom_label(out, "action", action);
+        escape_prom_label(out, "action", action);
     }
     buf_addf(out, "} %.10g\n", v);
 }
@@ -460,17 +440,17 @@ static void prom_sample(struct buf *out, const char *metric, const char *by,
 static void prom_decisions(const struct stats_report *rep, struct buf *out)
 {
     const char *by = stats_by_name(rep->by);
-    prom_head(out, "signoff_decisions",
+    prom_head(out, "signoff_window_decisions",
               "Decisions in the window by action (escalations apart).");
     for (size_t i = 0; i < rep->ngroups; i++) {
         const struct stats_group *g = &rep->groups[i];
-        prom_sample(out, "signoff_decisions", by, g->key, "approve",
+        prom_sample(out, "signoff_window_decisions", by, g->key, "approve",
                     (double)g->c.approved);
-        prom_sample(out, "signoff_decisions", by, g->key, "edit",
+        prom_sample(out, "signoff_window_decisions", by, g->key, "edit",
                     (double)g->c.edited);
-        prom_sample(out, "signoff_decisions", by, g->key, "reject",
+        prom_sample(out, "signoff_window_decisions", by, g->key, "reject",
                     (double)g->c.rejected);
-        prom_sample(out, "signoff_decisions", by, g->key, "escalate",
+        prom_sample(out, "signoff_window_decisions", by, g->key, "escalate",
                     (double)g->c.escalated);
     }
 }
@@ -478,7 +458,10 @@ static void prom_decisions(const struct stats_report *rep, struct buf *out)
 static double get_rate(const struct stats_group *g) { return g->rate; }
 static double get_lo(const struct stats_group *g) { return g->lo; }
 static double get_hi(const struct stats_group *g) { return g->hi; }
-static double get_ms(const struct stats_group *g) { return g->median_ms; }
+static double get_secs(const struct stats_group *g)
+{
+    return g->median_ms < 0 ? -1.0 : g->median_ms / 1000.0;
+}
 static double get_words(const struct stats_group *g) { return g->median_words; }
 static double get_stamp(const struct stats_group *g) { return g->rubber_stamp; }
 
@@ -489,14 +472,15 @@ static const struct prom_gauge {
     const char *help;
     double (*get)(const struct stats_group *g);
 } prom_gauges[] = {
-    {"signoff_override_rate",
-     "(edited + rejected) / (approved + edited + rejected).", get_rate},
-    {"signoff_override_rate_ci95_low", "Wilson 95% interval, lower bound.",
-     get_lo},
-    {"signoff_override_rate_ci95_high", "Wilson 95% interval, upper bound.",
-     get_hi},
-    {"signoff_active_ms_median",
-     "Median active review time per decision, milliseconds.", get_ms},
+    {"signoff_override_ratio",
+     "(edited + rejected) / (approved + edited + rejected) in the window.",
+     get_rate},
+    {"signoff_override_ci95_low_ratio",
+     "Override ratio, Wilson 95% interval, lower bound.", get_lo},
+    {"signoff_override_ci95_high_ratio",
+     "Override ratio, Wilson 95% interval, upper bound.", get_hi},
+    {"signoff_active_time_median_seconds",
+     "Median active review time per decision.", get_secs},
     {"signoff_edit_words_median", "Median words changed per edit.",
      get_words},
     {"signoff_rubber_stamp_ratio",
@@ -519,26 +503,30 @@ static void prom_gauges_all(const struct stats_report *rep, struct buf *out)
 
 static void prom_extras(const struct stats_report *rep, struct buf *out)
 {
-    prom_head(out, "signoff_reject_reason_share",
-              "Share of a workflow's rejects with this reason.");
+    prom_head(out, "signoff_reject_reason_ratio",
+              "Share of a workflow's rejects with this reason (reason=\"\": "
+              "none given).");
     for (size_t i = 0; i < rep->nreasons; i++) {
-        buf_adds(out, "signoff_reject_reason_share{");
-        prom_label(out, "workflow", rep->reasons[i].workflow);
+        buf_adds(out, "signoff_reject_reason_ratio{");
+        escape_prom_label(out, "workflow", rep->reasons[i].workflow);
         buf_addc(out, ',');
-        prom_label(out, "reason", rep->reasons[i].reason);
+        escape_prom_label(out, "reason", rep->reasons[i].reason);
         buf_addf(out, "} %.10g\n", rep->reasons[i].share);
     }
-    prom_head(out, "signoff_ready_from_confidence",
+    prom_head(out, "signoff_ready_from_confidence_ratio",
               "Lowest confidence from which auto-approval stays under the "
-              "threshold (-1: none yet).");
+              "threshold (absent: none yet).");
     for (size_t i = 0; i < rep->nready; i++) {
-        buf_adds(out, "signoff_ready_from_confidence{");
-        prom_label(out, "workflow", rep->ready[i].workflow);
-        buf_addf(out, "} %.10g\n",
-                 rep->ready[i].band < 0 ? -1.0 : rep->ready[i].band / 10.0);
+        if (rep->ready[i].band < 0)
+            continue;
+        buf_adds(out, "signoff_ready_from_confidence_ratio{");
+        escape_prom_label(out, "workflow", rep->ready[i].workflow);
+        buf_addf(out, "} %.10g\n", rep->ready[i].band / 10.0);
     }
-    prom_head(out, "signoff_window_days", "UTC days in the window.");
-    buf_addf(out, "signoff_window_days %zu\n", rep->ndays);
+    prom_head(out, "signoff_window_seconds",
+              "Length of the window (whole UTC days).");
+    buf_addf(out, "signoff_window_seconds %lld\n",
+             (long long)rep->ndays * 86400LL);
 }
 
 static char *format_prometheus(const struct stats_report *rep)
@@ -572,8 +560,8 @@ static cJSON *json_alert(const struct stats_alert *a)
 {
     cJSON *o = cJSON_CreateObject();
     char d[16];
-    cJSON_AddStringToObject(o, "workflow", a->workflow);
-    day_label(a->win.first_day, d);
+    json_add_string(o, "workflow", a->workflow);
+    stats_format_day(a->win.first_day, d);
     cJSON_AddStringToObject(o, "first_day", d);
     cJSON_AddNumberToObject(o, "decided", (double)a->decided);
     cJSON_AddNumberToObject(o, "overrides", (double)a->overrides);
@@ -608,7 +596,7 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
         char rate[16], thr[16], since[16];
         stats_format_pct(a->rate, rate);
         stats_format_pct(a->threshold, thr);
-        day_label(a->win.first_day, since);
+        stats_format_day(a->win.first_day, since);
         char *w = text_plain(a->workflow, 0, 0);
         buf_addf(&out, "%s: override rate %s > threshold %s (%lld of %lld "
                        "decided since %s)\n",

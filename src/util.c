@@ -242,7 +242,7 @@ int so_parse_duration_ms(const char *s, int64_t *out_ms)
     if (errno || v < 0)
         return -1;
     int64_t unit;
-    if (*end == '\0' || strcmp(end, "s") == 0)
+    if (strcmp(end, "s") == 0)
         unit = 1000;
     else if (strcmp(end, "ms") == 0)
         unit = 1;

@@ -111,14 +111,24 @@ void agreement_summary_free(struct agreement_summary *s);
 /* Formats of agreement_format. */
 enum agreement_fmt { AGREE_TABLE, AGREE_JSON, AGREE_CSV, AGREE_PROM };
 
+/* The window a summary covers, for the JSON object's header (borrowed). */
+struct agreement_window {
+    const char *first_day, *last_day; /* YYYY-MM-DD */
+    size_t days;
+};
+
 /*
  * Append the summary to out in fmt: a table (kappa "undefined" when not
- * defined), a JSON array of objects (kappa null), CSV with a header, or
- * Prometheus gauges (undefined kappa left out). Names are written through
- * the caller's sanitizing when they reach a terminal: the table replaces
- * control characters with '?'.
+ * defined; "no four-eyes reviews in this window" when empty), the one JSON
+ * object every `stats --by` gives ({"by":"pair", first_day, last_day, days,
+ * groups: [{workflow, reviewer_a, reviewer_b (null on a workflow line),
+ * shared, agreement, kappa (null when undefined), ...}]}), CSV with a
+ * header and CRLF line ends (RFC 4180), or Prometheus gauges (undefined
+ * kappa left out). The table shows names through text_plain; CSV and
+ * Prometheus escape them (escape.h).
  */
-void agreement_format(const struct agreement_summary *s, enum agreement_fmt fmt,
+void agreement_format(const struct agreement_summary *s,
+                      const struct agreement_window *w, enum agreement_fmt fmt,
                       struct buf *out);
 
 #endif

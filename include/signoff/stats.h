@@ -91,7 +91,10 @@ struct stats_counts {
 
 /* One row of a report. Owns key and the daily arrays. */
 struct stats_group {
-    char *key;   /* workflow/model/reviewer name, YYYY-MM-DD, "0.6-0.7" */
+    /* workflow/model/reviewer name, YYYY-MM-DD, "0.6-0.7"; NULL when the
+     * drafts have none (no model, no confidence): never a stand-in name
+     * that a real model could also have */
+    char *key;
     int64_t num; /* day number or band (-1 unknown) for day/band */
     struct stats_counts c;
     int64_t decided;   /* approved + edited + rejected */
@@ -110,7 +113,7 @@ struct stats_group {
 /* Reject reason share within its workflow. Owns strings. */
 struct stats_reason {
     char *workflow;
-    char *reason;
+    char *reason; /* NULL: rejected without a reason */
     int64_t count;
     double share; /* count / all rejects of the workflow with a reason */
 };

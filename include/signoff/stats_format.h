@@ -40,6 +40,14 @@ char *stats_format_report(const struct stats_report *rep,
 char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
                           enum stats_format fmt);
 
+/* A group key or reason for people: "(none)" for a missing one (NULL).
+ * Tables only; the machine formats write null, an empty field or an empty
+ * label value, which no real name can be. */
+const char *stats_format_key(const char *key);
+
+/* Day number (days since the epoch) as YYYY-MM-DD into out. */
+void stats_format_day(int64_t day, char out[16]);
+
 /* "12.5%" style percentage of a 0..1 figure into out ("-" when < 0). */
 void stats_format_pct(double v, char out[16]);
 /* A duration in ms as "850ms", "4.2s", "3.1m" into out ("-" when < 0). */

@@ -152,8 +152,10 @@ static int export_option(int c, const char *arg, void *ctx)
         return 0;
     case 'S':
         if (parse_since(arg, &a->since_ms) != 0 || a->since_ms <= 0)
-            return cli_usage_error("export", "--since: a duration (7d) or a "
-                                             "date (YYYY-MM-DD), not '%s'",
+            return cli_usage_error("export", "--since: a duration with a "
+                                             "unit (" SO_DURATION_UNITS
+                                             ": 7d, 24h) or a date "
+                                             "(YYYY-MM-DD), not '%s'",
                                    arg);
         return 0;
     default: /* 'o' */

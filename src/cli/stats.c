@@ -33,7 +33,8 @@ static const char usage_text[] =
     "                      or band (confidence band); pair: four-eyes\n"
     "                      agreement and Cohen's kappa per workflow and\n"
     "                      reviewer pair, and resolutions\n"
-    "  -s, --since D       2d, 7d, 30d ... or a date YYYY-MM-DD (default 7d):\n"
+    "  -s, --since D       2d, 7d, 30d ... (units ms, s, m, h, d, w) or a\n"
+    "                      date YYYY-MM-DD (default 7d):\n"
     "                      the last D rounded up to whole UTC days, ending\n"
     "                      today (24h = today, 2d = yesterday and today)\n"
     "  -w, --workflow W    only this workflow\n"
@@ -95,6 +96,7 @@ static int emit(char *text)
 
 /* --by pair: agreement from the store's agreement cells (agreement.h). */
 static int run_agreement(struct queue *q, const struct stats_args *a,
+                         const struct stats_window *w,
                          const struct so_stats_req *req)
 {
     struct so_agreement ag = {0};
@@ -114,7 +116,11 @@ static int run_agreement(struct queue *q, const struct stats_args *a,
     struct buf b;
     agreement_summarise(&ag, &sum);
     buf_init(&b);
-    agreement_format(&sum, fmts[a->fmt], &b);
+    char first[16], last[16];
+    stats_format_day(w->first_day, first);
+    stats_format_day(w->last_day, last);
+    struct agreement_window aw = {first, last, stats_window_days(w)};
+    agreement_format(&sum, &aw, fmts[a->fmt], &b);
     if (a->fmt == STATS_FMT_JSON)
         buf_addc(&b, '\n');
     agreement_summary_free(&sum);
@@ -127,15 +133,16 @@ static int run_report(struct queue *q, const struct stats_args *a,
 {
     struct stats_window w;
     if (stats_window_parse(a->since, so_now_ms(), &w) != 0)
-        return cli_usage_error("stats", "--since: expected a duration like "
-                                        "24h or 7d, or a date YYYY-MM-DD "
+        return cli_usage_error("stats", "--since: expected a duration with "
+                                        "a unit (" SO_DURATION_UNITS
+                                        ": 24h, 7d) or a date YYYY-MM-DD "
                                         "not after today, not '%s'",
                                a->since);
     struct so_stats_req req = {.since_ms = stats_window_since_ms(&w),
                                .workflow = a->workflow,
                                .fold = stats_rollup_fold(a->by)};
     if (a->pair)
-        return run_agreement(q, a, &req);
+        return run_agreement(q, a, &w, &req);
     struct so_rollup r = {0};
     struct so_error err;
     if (q->ops->rollup(q, &req, &r, &err) != SO_OK) {

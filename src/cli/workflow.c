@@ -100,7 +100,8 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
                        a->set.window_ms >= 60000
                    ? 0
                    : cli_usage_error("workflow", "--window: expected a "
-                                     "duration like 7d, not '%s'", arg);
+                                     "duration of at least 1m like 7d (units "
+                                     SO_DURATION_UNITS "), not '%s'", arg);
     case 'm':
     case 'n':
         if (so_parse_long(arg, c == 'm' ? 0 : 1,

@@ -300,7 +300,7 @@ static void detail_row(WINDOW *w, int y, int x, int width,
                        const char *f2, enum theme_role role)
 {
     char line[128], rate[16], n[24];
-    char *name = text_plain(g->key, 12, 1);
+    char *name = text_plain(stats_format_key(g->key), 12, 1);
     stats_format_pct(g->rate, rate);
     snprintf(n, sizeof n, "%lld", (long long)g->decided);
     int len = snprintf(line, sizeof line, DETAIL_FMT, name, n, rate,
@@ -400,7 +400,9 @@ static void draw_reasons(struct ui_app *app, struct monitor_view *v, int y)
         char pct[16];
         stats_format_pct(v->by_rev.reasons[i].share, pct);
         buf_addf(&b, "%s %s %s (%lld)", i ? "," : "",
-                 v->by_rev.reasons[i].reason, pct,
+                 v->by_rev.reasons[i].reason ? v->by_rev.reasons[i].reason
+                                             : "(none)",
+                 pct,
                  (long long)v->by_rev.reasons[i].count);
     }
     if (!v->by_rev.nreasons)

@@ -84,8 +84,8 @@ check_eq "csv parses: key, decided, rate" "support 10 0.300000" "$(py 'import cs
 so stats --since 2d --format prometheus
 bad=$(printf '%s\n' "$OUT" | grep -Ev '^# (HELP|TYPE) [a-z_][a-z0-9_]* |^[a-z_][a-z0-9_]*(\{([a-z_]+="([^"\\]|\\.)*",?)+\})? -?[0-9.e+-]+$' | head -3)
 check_eq "prometheus: every line parses" "" "$bad"
-check_contains "prometheus: rate" 'signoff_override_rate{workflow="support"} 0.3' "$OUT"
-check_contains "prometheus: escalations" 'signoff_decisions{workflow="support",action="escalate"} 1' "$OUT"
+check_contains "prometheus: rate" 'signoff_override_ratio{workflow="support"} 0.3' "$OUT"
+check_contains "prometheus: escalations" 'signoff_window_decisions{workflow="support",action="escalate"} 1' "$OUT"
 
 # --by reviewer shows the rubber-stamp share column.
 so stats --since 2d --by reviewer

@@ -147,12 +147,16 @@ static void test_formats(void **state)
     struct so_agreement a;
     struct agreement_summary s;
     struct buf b;
+    const struct agreement_window win = {"2026-01-01", "2026-01-07", 7};
     fixture(&a);
     agreement_summarise(&a, &s);
     buf_init(&b);
-    agreement_format(&s, AGREE_JSON, &b);
-    cJSON *j = cJSON_Parse(buf_cstr(&b));
-    assert_non_null(j);
+    agreement_format(&s, &win, AGREE_JSON, &b);
+    cJSON *root = cJSON_Parse(buf_cstr(&b));
+    assert_non_null(root);
+    assert_string_equal(cJSON_GetObjectItem(root, "by")->valuestring, "pair");
+    assert_int_equal(cJSON_GetObjectItem(root, "days")->valueint, 7);
+    cJSON *j = cJSON_GetObjectItem(root, "groups");
     assert_int_equal(cJSON_GetArraySize(j), 3);
     cJSON *w = cJSON_GetArrayItem(j, 0);
     assert_float_equal(cJSON_GetObjectItem(w, "kappa")->valuedouble, 0.666667,
@@ -160,18 +164,18 @@ static void test_formats(void **state)
     assert_int_equal(cJSON_GetObjectItem(w, "resolver_sided_ai")->valueint, 1);
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 2),
                                                  "kappa")));
-    cJSON_Delete(j);
+    cJSON_Delete(root);
     buf_reset(&b);
-    agreement_format(&s, AGREE_TABLE, &b);
+    agreement_format(&s, &win, AGREE_TABLE, &b);
     assert_non_null(strstr(buf_cstr(&b), "alice+carol"));
     assert_non_null(strstr(buf_cstr(&b), "undefined"));
     assert_non_null(strstr(buf_cstr(&b), "83.3%  0.667"));
     buf_reset(&b);
-    agreement_format(&s, AGREE_CSV, &b);
-    assert_non_null(strstr(buf_cstr(&b), "refunds,alice,carol,2,1.0000,,,\n"));
-    assert_non_null(strstr(buf_cstr(&b), "refunds,,,6,0.8333,0.6667,2,1\n"));
+    agreement_format(&s, &win, AGREE_CSV, &b);
+    assert_non_null(strstr(buf_cstr(&b), "refunds,alice,carol,2,1.0000,,,\r\n"));
+    assert_non_null(strstr(buf_cstr(&b), "refunds,,,6,0.8333,0.6667,2,1\r\n"));
     buf_reset(&b);
-    agreement_format(&s, AGREE_PROM, &b);
+    agreement_format(&s, &win, AGREE_PROM, &b);
     assert_non_null(strstr(buf_cstr(&b), "signoff_agreement_kappa{"
                                          "workflow=\"refunds\"} 0.666667\n"));
     assert_null(strstr(buf_cstr(&b), "reviewer_b=\"carol\"} nan"));

@@ -439,10 +439,10 @@ static void test_format_csv_prometheus(void **state)
     assert_non_null(strstr(csv, "\r\n\"a,\"\"b\"\"\\\",4,3,1,0,0,0.250000,"));
     free(csv);
     char *prom = stats_format_report(&rep, STATS_FMT_PROMETHEUS);
-    assert_non_null(strstr(prom, "# TYPE signoff_override_rate gauge\n"
-                                 "signoff_override_rate{workflow=\"a,\\\"b"
+    assert_non_null(strstr(prom, "# TYPE signoff_override_ratio gauge\n"
+                                 "signoff_override_ratio{workflow=\"a,\\\"b"
                                  "\\\"\\\\\"} 0.25\n"));
-    assert_non_null(strstr(prom, "signoff_decisions{workflow=\"a,\\\"b\\\""
+    assert_non_null(strstr(prom, "signoff_window_decisions{workflow=\"a,\\\"b\\\""
                                  "\\\\\",action=\"edit\"} 1\n"));
     free(prom);
     stats_report_free(&rep);
