@@ -221,6 +221,10 @@ struct so_workflow {
                                decision key acts (0..SO_MAX_MIN_SEEN_MS) */
     int confirm_flagged;    /* approving a draft with grounding flags asks */
     int64_t pending;        /* drafts not yet decided (filled by get/list) */
+    /* Decisions ever recorded by action, undos under SO_ACT_REVERT: only
+     * grow, whatever is undone (the counters of /metrics; filled by the
+     * SQLite store's get/list, 0 from a remote queue). */
+    int64_t recorded[SO_ACT_COUNT];
 };
 void so_workflow_clear(struct so_workflow *w);
 

@@ -6,6 +6,8 @@
  */
 #include "signoff/server/metrics.h"
 
+#include "signoff/escape.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +70,8 @@ void metrics_observe(struct metrics *m, size_t route, int status,
 void metrics_render_requests(struct metrics *m, struct buf *out)
 {
     pthread_mutex_lock(&m->mu);
-    buf_adds(out, "# HELP signoff_http_requests_total Requests answered, by "
-                  "route and HTTP status.\n"
-                  "# TYPE signoff_http_requests_total counter\n");
+    escape_prom_family(out, "signoff_http_requests_total", "counter",
+                       "Requests answered, by route and HTTP status.");
     for (size_t r = 0; r < m->nroutes; r++)
         for (int s = 0; s < METRICS_MAX_STATUS; s++) {
             uint64_t n = m->counts[r * METRICS_MAX_STATUS + (size_t)s];
@@ -80,9 +81,9 @@ void metrics_render_requests(struct metrics *m, struct buf *out)
                          "code=\"%d\"} %llu\n",
                          m->names[r], s, (unsigned long long)n);
         }
-    buf_adds(out, "# HELP signoff_http_request_duration_seconds Time from "
-                  "the request's headers to its answer.\n"
-                  "# TYPE signoff_http_request_duration_seconds histogram\n");
+    escape_prom_family(out, "signoff_http_request_duration_seconds",
+                       "histogram",
+                       "Time from the request's headers to its answer.");
     uint64_t cum = 0;
     for (size_t b = 0; b < NBOUNDS; b++) {
         cum += m->buckets[b];
@@ -101,35 +102,26 @@ void metrics_render_requests(struct metrics *m, struct buf *out)
     pthread_mutex_unlock(&m->mu);
 }
 
-/* A label value as the text format wants it: \\, \" and \n escaped. */
-static void add_label(struct buf *out, const char *v)
+static void add_label(struct buf *out, const char *name, const char *v)
 {
-    buf_addc(out, '"');
-    for (const char *p = v ? v : ""; *p; p++) {
-        if (*p == '\\' || *p == '"')
-            buf_addc(out, '\\');
-        if (*p == '\n')
-            buf_adds(out, "\\n");
-        else
-            buf_addc(out, *p);
-    }
-    buf_addc(out, '"');
+    escape_prom_label(out, name, v);
 }
 
 static void render_pending(struct buf *out, const struct so_workflow *wf,
                            size_t nwf)
 {
-    buf_adds(out, "# HELP signoff_pending_drafts Drafts not yet decided.\n"
-                  "# TYPE signoff_pending_drafts gauge\n");
+    escape_prom_family(out, "signoff_pending_drafts", "gauge",
+                       "Drafts not yet decided (pending, claimed or in "
+                       "resolve).");
     for (size_t i = 0; i < nwf; i++) {
-        buf_adds(out, "signoff_pending_drafts{workflow=");
-        add_label(out, wf[i].name);
+        buf_adds(out, "signoff_pending_drafts{");
+        add_label(out, "workflow", wf[i].name);
         buf_addf(out, "} %lld\n", (long long)wf[i].pending);
     }
 }
 
 /* Sum the rollup cells of one workflow at or after since_ms into four
- * counters: approved, edited, rejected, escalated. */
+ * counts: approved, edited, rejected, escalated. */
 static void sum_workflow(const struct so_rollup *r, const char *name,
                          int64_t since_ms, int64_t sums[4])
 {
@@ -146,46 +138,112 @@ static void sum_workflow(const struct so_rollup *r, const char *name,
     }
 }
 
-static void render_decisions(struct buf *out, const struct so_workflow *wf,
-                             size_t nwf, const struct so_rollup *all)
+static const char *const actions[4] = {"approve", "edit", "reject",
+                                       "escalate"};
+
+/* Counters: every decision recorded, and every undo, by workflow. They
+ * never go down: an undo is counted as an undo, not taken off a
+ * decision (the current outcomes are the signoff_decided_drafts gauge). */
+static void render_counters(struct buf *out, const struct so_workflow *wf,
+                            size_t nwf)
 {
-    static const char *const actions[4] = {"approve", "edit", "reject",
-                                           "escalate"};
-    buf_adds(out, "# HELP signoff_decisions_total Decisions recorded, by "
-                  "workflow and action.\n"
-                  "# TYPE signoff_decisions_total counter\n");
+    escape_prom_family(out, "signoff_decisions_total", "counter",
+                       "Decisions recorded (reviews and resolutions), by "
+                       "workflow and action; undone ones stay counted.");
+    for (size_t i = 0; i < nwf; i++)
+        for (int a = 0; a < 4; a++) {
+            buf_adds(out, "signoff_decisions_total{");
+            add_label(out, "workflow", wf[i].name);
+            buf_addf(out, ",action=\"%s\"} %lld\n", actions[a],
+                     (long long)wf[i].recorded[a]);
+        }
+    escape_prom_family(out, "signoff_undos_total", "counter",
+                       "Decisions undone, by workflow.");
+    for (size_t i = 0; i < nwf; i++) {
+        buf_adds(out, "signoff_undos_total{");
+        add_label(out, "workflow", wf[i].name);
+        buf_addf(out, "} %lld\n", (long long)wf[i].recorded[SO_ACT_REVERT]);
+    }
+}
+
+/* The current outcomes: drafts decided (as it stands, after undos) by
+ * workflow and final action. Goes down on an undo: a gauge. */
+static void render_outcomes(struct buf *out, const struct so_workflow *wf,
+                            size_t nwf, const struct so_rollup *all)
+{
+    escape_prom_family(out, "signoff_decided_drafts", "gauge",
+                       "Drafts whose outcome is this action now (an undo "
+                       "takes one off), by workflow.");
     for (size_t i = 0; i < nwf; i++) {
         int64_t sums[4];
         sum_workflow(all, wf[i].name, 0, sums);
         for (int a = 0; a < 4; a++) {
-            buf_adds(out, "signoff_decisions_total{workflow=");
-            add_label(out, wf[i].name);
+            buf_adds(out, "signoff_decided_drafts{");
+            add_label(out, "workflow", wf[i].name);
             buf_addf(out, ",action=\"%s\"} %lld\n", actions[a],
                      (long long)sums[a]);
         }
     }
 }
 
+/* A gauge with one sample per workflow, v(i) its value. */
+static void render_wf_gauge(struct buf *out, const char *name,
+                            const char *help, const struct so_workflow *wf,
+                            size_t nwf, double (*v)(const struct so_workflow *))
+{
+    escape_prom_family(out, name, "gauge", help);
+    for (size_t i = 0; i < nwf; i++) {
+        buf_addf(out, "%s{", name);
+        add_label(out, "workflow", wf[i].name);
+        buf_addf(out, "} %.10g\n", v(&wf[i]));
+    }
+}
+
+static double wf_threshold(const struct so_workflow *w) { return w->threshold; }
+static double wf_min(const struct so_workflow *w) { return w->min_decisions; }
+static double wf_paused(const struct so_workflow *w)
+{
+    return w->automation_paused;
+}
+static double wf_window(const struct so_workflow *w)
+{
+    return (double)w->window_ms / 1000.0;
+}
+
+/* The override ratio over each workflow's window and the decisions it
+ * rests on; a workflow with nothing decided there has no ratio (left out,
+ * never NaN or -1). */
 static void render_override(struct buf *out, const struct so_workflow *wf,
                             size_t nwf, const struct so_rollup *all,
                             int64_t now_ms)
 {
-    buf_adds(out, "# HELP signoff_override_rate (edited + rejected) / "
-                  "(approved + edited + rejected) over the workflow's "
-                  "window, by whole UTC days.\n"
-                  "# TYPE signoff_override_rate gauge\n");
+    int64_t(*sums)[4] = xcalloc(nwf ? nwf : 1, sizeof *sums);
+    for (size_t i = 0; i < nwf; i++)
+        sum_workflow(all, wf[i].name, now_ms - wf[i].window_ms, sums[i]);
+    escape_prom_family(out, "signoff_override_ratio", "gauge",
+                       "(edited + rejected) / (approved + edited + "
+                       "rejected) over the workflow's window, by whole UTC "
+                       "days.");
     for (size_t i = 0; i < nwf; i++) {
-        int64_t sums[4];
-        sum_workflow(all, wf[i].name, now_ms - wf[i].window_ms, sums);
-        int64_t decided = sums[0] + sums[1] + sums[2];
-        buf_adds(out, "signoff_override_rate{workflow=");
-        add_label(out, wf[i].name);
-        if (decided)
-            buf_addf(out, "} %.6f\n",
-                     (double)(sums[1] + sums[2]) / (double)decided);
-        else
-            buf_adds(out, "} NaN\n");
+        int64_t decided = sums[i][0] + sums[i][1] + sums[i][2];
+        if (!decided)
+            continue;
+        buf_adds(out, "signoff_override_ratio{");
+        add_label(out, "workflow", wf[i].name);
+        buf_addf(out, "} %.6f\n",
+                 (double)(sums[i][1] + sums[i][2]) / (double)decided);
     }
+    escape_prom_family(out, "signoff_override_decided", "gauge",
+                       "Decisions (approved + edited + rejected) in the "
+                       "workflow's window: what signoff_override_ratio "
+                       "rests on.");
+    for (size_t i = 0; i < nwf; i++) {
+        buf_adds(out, "signoff_override_decided{");
+        add_label(out, "workflow", wf[i].name);
+        buf_addf(out, "} %lld\n",
+                 (long long)(sums[i][0] + sums[i][1] + sums[i][2]));
+    }
+    free(sums);
 }
 
 void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
@@ -193,6 +251,19 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
                           int64_t now_ms)
 {
     render_pending(out, wf, nwf);
-    render_decisions(out, wf, nwf, all);
+    render_counters(out, wf, nwf);
+    render_outcomes(out, wf, nwf, all);
     render_override(out, wf, nwf, all, now_ms);
+    render_wf_gauge(out, "signoff_override_threshold_ratio",
+                    "The workflow's override threshold (alert above it).",
+                    wf, nwf, wf_threshold);
+    render_wf_gauge(out, "signoff_override_min_decisions",
+                    "Decisions in the window before the ratio is "
+                    "meaningful.", wf, nwf, wf_min);
+    render_wf_gauge(out, "signoff_override_window_seconds",
+                    "The window the ratio is taken over.", wf, nwf,
+                    wf_window);
+    render_wf_gauge(out, "signoff_workflow_paused",
+                    "1 when the workflow's automation is paused (by a "
+                    "person or by auto-pause).", wf, nwf, wf_paused);
 }

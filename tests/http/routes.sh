@@ -135,7 +135,7 @@ check_contains "enqueue: bad line reported with its line" '"outcome":"failed","e
 api GET /metrics "$TOK_ALICE"
 check_contains "metrics: pending per workflow" 'signoff_pending_drafts{workflow="support"} ' "$BODY"
 check_contains "metrics: decisions by action" 'signoff_decisions_total{workflow="support",action="reject"} 1' "$BODY"
-check_contains "metrics: override rate" 'signoff_override_rate{workflow="support"} 1.000000' "$BODY"
+check_contains "metrics: override ratio" 'signoff_override_ratio{workflow="support"} 1.000000' "$BODY"
 check_contains "metrics: requests by route and code" 'signoff_http_requests_total{route="decision",code="201"} 2' "$BODY"
 check_contains "metrics: latency histogram" 'signoff_http_request_duration_seconds_bucket{le="+Inf"}' "$BODY"
 api GET /metrics ""

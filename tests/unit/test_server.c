@@ -125,7 +125,8 @@ static void test_metrics_queue(void **state)
     (void)state;
     int64_t now = 20416 * DAY + 3600000;
     struct so_workflow wf[2] = {
-        {.name = "sup\"port\n", .pending = 4, .window_ms = 2 * DAY},
+        {.name = "sup\"port\n", .pending = 4, .window_ms = 2 * DAY,
+         .recorded = {9, 1, 12, 2, 3}},
         {.name = "quiet", .pending = 0, .window_ms = 7 * DAY},
     };
     struct so_rollup_row rows[3] = {
@@ -142,13 +143,21 @@ static void test_metrics_queue(void **state)
     const char *t = buf_cstr(&b);
     assert_non_null(strstr(t, "signoff_pending_drafts{workflow="
                               "\"sup\\\"port\\n\"} 4\n"));
+    /* counters from what was recorded, undone or not */
     assert_non_null(strstr(t, "signoff_decisions_total{workflow="
+                              "\"sup\\\"port\\n\",action=\"reject\"} 12\n"));
+    assert_non_null(strstr(t, "signoff_undos_total{workflow="
+                              "\"sup\\\"port\\n\"} 3\n"));
+    /* current outcomes from the rollup */
+    assert_non_null(strstr(t, "signoff_decided_drafts{workflow="
                               "\"sup\\\"port\\n\",action=\"reject\"} 11\n"));
     assert_non_null(strstr(t, "action=\"escalate\"} 2\n"));
-    assert_non_null(strstr(t, "signoff_override_rate{workflow="
+    assert_non_null(strstr(t, "signoff_override_ratio{workflow="
                               "\"sup\\\"port\\n\"} 0.200000\n"));
-    assert_non_null(strstr(t, "signoff_override_rate{workflow=\"quiet\"} "
-                              "NaN\n"));
+    /* nothing decided: no ratio at all, never NaN or -1 */
+    assert_null(strstr(t, "signoff_override_ratio{workflow=\"quiet\"}"));
+    assert_non_null(strstr(t, "signoff_override_decided{workflow=\"quiet\"} "
+                              "0\n"));
     buf_free(&b);
 }
 

@@ -116,9 +116,13 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
+/* The file as schema v5 left it: no decision counters. */
+#define AS_V5 "DROP TRIGGER decision_counts_ins; DROP TABLE decision_counts;"
+static const char as_v5[] = "BEGIN; " AS_V5 " PRAGMA user_version = 5; COMMIT;";
+
 /* The file as schema v4 left it: no UI guards in workflows. */
 #define AS_V4                                                                  \
-    "ALTER TABLE workflows DROP COLUMN min_seen_ms;"                           \
+    AS_V5 " ALTER TABLE workflows DROP COLUMN min_seen_ms;"                    \
     " ALTER TABLE workflows DROP COLUMN confirm_flagged;"
 /* The file as schema v3 left it: no coarse rollup. */
 #define AS_V3                                                                  \
@@ -845,6 +849,47 @@ static void test_rollup_fold(void **state)
     assert_coarse_rollup(f->path);
 }
 
+/* Decisions ever recorded of the one workflow with action a. */
+static int64_t recorded(struct queue *q, enum so_action a)
+{
+    struct so_workflow *wfs = NULL;
+    size_t n = 0;
+    struct so_error err;
+    assert_int_equal(q->ops->workflow_list(q, &wfs, &n, &err), SO_OK);
+    assert_int_equal(n, 1);
+    int64_t v = wfs[0].recorded[a];
+    so_workflow_clear(&wfs[0]);
+    free(wfs);
+    return v;
+}
+
+/* The counters of /metrics only grow: an undo is counted as a revert and
+ * the decision it undid stays counted; a v5 file gets them from its
+ * decisions. */
+static void test_decision_counters(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = decide_four(f->path);
+    struct so_draft *d = NULL;
+    struct so_error err;
+    assert_int_equal(recorded(q, SO_ACT_REJECT), 1);
+    assert_int_equal(recorded(q, SO_ACT_ESCALATE), 1);
+    assert_int_equal(q->ops->undo(q, "u1", &d, &err), SO_OK); /* escalate */
+    so_draft_free(d);
+    assert_int_equal(recorded(q, SO_ACT_ESCALATE), 1);
+    assert_int_equal(recorded(q, SO_ACT_REVERT), 1);
+    assert_int_equal(rollup_sum(q, offsetof(struct so_rollup_row, escalated)),
+                     0);
+    queue_close(q);
+    fx_sql_exec(f->path, as_v5);
+    q = fx_open(f->path, "ana");
+    assert_int_equal(recorded(q, SO_ACT_APPROVE), 1);
+    assert_int_equal(recorded(q, SO_ACT_EDIT), 1);
+    assert_int_equal(recorded(q, SO_ACT_ESCALATE), 1);
+    assert_int_equal(recorded(q, SO_ACT_REVERT), 1);
+    queue_close(q);
+}
+
 static void test_undo(void **state)
 {
     struct fx *f = *state;
@@ -1160,6 +1205,7 @@ int main(void)
         cmocka_unit_test(test_canonical_json),
         T(test_rollup_counts),
         T(test_rollup_fold),
+        T(test_decision_counters),
         T(test_undo),
         T(test_undo_nothing),
         T(test_autopause_fires_once),

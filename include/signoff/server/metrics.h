@@ -27,9 +27,15 @@ void metrics_observe(struct metrics *m, size_t route, int status,
 /* Append the request counters and the latency histogram. */
 void metrics_render_requests(struct metrics *m, struct buf *out);
 
-/* Append the queue gauges: pending drafts of each workflow, decisions by
- * workflow and action (from the whole rollup), and the override rate of
- * each workflow over its own window ending at now_ms. */
+/* Append the queue's families, named by the Prometheus conventions
+ * (promtool check metrics finds nothing): pending drafts per workflow;
+ * the counters signoff_decisions_total{workflow,action} and
+ * signoff_undos_total{workflow} (from wf[].recorded: they never go down);
+ * the gauge signoff_decided_drafts{workflow,action} (current outcomes,
+ * from the whole rollup); the override ratio of each workflow over its own
+ * window ending at now_ms (left out when nothing was decided there) with
+ * the decisions it rests on, its threshold, minimum, window and whether
+ * its automation is paused. Label values escaped (escape.h). */
 void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
                           size_t nwf, const struct so_rollup *all,
                           int64_t now_ms);

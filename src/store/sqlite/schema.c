@@ -353,10 +353,33 @@ static const char *const schema_v5[] = {
     NULL,
 };
 
+/* Schema v6: decisions recorded per workflow and action, ever: the
+ * counters of /metrics. The rollup is the current state (an undo takes its
+ * decision out of it); these only grow, one per row of the append-only
+ * decisions table, an undo counted as its own action (revert). A trigger
+ * keeps them in the decision's own statement. */
+static const char *const schema_v6[] = {
+    "CREATE TABLE decision_counts ("
+    "  workflow TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (workflow, action)"
+    ") WITHOUT ROWID;",
+    "INSERT INTO decision_counts(workflow, action, n)"
+    "  SELECT d.workflow, x.action, count(*) FROM decisions x"
+    "  JOIN drafts d ON d.id = x.draft GROUP BY d.workflow, x.action;",
+    "CREATE TRIGGER decision_counts_ins AFTER INSERT ON decisions BEGIN"
+    "  INSERT INTO decision_counts(workflow, action, n)"
+    "    SELECT workflow, new.action, 1 FROM drafts WHERE id = new.draft"
+    "    ON CONFLICT(workflow, action) DO UPDATE SET n = n + 1;"
+    "END;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
-                                           schema_v4, schema_v5};
+                                           schema_v4, schema_v5, schema_v6};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -20,11 +20,19 @@ static const char sql_event[] =
     "INSERT INTO workflow_events(workflow, paused, reason, by, at)"
     " VALUES (:name, :paused, :reason, :by, :at)";
 
+/* Decisions of the workflow ever recorded with this action. */
+#define DECISIONS_EVER(action)                                                 \
+    " (SELECT coalesce(sum(n), 0) FROM decision_counts e"                      \
+    " WHERE e.workflow = w.name AND e.action = '" action "')"
 #define WF_COLS                                                                \
     "SELECT name, owner, threshold, window_ms, min_decisions, paused,"         \
     " automation_reason, automation_by, automation_at, auto_pause, reviews,"   \
-    " reveal, resolver, min_seen_ms, confirm_flagged, (SELECT coalesce(sum(n), 0) FROM draft_counts c"       \
-    " WHERE c.workflow = w.name AND c.status <> 'decided') FROM workflows w"
+    " reveal, resolver, min_seen_ms, confirm_flagged,"                        \
+    " (SELECT coalesce(sum(n), 0) FROM draft_counts c"                         \
+    " WHERE c.workflow = w.name AND c.status <> 'decided'),"                   \
+    DECISIONS_EVER("approve") "," DECISIONS_EVER("edit") ","                  \
+    DECISIONS_EVER("reject") "," DECISIONS_EVER("escalate") ","               \
+    DECISIONS_EVER("revert") " FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
 static const char sql_list[] = WF_COLS " ORDER BY name";
@@ -100,6 +108,8 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->min_seen_ms = sqlite3_column_int64(st, 13);
     w->confirm_flagged = sqlite3_column_int(st, 14);
     w->pending = sqlite3_column_int64(st, 15);
+    for (int a = 0; a < SO_ACT_COUNT; a++) /* in SO_ACTION_LIST order */
+        w->recorded[a] = sqlite3_column_int64(st, 16 + a);
 }
 
 enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,

@@ -1,0 +1,55 @@
+#!/bin/bash
+# /metrics: promtool check metrics finds nothing (also with workflow names
+# stored before names were checked, written here straight into the file);
+# counters never go down: a reject then its undo leaves
+# signoff_decisions_total where it was and counts the undo in
+# signoff_undos_total, while the current outcome (signoff_decided_drafts)
+# goes back; no NaN or -1 for a workflow with nothing decided.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/serve.inc"
+serve_setup 3
+# a workflow name with a terminal escape, a quote, a backslash and a line
+# feed, as an older version could have stored it
+sql "$Q" "INSERT INTO workflows(name, created_at) VALUES ('evil' || char(27) || ']0;x' || char(7) || '\"\\' || char(10) || 'end', 0)"
+serve_start || exit 1
+
+scrape() { # NAME: GET /metrics into $BODY, and promtool's verdict on it
+    api GET /metrics "$TOK_ALICE"
+    check_eq "$1: 200" 200 "$CODE"
+    printf '%s\n' "$BODY" >"$T/metrics.txt"
+    local out
+    out=$(promtool check metrics <"$T/metrics.txt" 2>&1)
+    check_eq "$1: promtool check metrics: no findings" "0 " "$? $out"
+}
+value() { # METRIC{LABELS}: its value in $BODY
+    printf '%s\n' "$BODY" | awk -v k="$1" '$1 == k {print $2}'
+}
+scrape "before any decision"
+check_eq "no override ratio while nothing is decided (no NaN, no -1)" "" \
+    "$(printf '%s\n' "$BODY" | grep -E '^signoff_override_ratio\{workflow="support"\}|NaN| -1$')"
+check_eq "no ESC or BEL in /metrics" 0 "$(tr -cd '\033\007' <"$T/metrics.txt" | wc -c)"
+check_contains "hostile workflow name escaped by the exposition format" \
+    'workflow="evil<U+001B>]0;x<U+0007>\"\\\nend"' "$BODY"
+
+R='signoff_decisions_total{workflow="support",action="reject"}'
+U='signoff_undos_total{workflow="support"}'
+G='signoff_decided_drafts{workflow="support",action="reject"}'
+api POST /v1/claim "$TOK_ALICE" '{"draft_id":"D-0000"}'
+api POST /v1/drafts/D-0000/decision "$TOK_ALICE" '{"request_id":"m-1","action":"reject","reason":"factual"}'
+check_eq "reject: 201" 201 "$CODE"
+scrape "after a reject"
+check_eq "after a reject: counter 1, undos 0, outcome 1" "1 0 1" \
+    "$(value "$R") $(value "$U") $(value "$G")"
+api POST /v1/undo "$TOK_ALICE" '{"request_id":"m-2"}'
+check_eq "undo: 200" 200 "$CODE"
+scrape "after its undo"
+check_eq "after the undo: counter still 1, undos 1, outcome 0" "1 1 0" \
+    "$(value "$R") $(value "$U") $(value "$G")"
+api POST /v1/drafts/D-0000/decision "$TOK_ALICE" '{"request_id":"m-3","action":"reject","reason":"factual"}'
+scrape "after a second reject"
+check_eq "after a second reject: counter 2, undos 1, outcome 1" "2 1 1" \
+    "$(value "$R") $(value "$U") $(value "$G")"
+check_contains "counters typed counter" "# TYPE signoff_undos_total counter" "$BODY"
+check_contains "threshold per workflow" \
+    'signoff_override_threshold_ratio{workflow="support"} 0.2' "$BODY"
+serve_stop
