@@ -190,6 +190,13 @@ fi
 row "server claim+decide, 4 clients, loopback" "$(field "$r" rate)/s p99 $(field "$r" p99) ms" "wrk /healthz: $hz" "reported"
 kill $SERVE_PID 2>/dev/null; wait $SERVE_PID 2>/dev/null || true; SERVE_PID=""
 
+# 10. one round trip per decision: the UI through a link of 50 ms each way
+# (bench/delay_proxy.py in front of a server), beside a local queue
+r=$(sh bench/remote_ui.sh "$SO" "$PTY" 5)
+loc=$(echo "$r" | grep '^local')
+rem=$(echo "$r" | grep '^remote')
+row "key to next draft, remote +50 ms each way" "$(field "$rem" drawn_ms) ms, frame $(field "$rem" done_ms) ms" "local: $(field "$loc" drawn_ms) ms" "1 round trip + drawing"
+
 echo
 cat "$W/note2" "$W/note5" 2>/dev/null || true
 echo "times are medians of 5 runs except enqueue (one run of $N) and the timed loops (5 s each)."

@@ -9,6 +9,8 @@
  *   wait:TEXT      read output until TEXT has appeared (10 s limit)
  *   key:X          send the bytes X (\n, \e, \t escapes allowed)
  *   mark:NAME      print "NAME ms=<since start> bytes=<since last mark>"
+ *   last:NAME      print "NAME ms=<when the last output byte came>" (after
+ *                  a settle: the end of the frame, not of the quiet)
  *   settle:MS      read output until MS milliseconds pass without any
  *   rss:NAME       print "NAME rss_kb=<VmRSS of the child>"
  * Exit 0 when every step ran, 1 on a timeout (the step is named).
@@ -29,6 +31,7 @@ static double t0;
 static char *screen; /* everything read since the last wait matched */
 static size_t slen, scap;
 static size_t bytes_since_mark;
+static double last_byte_ms; /* since t0 */
 
 static double now_ms(void)
 {
@@ -56,6 +59,7 @@ static int pump(int fd, int timeout_ms)
     slen += (size_t)n;
     screen[slen] = '\0';
     bytes_since_mark += (size_t)n;
+    last_byte_ms = now_ms() - t0;
     return 1;
 }
 
@@ -115,6 +119,8 @@ static int step(int fd, pid_t pid, char *s)
     } else if (strcmp(s, "mark") == 0) {
         printf("%s ms=%.1f bytes=%zu\n", arg, now_ms() - t0, bytes_since_mark);
         bytes_since_mark = 0;
+    } else if (strcmp(s, "last") == 0) {
+        printf("%s ms=%.1f\n", arg, last_byte_ms);
     } else if (strcmp(s, "settle") == 0) {
         int ms = atoi(arg);
         while (pump(fd, ms) > 0)

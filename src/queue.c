@@ -1,10 +1,12 @@
 /*
  * queue: model helpers (names, ownership). The operations live in the
  * backends (store/sqlite/backend.c, remote/http.c), chosen by backends.c;
- * this file knows none of them.
+ * this file knows none of them. queue_decide_next is the one-round-trip
+ * tail of a decide, written once over any backend's ops.
  */
 #include "signoff/queue.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,4 +208,31 @@ void queue_close(struct queue *q)
 {
     if (q)
         q->ops->close(q);
+}
+
+void so_decide_result_clear(struct so_decide_result *res)
+{
+    so_draft_free(res->next.draft);
+    memset(res, 0, sizeof *res);
+}
+
+void queue_decide_next(struct queue *q, const struct so_claim_req *claim,
+                       struct so_decide_next *out)
+{
+    struct so_error err;
+    so_error_clear(&err);
+    memset(out, 0, sizeof *out);
+    out->filled = 1;
+    out->status = q->ops->claim(q, claim, &out->draft, &err);
+    if (out->status != SO_OK && out->status != SO_EMPTY)
+        snprintf(out->error, sizeof out->error, "%s", err.msg);
+    /* The same count the status bar asks for (ui/frame.c). */
+    struct so_list_req req = {0};
+    req.status = "open";
+    req.workflow = claim->workflow;
+    req.conf_below = req.conf_atleast = -1;
+    if (q->ops->count(q, &req, &out->pending, &err) != SO_OK)
+        out->pending = -1;
+    if (q->ops->my_today(q, &out->my_today, &err) != SO_OK)
+        out->my_today = -1;
 }

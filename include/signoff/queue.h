@@ -163,6 +163,22 @@ struct so_decide_req {
     int64_t shown_at;       /* ms, when the draft was first drawn */
     int64_t active_ms;      /* reviewing time, idle gaps excluded */
     int64_t lease_token;    /* from the claim; 0 = "my current claim" */
+    /* One round trip (optional): once the decision is recorded, claim the
+     * next draft as claim(claim_next) would and count what is left; the
+     * result's next says how that went. NULL: decide only. A replayed
+     * decision claims too (the reply of the first try may have been lost). */
+    const struct so_claim_req *claim_next;
+};
+
+/* What a decide with claim_next brings back besides the decision. */
+struct so_decide_next {
+    int filled;             /* 1 when the backend answered claim_next; 0: ask
+                               claim, count and my_today yourself */
+    enum so_status status;  /* of the claim: SO_OK, SO_EMPTY or an error */
+    char error[512];        /* the claim's error message when status is one */
+    struct so_draft *draft; /* owned; the claimed draft when status is SO_OK */
+    int64_t pending;        /* open drafts in claim_next's workflow; -1 */
+    int64_t my_today;       /* my decisions since 00:00 UTC; -1 unknown */
 };
 
 struct so_decide_result {
@@ -177,7 +193,11 @@ struct so_decide_result {
     int reviews_done;        /* four-eyes: live reviews after this one */
     int reviews_needed;      /* 1 for an ordinary workflow; 0 unknown */
     int resolution;          /* 1: this decision settled a resolve step */
+    struct so_decide_next next; /* with claim_next; free with
+                                   so_decide_result_clear */
 };
+/* Free what res owns (the next draft) and zero it. */
+void so_decide_result_clear(struct so_decide_result *res);
 
 /* A recorded decision (for show, export, undo, agreement). Owned strings. */
 struct so_decision {
@@ -393,5 +413,12 @@ struct queue {
 /* Close a queue opened by a backend (backends.h: queue_open). NULL is
  * fine. */
 void queue_close(struct queue *q);
+
+/* The rest of a decide with claim_next, through q's own ops: claim, count
+ * (open drafts in claim->workflow) and my_today, into *out. Backends call
+ * it after recording the decision (and the HTTP backend when the server
+ * did not answer claim_next). */
+void queue_decide_next(struct queue *q, const struct so_claim_req *claim,
+                       struct so_decide_next *out);
 
 #endif

@@ -443,30 +443,42 @@ static enum so_status r_decide(struct queue *q, const struct so_decide_req *req,
 {
     struct remote *r = R(q);
     memset(res, 0, sizeof *res);
-    char *body = json_take_text(proto_decide_req_to_json(req));
+    /* The outbox keeps the decision alone: a decision sent later by sync
+     * must not claim a draft. The live send asks for the next claim. */
+    struct so_decide_req alone = *req;
+    alone.claim_next = NULL;
+    char *body = json_take_text(proto_decide_req_to_json(&alone));
+    char *live = req->claim_next ? json_take_text(proto_decide_req_to_json(req))
+                                 : NULL;
     enum so_status s = outbox_ready(r, err);
     if (s == SO_OK)
         s = outbox_put(r->ob, r->base, req->request_id, req->draft_id, body,
                        err);
     if (s != SO_OK) {
         free(body);
+        free(live);
         return s;
     }
     int offline = offline_now(r);
     if (!offline)
-        s = send_decision(r, req->draft_id, body, REMOTE_ATTEMPTS, res, err);
+        s = send_decision(r, req->draft_id, live ? live : body,
+                          REMOTE_ATTEMPTS, res, err);
     free(body);
+    free(live);
     struct so_error rerr;
     if (!offline && (s == SO_OK || definitive(s))) {
         outbox_remove(r->ob, req->request_id, &rerr);
         if (s == SO_OK)
             came_online(r);
+        /* A server before claim_next answers the decision alone. */
+        if (s == SO_OK && req->claim_next && !res->next.filled)
+            queue_decide_next(q, req->claim_next, &res->next);
         return s;
     }
     /* Kept in the outbox: the decision is safe and will be sent by sync. */
     if (!offline)
         went_offline(r);
-    memset(res, 0, sizeof *res);
+    so_decide_result_clear(res);
     res->action = req->action;
     res->review_agreed = -1;
     snprintf(res->draft_status, sizeof res->draft_status, "queued");

@@ -192,6 +192,8 @@ cJSON *proto_decide_req_to_json(const struct so_decide_req *r)
     json_add_int(j, "active_ms", r->active_ms);
     if (r->lease_token)
         json_add_int(j, "lease_token", r->lease_token);
+    if (r->claim_next)
+        json_add_item(j, "claim_next", proto_claim_req_to_json(r->claim_next));
     return j;
 }
 
@@ -254,6 +256,86 @@ enum so_status proto_decide_req_from_json(const cJSON *j, const char *draft_id,
     return SO_OK;
 }
 
+enum so_status proto_claim_next_from_json(const cJSON *j,
+                                         struct so_claim_req *out,
+                                         int *present, struct so_error *err)
+{
+    const cJSON *o = NULL;
+    *present = 0;
+    memset(out, 0, sizeof *out);
+    enum so_status s =
+        json_get_object(j, "", "claim_next", JSON_OPTIONAL, &o, err);
+    if (s != SO_OK)
+        return s == SO_EMPTY ? SO_OK : s;
+    const char *id = NULL;
+    int64_t lease_s = 0;
+    if (bad(s = json_get_string(o, "claim_next", "workflow", JSON_OPTIONAL,
+                                SO_MAX_ID, &out->workflow, err)) ||
+        bad(s = json_get_string(o, "claim_next", "draft_id", JSON_OPTIONAL,
+                                SO_MAX_ID, &id, err)) ||
+        bad(s = json_get_int(o, "claim_next", "lease_s", JSON_OPTIONAL, 1,
+                             86400, &lease_s, err)))
+        return s;
+    /* The next draft is whichever the queue gives: naming one is a claim
+     * of its own (POST /v1/claim). */
+    if (id)
+        return so_fail(err, SO_ERR_INVALID,
+                       "claim_next.draft_id: not allowed (claim_next takes "
+                       "the next draft of a workflow)");
+    out->lease_ms = lease_s * 1000;
+    *present = 1;
+    return SO_OK;
+}
+
+static cJSON *decide_next_to_json(const struct so_decide_next *n)
+{
+    cJSON *j = json_new_object();
+    json_add_string(j, "status", so_status_name(n->status));
+    if (n->status == SO_OK && n->draft)
+        json_add_item(j, "draft", proto_draft_to_json(n->draft));
+    else if (n->status != SO_EMPTY)
+        json_add_string(j, "message", n->error);
+    if (n->pending >= 0)
+        json_add_int(j, "pending", n->pending);
+    if (n->my_today >= 0)
+        json_add_int(j, "decided_today", n->my_today);
+    return j;
+}
+
+/* The "next" member of a decision reply (the answer to claim_next). */
+static enum so_status decide_next_from_json(const cJSON *j,
+                                            struct so_decide_next *n,
+                                            struct so_error *err)
+{
+    const cJSON *o = NULL, *d = NULL;
+    const char *status = NULL, *msg = NULL;
+    enum so_status s = json_get_object(j, "", "next", JSON_OPTIONAL, &o, err);
+    if (s != SO_OK)
+        return s == SO_EMPTY ? SO_OK : s;
+    n->pending = n->my_today = -1;
+    if (bad(s = json_get_string(o, "next", "status", JSON_REQUIRED, 32,
+                                &status, err)) ||
+        bad(s = json_get_string(o, "next", "message", JSON_OPTIONAL,
+                                sizeof n->error - 1, &msg, err)) ||
+        bad(s = json_get_int(o, "next", "pending", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &n->pending, err)) ||
+        bad(s = json_get_int(o, "next", "decided_today", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &n->my_today, err)) ||
+        bad(s = json_get_object(o, "next", "draft", JSON_OPTIONAL, &d, err)))
+        return s;
+    n->status = so_status_from_name(status);
+    if (n->status == SO_OK && !d)
+        return so_fail(err, SO_ERR_PROTOCOL, "next.draft: missing");
+    if (n->status == SO_OK && (s = proto_draft_from_json(d, &n->draft, err)))
+        return s;
+    if (msg) {
+        snprintf(n->error, sizeof n->error, "%s", msg);
+        proto_sanitize(n->error);
+    }
+    n->filled = 1;
+    return SO_OK;
+}
+
 cJSON *proto_decide_result_to_json(const struct so_decide_result *r)
 {
     cJSON *j = json_new_object();
@@ -267,6 +349,8 @@ cJSON *proto_decide_result_to_json(const struct so_decide_result *r)
     json_add_int(j, "reviews_done", r->reviews_done);
     json_add_int(j, "reviews_needed", r->reviews_needed);
     json_add_bool(j, "resolution", r->resolution);
+    if (r->next.filled)
+        json_add_item(j, "next", decide_next_to_json(&r->next));
     return j;
 }
 
@@ -317,7 +401,7 @@ enum so_status proto_decide_result_from_json(const cJSON *j,
     r->review_agreed = (int)agreed;
     r->reviews_done = (int)done;
     r->reviews_needed = (int)needed;
-    return SO_OK;
+    return decide_next_from_json(j, &r->next, err);
 }
 
 static cJSON *row_to_json(const struct so_draft_row *r)

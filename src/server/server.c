@@ -501,9 +501,17 @@ static void h_decision(struct call *c)
         return;
     struct so_decide_req r;
     struct so_decide_result res;
+    struct so_claim_req next;
     struct so_error err;
+    int want_next = 0;
     memset(&res, 0, sizeof res);
     enum so_status s = proto_decide_req_from_json(j, c->arg, &r, &err);
+    if (s == SO_OK)
+        s = proto_claim_next_from_json(j, &next, &want_next, &err);
+    /* claim_next: the reply also carries the next claim and the counts
+     * (one round trip per decision, docs/protocol.md). */
+    if (s == SO_OK && want_next)
+        r.claim_next = &next;
     if (s == SO_OK)
         s = c->q->ops->decide(c->q, &r, &res, &err);
     if (s == SO_OK)
@@ -511,6 +519,7 @@ static void h_decision(struct call *c)
                   proto_decide_result_to_json(&res));
     else
         call_err(c, &err);
+    so_decide_result_clear(&res);
     cJSON_Delete(j);
 }
 

@@ -6,6 +6,7 @@
  */
 #include "signoff/ui/decide.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,14 +17,22 @@
 #include "signoff/ui/resolve.h"
 
 /* Claim the next draft after a decision or skip; back to the queue when
- * there is none. done describes what just happened. */
-static enum ui_next next_draft(struct ui_app *app, const char *done)
+ * there is none. done describes what just happened. n (may be NULL) is the
+ * next claim and the counts that came with the decision, when it did. */
+static enum ui_next next_draft(struct ui_app *app, const char *done,
+                               const struct so_decide_next *n)
 {
     struct so_error err;
     so_error_clear(&err);
-    ui_app_counts_stale(app);
-    enum so_status st = ui_session_claim(&app->session, &app->filter, NULL,
-                                         &err);
+    enum so_status st;
+    if (n && n->filled) {
+        ui_app_counts_set(app, n->pending, n->my_today);
+        st = n->status;
+        snprintf(err.msg, sizeof err.msg, "%s", n->error);
+    } else {
+        ui_app_counts_stale(app);
+        st = ui_session_claim(&app->session, &app->filter, NULL, &err);
+    }
     if (st == SO_OK) {
         ui_app_message(app, 0, "%s", done);
         return UI_REDRAW;
@@ -60,7 +69,8 @@ static enum ui_next decide(struct ui_app *app, enum so_action action,
     so_error_clear(&err);
     char *id = xstrdup(app->session.draft->id);
     enum so_status st = ui_session_decide(&app->session, action, reason, note,
-                                          final_body, &res, &err);
+                                          final_body, &app->filter, &res,
+                                          &err);
     if (st != SO_OK) {
         ui_app_message(app, 1, "not saved: %s (the same key retries)",
                        err.msg);
@@ -71,7 +81,8 @@ static enum ui_next decide(struct ui_app *app, enum so_action action,
                            res.replayed ? " (already recorded)" : "",
                            review_note(&res));
     free(id);
-    enum ui_next next = next_draft(app, done);
+    enum ui_next next = next_draft(app, done, &res.next);
+    so_decide_result_clear(&res);
     free(done);
     return next;
 }
@@ -239,7 +250,7 @@ static enum ui_next do_release(struct ui_app *app, int skip)
         next = UI_REDRAW;
     } else if (skip) {
         char *done = xasprintf("skipped %s", id);
-        next = next_draft(app, done);
+        next = next_draft(app, done, NULL);
         free(done);
     } else {
         ui_app_counts_stale(app);

@@ -50,6 +50,25 @@ void ui_app_counts_stale(struct ui_app *app)
     app->counts.at = 0;
 }
 
+static void drain_outbox(struct ui_app *app);
+
+void ui_app_counts_set(struct ui_app *app, int64_t pending, int64_t my_today)
+{
+    struct so_error err;
+    if (pending < 0 || my_today < 0) {
+        ui_app_counts_stale(app);
+        return;
+    }
+    app->counts.pending = pending;
+    app->counts.my_today = my_today;
+    /* The outbox is local: no round trip. */
+    so_error_clear(&err);
+    if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
+        app->counts.unsent = -1;
+    drain_outbox(app);
+    app->counts.at = so_mono_ms();
+}
+
 /* Decisions waiting in a remote queue's outbox go out in the background of
  * the UI: sync returns at once while the server is known to be away. */
 static void drain_outbox(struct ui_app *app)

@@ -211,6 +211,7 @@ static void pending_set(struct ui_pending *p, enum so_action action,
 enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
                                  const char *reason, const char *note,
                                  const char *final_body,
+                                 const struct filter *next,
                                  struct so_decide_result *res,
                                  struct so_error *err)
 {
@@ -229,10 +230,20 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
         .active_ms = s->active_ms,
         .lease_token = s->draft->lease_token,
     };
+    /* One round trip: the queue claims the next draft with the decision
+     * when a plain claim can honour the limit and nothing was skipped. */
+    struct so_claim_req claim = {next ? next->workflow : NULL, NULL, 0};
+    if (next && !filter_needs_listing(next) && s->nskipped == 0)
+        req.claim_next = &claim;
     memset(res, 0, sizeof *res);
     enum so_status st = s->q->ops->decide(s->q, &req, res, err);
-    if (st == SO_OK)
-        drop_draft(s);
+    if (st != SO_OK)
+        return st;
+    drop_draft(s);
+    if (res->next.filled && res->next.status == SO_OK && res->next.draft) {
+        took(s, res->next.draft);
+        res->next.draft = NULL;
+    }
     return st;
 }
 

@@ -65,6 +65,76 @@ static void test_decide_roundtrip(void **state)
     cJSON_Delete(j);
 }
 
+/* claim_next in the request, next in the reply; a reply without it (a
+ * server before claim_next) reads as not filled. */
+static void test_decide_claim_next(void **state)
+{
+    (void)state;
+    struct so_claim_req next = {.workflow = "support"};
+    struct so_decide_req in = {.request_id = "rid-2",
+                               .action = SO_ACT_APPROVE, .claim_next = &next};
+    cJSON *j = reparse(proto_decide_req_to_json(&in));
+    struct so_claim_req got;
+    struct so_error err;
+    int present = 0;
+    assert_int_equal(proto_claim_next_from_json(j, &got, &present, &err),
+                     SO_OK);
+    assert_int_equal(present, 1);
+    assert_string_equal(got.workflow, "support");
+    cJSON_Delete(j);
+    in.claim_next = NULL;
+    j = reparse(proto_decide_req_to_json(&in));
+    assert_int_equal(proto_claim_next_from_json(j, &got, &present, &err),
+                     SO_OK);
+    assert_int_equal(present, 0);
+    cJSON_Delete(j);
+    const char *named = "{\"claim_next\":{\"draft_id\":\"X\"}}";
+    assert_int_equal(proto_parse(named, strlen(named), &j, &err), SO_OK);
+    assert_int_equal(proto_claim_next_from_json(j, &got, &present, &err),
+                     SO_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "claim_next.draft_id"));
+    cJSON_Delete(j);
+
+    struct so_draft *d = so_draft_new();
+    d->id = xstrdup("D-2");
+    d->workflow = xstrdup("support");
+    d->body = xstrdup("next body");
+    struct so_decide_result r = {.seq = 3, .action = SO_ACT_APPROVE};
+    r.next = (struct so_decide_next){.filled = 1, .status = SO_OK,
+                                     .draft = d, .pending = 4,
+                                     .my_today = 9};
+    j = reparse(proto_decide_result_to_json(&r));
+    struct so_decide_result back;
+    assert_int_equal(proto_decide_result_from_json(j, &back, &err), SO_OK);
+    assert_true(back.next.filled);
+    assert_int_equal(back.next.status, SO_OK);
+    assert_string_equal(back.next.draft->id, "D-2");
+    assert_string_equal(back.next.draft->body, "next body");
+    assert_int_equal(back.next.pending, 4);
+    assert_int_equal(back.next.my_today, 9);
+    so_decide_result_clear(&back);
+    cJSON_Delete(j);
+    so_decide_result_clear(&r);
+
+    r.next = (struct so_decide_next){.filled = 1, .status = SO_ERR_BUSY,
+                                     .pending = -1, .my_today = 2};
+    strcpy(r.next.error, "queue busy\x1b[2J");
+    j = reparse(proto_decide_result_to_json(&r));
+    assert_int_equal(proto_decide_result_from_json(j, &back, &err), SO_OK);
+    assert_int_equal(back.next.status, SO_ERR_BUSY);
+    assert_null(back.next.draft);
+    assert_string_equal(back.next.error, "queue busy?[2J");
+    assert_int_equal(back.next.pending, -1);
+    cJSON_Delete(j);
+
+    r.next.filled = 0;
+    j = reparse(proto_decide_result_to_json(&r));
+    assert_null(cJSON_GetObjectItemCaseSensitive(j, "next"));
+    assert_int_equal(proto_decide_result_from_json(j, &back, &err), SO_OK);
+    assert_false(back.next.filled);
+    cJSON_Delete(j);
+}
+
 static void expect_bad_decision(const char *text, const char *needle)
 {
     cJSON *j = NULL;
@@ -245,6 +315,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decide_roundtrip),
+        cmocka_unit_test(test_decide_claim_next),
         cmocka_unit_test(test_decide_refusals),
         cmocka_unit_test(test_parse_refusals),
         cmocka_unit_test(test_errors),

@@ -157,11 +157,11 @@ static void test_claim_decide_retry(void **state)
     ui_session_shown(&s);
     fk.fail_decides = 1;
     assert_int_equal(ui_session_decide(&s, SO_ACT_REJECT, "tone", "n", NULL,
-                                       &res, &err),
+                                       NULL, &res, &err),
                      SO_ERR_BUSY);
     assert_non_null(s.draft); /* kept for the retry */
     assert_int_equal(ui_session_decide(&s, SO_ACT_REJECT, "tone", "n", NULL,
-                                       &res, &err),
+                                       NULL, &res, &err),
                      SO_OK);
     assert_null(s.draft);
     /* The retry reused the request id: the queue can dedupe it. */
@@ -171,9 +171,10 @@ static void test_claim_decide_retry(void **state)
     assert_int_equal(ui_session_claim(&s, &f, NULL, &err), SO_OK);
     ui_session_shown(&s);
     fk.fail_decides = 1;
-    ui_session_decide(&s, SO_ACT_APPROVE, NULL, NULL, NULL, &res, &err);
+    ui_session_decide(&s, SO_ACT_APPROVE, NULL, NULL, NULL, NULL, &res,
+                      &err);
     assert_int_equal(ui_session_decide(&s, SO_ACT_ESCALATE, NULL, NULL, NULL,
-                                       &res, &err),
+                                       NULL, &res, &err),
                      SO_OK);
     assert_string_not_equal(fk.request_ids[2], fk.request_ids[3]);
     ui_session_fini(&s);

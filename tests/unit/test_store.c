@@ -937,6 +937,58 @@ static void test_undo(void **state)
     assert_coarse_rollup(f->path);
 }
 
+/* One round trip: a decide with claim_next records the decision, claims
+ * the next draft of the workflow and counts what is left. */
+static void test_decide_claim_next(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_add(q, "n1", "wf", "first");
+    fx_add(q, "n2", "wf", "second");
+    fx_add(q, "o1", "other", "elsewhere");
+    int64_t token = fx_claim(q, "n1", 0);
+    struct so_claim_req next = {"wf", NULL, 0};
+    struct so_decide_req req;
+    memset(&req, 0, sizeof req);
+    req.draft_id = "n1";
+    req.request_id = "cn1";
+    req.action = SO_ACT_APPROVE;
+    req.lease_token = token;
+    req.claim_next = &next;
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(q->ops->decide(q, &req, &res, &err), SO_OK);
+    assert_true(res.next.filled);
+    assert_int_equal(res.next.status, SO_OK);
+    assert_non_null(res.next.draft);
+    assert_string_equal(res.next.draft->id, "n2");
+    assert_string_equal(res.next.draft->claimed_by, "ana");
+    assert_int_equal(res.next.pending, 1); /* n2, claimed, not decided */
+    assert_int_equal(res.next.my_today, 1);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM drafts"
+                                         " WHERE id = 'n2' AND status ="
+                                         " 'claimed'"),
+                     1);
+    /* The last one of the workflow: the decision, then nothing to claim. */
+    req.draft_id = "n2";
+    req.request_id = "cn2";
+    req.lease_token = res.next.draft->lease_token;
+    so_decide_result_clear(&res);
+    assert_int_equal(q->ops->decide(q, &req, &res, &err), SO_OK);
+    assert_true(res.next.filled);
+    assert_int_equal(res.next.status, SO_EMPTY);
+    assert_null(res.next.draft);
+    assert_int_equal(res.next.pending, 0);
+    assert_int_equal(res.next.my_today, 2);
+    /* Without claim_next nothing else happens. */
+    fx_claim(q, "o1", 0);
+    assert_int_equal(fx_decide(q, "o1", SO_ACT_APPROVE, NULL, "cn3", &res,
+                               &err),
+                     SO_OK);
+    assert_false(res.next.filled);
+    queue_close(q);
+}
+
 static void test_undo_nothing(void **state)
 {
     struct fx *f = *state;
@@ -1208,6 +1260,7 @@ int main(void)
         T(test_decision_counters),
         T(test_undo),
         T(test_undo_nothing),
+        T(test_decide_claim_next),
         T(test_autopause_fires_once),
         T(test_workflow_ops),
         T(test_list_paging),

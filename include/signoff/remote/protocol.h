@@ -63,6 +63,13 @@ cJSON *proto_decide_req_to_json(const struct so_decide_req *r);
 enum so_status proto_decide_req_from_json(const cJSON *j, const char *draft_id,
                                           struct so_decide_req *r,
                                           struct so_error *err);
+/* The optional "claim_next" object of a decision body into *out (strings
+ * point into j); *present 1 when it was there. */
+enum so_status proto_claim_next_from_json(const cJSON *j,
+                                         struct so_claim_req *out,
+                                         int *present, struct so_error *err);
+/* A result with next.filled carries "next"; from_json fills r->next (with
+ * an owned draft: so_decide_result_clear) when the reply has it. */
 cJSON *proto_decide_result_to_json(const struct so_decide_result *r);
 enum so_status proto_decide_result_from_json(const cJSON *j,
                                              struct so_decide_result *r,

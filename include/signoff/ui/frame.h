@@ -132,6 +132,9 @@ void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
 
 /* Ask the loop to refresh the status-bar figures before the next draw. */
 void ui_app_counts_stale(struct ui_app *app);
+/* The status-bar counts as a decision's reply brought them (a negative
+ * one: unknown, refresh them); the refresh timer starts again. */
+void ui_app_counts_set(struct ui_app *app, int64_t pending, int64_t my_today);
 
 /* Wait for a key while doing the pending work between keys (lease
  * renewal, counts). For modal prompts; the loop uses it too. *func is 1 for

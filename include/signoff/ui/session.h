@@ -63,12 +63,16 @@ void ui_session_input(struct ui_session *s);
 enum so_status ui_session_tick(struct ui_session *s, struct so_error *err);
 
 /* Record a decision on the draft I hold. The same decision asked again
- * after a failure reuses its request_id. On success the draft is done
- * (s->draft NULL) and res says what was recorded; on failure everything is
- * kept for a retry. */
+ * after a failure reuses its request_id. On success the draft is done and
+ * res says what was recorded; on failure everything is kept for a retry.
+ * next (may be NULL) is the limit the next draft must meet: when a plain
+ * claim can honour it, the queue claims the next draft in the same call
+ * (res->next.filled; on SO_OK s->draft is that draft, else NULL). When
+ * res->next.filled is 0, claim with ui_session_claim. */
 enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
                                  const char *reason, const char *note,
                                  const char *final_body,
+                                 const struct filter *next,
                                  struct so_decide_result *res,
                                  struct so_error *err);
 

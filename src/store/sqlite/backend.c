@@ -369,12 +369,26 @@ static enum so_status store_sync(struct queue *q, int64_t *sent,
     return SO_OK;
 }
 
+/* A decision, then with claim_next the next claim and the counts, so a
+ * caller (the UI, the server) gets both from one call. */
+static enum so_status store_decide_next(struct queue *q,
+                                        const struct so_decide_req *req,
+                                        struct so_decide_result *res,
+                                        struct so_error *err)
+{
+    memset(res, 0, sizeof *res);
+    enum so_status code = store_decide(q, req, res, err);
+    if (code == SO_OK && req->claim_next)
+        queue_decide_next(q, req->claim_next, &res->next);
+    return code;
+}
+
 const struct queue_ops store_sqlite_ops = {
     .name = "sqlite",
     .claim = store_lease_claim,
     .renew = store_lease_renew,
     .release = store_lease_release,
-    .decide = store_decide,
+    .decide = store_decide_next,
     .undo = store_decide_undo,
     .get = store_read_get,
     .list = store_read_list,
