@@ -37,6 +37,8 @@ static void every_shape(const cJSON *j)
     struct so_claim_req cr;
     memset(&cr, 0, sizeof cr);
     proto_claim_req_from_json(j, &cr, &err);
+    int present = 0;
+    proto_claim_next_from_json(j, &cr, &present, &err);
 
     struct so_decide_req dr;
     memset(&dr, 0, sizeof dr);
@@ -49,6 +51,7 @@ static void every_shape(const cJSON *j)
     struct so_decide_result res;
     memset(&res, 0, sizeof res);
     proto_decide_result_from_json(j, &res, &err);
+    so_decide_result_clear(&res);
 
     struct so_draft_page page;
     memset(&page, 0, sizeof page);
