@@ -28,6 +28,9 @@ for size in $SIZES; do
     check_eq "$size: shown_at recorded" "1" \
         "$(sql "$Q" "SELECT shown_at > 0 AND active_ms >= 0 FROM decisions WHERE draft='D-1'")"
     ui_keys q
+    # The title is on the draft screen too: wait for the draft to go (the
+    # release is answered before the queue screen is drawn).
+    check "$size: q leaves the draft" ui_wait_gone "Shipping is free"
     check "$size: q goes back to the queue" ui_wait "Second shipping question"
     check_eq "$size: leaving releases the claim" "pending" "$(status D-2)"
     ui_keys q
