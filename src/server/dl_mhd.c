@@ -34,6 +34,8 @@
     X(MHD_socket, MHD_quiesce_daemon, (struct MHD_Daemon *))                   \
     X(const union MHD_DaemonInfo *, MHD_get_daemon_info,                       \
       (struct MHD_Daemon *, enum MHD_DaemonInfoType, ...))                     \
+    X(const union MHD_ConnectionInfo *, MHD_get_connection_info,              \
+      (struct MHD_Connection *, enum MHD_ConnectionInfoType, ...))             \
     X(const char *, MHD_lookup_connection_value,                               \
       (struct MHD_Connection *, enum MHD_ValueKind, const char *))             \
     X(enum MHD_Result, MHD_queue_response,                                     \
@@ -125,6 +127,17 @@ MHD_get_daemon_info(struct MHD_Daemon *daemon,
                     enum MHD_DaemonInfoType info_type, ...)
 {
     return ready() ? real.MHD_get_daemon_info(daemon, info_type) : NULL;
+}
+
+/* MHD_get_connection_info: the types signoff asks for (client address,
+ * socket, socket context) take no argument after the type, so none is
+ * passed on. */
+const union MHD_ConnectionInfo *
+MHD_get_connection_info(struct MHD_Connection *connection,
+                        enum MHD_ConnectionInfoType info_type, ...)
+{
+    return ready() ? real.MHD_get_connection_info(connection, info_type)
+                   : NULL;
 }
 
 /* MHD_lookup_connection_value: one header or argument of the request. */

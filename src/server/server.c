@@ -1,8 +1,10 @@
 /*
  * server: protocol v1 over the SQLite store (see server.h and
- * docs/protocol.md). libmicrohttpd runs a pool of polling threads; a
- * request's body is gathered (and capped) as it streams in, then one route
- * handler runs on a store handle borrowed from a small pool keyed by
+ * docs/protocol.md). libmicrohttpd runs a pool of polling threads; every
+ * connection passes through the guard (guard.h: connections per address,
+ * the request-head deadline, bodies in memory). A request is judged on its
+ * head (route, token, size) before any body is read; an admitted body is
+ * gathered (and capped) as it streams in, then one route handler runs on a store handle borrowed from a small pool keyed by
  * reviewer, so the store acts as the token's reviewer and no SQLite handle
  * is used by two threads at once. Never prints (the access log goes to a
  * callback), never logs or echoes a token.
@@ -27,6 +29,7 @@
 #include "signoff/backends.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
+#include "signoff/server/guard.h"
 #include "signoff/server/metrics.h"
 #include "signoff/remote/protocol.h"
 
@@ -273,7 +276,8 @@ struct server {
     char *queue_path;
     void (*log)(void *arg, const char *line);
     void *log_arg;
-    pthread_mutex_t mu; /* guards inflight */
+    struct guard *guard; /* connection limits, head deadline, body cap */
+    pthread_mutex_t mu;  /* guards inflight */
     pthread_cond_t idle;
     int inflight; /* requests whose headers arrived and are not done */
 };
@@ -282,8 +286,13 @@ struct server {
 struct request {
     struct buf body;
     size_t received; /* body bytes seen, kept or not */
+    size_t held;     /* body bytes counted against the guard's cap */
+    int reserved;    /* held is the declared length, reserved at once */
     int64_t t0_us;
-    int answered; /* a reply was queued early (413): ignore the rest */
+    int answered; /* a reply was queued early: ignore the rest */
+    int route;    /* index in routes[], decided from the head */
+    char *arg;    /* the route's {arg} (owned) */
+    const struct server_token *who;
 };
 
 /* One routed call: inputs, the borrowed store handle and the reply. */
@@ -970,24 +979,31 @@ static int route_find(const char *method, const char *path, char **arg,
     return -1;
 }
 
-/* Check the token and role, then run the handler on a store handle. */
+/* The token and role of c for route r: 0, or -1 with the 401/403 reply
+ * set. Runs on the request's headers alone, before any body is read. */
+static int route_auth(struct call *c, const struct route *r)
+{
+    if (!r->roles)
+        return 0;
+    const char *auth = MHD_lookup_connection_value(
+        c->con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    c->who = token_find(&c->srv->tokens, auth);
+    if (!c->who) {
+        call_fail(c, SO_ERR_AUTH,
+                  auth ? "unknown token" : "missing bearer token");
+        return -1;
+    }
+    if (!(c->who->role & r->roles)) {
+        call_fail(c, SO_ERR_FORBIDDEN,
+                  "this token's role may not use this route");
+        return -1;
+    }
+    return 0;
+}
+
+/* Run the handler of r (token already checked) on a store handle. */
 static void route_run(struct call *c, const struct route *r)
 {
-    if (r->roles) {
-        const char *auth = MHD_lookup_connection_value(
-            c->con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-        c->who = token_find(&c->srv->tokens, auth);
-        if (!c->who) {
-            call_fail(c, SO_ERR_AUTH, auth ? "unknown token"
-                                           : "missing bearer token");
-            return;
-        }
-        if (!(c->who->role & r->roles)) {
-            call_fail(c, SO_ERR_FORBIDDEN,
-                      "this token's role may not use this route");
-            return;
-        }
-    }
     struct slot *s = NULL;
     struct so_error err;
     int sup = c->who && (c->who->role & SERVER_ROLE_SUPERVISOR) != 0;
@@ -1085,42 +1101,112 @@ static enum MHD_Result answer_error(struct server *srv,
     return answer(&c, rq, NROUTES, method, path);
 }
 
+/* The declared Content-Length: 0 and *n, -1 when there is none. */
+static int declared_length(struct MHD_Connection *con, long *n)
+{
+    const char *cl = MHD_lookup_connection_value(
+        con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return cl && so_parse_long(cl, 0, LONG_MAX, n) == 0 ? 0 : -1;
+}
+
+/* Decide what the request may do from its head alone, before any body is
+ * read: the route (404, 405), the token and role (401, 403), the
+ * declared size (413) and room for the body in memory (503; a declared
+ * body is reserved whole here, a chunked one as it streams). MHD_YES with
+ * rq->answered set when refused. */
+static enum MHD_Result admit(struct server *srv, struct MHD_Connection *con,
+                             struct request *rq, const char *method,
+                             const char *path)
+{
+    char allow[16];
+    long len = 0;
+    rq->route = route_find(method, path, &rq->arg, allow);
+    struct call c = {.srv = srv, .con = con};
+    enum MHD_Result ok = MHD_YES;
+    if (rq->route < 0 && allow[0]) {
+        call_fail(&c, SO_ERR_USAGE, "method not allowed");
+        c.status = 405;
+        c.allow = allow;
+        ok = answer(&c, rq, NROUTES, method, path);
+    } else if (rq->route < 0) {
+        call_fail(&c, SO_ERR_NOTFOUND, "no such route");
+        c.status = 404;
+        ok = answer(&c, rq, NROUTES, method, path);
+    } else if (route_auth(&c, &routes[rq->route]) != 0) {
+        ok = answer(&c, rq, (size_t)rq->route, method, path);
+    } else if (declared_length(con, &len) == 0 &&
+               (unsigned long)len > SERVER_MAX_BODY) {
+        call_fail(&c, SO_ERR_TOOLARGE, "request body over 8 MiB");
+        ok = answer(&c, rq, (size_t)rq->route, method, path);
+    } else if (len > 0 && guard_hold(srv->guard, (size_t)len) != 0) {
+        call_fail(&c, SO_ERR_BUSY,
+                  "server busy: too many request bodies in memory");
+        ok = answer(&c, rq, (size_t)rq->route, method, path);
+    } else if (len > 0) {
+        rq->held = (size_t)len; /* the whole body, reserved up front */
+        rq->reserved = 1;
+    }
+    rq->who = c.who;
+    free(c.out);
+    return ok;
+}
+
+/* The admitted request with its whole body: run its route. */
 static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *con,
                                 struct request *rq, const char *method,
                                 const char *path)
 {
-    char *arg = NULL;
-    char allow[16];
-    int i = route_find(method, path, &arg, allow);
-    struct call c = {.srv = srv, .con = con, .arg = arg};
-    if (i < 0 && allow[0]) {
-        call_fail(&c, SO_ERR_USAGE, "method not allowed");
-        c.status = 405;
-        c.allow = allow;
-        return answer(&c, rq, NROUTES, method, path);
-    }
-    if (i < 0)
-        return answer_error(srv, con, rq, 404, SO_ERR_NOTFOUND,
-                            "no such route", method, path);
+    struct call c = {.srv = srv, .con = con, .arg = rq->arg, .who = rq->who};
     c.body = rq->body.data ? rq->body.data : "";
     c.len = rq->body.len;
-    route_run(&c, &routes[i]);
-    enum MHD_Result ok = answer(&c, rq, (size_t)i, method, path);
+    route_run(&c, &routes[rq->route]);
+    enum MHD_Result ok = answer(&c, rq, (size_t)rq->route, method, path);
     free(c.out);
-    free(arg);
     return ok;
 }
 
 /* ---- libmicrohttpd callbacks -------------------------------------------- */
 
-/* A Content-Length over the limit is refused before any body is read. */
-static int declared_too_large(struct MHD_Connection *con)
+/* The guard's handle of the connection (its socket context). */
+static struct guard_conn *conn_of(struct MHD_Connection *con)
 {
-    const char *cl = MHD_lookup_connection_value(
-        con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    long n;
-    return cl && so_parse_long(cl, 0, LONG_MAX, &n) == 0 &&
-           (unsigned long)n > SERVER_MAX_BODY;
+    const union MHD_ConnectionInfo *i =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return i ? i->socket_context : NULL;
+}
+
+/* Keep n more body bytes: 0, or -1 when the request is refused: 413 past
+ * 8 MiB (after reading on to SERVER_DISCARD_MAX so the client can read
+ * it), or a chunked body that would pass the guard's cap on bodies in
+ * memory (the connection is then closed: a reply cannot be sent before the
+ * body ends). */
+static int body_add(struct server *srv, struct MHD_Connection *con,
+                    struct request *rq, const char *upload, size_t n,
+                    const char *method, const char *url)
+{
+    rq->received += n;
+    if (rq->received > SERVER_MAX_BODY) {
+        guard_unhold(srv->guard, rq->held);
+        rq->held = 0;
+        buf_free(&rq->body);
+        if (rq->received > SERVER_DISCARD_MAX)
+            answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
+                         "request body over 8 MiB", method, url);
+        return 0;
+    }
+    if (!rq->reserved) {
+        if (guard_hold(srv->guard, n) != 0) {
+            struct call c = {.srv = srv, .con = con, .who = rq->who};
+            call_fail(&c, SO_ERR_BUSY,
+                      "server busy: too many request bodies in memory");
+            answer(&c, rq, (size_t)rq->route, method, url);
+            free(c.out);
+            return -1;
+        }
+        rq->held += n;
+    }
+    buf_add(&rq->body, upload, n);
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
@@ -1135,14 +1221,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
         rq = xcalloc(1, sizeof *rq);
         buf_init(&rq->body);
         rq->t0_us = now_us();
+        rq->route = -1;
         *con_cls = rq;
+        guard_head_done(srv->guard, conn_of(con));
         pthread_mutex_lock(&srv->mu);
         srv->inflight++;
         pthread_mutex_unlock(&srv->mu);
-        if (declared_too_large(con))
-            return answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
-                                "request body over 8 MiB", method, url);
-        return MHD_YES;
+        return admit(srv, con, rq, method, url);
     }
     if (rq->answered) {
         *upload_size = 0;
@@ -1151,18 +1236,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
-        rq->received += n;
-        if (rq->received <= SERVER_MAX_BODY) {
-            buf_add(&rq->body, upload, n);
-            return MHD_YES;
-        }
-        buf_free(&rq->body);
-        /* Past the limit: discard what still comes so the client can read
-         * the 413, but answer at once (and close) if it keeps going. */
-        if (rq->received > SERVER_DISCARD_MAX)
-            return answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
-                                "request body over 8 MiB", method, url);
-        return MHD_YES;
+        return body_add(srv, con, rq, upload, n, method, url) ? MHD_NO
+                                                               : MHD_YES;
     }
     if (rq->received > SERVER_MAX_BODY)
         return answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
@@ -1175,17 +1250,39 @@ static void on_completed(void *cls, struct MHD_Connection *con,
 {
     struct server *srv = cls;
     struct request *rq = *con_cls;
-    (void)con;
     (void)why;
     if (!rq)
         return;
+    guard_unhold(srv->guard, rq->held);
+    guard_head_wait(srv->guard, conn_of(con));
     buf_free(&rq->body);
+    free(rq->arg);
     free(rq);
     *con_cls = NULL;
     pthread_mutex_lock(&srv->mu);
     if (--srv->inflight == 0)
         pthread_cond_broadcast(&srv->idle);
     pthread_mutex_unlock(&srv->mu);
+}
+
+/* Each connection opens and closes through the guard (limits, deadline). */
+static void on_connection(void *cls, struct MHD_Connection *con,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct server *srv = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        guard_close(srv->guard, *socket_context);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *addr =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (fd)
+        *socket_context = guard_open(srv->guard, fd->connect_fd,
+                                     addr ? addr->client_addr : NULL);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -1232,6 +1329,7 @@ static enum so_status listen_addr(const struct server_opts *o,
 
 static void server_free(struct server *srv)
 {
+    guard_free(srv->guard);
     pool_destroy(&srv->pool);
     metrics_free(srv->metrics);
     server_tokens_free(&srv->tokens);
@@ -1277,6 +1375,13 @@ enum so_status server_start(const struct server_opts *opts,
               opts->sync_normal);
     pthread_once(&route_names_once, route_names_init);
     srv->metrics = metrics_new(route_names, NROUTES + 1);
+    unsigned timeout_s = opts->timeout_s ? opts->timeout_s : 30u;
+    struct guard_limits lim = {.head_ms = (int64_t)timeout_s * 1000};
+    srv->guard = guard_new(&lim, srv->log, srv->log_arg);
+    if (!srv->guard) {
+        server_free(srv);
+        return so_fail(err, SO_ERR_IO, "cannot start a thread");
+    }
     int tls = opts->tls_cert && opts->tls_key;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
                      MHD_USE_ITC | MHD_USE_ERROR_LOG |
@@ -1291,8 +1396,13 @@ enum so_status server_start(const struct server_opts *opts,
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        opts->timeout_s ? opts->timeout_s : 30u, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        /* The guard decides which connection to drop (GUARD_TOTAL);
+         * libmicrohttpd's own limit, split between its threads, sits
+         * above it so it does not refuse first. */
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)GUARD_TOTAL * 2,
+        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->daemon) {
         server_free(srv);
         return so_fail(err, SO_ERR_IO, "%s:%d: cannot listen", opts->host,
