@@ -66,11 +66,9 @@ done
 worker killed 2 &
 doomed=$!
 # Kill once the victim holds its claim (process starts are slow under ASan).
-for _ in $(seq 600); do
-    [ -s "$T/victim.id" ] && break
-    sleep 0.1
-done
-sleep 0.5
+# The doomed worker is killed once it has claimed too.
+both_claimed() { [ -s "$T/victim.id" ] && [ -s "$T/killed.id" ]; }
+wait_for 60 both_claimed
 {
     kill -9 "$victim" $(ps -o pid= --ppid "$victim")
     kill -9 "$doomed" $(ps -o pid= --ppid "$doomed")

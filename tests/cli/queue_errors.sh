@@ -34,16 +34,21 @@ check_eq "not a database: list" \
 # Locked: another process holds the write lock longer than the busy timeout.
 Q=$T/q.db
 so init --queue "$Q"
+# The locker holds the lock until the test says so ($T/unlock); the test
+# goes on once a write is refused (a fixed sleep raced a slow start).
 ( echo "BEGIN EXCLUSIVE;"; echo "UPDATE drafts SET priority = priority;"
-  sleep 3; echo "COMMIT;" ) | sqlite3 "$Q" &
+  while [ ! -e "$T/unlock" ]; do sleep 0.05; done; echo "COMMIT;" ) | sqlite3 "$Q" &
 locker=$!
-sleep 0.5
+on_exit "touch '$T/unlock'"
+locked() { ! sqlite3 "$Q" "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null; }
+check "locked: another process holds the write lock" wait_for 30 locked
 export SIGNOFF_BUSY_TIMEOUT_MS=300
 so enqueue --queue "$Q" "$T/x.jsonl"
 check_eq "locked: enqueue gives up with one message" \
     "1 signoff: $Q: locked by another process past the busy timeout (300 ms)" "$RC $ERR"
 so list --queue "$Q"
 check_eq "locked: readers are not blocked (WAL)" 0 "$RC"
+touch "$T/unlock"
 wait "$locker"
 unset SIGNOFF_BUSY_TIMEOUT_MS
 check_eq "locked: nothing was written" 0 "$(sql "$Q" 'SELECT count(*) FROM drafts')"

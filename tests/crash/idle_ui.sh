@@ -22,7 +22,7 @@ python3 -c "print(('edited text ' * 40) * 2080)" >"$T/big.txt"
 ui_start 100 30 "$SO" review --queue "$Q" --reviewer idle
 check "the UI shows the queue" ui_wait "W-000" 15
 ui_keys Enter
-sleep 1
+check "the idle reviewer opens W-000" ui_wait "Body 0 [1]." 15
 
 wal_max=0
 wal_size() { stat -c %s "$Q-wal" 2>/dev/null || echo 0; }

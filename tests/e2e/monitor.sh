@@ -89,13 +89,12 @@ so workflow show support
 check_eq "support runs again" 0 "$RC"
 
 ui_resize 200 50
-sleep 0.3
 ui_keys C-l
 check "200x50: redrawn" ui_wait "LAST 30 DAYS"
 check "200x50: interval column" ui_wait "95% CI"
+side_by_side() { ui_screen | grep -q "REVIEWER.*BAND"; }
+check "200x50: reviewer and band tables side by side" wait_for 10 side_by_side
 S=$(ui_screen)
-check "200x50: reviewer and band tables side by side" \
-    sh -c 'printf "%s\n" "$1" | grep -q "REVIEWER.*BAND"' _ "$S"
 check_contains "200x50: Wilson interval of support" "[23.1%, 88.2%]" "$S"
 check_contains "200x50: the daily chart with the threshold" "DAILY OVERRIDE RATE (-- threshold 20.0%)" "$S"
 check_contains "200x50: the model table" "m1" "$S"

@@ -12,8 +12,8 @@ for size in $SIZES; do
     check "$size: approve listed with its key" grep -qE "^  a +approve +approve the draft as it is" <<<"$S"
     check "$size: arrows listed" grep -qE "^  j, <Down> +down" <<<"$S"
     ui_keys G
-    sleep 0.3
-    check "$size: limit listed at the bottom" grep -qE "^  l +limit +limit the queue" <<<"$(ui_screen)"
+    limit_shown() { ui_screen | grep -qE "^  l +limit +limit the queue"; }
+    check "$size: limit listed at the bottom" wait_for 10 limit_shown
     ui_keys q
     check "$size: q leaves help" ui_wait "First refund question"
     ui_stop
@@ -31,8 +31,12 @@ check "help shows F5" grep -qE "^  F5, r +reject|^  r, F5 +reject" <<<"$(ui_scre
 ui_keys q; ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
 check_contains "title hint follows the binding" "y:approve" "$(ui_screen)"
 ui_keys a
-sleep 0.3
+# Keys are read in order: once ? has opened help, a was handled.
+ui_keys '?'
+ui_wait "Keys (remap with" >/dev/null
 check_eq "unbound a does nothing" "" "$(decisions D-1)"
+ui_keys q
+ui_wait "Refunds take 30 days" >/dev/null
 ui_keys y
 check "y approves" ui_wait "Shipping is free"
 check_eq "approved with the remapped key" "approve||" "$(decisions D-1)"
