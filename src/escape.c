@@ -42,6 +42,11 @@ static void add_name(struct buf *out, const char *s, size_t len)
     }
 }
 
+static void buf_add_bytes(struct buf *out, const char *s, size_t len)
+{
+    buf_add(out, s, len);
+}
+
 void escape_csv_name(struct buf *out, const char *s)
 {
     if (!s)
@@ -53,7 +58,9 @@ void escape_csv_name(struct buf *out, const char *s)
     buf_free(&b);
 }
 
-void escape_csv_field(struct buf *out, const char *s)
+/* Append s as one field; add writes each run of bytes between quotes. */
+static void csv_field(struct buf *out, const char *s,
+                      void (*add)(struct buf *, const char *, size_t))
 {
     if (!s)
         return;
@@ -61,21 +68,31 @@ void escape_csv_field(struct buf *out, const char *s)
     int quote = strpbrk(s, ",\"\r\n") != NULL ||
                 (len && (s[0] == ' ' || s[len - 1] == ' '));
     if (!quote) {
-        add_valid_utf8(out, s, len);
+        add(out, s, len);
         return;
     }
     buf_addc(out, '"');
     for (const char *p = s, *q; *p; p = q) {
         q = strchr(p, '"');
         if (!q) {
-            add_valid_utf8(out, p, strlen(p));
+            add(out, p, strlen(p));
             break;
         }
-        add_valid_utf8(out, p, (size_t)(q - p));
+        add(out, p, (size_t)(q - p));
         buf_adds(out, "\"\"");
         q++;
     }
     buf_addc(out, '"');
+}
+
+void escape_csv_field(struct buf *out, const char *s)
+{
+    csv_field(out, s, add_valid_utf8);
+}
+
+void escape_csv_raw(struct buf *out, const char *s)
+{
+    csv_field(out, s, buf_add_bytes);
 }
 
 void escape_prom_label(struct buf *out, const char *name, const char *value)

@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "signoff/audit.h"
+#include "signoff/escape.h"
 #include "signoff/json.h"
 #include "signoff/text.h"
 
@@ -25,10 +27,13 @@ struct field {
     enum field_type type;
     size_t off;
     int required;
+    int utc; /* a time in ms: NAME_utc, ISO 8601, follows it in exports */
 };
 
 #define FIELD(name, type, member, req)                                         \
-    { name, type, offsetof(struct so_decision, member), req }
+    { name, type, offsetof(struct so_decision, member), req, 0 }
+#define TIME_FIELD(name, member)                                               \
+    { name, F_INT, offsetof(struct so_decision, member), 1, 1 }
 
 static const struct field fields[] = {
     FIELD("seq", F_INT, seq, 1),
@@ -42,8 +47,8 @@ static const struct field fields[] = {
     FIELD("edit_size", F_INT, edit_size, 1),
     FIELD("body_sha", F_SHA, body_sha, 1),
     FIELD("final_sha", F_SHA, final_sha, 0),
-    FIELD("shown_at", F_INT, shown_at, 1),
-    FIELD("decided_at", F_INT, decided_at, 1),
+    TIME_FIELD("shown_at", shown_at),
+    TIME_FIELD("decided_at", decided_at),
     FIELD("active_ms", F_INT, active_ms, 1),
     FIELD("reverts_seq", F_INT, reverts_seq, 1),
     FIELD("prev_hash", F_SHA, prev_hash, 1),
@@ -286,11 +291,33 @@ static cJSON *field_json(const struct so_decision *d, const struct field *f)
     return s && *s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
+/* A time in ms as ISO 8601 UTC with milliseconds ("" for 0: not
+ * recorded), for the NAME_utc companions of the time fields. */
+static void iso_utc(int64_t ms, char out[32])
+{
+    out[0] = '\0';
+    if (ms <= 0)
+        return;
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return;
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+}
+
 static void write_jsonl_record(struct buf *b, const struct so_decision *d)
 {
     cJSON *o = cJSON_CreateObject();
-    for (size_t i = 0; i < NFIELDS; i++)
+    for (size_t i = 0; i < NFIELDS; i++) {
         cJSON_AddItemToObject(o, fields[i].name, field_json(d, &fields[i]));
+        if (fields[i].utc) {
+            char iso[32], name[32];
+            iso_utc(*CAT(d, &fields[i], int64_t), iso);
+            snprintf(name, sizeof name, "%s_utc", fields[i].name);
+            json_add_string(o, name, *iso ? iso : NULL);
+        }
+    }
     char *text = json_print(o);
     add_ascii(b, text);
     buf_addc(b, '\n');
@@ -298,39 +325,30 @@ static void write_jsonl_record(struct buf *b, const struct so_decision *d)
     cJSON_Delete(o);
 }
 
-/* One CSV cell: a number as is; text as its JSON string escapes without
- * the quotes (so it is ASCII and one line), quoted when it holds a comma or
- * a quote; an empty cell for null. */
+/* One CSV cell (RFC 4180): a number as its digits; text as itself, the
+ * stored bytes, quoted by escape_csv_raw; an empty cell for null. */
 static void write_csv_cell(struct buf *b, const struct so_decision *d,
                            const struct field *f)
 {
-    cJSON *item = field_json(d, f);
-    char *text = cJSON_IsNull(item) ? NULL : json_print(item);
-    cJSON_Delete(item);
-    if (!text)
-        return;
-    struct buf esc;
-    buf_init(&esc);
-    add_ascii(&esc, text);
-    free(text);
-    const char *s = buf_cstr(&esc);
-    size_t n = strlen(s);
-    if (f->type != F_INT && n >= 2) { /* drop the JSON quotes */
-        s++;
-        n -= 2;
+    switch (f->type) {
+    case F_INT:
+        buf_addf(b, "%lld", (long long)*CAT(d, f, int64_t));
+        break;
+    case F_ACTION:
+        buf_adds(b, so_action_name(*CAT(d, f, enum so_action)));
+        break;
+    case F_SHA:
+        buf_adds(b, CAT(d, f, char));
+        break;
+    case F_STR:
+        escape_csv_raw(b, *CAT(d, f, char *));
+        break;
     }
-    if (!memchr(s, ',', n) && !memchr(s, '"', n)) {
-        buf_add(b, s, n);
-    } else {
-        buf_addc(b, '"');
-        for (size_t i = 0; i < n; i++) {
-            if (s[i] == '"')
-                buf_addc(b, '"');
-            buf_addc(b, s[i]);
-        }
-        buf_addc(b, '"');
+    if (f->utc) {
+        char iso[32];
+        iso_utc(*CAT(d, f, int64_t), iso);
+        buf_addf(b, ",%s", iso);
     }
-    buf_free(&esc);
 }
 
 static void write_csv_record(struct buf *b, const struct so_decision *d)
@@ -347,8 +365,11 @@ static void write_header(struct buf *b, enum verify_format fmt,
                          const struct verify_export_info *info)
 {
     if (fmt == VERIFY_CSV) {
-        for (size_t i = 0; i < NFIELDS; i++)
+        for (size_t i = 0; i < NFIELDS; i++) {
             buf_addf(b, "%s%s", i ? "," : "", fields[i].name);
+            if (fields[i].utc)
+                buf_addf(b, ",%s_utc", fields[i].name);
+        }
         buf_adds(b, "\r\n");
         return;
     }
@@ -412,6 +433,12 @@ enum so_status verify_export_write(FILE *out, enum verify_format fmt,
 
 /* ---- reading an export ------------------------------------------------ */
 
+/* One CSV record as read: cells unquoted, owned. */
+struct csv_row {
+    struct buf *cell;
+    size_t n, cap;
+};
+
 struct export_reader {
     FILE *f;
     const char *path;
@@ -422,6 +449,9 @@ struct export_reader {
     struct verify_head head;
     int has_head;
     int64_t since;
+    size_t col[NFIELDS]; /* CSV: the column of each field */
+    size_t ncols;        /* CSV: columns of the header */
+    struct csv_row row;  /* CSV: the record being read */
 };
 
 static long hex4_at(const char *s)
@@ -563,99 +593,170 @@ static int read_line(struct export_reader *r)
     return 1;
 }
 
-/* Unquote a quoted CSV cell in place starting at p (on the opening quote);
- * returns the position after the closing quote, or NULL if unterminated. */
-static char *csv_unquote(char *p, char *out)
+static struct buf *csv_cell_new(struct csv_row *row)
 {
-    for (p++; *p; p++) {
-        if (*p == '"') {
-            if (p[1] != '"') {
-                *out = '\0';
-                return p + 1;
-            }
-            p++;
-        }
-        *out++ = *p;
+    if (row->n == row->cap) {
+        row->cap = row->cap ? row->cap * 2 : 32;
+        row->cell = xrealloc(row->cell, row->cap * sizeof *row->cell);
+        for (size_t i = row->n; i < row->cap; i++)
+            buf_init(&row->cell[i]);
     }
-    return NULL;
+    buf_reset(&row->cell[row->n]);
+    return &row->cell[row->n++];
 }
 
-/* Split a CSV row into cells (quoted cells unquoted); one line per row. */
-static enum so_status csv_split(char *line, char **cells, size_t ncells,
-                                size_t *got, struct so_error *err)
+static void csv_row_free(struct csv_row *row)
 {
-    size_t n = 0;
-    char *p = line;
+    for (size_t i = 0; i < row->cap; i++)
+        buf_free(&row->cell[i]);
+    free(row->cell);
+}
+
+/* Read one RFC 4180 record from r->f into r->row: a quoted cell may hold
+ * commas, doubled quotes, CR and LF; the record ends at CRLF or LF outside
+ * quotes. 1 a record, 0 at the end of the file, -1 malformed (why set). */
+static int csv_read_row(struct export_reader *r, struct so_error *why)
+{
+    struct csv_row *row = &r->row;
+    row->n = 0;
+    int c = getc(r->f);
+    if (c == EOF)
+        return 0;
+    r->lineno++;
+    struct buf *cell = csv_cell_new(row);
     for (;;) {
-        if (n == ncells)
-            return so_fail(err, SO_ERR_INVALID, "too many cells");
-        cells[n++] = p;
-        if (*p == '"') {
-            char *end = csv_unquote(p, p);
-            if (!end)
-                return so_fail(err, SO_ERR_INVALID, "unterminated quote");
-            p = end;
-        } else {
-            p += strcspn(p, ",");
+        if (c == '"' && cell->len == 0) {
+            for (;;) { /* a quoted cell */
+                c = getc(r->f);
+                if (c == EOF) {
+                    so_fail(why, SO_ERR_INVALID, "unterminated quote");
+                    return -1;
+                }
+                if (c == '"' && (c = getc(r->f)) != '"')
+                    break;
+                if (c == '\n')
+                    r->lineno++;
+                buf_addc(cell, (char)c);
+            }
+            if (c != ',' && c != '\r' && c != '\n' && c != EOF) {
+                so_fail(why, SO_ERR_INVALID, "text after a quoted cell");
+                return -1;
+            }
+            continue;
         }
-        if (*p == '\0')
-            break;
-        if (*p != ',')
-            return so_fail(err, SO_ERR_INVALID, "text after a quoted cell");
-        *p++ = '\0';
+        if (c == ',') {
+            cell = csv_cell_new(row);
+        } else if (c == '\r' || c == '\n' || c == EOF) {
+            if (c == '\r' && (c = getc(r->f)) != '\n') {
+                so_fail(why, SO_ERR_INVALID, "a CR outside quotes");
+                return -1;
+            }
+            buf_cstr(cell);
+            for (size_t i = 0; i < row->n; i++)
+                buf_cstr(&row->cell[i]);
+            return 1;
+        } else if (c == '"') {
+            so_fail(why, SO_ERR_INVALID, "a quote inside an unquoted cell");
+            return -1;
+        } else {
+            buf_addc(cell, (char)c);
+        }
+        c = getc(r->f);
     }
-    *got = n;
-    return SO_OK;
 }
 
-/* One CSV cell back to a JSON value: text cells hold JSON string escapes. */
-static cJSON *csv_value(const struct field *f, const char *cell,
-                        struct so_error *err)
+/* Set one field of d from its CSV cell: digits for a number, the text
+ * itself otherwise; an empty cell is null. */
+static enum so_status set_field_cell(struct so_decision *d,
+                                     const struct field *f, const char *cell,
+                                     size_t len, struct so_error *err)
 {
-    if (!*cell)
-        return cJSON_CreateNull();
-    char *text = f->type == F_INT ? xstrdup(cell) : xasprintf("\"%s\"", cell);
-    cJSON *v = NULL;
-    if (export_json_parse(text, 2, &v, err) != SO_OK)
-        v = NULL;
-    free(text);
-    return v;
+    if (!len)
+        return set_field(d, f, NULL, err);
+    if (memchr(cell, '\0', len))
+        return so_fail(err, SO_ERR_INVALID, "%s: a NUL byte", f->name);
+    if (f->type == F_INT) {
+        if (len > 16 || strspn(cell, "0123456789") != len)
+            return so_fail(err, SO_ERR_INVALID, "%s: not a whole number "
+                           "in 0..2^53", f->name);
+        long long v = strtoll(cell, NULL, 10);
+        if (v > JSON_MAX_SAFE_INT)
+            return so_fail(err, SO_ERR_INVALID, "%s: not a whole number "
+                           "in 0..2^53", f->name);
+        *AT(d, f, int64_t) = (int64_t)v;
+        return SO_OK;
+    }
+    cJSON *v = cJSON_CreateString(cell);
+    enum so_status st = set_field(d, f, v, err);
+    cJSON_Delete(v);
+    return st;
 }
 
-static enum so_status record_from_csv(char *line, struct so_decision *d,
+static enum so_status record_from_csv(struct export_reader *r,
+                                      struct so_decision *d,
                                       struct so_error *err)
 {
-    char *cells[NFIELDS];
-    size_t n = 0;
-    enum so_status st = csv_split(line, cells, NFIELDS, &n, err);
-    if (st != SO_OK)
-        return st;
-    if (n != NFIELDS)
-        return so_fail(err, SO_ERR_INVALID, "%zu cells, want %zu", n,
-                       (size_t)NFIELDS);
+    if (r->row.n != r->ncols)
+        return so_fail(err, SO_ERR_INVALID, "%zu cells, the header has %zu",
+                       r->row.n, r->ncols);
+    enum so_status st = SO_OK;
     for (size_t i = 0; i < NFIELDS && st == SO_OK; i++) {
-        cJSON *v = csv_value(&fields[i], cells[i], err);
-        if (!v)
-            return so_fail(err, SO_ERR_INVALID, "%s: %s", fields[i].name,
-                           err->msg);
-        st = set_field(d, &fields[i], v, err);
-        cJSON_Delete(v);
+        const struct buf *c = &r->row.cell[r->col[i]];
+        st = set_field_cell(d, &fields[i], c->data ? c->data : "", c->len,
+                            err);
     }
     return st;
+}
+
+/* The CSV header (the first line, already read): each field's column by
+ * name; further columns (the _utc times) are not part of the record. */
+static enum so_status read_csv_header(struct export_reader *r,
+                                      struct so_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < NFIELDS; i++)
+        r->col[i] = (size_t)-1;
+    for (char *p = r->line, *end;; p = end + 1) {
+        end = p + strcspn(p, ",");
+        for (size_t i = 0; i < NFIELDS; i++)
+            if ((size_t)(end - p) == strlen(fields[i].name) &&
+                memcmp(p, fields[i].name, (size_t)(end - p)) == 0)
+                r->col[i] = n;
+        n++;
+        if (!*end)
+            break;
+    }
+    r->ncols = n;
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (r->col[i] == (size_t)-1)
+            return so_fail(err, SO_ERR_INVALID, "%s:1: CSV header: no column "
+                           "%s", r->path, fields[i].name);
+    return SO_OK;
 }
 
 static enum so_status reader_next(void *ctx, struct so_decision *d,
                                   struct so_error *err)
 {
     struct export_reader *r = ctx;
-    if (!read_line(r))
-        return ferror(r->f) ? so_fail(err, SO_ERR_IO, "%s: read error", r->path)
-                            : SO_EMPTY;
     struct so_error why = {0};
     enum so_status st;
     if (r->fmt == VERIFY_CSV) {
-        st = record_from_csv(r->line, d, &why);
-    } else {
+        size_t at = r->lineno + 1;
+        int got = csv_read_row(r, &why);
+        if (got == 0)
+            return ferror(r->f) ? so_fail(err, SO_ERR_IO, "%s: read error",
+                                          r->path)
+                                : SO_EMPTY;
+        st = got < 0 ? SO_ERR_INVALID : record_from_csv(r, d, &why);
+        if (st != SO_OK)
+            return so_fail(err, SO_ERR_INVALID, "%s:%zu: %s", r->path, at,
+                           why.msg);
+        return SO_OK;
+    }
+    if (!read_line(r))
+        return ferror(r->f) ? so_fail(err, SO_ERR_IO, "%s: read error", r->path)
+                            : SO_EMPTY;
+    {
         cJSON *o = NULL;
         st = export_json_parse(r->line, 4, &o, &why);
         if (st == SO_OK)
@@ -721,7 +822,7 @@ static enum so_status reader_open(struct export_reader *r, const char *path,
     if (strncmp(r->line, "seq,draft,", 10) != 0)
         return so_fail(err, SO_ERR_INVALID,
                        "%s:1: neither a JSON Lines nor a CSV audit export", path);
-    return SO_OK;
+    return read_csv_header(r, err);
 }
 
 enum so_status verify_export_file(const char *path,
@@ -743,5 +844,6 @@ enum so_status verify_export_file(const char *path,
     if (r.f)
         fclose(r.f);
     free(r.line);
+    csv_row_free(&r.row);
     return st;
 }

@@ -18,6 +18,12 @@
  * the file is valid UTF-8. NULL (a missing value) is an empty field. */
 void escape_csv_field(struct buf *out, const char *s);
 
+/* s as one RFC 4180 field, byte for byte: quoted as escape_csv_field
+ * quotes, every other byte as stored (an export must carry exactly the
+ * bytes its hashes cover, even text stored before invalid UTF-8 was
+ * refused). NULL is an empty field. */
+void escape_csv_raw(struct buf *out, const char *s);
+
 /* A name (workflow, model, reviewer, reason) as one CSV field: as
  * escape_csv_field, after each C0 control, DEL, C1 control and character
  * text_is_hidden() names became a visible <U+XXXX> token (a valid name has

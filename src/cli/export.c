@@ -1,8 +1,9 @@
 /*
  * cmd_export: `signoff export` writes the decisions with their audit hashes
  * and every field the hashes cover (JSON Lines or CSV), so the chain can be
- * re-verified elsewhere with `signoff verify --export`. Text is escaped to
- * ASCII, so an export printed on a terminal cannot drive it. A file given
+ * re-verified elsewhere with `signoff verify --export`. JSON Lines escapes
+ * text to ASCII, so it cannot drive a terminal; CSV carries the text itself
+ * (RFC 4180 quoting only) and is never written to a terminal. A file given
  * with --output is written to a temporary file and renamed. Reads only.
  */
 #define _GNU_SOURCE
@@ -29,7 +30,8 @@ static const char usage_text[] =
     "Options:\n"
     "  -q, --queue PATH    the queue file (default: $SIGNOFF_QUEUE, the\n"
     "                      config file, $XDG_DATA_HOME/signoff/signoff.db)\n"
-    "  -f, --format FMT    jsonl (default) or csv\n"
+    "  -f, --format FMT    jsonl (default, ASCII) or csv (RFC 4180, the\n"
+    "                      text itself; to a file or a pipe only)\n"
     "  -S, --since WHEN    from the first decision at or after WHEN on: a\n"
     "                      duration back from now (7d, 24h) or a date\n"
     "                      (YYYY-MM-DD, UTC)\n"
@@ -177,5 +179,14 @@ int cmd_export(int argc, char **argv)
                                        longopts, export_option, 0};
     struct export_args a = {.fmt = VERIFY_JSONL};
     int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
-    return rc >= 0 ? rc : export_queue(&a);
+    if (rc >= 0)
+        return rc;
+    /* CSV carries the text itself, control characters included: never
+     * onto a terminal (JSON Lines is ASCII and safe there). */
+    if (a.fmt == VERIFY_CSV && !a.output && isatty(STDOUT_FILENO))
+        return cli_usage_error("export", "--format csv carries the text "
+                                         "itself, control characters too: "
+                                         "write it to a file (--output "
+                                         "FILE) or a pipe, not a terminal");
+    return export_queue(&a);
 }

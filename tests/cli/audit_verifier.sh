@@ -126,7 +126,7 @@ for fmt in jsonl csv; do
 done
 run python3 -c '
 import csv, json, sys
-rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+rows = list(csv.DictReader(open(sys.argv[1], newline="", errors="surrogateescape")))
 lines = [json.loads(l) for l in open(sys.argv[2])][1:]
 print(len(rows), len(lines), all(r["hash"] == l["hash"] for r, l in zip(rows, lines)))
 ' "$T/audit.csv" "$T/audit.jsonl"
@@ -141,7 +141,7 @@ tamper() {
 import csv, io, sys
 fmt, src, dst = sys.argv[1:]
 if fmt == "csv":
-    rows = list(csv.reader(open(src, newline="")))
+    rows = list(csv.reader(open(src, newline="", errors="surrogateescape")))
     head, recs = rows[:1], rows[1:]
 else:
     lines = open(src).read().split("\n")
@@ -149,7 +149,7 @@ else:
 cols = head[0] if fmt == "csv" else None
 $4
 if fmt == "csv":
-    with open(dst, "w", newline="") as f:
+    with open(dst, "w", newline="", errors="surrogateescape") as f:
         csv.writer(f, lineterminator="\r\n").writerows(head + recs)
 else:
     open(dst, "w").write("\n".join(head + recs) + "\n")

@@ -353,7 +353,8 @@ static void roundtrip(enum verify_format fmt)
     build(&c, 12);
     char path[64], msg[512];
     char *text = export_to(&c, fmt, path);
-    check_ascii(text);
+    if (fmt == VERIFY_JSONL) /* CSV carries the text itself */
+        check_ascii(text);
     assert_int_equal(verify_file(path, msg, sizeof msg), SO_OK);
     /* Tamper with the file: the note of one record. */
     char *at = strstr(text, "plain note");
