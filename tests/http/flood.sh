@@ -33,13 +33,14 @@ fpid=$!
 wait_file "$T/ready.bodies" 150 || notok "the body flood finished sending"
 rss1=$(rss_kb)
 wait "$fpid"
-# Each is answered 401 from its headers, or cut by the limit of 32
-# connections per address before it sent them; none is read.
-if grep -Eqx '401:(3[2-9]|40)( none:[0-8])?' "$T/bodies.out"; then
-    ok "40 large bodies without a token: refused 401 or cut ($(cat "$T/bodies.out"))"
-else
-    notok "40 large bodies without a token: refused 401 or cut ($(cat "$T/bodies.out"))"
-fi
+# Each is answered 401 from its headers (the client may miss the reply: the
+# server closes without reading the body, which can reset the connection),
+# or cut by the limit of 32 connections per address; none is read.
+check_eq "40 large bodies without a token: no reply but 401" "" \
+    "$(tr ' ' '\n' <"$T/bodies.out" | grep -v -e '^401:' -e '^none:')"
+n401=$(grep -c 'POST /v1/claim 401 ' "$SERVE_LOG")
+if [ "$n401" -ge 32 ]; then ok "40 large bodies without a token: $n401 answered 401 from the headers, the rest cut"
+else notok "40 large bodies without a token: $n401 answered 401 from the headers (want 32 or more)"; fi
 grow=$(( (rss1 - rss0) / 1024 ))
 if [ "$grow" -lt 48 ]; then ok "server memory stays bounded under 40 x 8 MiB unauthenticated bodies (+$grow MB)"
 else notok "server memory stays bounded under 40 x 8 MiB unauthenticated bodies (+$grow MB)"; fi
@@ -82,15 +83,15 @@ $FLOOD slowloris "$SERVE_PORT" 1100 8 "$T/ready.slow" >"$T/slow.out" &
 fpid=$!
 wait_file "$T/ready.slow" 60 || notok "the slowloris flood is open"
 h1=$(healthz)
-check "during 1,100 slow connections: /healthz answers within 1 s ($h1)" fast "$h1" 1
+check "during 1,100 slow connections: /healthz answers within 2 s ($h1)" fast "$h1" 2
 api GET /v1/me "$TOK_ALICE"
 check_eq "during 1,100 slow connections: a reviewer is served" 200 "$CODE"
 h2=$(healthz)
-check "during 1,100 slow connections: /healthz again within 1 s ($h2)" fast "$h2" 1
+check "during 1,100 slow connections: /healthz again within 2 s ($h2)" fast "$h2" 2
 wait "$fpid"
 check_eq "the flood's connections were all cut (limits, then the deadline)" "0 open" "$(cat "$T/slow.out")"
 check_contains "the per-address limit is logged" "limit: 127.0.0.1 has 32 connections" "$(cat "$SERVE_LOG")"
 h3=$(healthz)
-check "after the flood: /healthz within 1 s ($h3)" fast "$h3" 1
+check "after the flood: /healthz within 2 s ($h3)" fast "$h3" 2
 serve_stop
 check_eq "serve exits 0 after the floods" 0 "$SRC"
