@@ -35,7 +35,7 @@ ok_run() { [ "$RC" = 0 ] || notok "$1: $ERR"; }
 so decide V-1 approve --note $'quotes "q", a backslash \\ and\na second line\twith a tab'
 ok_run "approve V-1"
 printf 'Edited: \xe2\x80\xae reversed \xf0\x9f\x98\x80 "q" \\ \x1b[2J\x7f\r\nmore\n' >"$T/body"
-so decide V-2 edit --body-file "$T/body" --note $'emoji \xf0\x9f\x98\x80, CJK \xe6\xbc\xa2, e\xcc\x81'
+so decide V-2 edit --body-file "$T/body" --note $'emoji \xf0\x9f\x98\x80, a domino \xf0\x9f\x82\x80 (\\ud83c\\udc80 in JSON), CJK \xe6\xbc\xa2, e\xcc\x81'
 ok_run "edit V-2"
 so decide V-3 reject --reason factual --note 'a, comma; and "quotes"'
 ok_run "reject V-3"
@@ -124,6 +124,10 @@ for fmt in jsonl csv; do
         "0:$E: audit chain ok: $N decisions, head $(sql "$Q" "SELECT value FROM meta WHERE key = 'chain_hash'")" \
         "$RC:$OUT"
 done
+check_contains "jsonl: U+1F080 as a surrogate pair (its low half \\udc80 is no byte)" \
+    'a domino \ud83c\udc80 (\\ud83c\\udc80 in JSON)' "$(cat "$T/audit.jsonl")"
+check_contains "jsonl: a byte that is not UTF-8 as \\udcXX" 'bad \udcff utf8 \udce2\udc82 cut' \
+    "$(cat "$T/audit.jsonl")"
 run python3 -c '
 import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="", errors="surrogateescape")))
