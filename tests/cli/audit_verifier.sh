@@ -13,6 +13,26 @@
 . "$TOP/tests/http/serve.inc"
 PYV=$TOP/docs/examples/verify_export.py
 export SIGNOFF_QUEUE=$Q
+
+# The worked example in docs/audit.md: its line hashes to the hash it
+# states, and the verifier's canonical record of those values is that line.
+run python3 - "$TOP/docs/audit.md" "$PYV" <<'EOF'
+import hashlib, importlib.util, re, sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+line = re.search(r"<!-- canonical-example -->\n```\n(.*)\n```", doc).group(1).encode()
+stated = re.search(r"followed by that line:\n`([0-9a-f]{64})`", doc).group(1)
+spec = importlib.util.spec_from_file_location("v", sys.argv[2])
+v = importlib.util.module_from_spec(spec); spec.loader.exec_module(v)
+rec = {"seq": 1, "draft": b"R-1", "request_id": b"rq-1", "reviewer": b"alice",
+       "action": b"reject", "kind": b"review", "reason": b"factual",
+       "note": 'Says "30 days"\nwrong: 14 \u2713'.encode(), "edit_size": 0,
+       "body_sha": hashlib.sha256(b"Refunds take 30 days.").hexdigest(),
+       "final_sha": None, "shown_at": 1764000000000,
+       "decided_at": 1764000004200, "active_ms": 4100, "reverts_seq": 0}
+print(hashlib.sha256(b"0" * 64 + line).hexdigest() == stated,
+      v.canonical_record(rec) == line, v.record_hash("0" * 64, rec) == stated)
+EOF
+check_eq "docs/audit.md: the worked example hashes as stated" "True True True" "$OUT"
 so init
 so workflow set refunds --reviews 2 --resolver supervisor
 python3 - >"$T/in.jsonl" <<'EOF'
