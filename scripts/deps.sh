@@ -68,6 +68,11 @@ need_cmd openssl openssl
 need_cmd script bsdutils
 need_cmd jq jq
 need_cmd python3 python3
+# the standard tools that judge our formats (tests/cli/man.sh, stats and
+# /metrics, contrib/): promtool, mandoc, systemd-analyze
+need_cmd promtool prometheus
+need_cmd mandoc mandoc
+need_cmd systemd-analyze systemd
 [ -e /usr/share/zoneinfo/UTC ] || missing="$missing tzdata"
 locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || missing="$missing locales"
 

@@ -23,7 +23,8 @@ static const char sync_usage_text[] =
     "      --token-file FILE  bearer token (default: $SIGNOFF_TOKEN_FILE,\n"
     "                         token_file in the config)\n"
     "      --ca-file FILE     CA bundle for a server with a private CA\n"
-    "  -h, --help             show this help\n";
+    "  -h, --help             show this help\n"
+    "      --version          show the version\n";
 
 struct sync_args {
     struct cli_common common;
