@@ -36,6 +36,10 @@
       (struct MHD_Daemon *, enum MHD_DaemonInfoType, ...))                     \
     X(const union MHD_ConnectionInfo *, MHD_get_connection_info,              \
       (struct MHD_Connection *, enum MHD_ConnectionInfoType, ...))             \
+    X(int, MHD_get_connection_values,                                          \
+      (struct MHD_Connection *, enum MHD_ValueKind, MHD_KeyValueIterator,      \
+       void *))                                                                \
+    X(size_t, MHD_http_unescape, (char *))                                     \
     X(const char *, MHD_lookup_connection_value,                               \
       (struct MHD_Connection *, enum MHD_ValueKind, const char *))             \
     X(enum MHD_Result, MHD_queue_response,                                     \
@@ -138,6 +142,23 @@ MHD_get_connection_info(struct MHD_Connection *connection,
 {
     return ready() ? real.MHD_get_connection_info(connection, info_type)
                    : NULL;
+}
+
+/* MHD_get_connection_values: call iterator on each value of kind. */
+int MHD_get_connection_values(struct MHD_Connection *connection,
+                              enum MHD_ValueKind kind,
+                              MHD_KeyValueIterator iterator,
+                              void *iterator_cls)
+{
+    return ready() ? real.MHD_get_connection_values(connection, kind, iterator,
+                                                    iterator_cls)
+                   : -1;
+}
+
+/* MHD_http_unescape: decode %XX in place, return the new length. */
+size_t MHD_http_unescape(char *val)
+{
+    return ready() ? real.MHD_http_unescape(val) : 0;
 }
 
 /* MHD_lookup_connection_value: one header or argument of the request. */

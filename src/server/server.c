@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -291,7 +292,10 @@ struct request {
     int64_t t0_us;
     int answered; /* a reply was queued early: ignore the rest */
     int route;    /* index in routes[], decided from the head */
-    char *arg;    /* the route's {arg} (owned) */
+    int started;  /* the access handler has seen its head */
+    char *target; /* the request target as sent, still percent-encoded */
+    char *path;   /* its path (before any '?') */
+    char *arg;    /* the route's {arg}, decoded (owned) */
     const struct server_token *who;
 };
 
@@ -894,8 +898,10 @@ static void h_healthz(struct call *c)
 /* ---- routing ----------------------------------------------------------- */
 
 /* A route matches METHOD prefix{arg}suffix (or exactly prefix when it has
- * no argument). Routes with a suffix come first so "/v1/drafts/x/renew"
- * is not read as the draft "x/renew". roles 0: no token needed. */
+ * no argument), on the path as the client sent it: {arg} is one path
+ * segment (no '/'), percent-decoded after matching, so an id holding '/'
+ * or '%' travels encoded (%2F, %25) and never changes which route
+ * matches. roles 0: no token needed. */
 struct route {
     const char *method;
     const char *prefix;
@@ -940,7 +946,7 @@ static void route_names_init(void)
     route_names[NROUTES] = "unmatched";
 }
 
-/* Does path match r's shape? *arg_len gets the {arg} length. */
+/* Does the raw path match r's shape? *arg_len gets the {arg} length. */
 static int route_shape(const struct route *r, const char *path,
                        size_t *arg_len)
 {
@@ -949,18 +955,21 @@ static int route_shape(const struct route *r, const char *path,
         return strcmp(path, r->prefix) == 0;
     size_t sl = strlen(r->suffix);
     if (len <= pl + sl || strncmp(path, r->prefix, pl) != 0 ||
-        strcmp(path + len - sl, r->suffix) != 0)
+        strcmp(path + len - sl, r->suffix) != 0 ||
+        memchr(path + pl, '/', len - pl - sl))
         return 0;
     *arg_len = len - pl - sl;
     return 1;
 }
 
-/* The route for method+path, or -1. When the path exists under other
- * methods only (405), allow gets them ("GET" or "GET, POST"). */
+/* The route for method and raw path, or -1. When the path exists under
+ * other methods only (405), allow gets them ("GET" or "GET, POST"). *arg
+ * gets the route's {arg}, percent-decoded (NULL for none). */
 static int route_find(const char *method, const char *path, char **arg,
                       char allow[16])
 {
     allow[0] = '\0';
+    *arg = NULL;
     for (size_t i = 0; i < NROUTES; i++) {
         size_t alen = 0;
         if (!route_shape(&routes[i], path, &alen))
@@ -971,9 +980,10 @@ static int route_find(const char *method, const char *path, char **arg,
                          allow[0] ? ", " : "", routes[i].method);
             continue;
         }
-        *arg = routes[i].suffix
-                   ? xstrndup(path + strlen(routes[i].prefix), alen)
-                   : NULL;
+        if (routes[i].suffix) {
+            *arg = xstrndup(path + strlen(routes[i].prefix), alen);
+            MHD_http_unescape(*arg);
+        }
         return (int)i;
     }
     return -1;
@@ -1109,6 +1119,47 @@ static int declared_length(struct MHD_Connection *con, long *n)
     return cl && so_parse_long(cl, 0, LONG_MAX, n) == 0 ? 0 : -1;
 }
 
+/* Framing headers seen (request_malformed). */
+struct framing {
+    const char *length; /* the first Content-Length */
+    int lengths_differ;
+    int chunked; /* a Transfer-Encoding header */
+};
+
+static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind,
+                                      const char *key, const char *value)
+{
+    struct framing *f = cls;
+    (void)kind;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (f->length && strcmp(f->length, value ? value : "") != 0)
+            f->lengths_differ = 1;
+        else if (!f->length)
+            f->length = value ? value : "";
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->chunked = 1;
+    }
+    return MHD_YES;
+}
+
+/* Why the head is refused with 400 before anything else, or NULL: framing
+ * a proxy in front could read differently from us (two different
+ * Content-Length headers, or one with Transfer-Encoding: request
+ * smuggling), or a NUL byte (%00) in the path or the query. */
+static const char *request_malformed(struct MHD_Connection *con,
+                                     const struct request *rq)
+{
+    struct framing f = {0};
+    MHD_get_connection_values(con, MHD_HEADER_KIND, framing_header, &f);
+    if (f.lengths_differ)
+        return "ambiguous framing: two different Content-Length headers";
+    if (f.length && f.chunked)
+        return "ambiguous framing: Content-Length with Transfer-Encoding";
+    if (strstr(rq->target, "%00"))
+        return "path: a NUL byte (%00) is not allowed in the path or query";
+    return NULL;
+}
+
 /* Decide what the request may do from its head alone, before any body is
  * read: the route (404, 405), the token and role (401, 403), the
  * declared size (413) and room for the body in memory (503; a declared
@@ -1120,10 +1171,15 @@ static enum MHD_Result admit(struct server *srv, struct MHD_Connection *con,
 {
     char allow[16];
     long len = 0;
-    rq->route = route_find(method, path, &rq->arg, allow);
+    const char *bad = request_malformed(con, rq);
     struct call c = {.srv = srv, .con = con};
     enum MHD_Result ok = MHD_YES;
-    if (rq->route < 0 && allow[0]) {
+    if (!bad)
+        rq->route = route_find(method, path, &rq->arg, allow);
+    if (bad) {
+        call_fail(&c, SO_ERR_INVALID, bad);
+        ok = answer(&c, rq, NROUTES, method, path);
+    } else if (rq->route < 0 && allow[0]) {
         call_fail(&c, SO_ERR_USAGE, "method not allowed");
         c.status = 405;
         c.allow = allow;
@@ -1209,6 +1265,28 @@ static int body_add(struct server *srv, struct MHD_Connection *con,
     return 0;
 }
 
+/* A new request (its con_cls), made when its request line arrives, with
+ * the path as the client sent it: libmicrohttpd decodes the path it gives
+ * the access handler whole, which would turn an encoded '/' in an id into
+ * a path separator and cut the path at an encoded NUL. */
+static struct request *request_new(const char *target)
+{
+    struct request *rq = xcalloc(1, sizeof *rq);
+    buf_init(&rq->body);
+    rq->t0_us = now_us();
+    rq->route = -1;
+    rq->target = xstrdup(target);
+    rq->path = xstrndup(target, strcspn(target, "?"));
+    return rq;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+    (void)cls;
+    (void)con;
+    return request_new(uri);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -1217,17 +1295,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
     struct server *srv = cls;
     struct request *rq = *con_cls;
     (void)version;
-    if (!rq) {
-        rq = xcalloc(1, sizeof *rq);
-        buf_init(&rq->body);
-        rq->t0_us = now_us();
-        rq->route = -1;
-        *con_cls = rq;
+    if (!rq)
+        *con_cls = rq = request_new(url);
+    if (!rq->started) {
+        rq->started = 1;
         guard_head_done(srv->guard, conn_of(con));
         pthread_mutex_lock(&srv->mu);
         srv->inflight++;
         pthread_mutex_unlock(&srv->mu);
-        return admit(srv, con, rq, method, url);
+        return admit(srv, con, rq, method, rq->path);
     }
     if (rq->answered) {
         *upload_size = 0;
@@ -1236,13 +1312,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
-        return body_add(srv, con, rq, upload, n, method, url) ? MHD_NO
-                                                               : MHD_YES;
+        return body_add(srv, con, rq, upload, n, method, rq->path) ? MHD_NO
+                                                                   : MHD_YES;
     }
     if (rq->received > SERVER_MAX_BODY)
         return answer_error(srv, con, rq, 413, SO_ERR_TOOLARGE,
-                            "request body over 8 MiB", method, url);
-    return dispatch(srv, con, rq, method, url);
+                            "request body over 8 MiB", method, rq->path);
+    return dispatch(srv, con, rq, method, rq->path);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *con,
@@ -1255,10 +1331,15 @@ static void on_completed(void *cls, struct MHD_Connection *con,
         return;
     guard_unhold(srv->guard, rq->held);
     guard_head_wait(srv->guard, conn_of(con));
+    int started = rq->started;
     buf_free(&rq->body);
+    free(rq->target);
+    free(rq->path);
     free(rq->arg);
     free(rq);
     *con_cls = NULL;
+    if (!started)
+        return;
     pthread_mutex_lock(&srv->mu);
     if (--srv->inflight == 0)
         pthread_cond_broadcast(&srv->idle);
@@ -1398,6 +1479,7 @@ enum so_status server_start(const struct server_opts *opts,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
         timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         /* The guard decides which connection to drop (GUARD_TOTAL);
          * libmicrohttpd's own limit, split between its threads, sits
          * above it so it does not refuse first. */

@@ -2,7 +2,8 @@
 # of range in the query or the body are 400 naming the parameter, never
 # undefined behaviour (finding 4); control characters from a request
 # never reach the log (finding 5a); a too-long request_id is 400 invalid
-# (finding 10).
+# (finding 10); ambiguous framing and NUL in paths are 400, and ids with
+# '/' or '%' are unambiguous in every route (finding 12).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 serve_setup 3
@@ -89,5 +90,38 @@ import sys
 data = open(sys.argv[1], "rb").read()
 print(sum(1 for b in data if (b < 0x20 and b != 0x0a) or b >= 0x7f))' "$SERVE_LOG")
 check_eq "log: no control byte (C0, DEL, C1 or any byte over 0x7e) at all" 0 "$ctl"
+# Finding 12: framing a proxy could read differently is refused.
+st=$(raw 'POST /v1/claim HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '"$TOK_ALICE"'\r\nContent-Length: 2\r\nContent-Length: 20\r\n\r\n{}')
+check_eq "two different Content-Length headers: 400" "HTTP/1.1 400 Bad Request" "$st"
+st=$(raw 'POST /v1/claim HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '"$TOK_ALICE"'\r\nContent-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n')
+check_eq "Content-Length with Transfer-Encoding: chunked: 400" "HTTP/1.1 400 Bad Request" "$st"
+check_contains "framing refusal is logged with its 400" "POST /v1/claim 400 " "$(cat "$SERVE_LOG")"
+api GET "/v1/drafts/D-0001%00garbage" "$TOK_ALICE"
+check_eq "a NUL (%00) in the path: 400, not D-0001" 400 "$CODE"
+check_contains "NUL in the path: says so" '"message":"path: a NUL byte (%00)' "$BODY"
+api GET "/v1/drafts?workflow=support%00x" "$TOK_ALICE"
+check_eq "a NUL (%00) in the query: 400" 400 "$CODE"
+
+# Ids holding '/' and '%' travel percent-encoded and never change the route.
+printf '%s\n' \
+    '{"id":"A/decisions","workflow":"support","title":"slash","input":"q","body":"b"}' \
+    '{"id":"A","workflow":"support","title":"plain","input":"q","body":"b"}' \
+    '{"id":"50%off/renew","workflow":"support","title":"percent","input":"q","body":"b"}' \
+    >"$T/odd.jsonl"
+api POST /v1/drafts "$TOK_PROD" "$(cat "$T/odd.jsonl")"
+check_contains "enqueue ids with / and %" '"added":3' "$BODY"
+api GET "/v1/drafts/A%2Fdecisions" "$TOK_ALICE"
+check_eq "GET /v1/drafts/A%2Fdecisions: the draft A/decisions" "200 A/decisions" "$CODE $(printf %s "$BODY" | jq -r .draft.id)"
+api GET "/v1/drafts/A/decisions" "$TOK_ALICE"
+check_eq "GET /v1/drafts/A/decisions: the decisions of A" '200 {"decisions":[]}' "$CODE $BODY"
+api GET "/v1/drafts/50%25off%2Frenew" "$TOK_ALICE"
+check_eq "GET /v1/drafts/50%25off%2Frenew: the draft 50%off/renew" "200 50%off/renew" "$CODE $(printf %s "$BODY" | jq -r .draft.id)"
+api POST "/v1/drafts/50%25off%2Frenew/renew" "$TOK_ALICE" '{}'
+check_eq "renew of 50%off/renew routes to renew (409: not claimed)" 409 "$CODE"
+api GET "/v1/drafts/A/b" "$TOK_ALICE"
+check_eq "an unencoded / in an id is another path: 404" 404 "$CODE"
+SIGNOFF_TOKEN_FILE="$T/token.alice" so show --queue "$URL" "A/decisions" --format json
+check_eq "the client encodes ids: show A/decisions" "0 A/decisions" "$RC $(printf %s "$OUT" | jq -r .id 2>/dev/null)"
+
 serve_stop
 check_eq "serve exits 0" 0 "$SRC"
