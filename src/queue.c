@@ -146,6 +146,27 @@ void so_decision_clear(struct so_decision *d)
     memset(d, 0, sizeof *d);
 }
 
+void so_event_clear(struct so_event *e)
+{
+    if (!e)
+        return;
+    so_decision_clear(&e->rec);
+    free(e->workflow);
+    free(e->text);
+    memset(e, 0, sizeof *e);
+}
+
+void so_event_page_free(struct so_event_page *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        so_event_clear(&p->v[i]);
+    free(p->v);
+    p->v = NULL;
+    p->n = 0;
+}
+
 void so_workflow_clear(struct so_workflow *w)
 {
     if (!w)

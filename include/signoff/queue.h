@@ -34,7 +34,8 @@
     X(SO_ACT_EDIT, "edit")                                                     \
     X(SO_ACT_REJECT, "reject")                                                 \
     X(SO_ACT_ESCALATE, "escalate")                                             \
-    X(SO_ACT_REVERT, "revert") /* undo of an earlier decision */
+    X(SO_ACT_REVERT, "revert") /* undo of an earlier decision */               \
+    X(SO_ACT_APPLIED, "applied") /* the producer acted on the outcome */
 
 enum so_action {
 #define SO_X_ENUM(id, name) id,
@@ -240,11 +241,16 @@ struct so_workflow {
     int64_t min_seen_ms;    /* a draft is on screen this long before a
                                decision key acts (0..SO_MAX_MIN_SEEN_MS) */
     int confirm_flagged;    /* approving a draft with grounding flags asks */
+    int64_t release_after_ms; /* a final outcome reaches the producer this
+                                 long after it was decided (0: at once) */
+    int64_t applied_within_ms; /* a released outcome with no action record
+                                  after this long is unapplied backlog */
     int64_t pending;        /* drafts not yet decided (filled by get/list) */
     /* Decisions ever recorded by action, undos under SO_ACT_REVERT: only
      * grow, whatever is undone (the counters of /metrics; filled by the
      * SQLite store's get/list, 0 from a remote queue). */
     int64_t recorded[SO_ACT_COUNT];
+    int64_t unapplied;      /* the unapplied backlog (filled by get/list) */
 };
 void so_workflow_clear(struct so_workflow *w);
 
@@ -259,6 +265,8 @@ void so_workflow_clear(struct so_workflow *w);
 #define SO_WF_RESOLVER 128
 #define SO_WF_MIN_SEEN 256
 #define SO_WF_CONFIRM_FLAGGED 512
+#define SO_WF_RELEASE 1024
+#define SO_WF_APPLIED_WITHIN 2048
 
 /* Flags of enqueue. */
 #define SO_ENQ_REPLACE 1u /* a known id with other content replaces the
@@ -319,6 +327,47 @@ struct so_stats_req {
 };
 #define SO_FOLD_MODEL 1u
 #define SO_FOLD_REVIEWER 2u
+
+/*
+ * One event of the outcome feed: an audit record in chain order, with
+ * what a producer needs to act on it (outcome.h holds the rules that fill
+ * the outcome fields). Owned strings.
+ */
+struct so_event {
+    struct so_decision rec; /* the record: seq, hashes, kind, action, ... */
+    char *workflow;         /* the draft's workflow */
+    int outcome;            /* 1: a released final outcome: act on it */
+    int retracted;          /* 1: a final outcome undone inside its release
+                               window: it never reached the producer */
+    int64_t revokes;        /* a revert of a released outcome: its seq */
+    char *text;             /* outcome approve/edit: the text to send */
+};
+void so_event_clear(struct so_event *e);
+
+/* What the feed reads: records after seq `after`, optionally of one
+ * workflow, at most limit; wait_ms > 0 waits that long for one. */
+struct so_event_req {
+    int64_t after;
+    const char *workflow; /* NULL: all */
+    int limit;            /* 1..1000 */
+    int64_t wait_ms;      /* 0: answer at once */
+};
+
+struct so_event_page {
+    struct so_event *v;
+    size_t n;
+    int64_t next_after; /* the cursor for the next read: every record up to
+                           it was read (and filtered) */
+};
+void so_event_page_free(struct so_event_page *p);
+
+/* The producer's action record. Strings borrowed. */
+struct so_applied_req {
+    const char *draft_id;
+    const char *request_id; /* generated once by the client; retries reuse */
+    const char *ref;        /* the external reference (ticket, txn id) */
+    const char *note;       /* may be NULL */
+};
 
 struct queue;
 struct so_agreement; /* agreement.h */
@@ -401,6 +450,16 @@ struct queue_ops {
      * (agreement.h); NULL when the backend cannot answer. */
     enum so_status (*agreement)(struct queue *q, const struct so_stats_req *req,
                                 struct so_agreement *out, struct so_error *err);
+    /* The outcome feed (outcome.h): audit records after req->after in seq
+     * order, up to the release head; waits up to req->wait_ms for one. */
+    enum so_status (*events)(struct queue *q, const struct so_event_req *req,
+                             struct so_event_page *out, struct so_error *err);
+    /* Record that the producer acted on the draft's released outcome; res
+     * gets the action record (seq, hash; replayed for a repeated
+     * request_id). */
+    enum so_status (*applied)(struct queue *q, const struct so_applied_req *req,
+                              struct so_decide_result *res,
+                              struct so_error *err);
 };
 
 struct queue {

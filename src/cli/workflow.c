@@ -26,6 +26,7 @@ static const char usage_text[] =
     "                            [--auto-pause on|off] [--reveal after|never]\n"
     "                            [--resolver supervisor|reviewer]\n"
     "                            [--min-seen D] [--confirm-flagged on|off]\n"
+    "                            [--release-after D] [--applied-within D]\n"
     "       signoff workflow pause W --reason R\n"
     "       signoff workflow resume W [--reason R]\n"
     "\n"
@@ -52,12 +53,22 @@ static const char usage_text[] =
     "                          1s, 0; at most 60s; default 1s)\n"
     "      --confirm-flagged on|off  the reviewer UI: approving a draft\n"
     "                          with grounding flags asks first (default on)\n"
+    "      --release-after D   hold a final outcome back from the producer\n"
+    "                          (feed, webhooks) this long, so an undo in\n"
+    "                          that time never reaches it (0 .. 24h;\n"
+    "                          default 0)\n"
+    "      --applied-within D  a released outcome with no action record\n"
+    "                          after this long is unapplied backlog\n"
+    "                          (default 24h)\n"
     "  -r, --reason R          why the switch is flipped\n"
     "  -f, --format F          table/text (default) or json\n"
     "  -q, --queue Q           the queue (file or URL)\n"
     "      --reviewer NAME     who flips the switch (default: you)\n"
     "  -h, --help              show this help\n"
     "      --version           show the version\n";
+
+/* Long-only options. */
+enum { OPT_RELEASE = CLI_OPT_OWN, OPT_APPLIED };
 
 struct wf_args {
     struct cli_common common;
@@ -103,6 +114,20 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
                    : cli_usage_error("workflow", "--window: expected a "
                                      "duration of at least 1m like 7d (units "
                                      SO_DURATION_UNITS "), not '%s'", arg);
+    case OPT_RELEASE:
+    case OPT_APPLIED: {
+        int64_t *to = c == OPT_RELEASE ? &a->set.release_after_ms
+                                       : &a->set.applied_within_ms;
+        a->mask |= c == OPT_RELEASE ? SO_WF_RELEASE : SO_WF_APPLIED_WITHIN;
+        return so_parse_duration_ms(arg, to) == 0 &&
+                       (c == OPT_RELEASE || *to > 0)
+                   ? 0
+                   : cli_usage_error("workflow", "%s: expected a duration "
+                                     "like 30s, not '%s'",
+                                     c == OPT_RELEASE ? "--release-after"
+                                                      : "--applied-within",
+                                     arg);
+    }
     case 'm':
     case 'n':
         if (so_parse_long(arg, c == 'm' ? 0 : 1,
@@ -211,7 +236,12 @@ static cJSON *wf_json(const struct so_workflow *w)
                                 w->automation_reason ? w->automation_reason
                                                      : "");
     }
+    cJSON_AddNumberToObject(o, "release_after_ms",
+                            (double)w->release_after_ms);
+    cJSON_AddNumberToObject(o, "applied_within_ms",
+                            (double)w->applied_within_ms);
     cJSON_AddNumberToObject(o, "pending", (double)w->pending);
+    cJSON_AddNumberToObject(o, "unapplied", (double)w->unapplied);
     return o;
 }
 
@@ -262,8 +292,14 @@ static void print_show(const struct so_workflow *w)
                                    ? w->automation_reason
                                    : "(none given)");
     }
+    format_window(w->release_after_ms, win);
+    show_line("release after:", w->release_after_ms > 0 ? win : "0 (at once)");
+    format_window(w->applied_within_ms, win);
+    show_line("applied within:", win);
     snprintf(buf, sizeof buf, "%lld", (long long)w->pending);
     show_line("pending:", buf);
+    snprintf(buf, sizeof buf, "%lld", (long long)w->unapplied);
+    show_line("unapplied:", buf);
 }
 
 static void print_list(const struct so_workflow *ws, size_t n)
@@ -413,6 +449,8 @@ int cmd_workflow(int argc, char **argv)
         {"resolver", required_argument, NULL, 'S'},
         {"min-seen", required_argument, NULL, 's'},
         {"confirm-flagged", required_argument, NULL, 'F'},
+        {"release-after", required_argument, NULL, OPT_RELEASE},
+        {"applied-within", required_argument, NULL, OPT_APPLIED},
         {"reason", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
         CLI_OPTION_QUEUE,

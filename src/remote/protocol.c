@@ -336,6 +336,32 @@ static enum so_status decide_next_from_json(const cJSON *j,
     return SO_OK;
 }
 
+cJSON *proto_applied_req_to_json(const struct so_applied_req *r)
+{
+    cJSON *j = json_new_object();
+    json_add_string(j, "request_id", r->request_id);
+    json_add_string(j, "ref", r->ref);
+    if (r->note)
+        json_add_string(j, "note", r->note);
+    return j;
+}
+
+enum so_status proto_applied_req_from_json(const cJSON *j, const char *draft_id,
+                                           struct so_applied_req *r,
+                                           struct so_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->draft_id = draft_id;
+    enum so_status s;
+    if (bad(s = proto_request_id_from_json(j, &r->request_id, err)) ||
+        bad(s = json_get_string(j, "", "ref", JSON_REQUIRED, SO_MAX_FIELD,
+                                &r->ref, err)) ||
+        bad(s = json_get_string(j, "", "note", JSON_OPTIONAL, SO_MAX_FIELD,
+                                &r->note, err)))
+        return s;
+    return SO_OK;
+}
+
 cJSON *proto_decide_result_to_json(const struct so_decide_result *r)
 {
     cJSON *j = json_new_object();
@@ -567,6 +593,38 @@ cJSON *proto_decision_to_json(const struct so_decision *d)
     return j;
 }
 
+cJSON *proto_event_to_json(const struct so_event *e)
+{
+    cJSON *j = proto_decision_to_json(&e->rec);
+    json_add_string(j, "workflow", e->workflow);
+    if (e->rec.action == SO_ACT_APPLIED)
+        json_add_string(j, "ref", e->rec.reason);
+    if (e->outcome) {
+        cJSON *o = json_new_object();
+        json_add_string(o, "action", so_action_name(e->rec.action));
+        json_add_string(o, "text", e->text);
+        json_add_string(o, "reason", e->rec.reason);
+        json_add_string(o, "note", e->rec.note);
+        json_add_item(j, "outcome", o);
+    } else {
+        cJSON_AddNullToObject(j, "outcome");
+    }
+    json_add_bool(j, "retracted", e->retracted);
+    json_add_int(j, "revokes", e->revokes);
+    return j;
+}
+
+cJSON *proto_event_page_to_json(const struct so_event_page *p)
+{
+    cJSON *j = json_new_object();
+    cJSON *a = json_new_array();
+    for (size_t i = 0; i < p->n; i++)
+        cJSON_AddItemToArray(a, proto_event_to_json(&p->v[i]));
+    json_add_item(j, "events", a);
+    json_add_int(j, "next_after", p->next_after);
+    return j;
+}
+
 static enum so_status decision_hashes(const cJSON *j, struct so_decision *d,
                                       struct so_error *err)
 {
@@ -647,7 +705,10 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
     json_add_string(j, "resolver", w->resolver);
     json_add_int(j, "min_seen_ms", w->min_seen_ms);
     json_add_bool(j, "confirm_flagged", w->confirm_flagged);
+    json_add_int(j, "release_after_ms", w->release_after_ms);
+    json_add_int(j, "applied_within_ms", w->applied_within_ms);
     json_add_int(j, "pending", w->pending);
+    json_add_int(j, "unapplied", w->unapplied);
     return j;
 }
 
@@ -674,6 +735,10 @@ cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
         json_add_int(j, "min_seen_ms", w->min_seen_ms);
     if (mask & SO_WF_CONFIRM_FLAGGED)
         json_add_bool(j, "confirm_flagged", w->confirm_flagged);
+    if (mask & SO_WF_RELEASE)
+        json_add_int(j, "release_after_ms", w->release_after_ms);
+    if (mask & SO_WF_APPLIED_WITHIN)
+        json_add_int(j, "applied_within_ms", w->applied_within_ms);
     return j;
 }
 
@@ -719,7 +784,13 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
              SO_WF_MIN_SEEN, mask) ||
         seen(s = json_get_bool(j, "", "confirm_flagged", JSON_OPTIONAL,
                                &w->confirm_flagged, err),
-             SO_WF_CONFIRM_FLAGGED, mask))
+             SO_WF_CONFIRM_FLAGGED, mask) ||
+        seen(s = json_get_int(j, "", "release_after_ms", JSON_OPTIONAL, 0,
+                              86400000, &w->release_after_ms, err),
+             SO_WF_RELEASE, mask) ||
+        seen(s = json_get_int(j, "", "applied_within_ms", JSON_OPTIONAL, 0,
+                              JSON_MAX_SAFE_INT, &w->applied_within_ms, err),
+             SO_WF_APPLIED_WITHIN, mask))
         return s;
     w->min_decisions = (int)min;
     w->reviews = (int)reviews;
@@ -742,7 +813,9 @@ static enum so_status workflow_state(const cJSON *j, struct so_workflow *w,
         bad(s = json_get_int(j, "", "automation_at", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &w->automation_at, err)) ||
         bad(s = json_get_int(j, "", "pending", JSON_OPTIONAL, 0,
-                             JSON_MAX_SAFE_INT, &w->pending, err)))
+                             JSON_MAX_SAFE_INT, &w->pending, err)) ||
+        bad(s = json_get_int(j, "", "unapplied", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->unapplied, err)))
         return s;
     if (a && strcmp(a, "paused") != 0 && strcmp(a, "on") != 0)
         return so_fail(err, SO_ERR_INVALID,

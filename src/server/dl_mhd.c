@@ -48,7 +48,9 @@
       (size_t, void *, enum MHD_ResponseMemoryMode))                           \
     X(void, MHD_destroy_response, (struct MHD_Response *))                     \
     X(enum MHD_Result, MHD_add_response_header,                                \
-      (struct MHD_Response *, const char *, const char *))
+      (struct MHD_Response *, const char *, const char *))                     \
+    X(void, MHD_suspend_connection, (struct MHD_Connection *))                 \
+    X(void, MHD_resume_connection, (struct MHD_Connection *))
 
 /* The library's functions; set once by dl_open, read-only after. */
 static struct {
@@ -201,4 +203,18 @@ enum MHD_Result MHD_add_response_header(struct MHD_Response *response,
 {
     return ready() ? real.MHD_add_response_header(response, header, content)
                    : MHD_NO;
+}
+
+/* MHD_suspend_connection: stop polling the connection until resumed. */
+void MHD_suspend_connection(struct MHD_Connection *connection)
+{
+    if (ready())
+        real.MHD_suspend_connection(connection);
+}
+
+/* MHD_resume_connection: poll it again; the access handler runs again. */
+void MHD_resume_connection(struct MHD_Connection *connection)
+{
+    if (ready())
+        real.MHD_resume_connection(connection);
 }

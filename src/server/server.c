@@ -31,6 +31,7 @@
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
 #include "signoff/server/guard.h"
+#include "signoff/server/longpoll.h"
 #include "signoff/server/metrics.h"
 #include "signoff/remote/protocol.h"
 
@@ -279,6 +280,8 @@ struct server {
     void *log_arg;
     struct guard *guard; /* connection limits, head deadline, body cap */
     pthread_mutex_t mu;  /* guards inflight */
+    struct longpoll *longpoll; /* suspended GET /v1/events */
+    volatile int stopping;     /* set by server_stop: answer, never wait */
     pthread_cond_t idle;
     int inflight; /* requests whose headers arrived and are not done */
 };
@@ -297,6 +300,8 @@ struct request {
     char *path;   /* its path (before any '?') */
     char *arg;    /* the route's {arg}, decoded (owned) */
     const struct server_token *who;
+    int64_t poll_deadline; /* GET /v1/events waiting: mono ms, else 0 */
+    int64_t poll_after;    /* its cursor, advanced past filtered records */
 };
 
 /* One routed call: inputs, the borrowed store handle and the reply. */
@@ -313,6 +318,8 @@ struct call {
     const char *ctype; /* NULL: application/json */
     int retry_after;   /* seconds, 0 for none */
     const char *allow; /* methods of the path, for a 405 */
+    struct request *rq;
+    int suspend; /* the handler asks to wait (long poll): no reply yet */
 };
 
 static int64_t now_us(void)
@@ -533,6 +540,66 @@ static void h_decision(struct call *c)
     else
         call_err(c, &err);
     so_decide_result_clear(&res);
+    cJSON_Delete(j);
+}
+
+/* The longest wait of GET /v1/events (below the connection timeout). */
+#define EVENTS_MAX_WAIT_S 25
+
+/* GET /v1/events: the feed after a cursor; with wait=S and nothing yet,
+ * the request is suspended (longpoll.h) and this runs again when the head
+ * moves or the wait is over. */
+static void h_events(struct call *c)
+{
+    int64_t after, limit, wait;
+    if (query_int(c, "after", 0, JSON_MAX_SAFE_INT, 0, &after) ||
+        query_int(c, "limit", 1, 1000, 100, &limit) ||
+        query_int(c, "wait", 0, EVENTS_MAX_WAIT_S, 0, &wait))
+        return;
+    const char *wf = query(c, "workflow");
+    if (wf && (!*wf || strlen(wf) > SO_MAX_ID)) {
+        call_fail(c, SO_ERR_INVALID, "workflow: empty or too long");
+        return;
+    }
+    struct request *rq = c->rq;
+    if (rq->poll_deadline == 0 && wait > 0)
+        rq->poll_deadline = so_mono_ms() + wait * 1000;
+    if (rq->poll_after > after)
+        after = rq->poll_after;
+    struct so_event_req req = {after, wf, (int)limit, 0};
+    struct so_event_page p;
+    struct so_error err;
+    if (c->q->ops->events(c->q, &req, &p, &err) != SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    if (p.n == 0 && rq->poll_deadline > so_mono_ms() && !c->srv->stopping) {
+        rq->poll_after = p.next_after;
+        c->suspend = 1;
+    } else {
+        call_json(c, 200, proto_event_page_to_json(&p));
+    }
+    so_event_page_free(&p);
+}
+
+/* POST /v1/drafts/{id}/applied: the producer's action record. */
+static void h_applied(struct call *c)
+{
+    cJSON *j;
+    if (call_body(c, &j))
+        return;
+    struct so_applied_req r;
+    struct so_decide_result res;
+    struct so_error err;
+    memset(&res, 0, sizeof res);
+    enum so_status s = proto_applied_req_from_json(j, c->arg, &r, &err);
+    if (s == SO_OK)
+        s = c->q->ops->applied(c->q, &r, &res, &err);
+    if (s == SO_OK)
+        call_json(c, res.replayed ? 200 : 201,
+                  proto_decide_result_to_json(&res));
+    else
+        call_err(c, &err);
     cJSON_Delete(j);
 }
 
@@ -916,6 +983,8 @@ static const struct route routes[] = {
     {"POST", "/v1/drafts/", "/renew", ROLES_REVIEW, 1, h_renew, "renew"},
     {"POST", "/v1/drafts/", "/release", ROLES_REVIEW, 1, h_release, "release"},
     {"POST", "/v1/drafts/", "/decision", ROLES_REVIEW, 1, h_decision, "decision"},
+    {"POST", "/v1/drafts/", "/applied", SERVER_ROLE_PRODUCER, 1, h_applied,
+     "applied"},
     {"GET", "/v1/drafts/", "/decisions", ROLES_ALL, 1, h_decisions, "decisions"},
     {"GET", "/v1/drafts/", "", ROLES_ALL, 1, h_draft, "draft"},
     {"GET", "/v1/drafts", NULL, ROLES_ALL, 1, h_list, "list"},
@@ -930,6 +999,8 @@ static const struct route routes[] = {
     {"POST", "/v1/workflows/", "", SERVER_ROLE_SUPERVISOR, 1,
      h_workflow_post, "workflow_set"},
     {"GET", "/v1/me", NULL, ROLES_ALL, 1, h_me, "me"},
+    {"GET", "/v1/events", NULL, SERVER_ROLE_PRODUCER | SERVER_ROLE_SUPERVISOR,
+     1, h_events, "events"},
     {"GET", "/metrics", NULL, ROLES_ALL, 1, h_metrics, "metrics"},
     {"GET", "/healthz", NULL, 0, 0, h_healthz, "healthz"},
 };
@@ -1212,10 +1283,15 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *con,
                                 struct request *rq, const char *method,
                                 const char *path)
 {
-    struct call c = {.srv = srv, .con = con, .arg = rq->arg, .who = rq->who};
+    struct call c = {.srv = srv, .con = con, .arg = rq->arg, .who = rq->who,
+                     .rq = rq};
     c.body = rq->body.data ? rq->body.data : "";
     c.len = rq->body.len;
     route_run(&c, &routes[rq->route]);
+    if (c.suspend) { /* resumed by longpoll: this runs again */
+        longpoll_add(srv->longpoll, con, rq->poll_after, rq->poll_deadline);
+        return MHD_YES;
+    }
     enum MHD_Result ok = answer(&c, rq, (size_t)rq->route, method, path);
     free(c.out);
     return ok;
@@ -1411,6 +1487,7 @@ static enum so_status listen_addr(const struct server_opts *o,
 static void server_free(struct server *srv)
 {
     guard_free(srv->guard);
+    longpoll_free(srv->longpoll);
     pool_destroy(&srv->pool);
     metrics_free(srv->metrics);
     server_tokens_free(&srv->tokens);
@@ -1464,7 +1541,13 @@ enum so_status server_start(const struct server_opts *opts,
         return so_fail(err, SO_ERR_IO, "cannot start a thread");
     }
     int tls = opts->tls_cert && opts->tls_key;
+    s = longpoll_start(srv->queue_path, &srv->longpoll, err);
+    if (s != SO_OK) {
+        server_free(srv);
+        return s;
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+                     MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ITC | MHD_USE_ERROR_LOG |
                      (v6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
     struct MHD_OptionItem tls_opts[] = {
@@ -1501,6 +1584,8 @@ void server_stop(struct server *srv)
 {
     if (!srv)
         return;
+    srv->stopping = 1;
+    longpoll_stop(srv->longpoll);
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);

@@ -116,8 +116,19 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
+/* The file as schema v6 left it: no outcomes, no action records. */
+#define AS_V6                                                                  \
+    "ALTER TABLE workflows DROP COLUMN release_after_ms;"                      \
+    " ALTER TABLE workflows DROP COLUMN applied_within_ms;"                    \
+    " DROP TABLE outcomes; PRAGMA writable_schema = ON;"                       \
+    " UPDATE sqlite_schema SET sql = replace(replace(sql,"                     \
+    " ' OR action = ''applied''', ''), 'kind = ''review'' OR kind ="           \
+    " ''resolve'' OR kind = ''action''', 'kind IN (''review'', ''resolve'')')" \
+    " WHERE name = 'decisions'; PRAGMA writable_schema = RESET;"
+static const char as_v6[] = "BEGIN; " AS_V6 " PRAGMA user_version = 6; COMMIT;";
 /* The file as schema v5 left it: no decision counters. */
-#define AS_V5 "DROP TRIGGER decision_counts_ins; DROP TABLE decision_counts;"
+#define AS_V5                                                                  \
+    AS_V6 " DROP TRIGGER decision_counts_ins; DROP TABLE decision_counts;"
 static const char as_v5[] = "BEGIN; " AS_V5 " PRAGMA user_version = 5; COMMIT;";
 
 /* The file as schema v4 left it: no UI guards in workflows. */
@@ -146,6 +157,48 @@ static const char as_v2[] =
     " 'status IN (''pending'', ''claimed'', ''decided'', ''resolve'')')"
     " WHERE name = 'drafts'; PRAGMA writable_schema = RESET;"
     " PRAGMA user_version = 2; COMMIT;";
+
+/* v7: a v6 file's final outcomes become outcome rows, released and marked
+ * as older than action records (no backlog); an escalation and an
+ * undecided draft make none; after it, an action record can be added. */
+static void test_schema_v7_outcomes(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    struct so_decide_result res;
+    struct so_error err;
+    fx_add(q, "a", "wf", "body a");
+    fx_add(q, "b", "wf", "body b");
+    fx_add(q, "c", "wf", "body c");
+    fx_claim(q, "a", 0);
+    assert_int_equal(fx_decide(q, "a", SO_ACT_APPROVE, NULL, "r1", &res, &err),
+                     SO_OK);
+    fx_claim(q, "b", 0);
+    assert_int_equal(
+        fx_decide(q, "b", SO_ACT_ESCALATE, NULL, "r2", &res, &err), SO_OK);
+    queue_close(q);
+    fx_sql_exec(f->path, as_v6);
+    q = fx_open(f->path, "ana");
+    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM outcomes"), 1);
+    assert_int_equal(fx_sql_int(f->path, "SELECT seq * 10 + applied_seq FROM"
+                                         " outcomes WHERE draft = 'a'"),
+                     10 - 1);
+    struct so_workflow w;
+    assert_int_equal(q->ops->workflow_get(q, "wf", &w, &err), SO_OK);
+    assert_int_equal(w.unapplied, 0);
+    assert_int_equal(w.release_after_ms, 0);
+    so_workflow_clear(&w);
+    struct so_applied_req ar = {"a", "ap-1", "ticket 1", NULL};
+    assert_int_equal(q->ops->applied(q, &ar, &res, &err), SO_OK);
+    assert_int_equal(res.seq, 3);
+    ar.draft_id = "b";
+    ar.request_id = "ap-2";
+    assert_int_equal(q->ops->applied(q, &ar, &res, &err), SO_ERR_CONFLICT);
+    assert_non_null(strstr(err.msg, "no final outcome"));
+    queue_close(q);
+}
 
 /* v3: a change of status and a decision row build no ephemeral table (an
  * IN list of three or more constants does, each time it is tested), and
@@ -1242,6 +1295,7 @@ int main(void)
         T(test_open_not_a_database),
         T(test_schema_migrate_and_newer),
         T(test_schema_v3_no_ephemeral_tables),
+        T(test_schema_v7_outcomes),
         T(test_open_pragmas),
         T(test_open_readonly),
         T(test_init_group),

@@ -23,7 +23,9 @@
     X(export, "write the decisions with their audit hashes")                   \
     X(verify, "check the audit chain")                                         \
     X(serve, "serve a queue over HTTP (protocol v1)")                          \
-    X(sync, "send decisions waiting in the local outbox")
+    X(sync, "send decisions waiting in the local outbox")                      \
+    X(events, "the outcome feed: audit records in chain order")               \
+    X(applied, "record that the producer acted on an outcome")
 
 #define CLI_X_DECL(name, summary) int cmd_##name(int argc, char **argv);
 CLI_COMMAND_LIST(CLI_X_DECL)

@@ -75,6 +75,13 @@ enum so_status proto_decide_result_from_json(const cJSON *j,
                                              struct so_decide_result *r,
                                              struct so_error *err);
 
+/* POST /v1/drafts/{id}/applied {request_id, ref, note?}; the reply is a
+ * decide result (seq, hash, replayed). Strings in *r point into j. */
+cJSON *proto_applied_req_to_json(const struct so_applied_req *r);
+enum so_status proto_applied_req_from_json(const cJSON *j, const char *draft_id,
+                                           struct so_applied_req *r,
+                                           struct so_error *err);
+
 /* GET /v1/drafts: {"drafts":[rows...],"next":cursor|null}. */
 cJSON *proto_page_to_json(const struct so_draft_page *p);
 enum so_status proto_page_from_json(const cJSON *j, struct so_draft_page *out,
@@ -84,6 +91,13 @@ enum so_status proto_page_from_json(const cJSON *j, struct so_draft_page *out,
 cJSON *proto_decision_to_json(const struct so_decision *d);
 enum so_status proto_decision_from_json(const cJSON *j, struct so_decision *d,
                                         struct so_error *err);
+
+/* GET /v1/events: one event is its record (as proto_decision_to_json)
+ * plus workflow, ref (action records), outcome ({action, text, reason,
+ * note} or null), retracted and revokes (outcome.h); a page is
+ * {"events":[...],"next_after":SEQ}. */
+cJSON *proto_event_to_json(const struct so_event *e);
+cJSON *proto_event_page_to_json(const struct so_event_page *p);
 
 /* Workflows. to_json writes every field; from_json sets in *mask the
  * SO_WF_* bits of the settable fields present (a POST changes only

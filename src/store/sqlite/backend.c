@@ -24,6 +24,7 @@
 #include "signoff/store/sqlite/db.h"
 #include "signoff/store/sqlite/decide.h"
 #include "signoff/store/sqlite/enqueue.h"
+#include "signoff/store/sqlite/events.h"
 #include "signoff/store/sqlite/lease.h"
 #include "signoff/store/sqlite/read.h"
 #include "signoff/store/sqlite/review.h"
@@ -405,4 +406,6 @@ const struct queue_ops store_sqlite_ops = {
     .sync = store_sync,
     .close = store_close,
     .agreement = store_review_agreement,
+    .events = store_events_read,
+    .applied = store_events_applied,
 };

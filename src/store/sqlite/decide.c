@@ -12,26 +12,13 @@
 
 #include "signoff/audit.h"
 #include "signoff/diff.h"
+#include "signoff/outcome.h"
+#include "signoff/store/sqlite/chain.h"
+#include "signoff/store/sqlite/events.h"
 #include "signoff/store/sqlite/lease.h"
 #include "signoff/store/sqlite/read.h"
 #include "signoff/store/sqlite/review.h"
 #include "signoff/store/sqlite/rollup.h"
-
-static const char sql_head[] =
-    "SELECT (SELECT value FROM meta WHERE key = 'chain_seq'),"
-    " (SELECT value FROM meta WHERE key = 'chain_hash')";
-
-static const char sql_set_head[] =
-    "UPDATE meta SET value = CASE key WHEN 'chain_seq' THEN :seq"
-    " ELSE :hash END WHERE key IN ('chain_seq', 'chain_hash')";
-
-static const char sql_insert[] =
-    "INSERT INTO decisions(seq, draft, request_id, reviewer, action, kind,"
-    " reason, note, final_body, edit_size, body_sha, final_sha, shown_at,"
-    " decided_at, active_ms, reverts_seq, prev_hash, hash)"
-    " VALUES (:seq, :draft, :rq, :rev, :action, :kind, :reason, :note,"
-    " :final, :size, :bsha, :fsha, :shown, :at, :active, :reverts, :prev,"
-    " :hash)";
 
 static const char sql_mark[] =
     "UPDATE drafts SET status = 'decided', final_action = :action,"
@@ -52,12 +39,13 @@ static const char sql_reopen[] =
 /* The latest live decision on a draft: only it may be undone. */
 static const char sql_latest_on[] =
     "SELECT max(seq) FROM decisions d WHERE draft = :id"
-    " AND action <> 'revert'"
+    " AND action <> 'revert' AND kind <> 'action'"
     " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0)";
 
 static const char sql_latest_mine[] =
     "SELECT seq FROM decisions d WHERE reviewer = :me AND action <> 'revert'"
+    " AND kind <> 'action'"
     " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0)"
     " ORDER BY seq DESC LIMIT 1";
@@ -70,68 +58,6 @@ static void sha_or_empty(const char *text, char out[65])
         audit_sha256_hex(text, strlen(text), out);
     else
         out[0] = '\0';
-}
-
-static enum so_status read_head(struct store *s, int64_t *seq, char hash[65],
-                                struct so_error *err)
-{
-    sqlite3_stmt *st = store_db_stmt(s, sql_head, err);
-    if (!st)
-        return err->code;
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        enum so_status code = store_db_fail(s, "read chain head", err);
-        sqlite3_reset(st);
-        return code;
-    }
-    *seq = sqlite3_column_int64(st, 0);
-    store_db_col_buf(st, 1, hash, 65);
-    return store_db_done(s, st, err);
-}
-
-static void bind_record(sqlite3_stmt *st, const struct so_decision *d)
-{
-    store_db_bind_int(st, ":seq", d->seq);
-    store_db_bind_text(st, ":draft", d->draft_id);
-    store_db_bind_text(st, ":rq", d->request_id);
-    store_db_bind_text(st, ":rev", d->reviewer);
-    store_db_bind_text(st, ":action", so_action_name(d->action));
-    store_db_bind_text(st, ":kind", d->kind);
-    store_db_bind_text(st, ":reason", d->reason);
-    store_db_bind_text(st, ":note", d->note);
-    store_db_bind_text(st, ":final", d->final_body);
-    store_db_bind_int(st, ":size", d->edit_size);
-    store_db_bind_text(st, ":bsha", d->body_sha);
-    store_db_bind_text(st, ":fsha", d->final_sha[0] ? d->final_sha : NULL);
-    store_db_bind_int(st, ":shown", d->shown_at);
-    store_db_bind_int(st, ":at", d->decided_at);
-    store_db_bind_int(st, ":active", d->active_ms);
-    store_db_bind_int(st, ":reverts", d->reverts_seq);
-    store_db_bind_text(st, ":prev", d->prev_hash);
-    store_db_bind_text(st, ":hash", d->hash);
-}
-
-/* Give d the next seq, link it to the head, insert it, move the head. */
-static enum so_status chain_append(struct store *s, struct so_decision *d,
-                                   struct so_error *err)
-{
-    enum so_status code = read_head(s, &d->seq, d->prev_hash, err);
-    if (code != SO_OK)
-        return code;
-    d->seq++;
-    audit_record_hash(d->prev_hash, d, d->hash);
-    sqlite3_stmt *st = store_db_stmt(s, sql_insert, err);
-    if (!st)
-        return err->code;
-    bind_record(st, d);
-    code = store_db_run(s, st, err);
-    if (code != SO_OK)
-        return code;
-    st = store_db_stmt(s, sql_set_head, err);
-    if (!st)
-        return err->code;
-    store_db_bind_int(st, ":seq", d->seq);
-    store_db_bind_text(st, ":hash", d->hash);
-    return store_db_run(s, st, err);
 }
 
 static enum so_status check_request(const struct so_decide_req *req,
@@ -339,6 +265,8 @@ static enum so_status settle(struct store *s, const struct so_decision *d,
     int paused = 0;
     rollup_entry(d, dr, &e);
     code = mark_decided(s, d, rid, !resolve, err);
+    if (code == SO_OK && outcome_is_final(d->action, o->status))
+        code = store_events_outcome(s, d, dr->workflow, err);
     if (code == SO_OK)
         code = store_rollup_apply(s, &e, 1, err);
     if (code == SO_OK && resolve)
@@ -364,7 +292,7 @@ static enum so_status record(struct store *s, const struct so_decide_req *req,
     build_record(s, req, dr, &d);
     if (cs->status == SO_DS_RESOLVE)
         d.kind = "resolve";
-    code = chain_append(s, &d, err);
+    code = store_chain_append(s, &d, err);
     if (code == SO_OK)
         code = settle(s, &d, dr, cs->rid, &o, err);
     if (code == SO_OK) {
@@ -498,9 +426,13 @@ static enum so_status revert(struct store *s, const char *request_id,
     rv.reverts_seq = orig->seq;
     audit_sha256_hex(dr->body, strlen(dr->body), rv.body_sha);
     rv.decided_at = so_now_ms();
-    code = unsettle(s, orig, dr, err); /* while orig is still live */
+    code = store_events_may_undo(s, orig, err);
     if (code == SO_OK)
-        code = chain_append(s, &rv, err);
+        code = unsettle(s, orig, dr, err); /* while orig is still live */
+    if (code == SO_OK)
+        code = store_chain_append(s, &rv, err);
+    if (code == SO_OK)
+        code = store_events_reverted(s, orig->seq, rv.decided_at, err);
     so_draft_free(dr);
     if (code == SO_OK)
         code = reopen(s, rid, orig, err);

@@ -167,7 +167,7 @@ enum so_status store_read_draft(struct store *s, int64_t rid,
     return SO_OK;
 }
 
-static void read_decision_row(sqlite3_stmt *st, struct so_decision *d)
+void store_read_decision_row(sqlite3_stmt *st, struct so_decision *d)
 {
     d->seq = sqlite3_column_int64(st, 0);
     d->draft_id = store_db_col_str(st, 1);
@@ -206,7 +206,7 @@ enum so_status store_read_decision(struct store *s, int64_t seq,
     }
     if (code != SO_OK)
         return code;
-    read_decision_row(st, out);
+    store_read_decision_row(st, out);
     return store_db_done(s, st, err);
 }
 
@@ -490,7 +490,7 @@ enum so_status store_read_decisions(struct queue *q, const char *draft_id,
             *out = xrealloc(*out, cap * sizeof **out);
         }
         memset(&(*out)[*n], 0, sizeof **out);
-        read_decision_row(st, &(*out)[(*n)++]);
+        store_read_decision_row(st, &(*out)[(*n)++]);
     }
     code = store_db_finish(s, st, code, err);
     if (code != SO_OK) {

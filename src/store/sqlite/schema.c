@@ -376,10 +376,55 @@ static const char *const schema_v6[] = {
     NULL,
 };
 
+/* Schema v7: outcomes back to the producer (outcome.h). The release
+ * delay and the unapplied-backlog bound per workflow; one row per final
+ * outcome (the record that made its draft final), written in the decision's
+ * transaction, with when it is released, when it was undone and the action
+ * record that closed it; action records in the chain (kind action, action
+ * applied). Outcomes decided before v7 are filled in released at once and
+ * marked applied_seq -1 ("before action records"), so an upgrade raises no
+ * backlog. The CHECK edits extend the lists (other versions may extend
+ * them too). */
+static const char *const schema_v7[] = {
+    "ALTER TABLE workflows ADD COLUMN release_after_ms INTEGER NOT NULL"
+    "  DEFAULT 0 CHECK (release_after_ms >= 0);",
+    "ALTER TABLE workflows ADD COLUMN applied_within_ms INTEGER NOT NULL"
+    "  DEFAULT 86400000 CHECK (applied_within_ms > 0);",
+    "CREATE TABLE outcomes ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  draft TEXT NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  release_at INTEGER NOT NULL,"
+    "  reverted_at INTEGER,"
+    "  applied_seq INTEGER NOT NULL DEFAULT 0"
+    ");",
+    "CREATE INDEX outcomes_held ON outcomes(release_at)"
+    "  WHERE reverted_at IS NULL;",
+    "CREATE INDEX outcomes_by_draft ON outcomes(draft, seq);",
+    "CREATE INDEX outcomes_unapplied ON outcomes(workflow, release_at)"
+    "  WHERE applied_seq = 0 AND reverted_at IS NULL;",
+    "INSERT INTO outcomes(seq, draft, workflow, release_at, applied_seq)"
+    "  SELECT (SELECT max(seq) FROM decisions d WHERE d.draft = dr.id"
+    "    AND d.action <> 'revert' AND NOT EXISTS (SELECT 1 FROM decisions r"
+    "    WHERE r.reverts_seq = d.seq AND r.reverts_seq > 0)),"
+    "  dr.id, dr.workflow, dr.decided_at, -1 FROM drafts dr"
+    "  WHERE dr.status = 'decided' AND dr.final_action <> 'escalate'"
+    "  AND EXISTS (SELECT 1 FROM decisions d WHERE d.draft = dr.id);",
+    "PRAGMA writable_schema = ON;",
+    CHECK_TEXT_EDIT("decisions", "action = ''revert''",
+                    "action = ''revert'' OR action = ''applied''"),
+    CHECK_TEXT_EDIT("decisions", "kind IN (''review'', ''resolve'')",
+                    "kind = ''review'' OR kind = ''resolve'' OR "
+                    "kind = ''action''"),
+    "PRAGMA writable_schema = RESET;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
-                                           schema_v4, schema_v5, schema_v6};
+                                           schema_v4, schema_v5, schema_v6,
+                                           schema_v7};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

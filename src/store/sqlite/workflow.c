@@ -32,7 +32,11 @@ static const char sql_event[] =
     " WHERE c.workflow = w.name AND c.status <> 'decided'),"                   \
     DECISIONS_EVER("approve") "," DECISIONS_EVER("edit") ","                  \
     DECISIONS_EVER("reject") "," DECISIONS_EVER("escalate") ","               \
-    DECISIONS_EVER("revert") " FROM workflows w"
+    DECISIONS_EVER("revert") "," DECISIONS_EVER("applied") ","               \
+    " release_after_ms, applied_within_ms, (SELECT count(*) FROM outcomes o"   \
+    " WHERE o.workflow = w.name AND o.applied_seq = 0"                         \
+    " AND o.reverted_at IS NULL"                                               \
+    " AND o.release_at <= :now - w.applied_within_ms) FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
 static const char sql_list[] = WF_COLS " ORDER BY name";
@@ -55,6 +59,10 @@ static const struct {
      "UPDATE workflows SET min_seen_ms = :v WHERE name = :name"},
     {SO_WF_CONFIRM_FLAGGED,
      "UPDATE workflows SET confirm_flagged = :v WHERE name = :name"},
+    {SO_WF_RELEASE,
+     "UPDATE workflows SET release_after_ms = :v WHERE name = :name"},
+    {SO_WF_APPLIED_WITHIN,
+     "UPDATE workflows SET applied_within_ms = :v WHERE name = :name"},
 };
 
 enum so_status store_workflow_ensure(struct store *s, const char *name,
@@ -110,6 +118,9 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->pending = sqlite3_column_int64(st, 15);
     for (int a = 0; a < SO_ACT_COUNT; a++) /* in SO_ACTION_LIST order */
         w->recorded[a] = sqlite3_column_int64(st, 16 + a);
+    w->release_after_ms = sqlite3_column_int64(st, 16 + SO_ACT_COUNT);
+    w->applied_within_ms = sqlite3_column_int64(st, 17 + SO_ACT_COUNT);
+    w->unapplied = sqlite3_column_int64(st, 18 + SO_ACT_COUNT);
 }
 
 enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
@@ -121,6 +132,7 @@ enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
     sqlite3_stmt *st = store_db_stmt(s, sql_list, err);
     if (!st)
         return err->code;
+    store_db_bind_int(st, ":now", so_now_ms());
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -151,6 +163,7 @@ static enum so_status get_in(struct store *s, const char *name,
     if (!st)
         return err->code;
     store_db_bind_text(st, ":name", name);
+    store_db_bind_int(st, ":now", so_now_ms());
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         read_row(st, out);
@@ -195,6 +208,11 @@ static enum so_status validate(const struct so_workflow *w, unsigned mask,
         (w->min_seen_ms < 0 || w->min_seen_ms > SO_MAX_MIN_SEEN_MS))
         return so_fail(err, SO_ERR_INVALID, "min-seen: not in 0..%d ms",
                        SO_MAX_MIN_SEEN_MS);
+    if ((mask & SO_WF_RELEASE) &&
+        (w->release_after_ms < 0 || w->release_after_ms > 86400000LL))
+        return so_fail(err, SO_ERR_INVALID, "release-after: not in 0..24h");
+    if ((mask & SO_WF_APPLIED_WITHIN) && w->applied_within_ms <= 0)
+        return so_fail(err, SO_ERR_INVALID, "applied-within: must be positive");
     if ((mask & SO_WF_OWNER) && w->owner && strlen(w->owner) > SO_MAX_ID)
         return so_fail(err, SO_ERR_INVALID, "owner: over %d bytes", SO_MAX_ID);
     return SO_OK;
@@ -230,6 +248,12 @@ static void bind_field(sqlite3_stmt *st, const struct so_workflow *w,
         break;
     case SO_WF_CONFIRM_FLAGGED:
         store_db_bind_int(st, ":v", w->confirm_flagged ? 1 : 0);
+        break;
+    case SO_WF_RELEASE:
+        store_db_bind_int(st, ":v", w->release_after_ms);
+        break;
+    case SO_WF_APPLIED_WITHIN:
+        store_db_bind_int(st, ":v", w->applied_within_ms);
         break;
     default:
         store_db_bind_text(st, ":v", w->resolver);

@@ -14,6 +14,12 @@
 enum so_status store_read_draft(struct store *s, int64_t rid,
                                 struct so_draft **out, struct so_error *err);
 /* Load decision seq into *out (cleared first); SO_ERR_NOTFOUND if none. */
+/* Copy a row of columns seq, draft, request_id, reviewer, action, kind,
+ * reason, note, final_body, edit_size, body_sha, final_sha, shown_at,
+ * decided_at, active_ms, reverts_seq, prev_hash, hash (in that order, from
+ * column 0) into d (owned strings). */
+void store_read_decision_row(sqlite3_stmt *st, struct so_decision *d);
+
 enum so_status store_read_decision(struct store *s, int64_t seq,
                                    struct so_decision *out,
                                    struct so_error *err);

@@ -1,0 +1,106 @@
+#!/bin/bash
+# signoff events and signoff applied on a local queue (issue 18): the feed
+# in chain order as text and JSON Lines, --workflow, --after; --follow
+# wakes within 100 ms of a commit by another process and does not spin
+# while it waits; applied is recorded once under a repeated request id and
+# shown by show and the feed; workflow set --release-after holds an
+# outcome back; the unapplied backlog in workflow show.
+. "$(dirname "$0")/../lib.sh"
+export SIGNOFF_QUEUE="$T/q.db"
+"$SO" init >/dev/null
+printf '%s\n' '{"id":"a1","workflow":"w","body":"first"}' \
+    '{"id":"a2","workflow":"w","body":"second"}' \
+    '{"id":"b1","workflow":"v","body":"third"}' | "$SO" enqueue - 2>/dev/null
+"$SO" decide a1 approve >/dev/null
+"$SO" decide b1 reject --reason tone >/dev/null
+so events
+check_eq "events: exit 0" 0 "$RC"
+check_eq "events: one line each, in chain order" \
+    "1 review/approve a1 w alice outcome=approve|2 review/reject b1 v alice outcome=reject" \
+    "$(printf '%s\n' "$OUT" | cut -d' ' -f1,3- | paste -sd'|')"
+so events --workflow v --format jsonl
+check_eq "--workflow v: one event" 1 "$(printf '%s\n' "$OUT" | wc -l)"
+check "--format jsonl: each line is JSON" python3 -c '
+import json, sys
+for l in sys.stdin: json.loads(l)' <<<"$OUT"
+check_contains "jsonl: the reject outcome" \
+    '"outcome":{"action":"reject","text":null,"reason":"tone","note":null}' "$OUT"
+so events --after 2
+check_eq "--after the head: nothing" "0 " "$RC $OUT"
+so events --limit 0
+check_eq "--limit 0: usage error" 2 "$RC"
+
+# --follow wakes on a commit by another process, without spinning
+python3 - "$SO" "$SIGNOFF_QUEUE" >"$T/follow.out" <<'PY'
+import os, subprocess, sys, time, select
+so, q = sys.argv[1:3]
+f = subprocess.Popen([so, "events", "--follow", "--format", "jsonl",
+                      "--after", "2"], stdout=subprocess.PIPE)
+lat = []
+for i in range(5):
+    subprocess.run([so, "enqueue", "-"], input=(
+        '{"id":"f%d","workflow":"w","body":"x"}\n' % i).encode(),
+        stderr=subprocess.DEVNULL, check=True)
+    time.sleep(0.3)  # let the enqueue's own writes pass
+    while select.select([f.stdout], [], [], 0)[0]:
+        f.stdout.readline()
+    subprocess.run([so, "decide", "f%d" % i, "approve"],
+                   stdout=subprocess.DEVNULL, check=True)
+    t0 = time.monotonic()
+    r, _, _ = select.select([f.stdout], [], [], 5)
+    if not r:
+        print("timeout"); break
+    f.stdout.readline()
+    lat.append((time.monotonic() - t0) * 1000)
+time.sleep(2)
+with open("/proc/%d/stat" % f.pid) as s:
+    ticks = sum(int(x) for x in s.read().rsplit(")", 1)[1].split()[11:13])
+f.kill(); f.wait()
+lat.sort()
+print("median_ms %d" % lat[len(lat) // 2] if lat else "median_ms 99999")
+print("cpu_ticks %d" % ticks)
+PY
+MED=$(sed -n 's/^median_ms //p' "$T/follow.out")
+TICKS=$(sed -n 's/^cpu_ticks //p' "$T/follow.out")
+check "--follow wakes within 100 ms of a commit (median ${MED} ms)" \
+    test "${MED:-99999}" -lt 100
+check "--follow does not spin while waiting (${TICKS} cpu ticks)" \
+    test "${TICKS:-9999}" -lt 50
+
+# applied: once under a repeated request id, shown by show and the feed
+so applied a1 --ref "ticket #8812" --request-id r-1
+check_eq "applied: recorded" "0 a1: applied, seq 8" "$RC $OUT"
+so applied a1 --ref "ticket #8812" --request-id r-1
+check_eq "applied again with the same request id: the same record" \
+    "0 a1: applied, seq 8 (already recorded)" "$RC $OUT"
+check_eq "one action record" 1 \
+    "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM decisions WHERE action = 'applied'")"
+so applied a2 --ref x
+check_contains "applied on an undecided draft: refused" \
+    "a2: applied: the draft has no final outcome to act on" "$ERR"
+check_eq "applied on an undecided draft: exit 1" 1 "$RC"
+so applied a1
+check_eq "applied without --ref: usage" 2 "$RC"
+so show a1
+check_contains "show lists the action record" "applied (ticket #8812)" "$OUT"
+so events --after 7 --limit 1
+check_contains "the feed has the action record" "action/applied a1 w alice ref=ticket #8812" "$OUT"
+
+# the release delay and the unapplied backlog
+so workflow set w --release-after 30s --applied-within 1s
+check_eq "workflow set --release-after: exit 0" 0 "$RC"
+so workflow show w
+check_contains "show: release after" "release after:  30s" "$OUT"
+HEAD=$(sql "$SIGNOFF_QUEUE" "SELECT max(seq) FROM decisions")
+"$SO" decide a2 approve >/dev/null
+so events --after "$HEAD"
+check_eq "a held outcome is not in the feed" "0 " "$RC $OUT"
+
+sql "$SIGNOFF_QUEUE" "UPDATE outcomes SET release_at = release_at - 60000"
+so workflow show w --format json
+check_contains "the unapplied backlog counts released outcomes with no action record" \
+    '"unapplied":' "$OUT"
+check_eq "backlog: f0..f4 and a2 (a1 was applied)" 6 \
+    "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["unapplied"])')"
+so workflow set w --release-after 25h
+check_eq "--release-after over 24h: refused" 1 "$RC"

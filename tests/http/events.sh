@@ -1,0 +1,191 @@
+#!/bin/bash
+# The outcome feed and the action record through `signoff serve` (issue
+# 18): GET /v1/events in chain order with a hash chain a consumer can
+# check, resumed from a cursor across a server restart with no gap and no
+# duplicate; the long poll answers when a decision lands; the release
+# delay holds an outcome back, an undo inside it never reaches the
+# producer (retracted), one after it is an event that revokes it, and an
+# undo is refused once the producer recorded its action; POST applied is
+# idempotent by request id; roles; a reveal=never four-eyes draft still
+# gives the producer its edited text.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/http/serve.inc"
+serve_setup 6
+serve_start || { notok "serve starts"; exit 1; }
+export SIGNOFF_QUEUE="$URL"
+
+# feed.py CURSOR_FILE OUT: read GET /v1/events from the stored cursor to
+# the end, append the events to OUT, store the new cursor; checks that
+# every event links to the one before (prev_hash) and recomputes no hash
+# (verify does that) but refuses a gap in seq.
+cat >"$T/feed.py" <<'PY'
+import json, sys, urllib.request
+url, tok, cur_file, out = sys.argv[1:5]
+try:
+    after, last_hash = open(cur_file).read().split()
+    after = int(after)
+except FileNotFoundError:
+    after, last_hash = 0, "0" * 64
+while True:
+    rq = urllib.request.Request("%s/v1/events?after=%d&limit=2" % (url, after),
+                                headers={"Authorization": "Bearer " + tok})
+    page = json.load(urllib.request.urlopen(rq, timeout=20))
+    for e in page["events"]:
+        if e["seq"] != after + 1:
+            sys.exit("gap: seq %d after %d" % (e["seq"], after))
+        if e["prev_hash"] != last_hash:
+            sys.exit("chain broken at seq %d" % e["seq"])
+        after, last_hash = e["seq"], e["hash"]
+        with open(out, "a") as f:
+            f.write(json.dumps(e) + "\n")
+    if not page["events"]:
+        break
+    after = max(after, page["next_after"])
+with open(cur_file, "w") as f:
+    f.write("%d %s\n" % (after, last_hash))
+PY
+feed() { run python3 "$T/feed.py" "$URL" "$TOK_PROD" "$T/cursor" "$T/feed.jsonl"; }
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$@"; }
+
+# three decisions, the feed reads them two at a time
+printf 'The edited reply.\n' >"$T/edit.txt"
+as alice decide D-0000 approve
+as alice decide D-0001 edit --body-file "$T/edit.txt"
+as alice decide D-0002 reject --reason tone --note "too curt"
+feed
+check_eq "feed: read to the end" "0 " "$RC $ERR"
+check_eq "feed: three events" 3 "$(wc -l <"$T/feed.jsonl")"
+E1=$(sed -n 1p "$T/feed.jsonl"); E2=$(sed -n 2p "$T/feed.jsonl")
+E3=$(sed -n 3p "$T/feed.jsonl")
+check_contains "approve: the outcome's text is the draft body" \
+    '"outcome": {"action": "approve", "text": "Answer 0 per policy [1]."' "$E1"
+check_contains "edit: the outcome's text is the edited text" \
+    '"text": "The edited reply.\n"' "$E2"
+check_contains "reject: reason and note, no text" \
+    '"outcome": {"action": "reject", "text": null, "reason": "tone", "note": "too curt"}' "$E3"
+check_contains "events carry the workflow" '"workflow": "support"' "$E1"
+
+# the server restarts; the feed resumes from the stored cursor
+as alice decide D-0003 approve
+serve_stop
+serve_start || { notok "serve restarts"; exit 1; }
+export SIGNOFF_QUEUE="$URL"
+as alice decide D-0004 approve
+feed
+check_eq "feed after a restart: read on" "0 " "$RC $ERR"
+check_eq "feed after a restart: five events, no duplicate" \
+    "1 2 3 4 5" "$(python3 -c 'import json,sys; print(*[json.loads(l)["seq"] for l in open(sys.argv[1])])' "$T/feed.jsonl")"
+run "$SO" verify --queue "$Q"
+check_eq "the chain verifies" 0 "$RC"
+
+# roles: a reviewer may not read the feed; limits are checked
+api GET "/v1/events" "$TOK_ALICE"
+check_eq "events as a reviewer: 403" 403 "$CODE"
+api GET "/v1/events?limit=0" "$TOK_PROD"
+check_contains "events limit=0: 400 naming it" '400 {"error":{"code":"invalid","message":"limit:' "$CODE $BODY"
+api GET "/v1/events?wait=3600" "$TOK_PROD"
+check_contains "events wait over the bound: 400" '400' "$CODE"
+
+# the long poll: a waiting request answers when a decision lands
+curl -s -o "$T/poll.json" -w '%{http_code}' -H "Authorization: Bearer $TOK_PROD" \
+    "$URL/v1/events?after=5&wait=20" >"$T/poll.code" &
+POLL=$!
+wait_for 5 grep -q 'GET /v1/events' "$SERVE_LOG" 2>/dev/null || true
+as alice decide D-0005 reject --reason policy
+wait "$POLL"
+check_contains "long poll: answered with the new event" '"seq":6' "$(cat "$T/poll.json")"
+check_eq "long poll: 200" 200 "$(cat "$T/poll.code")"
+api GET "/v1/events?after=6&wait=1" "$TOK_PROD"
+check_eq "long poll with nothing new: empty at the deadline" \
+    '200 {"events":[],"next_after":6}' "$CODE $BODY"
+
+# applied: idempotent by request id
+api POST /v1/drafts/D-0000/applied "$TOK_PROD" '{"request_id":"ap-1","ref":"ticket #8812"}'
+check_contains "applied: 201 with the record's seq" '201 {"seq":7,' "$CODE $BODY"
+api POST /v1/drafts/D-0000/applied "$TOK_PROD" '{"request_id":"ap-1","ref":"ticket #8812"}'
+check_contains "applied again, same request id: 200, the same seq, replayed" \
+    '200 {"seq":7,' "$CODE $BODY"
+check_contains "applied replay says replayed" '"replayed":true' "$BODY"
+check_eq "applied recorded once" 1 \
+    "$(sql "$Q" "SELECT count(*) FROM decisions WHERE action = 'applied'")"
+api POST /v1/drafts/D-0001/applied "$TOK_PROD" '{"request_id":"ap-1","ref":"x"}'
+check_eq "the request id on another draft: 409" 409 "$CODE"
+api POST /v1/drafts/D-0000/applied "$TOK_ALICE" '{"request_id":"ap-2","ref":"x"}'
+check_eq "applied as a reviewer: 403" 403 "$CODE"
+api POST /v1/drafts/D-0000/applied "$TOK_PROD" '{"request_id":"ap-3"}'
+check_contains "applied without ref: 400 naming it" '"ref' "$CODE $BODY"
+api GET "/v1/events?after=6" "$TOK_PROD"
+check_contains "the action record is in the feed" '"kind":"action"' "$BODY"
+check_contains "with its ref" '"ref":"ticket #8812"' "$BODY"
+as alice show D-0000
+check_contains "show lists the action record" "applied (ticket #8812)" "$OUT"
+
+# the release delay: drafts of workflow "slow" reach the producer 2 s after
+# they are final
+"$SO" workflow set slow --release-after 2s --queue "$Q" >/dev/null
+make_drafts 3 slow R | "$SO" enqueue --queue "$Q" - >/dev/null 2>&1
+HEAD0=$(sql "$Q" "SELECT max(seq) FROM decisions")
+as bob decide R-0000 approve
+api GET "/v1/events?after=$HEAD0" "$TOK_PROD"
+check_eq "inside the release window the outcome is held back" \
+    "200 {\"events\":[],\"next_after\":$HEAD0}" "$CODE $BODY"
+api POST /v1/undo "$TOK_BOB" '{"request_id":"u-1"}'
+check_eq "bob undoes it inside the window" 200 "$CODE"
+api GET "/v1/events?after=$HEAD0" "$TOK_PROD"
+check_contains "the undone decision is in the feed, retracted" \
+    '"action":"approve","reason":null' "$BODY"
+check_contains "retracted: no outcome" '"outcome":null,"retracted":true' "$BODY"
+check_contains "its revert revokes nothing the producer saw" \
+    '"action":"revert"' "$BODY"
+check_not_contains "no outcome reached the producer" '"outcome":{' "$BODY"
+HEAD1=$(sql "$Q" "SELECT max(seq) FROM decisions")
+
+# the long poll answers when the held outcome is released
+curl -s -o "$T/poll2.json" -H "Authorization: Bearer $TOK_PROD" \
+    "$URL/v1/events?after=$HEAD1&wait=20" &
+POLL=$!
+as bob decide R-0001 approve
+R1=$(sql "$Q" "SELECT max(seq) FROM decisions")
+wait "$POLL"
+check_contains "long poll: the outcome once released" \
+    "\"seq\":$R1,\"draft_id\":\"R-0001\"" "$(cat "$T/poll2.json")"
+check_contains "long poll: released as an outcome" '"outcome":{"action":"approve"' \
+    "$(cat "$T/poll2.json")"
+api POST /v1/undo "$TOK_BOB" '{"request_id":"u-2"}'
+check_eq "undo after release, before any action record: allowed" 200 "$CODE"
+api GET "/v1/events?after=$R1" "$TOK_PROD"
+check_contains "the revert is an event that revokes the outcome" \
+    "\"revokes\":$R1" "$BODY"
+as bob decide R-0001 reject --reason policy
+R1B=$(sql "$Q" "SELECT max(seq) FROM decisions")
+api POST /v1/drafts/R-0001/applied "$TOK_PROD" '{"request_id":"ap-r1","ref":"early"}'
+check_contains "applied before the release: 409, not released yet" \
+    '409 {"error":{"code":"conflict","message":"R-0001: applied: its outcome is not released yet' \
+    "$CODE $BODY"
+wait_for 10 eval 'api GET "/v1/events?after=$R1" "$TOK_PROD"; case $BODY in *"\"seq\":$R1B"*) true ;; *) false ;; esac'
+api POST /v1/drafts/R-0001/applied "$TOK_PROD" '{"request_id":"ap-r1","ref":"ticket 77"}'
+check_eq "applied once released: 201" 201 "$CODE"
+api POST /v1/undo "$TOK_BOB" '{"request_id":"u-3"}'
+check_contains "undo once the producer acted: 409 naming it" \
+    'the producer already acted on this outcome' "$CODE $BODY"
+check_eq "the refused undo wrote nothing" 0 \
+    "$(sql "$Q" "SELECT count(*) FROM decisions WHERE request_id = 'u-3'")"
+
+# four-eyes with reveal = never: the producer still gets the final text
+"$SO" workflow set fe --reviews 2 --reveal never --queue "$Q" >/dev/null
+make_drafts 1 fe F | "$SO" enqueue --queue "$Q" - >/dev/null 2>&1
+printf 'Alice wrote this.\n' >"$T/a.txt"
+printf 'The supervisor settled on this.\n' >"$T/s.txt"
+as alice decide F-0000 edit --body-file "$T/a.txt"
+as bob decide F-0000 approve
+as sup decide F-0000 edit --body-file "$T/s.txt"
+api GET "/v1/events?workflow=fe" "$TOK_PROD"
+check_contains "reveal=never: the producer gets the resolved text" \
+    '"outcome":{"action":"edit","text":"The supervisor settled on this.\n"' "$BODY"
+check_eq "reveal=never: only the resolution is an outcome" 1 \
+    "$(printf '%s' "$BODY" | grep -o '"outcome":{' | wc -l)"
+check_eq "reveal=never: the feed has every review" 3 \
+    "$(printf '%s' "$BODY" | grep -o '"draft_id":"F-0000"' | wc -l)"
+
+serve_stop
+check_eq "serve stops on SIGTERM" 0 "$SRC"
