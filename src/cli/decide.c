@@ -241,7 +241,9 @@ static int record(struct queue *q, const struct decide_args *a,
     if (st == SO_OK) {
         print_result(a, &res);
     } else {
-        if (d->status == SO_DS_DECIDED)
+        /* A retry under an explicit --request-id gets the store's own
+         * reason (its id may be taken by another decision). */
+        if (d->status == SO_DS_DECIDED && !a->request_id)
             cli_error(a->id, "already decided%s%s",
                       d->last_action ? ": " : "",
                       d->last_action ? d->last_action : "");

@@ -78,10 +78,14 @@ first=$OUT
 so decide D-1 edit --body-file "$T/body.txt" --request-id e-1 --note "tightened"
 check_eq "the same request id again: exit 0" 0 "$RC"
 check_eq "the same request id again: the first result" "already recorded: ${first#recorded }" "$OUT"
-so decide D-1 edit --body-file "$T/body.txt" --request-id e-1 --format json
+so decide D-1 edit --body-file "$T/body.txt" --request-id e-1 --note "tightened" --format json
 check_eq "the same request id, JSON: replayed" \
     "edit 2 True decided" \
     "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["action"], d["seq"], d["replayed"], d["status"])')"
+so decide D-1 edit --body-file "$T/body.txt" --request-id e-1
+check_eq "the same request id with other content (no note): a conflict, exit 1" 1 "$RC"
+check_contains "other content: says the id was used for a different decision" \
+    "request_id e-1 already used for a different decision" "$ERR"
 check_eq "idempotency: still two decisions" 2 "$(decisions)"
 check_eq "edit: the final body is stored" "the new body
 |tightened" "$(sql "$SIGNOFF_QUEUE" "SELECT final_body, note FROM decisions WHERE seq = 2")"

@@ -99,29 +99,6 @@ static void fill_result(const struct so_decision *d, const char *status,
     res->review_agreed = -1;
 }
 
-/* A request_id seen before: answer as the first time. */
-static enum so_status replay(struct store *s, const struct so_decide_req *req,
-                             int64_t seq, struct so_decide_result *res,
-                             struct so_error *err)
-{
-    struct so_decision d;
-    enum so_status code = store_read_decision(s, seq, &d, err);
-    if (code != SO_OK)
-        return code;
-    if (strcmp(d.draft_id, req->draft_id) != 0 || d.action == SO_ACT_REVERT) {
-        code = so_fail(err, SO_ERR_CONFLICT,
-                       "%s: request_id %s already used for another record",
-                       req->draft_id, req->request_id);
-    } else {
-        struct store_claim_state cs;
-        code = store_lease_state(s, d.draft_id, &cs, err);
-        if (code == SO_OK)
-            fill_result(&d, so_dstatus_name(cs.status), 1, res);
-    }
-    so_decision_clear(&d);
-    return code;
-}
-
 /* d borrows every string from req, dr and s: it is never cleared. */
 static void build_record(struct store *s, const struct so_decide_req *req,
                          const struct so_draft *dr, struct so_decision *d)
@@ -152,6 +129,77 @@ static void build_record(struct store *s, const struct so_decide_req *req,
     d->shown_at = req->shown_at;
     d->decided_at = so_now_ms();
     d->active_ms = req->active_ms > 0 ? req->active_ms : 0;
+}
+
+/* Equal texts, where none and "" are the same (an empty note or reason
+ * is stored as none). */
+static int same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Whether req asks for what the stored decision d records: the action and
+ * edited text it would record on draft rid (an edit that changes no word
+ * is an approve), the reason and the note. */
+static enum so_status same_content(struct store *s,
+                                   const struct so_decide_req *req,
+                                   const struct so_decision *d, int64_t rid,
+                                   int *same, struct so_error *err)
+{
+    struct so_draft *dr = NULL;
+    struct so_decision mine;
+    enum so_status code = store_read_draft(s, rid, &dr, err);
+    if (code != SO_OK)
+        return code;
+    build_record(s, req, dr, &mine);
+    *same = mine.action == d->action &&
+            same_text(mine.final_body, d->final_body) &&
+            same_text(req->reason, d->reason) && same_text(req->note, d->note);
+    so_draft_free(dr);
+    return SO_OK;
+}
+
+/*
+ * A request_id seen before. It answers only to the reviewer who made it,
+ * with the same content: then as the first time (a retry). Anyone else
+ * gets a conflict that says nothing of the stored decision (request ids
+ * are not secrets, and a blind review must stay blind); the same reviewer
+ * with other content gets a conflict too, never the old result as if the
+ * new request had been recorded.
+ */
+static enum so_status replay(struct store *s, const struct so_decide_req *req,
+                             int64_t seq, struct so_decide_result *res,
+                             struct so_error *err)
+{
+    struct so_decision d;
+    struct store_claim_state cs;
+    int same = 0;
+    enum so_status code = store_read_decision(s, seq, &d, err);
+    if (code != SO_OK)
+        return code;
+    if (!d.reviewer || strcmp(d.reviewer, s->reviewer) != 0)
+        code = so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s is already used by another "
+                       "reviewer; make a new one",
+                       req->draft_id, req->request_id);
+    else if (strcmp(d.draft_id, req->draft_id) != 0 ||
+             d.action == SO_ACT_REVERT)
+        code = so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s already used for another record",
+                       req->draft_id, req->request_id);
+    else
+        code = store_lease_state(s, d.draft_id, &cs, err);
+    if (code == SO_OK)
+        code = same_content(s, req, &d, cs.rid, &same, err);
+    if (code == SO_OK && !same)
+        code = so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s already used for a different "
+                       "decision; make a new one",
+                       req->draft_id, req->request_id);
+    if (code == SO_OK)
+        fill_result(&d, so_dstatus_name(cs.status), 1, res);
+    so_decision_clear(&d);
+    return code;
 }
 
 static void rollup_entry(const struct so_decision *d, const struct so_draft *dr,
@@ -509,7 +557,8 @@ static enum so_status undo_in_tx(struct store *s, const char *request_id,
     enum so_status code = store_read_request(s, request_id, &seq, err);
     if (code == SO_OK && seq > 0) { /* a retry of an undo that landed */
         code = store_read_decision(s, seq, &orig, err);
-        if (code == SO_OK && orig.action != SO_ACT_REVERT)
+        if (code == SO_OK && (orig.action != SO_ACT_REVERT || !orig.reviewer ||
+                              strcmp(orig.reviewer, s->reviewer) != 0))
             code = so_fail(err, SO_ERR_CONFLICT,
                            "undo: request_id %s already used", request_id);
         if (code == SO_OK)
