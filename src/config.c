@@ -151,6 +151,7 @@ static char **setting_slot(struct config *c, const char *key)
         {"token_file", offsetof(struct config, token_file)},
         {"durability", offsetof(struct config, durability)},
         {"role", offsetof(struct config, role)},
+        {"mouse", offsetof(struct config, mouse)},
     };
     for (size_t i = 0; i < SO_ARRAY_LEN(settings); i++)
         if (strcmp(settings[i].name, key) == 0)
@@ -164,7 +165,7 @@ static const char *parse_setting(struct config *c, const char *key,
     char **slot = setting_slot(c, key);
     if (!slot)
         return "unknown setting (expected queue, theme, reviewer, ca_file, "
-               "token_file, durability, role, bind or reason)";
+               "token_file, durability, role, mouse, bind or reason)";
     skip_blanks(l);
     if (l->p >= l->end || *l->p != '=')
         return "expected '=' after the setting name";
@@ -182,6 +183,11 @@ static const char *parse_setting(struct config *c, const char *key,
         strcmp(v, "supervisor") != 0) {
         free(v);
         return "role: expected reviewer or supervisor";
+    }
+    if (strcmp(key, "mouse") == 0 && strcmp(v, "on") != 0 &&
+        strcmp(v, "off") != 0) {
+        free(v);
+        return "mouse: expected on or off";
     }
     free(*slot);
     *slot = v;
@@ -342,6 +348,7 @@ void config_free(struct config *c)
     free(c->token_file);
     free(c->durability);
     free(c->role);
+    free(c->mouse);
     for (size_t i = 0; i < c->nbinds; i++) {
         free(c->binds[i].key);
         free(c->binds[i].action);

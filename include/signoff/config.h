@@ -2,7 +2,7 @@
  * config: the user's config file ($XDG_CONFIG_HOME/signoff/config):
  *   queue = PATH|URL      theme = NAME        reviewer = NAME
  *   ca_file = FILE        token_file = FILE   durability = full|normal
- *   role = reviewer|supervisor
+ *   role = reviewer|supervisor  mouse = on|off
  *   bind KEY ACTION       reason CODE "Label"
  * Lines starting with # and blank lines are ignored. Parsing never prints:
  * errors come back as "FILE:LINE: why". Never includes curses.h.
@@ -38,6 +38,8 @@ struct config {
     char *durability; /* "full" | "normal" | NULL (default: full) */
     char *role;       /* "reviewer" | "supervisor" | NULL (reviewer); local
                          queues only: a server takes it from the token */
+    char *mouse;      /* "on" | "off" | NULL (on): clicks and the wheel in
+                         the reviewer UI */
 };
 
 /* Default path of the config file (caller frees). */

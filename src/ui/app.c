@@ -21,6 +21,9 @@
 #include "signoff/ui/pager.h"
 #include "signoff/ui/queue.h"
 
+/* Rows one turn of the mouse wheel moves. */
+#define UI_WHEEL_STEPS 3
+
 static const struct ui_screen_ops *const screens[UI_SCREEN_COUNT] = {
 #define UI_X_OPS(id, ops) &ops,
     UI_SCREEN_LIST(UI_X_OPS)
@@ -81,9 +84,40 @@ static int follow(struct ui_app *app, enum ui_next next)
     return 0;
 }
 
+/* A mouse event: the wheel is UI_WHEEL_STEPS of down or up on any screen
+ * (scrolling a draft, moving the queue's selection); a click goes to the
+ * screen's click op with its row in the body. Nothing else is done with
+ * the mouse: no decision is ever taken by a click. */
+static enum ui_next mouse_event(struct ui_app *app)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK)
+        return UI_STAY;
+    const struct ui_screen_ops *ops = screens[app->screen];
+    void *state = app->state[app->screen];
+    if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        enum keys_action act = ev.bstate & BUTTON4_PRESSED ? KA_UP : KA_DOWN;
+        enum ui_next next = UI_STAY, n;
+        for (int i = 0; i < UI_WHEEL_STEPS; i++) {
+            n = ops->key(app, state, act, 0);
+            if (n != UI_STAY && n != UI_REDRAW)
+                return n;
+            if (n == UI_REDRAW)
+                next = UI_REDRAW;
+        }
+        return next;
+    }
+    if ((ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) && ops->click &&
+        ev.y >= 1 && ev.y - 1 < app->rows)
+        return ops->click(app, state, ev.y - 1, ev.x);
+    return UI_STAY;
+}
+
 /* The action of a key, with the keys every screen shares. */
 static enum ui_next dispatch(struct ui_app *app, int ch, int func)
 {
+    if (func && ch == KEY_MOUSE)
+        return mouse_event(app);
     enum keys_action act = func || ch < 0x80 ? keys_lookup(app->keys, ch)
                                               : KA_NONE;
     if (act == KA_HELP && app->screen != UI_SCREEN_PAGER)
@@ -156,6 +190,13 @@ static void term_start(struct ui_app *app, const struct theme *theme)
         use_default_colors();
     }
     ui_draw_init(theme, colour);
+    /* The mouse (on unless the config says `mouse = off`): presses, not
+     * clicks, so nothing waits for a release to tell them apart. */
+    const struct config *c = app->config;
+    if (!(c && c->mouse && strcmp(c->mouse, "off") == 0)) {
+        mouseinterval(0);
+        mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    }
     ui_app_layout(app);
 }
 

@@ -297,6 +297,24 @@ static enum ui_next queue_key(struct ui_app *app, void *state,
     }
 }
 
+/* A click on a row selects it; a click on the selected row opens it (as
+ * Enter does). The header and the blank lines below the rows do nothing. */
+static enum ui_next queue_click(struct ui_app *app, void *state, int row,
+                                int col)
+{
+    struct queue_view *v = state;
+    (void)col;
+    if (row < 1 || v->n == 0)
+        return UI_STAY;
+    size_t i = v->top + (size_t)(row - 1);
+    if (i >= v->n)
+        return UI_STAY;
+    if (i == v->sel)
+        return do_open(app, v);
+    v->sel = i;
+    return UI_REDRAW;
+}
+
 const struct ui_screen_ops ui_queue_screen = {
     .name = "queue",
     .open = index_open,
@@ -304,5 +322,6 @@ const struct ui_screen_ops ui_queue_screen = {
     .enter = queue_enter,
     .draw = queue_draw,
     .key = queue_key,
+    .click = queue_click,
     .hints = queue_hints,
 };

@@ -26,6 +26,7 @@ static void test_settings(void **state)
                        "token_file = ~/.token\n"
                        "durability = normal\n"
                        "role = supervisor\n"
+                       "mouse = off\n"
                        "queue = https://q.example:8750\n";
     assert_int_equal(config_parse("cfg", text, &c, &err), SO_OK);
     assert_string_equal(c.queue, "https://q.example:8750");
@@ -35,6 +36,7 @@ static void test_settings(void **state)
     assert_string_equal(c.token_file, "~/.token");
     assert_string_equal(c.durability, "normal");
     assert_string_equal(c.role, "supervisor");
+    assert_string_equal(c.mouse, "off");
     assert_int_equal(c.nbinds, 0);
     assert_int_equal(c.nreasons, 0);
     config_free(&c);
@@ -100,12 +102,14 @@ static void test_errors(void **state)
     (void)state;
     expect_error("theme = mono\ncolour = red\n",
                  "my.conf:2: unknown setting (expected queue, theme, "
-                 "reviewer, ca_file, token_file, durability, role, bind or "
-                 "reason)");
+                 "reviewer, ca_file, token_file, durability, role, mouse, "
+                 "bind or reason)");
     expect_error("theme = mono\ndurability = sometimes\n",
                  "my.conf:2: durability: expected full or normal");
     expect_error("theme = mono\nrole = admin\n",
                  "my.conf:2: role: expected reviewer or supervisor");
+    expect_error("theme = mono\nmouse = maybe\n",
+                 "my.conf:2: mouse: expected on or off");
     expect_error("theme = mono\nqueue /x\n",
                  "my.conf:2: expected '=' after the setting name");
     expect_error("queue =   \ntheme = mono\n",
@@ -164,7 +168,7 @@ static void test_load(void **state)
     assert_int_equal(config_load(path, &c, &err), SO_ERR_INVALID);
     char *want = xasprintf("%s:2: unknown setting (expected queue, theme, "
                            "reviewer, ca_file, token_file, durability, role, "
-                           "bind or reason)",
+                           "mouse, bind or reason)",
                            path);
     assert_string_equal(err.msg, want);
     assert_string_equal(c.queue, "/q.db");

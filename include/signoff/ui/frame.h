@@ -64,6 +64,9 @@ struct ui_screen_ops {
     enum ui_next (*tick)(struct ui_app *app, void *state);
     /* Actions shown as "key:name" in the title line, ending with KA_NONE. */
     const enum keys_action *hints;
+    /* A mouse press on body row `row` (0 = the body's first line), column
+     * col (may be NULL: clicks do nothing there). */
+    enum ui_next (*click)(struct ui_app *app, void *state, int row, int col);
     /* Show text (owned by the screen from now on, with its spans) over the
      * screen under a heading; text NULL removes it. May be NULL. */
     void (*overlay)(struct ui_app *app, void *state, const char *heading,
