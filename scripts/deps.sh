@@ -73,18 +73,35 @@ need_cmd python3 python3
 need_cmd promtool prometheus
 need_cmd mandoc mandoc
 need_cmd systemd-analyze systemd
+# scripts/openapi_check.py (the HTTP tests check every reply against
+# docs/openapi.yaml): jsonschema and yaml in python3, PATH's or Debian's
+python3 -c 'import jsonschema, yaml' 2>/dev/null ||
+    /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null ||
+    missing="$missing python3-jsonschema python3-yaml"
+# npm, for the test-only OpenAPI linter installed below
+need_cmd npm npm
 [ -e /usr/share/zoneinfo/UTC ] || missing="$missing tzdata"
 locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || missing="$missing locales"
 
-if [ -z "$missing" ]; then
-    exit 0
+if [ -n "$missing" ]; then
+    echo "deps: missing:$missing" >&2
+    if [ "$(id -u)" != 0 ]; then
+        echo "deps: run as root (or: sudo apt-get install$missing)" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
 fi
-echo "deps: missing:$missing" >&2
-if [ "$(id -u)" != 0 ]; then
-    echo "deps: run as root (or: sudo apt-get install$missing)" >&2
-    exit 1
+
+# The OpenAPI linter of tests/lint/openapi.sh: Redocly CLI, pinned, in
+# build/tools of this checkout (test-only; nothing system-wide).
+REDOCLY_VERSION=2.77.0
+redocly=build/tools/node_modules/.bin/redocly
+if [ "$("$redocly" --version 2>/dev/null | tail -1)" != "$REDOCLY_VERSION" ]; then
+    echo "deps: installing @redocly/cli@$REDOCLY_VERSION in build/tools" >&2
+    mkdir -p build/tools
+    npm install --prefix build/tools --no-audit --no-fund --loglevel=error \
+        "@redocly/cli@$REDOCLY_VERSION" >&2
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-# shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing

@@ -92,6 +92,16 @@ shared_bin() {
 # sql DB SQL: query with the sqlite3 shell.
 sql() { sqlite3 -batch -noheader "$1" "$2"; }
 
+# A python3 that has jsonschema and yaml (PATH's, else Debian's), for
+# scripts/openapi_check.py.
+openapi_python() {
+    local py
+    for py in python3 /usr/bin/python3; do
+        "$py" -c 'import jsonschema, yaml' 2>/dev/null && { echo "$py"; return 0; }
+    done
+    return 1
+}
+
 # A free TCP port on 127.0.0.1.
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Keep docs/openapi.yaml and the server in step.
+
+    openapi_check.py routes SPEC SERVER_C
+        Every route in the server's route table (src/server/server.c,
+        routes[]) is an operation of SPEC, every operation of SPEC is a
+        route, and every operation but GET /healthz lists a 4XX reply.
+    openapi_check.py replies SPEC DIR
+        Every reply the HTTP tests recorded in DIR (N.meta: METHOD PATH
+        STATUS CONTENT-TYPE, tab-separated; N.body) matches SPEC: the route
+        is in SPEC (a path it does not have may only be a 404, a method it
+        does not have only a 405), the status is one SPEC lists for it, and
+        a JSON body validates against that reply's schema (JSON Schema
+        2020-12, jsonschema); an error reply is the Error object.
+
+Prints one "ok - ..." or "not ok - ..." line per finding, as the shell
+tests do; exits 1 when anything is not ok.
+"""
+import json
+import os
+import re
+import sys
+
+import jsonschema
+import yaml
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def template_re(path):
+    """The regex of an OpenAPI path template: a parameter is one segment."""
+    parts = re.split(r"(\{[^}]+\})", path)
+    return re.compile("^" + "".join("[^/]+" if p.startswith("{") else re.escape(p)
+                                    for p in parts) + "$")
+
+
+def shape(path):
+    """A path template with its parameter names dropped: /v1/drafts/{}."""
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def server_routes(server_c):
+    """(METHOD, shape) of each line of the route table in server.c."""
+    text = open(server_c, encoding="utf-8").read()
+    found = set()
+    for m in re.finditer(r'\{\s*"([A-Z]+)",\s*"(/[^"]*)",\s*(NULL|"([^"]*)")',
+                         text):
+        method, prefix, suffix = m.group(1), m.group(2), m.group(4)
+        path = prefix if m.group(3) == "NULL" else prefix + "{}" + suffix
+        found.add((method, path))
+    return found
+
+
+def report(ok, what):
+    print("%s - %s" % ("ok" if ok else "not ok", what))
+    return ok
+
+
+def check_routes(spec, server_c):
+    good = True
+    ops = {(m.upper(), shape(p)) for p, item in spec["paths"].items()
+           for m in item if m in METHODS}
+    routes = server_routes(server_c)
+    good &= report(len(routes) >= 10, "read the server's route table "
+                   "(%d routes)" % len(routes))
+    for method, path in sorted(routes):
+        good &= report((method, path) in ops, "openapi: the server's route "
+                       "%s %s is in docs/openapi.yaml" % (method, path))
+    for method, path in sorted(ops - routes):
+        good &= report(False, "openapi: %s %s of docs/openapi.yaml is a route "
+                       "of the server" % (method, path))
+    for p, item in spec["paths"].items():
+        for m, op in item.items():
+            if m not in METHODS or (m, p) == ("get", "/healthz"):
+                continue
+            has4xx = any(str(code).startswith("4") for code in op["responses"])
+            good &= report(has4xx, "openapi: %s %s lists a 4XX reply"
+                           % (m.upper(), p))
+    return good
+
+
+def validator(spec, schema):
+    """A validator of schema whose #/components/... refs resolve in spec."""
+    root = dict(schema)
+    root["components"] = spec.get("components", {})
+    return jsonschema.Draft202012Validator(root)
+
+
+def resolve(spec, obj):
+    """Follow a $ref to a component (responses are referenced)."""
+    while isinstance(obj, dict) and "$ref" in obj:
+        node = spec
+        for part in obj["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        obj = node
+    return obj
+
+
+def find_operation(spec, method, path):
+    """(path template, operation or None); (None, None) when no path fits."""
+    for template, item in spec["paths"].items():
+        if template_re(template).match(path):
+            return template, item.get(method.lower())
+    return None, None
+
+
+def check_reply(spec, error_v, method, path, status, ctype, body):
+    """None when the reply matches, else why not."""
+    template, op = find_operation(spec, method, path)
+    json_body = None
+    if body.strip() and ctype.startswith("application/json"):
+        try:
+            json_body = json.loads(body)
+        except ValueError as e:
+            return "the body is not JSON: %s" % e
+    if op is None:
+        allowed = 404 if template is None else 405
+        if status != allowed:
+            return ("the server answered %d but docs/openapi.yaml has no %s"
+                    % (status, "such path" if template is None
+                       else "%s for this path" % method))
+        if json_body is None:
+            return "a %d without the Error object" % status
+        errors = sorted(error_v.iter_errors(json_body), key=str)
+        return "not the Error object: %s" % errors[0].message if errors else None
+    responses = op["responses"]
+    reply = responses.get(str(status))
+    if reply is None:
+        return "status %d is not among %s" % (status, ", ".join(
+            str(c) for c in responses))
+    reply = resolve(spec, reply)
+    content = reply.get("content")
+    if not content:
+        return "a body where docs/openapi.yaml has none" if body.strip() else None
+    media = content.get(ctype.split(";")[0].strip())
+    if media is None:
+        return "content type %r is not among %s" % (ctype, ", ".join(content))
+    if json_body is None:
+        return None  # text/plain: no schema to check
+    errors = sorted(validator(spec, media["schema"]).iter_errors(json_body),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        where = "/".join(str(p) for p in e.absolute_path) or "(the body)"
+        return "%s: %s" % (where, e.message)
+    return None
+
+
+def check_replies(spec, folder):
+    error_v = validator(spec, {"$ref": "#/components/schemas/Error"})
+    metas = sorted((f for f in os.listdir(folder) if f.endswith(".meta")),
+                   key=lambda f: int(f.split(".")[0]))
+    bad = 0
+    for meta in metas:
+        with open(os.path.join(folder, meta), encoding="utf-8",
+                  errors="replace") as f:
+            method, path, status, ctype = (f.read().rstrip("\n").split("\t")
+                                           + ["", "", "", ""])[:4]
+        with open(os.path.join(folder, meta[:-5] + ".body"), "rb") as f:
+            body = f.read().decode("utf-8", "replace")
+        path = path.split("?", 1)[0]
+        why = check_reply(spec, error_v, method, path, int(status or 0),
+                          ctype, body)
+        if why:
+            bad += 1
+            report(False, "openapi: %s %s -> %s: %s" % (method, path, status,
+                                                       why))
+    report(bad == 0, "openapi: %d of %d replies match docs/openapi.yaml"
+           % (len(metas) - bad, len(metas)))
+    return bad == 0
+
+
+def main(argv):
+    if len(argv) != 4 or argv[1] not in ("routes", "replies"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    spec = load(argv[2])
+    ok = check_routes(spec, argv[3]) if argv[1] == "routes" \
+        else check_replies(spec, argv[3])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

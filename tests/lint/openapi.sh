@@ -1,0 +1,31 @@
+#!/bin/bash
+# docs/openapi.yaml: Redocly CLI's linter (recommended rules, docs/redocly.yaml)
+# finds nothing, and the spec and the server's route table agree both ways
+# (scripts/openapi_check.py routes). Every HTTP test checks the replies it
+# gets against the spec too (tests/http/serve.inc). A route added to the
+# server but not to the spec fails here.
+. "$(dirname "$0")/../lib.sh"
+REDOCLY=$TOP/build/tools/node_modules/.bin/redocly
+if [ ! -x "$REDOCLY" ]; then
+    notok "redocly is installed in build/tools (make deps)"
+    exit 0
+fi
+run env REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_COLOR=1 \
+    "$REDOCLY" lint --config "$TOP/docs/redocly.yaml" "$TOP/docs/openapi.yaml"
+check_eq "redocly lint: exit 0" 0 "$RC"
+check_contains "redocly lint: the description is valid" \
+    "Your API description is valid" "$OUT$ERR"
+check_not_contains "redocly lint: no warning or error" "You have" "$OUT$ERR"
+printf '%s\n' "$OUT$ERR" | grep -E 'validated in|valid' | sed 's/^/# /'
+PY=$(openapi_python) || { notok "python3 with jsonschema and yaml (make deps)"; exit 0; }
+"$PY" "$TOP/scripts/openapi_check.py" routes "$TOP/docs/openapi.yaml" \
+    "$TOP/src/server/server.c"
+
+# The check can fail: a route the spec does not have, and an operation
+# without a 4XX reply.
+mkdir -p "$T/src"
+sed 's|{"GET", "/v1/me", NULL,|{"GET", "/v1/me", NULL, 0, 0, h_me, "me"},\n    {"GET", "/v1/planted", NULL,|' \
+    "$TOP/src/server/server.c" >"$T/src/server.c"
+run "$PY" "$TOP/scripts/openapi_check.py" routes "$TOP/docs/openapi.yaml" "$T/src/server.c"
+check_eq "a route missing from the spec fails the check" 1 "$RC"
+check_contains "and is named" "not ok - openapi: the server's route GET /v1/planted is in docs/openapi.yaml" "$OUT"
