@@ -475,4 +475,6 @@ void stats_alert_for(const struct so_rollup *r, const struct so_workflow *wf,
     stats_wilson(out->overrides, out->decided, &out->lo, &out->hi);
     out->over = out->decided >= out->min_decisions &&
                 out->rate > out->threshold;
+    out->unapplied = wf->unapplied;
+    out->applied_within_ms = wf->applied_within_ms;
 }

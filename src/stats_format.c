@@ -569,6 +569,7 @@ static cJSON *json_alert(const struct stats_alert *a)
     cJSON_AddNumberToObject(o, "threshold", a->threshold);
     cJSON_AddNumberToObject(o, "min_decisions", a->min_decisions);
     cJSON_AddBoolToObject(o, "over", a->over);
+    cJSON_AddNumberToObject(o, "unapplied", (double)a->unapplied);
     return o;
 }
 
@@ -578,10 +579,14 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
     if (fmt == STATS_FMT_JSON) {
         cJSON *root = cJSON_CreateObject();
         cJSON *over = cJSON_AddArrayToObject(root, "over");
+        cJSON *backlog = cJSON_AddArrayToObject(root, "unapplied");
         cJSON *all = cJSON_AddArrayToObject(root, "workflows");
         for (size_t i = 0; i < n; i++) {
             if (alerts[i].over)
                 cJSON_AddItemToArray(over,
+                                     cJSON_CreateString(alerts[i].workflow));
+            if (alerts[i].unapplied > 0)
+                cJSON_AddItemToArray(backlog,
                                      cJSON_CreateString(alerts[i].workflow));
             cJSON_AddItemToArray(all, json_alert(&alerts[i]));
         }
@@ -591,6 +596,14 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
     buf_init(&out);
     for (size_t i = 0; i < n; i++) {
         const struct stats_alert *a = &alerts[i];
+        if (a->unapplied > 0) {
+            char *w = text_plain(a->workflow, 0, 0);
+            buf_addf(&out, "%s: unapplied backlog: %lld final outcome%s "
+                           "released over %lld s ago with no action record\n",
+                     w, (long long)a->unapplied, a->unapplied == 1 ? "" : "s",
+                     (long long)(a->applied_within_ms / 1000));
+            free(w);
+        }
         if (!a->over)
             continue;
         char rate[16], thr[16], since[16];

@@ -171,6 +171,9 @@ struct stats_alert {
     double threshold;
     int min_decisions;
     int over; /* decided >= min_decisions and rate > threshold */
+    int64_t unapplied;         /* released outcomes with no action record
+                                  after applied_within_ms: an alert too */
+    int64_t applied_within_ms;
 };
 
 /* Earliest first day over the windows of wfs at now (for the rollup

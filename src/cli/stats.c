@@ -41,7 +41,10 @@ static const char usage_text[] =
     "  -f, --format F      table (default), json, csv or prometheus\n"
     "  -c, --check         exit 3 and name each workflow whose override rate\n"
     "                      over its own window exceeds its threshold with at\n"
-    "                      least its minimum of decisions; 0 otherwise\n"
+    "                      least its minimum of decisions, or that has an\n"
+    "                      unapplied backlog (outcomes released longer than\n"
+    "                      its applied-within bound with no action record);\n"
+    "                      0 otherwise\n"
     "  -q, --queue Q       the queue (file or URL)\n"
     "  -h, --help          show this help\n"
     "      --version       show the version\n";
@@ -177,7 +180,8 @@ static int run_check(struct queue *q, const struct stats_args *a,
         if (a->workflow && strcmp(wfs[i].name, a->workflow) != 0)
             continue;
         stats_alert_for(&r, &wfs[i], now, &alerts[n]);
-        over |= alerts[n++].over;
+        over |= alerts[n].over || alerts[n].unapplied > 0;
+        n++;
     }
     int rc = emit(stats_format_alerts(alerts, n, a->fmt));
     free(alerts);

@@ -120,6 +120,20 @@ static void render_pending(struct buf *out, const struct so_workflow *wf,
     }
 }
 
+/* The unapplied backlog (signoff-queue(5), OUTCOMES): an alert when > 0. */
+static void render_unapplied(struct buf *out, const struct so_workflow *wf,
+                             size_t nwf)
+{
+    escape_prom_family(out, "signoff_unapplied_outcomes", "gauge",
+                       "Final outcomes released longer than the workflow's "
+                       "applied-within bound ago with no action record.");
+    for (size_t i = 0; i < nwf; i++) {
+        buf_adds(out, "signoff_unapplied_outcomes{");
+        add_label(out, "workflow", wf[i].name);
+        buf_addf(out, "} %lld\n", (long long)wf[i].unapplied);
+    }
+}
+
 /* Sum the rollup cells of one workflow at or after since_ms into four
  * counts: approved, edited, rejected, escalated. */
 static void sum_workflow(const struct so_rollup *r, const char *name,
@@ -251,6 +265,7 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
                           int64_t now_ms)
 {
     render_pending(out, wf, nwf);
+    render_unapplied(out, wf, nwf);
     render_counters(out, wf, nwf);
     render_outcomes(out, wf, nwf, all);
     render_override(out, wf, nwf, all, now_ms);

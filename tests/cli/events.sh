@@ -104,3 +104,14 @@ check_eq "backlog: f0..f4 and a2 (a1 was applied)" 6 \
     "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["unapplied"])')"
 so workflow set w --release-after 25h
 check_eq "--release-after over 24h: refused" 1 "$RC"
+
+# stats --check alerts on the unapplied backlog, only where the producer
+# records actions (workflow v never did: its old outcome is no backlog)
+"$SO" workflow set v --applied-within 1ms >/dev/null
+so stats --check
+check_not_contains "no backlog where no action was ever recorded" "v: unapplied" "$OUT"
+check_eq "stats --check: exit 3 on an unapplied backlog" 3 "$RC"
+check_contains "stats --check names the workflow and the backlog" \
+    "w: unapplied backlog: 6 final outcomes released over 1 s ago with no action record" "$OUT"
+so stats --check --format json
+check_contains "stats --check --format json lists it" '"unapplied":["w"]' "$OUT"

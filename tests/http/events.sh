@@ -187,5 +187,11 @@ check_eq "reveal=never: only the resolution is an outcome" 1 \
 check_eq "reveal=never: the feed has every review" 3 \
     "$(printf '%s' "$BODY" | grep -o '"draft_id":"F-0000"' | wc -l)"
 
+# the unapplied backlog in /metrics
+"$SO" workflow set support --applied-within 1ms --queue "$Q" >/dev/null
+api GET /metrics "$TOK_PROD"
+check_contains "metrics: the unapplied backlog per workflow" \
+    'signoff_unapplied_outcomes{workflow="support"} 5' "$BODY"
+
 serve_stop
 check_eq "serve stops on SIGTERM" 0 "$SRC"

@@ -118,7 +118,7 @@ static const char decision_row[] =
 
 /* The file as schema v6 left it: no outcomes, no action records. */
 #define AS_V6                                                                  \
-    "ALTER TABLE workflows DROP COLUMN release_after_ms;"                      \
+    "DROP INDEX outcomes_applied; ALTER TABLE workflows DROP COLUMN release_after_ms;"                      \
     " ALTER TABLE workflows DROP COLUMN applied_within_ms;"                    \
     " DROP TABLE outcomes; PRAGMA writable_schema = ON;"                       \
     " UPDATE sqlite_schema SET sql = replace(replace(sql,"                     \

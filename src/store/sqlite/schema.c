@@ -420,11 +420,20 @@ static const char *const schema_v7[] = {
     NULL,
 };
 
+/* Schema v8: the unapplied backlog counts only in workflows whose producer
+ * has recorded an action at least once (one that never does is not an
+ * integration that broke); this index finds such a record at once. */
+static const char *const schema_v8[] = {
+    "CREATE INDEX outcomes_applied ON outcomes(workflow)"
+    "  WHERE applied_seq > 0;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v4, schema_v5, schema_v6,
-                                           schema_v7};
+                                           schema_v7, schema_v8};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -36,7 +36,9 @@ static const char sql_event[] =
     " release_after_ms, applied_within_ms, (SELECT count(*) FROM outcomes o"   \
     " WHERE o.workflow = w.name AND o.applied_seq = 0"                         \
     " AND o.reverted_at IS NULL"                                               \
-    " AND o.release_at <= :now - w.applied_within_ms) FROM workflows w"
+    " AND o.release_at <= :now - w.applied_within_ms AND EXISTS (SELECT 1"    \
+    " FROM outcomes a WHERE a.workflow = w.name AND a.applied_seq > 0))"      \
+    " FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
 static const char sql_list[] = WF_COLS " ORDER BY name";
