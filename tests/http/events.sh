@@ -187,6 +187,23 @@ check_eq "reveal=never: only the resolution is an outcome" 1 \
 check_eq "reveal=never: the feed has every review" 3 \
     "$(printf '%s' "$BODY" | grep -o '"draft_id":"F-0000"' | wc -l)"
 
+# a replayed decision answers the counts of the first reply
+make_drafts 1 fe G | "$SO" enqueue --queue "$Q" - >/dev/null 2>&1
+api POST /v1/claim "$TOK_ALICE" '{"workflow":"fe"}'
+LEASE=$(printf '%s' "$BODY" | sed -n 's/.*"lease_token":\([0-9]*\).*/\1/p')
+DEC='{"request_id":"g-1","action":"approve","lease_token":'"$LEASE"'}'
+api POST /v1/drafts/G-0000/decision "$TOK_ALICE" "$DEC"
+check_contains "first reply: review 1 of 2" '"reviews_done":1,"reviews_needed":2' "$CODE $BODY"
+api POST /v1/drafts/G-0000/decision "$TOK_ALICE" "$DEC"
+check_contains "replayed reply: the same review 1 of 2" \
+    '"replayed":true' "$CODE $BODY"
+check_contains "replayed reply: reviews_done and reviews_needed as first" \
+    '"reviews_done":1,"reviews_needed":2' "$BODY"
+api POST /v1/drafts/D-0000/applied "$TOK_PROD" '{"request_id":"ap-1","ref":"ticket #9999"}'
+check_contains "applied: the request id again with another ref: 409" \
+    '409 {"error":{"code":"conflict","message":"D-0000: request_id ap-1 already used for a different action record' \
+    "$CODE $BODY"
+
 # the unapplied backlog in /metrics
 "$SO" workflow set support --applied-within 1ms --queue "$Q" >/dev/null
 api GET /metrics "$TOK_PROD"

@@ -159,6 +159,35 @@ static enum so_status same_content(struct store *s,
     return SO_OK;
 }
 
+/* The four-eyes counts a decision's first reply gave: the live reviews of
+ * its draft as of its seq, and the reviews the draft needs. */
+static const char sql_reviews_at[] =
+    "SELECT (SELECT reviews_needed FROM drafts WHERE id = :id),"
+    " (SELECT count(*) FROM decisions x WHERE x.draft = :id"
+    "  AND x.kind = 'review' AND x.action <> 'revert' AND x.seq <= :seq"
+    "  AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = x.seq"
+    "  AND r.reverts_seq > 0 AND r.seq <= :seq))";
+
+static enum so_status reviews_at(struct store *s, const struct so_decision *d,
+                                 struct so_decide_result *res,
+                                 struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_reviews_at, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":id", d->draft_id);
+    store_db_bind_int(st, ":seq", d->seq);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        enum so_status code = store_db_fail(s, "read reviews", err);
+        sqlite3_reset(st);
+        return code;
+    }
+    res->reviews_needed = sqlite3_column_int(st, 0);
+    res->reviews_done = sqlite3_column_int(st, 1);
+    res->resolution = d->kind && strcmp(d->kind, "resolve") == 0;
+    return store_db_done(s, st, err);
+}
+
 /*
  * A request_id seen before. It answers only to the reviewer who made it,
  * with the same content: then as the first time (a retry). Anyone else
@@ -196,8 +225,10 @@ static enum so_status replay(struct store *s, const struct so_decide_req *req,
                        "%s: request_id %s already used for a different "
                        "decision; make a new one",
                        req->draft_id, req->request_id);
-    if (code == SO_OK)
+    if (code == SO_OK) {
         fill_result(&d, so_dstatus_name(cs.status), 1, res);
+        code = reviews_at(s, &d, res, err);
+    }
     so_decision_clear(&d);
     return code;
 }

@@ -362,6 +362,12 @@ static void applied_result(const struct so_decision *d, int replayed,
     res->review_agreed = -1;
 }
 
+/* NULL and "" are the same absent text. */
+static int same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
 static enum so_status applied_replay(struct store *s,
                                      const struct so_applied_req *req,
                                      int64_t seq, struct so_decide_result *res,
@@ -371,9 +377,21 @@ static enum so_status applied_replay(struct store *s,
     enum so_status code = store_read_decision(s, seq, &d, err);
     if (code != SO_OK)
         return code;
-    if (strcmp(d.draft_id, req->draft_id) != 0 || d.action != SO_ACT_APPLIED)
+    /* The identity rules of a decision's request id (store_decide). */
+    if (!d.reviewer || strcmp(d.reviewer, s->reviewer) != 0)
+        code = so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s is already used by another "
+                       "reviewer; make a new one",
+                       req->draft_id, req->request_id);
+    else if (strcmp(d.draft_id, req->draft_id) != 0 ||
+             d.action != SO_ACT_APPLIED)
         code = so_fail(err, SO_ERR_CONFLICT,
                        "%s: request_id %s already used for another record",
+                       req->draft_id, req->request_id);
+    else if (!same_text(d.reason, req->ref) || !same_text(d.note, req->note))
+        code = so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s already used for a different "
+                       "action record; make a new one",
                        req->draft_id, req->request_id);
     else
         applied_result(&d, 1, res);
