@@ -12,6 +12,7 @@
 
 #include "signoff/cli/cli.h"
 #include "signoff/backends.h"
+#include "signoff/json.h"
 #include "signoff/server/dl_mhd.h"
 #include "signoff/server/server.h"
 
@@ -19,7 +20,8 @@ static const char usage_text[] =
     "usage: signoff serve --queue FILE --tokens FILE "
     "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n"
     "                     [--synchronous full|normal] "
-    "[--tls-cert FILE --tls-key FILE]\n\n"
+    "[--tls-cert FILE --tls-key FILE]\n"
+    "                     [--log-format text|json]\n\n"
     "Serve the queue FILE over HTTP (protocol v1, docs/protocol.md).\n\n"
     "Options:\n"
     "  -q, --queue FILE        the queue file (default: $SIGNOFF_QUEUE, the\n"
@@ -37,16 +39,45 @@ static const char usage_text[] =
     "                          crash of the server, not of the machine; faster)\n"
     "      --tls-cert FILE     serve HTTPS with this PEM certificate (chain)\n"
     "      --tls-key FILE      and this PEM private key (mode 0600)\n"
+    "      --log-format F      text (default: one line per request) or json\n"
+    "                          (one object per line, the same fields and the\n"
+    "                          time; for log shippers). Never a token.\n"
     "  -h, --help              show this help\n"
     "      --version           show the version\n"
 "Stops on SIGTERM or SIGINT after in-flight requests finish.\n";
 
+/* A log line on stderr: the text format gets the time in front; a JSON
+ * line carries its own (arg points at the server's log_json). */
 static void serve_log(void *arg, const char *line)
 {
     char when[32];
-    (void)arg;
+    if (*(const int *)arg) {
+        fprintf(stderr, "%s\n", line);
+        return;
+    }
     so_format_time(so_now_ms(), when);
     fprintf(stderr, "%s %s\n", when, line);
+}
+
+/* "signoff: WHAT TEXT" on stderr, or as {"time","msg"} in the JSON log. */
+static void serve_say(const struct server_opts *o, const char *what,
+                      const char *text)
+{
+    if (!o->log_json) {
+        fprintf(stderr, "signoff: %s %s\n", what, text);
+        return;
+    }
+    char when[32];
+    so_format_time(so_now_ms(), when);
+    cJSON *j = json_new_object();
+    json_add_string(j, "time", when);
+    char *msg = xasprintf("signoff: %s %s", what, text);
+    json_add_string(j, "msg", msg);
+    free(msg);
+    char *line = json_print_escaped(j, 0);
+    cJSON_Delete(j);
+    fprintf(stderr, "%s\n", line);
+    free(line);
 }
 
 /* Split "HOST:PORT" or "[V6]:PORT" into opts (host points into buf). */
@@ -72,6 +103,7 @@ struct serve_args {
     const char *tls_cert, *tls_key;
     long threads, timeout;
     int sync_normal;
+    int log_json; /* --log-format json */
 };
 
 /* The options of serve besides --queue (cli_parse): 0, or the usage
@@ -85,6 +117,10 @@ static int serve_option(int c, const char *v, void *ctx)
     case 'l': a->listen = v; break;
     case 'C': a->tls_cert = v; break;
     case 'K': a->tls_key = v; break;
+    case 'L':
+        bad = strcmp(v, "text") != 0 && strcmp(v, "json") != 0;
+        a->log_json = strcmp(v, "json") == 0;
+        break;
     case 'n': bad = so_parse_long(v, 1, 256, &a->threads); break;
     case 'T': bad = so_parse_long(v, 1, 3600, &a->timeout); break;
     default: /* 'S' */
@@ -107,6 +143,7 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
         {"synchronous", required_argument, NULL, 'S'},
         {"tls-cert", required_argument, NULL, 'C'},
         {"tls-key", required_argument, NULL, 'K'},
+        {"log-format", required_argument, NULL, 'L'},
         CLI_OPTION_END,
     };
     static const struct cli_cmd cmd = {"serve", usage_text, "q:t:l:n:T:",
@@ -140,13 +177,14 @@ static int serve_run(struct server_opts *o, struct server_tokens *tokens)
         fprintf(stderr, "signoff: serve: %s\n", err.msg);
         return EXIT_FAIL;
     }
-    fprintf(stderr, "signoff: listening on %s://%s%s%s:%d\n",
-            o->tls_cert ? "https" : "http", strchr(o->host, ':') ? "[" : "",
-            o->host,
-            strchr(o->host, ':') ? "]" : "", port);
+    char *url = xasprintf("%s://%s%s%s:%d", o->tls_cert ? "https" : "http",
+                          strchr(o->host, ':') ? "[" : "", o->host,
+                          strchr(o->host, ':') ? "]" : "", port);
+    serve_say(o, "listening on", url);
+    free(url);
     int sig = 0;
     sigwait(&set, &sig);
-    fprintf(stderr, "signoff: stopping: finishing requests in flight\n");
+    serve_say(o, "stopping:", "finishing requests in flight");
     server_stop(srv);
     return 0;
 }
@@ -190,7 +228,9 @@ int cmd_serve(int argc, char **argv)
                             .threads = (unsigned)a.threads,
                             .timeout_s = (unsigned)a.timeout,
                             .sync_normal = a.sync_normal,
-                            .log = serve_log};
+                            .log = serve_log,
+                            .log_json = a.log_json};
+    o.log_arg = &o.log_json;
     struct server_tokens tokens = {0};
     if (queue_is_remote(spec))
         rc = cli_usage_error("serve", "--queue must be a file, not a URL");

@@ -278,6 +278,7 @@ struct server {
     char *queue_path;
     void (*log)(void *arg, const char *line);
     void *log_arg;
+    int log_json; /* --log-format json */
     struct guard *guard; /* connection limits, head deadline, body cap */
     pthread_mutex_t mu;  /* guards inflight */
     struct longpoll *longpoll; /* suspended GET /v1/events */
@@ -1121,21 +1122,75 @@ static void log_escape(struct buf *b, const char *s, int spaces)
     }
 }
 
-static void access_log(struct server *srv, const char *method,
-                       const char *path, int status, int64_t micros,
-                       const struct server_token *who)
+/* One line of the log: an answered request (method set), or a message
+ * (ours, already safe text; or httpd's, escaped as it may quote a
+ * request). */
+struct log_entry {
+    const char *method, *path, *reviewer; /* reviewer NULL: before auth */
+    int status;
+    int64_t micros;
+    const char *msg;
+    int msg_from_outside;
+};
+
+/* The one place a log line is made, in the server's log format: the text
+ * line (method path status ms reviewer; the caller adds the time), or with
+ * --log-format json one object a line with the same fields and the time
+ * ({"time","method","path","status","ms","reviewer"} or {"time","msg"}),
+ * every character outside printable ASCII a \u escape. Never a token. */
+static void log_write(struct server *srv, const struct log_entry *e)
 {
     if (!srv->log)
         return;
     struct buf b;
     buf_init(&b);
-    log_escape(&b, method, 0);
-    buf_addc(&b, ' ');
-    log_escape(&b, path, 0);
-    buf_addf(&b, " %d %.1fms ", status, (double)micros / 1000.0);
-    log_escape(&b, who ? who->reviewer : "-", 0);
+    if (srv->log_json) {
+        char when[32];
+        so_format_time(so_now_ms(), when);
+        cJSON *o = json_new_object();
+        json_add_string(o, "time", when);
+        if (e->method) {
+            json_add_string(o, "method", e->method);
+            json_add_string(o, "path", e->path);
+            json_add_int(o, "status", e->status);
+            json_add_double(o, "ms", (double)(e->micros / 100) / 10.0);
+            json_add_string(o, "reviewer", e->reviewer);
+        } else {
+            json_add_string(o, "msg", e->msg);
+        }
+        char *text = json_print_escaped(o, 0);
+        cJSON_Delete(o);
+        buf_adds(&b, text);
+        free(text);
+    } else if (e->method) {
+        log_escape(&b, e->method, 0);
+        buf_addc(&b, ' ');
+        log_escape(&b, e->path, 0);
+        buf_addf(&b, " %d %.1fms ", e->status, (double)e->micros / 1000.0);
+        log_escape(&b, e->reviewer ? e->reviewer : "-", 0);
+    } else if (e->msg_from_outside) {
+        log_escape(&b, e->msg, 1);
+    } else {
+        buf_adds(&b, e->msg);
+    }
     srv->log(srv->log_arg, buf_cstr(&b));
     buf_free(&b);
+}
+
+static void access_log(struct server *srv, const char *method,
+                       const char *path, int status, int64_t micros,
+                       const struct server_token *who)
+{
+    struct log_entry e = {method, path, who ? who->reviewer : NULL, status,
+                          micros, NULL, 0};
+    log_write(srv, &e);
+}
+
+/* The guard's lines (limits hit), through log_write. */
+static void guard_log(void *cls, const char *line)
+{
+    struct log_entry e = {.msg = line};
+    log_write(cls, &e);
 }
 
 /* Queue the reply of c (taking c->out), count and log it. */
@@ -1447,17 +1502,15 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     struct server *srv = cls;
     if (!srv->log)
         return;
-    struct buf msg, b;
+    struct buf msg;
     buf_init(&msg);
-    buf_init(&b);
+    buf_adds(&msg, "httpd: ");
     buf_vaddf(&msg, fmt, ap);
     while (msg.len && msg.data[msg.len - 1] == '\n')
         msg.data[--msg.len] = '\0';
-    buf_adds(&b, "httpd: ");
-    log_escape(&b, buf_cstr(&msg), 1);
-    srv->log(srv->log_arg, buf_cstr(&b));
+    struct log_entry e = {.msg = buf_cstr(&msg), .msg_from_outside = 1};
+    log_write(srv, &e);
     buf_free(&msg);
-    buf_free(&b);
 }
 
 /* ---- start and stop ---------------------------------------------------- */
@@ -1527,6 +1580,7 @@ enum so_status server_start(const struct server_opts *opts,
     srv->queue_path = xstrdup(opts->queue_path);
     srv->log = opts->log;
     srv->log_arg = opts->log_arg;
+    srv->log_json = opts->log_json;
     pthread_mutex_init(&srv->mu, NULL);
     pthread_cond_init(&srv->idle, NULL);
     pool_init(&srv->pool, srv->queue_path, (size_t)threads * 2,
@@ -1535,7 +1589,7 @@ enum so_status server_start(const struct server_opts *opts,
     srv->metrics = metrics_new(route_names, NROUTES + 1);
     unsigned timeout_s = opts->timeout_s ? opts->timeout_s : 30u;
     struct guard_limits lim = {.head_ms = (int64_t)timeout_s * 1000};
-    srv->guard = guard_new(&lim, srv->log, srv->log_arg);
+    srv->guard = guard_new(&lim, srv->log ? guard_log : NULL, srv);
     if (!srv->guard) {
         server_free(srv);
         return so_fail(err, SO_ERR_IO, "cannot start a thread");

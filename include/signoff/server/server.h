@@ -57,9 +57,13 @@ struct server_opts {
     const char *tls_cert;   /* PEM text: serve HTTPS (with tls_key) */
     const char *tls_key;    /* PEM text of the private key */
     /* Called once per request with a finished access log line (no
-     * newline); may be NULL. Called from worker threads. */
+     * newline), and for each message (libmicrohttpd's, a limit hit); may
+     * be NULL. Called from worker threads. */
     void (*log)(void *arg, const char *line);
     void *log_arg;
+    /* 0: text lines (the callback adds the time); 1: one JSON object a
+     * line with the same fields and the time (--log-format json). */
+    int log_json;
 };
 
 struct server;
