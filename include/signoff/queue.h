@@ -384,6 +384,12 @@ struct queue_opts {
     const char *role;       /* local: "reviewer" (NULL) or "supervisor":
                                who may resolve and see every review; the
                                server passes the token's role */
+    int64_t busy_ms;        /* local: the longest a write waits for the
+                               lock, then SO_ERR_BUSY (0: 10 s, or
+                               $SIGNOFF_BUSY_TIMEOUT_MS) */
+    int no_write_probe;     /* local: open without trying a write (the
+                               server tried once at start), so opening never
+                               waits for another process's write lock */
 };
 
 /*

@@ -38,6 +38,9 @@
 #define SERVER_MIN_TOKEN 16
 #define SERVER_DISCARD_MAX ((size_t)2 * SERVER_MAX_BODY) /* then cut the client off */
 #define SERVER_DRAIN_MS 10000 /* how long SIGTERM waits for in-flight work */
+/* The longest a request waits for another process's write lock before it
+ * is answered 503 with Retry-After (reads in WAL mode never wait for it). */
+#define SERVER_WRITE_WAIT_MS 1000
 #define ROLES_ALL                                                              \
     (SERVER_ROLE_REVIEWER | SERVER_ROLE_SUPERVISOR | SERVER_ROLE_PRODUCER)
 #define ROLES_REVIEW (SERVER_ROLE_REVIEWER | SERVER_ROLE_SUPERVISOR)
@@ -248,7 +251,9 @@ static struct slot *pool_acquire(struct pool *p, const char *reviewer,
     s->supervisor = supervisor;
     struct queue_opts o = {.reviewer = reviewer,
                            .sync_normal = p->sync_normal,
-                           .role = supervisor ? "supervisor" : "reviewer"};
+                           .role = supervisor ? "supervisor" : "reviewer",
+                           .busy_ms = SERVER_WRITE_WAIT_MS,
+                           .no_write_probe = 1};
     if (queue_open(p->path, &o, &s->q, err) == SO_OK)
         return s;
     s->q = NULL;

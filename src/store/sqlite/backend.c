@@ -186,7 +186,7 @@ static enum so_status check_identity(struct store *s, int create,
 }
 
 static enum so_status configure(struct store *s, int sync_normal,
-                                struct so_error *err)
+                                int probe, struct so_error *err)
 {
     char mode[16];
     /* Readers need no journal setting: a reader of an immutable file (see
@@ -221,6 +221,8 @@ static enum so_status configure(struct store *s, int sync_normal,
     sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     /* Probe a write now, so a read-only or locked file fails here with one
      * message rather than at the first decision. */
+    if (!probe)
+        return SO_OK;
     code = store_db_begin(s, err);
     if (code != SO_OK)
         return code;
@@ -295,14 +297,14 @@ static enum so_status open_db(struct store *s, const struct queue_opts *opts,
         SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK)
         return store_db_fail(s, "open", err);
-    store_db_busy_init(s);
+    store_db_busy_init(s, opts->busy_ms);
     enum so_status code = check_identity(s, opts->create, err);
     if (code != SO_OK && try_immutable(s, code)) {
-        store_db_busy_init(s);
+        store_db_busy_init(s, opts->busy_ms);
         code = check_identity(s, 0, err);
     }
     if (code == SO_OK)
-        code = configure(s, opts->sync_normal, err);
+        code = configure(s, opts->sync_normal, !opts->no_write_probe, err);
     if (code == SO_OK && !s->readonly)
         code = store_schema_migrate(s, err);
     return code;

@@ -31,12 +31,14 @@ static int busy_handler(void *arg, int count)
     return 1;
 }
 
-void store_db_busy_init(struct store *s)
+void store_db_busy_init(struct store *s, int64_t budget_ms)
 {
     long v;
     const char *env = getenv("SIGNOFF_BUSY_TIMEOUT_MS");
     s->busy_budget_ms = STORE_BUSY_DEFAULT_MS;
-    if (env && so_parse_long(env, 0, 3600L * 1000, &v) == 0)
+    if (budget_ms > 0)
+        s->busy_budget_ms = budget_ms;
+    else if (env && so_parse_long(env, 0, 3600L * 1000, &v) == 0)
         s->busy_budget_ms = v;
     s->rand_state = (unsigned)so_mono_ms() ^ (unsigned)(uintptr_t)s;
     sqlite3_busy_handler(s->db, busy_handler, s);

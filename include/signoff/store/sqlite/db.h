@@ -33,8 +33,9 @@ struct store {
 /* Default busy budget; $SIGNOFF_BUSY_TIMEOUT_MS overrides it. */
 #define STORE_BUSY_DEFAULT_MS 10000
 
-/* Install the jittered busy handler on s->db (budget from the env). */
-void store_db_busy_init(struct store *s);
+/* Install the jittered busy handler on s->db: budget_ms when positive,
+ * else $SIGNOFF_BUSY_TIMEOUT_MS, else STORE_BUSY_DEFAULT_MS. */
+void store_db_busy_init(struct store *s, int64_t budget_ms);
 
 /*
  * The prepared statement for sql, reset and with bindings cleared, ready to

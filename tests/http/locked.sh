@@ -1,0 +1,55 @@
+#!/bin/bash
+# Another process holds the queue's write lock (issue 17, finding 13):
+# /healthz and reads are answered at once, never after the lock; a write
+# that cannot get the lock within 1 s is answered 503 with Retry-After, and
+# succeeds once the lock is gone.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/http/serve.inc"
+serve_setup 5
+serve_start || { notok "serve starts"; exit 1; }
+AUTH="Authorization: Bearer $TOK_ALICE"
+# timed METHOD PATH [BODY]: "CODE SECONDS" (curl gives up after 20 s).
+timed() {
+    local args=(-s -o "$T/.timed" -D "$T/.headers" --max-time 20
+                -w '%{http_code} %{time_total}' -H "$AUTH" -X "$1")
+    [ -n "${3-}" ] && args+=(--data-binary "$3")
+    curl "${args[@]}" "$URL$2"
+}
+# within "CODE SECONDS" CODE LIMIT: that code, in under LIMIT seconds?
+within() { awk -v c="$2" -v l="$3" '{ exit !($1 == c && $2 < l) }' <<<"$1"; }
+
+# The lock holder: an sqlite3 shell in a write transaction, held until
+# $T/release appears (at most 60 s).
+mkfifo "$T/sql"
+sqlite3 "$Q" <"$T/sql" >"$T/locker.out" 2>&1 &
+lpid=$!
+on_exit "kill $lpid 2>/dev/null"
+exec 7>"$T/sql"
+printf 'BEGIN IMMEDIATE;\nUPDATE drafts SET priority = priority;\n' >&7
+i=0
+until ! sqlite3 -cmd '.timeout 0' "$Q" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null || [ $i -ge 100 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+check "another process holds the write lock" \
+    test "$(sqlite3 -cmd '.timeout 0' "$Q" 'BEGIN IMMEDIATE;' 2>&1)" != ""
+
+r=$(curl -s -o /dev/null --max-time 20 -w '%{http_code} %{time_total}' "$URL/healthz")
+check "locked: /healthz at once ($r)" within "$r" 200 0.9
+for p in "/v1/drafts" "/v1/count" "/v1/drafts/D-0001" "/v1/stats" "/v1/workflows" "/v1/me" "/metrics"; do
+    r=$(timed GET "$p")
+    check "locked: GET $p answered at once ($r)" within "$r" 200 0.9
+done
+r=$(timed POST /v1/claim '{}')
+check "locked: a claim gets 503 within about 1 s ($r)" within "$r" 503 3
+check_contains "the 503 carries Retry-After" "Retry-After: 1" "$(tr -d '\r' <"$T/.headers")"
+check_contains "the 503 is busy" '"code":"busy"' "$(cat "$T/.timed")"
+r=$(curl -s -o /dev/null --max-time 20 -w '%{http_code} %{time_total}' "$URL/healthz")
+check "locked, after the refused write: /healthz at once ($r)" within "$r" 200 0.9
+
+printf 'ROLLBACK;\n.quit\n' >&7
+exec 7>&-
+wait "$lpid"
+r=$(timed POST /v1/claim '{}')
+check "lock released: the claim succeeds ($r)" within "$r" 200 5
+serve_stop
+check_eq "serve exits 0" 0 "$SRC"
