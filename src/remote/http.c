@@ -697,6 +697,58 @@ static enum so_status r_enqueue(struct queue *q,
     return s;
 }
 
+/* GET /v1/events; a long poll waits less than the low-speed limit (no
+ * byte flows while the server waits). */
+static enum so_status r_events(struct queue *q, const struct so_event_req *req,
+                               struct so_event_page *out, struct so_error *err)
+{
+    struct remote *r = R(q);
+    struct reply rep;
+    struct buf b;
+    struct so_error perr;
+    int64_t low_s = r->timeout_ms / 3000;
+    int64_t wait_s = req->wait_ms / 1000;
+    low_s = low_s < 1 ? 1 : low_s > 10 ? 10 : low_s;
+    if (wait_s > low_s - 1)
+        wait_s = low_s - 1;
+    buf_init(&b);
+    buf_adds(&b, "/v1/events");
+    query_addf(r, &b, "after", "%.0f", (double)req->after);
+    query_add(r, &b, "workflow", req->workflow);
+    query_addf(r, &b, "limit", "%.0f", (double)req->limit);
+    if (wait_s > 0)
+        query_addf(r, &b, "wait", "%.0f", (double)wait_s);
+    memset(out, 0, sizeof *out);
+    enum so_status s = http_get(r, buf_cstr(&b), &rep, err);
+    if (s == SO_OK && (!rep.json || proto_event_page_from_json(
+                                        rep.json, out, &perr) != SO_OK))
+        s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable events: %s",
+                    r->base, rep.json ? perr.msg : "empty reply");
+    cJSON_Delete(rep.json);
+    buf_free(&b);
+    return s;
+}
+
+/* POST /v1/drafts/{id}/applied. */
+static enum so_status r_applied(struct queue *q,
+                                const struct so_applied_req *req,
+                                struct so_decide_result *res,
+                                struct so_error *err)
+{
+    struct reply rep;
+    struct so_error perr;
+    char *path = id_path(R(q), "/v1/drafts/", req->draft_id, "/applied");
+    enum so_status s =
+        http_post(R(q), path, proto_applied_req_to_json(req), &rep, err);
+    if (s == SO_OK && (!rep.json || proto_decide_result_from_json(
+                                        rep.json, res, &perr) != SO_OK))
+        s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable reply: %s",
+                    R(q)->base, rep.json ? perr.msg : "empty reply");
+    cJSON_Delete(rep.json);
+    free(path);
+    return s;
+}
+
 static enum so_status r_my_today(struct queue *q, int64_t *n,
                                  struct so_error *err)
 {
@@ -967,6 +1019,8 @@ static const struct queue_ops remote_ops = {
     .unsent = r_unsent,
     .sync = r_sync,
     .close = r_close,
+    .events = r_events,
+    .applied = r_applied,
 };
 
 /* ---- opening ------------------------------------------------------------ */

@@ -625,6 +625,60 @@ cJSON *proto_event_page_to_json(const struct so_event_page *p)
     return j;
 }
 
+/* One event of GET /v1/events (proto_event_to_json). */
+static enum so_status event_from_json(const cJSON *j, struct so_event *e,
+                                      struct so_error *err)
+{
+    memset(e, 0, sizeof *e);
+    const cJSON *o = NULL;
+    enum so_status s = proto_decision_from_json(j, &e->rec, err);
+    if (s != SO_OK)
+        return s;
+    if (bad(s = dup_field(j, "", "workflow", JSON_OPTIONAL, SO_MAX_ID,
+                          &e->workflow, err)) ||
+        bad(s = json_get_bool(j, "", "retracted", JSON_OPTIONAL,
+                              &e->retracted, err)) ||
+        bad(s = json_get_int(j, "", "revokes", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &e->revokes, err)))
+        goto fail;
+    const cJSON *oj = cJSON_GetObjectItemCaseSensitive(j, "outcome");
+    if (oj && !cJSON_IsNull(oj)) {
+        if (bad(s = json_get_object(j, "", "outcome", JSON_REQUIRED, &o,
+                                    err)) ||
+            bad(s = dup_field(o, "outcome", "text", JSON_OPTIONAL,
+                              SO_MAX_BODY, &e->text, err)))
+            goto fail;
+        e->outcome = 1;
+    }
+    return SO_OK;
+fail:
+    so_event_clear(e);
+    return s;
+}
+
+enum so_status proto_event_page_from_json(const cJSON *j,
+                                          struct so_event_page *out,
+                                          struct so_error *err)
+{
+    const cJSON *a = NULL, *it;
+    memset(out, 0, sizeof *out);
+    enum so_status s;
+    if (bad(s = json_get_array(j, "", "events", JSON_REQUIRED, 1000, &a,
+                               err)) ||
+        bad(s = json_get_int(j, "", "next_after", JSON_REQUIRED, 0,
+                             JSON_MAX_SAFE_INT, &out->next_after, err)))
+        return s;
+    out->v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *out->v);
+    cJSON_ArrayForEach(it, a) {
+        if ((s = event_from_json(it, &out->v[out->n], err)) != SO_OK) {
+            so_event_page_free(out);
+            return s;
+        }
+        out->n++;
+    }
+    return SO_OK;
+}
+
 static enum so_status decision_hashes(const cJSON *j, struct so_decision *d,
                                       struct so_error *err)
 {

@@ -204,11 +204,35 @@ check_contains "applied: the request id again with another ref: 409" \
     '409 {"error":{"code":"conflict","message":"D-0000: request_id ap-1 already used for a different action record' \
     "$CODE $BODY"
 
+# the signoff client on the remote queue: events and applied
+as prod events --workflow fe --format jsonl
+check_eq "remote events: exit 0" 0 "$RC"
+check_contains "remote events: the resolved text" \
+    '"outcome":{"action":"edit","text":"The supervisor settled on this.\n"' "$OUT"
+as prod events --after 0 --limit 2
+check_eq "remote events --limit 2: two lines" 2 "$(printf '%s\n' "$OUT" | wc -l)"
+as alice events
+check_contains "remote events as a reviewer: refused, naming the role" \
+    "role may not use this route" "$ERR"
+as prod applied D-0002 --ref "ticket 5" --request-id ap-cli
+check_eq "remote applied: recorded" 0 "$RC"
+as prod applied D-0002 --ref "ticket 5" --request-id ap-cli
+check_contains "remote applied again: the same record" "(already recorded)" "$OUT"
+SIGNOFF_TOKEN_FILE="$T/token.prod" "$SO" events --queue "$URL" --follow --format jsonl --after "$(sql "$Q" "SELECT max(seq) FROM decisions")" \
+    >"$T/follow.out" 2>"$T/follow.err" &
+FOLLOW=$!
+on_exit "kill $FOLLOW 2>/dev/null"
+make_drafts 1 other H | "$SO" enqueue --queue "$Q" - >/dev/null 2>&1
+as alice decide H-0000 approve
+check "remote --follow: the new event arrives" \
+    wait_for 15 grep -q '"draft_id":"H-0000"' "$T/follow.out"
+kill "$FOLLOW" 2>/dev/null
+
 # the unapplied backlog in /metrics
 "$SO" workflow set support --applied-within 1ms --queue "$Q" >/dev/null
 api GET /metrics "$TOK_PROD"
 check_contains "metrics: the unapplied backlog per workflow" \
-    'signoff_unapplied_outcomes{workflow="support"} 5' "$BODY"
+    'signoff_unapplied_outcomes{workflow="support"} 4' "$BODY"
 
 serve_stop
 check_eq "serve stops on SIGTERM" 0 "$SRC"

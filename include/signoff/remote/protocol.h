@@ -98,6 +98,9 @@ enum so_status proto_decision_from_json(const cJSON *j, struct so_decision *d,
  * {"events":[...],"next_after":SEQ}. */
 cJSON *proto_event_to_json(const struct so_event *e);
 cJSON *proto_event_page_to_json(const struct so_event_page *p);
+enum so_status proto_event_page_from_json(const cJSON *j,
+                                          struct so_event_page *out,
+                                          struct so_error *err);
 
 /* Workflows. to_json writes every field; from_json sets in *mask the
  * SO_WF_* bits of the settable fields present (a POST changes only
