@@ -177,6 +177,7 @@ void so_workflow_clear(struct so_workflow *w)
     free(w->automation_by);
     free(w->reveal);
     free(w->resolver);
+    free(w->guidelines);
     memset(w, 0, sizeof *w);
 }
 

@@ -36,7 +36,9 @@
     X(KA_PIPE, "pipe", "|", "pipe the draft to a shell command")              \
     X(KA_MONITOR, "monitor", "m", "override-rate monitor")                    \
     X(KA_REDRAW, "redraw", "^L", "redraw the screen")                         \
-    X(KA_REVIEWS, "reviews", "v", "four-eyes: the reviews, with edit diffs")
+    X(KA_REVIEWS, "reviews", "v", "four-eyes: the reviews, with edit diffs")  \
+    X(KA_GUIDELINES, "guidelines", "w",                                        \
+      "the workflow's guidelines, again: citations")
 
 enum keys_action {
     KA_NONE = -1,

@@ -22,6 +22,7 @@
 #define SO_MAX_ID 256               /* id, workflow, model, reviewer bytes */
 #define SO_MAX_FIELD (64u << 10)    /* title, uri, reason, note, quote */
 #define SO_MAX_REVIEWS 5
+#define SO_MAX_GUIDELINES SO_MAX_FIELD /* a workflow's guidelines text */
 #define SO_DEFAULT_LEASE_MS (10 * 60 * 1000)
 /* A workflow's min_seen_ms when none is set, and its largest value. */
 #define SO_DEFAULT_MIN_SEEN_MS 1000
@@ -245,6 +246,9 @@ struct so_workflow {
                                  long after it was decided (0: at once) */
     int64_t applied_within_ms; /* a released outcome with no action record
                                   after this long is unapplied backlog */
+    char *guidelines;       /* how to review this workflow's drafts, shown
+                               beside the draft in the reviewer UI; NULL:
+                               none (at most SO_MAX_GUIDELINES bytes) */
     int64_t pending;        /* drafts not yet decided (filled by get/list) */
     /* Decisions ever recorded by action, undos under SO_ACT_REVERT: only
      * grow, whatever is undone (the counters of /metrics; filled by the
@@ -267,6 +271,7 @@ void so_workflow_clear(struct so_workflow *w);
 #define SO_WF_CONFIRM_FLAGGED 512
 #define SO_WF_RELEASE 1024
 #define SO_WF_APPLIED_WITHIN 2048
+#define SO_WF_GUIDELINES 4096 /* "" or NULL clears them */
 
 /* Flags of enqueue. */
 #define SO_ENQ_REPLACE 1u /* a known id with other content replaces the

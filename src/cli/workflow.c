@@ -27,6 +27,7 @@ static const char usage_text[] =
     "                            [--resolver supervisor|reviewer]\n"
     "                            [--min-seen D] [--confirm-flagged on|off]\n"
     "                            [--release-after D] [--applied-within D]\n"
+    "                            [--guidelines-file F]\n"
     "       signoff workflow pause W --reason R\n"
     "       signoff workflow resume W [--reason R]\n"
     "\n"
@@ -60,6 +61,10 @@ static const char usage_text[] =
     "      --applied-within D  a released outcome with no action record\n"
     "                          after this long is unapplied backlog\n"
     "                          (default 24h)\n"
+    "      --guidelines-file F  how to review the workflow's drafts: the\n"
+    "                          text of F (UTF-8, at most 64 KiB; an empty\n"
+    "                          file removes them), shown beside the draft\n"
+    "                          in the reviewer UI (key w)\n"
     "  -r, --reason R          why the switch is flipped\n"
     "  -f, --format F          table/text (default) or json\n"
     "  -q, --queue Q           the queue (file or URL)\n"
@@ -68,13 +73,14 @@ static const char usage_text[] =
     "      --version           show the version\n";
 
 /* Long-only options. */
-enum { OPT_RELEASE = CLI_OPT_OWN, OPT_APPLIED };
+enum { OPT_RELEASE = CLI_OPT_OWN, OPT_APPLIED, OPT_GUIDELINES };
 
 struct wf_args {
     struct cli_common common;
     const char *reason;
     int json;
     unsigned mask; /* SO_WF_* given */
+    const char *guidelines_file; /* read by set */
     struct so_workflow set; /* borrowed strings */
 };
 
@@ -150,6 +156,10 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
         a->mask |= c == 'e' ? SO_WF_REVEAL : SO_WF_RESOLVER;
         return i < 0 ? EXIT_USAGE : 0;
     }
+    case OPT_GUIDELINES:
+        a->guidelines_file = arg;
+        a->mask |= SO_WF_GUIDELINES;
+        return 0;
     case 's':
         a->mask |= SO_WF_MIN_SEEN;
         return so_parse_duration_ms(arg, &a->set.min_seen_ms) == 0 &&
@@ -242,6 +252,10 @@ static cJSON *wf_json(const struct so_workflow *w)
                             (double)w->applied_within_ms);
     cJSON_AddNumberToObject(o, "pending", (double)w->pending);
     cJSON_AddNumberToObject(o, "unapplied", (double)w->unapplied);
+    if (w->guidelines)
+        cJSON_AddStringToObject(o, "guidelines", w->guidelines);
+    else
+        cJSON_AddNullToObject(o, "guidelines");
     return o;
 }
 
@@ -259,6 +273,25 @@ static void show_line(const char *label, const char *value)
     char *v = text_plain(value ? value : "-", 0, 0);
     printf("%-15s %s\n", label, v);
     free(v);
+}
+
+/* The guidelines under show's lines, each line indented and sanitized. */
+static void show_guidelines(const char *g)
+{
+    if (!g) {
+        show_line("guidelines:", "(none)");
+        return;
+    }
+    printf("guidelines:\n");
+    for (const char *p = g; *p;) {
+        size_t n = strcspn(p, "\n");
+        char *line = xstrndup(p, n);
+        char *safe = text_plain(line, 0, 0);
+        printf("  %s\n", safe);
+        free(safe);
+        free(line);
+        p += n + (p[n] == '\n');
+    }
 }
 
 static void print_show(const struct so_workflow *w)
@@ -300,6 +333,7 @@ static void print_show(const struct so_workflow *w)
     show_line("pending:", buf);
     snprintf(buf, sizeof buf, "%lld", (long long)w->unapplied);
     show_line("unapplied:", buf);
+    show_guidelines(w->guidelines);
 }
 
 static void print_list(const struct so_workflow *ws, size_t n)
@@ -375,7 +409,24 @@ static int wf_set(struct queue *q, const char *name, struct wf_args *a)
     if (!a->mask)
         return cli_usage_error("workflow", "set %s: nothing to change", name);
     a->set.name = (char *)name;
-    if (q->ops->workflow_set(q, &a->set, a->mask, &err) != SO_OK)
+    char *text = NULL;
+    size_t len = 0;
+    if (a->guidelines_file) {
+        if (so_read_file(a->guidelines_file, SO_MAX_GUIDELINES, &text, &len,
+                         &err) != SO_OK)
+            return fail("--guidelines-file", &err);
+        if (strlen(text) != len) {
+            free(text);
+            cli_error("--guidelines-file", "%s: holds a NUL byte (expected "
+                      "UTF-8 text)", a->guidelines_file);
+            return EXIT_FAIL;
+        }
+        a->set.guidelines = text;
+    }
+    enum so_status st = q->ops->workflow_set(q, &a->set, a->mask, &err);
+    a->set.guidelines = NULL;
+    free(text);
+    if (st != SO_OK)
         return fail(name, &err);
     return wf_show(q, name, a) == EXIT_FAIL ? EXIT_FAIL : EXIT_OK_;
 }
@@ -451,6 +502,7 @@ int cmd_workflow(int argc, char **argv)
         {"confirm-flagged", required_argument, NULL, 'F'},
         {"release-after", required_argument, NULL, OPT_RELEASE},
         {"applied-within", required_argument, NULL, OPT_APPLIED},
+        {"guidelines-file", required_argument, NULL, OPT_GUIDELINES},
         {"reason", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
         CLI_OPTION_QUEUE,

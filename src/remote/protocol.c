@@ -763,6 +763,7 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
     json_add_int(j, "applied_within_ms", w->applied_within_ms);
     json_add_int(j, "pending", w->pending);
     json_add_int(j, "unapplied", w->unapplied);
+    json_add_string(j, "guidelines", w->guidelines);
     return j;
 }
 
@@ -793,6 +794,8 @@ cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
         json_add_int(j, "release_after_ms", w->release_after_ms);
     if (mask & SO_WF_APPLIED_WITHIN)
         json_add_int(j, "applied_within_ms", w->applied_within_ms);
+    if (mask & SO_WF_GUIDELINES) /* "" clears them */
+        json_add_string(j, "guidelines", w->guidelines ? w->guidelines : "");
     return j;
 }
 
@@ -844,7 +847,10 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
              SO_WF_RELEASE, mask) ||
         seen(s = json_get_int(j, "", "applied_within_ms", JSON_OPTIONAL, 0,
                               JSON_MAX_SAFE_INT, &w->applied_within_ms, err),
-             SO_WF_APPLIED_WITHIN, mask))
+             SO_WF_APPLIED_WITHIN, mask) ||
+        seen(s = dup_field(j, "", "guidelines", JSON_OPTIONAL,
+                           SO_MAX_GUIDELINES, &w->guidelines, err),
+             SO_WF_GUIDELINES, mask))
         return s;
     w->min_decisions = (int)min;
     w->reviews = (int)reviews;

@@ -46,6 +46,10 @@ struct draft_view {
     size_t hit;         /* source offset of the current match + 1, 0 none */
     char *overlay_head; /* the edit diff, shown instead of the panes */
     struct pane overlay;
+    int guides;         /* w: the guidelines in the citations' pane */
+    char *guide_wf;     /* the workflow guide_text is for (NULL: none yet) */
+    char *guide_text;   /* its guidelines as the queue gave them, or why
+                           they could not be read */
 };
 
 static const enum keys_action draft_hints[] = {
@@ -100,6 +104,8 @@ static void draft_close(void *state)
     pane_clear(&v->overlay);
     free(v->overlay_head);
     free(v->search);
+    free(v->guide_wf);
+    free(v->guide_text);
     free(v);
 }
 
@@ -165,6 +171,39 @@ static void build_citation(struct draft_view *v, struct buf *b, size_t i)
     if (b->len > f)
         pane_add_span(p, f, b->len - f, TR_CITE_MISSING);
     buf_adds(b, "\n");
+}
+
+/* The guidelines of the draft's workflow, asked of the queue once per
+ * workflow (a change of workflow asks again). */
+static void fetch_guidelines(struct ui_app *app, struct draft_view *v)
+{
+    if (v->guide_wf && strcmp(v->guide_wf, v->d->workflow) == 0)
+        return;
+    struct so_workflow w = {0};
+    struct so_error err;
+    so_error_clear(&err);
+    free(v->guide_wf);
+    free(v->guide_text);
+    v->guide_wf = xstrdup(v->d->workflow);
+    if (app->q->ops->workflow_get(app->q, v->d->workflow, &w, &err) != SO_OK)
+        v->guide_text = xasprintf("! guidelines not read: %s\n", err.msg);
+    else if (!w.guidelines)
+        v->guide_text = xasprintf(
+            "(no guidelines for %s: a supervisor sets them with\n"
+            "signoff workflow set %s --guidelines-file FILE)\n",
+            v->d->workflow, v->d->workflow);
+    else
+        v->guide_text = xstrdup(w.guidelines);
+    so_workflow_clear(&w);
+}
+
+static void build_guidelines(struct ui_app *app, struct draft_view *v,
+                             int width)
+{
+    pane_clear(&v->right);
+    fetch_guidelines(app, v);
+    v->right.src = xstrdup(v->guide_text);
+    pane_layout(&v->right, width);
 }
 
 static void build_right(struct draft_view *v, int width)
@@ -269,6 +308,8 @@ static void ensure_layout(struct ui_app *app, struct draft_view *v)
     build_left(v, lw);
     build_right(v, rw);
     v->hidden = v->left.doc->hidden + v->right.doc->hidden;
+    if (v->guides)
+        build_guidelines(app, v, rw);
     if (!v->input_open && d->input) {
         struct text_doc *in = text_layout(d->input, strlen(d->input), NULL);
         v->hidden += in->hidden;
@@ -394,8 +435,12 @@ static void draft_draw(struct ui_app *app, void *state)
         draw_pane(app, &v->overlay, v->overlay_head, 1, top, 0, avail);
         return;
     }
-    char *ctitle = xasprintf("Citations (%zu)%s", v->d->ncitations,
-                             v->focus ? "" : "  Tab: scroll them");
+    char *ctitle = v->guides
+                       ? xasprintf("Guidelines: %s  w: citations%s",
+                                   v->d->workflow,
+                                   v->focus ? "" : "  Tab: scroll")
+                       : xasprintf("Citations (%zu)%s", v->d->ncitations,
+                                   v->focus ? "" : "  Tab: scroll them");
     int lr = left_rows(app, v);
     draw_pane(app, &v->left, "Draft", v->focus == 0, top, 0, lr);
     if (app->cols >= UI_DRAFT_WIDE) {
@@ -516,7 +561,17 @@ static enum ui_next view_key(struct ui_app *app, struct draft_view *v,
         return UI_REDRAW;
     case KA_CITE_NEXT:
     case KA_CITE_PREV:
+        if (v->guides) { /* n/N are about citations: show them again */
+            v->guides = 0;
+            v->cols = 0;
+            ensure_layout(app, v);
+        }
         cite_step(app, v, act == KA_CITE_NEXT ? 1 : -1);
+        return UI_REDRAW;
+    case KA_GUIDELINES:
+        v->guides = !v->guides;
+        v->right.top = 0;
+        v->cols = 0; /* lay out again */
         return UI_REDRAW;
     case KA_INPUT:
         v->input_open = !v->input_open;

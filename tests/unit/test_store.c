@@ -116,9 +116,13 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
+/* The file as schema v8 left it: no guidelines. */
+#define AS_V8 "ALTER TABLE workflows DROP COLUMN guidelines;"
+static const char as_v8[] = "BEGIN; " AS_V8 " PRAGMA user_version = 8; COMMIT;";
 /* The file as schema v6 left it: no outcomes, no action records. */
 #define AS_V6                                                                  \
-    "DROP INDEX outcomes_applied; ALTER TABLE workflows DROP COLUMN release_after_ms;"                      \
+    AS_V8 " DROP INDEX outcomes_applied;"                                     \
+    " ALTER TABLE workflows DROP COLUMN release_after_ms;"                     \
     " ALTER TABLE workflows DROP COLUMN applied_within_ms;"                    \
     " DROP TABLE outcomes; PRAGMA writable_schema = ON;"                       \
     " UPDATE sqlite_schema SET sql = replace(replace(sql,"                     \
@@ -1042,6 +1046,50 @@ static void test_decide_claim_next(void **state)
     queue_close(q);
 }
 
+/* Guidelines: stored per workflow, cleared by an empty text, over the
+ * limit refused with nothing written; a v8 file gains the column empty. */
+static void test_workflow_guidelines(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_add(q, "a", "wf", "body a");
+    queue_close(q);
+    fx_sql_exec(f->path, as_v8);
+    q = fx_open(f->path, "ana");
+    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    struct so_workflow w = {0}, set = {0};
+    struct so_error err;
+    assert_int_equal(q->ops->workflow_get(q, "wf", &w, &err), SO_OK);
+    assert_null(w.guidelines);
+    so_workflow_clear(&w);
+    set.name = "wf";
+    set.guidelines = "Check the amount.\nNo dates.";
+    assert_int_equal(q->ops->workflow_set(q, &set, SO_WF_GUIDELINES, &err),
+                     SO_OK);
+    assert_int_equal(q->ops->workflow_get(q, "wf", &w, &err), SO_OK);
+    assert_string_equal(w.guidelines, "Check the amount.\nNo dates.");
+    so_workflow_clear(&w);
+    char *big = xmalloc(SO_MAX_GUIDELINES + 2);
+    memset(big, 'x', SO_MAX_GUIDELINES + 1);
+    big[SO_MAX_GUIDELINES + 1] = '\0';
+    set.guidelines = big;
+    assert_int_equal(q->ops->workflow_set(q, &set, SO_WF_GUIDELINES, &err),
+                     SO_ERR_TOOLARGE);
+    assert_non_null(strstr(err.msg, "guidelines: over"));
+    free(big);
+    assert_int_equal(q->ops->workflow_get(q, "wf", &w, &err), SO_OK);
+    assert_string_equal(w.guidelines, "Check the amount.\nNo dates.");
+    so_workflow_clear(&w);
+    set.guidelines = "";
+    assert_int_equal(q->ops->workflow_set(q, &set, SO_WF_GUIDELINES, &err),
+                     SO_OK);
+    assert_int_equal(q->ops->workflow_get(q, "wf", &w, &err), SO_OK);
+    assert_null(w.guidelines);
+    so_workflow_clear(&w);
+    queue_close(q);
+}
+
 static void test_undo_nothing(void **state)
 {
     struct fx *f = *state;
@@ -1315,6 +1363,7 @@ int main(void)
         T(test_undo),
         T(test_undo_nothing),
         T(test_decide_claim_next),
+        T(test_workflow_guidelines),
         T(test_autopause_fires_once),
         T(test_workflow_ops),
         T(test_list_paging),

@@ -429,11 +429,18 @@ static const char *const schema_v8[] = {
     NULL,
 };
 
+/* v9: each workflow's reviewing guidelines (text shown beside the draft in
+ * the reviewer UI; NULL: none). */
+static const char *const schema_v9[] = {
+    "ALTER TABLE workflows ADD COLUMN guidelines TEXT;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v4, schema_v5, schema_v6,
-                                           schema_v7, schema_v8};
+                                           schema_v7, schema_v8, schema_v9};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -37,7 +37,8 @@ static const char sql_event[] =
     " WHERE o.workflow = w.name AND o.applied_seq = 0"                         \
     " AND o.reverted_at IS NULL"                                               \
     " AND o.release_at <= :now - w.applied_within_ms AND EXISTS (SELECT 1"    \
-    " FROM outcomes a WHERE a.workflow = w.name AND a.applied_seq > 0))"      \
+    " FROM outcomes a WHERE a.workflow = w.name AND a.applied_seq > 0)),"     \
+    " guidelines"                                                              \
     " FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
@@ -65,6 +66,8 @@ static const struct {
      "UPDATE workflows SET release_after_ms = :v WHERE name = :name"},
     {SO_WF_APPLIED_WITHIN,
      "UPDATE workflows SET applied_within_ms = :v WHERE name = :name"},
+    {SO_WF_GUIDELINES,
+     "UPDATE workflows SET guidelines = :v WHERE name = :name"},
 };
 
 enum so_status store_workflow_ensure(struct store *s, const char *name,
@@ -123,6 +126,7 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->release_after_ms = sqlite3_column_int64(st, 16 + SO_ACT_COUNT);
     w->applied_within_ms = sqlite3_column_int64(st, 17 + SO_ACT_COUNT);
     w->unapplied = sqlite3_column_int64(st, 18 + SO_ACT_COUNT);
+    w->guidelines = store_db_col_str(st, 19 + SO_ACT_COUNT);
 }
 
 enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
@@ -215,6 +219,10 @@ static enum so_status validate(const struct so_workflow *w, unsigned mask,
         return so_fail(err, SO_ERR_INVALID, "release-after: not in 0..24h");
     if ((mask & SO_WF_APPLIED_WITHIN) && w->applied_within_ms <= 0)
         return so_fail(err, SO_ERR_INVALID, "applied-within: must be positive");
+    if ((mask & SO_WF_GUIDELINES) && w->guidelines &&
+        strlen(w->guidelines) > SO_MAX_GUIDELINES)
+        return so_fail(err, SO_ERR_TOOLARGE, "guidelines: over %u bytes",
+                       SO_MAX_GUIDELINES);
     if ((mask & SO_WF_OWNER) && w->owner && strlen(w->owner) > SO_MAX_ID)
         return so_fail(err, SO_ERR_INVALID, "owner: over %d bytes", SO_MAX_ID);
     return SO_OK;
@@ -256,6 +264,10 @@ static void bind_field(sqlite3_stmt *st, const struct so_workflow *w,
         break;
     case SO_WF_APPLIED_WITHIN:
         store_db_bind_int(st, ":v", w->applied_within_ms);
+        break;
+    case SO_WF_GUIDELINES:
+        store_db_bind_text(st, ":v", w->guidelines && *w->guidelines
+                                         ? w->guidelines : NULL);
         break;
     default:
         store_db_bind_text(st, ":v", w->resolver);
