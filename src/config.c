@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "signoff/names.h"
+
 #define CONFIG_MAX_BYTES (1u << 20)
 
 /* The reject reasons used when the config names none. */
@@ -188,6 +190,13 @@ static const char *parse_setting(struct config *c, const char *key,
         strcmp(v, "off") != 0) {
         free(v);
         return "mouse: expected on or off";
+    }
+    struct so_error err;
+    if (strcmp(key, "reviewer") == 0 &&
+        names_check("reviewer", v, &err) != SO_OK) {
+        free(v);
+        return "reviewer: not a valid name (no control, bidi or invisible "
+               "character, valid UTF-8, at most 256 bytes)";
     }
     free(*slot);
     *slot = v;

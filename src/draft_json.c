@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "signoff/json.h"
+#include "signoff/names.h"
 #include "signoff/text.h"
 
 #define READ_CHUNK (64u << 10)
@@ -69,10 +70,26 @@ static enum so_status get_ident(const cJSON *o, const char *key, int flags,
         text_utf8_next(s, len, &pos, &cp);
         if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
             return so_fail(err, SO_ERR_INVALID,
-                           "%s: control character at byte %zu", key, at);
+                           "%s: control character U+%04X at byte %zu", key,
+                           (unsigned)cp, at);
     }
     *out = xstrdup(s);
     return SO_OK;
+}
+
+/* A name (workflow, model): an identifier that also passes the names rule
+ * (names.h), so a producer cannot put a bidi control or an invisible
+ * character where a label is printed. */
+static enum so_status get_name(const cJSON *o, const char *key, int flags,
+                               char **out, struct so_error *err)
+{
+    enum so_status st = get_ident(o, key, flags, out, err);
+    if (st == SO_OK && *out && names_check(key, *out, err) != SO_OK) {
+        free(*out);
+        *out = NULL;
+        return err->code;
+    }
+    return st;
 }
 
 /* One element of citations (index i, path "citations[i]"). */
@@ -142,7 +159,7 @@ static enum so_status parse_optional(const cJSON *o, struct so_draft *d,
     int64_t prio = 0;
     const cJSON *meta = NULL;
 
-    st = get_ident(o, "model", JSON_OPTIONAL, &d->model, err);
+    st = get_name(o, "model", JSON_OPTIONAL, &d->model, err);
     if (st == SO_OK)
         st = opt(json_get_double(o, "", "confidence", JSON_OPTIONAL, 0.0, 1.0,
                                  &d->confidence, err));
@@ -174,7 +191,7 @@ static enum so_status parse_content(const cJSON *o, struct so_draft *d,
         return so_fail(err, SO_ERR_INVALID, "json: expected an object");
     st = get_ident(o, "id", JSON_REQUIRED, &d->id, err);
     if (st == SO_OK)
-        st = get_ident(o, "workflow", JSON_REQUIRED, &d->workflow, err);
+        st = get_name(o, "workflow", JSON_REQUIRED, &d->workflow, err);
     if (st == SO_OK)
         st = get_str(o, "", "body", JSON_REQUIRED, SO_MAX_BODY, &d->body, err);
     if (st == SO_OK && blank(d->body, strlen(d->body)))

@@ -111,7 +111,7 @@ static int claim_option(int c, const char *arg, void *ctx)
     switch (c) {
     case 'w':
         a->workflow = arg;
-        return 0;
+        return cli_check_name("claim", "--workflow", arg);
     case 'l':
         if (so_parse_long(arg, 1, LEASE_MAX_S, &a->lease_s) != 0)
             return cli_usage_error("claim", "--lease: expected seconds from "

@@ -18,6 +18,7 @@
 
 #include "signoff/backends.h"
 #include "signoff/config.h"
+#include "signoff/names.h"
 #include "signoff/text.h"
 
 /* Messages quote paths, ids and store errors, any of which may carry
@@ -191,6 +192,25 @@ char *cli_queue_spec(const char *opt)
     return path;
 }
 
+int cli_check_name(const char *cmd, const char *opt, const char *value)
+{
+    struct so_error err;
+    if (names_check(opt, value, &err) == SO_OK)
+        return 0;
+    return cli_usage_error(cmd, "%s", err.msg);
+}
+
+/* Where cli_reviewer takes the name from, for messages. */
+static const char *reviewer_source(const char *opt)
+{
+    const char *env = getenv("SIGNOFF_REVIEWER");
+    if (opt && *opt)
+        return "--reviewer";
+    if (env && *env)
+        return "SIGNOFF_REVIEWER";
+    return cli_config()->reviewer ? "the config's reviewer" : "the login name";
+}
+
 char *cli_reviewer(const char *opt)
 {
     if (opt && *opt)
@@ -270,6 +290,15 @@ struct queue *cli_open_queue(const char *opt, const char *opt_rev,
     }
     char *rev = cli_reviewer(opt_rev);
     const struct config *c = cli_config();
+    struct so_error err;
+    so_error_clear(&err);
+    if (!queue_is_remote(spec) &&
+        names_check(reviewer_source(opt_rev), rev, &err) != SO_OK) {
+        cli_error(err.msg, NULL);
+        free(spec);
+        free(rev);
+        return NULL;
+    }
     const char *token_env = getenv("SIGNOFF_TOKEN_FILE");
     o.reviewer = rev;
     if (!o.token_file)
@@ -277,8 +306,6 @@ struct queue *cli_open_queue(const char *opt, const char *opt_rev,
     if (!o.ca_file)
         o.ca_file = c->ca_file;
     struct queue *q = NULL;
-    struct so_error err;
-    so_error_clear(&err);
     if (queue_open(spec, &o, &q, &err) != SO_OK) {
         /* store/remote messages already name the path or URL */
         cli_error(err.msg, NULL);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "signoff/config.h"
+#include "signoff/names.h"
 #include "signoff/json.h"
 #include "signoff/text.h"
 
@@ -296,9 +297,6 @@ static int check_args(const struct decide_args *a)
         buf_free(&b);
         return EXIT_USAGE;
     }
-    if (a->note && strlen(a->note) > SO_MAX_FIELD)
-        return cli_usage_error("decide", "--note: longer than %u bytes",
-                               SO_MAX_FIELD);
     return -1;
 }
 
@@ -343,6 +341,16 @@ static int parse_ms(const char *opt, const char *arg, int64_t *out)
     return 0;
 }
 
+/* --note: the note rule (names.h): newlines and tabs, no other control,
+ * no bidi control, valid UTF-8, not empty (leave --note out for none). */
+static int check_note(const char *note)
+{
+    struct so_error err;
+    if (names_check_note("--note", note, SO_MAX_FIELD, &err) == SO_OK)
+        return 0;
+    return cli_usage_error("decide", "%s", err.msg);
+}
+
 /* The options of decide besides the shared ones (cli_parse). */
 static int decide_option(int c, const char *arg, void *ctx)
 {
@@ -351,10 +359,10 @@ static int decide_option(int c, const char *arg, void *ctx)
     switch (c) {
     case 'r':
         a->reason = arg;
-        return 0;
+        return cli_check_name("decide", "--reason", arg);
     case 'n':
         a->note = arg;
-        return 0;
+        return check_note(arg);
     case 'b':
         a->body_file = arg;
         return 0;

@@ -193,7 +193,7 @@ static int list_option(int c, const char *arg, void *ctx)
         return 0;
     case 'w':
         a->workflow = arg;
-        return 0;
+        return cli_check_name("list", "--workflow", arg);
     case 'n':
         if (so_parse_long(arg, 1, 1000000000L, &a->limit) != 0)
             return cli_usage_error("list", "--limit: expected a positive "

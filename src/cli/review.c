@@ -48,7 +48,9 @@ static int review_option(int c, const char *arg, void *ctx)
 {
     struct review_args *a = ctx;
     switch (c) {
-    case 'w': a->ui.workflow = arg; break;
+    case 'w':
+        a->ui.workflow = arg;
+        return cli_check_name("review", "--workflow", arg);
     case 'r': a->common.reviewer = arg; break;
     case 't': a->ui.theme = arg; break;
     default: a->ui.start_monitor = 1; break; /* 'm' */

@@ -84,7 +84,9 @@ static int stats_option(int c, const char *arg, void *ctx)
         a->fmt = (enum stats_format)i;
         break;
     case 's': a->since = arg; break;
-    case 'w': a->workflow = arg; break;
+    case 'w':
+        a->workflow = arg;
+        return cli_check_name("stats", "--workflow", arg);
     default: a->check = 1; break; /* 'c' */
     }
     return 0;

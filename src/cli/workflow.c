@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "signoff/json.h"
+#include "signoff/names.h"
 #include "signoff/text.h"
 
 static const char usage_text[] =
@@ -105,7 +106,7 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
     case 'o':
         a->set.owner = (char *)arg;
         a->mask |= SO_WF_OWNER;
-        return 0;
+        return *arg ? cli_check_name("workflow", "--owner", arg) : 0;
     case 't':
         a->mask |= SO_WF_THRESHOLD;
         return parse_threshold(arg, &a->set.threshold) == 0
@@ -187,7 +188,10 @@ static int workflow_option(int c, const char *arg, void *ctx)
     struct wf_args *a = ctx;
     int k;
     if (c == 'r') {
+        struct so_error err;
         a->reason = arg;
+        if (names_check_note("--reason", arg, SO_MAX_FIELD, &err) != SO_OK)
+            return cli_usage_error("workflow", "%s", err.msg);
         return 0;
     }
     if (c != 'f')
@@ -472,6 +476,8 @@ static int dispatch(const char *sub, char **pos, int npos, struct wf_args *a)
                                                ? "list takes no workflow"
                                                : "%s needs one workflow name",
                                sub);
+    if (npos && cli_check_name("workflow", "workflow name", pos[0]) != 0)
+        return EXIT_USAGE;
     struct queue_opts o = {.readonly = which < 2};
     struct queue *q = cli_open_queue(a->common.queue, a->common.reviewer, &o);
     if (!q)

@@ -30,6 +30,7 @@
 #include "signoff/backends.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
+#include "signoff/names.h"
 #include "signoff/server/guard.h"
 #include "signoff/server/longpoll.h"
 #include "signoff/server/metrics.h"
@@ -106,9 +107,10 @@ static enum so_status token_line(const char *path, int lineno, char *line,
         return so_fail(err, SO_ERR_INVALID,
                        "%s:%d: token shorter than %d characters", path,
                        lineno, SERVER_MIN_TOKEN);
-    if (strlen(rev) > SO_MAX_ID)
-        return so_fail(err, SO_ERR_INVALID, "%s:%d: reviewer name too long",
-                       path, lineno);
+    struct so_error why;
+    if (names_check("reviewer", rev, &why) != SO_OK)
+        return so_fail(err, SO_ERR_INVALID, "%s:%d: %s", path, lineno,
+                       why.msg);
     for (size_t i = 0; i < t->n; i++)
         if (strcmp(t->v[i].token, tok) == 0)
             return so_fail(err, SO_ERR_INVALID,

@@ -3,7 +3,8 @@
 # enqueued, listed, shown, decided (with hostile notes and edited bodies) and
 # exported without a crash, and no text output carries a raw ESC, another C0
 # control, DEL, a C1 control or a bidi control; every refused file is refused
-# with a "FILE:LINE: field: why" message and leaves nothing behind. JSON
+# with a "FILE:LINE: field: why" message and leaves nothing behind; a note
+# with controls or bidi controls is refused at entry (names.h). JSON
 # output carries none of those nor an invisible character raw (they are
 # \u escapes) and parses back to the strings that were enqueued.
 . "$(dirname "$0")/../lib.sh"
@@ -121,7 +122,10 @@ for id in "${ids[@]}"; do
         bad_show=$((bad_show + 1)); echo "    show --format json $(printf %q "$id"): rc $RC"; fi
     cp "$T/out" "$T/show-$n.json"
     case $((n % 3)) in
-    0) sor decide "$id" reject --reason factual --note $'note \e]0;pwned\a \xe2\x80\xae' ;;
+    0) sor decide "$id" reject --reason factual --note $'note \e]0;pwned\a \xe2\x80\xae'
+       if [ "$RC" != 2 ] || LC_ALL=C grep -qaP "$UNSAFE" "$T/out" "$T/err"; then
+           bad_decide=$((bad_decide + 1)); echo "    a note with OSC 0 and U+202E: rc $RC (expected 2, refused)"; fi
+       sor decide "$id" reject --reason factual --note $'note\twith a tab\nand a line \xe2\x80\x8d "quoted"' ;;
     1) sor decide "$id" edit --body-file "$T/edit.txt" --note "it's \"fine\"; DROP TABLE decisions;--" ;;
     2) sor decide "$id" approve ;;
     esac

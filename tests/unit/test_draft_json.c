@@ -110,7 +110,7 @@ static void test_field_types(void **state)
     parse_bad(BASE "\"metadata\":[1]}", "metadata: expected an object");
     parse_bad(BASE "\"title\":false}", "title: expected a string");
     parse_bad(BASE "\"model\":\"m\\u001b[2J\"}",
-              "model: control character at byte 1");
+              "model: control character U+001B at byte 1");
     parse_bad(BASE "\"citations\":{}}", "citations: expected an array");
     parse_bad(BASE "\"citations\":[7]}", "citations[0]: expected an object");
     parse_bad(BASE "\"citations\":[{\"n\":1},{\"title\":\"t\"}]}",
@@ -126,8 +126,12 @@ static void test_field_types(void **state)
     parse_bad(BASE "\"input\":{}}", "input: expected a string");
     parse_bad("{\"id\":\"a\",\"workflow\":\"\",\"body\":\"b\"}",
               "workflow: empty");
+    parse_bad(BASE "\"model\":\"m\\u202e1\"}",
+              "model: bidi control U+202E at byte 1");
+    parse_bad("{\"id\":\"a\",\"workflow\":\"w\\u2066\",\"body\":\"b\"}",
+              "workflow: bidi control U+2066 at byte 1");
     parse_bad("{\"id\":\"a\\u0085\",\"workflow\":\"w\",\"body\":\"b\"}",
-              "id: control character at byte 1");
+              "id: control character U+0085 at byte 1");
     parse_bad("{\"id\":\"a\",\"workflow\":\"w\",\"body\":\"b\"",
               "json: unexpected end at byte 35");
     parse_bad(BASE "\"citations\":[{\"n\":1},{\"n\":1}]}",

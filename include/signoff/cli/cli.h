@@ -27,6 +27,10 @@ enum cli_exit {
 /* The queue spec: --queue value, else $SIGNOFF_QUEUE, else `queue =` in the
  * config file, else $XDG_DATA_HOME/signoff/signoff.db. Caller frees. */
 char *cli_queue_spec(const char *opt);
+/* 0 when value passes the names rule (names.h); else prints "signoff CMD:
+ * OPT: why" as a usage error and returns EXIT_USAGE. For every option that
+ * names a reviewer, workflow, model, owner or reason code. */
+int cli_check_name(const char *cmd, const char *opt, const char *value);
 /* The reviewer: --reviewer, else $SIGNOFF_REVIEWER, else config, else the
  * login name. Caller frees. */
 char *cli_reviewer(const char *opt);

@@ -12,6 +12,7 @@
 
 #include "signoff/audit.h"
 #include "signoff/diff.h"
+#include "signoff/names.h"
 #include "signoff/outcome.h"
 #include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/events.h"
@@ -79,10 +80,10 @@ static enum so_status check_request(const struct so_decide_req *req,
     if (req->final_body && strlen(req->final_body) > SO_MAX_BODY)
         return so_fail(err, SO_ERR_TOOLARGE, "%s: edited text over %u bytes",
                        req->draft_id, SO_MAX_BODY);
-    if ((req->reason && strlen(req->reason) > SO_MAX_FIELD) ||
-        (req->note && strlen(req->note) > SO_MAX_FIELD))
-        return so_fail(err, SO_ERR_TOOLARGE, "%s: reason or note over %u bytes",
-                       req->draft_id, SO_MAX_FIELD);
+    if ((req->reason && names_check("reason", req->reason, err) != SO_OK) ||
+        (req->note &&
+         names_check_note("note", req->note, SO_MAX_FIELD, err) != SO_OK))
+        return err->code;
     return SO_OK;
 }
 

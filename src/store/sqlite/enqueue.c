@@ -10,6 +10,7 @@
 
 #include "signoff/draft_json.h"
 #include "signoff/grounding.h"
+#include "signoff/names.h"
 #include "signoff/store/sqlite/db.h"
 #include "signoff/store/sqlite/workflow.h"
 
@@ -58,10 +59,9 @@ static enum so_status validate(const struct so_draft *d, struct so_error *err)
         return so_fail(err, SO_ERR_TOOLARGE, "id: over %d bytes", SO_MAX_ID);
     if (!d->workflow || !*d->workflow)
         return so_fail(err, SO_ERR_INVALID, "workflow: required");
-    if (too_long(d->workflow, SO_MAX_ID) || too_long(d->model, SO_MAX_ID))
-        return so_fail(err, SO_ERR_TOOLARGE, "%s: over %d bytes",
-                       too_long(d->model, SO_MAX_ID) ? "model" : "workflow",
-                       SO_MAX_ID);
+    if (names_check("workflow", d->workflow, err) != SO_OK ||
+        (d->model && names_check("model", d->model, err) != SO_OK))
+        return err->code;
     if (!d->body)
         return so_fail(err, SO_ERR_INVALID, "body: required");
     if (too_long(d->body, SO_MAX_BODY) || too_long(d->input, SO_MAX_BODY))

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/names.h"
+
 static const char sql_ensure[] =
     "INSERT INTO workflows(name, created_at) VALUES (:name, :now)"
     " ON CONFLICT(name) DO NOTHING";
@@ -191,8 +193,8 @@ enum so_status store_workflow_get(struct queue *q, const char *name,
 static enum so_status validate(const struct so_workflow *w, unsigned mask,
                                struct so_error *err)
 {
-    if (!w->name || !*w->name || strlen(w->name) > SO_MAX_ID)
-        return so_fail(err, SO_ERR_INVALID, "workflow: bad name");
+    if (names_check("workflow", w->name, err) != SO_OK)
+        return err->code;
     if ((mask & SO_WF_THRESHOLD) && !(w->threshold >= 0 && w->threshold <= 1))
         return so_fail(err, SO_ERR_INVALID, "threshold: not in 0..1");
     if ((mask & SO_WF_WINDOW) && w->window_ms <= 0)
@@ -223,8 +225,9 @@ static enum so_status validate(const struct so_workflow *w, unsigned mask,
         strlen(w->guidelines) > SO_MAX_GUIDELINES)
         return so_fail(err, SO_ERR_TOOLARGE, "guidelines: over %u bytes",
                        SO_MAX_GUIDELINES);
-    if ((mask & SO_WF_OWNER) && w->owner && strlen(w->owner) > SO_MAX_ID)
-        return so_fail(err, SO_ERR_INVALID, "owner: over %d bytes", SO_MAX_ID);
+    if ((mask & SO_WF_OWNER) && w->owner && *w->owner &&
+        names_check("owner", w->owner, err) != SO_OK)
+        return err->code;
     return SO_OK;
 }
 
@@ -334,9 +337,10 @@ enum so_status store_workflow_pause(struct queue *q, const char *name,
     if (paused && (!reason || !*reason))
         return so_fail(err, SO_ERR_INVALID,
                        "%s: pausing needs a reason (--reason)", name);
-    if (reason && strlen(reason) > SO_MAX_FIELD)
-        return so_fail(err, SO_ERR_TOOLARGE, "reason: over %u bytes",
-                       SO_MAX_FIELD);
+    if (names_check("workflow", name, err) != SO_OK ||
+        (reason && names_check_note("reason", reason, SO_MAX_FIELD, err) !=
+                       SO_OK))
+        return err->code;
     enum so_status code = store_db_begin(s, err);
     if (code != SO_OK)
         return code;
