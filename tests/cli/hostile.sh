@@ -125,7 +125,7 @@ for id in "${ids[@]}"; do
     0) sor decide "$id" reject --reason factual --note $'note \e]0;pwned\a \xe2\x80\xae'
        if [ "$RC" != 2 ] || LC_ALL=C grep -qaP "$UNSAFE" "$T/out" "$T/err"; then
            bad_decide=$((bad_decide + 1)); echo "    a note with OSC 0 and U+202E: rc $RC (expected 2, refused)"; fi
-       sor decide "$id" reject --reason factual --note $'note\twith a tab\nand a line \xe2\x80\x8d "quoted"' ;;
+       sor decide "$id" reject --reason factual --note 'note, "quoted"; --' ;;
     1) sor decide "$id" edit --body-file "$T/edit.txt" --note "it's \"fine\"; DROP TABLE decisions;--" ;;
     2) sor decide "$id" approve ;;
     esac
