@@ -122,11 +122,27 @@ install: $(BUILD)/signoff
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	for f in man/*.7; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/man/man7/ || true; done
 	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/signoff/themes/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	    $(DESTDIR)$(PREFIX)/share/signoff/contrib/prometheus \
+	    $(DESTDIR)$(PREFIX)/share/signoff/contrib/grafana \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system
+	$(BUILD)/signoff completion bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/signoff
+	$(BUILD)/signoff completion zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_signoff
+	install -m 0644 contrib/prometheus/signoff.rules.yml contrib/prometheus/signoff.rules.test.yml \
+	    $(DESTDIR)$(PREFIX)/share/signoff/contrib/prometheus/
+	install -m 0644 contrib/grafana/signoff.json $(DESTDIR)$(PREFIX)/share/signoff/contrib/grafana/
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' contrib/systemd/signoff-serve.service \
+	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/signoff-serve.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/signoff-serve.service
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/signoff $(DESTDIR)$(PREFIX)/share/man/man1/signoff.1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5/signoff-queue.5 $(DESTDIR)$(PREFIX)/share/man/man7/signoff-protocol.7
 	rm -rf $(DESTDIR)$(PREFIX)/share/signoff
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/signoff \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_signoff \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/signoff-serve.service
 
 # The layers of docs/architecture.md: no include or call cycle, no layer
 # including what it must not (also run by make check, tests/lint/).

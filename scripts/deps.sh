@@ -73,6 +73,8 @@ need_cmd python3 python3
 need_cmd promtool prometheus
 need_cmd mandoc mandoc
 need_cmd systemd-analyze systemd
+# the zsh completion script is checked with zsh -n (tests/cli/completion.sh)
+need_cmd zsh zsh
 # scripts/openapi_check.py (the HTTP tests check every reply against
 # docs/openapi.yaml): jsonschema and yaml in python3, PATH's or Debian's
 python3 -c 'import jsonschema, yaml' 2>/dev/null ||

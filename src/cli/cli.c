@@ -158,9 +158,22 @@ static int parse_option(const struct cli_cmd *cmd, int c, char **argv,
     }
 }
 
+static void (*describe_fn)(const struct cli_cmd *cmd, void *arg);
+static void *describe_arg;
+
+void cli_describe(void (*fn)(const struct cli_cmd *cmd, void *arg), void *arg)
+{
+    describe_fn = fn;
+    describe_arg = arg;
+}
+
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
               struct cli_common *common, void *ctx)
 {
+    if (describe_fn) {
+        describe_fn(cmd, describe_arg);
+        return 0;
+    }
     /* ':' first: getopt_long reports nothing itself and tells a missing
      * value (':') from an unknown option ('?'). */
     char *shortopts = xasprintf(":%sh", cmd->shortopts);

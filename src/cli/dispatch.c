@@ -53,6 +53,9 @@ static int dispatch(int argc, char **argv)
     for (size_t i = 0; i < SO_ARRAY_LEN(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
+    /* hidden: the shell completion scripts (src/cli/completion.c) */
+    if (strcmp(argv[1], "completion") == 0)
+        return cmd_completion(argc - 1, argv + 1);
     if (strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;

@@ -116,6 +116,12 @@ struct cli_cmd {
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
               struct cli_common *common, void *ctx);
 
+/* While fn is set, cli_parse runs nothing: it hands the command's option
+ * table to fn(cmd, arg) and returns 0, so a command run with it only says
+ * what it accepts (how `signoff completion` reads every command's table).
+ * NULL restores normal parsing. */
+void cli_describe(void (*fn)(const struct cli_cmd *cmd, void *arg), void *arg);
+
 /* Columns for tables on stdout: the terminal's width when stdout is one,
  * else $COLUMNS, else 100. */
 int cli_columns(void);

@@ -31,6 +31,10 @@
 CLI_COMMAND_LIST(CLI_X_DECL)
 #undef CLI_X_DECL
 
+/* `signoff completion bash|zsh|workflows`: hidden (not in the list above,
+ * so not in --help); made from the list and the commands' option tables. */
+int cmd_completion(int argc, char **argv);
+
 /* The program: dispatch argv[1] (default: review). */
 int cli_main(int argc, char **argv);
 
