@@ -38,7 +38,8 @@
     X(KA_REDRAW, "redraw", "^L", "redraw the screen")                         \
     X(KA_REVIEWS, "reviews", "v", "four-eyes: the reviews, with edit diffs")  \
     X(KA_GUIDELINES, "guidelines", "w",                                        \
-      "the workflow's guidelines, again: citations")
+      "the workflow's guidelines, again: citations")                       \
+    X(KA_ADOPT, "adopt", "A", "resolve: adopt one review as the final one")
 
 enum keys_action {
     KA_NONE = -1,

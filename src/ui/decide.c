@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "signoff/diff.h"
+#include "signoff/text.h"
 #include "signoff/ui/editor.h"
 #include "signoff/ui/pager.h"
 #include "signoff/ui/prompt.h"
@@ -210,6 +211,85 @@ static enum ui_next do_escalate(struct ui_app *app)
     return next;
 }
 
+/* A menu line for a review: "alice: edit, 12 words changed (note)". */
+static char *review_label(const struct so_decision *r)
+{
+    struct buf b;
+    buf_init(&b);
+    char *who = text_plain(r->reviewer ? r->reviewer : "?", 20, 0);
+    buf_addf(&b, "%s: %s", who, so_action_name(r->action));
+    free(who);
+    if (r->action == SO_ACT_EDIT)
+        buf_addf(&b, ", %lld words changed", (long long)r->edit_size);
+    if (r->reason && *r->reason) {
+        char *why = text_plain(r->reason, 16, 0);
+        buf_addf(&b, " (%s)", why);
+        free(why);
+    }
+    if (r->note && *r->note) {
+        char *note = text_plain(r->note, 24, 0);
+        buf_addf(&b, " \"%s\"", note);
+        free(note);
+    }
+    return buf_steal(&b);
+}
+
+/* Resolve: record one of the reviews as the final decision (its action,
+ * reason and edited text), the note saying whose it was; no re-editing. */
+static enum ui_next adopt_review(struct ui_app *app,
+                                 const struct so_decision *r)
+{
+    char *note = r->note && *r->note
+                     ? xasprintf("adopted from %s: %s", r->reviewer, r->note)
+                     : xasprintf("adopted from %s", r->reviewer);
+    enum ui_next next =
+        decide(app, r->action, r->reason && *r->reason ? r->reason : NULL,
+               note, r->action == SO_ACT_EDIT ? r->final_body : NULL);
+    free(note);
+    return next;
+}
+
+static enum ui_next do_adopt(struct ui_app *app)
+{
+    if (app->session.draft->status != SO_DS_RESOLVE) {
+        ui_app_message(app, 1, "adopt: only for a draft whose reviews "
+                               "disagree (in resolve); decide with a, e, "
+                               "r or x");
+        return UI_REDRAW;
+    }
+    struct so_decision *v = NULL;
+    size_t n = 0;
+    struct so_error err;
+    so_error_clear(&err);
+    if (ui_resolve_reviews(app, &v, &n, &err) != SO_OK) {
+        ui_app_message(app, 1, "adopt: %s", err.msg);
+        return UI_REDRAW;
+    }
+    enum ui_next next = UI_REDRAW;
+    char **labels = xcalloc(n + 1, sizeof *labels);
+    for (size_t i = 0; i < n; i++)
+        labels[i] = review_label(&v[i]);
+    size_t pick = 0;
+    enum ui_answer a =
+        n == 0 ? UI_CANCELLED
+               : ui_prompt_menu(app, "Adopt which review as the final "
+                                     "decision?",
+                                (const char *const *)labels, n, &pick);
+    if (n == 0)
+        ui_app_message(app, 1, "adopt: no reviews to adopt");
+    else if (a == UI_QUITTING)
+        next = UI_QUIT;
+    else if (a == UI_ANSWERED)
+        next = adopt_review(app, &v[pick]);
+    for (size_t i = 0; i < n; i++) {
+        free(labels[i]);
+        so_decision_clear(&v[i]);
+    }
+    free(labels);
+    free(v);
+    return next;
+}
+
 static enum ui_next do_pipe(struct ui_app *app)
 {
     char *cmd = NULL;
@@ -297,6 +377,8 @@ enum ui_next ui_decide_key(struct ui_app *app, enum keys_action act)
         return do_pipe(app);
     case KA_REVIEWS:
         return ui_resolve_open(app);
+    case KA_ADOPT:
+        return do_adopt(app);
     default:
         return UI_STAY;
     }

@@ -120,6 +120,33 @@ static void add_diffs(struct buf *b, struct spans *sp, const char *body,
     }
 }
 
+enum so_status ui_resolve_reviews(struct ui_app *app, struct so_decision **out,
+                                  size_t *n, struct so_error *err)
+{
+    struct so_decision *v = NULL;
+    size_t all = 0, k = 0;
+    *out = NULL;
+    *n = 0;
+    enum so_status st = app->q->ops->decisions(app->q, app->session.draft->id,
+                                               &v, &all, err);
+    if (st != SO_OK)
+        return st;
+    /* Liveness looks at later records, so decide it for all first. */
+    int *live = xcalloc(all + 1, sizeof *live);
+    for (size_t i = 0; i < all; i++)
+        live[i] = is_live_review(v, all, i);
+    for (size_t i = 0; i < all; i++) {
+        if (live[i])
+            v[k++] = v[i];
+        else
+            so_decision_clear(&v[i]);
+    }
+    free(live);
+    *out = v;
+    *n = k;
+    return SO_OK;
+}
+
 char *ui_resolve_text(struct ui_app *app, struct ui_span **spans,
                       size_t *nspans, struct so_error *err)
 {

@@ -19,6 +19,11 @@
 char *ui_resolve_text(struct ui_app *app, struct ui_span **spans,
                       size_t *nspans, struct so_error *err);
 
+/* The live reviews of the draft I hold (no revert undid them), oldest
+ * first, owned by the caller (so_decision_clear each, free the array). */
+enum so_status ui_resolve_reviews(struct ui_app *app, struct so_decision **out,
+                                  size_t *n, struct so_error *err);
+
 /* Open the view in the pager (UI_GO_PAGER), or stay with a message when
  * there is no draft or the reviews cannot be read. */
 enum ui_next ui_resolve_open(struct ui_app *app);
