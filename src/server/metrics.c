@@ -107,33 +107,6 @@ static void add_label(struct buf *out, const char *name, const char *v)
     escape_prom_label(out, name, v);
 }
 
-static void render_pending(struct buf *out, const struct so_workflow *wf,
-                           size_t nwf)
-{
-    escape_prom_family(out, "signoff_pending_drafts", "gauge",
-                       "Drafts not yet decided (pending, claimed or in "
-                       "resolve).");
-    for (size_t i = 0; i < nwf; i++) {
-        buf_adds(out, "signoff_pending_drafts{");
-        add_label(out, "workflow", wf[i].name);
-        buf_addf(out, "} %lld\n", (long long)wf[i].pending);
-    }
-}
-
-/* The unapplied backlog (signoff-queue(5), OUTCOMES): an alert when > 0. */
-static void render_unapplied(struct buf *out, const struct so_workflow *wf,
-                             size_t nwf)
-{
-    escape_prom_family(out, "signoff_unapplied_outcomes", "gauge",
-                       "Final outcomes released longer than the workflow's "
-                       "applied-within bound ago with no action record.");
-    for (size_t i = 0; i < nwf; i++) {
-        buf_adds(out, "signoff_unapplied_outcomes{");
-        add_label(out, "workflow", wf[i].name);
-        buf_addf(out, "} %lld\n", (long long)wf[i].unapplied);
-    }
-}
-
 /* Sum the rollup cells of one workflow at or after since_ms into four
  * counts: approved, edited, rejected, escalated. */
 static void sum_workflow(const struct so_rollup *r, const char *name,
@@ -213,6 +186,14 @@ static void render_wf_gauge(struct buf *out, const char *name,
     }
 }
 
+static double wf_pending(const struct so_workflow *w)
+{
+    return (double)w->pending;
+}
+static double wf_unapplied(const struct so_workflow *w)
+{
+    return (double)w->unapplied;
+}
 static double wf_threshold(const struct so_workflow *w) { return w->threshold; }
 static double wf_min(const struct so_workflow *w) { return w->min_decisions; }
 static double wf_paused(const struct so_workflow *w)
@@ -264,8 +245,14 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
                           size_t nwf, const struct so_rollup *all,
                           int64_t now_ms)
 {
-    render_pending(out, wf, nwf);
-    render_unapplied(out, wf, nwf);
+    render_wf_gauge(out, "signoff_pending_drafts",
+                    "Drafts not yet decided (pending, claimed or in "
+                    "resolve).", wf, nwf, wf_pending);
+    /* the unapplied backlog (signoff-queue(5), OUTCOMES): alert when > 0 */
+    render_wf_gauge(out, "signoff_unapplied_outcomes",
+                    "Final outcomes released longer than the workflow's "
+                    "applied-within bound ago with no action record.", wf,
+                    nwf, wf_unapplied);
     render_counters(out, wf, nwf);
     render_outcomes(out, wf, nwf, all);
     render_override(out, wf, nwf, all, now_ms);
