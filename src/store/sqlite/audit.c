@@ -106,17 +106,39 @@ static enum so_status check_version(struct store_audit *a, struct so_error *err)
     return SO_OK;
 }
 
-static enum so_status audit_start(struct store_audit *a, int64_t since_ms,
-                                  struct so_error *err)
+/* Open read-only; an auditor who may not write the directory cannot make
+ * the -shm file WAL needs, so with no -wal beside the file (no writer
+ * with pages not yet in it) read it as immutable, as list and show do. */
+static enum so_status audit_connect(struct store_audit *a, struct so_error *err)
 {
     int rc = sqlite3_open_v2(a->path, &a->db, SQLITE_OPEN_READONLY, NULL);
     if (rc != SQLITE_OK)
         return audit_fail(a, "opening", rc, err);
     sqlite3_busy_timeout(a->db, STORE_BUSY_DEFAULT_MS);
     enum so_status st = check_version(a, err);
+    char *wal = xasprintf("%s-wal", a->path);
+    int no_wal = access(wal, F_OK) != 0;
+    free(wal);
+    if ((st != SO_ERR_READONLY && st != SO_ERR_IO) || !no_wal)
+        return st;
+    sqlite3_close(a->db);
+    a->db = NULL;
+    char *uri = store_db_immutable_uri(a->path);
+    rc = sqlite3_open_v2(uri, &a->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                         NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return audit_fail(a, "opening", rc, err);
+    return check_version(a, err);
+}
+
+static enum so_status audit_start(struct store_audit *a, int64_t since_ms,
+                                  struct so_error *err)
+{
+    enum so_status st = audit_connect(a, err);
     if (st != SO_OK)
         return st;
-    rc = sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL);
+    int rc = sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(a->db, sql_rows, -1, &a->rows, NULL);
     if (rc != SQLITE_OK)
@@ -145,6 +167,43 @@ enum so_status store_audit_open(const char *path, int64_t since_ms,
     }
     *out = a;
     return SO_OK;
+}
+
+enum so_status store_audit_check(struct store_audit *a, int full,
+                                 struct so_error *err)
+{
+    const char *what = full ? "integrity_check" : "quick_check";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(a->db,
+                                full ? "PRAGMA integrity_check(5)"
+                                     : "PRAGMA quick_check(5)",
+                                -1, &st, NULL);
+    struct buf b;
+    buf_init(&b);
+    int n = 0;
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(st, 0);
+            if (n++)
+                buf_adds(&b, "; ");
+            for (; t && *t; t++) /* one line: its report has newlines */
+                buf_addc(&b, *t == '\n' ? ' ' : *t);
+        }
+    }
+    sqlite3_finalize(st);
+    enum so_status code = SO_OK;
+    if (rc != SQLITE_DONE)
+        code = so_fail(err, SO_ERR_CORRUPT,
+                       "%s: the database is damaged (%s could not run: %s);"
+                       " restore it from a backup",
+                       a->path, what, sqlite3_errstr(rc));
+    else if (n != 1 || strcmp(buf_cstr(&b), "ok") != 0)
+        code = so_fail(err, SO_ERR_CORRUPT,
+                       "%s: the database is damaged (%s: %.300s); restore it"
+                       " from a backup",
+                       a->path, what, buf_cstr(&b));
+    buf_free(&b);
+    return code;
 }
 
 const struct verify_head *store_audit_head(const struct store_audit *a)

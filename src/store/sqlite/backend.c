@@ -247,22 +247,6 @@ static void store_free(struct store *s)
     free(s);
 }
 
-/* "file:PATH?immutable=1" with the URI's special characters escaped. */
-static char *immutable_uri(const char *path)
-{
-    struct buf b;
-    buf_init(&b);
-    buf_adds(&b, "file:");
-    for (const char *p = path; *p; p++) {
-        if (*p == '%' || *p == '?' || *p == '#')
-            buf_addf(&b, "%%%02x", (unsigned char)*p);
-        else
-            buf_addc(&b, *p);
-    }
-    buf_adds(&b, "?immutable=1");
-    return buf_steal(&b);
-}
-
 /*
  * A reader who may not write the directory cannot create the -shm file a
  * WAL database needs. When no -wal file exists there is no writer with
@@ -281,7 +265,7 @@ static int try_immutable(struct store *s, enum so_status code)
     store_db_finalize(s);
     sqlite3_close(s->db);
     s->db = NULL;
-    char *uri = immutable_uri(s->path);
+    char *uri = store_db_immutable_uri(s->path);
     int rc = sqlite3_open_v2(uri, &s->db,
                              SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
                                  SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,

@@ -259,3 +259,19 @@ void store_db_col_buf(sqlite3_stmt *st, int col, char *out, size_t size)
     const unsigned char *t = sqlite3_column_text(st, col);
     snprintf(out, size, "%s", t ? (const char *)t : "");
 }
+
+/* "file:PATH?immutable=1" with the URI's special characters escaped. */
+char *store_db_immutable_uri(const char *path)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_adds(&b, "file:");
+    for (const char *p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            buf_addf(&b, "%%%02x", (unsigned char)*p);
+        else
+            buf_addc(&b, *p);
+    }
+    buf_adds(&b, "?immutable=1");
+    return buf_steal(&b);
+}

@@ -16,13 +16,21 @@
 struct store_audit;
 
 /*
- * Open path read-only and start a read snapshot. Records from since_ms on:
+ * Open path read-only and start a read snapshot (a file whose directory the
+ * reader cannot write is read as immutable when no -wal is beside it). Records from since_ms on:
  * from the first decision decided at or after it through the head (a run
  * of consecutive seqs); 0 for the whole chain.
  */
 enum so_status store_audit_open(const char *path, int64_t since_ms,
                                 struct store_audit **out,
                                 struct so_error *err);
+
+/* The database's own check, in the audit's snapshot: PRAGMA quick_check
+ * (every page and b-tree readable and well formed), or with full
+ * integrity_check (also every index against its table). SO_ERR_CORRUPT
+ * with the first problems named when it finds any. */
+enum so_status store_audit_check(struct store_audit *a, int full,
+                                 struct so_error *err);
 
 /* The chain head as the store recorded it. */
 const struct verify_head *store_audit_head(const struct store_audit *a);

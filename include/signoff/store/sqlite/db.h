@@ -80,6 +80,11 @@ void store_db_durable(struct store *s, int durable);
  * path and what was being done. */
 enum so_status store_db_fail(struct store *s, const char *what,
                              struct so_error *err);
+/* "file:PATH?immutable=1" with the URI's special characters escaped: how a
+ * reader who may not write the directory (no -shm can be made) opens a
+ * WAL file that has no -wal beside it. Owned by the caller. */
+char *store_db_immutable_uri(const char *path);
+
 /* The status for one SQLite result code (extended codes accepted). */
 enum so_status store_db_status(int rc);
 
