@@ -84,11 +84,19 @@ def check_routes(spec, server_c):
     return good
 
 
+_validators = {}
+
+
 def validator(spec, schema):
-    """A validator of schema whose #/components/... refs resolve in spec."""
-    root = dict(schema)
-    root["components"] = spec.get("components", {})
-    return jsonschema.Draft202012Validator(root)
+    """A validator of schema whose #/components/... refs resolve in spec
+    (made once per schema)."""
+    held = _validators.get(id(schema))
+    if held is None or held[0] is not schema:
+        root = dict(schema)
+        root["components"] = spec.get("components", {})
+        held = (schema, jsonschema.Draft202012Validator(root))
+        _validators[id(schema)] = held
+    return held[1]
 
 
 def resolve(spec, obj):
