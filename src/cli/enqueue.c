@@ -111,7 +111,12 @@ static void add_entry(struct enq *e, size_t line, struct so_draft *d,
 
 static void tally(struct enq *e, const struct so_enq_result *r, size_t line)
 {
-    if (r->outcome == SO_ENQ_FAILED)
+    if (r->outcome == SO_ENQ_FAILED && r->err.code == SO_ERR_CONFLICT &&
+        !e->replace) /* the queue says what; the command line says how */
+        report_bad(e, line,
+                   "id: already queued with other content (use --replace "
+                   "while pending)");
+    else if (r->outcome == SO_ENQ_FAILED)
         report_bad(e, line, r->err.msg);
     else if (r->outcome == SO_ENQ_ADDED)
         e->t.added++;

@@ -452,8 +452,14 @@ static int wf_switch(struct queue *q, const char *name, int pause,
                         "%s --owner NAME' before resuming", name);
         return EXIT_FAIL;
     }
-    if (q->ops->workflow_pause(q, name, pause, a->reason, &err) != SO_OK)
+    if (q->ops->workflow_pause(q, name, pause, a->reason, &err) != SO_OK) {
+        if (err.code == SO_ERR_INVALID && !pause && strstr(err.msg, "owner"))
+            so_fail(&err, SO_ERR_INVALID,
+                    "workflow %s has no owner: set one with signoff workflow "
+                    "set %s --owner NAME",
+                    name, name);
         return fail(name, &err);
+    }
     char *safe = text_plain(name, 0, 0);
     char *who = text_plain(q->reviewer, 0, 0);
     printf("%s: automation %s by %s\n", safe, pause ? "paused" : "resumed",

@@ -228,6 +228,22 @@ check "remote --follow: the new event arrives" \
     wait_for 15 grep -q '"draft_id":"H-0000"' "$T/follow.out"
 kill "$FOLLOW" 2>/dev/null
 
+# integrators: a configured workflow with no draft yet has its kill switch;
+# HTTP error messages give no command-line advice
+"$SO" workflow set empty-wf --threshold 0.3 --queue "$Q" >/dev/null
+api GET /v1/workflows/empty-wf "$TOK_PROD"
+check_contains "a configured workflow with no draft: 200 with its switch" \
+    '"automation":"on"' "$CODE $BODY"
+api POST /v1/drafts "$TOK_PROD" '{"id":"D-0001","workflow":"support","body":"other text"}'
+check_contains "enqueue of a known id with other content: says why" \
+    'already queued with other content' "$BODY"
+check_not_contains "enqueue conflict: no command-line advice" '--' "$BODY"
+api POST /v1/workflows/empty-wf "$TOK_SUP" '{"automation":"paused","reason":"x"}'
+api POST /v1/workflows/empty-wf "$TOK_SUP" '{"automation":"on"}'
+check_contains "resume without an owner: 400 naming it" \
+    '400 {"error":{"code":"invalid","message":"workflow empty-wf has no owner' "$CODE $BODY"
+check_not_contains "resume without an owner: no command-line advice" 'signoff workflow' "$BODY"
+
 # the unapplied backlog in /metrics
 "$SO" workflow set support --applied-within 1ms --queue "$Q" >/dev/null
 api GET /metrics "$TOK_PROD"

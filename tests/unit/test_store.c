@@ -373,8 +373,8 @@ static void test_enqueue_outcomes(void **state)
         fx_enq(q, fx_draft("a", "support", "changed"), 0, why, sizeof why),
         SO_ENQ_FAILED);
     assert_string_equal(
-        why, "id: already queued with other content (use --replace while "
-             "pending)");
+        why, "id: already queued with other content (only a pending draft "
+             "can be replaced)");
     assert_int_equal(
         fx_enq(q, fx_draft("a", "support", "changed"), 1, why, sizeof why),
         SO_ENQ_REPLACED);
@@ -1166,9 +1166,8 @@ static void test_workflow_ops(void **state)
                      SO_OK);
     assert_int_equal(q->ops->workflow_pause(q, "refunds", 0, NULL, &err),
                      SO_ERR_INVALID);
-    assert_string_equal(err.msg,
-                        "workflow refunds has no owner: set one with signoff "
-                        "workflow set refunds --owner NAME");
+    assert_string_equal(err.msg, "workflow refunds has no owner: give it one "
+                                 "before resuming");
     assert_int_equal(q->ops->workflow_pause(q, "nope", 1, "x", &err),
                      SO_ERR_NOTFOUND);
     w.owner = "ops-lead";

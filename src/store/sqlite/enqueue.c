@@ -216,8 +216,8 @@ static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
                     ex.status);
         else
             so_fail(&res->err, SO_ERR_CONFLICT,
-                    "id: already queued with other content (use --replace "
-                    "while pending)");
+                    "id: already queued with other content (only a "
+                    "pending draft can be replaced)");
         return SO_OK;
     }
     code = store_workflow_ensure(s, d->workflow, err);

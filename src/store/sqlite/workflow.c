@@ -320,9 +320,9 @@ static enum so_status pause_in(struct store *s, const char *name, int paused,
         return code;
     if (!paused && !w.owner)
         code = so_fail(err, SO_ERR_INVALID,
-                       "workflow %s has no owner: set one with signoff "
-                       "workflow set %s --owner NAME",
-                       name, name);
+                       "workflow %s has no owner: give it one before "
+                       "resuming",
+                       name);
     so_workflow_clear(&w);
     if (code != SO_OK)
         return code;
@@ -336,7 +336,7 @@ enum so_status store_workflow_pause(struct queue *q, const char *name,
     struct store *s = q->impl;
     if (paused && (!reason || !*reason))
         return so_fail(err, SO_ERR_INVALID,
-                       "%s: pausing needs a reason (--reason)", name);
+                       "%s: pausing needs a reason", name);
     if (names_check("workflow", name, err) != SO_OK ||
         (reason && names_check_note("reason", reason, SO_MAX_FIELD, err) !=
                        SO_OK))
