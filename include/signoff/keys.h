@@ -39,7 +39,8 @@
     X(KA_REVIEWS, "reviews", "v", "four-eyes: the reviews, with edit diffs")  \
     X(KA_GUIDELINES, "guidelines", "w",                                        \
       "the workflow's guidelines, again: citations")                       \
-    X(KA_ADOPT, "adopt", "A", "resolve: adopt one review as the final one")
+    X(KA_ADOPT, "adopt", "A", "resolve: adopt one review as the final one") \
+    X(KA_MINE, "my-decisions", "H", "my decisions: today and the last 7 days")
 
 enum keys_action {
     KA_NONE = -1,

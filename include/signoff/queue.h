@@ -217,6 +217,7 @@ struct so_decision {
     int64_t active_ms;
     int64_t reverts_seq; /* for SO_ACT_REVERT: the seq undone, else 0 */
     char *kind;          /* "review" | "resolve" */
+    int64_t undone_by;   /* my_decisions: the revert that undid it, else 0 */
     char body_sha[65];   /* SHA-256 of the body as shown */
     char final_sha[65];  /* SHA-256 of the final body */
     char prev_hash[65];
@@ -471,6 +472,12 @@ struct queue_ops {
     enum so_status (*applied)(struct queue *q, const struct so_applied_req *req,
                               struct so_decide_result *res,
                               struct so_error *err);
+    /* My decisions (reviews and resolutions, not undo or action records),
+     * newest first: those at or after since_ms, at most limit (1..1000);
+     * undone_by says which were undone. */
+    enum so_status (*my_decisions)(struct queue *q, int64_t since_ms,
+                                   int limit, struct so_decision **out,
+                                   size_t *n, struct so_error *err);
 };
 
 struct queue {

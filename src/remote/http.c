@@ -633,6 +633,25 @@ static enum so_status r_decisions(struct queue *q, const char *id,
     return s;
 }
 
+static enum so_status r_my_decisions(struct queue *q, int64_t since_ms,
+                                     int limit, struct so_decision **out,
+                                     size_t *n, struct so_error *err)
+{
+    struct reply rep;
+    struct buf b;
+    *out = NULL;
+    *n = 0;
+    buf_init(&b);
+    buf_addf(&b, "/v1/me/decisions?since=%lld&limit=%d", (long long)since_ms,
+             limit);
+    enum so_status s = http_get(R(q), buf_cstr(&b), &rep, err);
+    if (s == SO_OK)
+        s = decisions_of(R(q), rep.json, out, n, err);
+    cJSON_Delete(rep.json);
+    buf_free(&b);
+    return s;
+}
+
 /* Fill results[0..n) from a POST /v1/drafts reply. */
 static enum so_status enq_results(struct remote *r, const cJSON *j,
                                   struct so_enq_result *results, size_t n,
@@ -1010,6 +1029,7 @@ static const struct queue_ops remote_ops = {
     .decisions = r_decisions,
     .enqueue = r_enqueue,
     .my_today = r_my_today,
+    .my_decisions = r_my_decisions,
     .rollup = r_rollup,
     .agreement = r_agreement,
     .workflow_list = r_workflow_list,

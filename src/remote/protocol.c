@@ -586,6 +586,8 @@ cJSON *proto_decision_to_json(const struct so_decision *d)
     json_add_int(j, "active_ms", d->active_ms);
     json_add_int(j, "reverts_seq", d->reverts_seq);
     json_add_string(j, "kind", d->kind);
+    if (d->undone_by)
+        json_add_int(j, "undone_by", d->undone_by);
     json_add_string(j, "body_sha", d->body_sha);
     json_add_string(j, "final_sha", d->final_sha);
     json_add_string(j, "prev_hash", d->prev_hash);
@@ -727,6 +729,8 @@ enum so_status proto_decision_from_json(const cJSON *j, struct so_decision *d,
         bad(s = json_get_int(j, "", "reverts_seq", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &d->reverts_seq, err)) ||
         bad(s = dup_field(j, "", "kind", JSON_OPTIONAL, 16, &d->kind, err)) ||
+        bad(s = json_get_int(j, "", "undone_by", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &d->undone_by, err)) ||
         bad(s = decision_hashes(j, d, err)))
         goto fail;
     int act = so_action_from_name(a);

@@ -939,6 +939,33 @@ static void h_me(struct call *c)
     call_json(c, 200, j);
 }
 
+/* GET /v1/me/decisions?since=MS&limit=N: the token's own decisions,
+ * newest first (the reviewer UI's "my decisions" view). */
+static void h_my_decisions(struct call *c)
+{
+    int64_t since = 0, limit = 0;
+    if (query_int(c, "since", 0, JSON_MAX_SAFE_INT, 0, &since) ||
+        query_int(c, "limit", 1, 1000, 100, &limit))
+        return;
+    struct so_decision *v = NULL;
+    size_t n = 0;
+    struct so_error err;
+    if (c->q->ops->my_decisions(c->q, since, (int)limit, &v, &n, &err) !=
+        SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    cJSON *a = json_new_array();
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(a, proto_decision_to_json(&v[i]));
+        so_decision_clear(&v[i]);
+    }
+    free(v);
+    cJSON *j = json_new_object();
+    json_add_item(j, "decisions", a);
+    call_json(c, 200, j);
+}
+
 static void h_metrics(struct call *c)
 {
     struct so_workflow *wf = NULL;
@@ -1007,6 +1034,8 @@ static const struct route routes[] = {
     {"POST", "/v1/workflows/", "", SERVER_ROLE_SUPERVISOR, 1,
      h_workflow_post, "workflow_set"},
     {"GET", "/v1/me", NULL, ROLES_ALL, 1, h_me, "me"},
+    {"GET", "/v1/me/decisions", NULL, ROLES_REVIEW, 1, h_my_decisions,
+     "my_decisions"},
     {"GET", "/v1/events", NULL, SERVER_ROLE_PRODUCER | SERVER_ROLE_SUPERVISOR,
      1, h_events, "events"},
     {"GET", "/metrics", NULL, ROLES_ALL, 1, h_metrics, "metrics"},

@@ -17,6 +17,7 @@
 #include "signoff/ui/draft.h"
 #include "signoff/ui/draw.h"
 #include "signoff/ui/frame.h"
+#include "signoff/ui/mine.h"
 #include "signoff/ui/monitor.h"
 #include "signoff/ui/pager.h"
 #include "signoff/ui/queue.h"
@@ -77,6 +78,9 @@ static int follow(struct ui_app *app, enum ui_next next)
     case UI_GO_MONITOR:
         go(app, UI_SCREEN_MONITOR, 1);
         break;
+    case UI_GO_MINE:
+        go(app, UI_SCREEN_MINE, 1);
+        break;
     case UI_STAY:
     case UI_REDRAW:
         break;
@@ -124,6 +128,8 @@ static enum ui_next dispatch(struct ui_app *app, int ch, int func)
         return UI_GO_HELP;
     if (act == KA_MONITOR && app->screen != UI_SCREEN_MONITOR)
         return UI_GO_MONITOR;
+    if (act == KA_MINE && app->screen != UI_SCREEN_MINE)
+        return UI_GO_MINE;
     if (act == KA_REDRAW) {
         clearok(curscr, TRUE);
         return UI_REDRAW;

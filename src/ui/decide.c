@@ -88,9 +88,8 @@ static enum ui_next decide(struct ui_app *app, enum so_action action,
     return next;
 }
 
-/* The word diff as text with its changes marked and highlighted. */
-static char *diff_text(const char *old_text, const char *new_text,
-                       struct ui_span **spans, size_t *n)
+char *ui_decide_diff_text(const char *old_text, const char *new_text,
+                          struct ui_span **spans, size_t *n)
 {
     struct diff *d = diff_words(old_text, new_text);
     struct buf b;
@@ -122,7 +121,7 @@ static int confirm_edit(struct ui_app *app, const char *old_text,
 {
     struct ui_span *spans;
     size_t n;
-    char *text = diff_text(old_text, new_text, &spans, &n);
+    char *text = ui_decide_diff_text(old_text, new_text, &spans, &n);
     char *head = xasprintf("Your edit: %zu words changed ([-removed-] "
                            "{+added+})", diff_changed_words(old_text, new_text));
     ui_app_overlay(app, head, text, spans, n);

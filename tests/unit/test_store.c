@@ -1090,6 +1090,57 @@ static void test_workflow_guidelines(void **state)
     queue_close(q);
 }
 
+/* My decisions: newest first, mine only, reverts and undone marked. */
+static void test_my_decisions(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    struct queue *bob = fx_open(f->path, "bob");
+    const char *ids[] = {"m1", "m2", "m3"};
+    struct so_decide_result res;
+    struct so_error err;
+    for (size_t i = 0; i < 3; i++)
+        fx_add(q, ids[i], "wf", "a body");
+    fx_claim(q, "m1", 0);
+    assert_int_equal(fx_decide(q, "m1", SO_ACT_APPROVE, NULL, "q1", &res, &err),
+                     SO_OK);
+    fx_claim(q, "m2", 0);
+    assert_int_equal(fx_decide(q, "m2", SO_ACT_REJECT, NULL, "q2", &res, &err),
+                     SO_OK);
+    fx_claim(bob, "m3", 0);
+    assert_int_equal(
+        fx_decide(bob, "m3", SO_ACT_APPROVE, NULL, "q3", &res, &err), SO_OK);
+    struct so_draft *d = NULL;
+    assert_int_equal(q->ops->undo(q, "u1", &d, &err), SO_OK);
+    assert_string_equal(d->id, "m2");
+    so_draft_free(d);
+    struct so_decision *v = NULL;
+    size_t n = 0;
+    assert_int_equal(q->ops->my_decisions(q, 0, 10, &v, &n, &err), SO_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].draft_id, "m2");
+    assert_int_equal(v[0].action, SO_ACT_REJECT);
+    assert_true(v[0].undone_by > v[0].seq);
+    assert_string_equal(v[1].draft_id, "m1");
+    assert_int_equal(v[1].undone_by, 0);
+    for (size_t i = 0; i < n; i++)
+        so_decision_clear(&v[i]);
+    free(v);
+    assert_int_equal(q->ops->my_decisions(q, 0, 1, &v, &n, &err), SO_OK);
+    assert_int_equal(n, 1);
+    so_decision_clear(&v[0]);
+    free(v);
+    assert_int_equal(q->ops->my_decisions(q, so_now_ms() + 60000, 10, &v, &n,
+                                          &err),
+                     SO_OK);
+    assert_int_equal(n, 0);
+    free(v);
+    assert_int_equal(q->ops->my_decisions(q, 0, 0, &v, &n, &err),
+                     SO_ERR_INVALID);
+    queue_close(bob);
+    queue_close(q);
+}
+
 static void test_undo_nothing(void **state)
 {
     struct fx *f = *state;
@@ -1363,6 +1414,7 @@ int main(void)
         T(test_undo_nothing),
         T(test_decide_claim_next),
         T(test_workflow_guidelines),
+        T(test_my_decisions),
         T(test_autopause_fires_once),
         T(test_workflow_ops),
         T(test_list_paging),

@@ -11,6 +11,12 @@
 
 #include "signoff/ui/frame.h"
 
+/* The word diff old_text -> new_text as text, removed words as [-x-] and
+ * added ones as {+y+}, with their highlight spans (both owned by the
+ * caller). */
+char *ui_decide_diff_text(const char *old_text, const char *new_text,
+                          struct ui_span **spans, size_t *n);
+
 /* Handle act if it is one of the keys above; UI_STAY for any other. */
 enum ui_next ui_decide_key(struct ui_app *app, enum keys_action act);
 

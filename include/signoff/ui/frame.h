@@ -41,6 +41,7 @@ enum ui_next {
     UI_GO_HELP, /* the help screen, generated from the key table */
     UI_GO_PAGER, /* the text viewer, filled with ui_pager_open first */
     UI_GO_MONITOR,
+    UI_GO_MINE, /* my decisions */
     UI_BACK, /* the screen we came from */
     UI_QUIT,
 };
@@ -78,7 +79,8 @@ struct ui_screen_ops {
     X(UI_SCREEN_QUEUE, ui_queue_screen)                                        \
     X(UI_SCREEN_DRAFT, ui_draft_screen)                                        \
     X(UI_SCREEN_PAGER, ui_pager_screen)                                        \
-    X(UI_SCREEN_MONITOR, ui_monitor_screen)
+    X(UI_SCREEN_MONITOR, ui_monitor_screen)                                    \
+    X(UI_SCREEN_MINE, ui_mine_screen)
 
 enum ui_screen {
 #define UI_X_ENUM(id, ops) id,

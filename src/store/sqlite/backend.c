@@ -386,6 +386,7 @@ const struct queue_ops store_sqlite_ops = {
     .decisions = store_review_decisions,
     .enqueue = store_enqueue,
     .my_today = store_read_my_today,
+    .my_decisions = store_read_my_decisions,
     .rollup = store_read_rollup,
     .workflow_list = store_workflow_list,
     .workflow_get = store_workflow_get,

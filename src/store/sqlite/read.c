@@ -44,6 +44,17 @@ static const char sql_my_today[] =
     " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0)";
 
+/* The columns of DECISION_COLS on d, then the revert that undid it. */
+static const char sql_mine[] =
+    "SELECT d.seq, d.draft, d.request_id, d.reviewer, d.action, d.kind,"
+    " d.reason, d.note, d.final_body, d.edit_size, d.body_sha, d.final_sha,"
+    " d.shown_at, d.decided_at, d.active_ms, d.reverts_seq, d.prev_hash,"
+    " d.hash, (SELECT max(r.seq) FROM decisions r WHERE r.reverts_seq = d.seq"
+    " AND r.reverts_seq > 0) FROM decisions d INDEXED BY decisions_by_reviewer"
+    " WHERE d.reviewer = :me AND d.decided_at >= :since"
+    " AND d.action <> 'revert' AND d.kind <> 'action'"
+    " ORDER BY d.decided_at DESC, d.seq DESC LIMIT :limit";
+
 static const char sql_counters[] =
     "SELECT coalesce(sum(n), 0) FROM draft_counts"
     " WHERE (:wf IS NULL OR workflow = :wf)"
@@ -491,6 +502,44 @@ enum so_status store_read_decisions(struct queue *q, const char *draft_id,
         }
         memset(&(*out)[*n], 0, sizeof **out);
         store_read_decision_row(st, &(*out)[(*n)++]);
+    }
+    code = store_db_finish(s, st, code, err);
+    if (code != SO_OK) {
+        for (size_t i = 0; i < *n; i++)
+            so_decision_clear(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return code;
+}
+
+enum so_status store_read_my_decisions(struct queue *q, int64_t since_ms,
+                                       int limit, struct so_decision **out,
+                                       size_t *n, struct so_error *err)
+{
+    struct store *s = q->impl;
+    *out = NULL;
+    *n = 0;
+    if (limit < 1 || limit > 1000)
+        return so_fail(err, SO_ERR_INVALID, "limit: not in 1..1000");
+    sqlite3_stmt *st = store_db_stmt(s, sql_mine, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":me", s->reviewer);
+    store_db_bind_int(st, ":since", since_ms);
+    store_db_bind_int(st, ":limit", limit);
+    size_t cap = 0;
+    enum so_status code;
+    while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        struct so_decision *d = &(*out)[(*n)++];
+        memset(d, 0, sizeof *d);
+        store_read_decision_row(st, d);
+        d->undone_by = sqlite3_column_int64(st, 18);
     }
     code = store_db_finish(s, st, code, err);
     if (code != SO_OK) {

@@ -41,6 +41,11 @@ enum so_status store_read_count(struct queue *q, const struct so_list_req *req,
 enum so_status store_read_decisions(struct queue *q, const char *draft_id,
                                     struct so_decision **out, size_t *n,
                                     struct so_error *err);
+/* queue_ops.my_decisions: newest first, each with the revert that undid
+ * it (undone_by). */
+enum so_status store_read_my_decisions(struct queue *q, int64_t since_ms,
+                                       int limit, struct so_decision **out,
+                                       size_t *n, struct so_error *err);
 /* queue_ops.my_today: my decisions since UTC midnight that still stand
  * (reverts and reverted decisions excluded). */
 enum so_status store_read_my_today(struct queue *q, int64_t *n,
