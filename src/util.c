@@ -411,6 +411,38 @@ fail:;
                    strerror(e));
 }
 
+enum so_status so_file_ensure(const char *path, int mode, int *created,
+                              struct so_error *err)
+{
+    struct stat sb;
+    *created = 0;
+    if (lstat(path, &sb) == 0) {
+        if (S_ISLNK(sb.st_mode))
+            return so_fail(err, SO_ERR_INVALID,
+                           "%s: is a symbolic link%s; signoff does not "
+                           "create files through links (remove it, or give "
+                           "the path it points to)",
+                           path, stat(path, &sb) != 0 ? " to nothing" : "");
+        return SO_OK;
+    }
+    if (errno != ENOENT)
+        return so_fail(err, SO_ERR_IO, "%s: %s", path, strerror(errno));
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  (mode_t)mode);
+    if (fd < 0)
+        return so_fail(err,
+                       errno == EACCES || errno == EROFS ? SO_ERR_READONLY
+                       : errno == EEXIST || errno == ELOOP
+                           ? SO_ERR_INVALID
+                           : SO_ERR_IO,
+                       "%s: %s", path,
+                       errno == EEXIST ? "appeared while being created"
+                                       : strerror(errno));
+    close(fd);
+    *created = 1;
+    return SO_OK;
+}
+
 enum so_status so_mkdirs(const char *path, int mode, struct so_error *err)
 {
     char *p = xstrdup(path);

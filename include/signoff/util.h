@@ -124,6 +124,12 @@ enum so_status so_read_file(const char *path, size_t max, char **out,
 enum so_status so_write_file_atomic(const char *path, const void *data,
                                     size_t len, int mode,
                                     struct so_error *err);
+/* Make sure path is a regular file we may open, creating it with mode
+ * (O_CREAT | O_EXCL | O_NOFOLLOW) when it does not exist; *created says
+ * which. A symbolic link at path is refused, dangling or not: a file we
+ * create is never made at a link's target. Errors name the path. */
+enum so_status so_file_ensure(const char *path, int mode, int *created,
+                              struct so_error *err);
 /* mkdir -p with the given mode for created directories. */
 enum so_status so_mkdirs(const char *path, int mode, struct so_error *err);
 

@@ -6,9 +6,12 @@
  */
 #include "signoff/remote/outbox.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define OUTBOX_BUSY_MS 10000
 
@@ -111,19 +114,41 @@ static char *outbox_default_path(struct so_error *err)
     return path;
 }
 
+/* The outbox holds decisions nobody else may read: created 0600 and never
+ * through a symbolic link; an older outbox of ours that others could read
+ * is narrowed to 0600 (its -wal and -shm take the file's mode when SQLite
+ * makes them). */
+static enum so_status private_file(const char *path, struct so_error *err)
+{
+    int created;
+    struct stat sb;
+    enum so_status s = so_file_ensure(path, 0600, &created, err);
+    if (s != SO_OK || created)
+        return s;
+    if (stat(path, &sb) == 0 && sb.st_uid == geteuid() &&
+        (sb.st_mode & 077) && chmod(path, 0600) != 0)
+        return so_fail(err, SO_ERR_IO, "%s: %s", path, strerror(errno));
+    return SO_OK;
+}
+
 enum so_status outbox_open(const char *path, struct outbox **out,
                            struct so_error *err)
 {
     char *p = path ? xstrdup(path) : outbox_default_path(err);
     if (!p)
         return err ? err->code : SO_ERR_IO;
+    enum so_status s = private_file(p, err);
+    if (s != SO_OK) {
+        free(p);
+        return s;
+    }
     struct outbox *ob = xcalloc(1, sizeof *ob);
     ob->path = p;
     int rc = sqlite3_open_v2(p, &ob->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                  SQLITE_OPEN_NOMUTEX,
                              NULL);
-    enum so_status s = rc == SQLITE_OK ? outbox_setup(ob, err)
+    s = rc == SQLITE_OK ? outbox_setup(ob, err)
                                        : so_fail(err, SO_ERR_IO,
                                                  "%s: cannot open the outbox",
                                                  p);

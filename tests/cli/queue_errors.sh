@@ -61,7 +61,10 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     mkdir -m 755 "$T/ro"
     R=$T/ro/q.db
     so init --queue "$R"
+    # init makes the queue owner-only (0600, and so its -wal and -shm):
+    # sharing it for reading means opening all three.
     chmod 644 "$R" "$T/x.jsonl"
+    for f in "$R-wal" "$R-shm"; do [ -e "$f" ] && chmod 644 "$f"; done
     as_nobody() {
         run setpriv --reuid=65534 --regid=65534 --clear-groups \
             env HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent SIGNOFF_REVIEWER=nob \

@@ -74,9 +74,11 @@ static enum so_status check_filesystem(const char *path, const char *dir,
     return SO_OK;
 }
 
-/* Create the file (and its directory) for init; with a group, make both
- * group-writable and the directory setgid, since -wal and -shm are created
- * by whoever opens the queue first. */
+/* Create the file (and its directory) for init, owner-only (0600, a new
+ * directory 0700: drafts and decisions are nobody else's to read) and
+ * never through a symbolic link; with a group, make both group-writable
+ * and the directory setgid, since -wal and -shm (which take the file's
+ * mode) are created by whoever opens the queue first. */
 static enum so_status create_file(const char *path, const char *dir,
                                   const char *group, struct so_error *err)
 {
@@ -87,12 +89,16 @@ static enum so_status create_file(const char *path, const char *dir,
             return so_fail(err, SO_ERR_USAGE, "%s: no such group", group);
         gid = g->gr_gid;
     }
-    enum so_status code = so_mkdirs(dir, group ? 02770 : 0755, err);
+    enum so_status code = so_mkdirs(dir, group ? 02770 : 0700, err);
     if (code != SO_OK)
         return code;
     if (group && (chown(dir, (uid_t)-1, gid) != 0 || chmod(dir, 02770) != 0))
         return so_fail(err, SO_ERR_IO, "%s: %s", dir, strerror(errno));
-    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, group ? 0660 : 0644);
+    int created;
+    code = so_file_ensure(path, group ? 0660 : 0600, &created, err);
+    if (code != SO_OK || !group)
+        return code;
+    int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return so_fail(err,
                        errno == EACCES || errno == EROFS ? SO_ERR_READONLY
@@ -112,6 +118,8 @@ static enum so_status check_path(const char *path, const char *dir,
                                  struct so_error *err)
 {
     struct stat sb;
+    if (opts->create && lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+        return create_file(path, dir, opts->group, err); /* refuses it */
     if (stat(path, &sb) != 0) {
         if (errno != ENOENT)
             return so_fail(err, SO_ERR_IO, "%s: %s", path, strerror(errno));
