@@ -90,7 +90,8 @@ shared_bin() {
 }
 
 # sql DB SQL: query with the sqlite3 shell.
-sql() { sqlite3 -batch -noheader "$1" "$2"; }
+# A busy timeout: a reviewer process may hold the write lock for a moment.
+sql() { sqlite3 -batch -noheader -cmd '.timeout 10000' "$1" "$2"; }
 
 # A python3 that has jsonschema and yaml (PATH's, else Debian's), for
 # scripts/openapi_check.py.
