@@ -258,3 +258,17 @@ void queue_decide_next(struct queue *q, const struct so_claim_req *claim,
     if (q->ops->my_today(q, &out->my_today, &err) != SO_OK)
         out->my_today = -1;
 }
+
+void so_decide_clamp_times(int64_t claimed_at, int64_t now, int64_t *shown_at,
+                           int64_t *active_ms)
+{
+    int64_t from = claimed_at > 0 && claimed_at <= now ? claimed_at : 0;
+    if (*shown_at > 0 && *shown_at < from)
+        *shown_at = from;
+    if (*shown_at > now)
+        *shown_at = now;
+    if (*active_ms < 0)
+        *active_ms = 0;
+    if (*active_ms > now - from)
+        *active_ms = now - from;
+}

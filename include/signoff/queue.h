@@ -379,6 +379,16 @@ struct queue;
 struct so_agreement; /* agreement.h */
 
 /* Options for opening a queue. Strings borrowed. */
+/*
+ * The one rule for the times a client reports with a decision (every
+ * backend applies it before recording): shown_at lies within the claim,
+ * between claimed_at and now (0 stays 0: not reported), and active_ms
+ * between 0 and now - claimed_at, the time the claim has existed. A
+ * claimed_at of 0 (unknown) bounds both by now alone.
+ */
+void so_decide_clamp_times(int64_t claimed_at, int64_t now, int64_t *shown_at,
+                           int64_t *active_ms);
+
 struct queue_opts {
     const char *reviewer;   /* local: who decides; remote: ignored (token) */
     const char *token_file; /* remote: bearer token file */

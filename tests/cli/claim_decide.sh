@@ -97,6 +97,10 @@ check_contains "an unchanged edit is recorded as approve" \
     "recorded approve of D-4: seq 3, hash " "$OUT"
 check_contains "an unchanged edit says so" "(the edit changed nothing)" "$OUT"
 
+# D-5 claimed 20 s earlier, shown 10 s earlier: its times are within the
+# claim and kept as given.
+SIGNOFF_NOW_MS=1794999980000 so claim --format id
+check_eq "claim D-5 20 s earlier" "0 D-5" "$RC $OUT"
 so decide D-5 escalate --reason policy --note "ask legal" --shown-at 1794999990000
 check_eq "escalate with a reason" 0 "$RC"
 check_eq "escalate: reason, note and active time stored" "escalate|policy|ask legal|10000|1794999990000" \
@@ -108,10 +112,13 @@ check_eq "after the lease ran out another reviewer may decide" 0 "$RC"
 check_eq "the decision is alice's" "alice|approve" \
     "$(sql "$SIGNOFF_QUEUE" "SELECT reviewer, action FROM decisions WHERE draft = 'D-2'")"
 
+SIGNOFF_NOW_MS=1794999999000 so claim --format id
 so decide D-6 approve --active-ms 4500 --format json
 check_eq "decide --format json" "D-6 approve False decided 64" \
     "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["action"], d["replayed"], d["status"], len(d["hash"]))')"
 check_eq "every draft decided once" "D-1|1 D-2|1 D-3|1 D-4|1 D-5|1 D-6|1" \
     "$(sql "$SIGNOFF_QUEUE" "SELECT draft || '|' || count(*) FROM decisions GROUP BY draft ORDER BY draft" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "times beyond the claim are clamped: active time at most since the claim" \
+    "1000|1795000000000" "$(sql "$SIGNOFF_QUEUE" "SELECT active_ms, shown_at FROM decisions WHERE draft = 'D-6'")"
 so verify
 check_eq "the audit chain holds" 0 "$RC"

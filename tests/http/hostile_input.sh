@@ -76,6 +76,16 @@ api POST /v1/drafts/D-0000/decision "$TOK_ALICE" \
     "{\"request_id\":\"$rid\",\"action\":\"approve\",\"lease_token\":$LT}"
 check_eq "decision with a 64-byte request_id: 201" 201 "$CODE"
 
+# Finding 8: times a client reports are bounded by the claim.
+api POST /v1/claim "$TOK_ALICE" '{"draft_id":"D-0001"}'
+LT=$(printf %s "$BODY" | jq -r .draft.lease_token)
+api POST /v1/drafts/D-0001/decision "$TOK_ALICE" \
+    "{\"request_id\":\"rq-times\",\"action\":\"approve\",\"lease_token\":$LT,\"active_ms\":9007199254740991,\"shown_at\":9007199254740991}"
+check_eq "decision with active_ms and shown_at of 2^53-1: 201" 201 "$CODE"
+check_eq "active time at most the time since the claim, shown_at within it" "1 1" \
+    "$(sql "$Q" "SELECT active_ms <= decided_at - (SELECT claimed_at FROM drafts WHERE id = 'D-0001'), shown_at BETWEEN (SELECT claimed_at FROM drafts WHERE id = 'D-0001') AND decided_at FROM decisions WHERE request_id = 'rq-times'" | tr '|' ' ')"
+check_eq "the stored active_ms is small" 1 "$(sql "$Q" "SELECT active_ms < 60000 FROM decisions WHERE request_id = 'rq-times'")"
+
 # Finding 5a: control characters in the method, the path and headers,
 # without a token, never reach the log as they are.
 raw '\x1b]52;c;ZXZpbA==\x07 /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >/dev/null

@@ -116,8 +116,10 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
+/* The file as schema v9 left it: no claim times. */
+#define AS_V9 "ALTER TABLE drafts DROP COLUMN claimed_at;"
 /* The file as schema v8 left it: no guidelines. */
-#define AS_V8 "ALTER TABLE workflows DROP COLUMN guidelines;"
+#define AS_V8 AS_V9 " ALTER TABLE workflows DROP COLUMN guidelines;"
 static const char as_v8[] = "BEGIN; " AS_V8 " PRAGMA user_version = 8; COMMIT;";
 /* The file as schema v6 left it: no outcomes, no action records. */
 #define AS_V6                                                                  \
@@ -588,6 +590,99 @@ static void test_decide_errors_and_replay(void **state)
     queue_close(q);
 }
 
+/* A request id answers only to its reviewer, and only with the same
+ * content (issue 17, finding 10). */
+static void test_decide_replay_is_mine_only(void **state)
+{
+    struct fx *f = *state;
+    struct queue *ana = fx_open(f->path, "ana");
+    struct queue *bob = fx_open(f->path, "bob");
+    fx_now(T0);
+    fx_add(ana, "a", "wf", "body");
+    fx_add(ana, "b", "wf", "body");
+    fx_claim(ana, "a", 0);
+    fx_claim(bob, "b", 0);
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(fx_decide(ana, "a", SO_ACT_REJECT, NULL, "r1", &res, &err),
+                     SO_OK);
+    assert_int_equal(fx_decide(bob, "a", SO_ACT_REJECT, NULL, "r1", &res, &err),
+                     SO_ERR_CONFLICT);
+    assert_string_equal(err.msg, "a: request_id r1 is already used by another"
+                                 " reviewer; make a new one");
+    assert_int_equal(fx_decide(bob, "b", SO_ACT_APPROVE, NULL, "r1", &res, &err),
+                     SO_ERR_CONFLICT);
+    assert_null(strstr(err.msg, "reject"));
+    assert_int_equal(
+        fx_decide(ana, "a", SO_ACT_APPROVE, NULL, "r1", &res, &err),
+        SO_ERR_CONFLICT);
+    assert_string_equal(err.msg, "a: request_id r1 already used for a "
+                                 "different decision; make a new one");
+    assert_int_equal(fx_decide(ana, "a", SO_ACT_REJECT, NULL, "r1", &res, &err),
+                     SO_OK);
+    assert_int_equal(res.replayed, 1);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"), 1);
+    queue_close(ana);
+    queue_close(bob);
+}
+
+/* Client-reported times are bounded by the claim (issue 17, finding 8):
+ * active time at most the time since the claim, shown_at within it. */
+static void test_decide_clamps_times(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_now(T0);
+    fx_add(q, "a", "wf", "body");
+    fx_add(q, "b", "wf", "body");
+    fx_add(q, "c", "wf", "body");
+    fx_claim(q, "a", 0);
+    fx_claim(q, "b", 0);
+    fx_claim(q, "c", 0);
+    fx_now(T0 + 30000);
+    struct so_decide_req req;
+    struct so_decide_result res;
+    struct so_error err;
+    memset(&req, 0, sizeof req);
+    req.action = SO_ACT_APPROVE;
+    req.draft_id = "a";
+    req.request_id = "r1";
+    req.active_ms = 9007199254740991LL; /* 2^53 - 1 */
+    req.shown_at = 9007199254740991LL;  /* the year 287396 */
+    assert_int_equal(q->ops->decide(q, &req, &res, &err), SO_OK);
+    req.draft_id = "b";
+    req.request_id = "r2";
+    req.active_ms = 12000;
+    req.shown_at = 1; /* before the claim */
+    assert_int_equal(q->ops->decide(q, &req, &res, &err), SO_OK);
+    req.draft_id = "c";
+    req.request_id = "r3";
+    req.active_ms = 0;
+    req.shown_at = 0; /* not reported */
+    assert_int_equal(q->ops->decide(q, &req, &res, &err), SO_OK);
+    assert_int_equal(fx_sql_int(f->path, "SELECT active_ms FROM decisions"
+                                         " WHERE draft = 'a'"),
+                     30000);
+    assert_int_equal(fx_sql_int(f->path, "SELECT shown_at FROM decisions"
+                                         " WHERE draft = 'a'"),
+                     T0 + 30000);
+    assert_int_equal(fx_sql_int(f->path, "SELECT active_ms FROM decisions"
+                                         " WHERE draft = 'b'"),
+                     12000);
+    assert_int_equal(fx_sql_int(f->path, "SELECT shown_at FROM decisions"
+                                         " WHERE draft = 'b'"),
+                     T0);
+    assert_int_equal(fx_sql_int(f->path, "SELECT shown_at FROM decisions"
+                                         " WHERE draft = 'c'"),
+                     0);
+    struct so_stats_req sr = {0, 0, NULL, 0};
+    struct so_rollup r;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    assert_int_equal(r.rows[0].active_ms_sum, 30000 + 12000);
+    so_rollup_free(&r);
+    queue_close(q);
+}
+
 static void test_unchanged_edit_is_approve(void **state)
 {
     struct fx *f = *state;
@@ -770,6 +865,7 @@ static struct queue *decide_four(const char *path)
         fx_add(q, ids[i], "wf", "a body of five words");
         fx_claim(q, ids[i], 0);
     }
+    fx_now(T0 + 60000); /* a minute on the claims: room for active_ms */
     struct so_decide_req req;
     memset(&req, 0, sizeof req);
     struct so_decide_result res;
@@ -857,8 +953,10 @@ static void test_rollup_fold(void **state)
     struct fx *f = *state;
     struct queue *q = decide_four(f->path);
     struct queue *bob = fx_open(f->path, "bob");
+    fx_now(T0);
     fx_add(bob, "e", "wf", "a body of five words");
     fx_claim(bob, "e", 0);
+    fx_now(T0 + 60000);
     struct so_decide_result res;
     struct so_error err;
     assert_int_equal(
@@ -1403,6 +1501,8 @@ int main(void)
         T(test_claim_by_id),
         T(test_lease_lost_after_takeover),
         T(test_decide_errors_and_replay),
+        T(test_decide_replay_is_mine_only),
+        T(test_decide_clamps_times),
         T(test_unchanged_edit_is_approve),
         T(test_whitespace_edit_is_approve),
         T(test_chain_links),

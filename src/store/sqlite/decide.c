@@ -100,9 +100,11 @@ static void fill_result(const struct so_decision *d, const char *status,
     res->review_agreed = -1;
 }
 
-/* d borrows every string from req, dr and s: it is never cleared. */
+/* d borrows every string from req, dr and s: it is never cleared. The
+ * reported times are bounded by the claim taken at claimed_at. */
 static void build_record(struct store *s, const struct so_decide_req *req,
-                         const struct so_draft *dr, struct so_decision *d)
+                         const struct so_draft *dr, int64_t claimed_at,
+                         struct so_decision *d)
 {
     memset(d, 0, sizeof *d);
     d->draft_id = (char *)req->draft_id;
@@ -129,7 +131,9 @@ static void build_record(struct store *s, const struct so_decide_req *req,
                  d->final_sha);
     d->shown_at = req->shown_at;
     d->decided_at = so_now_ms();
-    d->active_ms = req->active_ms > 0 ? req->active_ms : 0;
+    d->active_ms = req->active_ms;
+    so_decide_clamp_times(claimed_at, d->decided_at, &d->shown_at,
+                          &d->active_ms);
 }
 
 /* Equal texts, where none and "" are the same (an empty note or reason
@@ -152,7 +156,7 @@ static enum so_status same_content(struct store *s,
     enum so_status code = store_read_draft(s, rid, &dr, err);
     if (code != SO_OK)
         return code;
-    build_record(s, req, dr, &mine);
+    build_record(s, req, dr, 0, &mine);
     *same = mine.action == d->action &&
             same_text(mine.final_body, d->final_body) &&
             same_text(req->reason, d->reason) && same_text(req->note, d->note);
@@ -369,7 +373,7 @@ static enum so_status record(struct store *s, const struct so_decide_req *req,
     enum so_status code = store_read_draft(s, cs->rid, &dr, err);
     if (code != SO_OK)
         return code;
-    build_record(s, req, dr, &d);
+    build_record(s, req, dr, cs->claimed_at, &d);
     if (cs->status == SO_DS_RESOLVE)
         d.kind = "resolve";
     code = store_chain_append(s, &d, err);

@@ -21,7 +21,7 @@
     "UPDATE drafts SET status = CASE status WHEN 'resolve' THEN 'resolve'"     \
     " ELSE 'claimed' END, claimed_by = :me,"                                   \
     " lease_until = :until, lease_token = lease_token + 1,"                    \
-    " attempts = attempts + 1"
+    " attempts = attempts + 1, claimed_at = :at"
 
 /* Four-eyes: never a draft I have a live review on (cheap: most open rows
  * have reviews_done = 0); a resolve draft only for a supervisor (:sup) or
@@ -51,7 +51,7 @@ static const char sql_claim_next_wf[] =
 static const char sql_claim_rid[] = CLAIM_SET " WHERE rid = :rid";
 
 static const char sql_state[] =
-    "SELECT rid, status, claimed_by, lease_until, lease_token"
+    "SELECT rid, status, claimed_by, lease_until, lease_token, claimed_at"
     " FROM drafts WHERE id = :id";
 
 static const char sql_extend[] =
@@ -98,6 +98,7 @@ enum so_status store_lease_state(struct store *s, const char *id,
     store_db_col_buf(st, 2, out->claimed_by, sizeof out->claimed_by);
     out->lease_until = sqlite3_column_int64(st, 3);
     out->lease_token = sqlite3_column_int64(st, 4);
+    out->claimed_at = sqlite3_column_int64(st, 5);
     return store_db_done(s, st, err);
 }
 
@@ -146,8 +147,10 @@ enum so_status store_lease_take(struct store *s, int64_t rid, int64_t lease_ms,
     sqlite3_stmt *st = store_db_stmt(s, sql_claim_rid, err);
     if (!st)
         return err->code;
+    int64_t now = so_now_ms();
     store_db_bind_text(st, ":me", s->reviewer);
-    store_db_bind_int(st, ":until", so_now_ms() + lease_len(lease_ms));
+    store_db_bind_int(st, ":until", now + lease_len(lease_ms));
+    store_db_bind_int(st, ":at", now);
     store_db_bind_int(st, ":rid", rid);
     return store_db_run(s, st, err);
 }
@@ -202,6 +205,7 @@ static enum so_status claim_next(struct store *s,
     store_db_bind_text(st, ":me", s->reviewer);
     store_db_bind_int(st, ":until", now + lease_len(req->lease_ms));
     store_db_bind_int(st, ":now", now);
+    store_db_bind_int(st, ":at", now);
     store_db_bind_int(st, ":sup", s->supervisor);
     store_db_bind_text(st, ":wf", req->workflow);
     int rc = sqlite3_step(st);

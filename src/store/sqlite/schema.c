@@ -436,11 +436,21 @@ static const char *const schema_v9[] = {
     NULL,
 };
 
+/* Schema v10: when the current claim of a draft was taken, so a decision's
+ * client-reported times can be bounded by it (so_decide_clamp_times).
+ * Claims from before v10 read 0: unknown, bounded by the decision time
+ * alone. */
+static const char *const schema_v10[] = {
+    "ALTER TABLE drafts ADD COLUMN claimed_at INTEGER NOT NULL DEFAULT 0;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v4, schema_v5, schema_v6,
-                                           schema_v7, schema_v8, schema_v9};
+                                           schema_v7, schema_v8, schema_v9,
+                                           schema_v10};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -19,6 +19,7 @@ struct store_claim_state {
     char claimed_by[SO_MAX_ID + 1]; /* "" when unclaimed */
     int64_t lease_until;
     int64_t lease_token;
+    int64_t claimed_at; /* when the current claim was taken; 0: unknown */
 };
 
 /* Read the claim state of draft id; SO_ERR_NOTFOUND when there is none. */
