@@ -236,6 +236,10 @@ int so_parse_duration_ms(const char *s, int64_t *out_ms)
 {
     if (!s || !isdigit((unsigned char)*s))
         return -1;
+    if (strcmp(s, "0") == 0) { /* zero is zero in every unit */
+        *out_ms = 0;
+        return 0;
+    }
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);

@@ -100,7 +100,8 @@ void so_uuid(char out[37]);
 /* Parse a duration like "90s", "10m", "24h", "7d", "2w" into milliseconds:
  * a whole number and one of the units of SO_DURATION_UNITS. Returns 0 on
  * success, -1 if malformed, also a number without a unit ("7" is not
- * taken as 7 seconds or 7 days: the reader cannot know which was meant). */
+ * taken as 7 seconds or 7 days: the reader cannot know which was meant);
+ * a bare "0" is zero. */
 #define SO_DURATION_UNITS "ms, s, m, h, d, w"
 int so_parse_duration_ms(const char *s, int64_t *out_ms);
 /* Parse "YYYY-MM-DD" (UTC midnight) into epoch ms. 0 ok, -1 malformed. */
