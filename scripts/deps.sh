@@ -17,6 +17,7 @@ debian_of() {
     libcrypto) echo libssl-dev ;;
     uuid) echo uuid-dev ;;
     cmocka) echo libcmocka-dev ;;
+    libpq) echo libpq-dev ;;
     *) echo "$1" ;;
     esac
 }
@@ -61,6 +62,11 @@ need_pkg libmicrohttpd
 need_pkg libcrypto
 need_pkg uuid
 need_pkg cmocka
+need_pkg libpq
+# the PostgreSQL store's tests start a throwaway cluster (tests/pg_cluster.sh)
+# with Debian's initdb and pg_ctl, and bench/ runs pgbench beside signoff
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+need_cmd psql postgresql-client
 need_cmd tmux tmux
 need_cmd sqlite3 sqlite3
 need_cmd curl curl

@@ -151,3 +151,39 @@ ui_wait_gone() {
 }
 ui_resize() { tm resize-window -t ui -x "$1" -y "$2"; }
 ui_stop() { tm kill-server 2>/dev/null || true; }
+
+# --- PostgreSQL: a database of this script's own -------------------------
+# pg_queue NAME: create database NAME (prefixed with this script's pid)
+# in the run's throwaway cluster (tests/pg_cluster.sh; tests/run.sh starts
+# one per run, a script run by hand starts its own) from its template, and
+# set $PGQ to its queue spec (a libpq URI over the cluster's Unix socket).
+# Returns 1 after printing why when no cluster can be had: "not ok" in CI
+# (CI=true) or under tests/run.sh, else a loud SKIP for a script run by hand
+# on a machine without PostgreSQL.
+pg_queue() {
+    if [ -z "${SIGNOFF_PG_HOST:-}" ]; then
+        . "$TOP/tests/pg_cluster.sh"
+        if ! pg_cluster_start; then
+            if [ "${CI:-}" = true ] || [ -n "${SIGNOFF_MODE:-}" ]; then
+                notok "a PostgreSQL cluster for the tests (make deps installs Debian's postgresql)"
+            else
+                echo "!!! PostgreSQL is not installed: the PostgreSQL tests did NOT run !!!" >&2
+                ok "PostgreSQL tests # SKIP PostgreSQL is not installed"
+            fi
+            return 1
+        fi
+        on_exit pg_cluster_stop
+    fi
+    local db="so_$$_$1"
+    pg_psql postgres -c "CREATE DATABASE $db TEMPLATE so_template" >/dev/null || return 1
+    PGQ="postgresql:///$db?host=$SIGNOFF_PG_HOST&user=$SIGNOFF_PG_USER"
+    PGDB=$db
+}
+# pg_psql DB ARGS...: psql on the test cluster, unaligned and quiet.
+pg_psql() {
+    local db=$1; shift
+    "$SIGNOFF_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$SIGNOFF_PG_HOST" \
+        -U "$SIGNOFF_PG_USER" -d "$db" "$@"
+}
+# psq SQL: one query on this script's database ($PGDB), rows as a|b.
+psq() { pg_psql "$PGDB" -c "$1"; }

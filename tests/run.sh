@@ -29,6 +29,22 @@ plain_only="fuzz e2e_remote lint"
 modes="plain"
 [ "${SIGNOFF_NO_ASAN:-}" = 1 ] || modes="plain asan"
 
+# The PostgreSQL suite gets one throwaway cluster for the whole run
+# (tests/pg_cluster.sh), stopped when the run ends, however it ends; each
+# script makes a database of its own in it (tests/lib.sh: pg_queue).
+case " $suites " in
+*" pg "*)
+    . tests/pg_cluster.sh
+    trap pg_cluster_stop EXIT
+    trap 'exit 130' INT TERM HUP
+    if pg_cluster_start; then
+        echo "== PostgreSQL $("$SIGNOFF_PG_BIN/postgres" --version | awk '{print $3}') for the pg suite at $SIGNOFF_PG_HOST"
+    else
+        echo "!!! no PostgreSQL cluster: every pg test fails (make deps installs Debian's postgresql) !!!"
+    fi
+    ;;
+esac
+
 passed=0
 failed=0
 logroot="$build/test-logs"
