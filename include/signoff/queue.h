@@ -397,6 +397,10 @@ struct queue_opts {
     int create;             /* local: create the file if missing (init) */
     const char *group;      /* local init: share with this Unix group */
     int readonly;           /* local: open read-only (list/show/stats) */
+    int offline_ok;         /* remote: open even while the server cannot be
+                               reached; q->reviewer is then NULL and only
+                               decide (into the outbox), unsent and close
+                               may be called */
     const char *role;       /* local: "reviewer" (NULL) or "supervisor":
                                who may resolve and see every review; the
                                server passes the token's role */

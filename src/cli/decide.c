@@ -118,6 +118,32 @@ static void print_review_step(const struct so_decide_result *r)
                so_action_name(r->action));
 }
 
+/* A decision the server did not answer: safe in the outbox (signoff(1):
+ * every decision is written there first), sent by the next sync. */
+static void print_queued(struct queue *q, const struct decide_args *a)
+{
+    int64_t unsent = 0;
+    struct so_error err;
+    q->ops->unsent(q, &unsent, &err);
+    if (a->json) {
+        cJSON *o = json_new_object();
+        json_add_string(o, "id", a->id);
+        json_add_string(o, "action", so_action_name(a->action));
+        json_add_string(o, "status", "queued");
+        json_add_int(o, "unsent", unsent);
+        char *s = json_print_escaped(o, 0);
+        printf("%s\n", s);
+        free(s);
+        cJSON_Delete(o);
+        return;
+    }
+    char *id = text_plain(a->id, 0, 0);
+    printf("queued: %lld unsent (%s of %s is in the outbox: the server did "
+           "not answer; signoff sync sends it)\n",
+           (long long)unsent, so_action_name(a->action), id);
+    free(id);
+}
+
 static void print_result(const struct decide_args *a,
                          const struct so_decide_result *r)
 {
@@ -199,12 +225,58 @@ static int take_claim(struct queue *q, const struct so_draft *d,
     return 0;
 }
 
+/* The request for a; token is the lease's fencing token (0: my current
+ * claim), rid a fresh request id when a gives none. */
+static struct so_decide_req decide_req(const struct decide_args *a,
+                                       const char *body, int64_t token,
+                                       const char *rid)
+{
+    int64_t now = so_now_ms();
+    int64_t shown = a->shown_at >= 0 ? a->shown_at : now;
+    struct so_decide_req req = {
+        .draft_id = a->id,
+        .request_id = a->request_id ? a->request_id : rid,
+        .action = a->action,
+        .reason = a->reason,
+        .note = a->note,
+        .final_body = body,
+        .shown_at = shown,
+        .active_ms = a->active_ms >= 0 ? a->active_ms
+                                       : (now > shown ? now - shown : 0),
+        .lease_token = token,
+    };
+    return req;
+}
+
+/* A remote queue whose server cannot be reached (opened with no
+ * reviewer): the decision goes to the outbox under my current claim, and
+ * sync sends it; if the draft is not mine by then, sync says so. */
+static int record_offline(struct queue *q, const struct decide_args *a,
+                          const char *body)
+{
+    char rid[37];
+    so_uuid(rid);
+    struct so_decide_req req = decide_req(a, body, 0, rid);
+    struct so_decide_result res;
+    struct so_error err;
+    memset(&res, 0, sizeof res);
+    enum so_status st = q->ops->decide(q, &req, &res, &err);
+    if (st != SO_OK) {
+        cli_error(err.msg, NULL);
+        return EXIT_FAIL;
+    }
+    print_queued(q, a);
+    return 0;
+}
+
 static int record(struct queue *q, const struct decide_args *a,
                   const char *body)
 {
     struct so_error err;
     struct so_draft *d = NULL;
     so_error_clear(&err);
+    if (!q->reviewer)
+        return record_offline(q, a, body);
     enum so_status st = q->ops->get(q, a->id, &d, &err);
     if (st != SO_OK) {
         if (st == SO_ERR_NOTFOUND)
@@ -220,26 +292,14 @@ static int record(struct queue *q, const struct decide_args *a,
         return EXIT_FAIL;
     }
     char rid[37];
-    if (!a->request_id)
-        so_uuid(rid);
-    int64_t now = so_now_ms();
-    int64_t shown = a->shown_at >= 0 ? a->shown_at : now;
-    struct so_decide_req req = {
-        .draft_id = a->id,
-        .request_id = a->request_id ? a->request_id : rid,
-        .action = a->action,
-        .reason = a->reason,
-        .note = a->note,
-        .final_body = body,
-        .shown_at = shown,
-        .active_ms = a->active_ms >= 0 ? a->active_ms
-                                       : (now > shown ? now - shown : 0),
-        .lease_token = token,
-    };
+    so_uuid(rid);
+    struct so_decide_req req = decide_req(a, body, token, rid);
     struct so_decide_result res;
     memset(&res, 0, sizeof res);
     st = q->ops->decide(q, &req, &res, &err);
-    if (st == SO_OK) {
+    if (st == SO_OK && strcmp(res.draft_status, "queued") == 0) {
+        print_queued(q, a);
+    } else if (st == SO_OK) {
         print_result(a, &res);
     } else {
         /* A retry under an explicit --request-id gets the store's own
@@ -262,7 +322,7 @@ static int decide(const struct decide_args *a)
     char *body = NULL;
     if (a->action == SO_ACT_EDIT && !(body = read_body(a->body_file)))
         return EXIT_FAIL;
-    struct queue_opts o = {.role = a->common.role};
+    struct queue_opts o = {.role = a->common.role, .offline_ok = 1};
     struct queue *q = cli_open_queue(a->common.queue, a->common.reviewer, &o);
     int rc = q ? record(q, a, body) : EXIT_FAIL;
     queue_close(q);

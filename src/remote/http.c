@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "signoff/agreement.h"
+#include "signoff/audit.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
 #include "signoff/remote/outbox.h"
@@ -45,6 +46,7 @@ struct remote {
     struct curl_slist *headers; /* holds the Authorization header */
     char *base;                 /* URL without the trailing '/' */
     struct outbox *ob;          /* opened on first use */
+    char ident[65];             /* whose outbox rows: SHA-256 of the token */
     struct buf reply;
     int over_cap;
     long retry_after; /* seconds, from the last reply, -1 if none */
@@ -452,8 +454,8 @@ static enum so_status r_decide(struct queue *q, const struct so_decide_req *req,
                                  : NULL;
     enum so_status s = outbox_ready(r, err);
     if (s == SO_OK)
-        s = outbox_put(r->ob, r->base, req->request_id, req->draft_id, body,
-                       err);
+        s = outbox_put(r->ob, r->base, r->ident, req->request_id,
+                       req->draft_id, body, err);
     if (s != SO_OK) {
         free(body);
         free(live);
@@ -926,7 +928,7 @@ static enum so_status r_unsent(struct queue *q, int64_t *n,
     struct remote *r = R(q);
     *n = 0;
     enum so_status s = outbox_ready(r, err);
-    return s == SO_OK ? outbox_count(r->ob, r->base, n, err) : s;
+    return s == SO_OK ? outbox_count(r->ob, r->base, r->ident, n, err) : s;
 }
 
 /* Deliver one waiting decision. Returns SO_OK when it is settled (sent,
@@ -969,7 +971,8 @@ static enum so_status r_sync(struct queue *q, int64_t *sent,
     struct outbox_entry *e = NULL;
     size_t n = 0;
     while (s == SO_OK &&
-           (s = outbox_pending(r->ob, r->base, 64, &e, &n, err)) == SO_OK &&
+           (s = outbox_pending(r->ob, r->base, r->ident, 64, &e, &n, err)) ==
+               SO_OK &&
            n > 0) {
         for (size_t i = 0; i < n && s == SO_OK; i++)
             s = sync_one(r, &e[i], sent, &failed, &first, err);
@@ -1055,10 +1058,11 @@ static const char *token_file(const struct queue_opts *o)
     return o->token_file ? o->token_file : env && *env ? env : NULL;
 }
 
-/* The Authorization header from the token file (mode 0600 required). */
+/* The Authorization header from the token file (mode 0600 required), and
+ * the identity that owns this client's outbox rows: the token's SHA-256. */
 static enum so_status auth_header(const char *url, const char *path,
                                   struct curl_slist **headers,
-                                  struct so_error *err)
+                                  char ident[65], struct so_error *err)
 {
     struct stat st;
     if (!path)
@@ -1081,6 +1085,7 @@ static enum so_status auth_header(const char *url, const char *path,
     for (size_t i = 0; i < len; i++)
         ok &= text[i] > 0x20 && text[i] < 0x7f;
     if (ok) {
+        audit_sha256_hex(text, len, ident);
         char *h = xasprintf("Authorization: Bearer %s", text);
         *headers = curl_slist_append(*headers, h);
         OPENSSL_cleanse(h, strlen(h));
@@ -1134,7 +1139,8 @@ enum so_status remote_open(const char *url, const struct queue_opts *opts,
     q->ops = &remote_ops;
     q->impl = r;
     q->spec = xstrdup(url);
-    enum so_status s = auth_header(url, token_file(opts), &r->headers, err);
+    enum so_status s =
+        auth_header(url, token_file(opts), &r->headers, r->ident, err);
     if (s == SO_OK) {
         r->headers = curl_slist_append(r->headers,
                                        "Content-Type: application/json");
@@ -1147,6 +1153,12 @@ enum so_status remote_open(const char *url, const struct queue_opts *opts,
     if (s == SO_OK) {
         curl_setup(r, opts->ca_file);
         s = whoami(r, &q->reviewer, err);
+    }
+    /* A caller that can work offline (decide: the outbox keeps it) gets
+     * the queue with no reviewer while the server is away. */
+    if (s == SO_ERR_NETWORK && opts->offline_ok) {
+        went_offline(r);
+        s = SO_OK;
     }
     if (s != SO_OK) {
         r_close(q);

@@ -57,17 +57,22 @@ static void test_outbox_table(void **state)
     struct so_error err;
     char *path = xasprintf("%s/ob.db", dir);
     assert_int_equal(outbox_open(path, &ob, &err), SO_OK);
-    assert_int_equal(outbox_put(ob, "http://a", "r1", "D1", "{}", &err), SO_OK);
-    assert_int_equal(outbox_put(ob, "http://a", "r2", "D2", "{\"x\":1}", &err),
+    assert_int_equal(outbox_put(ob, "http://a", "A", "r1", "D1", "{}", &err),
                      SO_OK);
-    assert_int_equal(outbox_put(ob, "http://a", "r1", "D1", "{}", &err), SO_OK);
-    assert_int_equal(outbox_put(ob, "http://b", "r3", "D3", "{}", &err), SO_OK);
+    assert_int_equal(outbox_put(ob, "http://a", "A", "r2", "D2", "{\"x\":1}",
+                                &err),
+                     SO_OK);
+    assert_int_equal(outbox_put(ob, "http://a", "A", "r1", "D1", "{}", &err),
+                     SO_OK);
+    assert_int_equal(outbox_put(ob, "http://b", "A", "r3", "D3", "{}", &err),
+                     SO_OK);
     int64_t n = -1;
-    assert_int_equal(outbox_count(ob, "http://a", &n, &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://a", "A", &n, &err), SO_OK);
     assert_int_equal(n, 2); /* same request_id twice is one entry */
     struct outbox_entry *e = NULL;
     size_t ne = 0;
-    assert_int_equal(outbox_pending(ob, "http://a", 10, &e, &ne, &err), SO_OK);
+    assert_int_equal(outbox_pending(ob, "http://a", "A", 10, &e, &ne, &err),
+                     SO_OK);
     assert_int_equal(ne, 2);
     assert_string_equal(e[0].request_id, "r1");
     assert_string_equal(e[1].body, "{\"x\":1}");
@@ -75,14 +80,49 @@ static void test_outbox_table(void **state)
     assert_int_equal(outbox_touch(ob, "r2", &err), SO_OK);
     assert_int_equal(outbox_fail(ob, "r2", "lease_lost", "lease lost", &err),
                      SO_OK);
-    assert_int_equal(outbox_count(ob, "http://a", &n, &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://a", "A", &n, &err), SO_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(outbox_failed_count(ob, "http://a", &n, &err), SO_OK);
+    assert_int_equal(outbox_failed_count(ob, "http://a", "A", &n, &err), SO_OK);
     assert_int_equal(n, 1);
     assert_int_equal(outbox_remove(ob, "r1", &err), SO_OK);
-    assert_int_equal(outbox_count(ob, "http://a", &n, &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://a", "A", &n, &err), SO_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(outbox_count(ob, "http://b", &n, &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://b", "A", &n, &err), SO_OK);
+    assert_int_equal(n, 1);
+    outbox_close(ob);
+    free(path);
+}
+
+/* Issue 17, finding 6: one outbox file, two identities on one queue: each
+ * sees and sends only its own rows; a failure of one is not the other's. */
+static void test_outbox_identities(void **state)
+{
+    (void)state;
+    struct outbox *ob = NULL;
+    struct so_error err;
+    char *path = xasprintf("%s/ob2.db", dir);
+    assert_int_equal(outbox_open(path, &ob, &err), SO_OK);
+    assert_int_equal(outbox_put(ob, "http://q", "bob", "rb", "D1", "{}", &err),
+                     SO_OK);
+    assert_int_equal(outbox_put(ob, "http://q", "alice", "ra", "D2", "{}",
+                                &err),
+                     SO_OK);
+    int64_t n = -1;
+    struct outbox_entry *e = NULL;
+    size_t ne = 0;
+    assert_int_equal(outbox_pending(ob, "http://q", "alice", 10, &e, &ne, &err),
+                     SO_OK);
+    assert_int_equal(ne, 1);
+    assert_string_equal(e[0].request_id, "ra");
+    outbox_entries_free(e, ne);
+    assert_int_equal(outbox_fail(ob, "ra", "lease_lost", "lost", &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://q", "bob", &n, &err), SO_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(outbox_failed_count(ob, "http://q", "bob", &n, &err),
+                     SO_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(outbox_failed_count(ob, "http://q", "alice", &n, &err),
+                     SO_OK);
     assert_int_equal(n, 1);
     outbox_close(ob);
     free(path);
@@ -244,6 +284,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outbox_table),
+        cmocka_unit_test(test_outbox_identities),
         cmocka_unit_test(test_offline_then_sync),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

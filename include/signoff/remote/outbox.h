@@ -2,8 +2,13 @@
  * outbox: the local SQLite file (under $XDG_STATE_HOME/signoff/) where the
  * HTTP client writes each decision before it sends it, so a decision is
  * never lost while the server is away. Entries are keyed by request_id (the
- * server treats a repeated request_id as a replay), grouped by queue URL,
- * and moved to a "failed" table when the server refuses them for good.
+ * server treats a repeated request_id as a replay), grouped by queue URL
+ * and owned by an identity (ident: the SHA-256 of the bearer token that
+ * made the decision; the token itself is never stored), and moved to a
+ * "failed" table when the server refuses them for good. Each identity
+ * sees, sends and fails only its own rows (and rows from before owners
+ * were kept, ident ''), so a sync with one token never sends, or fails,
+ * another token's decision.
  * Never talks to the network, never prints.
  */
 #ifndef SIGNOFF_OUTBOX_H
@@ -35,8 +40,9 @@ void outbox_close(struct outbox *ob);
 /* Record a decision for queue url before it is sent. Putting the same
  * request_id again is a no-op. */
 enum so_status outbox_put(struct outbox *ob, const char *url,
-                          const char *request_id, const char *draft_id,
-                          const char *body, struct so_error *err);
+                          const char *ident, const char *request_id,
+                          const char *draft_id, const char *body,
+                          struct so_error *err);
 /* Forget a decision the server confirmed. */
 enum so_status outbox_remove(struct outbox *ob, const char *request_id,
                              struct so_error *err);
@@ -48,14 +54,17 @@ enum so_status outbox_touch(struct outbox *ob, const char *request_id,
 enum so_status outbox_fail(struct outbox *ob, const char *request_id,
                            const char *code, const char *message,
                            struct so_error *err);
-/* Decisions waiting for url. */
-enum so_status outbox_count(struct outbox *ob, const char *url, int64_t *n,
+/* Decisions of ident waiting for url. */
+enum so_status outbox_count(struct outbox *ob, const char *url,
+                            const char *ident, int64_t *n,
                             struct so_error *err);
-/* Decisions that failed for url (kept for the reviewer to see). */
+/* Decisions of ident that failed for url (kept for the reviewer to see). */
 enum so_status outbox_failed_count(struct outbox *ob, const char *url,
-                                   int64_t *n, struct so_error *err);
-/* At most max waiting decisions for url, oldest first. */
-enum so_status outbox_pending(struct outbox *ob, const char *url, size_t max,
+                                   const char *ident, int64_t *n,
+                                   struct so_error *err);
+/* At most max waiting decisions of ident for url, oldest first. */
+enum so_status outbox_pending(struct outbox *ob, const char *url,
+                              const char *ident, size_t max,
                               struct outbox_entry **out, size_t *n,
                               struct so_error *err);
 void outbox_entries_free(struct outbox_entry *e, size_t n);

@@ -1,0 +1,37 @@
+#!/bin/bash
+# The outbox is keyed by identity too (issue 17, finding 6): with one
+# $XDG_STATE_HOME shared by two tokens, bob's queued decision is never sent
+# with alice's token nor failed because alice was refused; bob's own sync
+# sends it. And `signoff decide` on a remote queue while the server is down
+# does what signoff(1) says: the decision is written to the outbox first,
+# "queued: N unsent", exit 0; sync sends it when the server is back, and a
+# decision on a draft that was not mine by then is reported, not lost.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/http/serve.inc"
+serve_setup 4
+serve_start || { notok "serve starts"; exit 1; }
+export SIGNOFF_QUEUE="$URL"
+
+as bob claim --format id
+check_eq "bob claims D-0000" "0 D-0000" "$RC $OUT"
+serve_stop
+as bob decide D-0000 approve --note 'checked twice'
+check_eq "decide while the server is down: exit 0" 0 "$RC"
+check_contains "... queued in the outbox" "queued: 1 unsent" "$OUT"
+as bob decide D-0003 reject --reason factual --format json
+check_contains "... also as JSON" '"status":"queued","unsent":2' "$OUT"
+serve_start || { notok "serve starts again"; exit 1; }
+
+as alice sync
+check_eq "alice's sync: nothing of hers to send" "0 sent 0 decisions, 0 waiting" "$RC $OUT"
+check_eq "alice's sync did not fail bob's decisions" 0 \
+    "$(sqlite3 "$XDG_STATE_HOME/signoff/outbox.db" 'SELECT count(*) FROM failed')"
+check_eq "no decision recorded yet" 0 "$(sql "$Q" 'SELECT count(*) FROM decisions')"
+as bob sync
+check_eq "bob's sync sends his decision; the one on a draft he never held fails" 1 "$RC"
+check_contains "... it says which" "draft D-0003" "$ERR"
+check_eq "bob's approve of D-0000 is recorded under bob" "D-0000|bob|approve|checked twice" \
+    "$(sql "$Q" "SELECT draft, reviewer, action, note FROM decisions")"
+as bob sync
+check_eq "nothing left to send" "0 sent 0 decisions, 0 waiting" "$RC $OUT"
+serve_stop
