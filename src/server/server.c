@@ -287,7 +287,9 @@ struct server {
     void *log_arg;
     int log_json; /* --log-format json */
     struct guard *guard; /* connection limits, head deadline, body cap */
-    pthread_mutex_t mu;  /* guards inflight */
+    pthread_mutex_t mu;  /* guards inflight and the mhd_ fields */
+    int64_t mhd_logged_at; /* mono ms of the last libmicrohttpd message */
+    unsigned mhd_unsaid;   /* its messages left out since */
     struct longpoll *longpoll; /* suspended GET /v1/events */
     volatile int stopping;     /* set by server_stop: answer, never wait */
     pthread_cond_t idle;
@@ -1533,14 +1535,34 @@ static void on_connection(void *cls, struct MHD_Connection *con,
                                      addr ? addr->client_addr : NULL);
 }
 
+/* libmicrohttpd's messages, at most one a second (a flood of broken
+ * connections must not flood the log): the next one says how many were
+ * left out. */
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     struct server *srv = cls;
     if (!srv->log)
         return;
+    int64_t now = so_mono_ms();
+    unsigned unsaid;
+    pthread_mutex_lock(&srv->mu);
+    int quiet = srv->mhd_logged_at && now - srv->mhd_logged_at < 1000;
+    if (quiet)
+        srv->mhd_unsaid++;
+    else
+        srv->mhd_logged_at = now;
+    unsaid = quiet ? 0 : srv->mhd_unsaid;
+    if (!quiet)
+        srv->mhd_unsaid = 0;
+    pthread_mutex_unlock(&srv->mu);
+    if (quiet)
+        return;
     struct buf msg;
     buf_init(&msg);
-    buf_adds(&msg, "httpd: ");
+    if (unsaid)
+        buf_addf(&msg, "httpd: (%u more messages left out) ", unsaid);
+    else
+        buf_adds(&msg, "httpd: ");
     buf_vaddf(&msg, fmt, ap);
     while (msg.len && msg.data[msg.len - 1] == '\n')
         msg.data[--msg.len] = '\0';

@@ -91,6 +91,9 @@ check "during 1,100 slow connections: /healthz again within 2 s ($h2)" fast "$h2
 wait "$fpid"
 check_eq "the flood's connections were all cut (limits, then the deadline)" "0 open" "$(cat "$T/slow.out")"
 check_contains "the per-address limit is logged" "limit: 127.0.0.1 has 32 connections" "$(cat "$SERVE_LOG")"
+nlog=$(grep -c -e ' httpd: ' -e ' limit: ' "$SERVE_LOG")
+if [ "$nlog" -lt 60 ]; then ok "the floods leave a short log: $nlog httpd/limit lines (at most one a second per kind)"
+else notok "the floods leave a short log: $nlog httpd/limit lines (at most one a second per kind)"; fi
 h3=$(healthz)
 check "after the flood: /healthz within 2 s ($h3)" fast "$h3" 2
 serve_stop
