@@ -49,6 +49,16 @@ api GET "/v1/drafts?limit=$big" "$TOK_ALICE"
 check_eq "list?limit=2^63-1: 400" 400 "$CODE"
 check_contains "list: names limit" '"message":"limit: ' "$BODY"
 
+api GET "/v1/drafts?limit=1" "$TOK_ALICE"
+next=$(printf %s "$BODY" | jq -r .next)
+api GET "/v1/drafts?limit=1&after=$next" "$TOK_ALICE"
+check_eq "list: the cursor it gave works" 200 "$CODE"
+for cur in "k1:0:99999999999999999999:1" "k1:9999999999:0:1" "k1:0:0:-1" "k1:0:0:1:2" "k1:0:0"; do
+    api GET "/v1/drafts?after=$cur" "$TOK_ALICE"
+    check_eq "list after=$cur (out of range or malformed): 400 naming after" \
+        '400 after: not a list cursor (the "next" of a page)' "$CODE $(printf %s "$BODY" | jq -r .error.message)"
+done
+
 # Integers from the body.
 api POST /v1/claim "$TOK_ALICE" '{"lease_s":1e300}'
 check_eq "claim lease_s 1e300: 400" 400 "$CODE"

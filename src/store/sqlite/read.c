@@ -9,6 +9,7 @@
 #include "signoff/store/sqlite/read.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,15 +339,28 @@ struct cursor {
     int64_t priority, created_at, rid;
 };
 
+/* "k1:PRIORITY:CREATED_AT:RID" as list_page wrote it, each number in the
+ * range its column holds (a cursor comes from outside: out-of-range
+ * digits are refused, never converted). */
 static int parse_cursor(const char *text, struct cursor *c)
 {
-    long long p, t, r;
-    char tail;
-    if (sscanf(text, "k1:%lld:%lld:%lld%c", &p, &t, &r, &tail) != 3)
+    static const int64_t max = 9007199254740991LL; /* 2^53 - 1 */
+    char buf[96];
+    char *save = NULL;
+    long v[3];
+    if (strncmp(text, "k1:", 3) != 0 || strlen(text) >= sizeof buf)
         return -1;
-    c->priority = p;
-    c->created_at = t;
-    c->rid = r;
+    memcpy(buf, text + 3, strlen(text + 3) + 1);
+    char *f = strtok_r(buf, ":", &save);
+    for (int i = 0; i < 3; i++, f = strtok_r(NULL, ":", &save))
+        if (!f || so_parse_long(f, i == 0 ? INT_MIN : 0,
+                                i == 0 ? INT_MAX : (long)max, &v[i]) != 0)
+            return -1;
+    if (f)
+        return -1;
+    c->priority = v[0];
+    c->created_at = v[1];
+    c->rid = v[2];
     return 0;
 }
 
@@ -395,7 +409,8 @@ static sqlite3_stmt *list_stmt(struct store *s, const struct so_list_req *req,
     if (check_status(req, err) != SO_OK)
         return NULL;
     if (req->after && parse_cursor(req->after, &c) != 0) {
-        so_fail(err, SO_ERR_INVALID, "%s: not a list cursor", req->after);
+        so_fail(err, SO_ERR_INVALID,
+                "after: not a list cursor (the \"next\" of a page)");
         return NULL;
     }
     struct buf sql;
