@@ -40,7 +40,9 @@
     X(KA_GUIDELINES, "guidelines", "w",                                        \
       "the workflow's guidelines, again: citations")                       \
     X(KA_ADOPT, "adopt", "A", "resolve: adopt one review as the final one") \
-    X(KA_MINE, "my-decisions", "H", "my decisions: today and the last 7 days")
+    X(KA_MINE, "my-decisions", "H", "my decisions: today and the last 7 days")\
+    X(KA_TAG, "tag", "t", "tag / untag the selected draft")                   \
+    X(KA_BULK, "bulk", ";", "supervisors: release, escalate, reassign tagged")
 
 enum keys_action {
     KA_NONE = -1,

@@ -492,6 +492,13 @@ struct queue_ops {
     enum so_status (*my_decisions)(struct queue *q, int64_t since_ms,
                                    int limit, struct so_decision **out,
                                    size_t *n, struct so_error *err);
+    /* Supervisors only: take draft_id from whoever holds it (the holder's
+     * lease token is fenced) and leave it pending (to NULL: a release) or
+     * held for reviewer `to` for lease_ms (0: the default lease), who opens
+     * it by id. Never decides; a four-eyes draft is only released. */
+    enum so_status (*reassign)(struct queue *q, const char *draft_id,
+                               const char *to, int64_t lease_ms,
+                               struct so_error *err);
 };
 
 struct queue {
@@ -499,6 +506,8 @@ struct queue {
     void *impl;
     char *spec;     /* path or URL as given (owned) */
     char *reviewer; /* who I am (owned); remote: as the server said */
+    int supervisor; /* I act as a supervisor (local: the role opened with;
+                       remote: the token's role as the server said) */
 };
 
 /* Close a queue opened by a backend (backends.h: queue_open). NULL is

@@ -382,6 +382,21 @@ static enum so_status r_release(struct queue *q, const char *id,
     return s;
 }
 
+static enum so_status r_reassign(struct queue *q, const char *id,
+                                 const char *to, int64_t lease_ms,
+                                 struct so_error *err)
+{
+    struct reply rep;
+    char *path = id_path(R(q), "/v1/drafts/", id, "/reassign");
+    cJSON *j = lease_body(0, lease_ms);
+    if (to)
+        json_add_string(j, "to", to);
+    enum so_status s = http_post(R(q), path, j, &rep, err);
+    cJSON_Delete(rep.json);
+    free(path);
+    return s;
+}
+
 /* A refusal that will never turn into a success by sending again. */
 static int definitive(enum so_status s)
 {
@@ -1033,6 +1048,7 @@ static const struct queue_ops remote_ops = {
     .enqueue = r_enqueue,
     .my_today = r_my_today,
     .my_decisions = r_my_decisions,
+    .reassign = r_reassign,
     .rollup = r_rollup,
     .agreement = r_agreement,
     .workflow_list = r_workflow_list,
@@ -1100,20 +1116,26 @@ static enum so_status auth_header(const char *url, const char *path,
 }
 
 /* Ask the server who the token belongs to. */
-static enum so_status whoami(struct remote *r, char **reviewer,
+static enum so_status whoami(struct remote *r, struct queue *q,
                              struct so_error *err)
 {
     struct reply rep;
-    const char *name = NULL;
+    const char *name = NULL, *role = NULL;
     struct so_error perr;
-    enum so_status s = http_get(r, "/v1/me", &rep, err);
+    enum so_status s = http_get(r, "/v1/me", &rep, err), rs = SO_OK;
+    if (s == SO_OK && rep.json)
+        rs = json_get_string(rep.json, "", "role", JSON_OPTIONAL, 32, &role,
+                             &perr);
     if (s == SO_OK &&
         (!rep.json || json_get_string(rep.json, "", "reviewer", JSON_REQUIRED,
-                                      SO_MAX_ID, &name, &perr) != SO_OK))
+                                      SO_MAX_ID, &name, &perr) != SO_OK ||
+         (rs != SO_OK && rs != SO_EMPTY)))
         s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable /v1/me reply",
                     r->base);
-    if (s == SO_OK)
-        *reviewer = xstrdup(name);
+    if (s == SO_OK) {
+        q->reviewer = xstrdup(name);
+        q->supervisor = role && strcmp(role, "supervisor") == 0;
+    }
     cJSON_Delete(rep.json);
     return s;
 }
@@ -1152,7 +1174,7 @@ enum so_status remote_open(const char *url, const struct queue_opts *opts,
     }
     if (s == SO_OK) {
         curl_setup(r, opts->ca_file);
-        s = whoami(r, &q->reviewer, err);
+        s = whoami(r, q, err);
     }
     /* A caller that can work offline (decide: the outbox keeps it) gets
      * the queue with no reviewer while the server is away. */

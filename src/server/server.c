@@ -524,6 +524,30 @@ static void h_release(struct call *c)
         c->status = 204;
 }
 
+/* POST /v1/drafts/{id}/reassign {"to": NAME|null, "lease_s": N}: a
+ * supervisor's release (no "to") or reassignment. */
+static void h_reassign(struct call *c)
+{
+    cJSON *j;
+    if (call_body(c, &j))
+        return;
+    const char *to = NULL;
+    int64_t secs = 0;
+    struct so_error err;
+    enum so_status s = json_get_string(j, "", "to", JSON_OPTIONAL, SO_MAX_ID,
+                                       &to, &err);
+    if (s == SO_OK || s == SO_EMPTY)
+        s = json_get_int(j, "", "lease_s", JSON_OPTIONAL, 1, 86400, &secs,
+                         &err);
+    if (s == SO_OK || s == SO_EMPTY)
+        s = c->q->ops->reassign(c->q, c->arg, to, secs * 1000, &err);
+    if (s == SO_OK)
+        c->status = 204;
+    else
+        call_err(c, &err);
+    cJSON_Delete(j);
+}
+
 static void h_decision(struct call *c)
 {
     cJSON *j;
@@ -1019,6 +1043,8 @@ struct route {
 static const struct route routes[] = {
     {"POST", "/v1/drafts/", "/renew", ROLES_REVIEW, 1, h_renew, "renew"},
     {"POST", "/v1/drafts/", "/release", ROLES_REVIEW, 1, h_release, "release"},
+    {"POST", "/v1/drafts/", "/reassign", SERVER_ROLE_SUPERVISOR, 1, h_reassign,
+     "reassign"},
     {"POST", "/v1/drafts/", "/decision", ROLES_REVIEW, 1, h_decision, "decision"},
     {"POST", "/v1/drafts/", "/applied", SERVER_ROLE_PRODUCER, 1, h_applied,
      "applied"},

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/ui/bulk.h"
 #include "signoff/ui/decide.h"
 #include "signoff/ui/draw.h"
 #include "signoff/text.h"
@@ -25,6 +26,7 @@ struct queue_view {
     int loaded;        /* at least the first page was asked for */
     int id_cols, wf_cols; /* widest id and workflow fetched so far */
     size_t sel, top;
+    struct ui_tags tags; /* t: rows tagged for a bulk action */
 };
 
 static const enum keys_action queue_hints[] = {
@@ -50,6 +52,7 @@ static void rows_clear(struct queue_view *v)
 
 static void index_close(void *state)
 {
+    ui_bulk_clear(&((struct queue_view *)state)->tags);
     rows_clear(state);
     free(state);
 }
@@ -153,6 +156,8 @@ static void draw_row(struct ui_app *app, const struct queue_view *v, int y,
     if (r->status == SO_DS_CLAIMED && r->lease_until > now)
         flags[2] = 'C';
     ui_draw_text(w, y, 0, 3, flags, cursor ? TR_CURSOR : TR_INDEX_FLAG);
+    if (ui_bulk_tagged(&v->tags, r->id))
+        ui_draw_text(w, y, 3, 1, "*", cursor ? TR_CURSOR : TR_INDEX_FLAG);
     ui_draw_text(w, y, c.id, c.idw, r->id, base);
     ui_draw_text(w, y, c.wf, c.wfw, r->workflow, base);
     char conf[8] = "  -";
@@ -290,6 +295,18 @@ static enum ui_next queue_key(struct ui_app *app, void *state,
         return do_limit(app, v);
     case KA_UNDO:
         return ui_decide_key(app, KA_UNDO);
+    case KA_TAG:
+        if (v->n == 0)
+            return UI_STAY;
+        ui_bulk_toggle(&v->tags, v->rows[v->sel].id);
+        ui_app_message(app, 0, "%zu tagged (; acts on them)", v->tags.n);
+        move_sel(app, v, 1);
+        return UI_REDRAW;
+    case KA_BULK: {
+        enum ui_next next = ui_bulk_menu(app, &v->tags);
+        reload(app, v);
+        return next;
+    }
     case KA_BACK:
         return UI_QUIT;
     default:

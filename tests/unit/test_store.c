@@ -1239,6 +1239,70 @@ static void test_my_decisions(void **state)
     queue_close(q);
 }
 
+/* Reassign: supervisors only; a release fences the holder; a reassignment
+ * holds the draft for the named reviewer; four-eyes drafts are only
+ * released; decided drafts are left alone. */
+static void test_reassign(void **state)
+{
+    struct fx *f = *state;
+    struct queue *ana = fx_open(f->path, "ana");
+    struct queue_opts o;
+    memset(&o, 0, sizeof o);
+    o.reviewer = "sue";
+    o.role = "supervisor";
+    struct queue *sue = NULL;
+    struct so_error err;
+    assert_int_equal(queue_open(f->path, &o, &sue, &err), SO_OK);
+    assert_true(sue->supervisor);
+    assert_false(ana->supervisor);
+    fx_add(ana, "r1", "wf", "one");
+    fx_add(ana, "r2", "wf", "two");
+    int64_t token = fx_claim(ana, "r1", 0);
+    assert_int_equal(ana->ops->reassign(ana, "r1", NULL, 0, &err),
+                     SO_ERR_FORBIDDEN);
+    assert_non_null(strstr(err.msg, "only a supervisor"));
+    assert_int_equal(sue->ops->reassign(sue, "r1", NULL, 0, &err), SO_OK);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM drafts WHERE"
+                                         " id = 'r1' AND status = 'pending'"
+                                         " AND claimed_by IS NULL"),
+                     1);
+    struct so_decide_result res;
+    struct so_decide_req req;
+    memset(&req, 0, sizeof req);
+    req.draft_id = "r1";
+    req.request_id = "ra1";
+    req.action = SO_ACT_APPROVE;
+    req.lease_token = token;
+    assert_int_equal(ana->ops->decide(ana, &req, &res, &err), SO_ERR_LEASE);
+    assert_int_equal(sue->ops->reassign(sue, "r2", "bob", 0, &err), SO_OK);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM drafts WHERE"
+                                         " id = 'r2' AND status = 'claimed'"
+                                         " AND claimed_by = 'bob'"),
+                     1);
+    struct queue *bob = fx_open(f->path, "bob");
+    fx_claim(bob, "r2", 0); /* bob opens it by id: his */
+    assert_int_equal(fx_decide(bob, "r2", SO_ACT_APPROVE, NULL, "ra2", &res,
+                               &err),
+                     SO_OK);
+    assert_int_equal(sue->ops->reassign(sue, "r2", NULL, 0, &err),
+                     SO_ERR_CONFLICT);
+    struct so_workflow w = {0};
+    w.name = "fe";
+    w.reviews = 2;
+    assert_int_equal(sue->ops->workflow_set(sue, &w, SO_WF_REVIEWS, &err),
+                     SO_OK);
+    fx_add(ana, "r3", "fe", "three");
+    assert_int_equal(sue->ops->reassign(sue, "r3", "bob", 0, &err),
+                     SO_ERR_CONFLICT);
+    assert_non_null(strstr(err.msg, "four-eyes"));
+    assert_int_equal(sue->ops->reassign(sue, "r3", NULL, 0, &err), SO_OK);
+    assert_int_equal(sue->ops->reassign(sue, "nope", NULL, 0, &err),
+                     SO_ERR_NOTFOUND);
+    queue_close(bob);
+    queue_close(sue);
+    queue_close(ana);
+}
+
 static void test_undo_nothing(void **state)
 {
     struct fx *f = *state;
@@ -1515,6 +1579,7 @@ int main(void)
         T(test_decide_claim_next),
         T(test_workflow_guidelines),
         T(test_my_decisions),
+        T(test_reassign),
         T(test_autopause_fires_once),
         T(test_workflow_ops),
         T(test_list_paging),

@@ -334,6 +334,7 @@ enum so_status store_open(const char *path, const struct queue_opts *opts,
     q->impl = s;
     q->spec = xstrdup(path);
     q->reviewer = opts->reviewer ? xstrdup(opts->reviewer) : login_name();
+    q->supervisor = s->supervisor;
     s->reviewer = q->reviewer;
     *out = q;
     return SO_OK;
@@ -395,6 +396,7 @@ const struct queue_ops store_sqlite_ops = {
     .enqueue = store_enqueue,
     .my_today = store_read_my_today,
     .my_decisions = store_read_my_decisions,
+    .reassign = store_lease_reassign,
     .rollup = store_read_rollup,
     .workflow_list = store_workflow_list,
     .workflow_get = store_workflow_get,

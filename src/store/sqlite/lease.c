@@ -57,6 +57,13 @@ static const char sql_state[] =
 static const char sql_extend[] =
     "UPDATE drafts SET lease_until = :until WHERE rid = :rid";
 
+/* A supervisor's reassignment: the token moves on so the holder's next
+ * write fails its fencing check; a resolve step stays one. */
+static const char sql_reassign[] =
+    "UPDATE drafts SET status = CASE WHEN status = 'resolve' THEN 'resolve'"
+    " WHEN :to IS NULL THEN 'pending' ELSE 'claimed' END, claimed_by = :to,"
+    " lease_until = :until, lease_token = lease_token + 1 WHERE rid = :rid";
+
 static const char sql_release[] =
     "UPDATE drafts SET status = CASE status WHEN 'resolve' THEN 'resolve'"
     " ELSE 'pending' END, claimed_by = NULL, lease_until = 0 WHERE rid = :rid";
@@ -293,6 +300,62 @@ enum so_status store_lease_renew(struct queue *q, const char *draft_id,
         on_my_claim(q->impl, draft_id, lease_token, sql_extend, until, err);
     if (code == SO_OK && lease_until)
         *lease_until = until;
+    return code;
+}
+
+static enum so_status reassign_check(struct store *s, const char *id,
+                                     const struct store_claim_state *cs,
+                                     const char *to, struct so_error *err)
+{
+    if (!s->supervisor)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "%s: only a supervisor reassigns or releases another's "
+                       "draft", id);
+    if (cs->status == SO_DS_DECIDED)
+        return so_fail(err, SO_ERR_CONFLICT, "%s: already decided", id);
+    if (to && (!*to || strlen(to) > SO_MAX_ID))
+        return so_fail(err, SO_ERR_INVALID, "to: a reviewer name of 1..%d "
+                       "bytes", SO_MAX_ID);
+    return SO_OK;
+}
+
+enum so_status store_lease_reassign(struct queue *q, const char *draft_id,
+                                    const char *to, int64_t lease_ms,
+                                    struct so_error *err)
+{
+    struct store *s = q->impl;
+    struct store_claim_state cs;
+    struct so_draft *d = NULL;
+    store_db_durable(s, 0);
+    enum so_status code = store_db_begin(s, err);
+    if (code == SO_OK)
+        code = store_lease_state(s, draft_id, &cs, err);
+    if (code == SO_OK)
+        code = reassign_check(s, draft_id, &cs, to, err);
+    /* Four-eyes: who may review is the claim's rule (one review each, the
+     * resolver), so such a draft is only ever released. */
+    if (code == SO_OK && to)
+        code = store_read_draft(s, cs.rid, &d, err);
+    if (code == SO_OK && d && d->reviews_needed > 1)
+        code = so_fail(err, SO_ERR_CONFLICT, "%s: a four-eyes draft is not "
+                       "reassigned (release it instead)", draft_id);
+    so_draft_free(d);
+    sqlite3_stmt *st = code == SO_OK ? store_db_stmt(s, sql_reassign, err)
+                                     : NULL;
+    if (code == SO_OK && !st)
+        code = err->code;
+    if (code == SO_OK) {
+        store_db_bind_text(st, ":to", to);
+        store_db_bind_int(st, ":until",
+                          to ? so_now_ms() + lease_len(lease_ms) : 0);
+        store_db_bind_int(st, ":rid", cs.rid);
+        code = store_db_run(s, st, err);
+    }
+    if (code == SO_OK)
+        code = store_db_commit(s, err);
+    else
+        store_db_rollback(s);
+    store_db_durable(s, 1);
     return code;
 }
 

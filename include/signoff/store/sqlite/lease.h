@@ -58,6 +58,11 @@ enum so_status store_lease_claim(struct queue *q,
 enum so_status store_lease_renew(struct queue *q, const char *draft_id,
                                  int64_t lease_token, int64_t lease_ms,
                                  int64_t *lease_until, struct so_error *err);
+/* queue_ops.reassign: a supervisor takes a draft from its holder (fencing
+ * the holder's token) and leaves it pending or held for another. */
+enum so_status store_lease_reassign(struct queue *q, const char *draft_id,
+                                    const char *to, int64_t lease_ms,
+                                    struct so_error *err);
 /* queue_ops.release: hand my claim back to the queue (token checked). */
 enum so_status store_lease_release(struct queue *q, const char *draft_id,
                                    int64_t lease_token, struct so_error *err);
