@@ -2,7 +2,9 @@
  * test_server: the tokens file (format, refusals that never quote the
  * token, the permission check) and the metrics text (counters by route
  * and status, the latency histogram, queue gauges with escaped labels and
- * the override rate over each workflow's window).
+ * the override rate over each workflow's window), and the guard
+ * (connections per address and in all, the oldest one still sending its
+ * head pushed out first, the head deadline, the cap on bodies in memory).
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -17,6 +19,14 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "signoff/server/guard.h"
 #include "signoff/server/metrics.h"
 #include "signoff/server/server.h"
 
@@ -161,6 +171,134 @@ static void test_metrics_queue(void **state)
     buf_free(&b);
 }
 
+/* ---- the guard ---------------------------------------------------- */
+
+/* One fake connection: the guard's end of a socket pair, and ours. */
+struct gconn {
+    int fd[2];
+    struct guard_conn *c;
+};
+
+static char guard_log_text[4096];
+static pthread_mutex_t guard_log_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void guard_log(void *arg, const char *line)
+{
+    (void)arg;
+    pthread_mutex_lock(&guard_log_mu);
+    strncat(guard_log_text, line,
+            sizeof guard_log_text - strlen(guard_log_text) - 2);
+    strcat(guard_log_text, "\n");
+    pthread_mutex_unlock(&guard_log_mu);
+}
+
+static void gopen(struct guard *g, struct gconn *k, const char *ip)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, ip, &a.sin_addr);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, k->fd), 0);
+    k->c = guard_open(g, k->fd[0], (struct sockaddr *)&a);
+}
+
+/* Was k's connection shut down by the guard? (Our end then reads EOF.) */
+static int gcut(struct gconn *k)
+{
+    char b;
+    return recv(k->fd[1], &b, 1, MSG_DONTWAIT) == 0;
+}
+
+static void gclose(struct guard *g, struct gconn *k)
+{
+    guard_close(g, k->c);
+    close(k->fd[0]);
+    close(k->fd[1]);
+}
+
+static void test_guard_limits(void **state)
+{
+    (void)state;
+    struct guard_limits lim = {.per_addr = 2, .total = 3, .head_ms = 60000,
+                               .buffered = 100};
+    guard_log_text[0] = '\0';
+    struct guard *g = guard_new(&lim, guard_log, NULL);
+    assert_non_null(g);
+    struct gconn a1, a2, a3, a4, b1, c1;
+    gopen(g, &a1, "10.0.0.1");
+    gopen(g, &a2, "10.0.0.1");
+    assert_false(gcut(&a1) || gcut(&a2));
+    /* A third from the same address pushes out the oldest still sending
+     * its head. */
+    gopen(g, &a3, "10.0.0.1");
+    assert_true(gcut(&a1));
+    assert_false(gcut(&a2) || gcut(&a3));
+    /* With every connection of the address in a request, a new one is
+     * refused instead. */
+    guard_head_done(g, a2.c);
+    guard_head_done(g, a3.c);
+    gopen(g, &a4, "10.0.0.1");
+    assert_true(gcut(&a4));
+    assert_false(gcut(&a2) || gcut(&a3));
+    /* The server's total: b1 makes three; c1 pushes out b1, the only one
+     * still waiting for its head. */
+    gopen(g, &b1, "10.0.0.2");
+    assert_false(gcut(&b1));
+    gopen(g, &c1, "10.0.0.3");
+    assert_true(gcut(&b1));
+    assert_false(gcut(&c1));
+    /* Bodies in memory: at most 100 bytes in all. */
+    assert_int_equal(guard_hold(g, 60), 0);
+    assert_int_equal(guard_hold(g, 41), -1);
+    assert_int_equal(guard_hold(g, 40), 0);
+    guard_unhold(g, 100);
+    assert_int_equal(guard_hold(g, 100), 0);
+    guard_unhold(g, 100);
+    struct gconn *all[] = {&a1, &a2, &a3, &a4, &b1, &c1};
+    for (size_t i = 0; i < 6; i++)
+        gclose(g, all[i]);
+    guard_free(g);
+    assert_non_null(strstr(guard_log_text,
+                           "limit: 10.0.0.1 has 2 connections; closed the "
+                           "oldest one still sending its request head"));
+    assert_non_null(strstr(guard_log_text,
+                           "limit: request bodies in memory would pass 100"));
+}
+
+/* The request head has a total deadline: bytes that trickle in do not
+ * extend it, a completed head stops it, a finished request restarts it. */
+static void test_guard_head_deadline(void **state)
+{
+    (void)state;
+    struct guard_limits lim = {.head_ms = 300};
+    guard_log_text[0] = '\0';
+    struct guard *g = guard_new(&lim, guard_log, NULL);
+    struct gconn slow, done;
+    gopen(g, &slow, "10.0.0.1");
+    gopen(g, &done, "10.0.0.1");
+    guard_head_done(g, done.c);
+    int64_t t0 = so_mono_ms();
+    while (!gcut(&slow) && so_mono_ms() - t0 < 5000) {
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    int64_t took = so_mono_ms() - t0;
+    assert_true(gcut(&slow));
+    assert_true(took >= 250 && took < 3000);
+    assert_false(gcut(&done));
+    guard_head_wait(g, done.c); /* its request ended: a new head is due */
+    t0 = so_mono_ms();
+    while (!gcut(&done) && so_mono_ms() - t0 < 5000) {
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(gcut(&done));
+    gclose(g, &slow);
+    gclose(g, &done);
+    guard_free(g);
+    assert_non_null(strstr(guard_log_text,
+                           "limit: 10.0.0.1 sent no complete request head "
+                           "within 300 ms"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +306,8 @@ int main(void)
         cmocka_unit_test(test_tokens_refused),
         cmocka_unit_test(test_metrics_requests),
         cmocka_unit_test(test_metrics_queue),
+        cmocka_unit_test(test_guard_limits),
+        cmocka_unit_test(test_guard_head_deadline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
