@@ -667,6 +667,20 @@ static void h_draft(struct call *c)
     so_draft_free(d);
 }
 
+/* {"decisions":[...]} of v[0..n), which it frees. */
+static cJSON *decisions_json(struct so_decision *v, size_t n)
+{
+    cJSON *a = json_new_array();
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(a, proto_decision_to_json(&v[i]));
+        so_decision_clear(&v[i]);
+    }
+    free(v);
+    cJSON *j = json_new_object();
+    json_add_item(j, "decisions", a);
+    return j;
+}
+
 static void h_decisions(struct call *c)
 {
     struct so_decision *v = NULL;
@@ -676,15 +690,7 @@ static void h_decisions(struct call *c)
         call_err(c, &err);
         return;
     }
-    cJSON *a = json_new_array();
-    for (size_t i = 0; i < n; i++) {
-        cJSON_AddItemToArray(a, proto_decision_to_json(&v[i]));
-        so_decision_clear(&v[i]);
-    }
-    free(v);
-    cJSON *j = json_new_object();
-    json_add_item(j, "decisions", a);
-    call_json(c, 200, j);
+    call_json(c, 200, decisions_json(v, n));
 }
 
 /* The listing filter from the query string; -1 and a 400 reply if bad. */
@@ -981,15 +987,7 @@ static void h_my_decisions(struct call *c)
         call_err(c, &err);
         return;
     }
-    cJSON *a = json_new_array();
-    for (size_t i = 0; i < n; i++) {
-        cJSON_AddItemToArray(a, proto_decision_to_json(&v[i]));
-        so_decision_clear(&v[i]);
-    }
-    free(v);
-    cJSON *j = json_new_object();
-    json_add_item(j, "decisions", a);
-    call_json(c, 200, j);
+    call_json(c, 200, decisions_json(v, n));
 }
 
 static void h_metrics(struct call *c)

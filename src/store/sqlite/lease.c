@@ -313,10 +313,20 @@ static enum so_status reassign_check(struct store *s, const char *id,
                        "draft", id);
     if (cs->status == SO_DS_DECIDED)
         return so_fail(err, SO_ERR_CONFLICT, "%s: already decided", id);
-    if (to && (!*to || strlen(to) > SO_MAX_ID))
+    if (!to)
+        return SO_OK;
+    if (!*to || strlen(to) > SO_MAX_ID)
         return so_fail(err, SO_ERR_INVALID, "to: a reviewer name of 1..%d "
                        "bytes", SO_MAX_ID);
-    return SO_OK;
+    /* Four-eyes: who may review is the claim's rule (one review each, the
+     * resolver), so such a draft is only ever released. */
+    struct so_draft *d = NULL;
+    enum so_status code = store_read_draft(s, cs->rid, &d, err);
+    if (code == SO_OK && d->reviews_needed > 1)
+        code = so_fail(err, SO_ERR_CONFLICT, "%s: a four-eyes draft is not "
+                       "reassigned (release it instead)", id);
+    so_draft_free(d);
+    return code;
 }
 
 enum so_status store_lease_reassign(struct queue *q, const char *draft_id,
@@ -325,21 +335,12 @@ enum so_status store_lease_reassign(struct queue *q, const char *draft_id,
 {
     struct store *s = q->impl;
     struct store_claim_state cs;
-    struct so_draft *d = NULL;
     store_db_durable(s, 0);
     enum so_status code = store_db_begin(s, err);
     if (code == SO_OK)
         code = store_lease_state(s, draft_id, &cs, err);
     if (code == SO_OK)
         code = reassign_check(s, draft_id, &cs, to, err);
-    /* Four-eyes: who may review is the claim's rule (one review each, the
-     * resolver), so such a draft is only ever released. */
-    if (code == SO_OK && to)
-        code = store_read_draft(s, cs.rid, &d, err);
-    if (code == SO_OK && d && d->reviews_needed > 1)
-        code = so_fail(err, SO_ERR_CONFLICT, "%s: a four-eyes draft is not "
-                       "reassigned (release it instead)", draft_id);
-    so_draft_free(d);
     sqlite3_stmt *st = code == SO_OK ? store_db_stmt(s, sql_reassign, err)
                                      : NULL;
     if (code == SO_OK && !st)

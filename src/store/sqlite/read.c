@@ -497,6 +497,37 @@ enum so_status store_read_count(struct queue *q, const struct so_list_req *req,
     return scalar(s, st, n, err);
 }
 
+/* Step st (bound) to its end, one decision per row (DECISION_COLS; column
+ * undone_col, when >= 0, is undone_by). Nothing is kept on an error. */
+static enum so_status read_decision_rows(struct store *s, sqlite3_stmt *st,
+                                         int undone_col,
+                                         struct so_decision **out, size_t *n,
+                                         struct so_error *err)
+{
+    size_t cap = 0;
+    enum so_status code;
+    while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        struct so_decision *d = &(*out)[(*n)++];
+        memset(d, 0, sizeof *d);
+        store_read_decision_row(st, d);
+        if (undone_col >= 0)
+            d->undone_by = sqlite3_column_int64(st, undone_col);
+    }
+    code = store_db_finish(s, st, code, err);
+    if (code != SO_OK) {
+        for (size_t i = 0; i < *n; i++)
+            so_decision_clear(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return code;
+}
+
 enum so_status store_read_decisions(struct queue *q, const char *draft_id,
                                     struct so_decision **out, size_t *n,
                                     struct so_error *err)
@@ -508,25 +539,7 @@ enum so_status store_read_decisions(struct queue *q, const char *draft_id,
     if (!st)
         return err->code;
     store_db_bind_text(st, ":id", draft_id);
-    size_t cap = 0;
-    enum so_status code;
-    while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 4;
-            *out = xrealloc(*out, cap * sizeof **out);
-        }
-        memset(&(*out)[*n], 0, sizeof **out);
-        store_read_decision_row(st, &(*out)[(*n)++]);
-    }
-    code = store_db_finish(s, st, code, err);
-    if (code != SO_OK) {
-        for (size_t i = 0; i < *n; i++)
-            so_decision_clear(&(*out)[i]);
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return code;
+    return read_decision_rows(s, st, -1, out, n, err);
 }
 
 enum so_status store_read_my_decisions(struct queue *q, int64_t since_ms,
@@ -544,27 +557,7 @@ enum so_status store_read_my_decisions(struct queue *q, int64_t since_ms,
     store_db_bind_text(st, ":me", s->reviewer);
     store_db_bind_int(st, ":since", since_ms);
     store_db_bind_int(st, ":limit", limit);
-    size_t cap = 0;
-    enum so_status code;
-    while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = xrealloc(*out, cap * sizeof **out);
-        }
-        struct so_decision *d = &(*out)[(*n)++];
-        memset(d, 0, sizeof *d);
-        store_read_decision_row(st, d);
-        d->undone_by = sqlite3_column_int64(st, 18);
-    }
-    code = store_db_finish(s, st, code, err);
-    if (code != SO_OK) {
-        for (size_t i = 0; i < *n; i++)
-            so_decision_clear(&(*out)[i]);
-        free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return code;
+    return read_decision_rows(s, st, 18, out, n, err);
 }
 
 enum so_status store_read_my_today(struct queue *q, int64_t *n,
