@@ -33,6 +33,8 @@
     X(KA_INPUT, "toggle-input", "i", "expand / fold the input")               \
     X(KA_SEARCH, "search", "/", "search in the draft (empty: next match)")    \
     X(KA_LIMIT, "limit", "l", "limit the queue: ~w ~m ~c<0.6 ~g ~e words")    \
+    X(KA_INBOX, "inbox", "E", "supervisors: the escalated drafts (again: all)") \
+    X(KA_RELOAD, "reload", "R", "reload the queue and its counts now")        \
     X(KA_PIPE, "pipe", "|", "pipe the draft to a shell command")              \
     X(KA_MONITOR, "monitor", "m", "override-rate monitor")                    \
     X(KA_REDRAW, "redraw", "^L", "redraw the screen")                         \

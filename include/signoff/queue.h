@@ -48,12 +48,16 @@ const char *so_action_name(enum so_action a);
 /* -1 when name is not an action. */
 int so_action_from_name(const char *name);
 
-/* Draft status. "resolve" is the four-eyes step where reviews disagreed. */
+/* Draft status. "resolve" is the four-eyes step where reviews disagreed;
+ * "escalated" is a draft a reviewer escalated: open work for supervisors,
+ * not final until one of them decides it (signoff-queue(5)). Only
+ * "decided" is final. */
 #define SO_DSTATUS_LIST(X)                                                     \
     X(SO_DS_PENDING, "pending")                                                \
     X(SO_DS_CLAIMED, "claimed")                                                \
     X(SO_DS_DECIDED, "decided")                                                \
-    X(SO_DS_RESOLVE, "resolve")
+    X(SO_DS_RESOLVE, "resolve")                                                \
+    X(SO_DS_ESCALATED, "escalated")
 
 enum so_dstatus {
 #define SO_X_ENUM(id, name) id,
@@ -135,14 +139,22 @@ void so_draft_page_free(struct so_draft_page *p);
 /* Listing filter. All optional (NULL/negative = any). Paged by an opaque
  * cursor: pass next_cursor of the previous page as after. */
 struct so_list_req {
-    const char *status;   /* pending|claimed|decided|resolve|open (not decided) */
+    const char *status;   /* pending|claimed|decided|resolve|escalated|open
+                             (not decided) */
     const char *workflow;
     const char *model;
     double conf_below;    /* < 0: any */
     double conf_atleast;  /* < 0: any */
     int grounding_only;   /* only rows with SO_ROW_GROUNDING */
     int escalated_only;
-    const char *text;     /* substring of title or body, case-insensitive */
+    int mine;             /* only drafts the caller can act on now: the
+                             four-eyes, resolve and escalation rules and
+                             other reviewers' live claims applied (the
+                             reviewer's queue; the rest of the open drafts
+                             are "waiting on others") */
+    const char *text;     /* words of title or body, case-insensitive,
+                             all must match; "a quoted phrase" matches as
+                             a phrase (filter_terms) */
     const char *after;    /* cursor */
     int limit;            /* 1..1000 */
 };
@@ -216,7 +228,8 @@ struct so_decision {
     int64_t decided_at;
     int64_t active_ms;
     int64_t reverts_seq; /* for SO_ACT_REVERT: the seq undone, else 0 */
-    char *kind;          /* "review" | "resolve" */
+    char *kind;          /* "review" | "resolve" (a supervisor's final
+                            word on a disagreement or an escalation) */
     int64_t undone_by;   /* my_decisions: the revert that undid it, else 0 */
     char body_sha[65];   /* SHA-256 of the body as shown */
     char final_sha[65];  /* SHA-256 of the final body */

@@ -103,10 +103,14 @@ static char *read_body(const char *path)
 /* Four-eyes: where the review left the draft, one line. */
 static void print_review_step(const struct so_decide_result *r)
 {
-    if (r->replayed || r->reviews_needed < 2)
+    if (r->replayed)
         return;
-    if (r->resolution)
+    if (strcmp(r->draft_status, "escalated") == 0)
+        printf("escalated: open for a supervisor's final decision\n");
+    else if (r->resolution)
         printf("resolved: final %s\n", so_action_name(r->action));
+    else if (r->reviews_needed < 2)
+        return;
     else if (strcmp(r->draft_status, "pending") == 0)
         printf("review %d of %d recorded\n", r->reviews_done,
                r->reviews_needed);

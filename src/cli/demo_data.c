@@ -738,6 +738,9 @@ static const char *const reviewers[NREVIEWERS] = {"priya", "marcus", "dana",
 
 struct ctx {
     struct queue *q[NREVIEWERS];
+    struct queue *sup; /* omar, the supervisor who settles escalations */
+    char *escalated[8]; /* drafts escalated today, for the supervisor */
+    size_t nescalated;
     struct rng r;
     int64_t now;
     int serial;
@@ -820,6 +823,9 @@ static enum so_status record_past(struct ctx *cx, const struct past *p,
         .request_id = rid,
         .action = p->action,
         .reason = p->reason,
+        .note = p->action == SO_ACT_ESCALATE
+                    ? "Outside what I may approve; needs a supervisor."
+                    : NULL,
         .final_body = final,
         .shown_at = shown,
         .active_ms = active,
@@ -831,6 +837,9 @@ static enum so_status record_past(struct ctx *cx, const struct past *p,
         st = q->ops->decide(q, &req, &res, err);
     if (st == SO_OK)
         cx->sum->decisions++;
+    if (st == SO_OK && p->action == SO_ACT_ESCALATE &&
+        cx->nescalated < SO_ARRAY_LEN(cx->escalated))
+        cx->escalated[cx->nescalated++] = xstrdup(d->id);
     free(final);
     so_draft_free(claimed);
     so_draft_free(d);
@@ -884,6 +893,47 @@ static int by_time(const void *a, const void *b)
     return (x->decided_at > y->decided_at) - (x->decided_at < y->decided_at);
 }
 
+/* The supervisor settles the day's escalations in the evening, after every
+ * review of the day (the chain runs forward in time); the last day's stay
+ * open in the supervisors' inbox. */
+static enum so_status settle_escalations(struct ctx *cx, int days_ago,
+                                         int64_t day0, struct so_error *err)
+{
+    enum so_status st = SO_OK;
+    for (size_t i = 0; i < cx->nescalated; i++) {
+        char *id = cx->escalated[i];
+        if (st == SO_OK && days_ago > 1) {
+            struct so_claim_req creq = {.draft_id = id};
+            struct so_draft *claimed = NULL;
+            char rid[37];
+            rng_uuid(&cx->r, rid);
+            int64_t at = day0 + 19 * 60 * MIN_MS + (int64_t)i * 7 * MIN_MS;
+            pin_time(at);
+            st = cx->sup->ops->claim(cx->sup, &creq, &claimed, err);
+            int reject = rng_unit(&cx->r) < 0.4;
+            struct so_decide_req req = {
+                .draft_id = id,
+                .request_id = rid,
+                .action = reject ? SO_ACT_REJECT : SO_ACT_APPROVE,
+                .reason = reject ? "policy" : NULL,
+                .shown_at = at,
+                .active_ms = rng_range(&cx->r, 30000, 120000),
+                .lease_token = claimed ? claimed->lease_token : 0,
+            };
+            struct so_decide_result res;
+            pin_time(at + req.active_ms);
+            if (st == SO_OK)
+                st = cx->sup->ops->decide(cx->sup, &req, &res, err);
+            if (st == SO_OK)
+                cx->sum->decisions++;
+            so_draft_free(claimed);
+        }
+        free(id);
+    }
+    cx->nescalated = 0;
+    return st;
+}
+
 /* Every workflow's decisions of one past day, recorded in time order so the
  * audit chain runs forward in time. */
 static enum so_status past_day(struct ctx *cx, int days_ago,
@@ -898,7 +948,8 @@ static enum so_status past_day(struct ctx *cx, int days_ago,
     enum so_status st = SO_OK;
     for (size_t i = 0; st == SO_OK && i < n; i++)
         st = record_past(cx, &p[i], days_ago, err);
-    return st;
+    enum so_status settled = settle_escalations(cx, days_ago, day0, err);
+    return st == SO_OK ? settled : st;
 }
 
 static enum so_status setup_flow(struct ctx *cx, const struct flow *f,
@@ -973,10 +1024,15 @@ enum so_status demo_populate(const char *path, const struct demo_opts *opts,
                                 .create = 1};
         st = queue_open(path, &qo, &cx.q[i], err);
     }
+    struct queue_opts so = {.reviewer = "omar", .sync_normal = 1,
+                            .role = "supervisor"};
+    if (st == SO_OK)
+        st = queue_open(path, &so, &cx.sup, err);
     if (st == SO_OK)
         st = populate(&cx, err);
     for (int i = 0; i < NREVIEWERS; i++)
         queue_close(cx.q[i]);
+    queue_close(cx.sup);
     if (saved)
         setenv("SIGNOFF_NOW_MS", saved, 1);
     else

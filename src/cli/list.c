@@ -18,8 +18,8 @@
 #define ID_MAX_COLS 24
 #define WORKFLOW_MAX_COLS 20
 #define TITLE_MIN_COLS 10
-/* CONF (4), AGE (4), STATUS (7), FLAG (4) and six two-space gaps. */
-#define FIXED_COLS 31
+/* CONF (4), AGE (4), STATUS (9), FLAG (4) and six two-space gaps. */
+#define FIXED_COLS 33
 
 static const char usage_text[] =
     "usage: signoff list [--queue PATH|URL] [--status S] [--workflow W]\n"
@@ -33,7 +33,7 @@ static const char usage_text[] =
     "  -q, --queue PATH|URL  the queue (default: $SIGNOFF_QUEUE, the config\n"
     "                        file, $XDG_DATA_HOME/signoff/signoff.db)\n"
     "  -s, --status S        open (default: not yet decided), pending,\n"
-    "                        claimed, decided, resolve or all\n"
+    "                        claimed, decided, resolve, escalated or all\n"
     "  -w, --workflow W      only drafts of workflow W\n"
     "  -n, --limit N         at most N drafts (default: all)\n"
     "  -f, --format FMT      table (default) or json (an array of objects)\n"
@@ -72,7 +72,7 @@ static void table_header(const struct so_draft_page *first, struct widths *w)
     w->title = cli_columns() - w->id - w->workflow - FIXED_COLS;
     if (w->title < TITLE_MIN_COLS)
         w->title = TITLE_MIN_COLS;
-    printf("%-*s  %-*s  CONF   AGE  STATUS   FLAG  TITLE\n", w->id, "ID",
+    printf("%-*s  %-*s  CONF   AGE  STATUS     FLAG  TITLE\n", w->id, "ID",
            w->workflow, "WORKFLOW");
 }
 
@@ -93,11 +93,11 @@ static void table_row(const struct so_draft_row *r, const struct widths *w,
     if (r->flags & SO_ROW_ESCALATED)
         strcat(flags, "E");
     if (r->reviews_needed > 1 && r->status != SO_DS_DECIDED)
-        printf("%s  %s  %4s  %4s  %-7s  %-4s  [review %d/%d] %s\n", id, wf,
+        printf("%s  %s  %4s  %4s  %-9s  %-4s  [review %d/%d] %s\n", id, wf,
                conf, age, so_dstatus_name(r->status), flags, r->reviews_done,
                r->reviews_needed, title);
     else
-        printf("%s  %s  %4s  %4s  %-7s  %-4s  %s\n", id, wf, conf, age,
+        printf("%s  %s  %4s  %4s  %-9s  %-4s  %s\n", id, wf, conf, age,
                so_dstatus_name(r->status), flags, title);
     free(id);
     free(wf);
@@ -181,7 +181,8 @@ static int list_rows(struct queue *q, const struct list_args *a)
 static int list_option(int c, const char *arg, void *ctx)
 {
     static const char *const statuses[] = {
-        "open", "pending", "claimed", "decided", "resolve", "all", NULL};
+        "open",    "pending",   "claimed", "decided",
+        "resolve", "escalated", "all",     NULL};
     static const char *const formats[] = {"table", "json", NULL};
     struct list_args *a = ctx;
     int k;

@@ -705,6 +705,7 @@ static int list_req(struct call *c, struct so_list_req *r)
     r->after = query(c, "after");
     r->grounding_only = query_flag(c, "grounding");
     r->escalated_only = query_flag(c, "escalated");
+    r->mine = query_flag(c, "mine");
     if (query_int(c, "limit", 1, 1000, 100, &limit) ||
         query_conf(c, "conf_below", &r->conf_below) ||
         query_conf(c, "conf_atleast", &r->conf_atleast))

@@ -48,10 +48,14 @@ static enum ui_next next_draft(struct ui_app *app, const char *done,
 /* Four-eyes: where my review left the draft ("" for a single review). */
 static const char *review_note(const struct so_decide_result *r)
 {
-    if (r->replayed || r->reviews_needed < 2)
+    if (r->replayed)
         return "";
+    if (strcmp(r->draft_status, "escalated") == 0)
+        return ": sent to the supervisors' inbox";
     if (r->resolution)
         return ": resolved, final";
+    if (r->reviews_needed < 2)
+        return "";
     if (strcmp(r->draft_status, "pending") == 0)
         return ": review recorded, waiting for the next reviewer";
     if (strcmp(r->draft_status, "resolve") == 0)

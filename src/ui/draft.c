@@ -50,6 +50,8 @@ struct draft_view {
     char *guide_wf;     /* the workflow guide_text is for (NULL: none yet) */
     char *guide_text;   /* its guidelines as the queue gave them, or why
                            they could not be read */
+    char *escalation;   /* an escalated draft: who escalated it, why (owned,
+                           NULL otherwise) */
 };
 
 static const enum keys_action draft_hints[] = {
@@ -89,6 +91,35 @@ static void view_clear(struct draft_view *v)
     v->d = NULL;
 }
 
+/* The live escalation of an escalated draft, as lines above its body:
+ * the supervisor decides with the reviewer's reason and note in view. */
+static char *escalation_text(struct ui_app *app, const struct so_draft *d)
+{
+    struct so_decision *v = NULL;
+    size_t n = 0;
+    struct so_error err;
+    so_error_clear(&err);
+    if (app->q->ops->decisions(app->q, d->id, &v, &n, &err) != SO_OK)
+        return xasprintf("Escalated (the escalation cannot be read: %s)\n\n",
+                         err.msg);
+    char *out = NULL;
+    for (size_t i = n; i-- > 0 && !out;) {
+        if (v[i].action != SO_ACT_ESCALATE)
+            continue;
+        int undone = 0;
+        for (size_t j = i + 1; j < n; j++)
+            undone |= v[j].reverts_seq == v[i].seq;
+        if (!undone)
+            out = xasprintf("Escalated by %s, reason: %s\nNote: %s\n\n",
+                            v[i].reviewer, v[i].reason ? v[i].reason : "-",
+                            v[i].note && *v[i].note ? v[i].note : "(none)");
+    }
+    for (size_t i = 0; i < n; i++)
+        so_decision_clear(&v[i]);
+    free(v);
+    return out ? out : xstrdup("Escalated (no escalation on record)\n\n");
+}
+
 static void *draft_open(struct ui_app *app)
 {
     (void)app;
@@ -106,6 +137,7 @@ static void draft_close(void *state)
     free(v->search);
     free(v->guide_wf);
     free(v->guide_text);
+    free(v->escalation);
     free(v);
 }
 
@@ -266,12 +298,17 @@ static void build_left(struct draft_view *v, int width)
 {
     pane_clear(&v->left);
     const char *body = v->d->body ? v->d->body : "";
-    if (v->input_open && v->d->input) {
+    if ((v->input_open && v->d->input) || v->escalation) {
         struct buf b;
         buf_init(&b);
-        buf_adds(&b, "Input:\n");
-        buf_adds(&b, v->d->input);
-        buf_adds(&b, "\n\nDraft:\n");
+        if (v->escalation)
+            buf_adds(&b, v->escalation);
+        if (v->input_open && v->d->input) {
+            buf_adds(&b, "Input:\n");
+            buf_adds(&b, v->d->input);
+            buf_adds(&b, "\n\n");
+        }
+        buf_adds(&b, "Draft:\n");
         v->body_base = b.len;
         buf_adds(&b, body);
         v->left.src = buf_steal(&b);
@@ -301,6 +338,9 @@ static void ensure_layout(struct ui_app *app, struct draft_view *v)
         v->focus = 0;
         v->hit = 0;
         v->input_open = 0;
+        free(v->escalation);
+        v->escalation =
+            d->status == SO_DS_ESCALATED ? escalation_text(app, d) : NULL;
     }
     int lw, rw;
     pane_widths(app, &lw, &rw);
@@ -371,9 +411,17 @@ static void draw_header(struct ui_app *app, struct draft_view *v)
     so_format_age(so_now_ms(), d->created_at, age);
     if (d->confidence >= 0)
         snprintf(conf, sizeof conf, "%.2f", d->confidence);
-    char *head = xasprintf("%s  %s  %s  conf %s  age %s  prio %d", d->id,
-                           d->workflow, d->model ? d->model : "-", conf, age,
-                           d->priority);
+    char step[48] = "";
+    if (d->status == SO_DS_ESCALATED)
+        snprintf(step, sizeof step, "  escalated: your decision is final");
+    else if (d->status == SO_DS_RESOLVE)
+        snprintf(step, sizeof step, "  resolve: reviews disagree");
+    else if (d->reviews_needed > 1)
+        snprintf(step, sizeof step, "  review %d of %d", d->reviews_done + 1,
+                 d->reviews_needed);
+    char *head = xasprintf("%s  %s%s  %s  conf %s  age %s  prio %d", d->id,
+                           d->workflow, step, d->model ? d->model : "-", conf,
+                           age, d->priority);
     ui_draw_text(app->body, 0, 0, app->cols, head, TR_LABEL);
     free(head);
     int x = ui_draw_text(app->body, 1, 0, 7, "Title: ", TR_LABEL);

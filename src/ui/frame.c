@@ -45,6 +45,11 @@ void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
     app->message_error = error;
 }
 
+int ui_app_in_inbox(const struct ui_app *app)
+{
+    return app->filter.pattern && strcmp(app->filter.pattern, "~e") == 0;
+}
+
 void ui_app_counts_stale(struct ui_app *app)
 {
     app->counts.at = 0;
@@ -90,11 +95,18 @@ static void refresh_counts(struct ui_app *app)
 {
     struct so_error err;
     struct so_list_req req = {0};
+    int64_t open = -1;
     filter_apply(&app->filter, &req);
     req.status = "open";
     so_error_clear(&err);
+    if (app->q->ops->count(app->q, &req, &open, &err) != SO_OK)
+        open = -1;
+    req.mine = 1;
     if (app->q->ops->count(app->q, &req, &app->counts.pending, &err) != SO_OK)
         app->counts.pending = -1;
+    app->counts.waiting = open >= 0 && app->counts.pending >= 0
+                              ? open - app->counts.pending
+                              : -1;
     if (app->q->ops->my_today(app->q, &app->counts.my_today, &err) != SO_OK)
         app->counts.my_today = -1;
     if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
@@ -143,9 +155,13 @@ static void draw_status(struct ui_app *app)
     /* A narrow terminal shows the file name, not the whole path. */
     const char *spec = app->q->spec, *slash = strrchr(spec, '/');
     buf_addf(&b, " %s", app->cols < 120 && slash && slash[1] ? slash + 1 : spec);
-    if (app->filter.pattern)
+    if (ui_app_in_inbox(app))
+        buf_adds(&b, "  [inbox: escalated]");
+    else if (app->filter.pattern)
         buf_addf(&b, "  [limit: %s]", app->filter.pattern);
     add_count(&b, "pending ", app->counts.pending);
+    if (app->counts.waiting > 0)
+        add_count(&b, "waiting on others: ", app->counts.waiting);
     add_count(&b, "mine today ", app->counts.my_today);
     add_count(&b, "unsent ", app->counts.unsent);
     int64_t left = ui_session_lease_left(&app->session);

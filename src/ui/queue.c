@@ -66,6 +66,7 @@ static int load_page(struct ui_app *app, struct queue_view *v)
     struct so_list_req req = {0};
     filter_apply(&app->filter, &req);
     req.status = "open";
+    req.mine = 1; /* what I can act on; the rest is counted apart */
     req.after = v->next_cursor;
     req.limit = QUEUE_PAGE;
     struct so_draft_page page = {0};
@@ -188,9 +189,20 @@ static void queue_draw(struct ui_app *app, void *state)
     if (v->n == 0) {
         ui_draw_text(app->body, 1, 2, app->cols - 4,
                      app->filter.pattern
-                         ? "No open drafts match the limit. l changes it."
-                         : "No drafts to review. The queue is empty.",
+                         ? "No open drafts you can act on match the limit. "
+                           "l changes it."
+                         : app->counts.waiting > 0
+                             ? "No drafts for you to review now."
+                             : "No drafts to review. The queue is empty.",
                      TR_NORMAL);
+        if (app->counts.waiting > 0) {
+            char *w = xasprintf("Waiting on others: %lld (reviewed by you, "
+                                "held by another reviewer, or for a "
+                                "supervisor).",
+                                (long long)app->counts.waiting);
+            ui_draw_text(app->body, 2, 2, app->cols - 4, w, TR_NORMAL);
+            free(w);
+        }
         return;
     }
     draw_header(app, v);
@@ -236,6 +248,23 @@ static enum ui_next do_open(struct ui_app *app, struct queue_view *v)
     return UI_GO_DRAFT;
 }
 
+/* Apply limit pattern pat (NULL: no limit) and reload. */
+static void set_limit(struct ui_app *app, struct queue_view *v,
+                      const char *pat)
+{
+    struct filter f;
+    struct so_error err;
+    if (filter_parse(pat ? pat : "", &f, &err) != SO_OK) {
+        ui_app_message(app, 1, "limit: %s", err.msg);
+        return;
+    }
+    filter_clear(&app->filter);
+    app->filter = f;
+    v->sel = 0;
+    reload(app, v);
+    ui_app_counts_stale(app);
+}
+
 static enum ui_next do_limit(struct ui_app *app, struct queue_view *v)
 {
     char *pat = NULL;
@@ -245,18 +274,23 @@ static enum ui_next do_limit(struct ui_app *app, struct queue_view *v)
         return UI_QUIT;
     if (a != UI_ANSWERED)
         return UI_REDRAW;
-    struct filter f;
-    struct so_error err;
-    if (filter_parse(pat, &f, &err) != SO_OK) {
-        ui_app_message(app, 1, "limit: %s", err.msg);
-    } else {
-        filter_clear(&app->filter);
-        app->filter = f;
-        v->sel = 0;
-        reload(app, v);
-        ui_app_counts_stale(app);
-    }
+    set_limit(app, v, pat);
     free(pat);
+    return UI_REDRAW;
+}
+
+/* The supervisors' inbox: the escalated drafts (the limit ~e); again goes
+ * back to the whole queue. */
+static enum ui_next do_inbox(struct ui_app *app, struct queue_view *v)
+{
+    if (ui_app_in_inbox(app)) {
+        set_limit(app, v, NULL);
+        ui_app_message(app, 0, "the whole queue");
+        return UI_REDRAW;
+    }
+    set_limit(app, v, "~e");
+    ui_app_message(app, 0, "inbox: escalated drafts, each waiting for a "
+                           "supervisor's final decision; E: back");
     return UI_REDRAW;
 }
 
@@ -293,6 +327,13 @@ static enum ui_next queue_key(struct ui_app *app, void *state,
         return do_open(app, v);
     case KA_LIMIT:
         return do_limit(app, v);
+    case KA_INBOX:
+        return do_inbox(app, v);
+    case KA_RELOAD:
+        reload(app, v);
+        ui_app_counts_stale(app);
+        ui_app_message(app, 0, "reloaded");
+        return UI_REDRAW;
     case KA_UNDO:
         return ui_decide_key(app, KA_UNDO);
     case KA_TAG:

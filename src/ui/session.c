@@ -107,7 +107,8 @@ static enum so_status claim_listed(struct ui_session *s,
         struct so_list_req req = {0};
         struct so_draft_page page = {0};
         filter_apply(f, &req);
-        req.status = "pending";
+        req.status = "open";
+        req.mine = 1;
         req.after = after;
         req.limit = SESSION_PAGE;
         st = s->q->ops->list(s->q, &req, &page, err);
@@ -120,8 +121,9 @@ static enum so_status claim_listed(struct ui_session *s,
             if (was_skipped(s, page.rows[i].id))
                 continue;
             enum so_status c = claim_one(s, f->workflow, page.rows[i].id, err);
-            if (c == SO_OK || (c != SO_ERR_LEASE && c != SO_EMPTY &&
-                               c != SO_ERR_CONFLICT && c != SO_ERR_NOTFOUND))
+            if (c == SO_OK ||
+                (c != SO_ERR_LEASE && c != SO_EMPTY && c != SO_ERR_CONFLICT &&
+                 c != SO_ERR_NOTFOUND && c != SO_ERR_FORBIDDEN))
                 st = c;
         }
         after = page.next_cursor;

@@ -13,7 +13,7 @@ check_eq "demo without a terminal: exit 0" 0 "$RC"
 first=${OUT%%$'\n'*}
 case "$first" in "demo queue $D: 155 drafts waiting in 3 workflows, "*" past decisions")
     ok "demo: the summary line" ;; *) notok "demo: the summary line"; echo "    got: $first" ;; esac
-check_contains "demo: prints the waiting drafts" "ID        WORKFLOW          CONF   AGE  STATUS   FLAG  TITLE" "$OUT"
+check_contains "demo: prints the waiting drafts" "ID        WORKFLOW          CONF   AGE  STATUS     FLAG  TITLE" "$OUT"
 check_eq "demo: ends with how to review" "review them with: signoff review --queue $D" "${OUT##*$'\n'}"
 check_eq "demo: nothing on stderr" "" "$ERR"
 
@@ -23,8 +23,11 @@ check_eq "demo: 155 pending drafts over three workflows" \
     "$(q "SELECT workflow, count(*) FROM drafts WHERE status = 'pending' GROUP BY workflow ORDER BY workflow" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "demo: two model versions" "m-2026-09 m-2026-11" \
     "$(q 'SELECT DISTINCT model FROM drafts ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
-check_eq "demo: five reviewers in the history" "dana marcus priya sam wei" \
+check_eq "demo: five reviewers and the supervisor in the history" "dana marcus omar priya sam wei" \
     "$(q 'SELECT DISTINCT reviewer FROM decisions ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
+check_eq "demo: escalations settled by the supervisor but yesterday's" \
+    "1 $(q "SELECT count(*) FROM decisions WHERE action = 'escalate'")" \
+    "$(q "SELECT count(*) FROM drafts WHERE status = 'escalated'") $(q "SELECT count(*) + 1 FROM decisions WHERE kind = 'resolve' AND reviewer = 'omar'")"
 check_eq "demo: history spans 30 days" 30 \
     "$(q 'SELECT count(DISTINCT decided_at / 86400000) FROM decisions')"
 check_eq "demo: every action occurs" "approve edit escalate reject" \

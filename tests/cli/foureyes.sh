@@ -55,9 +55,9 @@ check_eq "approve + reject: disagreed, sent to resolve" \
     "disagreed: sent to resolve" "${OUT#*$'\n'}"
 so list --workflow refunds
 check_contains "list shows the resolve step" \
-    "resolve        [review 2/2] Refund 2" "$OUT"
+    "resolve          [review 2/2] Refund 2" "$OUT"
 check_contains "list shows reviews done of needed" \
-    "pending        [review 0/2] Refund 3" "$OUT"
+    "pending          [review 0/2] Refund 3" "$OUT"
 as carol claim --workflow refunds --format id
 check_eq "a reviewer claims past the resolve draft" "0 R-3" "$RC $OUT"
 as carol decide R-2 approve

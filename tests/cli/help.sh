@@ -39,7 +39,7 @@ check_eq "claim --format yaml" "2 signoff claim: --format: expected text, json o
     "$RC ${ERR%%$'\n'*}"
 so list --status done
 check_eq "list --status done" \
-    "2 signoff list: --status: expected open, pending, claimed, decided, resolve or all, not 'done'" \
+    "2 signoff list: --status: expected open, pending, claimed, decided, resolve, escalated or all, not 'done'" \
     "$RC ${ERR%%$'\n'*}"
 so list --limit 0
 check_eq "list --limit 0" "2 signoff list: --limit: expected a positive number, not '0'" \

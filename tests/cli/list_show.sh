@@ -29,11 +29,11 @@ export SIGNOFF_NOW_MS=1795000000000
 
 so list
 check_eq "list: exact table (priority first, then age)" \
-"ID    WORKFLOW          CONF   AGE  STATUS   FLAG  TITLE
-SR-1  support-replies   0.62    2h  pending  G     Refund request #4711
-SR-2  support-replies      -    2h  pending  G     reject^H^H^H^H^H^Happrove <U+202E>evil<U+202C> …
-RF-3  refund-approvals  0.90    2h  pending        A very long title that certainly does not fit in…
-CL-4  contract-clauses     -    2h  pending        日本語のタイトルはとても長いのでテーブルに収まり…" "$OUT"
+"ID    WORKFLOW          CONF   AGE  STATUS     FLAG  TITLE
+SR-1  support-replies   0.62    2h  pending    G     Refund request #4711
+SR-2  support-replies      -    2h  pending    G     reject^H^H^H^H^H^Happrove <U+202E>evil<U+202C>…
+RF-3  refund-approvals  0.90    2h  pending          A very long title that certainly does not fit …
+CL-4  contract-clauses     -    2h  pending          日本語のタイトルはとても長いのでテーブルに収ま…" "$OUT"
 check_eq "list: nothing on stderr" "" "$ERR"
 check_eq "list: no line wider than COLUMNS" 100 \
     "$(printf '%s\n' "$OUT" | while IFS= read -r l; do printf '%s\n' "${#l}"; done | sort -n | tail -1)"
@@ -48,7 +48,7 @@ so list --workflow nothing-here --format json
 check_eq "list --format json with no rows" "[]" "$OUT"
 so list --status decided
 check_eq "list --status decided: only the header" \
-    "ID  WORKFLOW  CONF   AGE  STATUS   FLAG  TITLE" "$OUT"
+    "ID  WORKFLOW  CONF   AGE  STATUS     FLAG  TITLE" "$OUT"
 
 # Paging: 1,203 drafts come out complete and in order through the cursor.
 python3 -c '

@@ -106,14 +106,15 @@ static enum so_status f_undo(struct queue *q, const char *rid,
     return SO_OK;
 }
 
-/* Pending rows: F-10 (skipped below) and F-11. */
+/* Rows I can act on: F-10 (skipped below) and F-11. */
 static enum so_status f_list(struct queue *q, const struct so_list_req *r,
                              struct so_draft_page *out, struct so_error *err)
 {
     (void)q;
     (void)err;
     fk.lists++;
-    assert_string_equal(r->status, "pending");
+    assert_string_equal(r->status, "open");
+    assert_int_equal(r->mine, 1);
     assert_string_equal(r->text, "refund");
     out->n = 2;
     out->rows = xcalloc(2, sizeof *out->rows);

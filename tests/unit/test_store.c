@@ -1484,7 +1484,7 @@ static void test_list_escalated(void **state)
     assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_OK);
     assert_int_equal(page.n, 1);
     assert_string_equal(page.rows[0].id, "a");
-    assert_int_equal(page.rows[0].status, SO_DS_DECIDED);
+    assert_int_equal(page.rows[0].status, SO_DS_ESCALATED);
     assert_int_equal(page.rows[0].flags, SO_ROW_ESCALATED);
     so_draft_page_free(&page);
     queue_close(q);

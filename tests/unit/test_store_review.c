@@ -4,7 +4,9 @@
  * claim by id, decide), undo of my review and of the last review, blind
  * `decisions` for reviewers (reveal after and never), the resolve step and
  * who may take it, the rollup counting final outcomes only, and the
- * agreement cells and resolutions the agreement op returns.
+ * agreement cells and resolutions the agreement op returns; escalation as
+ * open work for supervisors (the escalated status, the final decision,
+ * undo on both sides, the rollup, the v10 -> v11 migration).
  */
 #include "store_fixture.h"
 
@@ -318,6 +320,160 @@ static void test_undo_not_while_held(void **state)
     queue_close(bob);
 }
 
+/* The rollup summed over every cell: approved, edited, rejected,
+ * escalated. */
+static void rollup_counts(struct queue *q, int64_t out[4])
+{
+    struct so_stats_req sr = {0, 0, NULL, 0};
+    struct so_rollup r;
+    struct so_error err;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    memset(out, 0, 4 * sizeof *out);
+    for (size_t i = 0; i < r.n; i++) {
+        out[0] += r.rows[i].approved;
+        out[1] += r.rows[i].edited;
+        out[2] += r.rows[i].rejected;
+        out[3] += r.rows[i].escalated;
+    }
+    so_rollup_free(&r);
+}
+
+static void check_counts(struct queue *q, int64_t a, int64_t e, int64_t r,
+                         int64_t x)
+{
+    int64_t c[4];
+    rollup_counts(q, c);
+    assert_int_equal(c[0], a);
+    assert_int_equal(c[1], e);
+    assert_int_equal(c[2], r);
+    assert_int_equal(c[3], x);
+}
+
+static const char *status_of(struct queue *q, const char *id)
+{
+    static char buf[16];
+    struct so_draft *d = NULL;
+    struct so_error err;
+    assert_int_equal(q->ops->get(q, id, &d, &err), SO_OK);
+    snprintf(buf, sizeof buf, "%s", so_dstatus_name(d->status));
+    so_draft_free(d);
+    return buf;
+}
+
+/* An escalation is open work for supervisors, not an outcome: reviewers
+ * cannot take it, a supervisor gives the final decision, the escalation is
+ * counted apart and the final decision as the outcome. */
+static void test_escalation(void **state)
+{
+    struct fx *f = *state;
+    setup_refunds(f, 1, "after", "supervisor", 2);
+    struct queue *alice = open_as(f->path, "alice", NULL);
+    struct queue *bob = open_as(f->path, "bob", NULL);
+    struct queue *sue = open_as(f->path, "sue", "supervisor");
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(review(alice, "R-1", SO_ACT_ESCALATE, &res, &err), SO_OK);
+    assert_string_equal(res.draft_status, "escalated");
+    assert_string_equal(status_of(alice, "R-1"), "escalated");
+    check_counts(alice, 0, 0, 0, 1);
+
+    /* Reviewers: not claimable, not decidable. */
+    struct so_claim_req next = {NULL, NULL, 0};
+    struct so_draft *d = NULL;
+    assert_int_equal(bob->ops->claim(bob, &next, &d, &err), SO_OK);
+    assert_string_equal(d->id, "R-2");
+    so_draft_free(d);
+    assert_int_equal(review(bob, "R-1", SO_ACT_APPROVE, &res, &err),
+                     SO_ERR_FORBIDDEN);
+    assert_non_null(strstr(err.msg, "escalated; a supervisor decides it"));
+
+    /* The supervisor's inbox. */
+    struct so_list_req lr = {.conf_below = -1, .conf_atleast = -1,
+                             .escalated_only = 1, .status = "open"};
+    struct so_draft_page page;
+    assert_int_equal(sue->ops->list(sue, &lr, &page, &err), SO_OK);
+    assert_int_equal(page.n, 1);
+    assert_string_equal(page.rows[0].id, "R-1");
+    assert_int_equal(page.rows[0].status, SO_DS_ESCALATED);
+    assert_int_equal(page.rows[0].flags & SO_ROW_ESCALATED, SO_ROW_ESCALATED);
+    so_draft_page_free(&page);
+
+    /* Escalating again is refused; the next claim is the escalated one. */
+    assert_int_equal(sue->ops->claim(sue, &next, &d, &err), SO_OK);
+    assert_string_equal(d->id, "R-1");
+    assert_int_equal(d->status, SO_DS_ESCALATED);
+    so_draft_free(d);
+    assert_int_equal(
+        fx_decide(sue, "R-1", SO_ACT_ESCALATE, NULL, "x2", &res, &err),
+        SO_ERR_CONFLICT);
+    assert_non_null(strstr(err.msg, "already escalated"));
+    assert_int_equal(fx_decide(sue, "R-1", SO_ACT_REJECT, NULL, "s1", &res,
+                               &err),
+                     SO_OK);
+    assert_string_equal(res.draft_status, "decided");
+    assert_int_equal(res.resolution, 1);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM drafts WHERE"
+                                         " id = 'R-1' AND status = 'decided'"
+                                         " AND final_action = 'reject'"),
+                     1);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"
+                                         " WHERE request_id = 's1' AND"
+                                         " kind = 'resolve'"),
+                     1);
+    check_counts(sue, 0, 0, 1, 1);
+    /* Not a four-eyes resolution. */
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM resolutions"
+                                         " WHERE resolved <> 0"),
+                     0);
+
+    /* Undo of the final decision: escalated again, held by sue. */
+    assert_int_equal(sue->ops->undo(sue, "u1", &d, &err), SO_OK);
+    assert_int_equal(d->status, SO_DS_ESCALATED);
+    assert_string_equal(d->claimed_by, "sue");
+    so_draft_free(d);
+    check_counts(sue, 0, 0, 0, 1);
+    assert_int_equal(sue->ops->release(sue, "R-1", 0, &err), SO_OK);
+    assert_string_equal(status_of(sue, "R-1"), "escalated");
+
+    /* Undo of the escalation: the reviewer holds it again, uncounted. */
+    assert_int_equal(alice->ops->undo(alice, "u2", &d, &err), SO_OK);
+    assert_int_equal(d->status, SO_DS_CLAIMED);
+    assert_string_equal(d->claimed_by, "alice");
+    so_draft_free(d);
+    check_counts(alice, 0, 0, 0, 0);
+    queue_close(alice);
+    queue_close(bob);
+    queue_close(sue);
+}
+
+/* A v10 file: a draft decided with the outcome escalate becomes open
+ * supervisor work; its escalation stays counted. */
+static void test_escalation_migration(void **state)
+{
+    struct fx *f = *state;
+    setup_refunds(f, 1, "after", "supervisor", 1);
+    fx_sql_exec(f->path,
+                "BEGIN; PRAGMA writable_schema = ON;"
+                " UPDATE sqlite_schema SET sql = replace(sql,"
+                " ' OR status = ''escalated''', '') WHERE name = 'drafts';"
+                " PRAGMA writable_schema = RESET;"
+                " UPDATE drafts SET status = 'decided', final_action ="
+                " 'escalate', decided_at = 1 WHERE id = 'R-1';"
+                " PRAGMA user_version = 10; COMMIT;");
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM sqlite_schema"
+                                         " WHERE sql LIKE '%''escalated''%'"),
+                     0);
+    struct queue *sue = open_as(f->path, "sue", "supervisor");
+    assert_string_equal(status_of(sue, "R-1"), "escalated");
+    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM drafts WHERE"
+                                         " final_action IS NULL AND"
+                                         " decided_at IS NULL"),
+                     1);
+    queue_close(sue);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +486,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_undo_after_resolve, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_undo_not_while_held, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_escalation, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_escalation_migration, fx_setup,
                                         fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,7 +91,10 @@ enum ui_screen {
 
 /* Figures for the status bar, refreshed between keys. */
 struct ui_counts {
-    int64_t pending;  /* open drafts under the current limit; -1 unknown */
+    int64_t pending;  /* open drafts under the current limit that I can act
+                         on now (so_list_req.mine); -1 unknown */
+    int64_t waiting;  /* the other open drafts under the limit: reviewed
+                         by me, held by others, for a supervisor; -1 */
     int64_t my_today; /* my decisions today */
     int64_t unsent;   /* decisions waiting in the outbox (remote) */
     int64_t at;       /* mono ms of the last refresh */
@@ -140,6 +143,8 @@ void ui_app_counts_stale(struct ui_app *app);
 /* The status-bar counts as a decision's reply brought them (a negative
  * one: unknown, refresh them); the refresh timer starts again. */
 void ui_app_counts_set(struct ui_app *app, int64_t pending, int64_t my_today);
+/* 1 while the queue screen shows the supervisors' inbox (the limit ~e). */
+int ui_app_in_inbox(const struct ui_app *app);
 
 /* Wait for a key while doing the pending work between keys (lease
  * renewal, counts). For modal prompts; the loop uses it too. *func is 1 for

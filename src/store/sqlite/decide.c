@@ -26,11 +26,18 @@ static const char sql_mark[] =
     " decided_at = :at, reviews_done = reviews_done + :inc, lease_until = 0"
     " WHERE rid = :rid";
 
-/* A four-eyes review that is not the last word: back to the queue for the
- * next reviewer (pending) or for the resolver (resolve). */
+/* A decision that is not the last word: back to the queue for the next
+ * reviewer (pending), for the resolver (resolve) or for a supervisor
+ * (escalated). */
 static const char sql_step[] =
     "UPDATE drafts SET status = :status, claimed_by = NULL, lease_until = 0,"
-    " reviews_done = reviews_done + 1 WHERE rid = :rid";
+    " reviews_done = reviews_done + :inc WHERE rid = :rid";
+
+/* A live escalation before seq: the draft was escalated when seq came. */
+static const char sql_escalated_before[] =
+    "SELECT count(*) FROM decisions d WHERE draft = :id AND seq < :seq"
+    " AND action = 'escalate' AND NOT EXISTS (SELECT 1 FROM decisions r"
+    " WHERE r.reverts_seq = d.seq AND r.reverts_seq > 0)";
 
 static const char sql_reopen[] =
     "UPDATE drafts SET status = :status, final_action = NULL,"
@@ -267,12 +274,14 @@ static enum so_status mark_decided(struct store *s, const struct so_decision *d,
 }
 
 static enum so_status mark_step(struct store *s, int64_t rid,
-                                const char *status, struct so_error *err)
+                                const char *status, int inc,
+                                struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_step, err);
     if (!st)
         return err->code;
     store_db_bind_text(st, ":status", status);
+    store_db_bind_int(st, ":inc", inc);
     store_db_bind_int(st, ":rid", rid);
     return store_db_run(s, st, err);
 }
@@ -324,27 +333,48 @@ static enum so_status review_step(struct store *s, const struct so_decision *d,
     return code;
 }
 
+/* An escalation is not an outcome: the draft becomes open work for
+ * supervisors. It is counted (apart from the override rate) in the rollup
+ * now, with the escalating reviewer. */
+static enum so_status escalate(struct store *s, const struct so_decision *d,
+                               const struct so_draft *dr, int64_t rid,
+                               struct outcome *o, struct so_error *err)
+{
+    struct store_rollup_entry e;
+    o->status = "escalated";
+    rollup_entry(d, dr, &e);
+    enum so_status code =
+        mark_step(s, rid, o->status, strcmp(d->kind, "review") == 0, err);
+    return code == SO_OK ? store_rollup_apply(s, &e, 1, err) : code;
+}
+
 /*
  * Apply decision d to its draft. The rollup (and so the override rate)
- * counts final outcomes only: a single review, an escalation, the last of
- * unanimous reviews or a resolution, each counted once with the deciding
- * decision's reviewer, time and edit. Earlier four-eyes reviews are in
- * the chain and the agreement cells, not in the rollup.
+ * counts final outcomes only: a single review, the last of unanimous
+ * reviews, a resolution or a supervisor's decision on an escalated draft,
+ * each counted once with the deciding decision's reviewer, time and edit;
+ * escalations are counted apart when they happen. Earlier four-eyes
+ * reviews are in the chain and the agreement cells, not in the rollup.
+ * was_escalated: d is a supervisor's decision on an escalated draft (not a
+ * four-eyes resolution).
  */
 static enum so_status settle(struct store *s, const struct so_decision *d,
                              const struct so_draft *dr, int64_t rid,
-                             struct outcome *o, struct so_error *err)
+                             int was_escalated, struct outcome *o,
+                             struct so_error *err)
 {
     int resolve = strcmp(d->kind, "resolve") == 0;
     enum so_status code = SO_OK;
     o->status = "decided";
     o->agreed = -1;
-    if (!resolve && dr->reviews_needed > 1 && d->action != SO_ACT_ESCALATE)
+    if (d->action == SO_ACT_ESCALATE)
+        return escalate(s, d, dr, rid, o, err);
+    if (!resolve && dr->reviews_needed > 1)
         code = review_step(s, d, dr, o, err);
     if (code != SO_OK)
         return code;
     if (strcmp(o->status, "decided") != 0)
-        return mark_step(s, rid, o->status, err);
+        return mark_step(s, rid, o->status, 1, err);
     struct store_rollup_entry e;
     int paused = 0;
     rollup_entry(d, dr, &e);
@@ -353,7 +383,7 @@ static enum so_status settle(struct store *s, const struct so_decision *d,
         code = store_events_outcome(s, d, dr->workflow, err);
     if (code == SO_OK)
         code = store_rollup_apply(s, &e, 1, err);
-    if (code == SO_OK && resolve)
+    if (code == SO_OK && resolve && !was_escalated)
         code = store_review_resolution(s, dr->workflow, d->decided_at,
                                        d->action == SO_ACT_APPROVE, 1, err);
     if (code == SO_OK)
@@ -374,15 +404,16 @@ static enum so_status record(struct store *s, const struct so_decide_req *req,
     if (code != SO_OK)
         return code;
     build_record(s, req, dr, cs->claimed_at, &d);
-    if (cs->status == SO_DS_RESOLVE)
+    int escalated = cs->status == SO_DS_ESCALATED;
+    if (cs->status == SO_DS_RESOLVE || escalated)
         d.kind = "resolve";
     code = store_chain_append(s, &d, err);
     if (code == SO_OK)
-        code = settle(s, &d, dr, cs->rid, &o, err);
+        code = settle(s, &d, dr, cs->rid, escalated, &o, err);
     if (code == SO_OK) {
         fill_result(&d, o.status, 0, res);
         res->review_agreed = o.agreed;
-        res->resolution = cs->status == SO_DS_RESOLVE;
+        res->resolution = strcmp(d.kind, "resolve") == 0;
         res->reviews_needed = dr->reviews_needed;
         res->reviews_done = dr->reviews_done + !res->resolution;
     }
@@ -408,6 +439,12 @@ static enum so_status decide_in_tx(struct store *s,
             store_lease_verdict(s, req->draft_id, &cs, req->lease_token, err);
     if (code == SO_OK) /* four-eyes, also for a claim that predates a rule */
         code = store_review_may_take(s, req->draft_id, err);
+    if (code == SO_OK && cs.status == SO_DS_ESCALATED &&
+        req->action == SO_ACT_ESCALATE)
+        code = so_fail(err, SO_ERR_CONFLICT,
+                       "%s: already escalated; give the final decision "
+                       "(approve, edit or reject)",
+                       req->draft_id);
     if (code == SO_OK)
         code = record(s, req, &cs, res, err);
     return code;
@@ -455,16 +492,38 @@ static enum so_status draft_rid(struct store *s, const char *id, int64_t *rid,
     return code;
 }
 
+/* Whether orig was a supervisor's decision on an escalated draft. */
+static enum so_status on_escalated(struct store *s,
+                                   const struct so_decision *orig, int *yes,
+                                   struct so_error *err)
+{
+    int64_t n = 0;
+    *yes = 0;
+    if (!orig->kind || strcmp(orig->kind, "resolve") != 0 ||
+        orig->action == SO_ACT_ESCALATE)
+        return SO_OK;
+    sqlite3_stmt *st = store_db_stmt(s, sql_escalated_before, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":id", orig->draft_id);
+    store_db_bind_int(st, ":seq", orig->seq);
+    enum so_status code = one_int(s, st, &n, err);
+    *yes = n > 0;
+    return code;
+}
+
 /* Back to the step orig was taken in, claimed by me again. */
 static enum so_status reopen(struct store *s, int64_t rid,
-                             const struct so_decision *orig,
+                             const struct so_decision *orig, int escalated,
                              struct so_error *err)
 {
     int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
     sqlite3_stmt *st = store_db_stmt(s, sql_reopen, err);
     if (!st)
         return err->code;
-    store_db_bind_text(st, ":status", resolve ? "resolve" : "claimed");
+    store_db_bind_text(st, ":status", escalated ? "escalated"
+                                      : resolve ? "resolve"
+                                                : "claimed");
     store_db_bind_int(st, ":dec", !resolve);
     store_db_bind_int(st, ":rid", rid);
     enum so_status code = store_db_run(s, st, err);
@@ -476,16 +535,18 @@ static enum so_status reopen(struct store *s, int64_t rid,
  * that completed a four-eyes set (and wrote the agreement pairs) is never
  * undone (check_undoable). */
 static enum so_status unsettle(struct store *s, const struct so_decision *orig,
-                               const struct so_draft *dr, struct so_error *err)
+                               const struct so_draft *dr, int escalated,
+                               struct so_error *err)
 {
     int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
     enum so_status code = SO_OK;
-    if (dr->status == SO_DS_DECIDED) {
+    if (dr->status == SO_DS_DECIDED || orig->action == SO_ACT_ESCALATE) {
         struct store_rollup_entry e;
         rollup_entry(orig, dr, &e);
         code = store_rollup_apply(s, &e, -1, err);
     }
-    if (code == SO_OK && resolve)
+    if (code == SO_OK && resolve && !escalated &&
+        orig->action != SO_ACT_ESCALATE)
         code = store_review_resolution(s, dr->workflow, orig->decided_at,
                                        orig->action == SO_ACT_APPROVE, -1, err);
     return code;
@@ -510,16 +571,19 @@ static enum so_status revert(struct store *s, const char *request_id,
     rv.reverts_seq = orig->seq;
     audit_sha256_hex(dr->body, strlen(dr->body), rv.body_sha);
     rv.decided_at = so_now_ms();
+    int escalated = 0;
     code = store_events_may_undo(s, orig, err);
     if (code == SO_OK)
-        code = unsettle(s, orig, dr, err); /* while orig is still live */
+        code = on_escalated(s, orig, &escalated, err);
+    if (code == SO_OK) /* while orig is still live */
+        code = unsettle(s, orig, dr, escalated, err);
     if (code == SO_OK)
         code = store_chain_append(s, &rv, err);
     if (code == SO_OK)
         code = store_events_reverted(s, orig->seq, rv.decided_at, err);
     so_draft_free(dr);
     if (code == SO_OK)
-        code = reopen(s, rid, orig, err);
+        code = reopen(s, rid, orig, escalated, err);
     if (code == SO_OK)
         code = store_read_draft(s, rid, out, err);
     return code;

@@ -14,28 +14,27 @@
 
 #include "signoff/store/sqlite/read.h"
 #include "signoff/store/sqlite/review.h"
+#include "signoff/store/sqlite/rules.h"
 
-/* A draft in the resolve step keeps its status while claimed, so that the
- * step is never lost with a lease. */
+/* A draft in the resolve step or escalated keeps its status while
+ * claimed, so that the step is never lost with a lease. */
 #define CLAIM_SET                                                              \
-    "UPDATE drafts SET status = CASE status WHEN 'resolve' THEN 'resolve'"     \
-    " ELSE 'claimed' END, claimed_by = :me,"                                   \
+    "UPDATE drafts SET status = CASE WHEN status IN ('resolve', 'escalated')"  \
+    " THEN status ELSE 'claimed' END, claimed_by = :me,"                       \
     " lease_until = :until, lease_token = lease_token + 1,"                    \
     " attempts = attempts + 1, claimed_at = :at"
 
 /* Four-eyes: never a draft I have a live review on (cheap: most open rows
  * have reviews_done = 0); a resolve draft only for a supervisor (:sup) or
- * when its workflow lets a reviewer resolve. */
+ * when its workflow lets a reviewer resolve; an escalated draft only for a
+ * supervisor. */
 #define CLAIMABLE                                                              \
     " status <> 'decided'"                                                     \
     " AND (status = 'pending' OR (status = 'claimed' AND lease_until < :now)"  \
-    " OR (status = 'resolve' AND lease_until < :now AND (:sup = 1 OR"          \
-    " (SELECT resolver FROM workflows w WHERE w.name = drafts.workflow)"       \
-    " = 'reviewer')))"                                                         \
-    " AND (reviews_done = 0 OR NOT EXISTS (SELECT 1 FROM decisions d"          \
-    " WHERE d.draft = drafts.id AND d.reviewer = :me AND d.action <> 'revert'" \
-    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"   \
-    " AND r.reverts_seq > 0)))"
+    " OR (status = 'resolve' AND lease_until < :now AND"                       \
+    STORE_REVIEW_MAY_RESOLVE ")"                                               \
+    " OR (status = 'escalated' AND lease_until < :now AND :sup = 1))"          \
+    " AND" STORE_REVIEW_NOT_MINE
 
 static const char sql_claim_next[] = CLAIM_SET
     " WHERE rid = (SELECT rid FROM drafts INDEXED BY drafts_open"
@@ -65,8 +64,9 @@ static const char sql_reassign[] =
     " lease_until = :until, lease_token = lease_token + 1 WHERE rid = :rid";
 
 static const char sql_release[] =
-    "UPDATE drafts SET status = CASE status WHEN 'resolve' THEN 'resolve'"
-    " ELSE 'pending' END, claimed_by = NULL, lease_until = 0 WHERE rid = :rid";
+    "UPDATE drafts SET status = CASE WHEN status IN ('resolve', 'escalated')"
+    " THEN status ELSE 'pending' END, claimed_by = NULL, lease_until = 0"
+    " WHERE rid = :rid";
 
 static int64_t lease_len(int64_t lease_ms)
 {

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/store/sqlite/rules.h"
+
 #define DAY_MS 86400000LL
 
 static const char sql_draft[] =
@@ -61,6 +63,17 @@ static const char sql_counters[] =
     " WHERE (:wf IS NULL OR workflow = :wf)"
     " AND (:status IS NULL OR status = :status)"
     " AND (:open = 0 OR status <> 'decided')";
+
+/* Open drafts I cannot act on now, among the few that can be such: those
+ * in a step (claimed, resolve, escalated) and those I reviewed. Every
+ * other open draft is pending and mine to take. */
+static const char sql_waiting[] =
+    "SELECT count(*) FROM drafts WHERE rid IN (SELECT rid FROM drafts"
+    " WHERE status = 'claimed' OR status = 'resolve' OR status = 'escalated'"
+    " UNION SELECT x.rid FROM decisions d JOIN drafts x ON x.id = d.draft"
+    " WHERE d.reviewer = :me AND x.status = 'pending')"
+    " AND (:wf IS NULL OR workflow = :wf) AND NOT (" STORE_REVIEW_ACTIONABLE
+    ")";
 
 /* The cells summed over the folded dimensions (:fm model, :fr reviewer),
  * in the key order sql_hist uses too, so the two merge in one pass. */
@@ -271,8 +284,8 @@ static enum so_status check_status(const struct so_list_req *req,
     if (!req->status || is_open(req) || so_dstatus_from_name(req->status) >= 0)
         return SO_OK;
     return so_fail(err, SO_ERR_INVALID,
-                   "status: expected pending, claimed, decided, resolve or "
-                   "open, not '%s'",
+                   "status: expected pending, claimed, decided, resolve, "
+                   "escalated or open, not '%s'",
                    req->status);
 }
 
@@ -296,7 +309,9 @@ static void where_clause(struct buf *sql, const struct so_list_req *req,
     if (req->grounding_only)
         buf_adds(sql, " AND (flags & 1) <> 0");
     if (req->escalated_only)
-        buf_adds(sql, " AND final_action = 'escalate'");
+        buf_adds(sql, " AND status = 'escalated'");
+    if (req->mine)
+        buf_adds(sql, " AND status <> 'decided' AND" STORE_REVIEW_ACTIONABLE);
     if (req->text && *req->text)
         buf_adds(sql, " AND (title LIKE :text ESCAPE '\\'"
                       " OR body LIKE :text ESCAPE '\\')");
@@ -321,13 +336,19 @@ static char *like_pattern(const char *text)
     return buf_steal(&b);
 }
 
-static void bind_filters(sqlite3_stmt *st, const struct so_list_req *req)
+static void bind_filters(struct store *s, sqlite3_stmt *st,
+                         const struct so_list_req *req)
 {
     store_db_bind_text(st, ":status", req->status);
     store_db_bind_text(st, ":wf", req->workflow);
     store_db_bind_text(st, ":model", req->model);
     store_db_bind_double(st, ":below", req->conf_below);
     store_db_bind_double(st, ":atleast", req->conf_atleast);
+    if (req->mine) {
+        store_db_bind_text(st, ":me", s->reviewer);
+        store_db_bind_int(st, ":sup", s->supervisor);
+        store_db_bind_int(st, ":now", so_now_ms());
+    }
     if (req->text && *req->text) {
         char *pat = like_pattern(req->text);
         store_db_bind_text(st, ":text", pat);
@@ -385,8 +406,7 @@ static void read_list_row(sqlite3_stmt *st, struct so_draft_row *r)
     r->claimed_by = store_db_col_str(st, 9);
     r->lease_until = sqlite3_column_int64(st, 10);
     r->flags = sqlite3_column_int(st, 11) & SO_ROW_GROUNDING;
-    const unsigned char *fa = sqlite3_column_text(st, 12);
-    if (fa && strcmp((const char *)fa, "escalate") == 0)
+    if (r->status == SO_DS_ESCALATED)
         r->flags |= SO_ROW_ESCALATED;
     r->reviews_needed = sqlite3_column_int(st, 13);
     r->reviews_done = sqlite3_column_int(st, 14);
@@ -423,7 +443,7 @@ static sqlite3_stmt *list_stmt(struct store *s, const struct so_list_req *req,
     buf_free(&sql);
     if (!st)
         return NULL;
-    bind_filters(st, req);
+    bind_filters(s, st, req);
     store_db_bind_int(st, ":cp", c.priority);
     store_db_bind_int(st, ":cc", c.created_at);
     store_db_bind_int(st, ":cr", c.rid);
@@ -468,6 +488,31 @@ static int counters_suffice(const struct so_list_req *req)
            !(req->text && *req->text);
 }
 
+/* What I can act on of the open drafts (of a workflow): the open count
+ * from the counters less the waiting ones, without a scan of the backlog. */
+static enum so_status count_mine(struct store *s, const struct so_list_req *req,
+                                 int64_t *n, struct so_error *err)
+{
+    int64_t open = 0, waiting = 0;
+    sqlite3_stmt *st = store_db_stmt(s, sql_counters, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":wf", req->workflow);
+    store_db_bind_text(st, ":status", NULL);
+    store_db_bind_int(st, ":open", 1);
+    enum so_status code = scalar(s, st, &open, err);
+    st = code == SO_OK ? store_db_stmt(s, sql_waiting, err) : NULL;
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":wf", req->workflow);
+    store_db_bind_text(st, ":me", s->reviewer);
+    store_db_bind_int(st, ":sup", s->supervisor);
+    store_db_bind_int(st, ":now", so_now_ms());
+    code = scalar(s, st, &waiting, err);
+    *n = open - waiting;
+    return code;
+}
+
 enum so_status store_read_count(struct queue *q, const struct so_list_req *req,
                                 int64_t *n, struct so_error *err)
 {
@@ -476,7 +521,9 @@ enum so_status store_read_count(struct queue *q, const struct so_list_req *req,
     sqlite3_stmt *st;
     if (check_status(req, err) != SO_OK)
         return err->code;
-    if (counters_suffice(req)) {
+    if (counters_suffice(req) && req->mine && open)
+        return count_mine(s, req, n, err);
+    if (counters_suffice(req) && !req->mine) {
         st = store_db_stmt(s, sql_counters, err);
         if (!st)
             return err->code;
@@ -493,7 +540,7 @@ enum so_status store_read_count(struct queue *q, const struct so_list_req *req,
     buf_free(&sql);
     if (!st)
         return err->code;
-    bind_filters(st, req);
+    bind_filters(s, st, req);
     return scalar(s, st, n, err);
 }
 

@@ -118,6 +118,9 @@ enum so_status store_review_may_take(struct store *s, const char *id,
         return so_fail(err, SO_ERR_FORBIDDEN,
                        "%s: the reviews disagree; a supervisor resolves it",
                        id);
+    if (info.status == SO_DS_ESCALATED && !s->supervisor)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "%s: escalated; a supervisor decides it", id);
     return SO_OK;
 }
 
@@ -231,10 +234,10 @@ enum so_status store_review_visible(struct store *s, const char *id, int *all,
     enum so_status code = store_review_info(s, id, &info, err);
     if (code != SO_OK)
         return code;
-    int holder = info.status == SO_DS_RESOLVE &&
-                 strcmp(info.claimed_by, s->reviewer) == 0;
-    int reviewed = info.status == SO_DS_RESOLVE ||
-                   info.status == SO_DS_DECIDED;
+    int step = info.status == SO_DS_RESOLVE ||
+               info.status == SO_DS_ESCALATED;
+    int holder = step && strcmp(info.claimed_by, s->reviewer) == 0;
+    int reviewed = step || info.status == SO_DS_DECIDED;
     int overseer = 0; /* a supervisor who gave none of the reviews */
     if (s->supervisor && reviewed) {
         int mine = 0;

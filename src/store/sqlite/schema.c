@@ -6,7 +6,9 @@
  * versions only add: v2 the agreement tables, v3 cheaper constraints, v4
  * the rollup per (day, workflow, band), v5 the reviewer UI's per-workflow
  * guards (how long a draft is on screen before a decision key acts, and
- * whether approving a draft with grounding flags asks first).
+ * whether approving a draft with grounding flags asks first), v6 the
+ * decision counters, v7 the outcomes, v8 an index for them, v9 the
+ * guidelines, v10 the claim time, v11 the escalated status.
  * Per-workflow/status counters are kept by triggers so that counting
  * pending drafts is O(1) on a million-draft queue. Only DDL lives here;
  * the queries live with the operations.
@@ -445,12 +447,30 @@ static const char *const schema_v10[] = {
     NULL,
 };
 
+/* Schema v11: escalation is open work for supervisors. An escalated draft
+ * gets its own status, 'escalated' (open: in the partial indexes, which
+ * say status <> 'decided'), instead of being decided with the outcome
+ * escalate; a supervisor's decision on it is the final outcome. The CHECK
+ * gains the value by the same text edit as v3; drafts escalated before
+ * become open again (their escalation stays counted in the rollup, as it
+ * is counted at the escalation). */
+static const char *const schema_v11[] = {
+    "PRAGMA writable_schema = ON;",
+    CHECK_TEXT_EDIT("drafts", "OR status = ''resolve''",
+                    "OR status = ''resolve'' OR status = ''escalated''"),
+    "PRAGMA writable_schema = RESET;",
+    "UPDATE drafts SET status = 'escalated', final_action = NULL,"
+    "  decided_at = NULL, claimed_by = NULL, lease_until = 0"
+    "  WHERE status = 'decided' AND final_action = 'escalate';",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v4, schema_v5, schema_v6,
                                            schema_v7, schema_v8, schema_v9,
-                                           schema_v10};
+                                           schema_v10, schema_v11};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Escalation leads somewhere (issue 19 item 6). A reviewer's escalation
+# sends the draft to the supervisors' inbox: it leaves the reviewer's
+# queue (counted as waiting on others), it is not final, and a supervisor
+# opens it from the inbox (E) with the escalating reviewer's reason and
+# note in view and gives the final decision, which is the draft's outcome.
+. "$(dirname "$0")/ui.inc"
+for size in $SIZES; do
+    newq "inbox-$size"; three
+    SIGNOFF_REVIEWER=alice review "$size"
+    ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
+    ui_keys x
+    ui_wait "Escalate: note"
+    ui_keys "ESC-NOTE: legal must look" Enter
+    check "$size: the escalation goes to the supervisors' inbox" \
+        ui_wait "escalate D-1: sent to the supervisors' inbox"
+    check_eq "$size: escalated, not final" "escalated||" \
+        "$(sql "$Q" "SELECT status||'|'||ifnull(final_action,'')||'|'||ifnull(decided_at,'') FROM drafts WHERE id='D-1'")"
+    ui_keys q
+    check "$size: alice's queue counts it apart" ui_wait "waiting on others: 1"
+    check_not_contains "$size: D-1 is not a row for alice" "D-1" "$(ui_screen)"
+    ui_keys E
+    check "$size: a reviewer's inbox is empty, and says why" \
+        ui_wait "Waiting on others: 1"
+    ui_keys q; exited >/dev/null; ui_stop
+
+    SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=sue review "$size"
+    ui_wait "First refund question"
+    ui_keys E
+    check "$size: the supervisor's inbox is labelled" ui_wait "[inbox: escalated]"
+    S=$(ui_screen)
+    check_contains "$size: the inbox lists the escalated draft" "D-1" "$S"
+    check_not_contains "$size: only escalated drafts" "D-2" "$S"
+    ui_keys Enter
+    check "$size: the supervisor sees who escalated and why" \
+        ui_wait "Escalated by alice"
+    S=$(ui_screen)
+    check_contains "$size: with the reviewer's note" "ESC-NOTE: legal must look" "$S"
+    check_contains "$size: the header says the decision is final" \
+        "escalated: your decision is final" "$S"
+    ui_keys a
+    check "$size: the supervisor's decision is final" \
+        ui_wait "approve D-1: resolved, final"
+    check_eq "$size: the outcome is the supervisor's approve" "decided|approve" \
+        "$(sql "$Q" "SELECT status||'|'||final_action FROM drafts WHERE id='D-1'")"
+    check_eq "$size: chain: alice's escalation, sue's final decision" \
+        "alice|review|escalate sue|resolve|approve" \
+        "$(sql "$Q" "SELECT reviewer||'|'||kind||'|'||action FROM decisions WHERE draft='D-1' ORDER BY seq" | tr '\n' ' ' | sed 's/ $//')"
+    ui_keys q q; exited >/dev/null; ui_stop
+done
