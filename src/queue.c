@@ -248,13 +248,18 @@ void queue_decide_next(struct queue *q, const struct so_claim_req *claim,
     out->status = q->ops->claim(q, claim, &out->draft, &err);
     if (out->status != SO_OK && out->status != SO_EMPTY)
         snprintf(out->error, sizeof out->error, "%s", err.msg);
-    /* The same count the status bar asks for (ui/frame.c). */
+    /* The same counts the status bar asks for (ui/frame.c). */
     struct so_list_req req = {0};
+    int64_t open = -1;
     req.status = "open";
     req.workflow = claim->workflow;
     req.conf_below = req.conf_atleast = -1;
+    if (q->ops->count(q, &req, &open, &err) != SO_OK)
+        open = -1;
+    req.mine = 1;
     if (q->ops->count(q, &req, &out->pending, &err) != SO_OK)
         out->pending = -1;
+    out->waiting = open >= 0 && out->pending >= 0 ? open - out->pending : -1;
     if (q->ops->my_today(q, &out->my_today, &err) != SO_OK)
         out->my_today = -1;
 }

@@ -191,7 +191,10 @@ struct so_decide_next {
     enum so_status status;  /* of the claim: SO_OK, SO_EMPTY or an error */
     char error[512];        /* the claim's error message when status is one */
     struct so_draft *draft; /* owned; the claimed draft when status is SO_OK */
-    int64_t pending;        /* open drafts in claim_next's workflow; -1 */
+    int64_t pending;        /* open drafts in claim_next's workflow that I
+                               can act on (so_list_req.mine); -1 */
+    int64_t waiting;        /* the other open drafts there ("waiting on
+                               others"); -1 unknown */
     int64_t my_today;       /* my decisions since 00:00 UTC; -1 unknown */
 };
 

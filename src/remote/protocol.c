@@ -297,6 +297,8 @@ static cJSON *decide_next_to_json(const struct so_decide_next *n)
         json_add_string(j, "message", n->error);
     if (n->pending >= 0)
         json_add_int(j, "pending", n->pending);
+    if (n->waiting >= 0)
+        json_add_int(j, "waiting", n->waiting);
     if (n->my_today >= 0)
         json_add_int(j, "decided_today", n->my_today);
     return j;
@@ -312,13 +314,15 @@ static enum so_status decide_next_from_json(const cJSON *j,
     enum so_status s = json_get_object(j, "", "next", JSON_OPTIONAL, &o, err);
     if (s != SO_OK)
         return s == SO_EMPTY ? SO_OK : s;
-    n->pending = n->my_today = -1;
+    n->pending = n->waiting = n->my_today = -1;
     if (bad(s = json_get_string(o, "next", "status", JSON_REQUIRED, 32,
                                 &status, err)) ||
         bad(s = json_get_string(o, "next", "message", JSON_OPTIONAL,
                                 sizeof n->error - 1, &msg, err)) ||
         bad(s = json_get_int(o, "next", "pending", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &n->pending, err)) ||
+        bad(s = json_get_int(o, "next", "waiting", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &n->waiting, err)) ||
         bad(s = json_get_int(o, "next", "decided_today", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &n->my_today, err)) ||
         bad(s = json_get_object(o, "next", "draft", JSON_OPTIONAL, &d, err)))

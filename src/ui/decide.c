@@ -27,7 +27,7 @@ static enum ui_next next_draft(struct ui_app *app, const char *done,
     so_error_clear(&err);
     enum so_status st;
     if (n && n->filled) {
-        ui_app_counts_set(app, n->pending, n->my_today);
+        ui_app_counts_set(app, n->pending, n->waiting, n->my_today);
         st = n->status;
         snprintf(err.msg, sizeof err.msg, "%s", n->error);
     } else {

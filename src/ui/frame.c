@@ -57,14 +57,16 @@ void ui_app_counts_stale(struct ui_app *app)
 
 static void drain_outbox(struct ui_app *app);
 
-void ui_app_counts_set(struct ui_app *app, int64_t pending, int64_t my_today)
+void ui_app_counts_set(struct ui_app *app, int64_t pending, int64_t waiting,
+                       int64_t my_today)
 {
     struct so_error err;
-    if (pending < 0 || my_today < 0) {
+    if (pending < 0 || waiting < 0 || my_today < 0) {
         ui_app_counts_stale(app);
         return;
     }
     app->counts.pending = pending;
+    app->counts.waiting = waiting;
     app->counts.my_today = my_today;
     /* The outbox is local: no round trip. */
     so_error_clear(&err);

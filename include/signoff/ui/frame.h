@@ -142,7 +142,8 @@ void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
 void ui_app_counts_stale(struct ui_app *app);
 /* The status-bar counts as a decision's reply brought them (a negative
  * one: unknown, refresh them); the refresh timer starts again. */
-void ui_app_counts_set(struct ui_app *app, int64_t pending, int64_t my_today);
+void ui_app_counts_set(struct ui_app *app, int64_t pending, int64_t waiting,
+                       int64_t my_today);
 /* 1 while the queue screen shows the supervisors' inbox (the limit ~e). */
 int ui_app_in_inbox(const struct ui_app *app);
 
