@@ -86,10 +86,38 @@ static void add_word(struct filter *f, const char *w)
     f->words = joined;
 }
 
+/* "a phrase" starting at s->p (the quote): the phrase without quotes, or
+ * NULL with err set. */
+static char *next_phrase(struct scan *s, struct so_error *err)
+{
+    const char *b = s->p + 1, *e = strchr(b, '"');
+    if (!e) {
+        so_fail(err, SO_ERR_INVALID, "a quoted phrase is not closed: %s",
+                s->p);
+        return NULL;
+    }
+    s->p = e + 1;
+    if (e == b) {
+        so_fail(err, SO_ERR_INVALID, "an empty quoted phrase (\"\")");
+        return NULL;
+    }
+    return xstrndup(b, (size_t)(e - b));
+}
+
 /* One term starting at s->p (not blank). */
 static enum so_status parse_term(struct scan *s, struct filter *f,
                                  struct so_error *err)
 {
+    if (s->p[0] == '"') {
+        char *w = next_phrase(s, err);
+        if (!w)
+            return err->code;
+        char *q = xasprintf("\"%s\"", w);
+        add_word(f, q);
+        free(q);
+        free(w);
+        return SO_OK;
+    }
     if (s->p[0] != '~') {
         char *w = next_word(s);
         add_word(f, w);
@@ -141,7 +169,55 @@ enum so_status filter_parse(const char *pattern, struct filter *out,
         }
         skip_blanks(&s);
     }
+    char **terms = NULL;
+    size_t n = 0;
+    enum so_status st = out->words
+                            ? filter_terms(out->words, &terms, &n, err)
+                            : SO_OK;
+    filter_terms_free(terms, n);
+    if (st != SO_OK) {
+        filter_clear(out);
+        return st;
+    }
     out->pattern = xstrdup(pattern);
+    return SO_OK;
+}
+
+void filter_terms_free(char **terms, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(terms[i]);
+    free(terms);
+}
+
+enum so_status filter_terms(const char *text, char ***terms, size_t *n,
+                            struct so_error *err)
+{
+    struct scan s = {text ? text : ""};
+    struct so_error local;
+    if (!err)
+        err = &local;
+    *terms = NULL;
+    *n = 0;
+    for (skip_blanks(&s); *s.p; skip_blanks(&s)) {
+        if (*n == FILTER_MAX_TERMS) {
+            filter_terms_free(*terms, *n);
+            *terms = NULL;
+            *n = 0;
+            return so_fail(err, SO_ERR_INVALID,
+                           "text filter: at most %d words and phrases",
+                           FILTER_MAX_TERMS);
+        }
+        char *t = s.p[0] == '"' ? next_phrase(&s, err) : next_word(&s);
+        if (!t) {
+            filter_terms_free(*terms, *n);
+            *terms = NULL;
+            *n = 0;
+            return err->code;
+        }
+        *terms = xrealloc(*terms, (*n + 1) * sizeof **terms);
+        (*terms)[(*n)++] = t;
+    }
     return SO_OK;
 }
 

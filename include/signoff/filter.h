@@ -3,6 +3,7 @@
  * listing request (struct so_list_req). Terms are combined with AND:
  *   ~w WORKFLOW   ~m MODEL   ~c<0.6   ~c>=0.8   ~g (grounding flagged)
  *   ~e (escalated)   plain words (match title or body)
+ *   "a quoted phrase" (matches as a phrase)
  * Pure: no curses, no queue I/O.
  */
 #ifndef SIGNOFF_FILTER_H
@@ -15,7 +16,8 @@ struct filter {
     char *pattern;  /* as typed, NULL when no limit */
     char *workflow;
     char *model;
-    char *words;    /* plain words joined by single spaces */
+    char *words;    /* plain words and "quoted phrases" joined by single
+                       spaces (filter_terms splits them again) */
     double conf_below;   /* < 0: none */
     double conf_atleast; /* < 0: none */
     int grounding;
@@ -35,6 +37,20 @@ void filter_apply(const struct filter *f, struct so_list_req *req);
 /* 1 if the filter narrows more than a workflow (claim() alone cannot honour
  * it, so the next draft must be picked from a listing). */
 int filter_needs_listing(const struct filter *f);
+
+/* At most this many words and phrases in one text filter. */
+#define FILTER_MAX_TERMS 16
+
+/* Split the text of a listing filter (so_list_req.text) into its terms:
+ * blank-separated words, and "quoted phrases" as one term without the
+ * quotes. Every term must appear (AND), each as a case-insensitive
+ * substring of the title or the body: the one rule for every backend.
+ * *terms is an array of *n owned strings (free with filter_terms_free).
+ * An unclosed quote, an empty phrase or more than FILTER_MAX_TERMS terms
+ * is an error saying so. */
+enum so_status filter_terms(const char *text, char ***terms, size_t *n,
+                            struct so_error *err);
+void filter_terms_free(char **terms, size_t n);
 
 /* Free f's strings and leave it as "no limit". */
 void filter_clear(struct filter *f);

@@ -93,12 +93,47 @@ static void test_errors(void **state)
     }
 }
 
+/* Words combine with AND, a quoted phrase is one term (issue 19 item 11). */
+static void test_words_and_phrases(void **state)
+{
+    (void)state;
+    struct filter f;
+    struct so_error err;
+    assert_int_equal(filter_parse("Bulk  \"draft 49999\" ~g late", &f, &err),
+                     SO_OK);
+    assert_string_equal(f.words, "Bulk \"draft 49999\" late");
+    char **t = NULL;
+    size_t n = 0;
+    assert_int_equal(filter_terms(f.words, &t, &n, &err), SO_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(t[0], "Bulk");
+    assert_string_equal(t[1], "draft 49999");
+    assert_string_equal(t[2], "late");
+    filter_terms_free(t, n);
+    filter_clear(&f);
+
+    assert_int_equal(filter_parse("Bulk \"draft 4", &f, &err), SO_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "a quoted phrase is not closed"));
+    assert_null(f.pattern);
+    assert_int_equal(filter_parse("a \"\" b", &f, &err), SO_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "empty quoted phrase"));
+    assert_int_equal(filter_parse("1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17",
+                                  &f, &err),
+                     SO_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "at most 16"));
+    /* The same text from elsewhere (the server's ?q=) is split alike. */
+    assert_int_equal(filter_terms("x \"y", &t, &n, NULL), SO_ERR_INVALID);
+    assert_null(t);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_terms),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_words_and_phrases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

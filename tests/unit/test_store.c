@@ -1467,6 +1467,39 @@ static void test_list_paging(void **state)
     queue_close(q);
 }
 
+/* Words of a text filter combine with AND; a quoted phrase matches as a
+ * phrase (issue 19 item 11); list and count agree. */
+static void test_list_words(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_add(q, "a", "wf", "Bulk draft 49999 body");
+    fx_add(q, "b", "wf", "Bulk draft 12 about 49999s");
+    fx_add(q, "c", "wf", "another 49999");
+    struct so_list_req lr = {.conf_below = -1, .conf_atleast = -1,
+                             .status = "open"};
+    struct so_draft_page page;
+    struct so_error err;
+    int64_t n;
+    const char *texts[] = {"Bulk 49999", "bulk \"DRAFT 49999\"",
+                           "\"Bulk 49999\"", "49999"};
+    const size_t want[] = {2, 1, 0, 3};
+    for (size_t i = 0; i < 4; i++) {
+        lr.text = texts[i];
+        assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_OK);
+        assert_int_equal(page.n, want[i]);
+        if (i == 1)
+            assert_string_equal(page.rows[0].id, "a");
+        so_draft_page_free(&page);
+        assert_int_equal(q->ops->count(q, &lr, &n, &err), SO_OK);
+        assert_int_equal(n, (int64_t)want[i]);
+    }
+    lr.text = "\"open";
+    assert_int_equal(q->ops->list(q, &lr, &page, &err), SO_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "quoted phrase is not closed"));
+    queue_close(q);
+}
+
 static void test_list_escalated(void **state)
 {
     struct fx *f = *state;
@@ -1583,6 +1616,7 @@ int main(void)
         T(test_autopause_fires_once),
         T(test_workflow_ops),
         T(test_list_paging),
+        T(test_list_words),
         T(test_list_escalated),
         T(test_renew_release),
         T(test_busy_timeout),

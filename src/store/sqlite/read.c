@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/filter.h"
 #include "signoff/store/sqlite/rules.h"
 
 #define DAY_MS 86400000LL
@@ -277,10 +278,27 @@ static int is_open(const struct so_list_req *req)
     return req->status && strcmp(req->status, "open") == 0;
 }
 
-/* SO_OK if the filter's status is a draft status or "open". */
+/* The words and phrases of the text filter (filter_terms); 0 on error. */
+static size_t text_terms(const struct so_list_req *req, char ***terms,
+                         struct so_error *err)
+{
+    size_t n = 0;
+    *terms = NULL;
+    if (req->text && filter_terms(req->text, terms, &n, err) != SO_OK)
+        return 0;
+    return n;
+}
+
+/* SO_OK if the filter's status is a draft status or "open" and its text
+ * splits into terms. */
 static enum so_status check_status(const struct so_list_req *req,
                                    struct so_error *err)
 {
+    char **terms = NULL;
+    size_t n = 0;
+    if (req->text && filter_terms(req->text, &terms, &n, err) != SO_OK)
+        return err->code;
+    filter_terms_free(terms, n);
     if (!req->status || is_open(req) || so_dstatus_from_name(req->status) >= 0)
         return SO_OK;
     return so_fail(err, SO_ERR_INVALID,
@@ -312,9 +330,15 @@ static void where_clause(struct buf *sql, const struct so_list_req *req,
         buf_adds(sql, " AND status = 'escalated'");
     if (req->mine)
         buf_adds(sql, " AND status <> 'decided' AND" STORE_REVIEW_ACTIONABLE);
-    if (req->text && *req->text)
-        buf_adds(sql, " AND (title LIKE :text ESCAPE '\\'"
-                      " OR body LIKE :text ESCAPE '\\')");
+    /* Every word or phrase, in the title or the body (filter_terms). */
+    char **terms = NULL;
+    size_t n = text_terms(req, &terms, NULL);
+    for (size_t i = 0; i < n; i++)
+        buf_addf(sql,
+                 " AND (title LIKE :t%zu ESCAPE '\\'"
+                 " OR body LIKE :t%zu ESCAPE '\\')",
+                 i, i);
+    filter_terms_free(terms, n);
     if (keyset)
         buf_adds(sql,
                  " AND (priority < :cp OR (priority = :cp AND"
@@ -349,11 +373,15 @@ static void bind_filters(struct store *s, sqlite3_stmt *st,
         store_db_bind_int(st, ":sup", s->supervisor);
         store_db_bind_int(st, ":now", so_now_ms());
     }
-    if (req->text && *req->text) {
-        char *pat = like_pattern(req->text);
-        store_db_bind_text(st, ":text", pat);
+    char **terms = NULL;
+    size_t n = text_terms(req, &terms, NULL);
+    for (size_t i = 0; i < n; i++) {
+        char name[32], *pat = like_pattern(terms[i]);
+        snprintf(name, sizeof name, ":t%zu", i);
+        store_db_bind_text(st, name, pat);
         free(pat);
     }
+    filter_terms_free(terms, n);
 }
 
 struct cursor {
