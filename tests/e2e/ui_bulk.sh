@@ -9,7 +9,7 @@
 
 for size in $SIZES; do
     newq "bulk-$size"
-    for i in 1 2 3 4 5; do jd "B-$i" "Bulk question $i" "Answer $i." $((10 - i)); done | enq
+    for i in 1 2 3 4 5 6; do jd "B-$i" "Bulk question $i" "Answer $i." $((10 - i)); done | enq
     check_eq "$size: bob holds B-1" "B-1" \
         "$(SIGNOFF_REVIEWER=bob "$SO" claim --queue "$Q" --format id)"
     token=$(sql "$Q" "SELECT lease_token FROM drafts WHERE id='B-1'")
@@ -58,7 +58,7 @@ for size in $SIZES; do
     ui_stop
 
     SIGNOFF_REVIEWER=bob review "$size"
-    check "$size: bob's queue" ui_wait "Bulk question 3"
+    check "$size: bob's queue: what he can act on" ui_wait "Bulk question 6"
     ui_keys t '\;'
     check "$size: a reviewer's ; is refused" \
         ui_wait "bulk: release, escalate and reassign are for supervisors; 1 tagged"

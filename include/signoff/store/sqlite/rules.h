@@ -19,14 +19,15 @@
 #define STORE_REVIEW_MAY_RESOLVE                                               \
     " (:sup = 1 OR (SELECT resolver FROM workflows w"                          \
     " WHERE w.name = drafts.workflow) = 'reviewer')"
-/* A draft I can act on now: open, free or held by me, the step mine to
- * take (resolve: STORE_REVIEW_MAY_RESOLVE; escalated: a supervisor), and
- * not reviewed by me. The reviewer's queue lists these; the other open
- * drafts are "waiting on others". */
+/* A draft I can act on now: open, free or held by me (a supervisor also
+ * acts on drafts others hold: release, reassign), the step mine to take
+ * (resolve: STORE_REVIEW_MAY_RESOLVE; escalated: a supervisor), and not
+ * reviewed by me. The reviewer's queue lists these; the other open drafts
+ * are "waiting on others". */
 #define STORE_REVIEW_ACTIONABLE                                                \
     " (status = 'pending' OR ((status = 'claimed' OR (status = 'resolve'"      \
     " AND" STORE_REVIEW_MAY_RESOLVE ") OR (status = 'escalated' AND"           \
-    " :sup = 1)) AND (lease_until < :now OR claimed_by = :me)))"               \
+    " :sup = 1)) AND (lease_until < :now OR claimed_by = :me OR :sup = 1)))"   \
     " AND" STORE_REVIEW_NOT_MINE
 
 #endif
