@@ -161,6 +161,20 @@ check_eq "export csv" 0 "$RC"
 # row per decision back.
 check_eq "export csv: python's csv reads one row per decision" "${#ids[@]}" \
     "$(python3 -c 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape")))))' "$T/out")"
+# ... and the stored bytes of every text field, hostile ones included.
+check_eq "export csv carries the stored text of every decision" "ok" "$(python3 - "$T/out" "$SIGNOFF_QUEUE" <<'PY'
+import csv, sqlite3, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8",
+                                errors="surrogateescape")))
+db = sqlite3.connect(sys.argv[2]); db.text_factory = bytes
+cols = ["reviewer", "reason", "note", "final_body"]
+want = db.execute("SELECT %s FROM decisions ORDER BY seq" % ", ".join(cols)).fetchall()
+b = lambda s: s.encode("utf-8", "surrogateescape") if s else None
+bad = [(r["seq"], c) for r, w in zip(rows, want) for c, v in zip(cols, w)
+       if b(r[c]) != (v or None)]
+print("ok" if len(rows) == len(want) and not bad else "differ: %r" % bad[:3])
+PY
+)"
 cp "$T/out" "$T/export.csv"
 sor verify
 check_eq "the chain of hostile decisions verifies" 0 "$RC"
