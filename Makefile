@@ -9,16 +9,16 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := ncursesw sqlite3 libcurl libcjson libmicrohttpd libcrypto uuid
+PKGS    := ncursesw sqlite3 libcurl libcjson libmicrohttpd libcrypto uuid libpq
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Werror
-# libcurl and libmicrohttpd are loaded on first use (src/remote/dl_curl.c,
-# src/server/dl_mhd.c), not at every start: only their headers are used at build
+# libcurl, libmicrohttpd and libpq are loaded on first use (src/remote/dl_curl.c,
+# src/server/dl_mhd.c, src/store/pg/dl_pq.c), not at every start: only their headers are used at build
 # time. They stay on the link line as-needed so a function not forwarded
 # yet still links (tests/cli/lazy_libs.sh then says so). dlopen needs -ldl
 # before glibc 2.34.
-LAZY_PKGS := libcurl libmicrohttpd
+LAZY_PKGS := libcurl libmicrohttpd libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lm -lpthread \
              -Wl,--as-needed $(shell pkg-config --libs $(LAZY_PKGS) 2>/dev/null) -ldl -Wl,--no-as-needed
@@ -27,6 +27,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev
 soname = $(shell objdump -p "$$($(CC) -print-file-name=$(1))" 2>/dev/null | awk '/SONAME/ {print $$2}')
 CURL_SONAME := $(call soname,libcurl.so)
 MHD_SONAME  := $(call soname,libmicrohttpd.so)
+PQ_SONAME   := $(call soname,libpq.so)
 CFLAGS  ?= -O2 -g
 BUILD   ?= build
 # make V=1 shows the full compiler lines.
@@ -35,7 +36,8 @@ Q       := $(if $(filter 1,$(V)),,@)
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -DSIGNOFF_VERSION='"$(VERSION)"' \
              -DSIGNOFF_DATADIR='"$(PREFIX)/share/signoff"' -Iinclude $(PKG_CFLAGS) -MMD -MP \
              $(if $(CURL_SONAME),-DSIGNOFF_LIBCURL_SONAME='"$(CURL_SONAME)"') \
-             $(if $(MHD_SONAME),-DSIGNOFF_LIBMHD_SONAME='"$(MHD_SONAME)"')
+             $(if $(MHD_SONAME),-DSIGNOFF_LIBMHD_SONAME='"$(MHD_SONAME)"') \
+             $(if $(PQ_SONAME),-DSIGNOFF_LIBPQ_SONAME='"$(PQ_SONAME)"')
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

@@ -12,12 +12,19 @@
 
 #include "signoff/remote/dl_curl.h"
 #include "signoff/remote/http.h"
+#include "signoff/store/pg/backend.h"
+#include "signoff/store/pg/dl_pq.h"
 #include "signoff/store/sqlite/backend.h"
 
 static const char *const http_schemes[] = {"http", "https", NULL};
+/* "service" stands for a libpq service spec (service=NAME), which has no
+ * scheme: backend_for maps it here. */
+static const char *const pg_schemes[] = {"postgresql", "postgres", "service",
+                                         NULL};
 
 static const struct queue_backend backends[] = {
     {"http", http_schemes, 1, dl_curl_load, remote_open},
+    {"postgresql", pg_schemes, 0, dl_pq_load, pg_open},
     {"sqlite", NULL, 0, NULL, store_open},
 };
 
@@ -50,12 +57,15 @@ const struct queue_backend *backend_for(const char *spec,
         return NULL;
     }
     size_t n = scheme_len(spec);
+    if (pg_is_service_spec(spec))
+        n = strlen("service");
     for (size_t i = 0; i < SO_ARRAY_LEN(backends); i++)
         if (n ? serves(&backends[i], spec, n) : !backends[i].schemes)
             return &backends[i];
     so_fail(err, SO_ERR_USAGE,
             "%s: unknown queue scheme '%.*s://' (a queue is a file path or "
-            "an http:// or https:// URL)",
+            "an http://, https://, postgresql:// or postgres:// URL, or "
+            "service=NAME)",
             spec, (int)(n > 32 ? 32 : n), spec);
     return NULL;
 }
@@ -77,4 +87,11 @@ int queue_is_remote(const char *spec)
     struct so_error err;
     const struct queue_backend *b = backend_for(spec, &err);
     return b && b->remote;
+}
+
+const char *queue_backend_name(const char *spec)
+{
+    struct so_error err;
+    const struct queue_backend *b = backend_for(spec, &err);
+    return b ? b->name : NULL;
 }

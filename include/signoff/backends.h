@@ -34,4 +34,8 @@ enum so_status queue_open(const char *spec, const struct queue_opts *opts,
 /* 1 if spec names a queue a server holds (a remote queue). */
 int queue_is_remote(const char *spec);
 
+/* The name of the backend spec names ("sqlite", "http", "postgresql"), or
+ * NULL when no backend serves it. */
+const char *queue_backend_name(const char *spec);
+
 #endif

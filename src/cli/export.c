@@ -98,6 +98,11 @@ static int export_queue(const struct export_args *a)
         free(spec);
         return EXIT_FAIL;
     }
+    if (strcmp(queue_backend_name(spec), "sqlite") != 0) {
+        cli_error(spec, "export of a PostgreSQL queue is not yet supported");
+        free(spec);
+        return EXIT_FAIL;
+    }
     struct so_error err = {0};
     struct store_audit *au = NULL;
     if (store_audit_open(spec, a->since_ms, &au, &err) != SO_OK) {

@@ -116,6 +116,11 @@ static int verify_queue(const char *opt_queue, struct verify_opts *o,
         free(spec);
         return EXIT_FAIL;
     }
+    if (strcmp(queue_backend_name(spec), "sqlite") != 0) {
+        cli_error(spec, "verify of a PostgreSQL queue is not yet supported");
+        free(spec);
+        return EXIT_FAIL;
+    }
     struct so_error err = {0};
     struct store_audit *a = NULL;
     struct verify_result res = {0};

@@ -9,6 +9,7 @@
 libs=$(ldd "$SO")
 check_not_contains "ldd: libcurl is not linked" "libcurl" "$libs"
 check_not_contains "ldd: libmicrohttpd is not linked" "libmicrohttpd" "$libs"
+check_not_contains "ldd: libpq is not linked" "libpq" "$libs"
 check_contains "ldd: sqlite is (the list is real)" "libsqlite3" "$libs"
 
 # loaded NAME: the LD_DEBUG lines of the last run that load NAME.
@@ -37,6 +38,7 @@ for cmd in --version "list --queue $T/q.db --limit 1" "stats --queue $T/q.db"; d
     check_eq "$cmd: exit 0" 0 "$RC"
     check_eq "$cmd: libcurl not loaded" "" "$(loaded libcurl)"
     check_eq "$cmd: libmicrohttpd not loaded" "" "$(loaded libmicrohttpd)"
+    check_eq "$cmd: libpq not loaded" "" "$(loaded libpq)"
 done
 check_contains "the trace is there to read" "file=libsqlite3" "$ERR"
 
@@ -49,6 +51,16 @@ check_contains "remote list: libcurl loaded on first use" "libcurl" "$(loaded li
 curl_file=$(path libcurl)
 curl_soname=$(loaded libcurl | sed 's/.*file=\([^ ]*\) .*/\1/')
 check_eq "remote list: libmicrohttpd not loaded" "" "$(loaded libmicrohttpd)"
+
+# A PostgreSQL queue loads libpq when it is opened (here: nothing listens
+# on the socket, so the connection is refused with one sentence).
+run env LD_DEBUG=files,libs "$SO" list --queue "postgresql:///so?host=$T/nosock"
+check_eq "postgresql list, no server: exit 1" 1 "$RC"
+check_contains "postgresql list: cannot connect" "cannot connect" "$ERR"
+check_contains "postgresql list: libpq loaded on first use" "libpq" "$(loaded libpq)"
+check_eq "postgresql list: libcurl not loaded" "" "$(loaded libcurl)"
+pq_file=$(path libpq)
+pq_soname=$(loaded libpq | sed 's/.*file=\([^ ]*\) .*/\1/')
 
 printf 'tok-0123456789abcdef alice reviewer\n' >"$T/tokens"
 chmod 600 "$T/tokens"
@@ -68,6 +80,10 @@ fi
 hidden "$curl_file" "$SO" list --queue http://127.0.0.1:9/
 check_eq "libcurl missing: one sentence, exit 1" \
     "1 signoff: remote queues need libcurl ($curl_soname): $curl_file: file too short" \
+    "$RC $ERR"
+hidden "$pq_file" "$SO" list --queue "postgresql:///so?host=$T/nosock"
+check_eq "libpq missing: one sentence, exit 1" \
+    "1 signoff: PostgreSQL queues need libpq ($pq_soname): $pq_file: file too short" \
     "$RC $ERR"
 hidden "$mhd_file" "$SO" serve --queue "$T/q.db" --tokens "$T/tokens" --listen 127.0.0.1:0
 check_contains "libmicrohttpd missing: one sentence" \

@@ -102,9 +102,18 @@ check_eq "SIGNOFF_DURABILITY=normal works" "0 enqueued 1 draft, 0 unchanged, 0 b
 mkdir -p "$T/cwd"
 for cmd in init list claim enqueue "show x-1" "decide x-1 approve" stats verify export; do
     # shellcheck disable=SC2086
-    (cd "$T/cwd" && "$SO" $cmd --queue 'postgresql:///so?host=/tmp/x' >/dev/null 2>"$T/err"; echo $? >"$T/rc")
+    (cd "$T/cwd" && "$SO" $cmd --queue 'mysql:///so?host=/tmp/x' >/dev/null 2>"$T/err"; echo $? >"$T/rc")
     check_eq "unknown scheme: $cmd is refused" \
-        "1 signoff: postgresql:///so?host=/tmp/x: unknown queue scheme 'postgresql://' (a queue is a file path or an http:// or https:// URL)" \
+        "1 signoff: mysql:///so?host=/tmp/x: unknown queue scheme 'mysql://' (a queue is a file path or an http://, https://, postgresql:// or postgres:// URL, or service=NAME)" \
         "$(cat "$T/rc") $(cat "$T/err")"
 done
 check_eq "unknown scheme: nothing was created" "" "$(ls -A "$T/cwd")"
+# A postgresql:// queue goes to the PostgreSQL store, never to a file path
+# (nothing listens on this socket: each command says it cannot connect).
+for cmd in init list claim "show x-1" "decide x-1 approve" verify export; do
+    # shellcheck disable=SC2086
+    (cd "$T/cwd" && "$SO" $cmd --queue "postgresql:///so?host=$T/nosock" >/dev/null 2>"$T/err"; echo $? >"$T/rc")
+    check_eq "postgresql://: $cmd is not a file: exit 1" 1 "$(cat "$T/rc")"
+    check_not_contains "postgresql://: $cmd: no unknown scheme" "unknown queue scheme" "$(cat "$T/err")"
+done
+check_eq "postgresql://: nothing was created" "" "$(ls -A "$T/cwd")"

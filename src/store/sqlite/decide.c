@@ -11,9 +11,8 @@
 #include <string.h>
 
 #include "signoff/audit.h"
-#include "signoff/diff.h"
-#include "signoff/names.h"
 #include "signoff/outcome.h"
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/events.h"
 #include "signoff/store/sqlite/lease.h"
@@ -60,40 +59,6 @@ static const char sql_latest_mine[] =
 
 static const char sql_rid[] = "SELECT rid FROM drafts WHERE id = :id";
 
-static void sha_or_empty(const char *text, char out[65])
-{
-    if (text)
-        audit_sha256_hex(text, strlen(text), out);
-    else
-        out[0] = '\0';
-}
-
-static enum so_status check_request(const struct so_decide_req *req,
-                                    struct so_error *err)
-{
-    if (!req->draft_id || !*req->draft_id)
-        return so_fail(err, SO_ERR_INVALID, "decide: no draft id");
-    if (!req->request_id || !*req->request_id ||
-        strlen(req->request_id) > SO_MAX_ID)
-        return so_fail(err, SO_ERR_INVALID, "%s: decide: bad request_id",
-                       req->draft_id);
-    if (req->action != SO_ACT_APPROVE && req->action != SO_ACT_EDIT &&
-        req->action != SO_ACT_REJECT && req->action != SO_ACT_ESCALATE)
-        return so_fail(err, SO_ERR_INVALID, "%s: decide: bad action",
-                       req->draft_id);
-    if (req->action == SO_ACT_EDIT && !req->final_body)
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s: edit: the edited text is missing", req->draft_id);
-    if (req->final_body && strlen(req->final_body) > SO_MAX_BODY)
-        return so_fail(err, SO_ERR_TOOLARGE, "%s: edited text over %u bytes",
-                       req->draft_id, SO_MAX_BODY);
-    if ((req->reason && names_check("reason", req->reason, err) != SO_OK) ||
-        (req->note &&
-         names_check_note("note", req->note, SO_MAX_FIELD, err) != SO_OK))
-        return err->code;
-    return SO_OK;
-}
-
 static void fill_result(const struct so_decision *d, const char *status,
                         int replayed, struct so_decide_result *res)
 {
@@ -113,41 +78,7 @@ static void build_record(struct store *s, const struct so_decide_req *req,
                          const struct so_draft *dr, int64_t claimed_at,
                          struct so_decision *d)
 {
-    memset(d, 0, sizeof *d);
-    d->draft_id = (char *)req->draft_id;
-    d->request_id = (char *)req->request_id;
-    d->reviewer = s->reviewer;
-    d->kind = "review";
-    d->action = req->action;
-    d->reason = (char *)req->reason;
-    d->note = (char *)req->note;
-    if (d->action == SO_ACT_EDIT) {
-        d->final_body = (char *)req->final_body;
-        d->edit_size = (int64_t)diff_changed_words(dr->body, req->final_body);
-        /* An edit that changes no word (editors add a trailing newline) is
-         * not an override: it counts as an approve of the body as given. */
-        if (d->edit_size == 0)
-            d->action = SO_ACT_APPROVE;
-        if (strcmp(req->final_body, dr->body) == 0)
-            d->final_body = NULL;
-    }
-    audit_sha256_hex(dr->body, strlen(dr->body), d->body_sha);
-    sha_or_empty(d->final_body                 ? d->final_body
-                 : d->action == SO_ACT_APPROVE ? dr->body
-                                               : NULL,
-                 d->final_sha);
-    d->shown_at = req->shown_at;
-    d->decided_at = so_now_ms();
-    d->active_ms = req->active_ms;
-    so_decide_clamp_times(claimed_at, d->decided_at, &d->shown_at,
-                          &d->active_ms);
-}
-
-/* Equal texts, where none and "" are the same (an empty note or reason
- * is stored as none). */
-static int same_text(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
+    store_rules_record(s->reviewer, req, dr, claimed_at, so_now_ms(), d);
 }
 
 /* Whether req asks for what the stored decision d records: the action and
@@ -164,9 +95,7 @@ static enum so_status same_content(struct store *s,
     if (code != SO_OK)
         return code;
     build_record(s, req, dr, 0, &mine);
-    *same = mine.action == d->action &&
-            same_text(mine.final_body, d->final_body) &&
-            same_text(req->reason, d->reason) && same_text(req->note, d->note);
+    *same = store_rules_same_decision(req, &mine, d);
     so_draft_free(dr);
     return SO_OK;
 }
@@ -218,17 +147,8 @@ static enum so_status replay(struct store *s, const struct so_decide_req *req,
     enum so_status code = store_read_decision(s, seq, &d, err);
     if (code != SO_OK)
         return code;
-    if (!d.reviewer || strcmp(d.reviewer, s->reviewer) != 0)
-        code = so_fail(err, SO_ERR_CONFLICT,
-                       "%s: request_id %s is already used by another "
-                       "reviewer; make a new one",
-                       req->draft_id, req->request_id);
-    else if (strcmp(d.draft_id, req->draft_id) != 0 ||
-             d.action == SO_ACT_REVERT)
-        code = so_fail(err, SO_ERR_CONFLICT,
-                       "%s: request_id %s already used for another record",
-                       req->draft_id, req->request_id);
-    else
+    code = store_rules_replay_owner(s->reviewer, req, &d, err);
+    if (code == SO_OK)
         code = store_lease_state(s, d.draft_id, &cs, err);
     if (code == SO_OK)
         code = same_content(s, req, &d, cs.rid, &same, err);
@@ -454,7 +374,7 @@ enum so_status store_decide(struct queue *q, const struct so_decide_req *req,
                             struct so_decide_result *res, struct so_error *err)
 {
     struct store *s = q->impl;
-    enum so_status code = check_request(req, err);
+    enum so_status code = store_rules_decide_req(req, err);
     if (code == SO_OK)
         code = store_db_begin(s, err);
     if (code != SO_OK)

@@ -10,7 +10,7 @@
 
 #include "signoff/draft_json.h"
 #include "signoff/grounding.h"
-#include "signoff/names.h"
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/db.h"
 #include "signoff/store/sqlite/workflow.h"
 
@@ -44,40 +44,6 @@ static const char sql_drop_citations[] =
 static const char sql_citation[] =
     "INSERT INTO citations(draft, ord, n, title, uri, excerpt, quote)"
     " VALUES (:rid, :ord, :n, :title, :uri, :excerpt, :quote)";
-
-static int too_long(const char *s, size_t max)
-{
-    return s && strlen(s) > max;
-}
-
-/* "field: why" for a draft the store cannot take, else SO_OK. */
-static enum so_status validate(const struct so_draft *d, struct so_error *err)
-{
-    if (!d->id || !*d->id)
-        return so_fail(err, SO_ERR_INVALID, "id: required");
-    if (too_long(d->id, SO_MAX_ID))
-        return so_fail(err, SO_ERR_TOOLARGE, "id: over %d bytes", SO_MAX_ID);
-    if (!d->workflow || !*d->workflow)
-        return so_fail(err, SO_ERR_INVALID, "workflow: required");
-    if (names_check("workflow", d->workflow, err) != SO_OK ||
-        (d->model && names_check("model", d->model, err) != SO_OK))
-        return err->code;
-    if (!d->body)
-        return so_fail(err, SO_ERR_INVALID, "body: required");
-    if (too_long(d->body, SO_MAX_BODY) || too_long(d->input, SO_MAX_BODY))
-        return so_fail(err, SO_ERR_TOOLARGE, "%s: over %u bytes",
-                       too_long(d->body, SO_MAX_BODY) ? "body" : "input",
-                       SO_MAX_BODY);
-    if (too_long(d->title, SO_MAX_FIELD))
-        return so_fail(err, SO_ERR_TOOLARGE, "title: over %u bytes",
-                       SO_MAX_FIELD);
-    if (d->ncitations > SO_MAX_CITATIONS)
-        return so_fail(err, SO_ERR_TOOLARGE, "citations: more than %d",
-                       SO_MAX_CITATIONS);
-    if (d->confidence != -1 && !(d->confidence >= 0 && d->confidence <= 1))
-        return so_fail(err, SO_ERR_INVALID, "confidence: not in 0..1");
-    return SO_OK;
-}
 
 static void bind_draft(sqlite3_stmt *st, const struct so_draft *d,
                        const char *sha)
@@ -196,7 +162,7 @@ static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
     struct existing ex;
     char sha[65];
     memset(res, 0, sizeof *res);
-    if (validate(d, &res->err) != SO_OK) {
+    if (store_rules_draft(d, &res->err) != SO_OK) {
         res->outcome = SO_ENQ_FAILED;
         return SO_OK;
     }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/read.h"
 #include "signoff/store/sqlite/review.h"
 #include "signoff/store/sqlite/rules.h"
@@ -73,13 +74,6 @@ static int64_t lease_len(int64_t lease_ms)
     return lease_ms > 0 ? lease_ms : SO_DEFAULT_LEASE_MS;
 }
 
-static void hhmm(int64_t ms, char out[8])
-{
-    char iso[32];
-    so_format_time(ms, iso);
-    snprintf(out, 8, "%.5s", iso + 11);
-}
-
 enum so_status store_lease_state(struct store *s, const char *id,
                                  struct store_claim_state *out,
                                  struct so_error *err)
@@ -109,43 +103,29 @@ enum so_status store_lease_state(struct store *s, const char *id,
     return store_db_done(s, st, err);
 }
 
+/* The claim state as the shared rules read it. */
+static struct store_claim claim_of(const struct store_claim_state *cs)
+{
+    struct store_claim c = {cs->status, cs->claimed_by, cs->lease_until,
+                            cs->lease_token};
+    return c;
+}
+
 enum so_status store_lease_verdict(struct store *s, const char *id,
                                    const struct store_claim_state *cs,
                                    int64_t token, struct so_error *err)
 {
-    char until[8];
-    if (cs->status == SO_DS_DECIDED)
-        return so_fail(err, SO_ERR_CONFLICT, "%s: already decided", id);
-    if (cs->status == SO_DS_PENDING || !cs->claimed_by[0])
-        return so_fail(err, SO_ERR_LEASE, "%s: lease lost: not claimed by you",
-                       id);
-    if (strcmp(cs->claimed_by, s->reviewer) != 0) {
-        hhmm(cs->lease_until, until);
-        if (cs->lease_until >= so_now_ms())
-            return so_fail(err, SO_ERR_LEASE,
-                           "%s: lease lost: claimed by %s until %s UTC", id,
-                           cs->claimed_by, until);
-        return so_fail(err, SO_ERR_LEASE, "%s: lease lost: not claimed by you",
-                       id);
-    }
-    if (token != 0 && token != cs->lease_token)
-        return so_fail(err, SO_ERR_LEASE, "%s: lease lost: claimed again since",
-                       id);
-    return SO_OK;
+    struct store_claim c = claim_of(cs);
+    return store_rules_lease_verdict(s->reviewer, id, &c, token, so_now_ms(),
+                                     err);
 }
 
 enum so_status store_lease_not_others(struct store *s, const char *id,
                                       const struct store_claim_state *cs,
                                       const char *what, struct so_error *err)
 {
-    int live = cs->status != SO_DS_PENDING && cs->status != SO_DS_DECIDED &&
-               cs->claimed_by[0] && cs->lease_until >= so_now_ms();
-    if (!live || strcmp(cs->claimed_by, s->reviewer) == 0)
-        return SO_OK;
-    char until[8];
-    hhmm(cs->lease_until, until);
-    return so_fail(err, SO_ERR_LEASE, "%s: %s%sclaimed by %s until %s UTC", id,
-                   what ? what : "", what ? ": " : "", cs->claimed_by, until);
+    struct store_claim c = claim_of(cs);
+    return store_rules_not_others(s->reviewer, id, &c, what, so_now_ms(), err);
 }
 
 enum so_status store_lease_take(struct store *s, int64_t rid, int64_t lease_ms,

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signoff/names.h"
+#include "signoff/store/rules.h"
 
 static const char sql_ensure[] =
     "INSERT INTO workflows(name, created_at) VALUES (:name, :now)"
@@ -190,47 +190,6 @@ enum so_status store_workflow_get(struct queue *q, const char *name,
     return get_in(q->impl, name, out, err);
 }
 
-static enum so_status validate(const struct so_workflow *w, unsigned mask,
-                               struct so_error *err)
-{
-    if (names_check("workflow", w->name, err) != SO_OK)
-        return err->code;
-    if ((mask & SO_WF_THRESHOLD) && !(w->threshold >= 0 && w->threshold <= 1))
-        return so_fail(err, SO_ERR_INVALID, "threshold: not in 0..1");
-    if ((mask & SO_WF_WINDOW) && w->window_ms <= 0)
-        return so_fail(err, SO_ERR_INVALID, "window: must be positive");
-    if ((mask & SO_WF_MIN) && w->min_decisions < 0)
-        return so_fail(err, SO_ERR_INVALID, "min-decisions: negative");
-    if ((mask & SO_WF_REVIEWS) &&
-        (w->reviews < 1 || w->reviews > SO_MAX_REVIEWS))
-        return so_fail(err, SO_ERR_INVALID, "reviews: not in 1..%d",
-                       SO_MAX_REVIEWS);
-    if ((mask & SO_WF_REVEAL) && (!w->reveal || (strcmp(w->reveal, "after") &&
-                                                 strcmp(w->reveal, "never"))))
-        return so_fail(err, SO_ERR_INVALID, "reveal: after or never");
-    if ((mask & SO_WF_RESOLVER) &&
-        (!w->resolver || (strcmp(w->resolver, "supervisor") &&
-                          strcmp(w->resolver, "reviewer"))))
-        return so_fail(err, SO_ERR_INVALID, "resolver: supervisor or reviewer");
-    if ((mask & SO_WF_MIN_SEEN) &&
-        (w->min_seen_ms < 0 || w->min_seen_ms > SO_MAX_MIN_SEEN_MS))
-        return so_fail(err, SO_ERR_INVALID, "min-seen: not in 0..%d ms",
-                       SO_MAX_MIN_SEEN_MS);
-    if ((mask & SO_WF_RELEASE) &&
-        (w->release_after_ms < 0 || w->release_after_ms > 86400000LL))
-        return so_fail(err, SO_ERR_INVALID, "release-after: not in 0..24h");
-    if ((mask & SO_WF_APPLIED_WITHIN) && w->applied_within_ms <= 0)
-        return so_fail(err, SO_ERR_INVALID, "applied-within: must be positive");
-    if ((mask & SO_WF_GUIDELINES) && w->guidelines &&
-        strlen(w->guidelines) > SO_MAX_GUIDELINES)
-        return so_fail(err, SO_ERR_TOOLARGE, "guidelines: over %u bytes",
-                       SO_MAX_GUIDELINES);
-    if ((mask & SO_WF_OWNER) && w->owner && *w->owner &&
-        names_check("owner", w->owner, err) != SO_OK)
-        return err->code;
-    return SO_OK;
-}
-
 static void bind_field(sqlite3_stmt *st, const struct so_workflow *w,
                        unsigned bit)
 {
@@ -299,7 +258,7 @@ enum so_status store_workflow_set(struct queue *q, const struct so_workflow *w,
                                   unsigned mask, struct so_error *err)
 {
     struct store *s = q->impl;
-    enum so_status code = validate(w, mask, err);
+    enum so_status code = store_rules_workflow(w, mask, err);
     if (code == SO_OK)
         code = store_db_begin(s, err);
     if (code != SO_OK)
@@ -318,11 +277,8 @@ static enum so_status pause_in(struct store *s, const char *name, int paused,
     enum so_status code = get_in(s, name, &w, err);
     if (code != SO_OK)
         return code;
-    if (!paused && !w.owner)
-        code = so_fail(err, SO_ERR_INVALID,
-                       "workflow %s has no owner: give it one before "
-                       "resuming",
-                       name);
+    if (!paused)
+        code = store_rules_resume(&w, err);
     so_workflow_clear(&w);
     if (code != SO_OK)
         return code;
@@ -334,14 +290,9 @@ enum so_status store_workflow_pause(struct queue *q, const char *name,
                                     struct so_error *err)
 {
     struct store *s = q->impl;
-    if (paused && (!reason || !*reason))
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s: pausing needs a reason", name);
-    if (names_check("workflow", name, err) != SO_OK ||
-        (reason && names_check_note("reason", reason, SO_MAX_FIELD, err) !=
-                       SO_OK))
-        return err->code;
-    enum so_status code = store_db_begin(s, err);
+    enum so_status code = store_rules_pause(name, paused, reason, err);
+    if (code == SO_OK)
+        code = store_db_begin(s, err);
     if (code != SO_OK)
         return code;
     code = pause_in(s, name, paused, reason, err);

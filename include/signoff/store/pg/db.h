@@ -1,0 +1,64 @@
+/*
+ * store_pg_db: the PostgreSQL store's connection (one per queue handle, so
+ * one per thread), its prepared statements (prepared on first use, named by
+ * their slot), text parameters, transactions retried on serialization
+ * failures and deadlocks, and SQLSTATEs mapped to signoff's statuses
+ * ("queue busy" as on SQLite). Internal to store/pg; never prints.
+ */
+#ifndef SIGNOFF_STORE_PG_DB_H
+#define SIGNOFF_STORE_PG_DB_H
+
+#include <libpq-fe.h>
+
+#include "signoff/queue.h"
+
+#define PG_MAX_PREP 96
+#define PG_MAX_PARAMS 24
+
+struct pgq {
+    PGconn *c;
+    char *spec;           /* as given (never holds a password) */
+    const char *reviewer; /* the queue's (owned by struct queue) */
+    int supervisor;
+    int64_t busy_ms;      /* lock_timeout */
+    int retry;            /* set by pg_fail: the transaction may be rerun */
+    const char *prepared[PG_MAX_PREP]; /* statement texts, by slot */
+    int nprepared;
+};
+
+/* Parameters of one statement, as text (NULL is SQL NULL). */
+struct pg_args {
+    const char *v[PG_MAX_PARAMS];
+    char num[PG_MAX_PARAMS][32];
+    int n;
+};
+void pg_arg_text(struct pg_args *a, const char *s);
+void pg_arg_int(struct pg_args *a, int64_t v);
+void pg_arg_double(struct pg_args *a, double v);
+
+/* Run sql (a static string: prepared once per connection) with args
+ * (may be NULL). SO_OK with *res set (PQclear it; res may be NULL when no
+ * rows are wanted), or an error mapped by pg_fail. */
+enum so_status pg_run(struct pgq *p, const char *sql, const struct pg_args *a,
+                      PGresult **res, struct so_error *err);
+/* Run a fixed command with no parameters and no rows (BEGIN, SET ...). */
+enum so_status pg_cmd(struct pgq *p, const char *sql, struct so_error *err);
+
+/* Run fn(p, ctx, err) in one READ COMMITTED transaction; rerun it (the
+ * same request: the same request id) on a serialization failure, a
+ * deadlock or a unique violation raced by another server, up to 8 times. */
+enum so_status pg_tx(struct pgq *p,
+                     enum so_status (*fn)(struct pgq *, void *,
+                                          struct so_error *),
+                     void *ctx, struct so_error *err);
+
+/* Column helpers on row r of res. */
+int64_t pg_int(const PGresult *res, int r, int col);
+double pg_double(const PGresult *res, int r, int col); /* NULL: -1 */
+char *pg_str(const PGresult *res, int r, int col);     /* owned; NULL */
+void pg_buf(const PGresult *res, int r, int col, char *out, size_t size);
+
+/* The database's clock in ms (the one leases are compared with). */
+#define PG_NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
+
+#endif

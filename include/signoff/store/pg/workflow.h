@@ -1,0 +1,19 @@
+/*
+ * store_pg_workflow: workflows and the kill switch on the PostgreSQL
+ * store. Internal to store/pg.
+ */
+#ifndef SIGNOFF_STORE_PG_WORKFLOW_H
+#define SIGNOFF_STORE_PG_WORKFLOW_H
+
+#include "signoff/store/pg/db.h"
+
+enum so_status pg_workflow_list(struct queue *q, struct so_workflow **out,
+                                size_t *n, struct so_error *err);
+enum so_status pg_workflow_get(struct queue *q, const char *name,
+                               struct so_workflow *out, struct so_error *err);
+enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
+                               unsigned mask, struct so_error *err);
+enum so_status pg_workflow_pause(struct queue *q, const char *name, int paused,
+                                 const char *reason, struct so_error *err);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * store_rules: the rules every store backend applies, written once above
+ * the SQL (docs/architecture.md): what a draft must be to be queued, what a
+ * decision request must carry, the record a decision appends (an edit that
+ * changes no word is an approve; the reported times bounded by the claim),
+ * when a retried request id is the same decision, and whose claim a write
+ * may go through. A backend reads the rows, asks these, and writes; only
+ * its SQL differs. Pure functions: no database, no I/O, never prints.
+ */
+#ifndef SIGNOFF_STORE_RULES_H
+#define SIGNOFF_STORE_RULES_H
+
+#include "signoff/queue.h"
+
+/* "field: why" for a draft no store may take, else SO_OK. */
+enum so_status store_rules_draft(const struct so_draft *d,
+                                 struct so_error *err);
+
+/* SO_OK when req is a decision a store may record (draft id, request id,
+ * action, edited text, reason and note within their limits). */
+enum so_status store_rules_decide_req(const struct so_decide_req *req,
+                                      struct so_error *err);
+
+/* The record req appends to draft dr, by reviewer, at now, for a claim
+ * taken at claimed_at (0: unknown). d borrows every string from req, dr
+ * and reviewer: never clear it. kind is "review". */
+void store_rules_record(const char *reviewer, const struct so_decide_req *req,
+                        const struct so_draft *dr, int64_t claimed_at,
+                        int64_t now, struct so_decision *d);
+
+/* 1 when mine (req's record, store_rules_record) is what the stored d
+ * records: action, edited text, reason and note. */
+int store_rules_same_decision(const struct so_decide_req *req,
+                              const struct so_decision *mine,
+                              const struct so_decision *d);
+
+/* A retried request id: SO_OK when the stored record d answers req by
+ * reviewer (same reviewer, same draft, not an undo); else SO_ERR_CONFLICT
+ * saying nothing of d to anyone else (a blind review stays blind). */
+enum so_status store_rules_replay_owner(const char *reviewer,
+                                        const struct so_decide_req *req,
+                                        const struct so_decision *d,
+                                        struct so_error *err);
+
+/* The claim columns of one draft, as a backend read them. */
+struct store_claim {
+    enum so_dstatus status;
+    const char *claimed_by; /* "" or NULL when unclaimed */
+    int64_t lease_until;    /* ms, on the clock now is read from */
+    int64_t lease_token;
+};
+
+/* SO_OK if reviewer holds the claim on draft id under token (0: the
+ * current claim), a lease that expired but nobody took still holding;
+ * else SO_ERR_CONFLICT (already decided) or SO_ERR_LEASE with why. */
+enum so_status store_rules_lease_verdict(const char *reviewer, const char *id,
+                                         const struct store_claim *c,
+                                         int64_t token, int64_t now,
+                                         struct so_error *err);
+
+/* SO_OK unless someone other than reviewer holds a live claim on draft id;
+ * else SO_ERR_LEASE "ID: [WHAT: ]claimed by NAME until HH:MM UTC". */
+enum so_status store_rules_not_others(const char *reviewer, const char *id,
+                                      const struct store_claim *c,
+                                      const char *what, int64_t now,
+                                      struct so_error *err);
+
+/* SO_OK when the fields of w named in mask (SO_WF_*) are settings a
+ * workflow may have: each bad one gets a sentence, not a constraint
+ * failure. */
+enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
+                                    struct so_error *err);
+
+/* The kill switch: pausing needs a reason; names and reason checked. */
+enum so_status store_rules_pause(const char *name, int paused,
+                                 const char *reason, struct so_error *err);
+
+/* Resuming automation needs a named owner of workflow w. */
+enum so_status store_rules_resume(const struct so_workflow *w,
+                                  struct so_error *err);
+
+#endif

@@ -1,0 +1,219 @@
+/*
+ * store_pg_schema: DDL of the PostgreSQL store and the migration runner
+ * (see schema.h). The tables mirror the SQLite store's (times are ms since
+ * the epoch, as bigint), with what PostgreSQL does differently: the chain
+ * head is a one-row table locked last by every append; draft ids and
+ * request ids are unique keys, and so are the chain's seq and hash, the
+ * backstops if a lock were ever missed. Only DDL lives here.
+ */
+#include "signoff/store/pg/schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "signoff/audit.h"
+
+static const char *const schema_v1[] = {
+    "CREATE TABLE so_meta (key text PRIMARY KEY, value text NOT NULL)",
+    "CREATE TABLE workflows ("
+    "  name text PRIMARY KEY,"
+    "  owner text,"
+    "  threshold double precision NOT NULL DEFAULT 0.2"
+    "    CHECK (threshold BETWEEN 0 AND 1),"
+    "  window_ms bigint NOT NULL DEFAULT 604800000 CHECK (window_ms > 0),"
+    "  min_decisions integer NOT NULL DEFAULT 30 CHECK (min_decisions >= 0),"
+    "  paused integer NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),"
+    "  automation_reason text,"
+    "  automation_by text,"
+    "  automation_at bigint,"
+    "  auto_pause integer NOT NULL DEFAULT 0 CHECK (auto_pause IN (0, 1)),"
+    "  reviews integer NOT NULL DEFAULT 1 CHECK (reviews BETWEEN 1 AND 5),"
+    "  reveal text NOT NULL DEFAULT 'after'"
+    "    CHECK (reveal IN ('after', 'never')),"
+    "  resolver text NOT NULL DEFAULT 'supervisor'"
+    "    CHECK (resolver IN ('supervisor', 'reviewer')),"
+    "  min_seen_ms bigint NOT NULL DEFAULT 1000"
+    "    CHECK (min_seen_ms BETWEEN 0 AND 60000),"
+    "  confirm_flagged integer NOT NULL DEFAULT 1"
+    "    CHECK (confirm_flagged IN (0, 1)),"
+    "  release_after_ms bigint NOT NULL DEFAULT 0"
+    "    CHECK (release_after_ms >= 0),"
+    "  applied_within_ms bigint NOT NULL DEFAULT 86400000"
+    "    CHECK (applied_within_ms > 0),"
+    "  guidelines text,"
+    "  created_at bigint NOT NULL"
+    ")",
+    "CREATE TABLE workflow_events ("
+    "  id bigserial PRIMARY KEY,"
+    "  workflow text NOT NULL REFERENCES workflows(name),"
+    "  paused integer NOT NULL,"
+    "  reason text,"
+    "  by text NOT NULL,"
+    "  at bigint NOT NULL"
+    ")",
+    "CREATE TABLE drafts ("
+    "  rid bigserial PRIMARY KEY,"
+    "  id text NOT NULL UNIQUE,"
+    "  workflow text NOT NULL REFERENCES workflows(name),"
+    "  model text,"
+    "  confidence double precision,"
+    "  band integer NOT NULL DEFAULT -1,"
+    "  title text,"
+    "  input text,"
+    "  body text NOT NULL,"
+    "  priority integer NOT NULL DEFAULT 0,"
+    "  metadata text,"
+    "  content_sha text NOT NULL,"
+    "  flags integer NOT NULL DEFAULT 0,"
+    "  status text NOT NULL DEFAULT 'pending'"
+    "    CHECK (status IN ('pending', 'claimed', 'decided', 'resolve')),"
+    "  claimed_by text,"
+    "  lease_until bigint NOT NULL DEFAULT 0,"
+    "  lease_token bigint NOT NULL DEFAULT 0,"
+    "  claimed_at bigint NOT NULL DEFAULT 0,"
+    "  attempts integer NOT NULL DEFAULT 0,"
+    "  reviews_needed integer NOT NULL DEFAULT 1,"
+    "  reviews_done integer NOT NULL DEFAULT 0,"
+    "  final_action text,"
+    "  created_at bigint NOT NULL,"
+    "  decided_at bigint"
+    ")",
+    /* Open drafts in claim order: the claim walks it and skips locked
+     * rows (FOR UPDATE SKIP LOCKED); it stays as small as the backlog. */
+    "CREATE INDEX drafts_open ON drafts(priority DESC, created_at, rid)"
+    "  WHERE status IN ('pending', 'claimed', 'resolve')",
+    "CREATE INDEX drafts_open_wf"
+    "  ON drafts(workflow, priority DESC, created_at, rid)"
+    "  WHERE status IN ('pending', 'claimed', 'resolve')",
+    "CREATE INDEX drafts_by_status"
+    "  ON drafts(status, priority DESC, created_at, rid)",
+    "CREATE TABLE citations ("
+    "  draft bigint NOT NULL REFERENCES drafts(rid) ON DELETE CASCADE,"
+    "  ord integer NOT NULL,"
+    "  n integer NOT NULL,"
+    "  title text,"
+    "  uri text,"
+    "  excerpt text,"
+    "  quote text,"
+    "  PRIMARY KEY (draft, ord)"
+    ")",
+    "CREATE TABLE decisions ("
+    "  seq bigint PRIMARY KEY,"
+    "  draft text NOT NULL,"
+    "  request_id text NOT NULL UNIQUE,"
+    "  reviewer text NOT NULL,"
+    "  action text NOT NULL,"
+    "  kind text NOT NULL DEFAULT 'review',"
+    "  reason text,"
+    "  note text,"
+    "  final_body text,"
+    "  edit_size bigint NOT NULL DEFAULT 0,"
+    "  body_sha text NOT NULL,"
+    "  final_sha text,"
+    "  shown_at bigint NOT NULL DEFAULT 0,"
+    "  decided_at bigint NOT NULL,"
+    "  active_ms bigint NOT NULL DEFAULT 0,"
+    "  reverts_seq bigint NOT NULL DEFAULT 0,"
+    "  prev_hash text NOT NULL,"
+    "  hash text NOT NULL UNIQUE"
+    ")",
+    "CREATE INDEX decisions_by_reviewer ON decisions(reviewer, decided_at)",
+    "CREATE INDEX decisions_by_draft ON decisions(draft, seq)",
+    /* The chain head: one row, locked last by every append, so two servers
+     * appending at once queue on it and the chain never forks. */
+    "CREATE TABLE chain_head ("
+    "  one boolean PRIMARY KEY DEFAULT true CHECK (one),"
+    "  seq bigint NOT NULL,"
+    "  hash text NOT NULL"
+    ")",
+    "INSERT INTO chain_head(seq, hash) VALUES (0, '" AUDIT_GENESIS "')",
+    NULL,
+};
+
+static const char *const *const steps[] = {NULL, schema_v1};
+
+_Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
+               "one migration step per schema version");
+
+static const char sql_tables[] =
+    "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname ="
+    " current_schema()";
+static const char sql_has_meta[] =
+    "SELECT to_regclass('so_meta') IS NOT NULL";
+static const char sql_version[] =
+    "SELECT value::integer FROM so_meta WHERE key = 'schema_version'";
+static const char sql_set_version[] =
+    "INSERT INTO so_meta(key, value) VALUES ('schema_version', $1)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+/* Servers starting at once migrate one after the other. */
+static const char sql_lock[] = "SELECT pg_advisory_xact_lock(7366111)";
+
+static enum so_status one_int(struct pgq *p, const char *sql, int64_t *v,
+                              struct so_error *err)
+{
+    PGresult *r;
+    enum so_status code = pg_run(p, sql, NULL, &r, err);
+    if (code != SO_OK)
+        return code;
+    *v = PQntuples(r) ? (PQgetvalue(r, 0, 0)[0] == 't' ? 1 : pg_int(r, 0, 0))
+                      : 0;
+    PQclear(r);
+    return SO_OK;
+}
+
+static enum so_status read_version(struct pgq *p, int64_t *version,
+                                   int64_t *tables, struct so_error *err)
+{
+    int64_t meta = 0;
+    *version = 0;
+    enum so_status code = one_int(p, sql_tables, tables, err);
+    if (code == SO_OK)
+        code = one_int(p, sql_has_meta, &meta, err);
+    if (code == SO_OK && meta)
+        code = one_int(p, sql_version, version, err);
+    return code;
+}
+
+struct migrate_ctx {
+    int create;
+};
+
+static enum so_status migrate(struct pgq *p, void *ctx, struct so_error *err)
+{
+    const struct migrate_ctx *m = ctx;
+    int64_t version, tables;
+    enum so_status code = pg_run(p, sql_lock, NULL, NULL, err);
+    if (code == SO_OK)
+        code = read_version(p, &version, &tables, err);
+    if (code != SO_OK)
+        return code;
+    if (version > PG_SCHEMA_VERSION)
+        return so_fail(err, SO_ERR_SCHEMA,
+                       "%s: created by a newer signoff (schema %lld; this one "
+                       "reads up to %d)",
+                       p->spec, (long long)version, PG_SCHEMA_VERSION);
+    if (version == 0 && tables > 0)
+        return so_fail(err, SO_ERR_CORRUPT,
+                       "%s: not a signoff queue (the database has other "
+                       "tables)",
+                       p->spec);
+    if (version == 0 && !m->create)
+        return so_fail(err, SO_ERR_NOTFOUND,
+                       "%s: no such queue (create it with signoff init)",
+                       p->spec);
+    for (int64_t v = version + 1; v <= PG_SCHEMA_VERSION; v++) {
+        for (const char *const *s = steps[v]; *s && code == SO_OK; s++)
+            code = pg_cmd(p, *s, err);
+        struct pg_args a = {0};
+        pg_arg_int(&a, v);
+        if (code == SO_OK)
+            code = pg_run(p, sql_set_version, &a, NULL, err);
+    }
+    return code;
+}
+
+enum so_status pg_schema_open(struct pgq *p, int create, struct so_error *err)
+{
+    struct migrate_ctx m = {create};
+    return pg_tx(p, migrate, &m, err);
+}

@@ -1,0 +1,263 @@
+/*
+ * store_rules: the rules both store backends apply (see rules.h), moved
+ * here from the SQLite store so that the PostgreSQL store applies the same
+ * ones: what differs per backend is SQL. Never includes a database header.
+ */
+#include "signoff/store/rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "signoff/audit.h"
+#include "signoff/diff.h"
+#include "signoff/names.h"
+
+static int too_long(const char *s, size_t max)
+{
+    return s && strlen(s) > max;
+}
+
+enum so_status store_rules_draft(const struct so_draft *d,
+                                 struct so_error *err)
+{
+    if (!d->id || !*d->id)
+        return so_fail(err, SO_ERR_INVALID, "id: required");
+    if (too_long(d->id, SO_MAX_ID))
+        return so_fail(err, SO_ERR_TOOLARGE, "id: over %d bytes", SO_MAX_ID);
+    if (!d->workflow || !*d->workflow)
+        return so_fail(err, SO_ERR_INVALID, "workflow: required");
+    if (names_check("workflow", d->workflow, err) != SO_OK ||
+        (d->model && names_check("model", d->model, err) != SO_OK))
+        return err->code;
+    if (!d->body)
+        return so_fail(err, SO_ERR_INVALID, "body: required");
+    if (too_long(d->body, SO_MAX_BODY) || too_long(d->input, SO_MAX_BODY))
+        return so_fail(err, SO_ERR_TOOLARGE, "%s: over %u bytes",
+                       too_long(d->body, SO_MAX_BODY) ? "body" : "input",
+                       SO_MAX_BODY);
+    if (too_long(d->title, SO_MAX_FIELD))
+        return so_fail(err, SO_ERR_TOOLARGE, "title: over %u bytes",
+                       SO_MAX_FIELD);
+    if (d->ncitations > SO_MAX_CITATIONS)
+        return so_fail(err, SO_ERR_TOOLARGE, "citations: more than %d",
+                       SO_MAX_CITATIONS);
+    if (d->confidence != -1 && !(d->confidence >= 0 && d->confidence <= 1))
+        return so_fail(err, SO_ERR_INVALID, "confidence: not in 0..1");
+    return SO_OK;
+}
+
+enum so_status store_rules_decide_req(const struct so_decide_req *req,
+                                      struct so_error *err)
+{
+    if (!req->draft_id || !*req->draft_id)
+        return so_fail(err, SO_ERR_INVALID, "decide: no draft id");
+    if (!req->request_id || !*req->request_id ||
+        strlen(req->request_id) > SO_MAX_ID)
+        return so_fail(err, SO_ERR_INVALID, "%s: decide: bad request_id",
+                       req->draft_id);
+    if (req->action != SO_ACT_APPROVE && req->action != SO_ACT_EDIT &&
+        req->action != SO_ACT_REJECT && req->action != SO_ACT_ESCALATE)
+        return so_fail(err, SO_ERR_INVALID, "%s: decide: bad action",
+                       req->draft_id);
+    if (req->action == SO_ACT_EDIT && !req->final_body)
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: edit: the edited text is missing", req->draft_id);
+    if (req->final_body && strlen(req->final_body) > SO_MAX_BODY)
+        return so_fail(err, SO_ERR_TOOLARGE, "%s: edited text over %u bytes",
+                       req->draft_id, SO_MAX_BODY);
+    if ((req->reason && names_check("reason", req->reason, err) != SO_OK) ||
+        (req->note &&
+         names_check_note("note", req->note, SO_MAX_FIELD, err) != SO_OK))
+        return err->code;
+    return SO_OK;
+}
+
+static void sha_or_empty(const char *text, char out[65])
+{
+    if (text)
+        audit_sha256_hex(text, strlen(text), out);
+    else
+        out[0] = '\0';
+}
+
+void store_rules_record(const char *reviewer, const struct so_decide_req *req,
+                        const struct so_draft *dr, int64_t claimed_at,
+                        int64_t now, struct so_decision *d)
+{
+    memset(d, 0, sizeof *d);
+    d->draft_id = (char *)req->draft_id;
+    d->request_id = (char *)req->request_id;
+    d->reviewer = (char *)reviewer;
+    d->kind = "review";
+    d->action = req->action;
+    d->reason = (char *)req->reason;
+    d->note = (char *)req->note;
+    if (d->action == SO_ACT_EDIT) {
+        d->final_body = (char *)req->final_body;
+        d->edit_size = (int64_t)diff_changed_words(dr->body, req->final_body);
+        /* An edit that changes no word (editors add a trailing newline) is
+         * not an override: it counts as an approve of the body as given. */
+        if (d->edit_size == 0)
+            d->action = SO_ACT_APPROVE;
+        if (strcmp(req->final_body, dr->body) == 0)
+            d->final_body = NULL;
+    }
+    audit_sha256_hex(dr->body, strlen(dr->body), d->body_sha);
+    sha_or_empty(d->final_body                 ? d->final_body
+                 : d->action == SO_ACT_APPROVE ? dr->body
+                                               : NULL,
+                 d->final_sha);
+    d->shown_at = req->shown_at;
+    d->decided_at = now;
+    d->active_ms = req->active_ms;
+    so_decide_clamp_times(claimed_at, d->decided_at, &d->shown_at,
+                          &d->active_ms);
+}
+
+/* Equal texts, where none and "" are the same (an empty note or reason
+ * is stored as none). */
+static int same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+int store_rules_same_decision(const struct so_decide_req *req,
+                              const struct so_decision *mine,
+                              const struct so_decision *d)
+{
+    return mine->action == d->action &&
+           same_text(mine->final_body, d->final_body) &&
+           same_text(req->reason, d->reason) && same_text(req->note, d->note);
+}
+
+enum so_status store_rules_replay_owner(const char *reviewer,
+                                        const struct so_decide_req *req,
+                                        const struct so_decision *d,
+                                        struct so_error *err)
+{
+    if (!d->reviewer || strcmp(d->reviewer, reviewer) != 0)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s is already used by another "
+                       "reviewer; make a new one",
+                       req->draft_id, req->request_id);
+    if (strcmp(d->draft_id, req->draft_id) != 0 || d->action == SO_ACT_REVERT)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s already used for another record",
+                       req->draft_id, req->request_id);
+    return SO_OK;
+}
+
+static void hhmm(int64_t ms, char out[8])
+{
+    char iso[32];
+    so_format_time(ms, iso);
+    snprintf(out, 8, "%.5s", iso + 11);
+}
+
+enum so_status store_rules_lease_verdict(const char *reviewer, const char *id,
+                                         const struct store_claim *c,
+                                         int64_t token, int64_t now,
+                                         struct so_error *err)
+{
+    const char *by = c->claimed_by ? c->claimed_by : "";
+    char until[8];
+    if (c->status == SO_DS_DECIDED)
+        return so_fail(err, SO_ERR_CONFLICT, "%s: already decided", id);
+    if (c->status == SO_DS_PENDING || !by[0])
+        return so_fail(err, SO_ERR_LEASE, "%s: lease lost: not claimed by you",
+                       id);
+    if (strcmp(by, reviewer) != 0) {
+        hhmm(c->lease_until, until);
+        if (c->lease_until >= now)
+            return so_fail(err, SO_ERR_LEASE,
+                           "%s: lease lost: claimed by %s until %s UTC", id,
+                           by, until);
+        return so_fail(err, SO_ERR_LEASE, "%s: lease lost: not claimed by you",
+                       id);
+    }
+    if (token != 0 && token != c->lease_token)
+        return so_fail(err, SO_ERR_LEASE, "%s: lease lost: claimed again since",
+                       id);
+    return SO_OK;
+}
+
+enum so_status store_rules_not_others(const char *reviewer, const char *id,
+                                      const struct store_claim *c,
+                                      const char *what, int64_t now,
+                                      struct so_error *err)
+{
+    const char *by = c->claimed_by ? c->claimed_by : "";
+    int live = c->status != SO_DS_PENDING && c->status != SO_DS_DECIDED &&
+               by[0] && c->lease_until >= now;
+    if (!live || strcmp(by, reviewer) == 0)
+        return SO_OK;
+    char until[8];
+    hhmm(c->lease_until, until);
+    return so_fail(err, SO_ERR_LEASE, "%s: %s%sclaimed by %s until %s UTC", id,
+                   what ? what : "", what ? ": " : "", by, until);
+}
+
+enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
+                                   struct so_error *err)
+{
+    if (names_check("workflow", w->name, err) != SO_OK)
+        return err->code;
+    if ((mask & SO_WF_THRESHOLD) && !(w->threshold >= 0 && w->threshold <= 1))
+        return so_fail(err, SO_ERR_INVALID, "threshold: not in 0..1");
+    if ((mask & SO_WF_WINDOW) && w->window_ms <= 0)
+        return so_fail(err, SO_ERR_INVALID, "window: must be positive");
+    if ((mask & SO_WF_MIN) && w->min_decisions < 0)
+        return so_fail(err, SO_ERR_INVALID, "min-decisions: negative");
+    if ((mask & SO_WF_REVIEWS) &&
+        (w->reviews < 1 || w->reviews > SO_MAX_REVIEWS))
+        return so_fail(err, SO_ERR_INVALID, "reviews: not in 1..%d",
+                       SO_MAX_REVIEWS);
+    if ((mask & SO_WF_REVEAL) && (!w->reveal || (strcmp(w->reveal, "after") &&
+                                                 strcmp(w->reveal, "never"))))
+        return so_fail(err, SO_ERR_INVALID, "reveal: after or never");
+    if ((mask & SO_WF_RESOLVER) &&
+        (!w->resolver || (strcmp(w->resolver, "supervisor") &&
+                          strcmp(w->resolver, "reviewer"))))
+        return so_fail(err, SO_ERR_INVALID, "resolver: supervisor or reviewer");
+    if ((mask & SO_WF_MIN_SEEN) &&
+        (w->min_seen_ms < 0 || w->min_seen_ms > SO_MAX_MIN_SEEN_MS))
+        return so_fail(err, SO_ERR_INVALID, "min-seen: not in 0..%d ms",
+                       SO_MAX_MIN_SEEN_MS);
+    if ((mask & SO_WF_RELEASE) &&
+        (w->release_after_ms < 0 || w->release_after_ms > 86400000LL))
+        return so_fail(err, SO_ERR_INVALID, "release-after: not in 0..24h");
+    if ((mask & SO_WF_APPLIED_WITHIN) && w->applied_within_ms <= 0)
+        return so_fail(err, SO_ERR_INVALID, "applied-within: must be positive");
+    if ((mask & SO_WF_GUIDELINES) && w->guidelines &&
+        strlen(w->guidelines) > SO_MAX_GUIDELINES)
+        return so_fail(err, SO_ERR_TOOLARGE, "guidelines: over %u bytes",
+                       SO_MAX_GUIDELINES);
+    if ((mask & SO_WF_OWNER) && w->owner && *w->owner &&
+        names_check("owner", w->owner, err) != SO_OK)
+        return err->code;
+    return SO_OK;
+}
+
+enum so_status store_rules_pause(const char *name, int paused,
+                                 const char *reason, struct so_error *err)
+{
+    if (paused && (!reason || !*reason))
+        return so_fail(err, SO_ERR_INVALID, "%s: pausing needs a reason",
+                       name);
+    if (names_check("workflow", name, err) != SO_OK ||
+        (reason &&
+         names_check_note("reason", reason, SO_MAX_FIELD, err) != SO_OK))
+        return err->code;
+    return SO_OK;
+}
+
+enum so_status store_rules_resume(const struct so_workflow *w,
+                                  struct so_error *err)
+{
+    if (!w->owner)
+        return so_fail(err, SO_ERR_INVALID,
+                       "workflow %s has no owner: give it one before "
+                       "resuming",
+                       w->name);
+    return SO_OK;
+}

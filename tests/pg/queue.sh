@@ -1,0 +1,137 @@
+#!/bin/bash
+# The PostgreSQL store through the CLI on a real PostgreSQL: init creates
+# the schema (versioned; a newer one and a database that is not a queue
+# are refused), enqueue, list, show, claim (priority order, leases on the
+# database's clock, a live claim of another reviewer refused), decide
+# (idempotent by request id, answering only the reviewer who made it),
+# the chain linked under one head, the kill switch, specs refused with a
+# sentence (a password in the spec, an unsupported setting), and every
+# operation this store does not have yet refused by name.
+. "$(dirname "$0")/../lib.sh"
+pg_queue queue || exit 0
+Q=$PGQ
+
+so init --queue "$Q"
+check_eq "init: exit 0" 0 "$RC"
+check_contains "init: created" "created queue $Q" "$OUT"
+check_eq "schema version 1" "1" "$(psq "SELECT value FROM so_meta WHERE key = 'schema_version'")"
+so init --queue "$Q"
+check_eq "init again: exit 0 (nothing to do)" 0 "$RC"
+
+cat >"$T/d.jsonl" <<'J'
+{"id":"d-1","workflow":"w","body":"the first draft","citations":[{"n":1,"title":"T","uri":"https://x","excerpt":"ex"}]}
+{"id":"d-2","workflow":"w","body":"urgent draft","priority":5}
+{"id":"d-3","workflow":"other","body":"third","confidence":0.4}
+J
+so enqueue --queue "$Q" "$T/d.jsonl"
+check_eq "enqueue: exit 0" 0 "$RC"
+check_contains "enqueue: 3 drafts" "enqueued 3 drafts" "$OUT$ERR"
+so enqueue --queue "$Q" "$T/d.jsonl"
+check_contains "enqueue again: unchanged" "0 drafts, 3 unchanged" "$OUT$ERR"
+printf '{"id":"d-1","workflow":"w","body":"other text"}\n' >"$T/x.jsonl"
+so enqueue --queue "$Q" "$T/x.jsonl"
+check_contains "same id, other content: refused" "already queued with other content" "$ERR$OUT"
+
+so list --queue "$Q"
+check_contains "list: d-2 first (priority)" "d-2" "$(printf '%s\n' "$OUT" | sed -n 2p)"
+check_eq "list: 3 rows" 4 "$(printf '%s\n' "$OUT" | wc -l)"
+so list --queue "$Q" --workflow other --format json
+check_contains "list --workflow: d-3" '"id":"d-3"' "$(printf %s "$OUT" | tr -d ' ')"
+so show --queue "$Q" d-1
+check_contains "show: body" "the first draft" "$OUT"
+check_contains "show: citation" "https://x" "$OUT"
+
+so claim --queue "$Q" --format id
+check_eq "claim: the priority draft" "0 d-2" "$RC $OUT"
+until_db=$(psq "SELECT lease_until - (extract(epoch from clock_timestamp()) * 1000)::bigint FROM drafts WHERE id = 'd-2'")
+check "lease on the database clock: ~600 s left" test "$until_db" -gt 590000 -a "$until_db" -le 600000
+so claim --queue "$Q" --reviewer bob d-2 2>/dev/null
+run "$SO" decide --queue "$Q" --reviewer bob d-2 approve
+check_eq "another reviewer's live claim: lease error (exit 4?)" 1 "$([ "$RC" != 0 ] && echo 1)"
+check_contains "another reviewer's live claim: who and until" "claimed by alice until" "$ERR"
+
+so decide --queue "$Q" --request-id rq-1 d-2 approve
+check_eq "decide: exit 0" 0 "$RC"
+check_contains "decide: seq 1" "seq 1," "$OUT"
+hash1=${OUT##* }
+so decide --queue "$Q" --request-id rq-1 d-2 approve
+check_eq "decide retried: the first reply" "0 already recorded: approve of d-2: seq 1, hash $hash1" "$RC $OUT"
+run "$SO" decide --queue "$Q" --reviewer bob --request-id rq-1 d-2 approve
+check_contains "the request id of another reviewer: conflict, nothing told" "already used by another reviewer" "$ERR"
+check_not_contains "the request id of another reviewer: no hash" "$hash1" "$OUT$ERR"
+so decide --queue "$Q" --request-id rq-1 d-2 reject --reason tone
+check_contains "same request id, other decision: conflict" "already used for a different decision" "$ERR"
+check_eq "one decision recorded" "1" "$(psq 'SELECT count(*) FROM decisions')"
+
+printf 'the first draft, edited\n' >"$T/e.txt"
+so decide --queue "$Q" d-1 edit --body-file "$T/e.txt"
+check_contains "edit: seq 2" "recorded edit of d-1: seq 2" "$OUT"
+so decide --queue "$Q" --reviewer bob d-3 reject --reason tone
+check_contains "reject by bob: seq 3" "seq 3" "$OUT"
+check_eq "the chain links: each prev_hash is the hash before" "0" \
+    "$(psq "SELECT count(*) FROM decisions d JOIN decisions e ON e.seq = d.seq + 1 WHERE e.prev_hash <> d.hash")"
+check_eq "the head is the last record" "3" \
+    "$(psq "SELECT h.seq FROM chain_head h JOIN decisions d ON d.hash = h.hash")"
+check_eq "the first record starts at genesis" "0000000000000000000000000000000000000000000000000000000000000000" \
+    "$(psq "SELECT prev_hash FROM decisions WHERE seq = 1")"
+so list --queue "$Q" --status decided
+check_eq "all three decided" 4 "$(printf '%s\n' "$OUT" | wc -l)"
+so claim --queue "$Q"
+check_eq "nothing left: exit 5" 5 "$RC"
+
+# leases: an expired claim is claimable again with the next fencing token
+printf '{"id":"l-1","workflow":"w","body":"lease"}\n' | "$SO" enqueue --queue "$Q" - >/dev/null 2>&1
+so claim --queue "$Q" --format json
+tok=$(printf %s "$OUT" | jq -r '.lease_token // .draft.lease_token')
+psq "UPDATE drafts SET lease_until = 1 WHERE id = 'l-1'" >/dev/null
+so claim --queue "$Q" --reviewer bob --format json
+tok2=$(printf %s "$OUT" | jq -r '.lease_token // .draft.lease_token')
+check_eq "expired lease: taken by bob, next token" "$((tok + 1))" "$tok2"
+so decide --queue "$Q" l-1 approve
+check_contains "alice's old claim is lost to bob's" "l-1: claimed by bob until" "$ERR"
+check_eq "alice's old claim: nothing recorded" "0" "$(psq "SELECT count(*) FROM decisions WHERE draft = 'l-1'")"
+
+# the kill switch
+so workflow pause w --queue "$Q" --reason "bad outputs"
+check_eq "pause: exit 0" 0 "$RC"
+check_eq "paused with reason and who" "1|bad outputs|alice" \
+    "$(psq "SELECT paused, automation_reason, automation_by FROM workflows WHERE name = 'w'")"
+so workflow resume w --queue "$Q"
+check_contains "resume needs an owner" "has no owner" "$ERR"
+so workflow set w --queue "$Q" --owner carol
+so workflow resume w --queue "$Q"
+check_eq "resume with an owner" "0 0" "$RC $(psq "SELECT paused FROM workflows WHERE name = 'w'")"
+
+# not yet on this store: refused by name, nothing stored
+so workflow set w --queue "$Q" --reviews 2
+check_contains "four-eyes: refused by name" "four-eyes review) is not yet supported on PostgreSQL queues" "$ERR"
+check_eq "four-eyes: nothing stored" "1" "$(psq "SELECT reviews FROM workflows WHERE name = 'w'")"
+so stats --queue "$Q"
+check_contains "stats: refused by name" "is not yet supported on PostgreSQL queues" "$ERR"
+check "stats: exit non-zero" test "$RC" != 0
+
+# specs
+so list --queue "postgresql://so:secret@/$PGDB?host=$SIGNOFF_PG_HOST"
+check_contains "a password in the spec: refused" "put it in PGPASSFILE or a service file" "$ERR"
+check_not_contains "a password in the spec: never printed" "secret" "$ERR"
+cat >"$T/pg_service.conf" <<S
+[soq]
+host=$SIGNOFF_PG_HOST
+user=$SIGNOFF_PG_USER
+dbname=$PGDB
+S
+PGSERVICEFILE="$T/pg_service.conf" so list --queue service=soq --status decided
+check_contains "service=NAME: the same queue" "d-3" "$OUT"
+so list --queue "postgresql:///so_nothere_$$?host=$SIGNOFF_PG_HOST&user=so"
+check_contains "a missing database: cannot connect, said once" "cannot connect" "$ERR"
+
+# a newer schema, and a database that is not a queue
+pg_psql postgres -c "CREATE DATABASE ${PGDB}_new TEMPLATE so_template" >/dev/null
+NQ="postgresql:///${PGDB}_new?host=$SIGNOFF_PG_HOST&user=so"
+so init --queue "$NQ"
+pg_psql "${PGDB}_new" -c "UPDATE so_meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
+so list --queue "$NQ"
+check_contains "a newer schema: refused" "created by a newer signoff (schema 99; this one reads up to 1)" "$ERR"
+pg_psql "${PGDB}_new" -c "DROP TABLE so_meta CASCADE" >/dev/null
+so init --queue "$NQ"
+check_contains "other tables, no so_meta: not a signoff queue" "not a signoff queue" "$ERR"
