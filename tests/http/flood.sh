@@ -59,7 +59,13 @@ fpid=$!
 wait_file "$T/ready.auth" 150 || notok "the authenticated body flood finished sending"
 rss1=$(rss_kb)
 wait "$fpid"
-check_contains "bodies over the memory cap: 503" "503:" "$(cat "$T/auth.out")"
+# (Counted in the access log: a client still sending the body it was
+# refused for may see the connection reset before it reads the 503.)
+n503=$(grep -c 'POST /v1/claim 503 ' "$SERVE_LOG")
+if [ "$n503" -ge 1 ]; then ok "bodies over the memory cap: $n503 answered 503 busy"
+else notok "bodies over the memory cap: none answered 503 ($(cat "$T/auth.out"))"; fi
+check_eq "bodies over the memory cap: no other reply seen" "" \
+    "$(tr ' ' '\n' <"$T/auth.out" | grep -v -e '^503:' -e '^none:')"
 grow=$(( (rss1 - rss0) / 1024 ))
 if [ "$grow" -lt 180 ]; then ok "memory of 30 x 7 MiB authenticated bodies stays under the cap (+$grow MB)"
 else notok "memory of 30 x 7 MiB authenticated bodies stays under the cap (+$grow MB)"; fi
