@@ -15,7 +15,9 @@ timed() {
     [ -n "${3-}" ] && args+=(--data-binary "$3")
     curl "${args[@]}" "$URL$2"
 }
-# within "CODE SECONDS" CODE LIMIT: that code, in under LIMIT seconds?
+# within "CODE SECONDS" CODE LIMIT: that code, in under LIMIT seconds? (A
+# read that waited for the lock would get 503 after the 1 s write wait, so
+# 200 proves it did not; the time is bounded loosely for a loaded machine.)
 within() { awk -v c="$2" -v l="$3" '{ exit !($1 == c && $2 < l) }' <<<"$1"; }
 
 # The lock holder: an sqlite3 shell in a write transaction, held until
@@ -34,17 +36,17 @@ check "another process holds the write lock" \
     test "$(sqlite3 -cmd '.timeout 0' "$Q" 'BEGIN IMMEDIATE;' 2>&1)" != ""
 
 r=$(curl -s -o /dev/null --max-time 20 -w '%{http_code} %{time_total}' "$URL/healthz")
-check "locked: /healthz at once ($r)" within "$r" 200 0.9
+check "locked: /healthz at once ($r)" within "$r" 200 3
 for p in "/v1/drafts" "/v1/count" "/v1/drafts/D-0001" "/v1/stats" "/v1/workflows" "/v1/me" "/metrics"; do
     r=$(timed GET "$p")
-    check "locked: GET $p answered at once ($r)" within "$r" 200 0.9
+    check "locked: GET $p answered at once ($r)" within "$r" 200 3
 done
 r=$(timed POST /v1/claim '{}')
 check "locked: a claim gets 503 within about 1 s ($r)" within "$r" 503 3
 check_contains "the 503 carries Retry-After" "Retry-After: 1" "$(tr -d '\r' <"$T/.headers")"
 check_contains "the 503 is busy" '"code":"busy"' "$(cat "$T/.timed")"
 r=$(curl -s -o /dev/null --max-time 20 -w '%{http_code} %{time_total}' "$URL/healthz")
-check "locked, after the refused write: /healthz at once ($r)" within "$r" 200 0.9
+check "locked, after the refused write: /healthz at once ($r)" within "$r" 200 3
 
 printf 'ROLLBACK;\n.quit\n' >&7
 exec 7>&-
