@@ -7,8 +7,8 @@
  * may go through. A backend reads the rows, asks these, and writes; only
  * its SQL differs. Pure functions: no database, no I/O, never prints.
  */
-#ifndef SIGNOFF_STORE_RULES_H
-#define SIGNOFF_STORE_RULES_H
+#ifndef SIGNOFF_STORE_SHARED_RULES_H
+#define SIGNOFF_STORE_SHARED_RULES_H
 
 #include "signoff/queue.h"
 
