@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "signoff/backends.h"
+#include "signoff/store/pg/audit.h"
 #include "signoff/store/sqlite/audit.h"
 #include "signoff/verify.h"
 
@@ -83,6 +84,57 @@ static int finish_temp(FILE *f, const char *tmp, const char *path, int ok)
     return ok;
 }
 
+/* Write the records of src (head: the store's) to the output a names. */
+static int write_export(const struct export_args *a, const char *spec,
+                        const struct verify_head *head,
+                        struct verify_source *src)
+{
+    struct so_error err = {0};
+    char *tmp = NULL;
+    FILE *out = a->output ? open_temp(a->output, &tmp) : stdout;
+    int ok = out != NULL;
+    if (ok) {
+        struct verify_export_info info = {.queue = spec,
+                                          .exported_at = so_now_ms(),
+                                          .since_ms = a->since_ms,
+                                          .head = head};
+        int64_t n = 0;
+        ok = verify_export_write(out, a->fmt, &info, src, &n, &err) == SO_OK;
+        if (!ok)
+            cli_error(a->output ? a->output : "export", "%s", err.msg);
+        if (a->output)
+            ok = finish_temp(out, tmp, a->output, ok);
+        if (ok && a->output)
+            fprintf(stderr, "exported %lld decisions to %s\n", (long long)n,
+                    a->output);
+    }
+    free(tmp);
+    return ok;
+}
+
+/* A PostgreSQL queue: the chain paged in short statements up to the head
+ * read at the start (store/pg/audit.h). */
+static int export_pg(const char *spec, const struct export_args *a)
+{
+    struct so_error err = {0};
+    struct queue *q = NULL;
+    struct pg_audit *au = NULL;
+    struct queue_opts qo = {.readonly = 1};
+    enum so_status st = queue_open(spec, &qo, &q, &err);
+    if (st == SO_OK)
+        st = pg_audit_open(q, a->since_ms, &au, &err);
+    int ok = st == SO_OK;
+    if (!ok)
+        cli_error(err.msg, NULL);
+    if (ok) {
+        struct verify_source src = pg_audit_source(au);
+        ok = write_export(a, spec, pg_audit_head(au), &src);
+    }
+    pg_audit_close(au);
+    queue_close(q);
+    return ok ? 0 : EXIT_FAIL;
+}
+
 static int export_queue(const struct export_args *a)
 {
     char *spec = cli_queue_spec(a->common.queue);
@@ -99,9 +151,9 @@ static int export_queue(const struct export_args *a)
         return EXIT_FAIL;
     }
     if (strcmp(queue_backend_name(spec), "sqlite") != 0) {
-        cli_error(spec, "export of a PostgreSQL queue is not yet supported");
+        int rc = export_pg(spec, a);
         free(spec);
-        return EXIT_FAIL;
+        return rc;
     }
     struct so_error err = {0};
     struct store_audit *au = NULL;
@@ -110,26 +162,8 @@ static int export_queue(const struct export_args *a)
         free(spec);
         return EXIT_FAIL;
     }
-    char *tmp = NULL;
-    FILE *out = a->output ? open_temp(a->output, &tmp) : stdout;
-    int ok = out != NULL;
-    if (ok) {
-        struct verify_export_info info = {.queue = spec,
-                                          .exported_at = so_now_ms(),
-                                          .since_ms = a->since_ms,
-                                          .head = store_audit_head(au)};
-        struct verify_source src = store_audit_source(au);
-        int64_t n = 0;
-        ok = verify_export_write(out, a->fmt, &info, &src, &n, &err) == SO_OK;
-        if (!ok)
-            cli_error(a->output ? a->output : "export", "%s", err.msg);
-        if (a->output)
-            ok = finish_temp(out, tmp, a->output, ok);
-        if (ok && a->output)
-            fprintf(stderr, "exported %lld decisions to %s\n", (long long)n,
-                    a->output);
-    }
-    free(tmp);
+    struct verify_source src = store_audit_source(au);
+    int ok = write_export(a, spec, store_audit_head(au), &src);
     store_audit_close(au);
     free(spec);
     return ok ? 0 : EXIT_FAIL;

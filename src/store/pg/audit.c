@@ -1,0 +1,107 @@
+/*
+ * store_pg_audit: the chain of a PostgreSQL queue, paged for verify and
+ * export (see audit.h). Each page is one autocommit SELECT by seq range.
+ */
+#include "signoff/store/pg/audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/store/pg/db.h"
+#include "signoff/store/pg/drafts.h"
+
+static const char sql_head[] = "SELECT seq, hash FROM chain_head WHERE one";
+
+static const char sql_start[] =
+    "SELECT coalesce((SELECT min(seq) FROM decisions WHERE decided_at >= $1"
+    " AND seq <= $2), $2 + 1) - 1";
+
+static const char sql_page[] =
+    PG_DECISION_COLS " WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3";
+
+struct pg_audit {
+    struct pgq *p;
+    struct verify_head head;
+    int64_t start, last;
+    PGresult *page;
+    int row, rows;
+};
+
+enum so_status pg_audit_open(struct queue *q, int64_t since_ms,
+                             struct pg_audit **out, struct so_error *err)
+{
+    struct pg_audit *a = xcalloc(1, sizeof *a);
+    PGresult *r;
+    a->p = q->impl;
+    *out = NULL;
+    enum so_status code = pg_run(a->p, sql_head, NULL, &r, err);
+    if (code != SO_OK) {
+        free(a);
+        return code;
+    }
+    a->head.seq = pg_int(r, 0, 0);
+    pg_buf(r, 0, 1, a->head.hash, sizeof a->head.hash);
+    PQclear(r);
+    struct pg_args s = {0};
+    pg_arg_int(&s, since_ms);
+    pg_arg_int(&s, a->head.seq);
+    code = pg_run(a->p, sql_start, &s, &r, err);
+    if (code != SO_OK) {
+        free(a);
+        return code;
+    }
+    a->start = a->last = pg_int(r, 0, 0);
+    PQclear(r);
+    *out = a;
+    return SO_OK;
+}
+
+const struct verify_head *pg_audit_head(const struct pg_audit *a)
+{
+    return &a->head;
+}
+
+int64_t pg_audit_count(const struct pg_audit *a)
+{
+    return a->head.seq - a->start;
+}
+
+static enum so_status next(void *ctx, struct so_decision *d,
+                           struct so_error *err)
+{
+    struct pg_audit *a = ctx;
+    if (a->row == a->rows) {
+        PQclear(a->page);
+        a->page = NULL;
+        a->row = a->rows = 0;
+        if (a->last >= a->head.seq)
+            return SO_EMPTY;
+        struct pg_args g = {0};
+        pg_arg_int(&g, a->last);
+        pg_arg_int(&g, a->head.seq);
+        pg_arg_int(&g, PG_AUDIT_PAGE);
+        enum so_status code = pg_run(a->p, sql_page, &g, &a->page, err);
+        if (code != SO_OK)
+            return code;
+        a->rows = PQntuples(a->page);
+        if (a->rows == 0)
+            return SO_EMPTY;
+    }
+    pg_read_decision(a->page, a->row++, d);
+    a->last = d->seq;
+    return SO_OK;
+}
+
+struct verify_source pg_audit_source(struct pg_audit *a)
+{
+    struct verify_source s = {next, a};
+    return s;
+}
+
+void pg_audit_close(struct pg_audit *a)
+{
+    if (!a)
+        return;
+    PQclear(a->page);
+    free(a);
+}
