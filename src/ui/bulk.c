@@ -127,9 +127,14 @@ enum ui_next ui_bulk_menu(struct ui_app *app, struct ui_tags *t)
                                "draft)");
         return UI_REDRAW;
     }
-    if (!app->q->supervisor || !app->q->ops->reassign) {
+    if (!app->q->supervisor) {
         ui_app_message(app, 1, "bulk: release, escalate and reassign are for "
                                "supervisors; %zu tagged", t->n);
+        return UI_REDRAW;
+    }
+    if (!app->q->ops->reassign) {
+        ui_app_message(app, 1, "bulk: this queue (%s) cannot release or "
+                               "reassign others' drafts", app->q->ops->name);
         return UI_REDRAW;
     }
     char *labels[BULK_COUNT];
