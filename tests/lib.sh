@@ -187,3 +187,22 @@ pg_psql() {
 }
 # psq SQL: one query on this script's database ($PGDB), rows as a|b.
 psq() { pg_psql "$PGDB" -c "$1"; }
+
+# --- the backend under test ----------------------------------------------
+# SIGNOFF_TEST_BACKEND=pg (the wrappers in tests/pg/ set it) runs a script
+# written for a queue file on a PostgreSQL database instead: test_queue
+# NAME sets $Q to a queue spec (a file in $T, or a database of this
+# script's own), qsql SQL queries it either way (rows as a|b), and
+# test_backend says which.
+test_backend() { echo "${SIGNOFF_TEST_BACKEND:-sqlite}"; }
+test_queue() {
+    if [ "$(test_backend)" = pg ]; then
+        pg_queue "$1" || return 1
+        Q=$PGQ
+    else
+        Q=$T/$1.db
+    fi
+}
+qsql() {
+    if [ "$(test_backend)" = pg ]; then psq "$1"; else sql "$Q" "$1"; fi
+}
