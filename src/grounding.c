@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "signoff/util.h"
 
@@ -266,4 +267,83 @@ int grounding_quote_found(const char *excerpt, const char *quote)
     q = collapse(quote, &nq, NULL);
     free(q);
     return nq == 0 || grounding_quote_locate(excerpt, quote, &off, &len);
+}
+
+/* A word: a run of letters, digits or non-ASCII bytes. */
+struct word {
+    size_t off, len;
+};
+
+static int word_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* The words of s, at most max of them; owned array, count in *n. */
+static struct word *words_of(const char *s, size_t max, size_t *n)
+{
+    size_t len = strlen(s), cap = 0;
+    struct word *w = NULL;
+    *n = 0;
+    for (size_t i = 0; i < len && *n < max;) {
+        if (!word_byte((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < len && word_byte((unsigned char)s[i]))
+            i++;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            w = xrealloc(w, cap * sizeof *w);
+        }
+        w[(*n)++] = (struct word){start, i - start};
+    }
+    return w;
+}
+
+static int same_word(const char *a, struct word wa, const char *b,
+                     struct word wb)
+{
+    return wa.len == wb.len && strncasecmp(a + wa.off, b + wb.off, wa.len) == 0;
+}
+
+int grounding_quote_closest(const char *excerpt, const char *quote,
+                            size_t *off, size_t *len)
+{
+    size_t ne = 0, nq = 0;
+    if (!excerpt || !quote)
+        return 0;
+    struct word *e = words_of(excerpt, GROUNDING_CLOSEST_WORDS, &ne);
+    struct word *q = words_of(quote, GROUNDING_CLOSEST_WORDS / 8, &nq);
+    size_t best = 0, first = 0, last = 0;
+    /* Lay the quote over the excerpt at every word offset (it may hang
+     * over either end) and count the words that agree. */
+    for (long shift = -(long)nq + 1; nq && shift < (long)ne; shift++) {
+        size_t hits = 0, lo = 0, hi = 0;
+        for (size_t k = 0; k < nq; k++) {
+            long i = shift + (long)k;
+            if (i < 0 || i >= (long)ne ||
+                !same_word(excerpt, e[i], quote, q[k]))
+                continue;
+            if (hits++ == 0)
+                lo = (size_t)i;
+            hi = (size_t)i;
+        }
+        if (hits > best) {
+            best = hits;
+            first = lo;
+            last = hi;
+        }
+    }
+    size_t need = nq <= 2 ? 1 : nq / 3 > 2 ? nq / 3 : 2;
+    int found = best >= need;
+    if (found) {
+        *off = e[first].off;
+        *len = e[last].off + e[last].len - *off;
+    }
+    free(e);
+    free(q);
+    return found;
 }

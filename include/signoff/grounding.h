@@ -72,4 +72,19 @@ int grounding_quote_found(const char *excerpt, const char *quote);
 int grounding_quote_locate(const char *excerpt, const char *quote,
                            size_t *off, size_t *len);
 
+/* Words of an excerpt grounding_quote_closest looks at (a quote: an
+ * eighth of it). */
+#define GROUNDING_CLOSEST_WORDS 4096
+
+/* For a quote not found: the passage of excerpt closest to it, so a
+ * reviewer sees what the source says instead. The quote is laid over the
+ * excerpt word by word (words: runs of letters and digits, compared without
+ * case) at each offset; the offset where most words agree wins, and its
+ * agreeing words from first to last are the passage. Returns 1 and sets
+ * *off and *len (a byte range of excerpt) when enough agree (one for a
+ * quote of up to two words, else a third of them and at least two), 0
+ * when nothing is close. */
+int grounding_quote_closest(const char *excerpt, const char *quote,
+                            size_t *off, size_t *len);
+
 #endif

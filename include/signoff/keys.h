@@ -44,7 +44,8 @@
     X(KA_ADOPT, "adopt", "A", "resolve: adopt one review as the final one") \
     X(KA_MINE, "my-decisions", "H", "my decisions: today and the last 7 days")\
     X(KA_TAG, "tag", "t", "tag / untag the selected draft")                   \
-    X(KA_BULK, "bulk", ";", "supervisors: release, escalate, reassign tagged")
+    X(KA_BULK, "bulk", ";", "supervisors: release, escalate, reassign tagged") \
+    X(KA_MESSAGES, "messages", "L", "the message log: recent messages, whole")
 
 enum keys_action {
     KA_NONE = -1,

@@ -45,9 +45,12 @@ static void show_help(struct ui_app *app)
 {
     struct ui_span *spans = NULL;
     size_t n = 0;
-    char *text = ui_pager_help(app->keys, &spans, &n);
-    ui_pager_open(app, "Keys (remap with `bind KEY ACTION` in the config)",
-                  text, spans, n);
+    char *text = ui_pager_help(app, app->screen, &spans, &n);
+    char *head = xasprintf("Keys of the %s screen, then the others (remap "
+                           "with `bind KEY ACTION`)",
+                           screens[app->screen]->name);
+    ui_pager_open(app, head, text, spans, n);
+    free(head);
 }
 
 /* Act on a screen's answer; 1 when the loop should end. */
@@ -117,6 +120,44 @@ static enum ui_next mouse_event(struct ui_app *app)
     return UI_STAY;
 }
 
+static void show_log(struct ui_app *app)
+{
+    ui_pager_open(app, "Messages, newest last (q returns)",
+                  ui_app_log_text(app), NULL, 0);
+    ui_pager_to_end(app);
+}
+
+/* A key this screen does nothing with: say so, naming the screens where
+ * it works, and drop what was typed after it (it was aimed elsewhere). */
+static enum ui_next refuse(struct ui_app *app, enum keys_action act, int ch)
+{
+    char key[16];
+    keys_name(ch, key);
+    ui_app_flush_input(app);
+    if (act == KA_NONE) {
+        ui_app_message(app, 1, "%s: not a key; ? lists the keys", key);
+        return UI_REDRAW;
+    }
+    struct buf where;
+    buf_init(&where);
+    int n = 0;
+    for (int i = 0; i < UI_SCREEN_COUNT; i++) {
+        if (i == app->screen || !screens[i]->keys ||
+            !ui_screen_takes(screens[i], act))
+            continue;
+        buf_addf(&where, "%s%s", n++ ? " and " : "", screens[i]->name);
+    }
+    if (n)
+        ui_app_message(app, 1, "%s: %s works on the %s screen%s", key,
+                       keys_action_name(act), buf_cstr(&where),
+                       n > 1 ? "s" : "");
+    else
+        ui_app_message(app, 1, "%s: %s does nothing here", key,
+                       keys_action_name(act));
+    buf_free(&where);
+    return UI_REDRAW;
+}
+
 /* The action of a key, with the keys every screen shares. */
 static enum ui_next dispatch(struct ui_app *app, int ch, int func)
 {
@@ -130,12 +171,15 @@ static enum ui_next dispatch(struct ui_app *app, int ch, int func)
         return UI_GO_MONITOR;
     if (act == KA_MINE && app->screen != UI_SCREEN_MINE)
         return UI_GO_MINE;
-    if (act == KA_REDRAW) {
-        clearok(curscr, TRUE);
-        return UI_REDRAW;
+    if (act == KA_MESSAGES) {
+        show_log(app);
+        return UI_GO_PAGER;
     }
-    return screens[app->screen]->key(app, app->state[app->screen], act,
-                                     func || ch < 0x80 ? ch : 0);
+    const struct ui_screen_ops *ops = screens[app->screen];
+    if ((act == KA_NONE && ops->keys) || !ui_screen_takes(ops, act))
+        return refuse(app, act, ch);
+    return ops->key(app, app->state[app->screen], act,
+                    func || ch < 0x80 ? ch : 0);
 }
 
 static void run_loop(struct ui_app *app)
@@ -248,5 +292,7 @@ int ui_run(struct queue *q, const struct ui_opts *opts)
     filter_clear(&app.filter);
     keys_free(app.keys);
     free(app.message);
+    for (size_t i = 0; i < app.nlog; i++)
+        free(app.log[(app.log_head + i) % UI_LOG_MAX]);
     return rc;
 }

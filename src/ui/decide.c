@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "signoff/diff.h"
+#include "signoff/grounding.h"
 #include "signoff/text.h"
 #include "signoff/ui/editor.h"
 #include "signoff/ui/pager.h"
@@ -76,6 +77,13 @@ static enum ui_next decide(struct ui_app *app, enum so_action action,
     enum so_status st = ui_session_decide(&app->session, action, reason, note,
                                           final_body, &app->filter, &res,
                                           &err);
+    if (st == SO_ERR_LEASE) {
+        /* Retrying cannot help while another reviewer holds it. */
+        ui_app_message(app, 1, "not saved: %s; nothing was recorded: s goes "
+                       "on to the next draft, q back to the queue", err.msg);
+        free(id);
+        return UI_REDRAW;
+    }
     if (st != SO_OK) {
         ui_app_message(app, 1, "not saved: %s (the same key retries)",
                        err.msg);
@@ -137,6 +145,50 @@ static int confirm_edit(struct ui_app *app, const char *old_text,
     return a == UI_QUITTING ? 0 : a == UI_CANCELLED ? 'c' : c;
 }
 
+/* Approve, asking first when the draft has grounding flags and its
+ * workflow says so. */
+static enum ui_next approve(struct ui_app *app)
+{
+    struct grounding g;
+    grounding_check(app->session.draft, &g);
+    int flagged = grounding_row_flags(&g) != 0;
+    struct buf why;
+    buf_init(&why);
+    for (size_t i = 0; i < g.nbad_quotes; i++)
+        buf_addf(&why, "%s[%d] quote not in its excerpt", why.len ? ", " : "",
+                 g.bad_quotes[i]);
+    for (size_t i = 0; i < g.nmissing; i++)
+        buf_addf(&why, "%s[%d] has no citation", why.len ? ", " : "",
+                 g.missing[i]);
+    grounding_clear(&g);
+    int c = 'y';
+    enum ui_answer a = UI_ANSWERED;
+    if (flagged && ui_session_guard(&app->session).confirm_flagged) {
+        char *q = xasprintf("Flagged: %s. Approve anyway? y: approve  "
+                            "n: back ", buf_cstr(&why));
+        a = ui_prompt_choice(app, q, "yn", &c);
+        free(q);
+    }
+    buf_free(&why);
+    if (a == UI_QUITTING)
+        return UI_QUIT;
+    if (a != UI_ANSWERED || c != 'y') {
+        ui_app_message(app, 0, "not approved: nothing recorded");
+        return UI_REDRAW;
+    }
+    return decide(app, SO_ACT_APPROVE, NULL, NULL, NULL);
+}
+
+/* Only space: nothing a producer could have sent (they cannot enqueue an
+ * empty body either). */
+static int blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
 static enum ui_next do_edit(struct ui_app *app)
 {
     const char *body = app->session.draft->body ? app->session.draft->body : "";
@@ -152,9 +204,15 @@ static enum ui_next do_edit(struct ui_app *app)
         }
         free(text);
         text = edited;
+        if (blank(text)) {
+            free(text);
+            ui_app_message(app, 1, "edit refused: the file is empty; a "
+                           "draft cannot go out empty. Nothing recorded");
+            return UI_REDRAW;
+        }
         if (diff_changed_words(body, text) == 0) {
             free(text);
-            return decide(app, SO_ACT_APPROVE, NULL, NULL, NULL);
+            return approve(app);
         }
         int c = confirm_edit(app, body, text);
         if (c == 'y') {
@@ -357,15 +415,36 @@ static enum ui_next do_undo(struct ui_app *app)
     return UI_GO_DRAFT;
 }
 
+/* A decision key acts only on a draft that has been on screen for the
+ * workflow's minimum; 0 (with a message, and the keys typed after it
+ * dropped) when it is too soon. */
+static int seen_enough(struct ui_app *app, enum keys_action act)
+{
+    if (act != KA_APPROVE && act != KA_EDIT && act != KA_REJECT &&
+        act != KA_ESCALATE)
+        return 1;
+    int64_t seen = ui_session_seen_ms(&app->session);
+    int64_t need = ui_session_guard(&app->session).min_seen_ms;
+    if (seen >= 0 && seen >= need)
+        return 1;
+    ui_app_flush_input(app);
+    ui_app_message(app, 1, "look first: %.1f s on screen, %s needs %.1f s; "
+                   "nothing recorded", seen < 0 ? 0.0 : seen / 1000.0,
+                   keys_action_name(act), need / 1000.0);
+    return 0;
+}
+
 enum ui_next ui_decide_key(struct ui_app *app, enum keys_action act)
 {
     if (act == KA_UNDO)
         return do_undo(app);
     if (!app->session.draft)
         return UI_STAY;
+    if (!seen_enough(app, act))
+        return UI_REDRAW;
     switch (act) {
     case KA_APPROVE:
-        return decide(app, SO_ACT_APPROVE, NULL, NULL, NULL);
+        return approve(app);
     case KA_EDIT:
         return do_edit(app);
     case KA_REJECT:

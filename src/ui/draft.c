@@ -15,6 +15,8 @@
 #include "signoff/ui/decide.h"
 #include "signoff/ui/prompt.h"
 
+/* The widest the body is laid out (a readable measure). */
+#define UI_DRAFT_MEASURE 96
 /* Rows above the panes: header, title, input, flags. */
 #define DRAFT_HEAD_ROWS 4
 /* Search matches highlighted at most. */
@@ -55,8 +57,16 @@ struct draft_view {
 };
 
 static const enum keys_action draft_hints[] = {
-    KA_BACK,  KA_APPROVE,   KA_EDIT, KA_REJECT, KA_ESCALATE,
-    KA_SKIP,  KA_UNDO,      KA_HELP, KA_NONE};
+    KA_BACK,       KA_APPROVE, KA_EDIT,    KA_REJECT, KA_ESCALATE,
+    KA_SKIP,       KA_UNDO,    KA_HELP,    KA_PANE,   KA_CITE_NEXT,
+    KA_REVIEWS,    KA_PIPE,    KA_MONITOR, KA_NONE};
+
+static const enum keys_action draft_keys[] = {
+    KA_DOWN,   KA_UP,        KA_PAGE_DOWN, KA_PAGE_UP,  KA_TOP,
+    KA_BOTTOM, KA_BACK,      KA_APPROVE,   KA_EDIT,     KA_REJECT,
+    KA_ESCALATE, KA_SKIP,    KA_UNDO,      KA_PANE,     KA_CITE_NEXT,
+    KA_CITE_PREV, KA_INPUT,  KA_SEARCH,    KA_PIPE,     KA_REVIEWS,
+    KA_GUIDELINES, KA_ADOPT, KA_NONE};
 
 static void pane_clear(struct pane *p)
 {
@@ -145,7 +155,11 @@ static void draft_close(void *state)
 static void pane_widths(const struct ui_app *app, int *lw, int *rw)
 {
     if (app->cols >= UI_DRAFT_WIDE) {
+        /* A body wider than this is hard to read; the citations take the
+         * rest. */
         *lw = app->cols * 3 / 5 - 1;
+        if (*lw > UI_DRAFT_MEASURE)
+            *lw = UI_DRAFT_MEASURE;
         *rw = app->cols - *lw - 2;
     } else {
         *lw = *rw = app->cols - 1;
@@ -187,17 +201,30 @@ static void build_citation(struct draft_view *v, struct buf *b, size_t i)
     add_field(b, c->uri);
     pane_add_span(p, u, b->len - u, TR_CITE_URI);
     buf_adds(b, "\n");
-    size_t e = b->len;
+    size_t e = b->len, off, len;
     buf_adds(b, c->excerpt ? c->excerpt : "");
-    const char *q = c->quote && *c->quote && c->excerpt
-                        ? strstr(c->excerpt, c->quote) : NULL;
-    if (q)
-        pane_add_span(p, e + (size_t)(q - c->excerpt), strlen(c->quote),
-                      TR_QUOTE);
+    int bad = has_number(c->n, v->g.bad_quotes, v->g.nbad_quotes);
+    /* The quote where it is; for a quote not found, the passage closest to
+     * it, so the reviewer compares the two. */
+    int closest = bad && grounding_quote_closest(c->excerpt, c->quote, &off,
+                                                 &len);
+    if (closest || (!bad && grounding_quote_locate(c->excerpt, c->quote,
+                                                   &off, &len)))
+        pane_add_span(p, e + off, len, closest ? TR_SEARCH : TR_QUOTE);
     buf_adds(b, "\n");
     size_t f = b->len;
-    if (has_number(c->n, v->g.bad_quotes, v->g.nbad_quotes))
-        buf_adds(b, "! quote not found in this excerpt\n");
+    if (bad) {
+        buf_adds(b, "! quote not found in this excerpt");
+        buf_adds(b, closest ? " (closest passage highlighted):\n"
+                            : " (nothing close in it):\n");
+        pane_add_span(p, f, b->len - f, TR_CITE_MISSING);
+        buf_adds(b, "  \"");
+        size_t qs = b->len;
+        add_field(b, c->quote);
+        pane_add_span(p, qs, b->len - qs, TR_CITE_MISSING);
+        buf_adds(b, "\"\n");
+        f = b->len;
+    }
     if (has_number(c->n, v->g.unreferenced, v->g.nunreferenced))
         buf_adds(b, "! never referenced in the body\n");
     if (b->len > f)
@@ -473,7 +500,9 @@ static void draft_draw(struct ui_app *app, void *state)
                      "No draft is open. q goes back to the queue.", TR_NORMAL);
         return;
     }
-    ui_session_shown(&app->session);
+    /* Keys typed before this draft was drawn were meant for another. */
+    if (ui_session_shown(&app->session))
+        ui_app_flush_input(app);
     left_spans(v);
     draw_header(app, v);
     int avail = app->rows - DRAFT_HEAD_ROWS, top = DRAFT_HEAD_ROWS;
@@ -653,5 +682,6 @@ const struct ui_screen_ops ui_draft_screen = {
     .draw = draft_draw,
     .key = draft_key,
     .hints = draft_hints,
+    .keys = draft_keys,
     .overlay = draft_overlay,
 };

@@ -13,14 +13,19 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "signoff/ui/draw.h"
 
 /* How long to wait for a key before doing pending work (ms). */
 #define APP_TICK_MS 1000
-/* Below this size the UI only says the terminal is too small. */
-#define APP_MIN_ROWS 6
-#define APP_MIN_COLS 24
+/* Below this size the UI only says the terminal is too small (the queue's
+ * columns and the draft's header need this much). */
+#define APP_MIN_ROWS 10
+#define APP_MIN_COLS 50
+/* What a message line too long for the terminal ends with. */
+#define APP_MORE " L: whole"
 /* How often the status-bar counts are refreshed (ms). */
 #define APP_COUNTS_MS 10000
 
@@ -43,6 +48,47 @@ void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
     free(app->message);
     app->message = buf_steal(&b);
     app->message_error = error;
+    char at[32];
+    so_format_time(so_now_ms(), at);
+    size_t slot = (app->log_head + app->nlog) % UI_LOG_MAX;
+    if (app->nlog == UI_LOG_MAX) {
+        free(app->log[app->log_head]);
+        app->log_head = (app->log_head + 1) % UI_LOG_MAX;
+    } else {
+        app->nlog++;
+    }
+    /* "2026-11-24T10:00:00Z" -> the time of day (UTC). */
+    const char *t = strchr(at, 'T') ? strchr(at, 'T') + 1 : at;
+    app->log[slot] = xasprintf("%.8s %s %s", t, error ? "!" : " ",
+                               app->message);
+}
+
+char *ui_app_log_text(const struct ui_app *app)
+{
+    struct buf b;
+    buf_init(&b);
+    if (app->nlog == 0)
+        buf_adds(&b, "No messages yet.\n");
+    for (size_t i = 0; i < app->nlog; i++) {
+        buf_adds(&b, app->log[(app->log_head + i) % UI_LOG_MAX]);
+        buf_addc(&b, '\n');
+    }
+    return buf_steal(&b);
+}
+
+void ui_app_flush_input(struct ui_app *app)
+{
+    app->flush_input = 1;
+}
+
+int ui_screen_takes(const struct ui_screen_ops *ops, enum keys_action a)
+{
+    if (!ops->keys)
+        return 1;
+    for (const enum keys_action *k = ops->keys; *k != KA_NONE; k++)
+        if (*k == a)
+            return 1;
+    return 0;
 }
 
 int ui_app_in_inbox(const struct ui_app *app)
@@ -117,6 +163,19 @@ static void refresh_counts(struct ui_app *app)
     app->counts.at = so_mono_ms();
 }
 
+/* Shorter names for the title line, where room is short. */
+static const char *hint_name(enum keys_action a)
+{
+    switch (a) {
+    case KA_PANE:
+        return "pane";
+    case KA_CITE_NEXT:
+        return "cite";
+    default:
+        return keys_action_name(a);
+    }
+}
+
 /* "key:name" for each hint of the current screen, then help. */
 static void draw_title(struct ui_app *app)
 {
@@ -131,7 +190,7 @@ static void draw_title(struct ui_app *app)
         /* The first key bound to it ("j" of "j, <Down>"). */
         const char *all = buf_cstr(&k);
         size_t n = strcspn(all, ",");
-        const char *name = keys_action_name(*h);
+        const char *name = hint_name(*h);
         /* Whole hints only: the ones that do not fit are left to ?. */
         if (n && b.len + n + strlen(name) + 2 <= (size_t)app->cols)
             buf_addf(&b, " %.*s:%s", (int)n, all, name);
@@ -167,7 +226,9 @@ static void draw_status(struct ui_app *app)
     add_count(&b, "mine today ", app->counts.my_today);
     add_count(&b, "unsent ", app->counts.unsent);
     int64_t left = ui_session_lease_left(&app->session);
-    if (app->session.draft)
+    if (app->session.draft && app->session.lease_lost)
+        buf_adds(&b, "  lease lost");
+    else if (app->session.draft)
         buf_addf(&b, "  lease %lld:%02lld", (long long)(left / 60000),
                  (long long)(left / 1000 % 60));
     const char *who = app->opts->reviewer ? app->opts->reviewer
@@ -197,9 +258,17 @@ static void draw_message(struct ui_app *app)
         ui_draw_text(app->bar, 1, x, w, t, TR_NORMAL);
         return;
     }
-    if (app->message)
-        ui_draw_text(app->bar, 1, 0, app->cols, app->message,
-                     app->message_error ? TR_STATUS_ALERT : TR_MESSAGE);
+    if (!app->message)
+        return;
+    enum theme_role r = app->message_error ? TR_STATUS_ALERT : TR_MESSAGE;
+    int w = app->cols, more = text_width(APP_MORE, strlen(APP_MORE));
+    /* A message that does not fit says where to read it whole. */
+    if (text_width(app->message, strlen(app->message)) > w && w > more + 8) {
+        int x = ui_draw_text(app->bar, 1, 0, w - more, app->message, r);
+        ui_draw_text(app->bar, 1, x, more, APP_MORE, TR_LABEL);
+        return;
+    }
+    ui_draw_text(app->bar, 1, 0, w, app->message, r);
 }
 
 static int counts_due(const struct ui_app *app)
@@ -210,8 +279,13 @@ static int counts_due(const struct ui_app *app)
 void ui_app_draw(struct ui_app *app)
 {
     if (app->tiny) {
+        char size[64];
+        snprintf(size, sizeof size, "%dx%d, needs %dx%d", COLS, LINES,
+                 APP_MIN_COLS, APP_MIN_ROWS);
+        const char *say[] = {"terminal too small", size, "q quits"};
         werase(app->bar);
-        mvwaddnstr(app->bar, 0, 0, "terminal too small", app->cols);
+        for (int i = 0; i < (int)SO_ARRAY_LEN(say) && i < LINES; i++)
+            mvwaddnstr(app->bar, i, 0, say[i], COLS);
         wnoutrefresh(app->bar);
         doupdate();
         return;
@@ -234,6 +308,10 @@ void ui_app_draw(struct ui_app *app)
         curs_set(0);
     }
     doupdate();
+    if (app->flush_input) {
+        flushinp();
+        app->flush_input = 0;
+    }
 }
 
 /* Below the minimum size one window says so, and still takes keys (q
@@ -272,7 +350,11 @@ static int idle_work(struct ui_app *app)
     int redraw = 0;
     so_error_clear(&err);
     enum so_status st = ui_session_tick(&app->session, &err);
-    if (st != SO_OK) {
+    if (st == SO_ERR_LEASE) {
+        ui_app_message(app, 1, "%s; nothing of yours was recorded: s goes "
+                       "on to the next draft, q back to the queue", err.msg);
+        redraw = 1;
+    } else if (st != SO_OK) {
         ui_app_message(app, 1, "lease not renewed: %s", err.msg);
         redraw = 1;
     }
@@ -305,6 +387,29 @@ enum ui_input ui_app_getkey(struct ui_app *app, int *ch, int *func)
             ui_app_layout(app);
             ui_app_draw(app);
             return UI_IN_RESIZE;
+        }
+        /* ^L also measures the terminal again: a size change that sent no
+         * signal is caught up with. */
+        enum keys_action act = r == KEY_CODE_YES || wc < 0x80
+                                   ? keys_lookup(app->keys, (int)wc)
+                                   : KA_NONE;
+        if (act == KA_REDRAW) {
+            struct winsize ws;
+            if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+                ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
+                resizeterm(ws.ws_row, ws.ws_col);
+            clearok(curscr, TRUE);
+            ui_app_layout(app);
+            ui_app_draw(app);
+            return UI_IN_RESIZE;
+        }
+        /* Below the minimum size nothing is shown, so only q does
+         * anything. */
+        if (app->tiny) {
+            if (act == KA_BACK)
+                return UI_IN_QUIT;
+            flushinp();
+            continue;
         }
         ui_session_input(&app->session);
         *ch = (int)wc;

@@ -28,6 +28,10 @@ struct mine_view {
 static const enum keys_action mine_hints[] = {KA_BACK, KA_OPEN, KA_UNDO,
                                               KA_HELP, KA_NONE};
 
+static const enum keys_action mine_keys[] = {
+    KA_DOWN, KA_PAGE_DOWN, KA_UP,   KA_PAGE_UP, KA_TOP,
+    KA_BOTTOM, KA_OPEN,    KA_UNDO, KA_BACK,    KA_NONE};
+
 static void *mine_open(struct ui_app *app)
 {
     (void)app;
@@ -269,4 +273,5 @@ const struct ui_screen_ops ui_mine_screen = {
     .key = mine_key,
     .click = mine_click,
     .hints = mine_hints,
+    .keys = mine_keys,
 };

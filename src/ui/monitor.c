@@ -41,6 +41,9 @@ struct monitor_view {
 /* Enter (KA_OPEN) flips the switch; the legend line says so. */
 static const enum keys_action monitor_hints[] = {KA_BACK, KA_HELP, KA_NONE};
 
+static const enum keys_action monitor_keys[] = {KA_DOWN, KA_UP, KA_OPEN,
+                                                KA_BACK, KA_NONE};
+
 static void *monitor_open(struct ui_app *app)
 {
     (void)app;
@@ -618,4 +621,5 @@ const struct ui_screen_ops ui_monitor_screen = {
     .key = monitor_key,
     .tick = monitor_tick,
     .hints = monitor_hints,
+    .keys = monitor_keys,
 };

@@ -21,6 +21,10 @@ struct pager {
 static const enum keys_action pager_hints[] = {KA_BACK, KA_DOWN, KA_UP,
                                                KA_NONE};
 
+static const enum keys_action pager_keys[] = {
+    KA_DOWN, KA_UP, KA_PAGE_DOWN, KA_PAGE_UP, KA_TOP, KA_BOTTOM,
+    KA_BACK, KA_HELP, KA_NONE};
+
 static void *pager_open(struct ui_app *app)
 {
     (void)app;
@@ -106,28 +110,199 @@ static enum ui_next pager_key(struct ui_app *app, void *state,
     }
 }
 
-char *ui_pager_help(const struct keys *k, struct ui_span **spans,
-                    size_t *nspans)
+void ui_pager_to_end(struct ui_app *app)
+{
+    struct pager *p = app->state[UI_SCREEN_PAGER];
+    p->top = (size_t)-1 / 2; /* clamped to the last page when drawn */
+}
+
+/* Help columns: keys, the action's name (for `bind`), what it does. The
+ * text is laid out for HELP_WIDTH columns, so it reads at 80. */
+#define HELP_KEYS 16
+#define HELP_NAME 14
+#define HELP_WIDTH 79
+#define HELP_TEXT_COL (2 + HELP_KEYS + 1 + HELP_NAME + 1)
+
+/* What an action does on one screen when that differs from its help. */
+static const struct {
+    int screen;
+    enum keys_action act;
+    const char *help;
+} help_on[] = {
+    {UI_SCREEN_MONITOR, KA_OPEN, "pause or resume the selected workflow's "
+                                 "automation (asks why)"},
+    {UI_SCREEN_MONITOR, KA_BACK, "back to where you were"},
+    {UI_SCREEN_PAGER, KA_BACK, "back to where you were"},
+    {UI_SCREEN_PAGER, KA_HELP, "close this view"},
+    {UI_SCREEN_DRAFT, KA_BACK, "back to the queue (releases the draft)"},
+    {UI_SCREEN_QUEUE, KA_BACK, "quit"},
+    {UI_SCREEN_MINE, KA_OPEN, "reopen the selected decision (an edit as "
+                              "its diff)"},
+    {UI_SCREEN_MINE, KA_BACK, "back to where you were"},
+};
+
+/* The actions every screen takes (the loop handles them). */
+static int help_global(enum keys_action a)
+{
+    return a == KA_HELP || a == KA_MONITOR || a == KA_MESSAGES ||
+           a == KA_REDRAW;
+}
+
+static void help_text(struct buf *b, const char *text, int col)
+{
+    size_t len = strlen(text);
+    int width = HELP_WIDTH - col;
+    while (len > (size_t)width) {
+        size_t cut = (size_t)width;
+        while (cut > 0 && text[cut] != ' ')
+            cut--;
+        if (cut == 0)
+            cut = (size_t)width;
+        buf_add(b, text, cut);
+        buf_addf(b, "\n%*s", col, "");
+        text += cut + (text[cut] == ' ');
+        len = strlen(text);
+    }
+    buf_adds(b, text);
+    buf_addc(b, '\n');
+}
+
+/* One row; keys too wide for their column go on a line of their own. */
+static void help_row(struct buf *b, struct ui_span **spans, size_t *n,
+                     size_t *cap, const char *keys, const char *name,
+                     const char *text)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *spans = xrealloc(*spans, *cap * sizeof **spans);
+    }
+    (*spans)[(*n)++] = (struct ui_span){b->len + 2, strlen(keys),
+                                        TR_HELP_KEY};
+    if (strlen(keys) > HELP_KEYS)
+        buf_addf(b, "  %s\n  %-*s", keys, HELP_KEYS, "");
+    else
+        buf_addf(b, "  %-*s", HELP_KEYS, keys);
+    buf_addf(b, " %-*s ", HELP_NAME, name);
+    help_text(b, text, HELP_TEXT_COL);
+}
+
+static const char *help_for(int screen, enum keys_action a)
+{
+    for (size_t i = 0; i < SO_ARRAY_LEN(help_on); i++)
+        if (help_on[i].screen == screen && help_on[i].act == a)
+            return help_on[i].help;
+    return keys_action_help(a);
+}
+
+/* What a does on the screens other than `screen`, as "queue: open the
+ * selected draft; monitor: pause or resume ..." (screens that do the
+ * same named together); screens where it does `same` (may be NULL) are
+ * left out. */
+static char *help_elsewhere(const struct ui_app *app, int screen,
+                            enum keys_action a, const char *same)
+{
+    struct buf w;
+    buf_init(&w);
+    int done[UI_SCREEN_COUNT] = {0};
+    for (int i = 0; i < UI_SCREEN_COUNT; i++) {
+        if (done[i] || i == screen || !app->screens[i]->keys ||
+            !ui_screen_takes(app->screens[i], a))
+            continue;
+        const char *text = help_for(i, a);
+        if (same && strcmp(text, same) == 0)
+            continue;
+        buf_addf(&w, "%s%s", w.len ? "; " : "", app->screens[i]->name);
+        for (int j = i + 1; j < UI_SCREEN_COUNT; j++) {
+            if (j != screen && app->screens[j]->keys &&
+                ui_screen_takes(app->screens[j], a) &&
+                strcmp(help_for(j, a), text) == 0) {
+                buf_addf(&w, ", %s", app->screens[j]->name);
+                done[j] = 1;
+            }
+        }
+        buf_addf(&w, ": %s", text);
+    }
+    return buf_steal(&w);
+}
+
+/* The fixed keys of prompts, menus and questions. */
+static void help_modal(struct buf *b, struct ui_span **spans, size_t *n,
+                       size_t *cap)
+{
+    static const char *const rows[][3] = {
+        {NULL, "In a prompt (Search:, Limit to:, a note)", NULL},
+        {"<Enter>", "answer", "take what is typed"},
+        {"<Esc>, ^G", "cancel", "cancel the question, nothing is done"},
+        {"<Backspace>", "delete", "delete the character before the cursor"},
+        {"^U", "clear", "clear what is typed"},
+        {NULL, "In a menu (Reject: why?)", NULL},
+        {"j, k", "move", "move the selection"},
+        {"<Enter>, 1-9", "pick", "pick the selected item, or by its number"},
+        {"<Esc>, q", "cancel", "close the menu, nothing is done"},
+        {NULL, "Saving an edit (after e, with the diff shown)", NULL},
+        {"y", "save", "record the edit"},
+        {"e", "edit again", "back to the editor with your text"},
+        {"c, <Esc>", "cancel", "drop the edit, nothing is recorded"},
+        {NULL, "Approving a draft with grounding flags (a)", NULL},
+        {"y", "approve", "approve it as it is, flags and all"},
+        {"n, <Esc>", "back", "back to the draft, nothing is recorded"},
+    };
+    for (size_t i = 0; i < SO_ARRAY_LEN(rows); i++) {
+        if (!rows[i][0])
+            buf_addf(b, "\n%s\n", rows[i][1]);
+        else
+            help_row(b, spans, n, cap, rows[i][0], rows[i][1], rows[i][2]);
+    }
+}
+
+/* What a does on screen, then where it does something else. */
+static char *help_here(const struct ui_app *app, int screen,
+                       enum keys_action a)
+{
+    const char *here = help_for(screen, a);
+    char *other = help_elsewhere(app, screen, a, here);
+    char *text = *other ? xasprintf("%s; %s", here, other) : xstrdup(here);
+    free(other);
+    return text;
+}
+
+char *ui_pager_help(const struct ui_app *app, int screen,
+                    struct ui_span **spans, size_t *nspans)
 {
     struct buf b;
     buf_init(&b);
-    *spans = xcalloc(KA_COUNT, sizeof **spans);
+    size_t cap = 0;
+    *spans = NULL;
     *nspans = 0;
-    for (int a = 0; a < KA_COUNT; a++) {
-        struct buf keys;
-        buf_init(&keys);
-        keys_describe(k, (enum keys_action)a, &keys);
-        const char *shown = keys.len ? buf_cstr(&keys) : "(unbound)";
-        (*spans)[(*nspans)++] =
-            (struct ui_span){b.len + 2, strlen(shown), TR_HELP_KEY};
-        buf_addf(&b, "  %-16s %-14s %s\n", shown,
-                 keys_action_name((enum keys_action)a),
-                 keys_action_help((enum keys_action)a));
-        buf_free(&keys);
+    const struct ui_screen_ops *here = app->screens[screen];
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 0)
+            buf_addf(&b, "On the %s screen\n", here->name);
+        else
+            buf_adds(&b, "\nOn other screens\n");
+        for (int a = 0; a < KA_COUNT; a++) {
+            enum keys_action act = (enum keys_action)a;
+            int mine = help_global(act) ||
+                       (here->keys && ui_screen_takes(here, act));
+            if (mine != (pass == 0))
+                continue;
+            struct buf keys;
+            buf_init(&keys);
+            keys_describe(app->keys, act, &keys);
+            char *text = pass ? help_elsewhere(app, screen, act, NULL)
+                              : help_here(app, screen, act);
+            help_row(&b, spans, nspans, &cap,
+                     keys.len ? buf_cstr(&keys) : "(unbound)",
+                     keys_action_name(act), text);
+            free(text);
+            buf_free(&keys);
+        }
     }
-    buf_adds(&b, "\nLimit patterns (l): ~w WORKFLOW  ~m MODEL  ~c<0.6  "
-                 "~c>=0.8  ~g grounding flagged  ~e escalated  words "
-                 "(title or body); terms combine with AND.\n");
+    help_modal(&b, spans, nspans, &cap);
+    buf_adds(&b, "\nLimit patterns (l, on the queue screen):\n");
+    help_text(&b, "  ~w WORKFLOW  ~m MODEL  ~c<0.6  ~c>=0.8  ~g grounding "
+                  "flagged  ~e escalated  words (title or body); terms "
+                  "combine with AND.", 2);
     return buf_steal(&b);
 }
 
@@ -138,4 +313,5 @@ const struct ui_screen_ops ui_pager_screen = {
     .draw = pager_draw,
     .key = pager_key,
     .hints = pager_hints,
+    .keys = pager_keys,
 };

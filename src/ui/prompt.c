@@ -43,6 +43,7 @@ enum ui_answer ui_prompt_line(struct ui_app *app, const char *label,
     buf_adds(&b, initial ? initial : "");
     enum ui_answer ans = UI_CANCELLED;
     app->prompt = label;
+    ui_app_flush_input(app); /* keys typed before it was drawn */
     for (;;) {
         app->prompt_text = buf_cstr(&b);
         ui_app_draw(app);
@@ -80,6 +81,7 @@ enum ui_answer ui_prompt_choice(struct ui_app *app, const char *question,
     enum ui_answer ans = UI_CANCELLED;
     app->prompt = question;
     app->prompt_text = "";
+    ui_app_flush_input(app);
     for (;;) {
         ui_app_draw(app);
         int ch = 0, func = 0;
@@ -161,6 +163,7 @@ enum ui_answer ui_prompt_menu(struct ui_app *app, const char *title,
     app->prompt = "Pick one: j/k and Enter, or its number; Esc cancels";
     app->prompt_text = "";
     enum ui_answer ans = UI_CANCELLED;
+    ui_app_flush_input(app); /* keys typed before it was drawn */
     for (;;) {
         ui_app_draw(app);
         draw_menu(app, title, labels, n, sel);

@@ -30,7 +30,12 @@ struct queue_view {
 };
 
 static const enum keys_action queue_hints[] = {
-    KA_BACK, KA_OPEN, KA_LIMIT, KA_HELP, KA_NONE};
+    KA_BACK, KA_OPEN, KA_LIMIT, KA_MONITOR, KA_HELP, KA_NONE};
+
+static const enum keys_action queue_keys[] = {
+    KA_DOWN,  KA_UP,   KA_PAGE_DOWN, KA_PAGE_UP, KA_TOP, KA_BOTTOM,
+    KA_OPEN,  KA_BACK, KA_LIMIT,     KA_UNDO,    KA_INBOX, KA_RELOAD,
+    KA_TAG,   KA_BULK, KA_NONE};
 
 static void *index_open(struct ui_app *app)
 {
@@ -120,9 +125,14 @@ static enum theme_role conf_role(double c)
                                        : TR_CONF_HIGH;
 }
 
-/* Where the index columns start, for the terminal width. */
+/* From this width the index also shows model, priority and reviews. */
+#define QUEUE_WIDE 160
+#define QUEUE_MODEL_COLS 16
+
+/* Where the index columns start, for the terminal width (model, prio and
+ * rev are 0 when not shown). */
 struct columns {
-    int id, idw, wf, wfw, conf, age, title;
+    int id, idw, wf, wfw, model, conf, age, prio, rev, title;
 };
 
 /* Columns as wide as the rows fetched need, within limits that leave the
@@ -135,9 +145,19 @@ static struct columns columns_for(int cols, const struct queue_view *v)
     c.wfw = v->wf_cols < wf_max ? v->wf_cols : wf_max;
     c.id = 4;
     c.wf = c.id + c.idw + 1;
+    c.model = c.prio = c.rev = 0;
     c.conf = c.wf + c.wfw + 1;
+    if (cols >= QUEUE_WIDE) {
+        c.model = c.conf;
+        c.conf = c.model + QUEUE_MODEL_COLS + 1;
+    }
     c.age = c.conf + 5;
     c.title = c.age + 5;
+    if (cols >= QUEUE_WIDE) {
+        c.prio = c.title;
+        c.rev = c.prio + 5;
+        c.title = c.rev + 5;
+    }
     return c;
 }
 
@@ -169,6 +189,16 @@ static void draw_row(struct ui_app *app, const struct queue_view *v, int y,
     char age[16];
     so_format_age(now, r->created_at, age);
     ui_draw_text(w, y, c.age, 4, age, base);
+    if (c.model) {
+        char num[24];
+        ui_draw_text(w, y, c.model, QUEUE_MODEL_COLS, r->model ? r->model
+                                                               : "-", base);
+        snprintf(num, sizeof num, "%4d", r->priority);
+        ui_draw_text(w, y, c.prio, 4, num, base);
+        snprintf(num, sizeof num, "%d/%d", r->reviews_done,
+                 r->reviews_needed > 0 ? r->reviews_needed : 1);
+        ui_draw_text(w, y, c.rev, 4, num, base);
+    }
     ui_draw_text(w, y, c.title, app->cols - c.title,
                  r->title ? r->title : "(untitled)", base);
 }
@@ -180,6 +210,12 @@ static void draw_header(struct ui_app *app, const struct queue_view *v)
     ui_draw_text(app->body, 0, c.wf, c.wfw, "workflow", TR_LABEL);
     ui_draw_text(app->body, 0, c.conf, 4, "conf", TR_LABEL);
     ui_draw_text(app->body, 0, c.age, 4, "age", TR_LABEL);
+    if (c.model) {
+        ui_draw_text(app->body, 0, c.model, QUEUE_MODEL_COLS, "model",
+                     TR_LABEL);
+        ui_draw_text(app->body, 0, c.prio, 4, "prio", TR_LABEL);
+        ui_draw_text(app->body, 0, c.rev, 4, "rev", TR_LABEL);
+    }
     ui_draw_text(app->body, 0, c.title, 20, "title", TR_LABEL);
 }
 
@@ -382,4 +418,5 @@ const struct ui_screen_ops ui_queue_screen = {
     .key = queue_key,
     .click = queue_click,
     .hints = queue_hints,
+    .keys = queue_keys,
 };

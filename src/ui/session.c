@@ -33,7 +33,9 @@ static void drop_draft(struct ui_session *s)
     so_draft_free(s->draft);
     s->draft = NULL;
     s->lease_until = 0;
+    s->lease_lost = 0;
     s->shown_at = 0;
+    s->shown_mono = 0;
     s->active_ms = 0;
     pending_clear(&s->pending);
 }
@@ -64,6 +66,11 @@ void ui_session_fini(struct ui_session *s)
     free(s->skipped);
     s->skipped = NULL;
     s->nskipped = 0;
+    for (size_t i = 0; i < s->nguards; i++)
+        free(s->guards[i].workflow);
+    free(s->guards);
+    s->guards = NULL;
+    s->nguards = 0;
 }
 
 static int was_skipped(const struct ui_session *s, const char *id)
@@ -81,7 +88,9 @@ static void took(struct ui_session *s, struct so_draft *d)
     s->generation++;
     s->lease_until = d->lease_until;
     s->last_event = so_mono_ms();
+    s->lease_lost = 0;
     s->shown_at = 0;
+    s->shown_mono = 0;
     s->active_ms = 0;
 }
 
@@ -153,12 +162,43 @@ enum so_status ui_session_claim(struct ui_session *s, const struct filter *f,
     return claim_listed(s, f, err);
 }
 
-void ui_session_shown(struct ui_session *s)
+int ui_session_shown(struct ui_session *s)
 {
-    if (s->draft && s->shown_at == 0) {
-        s->shown_at = so_now_ms();
-        s->last_event = so_mono_ms();
-    }
+    if (!s->draft || s->shown_at != 0)
+        return 0;
+    s->shown_at = so_now_ms();
+    s->shown_mono = so_mono_ms();
+    s->last_event = s->shown_mono;
+    return 1;
+}
+
+int64_t ui_session_seen_ms(const struct ui_session *s)
+{
+    if (!s->draft || s->shown_at == 0)
+        return -1;
+    return so_mono_ms() - s->shown_mono;
+}
+
+struct ui_guard ui_session_guard(struct ui_session *s)
+{
+    struct ui_guard g = {NULL, SO_DEFAULT_MIN_SEEN_MS, 1};
+    if (!s->draft)
+        return g;
+    for (size_t i = 0; i < s->nguards; i++)
+        if (strcmp(s->guards[i].workflow, s->draft->workflow) == 0)
+            return s->guards[i];
+    struct so_workflow w;
+    struct so_error err;
+    so_error_clear(&err);
+    if (s->q->ops->workflow_get(s->q, s->draft->workflow, &w, &err) != SO_OK)
+        return g; /* asked again next time */
+    g.min_seen_ms = w.min_seen_ms;
+    g.confirm_flagged = w.confirm_flagged;
+    so_workflow_clear(&w);
+    s->guards = xrealloc(s->guards, (s->nguards + 1) * sizeof *s->guards);
+    g.workflow = xstrdup(s->draft->workflow);
+    s->guards[s->nguards++] = g;
+    return g;
 }
 
 void ui_session_input(struct ui_session *s)
@@ -173,7 +213,8 @@ void ui_session_input(struct ui_session *s)
 
 enum so_status ui_session_tick(struct ui_session *s, struct so_error *err)
 {
-    if (!s->draft || ui_session_lease_left(s) > UI_SESSION_RENEW_MS)
+    if (!s->draft || s->lease_lost ||
+        ui_session_lease_left(s) > UI_SESSION_RENEW_MS)
         return SO_OK;
     /* Renew only while the reviewer is at work: an abandoned terminal lets
      * the lease run out so the draft goes back to the queue. */
@@ -184,6 +225,8 @@ enum so_status ui_session_tick(struct ui_session *s, struct so_error *err)
                                          s->draft->lease_token, 0, &until, err);
     if (st == SO_OK)
         s->lease_until = until;
+    else if (st == SO_ERR_LEASE)
+        s->lease_lost = 1;
     return st;
 }
 
@@ -219,6 +262,9 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
 {
     if (!s->draft)
         return so_fail(err, SO_ERR_USAGE, "no draft is open");
+    if (s->shown_at == 0)
+        return so_fail(err, SO_ERR_USAGE, "%s was never on screen: look at "
+                       "it first", s->draft->id);
     ui_session_input(s);
     pending_set(&s->pending, action, reason, note, final_body);
     struct so_decide_req req = {
@@ -228,7 +274,7 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
         .reason = s->pending.reason,
         .note = s->pending.note,
         .final_body = s->pending.final_body,
-        .shown_at = s->shown_at ? s->shown_at : so_now_ms(),
+        .shown_at = s->shown_at,
         .active_ms = s->active_ms,
         .lease_token = s->draft->lease_token,
     };
@@ -239,6 +285,8 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
         req.claim_next = &claim;
     memset(res, 0, sizeof *res);
     enum so_status st = s->q->ops->decide(s->q, &req, res, err);
+    if (st == SO_ERR_LEASE)
+        s->lease_lost = 1;
     if (st != SO_OK)
         return st;
     drop_draft(s);
@@ -294,7 +342,7 @@ enum so_status ui_session_undo(struct ui_session *s, struct so_error *err)
 
 int64_t ui_session_lease_left(const struct ui_session *s)
 {
-    if (!s->draft)
+    if (!s->draft || s->lease_lost)
         return 0;
     int64_t left = s->lease_until - so_now_ms();
     return left > 0 ? left : 0;

@@ -6,6 +6,8 @@
 . "$(dirname "$0")/ui.inc"
 Q="$T/demo.db"
 "$SO" demo --no-ui --queue "$Q" >/dev/null 2>&1
+# Keys act as soon as the draft is drawn (the test waits for it on screen).
+"$SO" workflow set refund-approvals --min-seen 0 --queue "$Q" >/dev/null
 check_eq "demo: the waiting refunds need two reviews" 2 \
     "$(sql "$Q" "SELECT min(reviews_needed) FROM drafts WHERE workflow = 'refund-approvals' AND status = 'pending'")"
 FIRST=$(sql "$Q" "SELECT id FROM drafts WHERE workflow = 'refund-approvals' AND status = 'pending' ORDER BY priority DESC, created_at, rid LIMIT 1")
@@ -46,6 +48,8 @@ as_alice ui_stop; as_bob ui_stop
 
 SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=omar as_sue review 200x50 --workflow refund-approvals
 as_sue ui_wait "$FIRST"; as_sue ui_keys Enter
+# Keys typed before the draft is drawn are dropped: wait for it.
+as_sue ui_wait "$FIRST  refund-approvals" >/dev/null
 as_sue ui_keys v
 check "supervisor: the reviews view" \
     as_sue ui_wait "the reviews disagree; your decision is final"

@@ -10,6 +10,9 @@ newq limit
     jd R-2 "Refund big" "Refund of a big amount." 6 "[]" refunds
 } | enq
 sql "$Q" "UPDATE drafts SET confidence = 0.9 WHERE id IN ('S-2', 'R-2')"
+# limit [PATTERN]: l, and once the prompt is drawn (it drops keys typed
+# before) a new pattern.
+limit() { ui_keys l; ui_wait "Limit to:" >/dev/null; ui_keys C-u "$@" Enter; }
 for size in $SIZES; do
     review "$size"
     ui_wait "Support low"
@@ -21,25 +24,25 @@ for size in $SIZES; do
     check_contains "$size: refund shown" "Refund ask" "$S"
     check_contains "$size: limit in the status bar" "[limit: ~w refunds]" "$S"
     check "$size: pending counts the limit" ui_wait "pending 2"
-    ui_keys l C-u "~c<0.6 ~w refunds" Enter
+    limit "~c<0.6 ~w refunds"
     check "$size: confidence and workflow combined" ui_wait_gone "Refund big"
     check_contains "$size: low-confidence refund stays" "Refund ask" "$(ui_screen)"
-    ui_keys l C-u "~g" Enter
+    limit "~g"
     check "$size: ~g shows the grounding-flagged draft" ui_wait "Support low"
     check_not_contains "$size: ~g hides unflagged" "Support high" "$(ui_screen)"
-    ui_keys l C-u "big amount" Enter
+    limit "big amount"
     check "$size: words match the body" ui_wait "Refund big"
     check_not_contains "$size: words hide others" "Refund ask" "$(ui_screen)"
-    ui_keys l C-u "~x" Enter
+    limit "~x"
     check "$size: bad pattern explained" ui_wait "unknown pattern ~x"
-    ui_keys l C-u Enter
+    limit
     check "$size: empty limit shows everything" ui_wait "Support high"
     ui_keys q; exited >/dev/null; ui_stop
 done
 # The next draft after a decision honours the limit.
 review 80x24
 ui_wait "Support low"
-ui_keys l "~w refunds" Enter
+limit "~w refunds"
 ui_wait_gone "Support low"
 ui_keys Enter
 check "first refund opens" ui_wait "Refund granted."

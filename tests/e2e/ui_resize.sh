@@ -22,7 +22,7 @@ check "100x30: nothing wider than the terminal" test "$(ui_screen | maxwidth)" -
 ui_keys a
 check "still works after resizes" ui_wait "Shipping is free"
 check_eq "decision after resizes" "approve||" "$(decisions D-1)"
-ui_resize 40 10
+ui_resize 50 10
 check "small terminal still drawn" ui_wait "D-2"
 ui_resize 20 4
 check "below the minimum: says so" ui_wait "terminal too small"

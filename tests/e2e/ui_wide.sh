@@ -14,6 +14,7 @@ for size in $SIZES; do
     S=$(ui_screen)
     check "$size: no line wider than the terminal" test "$(wc -L <<<"$S")" -le "$cols"
     pane=$([ "$cols" -ge 120 ] && echo $((cols * 3 / 5 - 1)) || echo $((cols - 1)))
+    [ "$pane" -gt 96 ] && pane=96 # the body's readable measure
     per=$((pane / 2))
     check "$size: a full line holds $per wide characters ($pane columns)" \
         grep -qE "^(漢){$per}( |\||\$)" <<<"$S"

@@ -177,6 +177,35 @@ static void test_quotes(void **state)
     so_draft_free(d);
 }
 
+/* The passage closest to a quote that is not in its excerpt. */
+static void test_quote_closest(void **state)
+{
+    (void)state;
+    size_t off = 0, len = 0;
+    const char *ex = "Policy: refunds take 30 days from delivery, always.";
+    assert_true(grounding_quote_closest(ex, "Refunds take 40 days from "
+                                        "delivery", &off, &len));
+    assert_memory_equal(ex + off, "refunds take 30 days from delivery", len);
+    assert_int_equal(len, strlen("refunds take 30 days from delivery"));
+    /* The quote hanging over the excerpt's start. */
+    assert_true(grounding_quote_closest("days from delivery only",
+                                        "Refunds take 30 days from",
+                                        &off, &len));
+    assert_int_equal(off, 0);
+    assert_int_equal(len, strlen("days from"));
+    /* Nothing close: one word in common out of six is not a passage. */
+    assert_false(grounding_quote_closest(ex, "warranty of two years for "
+                                         "every delivery", &off, &len));
+    assert_false(grounding_quote_closest("Shipping is free.",
+                                         "not in the excerpt", &off, &len));
+    assert_false(grounding_quote_closest(ex, "", &off, &len));
+    assert_false(grounding_quote_closest(NULL, "x", &off, &len));
+    assert_false(grounding_quote_closest(ex, NULL, &off, &len));
+    /* A one-word quote in another case. */
+    assert_true(grounding_quote_closest(ex, "ALWAYS", &off, &len));
+    assert_memory_equal(ex + off, "always", len);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_group_offsets),
         cmocka_unit_test(test_missing_and_unreferenced),
         cmocka_unit_test(test_quotes),
+        cmocka_unit_test(test_quote_closest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

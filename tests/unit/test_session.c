@@ -155,7 +155,15 @@ static void test_claim_decide_retry(void **state)
     assert_int_equal(ui_session_claim(&s, &f, NULL, &err), SO_OK);
     assert_string_equal(s.draft->id, "F-1");
     assert_true(ui_session_lease_left(&s) > 0);
-    ui_session_shown(&s);
+    /* Never drawn: no decision, nothing sent. */
+    assert_int_equal(ui_session_seen_ms(&s), -1);
+    assert_int_equal(ui_session_decide(&s, SO_ACT_APPROVE, NULL, NULL, NULL,
+                                       &res, &err),
+                     SO_ERR_USAGE);
+    assert_int_equal(fk.decides, 0);
+    assert_int_equal(ui_session_shown(&s), 1); /* the first draw */
+    assert_int_equal(ui_session_shown(&s), 0);
+    assert_true(ui_session_seen_ms(&s) >= 0);
     fk.fail_decides = 1;
     assert_int_equal(ui_session_decide(&s, SO_ACT_REJECT, "tone", "n", NULL,
                                        NULL, &res, &err),

@@ -68,6 +68,10 @@ struct ui_screen_ops {
     /* A mouse press on body row `row` (0 = the body's first line), column
      * col (may be NULL: clicks do nothing there). */
     enum ui_next (*click)(struct ui_app *app, void *state, int row, int col);
+    /* Actions this screen acts on, ending with KA_NONE (the help lists them
+     * under the screen; any other key is refused with a message and the
+     * keys typed after it are discarded). NULL: every key goes to key. */
+    const enum keys_action *keys;
     /* Show text (owned by the screen from now on, with its spans) over the
      * screen under a heading; text NULL removes it. May be NULL. */
     void (*overlay)(struct ui_app *app, void *state, const char *heading,
@@ -88,6 +92,9 @@ enum ui_screen {
 #undef UI_X_ENUM
         UI_SCREEN_COUNT
 };
+
+/* Messages kept for the message log (L). */
+#define UI_LOG_MAX 50
 
 /* Figures for the status bar, refreshed between keys. */
 struct ui_counts {
@@ -117,6 +124,11 @@ struct ui_app {
                                   are NULL, screens are not drawn */
     char *message;             /* the message line, NULL when empty */
     int message_error;
+    char *log[UI_LOG_MAX];     /* recent messages with their time, oldest
+                                  first from log_head (a ring) */
+    size_t nlog, log_head;
+    int flush_input;           /* discard typed-ahead keys after the next
+                                  draw (a new draft, menu or prompt) */
     const char *prompt;        /* a prompt being answered (ui_prompt) */
     const char *prompt_text;   /* what was typed so far */
     const struct ui_screen_ops *const *screens; /* the table, by id */
@@ -137,6 +149,16 @@ enum ui_input {
  * text is sanitized when drawn. */
 void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Discard the keys typed so far once the next draw is on the terminal:
+ * keys typed before a draft, menu or prompt was drawn never act on it. */
+void ui_app_flush_input(struct ui_app *app);
+
+/* The message log as text, newest last (owned by the caller). */
+char *ui_app_log_text(const struct ui_app *app);
+
+/* 1 when screen ops acts on action a (ops->keys NULL: every action). */
+int ui_screen_takes(const struct ui_screen_ops *ops, enum keys_action a);
 
 /* Ask the loop to refresh the status-bar figures before the next draw. */
 void ui_app_counts_stale(struct ui_app *app);

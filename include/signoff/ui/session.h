@@ -17,6 +17,14 @@
 #define UI_SESSION_RENEW_MS (SO_DEFAULT_LEASE_MS / 2)
 #define UI_SESSION_MAX_SKIPPED 256
 
+/* A workflow's guards for the UI (struct so_workflow's min_seen_ms and
+ * confirm_flagged), fetched once per workflow and session. */
+struct ui_guard {
+    char *workflow;
+    int64_t min_seen_ms;
+    int confirm_flagged;
+};
+
 /* A decision not yet saved. Owned strings. */
 struct ui_pending {
     int active;
@@ -33,12 +41,17 @@ struct ui_session {
     struct so_draft *draft; /* the draft I hold, NULL when none */
     int64_t lease_until;    /* wall ms */
     int64_t shown_at;       /* wall ms when first drawn; 0 until then */
+    int64_t shown_mono;     /* the same on the monotonic clock */
+    int lease_lost;         /* the queue said another holds the draft now:
+                               the lease shown stops */
     int64_t active_ms;
     int64_t last_event;     /* mono ms of the last key (or first draw) */
     unsigned long generation; /* bumped each time a draft is taken */
     struct ui_pending pending;
     char **skipped; /* ids released with skip, not offered again */
     size_t nskipped;
+    struct ui_guard *guards; /* per workflow seen this session */
+    size_t nguards;
 };
 
 /* An empty session on q (holding no draft). */
@@ -52,8 +65,17 @@ void ui_session_fini(struct ui_session *s);
 enum so_status ui_session_claim(struct ui_session *s, const struct filter *f,
                                 const char *id, struct so_error *err);
 
-/* The draft was drawn: starts the clock the first time. */
-void ui_session_shown(struct ui_session *s);
+/* The draft was drawn: starts the clock the first time, and then returns
+ * 1 (keys typed before this moment must not act on it). */
+int ui_session_shown(struct ui_session *s);
+
+/* Milliseconds the draft I hold has been on screen; -1 when it was never
+ * drawn (or none is held). */
+int64_t ui_session_seen_ms(const struct ui_session *s);
+
+/* The guards of the workflow of the draft I hold: asked of the queue the
+ * first time, then remembered; the defaults when the queue cannot say. */
+struct ui_guard ui_session_guard(struct ui_session *s);
 /* A key arrived: counts the time since the previous one, at most
  * UI_SESSION_IDLE_MS. */
 void ui_session_input(struct ui_session *s);
@@ -68,7 +90,9 @@ enum so_status ui_session_tick(struct ui_session *s, struct so_error *err);
  * next (may be NULL) is the limit the next draft must meet: when a plain
  * claim can honour it, the queue claims the next draft in the same call
  * (res->next.filled; on SO_OK s->draft is that draft, else NULL). When
- * res->next.filled is 0, claim with ui_session_claim. */
+ * res->next.filled is 0, claim with ui_session_claim.
+ * SO_ERR_LEASE: the lease is lost (s->lease_lost). A draft never drawn
+ * cannot be decided (SO_ERR_USAGE). */
 enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
                                  const char *reason, const char *note,
                                  const char *final_body,

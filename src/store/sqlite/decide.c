@@ -524,7 +524,8 @@ static enum so_status check_latest(struct store *s,
     enum so_status code = one_int(s, st, &latest, err);
     if (code == SO_OK && latest != orig->seq)
         return so_fail(err, SO_ERR_CONFLICT,
-                       "%s: undo: another reviewer decided it since",
+                       "%s: another reviewer decided it since; their "
+                       "decision stands",
                        orig->draft_id);
     return code;
 }
