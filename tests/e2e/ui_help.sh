@@ -7,20 +7,16 @@
 # the queue and n, Tab, v, | and m on a draft (from 120 columns; at 80 what
 # fits). q returns to where it was.
 . "$(dirname "$0")/ui.inc"
-# help_find REGEX: page through the queue screen's help from the top until a
-# line matches.
+# help_find REGEX: page through the queue screen's help from the top until
+# a line matches (each page waited for: g, then Space until the last page,
+# which Space does not change).
 help_find() {
-    local prev="" S i n
+    local prev="" i
     ui_keys g
     ui_wait 'On the queue screen' || return 1
     for i in 1 2 3 4 5 6 7 8; do
-        # Wait (up to 2 s) for the page to change after g or Space; the last
-        # page does not.
-        for n in $(seq 1 40); do
-            S=$(ui_screen)
-            [ "$S" != "$prev" ] && break
-            sleep 0.05
-        done
+        page_changed() { S=$(ui_screen); [ "$S" != "$prev" ]; }
+        wait_for 2 page_changed
         grep -qE -- "$1" <<<"$S" && return 0
         [ "$S" = "$prev" ] && return 1
         prev=$S

@@ -158,7 +158,7 @@ static void test_claim_decide_retry(void **state)
     /* Never drawn: no decision, nothing sent. */
     assert_int_equal(ui_session_seen_ms(&s), -1);
     assert_int_equal(ui_session_decide(&s, SO_ACT_APPROVE, NULL, NULL, NULL,
-                                       &res, &err),
+                                       NULL, &res, &err),
                      SO_ERR_USAGE);
     assert_int_equal(fk.decides, 0);
     assert_int_equal(ui_session_shown(&s), 1); /* the first draw */
