@@ -10,6 +10,9 @@ newq limit_words
     jd B-3 "Other 49999" "Not bulk at all? It is: Bulk." 7
     jd B-4 "Unrelated" "Nothing to see." 6
 } | enq
+# limit PATTERN: l, and once the prompt is drawn (it drops keys typed
+# before) a new pattern.
+limit() { ui_keys l; ui_wait "Limit to:" >/dev/null; ui_keys C-u "$@" Enter; }
 for size in $SIZES; do
     review "$size"
     ui_wait "Bulk draft 49999"
@@ -22,14 +25,14 @@ for size in $SIZES; do
     check_contains "$size: Bulk 49999 finds 'Bulk draft 49999'" "Bulk draft 49999" "$S"
     check_contains "$size: one word in the title, one in the body" "Bulk draft 12" "$S"
     check_contains "$size: any case, title or body" "Other 49999" "$S"
-    ui_keys l C-u '"draft 49999"' Enter
+    limit '"draft 49999"'
     check "$size: a quoted phrase matches as a phrase" ui_wait_gone "Bulk draft 12"
     check "$size: the phrase finds its draft" ui_wait "pending 1"
     check_contains "$size: B-1 matches the phrase" "Bulk draft 49999" "$(ui_screen)"
-    ui_keys l C-u '"Bulk 49999"' Enter
+    limit '"Bulk 49999"'
     check "$size: no draft has the phrase Bulk 49999" \
         ui_wait "No open drafts you can act on match the limit"
-    ui_keys l C-u '"Bulk 49999' Enter
+    limit '"Bulk 49999'
     check "$size: an unclosed quote is explained" \
         ui_wait "a quoted phrase is not closed"
     ui_keys q; exited >/dev/null; ui_stop
