@@ -261,3 +261,53 @@ enum so_status store_rules_resume(const struct so_workflow *w,
                        w->name);
     return SO_OK;
 }
+
+enum so_status store_rules_escalate_again(const char *id,
+                                          enum so_dstatus status,
+                                          enum so_action action,
+                                          struct so_error *err)
+{
+    if (status == SO_DS_ESCALATED && action == SO_ACT_ESCALATE)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: already escalated; give the final decision "
+                       "(approve, edit or reject)",
+                       id);
+    return SO_OK;
+}
+
+enum so_status store_rules_undo(const char *reviewer,
+                                const struct so_decision *orig,
+                                int64_t latest_seq, const struct store_claim *c,
+                                int reviews_needed, int64_t now,
+                                struct so_error *err)
+{
+    if (latest_seq != orig->seq)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: another reviewer decided it since; their "
+                       "decision stands",
+                       orig->draft_id);
+    enum so_status code =
+        store_rules_not_others(reviewer, orig->draft_id, c, "undo", now, err);
+    if (code != SO_OK)
+        return code;
+    int review = !orig->kind || strcmp(orig->kind, "review") == 0;
+    if (review && reviews_needed > 1 && orig->action != SO_ACT_ESCALATE &&
+        (c->status == SO_DS_RESOLVE || c->status == SO_DS_DECIDED))
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: undo: the reviews are complete and the draft %s;"
+                       " a review cannot be taken back now",
+                       orig->draft_id,
+                       c->status == SO_DS_RESOLVE ? "awaits its resolution"
+                                                  : "is final");
+    return SO_OK;
+}
+
+enum so_status store_rules_escalated_taker(const char *id,
+                                           enum so_dstatus status,
+                                           int supervisor, struct so_error *err)
+{
+    if (status == SO_DS_ESCALATED && !supervisor)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "%s: escalated; a supervisor decides it", id);
+    return SO_OK;
+}

@@ -14,7 +14,7 @@ Q=$PGQ
 so init --queue "$Q"
 check_eq "init: exit 0" 0 "$RC"
 check_contains "init: created" "created queue $Q" "$OUT"
-check_eq "schema version 1" "1" "$(psq "SELECT value FROM so_meta WHERE key = 'schema_version'")"
+check_eq "schema version 2" "2" "$(psq "SELECT value FROM so_meta WHERE key = 'schema_version'")"
 so init --queue "$Q"
 check_eq "init again: exit 0 (nothing to do)" 0 "$RC"
 
@@ -112,6 +112,38 @@ so decide --queue "$Q" l-1 approve
 check_contains "alice's old claim is lost to bob's" "l-1: claimed by bob until" "$ERR"
 check_eq "alice's old claim: nothing recorded" "0" "$(psq "SELECT count(*) FROM decisions WHERE draft = 'l-1'")"
 
+# escalation: a step of its own, for a supervisor; undo takes a decision
+# back (only the latest live one, never from under another's claim)
+printf '{"id":"e-1","workflow":"w","body":"escalate me"}\n{"id":"u-1","workflow":"w","body":"undo me"}\n' |
+    "$SO" enqueue --queue "$Q" - >/dev/null 2>&1
+so decide --queue "$Q" e-1 escalate --reason policy
+check_contains "escalate: recorded" "recorded escalate of e-1" "$OUT"
+check_eq "escalated: waits for a supervisor" "escalated|" "$(psq "SELECT status, claimed_by FROM drafts WHERE id = 'e-1'")"
+so decide --queue "$Q" --reviewer bob e-1 approve
+check_contains "a reviewer cannot take an escalated draft" "e-1: escalated; a supervisor decides it" "$ERR"
+so decide --queue "$Q" --reviewer sue --role supervisor e-1 escalate
+check_contains "escalating again: refused" "already escalated" "$ERR"
+so decide --queue "$Q" --reviewer sue --role supervisor e-1 reject --reason policy
+check_contains "the supervisor's final decision" "recorded reject of e-1" "$OUT"
+check_eq "kind resolve, draft decided" "resolve|decided" \
+    "$(psq "SELECT d.kind, r.status FROM decisions d JOIN drafts r ON r.id = d.draft WHERE d.draft = 'e-1' AND d.action = 'reject'")"
+so decide --queue "$Q" --reviewer dan u-1 approve
+so list --queue "$Q" --status decided --format json
+check_contains "u-1 decided" '"u-1"' "$OUT"
+# signoff has no undo command: the UI's u goes through queue_ops.undo,
+# driven here by the UI itself
+ui_start 80 24 env SIGNOFF_REVIEWER=dan "$SO" review --queue "$Q"
+ui_wait "@dan" 15 || notok "the UI starts on PostgreSQL"
+ui_keys u
+if ui_wait "u-1" 10; then ok "undo in the UI: the draft comes back"; else notok "undo in the UI: the draft comes back"; ui_screen; fi
+check_eq "undo: a revert record, the draft claimed by dan again" "revert|claimed|dan" \
+    "$(psq "SELECT d.action, r.status, r.claimed_by FROM decisions d JOIN drafts r ON r.id = d.draft WHERE d.draft = 'u-1' ORDER BY d.seq DESC LIMIT 1")"
+ui_keys H
+ui_wait "UNDONE" 10 && ok "my decisions (H): the undone one marked" || { notok "my decisions (H): the undone one marked"; ui_screen; }
+ui_stop
+so verify --queue "$Q" --quiet
+check_eq "the chain holds with escalations and a revert" 0 "$RC"
+
 # the kill switch
 so workflow pause w --queue "$Q" --reason "bad outputs"
 check_eq "pause: exit 0" 0 "$RC"
@@ -152,7 +184,7 @@ NQ="postgresql:///${PGDB}_new?host=$SIGNOFF_PG_HOST&user=so"
 so init --queue "$NQ"
 pg_psql "${PGDB}_new" -c "UPDATE so_meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
 so list --queue "$NQ"
-check_contains "a newer schema: refused" "created by a newer signoff (schema 99; this one reads up to 1)" "$ERR"
+check_contains "a newer schema: refused" "created by a newer signoff (schema 99; this one reads up to 2)" "$ERR"
 pg_psql "${PGDB}_new" -c "DROP TABLE so_meta CASCADE" >/dev/null
 so init --queue "$NQ"
 check_contains "other tables, no so_meta: not a signoff queue" "not a signoff queue" "$ERR"

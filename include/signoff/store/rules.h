@@ -79,4 +79,34 @@ enum so_status store_rules_pause(const char *name, int paused,
 enum so_status store_rules_resume(const struct so_workflow *w,
                                   struct so_error *err);
 
+/* A draft already escalated is escalated no further: a supervisor gives
+ * the final decision. */
+enum so_status store_rules_escalate_again(const char *id,
+                                          enum so_dstatus status,
+                                          enum so_action action,
+                                          struct so_error *err);
+
+/* An escalated draft is taken (claimed, decided) by a supervisor only. */
+enum so_status store_rules_escalated_taker(const char *id,
+                                           enum so_dstatus status,
+                                           int supervisor,
+                                           struct so_error *err);
+
+/*
+ * The undo rule, for every caller (the UI, the server's /v1/undo) on every
+ * store: only the latest live decision on the draft (latest_seq); never
+ * while someone else holds the draft (an undo must not take a lease
+ * away); and in a workflow that needs several reviews, the review that
+ * completed them stands once the draft has moved on to resolve or is final
+ * by agreement: the outcome is no longer one reviewer's, and taking it
+ * back would let a reviewer who saw the disagreement settle it without the
+ * resolver. An escalation (it ends a review alone) and a resolution stay
+ * undoable by whoever gave them. c is the draft's claim state.
+ */
+enum so_status store_rules_undo(const char *reviewer,
+                                const struct so_decision *orig,
+                                int64_t latest_seq, const struct store_claim *c,
+                                int reviews_needed, int64_t now,
+                                struct so_error *err);
+
 #endif

@@ -163,17 +163,9 @@ static void pg_close(struct queue *q)
 static enum so_status not_yet(struct queue *q, const char *what,
                               struct so_error *err)
 {
+    (void)q;
     return so_fail(err, SO_ERR_USAGE,
-                   "%s: %s is not yet supported on PostgreSQL queues", q->spec,
-                   what);
-}
-
-static enum so_status pg_undo(struct queue *q, const char *request_id,
-                              struct so_draft **out, struct so_error *err)
-{
-    (void)request_id;
-    *out = NULL;
-    return not_yet(q, "undo", err);
+                   "%s is not yet supported on PostgreSQL queues", what);
 }
 
 static enum so_status pg_rollup(struct queue *q, const struct so_stats_req *req,
@@ -211,17 +203,6 @@ static enum so_status pg_applied(struct queue *q,
     (void)req;
     memset(res, 0, sizeof *res);
     return not_yet(q, "recording an applied outcome", err);
-}
-
-static enum so_status pg_my_decisions(struct queue *q, int64_t since_ms,
-                                      int limit, struct so_decision **out,
-                                      size_t *n, struct so_error *err)
-{
-    (void)since_ms;
-    (void)limit;
-    *out = NULL;
-    *n = 0;
-    return not_yet(q, "my decisions", err);
 }
 
 static enum so_status pg_unsent(struct queue *q, int64_t *n,

@@ -26,8 +26,47 @@ static const char sql_request[] =
 
 static const char sql_mark[] =
     "UPDATE drafts SET status = 'decided', final_action = $2,"
-    " decided_at = $3, reviews_done = reviews_done + 1, lease_until = 0"
+    " decided_at = $3, reviews_done = reviews_done + $4, lease_until = 0"
     " WHERE rid = $1";
+
+/* An escalation is not an outcome: the draft waits for a supervisor. */
+static const char sql_escalate[] =
+    "UPDATE drafts SET status = 'escalated', claimed_by = NULL,"
+    " lease_until = 0, reviews_done = reviews_done + $2 WHERE rid = $1";
+
+/* The latest live decision on a draft: only it may be undone. */
+static const char sql_latest_on[] =
+    "SELECT coalesce(max(seq), 0) FROM decisions d WHERE draft = $1"
+    " AND action <> 'revert' AND kind <> 'action'"
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
+    " AND r.reverts_seq > 0)";
+
+static const char sql_latest_mine[] =
+    PG_DECISION_COLS " d WHERE reviewer = $1 AND action <> 'revert'"
+    " AND kind <> 'action'"
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
+    " AND r.reverts_seq > 0)"
+    " ORDER BY seq DESC LIMIT 1";
+
+/* A live escalation before seq: the draft was escalated when seq came. */
+static const char sql_escalated_before[] =
+    "SELECT count(*) FROM decisions d WHERE draft = $1 AND seq < $2"
+    " AND action = 'escalate' AND NOT EXISTS (SELECT 1 FROM decisions r"
+    " WHERE r.reverts_seq = d.seq AND r.reverts_seq > 0)";
+
+static const char sql_reopen[] =
+    "UPDATE drafts SET status = $2, final_action = NULL, decided_at = NULL,"
+    " reviews_done = greatest(reviews_done - $3, 0) WHERE rid = $1";
+
+static const char sql_mine[] =
+    "SELECT d.seq, d.draft, d.request_id, d.reviewer, d.action, d.kind,"
+    " d.reason, d.note, d.final_body, d.edit_size, d.body_sha, d.final_sha,"
+    " d.shown_at, d.decided_at, d.active_ms, d.reverts_seq, d.prev_hash,"
+    " d.hash, (SELECT max(r.seq) FROM decisions r WHERE r.reverts_seq = d.seq"
+    " AND r.reverts_seq > 0) FROM decisions d"
+    " WHERE d.reviewer = $1 AND d.decided_at >= $2"
+    " AND d.action <> 'revert' AND d.kind <> 'action'"
+    " ORDER BY d.decided_at DESC, d.seq DESC LIMIT $3";
 
 static const char sql_head[] =
     "SELECT seq, hash FROM chain_head WHERE one FOR UPDATE";
@@ -161,6 +200,12 @@ static enum so_status decide_tx(struct pgq *p, void *ctx,
                              c.lease_token};
     code = store_rules_lease_verdict(p->reviewer, req->draft_id, &sc,
                                      req->lease_token, c.now, err);
+    if (code == SO_OK)
+        code = store_rules_escalated_taker(req->draft_id, c.status,
+                                           p->supervisor, err);
+    if (code == SO_OK)
+        code = store_rules_escalate_again(req->draft_id, c.status,
+                                          req->action, err);
     if (code != SO_OK)
         return code;
     if (c.reviews_needed > 1)
@@ -174,15 +219,27 @@ static enum so_status decide_tx(struct pgq *p, void *ctx,
     if (code != SO_OK)
         return code;
     store_rules_record(p->reviewer, req, dr, c.claimed_at, c.now, &d);
+    int resolve = c.status == SO_DS_ESCALATED;
+    if (resolve)
+        d.kind = "resolve";
     struct pg_args m = {0};
     pg_arg_int(&m, c.rid);
-    pg_arg_text(&m, so_action_name(d.action));
-    pg_arg_int(&m, d.decided_at);
-    code = pg_run(p, sql_mark, &m, NULL, err);
+    if (d.action == SO_ACT_ESCALATE) {
+        pg_arg_int(&m, 1);
+        code = pg_run(p, sql_escalate, &m, NULL, err);
+    } else {
+        pg_arg_text(&m, so_action_name(d.action));
+        pg_arg_int(&m, d.decided_at);
+        pg_arg_int(&m, !resolve);
+        code = pg_run(p, sql_mark, &m, NULL, err);
+    }
     if (code == SO_OK) /* the head last */
         code = pg_chain_append(p, &d, err);
-    if (code == SO_OK)
-        fill_result(&d, "decided", 0, x->res);
+    if (code == SO_OK) {
+        fill_result(&d, d.action == SO_ACT_ESCALATE ? "escalated" : "decided",
+                    0, x->res);
+        x->res->resolution = resolve;
+    }
     so_draft_free(dr);
     return code;
 }
@@ -199,4 +256,167 @@ enum so_status pg_decide(struct queue *q, const struct so_decide_req *req,
     if (code == SO_OK && req->claim_next)
         queue_decide_next(q, req->claim_next, &res->next);
     return code;
+}
+
+static enum so_status one_int(struct pgq *p, const char *sql,
+                              const struct pg_args *a, int64_t *v,
+                              struct so_error *err)
+{
+    PGresult *r;
+    enum so_status code = pg_run(p, sql, a, &r, err);
+    if (code != SO_OK)
+        return code;
+    *v = PQntuples(r) ? pg_int(r, 0, 0) : 0;
+    PQclear(r);
+    return SO_OK;
+}
+
+struct undo_ctx {
+    const char *request_id;
+    struct so_draft *out;
+};
+
+/* Append the revert of orig (the draft row locked: c), take the draft back
+ * to the step orig was taken in, claimed by me again. */
+static enum so_status revert(struct pgq *p, const char *request_id,
+                             const struct so_decision *orig,
+                             const struct pg_claim *c, struct so_error *err)
+{
+    struct so_draft *dr = NULL;
+    int64_t escalated = 0;
+    enum so_status code = pg_read_draft(p, c->rid, &dr, err);
+    int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
+    if (code == SO_OK && resolve && orig->action != SO_ACT_ESCALATE) {
+        struct pg_args e = {0};
+        pg_arg_text(&e, orig->draft_id);
+        pg_arg_int(&e, orig->seq);
+        code = one_int(p, sql_escalated_before, &e, &escalated, err);
+    }
+    if (code != SO_OK) {
+        so_draft_free(dr);
+        return code;
+    }
+    struct so_decision rv;
+    memset(&rv, 0, sizeof rv);
+    rv.draft_id = orig->draft_id;
+    rv.request_id = (char *)request_id;
+    rv.reviewer = (char *)p->reviewer;
+    rv.kind = orig->kind ? orig->kind : "review";
+    rv.action = SO_ACT_REVERT;
+    rv.reverts_seq = orig->seq;
+    audit_sha256_hex(dr->body, strlen(dr->body), rv.body_sha);
+    rv.decided_at = c->now;
+    so_draft_free(dr);
+    struct pg_args a = {0};
+    pg_arg_int(&a, c->rid);
+    pg_arg_text(&a, escalated ? "escalated" : resolve ? "resolve" : "claimed");
+    pg_arg_int(&a, !resolve);
+    code = pg_run(p, sql_reopen, &a, NULL, err);
+    if (code == SO_OK)
+        code = pg_lease_take(p, c->rid, 0, err);
+    if (code == SO_OK) /* the head last */
+        code = pg_chain_append(p, &rv, err);
+    return code;
+}
+
+static enum so_status undo_tx(struct pgq *p, void *ctx, struct so_error *err)
+{
+    struct undo_ctx *u = ctx;
+    struct pg_args a = {0};
+    PGresult *r;
+    struct so_decision orig;
+    struct pg_claim c;
+    so_draft_free(u->out);
+    u->out = NULL;
+    pg_arg_text(&a, u->request_id);
+    enum so_status code = pg_run(p, sql_request, &a, &r, err);
+    if (code != SO_OK)
+        return code;
+    if (!PQntuples(r)) {
+        PQclear(r);
+        struct pg_args m = {0};
+        pg_arg_text(&m, p->reviewer);
+        code = pg_run(p, sql_latest_mine, &m, &r, err);
+        if (code != SO_OK)
+            return code;
+        if (!PQntuples(r)) {
+            PQclear(r);
+            return so_fail(err, SO_ERR_NOTFOUND, "nothing to undo");
+        }
+        pg_read_decision(r, 0, &orig);
+        PQclear(r);
+        int64_t latest = 0;
+        struct pg_args l = {0};
+        pg_arg_text(&l, orig.draft_id);
+        /* The draft row first, then what the rule reads under it. */
+        code = pg_lease_lock(p, orig.draft_id, &c, err);
+        if (code == SO_OK)
+            code = one_int(p, sql_latest_on, &l, &latest, err);
+        struct store_claim sc = {c.status, c.claimed_by, c.lease_until,
+                                 c.lease_token};
+        if (code == SO_OK)
+            code = store_rules_undo(p->reviewer, &orig, latest, &sc,
+                                    c.reviews_needed, c.now, err);
+        if (code == SO_OK)
+            code = revert(p, u->request_id, &orig, &c, err);
+    } else { /* a retry of an undo that landed */
+        pg_read_decision(r, 0, &orig);
+        PQclear(r);
+        if (orig.action != SO_ACT_REVERT || !orig.reviewer ||
+            strcmp(orig.reviewer, p->reviewer) != 0)
+            code = so_fail(err, SO_ERR_CONFLICT,
+                           "undo: request_id %s already used", u->request_id);
+        if (code == SO_OK)
+            code = pg_lease_lock(p, orig.draft_id, &c, err);
+    }
+    if (code == SO_OK)
+        code = pg_read_draft(p, c.rid, &u->out, err);
+    so_decision_clear(&orig);
+    return code;
+}
+
+enum so_status pg_undo(struct queue *q, const char *request_id,
+                       struct so_draft **out, struct so_error *err)
+{
+    char fresh[37];
+    if (!request_id || !*request_id) {
+        so_uuid(fresh);
+        request_id = fresh;
+    }
+    struct undo_ctx u = {request_id, NULL};
+    enum so_status code = pg_tx(q->impl, undo_tx, &u, err);
+    if (code != SO_OK) {
+        so_draft_free(u.out);
+        u.out = NULL;
+    }
+    *out = u.out;
+    return code;
+}
+
+enum so_status pg_my_decisions(struct queue *q, int64_t since_ms, int limit,
+                               struct so_decision **out, size_t *n,
+                               struct so_error *err)
+{
+    struct pgq *p = q->impl;
+    struct pg_args a = {0};
+    PGresult *r;
+    *out = NULL;
+    *n = 0;
+    if (limit < 1 || limit > 1000)
+        return so_fail(err, SO_ERR_INVALID, "limit: not in 1..1000");
+    pg_arg_text(&a, p->reviewer);
+    pg_arg_int(&a, since_ms);
+    pg_arg_int(&a, limit);
+    enum so_status code = pg_run(p, sql_mine, &a, &r, err);
+    if (code != SO_OK)
+        return code;
+    int rows = PQntuples(r);
+    *out = rows ? xcalloc((size_t)rows, sizeof **out) : NULL;
+    for (int i = 0; i < rows; i++) {
+        pg_read_decision(r, i, &(*out)[i]);
+        (*out)[i].undone_by = pg_int(r, i, 18);
+    }
+    *n = (size_t)rows;
+    PQclear(r);
+    return SO_OK;
 }

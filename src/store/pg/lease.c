@@ -14,30 +14,37 @@
 #include "signoff/store/pg/drafts.h"
 #include "signoff/store/rules.h"
 
+/* An escalated draft keeps its status while claimed (the step is never
+ * lost with a lease). */
 #define CLAIM_SET                                                              \
-    "UPDATE drafts d SET status = 'claimed', claimed_by = $1,"                 \
+    "UPDATE drafts d SET status = CASE WHEN d.status = 'escalated'"            \
+    " THEN d.status ELSE 'claimed' END, claimed_by = $1,"                      \
     " lease_until = " PG_NOW_MS " + $2, lease_token = lease_token + 1,"        \
     " attempts = attempts + 1, claimed_at = " PG_NOW_MS
 
+/* $4: 1 for a supervisor, who alone takes an escalated draft. */
 #define CLAIMABLE                                                              \
     " (status = 'pending' OR (status = 'claimed' AND lease_until < "           \
+    PG_NOW_MS ") OR (status = 'escalated' AND $4::int = 1 AND lease_until < "  \
     PG_NOW_MS "))"
 
 static const char sql_claim_next[] =
     "WITH c AS MATERIALIZED (SELECT rid FROM drafts WHERE status IN"
-    " ('pending', 'claimed') AND" CLAIMABLE
-    " ORDER BY priority DESC, created_at, rid LIMIT 1"
+    " ('pending', 'claimed', 'escalated') AND" CLAIMABLE
+    " AND $3::text IS NULL ORDER BY priority DESC, created_at, rid LIMIT 1"
     " FOR UPDATE SKIP LOCKED) " CLAIM_SET " FROM c WHERE d.rid = c.rid"
     " RETURNING d.rid";
 
 static const char sql_claim_next_wf[] =
     "WITH c AS MATERIALIZED (SELECT rid FROM drafts WHERE workflow = $3 AND"
-    " status IN ('pending', 'claimed') AND" CLAIMABLE
+    " status IN ('pending', 'claimed', 'escalated') AND" CLAIMABLE
     " ORDER BY priority DESC, created_at, rid LIMIT 1"
     " FOR UPDATE SKIP LOCKED) " CLAIM_SET " FROM c WHERE d.rid = c.rid"
     " RETURNING d.rid";
 
 static const char sql_take[] = CLAIM_SET " WHERE rid = $3";
+
+/* Back to the queue; an escalated draft stays escalated. */
 
 static const char sql_lock[] =
     "SELECT rid, status, claimed_by, lease_until, lease_token, claimed_at, "
@@ -48,7 +55,8 @@ static const char sql_extend[] =
     " RETURNING lease_until";
 
 static const char sql_release[] =
-    "UPDATE drafts SET status = 'pending', claimed_by = NULL,"
+    "UPDATE drafts SET status = CASE WHEN status = 'escalated' THEN status"
+    " ELSE 'pending' END, claimed_by = NULL,"
     " lease_until = 0 WHERE rid = $1 AND $2::bigint IS NOT NULL"
     " RETURNING lease_until";
 
@@ -132,15 +140,25 @@ static enum so_status claim_one(struct pgq *p, const struct so_claim_req *req,
     if (live && strcmp(c.claimed_by, p->reviewer) == 0)
         return on_rid(p, sql_extend, c.rid, lease_len(req->lease_ms), NULL,
                       err);
+    code = store_rules_escalated_taker(req->draft_id, c.status, p->supervisor,
+                                       err);
+    if (code != SO_OK)
+        return code;
     struct store_claim sc = claim_of(&c);
     code = store_rules_not_others(p->reviewer, req->draft_id, &sc, NULL, c.now,
                                   err);
     if (code != SO_OK)
         return code;
+    return pg_lease_take(p, c.rid, req->lease_ms, err);
+}
+
+enum so_status pg_lease_take(struct pgq *p, int64_t rid, int64_t lease_ms,
+                             struct so_error *err)
+{
     struct pg_args a = {0};
     pg_arg_text(&a, p->reviewer);
-    pg_arg_int(&a, lease_len(req->lease_ms));
-    pg_arg_int(&a, c.rid);
+    pg_arg_int(&a, lease_len(lease_ms));
+    pg_arg_int(&a, rid);
     return pg_run(p, sql_take, &a, NULL, err);
 }
 
@@ -151,8 +169,8 @@ static enum so_status claim_next(struct pgq *p, const struct so_claim_req *req,
     PGresult *r;
     pg_arg_text(&a, p->reviewer);
     pg_arg_int(&a, lease_len(req->lease_ms));
-    if (req->workflow)
-        pg_arg_text(&a, req->workflow);
+    pg_arg_text(&a, req->workflow);
+    pg_arg_int(&a, p->supervisor);
     enum so_status code = pg_run(
         p, req->workflow ? sql_claim_next_wf : sql_claim_next, &a, &r, err);
     if (code != SO_OK)

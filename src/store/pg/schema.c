@@ -130,7 +130,25 @@ static const char *const schema_v1[] = {
     NULL,
 };
 
-static const char *const *const steps[] = {NULL, schema_v1};
+/* v2: escalation is a step of its own: an escalated draft waits for a
+ * supervisor's final decision (as on SQLite). */
+static const char *const schema_v2[] = {
+    "ALTER TABLE drafts DROP CONSTRAINT drafts_status_check",
+    "ALTER TABLE drafts ADD CONSTRAINT drafts_status_check CHECK (status IN"
+    " ('pending', 'claimed', 'decided', 'resolve', 'escalated'))",
+    "DROP INDEX drafts_open",
+    "DROP INDEX drafts_open_wf",
+    "CREATE INDEX drafts_open ON drafts(priority DESC, created_at, rid)"
+    "  WHERE status IN ('pending', 'claimed', 'resolve', 'escalated')",
+    "CREATE INDEX drafts_open_wf"
+    "  ON drafts(workflow, priority DESC, created_at, rid)"
+    "  WHERE status IN ('pending', 'claimed', 'resolve', 'escalated')",
+    "CREATE INDEX decisions_reverts ON decisions(reverts_seq)"
+    "  WHERE reverts_seq > 0",
+    NULL,
+};
+
+static const char *const *const steps[] = {NULL, schema_v1, schema_v2};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

@@ -359,12 +359,9 @@ static enum so_status decide_in_tx(struct store *s,
             store_lease_verdict(s, req->draft_id, &cs, req->lease_token, err);
     if (code == SO_OK) /* four-eyes, also for a claim that predates a rule */
         code = store_review_may_take(s, req->draft_id, err);
-    if (code == SO_OK && cs.status == SO_DS_ESCALATED &&
-        req->action == SO_ACT_ESCALATE)
-        code = so_fail(err, SO_ERR_CONFLICT,
-                       "%s: already escalated; give the final decision "
-                       "(approve, edit or reject)",
-                       req->draft_id);
+    if (code == SO_OK)
+        code = store_rules_escalate_again(req->draft_id, cs.status,
+                                          req->action, err);
     if (code == SO_OK)
         code = record(s, req, &cs, res, err);
     return code;
@@ -509,65 +506,38 @@ static enum so_status revert(struct store *s, const char *request_id,
     return code;
 }
 
-/* Only the latest live decision on a draft may be undone: undoing an
- * earlier four-eyes review would pull the ground from under the reviews
- * and the outcome that came after it. */
-static enum so_status check_latest(struct store *s,
-                                   const struct so_decision *orig,
-                                   struct so_error *err)
+/* The latest live decision on orig's draft (0: none). */
+static enum so_status latest_on(struct store *s, const struct so_decision *orig,
+                                int64_t *latest, struct so_error *err)
 {
-    int64_t latest = 0;
+    *latest = 0;
     sqlite3_stmt *st = store_db_stmt(s, sql_latest_on, err);
     if (!st)
         return err->code;
     store_db_bind_text(st, ":id", orig->draft_id);
-    enum so_status code = one_int(s, st, &latest, err);
-    if (code == SO_OK && latest != orig->seq)
-        return so_fail(err, SO_ERR_CONFLICT,
-                       "%s: another reviewer decided it since; their "
-                       "decision stands",
-                       orig->draft_id);
-    return code;
+    return one_int(s, st, latest, err);
 }
 
-/*
- * The undo rule, for every caller (the UI, the server's /v1/undo): only the
- * latest live decision on the draft (check_latest); never while someone
- * else holds the draft (an undo must not take a lease away); and in a
- * workflow that needs several reviews, the review that completed them
- * stands once the draft has moved on to resolve or is final by agreement:
- * the outcome is no longer one reviewer's, and taking it back would let a
- * reviewer who saw the disagreement settle it without the resolver. An
- * escalation (it ends a review alone) and a resolution stay undoable by
- * whoever gave them.
- */
+/* The undo rule is store_rules_undo's; here is what it reads. */
 static enum so_status check_undoable(struct store *s,
                                      const struct so_decision *orig,
                                      int64_t *rid, struct so_error *err)
 {
     struct store_claim_state cs;
     struct store_review_info info;
-    enum so_status code = check_latest(s, orig, err);
+    int64_t latest = 0;
+    enum so_status code = latest_on(s, orig, &latest, err);
     if (code == SO_OK)
         code = store_lease_state(s, orig->draft_id, &cs, err);
-    if (code == SO_OK)
-        code = store_lease_not_others(s, orig->draft_id, &cs, "undo", err);
     if (code == SO_OK)
         code = store_review_info(s, orig->draft_id, &info, err);
     if (code != SO_OK)
         return code;
     *rid = cs.rid;
-    int review = !orig->kind || strcmp(orig->kind, "review") == 0;
-    if (review && info.reviews_needed > 1 &&
-        orig->action != SO_ACT_ESCALATE &&
-        (info.status == SO_DS_RESOLVE || info.status == SO_DS_DECIDED))
-        return so_fail(err, SO_ERR_CONFLICT,
-                       "%s: undo: the reviews are complete and the draft %s;"
-                       " a review cannot be taken back now",
-                       orig->draft_id,
-                       info.status == SO_DS_RESOLVE ? "awaits its resolution"
-                                                    : "is final");
-    return SO_OK;
+    struct store_claim c = {info.status, cs.claimed_by, cs.lease_until,
+                            cs.lease_token};
+    return store_rules_undo(s->reviewer, orig, latest, &c, info.reviews_needed,
+                            so_now_ms(), err);
 }
 
 static enum so_status undo_in_tx(struct store *s, const char *request_id,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/read.h"
 #include "signoff/store/sqlite/schema.h"
 
@@ -118,10 +119,7 @@ enum so_status store_review_may_take(struct store *s, const char *id,
         return so_fail(err, SO_ERR_FORBIDDEN,
                        "%s: the reviews disagree; a supervisor resolves it",
                        id);
-    if (info.status == SO_DS_ESCALATED && !s->supervisor)
-        return so_fail(err, SO_ERR_FORBIDDEN,
-                       "%s: escalated; a supervisor decides it", id);
-    return SO_OK;
+    return store_rules_escalated_taker(id, info.status, s->supervisor, err);
 }
 
 enum so_status store_review_votes(struct store *s, const char *id,

@@ -10,6 +10,14 @@
 enum so_status pg_decide(struct queue *q, const struct so_decide_req *req,
                          struct so_decide_result *res, struct so_error *err);
 
+/* Revert my latest live decision (the undo rule: store_rules_undo). */
+enum so_status pg_undo(struct queue *q, const char *request_id,
+                       struct so_draft **out, struct so_error *err);
+/* My reviews and resolutions since since_ms, newest first. */
+enum so_status pg_my_decisions(struct queue *q, int64_t since_ms, int limit,
+                               struct so_decision **out, size_t *n,
+                               struct so_error *err);
+
 /* Give d the next seq after the chain head (locked FOR UPDATE: call it
  * last in the transaction), hash it (audit.h), insert it, move the head. */
 enum so_status pg_chain_append(struct pgq *p, struct so_decision *d,

@@ -22,6 +22,11 @@ struct pg_claim {
 enum so_status pg_lease_lock(struct pgq *p, const char *id,
                              struct pg_claim *out, struct so_error *err);
 
+/* Give draft rid to the queue's reviewer with a fresh lease and the next
+ * token, in the caller's transaction. */
+enum so_status pg_lease_take(struct pgq *p, int64_t rid, int64_t lease_ms,
+                             struct so_error *err);
+
 enum so_status pg_claim(struct queue *q, const struct so_claim_req *req,
                         struct so_draft **out, struct so_error *err);
 enum so_status pg_renew(struct queue *q, const char *draft_id,
