@@ -1,7 +1,8 @@
 /*
  * config: parse the user's config file into a struct config. A line is a
- * setting (`queue = PATH`), a key binding (`bind KEY ACTION`) or a reject
- * reason (`reason CODE "Label"`). Bad lines are reported as "FILE:LINE: why"
+ * setting (`queue = PATH`) or a key binding (`bind KEY ACTION`); a `reason`
+ * line of older versions is reported (reason codes are kept in the queue
+ * now). Bad lines are reported as "FILE:LINE: why"
  * and skipped; the good ones are kept. Never prints, never exits, and does
  * not know which actions or keys exist (the UI's key table checks those).
  */
@@ -15,21 +16,6 @@
 #include "signoff/names.h"
 
 #define CONFIG_MAX_BYTES (1u << 20)
-
-/* The reject reasons used when the config names none. */
-#define CONFIG_DEFAULT_REASONS(X)                                              \
-    X("factual", "Factual error")                                              \
-    X("unsupported", "Claim not supported by the sources")                     \
-    X("tone", "Tone or wording")                                               \
-    X("policy", "Against policy")                                              \
-    X("incomplete", "Incomplete answer")                                       \
-    X("other", "Other")
-
-static const struct config_reason default_reasons[] = {
-#define CONFIG_X_REASON(code, label) {(char *)(code), (char *)(label)},
-    CONFIG_DEFAULT_REASONS(CONFIG_X_REASON)
-#undef CONFIG_X_REASON
-};
 
 /* A cursor over one line: the tokenizer advances p. */
 struct line {
@@ -167,7 +153,7 @@ static const char *parse_setting(struct config *c, const char *key,
     char **slot = setting_slot(c, key);
     if (!slot)
         return "unknown setting (expected queue, theme, reviewer, ca_file, "
-               "token_file, durability, role, mouse, bind or reason)";
+               "token_file, durability, role, mouse or bind)";
     skip_blanks(l);
     if (l->p >= l->end || *l->p != '=')
         return "expected '=' after the setting name";
@@ -232,35 +218,13 @@ static const char *parse_bind(struct config *c, struct line *l)
     return NULL;
 }
 
-static const char *parse_reason(struct config *c, struct line *l)
+/* A `reason` line of an older config: reason codes are kept in the queue
+ * now (the UI, the CLI and the server read one list), so the line is
+ * reported and skipped. */
+static const char *parse_reason(void)
 {
-    const char *why = NULL;
-    char *code = next_token(l, &why);
-    skip_blanks(l);
-    int quoted = l->p < l->end && *l->p == '"';
-    char *label = code && quoted ? next_token(l, &why) : NULL;
-    char *extra = label ? next_token(l, &why) : NULL;
-    if (!why && (!label || extra || !*label || !valid_code(code)))
-        why = "expected 'reason CODE \"Label\"' (code: a-z, 0-9, _ or -)";
-    if (why) {
-        free(code);
-        free(label);
-        free(extra);
-        return why;
-    }
-    for (size_t i = 0; i < c->nreasons; i++) {
-        if (strcmp(c->reasons[i].code, code) == 0) {
-            free(c->reasons[i].label);
-            c->reasons[i].label = label;
-            free(code);
-            return NULL;
-        }
-    }
-    c->reasons = xrealloc(c->reasons, (c->nreasons + 1) * sizeof *c->reasons);
-    c->reasons[c->nreasons].code = code;
-    c->reasons[c->nreasons].label = label;
-    c->nreasons++;
-    return NULL;
+    return "reason: reason codes are kept in the queue now (signoff "
+           "workflow set W --reasons); line ignored";
 }
 
 /* One line; returns why it is bad, or NULL. */
@@ -277,7 +241,7 @@ static const char *parse_line(struct config *c, struct line *l)
     if (strcmp(word, "bind") == 0)
         why = parse_bind(c, l);
     else if (strcmp(word, "reason") == 0)
-        why = parse_reason(c, l);
+        why = parse_reason();
     else
         why = parse_setting(c, word, l);
     free(word);
@@ -326,26 +290,6 @@ enum so_status config_load(const char *path, struct config *out,
     return st;
 }
 
-const struct config_reason *config_reasons(const struct config *c, size_t *n)
-{
-    if (c && c->nreasons) {
-        *n = c->nreasons;
-        return c->reasons;
-    }
-    *n = SO_ARRAY_LEN(default_reasons);
-    return default_reasons;
-}
-
-const char *config_reason_label(const struct config *c, const char *code)
-{
-    size_t n;
-    const struct config_reason *r = config_reasons(c, &n);
-    for (size_t i = 0; code && i < n; i++)
-        if (strcmp(r[i].code, code) == 0)
-            return r[i].label;
-    return NULL;
-}
-
 void config_free(struct config *c)
 {
     if (!c)
@@ -363,10 +307,5 @@ void config_free(struct config *c)
         free(c->binds[i].action);
     }
     free(c->binds);
-    for (size_t i = 0; i < c->nreasons; i++) {
-        free(c->reasons[i].code);
-        free(c->reasons[i].label);
-    }
-    free(c->reasons);
     memset(c, 0, sizeof *c);
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/names.h"
+
 static const char *const action_names[] = {
 #define SO_X_NAME(id, name) name,
     SO_ACTION_LIST(SO_X_NAME)
@@ -178,7 +180,28 @@ void so_workflow_clear(struct so_workflow *w)
     free(w->reveal);
     free(w->resolver);
     free(w->guidelines);
+    for (size_t i = 0; i < w->nreasons; i++) {
+        free(w->reasons[i].code);
+        free(w->reasons[i].label);
+    }
+    free(w->reasons);
     memset(w, 0, sizeof *w);
+}
+
+enum so_status so_reason_check(const char *code, const char *label,
+                               struct so_error *err)
+{
+    size_t n = code ? strlen(code) : 0;
+    int ok = n > 0 && n <= SO_MAX_REASON_CODE;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (code[i] >= 'a' && code[i] <= 'z') ||
+             (code[i] >= '0' && code[i] <= '9') || code[i] == '_' ||
+             code[i] == '-';
+    if (!ok)
+        return so_fail(err, SO_ERR_INVALID,
+                       "reason code: 1 to %d of a-z, 0-9, _ and -",
+                       SO_MAX_REASON_CODE);
+    return label ? names_check("reason label", label, err) : SO_OK;
 }
 
 void so_rollup_free(struct so_rollup *r)

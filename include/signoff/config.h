@@ -3,7 +3,8 @@
  *   queue = PATH|URL      theme = NAME        reviewer = NAME
  *   ca_file = FILE        token_file = FILE   durability = full|normal
  *   role = reviewer|supervisor  mouse = on|off
- *   bind KEY ACTION       reason CODE "Label"
+ *   bind KEY ACTION       (reason CODE lines of older versions are
+ *   reported and skipped: reason codes are kept in the queue)
  * Lines starting with # and blank lines are ignored. Parsing never prints:
  * errors come back as "FILE:LINE: why". Never includes curses.h.
  */
@@ -19,11 +20,6 @@ struct config_bind {
     char *action; /* action name, e.g. "approve" */
 };
 
-struct config_reason {
-    char *code;  /* "factual" */
-    char *label; /* "Factual error" */
-};
-
 /* Everything owned; free with config_free. */
 struct config {
     char *queue;
@@ -33,8 +29,6 @@ struct config {
     char *token_file;
     struct config_bind *binds;
     size_t nbinds;
-    struct config_reason *reasons; /* empty: use the default reasons */
-    size_t nreasons;
     char *durability; /* "full" | "normal" | NULL (default: full) */
     char *role;       /* "reviewer" | "supervisor" | NULL (reviewer); local
                          queues only: a server takes it from the token */
@@ -53,11 +47,5 @@ enum so_status config_load(const char *path, struct config *out,
                            struct so_error *err);
 void config_free(struct config *c);
 
-/* The reject reasons: the config's `reason` lines, or when there are none
- * the defaults (factual, unsupported, tone, policy, incomplete, other).
- * c may be NULL. The array belongs to c (or is static). */
-const struct config_reason *config_reasons(const struct config *c, size_t *n);
-/* Label of reason code, or NULL when code is not a reason. */
-const char *config_reason_label(const struct config *c, const char *code);
 
 #endif

@@ -272,8 +272,39 @@ struct so_workflow {
      * SQLite store's get/list, 0 from a remote queue). */
     int64_t recorded[SO_ACT_COUNT];
     int64_t unapplied;      /* the unapplied backlog (filled by get/list) */
+    /* The reject and escalate reason codes this workflow takes: its own
+     * list, or the queue's default set when it has none (reasons_own 0).
+     * Filled by get; with SO_WF_REASONS, set replaces the workflow's own
+     * list (nreasons 0: back to the default set). Owned. */
+    struct so_reason *reasons;
+    size_t nreasons;
+    int reasons_own;
 };
 void so_workflow_clear(struct so_workflow *w);
+
+/* A reason code and the label menus show. Owned strings. */
+struct so_reason {
+    char *code;  /* 1..SO_MAX_REASON_CODE of a-z, 0-9, '_' and '-' */
+    char *label; /* a name (names.h) */
+};
+#define SO_MAX_REASON_CODE 64
+#define SO_MAX_REASONS 32
+
+/* The queue's default reason codes, written by the schema migration that
+ * made the reasons table (a queue keeps its own copy from then on). */
+#define SO_DEFAULT_REASONS(X)                                                  \
+    X("factual", "Factual error")                                              \
+    X("unsupported", "Claim not supported by the sources")                     \
+    X("tone", "Tone or wording")                                               \
+    X("policy", "Against policy")                                              \
+    X("incomplete", "Incomplete answer")                                       \
+    X("other", "Other")
+
+/* SO_OK when code is a reason code's syntax (a-z, 0-9, '_', '-'; 1..64
+ * bytes) and label passes the names rule; else SO_ERR_INVALID naming
+ * which. label may be NULL (only the code is checked). */
+enum so_status so_reason_check(const char *code, const char *label,
+                               struct so_error *err);
 
 /* Which workflow fields a set changes (bits). */
 #define SO_WF_OWNER 1
@@ -289,6 +320,7 @@ void so_workflow_clear(struct so_workflow *w);
 #define SO_WF_RELEASE 1024
 #define SO_WF_APPLIED_WITHIN 2048
 #define SO_WF_GUIDELINES 4096 /* "" or NULL clears them */
+#define SO_WF_REASONS 8192    /* nreasons 0: back to the default set */
 
 /* Flags of enqueue. */
 #define SO_ENQ_REPLACE 1u /* a known id with other content replaces the

@@ -337,7 +337,6 @@ static int decide(const struct decide_args *a)
 /* Cross-option rules, checked before anything is claimed. */
 static int check_args(const struct decide_args *a)
 {
-    const struct config *cfg = cli_config();
     if (a->action == SO_ACT_EDIT && !a->body_file)
         return cli_usage_error("decide", "edit needs --body-file FILE (or - "
                                          "for standard input)");
@@ -349,18 +348,6 @@ static int check_args(const struct decide_args *a)
         a->action != SO_ACT_ESCALATE)
         return cli_usage_error("decide", "--reason is for reject and "
                                          "escalate");
-    if (a->reason && !config_reason_label(cfg, a->reason)) {
-        size_t n;
-        const struct config_reason *r = config_reasons(cfg, &n);
-        struct buf b;
-        buf_init(&b);
-        for (size_t i = 0; i < n; i++)
-            buf_addf(&b, "%s%s", i ? ", " : "", r[i].code);
-        cli_usage_error("decide", "--reason: '%s' is not a reason (%s)",
-                        a->reason, buf_cstr(&b));
-        buf_free(&b);
-        return EXIT_USAGE;
-    }
     return -1;
 }
 

@@ -29,6 +29,7 @@ static const char usage_text[] =
     "                            [--min-seen D] [--confirm-flagged on|off]\n"
     "                            [--release-after D] [--applied-within D]\n"
     "                            [--guidelines-file F]\n"
+    "                            [--reasons CODE=LABEL,...|default]\n"
     "       signoff workflow pause W --reason R\n"
     "       signoff workflow resume W [--reason R]\n"
     "\n"
@@ -66,6 +67,10 @@ static const char usage_text[] =
     "                          text of F (UTF-8, at most 64 KiB; an empty\n"
     "                          file removes them), shown beside the draft\n"
     "                          in the reviewer UI (key w)\n"
+    "      --reasons LIST      the workflow's reject and escalate reason\n"
+    "                          codes, CODE=LABEL separated by commas, in\n"
+    "                          menu order (code: a-z, 0-9, _ -); default:\n"
+    "                          back to the queue's default set\n"
     "  -r, --reason R          why the switch is flipped\n"
     "  -f, --format F          table/text (default) or json\n"
     "  -q, --queue Q           the queue (file or URL)\n"
@@ -74,7 +79,12 @@ static const char usage_text[] =
     "      --version           show the version\n";
 
 /* Long-only options. */
-enum { OPT_RELEASE = CLI_OPT_OWN, OPT_APPLIED, OPT_GUIDELINES };
+enum {
+    OPT_RELEASE = CLI_OPT_OWN,
+    OPT_APPLIED,
+    OPT_GUIDELINES,
+    OPT_REASONS
+};
 
 struct wf_args {
     struct cli_common common;
@@ -82,6 +92,7 @@ struct wf_args {
     int json;
     unsigned mask; /* SO_WF_* given */
     const char *guidelines_file; /* read by set */
+    const char *reasons;         /* --reasons, parsed by set */
     struct so_workflow set; /* borrowed strings */
 };
 
@@ -160,6 +171,10 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
     case OPT_GUIDELINES:
         a->guidelines_file = arg;
         a->mask |= SO_WF_GUIDELINES;
+        return 0;
+    case OPT_REASONS:
+        a->reasons = arg;
+        a->mask |= SO_WF_REASONS;
         return 0;
     case 's':
         a->mask |= SO_WF_MIN_SEEN;
@@ -262,6 +277,14 @@ static cJSON *wf_json(const struct so_workflow *w)
         cJSON_AddStringToObject(o, "guidelines", w->guidelines);
     else
         cJSON_AddNullToObject(o, "guidelines");
+    cJSON *rs = cJSON_AddArrayToObject(o, "reasons");
+    for (size_t i = 0; i < w->nreasons; i++) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "code", w->reasons[i].code);
+        cJSON_AddStringToObject(r, "label", w->reasons[i].label);
+        cJSON_AddItemToArray(rs, r);
+    }
+    cJSON_AddBoolToObject(o, "reasons_own", w->reasons_own);
     return o;
 }
 
@@ -279,6 +302,21 @@ static void show_line(const char *label, const char *value)
     char *v = text_plain(value ? value : "-", 0, 0);
     printf("%-15s %s\n", label, v);
     free(v);
+}
+
+/* "reasons:" and one indented "CODE  Label" line per reason code. */
+static void show_reasons(const struct so_workflow *w)
+{
+    printf("%-15s %s\n", "reasons:",
+           w->reasons_own ? "(the workflow's own)"
+                          : "(the queue's default set)");
+    for (size_t i = 0; i < w->nreasons; i++) {
+        char *code = text_plain(w->reasons[i].code, 0, 0);
+        char *label = text_plain(w->reasons[i].label, 0, 0);
+        printf("  %-13s %s\n", code, label);
+        free(code);
+        free(label);
+    }
 }
 
 /* The guidelines under show's lines, each line indented and sanitized. */
@@ -339,6 +377,7 @@ static void print_show(const struct so_workflow *w)
     show_line("pending:", buf);
     snprintf(buf, sizeof buf, "%lld", (long long)w->unapplied);
     show_line("unapplied:", buf);
+    show_reasons(w);
     show_guidelines(w->guidelines);
 }
 
@@ -409,12 +448,53 @@ static int wf_show(struct queue *q, const char *name, const struct wf_args *a)
     return rc;
 }
 
+/* --reasons: "default" (no own list), or CODE=LABEL items separated by
+ * commas (a bare CODE is its own label) into w->reasons (owned). */
+static int parse_reasons(const char *spec, struct so_workflow *w)
+{
+    struct so_error err;
+    if (strcmp(spec, "default") == 0)
+        return 0;
+    for (const char *p = spec;; p++) {
+        size_t n = strcspn(p, ",");
+        char *item = xstrndup(p, n);
+        char *eq = strchr(item, '=');
+        w->reasons =
+            xrealloc(w->reasons, (w->nreasons + 1) * sizeof *w->reasons);
+        struct so_reason *r = &w->reasons[w->nreasons++];
+        r->code = eq ? xstrndup(item, (size_t)(eq - item)) : xstrdup(item);
+        r->label = xstrdup(eq ? eq + 1 : item);
+        free(item);
+        if (so_reason_check(r->code, r->label, &err) != SO_OK)
+            return cli_usage_error("workflow", "--reasons: item %zu: %s",
+                                   w->nreasons, err.msg);
+        p += n;
+        if (!*p)
+            return 0;
+    }
+}
+
+static void free_reasons(struct so_workflow *w)
+{
+    for (size_t i = 0; i < w->nreasons; i++) {
+        free(w->reasons[i].code);
+        free(w->reasons[i].label);
+    }
+    free(w->reasons);
+    w->reasons = NULL;
+    w->nreasons = 0;
+}
+
 static int wf_set(struct queue *q, const char *name, struct wf_args *a)
 {
     struct so_error err;
     if (!a->mask)
         return cli_usage_error("workflow", "set %s: nothing to change", name);
     a->set.name = (char *)name;
+    if (a->reasons && parse_reasons(a->reasons, &a->set) != 0) {
+        free_reasons(&a->set);
+        return EXIT_USAGE;
+    }
     char *text = NULL;
     size_t len = 0;
     if (a->guidelines_file) {
@@ -432,6 +512,7 @@ static int wf_set(struct queue *q, const char *name, struct wf_args *a)
     enum so_status st = q->ops->workflow_set(q, &a->set, a->mask, &err);
     a->set.guidelines = NULL;
     free(text);
+    free_reasons(&a->set);
     if (st != SO_OK)
         return fail(name, &err);
     return wf_show(q, name, a) == EXIT_FAIL ? EXIT_FAIL : EXIT_OK_;
@@ -517,6 +598,7 @@ int cmd_workflow(int argc, char **argv)
         {"release-after", required_argument, NULL, OPT_RELEASE},
         {"applied-within", required_argument, NULL, OPT_APPLIED},
         {"guidelines-file", required_argument, NULL, OPT_GUIDELINES},
+        {"reasons", required_argument, NULL, OPT_REASONS},
         {"reason", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
         CLI_OPTION_QUEUE,

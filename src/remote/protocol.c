@@ -749,6 +749,56 @@ fail:
     return s;
 }
 
+/* [{"code","label"}...] of w's reason codes. */
+static cJSON *wf_reasons_to_json(const struct so_workflow *w)
+{
+    cJSON *a = json_new_array();
+    for (size_t i = 0; i < w->nreasons; i++) {
+        cJSON *o = json_new_object();
+        json_add_string(o, "code", w->reasons[i].code);
+        json_add_string(o, "label", w->reasons[i].label);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+/* "reasons" of a workflow reply or change, when present: each item a
+ * code and a label checked by so_reason_check; *found says whether the
+ * member was there. */
+static enum so_status wf_reasons_from_json(const cJSON *j,
+                                           struct so_workflow *w, int *found,
+                                           struct so_error *err)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "reasons");
+    *found = a != NULL;
+    if (!a)
+        return SO_OK;
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > SO_MAX_REASONS)
+        return so_fail(err, SO_ERR_INVALID,
+                       "reasons: expected an array of at most %d",
+                       SO_MAX_REASONS);
+    size_t n = (size_t)cJSON_GetArraySize(a), i = 0;
+    w->reasons = xcalloc(n ? n : 1, sizeof *w->reasons);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a)
+    {
+        char path[32];
+        snprintf(path, sizeof path, "reasons[%zu]", i);
+        struct so_reason *r = &w->reasons[i++];
+        w->nreasons = i;
+        enum so_status s;
+        if (bad(s = dup_field(it, path, "code", JSON_REQUIRED,
+                              SO_MAX_REASON_CODE, &r->code, err)) ||
+            bad(s = dup_field(it, path, "label", JSON_REQUIRED, SO_MAX_ID,
+                              &r->label, err)))
+            return s;
+        struct so_error why;
+        if (so_reason_check(r->code, r->label, &why) != SO_OK)
+            return so_fail(err, SO_ERR_INVALID, "%s: %s", path, why.msg);
+    }
+    return SO_OK;
+}
+
 cJSON *proto_workflow_to_json(const struct so_workflow *w)
 {
     cJSON *j = json_new_object();
@@ -772,6 +822,8 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
     json_add_int(j, "pending", w->pending);
     json_add_int(j, "unapplied", w->unapplied);
     json_add_string(j, "guidelines", w->guidelines);
+    json_add_item(j, "reasons", wf_reasons_to_json(w));
+    json_add_bool(j, "reasons_own", w->reasons_own);
     return j;
 }
 
@@ -804,6 +856,8 @@ cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
         json_add_int(j, "applied_within_ms", w->applied_within_ms);
     if (mask & SO_WF_GUIDELINES) /* "" clears them */
         json_add_string(j, "guidelines", w->guidelines ? w->guidelines : "");
+    if (mask & SO_WF_REASONS) /* []: back to the default set */
+        json_add_item(j, "reasons", wf_reasons_to_json(w));
     return j;
 }
 
@@ -860,6 +914,11 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
                            SO_MAX_GUIDELINES, &w->guidelines, err),
              SO_WF_GUIDELINES, mask))
         return s;
+    int found = 0;
+    if ((s = wf_reasons_from_json(j, w, &found, err)) != SO_OK)
+        return s;
+    if (found)
+        *mask |= SO_WF_REASONS;
     w->min_decisions = (int)min;
     w->reviews = (int)reviews;
     return SO_OK;
@@ -883,7 +942,9 @@ static enum so_status workflow_state(const cJSON *j, struct so_workflow *w,
         bad(s = json_get_int(j, "", "pending", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &w->pending, err)) ||
         bad(s = json_get_int(j, "", "unapplied", JSON_OPTIONAL, 0,
-                             JSON_MAX_SAFE_INT, &w->unapplied, err)))
+                             JSON_MAX_SAFE_INT, &w->unapplied, err)) ||
+        bad(s = json_get_bool(j, "", "reasons_own", JSON_OPTIONAL,
+                              &w->reasons_own, err)))
         return s;
     if (a && strcmp(a, "paused") != 0 && strcmp(a, "on") != 0)
         return so_fail(err, SO_ERR_INVALID,

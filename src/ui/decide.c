@@ -238,24 +238,38 @@ static int ask_note(struct ui_app *app, const char *label, char **note,
     return a == UI_ANSWERED;
 }
 
+/* The menu lists the draft's workflow's reason codes, as the queue keeps
+ * them (the same list the CLI and the server check against). */
 static enum ui_next do_reject(struct ui_app *app)
 {
-    size_t n = 0, pick = 0;
-    const struct config_reason *r = config_reasons(app->config, &n);
-    const char **labels = xcalloc(n, sizeof *labels);
-    for (size_t i = 0; i < n; i++)
-        labels[i] = r[i].label;
-    enum ui_answer a = ui_prompt_menu(app, "Reject: why?", labels, n, &pick);
+    size_t pick = 0;
+    struct so_workflow w;
+    struct so_error err;
+    memset(&w, 0, sizeof w);
+    if (app->q->ops->workflow_get(app->q, app->session.draft->workflow, &w,
+                                  &err) != SO_OK) {
+        ui_app_message(app, 1, "reject: %s", err.msg);
+        return UI_REDRAW;
+    }
+    const char **labels = xcalloc(w.nreasons + 1, sizeof *labels);
+    for (size_t i = 0; i < w.nreasons; i++)
+        labels[i] = w.reasons[i].label;
+    enum ui_answer a =
+        ui_prompt_menu(app, "Reject: why?", labels, w.nreasons, &pick);
     free(labels);
+    char *code = a == UI_ANSWERED ? xstrdup(w.reasons[pick].code) : NULL;
+    so_workflow_clear(&w);
     if (a != UI_ANSWERED)
         return a == UI_QUITTING ? UI_QUIT : UI_REDRAW;
     char *note = NULL;
-    enum ui_next quit;
-    if (!ask_note(app, "Note (optional, Enter for none): ", &note, &quit))
-        return quit;
-    enum ui_next next = decide(app, SO_ACT_REJECT, r[pick].code,
-                               *note ? note : NULL, NULL);
+    enum ui_next quit = UI_REDRAW;
+    enum ui_next next = quit;
+    if (ask_note(app, "Note (optional, Enter for none): ", &note, &quit))
+        next = decide(app, SO_ACT_REJECT, code, *note ? note : NULL, NULL);
+    else
+        next = quit;
     free(note);
+    free(code);
     return next;
 }
 

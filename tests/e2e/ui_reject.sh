@@ -1,6 +1,7 @@
 #!/bin/bash
-# Reject: r opens the reason menu (the default reasons), a note is typed,
-# the decision carries the reason code and the note.
+# Reject: r opens the reason menu (the queue's default reasons, or the
+# workflow's own), a note is typed, the decision carries the reason code
+# and the note.
 . "$(dirname "$0")/ui.inc"
 for size in $SIZES; do
     newq "reject-$size"; three
@@ -27,16 +28,17 @@ for size in $SIZES; do
     exited >/dev/null
     ui_stop
 done
-# Reasons come from the config file when it names some.
-mkdir -p "$XDG_CONFIG_HOME/signoff"
-printf 'reason legal "Needs legal review"\nreason dup "Duplicate"\n' >"$XDG_CONFIG_HOME/signoff/config"
-newq reject-config; three
+# The menu lists the draft's workflow's reason codes as the queue keeps
+# them (issue 17, finding 5): a workflow's own list replaces the default.
+newq reject-own; three
+"$SO" workflow set support --queue "$Q" \
+    --reasons 'legal=Needs legal review,dup=Duplicate' >/dev/null
 review 80x24
 ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
 ui_keys r
-check "config reasons in the menu" ui_wait "Needs legal review"
+check "the workflow's own reasons in the menu" ui_wait "Needs legal review"
 check_not_contains "default reasons replaced" "Factual error" "$(ui_screen)"
 ui_keys 2
 ui_wait "Note (optional"; ui_keys Enter
 ui_wait "Shipping is free"
-check_eq "reason code from the config, empty note" "reject|dup|" "$(decisions D-1)"
+check_eq "the workflow's reason code, empty note" "reject|dup|" "$(decisions D-1)"

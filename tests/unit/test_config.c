@@ -1,4 +1,5 @@
-/* test_config: the config file parser (settings, bind, reason, errors). */
+/* test_config: the config file parser (settings, bind, an old reason
+ * line, errors). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,7 +39,6 @@ static void test_settings(void **state)
     assert_string_equal(c.role, "supervisor");
     assert_string_equal(c.mouse, "off");
     assert_int_equal(c.nbinds, 0);
-    assert_int_equal(c.nreasons, 0);
     config_free(&c);
 }
 
@@ -49,41 +49,20 @@ static void test_bind_and_reason(void **state)
     struct so_error err;
     const char *text = "bind A approve\n"
                        "bind <Down> next\n"
-                       "bind A reject\n"
-                       "reason legal \"Needs \\\"legal\\\" review\"\n"
-                       "reason tone \"Tone\"\n"
-                       "reason legal \"Legal\"";
-    assert_int_equal(config_parse("cfg", text, &c, &err), SO_OK);
+                       "reason legal \"Needs legal review\"\n"
+                       "bind A reject\n";
+    /* reason codes are kept in the queue now: the line is reported and
+     * skipped, the others kept */
+    assert_int_equal(config_parse("cfg", text, &c, &err), SO_ERR_INVALID);
+    assert_string_equal(err.msg, "cfg:3: reason: reason codes are kept in "
+                                 "the queue now (signoff workflow set W "
+                                 "--reasons); line ignored");
     assert_int_equal(c.nbinds, 2);
     assert_string_equal(c.binds[0].key, "A");
     assert_string_equal(c.binds[0].action, "reject");
     assert_string_equal(c.binds[1].key, "<Down>");
     assert_string_equal(c.binds[1].action, "next");
-    assert_int_equal(c.nreasons, 2);
-    assert_string_equal(c.reasons[0].code, "legal");
-    assert_string_equal(c.reasons[0].label, "Legal");
-    assert_string_equal(c.reasons[1].code, "tone");
-
-    size_t n;
-    const struct config_reason *r = config_reasons(&c, &n);
-    assert_int_equal(n, 2);
-    assert_string_equal(r[1].label, "Tone");
-    assert_string_equal(config_reason_label(&c, "legal"), "Legal");
-    assert_null(config_reason_label(&c, "factual"));
     config_free(&c);
-}
-
-static void test_default_reasons(void **state)
-{
-    (void)state;
-    size_t n;
-    const struct config_reason *r = config_reasons(NULL, &n);
-    assert_int_equal(n, 6);
-    const char *codes[] = {"factual", "unsupported", "tone",
-                           "policy",  "incomplete",  "other"};
-    for (size_t i = 0; i < n; i++)
-        assert_string_equal(r[i].code, codes[i]);
-    assert_string_equal(config_reason_label(NULL, "tone"), "Tone or wording");
 }
 
 /* parse_error: text must fail with exactly msg, and keep the good lines. */
@@ -102,8 +81,8 @@ static void test_errors(void **state)
     (void)state;
     expect_error("theme = mono\ncolour = red\n",
                  "my.conf:2: unknown setting (expected queue, theme, "
-                 "reviewer, ca_file, token_file, durability, role, mouse, "
-                 "bind or reason)");
+                 "reviewer, ca_file, token_file, durability, role, mouse "
+                 "or bind)");
     expect_error("theme = mono\ndurability = sometimes\n",
                  "my.conf:2: durability: expected full or normal");
     expect_error("theme = mono\nrole = admin\n",
@@ -118,15 +97,12 @@ static void test_errors(void **state)
                  "my.conf:2: unterminated quoted string");
     expect_error("theme = mono\nreviewer = \"bob\" x\n",
                  "my.conf:2: unexpected text after the quoted value");
-    expect_error("theme = mono\nreason x \"a\\nb\"\n",
+    expect_error("theme = mono\nqueue = \"a\\nb\"\n",
                  "my.conf:2: only \\\" and \\\\ may be escaped in a quoted "
                  "string");
-    expect_error("theme = mono\nreason Bad \"Label\"\n",
-                 "my.conf:2: expected 'reason CODE \"Label\"' (code: a-z, "
-                 "0-9, _ or -)");
-    expect_error("theme = mono\nreason tone Tone\n",
-                 "my.conf:2: expected 'reason CODE \"Label\"' (code: a-z, "
-                 "0-9, _ or -)");
+    expect_error("theme = mono\nreviewer = \"b\342\200\256ob\"\n",
+                 "my.conf:2: reviewer: not a valid name (no control, bidi "
+                 "or invisible character, valid UTF-8, at most 256 bytes)");
     expect_error("theme = mono\nbind a\n",
                  "my.conf:2: expected 'bind KEY ACTION' (action: lower-case "
                  "name)");
@@ -168,7 +144,7 @@ static void test_load(void **state)
     assert_int_equal(config_load(path, &c, &err), SO_ERR_INVALID);
     char *want = xasprintf("%s:2: unknown setting (expected queue, theme, "
                            "reviewer, ca_file, token_file, durability, role, "
-                           "mouse, bind or reason)",
+                           "mouse or bind)",
                            path);
     assert_string_equal(err.msg, want);
     assert_string_equal(c.queue, "/q.db");
@@ -193,7 +169,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_bind_and_reason),
-        cmocka_unit_test(test_default_reasons),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_first_error_wins),
         cmocka_unit_test(test_load),

@@ -116,8 +116,12 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
+/* The file as schema v11 left it: no reasons table. */
+#define AS_V11 "DROP TABLE reasons;"
+static const char as_v11[] =
+    "BEGIN; " AS_V11 " PRAGMA user_version = 11; COMMIT;";
 /* The file as schema v9 left it: no claim times. */
-#define AS_V9 "ALTER TABLE drafts DROP COLUMN claimed_at;"
+#define AS_V9 AS_V11 " ALTER TABLE drafts DROP COLUMN claimed_at;"
 /* The file as schema v8 left it: no guidelines. */
 #define AS_V8 AS_V9 " ALTER TABLE workflows DROP COLUMN guidelines;"
 static const char as_v8[] = "BEGIN; " AS_V8 " PRAGMA user_version = 8; COMMIT;";
@@ -163,6 +167,43 @@ static const char as_v2[] =
     " 'status IN (''pending'', ''claimed'', ''decided'', ''resolve'')')"
     " WHERE name = 'drafts'; PRAGMA writable_schema = RESET;"
     " PRAGMA user_version = 2; COMMIT;";
+
+/* v12: a v11 file gets the reasons table with the default set, which
+ * every workflow takes until it has its own list; decide checks the
+ * reason against it. */
+static void test_schema_v12_reasons(void **state)
+{
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_add(q, "a", "wf", "body a");
+    queue_close(q);
+    fx_sql_exec(f->path, as_v11);
+    q = fx_open(f->path, "ana");
+    assert_int_equal(fx_sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    struct so_workflow w;
+    struct so_error err;
+    assert_int_equal(q->ops->workflow_get(q, "wf", &w, &err), SO_OK);
+    assert_int_equal(w.nreasons, 6);
+    assert_string_equal(w.reasons[0].code, "factual");
+    assert_string_equal(w.reasons[5].label, "Other");
+    assert_int_equal(w.reasons_own, 0);
+    so_workflow_clear(&w);
+    struct so_reason own[] = {{"legal", "Legal"}};
+    struct so_workflow set = {.name = "wf", .reasons = own, .nreasons = 1};
+    assert_int_equal(q->ops->workflow_set(q, &set, SO_WF_REASONS, &err),
+                     SO_OK);
+    struct so_decide_result res;
+    fx_claim(q, "a", 0);
+    struct so_decide_req rq = {.draft_id = "a", .request_id = "r1",
+                               .action = SO_ACT_REJECT, .reason = "factual"};
+    assert_int_equal(q->ops->decide(q, &rq, &res, &err), SO_ERR_INVALID);
+    assert_string_equal(err.msg, "a: reason: 'factual' is not a reason code "
+                                 "of workflow wf (legal)");
+    rq.reason = "legal";
+    assert_int_equal(q->ops->decide(q, &rq, &res, &err), SO_OK);
+    queue_close(q);
+}
 
 /* v7: a v6 file's final outcomes become outcome rows, released and marked
  * as older than action records (no backlog); an escalation and an
@@ -1597,6 +1638,7 @@ int main(void)
         T(test_schema_migrate_and_newer),
         T(test_schema_v3_no_ephemeral_tables),
         T(test_schema_v7_outcomes),
+        T(test_schema_v12_reasons),
         T(test_open_pragmas),
         T(test_open_readonly),
         T(test_init_group),

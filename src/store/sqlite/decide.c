@@ -17,6 +17,7 @@
 #include "signoff/store/sqlite/events.h"
 #include "signoff/store/sqlite/lease.h"
 #include "signoff/store/sqlite/read.h"
+#include "signoff/store/sqlite/reasons.h"
 #include "signoff/store/sqlite/review.h"
 #include "signoff/store/sqlite/rollup.h"
 
@@ -320,9 +321,16 @@ static enum so_status record(struct store *s, const struct so_decide_req *req,
     struct so_draft *dr = NULL;
     struct so_decision d;
     struct outcome o;
+    struct so_error why;
     enum so_status code = store_read_draft(s, cs->rid, &dr, err);
-    if (code != SO_OK)
+    if (code == SO_OK && req->reason && /* the workflow's own codes */
+        (code = store_reasons_check(s, dr->workflow, req->reason, &why)) !=
+            SO_OK)
+        so_fail(err, code, "%s: %s", req->draft_id, why.msg);
+    if (code != SO_OK) {
+        so_draft_free(dr);
         return code;
+    }
     build_record(s, req, dr, cs->claimed_at, &d);
     int escalated = cs->status == SO_DS_ESCALATED;
     if (cs->status == SO_DS_RESOLVE || escalated)

@@ -465,12 +465,32 @@ static const char *const schema_v11[] = {
     NULL,
 };
 
+/* Schema v12: the reject and escalate reason codes live in the queue, so
+ * the UI's menu, the CLI, the server and stats read one list: the default
+ * set (workflow '') seeded from SO_DEFAULT_REASONS, and a workflow's own
+ * list when it has one; menus follow the id order. */
+#define SCHEMA_X_REASON(code, label) "('', '" code "', '" label "'),"
+static const char *const schema_v12[] = {
+    "CREATE TABLE reasons ("
+    "  id INTEGER PRIMARY KEY,"
+    "  workflow TEXT NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  UNIQUE (workflow, code)"
+    ");",
+    "INSERT INTO reasons(workflow, code, label) VALUES "
+    SO_DEFAULT_REASONS(SCHEMA_X_REASON) "('', '', '');",
+    "DELETE FROM reasons WHERE code = '';",
+    NULL,
+};
+#undef SCHEMA_X_REASON
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v4, schema_v5, schema_v6,
                                            schema_v7, schema_v8, schema_v9,
-                                           schema_v10, schema_v11};
+                                           schema_v10, schema_v11, schema_v12};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/names.h"
 #include "signoff/store/rules.h"
+#include "signoff/store/sqlite/reasons.h"
 
 static const char sql_ensure[] =
     "INSERT INTO workflows(name, created_at) VALUES (:name, :now)"
@@ -153,6 +155,8 @@ enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
     enum so_status code =
         rc == SQLITE_DONE ? SO_OK : store_db_fail(s, "workflows", err);
     sqlite3_reset(st);
+    for (size_t i = 0; code == SO_OK && i < *n; i++)
+        code = store_reasons_read(s, &(*out)[i], err);
     if (code != SO_OK) {
         for (size_t i = 0; i < *n; i++)
             so_workflow_clear(&(*out)[i]);
@@ -181,6 +185,10 @@ static enum so_status get_in(struct store *s, const char *name,
             ? so_fail(err, SO_ERR_NOTFOUND, "%s: no such workflow", name)
             : store_db_fail(s, "workflow", err);
     sqlite3_reset(st);
+    if (code == SO_OK)
+        code = store_reasons_read(s, out, err);
+    if (code != SO_OK && rc == SQLITE_ROW)
+        so_workflow_clear(out);
     return code;
 }
 
@@ -251,6 +259,8 @@ static enum so_status set_in(struct store *s, const struct so_workflow *w,
         bind_field(st, w, setters[i].bit);
         code = store_db_run(s, st, err);
     }
+    if (code == SO_OK && (mask & SO_WF_REASONS))
+        code = store_reasons_write(s, w->name, w->reasons, w->nreasons, err);
     return code;
 }
 
