@@ -177,6 +177,15 @@ static void add_field(struct buf *b, const char *s)
             b->data[i] = ' ';
 }
 
+/* add_field, highlighted in role r. */
+static void add_marked(struct pane *p, struct buf *b, const char *s,
+                       enum theme_role r)
+{
+    size_t from = b->len;
+    add_field(b, s);
+    pane_add_span(p, from, b->len - from, r);
+}
+
 static int has_number(int n, const int *a, size_t na)
 {
     for (size_t i = 0; i < na; i++)
@@ -193,13 +202,9 @@ static void build_citation(struct draft_view *v, struct buf *b, size_t i)
     buf_addf(b, "[%d] ", c->n);
     pane_add_span(p, head, b->len - head - 1,
                   (int)i == v->active ? TR_MARKER_ACTIVE : TR_MARKER);
-    size_t t = b->len;
-    add_field(b, c->title ? c->title : "(no title)");
-    pane_add_span(p, t, b->len - t, TR_CITE_TITLE);
+    add_marked(p, b, c->title ? c->title : "(no title)", TR_CITE_TITLE);
     buf_adds(b, "\n");
-    size_t u = b->len;
-    add_field(b, c->uri);
-    pane_add_span(p, u, b->len - u, TR_CITE_URI);
+    add_marked(p, b, c->uri, TR_CITE_URI);
     buf_adds(b, "\n");
     size_t e = b->len, off, len;
     buf_adds(b, c->excerpt ? c->excerpt : "");
@@ -219,9 +224,7 @@ static void build_citation(struct draft_view *v, struct buf *b, size_t i)
                             : " (nothing close in it):\n");
         pane_add_span(p, f, b->len - f, TR_CITE_MISSING);
         buf_adds(b, "  \"");
-        size_t qs = b->len;
-        add_field(b, c->quote);
-        pane_add_span(p, qs, b->len - qs, TR_CITE_MISSING);
+        add_marked(p, b, c->quote, TR_CITE_MISSING);
         buf_adds(b, "\"\n");
         f = b->len;
     }
