@@ -76,6 +76,14 @@ char *ui_app_log_text(const struct ui_app *app)
     return buf_steal(&b);
 }
 
+const char *ui_app_unprefixed(const char *msg, const char *id)
+{
+    size_t n = strlen(id);
+    if (strncmp(msg, id, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+        return msg + n + 2;
+    return msg;
+}
+
 void ui_app_flush_input(struct ui_app *app)
 {
     app->flush_input = 1;

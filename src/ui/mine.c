@@ -153,7 +153,8 @@ static enum ui_next reopen(struct ui_app *app, const struct so_decision *d)
     struct so_error err;
     so_error_clear(&err);
     if (app->q->ops->get(app->q, d->draft_id, &draft, &err) != SO_OK) {
-        ui_app_message(app, 1, "open %s: %s", d->draft_id, err.msg);
+        ui_app_message(app, 1, "open %s: %s", d->draft_id,
+                       ui_app_unprefixed(err.msg, d->draft_id));
         return UI_REDRAW;
     }
     const char *body = draft->body ? draft->body : "";

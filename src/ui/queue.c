@@ -276,8 +276,10 @@ static enum ui_next do_open(struct ui_app *app, struct queue_view *v)
     enum so_status st = ui_session_claim(&app->session, &app->filter,
                                          v->rows[v->sel].id, &err);
     if (st != SO_OK) {
-        ui_app_message(app, 1, "cannot open %s: %s", v->rows[v->sel].id,
-                       st == SO_EMPTY ? "nothing to claim" : err.msg);
+        const char *id = v->rows[v->sel].id;
+        ui_app_message(app, 1, "cannot open %s: %s", id,
+                       st == SO_EMPTY ? "nothing to claim"
+                                      : ui_app_unprefixed(err.msg, id));
         reload(app, v);
         return UI_REDRAW;
     }

@@ -4,7 +4,8 @@
 # same key cannot help), the status bar stops the countdown and says
 # "lease lost", and a message too long for the line ends with "L: whole":
 # L shows the message log with the whole text. An undo that cannot be done
-# names the draft once ("undo: F-1: ...", not "undo: F-1: undo: ...").
+# names the draft once ("undo: F-1: ...", not "undo: F-1: undo: ..."), and
+# so does a draft that cannot be opened ("cannot open D-1: already decided").
 . "$(dirname "$0")/ui.inc"
 for size in $SIZES; do
     newq "messages-$size"; three
@@ -54,4 +55,15 @@ check "undo refused: says why" ui_wait "another reviewer decided it since"
 S=$(ui_screen)
 check_contains "names the draft once" "undo: F-1: another reviewer decided it since" "$S"
 check_not_contains "no repeated undo" "undo: F-1: undo:" "$S"
+ui_keys q; exited >/dev/null; ui_stop
+
+# A draft decided by someone else after the list was drawn: its id once.
+newq messages-open; three
+review 80x24
+ui_wait "Second shipping question"
+SIGNOFF_REVIEWER=bob "$SO" decide D-1 approve --queue "$Q" >/dev/null 2>&1
+check_eq "bob decided D-1 meanwhile" "decided" "$(status D-1)"
+ui_keys Enter
+check "opening it says why" ui_wait "cannot open D-1:"
+check_not_contains "names the draft once" "D-1: D-1" "$(ui_screen)"
 ui_keys q; exited >/dev/null; ui_stop

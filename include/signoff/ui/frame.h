@@ -150,6 +150,10 @@ enum ui_input {
 void ui_app_message(struct ui_app *app, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* msg without a leading "id: " (queue errors name their draft; a message
+ * that names it already says it once). */
+const char *ui_app_unprefixed(const char *msg, const char *id);
+
 /* Discard the keys typed so far once the next draw is on the terminal:
  * keys typed before a draft, menu or prompt was drawn never act on it. */
 void ui_app_flush_input(struct ui_app *app);
