@@ -311,3 +311,39 @@ enum so_status store_rules_escalated_taker(const char *id,
                        "%s: escalated; a supervisor decides it", id);
     return SO_OK;
 }
+
+enum so_status store_rules_reasons(const struct so_reason *v, size_t n,
+                                   struct so_error *err)
+{
+    if (n > SO_MAX_REASONS)
+        return so_fail(err, SO_ERR_INVALID, "reasons: more than %d",
+                       SO_MAX_REASONS);
+    for (size_t i = 0; i < n; i++) {
+        if (so_reason_check(v[i].code, v[i].label ? v[i].label : "",
+                            err) != SO_OK)
+            return err->code;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(v[k].code, v[i].code) == 0)
+                return so_fail(err, SO_ERR_INVALID,
+                               "reasons: '%s' given twice", v[i].code);
+    }
+    return SO_OK;
+}
+
+enum so_status store_rules_reason_in(const char *id,
+                                     const struct so_workflow *w,
+                                     const char *code, struct so_error *err)
+{
+    struct buf b;
+    for (size_t i = 0; i < w->nreasons; i++)
+        if (strcmp(w->reasons[i].code, code) == 0)
+            return SO_OK;
+    buf_init(&b);
+    for (size_t i = 0; i < w->nreasons; i++)
+        buf_addf(&b, "%s%s", i ? ", " : "", w->reasons[i].code);
+    so_fail(err, SO_ERR_INVALID,
+            "%s: reason: '%s' is not a reason code of workflow %s (%s)", id,
+            code, w->name, w->nreasons ? buf_cstr(&b) : "none");
+    buf_free(&b);
+    return SO_ERR_INVALID;
+}

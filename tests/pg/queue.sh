@@ -14,7 +14,7 @@ Q=$PGQ
 so init --queue "$Q"
 check_eq "init: exit 0" 0 "$RC"
 check_contains "init: created" "created queue $Q" "$OUT"
-check_eq "schema version 2" "2" "$(psq "SELECT value FROM so_meta WHERE key = 'schema_version'")"
+check_eq "schema version 3" "3" "$(psq "SELECT value FROM so_meta WHERE key = 'schema_version'")"
 so init --queue "$Q"
 check_eq "init again: exit 0 (nothing to do)" 0 "$RC"
 
@@ -163,6 +163,19 @@ so stats --queue "$Q"
 check_contains "stats: refused by name" "is not yet supported on PostgreSQL queues" "$ERR"
 check "stats: exit non-zero" test "$RC" != 0
 
+# reason codes are the queue's (schema v3), as on SQLite
+so workflow show w --queue "$Q" --format json
+check_contains "the default set" '"reasons":[{"code":"factual","label":"Factual error"}' "$OUT"
+printf '{"id":"r-1","workflow":"legalwf","body":"a clause"}\n' >"$T/r.jsonl"
+so enqueue --queue "$Q" "$T/r.jsonl"
+so workflow set legalwf --queue "$Q" --reasons 'privilege=Privileged content'
+check_contains "workflow set --reasons: the own list" "privilege     Privileged content" "$OUT"
+so decide --queue "$Q" r-1 reject --reason tone
+check_contains "a code not in the workflow's list: refused" \
+    "r-1: reason: 'tone' is not a reason code of workflow legalwf (privilege)" "$ERR"
+so decide --queue "$Q" r-1 reject --reason privilege
+check_eq "the workflow's own code: recorded" 0 "$RC"
+
 # specs
 so list --queue "postgresql://so:secret@/$PGDB?host=$SIGNOFF_PG_HOST"
 check_contains "a password in the spec: refused" "put it in PGPASSFILE or a service file" "$ERR"
@@ -184,7 +197,7 @@ NQ="postgresql:///${PGDB}_new?host=$SIGNOFF_PG_HOST&user=so"
 so init --queue "$NQ"
 pg_psql "${PGDB}_new" -c "UPDATE so_meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
 so list --queue "$NQ"
-check_contains "a newer schema: refused" "created by a newer signoff (schema 99; this one reads up to 2)" "$ERR"
+check_contains "a newer schema: refused" "created by a newer signoff (schema 99; this one reads up to 3)" "$ERR"
 pg_psql "${PGDB}_new" -c "DROP TABLE so_meta CASCADE" >/dev/null
 so init --queue "$NQ"
 check_contains "other tables, no so_meta: not a signoff queue" "not a signoff queue" "$ERR"

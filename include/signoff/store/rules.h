@@ -75,6 +75,19 @@ enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
 enum so_status store_rules_pause(const char *name, int paused,
                                  const char *reason, struct so_error *err);
 
+/* A workflow's own reason codes v[0..n) as a set may write them: each
+ * code and label valid (so_reason_check), none twice, at most
+ * SO_MAX_REASONS. */
+enum so_status store_rules_reasons(const struct so_reason *v, size_t n,
+                                   struct so_error *err);
+
+/* SO_OK when code is one of w's reason codes (w->reasons as the store
+ * read them); else SO_ERR_INVALID "ID: reason: 'CODE' is not a reason code
+ * of workflow W (a, b, ...)". */
+enum so_status store_rules_reason_in(const char *id,
+                                     const struct so_workflow *w,
+                                     const char *code, struct so_error *err);
+
 /* Resuming automation needs a named owner of workflow w. */
 enum so_status store_rules_resume(const struct so_workflow *w,
                                   struct so_error *err);

@@ -19,6 +19,7 @@
 #include "signoff/audit.h"
 #include "signoff/store/pg/drafts.h"
 #include "signoff/store/pg/lease.h"
+#include "signoff/store/pg/workflow.h"
 #include "signoff/store/rules.h"
 
 static const char sql_request[] =
@@ -171,6 +172,21 @@ static enum so_status replay(struct pgq *p, const struct so_decide_req *req,
     return code;
 }
 
+/* The reason of req is one of workflow's codes (store_rules_reason_in). */
+static enum so_status reason_ok(struct pgq *p, const struct so_decide_req *req,
+                                const char *workflow, struct so_error *err)
+{
+    struct so_workflow w;
+    memset(&w, 0, sizeof w);
+    w.name = (char *)workflow;
+    enum so_status code = pg_reasons_read(p, &w, err);
+    if (code == SO_OK)
+        code = store_rules_reason_in(req->draft_id, &w, req->reason, err);
+    w.name = NULL;
+    so_workflow_clear(&w);
+    return code;
+}
+
 static enum so_status decide_tx(struct pgq *p, void *ctx,
                                 struct so_error *err)
 {
@@ -216,8 +232,12 @@ static enum so_status decide_tx(struct pgq *p, void *ctx,
     struct so_draft *dr = NULL;
     struct so_decision d;
     code = pg_read_draft(p, c.rid, &dr, err);
-    if (code != SO_OK)
+    if (code == SO_OK && req->reason) /* the workflow's own codes */
+        code = reason_ok(p, req, dr->workflow, err);
+    if (code != SO_OK) {
+        so_draft_free(dr);
         return code;
+    }
     store_rules_record(p->reviewer, req, dr, c.claimed_at, c.now, &d);
     int resolve = c.status == SO_DS_ESCALATED;
     if (resolve)

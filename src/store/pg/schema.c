@@ -148,7 +148,27 @@ static const char *const schema_v2[] = {
     NULL,
 };
 
-static const char *const *const steps[] = {NULL, schema_v1, schema_v2};
+/* v3: the reject and escalate reason codes live in the queue (as on
+ * SQLite, schema v12): the default set (workflow '') and a workflow's own
+ * list, in id order. */
+#define PG_X_REASON(code, label) "('', '" code "', '" label "'),"
+static const char *const schema_v3[] = {
+    "CREATE TABLE reasons ("
+    "  id bigserial PRIMARY KEY,"
+    "  workflow text NOT NULL,"
+    "  code text NOT NULL,"
+    "  label text NOT NULL,"
+    "  UNIQUE (workflow, code)"
+    ")",
+    "INSERT INTO reasons(workflow, code, label) VALUES "
+    SO_DEFAULT_REASONS(PG_X_REASON) "('', '', '')",
+    "DELETE FROM reasons WHERE code = ''",
+    NULL,
+};
+#undef PG_X_REASON
+
+static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
+                                           schema_v3};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

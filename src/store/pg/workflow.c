@@ -57,6 +57,53 @@ static const char sql_event[] =
     "INSERT INTO workflow_events(workflow, paused, reason, by, at)"
     " VALUES ($1, $2, $3, $4, " PG_NOW_MS ")";
 
+/* A workflow's own reason codes when it has any, else the default set. */
+static const char sql_reasons[] =
+    "SELECT code, label, (workflow <> '')::int FROM reasons WHERE workflow ="
+    " CASE WHEN EXISTS (SELECT 1 FROM reasons WHERE workflow = $1)"
+    " THEN $1 ELSE '' END ORDER BY id";
+static const char sql_reasons_drop[] =
+    "DELETE FROM reasons WHERE workflow = $1";
+static const char sql_reasons_add[] =
+    "INSERT INTO reasons(workflow, code, label) VALUES ($1, $2, $3)";
+
+enum so_status pg_reasons_read(struct pgq *p, struct so_workflow *w,
+                               struct so_error *err)
+{
+    struct pg_args a = {0};
+    PGresult *r;
+    pg_arg_text(&a, w->name);
+    enum so_status code = pg_run(p, sql_reasons, &a, &r, err);
+    if (code != SO_OK)
+        return code;
+    int rows = PQntuples(r);
+    w->reasons = rows ? xcalloc((size_t)rows, sizeof *w->reasons) : NULL;
+    for (int i = 0; i < rows; i++) {
+        w->reasons[i].code = pg_str(r, i, 0);
+        w->reasons[i].label = pg_str(r, i, 1);
+        w->reasons_own = (int)pg_int(r, i, 2);
+    }
+    w->nreasons = (size_t)rows;
+    PQclear(r);
+    return SO_OK;
+}
+
+static enum so_status reasons_write(struct pgq *p, const struct so_workflow *w,
+                                    struct so_error *err)
+{
+    struct pg_args a = {0};
+    pg_arg_text(&a, w->name);
+    enum so_status code = pg_run(p, sql_reasons_drop, &a, NULL, err);
+    for (size_t i = 0; code == SO_OK && i < w->nreasons; i++) {
+        struct pg_args b = {0};
+        pg_arg_text(&b, w->name);
+        pg_arg_text(&b, w->reasons[i].code);
+        pg_arg_text(&b, w->reasons[i].label);
+        code = pg_run(p, sql_reasons_add, &b, NULL, err);
+    }
+    return code;
+}
+
 static void read_row(const PGresult *r, int i, struct so_workflow *w)
 {
     memset(w, 0, sizeof *w);
@@ -96,7 +143,16 @@ enum so_status pg_workflow_list(struct queue *q, struct so_workflow **out,
         read_row(r, i, &(*out)[i]);
     *n = (size_t)rows;
     PQclear(r);
-    return SO_OK;
+    for (size_t i = 0; code == SO_OK && i < *n; i++)
+        code = pg_reasons_read(q->impl, &(*out)[i], err);
+    if (code != SO_OK) {
+        for (size_t i = 0; i < *n; i++)
+            so_workflow_clear(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return code;
 }
 
 static enum so_status get_in(struct pgq *p, const char *name,
@@ -114,6 +170,8 @@ static enum so_status get_in(struct pgq *p, const char *name,
     else
         code = so_fail(err, SO_ERR_NOTFOUND, "%s: no such workflow", name);
     PQclear(r);
+    if (code == SO_OK && (code = pg_reasons_read(p, out, err)) != SO_OK)
+        so_workflow_clear(out);
     return code;
 }
 
@@ -149,13 +207,18 @@ static enum so_status set_tx(struct pgq *p, void *ctx, struct so_error *err)
     pg_arg_int(&a, w->release_after_ms);
     pg_arg_int(&a, w->applied_within_ms);
     pg_arg_text(&a, w->guidelines && *w->guidelines ? w->guidelines : NULL);
-    return pg_run(p, sql_set, &a, NULL, err);
+    code = pg_run(p, sql_set, &a, NULL, err);
+    if (code == SO_OK && (c->mask & SO_WF_REASONS))
+        code = reasons_write(p, w, err);
+    return code;
 }
 
 enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
                                unsigned mask, struct so_error *err)
 {
     enum so_status code = store_rules_workflow(w, mask, err);
+    if (code == SO_OK && (mask & SO_WF_REASONS))
+        code = store_rules_reasons(w->reasons, w->nreasons, err);
     if (code != SO_OK)
         return code;
     /* Not yet on this store: four-eyes needs the review tables and

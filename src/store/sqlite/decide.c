@@ -321,12 +321,10 @@ static enum so_status record(struct store *s, const struct so_decide_req *req,
     struct so_draft *dr = NULL;
     struct so_decision d;
     struct outcome o;
-    struct so_error why;
     enum so_status code = store_read_draft(s, cs->rid, &dr, err);
-    if (code == SO_OK && req->reason && /* the workflow's own codes */
-        (code = store_reasons_check(s, dr->workflow, req->reason, &why)) !=
-            SO_OK)
-        so_fail(err, code, "%s: %s", req->draft_id, why.msg);
+    if (code == SO_OK && req->reason) /* the workflow's own codes */
+        code = store_reasons_check(s, req->draft_id, dr->workflow,
+                                   req->reason, err);
     if (code != SO_OK) {
         so_draft_free(dr);
         return code;

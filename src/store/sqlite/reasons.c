@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/store/rules.h"
+
 /* A workflow's own rows when it has any, else the default set's. */
 static const char sql_list[] =
     "SELECT code, label, workflow <> '' FROM reasons WHERE workflow ="
@@ -41,29 +43,11 @@ enum so_status store_reasons_read(struct store *s, struct so_workflow *w,
     return store_db_finish(s, st, code, err);
 }
 
-static enum so_status check_list(const struct so_reason *v, size_t n,
-                                 struct so_error *err)
-{
-    if (n > SO_MAX_REASONS)
-        return so_fail(err, SO_ERR_INVALID, "reasons: more than %d",
-                       SO_MAX_REASONS);
-    for (size_t i = 0; i < n; i++) {
-        if (so_reason_check(v[i].code, v[i].label ? v[i].label : "",
-                            err) != SO_OK)
-            return err->code;
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(v[k].code, v[i].code) == 0)
-                return so_fail(err, SO_ERR_INVALID,
-                               "reasons: '%s' given twice", v[i].code);
-    }
-    return SO_OK;
-}
-
 enum so_status store_reasons_write(struct store *s, const char *name,
                                    const struct so_reason *v, size_t n,
                                    struct so_error *err)
 {
-    enum so_status code = check_list(v, n, err);
+    enum so_status code = store_rules_reasons(v, n, err);
     sqlite3_stmt *st = code == SO_OK ? store_db_stmt(s, sql_drop, err) : NULL;
     if (!st)
         return err->code;
@@ -81,25 +65,16 @@ enum so_status store_reasons_write(struct store *s, const char *name,
     return code;
 }
 
-enum so_status store_reasons_check(struct store *s, const char *workflow,
-                                   const char *code, struct so_error *err)
+enum so_status store_reasons_check(struct store *s, const char *id,
+                                   const char *workflow, const char *code,
+                                   struct so_error *err)
 {
     struct so_workflow w;
     memset(&w, 0, sizeof w);
     w.name = (char *)workflow;
     enum so_status st = store_reasons_read(s, &w, err);
-    int found = 0;
-    struct buf b;
-    buf_init(&b);
-    for (size_t i = 0; i < w.nreasons; i++) {
-        found |= strcmp(w.reasons[i].code, code) == 0;
-        buf_addf(&b, "%s%s", i ? ", " : "", w.reasons[i].code);
-    }
-    if (st == SO_OK && !found)
-        st = so_fail(err, SO_ERR_INVALID,
-                     "reason: '%s' is not a reason code of workflow %s (%s)",
-                     code, workflow, w.nreasons ? buf_cstr(&b) : "none");
-    buf_free(&b);
+    if (st == SO_OK)
+        st = store_rules_reason_in(id, &w, code, err);
     w.name = NULL;
     so_workflow_clear(&w);
     return st;

@@ -13,6 +13,9 @@ enum so_status pg_workflow_get(struct queue *q, const char *name,
                                struct so_workflow *out, struct so_error *err);
 enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
                                unsigned mask, struct so_error *err);
+/* Fill w->reasons (w->name's own list, else the default set). */
+enum so_status pg_reasons_read(struct pgq *p, struct so_workflow *w,
+                               struct so_error *err);
 enum so_status pg_workflow_pause(struct queue *q, const char *name, int paused,
                                  const char *reason, struct so_error *err);
 

@@ -16,15 +16,16 @@ enum so_status store_reasons_read(struct store *s, struct so_workflow *w,
                                   struct so_error *err);
 
 /* Replace the own list of workflow name with v[0..n) (validated by
- * so_reason_check, no code twice, at most SO_MAX_REASONS); n == 0 drops
+ * store_rules_reasons); n == 0 drops
  * it, so the workflow takes the default set again. */
 enum so_status store_reasons_write(struct store *s, const char *name,
                                    const struct so_reason *v, size_t n,
                                    struct so_error *err);
 
 /* SO_OK when code is one of workflow's reason codes; else SO_ERR_INVALID
- * "reason: 'CODE' is not a reason code of workflow W (a, b, ...)". */
-enum so_status store_reasons_check(struct store *s, const char *workflow,
-                                   const char *code, struct so_error *err);
+ * naming draft id and the list (store_rules_reason_in). */
+enum so_status store_reasons_check(struct store *s, const char *id,
+                                   const char *workflow, const char *code,
+                                   struct so_error *err);
 
 #endif
