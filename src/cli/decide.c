@@ -122,6 +122,15 @@ static void print_review_step(const struct so_decide_result *r)
                so_action_name(r->action));
 }
 
+/* Print o (non-ASCII escaped) as one line and free it. */
+static void put_json(cJSON *o)
+{
+    char *s = json_print_escaped(o, 0);
+    printf("%s\n", s);
+    free(s);
+    cJSON_Delete(o);
+}
+
 /* A decision the server did not answer: safe in the outbox (signoff(1):
  * every decision is written there first), sent by the next sync. */
 static void print_queued(struct queue *q, const struct decide_args *a)
@@ -135,10 +144,7 @@ static void print_queued(struct queue *q, const struct decide_args *a)
         json_add_string(o, "action", so_action_name(a->action));
         json_add_string(o, "status", "queued");
         json_add_int(o, "unsent", unsent);
-        char *s = json_print_escaped(o, 0);
-        printf("%s\n", s);
-        free(s);
-        cJSON_Delete(o);
+        put_json(o);
         return;
     }
     char *id = text_plain(a->id, 0, 0);
@@ -163,10 +169,7 @@ static void print_result(const struct decide_args *a,
         json_add_int(o, "reviews_done", r->reviews_done);
         json_add_int(o, "reviews_needed", r->reviews_needed);
         json_add_int(o, "review_agreed", r->review_agreed);
-        char *s = json_print_escaped(o, 0);
-        printf("%s\n", s);
-        free(s);
-        cJSON_Delete(o);
+        put_json(o);
         return;
     }
     char *id = text_plain(a->id, 0, 0);
