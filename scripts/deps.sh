@@ -106,10 +106,20 @@ fi
 # The OpenAPI linter of tests/lint/openapi.sh: Redocly CLI, pinned, in
 # build/tools of this checkout (test-only; nothing system-wide).
 REDOCLY_VERSION=2.77.0
+# The Standard Webhooks reference verifier of tests/http/webhooks.sh.
+STANDARDWEBHOOKS_VERSION=1.0.0
 redocly=build/tools/node_modules/.bin/redocly
 if [ "$("$redocly" --version 2>/dev/null | tail -1)" != "$REDOCLY_VERSION" ]; then
     echo "deps: installing @redocly/cli@$REDOCLY_VERSION in build/tools" >&2
     mkdir -p build/tools
     npm install --prefix build/tools --no-audit --no-fund --loglevel=error \
         "@redocly/cli@$REDOCLY_VERSION" >&2
+fi
+if [ "$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' \
+        build/tools/node_modules/standardwebhooks/package.json 2>/dev/null)" \
+        != "$STANDARDWEBHOOKS_VERSION" ]; then
+    echo "deps: installing standardwebhooks@$STANDARDWEBHOOKS_VERSION in build/tools" >&2
+    mkdir -p build/tools
+    npm install --prefix build/tools --no-audit --no-fund --loglevel=error \
+        "standardwebhooks@$STANDARDWEBHOOKS_VERSION" >&2
 fi

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <openssl/crypto.h>
 #include <string.h>
 
 #include "signoff/names.h"
@@ -167,6 +168,39 @@ void so_event_page_free(struct so_event_page *p)
     free(p->v);
     p->v = NULL;
     p->n = 0;
+}
+
+void so_hook_clear(struct so_hook *h)
+{
+    if (!h)
+        return;
+    free(h->workflow);
+    free(h->url);
+    if (h->secret)
+        OPENSSL_cleanse(h->secret, strlen(h->secret));
+    free(h->secret);
+    free(h->events);
+    free(h->disabled_reason);
+    memset(h, 0, sizeof *h);
+}
+
+void so_delivery_clear(struct so_delivery *d)
+{
+    if (!d)
+        return;
+    so_hook_clear(&d->hook);
+    so_event_clear(&d->event);
+    memset(d, 0, sizeof *d);
+}
+
+void so_hook_attempts_free(struct so_hook_attempt *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].draft);
+        free(v[i].state);
+        free(v[i].error);
+    }
+    free(v);
 }
 
 void so_workflow_clear(struct so_workflow *w)

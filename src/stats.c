@@ -477,4 +477,5 @@ void stats_alert_for(const struct so_rollup *r, const struct so_workflow *wf,
                 out->rate > out->threshold;
     out->unapplied = wf->unapplied;
     out->applied_within_ms = wf->applied_within_ms;
+    out->hooks_disabled = wf->hooks_disabled;
 }

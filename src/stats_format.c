@@ -570,6 +570,7 @@ static cJSON *json_alert(const struct stats_alert *a)
     cJSON_AddNumberToObject(o, "min_decisions", a->min_decisions);
     cJSON_AddBoolToObject(o, "over", a->over);
     cJSON_AddNumberToObject(o, "unapplied", (double)a->unapplied);
+    cJSON_AddNumberToObject(o, "hooks_disabled", (double)a->hooks_disabled);
     return o;
 }
 
@@ -580,6 +581,7 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
         cJSON *root = cJSON_CreateObject();
         cJSON *over = cJSON_AddArrayToObject(root, "over");
         cJSON *backlog = cJSON_AddArrayToObject(root, "unapplied");
+        cJSON *hooks = cJSON_AddArrayToObject(root, "hooks_disabled");
         cJSON *all = cJSON_AddArrayToObject(root, "workflows");
         for (size_t i = 0; i < n; i++) {
             if (alerts[i].over)
@@ -587,6 +589,9 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
                                      cJSON_CreateString(alerts[i].workflow));
             if (alerts[i].unapplied > 0)
                 cJSON_AddItemToArray(backlog,
+                                     cJSON_CreateString(alerts[i].workflow));
+            if (alerts[i].hooks_disabled > 0)
+                cJSON_AddItemToArray(hooks,
                                      cJSON_CreateString(alerts[i].workflow));
             cJSON_AddItemToArray(all, json_alert(&alerts[i]));
         }
@@ -596,6 +601,14 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
     buf_init(&out);
     for (size_t i = 0; i < n; i++) {
         const struct stats_alert *a = &alerts[i];
+        if (a->hooks_disabled > 0) {
+            char *w = text_plain(a->workflow, 0, 0);
+            buf_addf(&out, "%s: %lld webhook%s disabled after failing too "
+                           "many times in a row (signoff hook list)\n",
+                     w, (long long)a->hooks_disabled,
+                     a->hooks_disabled == 1 ? "" : "s");
+            free(w);
+        }
         if (a->unapplied > 0) {
             char *w = text_plain(a->workflow, 0, 0);
             buf_addf(&out, "%s: unapplied backlog: %lld final outcome%s "

@@ -279,6 +279,7 @@ struct so_workflow {
     struct so_reason *reasons;
     size_t nreasons;
     int reasons_own;
+    int64_t hooks_disabled; /* webhooks disabled by failures (get/list) */
 };
 void so_workflow_clear(struct so_workflow *w);
 
@@ -412,6 +413,7 @@ struct so_event_page {
     size_t n;
     int64_t next_after; /* the cursor for the next read: every record up to
                            it was read (and filtered) */
+    int64_t head;       /* the last seq the feed shows now */
 };
 void so_event_page_free(struct so_event_page *p);
 
@@ -422,6 +424,60 @@ struct so_applied_req {
     const char *ref;        /* the external reference (ticket, txn id) */
     const char *note;       /* may be NULL */
 };
+
+/* A webhook of a workflow (webhook.h holds the rules). Owned strings;
+ * secret is the whsec_ text: never printed, never logged. */
+struct so_hook {
+    int64_t id;
+    char *workflow;
+    char *url;
+    char *secret;
+    char *events;          /* "outcome" | "all" */
+    int enabled;
+    int auto_disabled;     /* disabled by its failures in a row */
+    char *disabled_reason; /* may be NULL */
+    int fail_streak;
+    int max_failures;      /* failures in a row that disable it (0: never) */
+    int64_t retry_for_ms;  /* a delivery is retried this long, then dead */
+    int allow_private;     /* may reach private and loopback addresses */
+    int64_t created_at;
+    int64_t pending, delivered, dead; /* deliveries (filled by list) */
+};
+void so_hook_clear(struct so_hook *h);
+
+/* A delivery claimed for sending: the hook, the event, the lease. */
+struct so_delivery {
+    int64_t id;
+    int64_t lease_token; /* the fencing token of this claim */
+    int attempts;        /* attempts before this one */
+    int64_t first_at;    /* first attempt (ms), 0 before it */
+    struct so_hook hook;
+    struct so_event event;
+};
+void so_delivery_clear(struct so_delivery *d);
+
+/* What became of a claimed delivery. Strings borrowed. */
+struct so_delivery_result {
+    int64_t id;
+    int64_t lease_token;
+    const char *state; /* "delivered" | "pending" | "dead" | "skipped" */
+    int64_t next_at;   /* pending: when to try again */
+    int attempted;     /* 0: skipped without sending */
+    int status;        /* HTTP status, 0 for none */
+    const char *error; /* why it failed, may be NULL */
+    int64_t ms;        /* how long the attempt took */
+    int disable_hook;  /* the hook reached its failure limit */
+};
+
+/* One line of a hook's log. Owned strings. */
+struct so_hook_attempt {
+    int64_t delivery, seq, at, ms;
+    int status;
+    char *draft;
+    char *state; /* the delivery's state after it */
+    char *error;
+};
+void so_hook_attempts_free(struct so_hook_attempt *v, size_t n);
 
 struct queue;
 struct so_agreement; /* agreement.h */
@@ -547,6 +603,29 @@ struct queue_ops {
     enum so_status (*reassign)(struct queue *q, const char *draft_id,
                                const char *to, int64_t lease_ms,
                                struct so_error *err);
+    /* Webhooks (local queues; NULL elsewhere). */
+    enum so_status (*hook_add)(struct queue *q, const struct so_hook *h,
+                               int64_t *id, struct so_error *err);
+    enum so_status (*hook_list)(struct queue *q, struct so_hook **out,
+                                size_t *n, struct so_error *err);
+    enum so_status (*hook_enable)(struct queue *q, int64_t id, int on,
+                                  struct so_error *err);
+    /* Queue every event from seq on again for hook id; *n how many. */
+    enum so_status (*hook_replay)(struct queue *q, int64_t id, int64_t from,
+                                  int64_t *n, struct so_error *err);
+    /* Recent attempts, newest first; failed_only: the dead deliveries. */
+    enum so_status (*hook_log)(struct queue *q, int64_t id, int failed_only,
+                               int limit, struct so_hook_attempt **out,
+                               size_t *n, struct so_error *err);
+    /* Lease the next due delivery (released event, earlier ones of its
+     * draft done, hook enabled); SO_EMPTY when none is due. */
+    enum so_status (*delivery_claim)(struct queue *q, int64_t lease_ms,
+                                     struct so_delivery *out,
+                                     struct so_error *err);
+    /* Record the result; SO_ERR_LEASE when the lease was taken over. */
+    enum so_status (*delivery_finish)(struct queue *q,
+                                      const struct so_delivery_result *r,
+                                      struct so_error *err);
 };
 
 struct queue {

@@ -174,6 +174,7 @@ struct stats_alert {
     int64_t unapplied;         /* released outcomes with no action record
                                   after applied_within_ms: an alert too */
     int64_t applied_within_ms;
+    int64_t hooks_disabled;    /* webhooks disabled by failures: an alert */
 };
 
 /* Earliest first day over the windows of wfs at now (for the rollup

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "signoff/cli/cli.h"
+#include "signoff/cli/deliver.h"
 #include "signoff/backends.h"
 #include "signoff/json.h"
 #include "signoff/server/dl_mhd.h"
@@ -182,9 +183,13 @@ static int serve_run(struct server_opts *o, struct server_tokens *tokens)
                           strchr(o->host, ':') ? "]" : "", port);
     serve_say(o, "listening on", url);
     free(url);
+    struct deliverer *dl = NULL;
+    if (deliver_start(o->queue_path, &dl, &err) != SO_OK)
+        serve_say(o, "webhooks not delivered:", err.msg);
     int sig = 0;
     sigwait(&set, &sig);
     serve_say(o, "stopping:", "finishing requests in flight");
+    deliver_stop(dl);
     server_stop(srv);
     return 0;
 }

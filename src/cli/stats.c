@@ -43,7 +43,8 @@ static const char usage_text[] =
     "                      over its own window exceeds its threshold with at\n"
     "                      least its minimum of decisions, or that has an\n"
     "                      unapplied backlog (outcomes released longer than\n"
-    "                      its applied-within bound with no action record);\n"
+    "                      its applied-within bound with no action record),\n"
+    "                      or a webhook disabled by its failures;\n"
     "                      0 otherwise\n"
     "  -q, --queue Q       the queue (file or URL)\n"
     "  -h, --help          show this help\n"
@@ -182,7 +183,8 @@ static int run_check(struct queue *q, const struct stats_args *a,
         if (a->workflow && strcmp(wfs[i].name, a->workflow) != 0)
             continue;
         stats_alert_for(&r, &wfs[i], now, &alerts[n]);
-        over |= alerts[n].over || alerts[n].unapplied > 0;
+        over |= alerts[n].over || alerts[n].unapplied > 0 ||
+                alerts[n].hooks_disabled > 0;
         n++;
     }
     int rc = emit(stats_format_alerts(alerts, n, a->fmt));

@@ -762,6 +762,7 @@ static enum so_status r_events(struct queue *q, const struct so_event_req *req,
                                         rep.json, out, &perr) != SO_OK))
         s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable events: %s",
                     r->base, rep.json ? perr.msg : "empty reply");
+    out->head = out->next_after;
     cJSON_Delete(rep.json);
     buf_free(&b);
     return s;

@@ -944,7 +944,9 @@ static enum so_status workflow_state(const cJSON *j, struct so_workflow *w,
         bad(s = json_get_int(j, "", "unapplied", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &w->unapplied, err)) ||
         bad(s = json_get_bool(j, "", "reasons_own", JSON_OPTIONAL,
-                              &w->reasons_own, err)))
+                              &w->reasons_own, err)) ||
+        bad(s = json_get_int(j, "", "hooks_disabled", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->hooks_disabled, err)))
         return s;
     if (a && strcmp(a, "paused") != 0 && strcmp(a, "on") != 0)
         return so_fail(err, SO_ERR_INVALID,

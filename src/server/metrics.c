@@ -194,6 +194,10 @@ static double wf_unapplied(const struct so_workflow *w)
 {
     return (double)w->unapplied;
 }
+static double wf_hooks_disabled(const struct so_workflow *w)
+{
+    return (double)w->hooks_disabled;
+}
 static double wf_threshold(const struct so_workflow *w) { return w->threshold; }
 static double wf_min(const struct so_workflow *w) { return w->min_decisions; }
 static double wf_paused(const struct so_workflow *w)
@@ -253,6 +257,10 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
                     "Final outcomes released longer than the workflow's "
                     "applied-within bound ago with no action record.", wf,
                     nwf, wf_unapplied);
+    /* webhooks disabled by their failures: alert when > 0 */
+    render_wf_gauge(out, "signoff_webhooks_disabled",
+                    "Webhooks of the workflow disabled after failing too "
+                    "many times in a row.", wf, nwf, wf_hooks_disabled);
     render_counters(out, wf, nwf);
     render_outcomes(out, wf, nwf, all);
     render_override(out, wf, nwf, all, now_ms);

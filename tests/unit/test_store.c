@@ -116,8 +116,12 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
+/* The file as schema v12 left it: no webhooks. */
+#define AS_V12                                                                 \
+    "DROP TRIGGER deliveries_ins; DROP TABLE delivery_attempts;"              \
+    " DROP TABLE deliveries; DROP TABLE hooks;"
 /* The file as schema v11 left it: no reasons table. */
-#define AS_V11 "DROP TABLE reasons;"
+#define AS_V11 AS_V12 " DROP TABLE reasons;"
 static const char as_v11[] =
     "BEGIN; " AS_V11 " PRAGMA user_version = 11; COMMIT;";
 /* The file as schema v9 left it: no claim times. */

@@ -25,7 +25,9 @@
     X(serve, "serve a queue over HTTP (protocol v1)")                          \
     X(sync, "send decisions waiting in the local outbox")                      \
     X(events, "the outcome feed: audit records in chain order")               \
-    X(applied, "record that the producer acted on an outcome")
+    X(applied, "record that the producer acted on an outcome")              \
+    X(hook, "webhooks of a workflow (Standard Webhooks)")                     \
+    X(deliver, "send the webhooks of a local queue (a daemon)")
 
 #define CLI_X_DECL(name, summary) int cmd_##name(int argc, char **argv);
 CLI_COMMAND_LIST(CLI_X_DECL)

@@ -26,6 +26,7 @@
 #include "signoff/store/sqlite/decide.h"
 #include "signoff/store/sqlite/enqueue.h"
 #include "signoff/store/sqlite/events.h"
+#include "signoff/store/sqlite/hooks.h"
 #include "signoff/store/sqlite/lease.h"
 #include "signoff/store/sqlite/read.h"
 #include "signoff/store/sqlite/review.h"
@@ -408,4 +409,11 @@ const struct queue_ops store_sqlite_ops = {
     .agreement = store_review_agreement,
     .events = store_events_read,
     .applied = store_events_applied,
+    .hook_add = store_hooks_add,
+    .hook_list = store_hooks_list,
+    .hook_enable = store_hooks_enable,
+    .hook_replay = store_hooks_replay,
+    .hook_log = store_hooks_log,
+    .delivery_claim = store_hooks_claim,
+    .delivery_finish = store_hooks_finish,
 };

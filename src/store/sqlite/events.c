@@ -142,7 +142,7 @@ enum so_status store_events_reverted(struct store *s, int64_t seq, int64_t at,
 
 /* The last seq a reader may see now, and when the first held outcome is
  * released (0: none held). */
-static enum so_status read_head(struct store *s, int64_t now, int64_t *head,
+enum so_status store_events_head(struct store *s, int64_t now, int64_t *head,
                                 int64_t *next_release, struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_head, err);
@@ -182,10 +182,12 @@ static enum so_status read_page(struct store *s, const struct so_event_req *req,
                                 int64_t *next_release, struct so_error *err)
 {
     int64_t head = 0;
-    enum so_status code = read_head(s, so_now_ms(), &head, next_release, err);
+    enum so_status code =
+        store_events_head(s, so_now_ms(), &head, next_release, err);
     if (code != SO_OK)
         return code;
     out->next_after = head > after ? head : after;
+    out->head = head;
     if (head <= after)
         return SO_OK;
     sqlite3_stmt *st = store_db_stmt(s, sql_events, err);
@@ -201,6 +203,26 @@ static enum so_status read_page(struct store *s, const struct so_event_req *req,
     code = store_db_finish(s, st, code, err);
     if (code == SO_OK && out->n == (size_t)req->limit)
         out->next_after = out->v[out->n - 1].rec.seq;
+    return code;
+}
+
+enum so_status store_events_at(struct store *s, int64_t seq,
+                               struct so_event *out, struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_events, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":after", seq - 1);
+    store_db_bind_int(st, ":head", seq);
+    store_db_bind_int(st, ":limit", 1);
+    enum so_status code = store_db_step(s, st, "events", err);
+    int found = code == SO_OK;
+    if (found)
+        read_event(st, out);
+    code = store_db_finish(s, st, code, err);
+    if (code == SO_OK && !found)
+        return so_fail(err, SO_ERR_NOTFOUND, "seq %lld: no such record",
+                       (long long)seq);
     return code;
 }
 

@@ -485,12 +485,83 @@ static const char *const schema_v12[] = {
 };
 #undef SCHEMA_X_REASON
 
+/* Schema v13: webhooks (webhook.h). A hook per workflow with its whsec_
+ * secret (the queue file is the only copy; never printed); a delivery row
+ * per hook and audit record, inserted by the trigger below in the
+ * record's own statement (so in its transaction), due when the feed
+ * releases the record; leased to one sender at a time (lease_until,
+ * lease_token); its state pending, delivered, dead or skipped. Every
+ * attempt is kept for hook log. Rows for "outcome" hooks are made only for
+ * records that may be outcomes or revoke one (the rule itself is
+ * webhook_wants, applied when sending). */
+static const char *const schema_v13[] = {
+    "CREATE TABLE hooks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  workflow TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"
+    "  secret TEXT NOT NULL,"
+    "  events TEXT NOT NULL DEFAULT 'outcome'"
+    "    CHECK (events = 'outcome' OR events = 'all'),"
+    "  enabled INTEGER NOT NULL DEFAULT 1,"
+    "  auto_disabled INTEGER NOT NULL DEFAULT 0,"
+    "  disabled_reason TEXT,"
+    "  fail_streak INTEGER NOT NULL DEFAULT 0,"
+    "  max_failures INTEGER NOT NULL DEFAULT 20,"
+    "  retry_for_ms INTEGER NOT NULL DEFAULT 86400000,"
+    "  allow_private INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL"
+    ");",
+    "CREATE INDEX hooks_by_workflow ON hooks(workflow);",
+    "CREATE TABLE deliveries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  hook INTEGER NOT NULL REFERENCES hooks(id),"
+    "  seq INTEGER NOT NULL,"
+    "  draft TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'pending',"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL,"
+    "  first_at INTEGER NOT NULL DEFAULT 0,"
+    "  lease_until INTEGER NOT NULL DEFAULT 0,"
+    "  lease_token INTEGER NOT NULL DEFAULT 0,"
+    "  last_status INTEGER,"
+    "  last_error TEXT,"
+    "  delivered_at INTEGER,"
+    "  UNIQUE (hook, seq)"
+    ");",
+    "CREATE INDEX deliveries_due ON deliveries(next_at)"
+    "  WHERE state = 'pending';",
+    "CREATE INDEX deliveries_of_draft ON deliveries(hook, draft, seq)"
+    "  WHERE state = 'pending';",
+    "CREATE TABLE delivery_attempts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  delivery INTEGER NOT NULL,"
+    "  hook INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  draft TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  ms INTEGER NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  error TEXT"
+    ");",
+    "CREATE INDEX delivery_attempts_by_hook ON delivery_attempts(hook, id);",
+    "CREATE TRIGGER deliveries_ins AFTER INSERT ON decisions BEGIN"
+    "  INSERT INTO deliveries(hook, seq, draft, next_at)"
+    "    SELECT h.id, new.seq, new.draft, new.decided_at FROM hooks h"
+    "    JOIN drafts d ON d.id = new.draft AND d.workflow = h.workflow"
+    "    WHERE h.events = 'all' OR new.action <> 'escalate'"
+    "    AND new.action <> 'applied';"
+    "END;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v4, schema_v5, schema_v6,
                                            schema_v7, schema_v8, schema_v9,
-                                           schema_v10, schema_v11, schema_v12};
+                                           schema_v10, schema_v11, schema_v12,
+                                           schema_v13};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

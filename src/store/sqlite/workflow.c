@@ -42,8 +42,8 @@ static const char sql_event[] =
     " AND o.reverted_at IS NULL"                                               \
     " AND o.release_at <= :now - w.applied_within_ms AND EXISTS (SELECT 1"    \
     " FROM outcomes a WHERE a.workflow = w.name AND a.applied_seq > 0)),"     \
-    " guidelines"                                                              \
-    " FROM workflows w"
+    " guidelines, (SELECT count(*) FROM hooks h WHERE h.workflow = w.name"    \
+    " AND h.auto_disabled = 1) FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
 static const char sql_list[] = WF_COLS " ORDER BY name";
@@ -131,6 +131,7 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->applied_within_ms = sqlite3_column_int64(st, 17 + SO_ACT_COUNT);
     w->unapplied = sqlite3_column_int64(st, 18 + SO_ACT_COUNT);
     w->guidelines = store_db_col_str(st, 19 + SO_ACT_COUNT);
+    w->hooks_disabled = sqlite3_column_int64(st, 20 + SO_ACT_COUNT);
 }
 
 enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,

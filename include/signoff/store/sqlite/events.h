@@ -28,6 +28,16 @@ enum so_status store_events_may_undo(struct store *s,
 enum so_status store_events_reverted(struct store *s, int64_t seq, int64_t at,
                                      struct so_error *err);
 
+/* The last seq a reader may see at now (the chain head, or just before
+ * the first outcome still held back) and when that outcome is released
+ * (0: none is held). */
+enum so_status store_events_head(struct store *s, int64_t now, int64_t *head,
+                                 int64_t *next_release, struct so_error *err);
+
+/* The event of record seq (whatever the head). */
+enum so_status store_events_at(struct store *s, int64_t seq,
+                               struct so_event *out, struct so_error *err);
+
 /* queue_ops.events. */
 enum so_status store_events_read(struct queue *q, const struct so_event_req *req,
                                  struct so_event_page *out,
