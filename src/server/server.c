@@ -33,6 +33,7 @@
 #include "signoff/names.h"
 #include "signoff/server/guard.h"
 #include "signoff/server/longpoll.h"
+#include "signoff/server/offload.h"
 #include "signoff/server/metrics.h"
 #include "signoff/remote/protocol.h"
 
@@ -291,6 +292,7 @@ struct server {
     int64_t mhd_logged_at; /* mono ms of the last libmicrohttpd message */
     unsigned mhd_unsaid;   /* its messages left out since */
     struct longpoll *longpoll; /* suspended GET /v1/events */
+    struct offload *offload;   /* the threads that run writes (offload.h) */
     volatile int stopping;     /* set by server_stop: answer, never wait */
     pthread_cond_t idle;
     int inflight; /* requests whose headers arrived and are not done */
@@ -310,6 +312,7 @@ struct request {
     char *path;   /* its path (before any '?') */
     char *arg;    /* the route's {arg}, decoded (owned) */
     const struct server_token *who;
+    struct call *job; /* a write run by the offload threads, to answer */
     int64_t poll_deadline; /* GET /v1/events waiting: mono ms, else 0 */
     int64_t poll_after;    /* its cursor, advanced past filtered records */
 };
@@ -1396,11 +1399,41 @@ static enum MHD_Result admit(struct server *srv, struct MHD_Connection *con,
     return ok;
 }
 
-/* The admitted request with its whole body: run its route. */
+/* A write, on an offload thread. */
+static void write_job(void *arg)
+{
+    struct call *c = arg;
+    route_run(c, &routes[c->rq->route]);
+}
+
+/* The admitted request with its whole body: run its route. A route that
+ * writes (POST with the store) runs on an offload thread while the
+ * connection is suspended, so waiting for another process's write lock
+ * never holds a libmicrohttpd thread; when it is done the connection is
+ * resumed and this answers what it left. */
 static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *con,
                                 struct request *rq, const char *method,
                                 const char *path)
 {
+    const struct route *r = &routes[rq->route];
+    if (rq->job) {
+        struct call *done = rq->job;
+        rq->job = NULL;
+        enum MHD_Result ok = answer(done, rq, (size_t)rq->route, method, path);
+        free(done->out);
+        free(done);
+        return ok;
+    }
+    if (srv->offload && r->store && strcmp(r->method, "POST") == 0) {
+        struct call *w = xcalloc(1, sizeof *w);
+        *w = (struct call){.srv = srv, .con = con, .arg = rq->arg,
+                           .who = rq->who, .rq = rq,
+                           .body = rq->body.data ? rq->body.data : "",
+                           .len = rq->body.len};
+        rq->job = w;
+        offload_run(srv->offload, con, write_job, w);
+        return MHD_YES;
+    }
     struct call c = {.srv = srv, .con = con, .arg = rq->arg, .who = rq->who,
                      .rq = rq};
     c.body = rq->body.data ? rq->body.data : "";
@@ -1622,6 +1655,7 @@ static enum so_status listen_addr(const struct server_opts *o,
 
 static void server_free(struct server *srv)
 {
+    offload_stop(srv->offload);
     guard_free(srv->guard);
     longpoll_free(srv->longpoll);
     pool_destroy(&srv->pool);
@@ -1679,6 +1713,8 @@ enum so_status server_start(const struct server_opts *opts,
     }
     int tls = opts->tls_cert && opts->tls_key;
     s = longpoll_start(srv->queue_path, &srv->longpoll, err);
+    if (s == SO_OK)
+        s = offload_start(threads, &srv->offload, err);
     if (s != SO_OK) {
         server_free(srv);
         return s;
@@ -1734,6 +1770,8 @@ void server_stop(struct server *srv)
            pthread_cond_timedwait(&srv->idle, &srv->mu, &until) == 0)
         ;
     pthread_mutex_unlock(&srv->mu);
+    offload_stop(srv->offload); /* its jobs resume connections: first */
+    srv->offload = NULL;
     MHD_stop_daemon(srv->daemon);
     server_free(srv);
 }

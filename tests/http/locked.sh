@@ -48,6 +48,32 @@ check_contains "the 503 is busy" '"code":"busy"' "$(cat "$T/.timed")"
 r=$(curl -s -o /dev/null --max-time 20 -w '%{http_code} %{time_total}' "$URL/healthz")
 check "locked, after the refused write: /healthz at once ($r)" within "$r" 200 3
 
+# Writes waiting for the lock hold no thread that serves others: with 8
+# claims waiting (two for each of the 4 threads), /healthz and a read
+# still answer well inside the 1 s those claims wait.
+: >"$T/claims"
+cpids=""
+for i in 1 2 3 4 5 6 7 8; do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 -H "$AUTH" -d '{}' \
+        "$URL/v1/claim" >>"$T/claims" &
+    cpids="$cpids $!"
+done
+# (until the 8 are connected to the server, at most 1 s)
+i=0
+until [ "$(ss -Htn state established "( sport = :$SERVE_PORT )" 2>/dev/null | wc -l)" -ge 8 ] ||
+      [ $i -ge 100 ]; do
+    sleep 0.01; i=$((i + 1))
+done
+for k in 1 2 3 4; do
+    r=$(curl -s -o /dev/null --max-time 20 -w '%{http_code} %{time_total}' "$URL/healthz")
+    check "8 writes waiting for the lock: /healthz answered at once ($k: $r)" within "$r" 200 0.7
+done
+r=$(timed GET /v1/count)
+check "8 writes waiting for the lock: a read answered at once ($r)" within "$r" 200 0.7
+wait $cpids
+check_eq "the 8 waiting writes: each 503 after its second" "503 503 503 503 503 503 503 503" \
+    "$(sort "$T/claims" | tr '\n' ' ' | sed 's/ $//')"
+
 printf 'ROLLBACK;\n.quit\n' >&7
 exec 7>&-
 wait "$lpid"
