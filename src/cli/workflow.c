@@ -178,9 +178,7 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
         return 0;
     case 's':
         a->mask |= SO_WF_MIN_SEEN;
-        a->set.min_seen_ms = 0; /* a bare 0 needs no unit */
-        return (strcmp(arg, "0") == 0 ||
-                so_parse_duration_ms(arg, &a->set.min_seen_ms) == 0) &&
+        return so_parse_duration_ms(arg, &a->set.min_seen_ms) == 0 &&
                        a->set.min_seen_ms <= SO_MAX_MIN_SEEN_MS
                    ? 0
                    : cli_usage_error("workflow", "--min-seen: expected a "
