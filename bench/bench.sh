@@ -197,6 +197,16 @@ loc=$(echo "$r" | grep '^local')
 rem=$(echo "$r" | grep '^remote')
 row "key to next draft, remote +50 ms each way" "$(field "$rem" drawn_ms) ms, frame $(field "$rem" done_ms) ms" "local: $(field "$loc" drawn_ms) ms" "1 round trip + drawing"
 
+# 11. closing the loop (issue 18): the feed's wake-up, decision to webhook,
+# deliveries per second (bench/loop.py)
+r=$(python3 bench/loop.py "$SO" 1000)
+feed=$(echo "$r" | grep '^feed')
+hook=$(echo "$r" | grep '^hook')
+rate=$(echo "$r" | grep '^rate')
+row "feed wake-up after a commit (other process)" "p50 $(field "$feed" p50) p99 $(field "$feed" p99) ms" "" "< 100 ms"
+row "decision to webhook received, loopback" "p50 $(field "$hook" p50) p99 $(field "$hook" p99) ms" "" "reported"
+row "webhook deliveries/s, one deliverer" "$(field "$rate" deliveries)/s" "receiver alone: $(field "$rate" floor)/s" "reported"
+
 echo
 cat "$W/note2" "$W/note5" 2>/dev/null || true
 echo "times are medians of 5 runs except enqueue (one run of $N) and the timed loops (5 s each)."
