@@ -295,6 +295,34 @@ void so_decide_result_clear(struct so_decide_result *res)
     memset(res, 0, sizeof *res);
 }
 
+enum so_status queue_switch_check(const struct queue *q, const char *name,
+                                  int pause, const char *reason,
+                                  struct so_error *err)
+{
+    const char *verb = pause ? "pause" : "resume";
+    if (!q->supervisor)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "only a supervisor may %s automation of %s (%s is a "
+                       "reviewer here)",
+                       verb, name, q->reviewer ? q->reviewer : "you");
+    if (reason && !*reason)
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s automation of %s: a reason is required", verb,
+                       name);
+    return SO_OK;
+}
+
+enum so_status queue_workflow_switch(struct queue *q, const char *name,
+                                     int pause, const char *reason,
+                                     struct so_error *err)
+{
+    enum so_status st =
+        queue_switch_check(q, name, pause, reason ? reason : "", err);
+    if (st != SO_OK)
+        return st;
+    return q->ops->workflow_pause(q, name, pause, reason, err);
+}
+
 void queue_decide_next(struct queue *q, const struct so_claim_req *claim,
                        struct so_decide_next *out)
 {

@@ -641,6 +641,23 @@ struct queue {
  * fine. */
 void queue_close(struct queue *q);
 
+/*
+ * The kill switch's rules, one statement for every backend and caller (the
+ * CLI, the reviewer UI, the server): only a supervisor flips a workflow's
+ * automation (local: the role the queue was opened with; remote: the
+ * token's role), and pausing and resuming both need a reason. With reason
+ * NULL only the role is checked: a UI calls that before it asks anything,
+ * so a reviewer is never walked through a question to be refused at the
+ * end. SO_ERR_FORBIDDEN or SO_ERR_INVALID with err saying what to do.
+ */
+enum so_status queue_switch_check(const struct queue *q, const char *name,
+                                  int pause, const char *reason,
+                                  struct so_error *err);
+/* queue_switch_check with the reason, then the backend's workflow_pause. */
+enum so_status queue_workflow_switch(struct queue *q, const char *name,
+                                     int pause, const char *reason,
+                                     struct so_error *err);
+
 /* The rest of a decide with claim_next, through q's own ops: claim, count
  * (open drafts in claim->workflow) and my_today, into *out. Backends call
  * it after recording the decision (and the HTTP backend when the server

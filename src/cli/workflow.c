@@ -31,11 +31,14 @@ static const char usage_text[] =
     "                            [--guidelines-file F]\n"
     "                            [--reasons CODE=LABEL,...|default]\n"
     "       signoff workflow pause W --reason R\n"
-    "       signoff workflow resume W [--reason R]\n"
+    "       signoff workflow resume W --reason R\n"
     "\n"
     "Workflow settings and the automation switch (the kill switch producers\n"
     "read before letting the AI act unreviewed). `show` exits 4 when the\n"
     "workflow is paused. A workflow needs a named owner to be resumed.\n"
+    "Only a supervisor pauses or resumes (local: --role supervisor or\n"
+    "SIGNOFF_ROLE=supervisor; remote: a supervisor's token), always with\n"
+    "a reason.\n"
     "\n"
     "Options:\n"
     "  -o, --owner NAME        the person who answers for the workflow\n"
@@ -71,7 +74,7 @@ static const char usage_text[] =
     "                          codes, CODE=LABEL separated by commas, in\n"
     "                          menu order (code: a-z, 0-9, _ -); default:\n"
     "                          back to the queue's default set\n"
-    "  -r, --reason R          why the switch is flipped\n"
+    "  -r, --reason R          why the switch is flipped (required)\n"
     "  -f, --format F          table/text (default) or json\n"
     "  -q, --queue Q           the queue (file or URL)\n"
     "      --reviewer NAME     who flips the switch (default: you)\n"
@@ -521,9 +524,11 @@ static int wf_switch(struct queue *q, const char *name, int pause,
 {
     struct so_workflow w = {0};
     struct so_error err;
-    if (pause && (!a->reason || !*a->reason))
-        return cli_usage_error("workflow", "pause %s: --reason is required",
-                               name);
+    if (!a->reason || !*a->reason)
+        return cli_usage_error("workflow", "%s %s: --reason is required",
+                               pause ? "pause" : "resume", name);
+    if (queue_switch_check(q, name, pause, NULL, &err) != SO_OK)
+        return fail(name, &err);
     if (q->ops->workflow_get(q, name, &w, &err) != SO_OK)
         return fail(name, &err);
     int owned = w.owner && *w.owner;
@@ -533,7 +538,7 @@ static int wf_switch(struct queue *q, const char *name, int pause,
                         "%s --owner NAME' before resuming", name);
         return EXIT_FAIL;
     }
-    if (q->ops->workflow_pause(q, name, pause, a->reason, &err) != SO_OK) {
+    if (queue_workflow_switch(q, name, pause, a->reason, &err) != SO_OK) {
         if (err.code == SO_ERR_INVALID && !pause && strstr(err.msg, "owner"))
             so_fail(&err, SO_ERR_INVALID,
                     "workflow %s has no owner: set one with signoff workflow "

@@ -940,8 +940,8 @@ static enum so_status workflow_apply(struct call *c, const cJSON *j,
         s = json_get_string(j, "", "reason", JSON_OPTIONAL, SO_MAX_FIELD,
                             &reason, err);
         if (s == SO_OK || s == SO_EMPTY)
-            s = c->q->ops->workflow_pause(c->q, c->arg, w.automation_paused,
-                                          reason, err);
+            s = queue_workflow_switch(c->q, c->arg, w.automation_paused,
+                                      reason, err);
     }
     so_workflow_clear(&w);
     return s;

@@ -543,7 +543,7 @@ static enum ui_answer ask_switch(struct ui_app *app, int pause,
     if (choice != 'y')
         return UI_CANCELLED;
     return ui_prompt_line(app, pause ? "Reason for pausing: "
-                                     : "Reason for resuming (optional): ",
+                                     : "Reason for resuming: ",
                           NULL, reason);
 }
 
@@ -552,13 +552,10 @@ static void apply_switch(struct ui_app *app, struct monitor_view *v,
 {
     struct so_error err;
     so_error_clear(&err);
-    if (pause && !(reason && *reason)) {
-        ui_app_message(app, 1, "not paused: a reason is required");
-        return;
-    }
-    if (app->q->ops->workflow_pause(app->q, v->wfs[v->sel].name, pause,
-                                    reason, &err) != SO_OK)
-        ui_app_message(app, 1, "%s: %s", name, err.msg);
+    if (queue_workflow_switch(app->q, v->wfs[v->sel].name, pause, reason,
+                              &err) != SO_OK)
+        ui_app_message(app, 1, "not %s: %s", pause ? "paused" : "resumed",
+                       err.msg);
     else
         ui_app_message(app, 0, "%s: automation %s", name,
                        pause ? "paused" : "resumed");
@@ -574,7 +571,12 @@ static enum ui_next flip_switch(struct ui_app *app, struct monitor_view *v)
     char *name = text_plain(wf->name, 40, 0);
     char *reason = NULL;
     enum ui_answer ans = UI_CANCELLED;
-    if (!pause && !(wf->owner && *wf->owner))
+    struct so_error err;
+    so_error_clear(&err);
+    /* The role first: nobody is asked a question only to be refused. */
+    if (queue_switch_check(app->q, name, pause, NULL, &err) != SO_OK)
+        ui_app_message(app, 1, "%s", err.msg);
+    else if (!pause && !(wf->owner && *wf->owner))
         ui_app_message(app, 1, "%s has no owner: name one with `signoff "
                                "workflow set %s --owner NAME` first",
                        name, name);

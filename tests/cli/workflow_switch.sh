@@ -36,6 +36,10 @@ check_eq "auto-pause on|off only: usage" 2 "$RC"
 so workflow pause refunds
 check_eq "pause needs a reason" 2 "$RC"
 SIGNOFF_REVIEWER=carol run "$SO" workflow pause refunds --reason "wrong refund amounts"
+check_eq "a reviewer may not pause" "1 signoff: refunds: only a supervisor may pause automation of refunds (carol is a reviewer here)" "$RC $ERR"
+SIGNOFF_ROLE=supervisor so workflow resume refunds
+check_eq "resume needs a reason too" "2 signoff workflow: resume refunds: --reason is required" "$RC ${ERR%%$'\n'*}"
+SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=carol run "$SO" workflow pause refunds --reason "wrong refund amounts"
 check_eq "pause: exit 0" 0 "$RC"
 check_contains "pause: who" "refunds: automation paused by carol" "$OUT"
 so workflow show refunds
@@ -48,14 +52,14 @@ so workflow show refunds --format json
 check_eq "show json exits 4 too" 4 "$RC"
 check_eq "show json parses" "paused carol wrong refund amounts" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["automation"], d["automation_by"], d["automation_reason"])')"
 
-so workflow resume refunds
+SIGNOFF_ROLE=supervisor so workflow resume refunds --reason "looks fine"
 check_eq "resume without an owner is refused" 1 "$RC"
 check_contains "resume refusal says why" "has no owner" "$ERR"
 so workflow show refunds
 check_eq "still paused after the refusal" 4 "$RC"
 
 so workflow set refunds --owner dana
-SIGNOFF_NOW_MS=1795518000000 SIGNOFF_REVIEWER=dana run "$SO" workflow resume refunds --reason "fixed the prompt"
+SIGNOFF_ROLE=supervisor SIGNOFF_NOW_MS=1795518000000 SIGNOFF_REVIEWER=dana run "$SO" workflow resume refunds --reason "fixed the prompt"
 check_eq "resume with an owner" 0 "$RC"
 so workflow show refunds
 check_eq "show exits 0 once resumed" 0 "$RC"

@@ -25,23 +25,22 @@ for i in 1 2; do run "$SO" decide support-$i approve; done
 for i in 3 4 5; do run "$SO" decide support-$i reject --reason factual; done
 for i in 1 2 3 4 5; do run "$SO" decide refunds-$i approve; done
 check_eq "decisions recorded" 0 "$RC"
-so workflow pause refunds --reason "new model rollout"
+SIGNOFF_ROLE=supervisor so workflow pause refunds --reason "new model rollout"
 check_eq "refunds paused" 0 "$RC"
 
-if [ "$E2E_REMOTE" = 1 ]; then
-    # The server lets only a supervisor's token change a workflow: a
-    # reviewer's pause is refused on screen; the walk below runs as one.
-    review 80x24 --monitor
-    ui_wait "LAST 30 DAYS"; ui_keys j; ui_wait "support, last 30 days"
-    ui_keys Enter; ui_wait "(y/n)"; ui_keys y; ui_wait "Reason for pausing:"
-    ui_keys "x" Enter
-    check "remote: a reviewer's pause is refused" \
-        ui_wait "support: this token's role may not use this route"
-    so workflow show support
-    check_eq "remote: support still runs" 0 "$RC"
-    ui_keys q q; exited >/dev/null; ui_stop
-    export SIGNOFF_ROLE=supervisor
-fi
+# Only a supervisor flips the switch; a reviewer is told so at once (the
+# same local and remote), never walked through the question first. The
+# walk below runs as a supervisor.
+review 80x24 --monitor
+ui_wait "LAST 30 DAYS"; ui_keys j; ui_wait "support, last 30 days"
+ui_keys Enter
+check "a reviewer's pause is refused before anything is asked" \
+    ui_wait "only a supervisor may pause automation of support"
+check_not_contains "no question was asked" "(y/n)" "$(ui_screen)"
+so workflow show support
+check_eq "support still runs" 0 "$RC"
+ui_keys q q; exited >/dev/null; ui_stop
+export SIGNOFF_ROLE=supervisor
 review 80x24 --monitor
 check "80x24: the monitor opens" ui_wait "LAST 30 DAYS"
 S=$(ui_screen)
@@ -82,7 +81,14 @@ ui_keys n
 ui_keys Enter
 ui_wait "Resume automation of support? (y/n)" >/dev/null
 ui_keys y
-check "optional reason asked" ui_wait "Reason for resuming (optional):"
+check "a reason asked for resuming too" ui_wait "Reason for resuming:"
+ui_keys Enter
+check "resuming without a reason is refused" \
+    ui_wait "not resumed: resume automation of support: a reason is required"
+so workflow show support
+check_eq "support still paused" 4 "$RC"
+ui_keys Enter; ui_wait "Resume automation of support? (y/n)" >/dev/null
+ui_keys y; ui_wait "Reason for resuming:" >/dev/null
 ui_keys "fixed" Enter
 check "resumed message" ui_wait "support: automation resumed"
 so workflow show support

@@ -240,6 +240,9 @@ check_contains "enqueue of a known id with other content: says why" \
 check_not_contains "enqueue conflict: no command-line advice" '--' "$BODY"
 api POST /v1/workflows/empty-wf "$TOK_SUP" '{"automation":"paused","reason":"x"}'
 api POST /v1/workflows/empty-wf "$TOK_SUP" '{"automation":"on"}'
+check_contains "resume without a reason: 400 saying a reason is required" \
+    '400 {"error":{"code":"invalid","message":"resume automation of empty-wf: a reason is required' "$CODE $BODY"
+api POST /v1/workflows/empty-wf "$TOK_SUP" '{"automation":"on","reason":"ok"}'
 check_contains "resume without an owner: 400 naming it" \
     '400 {"error":{"code":"invalid","message":"workflow empty-wf has no owner' "$CODE $BODY"
 check_not_contains "resume without an owner: no command-line advice" 'signoff workflow' "$BODY"

@@ -1426,9 +1426,19 @@ static void test_workflow_ops(void **state)
     w.reveal = "never";
     assert_int_equal(
         q->ops->workflow_set(q, &w, SO_WF_REVIEWS | SO_WF_REVEAL, &err), SO_OK);
-    assert_int_equal(q->ops->workflow_pause(q, "refunds", 1, NULL, &err),
+    /* The kill switch's rules above the backend (queue_switch_check): a
+     * supervisor, with a reason, whichever way. */
+    assert_int_equal(queue_workflow_switch(q, "refunds", 1, "bad week", &err),
+                     SO_ERR_FORBIDDEN);
+    assert_non_null(strstr(err.msg, "only a supervisor may pause"));
+    q->supervisor = 1;
+    assert_int_equal(queue_workflow_switch(q, "refunds", 1, NULL, &err),
                      SO_ERR_INVALID);
-    assert_int_equal(q->ops->workflow_pause(q, "refunds", 1, "bad week", &err),
+    assert_non_null(strstr(err.msg, "a reason is required"));
+    assert_int_equal(queue_workflow_switch(q, "refunds", 0, "", &err),
+                     SO_ERR_INVALID);
+    assert_int_equal(queue_switch_check(q, "refunds", 0, NULL, &err), SO_OK);
+    assert_int_equal(queue_workflow_switch(q, "refunds", 1, "bad week", &err),
                      SO_OK);
     assert_int_equal(q->ops->workflow_pause(q, "refunds", 0, NULL, &err),
                      SO_ERR_INVALID);
