@@ -309,6 +309,8 @@ void ui_app_draw(struct ui_app *app)
     wnoutrefresh(app->title);
     wnoutrefresh(app->body);
     wnoutrefresh(app->bar);
+    if (app->on_top)
+        app->on_top(app, app->on_top_ctx);
     if (app->prompt) {
         curs_set(1);
         wnoutrefresh(app->bar);

@@ -105,32 +105,39 @@ enum ui_answer ui_prompt_choice(struct ui_app *app, const char *question,
     return ans;
 }
 
-/* The menu box over the body, item sel highlighted. */
-static void draw_menu(struct ui_app *app, const char *title,
-                      const char *const *labels, size_t n, size_t sel)
+/* An open menu: what draw_menu shows over every frame. */
+struct menu {
+    const char *title;
+    const char *const *labels;
+    size_t n, sel;
+};
+
+/* The menu box over the body, item sel highlighted; ui_app_draw calls it
+ * last (app->on_top), so the lease countdown's redraw keeps it. */
+static void draw_menu(struct ui_app *app, void *ctx)
 {
+    const struct menu *m = ctx;
     if (app->tiny)
         return;
     int w = app->cols < 60 ? app->cols : 60;
-    int h = (int)n + 4 > app->rows ? app->rows : (int)n + 4;
+    int h = (int)m->n + 4 > app->rows ? app->rows : (int)m->n + 4;
     WINDOW *win = newwin(h, w, 1 + (app->rows - h) / 2, (app->cols - w) / 2);
     if (!win)
         return;
     wattrset(win, ui_draw_attr(TR_NORMAL));
     werase(win);
     box(win, 0, 0);
-    ui_draw_text(win, 0, 2, w - 4, title, TR_PANE);
-    for (size_t i = 0; i < n && (int)i < h - 4; i++) {
-        enum theme_role r = i == sel ? TR_CURSOR : TR_NORMAL;
+    ui_draw_text(win, 0, 2, w - 4, m->title, TR_PANE);
+    for (size_t i = 0; i < m->n && (int)i < h - 4; i++) {
+        enum theme_role r = i == m->sel ? TR_CURSOR : TR_NORMAL;
         wattrset(win, ui_draw_attr(r));
         mvwhline(win, (int)i + 2, 1, ' ', w - 2);
         char num[24];
         snprintf(num, sizeof num, " %zu ", i + 1);
         mvwaddstr(win, (int)i + 2, 1, i < 9 ? num : "   ");
-        ui_draw_text(win, (int)i + 2, 4, w - 6, labels[i], r);
+        ui_draw_text(win, (int)i + 2, 4, w - 6, m->labels[i], r);
     }
     wnoutrefresh(win);
-    doupdate();
     delwin(win);
 }
 
@@ -159,14 +166,15 @@ enum ui_answer ui_prompt_menu(struct ui_app *app, const char *title,
                               const char *const *labels, size_t n,
                               size_t *index)
 {
-    size_t sel = 0;
+    struct menu m = {title, labels, n, 0};
     app->prompt = "Pick one: j/k and Enter, or its number; Esc cancels";
     app->prompt_text = "";
+    app->on_top = draw_menu;
+    app->on_top_ctx = &m;
     enum ui_answer ans = UI_CANCELLED;
     ui_app_flush_input(app); /* keys typed before it was drawn */
     for (;;) {
         ui_app_draw(app);
-        draw_menu(app, title, labels, n, sel);
         int ch = 0, func = 0;
         enum ui_input in = ui_app_getkey(app, &ch, &func);
         if (in == UI_IN_QUIT) {
@@ -175,7 +183,7 @@ enum ui_answer ui_prompt_menu(struct ui_app *app, const char *title,
         }
         if (in == UI_IN_RESIZE)
             continue;
-        int r = menu_key(app, ch, func, n, &sel);
+        int r = menu_key(app, ch, func, n, &m.sel);
         if (r != 0) {
             ans = r > 0 ? UI_ANSWERED : UI_CANCELLED;
             break;
@@ -183,6 +191,8 @@ enum ui_answer ui_prompt_menu(struct ui_app *app, const char *title,
     }
     app->prompt = NULL;
     app->prompt_text = NULL;
-    *index = sel;
+    app->on_top = NULL;
+    app->on_top_ctx = NULL;
+    *index = m.sel;
     return ans;
 }

@@ -13,6 +13,11 @@ for size in $SIZES; do
     S=$(ui_screen)
     check_contains "$size: default reason listed" "Factual error" "$S"
     check_contains "$size: other reason listed" "Claim not supported by the sources" "$S"
+    # The redraws between keys (the lease countdown, every second on a
+    # draft) keep the menu: it used to vanish after a second, leaving
+    # only "Pick one" with nothing to pick from.
+    check "$size: the menu stays through the redraws" \
+        eval '! ui_wait_gone "Reject: why?" 3'
     ui_keys j j Enter
     check "$size: note asked" ui_wait "Note (optional"
     ui_keys "wrong tone for a refund" Enter

@@ -131,6 +131,10 @@ struct ui_app {
                                   draw (a new draft, menu or prompt) */
     const char *prompt;        /* a prompt being answered (ui_prompt) */
     const char *prompt_text;   /* what was typed so far */
+    void (*on_top)(struct ui_app *app, void *ctx); /* a menu box drawn over
+                                  every frame while it is open (ui_prompt),
+                                  so a redraw between keys keeps it */
+    void *on_top_ctx;
     const struct ui_screen_ops *const *screens; /* the table, by id */
     int screen;                /* enum ui_screen shown now */
     int back[8];               /* where UI_BACK returns to */
