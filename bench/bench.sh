@@ -210,3 +210,8 @@ row "webhook deliveries/s, one deliverer" "$(field "$rate" deliveries)/s" "recei
 echo
 cat "$W/note2" "$W/note5" 2>/dev/null || true
 echo "times are medians of 5 runs except enqueue (one run of $N) and the timed loops (5 s each)."
+
+# 11. the queue on PostgreSQL (bench/pg.sh): claim+decide at 1, 8 and 32
+# reviewers beside pgbench running the same SQL, two servers against one
+echo
+bash bench/pg.sh "$B"

@@ -144,6 +144,20 @@ ui_stop
 so verify --queue "$Q" --quiet
 check_eq "the chain holds with escalations and a revert" 0 "$RC"
 
+# a row lock held past the busy timeout is "queue busy", as a locked file
+printf '{"id":"b-1","workflow":"w","body":"busy"}\n' | "$SO" enqueue --queue "$Q" - >/dev/null 2>&1
+pg_psql "$PGDB" -c "BEGIN; SELECT 1 FROM drafts WHERE id = 'b-1' FOR UPDATE; SELECT pg_sleep(4); COMMIT" >/dev/null 2>&1 &
+locker=$!
+locked() { [ "$(psq "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.query LIKE '%pg_sleep(4)%' AND l.mode = 'RowShareLock'")" -gt 0 ]; }
+wait_for 10 locked || notok "the lock is taken"
+t0=$(date +%s%N)
+SIGNOFF_BUSY_TIMEOUT_MS=300 so decide --queue "$Q" b-1 approve
+t1=$(date +%s%N)
+check_contains "a row locked past the busy timeout: queue busy" "queue busy: locked by another process past the busy timeout (300 ms)" "$ERR"
+check "it waited about the busy timeout, not the lock's 4 s" test $(( (t1 - t0) / 1000000 )) -lt 3000
+check_eq "nothing recorded" "0" "$(psq "SELECT count(*) FROM decisions WHERE draft = 'b-1'")"
+wait "$locker"
+
 # the kill switch
 so workflow pause w --queue "$Q" --reason "bad outputs"
 check_eq "pause: exit 0" 0 "$RC"

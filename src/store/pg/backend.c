@@ -74,6 +74,17 @@ static char *conninfo(const char *spec, int has_sslmode, int local)
     return xasprintf("%s sslmode=verify-full", spec);
 }
 
+/* The busy timeout when the caller gave none: $SIGNOFF_BUSY_TIMEOUT_MS as
+ * for a queue file, else 10 s. */
+static int64_t busy_env(void)
+{
+    const char *env = getenv("SIGNOFF_BUSY_TIMEOUT_MS");
+    long v = 0;
+    if (env && so_parse_long(env, 1, 3600000, &v) == 0)
+        return v;
+    return DEFAULT_BUSY_MS;
+}
+
 static enum so_status configure(struct pgq *p, struct so_error *err)
 {
     char *set = xasprintf(
@@ -118,7 +129,7 @@ enum so_status pg_open(const char *spec, const struct queue_opts *opts,
     struct pgq *p = xcalloc(1, sizeof *p);
     p->spec = xstrdup(spec);
     p->supervisor = opts->role && strcmp(opts->role, "supervisor") == 0;
-    p->busy_ms = opts->busy_ms > 0 ? opts->busy_ms : DEFAULT_BUSY_MS;
+    p->busy_ms = opts->busy_ms > 0 ? opts->busy_ms : busy_env();
     char *info = conninfo(spec, has_sslmode, local);
     p->c = PQconnectdb(info);
     free(info);

@@ -1,0 +1,103 @@
+#!/bin/bash
+# bench/pg.sh BUILD: the PostgreSQL rows of `make bench` (bench/README.md):
+# claim+decide per second and p99 through struct queue_ops at 1, 8 and 32
+# reviewer processes, each beside pgbench running the same SQL
+# (bench/pg_claim_decide.sql) with as many clients in the same run; then
+# two `signoff serve` instances on one database against one. A throwaway
+# cluster with the durable settings (fsync on, synchronous_commit on; not
+# the tests' fast ones). PG_BENCH_S sets the seconds per figure (5),
+# PG_BENCH_N the drafts (200000).
+set -u
+build=${1:-build-bench}
+top=$(cd "$(dirname "$0")/.." && pwd)
+S=${PG_BENCH_S:-5}
+N=${PG_BENCH_N:-200000}
+. "$top/tests/pg_cluster.sh"
+bin=$(pg_bindir) || { echo "| PostgreSQL rows | n/a: PostgreSQL is not installed |"; exit 0; }
+# the durable settings: start a cluster, then turn the tests' shortcuts off
+pg_cluster_start || exit 1
+trap pg_cluster_stop EXIT
+_pg_as_owner "$bin/pg_ctl" -D "$SIGNOFF_PG_DIR/data" -w -l "$SIGNOFF_PG_DIR/data/log" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$SIGNOFF_PG_HOST' -c fsync=on -c full_page_writes=on -c synchronous_commit=on -c max_connections=200 -c shared_buffers=128MB" \
+    restart >/dev/null 2>&1 || { echo "pg.sh: restart failed"; exit 1; }
+export PGOPTIONS='-c client_min_messages=warning'
+psql() { "$bin/psql" -X -q -A -t -h "$SIGNOFF_PG_HOST" -U so "$@"; }
+q() { echo "postgresql:///$1?host=$SIGNOFF_PG_HOST&user=so"; }
+
+# fresh DB: a queue of N drafts (made by SQL: enqueue is not what is timed)
+fresh() {
+    psql -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
+    "$build/signoff" init --queue "$(q "$1")" >/dev/null
+    psql -d "$1" -c "INSERT INTO workflows(name, created_at) VALUES ('w', 0);
+        INSERT INTO drafts(id, workflow, body, content_sha, created_at)
+        SELECT 'b-' || i, 'w', 'Answer ' || i || ' per policy.', md5(i::text), i
+        FROM generate_series(1, $N) i" -c "VACUUM ANALYZE" >/dev/null
+}
+
+# pgbench_row CLIENTS: rate and p99 of the floor script
+pgbench_row() {
+    fresh pgb
+    local dir
+    dir=$(mktemp -d)
+    (cd "$dir" && "$bin/pgbench" -n -M prepared -h "$SIGNOFF_PG_HOST" -U so -c "$1" -j 2 -T "$S" \
+        -l -f "$top/bench/pg_claim_decide.sql" pgb >"$dir/out" 2>&1)
+    local tps p99
+    tps=$(awk '/^tps = / {printf "%.0f", $3}' "$dir/out")
+    p99=$(cat "$dir"/pgbench_log.* 2>/dev/null | awk '{print $3 / 1000}' | sort -n |
+        awk '{a[NR] = $1} END {if (NR) printf "%.3f", a[int(NR * 0.99)]}')
+    rm -rf "$dir"
+    echo "pgbench: ${tps}/s p99 ${p99} ms"
+}
+
+# signoff_row WORKERS [SPEC]: bench_queue's line, rate and p99
+signoff_row() {
+    local out
+    out=$("$build/bench/bench_queue" "${2:-$(q sob)}" "$S" "$1" 2>/dev/null | tail -1)
+    echo "$(echo "$out" | sed -n 's/.*rate=\([0-9]*\).*p99=\([0-9.]*\) .*busy=\([0-9]*\).*/\1\/s p99 \2 ms, busy \3/p')"
+}
+
+printf '| %-46s | %-30s | %-30s |\n' "figure (PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), fsync on)" signoff "floor (same run)"
+printf '| %-46s | %-30s | %-30s |\n' "----" "----" "----"
+for w in 1 8 32; do
+    fresh sob
+    a=$(signoff_row "$w")
+    b=$(pgbench_row "$w")
+    printf '| %-46s | %-30s | %-30s |\n' "claim+decide, $w reviewers" "$a" "$b"
+done
+
+# two servers on one database against one, 16 reviewers through HTTP
+tok=$(mktemp -d)
+printf 'bench-token-0123456789abcdef bench reviewer\n' >"$tok/tokens"
+printf 'bench-token-0123456789abcdef\n' >"$tok/token"
+chmod 600 "$tok/tokens" "$tok/token"
+serve() { # LOG: start a server in the background (pid in $!)
+    "$build/signoff" serve --queue "$(q sob)" --tokens "$tok/tokens" --listen 127.0.0.1:0 \
+        --threads 8 2>"$1" &
+}
+url_of() { # LOG: the URL the server said it listens on
+    local i=0
+    while ! grep -q 'listening on' "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    sed -n 's/^signoff: listening on \(http:[^ ]*\)$/\1/p' "$1" | head -1
+}
+rate() { sed -n 's/.*rate=\([0-9]*\).*p99=\([0-9.]*\) .*/\1 \2/p'; }
+fresh sob
+serve "$tok/a.log"; p1=$!
+u1=$(url_of "$tok/a.log")
+export SIGNOFF_TOKEN_FILE=$tok/token
+one=$("$build/bench/bench_queue" "$u1" "$S" 16 2>/dev/null | tail -1 | rate |
+    awk '{printf "%d/s p99 %.3f ms", $1, $2}')
+kill "$p1"
+wait "$p1" 2>/dev/null
+fresh sob
+serve "$tok/a2.log"; p1=$!
+serve "$tok/b.log"; p2=$!
+u1=$(url_of "$tok/a2.log")
+u2=$(url_of "$tok/b.log")
+two=$( ("$build/bench/bench_queue" "$u1" "$S" 8 2>/dev/null | tail -1 &
+    "$build/bench/bench_queue" "$u2" "$S" 8 2>/dev/null | tail -1; wait) | rate |
+    awk '{r += $1; if ($2 > p) p = $2} END {printf "%d/s p99 %.3f ms", r, p}')
+kill "$p1" "$p2" 2>/dev/null
+wait "$p1" "$p2" 2>/dev/null
+rm -rf "$tok"
+printf '| %-46s | %-30s | %-30s |\n' "16 reviewers over HTTP: two servers, one DB" "$two" "one server: $one"
+echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), ${S}s per figure, $N drafts"
