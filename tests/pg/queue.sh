@@ -161,14 +161,14 @@ wait "$locker"
 # the kill switch: a supervisor's, with a reason both ways
 so workflow pause w --queue "$Q" --reason "bad outputs"
 check_contains "pause by a reviewer: refused" "supervisor" "$ERR"
-so workflow pause w --queue "$Q" --role supervisor --reason "bad outputs"
+SIGNOFF_ROLE=supervisor so workflow pause w --queue "$Q" --reason "bad outputs"
 check_eq "pause: exit 0" 0 "$RC"
 check_eq "paused with reason and who" "1|bad outputs|alice" \
     "$(psq "SELECT paused, automation_reason, automation_by FROM workflows WHERE name = 'w'")"
-so workflow resume w --queue "$Q" --role supervisor --reason "fixed"
+SIGNOFF_ROLE=supervisor so workflow resume w --queue "$Q" --reason "fixed"
 check_contains "resume needs an owner" "has no owner" "$ERR"
 so workflow set w --queue "$Q" --owner carol
-so workflow resume w --queue "$Q" --role supervisor --reason "fixed"
+SIGNOFF_ROLE=supervisor so workflow resume w --queue "$Q" --reason "fixed"
 check_eq "resume with an owner" "0 0" "$RC $(psq "SELECT paused FROM workflows WHERE name = 'w'")"
 check_eq "both switches in the workflow's history" "1|bad outputs 0|fixed" \
     "$(psq "SELECT paused, reason FROM workflow_events WHERE workflow = 'w' ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"

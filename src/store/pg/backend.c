@@ -156,6 +156,7 @@ enum so_status pg_open(const char *spec, const struct queue_opts *opts,
     q->spec = xstrdup(spec);
     q->reviewer = opts->reviewer ? xstrdup(opts->reviewer) : login_name();
     p->reviewer = q->reviewer;
+    q->supervisor = p->supervisor;
     *out = q;
     return SO_OK;
 }
