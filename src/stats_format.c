@@ -611,10 +611,17 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
         }
         if (a->unapplied > 0) {
             char *w = text_plain(a->workflow, 0, 0);
+            char bound[32];
+            if (a->applied_within_ms % 1000)
+                snprintf(bound, sizeof bound, "%lld ms",
+                         (long long)a->applied_within_ms);
+            else
+                snprintf(bound, sizeof bound, "%lld s",
+                         (long long)(a->applied_within_ms / 1000));
             buf_addf(&out, "%s: unapplied backlog: %lld final outcome%s "
-                           "released over %lld s ago with no action record\n",
+                           "released over %s ago with no action record\n",
                      w, (long long)a->unapplied, a->unapplied == 1 ? "" : "s",
-                     (long long)(a->applied_within_ms / 1000));
+                     bound);
             free(w);
         }
         if (!a->over)

@@ -821,6 +821,7 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
     json_add_int(j, "applied_within_ms", w->applied_within_ms);
     json_add_int(j, "pending", w->pending);
     json_add_int(j, "unapplied", w->unapplied);
+    json_add_int(j, "hooks_disabled", w->hooks_disabled);
     json_add_string(j, "guidelines", w->guidelines);
     json_add_item(j, "reasons", wf_reasons_to_json(w));
     json_add_bool(j, "reasons_own", w->reasons_own);

@@ -281,6 +281,36 @@ static int draw_workflows(struct ui_app *app, struct monitor_view *v,
     return y;
 }
 
+/* The loop back to the producers, when something is wrong: outcomes left
+ * without an action record (unapplied backlog) and webhooks disabled by
+ * their failures, per workflow on one line; returns the next free line. */
+static int draw_loop_alerts(struct ui_app *app, const struct monitor_view *v,
+                            int y)
+{
+    struct buf b;
+    buf_init(&b);
+    for (size_t i = 0; i < v->nwfs; i++) {
+        const struct stats_alert *a = &v->alerts[i];
+        if (a->unapplied <= 0 && a->hooks_disabled <= 0)
+            continue;
+        buf_addf(&b, "%s%s:", b.len ? "; " : "", v->wfs[i].name);
+        if (a->unapplied > 0)
+            buf_addf(&b, " %lld unapplied", (long long)a->unapplied);
+        if (a->hooks_disabled > 0)
+            buf_addf(&b, "%s %lld webhook%s failing",
+                     a->unapplied > 0 ? "," : "", (long long)a->hooks_disabled,
+                     a->hooks_disabled == 1 ? "" : "s");
+    }
+    if (b.len) {
+        char *line = xasprintf("Producers: %s", buf_cstr(&b));
+        ui_draw_text(app->body, y, 2, app->cols - 2, line, TR_MONITOR_OVER);
+        free(line);
+        y++;
+    }
+    buf_free(&b);
+    return y;
+}
+
 /* Detail tables: label, decided, rate (starred when not yet meaningful),
  * then two figures. Header and rows share these widths. */
 #define DETAIL_FMT "%-12s %7s %7s%1s %8s %6s"
@@ -520,6 +550,7 @@ static void monitor_draw(struct ui_app *app, void *state)
     int wf_rows = app->cols >= MONITOR_SIDE_BY_SIDE ? app->rows / 3
                                                      : app->rows / 4;
     int y = draw_workflows(app, v, wf_rows);
+    y = draw_loop_alerts(app, v, y);
     draw_details(app, v, y + 1);
     ui_draw_text(app->body, app->rows - 1, 0, app->cols,
                  "* under the workflow's minimum: not yet meaningful.  "
