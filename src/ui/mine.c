@@ -123,11 +123,19 @@ static void draw_row(struct ui_app *app, const struct mine_view *m, int y,
 static void mine_draw(struct ui_app *app, void *state)
 {
     struct mine_view *m = state;
-    size_t today = 0;
-    for (size_t i = 0; i < m->n; i++)
+    size_t today = 0, undone = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        undone += m->v[i].undone_by != 0;
         today += m->v[i].decided_at >= m->today && !m->v[i].undone_by;
-    char *head = xasprintf("My decisions: %zu today, %zu in %d days%s", today,
-                           m->n, MINE_DAYS,
+    }
+    /* Both counts are of the decisions that stand; the undone ones are
+     * counted apart ("2 today, 3 in 7 days" for three of today, one
+     * undone, read as a day with a decision missing). */
+    char undone_s[48] = "";
+    if (undone)
+        snprintf(undone_s, sizeof undone_s, ", %zu undone", undone);
+    char *head = xasprintf("My decisions: %zu today, %zu in %d days%s%s",
+                           today, m->n - undone, MINE_DAYS, undone_s,
                            m->n ? "  (Enter: open, u: undo the latest)" : "");
     ui_draw_text(app->body, 0, 0, app->cols, head, TR_LABEL);
     free(head);

@@ -45,7 +45,8 @@ for size in $SIZES; do
         "$(sql "$Q" "SELECT status||'|'||claimed_by FROM drafts WHERE id='H-3'")"
     ui_keys H
     check "$size: the undone decision is marked" ui_wait "reject tone  UNDONE"
-    check "$size: two stand today" ui_wait "My decisions: 2 today, 3 in 7 days"
+    check "$size: two stand today, the undone one apart" \
+        ui_wait "My decisions: 2 today, 2 in 7 days, 1 undone"
     check_contains "$size: H-2 is now the latest" "H-2              edit  (u undoes)" "$(ui_screen)"
     ui_keys q
     check "$size: q goes back to the draft" ui_wait "We refund 30 EUR within 5 days."
