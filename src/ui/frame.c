@@ -217,22 +217,24 @@ static void add_count(struct buf *b, const char *label, int64_t n)
         buf_addf(b, "  %s?", label);
 }
 
-static void draw_status(struct ui_app *app)
+/* The status line after the queue's name; compact: short labels and no
+ * "unsent 0", for a line that would not fit otherwise (the lease and who I
+ * am must stay in view at 80 columns). */
+static char *status_text(struct ui_app *app, int compact)
 {
     struct buf b;
     buf_init(&b);
-    /* A narrow terminal shows the file name, not the whole path. */
-    const char *spec = app->q->spec, *slash = strrchr(spec, '/');
-    buf_addf(&b, " %s", app->cols < 120 && slash && slash[1] ? slash + 1 : spec);
     if (ui_app_in_inbox(app))
         buf_adds(&b, "  [inbox: escalated]");
     else if (app->filter.pattern)
         buf_addf(&b, "  [limit: %s]", app->filter.pattern);
     add_count(&b, "pending ", app->counts.pending);
     if (app->counts.waiting > 0)
-        add_count(&b, "waiting on others: ", app->counts.waiting);
-    add_count(&b, "mine today ", app->counts.my_today);
-    add_count(&b, "unsent ", app->counts.unsent);
+        add_count(&b, compact ? "waiting " : "waiting on others: ",
+                  app->counts.waiting);
+    add_count(&b, compact ? "today " : "mine today ", app->counts.my_today);
+    if (!compact || app->counts.unsent != 0)
+        add_count(&b, "unsent ", app->counts.unsent);
     int64_t left = ui_session_lease_left(&app->session);
     if (app->session.draft && app->session.lease_lost)
         buf_adds(&b, "  lease lost");
@@ -243,9 +245,32 @@ static void draw_status(struct ui_app *app)
                                           : app->q->reviewer;
     if (who)
         buf_addf(&b, "  @%s", who);
+    buf_cstr(&b);
+    return buf_steal(&b);
+}
+
+static void draw_status(struct ui_app *app)
+{
+    /* A narrow terminal shows the file name, not the whole path. */
+    const char *spec = app->q->spec, *slash = strrchr(spec, '/');
+    if (app->cols < 120 && slash && slash[1])
+        spec = slash + 1;
+    int name_w = text_width(spec, strlen(spec));
+    char *rest = status_text(app, 0);
+    if (1 + name_w + text_width(rest, strlen(rest)) > app->cols) {
+        free(rest);
+        rest = status_text(app, 1);
+    }
+    /* The name gives way last: cut (with its "…") to what is left. */
+    int rest_w = text_width(rest, strlen(rest));
+    int room = app->cols - 1 - rest_w;
+    if (room < 8)
+        room = 8;
     ui_draw_fill(app->bar, 0, TR_STATUS);
-    ui_draw_text(app->bar, 0, 0, app->cols, buf_cstr(&b), TR_STATUS);
-    buf_free(&b);
+    int x = 1 + ui_draw_text(app->bar, 0, 1, room < name_w ? room : name_w,
+                             spec, TR_STATUS);
+    ui_draw_text(app->bar, 0, x, app->cols - x, rest, TR_STATUS);
+    free(rest);
 }
 
 static void draw_message(struct ui_app *app)

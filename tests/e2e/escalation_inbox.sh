@@ -17,7 +17,7 @@ for size in $SIZES; do
     check_eq "$size: escalated, not final" "escalated||" \
         "$(sql "$Q" "SELECT status||'|'||ifnull(final_action,'')||'|'||ifnull(decided_at,'') FROM drafts WHERE id='D-1'")"
     ui_keys q
-    check "$size: alice's queue counts it apart" ui_wait "waiting on others: 1"
+    check "$size: alice's queue counts it apart" ui_wait "$(waiting 1)"
     check_not_contains "$size: D-1 is not a row for alice" "D-1" \
         "$(ui_screen | grep -v "escalate D-1: sent")"
     ui_keys E

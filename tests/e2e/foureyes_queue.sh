@@ -18,7 +18,7 @@ SIGNOFF_REVIEWER=bob "$SO" decide F-08 escalate --note "over my limit" --queue "
 for size in $SIZES; do
     SIGNOFF_REVIEWER=alice review "$size"
     check "$size: alice's queue opens on a draft she can act on" ui_wait "Refund number 09"
-    check "$size: the rest is counted apart" ui_wait "waiting on others: 8"
+    check "$size: the rest is counted apart" ui_wait "$(waiting 8)"
     S=$(ui_screen)
     check_contains "$size: pending counts what alice can act on" "pending 2" "$S"
     for i in 01 02 03 04 05 06 07 08; do

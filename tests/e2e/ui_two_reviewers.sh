@@ -14,7 +14,7 @@ as_alice ui_wait "Ticket 1"; as_alice ui_keys Enter
 check "alice opens T-1" as_alice ui_wait "Body of ticket 1."
 SIGNOFF_REVIEWER=bob as_bob review 200x50
 as_bob ui_wait "Ticket 2"
-check "bob: alice's draft is counted apart" as_bob ui_wait "waiting on others: 1"
+check "bob: alice's draft is counted apart" as_bob ui_wait "$(waiting 1)"
 check_not_contains "bob: alice's draft is not a row he could open" "T-1" \
     "$(as_bob ui_screen)"
 as_bob ui_keys Enter

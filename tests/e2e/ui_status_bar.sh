@@ -1,0 +1,32 @@
+#!/bin/bash
+# The status bar at 80 columns: when the whole line does not fit (a long
+# queue name, drafts waiting on others) it uses short labels, so the lease
+# left and who I am stay in view instead of being cut off with "…"; a long
+# queue name is cut first.
+. "$(dirname "$0")/ui.inc"
+newq "status-bar-at-eighty-columns"; three
+# D-3 held by mallory: counted as waiting on others.
+sql "$Q" "UPDATE drafts SET status = 'claimed', claimed_by = 'mallory',
+          lease_until = CAST(strftime('%s','now') AS INTEGER) * 1000 + 600000,
+          lease_token = lease_token + 1 WHERE id = 'D-3'"
+review 80x24
+check "the queue counts mallory's draft apart" ui_wait "waiting 1"
+ui_keys Enter
+check "draft open" ui_wait "Refunds take 30 days"
+check "the lease is in view" ui_wait "lease 9:"
+BAR=$(ui_screen | sed -n 23p)
+check_contains "who I am is in view" "@alice" "$BAR"
+check_contains "short labels" "pending 2  waiting 1  today 0" "$BAR"
+check "the queue's name gives way, not the lease or the name" \
+    eval '[[ $BAR == " "*"  pending 2"*"lease 9:"*"  @alice" ]]'
+ui_keys q q
+check_eq "clean exit" "__EXITED__ rc=0" "$(exited)"
+ui_stop
+# At 200 columns the whole line fits, with its long labels.
+review 200x50
+ui_wait "First refund question"; ui_keys Enter
+check "200x50: draft open" ui_wait "Refunds take 30 days"
+check "200x50: long labels" ui_wait "waiting on others: 1  mine today 0  unsent 0  lease 9:"
+ui_keys q q
+exited >/dev/null
+ui_stop
