@@ -45,8 +45,8 @@ check_eq "--queue on the line chooses the queue" "other" \
 # Every option of every --help, and no other, is offered.
 bad=""
 for c in $("$SO" --help | awk '/^Commands:/{on=1; next} on && !NF {exit} on {print $1}'); do
-    want=$("$SO" "$c" --help | grep -oE '^ {2,6}(-[A-Za-z], )?--[a-z][a-z-]*' |
-        grep -oE -- '--?[A-Za-z][a-z-]*' | sort -u | paste -sd' ')
+    want=$("$SO" "$c" --help | grep -oE '^ {2,6}(-[A-Za-z0-9], )?--[a-z][a-z-]*' |
+        grep -oE -- '--?[A-Za-z0-9][a-z-]*' | sort -u | paste -sd' ')
     got=$(comp signoff "$c" - | tr ' ' '\n' | sort -u | paste -sd' ')
     [ "$want" = "$got" ] || bad="$bad $c(help: $want; completion: $got)"
 done
