@@ -6,6 +6,8 @@
 . "$TOP/tests/http/serve.inc"
 export SIGNOFF_HTTP_TIMEOUT=5
 serve_setup 3
+# The tests wait for the draft on screen before the key (as tests/e2e do).
+sql "$Q" "UPDATE workflows SET min_seen_ms = 0"
 serve_start || { notok "serve starts"; exit 1; }
 export SIGNOFF_TOKEN_FILE="$T/token.alice"
 ui_start 100 30 "$SO" review --queue "$URL"
