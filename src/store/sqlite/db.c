@@ -275,3 +275,18 @@ char *store_db_immutable_uri(const char *path)
     buf_adds(&b, "?immutable=1");
     return buf_steal(&b);
 }
+
+enum so_status store_db_tx(struct store *s,
+                           enum so_status (*fn)(struct store *s, void *arg,
+                                                struct so_error *err),
+                           void *arg, struct so_error *err)
+{
+    enum so_status code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
+    code = fn(s, arg, err);
+    if (code == SO_OK)
+        return store_db_commit(s, err);
+    store_db_rollback(s);
+    return code;
+}

@@ -502,20 +502,24 @@ static enum so_status applied_in_tx(struct store *s,
     return code;
 }
 
+struct applied_call {
+    const struct so_applied_req *req;
+    struct so_decide_result *res;
+};
+
+static enum so_status applied_tx(struct store *s, void *arg,
+                                 struct so_error *err)
+{
+    struct applied_call *c = arg;
+    return applied_in_tx(s, c->req, c->res, err);
+}
+
 enum so_status store_events_applied(struct queue *q,
                                     const struct so_applied_req *req,
                                     struct so_decide_result *res,
                                     struct so_error *err)
 {
-    struct store *s = q->impl;
+    struct applied_call c = {req, res};
     enum so_status code = check_applied(req, err);
-    if (code == SO_OK)
-        code = store_db_begin(s, err);
-    if (code != SO_OK)
-        return code;
-    code = applied_in_tx(s, req, res, err);
-    if (code == SO_OK)
-        return store_db_commit(s, err);
-    store_db_rollback(s);
-    return code;
+    return code == SO_OK ? store_db_tx(q->impl, applied_tx, &c, err) : code;
 }

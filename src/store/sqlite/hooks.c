@@ -113,22 +113,6 @@ static void read_hook(sqlite3_stmt *st, struct so_hook *h)
     h->created_at = sqlite3_column_int64(st, 12);
 }
 
-/* Run fn in one BEGIN IMMEDIATE transaction. */
-static enum so_status in_tx(struct store *s,
-                            enum so_status (*fn)(struct store *, void *,
-                                                 struct so_error *),
-                            void *arg, struct so_error *err)
-{
-    enum so_status code = store_db_begin(s, err);
-    if (code != SO_OK)
-        return code;
-    code = fn(s, arg, err);
-    if (code == SO_OK)
-        return store_db_commit(s, err);
-    store_db_rollback(s);
-    return code;
-}
-
 enum so_status store_hooks_add(struct queue *q, const struct so_hook *h,
                                int64_t *id, struct so_error *err)
 {
@@ -309,7 +293,7 @@ enum so_status store_hooks_claim(struct queue *q, int64_t lease_ms,
 {
     struct claim c = {lease_ms, out, 0};
     memset(out, 0, sizeof *out);
-    enum so_status code = in_tx(q->impl, claim_in, &c, err);
+    enum so_status code = store_db_tx(q->impl, claim_in, &c, err);
     if (code != SO_OK) {
         so_delivery_clear(out);
         return code;
@@ -369,5 +353,5 @@ enum so_status store_hooks_finish(struct queue *q,
                                   const struct so_delivery_result *r,
                                   struct so_error *err)
 {
-    return in_tx(q->impl, finish_in, (void *)r, err);
+    return store_db_tx(q->impl, finish_in, (void *)r, err);
 }

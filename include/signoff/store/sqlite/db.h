@@ -68,6 +68,13 @@ enum so_status store_db_begin(struct store *s, struct so_error *err);
 enum so_status store_db_commit(struct store *s, struct so_error *err);
 void store_db_rollback(struct store *s);
 
+/* Run fn(s, arg, err) in one BEGIN IMMEDIATE transaction: committed when
+ * it returns SO_OK, rolled back otherwise (its status is returned). */
+enum so_status store_db_tx(struct store *s,
+                           enum so_status (*fn)(struct store *s, void *arg,
+                                                struct so_error *err),
+                           void *arg, struct so_error *err);
+
 /*
  * Commit without fsync (durable = 0) or with it again (durable = 1), for
  * writes whose loss in a power cut is harmless: a claim, renewal or
