@@ -481,6 +481,7 @@ void so_hook_attempts_free(struct so_hook_attempt *v, size_t n);
 
 struct queue;
 struct so_agreement; /* agreement.h */
+struct so_token;     /* token.h */
 
 /* Options for opening a queue. Strings borrowed. */
 /*
@@ -626,6 +627,24 @@ struct queue_ops {
     enum so_status (*delivery_finish)(struct queue *q,
                                       const struct so_delivery_result *r,
                                       struct so_error *err);
+    /* API tokens (token.h; signoff token, signoff serve). Only the hash of
+     * a secret reaches these. NULL on a backend that has none (the HTTP
+     * client: tokens are managed on the queue itself). */
+    enum so_status (*token_add)(struct queue *q, const struct so_token *t,
+                                struct so_error *err);
+    enum so_status (*token_list)(struct queue *q, struct so_token **out,
+                                 size_t *n, struct so_error *err);
+    /* By id, or (id NULL) by its current or previous hash. */
+    enum so_status (*token_find)(struct queue *q, const char *id,
+                                 const char *hash, struct so_token *out,
+                                 struct so_error *err);
+    enum so_status (*token_revoke)(struct queue *q, const char *id,
+                                   int64_t at, struct so_error *err);
+    enum so_status (*token_rotate)(struct queue *q, const char *id,
+                                   const char *hash, int64_t prev_until,
+                                   struct so_error *err);
+    enum so_status (*token_used)(struct queue *q, const char *id, int64_t at,
+                                 const char *addr, struct so_error *err);
 };
 
 struct queue {

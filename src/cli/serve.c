@@ -18,7 +18,7 @@
 #include "signoff/server/server.h"
 
 static const char usage_text[] =
-    "usage: signoff serve --queue FILE --tokens FILE "
+    "usage: signoff serve --queue FILE [--tokens FILE] "
     "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n"
     "                     [--synchronous full|normal] "
     "[--tls-cert FILE --tls-key FILE]\n"
@@ -29,8 +29,11 @@ static const char usage_text[] =
     "                          config file, $XDG_DATA_HOME/signoff/signoff.db)\n"
     "  -l, --listen ADDR:PORT  address to listen on (default 127.0.0.1:8750;\n"
     "                          port 0 picks a free port); [::1]:PORT for IPv6\n"
-    "  -t, --tokens FILE       lines `token reviewer role` (role: reviewer,\n"
-    "                          supervisor or producer); must be mode 0600\n"
+    "  -t, --tokens FILE       the simple mode: lines `token reviewer role`\n"
+    "                          (role: reviewer, supervisor or producer); must\n"
+    "                          be mode 0600; weak tokens are refused. The\n"
+    "                          queue's own tokens (signoff token) are always\n"
+    "                          accepted, checked on every request\n"
     "  -n, --threads N         worker threads (default 4)\n"
     "  -T, --timeout SECONDS   close connections idle or stalled this long, or\n"
     "                          whose request head takes longer in total\n"
@@ -152,8 +155,6 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
     int rc = cli_parse(&cmd, argc, argv, &a->common, a);
     if (rc >= 0)
         return rc;
-    if (!a->tokens)
-        return cli_usage_error("serve", "--tokens FILE is required");
     if (!a->tls_cert != !a->tls_key)
         return cli_usage_error("serve", "--tls-cert and --tls-key go together");
     return -1;
@@ -211,7 +212,7 @@ static int serve_files(const struct serve_args *a, struct server_tokens *t,
                        char **cert, char **key)
 {
     struct so_error err;
-    if (server_tokens_load(a->tokens, t, &err) == SO_OK &&
+    if ((!a->tokens || server_tokens_load(a->tokens, t, &err) == SO_OK) &&
         (!a->tls_cert || (pem_read(a->tls_cert, 0, cert, &err) == SO_OK &&
                           pem_read(a->tls_key, 1, key, &err) == SO_OK)))
         return 0;

@@ -30,6 +30,8 @@ struct metrics {
     uint64_t buckets[NBOUNDS + 1];
     uint64_t observed;
     int64_t sum_us;
+    uint64_t auth_failed;  /* bad or missing tokens */
+    uint64_t auth_refused; /* refused unread: the address slowed down */
 };
 
 struct metrics *metrics_new(const char *const *route_names, size_t nroutes)
@@ -67,9 +69,29 @@ void metrics_observe(struct metrics *m, size_t route, int status,
     pthread_mutex_unlock(&m->mu);
 }
 
+void metrics_auth_failure(struct metrics *m, int refused)
+{
+    pthread_mutex_lock(&m->mu);
+    if (refused)
+        m->auth_refused++;
+    else
+        m->auth_failed++;
+    pthread_mutex_unlock(&m->mu);
+}
+
 void metrics_render_requests(struct metrics *m, struct buf *out)
 {
     pthread_mutex_lock(&m->mu);
+    escape_prom_family(out, "signoff_auth_failures_total", "counter",
+                       "Requests whose token was missing, unknown, revoked "
+                       "or expired.");
+    buf_addf(out, "signoff_auth_failures_total %llu\n",
+             (unsigned long long)m->auth_failed);
+    escape_prom_family(out, "signoff_auth_slowed_total", "counter",
+                       "Requests refused unread (429) while their address "
+                       "was slowed down after failed authentications.");
+    buf_addf(out, "signoff_auth_slowed_total %llu\n",
+             (unsigned long long)m->auth_refused);
     escape_prom_family(out, "signoff_http_requests_total", "counter",
                        "Requests answered, by route and HTTP status.");
     for (size_t r = 0; r < m->nroutes; r++)

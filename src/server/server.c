@@ -31,13 +31,14 @@
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
 #include "signoff/names.h"
+#include "signoff/server/authfail.h"
 #include "signoff/server/guard.h"
 #include "signoff/server/longpoll.h"
 #include "signoff/server/offload.h"
 #include "signoff/server/metrics.h"
 #include "signoff/remote/protocol.h"
+#include "signoff/token.h"
 
-#define SERVER_MIN_TOKEN 16
 #define SERVER_DISCARD_MAX ((size_t)2 * SERVER_MAX_BODY) /* then cut the client off */
 #define SERVER_DRAIN_MS 10000 /* how long SIGTERM waits for in-flight work */
 /* The longest a request waits for another process's write lock before it
@@ -74,13 +75,22 @@ static unsigned role_from_name(const char *s)
     return 0;
 }
 
+/* Free what one identity holds (the secret cleansed first). */
+static void identity_clear(struct server_token *t)
+{
+    if (t->token)
+        OPENSSL_cleanse(t->token, strlen(t->token));
+    free(t->token);
+    free(t->reviewer);
+    free(t->id);
+    free(t->scope);
+    memset(t, 0, sizeof *t);
+}
+
 void server_tokens_free(struct server_tokens *t)
 {
-    for (size_t i = 0; i < t->n; i++) {
-        OPENSSL_cleanse(t->v[i].token, strlen(t->v[i].token));
-        free(t->v[i].token);
-        free(t->v[i].reviewer);
-    }
+    for (size_t i = 0; i < t->n; i++)
+        identity_clear(&t->v[i]);
     free(t->v);
     t->v = NULL;
     t->n = 0;
@@ -104,11 +114,10 @@ static enum so_status token_line(const char *path, int lineno, char *line,
         return so_fail(err, SO_ERR_INVALID,
                        "%s:%d: role must be reviewer, supervisor or producer",
                        path, lineno);
-    if (strlen(tok) < SERVER_MIN_TOKEN)
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s:%d: token shorter than %d characters", path,
-                       lineno, SERVER_MIN_TOKEN);
     struct so_error why;
+    if (so_token_strength(tok, &why) != SO_OK)
+        return so_fail(err, SO_ERR_INVALID, "%s:%d: %s", path, lineno,
+                       why.msg);
     if (names_check("reviewer", rev, &why) != SO_OK)
         return so_fail(err, SO_ERR_INVALID, "%s:%d: %s", path, lineno,
                        why.msg);
@@ -117,8 +126,12 @@ static enum so_status token_line(const char *path, int lineno, char *line,
             return so_fail(err, SO_ERR_INVALID,
                            "%s:%d: token repeated from an earlier line", path,
                            lineno);
+    char hash[65];
+    so_token_hash(tok, hash);
+    hash[12] = '\0';
     t->v = xrealloc(t->v, (t->n + 1) * sizeof *t->v);
-    t->v[t->n++] = (struct server_token){xstrdup(tok), xstrdup(rev), bit};
+    t->v[t->n++] = (struct server_token){xstrdup(tok), xstrdup(rev), bit,
+                                         xasprintf("f_%s", hash), NULL};
     return SO_OK;
 }
 
@@ -152,19 +165,24 @@ enum so_status server_tokens_load(const char *path, struct server_tokens *out,
     return s;
 }
 
-/* The token of an `Authorization: Bearer X` header, compared in constant
- * time so response timing does not leak how much of a guess was right. */
-static const struct server_token *token_find(const struct server_tokens *t,
-                                             const char *header)
+/* The secret of an `Authorization: Bearer X` header, or NULL. */
+static const char *bearer_of(const char *header)
 {
     static const char bearer[] = "Bearer ";
     if (!header || strncmp(header, bearer, sizeof bearer - 1) != 0)
         return NULL;
-    const char *given = header + sizeof bearer - 1;
+    return header + sizeof bearer - 1;
+}
+
+/* The file token given, compared in constant time so response timing does
+ * not leak how much of a guess was right. */
+static const struct server_token *token_find(const struct server_tokens *t,
+                                             const char *given)
+{
     size_t len = strlen(given);
     const struct server_token *found = NULL;
     for (size_t i = 0; i < t->n; i++)
-        if (strlen(t->v[i].token) == len &&
+        if (t->v[i].token && strlen(t->v[i].token) == len &&
             CRYPTO_memcmp(t->v[i].token, given, len) == 0)
             found = &t->v[i];
     return found;
@@ -288,6 +306,7 @@ struct server {
     void *log_arg;
     int log_json; /* --log-format json */
     struct guard *guard; /* connection limits, head deadline, body cap */
+    struct authfail *authfail; /* failed authentications per address */
     pthread_mutex_t mu;  /* guards inflight and the mhd_ fields */
     int64_t mhd_logged_at; /* mono ms of the last libmicrohttpd message */
     unsigned mhd_unsaid;   /* its messages left out since */
@@ -313,6 +332,7 @@ struct request {
     char *arg;    /* the route's {arg}, decoded (owned) */
     const struct server_token *who;
     struct call *job; /* a write run by the offload threads, to answer */
+    struct server_token own; /* who, when a queue token (token.h) */
     int64_t poll_deadline; /* GET /v1/events waiting: mono ms, else 0 */
     int64_t poll_after;    /* its cursor, advanced past filtered records */
 };
@@ -334,6 +354,8 @@ struct call {
     struct request *rq;
     int suspend; /* the handler asks to wait (long poll): no reply yet */
 };
+
+static void scope_refuse(struct call *c);
 
 static int64_t now_us(void)
 {
@@ -838,6 +860,12 @@ static void h_enqueue(struct call *c)
     struct so_error err;
     enum so_status s = batch_read(c, &b, &err);
     struct so_enq_result *res = NULL;
+    for (size_t i = 0; s == SO_OK && c->who->scope && i < b.ndrafts; i++)
+        if (!so_token_scope_allows(c->who->scope, b.drafts[i]->workflow)) {
+            batch_free(&b);
+            scope_refuse(c);
+            return;
+        }
     if (s == SO_OK && b.ndrafts) {
         res = xcalloc(b.ndrafts, sizeof *res);
         s = c->q->ops->enqueue(c->q, b.drafts, b.ndrafts,
@@ -1032,6 +1060,13 @@ static void h_healthz(struct call *c)
  * segment (no '/'), percent-decoded after matching, so an id holding '/'
  * or '%' travels encoded (%2F, %25) and never changes which route
  * matches. roles 0: no token needed. */
+/* What a route touches, for a token limited to workflows (token.h): its
+ * own identity only, every workflow (refused), the draft {arg}, the
+ * workflow {arg}, the ?workflow= of the query, the workflow of the body
+ * (claim), or those of each line of the body (enqueue). */
+enum route_scope { SC_SELF, SC_ALL, SC_DRAFT, SC_WF_ARG, SC_WF_QUERY,
+                   SC_WF_BODY, SC_ENQUEUE };
+
 struct route {
     const char *method;
     const char *prefix;
@@ -1040,36 +1075,45 @@ struct route {
     int store; /* needs a store handle */
     void (*fn)(struct call *c);
     const char *name; /* metric label */
+    enum route_scope scope;
 };
 
 static const struct route routes[] = {
-    {"POST", "/v1/drafts/", "/renew", ROLES_REVIEW, 1, h_renew, "renew"},
-    {"POST", "/v1/drafts/", "/release", ROLES_REVIEW, 1, h_release, "release"},
+    {"POST", "/v1/drafts/", "/renew", ROLES_REVIEW, 1, h_renew, "renew",
+     SC_DRAFT},
+    {"POST", "/v1/drafts/", "/release", ROLES_REVIEW, 1, h_release, "release",
+     SC_DRAFT},
     {"POST", "/v1/drafts/", "/reassign", SERVER_ROLE_SUPERVISOR, 1, h_reassign,
-     "reassign"},
-    {"POST", "/v1/drafts/", "/decision", ROLES_REVIEW, 1, h_decision, "decision"},
+     "reassign", SC_DRAFT},
+    {"POST", "/v1/drafts/", "/decision", ROLES_REVIEW, 1, h_decision,
+     "decision", SC_DRAFT},
     {"POST", "/v1/drafts/", "/applied", SERVER_ROLE_PRODUCER, 1, h_applied,
-     "applied"},
-    {"GET", "/v1/drafts/", "/decisions", ROLES_ALL, 1, h_decisions, "decisions"},
-    {"GET", "/v1/drafts/", "", ROLES_ALL, 1, h_draft, "draft"},
-    {"GET", "/v1/drafts", NULL, ROLES_ALL, 1, h_list, "list"},
-    {"POST", "/v1/drafts", NULL, SERVER_ROLE_PRODUCER, 1, h_enqueue, "enqueue"},
-    {"POST", "/v1/claim", NULL, ROLES_REVIEW, 1, h_claim, "claim"},
-    {"POST", "/v1/undo", NULL, ROLES_REVIEW, 1, h_undo, "undo"},
-    {"GET", "/v1/count", NULL, ROLES_ALL, 1, h_count, "count"},
-    {"GET", "/v1/stats", NULL, ROLES_ALL, 1, h_stats, "stats"},
-    {"GET", "/v1/agreement", NULL, ROLES_ALL, 1, h_agreement, "agreement"},
-    {"GET", "/v1/workflows", NULL, ROLES_ALL, 1, h_workflows, "workflows"},
-    {"GET", "/v1/workflows/", "", ROLES_ALL, 1, h_workflow_get, "workflow"},
+     "applied", SC_DRAFT},
+    {"GET", "/v1/drafts/", "/decisions", ROLES_ALL, 1, h_decisions,
+     "decisions", SC_DRAFT},
+    {"GET", "/v1/drafts/", "", ROLES_ALL, 1, h_draft, "draft", SC_DRAFT},
+    {"GET", "/v1/drafts", NULL, ROLES_ALL, 1, h_list, "list", SC_WF_QUERY},
+    {"POST", "/v1/drafts", NULL, SERVER_ROLE_PRODUCER, 1, h_enqueue, "enqueue",
+     SC_ENQUEUE},
+    {"POST", "/v1/claim", NULL, ROLES_REVIEW, 1, h_claim, "claim", SC_WF_BODY},
+    {"POST", "/v1/undo", NULL, ROLES_REVIEW, 1, h_undo, "undo", SC_SELF},
+    {"GET", "/v1/count", NULL, ROLES_ALL, 1, h_count, "count", SC_WF_QUERY},
+    {"GET", "/v1/stats", NULL, ROLES_ALL, 1, h_stats, "stats", SC_WF_QUERY},
+    {"GET", "/v1/agreement", NULL, ROLES_ALL, 1, h_agreement, "agreement",
+     SC_ALL},
+    {"GET", "/v1/workflows", NULL, ROLES_ALL, 1, h_workflows, "workflows",
+     SC_ALL},
+    {"GET", "/v1/workflows/", "", ROLES_ALL, 1, h_workflow_get, "workflow",
+     SC_WF_ARG},
     {"POST", "/v1/workflows/", "", SERVER_ROLE_SUPERVISOR, 1,
-     h_workflow_post, "workflow_set"},
-    {"GET", "/v1/me", NULL, ROLES_ALL, 1, h_me, "me"},
+     h_workflow_post, "workflow_set", SC_WF_ARG},
+    {"GET", "/v1/me", NULL, ROLES_ALL, 1, h_me, "me", SC_SELF},
     {"GET", "/v1/me/decisions", NULL, ROLES_REVIEW, 1, h_my_decisions,
-     "my_decisions"},
+     "my_decisions", SC_SELF},
     {"GET", "/v1/events", NULL, SERVER_ROLE_PRODUCER | SERVER_ROLE_SUPERVISOR,
-     1, h_events, "events"},
-    {"GET", "/metrics", NULL, ROLES_ALL, 1, h_metrics, "metrics"},
-    {"GET", "/healthz", NULL, 0, 0, h_healthz, "healthz"},
+     1, h_events, "events", SC_WF_QUERY},
+    {"GET", "/metrics", NULL, ROLES_ALL, 1, h_metrics, "metrics", SC_ALL},
+    {"GET", "/healthz", NULL, 0, 0, h_healthz, "healthz", SC_SELF},
 };
 #define NROUTES SO_ARRAY_LEN(routes)
 
@@ -1127,26 +1171,154 @@ static int route_find(const char *method, const char *path, char **arg,
     return -1;
 }
 
-/* The token and role of c for route r: 0, or -1 with the 401/403 reply
- * set. Runs on the request's headers alone, before any body is read. */
+/* The guard's handle of the connection (its socket context). */
+static struct guard_conn *conn_of(struct MHD_Connection *con)
+{
+    const union MHD_ConnectionInfo *i =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return i ? i->socket_context : NULL;
+}
+
+/* The client's address as text ("" when unknown). */
+static const char *client_addr(struct MHD_Connection *con)
+{
+    const struct guard_conn *g = conn_of(con);
+    return g ? guard_addr(g) : "";
+}
+
+/* A queue token (token.h) found by the hash of secret, judged, and copied
+ * into rq->own; its use noted at most once a minute per address. NULL with
+ * why set when it is unknown or may not be used. */
+static const struct server_token *queue_identity(struct server *srv,
+                                                 struct request *rq,
+                                                 const char *secret,
+                                                 const char *addr,
+                                                 struct so_error *why)
+{
+    char hash[65];
+    struct so_error err;
+    so_token_hash(secret, hash);
+    so_fail(why, SO_ERR_AUTH, "unknown token");
+    struct slot *sl = pool_acquire(&srv->pool, "signoff-serve", 0, &err);
+    if (!sl)
+        return NULL;
+    struct so_token t;
+    int64_t now = so_now_ms();
+    const struct server_token *who = NULL;
+    if (sl->q->ops->token_find &&
+        sl->q->ops->token_find(sl->q, NULL, hash, &t, &err) == SO_OK) {
+        unsigned bit = role_from_name(t.role);
+        if (so_token_judge(&t, hash, now, why) == SO_OK && bit) {
+            if (now - t.last_used_at >= 60000 || !t.last_addr ||
+                strcmp(t.last_addr, addr) != 0)
+                sl->q->ops->token_used(sl->q, t.id, now, addr, &err);
+            rq->own = (struct server_token){NULL, t.reviewer, bit, t.id,
+                                            t.scope};
+            t.reviewer = t.id = t.scope = NULL;
+            who = &rq->own;
+        }
+        so_token_clear(&t);
+    }
+    pool_release(&srv->pool, sl);
+    return who;
+}
+
+/* Does c's token's scope allow route r, judged from the head (SC_ALL,
+ * SC_WF_ARG, SC_WF_QUERY; the rest later, with the store or the body)? */
+static int scope_head_ok(struct call *c, const struct route *r)
+{
+    const char *scope = c->who->scope;
+    switch (r->scope) {
+    case SC_ALL: return !scope;
+    case SC_WF_ARG: return so_token_scope_allows(scope, c->arg);
+    case SC_WF_QUERY: return so_token_scope_allows(scope, query(c, "workflow"));
+    default: return 1;
+    }
+}
+
+/* Refuse c for its token's scope (403), naming the scope. */
+static void scope_refuse(struct call *c)
+{
+    char *msg = xasprintf("this token is limited to workflows %.180s; name "
+                          "one of them (?workflow= or the body)",
+                          c->who->scope);
+    call_fail(c, SO_ERR_FORBIDDEN, msg);
+    free(msg);
+}
+
+/* The token and role of c for route r: 0, or -1 with the 401/403/429
+ * reply set. Runs on the request's headers alone, before any body is
+ * read. An address whose tokens failed too often is refused unread for a
+ * while (authfail.h); a missing token is not a guess and is not counted
+ * against it. */
 static int route_auth(struct call *c, const struct route *r)
 {
     if (!r->roles)
         return 0;
-    const char *auth = MHD_lookup_connection_value(
-        c->con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    c->who = token_find(&c->srv->tokens, auth);
-    if (!c->who) {
-        call_fail(c, SO_ERR_AUTH,
-                  auth ? "unknown token" : "missing bearer token");
+    struct server *srv = c->srv;
+    const char *addr = client_addr(c->con);
+    int wait = authfail_wait(srv->authfail, addr, so_mono_ms());
+    if (wait > 0) {
+        metrics_auth_failure(srv->metrics, 1);
+        call_fail(c, SO_ERR_BUSY, "too many failed authentications from "
+                                  "this address: retry later");
+        c->status = 429;
+        c->retry_after = wait;
         return -1;
     }
+    const char *given = bearer_of(MHD_lookup_connection_value(
+        c->con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION));
+    struct so_error why;
+    so_fail(&why, SO_ERR_AUTH, "unknown token");
+    c->who = given ? token_find(&srv->tokens, given) : NULL;
+    if (!c->who && given && so_token_is_ours(given))
+        c->who = queue_identity(srv, c->rq, given, addr, &why);
+    if (!c->who) {
+        metrics_auth_failure(srv->metrics, 0);
+        if (given)
+            authfail_failed(srv->authfail, addr, so_mono_ms());
+        call_fail(c, SO_ERR_AUTH, given ? why.msg : "missing bearer token");
+        return -1;
+    }
+    authfail_ok(srv->authfail, addr);
     if (!(c->who->role & r->roles)) {
         call_fail(c, SO_ERR_FORBIDDEN,
                   "this token's role may not use this route");
         return -1;
     }
+    if (c->who->scope && !scope_head_ok(c, r)) {
+        scope_refuse(c);
+        return -1;
+    }
     return 0;
+}
+
+/* The rest of the scope rule, with the store and the body: the draft's
+ * workflow (SC_DRAFT) and the claim's (SC_WF_BODY). Enqueue checks each
+ * line itself (h_enqueue). */
+static int scope_body_ok(struct call *c, const struct route *r)
+{
+    if (!c->who || !c->who->scope)
+        return 1;
+    if (r->scope == SC_DRAFT) {
+        struct so_draft *d = NULL;
+        struct so_error err;
+        if (c->q->ops->get(c->q, c->arg, &d, &err) != SO_OK)
+            return 1; /* the handler answers the missing draft */
+        int ok = so_token_scope_allows(c->who->scope, d->workflow);
+        so_draft_free(d);
+        return ok;
+    }
+    if (r->scope == SC_WF_BODY) {
+        cJSON *j = cJSON_ParseWithLength(c->body, c->len);
+        const cJSON *w = j ? cJSON_GetObjectItemCaseSensitive(j, "workflow")
+                           : NULL;
+        int ok = cJSON_IsString(w) &&
+                 so_token_scope_allows(c->who->scope, w->valuestring);
+        cJSON_Delete(j);
+        return ok;
+    }
+    return 1;
 }
 
 /* Run the handler of r (token already checked) on a store handle. */
@@ -1161,7 +1333,10 @@ static void route_run(struct call *c, const struct route *r)
         return;
     }
     c->q = s ? s->q : NULL;
-    r->fn(c);
+    if (scope_body_ok(c, r))
+        r->fn(c);
+    else
+        scope_refuse(c);
     if (s)
         pool_release(&c->srv->pool, s);
 }
@@ -1193,6 +1368,7 @@ static void log_escape(struct buf *b, const char *s, int spaces)
  * request). */
 struct log_entry {
     const char *method, *path, *reviewer; /* reviewer NULL: before auth */
+    const char *addr, *token;             /* client address, token id */
     int status;
     int64_t micros;
     const char *msg;
@@ -1221,6 +1397,8 @@ static void log_write(struct server *srv, const struct log_entry *e)
             json_add_int(o, "status", e->status);
             json_add_double(o, "ms", (double)(e->micros / 100) / 10.0);
             json_add_string(o, "reviewer", e->reviewer);
+            json_add_string(o, "addr", e->addr && *e->addr ? e->addr : NULL);
+            json_add_string(o, "token", e->token);
         } else {
             json_add_string(o, "msg", e->msg);
         }
@@ -1234,6 +1412,10 @@ static void log_write(struct server *srv, const struct log_entry *e)
         log_escape(&b, e->path, 0);
         buf_addf(&b, " %d %.1fms ", e->status, (double)e->micros / 1000.0);
         log_escape(&b, e->reviewer ? e->reviewer : "-", 0);
+        buf_addc(&b, ' ');
+        log_escape(&b, e->addr && *e->addr ? e->addr : "-", 0);
+        buf_addc(&b, ' ');
+        log_escape(&b, e->token ? e->token : "-", 0);
     } else if (e->msg_from_outside) {
         log_escape(&b, e->msg, 1);
     } else {
@@ -1243,12 +1425,17 @@ static void log_write(struct server *srv, const struct log_entry *e)
     buf_free(&b);
 }
 
-static void access_log(struct server *srv, const char *method,
-                       const char *path, int status, int64_t micros,
-                       const struct server_token *who)
+static void access_log(struct server *srv, struct MHD_Connection *c_con,
+                       const char *method, const char *path, int status,
+                       int64_t micros, const struct server_token *who)
 {
-    struct log_entry e = {method, path, who ? who->reviewer : NULL, status,
-                          micros, NULL, 0};
+    struct log_entry e = {.method = method,
+                          .path = path,
+                          .reviewer = who ? who->reviewer : NULL,
+                          .addr = client_addr(c_con),
+                          .token = who ? who->id : NULL,
+                          .status = status,
+                          .micros = micros};
     log_write(srv, &e);
 }
 
@@ -1286,7 +1473,7 @@ static enum MHD_Result answer(struct call *c, struct request *rq, size_t route,
     MHD_destroy_response(resp);
     int64_t us = now_us() - rq->t0_us;
     metrics_observe(c->srv->metrics, route, c->status, us);
-    access_log(c->srv, method, path, c->status, us, c->who);
+    access_log(c->srv, c->con, method, path, c->status, us, c->who);
     rq->answered = 1;
     return ok;
 }
@@ -1364,7 +1551,7 @@ static enum MHD_Result admit(struct server *srv, struct MHD_Connection *con,
     char allow[16];
     long len = 0;
     const char *bad = request_malformed(con, rq);
-    struct call c = {.srv = srv, .con = con};
+    struct call c = {.srv = srv, .con = con, .rq = rq};
     enum MHD_Result ok = MHD_YES;
     if (!bad)
         rq->route = route_find(method, path, &rq->arg, allow);
@@ -1380,7 +1567,7 @@ static enum MHD_Result admit(struct server *srv, struct MHD_Connection *con,
         call_fail(&c, SO_ERR_NOTFOUND, "no such route");
         c.status = 404;
         ok = answer(&c, rq, NROUTES, method, path);
-    } else if (route_auth(&c, &routes[rq->route]) != 0) {
+    } else if ((c.arg = rq->arg, route_auth(&c, &routes[rq->route])) != 0) {
         ok = answer(&c, rq, (size_t)rq->route, method, path);
     } else if (declared_length(con, &len) == 0 &&
                (unsigned long)len > SERVER_MAX_BODY) {
@@ -1449,14 +1636,6 @@ static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *con,
 }
 
 /* ---- libmicrohttpd callbacks -------------------------------------------- */
-
-/* The guard's handle of the connection (its socket context). */
-static struct guard_conn *conn_of(struct MHD_Connection *con)
-{
-    const union MHD_ConnectionInfo *i =
-        MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    return i ? i->socket_context : NULL;
-}
 
 /* Keep n more body bytes: 0, or -1 when the request is refused: 413 past
  * 8 MiB (after reading on to SERVER_DISCARD_MAX so the client can read
@@ -1563,6 +1742,7 @@ static void on_completed(void *cls, struct MHD_Connection *con,
     free(rq->target);
     free(rq->path);
     free(rq->arg);
+    identity_clear(&rq->own);
     free(rq);
     *con_cls = NULL;
     if (!started)
@@ -1657,6 +1837,7 @@ static void server_free(struct server *srv)
 {
     offload_stop(srv->offload);
     guard_free(srv->guard);
+    authfail_free(srv->authfail);
     longpoll_free(srv->longpoll);
     pool_destroy(&srv->pool);
     metrics_free(srv->metrics);
@@ -1704,6 +1885,7 @@ enum so_status server_start(const struct server_opts *opts,
               opts->sync_normal);
     pthread_once(&route_names_once, route_names_init);
     srv->metrics = metrics_new(route_names, NROUTES + 1);
+    srv->authfail = authfail_new();
     unsigned timeout_s = opts->timeout_s ? opts->timeout_s : 30u;
     struct guard_limits lim = {.head_ms = (int64_t)timeout_s * 1000};
     srv->guard = guard_new(&lim, srv->log ? guard_log : NULL, srv);

@@ -39,8 +39,8 @@ print(bad[0]["method"] if bad else "-", bad[0]["path"] if bad else "-")
 PY
 check_eq "every line of the log is one JSON object (4 requests)" "True 4" \
     "$(printf '%s\n' "$OUT" | sed -n 1p)"
-check_eq "the text line's fields: method path status ms reviewer time" \
-    "['method', 'ms', 'path', 'reviewer', 'status', 'time'] 200 alice 401 None" \
+check_eq "the text line's fields: method path status ms reviewer addr token time" \
+    "['addr', 'method', 'ms', 'path', 'reviewer', 'status', 'time', 'token'] 200 alice 401 None" \
     "$(printf '%s\n' "$OUT" | sed -n 2p)"
 check_eq "ms a number, time ISO 8601 UTC" "number 20 Z" \
     "$(printf '%s\n' "$OUT" | sed -n 3p)"

@@ -116,9 +116,11 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
+/* The file as schema v13 left it: no API tokens. */
+#define AS_V13 "DROP TABLE tokens;"
 /* The file as schema v12 left it: no webhooks. */
 #define AS_V12                                                                 \
-    "DROP TRIGGER deliveries_ins; DROP TABLE delivery_attempts;"              \
+    AS_V13 " DROP TRIGGER deliveries_ins; DROP TABLE delivery_attempts;"      \
     " DROP TABLE deliveries; DROP TABLE hooks;"
 /* The file as schema v11 left it: no reasons table. */
 #define AS_V11 AS_V12 " DROP TABLE reasons;"

@@ -461,7 +461,8 @@ static void test_escalation_migration(void **state)
                 " PRAGMA writable_schema = RESET;"
                 " UPDATE drafts SET status = 'decided', final_action ="
                 " 'escalate', decided_at = 1 WHERE id = 'R-1';"
-                " DROP TABLE reasons; PRAGMA user_version = 10; COMMIT;");
+                " DROP TABLE reasons; DROP TABLE tokens;"
+                " PRAGMA user_version = 10; COMMIT;");
     assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM sqlite_schema"
                                          " WHERE sql LIKE '%''escalated''%'"),
                      0);

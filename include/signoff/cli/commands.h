@@ -27,7 +27,8 @@
     X(events, "the outcome feed: audit records in chain order")               \
     X(applied, "record that the producer acted on an outcome")              \
     X(hook, "webhooks of a workflow (Standard Webhooks)")                     \
-    X(deliver, "send the webhooks of a local queue (a daemon)")
+    X(deliver, "send the webhooks of a local queue (a daemon)")            \
+    X(token, "API tokens: create, list, revoke, rotate")
 
 #define CLI_X_DECL(name, summary) int cmd_##name(int argc, char **argv);
 CLI_COMMAND_LIST(CLI_X_DECL)

@@ -19,6 +19,10 @@ struct metrics;
 struct metrics *metrics_new(const char *const *route_names, size_t nroutes);
 void metrics_free(struct metrics *m);
 
+/* Count one failed authentication (refused: one refused unread while its
+ * address is slowed down). */
+void metrics_auth_failure(struct metrics *m, int refused);
+
 /* Count one answered request of route (index into route_names) with its
  * HTTP status and latency in microseconds. */
 void metrics_observe(struct metrics *m, size_t route, int status,

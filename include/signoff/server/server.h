@@ -29,10 +29,14 @@ enum server_role {
 };
 
 /* One line of the tokens file. Owned strings. */
+/* One identity the server knows: a --tokens file line (token set), or a
+ * token of the queue (token.h) found by its hash for one request. */
 struct server_token {
-    char *token;
+    char *token;    /* the secret of a file line; NULL for a queue token */
     char *reviewer;
-    unsigned role; /* one SERVER_ROLE_* bit */
+    unsigned role;  /* one SERVER_ROLE_* bit */
+    char *id;       /* safe to log: tk_... (queue) or f_... (file) */
+    char *scope;    /* workflows it may touch (token.h); NULL: all */
 };
 
 struct server_tokens {

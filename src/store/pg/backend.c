@@ -235,6 +235,61 @@ static enum so_status pg_sync(struct queue *q, int64_t *sent,
     return SO_OK;
 }
 
+/* API tokens: not on PostgreSQL yet (the table is plain SQL: tokens in
+ * schema v12 of the SQLite store). */
+static enum so_status pg_token_add(struct queue *q, const struct so_token *t,
+                                   struct so_error *err)
+{
+    (void)t;
+    return not_yet(q, "API tokens (signoff token)", err);
+}
+
+static enum so_status pg_token_list(struct queue *q, struct so_token **out,
+                                    size_t *n, struct so_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    return not_yet(q, "API tokens (signoff token)", err);
+}
+
+static enum so_status pg_token_find(struct queue *q, const char *id,
+                                    const char *hash, struct so_token *out,
+                                    struct so_error *err)
+{
+    (void)id;
+    (void)hash;
+    (void)out;
+    return not_yet(q, "API tokens (signoff token)", err);
+}
+
+static enum so_status pg_token_revoke(struct queue *q, const char *id,
+                                      int64_t at, struct so_error *err)
+{
+    (void)id;
+    (void)at;
+    return not_yet(q, "API tokens (signoff token)", err);
+}
+
+static enum so_status pg_token_rotate(struct queue *q, const char *id,
+                                      const char *hash, int64_t prev_until,
+                                      struct so_error *err)
+{
+    (void)id;
+    (void)hash;
+    (void)prev_until;
+    return not_yet(q, "API tokens (signoff token)", err);
+}
+
+static enum so_status pg_token_used(struct queue *q, const char *id,
+                                    int64_t at, const char *addr,
+                                    struct so_error *err)
+{
+    (void)id;
+    (void)at;
+    (void)addr;
+    return not_yet(q, "API tokens (signoff token)", err);
+}
+
 const struct queue_ops store_pg_ops = {
     .name = "postgresql",
     .claim = pg_claim,
@@ -260,4 +315,10 @@ const struct queue_ops store_pg_ops = {
     .agreement = pg_agreement,
     .events = pg_events,
     .applied = pg_applied,
+    .token_add = pg_token_add,
+    .token_list = pg_token_list,
+    .token_find = pg_token_find,
+    .token_revoke = pg_token_revoke,
+    .token_rotate = pg_token_rotate,
+    .token_used = pg_token_used,
 };

@@ -4,7 +4,8 @@
  * file, a directory, not a database, a newer schema, no write permission, a
  * network filesystem (WAL needs shared memory on a local disk), a journal
  * mode that did not take. The operations live in store/sqlite/lease.c,
- * store/sqlite/read.c, store/sqlite/decide.c, store/sqlite/enqueue.c and store/sqlite/workflow.c.
+ * store/sqlite/read.c, store/sqlite/decide.c, store/sqlite/enqueue.c, store/sqlite/workflow.c and
+ * store/sqlite/tokens.c.
  * Never includes curses.h or curl.h; never prints.
  */
 #define _GNU_SOURCE
@@ -31,6 +32,7 @@
 #include "signoff/store/sqlite/read.h"
 #include "signoff/store/sqlite/review.h"
 #include "signoff/store/sqlite/schema.h"
+#include "signoff/store/sqlite/tokens.h"
 #include "signoff/store/sqlite/workflow.h"
 
 #define JOURNAL_SIZE_LIMIT "67108864" /* 64 MiB kept after a checkpoint */
@@ -416,4 +418,10 @@ const struct queue_ops store_sqlite_ops = {
     .hook_log = store_hooks_log,
     .delivery_claim = store_hooks_claim,
     .delivery_finish = store_hooks_finish,
+    .token_add = store_token_add,
+    .token_list = store_token_list,
+    .token_find = store_token_find,
+    .token_revoke = store_token_revoke,
+    .token_rotate = store_token_rotate,
+    .token_used = store_token_used,
 };

@@ -8,7 +8,8 @@
  * guards (how long a draft is on screen before a decision key acts, and
  * whether approving a draft with grounding flags asks first), v6 the
  * decision counters, v7 the outcomes, v8 an index for them, v9 the
- * guidelines, v10 the claim time, v11 the escalated status.
+ * guidelines, v10 the claim time, v11 the escalated status, v12 the
+ * reason codes, v13 webhooks, v14 the API tokens.
  * Per-workflow/status counters are kept by triggers so that counting
  * pending drafts is O(1) on a million-draft queue. Only DDL lives here;
  * the queries live with the operations.
@@ -555,13 +556,37 @@ static const char *const schema_v13[] = {
     NULL,
 };
 
+/* Schema v14: the queue's API tokens (signoff token; token.h). Only the
+ * SHA-256 of a secret is kept; prev_hash is the secret before the last
+ * rotation, valid until prev_until. A server finds a presented secret by
+ * either hash on every request, so a revocation holds at once. */
+static const char *const schema_v14[] = {
+    "CREATE TABLE tokens ("
+    "  id TEXT PRIMARY KEY,"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  prev_hash TEXT,"
+    "  prev_until INTEGER NOT NULL DEFAULT 0,"
+    "  reviewer TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  scope TEXT,"
+    "  note TEXT,"
+    "  created_by TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL DEFAULT 0,"
+    "  revoked_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_used_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_addr TEXT);",
+    "CREATE INDEX tokens_prev ON tokens(prev_hash) WHERE prev_hash IS NOT NULL;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v4, schema_v5, schema_v6,
                                            schema_v7, schema_v8, schema_v9,
                                            schema_v10, schema_v11, schema_v12,
-                                           schema_v13};
+                                           schema_v13, schema_v14};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
