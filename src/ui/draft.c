@@ -476,7 +476,10 @@ static void draw_pane(struct ui_app *app, struct pane *p, const char *title,
     size_t view = rows > 1 ? (size_t)rows - 1 : 1;
     if (p->top + view > p->doc->nlines)
         p->top = p->doc->nlines > view ? p->doc->nlines - view : 0;
-    for (size_t i = 0; i < view && p->top + i < p->doc->nlines; i++)
+    /* A pane of one row is its title alone: drawing a line under it would
+     * run into the pane below (at 50x10 the citations' title was drawn over
+     * a body line, leaving its tail on screen). */
+    for (size_t i = 0; (int)i < rows - 1 && p->top + i < p->doc->nlines; i++)
         ui_draw_doc_line(app->body, y + 1 + (int)i, x, p->doc, p->top + i,
                          TR_NORMAL, p->spans, p->nspans);
 }
@@ -490,7 +493,10 @@ static int left_rows(const struct ui_app *app, const struct draft_view *v)
     if (app->cols >= UI_DRAFT_WIDE)
         return avail;
     int need = (int)v->left.doc->nlines + 1;
-    int most = avail * 3 / 5, least = avail / 3;
+    /* At least the title and one line of the body, however short the
+     * terminal (at 50x10 a third was the title alone: no text at all). */
+    int least = avail / 3 < 2 ? (avail < 2 ? avail : 2) : avail / 3;
+    int most = avail * 3 / 5 < least ? least : avail * 3 / 5;
     return need > most ? most : need < least ? least : need;
 }
 
@@ -528,7 +534,7 @@ static void draft_draw(struct ui_app *app, void *state)
         mvwvline(app->body, top, v->left.width + 1, '|', avail);
         draw_pane(app, &v->right, ctitle, v->focus == 1, top,
                   v->left.width + 2, avail);
-    } else {
+    } else if (avail - lr > 0) {
         draw_pane(app, &v->right, ctitle, v->focus == 1, top + lr, 0,
                   avail - lr);
     }

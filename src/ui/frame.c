@@ -217,23 +217,26 @@ static void add_count(struct buf *b, const char *label, int64_t n)
         buf_addf(b, "  %s?", label);
 }
 
-/* The status line after the queue's name; compact: short labels and no
- * "unsent 0", for a line that would not fit otherwise (the lease and who I
- * am must stay in view at 80 columns). */
-static char *status_text(struct ui_app *app, int compact)
+/* The status line after the queue's name, shorter for each level of
+ * squeeze: 1, short labels and no "unsent 0"; 2, also without the
+ * waiting and today counts. The lease and who I am stay in view down to
+ * the minimum size. */
+static char *status_text(struct ui_app *app, int squeeze)
 {
     struct buf b;
     buf_init(&b);
     if (ui_app_in_inbox(app))
-        buf_adds(&b, "  [inbox: escalated]");
+        buf_adds(&b, squeeze ? "  [inbox]" : "  [inbox: escalated]");
     else if (app->filter.pattern)
         buf_addf(&b, "  [limit: %s]", app->filter.pattern);
     add_count(&b, "pending ", app->counts.pending);
-    if (app->counts.waiting > 0)
-        add_count(&b, compact ? "waiting " : "waiting on others: ",
+    if (app->counts.waiting > 0 && squeeze < 2)
+        add_count(&b, squeeze ? "waiting " : "waiting on others: ",
                   app->counts.waiting);
-    add_count(&b, compact ? "today " : "mine today ", app->counts.my_today);
-    if (!compact || app->counts.unsent != 0)
+    if (squeeze < 2)
+        add_count(&b, squeeze ? "today " : "mine today ",
+                  app->counts.my_today);
+    if (!squeeze || app->counts.unsent != 0)
         add_count(&b, "unsent ", app->counts.unsent);
     int64_t left = ui_session_lease_left(&app->session);
     if (app->session.draft && app->session.lease_lost)
@@ -257,9 +260,14 @@ static void draw_status(struct ui_app *app)
         spec = slash + 1;
     int name_w = text_width(spec, strlen(spec));
     char *rest = status_text(app, 0);
-    if (1 + name_w + text_width(rest, strlen(rest)) > app->cols) {
+    /* Short labels before the name is cut; the name cut to 12 columns
+     * before counts are dropped. */
+    for (int squeeze = 1; squeeze <= 2; squeeze++) {
+        int name_min = squeeze == 1 ? name_w : name_w < 12 ? name_w : 12;
+        if (1 + name_min + text_width(rest, strlen(rest)) <= app->cols)
+            break;
         free(rest);
-        rest = status_text(app, 1);
+        rest = status_text(app, squeeze);
     }
     /* The name gives way last: cut (with its "…") to what is left. */
     int rest_w = text_width(rest, strlen(rest));

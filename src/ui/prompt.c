@@ -110,13 +110,14 @@ struct menu {
     const char *title;
     const char *const *labels;
     size_t n, sel;
+    size_t top; /* the first item shown when not all fit */
 };
 
 /* The menu box over the body, item sel highlighted; ui_app_draw calls it
  * last (app->on_top), so the lease countdown's redraw keeps it. */
 static void draw_menu(struct ui_app *app, void *ctx)
 {
-    const struct menu *m = ctx;
+    struct menu *m = ctx;
     if (app->tiny)
         return;
     int w = app->cols < 60 ? app->cols : 60;
@@ -124,18 +125,37 @@ static void draw_menu(struct ui_app *app, void *ctx)
     WINDOW *win = newwin(h, w, 1 + (app->rows - h) / 2, (app->cols - w) / 2);
     if (!win)
         return;
+    /* Not all items fit (a short terminal): the list scrolls with the
+     * selection, and the blank rows above and below it say what is out of
+     * view. */
+    size_t shown = h > 4 ? (size_t)h - 4 : 1;
+    if (m->sel < m->top)
+        m->top = m->sel;
+    if (m->sel >= m->top + shown)
+        m->top = m->sel - shown + 1;
     wattrset(win, ui_draw_attr(TR_NORMAL));
     werase(win);
     box(win, 0, 0);
     ui_draw_text(win, 0, 2, w - 4, m->title, TR_PANE);
-    for (size_t i = 0; i < m->n && (int)i < h - 4; i++) {
+    if (m->top > 0) {
+        char *more = xasprintf("  ^ %zu more", m->top);
+        ui_draw_text(win, 1, 1, w - 2, more, TR_LABEL);
+        free(more);
+    }
+    if (m->top + shown < m->n && h > 4) {
+        char *more = xasprintf("  v %zu more", m->n - m->top - shown);
+        ui_draw_text(win, h - 2, 1, w - 2, more, TR_LABEL);
+        free(more);
+    }
+    for (size_t k = 0; k < shown && m->top + k < m->n; k++) {
+        size_t i = m->top + k;
         enum theme_role r = i == m->sel ? TR_CURSOR : TR_NORMAL;
         wattrset(win, ui_draw_attr(r));
-        mvwhline(win, (int)i + 2, 1, ' ', w - 2);
+        mvwhline(win, (int)k + 2, 1, ' ', w - 2);
         char num[24];
         snprintf(num, sizeof num, " %zu ", i + 1);
-        mvwaddstr(win, (int)i + 2, 1, i < 9 ? num : "   ");
-        ui_draw_text(win, (int)i + 2, 4, w - 6, m->labels[i], r);
+        mvwaddstr(win, (int)k + 2, 1, i < 9 ? num : "   ");
+        ui_draw_text(win, (int)k + 2, 4, w - 6, m->labels[i], r);
     }
     wnoutrefresh(win);
     delwin(win);
@@ -166,7 +186,7 @@ enum ui_answer ui_prompt_menu(struct ui_app *app, const char *title,
                               const char *const *labels, size_t n,
                               size_t *index)
 {
-    struct menu m = {title, labels, n, 0};
+    struct menu m = {title, labels, n, 0, 0};
     app->prompt = "Pick one: j/k and Enter, or its number; Esc cancels";
     app->prompt_text = "";
     app->on_top = draw_menu;
