@@ -72,6 +72,21 @@ pct=$(awk -v a="$enq_rate" -v b="$floor_rate" 'BEGIN{printf "%.0f", 100 * a / b}
 row "enqueue $N drafts from JSONL" "$enq_rate drafts/s ($pct%)" "sqlite3 SQL file: $floor_rate/s" ">= 50% of floor"
 rm -f "$W/floor.db"*
 
+# 1b. enqueue with an automation policy on every workflow (issue 15): band
+# 0.5 (half the drafts eligible), sample 5%: ~47.5% decided at enqueue.
+"$SO" init --queue "$W/auto.db" >/dev/null
+for wf in support-replies refund-approvals contract-clauses; do
+    "$SO" workflow set "$wf" --queue "$W/auto.db" --owner bench >/dev/null
+    "$SO" workflow set "$wf" --queue "$W/auto.db" --automate-from 0.5 --sample 5% \
+        --force --reason bench --always-review 'amount > 500' >/dev/null
+done
+t0=$(ms_now); "$SO" enqueue --queue "$W/auto.db" "$W/drafts.jsonl" 2>/dev/null; t1=$(ms_now)
+auto_rate=$(awk -v n="$N" -v t="$((t1 - t0))" 'BEGIN{printf "%.0f", n / (t / 1000)}')
+auto_n=$(sqlite3 "$W/auto.db" "SELECT count(*) FROM drafts WHERE route = 1")
+pct=$(awk -v a="$auto_rate" -v b="$enq_rate" 'BEGIN{printf "%.0f", 100 * a / b}')
+row "enqueue $N, policy on ($auto_n decided)" "$auto_rate drafts/s ($pct%)" "plain enqueue: $enq_rate/s" ">= 80% of plain"
+rm -f "$W/auto.db"*
+
 # 2. claim+decide, synchronous=FULL, one reviewer, N pending
 fs=$("$B/bench/fsync_floor" "$W" 3)
 fs_rate=$(echo "$fs" | cut -d' ' -f1)

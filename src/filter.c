@@ -5,13 +5,18 @@
  */
 #include "signoff/filter.h"
 
+#include <cJSON.h>
 #include <ctype.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A cursor over the pattern. */
+#include "signoff/grounding.h"
+
+/* A cursor over the pattern; meta: metadata comparisons allowed. */
 struct scan {
     const char *p;
+    int meta;
 };
 
 static void skip_blanks(struct scan *s)
@@ -104,6 +109,100 @@ static char *next_phrase(struct scan *s, struct so_error *err)
     return xstrndup(b, (size_t)(e - b));
 }
 
+/* The operator at the start of p: its length (0: none). */
+static size_t op_at(const char *p, enum filter_op *op)
+{
+    if (p[0] == '>' || p[0] == '<') {
+        int eq = p[1] == '=';
+        *op = p[0] == '>' ? (eq ? FILTER_GE : FILTER_GT)
+                          : (eq ? FILTER_LE : FILTER_LT);
+        return eq ? 2 : 1;
+    }
+    if (p[0] == '=' || p[0] == ':') {
+        *op = FILTER_EQ;
+        return 1;
+    }
+    return 0;
+}
+
+static int meta_key_ok(const char *k, size_t n)
+{
+    if (n == 0 || k[0] == '.' || k[n - 1] == '.')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)k[i]) && !strchr("_-.", k[i]))
+            return 0;
+    return 1;
+}
+
+/* Add KEY OP VALUE; value owned by the caller. */
+static enum so_status add_meta(struct filter *f, const char *key, size_t klen,
+                               enum filter_op op, const char *value,
+                               struct so_error *err)
+{
+    if (!meta_key_ok(key, klen))
+        return so_fail(err, SO_ERR_INVALID,
+                       "metadata key '%.*s': letters, digits, _ - and dots",
+                       (int)klen, key);
+    if (!value || !*value)
+        return so_fail(err, SO_ERR_INVALID, "%.*s: a value must follow",
+                       (int)klen, key);
+    double num = 0;
+    int numeric = so_parse_double(value, -DBL_MAX, DBL_MAX, &num) == 0;
+    if (op != FILTER_EQ && !numeric)
+        return so_fail(err, SO_ERR_INVALID,
+                       "%.*s: < <= > >= compare with a number, not '%s'",
+                       (int)klen, key, value);
+    f->meta = xrealloc(f->meta, (f->nmeta + 1) * sizeof *f->meta);
+    struct filter_meta *m = &f->meta[f->nmeta++];
+    m->key = xstrndup(key, klen);
+    m->op = op;
+    m->value = xstrdup(value);
+    m->numeric = numeric;
+    m->num = num;
+    return SO_OK;
+}
+
+/* The value after an operator: a "phrase" or a word (NULL at the end). */
+static char *meta_value(struct scan *s, struct so_error *err)
+{
+    skip_blanks(s);
+    if (s->p[0] == '"')
+        return next_phrase(s, err);
+    char *v = next_word(s);
+    if (!v)
+        so_fail(err, SO_ERR_INVALID, "a comparison needs a value after it");
+    return v;
+}
+
+/* A word w of a policy pattern that may be a metadata comparison: KEY:
+ * VALUE, KEY OP VALUE, KEY>VALUE. 1 when it was one (or an error). */
+static int parse_meta(struct scan *s, struct filter *f, const char *w,
+                      enum so_status *st, struct so_error *err)
+{
+    enum filter_op op = FILTER_EQ;
+    size_t k = strcspn(w, "<>=:"), n;
+    if (w[k]) {
+        n = op_at(w + k, &op);
+        char *v = w[k + n] ? xstrdup(w + k + n) : meta_value(s, err);
+        *st = v ? add_meta(f, w, k, op, v, err) : err->code;
+        free(v);
+        return 1;
+    }
+    struct scan peek = *s;
+    char *next = next_word(&peek);
+    n = next ? op_at(next, &op) : 0;
+    int is_op = n && next[n] == '\0';
+    free(next);
+    if (!is_op)
+        return 0;
+    *s = peek;
+    char *v = meta_value(s, err);
+    *st = v ? add_meta(f, w, k, op, v, err) : err->code;
+    free(v);
+    return 1;
+}
+
 /* One term starting at s->p (not blank). */
 static enum so_status parse_term(struct scan *s, struct filter *f,
                                  struct so_error *err)
@@ -120,9 +219,11 @@ static enum so_status parse_term(struct scan *s, struct filter *f,
     }
     if (s->p[0] != '~') {
         char *w = next_word(s);
-        add_word(f, w);
+        enum so_status st = SO_OK;
+        if (!s->meta || !parse_meta(s, f, w, &st, err))
+            add_word(f, w);
         free(w);
-        return SO_OK;
+        return st;
     }
     char t = s->p[1];
     const char *after = s->p + (t ? 2 : 1); /* a lone "~" ends the pattern */
@@ -150,14 +251,14 @@ static enum so_status parse_term(struct scan *s, struct filter *f,
     }
 }
 
-enum so_status filter_parse(const char *pattern, struct filter *out,
+static enum so_status parse(const char *pattern, int meta, struct filter *out,
                             struct so_error *err)
 {
     memset(out, 0, sizeof *out);
     out->conf_below = -1;
     out->conf_atleast = -1;
     so_error_clear(err);
-    struct scan s = {pattern ? pattern : ""};
+    struct scan s = {pattern ? pattern : "", meta};
     skip_blanks(&s);
     if (!*s.p)
         return SO_OK;
@@ -183,6 +284,126 @@ enum so_status filter_parse(const char *pattern, struct filter *out,
     return SO_OK;
 }
 
+enum so_status filter_parse(const char *pattern, struct filter *out,
+                            struct so_error *err)
+{
+    return parse(pattern, 0, out, err);
+}
+
+enum so_status filter_parse_policy(const char *pattern, struct filter *out,
+                                   struct so_error *err)
+{
+    return parse(pattern, 1, out, err);
+}
+
+/* Case-insensitive (ASCII, as SQLite's LIKE) substring. */
+static int has_text(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; p && *p; p++) {
+        size_t i = 0;
+        while (i < n && p[i] &&
+               tolower((unsigned char)p[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return n == 0;
+}
+
+static int words_match(const char *words, const struct so_draft *d)
+{
+    char **terms = NULL;
+    size_t n = 0;
+    if (filter_terms(words, &terms, &n, NULL) != SO_OK)
+        return 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = has_text(d->title, terms[i]) || has_text(d->body, terms[i]);
+    filter_terms_free(terms, n);
+    return ok;
+}
+
+/* The value at key (a.b.c through nested objects), or NULL. */
+static const cJSON *meta_lookup(const cJSON *o, const char *key)
+{
+    char *k = xstrdup(key);
+    const cJSON *v = o;
+    for (char *p = k, *dot; v && p; p = dot ? dot + 1 : NULL) {
+        dot = strchr(p, '.');
+        if (dot)
+            *dot = '\0';
+        v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, p) : NULL;
+    }
+    free(k);
+    return v;
+}
+
+static int meta_one(const cJSON *o, const struct filter_meta *m)
+{
+    const cJSON *v = meta_lookup(o, m->key);
+    if (!v)
+        return 0;
+    if (cJSON_IsNumber(v) && m->numeric) {
+        double x = v->valuedouble;
+        switch (m->op) {
+        case FILTER_LT: return x < m->num;
+        case FILTER_LE: return x <= m->num;
+        case FILTER_GT: return x > m->num;
+        case FILTER_GE: return x >= m->num;
+        default: return x == m->num;
+        }
+    }
+    if (m->op != FILTER_EQ)
+        return 0;
+    if (cJSON_IsString(v))
+        return strlen(v->valuestring) == strlen(m->value) &&
+               has_text(v->valuestring, m->value);
+    if (cJSON_IsBool(v))
+        return strcmp(m->value, cJSON_IsTrue(v) ? "true" : "false") == 0;
+    return 0;
+}
+
+static int meta_match(const struct filter *f, const struct so_draft *d)
+{
+    if (!f->nmeta)
+        return 1;
+    cJSON *o = d->metadata_json ? cJSON_Parse(d->metadata_json) : NULL;
+    int ok = o != NULL;
+    for (size_t i = 0; ok && i < f->nmeta; i++)
+        ok = meta_one(o, &f->meta[i]);
+    cJSON_Delete(o);
+    return ok;
+}
+
+static int grounding_flagged(const struct so_draft *d)
+{
+    struct grounding g;
+    grounding_check(d, &g);
+    int flags = grounding_row_flags(&g);
+    grounding_clear(&g);
+    return (flags & SO_ROW_GROUNDING) != 0;
+}
+
+int filter_match(const struct filter *f, const struct so_draft *d)
+{
+    if (f->escalated)
+        return 0;
+    if ((f->workflow && (!d->workflow || strcmp(f->workflow, d->workflow))) ||
+        (f->model && (!d->model || strcmp(f->model, d->model))))
+        return 0;
+    if (f->conf_below >= 0 && !(d->confidence >= 0 &&
+                                d->confidence < f->conf_below))
+        return 0;
+    if (f->conf_atleast >= 0 && !(d->confidence >= f->conf_atleast))
+        return 0;
+    if (f->words && !words_match(f->words, d))
+        return 0;
+    if (f->grounding && !grounding_flagged(d))
+        return 0;
+    return meta_match(f, d);
+}
+
 void filter_terms_free(char **terms, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -193,7 +414,7 @@ void filter_terms_free(char **terms, size_t n)
 enum so_status filter_terms(const char *text, char ***terms, size_t *n,
                             struct so_error *err)
 {
-    struct scan s = {text ? text : ""};
+    struct scan s = {text ? text : "", 0};
     struct so_error local;
     if (!err)
         err = &local;
@@ -246,6 +467,11 @@ void filter_clear(struct filter *f)
     free(f->workflow);
     free(f->model);
     free(f->words);
+    for (size_t i = 0; i < f->nmeta; i++) {
+        free(f->meta[i].key);
+        free(f->meta[i].value);
+    }
+    free(f->meta);
     memset(f, 0, sizeof *f);
     f->conf_below = -1;
     f->conf_atleast = -1;

@@ -73,3 +73,15 @@ enum so_status names_check_note(const char *field, const char *value,
         return so_fail(err, SO_ERR_INVALID, "%s: missing", field);
     return walk(field, value, max, 1, err);
 }
+
+enum so_status names_check_reviewer(const char *field, const char *value,
+                                    struct so_error *err)
+{
+    if (names_check(field, value, err) != SO_OK)
+        return err->code;
+    if (strcmp(value, "auto") == 0)
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: 'auto' is reserved for automatic decisions",
+                       field);
+    return SO_OK;
+}

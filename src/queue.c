@@ -219,6 +219,8 @@ void so_workflow_clear(struct so_workflow *w)
         free(w->reasons[i].label);
     }
     free(w->reasons);
+    free(w->always_review);
+    free(w->policy_reason);
     memset(w, 0, sizeof *w);
 }
 

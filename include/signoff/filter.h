@@ -11,6 +11,17 @@
 
 #include "signoff/queue.h"
 
+/* A metadata comparison of an always-review pattern (filter_parse_policy):
+ * `amount > 500`, `amount>=500`, `risk: high`, `risk = high`. */
+enum filter_op { FILTER_EQ, FILTER_LT, FILTER_LE, FILTER_GT, FILTER_GE };
+struct filter_meta {
+    char *key;     /* a top-level key, or a.b for a nested object */
+    enum filter_op op;
+    char *value;   /* as written */
+    int numeric;   /* value is a number (num); ordering needs one */
+    double num;
+};
+
 /* A parsed pattern. Owns its strings; free with filter_clear. */
 struct filter {
     char *pattern;  /* as typed, NULL when no limit */
@@ -22,6 +33,8 @@ struct filter {
     double conf_atleast; /* < 0: none */
     int grounding;
     int escalated;
+    struct filter_meta *meta; /* filter_parse_policy only */
+    size_t nmeta;
 };
 
 /* Parse pattern into out (which is cleared first). An empty or all-blank
@@ -29,6 +42,21 @@ struct filter {
  * term is wrong. */
 enum so_status filter_parse(const char *pattern, struct filter *out,
                             struct so_error *err);
+
+/* The same language extended with metadata comparisons on the draft's
+ * metadata JSON object (the workflow policy's always-review patterns):
+ * KEY: VALUE and KEY = VALUE are equal (a string case-insensitively, a
+ * number as a number, true/false), KEY > N, >=, <, <= compare a JSON
+ * number; KEY is letters, digits, _ - and dots for nested objects. A key
+ * the draft lacks never matches. */
+enum so_status filter_parse_policy(const char *pattern, struct filter *out,
+                                   struct so_error *err);
+
+/* 1 when draft d matches every term of f (the in-process form of the
+ * store's listing filter: words as case-insensitive substrings of title or
+ * body, ~c on the confidence, ~g on grounding_check, ~e never at enqueue,
+ * and the metadata comparisons). */
+int filter_match(const struct filter *f, const struct so_draft *d);
 
 /* Fill the filter fields of req (workflow, model, confidence, flags, text);
  * req keeps pointers into f. Other fields are left alone. */

@@ -27,6 +27,11 @@
 
 #define SO_NAME_MAX 256 /* bytes of a name (SO_MAX_ID of queue.h) */
 
+/* names_check for a person's reviewer name: also refuses "auto", the
+ * name automatic decisions are recorded under (automate.h). */
+enum so_status names_check_reviewer(const char *field, const char *value,
+                                    struct so_error *err);
+
 /* SO_OK when value is a valid name; else SO_ERR_INVALID with "FIELD: why"
  * in err. field names the value for the message ("--reviewer",
  * "workflow"). */

@@ -280,6 +280,19 @@ struct so_workflow {
     size_t nreasons;
     int reasons_own;
     int64_t hooks_disabled; /* webhooks disabled by failures (get/list) */
+    /* The automation policy (automate.h): with automate on, a draft at or
+     * above automate_from that no always_review pattern matches is
+     * approved at enqueue by reviewer "auto", except a deterministic
+     * sample of sample_pct percent that goes to human review blind. */
+    int automate;           /* 1: a policy is set */
+    double automate_from;   /* the band: confidence 0..1 */
+    double sample_pct;      /* 0..100 */
+    char *always_review;    /* patterns, one a line; NULL: none */
+    /* Only for a set of SO_WF_AUTOMATE (never read back): a band the
+     * readiness figure does not support is taken when force is given
+     * with a policy_reason; the reason is recorded with the change. */
+    int force;
+    char *policy_reason;
 };
 void so_workflow_clear(struct so_workflow *w);
 
@@ -322,6 +335,9 @@ enum so_status so_reason_check(const char *code, const char *label,
 #define SO_WF_APPLIED_WITHIN 2048
 #define SO_WF_GUIDELINES 4096 /* "" or NULL clears them */
 #define SO_WF_REASONS 8192    /* nreasons 0: back to the default set */
+#define SO_WF_AUTOMATE 16384  /* automate, automate_from, sample_pct, force,
+                                 policy_reason together (owner only) */
+#define SO_WF_ALWAYS_REVIEW 32768 /* "" or NULL clears them (owner only) */
 
 /* Flags of enqueue. */
 #define SO_ENQ_REPLACE 1u /* a known id with other content replaces the

@@ -306,7 +306,7 @@ struct queue *cli_open_queue(const char *opt, const char *opt_rev,
     struct so_error err;
     so_error_clear(&err);
     if (!queue_is_remote(spec) &&
-        names_check(reviewer_source(opt_rev), rev, &err) != SO_OK) {
+        names_check_reviewer(reviewer_source(opt_rev), rev, &err) != SO_OK) {
         cli_error(err.msg, NULL);
         free(spec);
         free(rev);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/automate.h"
 #include "signoff/json.h"
 #include "signoff/names.h"
 #include "signoff/text.h"
@@ -30,6 +31,9 @@ static const char usage_text[] =
     "                            [--release-after D] [--applied-within D]\n"
     "                            [--guidelines-file F]\n"
     "                            [--reasons CODE=LABEL,...|default]\n"
+    "                            [--automate-from C|off] [--sample P]\n"
+    "                            [--always-review PATTERN]... [--force\n"
+    "                            --reason R]\n"
     "       signoff workflow pause W --reason R\n"
     "       signoff workflow resume W --reason R\n"
     "\n"
@@ -74,7 +78,14 @@ static const char usage_text[] =
     "                          codes, CODE=LABEL separated by commas, in\n"
     "                          menu order (code: a-z, 0-9, _ -); default:\n"
     "                          back to the queue's default set\n"
-    "  -r, --reason R          why the switch is flipped (required)\n"
+    "      --automate-from C|off  owner: approve drafts at or above C at\n"
+    "                          enqueue (reviewer auto) if readiness allows\n"
+    "      --sample P          share of those sent to people blind (5%)\n"
+    "      --always-review PATTERN  keep matches with people ('amount >\n"
+    "                          500', 'risk: high'); repeatable; '' clears\n"
+    "      --force             overrule readiness (with --reason)\n"
+    "  -r, --reason R          why the switch is flipped (required), or why\n"
+    "                          --force\n"
     "  -f, --format F          table/text (default) or json\n"
     "  -q, --queue Q           the queue (file or URL)\n"
     "      --reviewer NAME     who flips the switch (default: you)\n"
@@ -86,7 +97,11 @@ enum {
     OPT_RELEASE = CLI_OPT_OWN,
     OPT_APPLIED,
     OPT_GUIDELINES,
-    OPT_REASONS
+    OPT_REASONS,
+    OPT_AUTOMATE,
+    OPT_SAMPLE,
+    OPT_ALWAYS,
+    OPT_FORCE
 };
 
 struct wf_args {
@@ -96,6 +111,8 @@ struct wf_args {
     unsigned mask; /* SO_WF_* given */
     const char *guidelines_file; /* read by set */
     const char *reasons;         /* --reasons, parsed by set */
+    int sample_given;
+    char *always; /* owned: --always-review patterns, one a line */
     struct so_workflow set; /* borrowed strings */
 };
 
@@ -179,6 +196,34 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
         a->reasons = arg;
         a->mask |= SO_WF_REASONS;
         return 0;
+    case OPT_AUTOMATE:
+        a->mask |= SO_WF_AUTOMATE;
+        a->set.automate = strcmp(arg, "off") != 0;
+        return !a->set.automate ||
+                       so_parse_double(arg, 0, 1, &a->set.automate_from) == 0
+                   ? 0
+                   : cli_usage_error("workflow", "--automate-from: expected "
+                                     "a confidence 0..1 or off, not '%s'",
+                                     arg);
+    case OPT_SAMPLE:
+        a->sample_given = 1;
+        if (parse_threshold(arg, &a->set.sample_pct) != 0)
+            return cli_usage_error("workflow", "--sample: expected a "
+                                   "percentage like 5%%, not '%s'", arg);
+        a->set.sample_pct *= 100.0;
+        return 0;
+    case OPT_ALWAYS: {
+        char *joined = !*arg      ? xstrdup("")
+                       : a->always ? xasprintf("%s\n%s", a->always, arg)
+                                   : xstrdup(arg);
+        free(a->always);
+        a->always = joined;
+        a->mask |= SO_WF_ALWAYS_REVIEW;
+        return 0;
+    }
+    case OPT_FORCE:
+        a->set.force = 1;
+        return 0;
     case 's':
         a->mask |= SO_WF_MIN_SEEN;
         return so_parse_duration_ms(arg, &a->set.min_seen_ms) == 0 &&
@@ -208,6 +253,7 @@ static int workflow_option(int c, const char *arg, void *ctx)
     if (c == 'r') {
         struct so_error err;
         a->reason = arg;
+        a->set.policy_reason = (char *)arg;
         if (names_check_note("--reason", arg, SO_MAX_FIELD, &err) != SO_OK)
             return cli_usage_error("workflow", "%s", err.msg);
         return 0;
@@ -272,6 +318,17 @@ static cJSON *wf_json(const struct so_workflow *w)
                             (double)w->release_after_ms);
     cJSON_AddNumberToObject(o, "applied_within_ms",
                             (double)w->applied_within_ms);
+    cJSON_AddStringToObject(o, "phase", automate_phase(w));
+    if (w->automate) {
+        cJSON_AddNumberToObject(o, "automate_from", w->automate_from);
+        cJSON_AddNumberToObject(o, "sample_pct", w->sample_pct);
+    } else {
+        cJSON_AddNullToObject(o, "automate_from");
+    }
+    if (w->always_review)
+        cJSON_AddStringToObject(o, "always_review", w->always_review);
+    else
+        cJSON_AddNullToObject(o, "always_review");
     cJSON_AddNumberToObject(o, "pending", (double)w->pending);
     cJSON_AddNumberToObject(o, "unapplied", (double)w->unapplied);
     if (w->guidelines)
@@ -339,6 +396,24 @@ static void show_guidelines(const char *g)
     }
 }
 
+/* The always-review patterns, one a line, sanitized. */
+static void show_patterns(const char *text)
+{
+    if (!text) {
+        show_line("always review:", "(none)");
+        return;
+    }
+    const char *label = "always review:";
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        char *line = xstrndup(p, n);
+        show_line(label, line);
+        free(line);
+        label = "";
+        p += n + (p[n] == '\n');
+    }
+}
+
 static void print_show(const struct so_workflow *w)
 {
     char buf[64], win[32];
@@ -370,6 +445,15 @@ static void print_show(const struct so_workflow *w)
                                    ? w->automation_reason
                                    : "(none given)");
     }
+    show_line("phase:", automate_phase(w));
+    if (w->automate) {
+        snprintf(buf, sizeof buf, "automate from %.2f, sample %g%%",
+                 w->automate_from, w->sample_pct);
+        show_line("policy:", buf);
+    } else {
+        show_line("policy:", "(none: every draft reviewed)");
+    }
+    show_patterns(w->always_review);
     format_window(w->release_after_ms, win);
     show_line("release after:", w->release_after_ms > 0 ? win : "0 (at once)");
     format_window(w->applied_within_ms, win);
@@ -384,19 +468,20 @@ static void print_show(const struct so_workflow *w)
 
 static void print_list(const struct so_workflow *ws, size_t n)
 {
-    printf("%-24s %-16s %9s %6s %6s %7s %10s %-10s %7s\n", "WORKFLOW",
+    printf("%-24s %-16s %9s %6s %6s %7s %10s %-10s %-8s %7s\n", "WORKFLOW",
            "OWNER", "THRESHOLD", "WINDOW", "MIN", "REVIEWS", "AUTO-PAUSE",
-           "AUTOMATION", "PENDING");
+           "AUTOMATION", "PHASE", "PENDING");
     for (size_t i = 0; i < n; i++) {
         const struct so_workflow *w = &ws[i];
         char *name = text_plain(w->name, 24, 1);
         char *owner = text_plain(w->owner && *w->owner ? w->owner : "-", 16, 1);
         char win[32];
         format_window(w->window_ms, win);
-        printf("%s %s %8.1f%% %6s %6d %7d %10s %-10s %7lld\n", name, owner,
-               w->threshold * 100.0, win, w->min_decisions, w->reviews,
+        printf("%s %s %8.1f%% %6s %6d %7d %10s %-10s %-8s %7lld\n", name,
+               owner, w->threshold * 100.0, win, w->min_decisions, w->reviews,
                w->auto_pause ? "on" : "off",
-               w->automation_paused ? "paused" : "on", (long long)w->pending);
+               w->automation_paused ? "paused" : "on", automate_phase(w),
+               (long long)w->pending);
         free(name);
         free(owner);
     }
@@ -491,6 +576,15 @@ static int wf_set(struct queue *q, const char *name, struct wf_args *a)
     struct so_error err;
     if (!a->mask)
         return cli_usage_error("workflow", "set %s: nothing to change", name);
+    if ((a->sample_given || a->set.force) && !(a->mask & SO_WF_AUTOMATE))
+        return cli_usage_error("workflow", "set %s: --sample and --force go "
+                               "with --automate-from", name);
+    if (a->set.force && (!a->reason || !*a->reason))
+        return cli_usage_error("workflow", "set %s: --force needs --reason "
+                               "(it is recorded)", name);
+    if ((a->mask & SO_WF_AUTOMATE) && !a->sample_given)
+        a->set.sample_pct = 5.0;
+    a->set.always_review = a->always;
     a->set.name = (char *)name;
     if (a->reasons && parse_reasons(a->reasons, &a->set) != 0) {
         free_reasons(&a->set);
@@ -602,6 +696,10 @@ int cmd_workflow(int argc, char **argv)
         {"applied-within", required_argument, NULL, OPT_APPLIED},
         {"guidelines-file", required_argument, NULL, OPT_GUIDELINES},
         {"reasons", required_argument, NULL, OPT_REASONS},
+        {"automate-from", required_argument, NULL, OPT_AUTOMATE},
+        {"sample", required_argument, NULL, OPT_SAMPLE},
+        {"always-review", required_argument, NULL, OPT_ALWAYS},
+        {"force", no_argument, NULL, OPT_FORCE},
         {"reason", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
         CLI_OPTION_QUEUE,
@@ -615,9 +713,13 @@ int cmd_workflow(int argc, char **argv)
     int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
     if (rc >= 0)
         return rc;
-    if (optind >= argc)
+    if (optind >= argc) {
+        free(a.always);
         return cli_usage_error("workflow", "expected list, show, set, pause "
                                            "or resume");
+    }
     setlocale(LC_CTYPE, "");
-    return dispatch(argv[optind], argv + optind + 1, argc - optind - 1, &a);
+    rc = dispatch(argv[optind], argv + optind + 1, argc - optind - 1, &a);
+    free(a.always);
+    return rc;
 }

@@ -825,6 +825,12 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
     json_add_string(j, "guidelines", w->guidelines);
     json_add_item(j, "reasons", wf_reasons_to_json(w));
     json_add_bool(j, "reasons_own", w->reasons_own);
+    json_add_bool(j, "automate", w->automate);
+    if (w->automate) {
+        json_add_double(j, "automate_from", w->automate_from);
+        json_add_double(j, "sample_pct", w->sample_pct);
+    }
+    json_add_string(j, "always_review", w->always_review);
     return j;
 }
 
@@ -859,6 +865,16 @@ cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
         json_add_string(j, "guidelines", w->guidelines ? w->guidelines : "");
     if (mask & SO_WF_REASONS) /* []: back to the default set */
         json_add_item(j, "reasons", wf_reasons_to_json(w));
+    if (mask & SO_WF_AUTOMATE) {
+        json_add_bool(j, "automate", w->automate);
+        json_add_double(j, "automate_from", w->automate_from);
+        json_add_double(j, "sample_pct", w->sample_pct);
+        json_add_bool(j, "force", w->force);
+        json_add_string(j, "policy_reason", w->policy_reason);
+    }
+    if (mask & SO_WF_ALWAYS_REVIEW) /* "" clears them */
+        json_add_string(j, "always_review",
+                        w->always_review ? w->always_review : "");
     return j;
 }
 
@@ -913,7 +929,21 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
              SO_WF_APPLIED_WITHIN, mask) ||
         seen(s = dup_field(j, "", "guidelines", JSON_OPTIONAL,
                            SO_MAX_GUIDELINES, &w->guidelines, err),
-             SO_WF_GUIDELINES, mask))
+             SO_WF_GUIDELINES, mask) ||
+        seen(s = json_get_bool(j, "", "automate", JSON_OPTIONAL, &w->automate,
+                               err),
+             SO_WF_AUTOMATE, mask) ||
+        bad(s = json_get_double(j, "", "automate_from", JSON_OPTIONAL, 0, 1,
+                                &w->automate_from, err)) ||
+        bad(s = json_get_double(j, "", "sample_pct", JSON_OPTIONAL, 0, 100,
+                                &w->sample_pct, err)) ||
+        bad(s = json_get_bool(j, "", "force", JSON_OPTIONAL, &w->force,
+                              err)) ||
+        bad(s = dup_field(j, "", "policy_reason", JSON_OPTIONAL, SO_MAX_FIELD,
+                          &w->policy_reason, err)) ||
+        seen(s = dup_field(j, "", "always_review", JSON_OPTIONAL,
+                           SO_MAX_FIELD, &w->always_review, err),
+             SO_WF_ALWAYS_REVIEW, mask))
         return s;
     int found = 0;
     if ((s = wf_reasons_from_json(j, w, &found, err)) != SO_OK)

@@ -6,6 +6,7 @@
  */
 #include "signoff/server/metrics.h"
 
+#include "signoff/automate.h"
 #include "signoff/escape.h"
 
 #include <pthread.h>
@@ -226,6 +227,10 @@ static double wf_paused(const struct so_workflow *w)
 {
     return w->automation_paused;
 }
+static double wf_automate(const struct so_workflow *w)
+{
+    return automate_active(w);
+}
 static double wf_window(const struct so_workflow *w)
 {
     return (double)w->window_ms / 1000.0;
@@ -298,4 +303,8 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
     render_wf_gauge(out, "signoff_workflow_paused",
                     "1 when the workflow's automation is paused (by a "
                     "person or by auto-pause).", wf, nwf, wf_paused);
+    render_wf_gauge(out, "signoff_workflow_automate",
+                    "1 when the workflow is in automate phase (a policy on "
+                    "and not paused), 0 in augment (every draft reviewed).",
+                    wf, nwf, wf_automate);
 }

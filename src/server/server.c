@@ -118,7 +118,7 @@ static enum so_status token_line(const char *path, int lineno, char *line,
     if (so_token_strength(tok, &why) != SO_OK)
         return so_fail(err, SO_ERR_INVALID, "%s:%d: %s", path, lineno,
                        why.msg);
-    if (names_check("reviewer", rev, &why) != SO_OK)
+    if (names_check_reviewer("reviewer", rev, &why) != SO_OK)
         return so_fail(err, SO_ERR_INVALID, "%s:%d: %s", path, lineno,
                        why.msg);
     for (size_t i = 0; i < t->n; i++)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "signoff/audit.h"
+#include "signoff/automate.h"
 #include "signoff/diff.h"
 #include "signoff/names.h"
 
@@ -46,6 +47,11 @@ enum so_status store_rules_draft(const struct so_draft *d,
     return SO_OK;
 }
 
+int store_rules_reserved_request(const char *request_id)
+{
+    return request_id && strncmp(request_id, "auto-", 5) == 0;
+}
+
 enum so_status store_rules_decide_req(const struct so_decide_req *req,
                                       struct so_error *err)
 {
@@ -54,6 +60,11 @@ enum so_status store_rules_decide_req(const struct so_decide_req *req,
     if (!req->request_id || !*req->request_id ||
         strlen(req->request_id) > SO_MAX_ID)
         return so_fail(err, SO_ERR_INVALID, "%s: decide: bad request_id",
+                       req->draft_id);
+    if (store_rules_reserved_request(req->request_id))
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: decide: request ids starting auto- are reserved "
+                       "for automatic decisions",
                        req->draft_id);
     if (req->action != SO_ACT_APPROVE && req->action != SO_ACT_EDIT &&
         req->action != SO_ACT_REJECT && req->action != SO_ACT_ESCALATE)
@@ -235,7 +246,62 @@ enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
     if ((mask & SO_WF_OWNER) && w->owner && *w->owner &&
         names_check("owner", w->owner, err) != SO_OK)
         return err->code;
+    if ((mask & SO_WF_AUTOMATE) && w->automate &&
+        !(w->automate_from >= 0 && w->automate_from <= 1))
+        return so_fail(err, SO_ERR_INVALID, "automate-from: not in 0..1");
+    if ((mask & SO_WF_AUTOMATE) && w->automate &&
+        !(w->sample_pct >= 0 && w->sample_pct <= 100))
+        return so_fail(err, SO_ERR_INVALID, "sample: not in 0..100%%");
+    if ((mask & SO_WF_AUTOMATE) && w->force &&
+        (!w->policy_reason || !*w->policy_reason))
+        return so_fail(err, SO_ERR_INVALID,
+                       "--force needs --reason: why the readiness figure is "
+                       "overruled (it is recorded)");
+    if ((mask & SO_WF_AUTOMATE) && w->policy_reason &&
+        names_check_note("reason", w->policy_reason, SO_MAX_FIELD, err) !=
+            SO_OK)
+        return err->code;
+    if ((mask & SO_WF_ALWAYS_REVIEW) &&
+        automate_check_patterns(w->always_review, err) != SO_OK)
+        return err->code;
     return SO_OK;
+}
+
+enum so_status store_rules_policy(const struct so_workflow *cur,
+                                  const char *reviewer,
+                                  const struct so_workflow *w, unsigned mask,
+                                  const struct automate_evidence *e,
+                                  struct so_error *err)
+{
+    if (!(mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW)))
+        return SO_OK;
+    if (!cur->owner || !*cur->owner)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "workflow %s has no owner: only its owner sets the "
+                       "automation policy (name one with --owner first)",
+                       w->name);
+    if (!reviewer || strcmp(reviewer, cur->owner) != 0)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "workflow %s: only its owner %s sets the automation "
+                       "policy, not %s",
+                       w->name, cur->owner, reviewer ? reviewer : "(nobody)");
+    if (!(mask & SO_WF_AUTOMATE) || !w->automate || w->force)
+        return SO_OK;
+    if (automate_supported(e, cur->threshold, cur->min_decisions))
+        return SO_OK;
+    if (e->decided < cur->min_decisions || e->decided == 0)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "workflow %s: not ready to automate from %.2f: %lld "
+                       "decisions at or above it in the window, %d needed "
+                       "(--force --reason TEXT to override)",
+                       w->name, w->automate_from, (long long)e->decided,
+                       cur->min_decisions);
+    return so_fail(err, SO_ERR_CONFLICT,
+                   "workflow %s: not ready to automate from %.2f: override "
+                   "rate %.1f%%, upper bound %.1f%% >= threshold %.1f%% over "
+                   "%lld decisions (--force --reason TEXT to override)",
+                   w->name, w->automate_from, e->rate * 100, e->hi * 100,
+                   cur->threshold * 100, (long long)e->decided);
 }
 
 enum so_status store_rules_pause(const char *name, int paused,
@@ -346,4 +412,32 @@ enum so_status store_rules_reason_in(const char *id,
             code, w->name, w->nreasons ? buf_cstr(&b) : "none");
     buf_free(&b);
     return SO_ERR_INVALID;
+}
+
+void store_rules_auto_record(const struct so_draft *dr, const char *request_id,
+                             const char *note, int64_t now,
+                             struct so_decision *d)
+{
+    memset(d, 0, sizeof *d);
+    d->draft_id = dr->id;
+    d->request_id = (char *)request_id;
+    d->reviewer = AUTOMATE_REVIEWER;
+    d->kind = "review";
+    d->action = SO_ACT_APPROVE;
+    d->note = (char *)note;
+    audit_sha256_hex(dr->body, strlen(dr->body), d->body_sha);
+    memcpy(d->final_sha, d->body_sha, sizeof d->final_sha);
+    d->shown_at = now;
+    d->decided_at = now;
+}
+
+void store_rules_auto_ids(const struct so_draft *dr, double from,
+                          double sample_pct, int64_t policy_id,
+                          char request_id[SO_AUTO_RQ_MAX], char note[128])
+{
+    /* "auto-" and the id itself (reserved: store_rules_decide_req), so
+     * the index on request ids grows in the ids' order */
+    snprintf(request_id, SO_AUTO_RQ_MAX, "auto-%s", dr->id);
+    snprintf(note, 128, "policy %lld: automate from %.2f, sample %g%%",
+             (long long)policy_id, from, sample_pct);
 }

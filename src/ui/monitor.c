@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/automate.h"
 #include "signoff/stats.h"
 #include "signoff/stats_format.h"
 #include "signoff/ui/agree.h"
@@ -199,7 +200,7 @@ static void draw_wf_header(struct ui_app *app, const struct wf_cols *c)
     x += c->n + 1;
     ui_draw_text(w, 0, x, c->owner, "OWNER", TR_LABEL);
     x += c->owner + 1;
-    ui_draw_text(w, 0, x, c->state, "AUTO", TR_LABEL);
+    ui_draw_text(w, 0, x, c->state, "PHASE", TR_LABEL);
     x += c->state + 1;
     ui_draw_text(w, 0, x, c->spark, "LAST 30 DAYS", TR_LABEL);
 }
@@ -246,7 +247,11 @@ static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
     ui_draw_text(w, y, x, c->owner, wf->owner && *wf->owner ? wf->owner : "-",
                  base);
     x += c->owner + 1;
-    ui_draw_text(w, y, x, c->state, wf->automation_paused ? "PAUSED" : "on",
+    /* the kill switch first; else the phase (automate.h) */
+    ui_draw_text(w, y, x, c->state,
+                 wf->automation_paused ? "PAUSED"
+                 : automate_active(wf) ? "autom"
+                                       : "augm",
                  wf->automation_paused ? TR_MONITOR_PAUSED : base);
     x += c->state + 1;
     const struct stats_group *g = group_of(&v->by_wf, wf->name);

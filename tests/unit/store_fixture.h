@@ -52,6 +52,17 @@ static inline int fx_teardown(void **state)
     return rc == 0 ? 0 : -1;
 }
 
+/* SQL that takes a current file back to schema v14 (no automation
+ * policy), for the migration tests that start from an older version. */
+#define FX_AS_V14                                                              \
+    " DROP INDEX policy_events_by_workflow; DROP TABLE policy_events;"        \
+    " ALTER TABLE drafts DROP COLUMN route;"                                   \
+    " ALTER TABLE workflows DROP COLUMN automate;"                             \
+    " ALTER TABLE workflows DROP COLUMN automate_from;"                        \
+    " ALTER TABLE workflows DROP COLUMN sample_pct;"                           \
+    " ALTER TABLE workflows DROP COLUMN always_review;"                        \
+    " ALTER TABLE workflows DROP COLUMN sample_seed;"
+
 static inline void fx_now(int64_t ms)
 {
     char v[32];

@@ -116,8 +116,9 @@ static const char decision_row[] =
     " decided_at, prev_hash, hash) VALUES ('a', 'r', 'ana', 'approve', 's',"
     " 0, 'p', 'h')";
 
-/* The file as schema v13 left it: no API tokens. */
-#define AS_V13 "DROP TABLE tokens;"
+/* The file as schema v13 left it: no API tokens (and, FX_AS_V14, no
+ * automation policy). */
+#define AS_V13 FX_AS_V14 " DROP TABLE tokens;"
 /* The file as schema v12 left it: no webhooks. */
 #define AS_V12                                                                 \
     AS_V13 " DROP TRIGGER deliveries_ins; DROP TABLE delivery_attempts;"      \

@@ -453,7 +453,7 @@ static void test_escalation_migration(void **state)
     struct fx *f = *state;
     setup_refunds(f, 1, "after", "supervisor", 1);
     fx_sql_exec(f->path,
-                "BEGIN; DROP TRIGGER deliveries_ins;"
+                "BEGIN;" FX_AS_V14 " DROP TRIGGER deliveries_ins;"
                 " DROP TABLE delivery_attempts; DROP TABLE deliveries;"
                 " DROP TABLE hooks; PRAGMA writable_schema = ON;"
                 " UPDATE sqlite_schema SET sql = replace(sql,"

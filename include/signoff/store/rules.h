@@ -16,6 +16,11 @@
 enum so_status store_rules_draft(const struct so_draft *d,
                                  struct so_error *err);
 
+/* 1 when request_id is of the form only automatic decisions use
+ * ("auto-..."): refused from people and producers (decide, undo, applied)
+ * so no one can take an automatic decision's id in advance. */
+int store_rules_reserved_request(const char *request_id);
+
 /* SO_OK when req is a decision a store may record (draft id, request id,
  * action, edited text, reason and note within their limits). */
 enum so_status store_rules_decide_req(const struct so_decide_req *req,
@@ -70,6 +75,37 @@ enum so_status store_rules_not_others(const char *reviewer, const char *id,
  * failure. */
 enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
                                     struct so_error *err);
+
+struct automate_evidence; /* automate.h */
+
+/* The automation policy (SO_WF_AUTOMATE, SO_WF_ALWAYS_REVIEW in mask)
+ * set by reviewer on workflow cur (its stored settings): only cur's named
+ * owner sets it, and a policy is refused unless the readiness figure e
+ * (human final outcomes at or above the band over cur's window) supports
+ * it: at least min_decisions and the Wilson upper bound below the
+ * threshold; w->force (with a reason, store_rules_workflow) overrules. */
+enum so_status store_rules_policy(const struct so_workflow *cur,
+                                  const char *reviewer,
+                                  const struct so_workflow *w, unsigned mask,
+                                  const struct automate_evidence *e,
+                                  struct so_error *err);
+
+/* The record of an automatic decision of draft dr (automate.h): an
+ * approve by reviewer "auto" of the body as given, decided and shown at
+ * now, its note naming the policy. d borrows dr's strings, request_id and
+ * note: never clear it. */
+void store_rules_auto_record(const struct so_draft *dr, const char *request_id,
+                             const char *note, int64_t now,
+                             struct so_decision *d);
+
+/* The request id of dr's automatic decision ("auto-" and its id: one per
+ * draft; a person's request id may not start with "auto-") and the note
+ * naming the policy that decided it (its change number in the policy log,
+ * the band and the sample). */
+#define SO_AUTO_RQ_MAX (SO_MAX_ID + 8)
+void store_rules_auto_ids(const struct so_draft *dr, double from,
+                          double sample_pct, int64_t policy_id,
+                          char request_id[SO_AUTO_RQ_MAX], char note[128]);
 
 /* The kill switch: pausing needs a reason; names and reason checked. */
 enum so_status store_rules_pause(const char *name, int paused,

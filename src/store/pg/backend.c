@@ -116,7 +116,7 @@ enum so_status pg_open(const char *spec, const struct queue_opts *opts,
                        struct queue **out, struct so_error *err)
 {
     int has_sslmode = 0, local = 1;
-    if (opts->reviewer && names_check("reviewer", opts->reviewer, err) != SO_OK)
+    if (opts->reviewer && names_check_reviewer("reviewer", opts->reviewer, err) != SO_OK)
         return err->code;
     if (opts->group)
         return so_fail(err, SO_ERR_USAGE,

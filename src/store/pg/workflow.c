@@ -233,6 +233,13 @@ enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
                        "%s: auto-pause is not yet supported on PostgreSQL "
                        "queues",
                        w->name);
+    if ((mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW)) &&
+        (w->automate || (w->always_review && *w->always_review)))
+        return so_fail(err, SO_ERR_USAGE,
+                       "%s: an automation policy (--automate-from, "
+                       "--always-review) is not yet supported on PostgreSQL "
+                       "queues",
+                       w->name);
     if ((mask & SO_WF_RELEASE) && w->release_after_ms > 0)
         return so_fail(err, SO_ERR_USAGE,
                        "%s: a release window is not yet supported on "

@@ -314,7 +314,7 @@ enum so_status store_open(const char *path, const struct queue_opts *opts,
         opts = &none;
     if (!path || !*path)
         return so_fail(err, SO_ERR_USAGE, "no queue path given");
-    if (opts->reviewer && names_check("reviewer", opts->reviewer, err) != SO_OK)
+    if (opts->reviewer && names_check_reviewer("reviewer", opts->reviewer, err) != SO_OK)
         return err->code;
     char *dir = dir_of(path);
     enum so_status code = check_path(path, dir, opts, err);

@@ -7,6 +7,8 @@
  */
 #include "signoff/store/sqlite/chain.h"
 
+#include <string.h>
+
 #include "signoff/audit.h"
 
 static const char sql_head[] =
@@ -41,6 +43,9 @@ static enum so_status read_head(struct store *s, int64_t *seq, char hash[65],
     return store_db_done(s, st, err);
 }
 
+static enum so_status write_head(struct store *s, int64_t seq,
+                                 const char *hash, struct so_error *err);
+
 static void bind_record(sqlite3_stmt *st, const struct so_decision *d)
 {
     store_db_bind_int(st, ":seq", d->seq);
@@ -63,11 +68,18 @@ static void bind_record(sqlite3_stmt *st, const struct so_decision *d)
     store_db_bind_text(st, ":hash", d->hash);
 }
 
-/* Give d the next seq, link it to the head, insert it, move the head. */
+/* Give d the next seq, link it to the head, insert it, move the head
+ * (inside a run: the head kept in s until store_chain_run_end). */
 enum so_status store_chain_append(struct store *s, struct so_decision *d,
                                    struct so_error *err)
 {
-    enum so_status code = read_head(s, &d->seq, d->prev_hash, err);
+    enum so_status code = SO_OK;
+    if (s->chain_run && s->chain_held) {
+        d->seq = s->chain_seq;
+        memcpy(d->prev_hash, s->chain_hash, sizeof d->prev_hash);
+    } else {
+        code = read_head(s, &d->seq, d->prev_hash, err);
+    }
     if (code != SO_OK)
         return code;
     d->seq++;
@@ -79,11 +91,37 @@ enum so_status store_chain_append(struct store *s, struct so_decision *d,
     code = store_db_run(s, st, err);
     if (code != SO_OK)
         return code;
-    st = store_db_stmt(s, sql_set_head, err);
+    if (s->chain_run) {
+        s->chain_held = s->chain_dirty = 1;
+        s->chain_seq = d->seq;
+        memcpy(s->chain_hash, d->hash, sizeof s->chain_hash);
+        return SO_OK;
+    }
+    return write_head(s, d->seq, d->hash, err);
+}
+
+static enum so_status write_head(struct store *s, int64_t seq,
+                                 const char *hash, struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_set_head, err);
     if (!st)
         return err->code;
-    store_db_bind_int(st, ":seq", d->seq);
-    store_db_bind_text(st, ":hash", d->hash);
+    store_db_bind_int(st, ":seq", seq);
+    store_db_bind_text(st, ":hash", hash);
     return store_db_run(s, st, err);
 }
 
+void store_chain_run_begin(struct store *s)
+{
+    s->chain_run = 1;
+    s->chain_held = s->chain_dirty = 0;
+}
+
+enum so_status store_chain_run_end(struct store *s, int write,
+                                   struct so_error *err)
+{
+    int dirty = s->chain_dirty;
+    s->chain_run = s->chain_held = s->chain_dirty = 0;
+    return write && dirty ? write_head(s, s->chain_seq, s->chain_hash, err)
+                          : SO_OK;
+}

@@ -594,6 +594,10 @@ enum so_status store_decide_undo(struct queue *q, const char *request_id,
         so_uuid(fresh);
         request_id = fresh;
     }
+    if (store_rules_reserved_request(request_id))
+        return so_fail(err, SO_ERR_INVALID,
+                       "undo: request ids starting auto- are reserved for "
+                       "automatic decisions");
     enum so_status code = store_db_begin(s, err);
     if (code != SO_OK)
         return code;

@@ -11,13 +11,15 @@
 #include "signoff/draft_json.h"
 #include "signoff/grounding.h"
 #include "signoff/store/rules.h"
+#include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/db.h"
+#include "signoff/store/sqlite/route.h"
 #include "signoff/store/sqlite/workflow.h"
 
 #define DRAFT_VALUES                                                           \
     "workflow = :wf, model = :model, confidence = :conf, band = :band,"        \
     " title = :title, input = :input, body = :body, priority = :prio,"         \
-    " metadata = :meta, content_sha = :sha, flags = :flags"
+    " metadata = :meta, content_sha = :sha, flags = :flags, route = :route"
 
 /* A pending four-eyes draft with a review is "under review": replacing
  * its text would leave that review about other words. */
@@ -28,10 +30,13 @@ static const char sql_find[] =
 
 static const char sql_insert[] =
     "INSERT INTO drafts(id, workflow, model, confidence, band, title, input,"
-    " body, priority, metadata, content_sha, flags, reviews_needed,"
-    " created_at) VALUES (:id, :wf, :model, :conf, :band, :title, :input,"
-    " :body, :prio, :meta, :sha, :flags,"
-    " (SELECT reviews FROM workflows WHERE name = :wf), :now) RETURNING rid";
+    " body, priority, metadata, content_sha, flags, route, reviews_needed,"
+    " created_at, status, final_action, decided_at) VALUES (:id, :wf, :model,"
+    " :conf, :band, :title, :input, :body, :prio, :meta, :sha, :flags, :route,"
+    " (SELECT reviews FROM workflows WHERE name = :wf), :now,"
+    " CASE :route WHEN 1 THEN 'decided' ELSE 'pending' END,"
+    " CASE :route WHEN 1 THEN 'approve' END, CASE :route WHEN 1 THEN :now END)"
+    " RETURNING rid";
 
 static const char sql_replace[] =
     "UPDATE drafts SET " DRAFT_VALUES ","
@@ -46,7 +51,7 @@ static const char sql_citation[] =
     " VALUES (:rid, :ord, :n, :title, :uri, :excerpt, :quote)";
 
 static void bind_draft(sqlite3_stmt *st, const struct so_draft *d,
-                       const char *sha)
+                       const char *sha, enum automate_route route, int64_t now)
 {
     struct grounding g;
     grounding_check(d, &g);
@@ -65,7 +70,8 @@ static void bind_draft(sqlite3_stmt *st, const struct so_draft *d,
     store_db_bind_text(st, ":meta", d->metadata_json);
     store_db_bind_text(st, ":sha", sha);
     store_db_bind_int(st, ":flags", flags);
-    store_db_bind_int(st, ":now", so_now_ms());
+    store_db_bind_int(st, ":route", route);
+    store_db_bind_int(st, ":now", now);
 }
 
 static enum so_status add_citations(struct store *s, int64_t rid,
@@ -91,30 +97,34 @@ static enum so_status add_citations(struct store *s, int64_t rid,
 }
 
 static enum so_status insert_draft(struct store *s, const struct so_draft *d,
-                                   const char *sha, struct so_error *err)
+                                   const char *sha, enum automate_route route,
+                                   int64_t now, int64_t *rid_out,
+                                   struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_insert, err);
     if (!st)
         return err->code;
-    bind_draft(st, d, sha);
+    bind_draft(st, d, sha, route, now);
     if (sqlite3_step(st) != SQLITE_ROW) {
         enum so_status code = store_db_fail(s, "enqueue", err);
         sqlite3_reset(st);
         return code;
     }
     int64_t rid = sqlite3_column_int64(st, 0);
+    *rid_out = rid;
     enum so_status code = store_db_done(s, st, err);
     return code == SO_OK ? add_citations(s, rid, d, err) : code;
 }
 
 static enum so_status replace_draft(struct store *s, int64_t rid,
                                     const struct so_draft *d, const char *sha,
+                                    enum automate_route route, int64_t now,
                                     struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_replace, err);
     if (!st)
         return err->code;
-    bind_draft(st, d, sha);
+    bind_draft(st, d, sha, route, now);
     store_db_bind_int(st, ":rid", rid);
     enum so_status code = store_db_run(s, st, err);
     if (code != SO_OK)
@@ -154,9 +164,12 @@ static enum so_status find(struct store *s, const char *id, struct existing *ex,
     return store_db_done(s, st, err);
 }
 
-/* One draft: its outcome in *res; a database error is returned. */
+/* One draft: its outcome in *res; a database error is returned. Its route
+ * under the workflow's automation policy (c) is stored with it, and a
+ * draft routed to automatic approval is decided here. */
 static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
-                                  int replace, struct so_enq_result *res,
+                                  int replace, struct store_route_cache *c,
+                                  struct so_enq_result *res,
                                   struct so_error *err)
 {
     struct existing ex;
@@ -189,9 +202,19 @@ static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
     code = store_workflow_ensure(s, d->workflow, err);
     if (code != SO_OK)
         return code;
+    enum automate_route route;
+    code = store_route_of(s, c, d, &route, err);
+    if (code != SO_OK)
+        return code;
     res->outcome = ex.rid ? SO_ENQ_REPLACED : SO_ENQ_ADDED;
-    return ex.rid ? replace_draft(s, ex.rid, d, sha, err)
-                  : insert_draft(s, d, sha, err);
+    int64_t rid = ex.rid, now = so_now_ms();
+    code = ex.rid ? replace_draft(s, ex.rid, d, sha, route, now, err)
+                  : insert_draft(s, d, sha, route, now, &rid, err);
+    /* A new draft routed to auto was inserted decided; a replaced one is
+     * marked so by store_route_decide. */
+    if (code == SO_OK && route == AUTOMATE_AUTO)
+        code = store_route_decide(s, c, d, ex.rid ? rid : 0, now, err);
+    return code;
 }
 
 enum so_status store_enqueue(struct queue *q, struct so_draft *const *drafts,
@@ -203,9 +226,17 @@ enum so_status store_enqueue(struct queue *q, struct so_draft *const *drafts,
     int replace = (flags & SO_ENQ_REPLACE) != 0;
     if (flags & SO_ENQ_MORE)
         store_db_durable(s, 0);
+    struct store_route_cache c = {0};
     enum so_status code = store_db_begin(s, err);
+    if (code == SO_OK)
+        store_chain_run_begin(s);
     for (size_t i = 0; code == SO_OK && i < n; i++)
-        code = enqueue_one(s, drafts[i], replace, &results[i], err);
+        code = enqueue_one(s, drafts[i], replace, &c, &results[i], err);
+    store_route_cache_clear(&c);
+    if (code == SO_OK)
+        code = store_chain_run_end(s, 1, err);
+    else
+        store_chain_run_end(s, 0, NULL);
     if (code == SO_OK)
         code = store_db_commit(s, err);
     else

@@ -10,6 +10,8 @@
 #define _GNU_SOURCE
 #include "signoff/store/sqlite/events.h"
 
+#include "signoff/store/rules.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -97,9 +99,18 @@ enum so_status store_events_outcome(struct store *s,
         return code;
     int64_t after = found ? sqlite3_column_int64(st, 0) : 0;
     code = store_db_done(s, st, err);
-    if (code != SO_OK)
-        return code;
-    st = store_db_stmt(s, sql_outcome_ins, err);
+    return code == SO_OK ? store_events_outcome_after(s, d, workflow, after,
+                                                      err)
+                         : code;
+}
+
+enum so_status store_events_outcome_after(struct store *s,
+                                          const struct so_decision *d,
+                                          const char *workflow,
+                                          int64_t after,
+                                          struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_outcome_ins, err);
     if (!st)
         return err->code;
     store_db_bind_int(st, ":seq", d->seq);
@@ -358,6 +369,11 @@ static enum so_status check_applied(const struct so_applied_req *req,
     if (!req->request_id || !*req->request_id ||
         strlen(req->request_id) > SO_MAX_ID)
         return so_fail(err, SO_ERR_INVALID, "%s: applied: bad request_id",
+                       req->draft_id);
+    if (store_rules_reserved_request(req->request_id))
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: applied: request ids starting auto- are reserved "
+                       "for automatic decisions",
                        req->draft_id);
     if (!req->ref || !*req->ref)
         return so_fail(err, SO_ERR_INVALID,

@@ -580,13 +580,47 @@ static const char *const schema_v14[] = {
     NULL,
 };
 
+/* Schema v15: the automation policy per workflow (automate.h): the band,
+ * the sample share, the always-review patterns, the sample seed (random,
+ * made when a policy is first set, never shown); each draft's route at
+ * enqueue (0 human, 1 decided automatically, 2 eligible but sampled for
+ * blind human review); every change of the policy with who, when, the
+ * readiness figure behind it and, when forced, the reason. */
+static const char *const schema_v15[] = {
+    "ALTER TABLE workflows ADD COLUMN automate INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (automate IN (0, 1));",
+    "ALTER TABLE workflows ADD COLUMN automate_from REAL NOT NULL DEFAULT 1"
+    "  CHECK (automate_from >= 0 AND automate_from <= 1);",
+    "ALTER TABLE workflows ADD COLUMN sample_pct REAL NOT NULL DEFAULT 0"
+    "  CHECK (sample_pct >= 0 AND sample_pct <= 100);",
+    "ALTER TABLE workflows ADD COLUMN always_review TEXT;",
+    "ALTER TABLE workflows ADD COLUMN sample_seed TEXT;",
+    "ALTER TABLE drafts ADD COLUMN route INTEGER NOT NULL DEFAULT 0;",
+    "CREATE TABLE policy_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  workflow TEXT NOT NULL,"
+    "  automate INTEGER NOT NULL,"
+    "  automate_from REAL NOT NULL,"
+    "  sample_pct REAL NOT NULL,"
+    "  always_review TEXT,"
+    "  decided INTEGER NOT NULL,"
+    "  upper REAL,"
+    "  forced INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  by TEXT NOT NULL,"
+    "  at INTEGER NOT NULL"
+    ");",
+    "CREATE INDEX policy_events_by_workflow ON policy_events(workflow, id);",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v4, schema_v5, schema_v6,
                                            schema_v7, schema_v8, schema_v9,
                                            schema_v10, schema_v11, schema_v12,
-                                           schema_v13, schema_v14};
+                                           schema_v13, schema_v14, schema_v15};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/automate.h"
 #include "signoff/names.h"
+#include "signoff/stats.h"
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/reasons.h"
 
@@ -43,7 +45,8 @@ static const char sql_event[] =
     " AND o.release_at <= :now - w.applied_within_ms AND EXISTS (SELECT 1"    \
     " FROM outcomes a WHERE a.workflow = w.name AND a.applied_seq > 0)),"     \
     " guidelines, (SELECT count(*) FROM hooks h WHERE h.workflow = w.name"    \
-    " AND h.auto_disabled = 1) FROM workflows w"
+    " AND h.auto_disabled = 1), automate, automate_from, sample_pct,"         \
+    " always_review FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
 static const char sql_list[] = WF_COLS " ORDER BY name";
@@ -72,7 +75,32 @@ static const struct {
      "UPDATE workflows SET applied_within_ms = :v WHERE name = :name"},
     {SO_WF_GUIDELINES,
      "UPDATE workflows SET guidelines = :v WHERE name = :name"},
+    {SO_WF_AUTOMATE,
+     "UPDATE workflows SET automate = :v, automate_from = :from,"
+     " sample_pct = :pct, sample_seed = coalesce(sample_seed,"
+     " lower(hex(randomblob(16)))) WHERE name = :name"},
+    {SO_WF_ALWAYS_REVIEW,
+     "UPDATE workflows SET always_review = :v WHERE name = :name"},
 };
+
+/* The readiness figure behind a band: human final outcomes (not undone,
+ * not decided automatically) on drafts at or above it in the window. */
+static const char sql_evidence[] =
+    "SELECT count(*), coalesce(sum(d.action IN ('edit', 'reject')), 0)"
+    " FROM outcomes o JOIN decisions d ON d.seq = o.seq"
+    " JOIN drafts dr ON dr.id = o.draft"
+    " WHERE o.workflow = :wf AND o.reverted_at IS NULL"
+    " AND d.decided_at >= :since AND dr.route <> 1"
+    " AND d.action IN ('approve', 'edit', 'reject')"
+    " AND dr.confidence >= :from";
+
+/* A change of the policy, as it stands after the change. */
+static const char sql_policy_event[] =
+    "INSERT INTO policy_events(workflow, automate, automate_from, sample_pct,"
+    " always_review, decided, upper, forced, reason, by, at)"
+    " SELECT name, automate, automate_from, sample_pct, always_review,"
+    " :decided, :upper, :forced, :reason, :by, :at FROM workflows"
+    " WHERE name = :name";
 
 enum so_status store_workflow_ensure(struct store *s, const char *name,
                                      struct so_error *err)
@@ -132,6 +160,10 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->unapplied = sqlite3_column_int64(st, 18 + SO_ACT_COUNT);
     w->guidelines = store_db_col_str(st, 19 + SO_ACT_COUNT);
     w->hooks_disabled = sqlite3_column_int64(st, 20 + SO_ACT_COUNT);
+    w->automate = sqlite3_column_int(st, 21 + SO_ACT_COUNT);
+    w->automate_from = sqlite3_column_double(st, 22 + SO_ACT_COUNT);
+    w->sample_pct = sqlite3_column_double(st, 23 + SO_ACT_COUNT);
+    w->always_review = store_db_col_str(st, 24 + SO_ACT_COUNT);
 }
 
 enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
@@ -240,6 +272,15 @@ static void bind_field(sqlite3_stmt *st, const struct so_workflow *w,
         store_db_bind_text(st, ":v", w->guidelines && *w->guidelines
                                          ? w->guidelines : NULL);
         break;
+    case SO_WF_AUTOMATE:
+        store_db_bind_int(st, ":v", w->automate ? 1 : 0);
+        store_db_bind_double(st, ":from", w->automate ? w->automate_from : 1);
+        store_db_bind_double(st, ":pct", w->automate ? w->sample_pct : 0);
+        break;
+    case SO_WF_ALWAYS_REVIEW:
+        store_db_bind_text(st, ":v", w->always_review && *w->always_review
+                                         ? w->always_review : NULL);
+        break;
     default:
         store_db_bind_text(st, ":v", w->resolver);
         break;
@@ -265,16 +306,90 @@ static enum so_status set_in(struct store *s, const struct so_workflow *w,
     return code;
 }
 
+static enum so_status evidence(struct store *s, const struct so_workflow *cur,
+                               double from, struct automate_evidence *e,
+                               struct so_error *err)
+{
+    struct stats_window win;
+    memset(e, 0, sizeof *e);
+    stats_window_for(cur->window_ms, so_now_ms(), &win);
+    sqlite3_stmt *st = store_db_stmt(s, sql_evidence, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":wf", cur->name);
+    store_db_bind_int(st, ":since", stats_window_since_ms(&win));
+    store_db_bind_double(st, ":from", from);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        e->decided = sqlite3_column_int64(st, 0);
+        e->overrides = sqlite3_column_int64(st, 1);
+    }
+    enum so_status code =
+        rc == SQLITE_ROW ? SO_OK : store_db_fail(s, "readiness", err);
+    sqlite3_reset(st);
+    automate_evidence_finish(e);
+    return code;
+}
+
+/* The policy part of a set: the owner and readiness rule, then the change
+ * recorded. Runs before set_in writes anything. */
+static enum so_status policy_check(struct store *s, const struct so_workflow *w,
+                                   unsigned mask, struct automate_evidence *e,
+                                   struct so_error *err)
+{
+    struct so_workflow cur;
+    memset(e, 0, sizeof *e);
+    automate_evidence_finish(e);
+    enum so_status code = get_in(s, w->name, &cur, err);
+    if (code == SO_ERR_NOTFOUND)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "workflow %s has no owner: only its owner sets the "
+                       "automation policy (name one with --owner first)",
+                       w->name);
+    if (code == SO_OK && (mask & SO_WF_AUTOMATE) && w->automate)
+        code = evidence(s, &cur, w->automate_from, e, err);
+    if (code == SO_OK)
+        code = store_rules_policy(&cur, s->reviewer, w, mask, e, err);
+    so_workflow_clear(&cur);
+    return code;
+}
+
+static enum so_status policy_record(struct store *s,
+                                    const struct so_workflow *w,
+                                    const struct automate_evidence *e,
+                                    struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_policy_event, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":name", w->name);
+    store_db_bind_int(st, ":decided", e->decided);
+    if (e->hi >= 0)
+        store_db_bind_double(st, ":upper", e->hi);
+    store_db_bind_int(st, ":forced", w->force ? 1 : 0);
+    store_db_bind_text(st, ":reason", w->policy_reason);
+    store_db_bind_text(st, ":by", s->reviewer);
+    store_db_bind_int(st, ":at", so_now_ms());
+    return store_db_run(s, st, err);
+}
+
 enum so_status store_workflow_set(struct queue *q, const struct so_workflow *w,
                                   unsigned mask, struct so_error *err)
 {
     struct store *s = q->impl;
+    unsigned policy = mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW);
+    struct automate_evidence e;
     enum so_status code = store_rules_workflow(w, mask, err);
     if (code == SO_OK)
         code = store_db_begin(s, err);
     if (code != SO_OK)
         return code;
-    code = set_in(s, w, mask, err);
+    if (policy)
+        code = policy_check(s, w, mask, &e, err);
+    if (code == SO_OK)
+        code = set_in(s, w, mask, err);
+    if (code == SO_OK && policy)
+        code = policy_record(s, w, &e, err);
     if (code == SO_OK)
         return store_db_commit(s, err);
     store_db_rollback(s);

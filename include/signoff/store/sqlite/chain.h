@@ -16,4 +16,12 @@
 enum so_status store_chain_append(struct store *s, struct so_decision *d,
                                   struct so_error *err);
 
+/* A run of appends inside one transaction (the automatic decisions of an
+ * enqueue batch): the head is read by the first append and kept in s;
+ * store_chain_run_end writes it once (write = 1, before the commit) or
+ * forgets it (write = 0, on the way to a rollback). */
+void store_chain_run_begin(struct store *s);
+enum so_status store_chain_run_end(struct store *s, int write,
+                                   struct so_error *err);
+
 #endif

@@ -28,6 +28,11 @@ struct store {
     unsigned rand_state;    /* jitter of the busy handler */
     struct store_stmt_slot *stmts;
     size_t nstmts, capstmts;
+    /* A run of chain appends in one transaction (store_chain_run_begin):
+     * the head read once and written once at the end. */
+    int chain_run, chain_held, chain_dirty;
+    int64_t chain_seq;
+    char chain_hash[65];
 };
 
 /* Default busy budget; $SIGNOFF_BUSY_TIMEOUT_MS overrides it. */

@@ -19,6 +19,13 @@ enum so_status store_events_outcome(struct store *s,
                                     const char *workflow,
                                     struct so_error *err);
 
+/* The same, the workflow's release delay (release_after_ms) known. */
+enum so_status store_events_outcome_after(struct store *s,
+                                          const struct so_decision *d,
+                                          const char *workflow,
+                                          int64_t after,
+                                          struct so_error *err);
+
 /* In undo's transaction, before orig is reverted: SO_ERR_CONFLICT when
  * the producer already acted on it (outcome_may_undo); then, once the
  * revert is appended, store_events_reverted marks the outcome undone. */

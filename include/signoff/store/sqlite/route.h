@@ -1,0 +1,43 @@
+/*
+ * store_route: the automation policy at enqueue on the SQLite store: the
+ * workflow's policy read once per batch, each new draft's route asked of
+ * automate.h, and a draft routed AUTOMATE_AUTO decided in the enqueue's
+ * transaction (chain record by reviewer "auto", draft final, outcome held
+ * for the release delay like any other). Internal to the store; never
+ * prints.
+ */
+#ifndef SIGNOFF_STORE_ROUTE_H
+#define SIGNOFF_STORE_ROUTE_H
+
+#include "signoff/automate.h"
+#include "signoff/store/sqlite/db.h"
+
+/* The policies of the workflows seen in a batch (each read once). */
+struct store_route_policy {
+    char *workflow;
+    struct automate_policy p;
+    int64_t policy_id; /* the policy's last change in policy_events */
+    int64_t release_after_ms; /* the workflow's release delay */
+};
+struct store_route_cache {
+    struct store_route_policy *v;
+    size_t n;
+    const struct store_route_policy *last; /* of the last store_route_of */
+};
+void store_route_cache_clear(struct store_route_cache *c);
+
+/* The route of draft d (its workflow exists); c->last is its policy. */
+enum so_status store_route_of(struct store *s, struct store_route_cache *c,
+                              const struct so_draft *d,
+                              enum automate_route *route,
+                              struct so_error *err);
+
+/* Decide draft d, just routed AUTOMATE_AUTO by store_route_of(c) and
+ * written at now: the chain record and the outcome; rid > 0 (a replaced
+ * draft) also marks the row decided (a new row is inserted decided). */
+enum so_status store_route_decide(struct store *s,
+                                  const struct store_route_cache *c,
+                                  const struct so_draft *d, int64_t rid,
+                                  int64_t now, struct so_error *err);
+
+#endif

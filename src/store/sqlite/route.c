@@ -1,0 +1,113 @@
+/*
+ * store_route: the automation policy applied at enqueue (see route.h). The
+ * rules (eligibility, sample, always-review, the record) are automate.h's
+ * and store/rules.h's; this file holds the SQL.
+ */
+#include "signoff/store/sqlite/route.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "signoff/store/rules.h"
+#include "signoff/store/sqlite/chain.h"
+#include "signoff/store/sqlite/events.h"
+
+static const char sql_policy[] =
+    "SELECT automate, paused, automate_from, sample_pct, sample_seed,"
+    " always_review, (SELECT coalesce(max(id), 0) FROM policy_events e"
+    " WHERE e.workflow = w.name), release_after_ms FROM workflows w"
+    " WHERE name = :name";
+
+static const char sql_decided[] =
+    "UPDATE drafts SET status = 'decided', final_action = 'approve',"
+    " decided_at = :at, lease_until = 0 WHERE rid = :rid";
+
+void store_route_cache_clear(struct store_route_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->v[i].workflow);
+        automate_policy_clear(&c->v[i].p);
+    }
+    free(c->v);
+    memset(c, 0, sizeof *c);
+}
+
+static enum so_status load(struct store *s, struct store_route_policy *c,
+                           const char *workflow, struct so_error *err)
+{
+    memset(c, 0, sizeof *c);
+    sqlite3_stmt *st = store_db_stmt(s, sql_policy, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":name", workflow);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        automate_policy_load(&c->p, sqlite3_column_int(st, 0),
+                             sqlite3_column_int(st, 1),
+                             sqlite3_column_double(st, 2),
+                             sqlite3_column_double(st, 3),
+                             (const char *)sqlite3_column_text(st, 4),
+                             (const char *)sqlite3_column_text(st, 5));
+        c->policy_id = sqlite3_column_int64(st, 6);
+        c->release_after_ms = sqlite3_column_int64(st, 7);
+    }
+    enum so_status code = rc == SQLITE_ROW || rc == SQLITE_DONE
+                              ? SO_OK
+                              : store_db_fail(s, "workflow policy", err);
+    sqlite3_reset(st);
+    if (code == SO_OK)
+        c->workflow = xstrdup(workflow);
+    return code;
+}
+
+enum so_status store_route_of(struct store *s, struct store_route_cache *c,
+                              const struct so_draft *d,
+                              enum automate_route *route,
+                              struct so_error *err)
+{
+    *route = AUTOMATE_HUMAN;
+    const struct store_route_policy *p = NULL;
+    for (size_t i = 0; !p && i < c->n; i++)
+        if (strcmp(c->v[i].workflow, d->workflow) == 0)
+            p = &c->v[i];
+    if (!p) {
+        struct store_route_policy one;
+        enum so_status code = load(s, &one, d->workflow, err);
+        if (code != SO_OK)
+            return code;
+        c->v = xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+        c->v[c->n] = one;
+        p = &c->v[c->n++];
+    }
+    c->last = p;
+    *route = automate_route(&p->p, d);
+    return SO_OK;
+}
+
+enum so_status store_route_decide(struct store *s,
+                                  const struct store_route_cache *c,
+                                  const struct so_draft *d, int64_t rid,
+                                  int64_t now, struct so_error *err)
+{
+    char request_id[SO_AUTO_RQ_MAX], note[128];
+    struct so_decision rec;
+    const struct store_route_policy *p = c->last;
+    store_rules_auto_ids(d, p->p.from, p->p.sample_pct, p->policy_id,
+                         request_id, note);
+    store_rules_auto_record(d, request_id, note, now, &rec);
+    enum so_status code = store_chain_append(s, &rec, err);
+    if (code != SO_OK || !rid)
+        return code == SO_OK ? store_events_outcome_after(s, &rec, d->workflow,
+                                                          p->release_after_ms,
+                                                          err)
+                             : code;
+    sqlite3_stmt *st = store_db_stmt(s, sql_decided, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":at", rec.decided_at);
+    store_db_bind_int(st, ":rid", rid);
+    code = store_db_run(s, st, err);
+    return code == SO_OK ? store_events_outcome_after(s, &rec, d->workflow,
+                                                      p->release_after_ms, err)
+                         : code;
+}

@@ -1,0 +1,77 @@
+#!/bin/bash
+# The automation policy through `signoff serve` (issue 15): the owner sets
+# it over HTTP (a supervisor who is not the owner is refused); drafts a
+# producer posts are routed by the server's store: automatic approvals are
+# events of the feed with reviewer auto, the sample goes to reviewers blind
+# (a sampled draft's reply has the keys of any other); /metrics shows the
+# phase.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/http/serve.inc"
+serve_setup 0
+serve_token dana supervisor
+SIGNOFF_REVIEWER=dana run "$SO" workflow set refunds --owner dana --queue "$Q"
+serve_start || { notok "serve starts"; exit 1; }
+export SIGNOFF_QUEUE="$URL"
+
+as sup workflow set refunds --automate-from 0.8 --force --reason r
+check_eq "a supervisor who is not the owner: refused" 1 "$RC"
+check_contains "names the owner" "only its owner dana sets the automation policy" "$ERR"
+as dana.supervisor workflow set refunds --automate-from 0.8
+check_eq "no readiness: refused over HTTP too" 1 "$RC"
+check_contains "with the readiness figure" "not ready to automate from 0.80" "$ERR"
+as dana.supervisor workflow set refunds --automate-from 0.8 --sample 25% --force \
+    --reason "pilot" --always-review 'risk: high'
+check_eq "owner, forced with a reason: set" 0 "$RC"
+check_contains "the reply shows the phase" "phase:          automate" "$OUT"
+check_eq "recorded with its reason, by the token's reviewer" "1|pilot|dana" \
+    "$(sql "$Q" "SELECT forced, reason, by FROM policy_events")"
+sql "$Q" "UPDATE workflows SET sample_seed = 'http-seed'"
+
+python3 - "$T" <<'PY'
+import json, sys
+with open(sys.argv[1] + "/p.jsonl", "w") as f:
+    for i in range(40):
+        f.write(json.dumps({"id": "r%02d" % i, "workflow": "refunds", "body": "refund %d" % i,
+                            "confidence": 0.9, "title": "Refund %d" % i}) + "\n")
+    f.write(json.dumps({"id": "risky", "workflow": "refunds", "body": "risky",
+                        "confidence": 0.99, "metadata": {"risk": "high"}}) + "\n")
+PY
+as prod enqueue "$T/p.jsonl"
+check_eq "the producer enqueues through the server" 0 "$RC"
+want=$(python3 -c '
+import hashlib
+print(sum(1 for i in range(40) if int(hashlib.sha256(("http-seed\nr%02d" % i).encode()).hexdigest()[:16], 16) % 10000 < 2500))')
+check_eq "sampled as the seed says" "$want" "$(sql "$Q" "SELECT count(*) FROM drafts WHERE route = 2")"
+check_eq "the rest approved automatically" "$((40 - want))" \
+    "$(sql "$Q" "SELECT count(*) FROM drafts WHERE route = 1 AND status = 'decided'")"
+check_eq "risk: high stays with humans" "pending|0" "$(sql "$Q" "SELECT status, route FROM drafts WHERE id = 'risky'")"
+
+api GET "/v1/events?after=0&limit=100" "$TOK_PROD"
+check_eq "feed: 200" 200 "$CODE"
+check_eq "feed: the automatic approvals, by auto, with the policy" "$((40 - want)) auto policy 1: automate from 0.80, sample 25%" \
+    "$(python3 -c '
+import json, sys
+ev = [e for e in json.load(sys.stdin)["events"] if e.get("outcome")]
+print(len(ev), " ".join(sorted({e["reviewer"] for e in ev})), ev[0]["note"])' <<<"$BODY")"
+
+sampled=$(sql "$Q" "SELECT id FROM drafts WHERE route = 2 ORDER BY id LIMIT 1")
+api GET "/v1/drafts/$sampled" "$TOK_ALICE"
+check_eq "a sampled draft: 200" 200 "$CODE"
+keys_s=$(python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)))' <<<"$BODY")
+check_not_contains "its reply says nothing of sampling" "sampl" "$BODY"
+check_not_contains "nor of a route" "route" "$BODY"
+api GET "/v1/drafts/risky" "$TOK_ALICE"
+check_eq "the same keys as a draft routed to humans" "$(python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)))' <<<"$BODY")" "$keys_s"
+api GET "/v1/drafts?status=open" "$TOK_ALICE"
+check_not_contains "the listing says nothing of sampling" "sampl" "$BODY"
+
+api GET /metrics "$TOK_SUP"
+check_contains "/metrics: the phase" 'signoff_workflow_automate{workflow="refunds"} 1' "$BODY"
+printf '%s\n' "$BODY" >"$T/metrics.txt"
+if command -v promtool >/dev/null; then
+    out=$(promtool check metrics <"$T/metrics.txt" 2>&1)
+    check_eq "promtool: no problems" "" "$out"
+fi
+as sup workflow pause refunds --reason "stop"
+api GET /metrics "$TOK_SUP"
+check_contains "/metrics: paused is augment" 'signoff_workflow_automate{workflow="refunds"} 0' "$BODY"
