@@ -134,14 +134,14 @@ check_not_contains "show: no word of sampling" "sampl" "$OUT"
 check_not_contains "show: no word of eligibility" "eligib" "$OUT"
 
 # The kill switch: pause and the next drafts go to humans.
-so workflow pause refunds --reason "drift seen" --role supervisor
+SIGNOFF_ROLE=supervisor so workflow pause refunds --reason "drift seen"
 so workflow show refunds
 check_contains "paused: phase augment" "phase:          augment" "$OUT"
 printf '{"id":"p1","workflow":"refunds","body":"after pause","confidence":0.99}\n' >"$T/p.jsonl"
 so enqueue "$T/p.jsonl"
 check_eq "paused: the next eligible draft goes to humans" "pending|0" \
     "$(sql "$T/q.db" "SELECT status, route FROM drafts WHERE id = 'p1'")"
-so workflow resume refunds --reason "fixed" --role supervisor
+SIGNOFF_ROLE=supervisor so workflow resume refunds --reason "fixed"
 printf '{"id":"p2","workflow":"refunds","body":"after resume","confidence":0.99}\n' >"$T/p.jsonl"
 so enqueue "$T/p.jsonl"
 check_eq "resumed: routed again" 1 "$(sql "$T/q.db" "SELECT count(*) FROM drafts WHERE id = 'p2' AND route IN (1, 2)")"
