@@ -431,6 +431,24 @@ void store_rules_auto_record(const struct so_draft *dr, const char *request_id,
     d->decided_at = now;
 }
 
+void store_rules_pull_back_record(const struct so_draft *dr, int64_t seq,
+                                  const char *request_id, const char *who,
+                                  const char *note, int64_t now,
+                                  struct so_decision *d)
+{
+    memset(d, 0, sizeof *d);
+    d->draft_id = dr->id;
+    d->request_id = (char *)request_id;
+    d->reviewer = (char *)who;
+    d->kind = "review";
+    d->action = SO_ACT_REVERT;
+    d->reverts_seq = seq;
+    d->note = (char *)note;
+    audit_sha256_hex(dr->body, strlen(dr->body), d->body_sha);
+    d->shown_at = now;
+    d->decided_at = now;
+}
+
 void store_rules_auto_ids(const struct so_draft *dr, double from,
                           double sample_pct, int64_t policy_id,
                           char request_id[SO_AUTO_RQ_MAX], char note[128])

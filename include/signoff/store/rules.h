@@ -98,6 +98,15 @@ void store_rules_auto_record(const struct so_draft *dr, const char *request_id,
                              const char *note, int64_t now,
                              struct so_decision *d);
 
+/* The revert record that pulls the automatic outcome seq of draft dr
+ * back into human review when its workflow is paused: by who (the person
+ * or "signoff" for auto-pause), note naming the pause. d borrows every
+ * string: never clear it. */
+void store_rules_pull_back_record(const struct so_draft *dr, int64_t seq,
+                                  const char *request_id, const char *who,
+                                  const char *note, int64_t now,
+                                  struct so_decision *d);
+
 /* The request id of dr's automatic decision ("auto-" and its id: one per
  * draft; a person's request id may not start with "auto-") and the note
  * naming the policy that decided it (its change number in the policy log,

@@ -11,6 +11,7 @@
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/events.h"
+#include "signoff/store/sqlite/read.h"
 
 static const char sql_policy[] =
     "SELECT automate, paused, automate_from, sample_pct, sample_seed,"
@@ -110,4 +111,91 @@ enum so_status store_route_decide(struct store *s,
     return code == SO_OK ? store_events_outcome_after(s, &rec, d->workflow,
                                                       p->release_after_ms, err)
                          : code;
+}
+
+/* Automatic outcomes of a workflow still held by the release delay, not
+ * undone and not acted on (automate.h: what a pause pulls back). */
+static const char sql_held_auto[] =
+    "SELECT o.seq, dr.rid FROM outcomes o JOIN drafts dr ON dr.id = o.draft"
+    " WHERE o.workflow = :wf AND o.reverted_at IS NULL"
+    " AND o.applied_seq = 0 AND o.release_at > :now AND dr.route = 1"
+    " ORDER BY o.seq";
+
+static const char sql_reopen_auto[] =
+    "UPDATE drafts SET status = 'pending', final_action = NULL,"
+    " decided_at = NULL, claimed_by = NULL, lease_until = 0, route = 3"
+    " WHERE rid = :rid";
+
+struct held {
+    int64_t seq, rid;
+};
+
+static enum so_status held_auto(struct store *s, const char *workflow,
+                                int64_t now, struct held **v, size_t *n,
+                                struct so_error *err)
+{
+    *v = NULL;
+    *n = 0;
+    sqlite3_stmt *st = store_db_stmt(s, sql_held_auto, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":wf", workflow);
+    store_db_bind_int(st, ":now", now);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *v = xrealloc(*v, (*n + 1) * sizeof **v);
+        (*v)[*n].seq = sqlite3_column_int64(st, 0);
+        (*v)[(*n)++].rid = sqlite3_column_int64(st, 1);
+    }
+    enum so_status code =
+        rc == SQLITE_DONE ? SO_OK : store_db_fail(s, "held outcomes", err);
+    sqlite3_reset(st);
+    return code;
+}
+
+/* One held automatic outcome pulled back: a revert by who in the chain,
+ * the outcome retracted, the draft open again for people. */
+static enum so_status pull_one(struct store *s, const struct held *h,
+                               const char *who, const char *note,
+                               int64_t now, struct so_error *err)
+{
+    struct so_draft *dr = NULL;
+    enum so_status code = store_read_draft(s, h->rid, &dr, err);
+    if (code != SO_OK)
+        return code;
+    char rq[37];
+    struct so_decision rv;
+    so_uuid(rq);
+    store_rules_pull_back_record(dr, h->seq, rq, who, note, now, &rv);
+    code = store_chain_append(s, &rv, err);
+    if (code == SO_OK)
+        code = store_events_reverted(s, h->seq, now, err);
+    so_draft_free(dr);
+    if (code != SO_OK)
+        return code;
+    sqlite3_stmt *st = store_db_stmt(s, sql_reopen_auto, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":rid", h->rid);
+    return store_db_run(s, st, err);
+}
+
+enum so_status store_route_pull_back(struct store *s, const char *workflow,
+                                     const char *who, const char *reason,
+                                     size_t *pulled, struct so_error *err)
+{
+    struct held *v = NULL;
+    size_t n = 0;
+    int64_t now = so_now_ms();
+    *pulled = 0;
+    enum so_status code = held_auto(s, workflow, now, &v, &n, err);
+    char *note = xasprintf("pulled back into review by the pause: %s",
+                           reason ? reason : "");
+    for (size_t i = 0; code == SO_OK && i < n; i++)
+        code = pull_one(s, &v[i], who, note, now, err);
+    if (code == SO_OK)
+        *pulled = n;
+    free(note);
+    free(v);
+    return code;
 }

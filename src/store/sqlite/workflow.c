@@ -13,6 +13,7 @@
 #include "signoff/stats.h"
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/reasons.h"
+#include "signoff/store/sqlite/route.h"
 
 static const char sql_ensure[] =
     "INSERT INTO workflows(name, created_at) VALUES (:name, :now)"
@@ -131,6 +132,11 @@ enum so_status store_workflow_flip(struct store *s, const char *name,
         store_db_bind_int(st, ":at", now);
         code = store_db_run(s, st, err);
     }
+    /* Paused (by a person or auto-pause): automatic outcomes still held by
+     * the release delay come back to people. */
+    size_t pulled;
+    if (code == SO_OK && paused)
+        code = store_route_pull_back(s, name, by, reason, &pulled, err);
     return code;
 }
 

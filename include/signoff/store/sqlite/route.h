@@ -40,4 +40,14 @@ enum so_status store_route_decide(struct store *s,
                                   const struct so_draft *d, int64_t rid,
                                   int64_t now, struct so_error *err);
 
+/* The kill switch's second half, in the pause's transaction: every
+ * automatic outcome of workflow still inside its release delay (not
+ * released, not undone, not acted on) is pulled back: a revert record by
+ * who with the pause's reason in its note, the outcome retracted (it never
+ * reaches the producer), the draft pending again for people (route 3).
+ * *pulled counts them. */
+enum so_status store_route_pull_back(struct store *s, const char *workflow,
+                                     const char *who, const char *reason,
+                                     size_t *pulled, struct so_error *err);
+
 #endif
