@@ -3,7 +3,9 @@
 # 18): each sends drafts, waits for their outcomes on the feed from a
 # stored cursor, acts on each (approve: the draft body, edit: the edited
 # text, reject: the reason) and records applied; restarted, it resumes from
-# its cursor with no duplicate. The documentation of how to integrate.
+# its cursor with no duplicate. The webhook receiver verifies signatures,
+# refuses a forged delivery and handles a replayed event once. The
+# documentation of how to integrate.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 EX="$TOP/docs/examples"
@@ -82,4 +84,34 @@ check_eq "shell: acted on nothing of the python producer's" 0 \
     "$(ls "$T/sh/sent" | grep -c '^P-')"
 run "$SO" verify --queue "$Q"
 check_eq "the chain with the action records verifies" 0 "$RC"
+
+# --- the webhook receiver (Python, standard library) -------------------------
+printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" >"$T/whsec"
+chmod 600 "$T/whsec"
+python3 "$EX/receiver.py" --secret-file "$T/whsec" --port 0 \
+    --port-file "$T/rport" --out "$T/handled.jsonl" 2>"$T/recv.err" &
+RECV=$!
+on_exit "kill $RECV 2>/dev/null"
+check "receiver: listening" wait_for 10 test -s "$T/rport"
+"$SO" hook add --workflow helpdesk --queue "$Q" --secret-file "$T/whsec" \
+    --url "http://127.0.0.1:$(cat "$T/rport")/signoff" --allow-private >/dev/null
+drafts W 0 2 | "$SO" enqueue --queue "$Q" - 2>/dev/null
+decide3 W
+handled() { test "$(grep -c '"draft": "W-' "$T/handled.jsonl" 2>/dev/null)" = "$1"; }
+check "receiver: three outcomes handled" wait_for 30 handled 3
+check_contains "receiver: the approved body to send" \
+    '"draft": "W-0", "todo": {"send": "Reply 0: we refund within 30 days."}' "$(cat "$T/handled.jsonl")"
+check_contains "receiver: the reject to close" \
+    '"draft": "W-2", "todo": {"close": "policy"}' "$(cat "$T/handled.jsonl")"
+curl -s -o /dev/null -w '%{http_code}' -H 'webhook-id: msg_forged' -H 'webhook-timestamp: 1' \
+    -H 'webhook-signature: v1,Zm9yZ2Vk' -d '{}' "http://127.0.0.1:$(cat "$T/rport")/signoff" >"$T/forged"
+check_eq "receiver: a forged delivery is refused" 401 "$(cat "$T/forged")"
+"$SO" hook replay 1 --from 1 --queue "$Q" >/dev/null
+check "receiver: the replay is delivered" \
+    wait_for 30 eval 'test "$(sql "$Q" "SELECT count(*) FROM deliveries WHERE state = '"'pending'"'")" = 0'
+check "receiver: replayed events are not handled twice" handled 3
+check_eq "receiver: no webhook-id handled twice" "" \
+    "$(python3 -c 'import json,sys,collections
+c = collections.Counter(json.loads(l)["webhook_id"] for l in open(sys.argv[1]))
+print(" ".join(k for k, v in c.items() if v > 1))' "$T/handled.jsonl")"
 serve_stop
