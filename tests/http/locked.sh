@@ -27,7 +27,7 @@ sqlite3 "$Q" <"$T/sql" >"$T/locker.out" 2>&1 &
 lpid=$!
 on_exit "kill $lpid 2>/dev/null"
 exec 7>"$T/sql"
-printf 'BEGIN IMMEDIATE;\nUPDATE drafts SET priority = priority;\n' >&7
+printf '.timeout 10000\nBEGIN IMMEDIATE;\nUPDATE drafts SET priority = priority;\n' >&7
 i=0
 until ! sqlite3 -cmd '.timeout 0' "$Q" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null || [ $i -ge 100 ]; do
     sleep 0.1; i=$((i + 1))
