@@ -21,6 +21,24 @@ const char *automate_phase(const struct so_workflow *w)
     return automate_active(w) ? "automate" : "augment";
 }
 
+void automate_sampled_rate(const struct so_workflow *w, double *rate,
+                           double *lo, double *hi)
+{
+    struct automate_evidence e = {w->sampled_decided, w->sampled_overrides,
+                                  0, 0, 0};
+    automate_evidence_finish(&e);
+    *rate = e.rate;
+    *lo = e.lo;
+    *hi = e.hi;
+}
+
+int automate_sampled_over(const struct so_workflow *w)
+{
+    int64_t n = w->sampled_decided;
+    return w->auto_pause && n > 0 && n >= w->min_decisions &&
+           (double)w->sampled_overrides / (double)n > w->threshold;
+}
+
 /* Call fn on each non-blank line of text; stops at the first non-zero. */
 static int each_line(const char *text, int (*fn)(const char *, size_t, void *),
                      void *ctx)

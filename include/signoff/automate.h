@@ -42,6 +42,17 @@ struct automate_policy {
 const char *automate_phase(const struct so_workflow *w);
 int automate_active(const struct so_workflow *w);
 
+/* The override rate of people on the sampled drafts of w (its window),
+ * with its Wilson 95% interval: the automation's measured error rate.
+ * -1s when none is decided yet. */
+void automate_sampled_rate(const struct so_workflow *w, double *rate,
+                           double *lo, double *hi);
+
+/* 1 when auto-pause should trip on the sampled rate of w: auto-pause on,
+ * at least min-decisions (and one) sampled drafts decided, and their
+ * override rate over the threshold (the rule of the human rate). */
+int automate_sampled_over(const struct so_workflow *w);
+
 /* Check the always-review text (patterns, one a line, blank lines
  * ignored): each must parse (filter_parse_policy); err names the line. */
 enum so_status automate_check_patterns(const char *text, struct so_error *err);

@@ -293,6 +293,12 @@ struct so_workflow {
      * with a policy_reason; the reason is recorded with the change. */
     int force;
     char *policy_reason;
+    /* The automation's figures over the workflow's window (filled by
+     * get/list): automatic approvals standing, sampled drafts decided by
+     * people and how many of those they overrode (edit or reject). */
+    int64_t auto_decided;
+    int64_t sampled_decided;
+    int64_t sampled_overrides;
 };
 void so_workflow_clear(struct so_workflow *w);
 

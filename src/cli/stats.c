@@ -9,17 +9,21 @@
 #define _GNU_SOURCE
 #include "signoff/cli/cli.h"
 
+#include <cJSON.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "signoff/agreement.h"
+#include "signoff/automate.h"
+#include "signoff/json.h"
 #include "signoff/stats.h"
 #include "signoff/stats_format.h"
+#include "signoff/text.h"
 
 static const char usage_text[] =
-    "usage: signoff stats [--by workflow|model|reviewer|day|band|pair]\n"
+    "usage: signoff stats [--by workflow|model|reviewer|day|band|pair|phase]\n"
     "                     [--since D]\n"
     "                     [--workflow W] [--format table|json|csv|prometheus]\n"
     "                     [--check] [--queue Q]\n"
@@ -32,7 +36,9 @@ static const char usage_text[] =
     "  -b, --by DIM        group by workflow (default), model, reviewer, day\n"
     "                      or band (confidence band); pair: four-eyes\n"
     "                      agreement and Cohen's kappa per workflow and\n"
-    "                      reviewer pair, and resolutions\n"
+    "                      reviewer pair, and resolutions; phase: each\n"
+    "                      workflow's phase, automatic approvals and the\n"
+    "                      override rate on its sampled drafts (its window)\n"
     "  -s, --since D       2d, 7d, 30d ... (units ms, s, m, h, d, w) or a\n"
     "                      date YYYY-MM-DD (default 7d):\n"
     "                      the last D rounded up to whole UTC days, ending\n"
@@ -58,6 +64,7 @@ struct stats_args {
     enum stats_format fmt;
     int check;
     int pair; /* --by pair: the four-eyes agreement report */
+    int phase; /* --by phase: the automation's figures per workflow */
 };
 
 /* NULL-terminated name lists for cli_pick, in enum order. */
@@ -74,6 +81,8 @@ static int stats_option(int c, const char *arg, void *ctx)
     switch (c) {
     case 'b':
         if ((a->pair = strcmp(arg, "pair") == 0))
+            break;
+        if ((a->phase = strcmp(arg, "phase") == 0))
             break;
         if ((i = cli_pick("stats", "--by", arg, by_names)) < 0)
             return EXIT_USAGE;
@@ -193,6 +202,67 @@ static int run_check(struct queue *q, const struct stats_args *a,
     return rc != EXIT_OK_ ? rc : over ? EXIT_OVER_THRESHOLD : EXIT_OK_;
 }
 
+/* --by phase: per workflow its phase, the automatic approvals and people's
+ * override rate on the sampled drafts with its Wilson interval, over the
+ * workflow's own window (automate.h). */
+static int run_phase(const struct stats_args *a, const struct so_workflow *wfs,
+                     size_t nwfs)
+{
+    if (a->fmt != STATS_FMT_TABLE && a->fmt != STATS_FMT_JSON) {
+        cli_error("stats", "--by phase: --format table or json");
+        return EXIT_USAGE;
+    }
+    cJSON *arr = cJSON_CreateArray();
+    if (a->fmt == STATS_FMT_TABLE)
+        printf("%-24s %-8s %8s %8s %8s  %s\n", "WORKFLOW", "PHASE", "AUTO",
+               "SAMPLED", "OVERRIDE", "95% CI");
+    for (size_t i = 0; i < nwfs; i++) {
+        const struct so_workflow *w = &wfs[i];
+        if (a->workflow && strcmp(w->name, a->workflow) != 0)
+            continue;
+        double rate, lo, hi;
+        char r[16], l[16], h[16];
+        automate_sampled_rate(w, &rate, &lo, &hi);
+        if (a->fmt == STATS_FMT_JSON) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddItemToArray(arr, o);
+            cJSON_AddStringToObject(o, "workflow", w->name);
+            cJSON_AddStringToObject(o, "phase", automate_phase(w));
+            cJSON_AddNumberToObject(o, "auto", (double)w->auto_decided);
+            cJSON_AddNumberToObject(o, "sampled", (double)w->sampled_decided);
+            cJSON_AddNumberToObject(o, "sampled_overrides",
+                                    (double)w->sampled_overrides);
+            if (rate >= 0) {
+                cJSON_AddNumberToObject(o, "override_rate", rate);
+                cJSON_AddNumberToObject(o, "ci_low", lo);
+                cJSON_AddNumberToObject(o, "ci_high", hi);
+            } else {
+                cJSON_AddNullToObject(o, "override_rate");
+            }
+            continue;
+        }
+        char *name = text_plain(w->name, 24, 1);
+        stats_format_pct(rate, r);
+        stats_format_pct(lo, l);
+        stats_format_pct(hi, h);
+        printf("%s %-8s %8lld %8lld %8s  ", name, automate_phase(w),
+               (long long)w->auto_decided, (long long)w->sampled_decided,
+               rate >= 0 ? r : "-");
+        if (rate >= 0)
+            printf("[%s, %s]\n", l, h);
+        else
+            printf("-\n");
+        free(name);
+    }
+    if (a->fmt == STATS_FMT_JSON) {
+        char *s = json_print_escaped(arr, 0);
+        printf("%s\n", s);
+        free(s);
+    }
+    cJSON_Delete(arr);
+    return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_FAIL;
+}
+
 static int known_workflow(const struct so_workflow *wfs, size_t n,
                           const char *name)
 {
@@ -236,8 +306,9 @@ int cmd_stats(int argc, char **argv)
         cli_error(a.workflow, "no such workflow");
         rc = EXIT_FAIL;
     } else {
-        rc = a.check ? run_check(q, &a, wfs, nwfs)
-                     : run_report(q, &a, wfs, nwfs);
+        rc = a.check   ? run_check(q, &a, wfs, nwfs)
+             : a.phase ? run_phase(&a, wfs, nwfs)
+                       : run_report(q, &a, wfs, nwfs);
     }
     for (size_t i = 0; i < nwfs; i++)
         so_workflow_clear(&wfs[i]);

@@ -18,6 +18,7 @@
 #include "signoff/automate.h"
 #include "signoff/json.h"
 #include "signoff/names.h"
+#include "signoff/stats_format.h"
 #include "signoff/text.h"
 
 static const char usage_text[] =
@@ -319,6 +320,10 @@ static cJSON *wf_json(const struct so_workflow *w)
     cJSON_AddNumberToObject(o, "applied_within_ms",
                             (double)w->applied_within_ms);
     cJSON_AddStringToObject(o, "phase", automate_phase(w));
+    cJSON_AddNumberToObject(o, "auto_decided", (double)w->auto_decided);
+    cJSON_AddNumberToObject(o, "sampled_decided", (double)w->sampled_decided);
+    cJSON_AddNumberToObject(o, "sampled_overrides",
+                            (double)w->sampled_overrides);
     if (w->automate) {
         cJSON_AddNumberToObject(o, "automate_from", w->automate_from);
         cJSON_AddNumberToObject(o, "sample_pct", w->sample_pct);
@@ -454,6 +459,22 @@ static void print_show(const struct so_workflow *w)
         show_line("policy:", "(none: every draft reviewed)");
     }
     show_patterns(w->always_review);
+    if (w->automate || w->auto_decided || w->sampled_decided) {
+        double rate, lo, hi;
+        char r[16], l[16], h[16], line[160];
+        automate_sampled_rate(w, &rate, &lo, &hi);
+        stats_format_pct(rate, r);
+        stats_format_pct(lo, l);
+        stats_format_pct(hi, h);
+        if (rate >= 0)
+            snprintf(line, sizeof line, "auto %lld, sampled %lld, override %s "
+                     "[%s, %s]", (long long)w->auto_decided,
+                     (long long)w->sampled_decided, r, l, h);
+        else
+            snprintf(line, sizeof line, "auto %lld, sampled 0 (no error rate "
+                     "yet)", (long long)w->auto_decided);
+        show_line("measured:", line);
+    }
     format_window(w->release_after_ms, win);
     show_line("release after:", w->release_after_ms > 0 ? win : "0 (at once)");
     format_window(w->applied_within_ms, win);

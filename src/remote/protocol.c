@@ -831,6 +831,9 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
         json_add_double(j, "sample_pct", w->sample_pct);
     }
     json_add_string(j, "always_review", w->always_review);
+    json_add_int(j, "auto_decided", w->auto_decided);
+    json_add_int(j, "sampled_decided", w->sampled_decided);
+    json_add_int(j, "sampled_overrides", w->sampled_overrides);
     return j;
 }
 
@@ -974,6 +977,12 @@ static enum so_status workflow_state(const cJSON *j, struct so_workflow *w,
                              JSON_MAX_SAFE_INT, &w->pending, err)) ||
         bad(s = json_get_int(j, "", "unapplied", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &w->unapplied, err)) ||
+        bad(s = json_get_int(j, "", "auto_decided", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->auto_decided, err)) ||
+        bad(s = json_get_int(j, "", "sampled_decided", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->sampled_decided, err)) ||
+        bad(s = json_get_int(j, "", "sampled_overrides", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->sampled_overrides, err)) ||
         bad(s = json_get_bool(j, "", "reasons_own", JSON_OPTIONAL,
                               &w->reasons_own, err)) ||
         bad(s = json_get_int(j, "", "hooks_disabled", JSON_OPTIONAL, 0,

@@ -67,6 +67,9 @@ check_not_contains "the listing says nothing of sampling" "sampl" "$BODY"
 
 api GET /metrics "$TOK_SUP"
 check_contains "/metrics: the phase" 'signoff_workflow_automate{workflow="refunds"} 1' "$BODY"
+check_contains "/metrics: the automatic approvals" "signoff_automate_decided{workflow=\"refunds\"} $((40 - want))" "$BODY"
+check_contains "/metrics: the sample size (none decided yet)" 'signoff_automate_sampled{workflow="refunds"} 0' "$BODY"
+check_contains "/metrics: the measured errors" 'signoff_automate_sampled_overridden{workflow="refunds"} 0' "$BODY"
 printf '%s\n' "$BODY" >"$T/metrics.txt"
 if command -v promtool >/dev/null; then
     out=$(promtool check metrics <"$T/metrics.txt" 2>&1)

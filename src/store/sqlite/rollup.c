@@ -7,7 +7,10 @@
 #include "signoff/store/sqlite/rollup.h"
 
 #include <stdio.h>
+#include <string.h>
 
+#include "signoff/automate.h"
+#include "signoff/store/sqlite/route.h"
 #include "signoff/store/sqlite/workflow.h"
 
 #define DAY_MS 86400000LL
@@ -142,6 +145,33 @@ static enum so_status read_rule(struct store *s, const char *workflow,
     return store_db_done(s, st, err);
 }
 
+/* Auto-pause on the automation's measured error rate: people's override
+ * rate on the sampled drafts (automate_sampled_over). */
+static enum so_status sampled_autopause(struct store *s, const char *workflow,
+                                        const struct rule *r, int *paused,
+                                        struct so_error *err)
+{
+    struct so_workflow w;
+    memset(&w, 0, sizeof w);
+    w.auto_pause = r->auto_pause;
+    w.threshold = r->threshold;
+    w.min_decisions = r->min_decisions;
+    enum so_status code =
+        store_route_sampled(s, workflow, r->window_ms, &w.sampled_decided,
+                            &w.sampled_overrides, err);
+    if (code != SO_OK || !automate_sampled_over(&w))
+        return code;
+    char reason[160];
+    snprintf(reason, sizeof reason,
+             "auto-pause: sampled override rate %.2f over threshold %.2f "
+             "(%lld of %lld sampled drafts)",
+             (double)w.sampled_overrides / (double)w.sampled_decided,
+             r->threshold, (long long)w.sampled_overrides,
+             (long long)w.sampled_decided);
+    *paused = 1;
+    return store_workflow_flip(s, workflow, 1, reason, "signoff", err);
+}
+
 enum so_status store_rollup_autopause(struct store *s, const char *workflow,
                                       int *paused, struct so_error *err)
 {
@@ -167,11 +197,12 @@ enum so_status store_rollup_autopause(struct store *s, const char *workflow,
     int64_t overrides = sqlite3_column_int64(st, 1);
     code = store_db_done(s, st, err);
     int64_t total = approved + overrides;
-    if (code != SO_OK || total == 0 || total < r.min_decisions)
+    if (code != SO_OK)
         return code;
+    if (total == 0 || total < r.min_decisions ||
+        !((double)overrides / (double)total > r.threshold))
+        return sampled_autopause(s, workflow, &r, paused, err);
     double rate = (double)overrides / (double)total;
-    if (!(rate > r.threshold))
-        return SO_OK;
     char reason[128];
     snprintf(reason, sizeof reason,
              "auto-pause: override rate %.2f over threshold %.2f", rate,

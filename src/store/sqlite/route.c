@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/stats.h"
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/events.h"
@@ -111,6 +112,34 @@ enum so_status store_route_decide(struct store *s,
     return code == SO_OK ? store_events_outcome_after(s, &rec, d->workflow,
                                                       p->release_after_ms, err)
                          : code;
+}
+
+static const char sql_sampled[] =
+    "SELECT count(*), coalesce(sum(final_action IN ('edit', 'reject')), 0)"
+    " FROM drafts WHERE workflow = :wf AND route = 2 AND status = 'decided'"
+    " AND decided_at >= :since";
+
+enum so_status store_route_sampled(struct store *s, const char *workflow,
+                                   int64_t window_ms, int64_t *decided,
+                                   int64_t *overrides, struct so_error *err)
+{
+    struct stats_window win;
+    stats_window_for(window_ms, so_now_ms(), &win);
+    *decided = *overrides = 0;
+    sqlite3_stmt *st = store_db_stmt(s, sql_sampled, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":wf", workflow);
+    store_db_bind_int(st, ":since", stats_window_since_ms(&win));
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *decided = sqlite3_column_int64(st, 0);
+        *overrides = sqlite3_column_int64(st, 1);
+    }
+    enum so_status code =
+        rc == SQLITE_ROW ? SO_OK : store_db_fail(s, "sampled drafts", err);
+    sqlite3_reset(st);
+    return code;
 }
 
 /* Automatic outcomes of a workflow still held by the release delay, not

@@ -614,13 +614,23 @@ static const char *const schema_v15[] = {
     NULL,
 };
 
+/* Schema v16: the automation's figures per workflow over its window
+ * (automatic approvals, sampled drafts decided by people and overridden)
+ * read by a range on this index. */
+static const char *const schema_v16[] = {
+    "CREATE INDEX drafts_routed ON drafts(workflow, route, decided_at)"
+    "  WHERE status = 'decided' AND route > 0;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v4, schema_v5, schema_v6,
                                            schema_v7, schema_v8, schema_v9,
                                            schema_v10, schema_v11, schema_v12,
-                                           schema_v13, schema_v14, schema_v15};
+                                           schema_v13, schema_v14, schema_v15,
+                                           schema_v16};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

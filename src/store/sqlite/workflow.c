@@ -27,6 +27,13 @@ static const char sql_event[] =
     "INSERT INTO workflow_events(workflow, paused, reason, by, at)"
     " VALUES (:name, :paused, :reason, :by, :at)";
 
+/* Decided drafts of route r (automate.h) in the workflow's window (whole
+ * UTC days, stats_window_for), and cond. */
+#define ROUTED(r, cond)                                                        \
+    " (SELECT count(*) FROM drafts d WHERE d.workflow = w.name"                \
+    " AND d.route = " #r " AND d.status = 'decided' AND d.decided_at >="      \
+    " ((:now / 86400000) - max((w.window_ms + 86399999) / 86400000, 1) + 1)"  \
+    " * 86400000" cond ")"
 /* Decisions of the workflow ever recorded with this action. */
 #define DECISIONS_EVER(action)                                                 \
     " (SELECT coalesce(sum(n), 0) FROM decision_counts e"                      \
@@ -47,7 +54,9 @@ static const char sql_event[] =
     " FROM outcomes a WHERE a.workflow = w.name AND a.applied_seq > 0)),"     \
     " guidelines, (SELECT count(*) FROM hooks h WHERE h.workflow = w.name"    \
     " AND h.auto_disabled = 1), automate, automate_from, sample_pct,"         \
-    " always_review FROM workflows w"
+    " always_review," ROUTED(1, "") "," ROUTED(2, "")  ","                    \
+    ROUTED(2, " AND d.final_action IN ('edit', 'reject')")                    \
+    " FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
 static const char sql_list[] = WF_COLS " ORDER BY name";
@@ -170,6 +179,9 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->automate_from = sqlite3_column_double(st, 22 + SO_ACT_COUNT);
     w->sample_pct = sqlite3_column_double(st, 23 + SO_ACT_COUNT);
     w->always_review = store_db_col_str(st, 24 + SO_ACT_COUNT);
+    w->auto_decided = sqlite3_column_int64(st, 25 + SO_ACT_COUNT);
+    w->sampled_decided = sqlite3_column_int64(st, 26 + SO_ACT_COUNT);
+    w->sampled_overrides = sqlite3_column_int64(st, 27 + SO_ACT_COUNT);
 }
 
 enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,

@@ -40,6 +40,12 @@ enum so_status store_route_decide(struct store *s,
                                   const struct so_draft *d, int64_t rid,
                                   int64_t now, struct so_error *err);
 
+/* The sampled drafts of workflow decided by people in the window of
+ * window_ms ending now, and their overrides (edit or reject). */
+enum so_status store_route_sampled(struct store *s, const char *workflow,
+                                   int64_t window_ms, int64_t *decided,
+                                   int64_t *overrides, struct so_error *err);
+
 /* The kill switch's second half, in the pause's transaction: every
  * automatic outcome of workflow still inside its release delay (not
  * released, not undone, not acted on) is pulled back: a revert record by
