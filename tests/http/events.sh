@@ -90,7 +90,6 @@ check_contains "events wait over the bound: 400" '400' "$CODE"
 curl -s -o "$T/poll.json" -w '%{http_code}' -H "Authorization: Bearer $TOK_PROD" \
     "$URL/v1/events?after=5&wait=20" >"$T/poll.code" &
 POLL=$!
-wait_for 5 grep -q 'GET /v1/events' "$SERVE_LOG" 2>/dev/null || true
 as alice decide D-0005 reject --reason policy
 wait "$POLL"
 check_contains "long poll: answered with the new event" '"seq":6' "$(cat "$T/poll.json")"
