@@ -91,7 +91,16 @@ shared_bin() {
 
 # sql DB SQL: query with the sqlite3 shell.
 # A busy timeout: a reviewer process may hold the write lock for a moment.
-sql() { sqlite3 -batch -noheader -cmd '.timeout 10000' "$1" "$2"; }
+# A PostgreSQL queue spec (tests/pg/, SIGNOFF_TEST_BACKEND=pg) is queried
+# with psql on its database instead, rows printed the same way (a|b).
+sql() {
+    case $1 in
+    postgresql:///*)
+        local db=${1#postgresql:///}
+        pg_psql "${db%%\?*}" -c "$2" ;;
+    *) sqlite3 -batch -noheader -cmd '.timeout 10000' "$1" "$2" ;;
+    esac
+}
 
 # A python3 that has jsonschema and yaml (PATH's, else Debian's), for
 # scripts/openapi_check.py.
@@ -174,7 +183,8 @@ pg_queue() {
         fi
         on_exit pg_cluster_stop
     fi
-    local db="so_$$_$1"
+    local db
+    db=$(printf 'so_%s_%s' "$$" "$1" | tr -c 'a-zA-Z0-9_\n' '_' | tr 'A-Z' 'a-z' | cut -c1-60)
     pg_psql postgres -c "CREATE DATABASE $db TEMPLATE so_template" >/dev/null || return 1
     PGQ="postgresql:///$db?host=$SIGNOFF_PG_HOST&user=$SIGNOFF_PG_USER"
     PGDB=$db

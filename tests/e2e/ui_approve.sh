@@ -26,7 +26,7 @@ for size in $SIZES; do
     check_eq "$size: next draft claimed by alice" "claimed|alice" \
         "$(sql "$Q" "SELECT status||'|'||claimed_by FROM drafts WHERE id='D-2'")"
     check_eq "$size: shown_at recorded" "1" \
-        "$(sql "$Q" "SELECT shown_at > 0 AND active_ms >= 0 FROM decisions WHERE draft='D-1'")"
+        "$(sql "$Q" "SELECT CASE WHEN shown_at > 0 AND active_ms >= 0 THEN 1 ELSE 0 END FROM decisions WHERE draft='D-1'")"
     ui_keys q
     # The title is on the draft screen too: wait for the draft to go (the
     # release is answered before the queue screen is drawn).
@@ -49,6 +49,6 @@ sleep 0.5
 ui_keys a
 ui_wait "Shipping is free"
 check_eq "active time counts the seconds on the draft" 1 \
-    "$(sql "$Q" "SELECT active_ms BETWEEN 1500 AND 60000 FROM decisions WHERE draft='D-1'")"
+    "$(sql "$Q" "SELECT CASE WHEN active_ms BETWEEN 1500 AND 60000 THEN 1 ELSE 0 END FROM decisions WHERE draft='D-1'")"
 check_eq "shown_at is before decided_at" 1 \
-    "$(sql "$Q" "SELECT shown_at <= decided_at AND decided_at - shown_at < 60000 FROM decisions WHERE draft='D-1'")"
+    "$(sql "$Q" "SELECT CASE WHEN shown_at <= decided_at AND decided_at - shown_at < 60000 THEN 1 ELSE 0 END FROM decisions WHERE draft='D-1'")"

@@ -10,7 +10,7 @@ for size in $SIZES; do
     check "$size: skip opens the next draft" ui_wait "Shipping is free"
     check_contains "$size: skip message" "skipped D-1" "$(ui_screen)"
     check_eq "$size: skipped draft released" "pending|" \
-        "$(sql "$Q" "SELECT status||'|'||ifnull(claimed_by,'') FROM drafts WHERE id='D-1'")"
+        "$(sql "$Q" "SELECT status||'|'||coalesce(claimed_by,'') FROM drafts WHERE id='D-1'")"
     check_eq "$size: skip records nothing" "" "$(decisions D-1)"
     ui_keys a
     check "$size: approve D-2" ui_wait "warranty lasts"

@@ -30,7 +30,7 @@ for round in 1 2; do
 done
 check_eq "alice decided two drafts" 2 "$(sql "$Q" "SELECT count(*) FROM decisions WHERE reviewer='alice'")"
 check_eq "bob decided two drafts" 2 "$(sql "$Q" "SELECT count(*) FROM decisions WHERE reviewer='bob'")"
-check_eq "no draft decided twice" 0 "$(sql "$Q" "SELECT count(*) FROM (SELECT draft FROM decisions GROUP BY draft HAVING count(*) > 1)")"
+check_eq "no draft decided twice" 0 "$(sql "$Q" "SELECT count(*) FROM (SELECT draft FROM decisions GROUP BY draft HAVING count(*) > 1) AS twice")"
 check_eq "the two open drafts are held by two different people" "2|2" \
     "$(sql "$Q" "SELECT count(DISTINCT claimed_by)||'|'||count(*) FROM drafts WHERE status='claimed'")"
 as_alice ui_keys q q

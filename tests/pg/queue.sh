@@ -178,8 +178,11 @@ so workflow set w --queue "$Q" --reviews 2
 check_contains "four-eyes: refused by name" "four-eyes review) is not yet supported on PostgreSQL queues" "$ERR"
 check_eq "four-eyes: nothing stored" "1" "$(psq "SELECT reviews FROM workflows WHERE name = 'w'")"
 so stats --queue "$Q"
-check_contains "stats: refused by name" "is not yet supported on PostgreSQL queues" "$ERR"
+check_contains "stats: refused by name" "stats (the rollup): not yet supported on PostgreSQL queues" "$ERR"
 check "stats: exit non-zero" test "$RC" != 0
+so hook list --queue "$Q"
+check_contains "webhooks: refused by name" "webhooks: not yet supported on PostgreSQL queues" "$ERR"
+check "webhooks: exit non-zero" test "$RC" != 0
 
 # reason codes are the queue's (schema v3), as on SQLite
 so workflow show w --queue "$Q" --format json

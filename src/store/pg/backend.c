@@ -177,7 +177,7 @@ static enum so_status not_yet(struct queue *q, const char *what,
 {
     (void)q;
     return so_fail(err, SO_ERR_USAGE,
-                   "%s is not yet supported on PostgreSQL queues", what);
+                   "%s: not yet supported on PostgreSQL queues", what);
 }
 
 static enum so_status pg_rollup(struct queue *q, const struct so_stats_req *req,
@@ -215,6 +215,78 @@ static enum so_status pg_applied(struct queue *q,
     (void)req;
     memset(res, 0, sizeof *res);
     return not_yet(q, "recording an applied outcome", err);
+}
+
+static enum so_status pg_reassign(struct queue *q, const char *draft_id,
+                                  const char *to, int64_t lease_ms,
+                                  struct so_error *err)
+{
+    (void)draft_id;
+    (void)to;
+    (void)lease_ms;
+    return not_yet(q, "reassigning a claim", err);
+}
+
+static enum so_status pg_hook_add(struct queue *q, const struct so_hook *h,
+                                  int64_t *id, struct so_error *err)
+{
+    (void)h;
+    *id = 0;
+    return not_yet(q, "webhooks", err);
+}
+
+static enum so_status pg_hook_list(struct queue *q, struct so_hook **out,
+                                   size_t *n, struct so_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    return not_yet(q, "webhooks", err);
+}
+
+static enum so_status pg_hook_enable(struct queue *q, int64_t id, int on,
+                                     struct so_error *err)
+{
+    (void)id;
+    (void)on;
+    return not_yet(q, "webhooks", err);
+}
+
+static enum so_status pg_hook_replay(struct queue *q, int64_t id, int64_t from,
+                                     int64_t *n, struct so_error *err)
+{
+    (void)id;
+    (void)from;
+    *n = 0;
+    return not_yet(q, "webhooks", err);
+}
+
+static enum so_status pg_hook_log(struct queue *q, int64_t id, int failed_only,
+                                  int limit, struct so_hook_attempt **out,
+                                  size_t *n, struct so_error *err)
+{
+    (void)id;
+    (void)failed_only;
+    (void)limit;
+    *out = NULL;
+    *n = 0;
+    return not_yet(q, "webhooks", err);
+}
+
+static enum so_status pg_delivery_claim(struct queue *q, int64_t lease_ms,
+                                        struct so_delivery *out,
+                                        struct so_error *err)
+{
+    (void)lease_ms;
+    (void)out;
+    return not_yet(q, "webhook delivery", err);
+}
+
+static enum so_status pg_delivery_finish(struct queue *q,
+                                         const struct so_delivery_result *r,
+                                         struct so_error *err)
+{
+    (void)r;
+    return not_yet(q, "webhook delivery", err);
 }
 
 static enum so_status pg_unsent(struct queue *q, int64_t *n,
@@ -321,4 +393,12 @@ const struct queue_ops store_pg_ops = {
     .token_revoke = pg_token_revoke,
     .token_rotate = pg_token_rotate,
     .token_used = pg_token_used,
+    .reassign = pg_reassign,
+    .hook_add = pg_hook_add,
+    .hook_list = pg_hook_list,
+    .hook_enable = pg_hook_enable,
+    .hook_replay = pg_hook_replay,
+    .hook_log = pg_hook_log,
+    .delivery_claim = pg_delivery_claim,
+    .delivery_finish = pg_delivery_finish,
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "signoff/draft_json.h"
+#include "signoff/filter.h"
 #include "signoff/grounding.h"
 #include "signoff/store/rules.h"
 
@@ -59,8 +60,10 @@ static const char sql_citation[] =
 
 /* Every filter of so_list_req as a parameter: $1 status ('open': not
  * decided), $2 workflow, $3 model, $4 below, $5 at least, $6 grounding,
- * $7 escalated, $8 LIKE pattern, $9..$11 the keyset cursor (NULL: first
- * page), $12 limit. */
+ * $7 escalated, $8 the LIKE patterns of the text's terms (all must match),
+ * $9..$11 the keyset cursor (NULL: first page), $12 limit, $13 mine (the
+ * drafts I can act on now: free or mine, escalated ones for a supervisor,
+ * none I reviewed), $14 me, $15 supervisor. */
 #define LIST_WHERE                                                             \
     " WHERE ($1::text IS NULL OR ($1 = 'open' AND status <> 'decided')"        \
     " OR status = $1) AND ($2::text IS NULL OR workflow = $2)"                 \
@@ -68,8 +71,16 @@ static const char sql_citation[] =
     " AND ($4::float8 IS NULL OR confidence < $4)"                             \
     " AND ($5::float8 IS NULL OR confidence >= $5)"                            \
     " AND ($6::int = 0 OR (flags & 1) <> 0)"                                   \
-    " AND ($7::int = 0 OR final_action = 'escalate')"                          \
-    " AND ($8::text IS NULL OR title ILIKE $8 OR body ILIKE $8)"
+    " AND ($7::int = 0 OR status = 'escalated')"                               \
+    " AND NOT EXISTS (SELECT 1 FROM unnest($8::text[]) t"                      \
+    " WHERE NOT (title ILIKE t OR body ILIKE t))"                              \
+    " AND ($13::int = 0 OR (status <> 'decided' AND (status = 'pending'"       \
+    " OR ((status = 'claimed' OR (status = 'escalated' AND $15::int = 1))"     \
+    " AND (lease_until < " PG_NOW_MS " OR claimed_by = $14 OR $15 = 1)))"      \
+    " AND (reviews_done = 0 OR NOT EXISTS (SELECT 1 FROM decisions d"          \
+    " WHERE d.draft = drafts.id AND d.reviewer = $14 AND d.action <> 'revert'" \
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"   \
+    " AND r.reverts_seq > 0)))))"
 
 static const char sql_list[] =
     "SELECT rid, id, workflow, model, confidence, title, priority,"
@@ -338,29 +349,43 @@ static enum so_status check_status(const struct so_list_req *req,
         so_dstatus_from_name(req->status) >= 0)
         return SO_OK;
     return so_fail(err, SO_ERR_INVALID,
-                   "status: expected pending, claimed, decided, resolve or "
-                   "open, not '%s'",
+                   "status: expected pending, claimed, decided, resolve, "
+                   "escalated or open, not '%s'",
                    req->status);
 }
 
-/* "%text%" with LIKE's wildcards and the escape character escaped. */
-static char *like_pattern(const char *text)
+/* The text's terms (filter_terms) as a text[] literal of "%term%" LIKE
+ * patterns, wildcards and the escape character escaped, each element
+ * quoted for the array parser: a parameter value, never SQL. */
+static char *like_patterns(const struct so_list_req *req, struct so_error *err)
 {
+    char **terms = NULL;
+    size_t n = 0;
+    if (req->text && filter_terms(req->text, &terms, &n, err) != SO_OK)
+        return NULL;
     struct buf b;
     buf_init(&b);
-    buf_addc(&b, '%');
-    for (const char *s = text; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\')
-            buf_addc(&b, '\\');
-        buf_addc(&b, *s);
+    buf_addc(&b, '{');
+    for (size_t i = 0; i < n; i++) {
+        buf_adds(&b, i ? ",\"%" : "\"%");
+        for (const char *t = terms[i]; *t; t++) {
+            if (*t == '%' || *t == '_' || *t == '\\')
+                buf_adds(&b, "\\\\"); /* LIKE's escape, escaped again */
+            if (*t == '"' || *t == '\\')
+                buf_addc(&b, '\\');
+            buf_addc(&b, *t);
+        }
+        buf_adds(&b, "%\"");
     }
-    buf_addc(&b, '%');
+    buf_addc(&b, '}');
+    filter_terms_free(terms, n);
     return buf_steal(&b);
 }
 
-/* $1..$8 of LIST_WHERE; *pattern is owned by the caller. */
+/* $1..$8 of LIST_WHERE; *pattern is owned by the caller (NULL: the text
+ * does not split into terms, err says why). */
 static void filter_args(struct pg_args *a, const struct so_list_req *req,
-                        char **pattern)
+                        char **pattern, struct so_error *err)
 {
     pg_arg_text(a, req->status);
     pg_arg_text(a, req->workflow);
@@ -375,8 +400,17 @@ static void filter_args(struct pg_args *a, const struct so_list_req *req,
         pg_arg_text(a, NULL);
     pg_arg_int(a, req->grounding_only != 0);
     pg_arg_int(a, req->escalated_only != 0);
-    *pattern = req->text && *req->text ? like_pattern(req->text) : NULL;
+    *pattern = like_patterns(req, err);
     pg_arg_text(a, *pattern);
+}
+
+/* $13..$15 of LIST_WHERE. */
+static void mine_args(struct pg_args *a, const struct pgq *p,
+                      const struct so_list_req *req)
+{
+    pg_arg_int(a, req->mine != 0);
+    pg_arg_text(a, p->reviewer);
+    pg_arg_int(a, p->supervisor);
 }
 
 enum so_status pg_list(struct queue *q, const struct so_list_req *req,
@@ -395,7 +429,9 @@ enum so_status pg_list(struct queue *q, const struct so_list_req *req,
                        req->after);
     struct pg_args a = {0};
     char *pattern;
-    filter_args(&a, req, &pattern);
+    filter_args(&a, req, &pattern, err);
+    if (!pattern)
+        return err->code;
     if (req->after) {
         pg_arg_int(&a, cp);
         pg_arg_int(&a, cc);
@@ -406,6 +442,7 @@ enum so_status pg_list(struct queue *q, const struct so_list_req *req,
         pg_arg_text(&a, NULL);
     }
     pg_arg_int(&a, limit + 1);
+    mine_args(&a, p, req);
     PGresult *r;
     enum so_status code = pg_run(p, sql_list, &a, &r, err);
     free(pattern);
@@ -448,9 +485,12 @@ enum so_status pg_count(struct queue *q, const struct so_list_req *req,
     *n = 0;
     if (check_status(req, err) != SO_OK)
         return err->code;
-    filter_args(&a, req, &pattern);
+    filter_args(&a, req, &pattern, err);
+    if (!pattern)
+        return err->code;
     for (int i = 0; i < 4; i++)
         pg_arg_text(&a, NULL);
+    mine_args(&a, q->impl, req);
     PGresult *r;
     enum so_status code = pg_run(q->impl, sql_count, &a, &r, err);
     free(pattern);
