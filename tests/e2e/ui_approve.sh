@@ -15,7 +15,8 @@ for size in $SIZES; do
     S=$(ui_screen)
     check_contains "$size: header names the draft" "D-1  support  m-test  conf 0.42" "$S"
     check_contains "$size: citation shown" "[1] Refund policy" "$S"
-    check_contains "$size: lease shown" "lease 9:" "$S"
+    # 10:00 on PostgreSQL: its clock stamps the lease a moment after ours
+    check "$size: lease shown" grep -qE 'lease (9:[0-5][0-9]|10:00)' <<<"$S"
     ui_keys a
     check "$size: next draft opens after approve" ui_wait "Shipping is free"
     S=$(ui_screen)
