@@ -101,6 +101,21 @@ static int report(const char *what, enum so_status st,
     return 0;
 }
 
+/* The whole chain of a store from genesis to its head, with the progress
+ * bar (either store's source). */
+static enum so_status walk(const struct verify_source *src,
+                           const struct verify_head *head, int64_t total,
+                           struct verify_opts *o, struct verify_result *res,
+                           struct so_error *err)
+{
+    o->from_genesis = 1;
+    o->head = head;
+    o->total = total;
+    enum so_status st = verify_chain(src, o, res, err);
+    progress_end(o->progress_ctx);
+    return st;
+}
+
 /* A PostgreSQL queue: the chain paged in short statements up to the head
  * read at the start (store/pg/audit.h); the database checks itself. */
 static int verify_pg(const char *spec, struct verify_opts *o, int full,
@@ -119,11 +134,7 @@ static int verify_pg(const char *spec, struct verify_opts *o, int full,
         st = pg_audit_open(q, 0, &a, &err);
     if (st == SO_OK) {
         struct verify_source src = pg_audit_source(a);
-        o->from_genesis = 1;
-        o->head = pg_audit_head(a);
-        o->total = pg_audit_count(a);
-        st = verify_chain(&src, o, &res, &err);
-        progress_end(o->progress_ctx);
+        st = walk(&src, pg_audit_head(a), pg_audit_count(a), o, &res, &err);
     }
     int rc = report(spec, st, &res, &err, quiet);
     pg_audit_close(a);
@@ -163,11 +174,8 @@ static int verify_queue(const char *opt_queue, struct verify_opts *o,
                full ? "integrity_check" : "quick_check");
     if (st == SO_OK) {
         struct verify_source src = store_audit_source(a);
-        o->from_genesis = 1;
-        o->head = store_audit_head(a);
-        o->total = store_audit_count(a);
-        st = verify_chain(&src, o, &res, &err);
-        progress_end(o->progress_ctx);
+        st = walk(&src, store_audit_head(a), store_audit_count(a), o, &res,
+                  &err);
     }
     int rc = report(spec, st, &res, &err, quiet);
     store_audit_close(a);

@@ -459,3 +459,16 @@ void store_rules_auto_ids(const struct so_draft *dr, double from,
     snprintf(note, 128, "policy %lld: automate from %.2f, sample %g%%",
              (long long)policy_id, from, sample_pct);
 }
+
+void store_rules_result(const struct so_decision *d, const char *status,
+                        int replayed, struct so_decide_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->seq = d->seq;
+    memcpy(res->hash, d->hash, sizeof res->hash);
+    res->replayed = replayed;
+    res->action = d->action;
+    res->decided_at = d->decided_at;
+    snprintf(res->draft_status, sizeof res->draft_status, "%s", status);
+    res->review_agreed = -1;
+}

@@ -167,4 +167,9 @@ enum so_status store_rules_undo(const char *reviewer,
                                 int reviews_needed, int64_t now,
                                 struct so_error *err);
 
+/* The reply of a decision record d (replayed: a retry of it), the draft
+ * now in status; the four-eyes fields are the store's to fill. */
+void store_rules_result(const struct so_decision *d, const char *status,
+                        int replayed, struct so_decide_result *res);
+
 #endif

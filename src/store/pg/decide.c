@@ -121,20 +121,6 @@ enum so_status pg_chain_append(struct pgq *p, struct so_decision *d,
     return pg_run(p, sql_set_head, &h, NULL, err);
 }
 
-static void fill_result(const struct so_decision *d, const char *status,
-                        int replayed, struct so_decide_result *res)
-{
-    memset(res, 0, sizeof *res);
-    res->seq = d->seq;
-    memcpy(res->hash, d->hash, sizeof res->hash);
-    res->replayed = replayed;
-    res->action = d->action;
-    res->decided_at = d->decided_at;
-    snprintf(res->draft_status, sizeof res->draft_status, "%s", status);
-    res->review_agreed = -1;
-    res->reviews_needed = 1;
-    res->reviews_done = 1;
-}
 
 struct decide_ctx {
     const struct so_decide_req *req;
@@ -165,8 +151,10 @@ static enum so_status replay(struct pgq *p, const struct so_decide_req *req,
                            "decision; make a new one",
                            req->draft_id, req->request_id);
     }
-    if (code == SO_OK)
-        fill_result(&d, so_dstatus_name(c.status), 1, res);
+    if (code == SO_OK) {
+        store_rules_result(&d, so_dstatus_name(c.status), 1, res);
+        res->reviews_needed = res->reviews_done = 1; /* no four-eyes yet */
+    }
     so_draft_free(dr);
     so_decision_clear(&d);
     return code;
@@ -256,8 +244,11 @@ static enum so_status decide_tx(struct pgq *p, void *ctx,
     if (code == SO_OK) /* the head last */
         code = pg_chain_append(p, &d, err);
     if (code == SO_OK) {
-        fill_result(&d, d.action == SO_ACT_ESCALATE ? "escalated" : "decided",
-                    0, x->res);
+        store_rules_result(&d,
+                           d.action == SO_ACT_ESCALATE ? "escalated"
+                                                       : "decided",
+                           0, x->res);
+        x->res->reviews_needed = x->res->reviews_done = 1;
         x->res->resolution = resolve;
     }
     so_draft_free(dr);

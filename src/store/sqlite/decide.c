@@ -60,18 +60,6 @@ static const char sql_latest_mine[] =
 
 static const char sql_rid[] = "SELECT rid FROM drafts WHERE id = :id";
 
-static void fill_result(const struct so_decision *d, const char *status,
-                        int replayed, struct so_decide_result *res)
-{
-    memset(res, 0, sizeof *res);
-    res->seq = d->seq;
-    memcpy(res->hash, d->hash, sizeof res->hash);
-    res->replayed = replayed;
-    res->action = d->action;
-    res->decided_at = d->decided_at;
-    snprintf(res->draft_status, sizeof res->draft_status, "%s", status);
-    res->review_agreed = -1;
-}
 
 /* d borrows every string from req, dr and s: it is never cleared. The
  * reported times are bounded by the claim taken at claimed_at. */
@@ -159,7 +147,7 @@ static enum so_status replay(struct store *s, const struct so_decide_req *req,
                        "decision; make a new one",
                        req->draft_id, req->request_id);
     if (code == SO_OK) {
-        fill_result(&d, so_dstatus_name(cs.status), 1, res);
+        store_rules_result(&d, so_dstatus_name(cs.status), 1, res);
         code = reviews_at(s, &d, res, err);
     }
     so_decision_clear(&d);
@@ -337,7 +325,7 @@ static enum so_status record(struct store *s, const struct so_decide_req *req,
     if (code == SO_OK)
         code = settle(s, &d, dr, cs->rid, escalated, &o, err);
     if (code == SO_OK) {
-        fill_result(&d, o.status, 0, res);
+        store_rules_result(&d, o.status, 0, res);
         res->review_agreed = o.agreed;
         res->resolution = strcmp(d.kind, "resolve") == 0;
         res->reviews_needed = dr->reviews_needed;
