@@ -471,11 +471,21 @@ static void draw_header(struct ui_app *app, struct draft_view *v)
 static void draw_pane(struct ui_app *app, struct pane *p, const char *title,
                       int focused, int y, int x, int rows)
 {
-    ui_draw_text(app->body, y, x, p->width, title,
-                 focused ? TR_PANE : TR_LABEL);
     size_t view = rows > 1 ? (size_t)rows - 1 : 1;
     if (p->top + view > p->doc->nlines)
         p->top = p->doc->nlines > view ? p->doc->nlines - view : 0;
+    /* Where the view is in a pane longer than it: lines, the share read
+     * so far, and whether more is below. */
+    char *head = NULL;
+    if (p->doc->nlines > view) {
+        size_t last = p->top + view, n = p->doc->nlines;
+        head = xasprintf("%s  lines %zu-%zu of %zu, %zu%%%s", title,
+                         p->top + 1, last, n, last * 100 / n,
+                         last < n ? "  \u2193 more below" : "  (end)");
+    }
+    ui_draw_text(app->body, y, x, p->width, head ? head : title,
+                 focused ? TR_PANE : TR_LABEL);
+    free(head);
     /* A pane of one row is its title alone: drawing a line under it would
      * run into the pane below (at 50x10 the citations' title was drawn over
      * a body line, leaving its tail on screen). */

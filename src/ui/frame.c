@@ -209,76 +209,165 @@ static void draw_title(struct ui_app *app)
     buf_free(&b);
 }
 
-static void add_count(struct buf *b, const char *label, int64_t n)
+/* The status bar's parts, in display order, each with how much it
+ * matters: when the bar is wider than the terminal the least important go
+ * first (never a cut-off count). */
+struct bar_part {
+    char *text; /* owned, with its leading gap */
+    int keep;   /* higher stays longer */
+};
+
+static void bar_add(struct bar_part *p, size_t *n, int keep, char *text)
 {
-    if (n >= 0)
-        buf_addf(b, "  %s%lld", label, (long long)n);
-    else
-        buf_addf(b, "  %s?", label);
+    p[*n].text = text;
+    p[(*n)++].keep = keep;
 }
 
-/* The status line after the queue's name, shorter for each level of
- * squeeze: 1, short labels and no "unsent 0"; 2, also without the
- * waiting and today counts. The lease and who I am stay in view down to
- * the minimum size. */
-static char *status_text(struct ui_app *app, int squeeze)
+static char *count_text(const char *label, int64_t n, const char *tail)
 {
-    struct buf b;
-    buf_init(&b);
-    if (ui_app_in_inbox(app))
-        buf_adds(&b, squeeze ? "  [inbox]" : "  [inbox: escalated]");
-    else if (app->filter.pattern)
-        buf_addf(&b, "  [limit: %s]", app->filter.pattern);
-    add_count(&b, "pending ", app->counts.pending);
-    if (app->counts.waiting > 0 && squeeze < 2)
-        add_count(&b, squeeze ? "waiting " : "waiting on others: ",
-                  app->counts.waiting);
-    if (squeeze < 2)
-        add_count(&b, squeeze ? "today " : "mine today ",
-                  app->counts.my_today);
-    if (!squeeze || app->counts.unsent != 0)
-        add_count(&b, "unsent ", app->counts.unsent);
-    int64_t left = ui_session_lease_left(&app->session);
-    if (app->session.draft && app->session.lease_lost)
-        buf_adds(&b, "  lease lost");
-    else if (app->session.draft)
-        buf_addf(&b, "  lease %lld:%02lld", (long long)(left / 60000),
-                 (long long)(left / 1000 % 60));
-    const char *who = app->opts->reviewer ? app->opts->reviewer
-                                          : app->q->reviewer;
-    if (who)
-        buf_addf(&b, "  @%s", who);
-    buf_cstr(&b);
-    return buf_steal(&b);
+    return n >= 0 ? xasprintf("  %s%lld%s", label, (long long)n, tail)
+                  : xasprintf("  %s?", label);
 }
 
-static void draw_status(struct ui_app *app)
+/* Where I am: the selected row of the queue, or this draft among the
+ * session's decisions and what is left ("12 of 146"). */
+static char *position_text(const struct ui_app *app)
 {
+    const struct ui_session *s = &app->session;
+    if (app->screen == UI_SCREEN_QUEUE && app->queue_row > 0 &&
+        app->counts.pending >= 0)
+        return xasprintf("  row %ld of %lld", app->queue_row,
+                         (long long)app->counts.pending);
+    if (app->screen == UI_SCREEN_DRAFT && s->draft && app->counts.pending >= 0)
+        return xasprintf("  %lld of %lld", (long long)s->decided + 1,
+                         (long long)(s->decided + app->counts.pending));
+    return NULL;
+}
+
+/* Time worked this session and decisions per hour of it. */
+static char *pace_text(const struct ui_session *s)
+{
+    int64_t min = s->worked_ms / 60000;
+    if (s->worked_ms < 60000)
+        return xasprintf("  worked %lld:%02lld", (long long)(min / 60),
+                         (long long)(min % 60));
+    return xasprintf("  worked %lld:%02lld %lld/h", (long long)(min / 60),
+                     (long long)(min % 60),
+                     (long long)(s->decided * 3600000 / s->worked_ms));
+}
+
+/* The parts of the status bar into p, shorter for each level of squeeze:
+ * 1, short labels and no "unsent 0"; 2, also without the waiting and
+ * today counts. The lease and who I am stay in view down to the minimum
+ * size. */
+static size_t status_parts(struct ui_app *app, int squeeze,
+                           struct bar_part *p)
+{
+    size_t n = 0;
     /* A narrow terminal shows the file name, not the whole path. */
     const char *spec = app->q->spec, *slash = strrchr(spec, '/');
-    if (app->cols < 120 && slash && slash[1])
-        spec = slash + 1;
-    int name_w = text_width(spec, strlen(spec));
-    char *rest = status_text(app, 0);
-    /* Short labels before the name is cut; the name cut to 12 columns
-     * before counts are dropped. */
-    for (int squeeze = 1; squeeze <= 2; squeeze++) {
-        int name_min = squeeze == 1 ? name_w : name_w < 12 ? name_w : 12;
-        if (1 + name_min + text_width(rest, strlen(rest)) <= app->cols)
+    bar_add(p, &n, 10,
+            xasprintf(" %s", app->cols < 120 && slash && slash[1] ? slash + 1
+                                                                  : spec));
+    if (ui_app_in_inbox(app))
+        bar_add(p, &n, 6,
+                xstrdup(squeeze ? "  [inbox]" : "  [inbox: escalated]"));
+    else if (app->filter.pattern)
+        bar_add(p, &n, 6, xasprintf("  [limit: %s]", app->filter.pattern));
+    char *pos = position_text(app);
+    if (pos)
+        bar_add(p, &n, 7, pos);
+    bar_add(p, &n, 10,
+            count_text("pending ", app->counts.pending,
+                       app->filter.pattern ? " in limit" : ""));
+    if (app->counts.waiting > 0 && squeeze < 2)
+        bar_add(p, &n, 9,
+                count_text(squeeze ? "waiting " : "waiting on others: ",
+                           app->counts.waiting, ""));
+    if (squeeze < 2)
+        bar_add(p, &n, 4,
+                count_text(squeeze ? "today " : "mine today ",
+                           app->counts.my_today, ""));
+    if (!squeeze || app->counts.unsent != 0)
+        bar_add(p, &n, 9, count_text("unsent ", app->counts.unsent, ""));
+    int64_t left = ui_session_lease_left(&app->session);
+    if (app->session.draft && app->session.lease_lost)
+        bar_add(p, &n, 8, xstrdup("  lease lost"));
+    else if (app->session.draft)
+        bar_add(p, &n, 8,
+                xasprintf("  lease %lld:%02lld", (long long)(left / 60000),
+                          (long long)(left / 1000 % 60)));
+    bar_add(p, &n, 3, pace_text(&app->session));
+    /* Who the queue says I am: on a remote queue the token's reviewer. */
+    if (app->q->reviewer)
+        bar_add(p, &n, 8, xasprintf("  @%s", app->q->reviewer));
+    return n;
+}
+
+static size_t parts_width(const struct bar_part *p, size_t n)
+{
+    size_t width = 0;
+    for (size_t i = 0; i < n; i++)
+        if (p[i].text)
+            width += (size_t)text_width(p[i].text, strlen(p[i].text));
+    return width;
+}
+
+static void parts_free(struct bar_part *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(p[i].text);
+}
+
+/* The width of the parts after the name, and whether they fit beside
+ * the name cut to name_min columns. */
+static int parts_fit(const struct bar_part *p, size_t n, int name_min,
+                     int cols)
+{
+    return name_min + (int)parts_width(p + 1, n - 1) <= cols;
+}
+
+/* Long labels when they fit, else short ones; the time worked and the
+ * position give way before counts do, the name is cut to 12 columns before
+ * the waiting and today counts go, and to what is left at the end: the
+ * lease and who I am stay in view. */
+static void draw_status(struct ui_app *app)
+{
+    struct bar_part p[12];
+    size_t n = 0;
+    int name_w = 0;
+    for (int squeeze = 0; squeeze <= 2; squeeze++) {
+        parts_free(p, n);
+        n = status_parts(app, squeeze, p);
+        name_w = text_width(p[0].text, strlen(p[0].text));
+        int name_min = squeeze == 0 ? name_w : name_w < 12 ? name_w : 12;
+        if (parts_fit(p, n, name_min, app->cols))
             break;
-        free(rest);
-        rest = status_text(app, squeeze);
+        /* The least needed parts (keep <= 7) give way in order. */
+        for (int keep = 1; keep <= 7 && !parts_fit(p, n, name_min, app->cols);
+             keep++)
+            for (size_t i = 1; i < n; i++)
+                if (p[i].text && p[i].keep == keep) {
+                    free(p[i].text);
+                    p[i].text = NULL;
+                }
+        if (squeeze > 0 && parts_fit(p, n, name_min, app->cols))
+            break;
     }
     /* The name gives way last: cut (with its "…") to what is left. */
-    int rest_w = text_width(rest, strlen(rest));
-    int room = app->cols - 1 - rest_w;
-    if (room < 8)
-        room = 8;
+    struct buf b;
+    buf_init(&b);
+    for (size_t i = 1; i < n; i++)
+        if (p[i].text)
+            buf_adds(&b, p[i].text);
+    int room = app->cols - text_width(buf_cstr(&b), b.len);
+    room = room < 8 ? 8 : room;
     ui_draw_fill(app->bar, 0, TR_STATUS);
-    int x = 1 + ui_draw_text(app->bar, 0, 1, room < name_w ? room : name_w,
-                             spec, TR_STATUS);
-    ui_draw_text(app->bar, 0, x, app->cols - x, rest, TR_STATUS);
-    free(rest);
+    int x = ui_draw_text(app->bar, 0, 0, room < name_w ? room : name_w,
+                         p[0].text, TR_STATUS);
+    ui_draw_text(app->bar, 0, x, app->cols - x, buf_cstr(&b), TR_STATUS);
+    buf_free(&b);
+    parts_free(p, n);
 }
 
 static void draw_message(struct ui_app *app)

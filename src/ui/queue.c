@@ -222,6 +222,7 @@ static void draw_header(struct ui_app *app, const struct queue_view *v)
 static void queue_draw(struct ui_app *app, void *state)
 {
     struct queue_view *v = state;
+    app->queue_row = v->n ? (long)v->sel + 1 : 0;
     if (v->n == 0) {
         ui_draw_text(app->body, 1, 2, app->cols - 4,
                      app->filter.pattern

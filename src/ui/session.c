@@ -289,6 +289,10 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
         s->lease_lost = 1;
     if (st != SO_OK)
         return st;
+    if (!res->replayed) {
+        s->decided++;
+        s->worked_ms += req.active_ms;
+    }
     drop_draft(s);
     if (res->next.filled && res->next.status == SO_OK && res->next.draft) {
         took(s, res->next.draft);

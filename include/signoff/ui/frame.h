@@ -122,6 +122,8 @@ struct ui_app {
     int rows, cols;            /* size of body */
     int tiny;                  /* terminal below the minimum: title and body
                                   are NULL, screens are not drawn */
+    long queue_row;            /* the queue screen's selected row, 1-based
+                                  (0: none), for the status bar */
     char *message;             /* the message line, NULL when empty */
     int message_error;
     char *log[UI_LOG_MAX];     /* recent messages with their time, oldest

@@ -52,6 +52,10 @@ struct ui_session {
     size_t nskipped;
     struct ui_guard *guards; /* per workflow seen this session */
     size_t nguards;
+    /* Progress of this session (the status bar): decisions recorded and
+     * the reviewing time they took (active time, idle gaps capped). */
+    int64_t decided;
+    int64_t worked_ms;
 };
 
 /* An empty session on q (holding no draft). */
