@@ -270,10 +270,10 @@ static size_t status_parts(struct ui_app *app, int squeeze,
             xasprintf(" %s", app->cols < 120 && slash && slash[1] ? slash + 1
                                                                   : spec));
     if (ui_app_in_inbox(app))
-        bar_add(p, &n, 6,
+        bar_add(p, &n, 8,
                 xstrdup(squeeze ? "  [inbox]" : "  [inbox: escalated]"));
     else if (app->filter.pattern)
-        bar_add(p, &n, 6, xasprintf("  [limit: %s]", app->filter.pattern));
+        bar_add(p, &n, 8, xasprintf("  [limit: %s]", app->filter.pattern));
     char *pos = position_text(app);
     if (pos)
         bar_add(p, &n, 7, pos);
@@ -285,7 +285,7 @@ static size_t status_parts(struct ui_app *app, int squeeze,
                 count_text(squeeze ? "waiting " : "waiting on others: ",
                            app->counts.waiting, ""));
     if (squeeze < 2)
-        bar_add(p, &n, 4,
+        bar_add(p, &n, 8,
                 count_text(squeeze ? "today " : "mine today ",
                            app->counts.my_today, ""));
     if (!squeeze || app->counts.unsent != 0)
@@ -327,8 +327,8 @@ static int parts_fit(const struct bar_part *p, size_t n, int name_min,
     return name_min + (int)parts_width(p + 1, n - 1) <= cols;
 }
 
-/* Long labels when they fit, else short ones; the time worked and the
- * position give way before counts do, the name is cut to 12 columns before
+/* Long labels when they fit (the time worked, then the position, give way
+ * first), else short ones; the name is cut to 12 columns before
  * the waiting and today counts go, and to what is left at the end: the
  * lease and who I am stay in view. */
 static void draw_status(struct ui_app *app)
@@ -351,7 +351,7 @@ static void draw_status(struct ui_app *app)
                     free(p[i].text);
                     p[i].text = NULL;
                 }
-        if (squeeze > 0 && parts_fit(p, n, name_min, app->cols))
+        if (parts_fit(p, n, name_min, app->cols))
             break;
     }
     /* The name gives way last: cut (with its "…") to what is left. */
