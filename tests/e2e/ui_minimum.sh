@@ -14,10 +14,10 @@ check "queue shown" ui_wait "A long one"
 ui_keys Enter
 check "draft open" ui_wait "lease 9:"
 S=$(ui_screen)
-check_eq "the body's first line under its title" \
-    "Draft
+check_eq "the body's first line under its title (with where the view is)" \
+    "Draft  lines 1-1 of 6, 16%  ↓ more below
 Recommendation: decline the refund for this order" "$(sed -n 6,7p <<<"$S")"
-check_eq "the citations' title intact" "Citations (1)  Tab: scroll them" \
+check_eq "the citations' title intact" "Citations (1)  Tab: scroll them  lines 1-1 of 4,…" \
     "$(sed -n 8p <<<"$S" | sed 's/ *$//')"
 check_contains "status bar: lease and who I am" "  @alice" "$(sed -n 9p <<<"$S")"
 ui_keys r
