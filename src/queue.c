@@ -221,6 +221,7 @@ void so_workflow_clear(struct so_workflow *w)
     free(w->reasons);
     free(w->always_review);
     free(w->policy_reason);
+    free(w->sample_seed);
     memset(w, 0, sizeof *w);
 }
 

@@ -293,6 +293,8 @@ struct so_workflow {
      * with a policy_reason; the reason is recorded with the change. */
     int force;
     char *policy_reason;
+    char *sample_seed; /* set only: the sample's seed (NULL: keep it, or a
+                          random one for the first policy); never read */
     /* The automation's figures over the workflow's window (filled by
      * get/list): automatic approvals standing, sampled drafts decided by
      * people and how many of those they overrode (edit or reject). */

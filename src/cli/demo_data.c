@@ -997,6 +997,120 @@ static enum so_status four_eyes(struct ctx *cx, struct so_error *err)
     return cx->q[0]->ops->workflow_set(cx->q[0], &w, SO_WF_REVIEWS, err);
 }
 
+/* ---- the ratchet: a workflow in automate phase ------------------------ */
+
+/* website-faq moved from augment to automate today: a morning of people
+ * reviewing high-confidence answers (one rejected of 40), then its owner's
+ * policy (approve from 0.80 at enqueue, 10% sampled), then two hours of
+ * automatic approvals whose sample people reviewed. Nothing is left
+ * pending, and it all happens after every other record, so the other
+ * workflows' figures are those of before. */
+static const struct flow faq_flow = {
+    "website-faq", "FQ", "dana", 0.15, 7, 20, support_cases,
+    SO_ARRAY_LEN(support_cases), 0, 0, 0, support_edits,
+    SO_ARRAY_LEN(support_edits), support_reasons,
+    SO_ARRAY_LEN(support_reasons)};
+
+static struct so_draft *faq_draft(struct ctx *cx)
+{
+    struct so_draft *d = make_draft(&faq_flow, cx->serial++, 1, &cx->r);
+    d->confidence = (double)(int)((0.82 + 0.17 * rng_unit(&cx->r)) * 100.0) /
+                    100.0;
+    return d;
+}
+
+/* Claim and decide draft id as reviewer who at time at. */
+static enum so_status faq_decide(struct ctx *cx, int who, const char *id,
+                                 enum so_action action, int64_t at,
+                                 struct so_error *err)
+{
+    struct queue *q = cx->q[who];
+    struct so_claim_req creq = {.draft_id = id};
+    struct so_draft *claimed = NULL;
+    pin_time(at - 40000);
+    enum so_status st = q->ops->claim(q, &creq, &claimed, err);
+    char rid[37];
+    rng_uuid(&cx->r, rid);
+    struct so_decide_req req = {
+        .draft_id = id,
+        .request_id = rid,
+        .action = action,
+        .reason = action == SO_ACT_REJECT ? "factual" : NULL,
+        .shown_at = at - 40000,
+        .active_ms = 38000,
+        .lease_token = claimed ? claimed->lease_token : 0,
+    };
+    struct so_decide_result res;
+    pin_time(at);
+    if (st == SO_OK)
+        st = q->ops->decide(q, &req, &res, err);
+    if (st == SO_OK)
+        cx->sum->decisions++;
+    so_draft_free(claimed);
+    return st;
+}
+
+/* Enqueue a faq draft at at; *id gets its id (owned). */
+static enum so_status faq_enqueue(struct ctx *cx, int64_t at, char **id,
+                                  struct so_error *err)
+{
+    struct so_draft *d = faq_draft(cx);
+    pin_time(at);
+    enum so_status st = enqueue_one(cx, d, err);
+    *id = xstrdup(d->id);
+    so_draft_free(d);
+    return st;
+}
+
+static enum so_status automate_flow(struct ctx *cx, struct so_error *err)
+{
+    const struct flow *f = &faq_flow;
+    struct so_workflow w = {.name = (char *)f->name, .owner = (char *)f->owner,
+                            .threshold = f->threshold,
+                            .window_ms = f->window_days * DAY_MS,
+                            .min_decisions = f->min_decisions, .reviews = 1};
+    int64_t t = cx->now - 5 * 60 * MIN_MS;
+    pin_time(t);
+    enum so_status st = cx->q[0]->ops->workflow_set(
+        cx->q[0], &w,
+        SO_WF_OWNER | SO_WF_THRESHOLD | SO_WF_WINDOW | SO_WF_MIN |
+            SO_WF_REVIEWS,
+        err);
+    char *id = NULL;
+    for (int i = 0; st == SO_OK && i < 40; i++, t += 3 * MIN_MS) {
+        st = faq_enqueue(cx, t, &id, err);
+        if (st == SO_OK)
+            st = faq_decide(cx, i % 4, id, i == 17 ? SO_ACT_REJECT
+                                                   : SO_ACT_APPROVE,
+                            t + 2 * MIN_MS, err);
+        free(id);
+        id = NULL;
+    }
+    /* dana, the owner, moves it to automate: the figure supports 0.80 */
+    char seed[37];
+    rng_uuid(&cx->r, seed); /* the same seed, the same sample, each run */
+    struct so_workflow p = {.name = (char *)f->name, .automate = 1,
+                            .automate_from = 0.80, .sample_pct = 10,
+                            .sample_seed = seed};
+    pin_time(t);
+    if (st == SO_OK) /* not counted: none of its drafts is waiting */
+        st = cx->q[2]->ops->workflow_set(cx->q[2], &p, SO_WF_AUTOMATE, err);
+    for (int i = 0; st == SO_OK && i < 100; i++, t += MIN_MS) {
+        st = faq_enqueue(cx, t, &id, err);
+        struct so_draft *d = NULL;
+        if (st == SO_OK)
+            st = cx->q[0]->ops->get(cx->q[0], id, &d, err);
+        if (st == SO_OK && d->status != SO_DS_DECIDED) /* the sample */
+            st = faq_decide(cx, i % 4, id, i % 23 == 5 ? SO_ACT_REJECT
+                                                       : SO_ACT_APPROVE,
+                            t + 30000, err);
+        so_draft_free(d);
+        free(id);
+        id = NULL;
+    }
+    return st;
+}
+
 static enum so_status populate(struct ctx *cx, struct so_error *err)
 {
     enum so_status st = SO_OK;
@@ -1008,6 +1122,8 @@ static enum so_status populate(struct ctx *cx, struct so_error *err)
         st = four_eyes(cx, err);
     for (size_t f = 0; st == SO_OK && f < SO_ARRAY_LEN(flows); f++)
         st = pending_drafts(cx, &flows[f], err);
+    if (st == SO_OK)
+        st = automate_flow(cx, err);
     return st;
 }
 

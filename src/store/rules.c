@@ -257,6 +257,9 @@ enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
         return so_fail(err, SO_ERR_INVALID,
                        "--force needs --reason: why the readiness figure is "
                        "overruled (it is recorded)");
+    if ((mask & SO_WF_AUTOMATE) && w->sample_seed &&
+        (!*w->sample_seed || strlen(w->sample_seed) > 64))
+        return so_fail(err, SO_ERR_INVALID, "sample seed: 1..64 bytes");
     if ((mask & SO_WF_AUTOMATE) && w->policy_reason &&
         names_check_note("reason", w->policy_reason, SO_MAX_FIELD, err) !=
             SO_OK)

@@ -23,12 +23,12 @@ check_eq "demo: 155 pending drafts over three workflows" \
     "$(q "SELECT workflow, count(*) FROM drafts WHERE status = 'pending' GROUP BY workflow ORDER BY workflow" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "demo: two model versions" "m-2026-09 m-2026-11" \
     "$(q 'SELECT DISTINCT model FROM drafts ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
-check_eq "demo: five reviewers and the supervisor in the history" "dana marcus omar priya sam wei" \
+check_eq "demo: five reviewers, the supervisor and website-faq' automatic approvals in the history" "auto dana marcus omar priya sam wei" \
     "$(q 'SELECT DISTINCT reviewer FROM decisions ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "demo: escalations settled by the supervisor but yesterday's" \
     "1 $(q "SELECT count(*) FROM decisions WHERE action = 'escalate'")" \
     "$(q "SELECT count(*) FROM drafts WHERE status = 'escalated'") $(q "SELECT count(*) + 1 FROM decisions WHERE kind = 'resolve' AND reviewer = 'omar'")"
-check_eq "demo: history spans 30 days" 30 \
+check_eq "demo: history spans 30 days and today (website-faq moved to automate)" 31 \
     "$(q 'SELECT count(DISTINCT decided_at / 86400000) FROM decisions')"
 check_eq "demo: every action occurs" "approve edit escalate reject" \
     "$(q 'SELECT DISTINCT action FROM decisions ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
@@ -57,9 +57,15 @@ check "demo story: refunds were healthy before (${old}%)" test "${old%.*}" -le 1
 check_eq "demo story: sam approves in about a second, always" "approve 1" \
     "$(q "SELECT group_concat(DISTINCT action), max(active_ms) < 1500 FROM decisions WHERE reviewer = 'sam'" | tr '|' ' ')"
 check_eq "demo story: the others take their time" 1 \
-    "$(q "SELECT min(active_ms) > 8000 FROM decisions WHERE reviewer <> 'sam'")"
+    "$(q "SELECT min(active_ms) > 8000 FROM decisions WHERE reviewer NOT IN ('sam', 'auto')")"
 so verify --queue "$D"
 check_eq "demo: the audit chain holds" 0 "$RC"
+so workflow show website-faq --queue "$D"
+check_contains "demo: website-faq is in automate phase" "phase:          automate" "$OUT"
+check_contains "demo: its policy, set by its owner without --force" "policy:         automate from 0.80, sample 10%" "$OUT"
+check_eq "demo: the policy was supported by its readiness figure" "0|dana|40" \
+    "$(q "SELECT forced, by, decided FROM policy_events WHERE workflow = 'website-faq'")"
+check_contains "demo: its automatic approvals and measured sample" "measured:       auto 94, sampled 6, override 16.7% [3.0%, 56.4%]" "$OUT"
 
 head1=$(q 'SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1')
 run timeout 120 "$SO" demo --no-ui

@@ -87,7 +87,7 @@ static const struct {
      "UPDATE workflows SET guidelines = :v WHERE name = :name"},
     {SO_WF_AUTOMATE,
      "UPDATE workflows SET automate = :v, automate_from = :from,"
-     " sample_pct = :pct, sample_seed = coalesce(sample_seed,"
+     " sample_pct = :pct, sample_seed = coalesce(:seed, sample_seed,"
      " lower(hex(randomblob(16)))) WHERE name = :name"},
     {SO_WF_ALWAYS_REVIEW,
      "UPDATE workflows SET always_review = :v WHERE name = :name"},
@@ -294,6 +294,7 @@ static void bind_field(sqlite3_stmt *st, const struct so_workflow *w,
         store_db_bind_int(st, ":v", w->automate ? 1 : 0);
         store_db_bind_double(st, ":from", w->automate ? w->automate_from : 1);
         store_db_bind_double(st, ":pct", w->automate ? w->sample_pct : 0);
+        store_db_bind_text(st, ":seed", w->sample_seed);
         break;
     case SO_WF_ALWAYS_REVIEW:
         store_db_bind_text(st, ":v", w->always_review && *w->always_review
