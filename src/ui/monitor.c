@@ -35,6 +35,10 @@ struct monitor_view {
     struct stats_report by_model;
     struct agreement_summary agree; /* four-eyes, same days as rollup */
     size_t sel, top;
+    int dtop;          /* first line of the details shown (narrow: they
+                          scroll with Space, -, g, G) */
+    int dlines, dview; /* the details' lines, and how many show */
+    size_t wf_below;   /* workflows below the table's last row */
     int64_t loaded_at; /* mono ms; 0: never */
     int64_t load_ms;   /* how long the last read took */
 };
@@ -42,8 +46,9 @@ struct monitor_view {
 /* Enter (KA_OPEN) flips the switch; the legend line says so. */
 static const enum keys_action monitor_hints[] = {KA_BACK, KA_HELP, KA_NONE};
 
-static const enum keys_action monitor_keys[] = {KA_DOWN, KA_UP, KA_OPEN,
-                                                KA_BACK, KA_NONE};
+static const enum keys_action monitor_keys[] = {
+    KA_DOWN, KA_UP,     KA_PAGE_DOWN, KA_PAGE_UP,
+    KA_TOP,  KA_BOTTOM, KA_OPEN,      KA_BACK,    KA_NONE};
 
 static void *monitor_open(struct ui_app *app)
 {
@@ -205,12 +210,56 @@ static void draw_wf_header(struct ui_app *app, const struct wf_cols *c)
     ui_draw_text(w, 0, x, c->spark, "LAST 30 DAYS", TR_LABEL);
 }
 
+/* The top of a chart of g's daily rates: the highest day or 1.5 x the
+ * threshold, whichever is higher (a 5-30% workflow does not draw flat
+ * against 100%), at most 100%. */
+static double chart_top(const struct stats_group *g, double thr)
+{
+    double top = thr * 1.5;
+    for (int d = 0; d < MONITOR_DAYS; d++)
+        if (g->day_decided[d] &&
+            (double)g->day_overrides[d] / (double)g->day_decided[d] > top)
+            top = (double)g->day_overrides[d] / (double)g->day_decided[d];
+    return top > 1.0 || top <= 0 ? 1.0 : top;
+}
+
+/* A sparkline of g's daily override rate, one cell a day, scaled to
+ * chart_top; a day over the threshold is drawn in the alert colour (the
+ * threshold's mark), a day without decisions as a dot. */
+static void draw_spark(struct ui_app *app, const struct stats_group *g,
+                       double thr, int y, int x, int width, int cur)
+{
+    static const char *const eighths[] = {"▁", "▂", "▃", "▄",
+                                          "▅", "▆", "▇", "█"};
+    double top = chart_top(g, thr);
+    for (int d = 0; d < MONITOR_DAYS && d < width; d++) {
+        if (!g->day_decided[d]) {
+            ui_draw_text(app->body, y, x + d, 1, "·",
+                         cur ? TR_CURSOR : TR_LABEL);
+            continue;
+        }
+        double rate = (double)g->day_overrides[d] / (double)g->day_decided[d];
+        int e = (int)(rate / top * 8.0);
+        e = e < 0 ? 0 : e > 7 ? 7 : e;
+        ui_draw_text(app->body, y, x + d, 1, eighths[e],
+                     rate > thr ? TR_MONITOR_OVER
+                     : cur      ? TR_CURSOR
+                                : TR_MONITOR_SPARK);
+    }
+}
+
 static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
                         int y, const struct wf_cols *c)
 {
     WINDOW *w = app->body;
     const struct so_workflow *wf = &v->wfs[i];
     const struct stats_alert *a = &v->alerts[i];
+    /* Every figure of the row over the screen's one window (the last 30
+     * days), as the tables below: g, not the workflow's alert window. */
+    const struct stats_group *g = group_of(&v->by_wf, wf->name);
+    struct stats_group none_g = {.rate = -1, .lo = -1, .hi = -1};
+    const struct stats_group *r = g ? g : &none_g;
+    int over = r->decided && r->rate > a->threshold;
     int cur = i == v->sel;
     enum theme_role base = cur ? TR_CURSOR : TR_NORMAL;
     char rate[24], lo[16], thr[16], n[16];
@@ -220,17 +269,17 @@ static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
     int x = 2;
     ui_draw_text(w, y, x, c->name, wf->name, base);
     x += c->name + 1;
-    stats_format_pct(a->rate, lo);
+    stats_format_pct(r->rate, lo);
     snprintf(rate, sizeof rate, "%6s%s", lo,
-             a->decided && a->decided < a->min_decisions ? "*" : " ");
+             r->decided && !r->meaningful ? "*" : " ");
     ui_draw_text(w, y, x, c->rate, rate,
-                 a->over ? TR_MONITOR_OVER : cur ? base : TR_MONITOR_OK);
+                 over ? TR_MONITOR_OVER : cur ? base : TR_MONITOR_OK);
     x += c->rate + 1;
     if (c->ci) {
         char hi[16], ci[40];
-        stats_format_pct(a->lo, lo);
-        stats_format_pct(a->hi, hi);
-        if (a->decided)
+        stats_format_pct(r->lo, lo);
+        stats_format_pct(r->hi, hi);
+        if (r->decided)
             snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
         else
             snprintf(ci, sizeof ci, "-");
@@ -241,7 +290,7 @@ static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
     snprintf(rate, sizeof rate, "%*s", c->thr, thr);
     ui_draw_text(w, y, x, c->thr, rate, base);
     x += c->thr + 1;
-    snprintf(n, sizeof n, "%5lld", (long long)a->decided);
+    snprintf(n, sizeof n, "%5lld", (long long)r->decided);
     ui_draw_text(w, y, x, c->n, n, base);
     x += c->n + 1;
     ui_draw_text(w, y, x, c->owner, wf->owner && *wf->owner ? wf->owner : "-",
@@ -254,13 +303,9 @@ static void draw_wf_row(struct ui_app *app, struct monitor_view *v, size_t i,
                                        : "augm",
                  wf->automation_paused ? TR_MONITOR_PAUSED : base);
     x += c->state + 1;
-    const struct stats_group *g = group_of(&v->by_wf, wf->name);
-    int64_t none[MONITOR_DAYS] = {0};
-    char *spark = stats_sparkline(g ? g->day_decided : none,
-                                  g ? g->day_overrides : none, MONITOR_DAYS);
-    ui_draw_text(w, y, x, app->cols - x < c->spark ? app->cols - x : c->spark,
-                 spark, cur ? base : TR_MONITOR_SPARK);
-    free(spark);
+    if (g)
+        draw_spark(app, g, a->threshold, y, x,
+                   app->cols - x < c->spark ? app->cols - x : c->spark, cur);
 }
 
 /* The workflow table from line 0; returns the first line after it. */
@@ -283,6 +328,7 @@ static int draw_workflows(struct ui_app *app, struct monitor_view *v,
     int y = 1;
     for (size_t i = v->top; i < v->nwfs && i < v->top + rows; i++)
         draw_wf_row(app, v, i, y++, &c);
+    v->wf_below = v->nwfs > v->top + rows ? v->nwfs - (v->top + rows) : 0;
     return y;
 }
 
@@ -490,15 +536,10 @@ static void draw_chart(struct ui_app *app, struct monitor_view *v, int y,
 {
     const struct stats_group *g = group_of(&v->by_wf, v->wfs[v->sel].name);
     const struct stats_alert *a = &v->alerts[v->sel];
-    int h = rows - 2 < CHART_MAX_ROWS ? rows - 2 : CHART_MAX_ROWS;
+    int h = rows - 3 < CHART_MAX_ROWS ? rows - 3 : CHART_MAX_ROWS;
     if (!g)
         return;
-    double top = a->threshold * 1.5;
-    for (int d = 0; d < MONITOR_DAYS; d++)
-        if (g->day_decided[d] &&
-            (double)g->day_overrides[d] / (double)g->day_decided[d] > top)
-            top = (double)g->day_overrides[d] / (double)g->day_decided[d];
-    top = top > 1.0 ? 1.0 : top <= 0 ? 1.0 : top;
+    double top = chart_top(g, a->threshold);
     char label[16], thr[16], title[64];
     stats_format_pct(a->threshold, thr);
     snprintf(title, sizeof title, "DAILY OVERRIDE RATE (-- threshold %s)",
@@ -512,6 +553,53 @@ static void draw_chart(struct ui_app *app, struct monitor_view *v, int y,
                          TR_LABEL);
         chart_row(app, g, lo < 1e-9 ? 0.0 : lo, step, a->threshold, y + r, 8);
     }
+    /* Dates under the bars (MM-DD, UTC), a week apart, the last is today. */
+    int64_t day0 = stats_window_since_ms(&v->win);
+    for (int d = MONITOR_DAYS - 1; d >= 0; d -= 7) {
+        char iso[32], md[8];
+        so_format_time(day0 + (int64_t)d * STATS_DAY_MS, iso);
+        snprintf(md, sizeof md, "%.5s", iso + 5);
+        ui_draw_text(app->body, y + h,
+                     8 + 2 * d - (d == MONITOR_DAYS - 1 ? 3 : 0), 5, md,
+                     TR_LABEL);
+    }
+}
+
+/* Narrow terminals: every detail table in full (reviewers, bands with the
+ * readiness line, models, four-eyes agreement) drawn into a pad as tall
+ * as they need, and the rows from dtop copied into the body: the tables
+ * scroll, and no row is dropped. */
+static void draw_details_scrolled(struct ui_app *app, struct monitor_view *v,
+                                  int y, int rows)
+{
+    int tall = (int)(v->by_rev.ngroups + v->by_band.ngroups +
+                     v->by_model.ngroups) + 64;
+    WINDOW *pad = newpad(tall, app->cols);
+    if (!pad)
+        return;
+    WINDOW *body = app->body;
+    int body_rows = app->rows;
+    app->body = pad; /* the table drawers draw into app->body */
+    app->rows = tall;
+    int end = draw_reviewers(app, v, 0, 0, app->cols, tall);
+    end = draw_bands(app, v, end + 1, 0, app->cols, tall);
+    end = draw_models(app, v, end + 1, 0, app->cols, tall);
+    int agree = ui_agree_draw(pad, end + 1, 0, app->cols, tall - end - 1,
+                              &v->agree, v->wfs[v->sel].name);
+    end = agree > end + 1 ? agree : end;
+    app->body = body;
+    app->rows = body_rows;
+    v->dlines = end;
+    v->dview = rows;
+    if (v->dtop > v->dlines - v->dview)
+        v->dtop = v->dlines > v->dview ? v->dlines - v->dview : 0;
+    if (v->dtop < 0)
+        v->dtop = 0;
+    int last = v->dtop + rows - 1 < end - 1 ? v->dtop + rows - 1 : end - 1;
+    if (last >= v->dtop)
+        copywin(pad, body, v->dtop, 0, y, 0, y + (last - v->dtop),
+                app->cols - 1, FALSE);
+    delwin(pad);
 }
 
 static void draw_details(struct ui_app *app, struct monitor_view *v, int y)
@@ -528,6 +616,7 @@ static void draw_details(struct ui_app *app, struct monitor_view *v, int y)
     draw_reasons(app, v, app->rows - 2);
     if (app->cols >= MONITOR_SIDE_BY_SIDE) {
         int half = app->cols / 2;
+        v->dtop = 0; /* side by side: no scrolling */
         int end = draw_reviewers(app, v, y, 0, half - 2, left - 3);
         end = draw_models(app, v, end + 1, 0, half - 2, left - (end + 1 - y));
         int bands = draw_bands(app, v, y, half, app->cols - half, left);
@@ -541,12 +630,7 @@ static void draw_details(struct ui_app *app, struct monitor_view *v, int y)
             draw_chart(app, v, end + 1, room);
         return;
     }
-    int nrev = (int)v->by_rev.ngroups + 1, nband = (int)v->by_band.ngroups + 2;
-    int rrows = nrev < left / 2 ? nrev : left / 2;
-    if (left - rrows > nband)
-        rrows = left - nband < nrev ? left - nband : nrev;
-    y = draw_reviewers(app, v, y, 0, app->cols, rrows);
-    draw_bands(app, v, y, 0, app->cols, left - rrows);
+    draw_details_scrolled(app, v, y, left);
 }
 
 static void monitor_draw(struct ui_app *app, void *state)
@@ -554,13 +638,33 @@ static void monitor_draw(struct ui_app *app, void *state)
     struct monitor_view *v = state;
     int wf_rows = app->cols >= MONITOR_SIDE_BY_SIDE ? app->rows / 3
                                                      : app->rows / 4;
+    v->dlines = v->dview = 0;
     int y = draw_workflows(app, v, wf_rows);
     y = draw_loop_alerts(app, v, y);
     draw_details(app, v, y + 1);
-    ui_draw_text(app->body, app->rows - 1, 0, app->cols,
-                 "* under the workflow's minimum: not yet meaningful.  "
-                 "Enter: pause/resume",
-                 TR_NORMAL);
+    /* What is not on screen is said, never dropped silently. */
+    int below = v->dlines - v->dtop - v->dview;
+    struct buf b;
+    buf_init(&b);
+    if (v->wf_below || below > 0) {
+        buf_adds(&b, "more below:");
+        if (v->wf_below)
+            buf_addf(&b, " %zu workflow%s (j)", v->wf_below,
+                     v->wf_below == 1 ? "" : "s");
+        if (below > 0)
+            buf_addf(&b, " %d line%s of tables (Space)", below,
+                     below == 1 ? "" : "s");
+        buf_adds(&b, "  Enter: pause/resume");
+    } else if (v->dtop > 0) {
+        buf_adds(&b, "End of the tables (- or g: back up).  "
+                     "Enter: pause/resume");
+    } else {
+        buf_adds(&b, "All figures: last 30 days.  * under the minimum: "
+                     "not yet meaningful.  Enter: pause/resume");
+    }
+    ui_draw_text(app->body, app->rows - 1, 0, app->cols, buf_cstr(&b),
+                 v->wf_below || below > 0 ? TR_MONITOR_PAUSED : TR_NORMAL);
+    buf_free(&b);
 }
 
 /* ---- the switch -------------------------------------------------------- */
@@ -634,12 +738,27 @@ static enum ui_next monitor_key(struct ui_app *app, void *state,
     case KA_DOWN:
         if (v->sel + 1 < v->nwfs)
             v->sel++;
+        v->dtop = 0;
         select_details(v);
         return UI_REDRAW;
     case KA_UP:
         if (v->sel > 0)
             v->sel--;
+        v->dtop = 0;
         select_details(v);
+        return UI_REDRAW;
+    case KA_PAGE_DOWN:
+    case KA_PAGE_UP: {
+        int page = v->dview > 2 ? v->dview - 1 : 1;
+        v->dtop += act == KA_PAGE_DOWN ? page : -page;
+        v->dtop = v->dtop < 0 ? 0 : v->dtop; /* the draw caps the end */
+        return UI_REDRAW;
+    }
+    case KA_TOP:
+        v->dtop = 0;
+        return UI_REDRAW;
+    case KA_BOTTOM:
+        v->dtop = v->dlines; /* the draw caps it at the last page */
         return UI_REDRAW;
     case KA_OPEN:
         return flip_switch(app, v);
