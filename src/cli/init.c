@@ -31,6 +31,22 @@ static const char usage_text[] =
     "  -h, --help         show this help\n"
     "      --version      show the version\n";
 
+/* Whether the queue spec names is there already: a file, or a database
+ * that opens as a queue without creating anything. */
+static int exists(const char *spec, struct stat *sb)
+{
+    const char *backend = queue_backend_name(spec);
+    if (!backend || strcmp(backend, "sqlite") == 0)
+        return stat(spec, sb) == 0;
+    struct queue_opts o = {0};
+    struct queue *q = NULL;
+    struct so_error err;
+    if (queue_open(spec, &o, &q, &err) != SO_OK)
+        return 0;
+    queue_close(q);
+    return 1;
+}
+
 static int init_queue(const char *opt_queue, const char *group)
 {
     struct group *gr = NULL;
@@ -43,7 +59,7 @@ static int init_queue(const char *opt_queue, const char *group)
                                        "server, not by init");
     }
     struct stat sb;
-    int existed = stat(spec, &sb) == 0;
+    int existed = exists(spec, &sb);
     struct queue_opts o = {.create = 1, .group = group};
     struct queue *q = cli_open_queue(spec, NULL, &o);
     if (!q) {

@@ -16,7 +16,7 @@ check_eq "init: exit 0" 0 "$RC"
 check_contains "init: created" "created queue $Q" "$OUT"
 check_eq "schema version 3" "3" "$(psq "SELECT value FROM so_meta WHERE key = 'schema_version'")"
 so init --queue "$Q"
-check_eq "init again: exit 0 (nothing to do)" 0 "$RC"
+check_eq "init again: nothing to do, said so" "0 queue $Q already exists" "$RC $OUT"
 
 cat >"$T/d.jsonl" <<'J'
 {"id":"d-1","workflow":"w","body":"the first draft","citations":[{"n":1,"title":"T","uri":"https://x","excerpt":"ex"}]}
