@@ -1086,8 +1086,8 @@ static enum so_status auth_header(const char *url, const char *path,
     struct stat st;
     if (!path)
         return so_fail(err, SO_ERR_AUTH,
-                       "%s: no token: use --token-file, $SIGNOFF_TOKEN_FILE "
-                       "or token_file in the config",
+                       "%s: no token: set $SIGNOFF_TOKEN_FILE to the file "
+                       "holding it, or token_file in the config",
                        url);
     if (stat(path, &st) == 0 && (st.st_mode & 077))
         return so_fail(err, SO_ERR_AUTH,

@@ -117,3 +117,10 @@ for cmd in init list claim "show x-1" "decide x-1 approve" verify export; do
     check_not_contains "postgresql://: $cmd: no unknown scheme" "unknown queue scheme" "$(cat "$T/err")"
 done
 check_eq "postgresql://: nothing was created" "" "$(ls -A "$T/cwd")"
+
+# A remote queue without a token: the advice works for every command (list
+# and review take no --token-file; issue 19 item 8).
+SIGNOFF_TOKEN_FILE= run "$SO" list --queue http://127.0.0.1:9
+check_eq "no token: advice that list can follow" \
+    "1 signoff: http://127.0.0.1:9: no token: set \$SIGNOFF_TOKEN_FILE to the file holding it, or token_file in the config" \
+    "$RC $ERR"
