@@ -27,7 +27,14 @@ struct queue_view {
     int id_cols, wf_cols; /* widest id and workflow fetched so far */
     size_t sel, top;
     struct ui_tags tags; /* t: rows tagged for a bulk action */
+    int64_t listed_at;   /* wall ms when the rows shown were listed */
+    int64_t stale_since; /* wall ms of the first failed reload since; 0
+                            while the rows are fresh */
+    int64_t tried_mono;  /* the last reload tried (mono ms) */
 };
+
+/* While the list is stale, a reload is tried this often (ms). */
+#define QUEUE_RETRY_MS 3000
 
 static const enum keys_action queue_hints[] = {
     KA_BACK, KA_OPEN, KA_LIMIT, KA_MONITOR, KA_HELP, KA_NONE};
@@ -62,8 +69,8 @@ static void index_close(void *state)
     free(state);
 }
 
-/* Fetch the next page; 0 when there was nothing more (or an error, shown
- * on the message line). */
+/* Fetch the next page; 0 when there was nothing more, -1 on an error
+ * (shown on the message line). */
 static int load_page(struct ui_app *app, struct queue_view *v)
 {
     if (v->loaded && !v->next_cursor)
@@ -83,7 +90,7 @@ static int load_page(struct ui_app *app, struct queue_view *v)
         ui_app_message(app, 1, "cannot list the queue: %s", err.msg);
         free(v->next_cursor);
         v->next_cursor = NULL;
-        return 0;
+        return -1;
     }
     if (v->n + page.n > v->cap) {
         v->cap = v->n + page.n;
@@ -105,12 +112,75 @@ static int load_page(struct ui_app *app, struct queue_view *v)
     return page.n > 0;
 }
 
+/* List the first page again. When the queue cannot answer (a server
+ * away) the rows shown stay, marked stale with the time they were listed,
+ * never replaced by an empty list; the tick retries. */
 static void reload(struct ui_app *app, struct queue_view *v)
 {
+    struct queue_view fresh;
+    memset(&fresh, 0, sizeof fresh);
+    rows_clear(&fresh);
+    v->tried_mono = so_mono_ms();
+    if (load_page(app, &fresh) < 0) {
+        rows_clear(&fresh);
+        if (!v->stale_since)
+            v->stale_since = so_now_ms();
+        return;
+    }
+    int was_stale = v->stale_since != 0;
     rows_clear(v);
-    load_page(app, v);
+    v->rows = fresh.rows;
+    v->n = fresh.n;
+    v->cap = fresh.cap;
+    v->next_cursor = fresh.next_cursor;
+    v->loaded = fresh.loaded;
+    v->id_cols = fresh.id_cols;
+    v->wf_cols = fresh.wf_cols;
+    v->listed_at = so_now_ms();
+    v->stale_since = 0;
     if (v->sel >= v->n)
         v->sel = v->n ? v->n - 1 : 0;
+    if (was_stale) {
+        ui_app_counts_stale(app);
+        ui_app_message(app, 0, "the queue answers again: list reloaded");
+    }
+}
+
+/* While the list is stale, try again every QUEUE_RETRY_MS: the list comes
+ * back by itself when the server does. */
+static enum ui_next queue_tick(struct ui_app *app, void *state)
+{
+    struct queue_view *v = state;
+    if (!v->stale_since || so_mono_ms() - v->tried_mono < QUEUE_RETRY_MS)
+        return UI_STAY;
+    reload(app, v);
+    return UI_REDRAW;
+}
+
+/* "HH:MM" (UTC) of ms. */
+static void hhmm(int64_t ms, char out[8])
+{
+    char iso[32];
+    so_format_time(ms, iso);
+    snprintf(out, 8, "%.5s", iso + 11);
+}
+
+/* The truth while the queue does not answer, on the header line. */
+static void draw_stale(struct ui_app *app, const struct queue_view *v, int y)
+{
+    char since[8], at[8];
+    hhmm(v->stale_since, since);
+    hhmm(v->listed_at, at);
+    char *t = v->listed_at
+                  ? xasprintf("queue unreachable since %s UTC: the list below "
+                              "is from %s (stale); R retries now",
+                              since, at)
+                  : xasprintf("queue unreachable since %s UTC: nothing listed "
+                              "yet; R retries now",
+                              since);
+    ui_draw_fill(app->body, y, TR_STATUS_ALERT);
+    ui_draw_text(app->body, y, 0, app->cols, t, TR_STATUS_ALERT);
+    free(t);
 }
 
 static void queue_enter(struct ui_app *app, void *state)
@@ -223,6 +293,10 @@ static void queue_draw(struct ui_app *app, void *state)
 {
     struct queue_view *v = state;
     app->queue_row = v->n ? (long)v->sel + 1 : 0;
+    if (v->stale_since && v->n == 0) {
+        draw_stale(app, v, 0);
+        return;
+    }
     if (v->n == 0) {
         ui_draw_text(app->body, 1, 2, app->cols - 4,
                      app->filter.pattern
@@ -242,7 +316,10 @@ static void queue_draw(struct ui_app *app, void *state)
         }
         return;
     }
-    draw_header(app, v);
+    if (v->stale_since)
+        draw_stale(app, v, 0);
+    else
+        draw_header(app, v);
     size_t view = app->rows > 1 ? (size_t)app->rows - 1 : 1;
     if (v->sel < v->top)
         v->top = v->sel;
@@ -259,7 +336,7 @@ static void move_sel(struct ui_app *app, struct queue_view *v, long delta)
 {
     if (delta > 0) {
         size_t want = v->sel + (size_t)delta;
-        while (want >= v->n && load_page(app, v))
+        while (want >= v->n && load_page(app, v) > 0)
             ;
         v->sel = want < v->n ? want : (v->n ? v->n - 1 : 0);
     } else {
@@ -356,7 +433,7 @@ static enum ui_next queue_key(struct ui_app *app, void *state,
         v->sel = 0;
         return UI_REDRAW;
     case KA_BOTTOM:
-        for (int i = 0; i < QUEUE_MAX_WALK && load_page(app, v); i++)
+        for (int i = 0; i < QUEUE_MAX_WALK && load_page(app, v) > 0; i++)
             ;
         v->sel = v->n ? v->n - 1 : 0;
         if (v->next_cursor)
@@ -419,6 +496,7 @@ const struct ui_screen_ops ui_queue_screen = {
     .enter = queue_enter,
     .draw = queue_draw,
     .key = queue_key,
+    .tick = queue_tick,
     .click = queue_click,
     .hints = queue_hints,
     .keys = queue_keys,
