@@ -39,6 +39,21 @@ int automate_sampled_over(const struct so_workflow *w)
            (double)w->sampled_overrides / (double)n > w->threshold;
 }
 
+void automate_band_readiness(const int64_t *band_decided,
+                             const int64_t *band_overrides, double from,
+                             int64_t *n, double *hi)
+{
+    int b = so_conf_band(from < 0 ? 0 : from > 1 ? 1 : from);
+    struct automate_evidence e = {0, 0, 0, 0, 0};
+    for (int i = b < 0 ? 0 : b; i < STATS_NBANDS; i++) {
+        e.decided += band_decided[i];
+        e.overrides += band_overrides[i];
+    }
+    automate_evidence_finish(&e);
+    *n = e.decided;
+    *hi = e.hi;
+}
+
 /* Call fn on each non-blank line of text; stops at the first non-zero. */
 static int each_line(const char *text, int (*fn)(const char *, size_t, void *),
                      void *ctx)

@@ -53,6 +53,15 @@ void automate_sampled_rate(const struct so_workflow *w, double *rate,
  * override rate over the threshold (the rule of the human rate). */
 int automate_sampled_over(const struct so_workflow *w);
 
+/* The readiness figure of a band from the per-band counts of a report
+ * (stats_readiness: bands of 0.1): the decisions of the bands from the one
+ * holding from (clamped to 0..1) up to 0.9-1.0 pooled, *n of them, with the
+ * Wilson upper bound *hi of their override rate (-1 when none). The
+ * monitor shows it for the band moved by -0.05 and +0.05. */
+void automate_band_readiness(const int64_t *band_decided,
+                             const int64_t *band_overrides, double from,
+                             int64_t *n, double *hi);
+
 /* Check the always-review text (patterns, one a line, blank lines
  * ignored): each must parse (filter_parse_policy); err names the line. */
 enum so_status automate_check_patterns(const char *text, struct so_error *err);

@@ -362,6 +362,75 @@ static int draw_loop_alerts(struct ui_app *app, const struct monitor_view *v,
     return y;
 }
 
+/* The ratchet of the selected workflow when it has automation: its band,
+ * automatic approvals and their share of what was decided in its window,
+ * the human queue, the measured error on the sample with its interval,
+ * and the readiness figure if the band moved by 0.05 either way (bands
+ * of 0.1, over the monitor's days). Returns the next free line. */
+static int draw_automation(struct ui_app *app, const struct monitor_view *v,
+                           int y)
+{
+    if (!v->nwfs)
+        return y;
+    const struct so_workflow *w = &v->wfs[v->sel];
+    if (!w->automate && !w->auto_decided && !w->sampled_decided)
+        return y;
+    const struct stats_alert *a = &v->alerts[v->sel];
+    double rate, lo, hi;
+    char r[16], l[16], h[16], share[16];
+    automate_sampled_rate(w, &rate, &lo, &hi);
+    stats_format_pct(rate, r);
+    stats_format_pct(lo, l);
+    stats_format_pct(hi, h);
+    int64_t all = w->auto_decided + a->decided;
+    stats_format_pct(all ? (double)w->auto_decided / (double)all : -1, share);
+    struct buf line;
+    buf_init(&line);
+    buf_addf(&line, "%s: %s", w->name, automate_phase(w));
+    if (w->automate)
+        buf_addf(&line, " from %.2f", w->automate_from);
+    buf_addf(&line, ", auto %lld (%s), human queue %lld",
+             (long long)w->auto_decided, share, (long long)w->pending);
+    ui_draw_text(app->body, y++, 2, app->cols - 2, buf_cstr(&line),
+                 TR_NORMAL);
+    buf_reset(&line);
+    buf_addf(&line, "measured on %lld sampled: error ",
+             (long long)w->sampled_decided);
+    if (rate >= 0)
+        buf_addf(&line, "%s [%s, %s]", r, l, h);
+    else
+        buf_addf(&line, "- (none decided yet)");
+    ui_draw_text(app->body, y++, 4, app->cols - 4, buf_cstr(&line),
+                 automate_sampled_over(w) || rate > w->threshold
+                     ? TR_MONITOR_OVER
+                     : TR_NORMAL);
+    buf_free(&line);
+    if (w->automate && v->by_band.nready) {
+        const struct stats_readiness *rd = &v->by_band.ready[0];
+        struct buf b;
+        buf_init(&b);
+        buf_addf(&b, "band");
+        for (int k = -1; k <= 1; k += 2) {
+            double from = w->automate_from + 0.05 * k;
+            int64_t n;
+            double up;
+            char u[16];
+            automate_band_readiness(rd->band_decided, rd->band_overrides,
+                                    from, &n, &up);
+            stats_format_pct(up, u);
+            buf_addf(&b, "%s %.2f: upper %s of %lld, %s", k < 0 ? "" : ";",
+                     from, up >= 0 ? u : "-", (long long)n,
+                     up >= 0 && up < w->threshold && n >= w->min_decisions
+                         ? "ready"
+                         : "not ready");
+        }
+        ui_draw_text(app->body, y++, 4, app->cols - 4, buf_cstr(&b),
+                     TR_NORMAL);
+        buf_free(&b);
+    }
+    return y;
+}
+
 /* Detail tables: label, decided, rate (starred when not yet meaningful),
  * then two figures. Header and rows share these widths. */
 #define DETAIL_FMT "%-12s %7s %7s%1s %8s %6s"
@@ -641,6 +710,7 @@ static void monitor_draw(struct ui_app *app, void *state)
     v->dlines = v->dview = 0;
     int y = draw_workflows(app, v, wf_rows);
     y = draw_loop_alerts(app, v, y);
+    y = draw_automation(app, v, y);
     draw_details(app, v, y + 1);
     /* What is not on screen is said, never dropped silently. */
     int below = v->dlines - v->dtop - v->dview;
