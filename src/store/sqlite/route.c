@@ -119,27 +119,38 @@ static const char sql_sampled[] =
     " FROM drafts WHERE workflow = :wf AND route = 2 AND status = 'decided'"
     " AND decided_at >= :since";
 
-enum so_status store_route_sampled(struct store *s, const char *workflow,
-                                   int64_t window_ms, int64_t *decided,
-                                   int64_t *overrides, struct so_error *err)
+enum so_status store_route_counts(struct store *s, const char *sql,
+                                  const char *workflow, int64_t window_ms,
+                                  double from, int64_t *decided,
+                                  int64_t *overrides, struct so_error *err)
 {
     struct stats_window win;
     stats_window_for(window_ms, so_now_ms(), &win);
     *decided = *overrides = 0;
-    sqlite3_stmt *st = store_db_stmt(s, sql_sampled, err);
+    sqlite3_stmt *st = store_db_stmt(s, sql, err);
     if (!st)
         return err->code;
     store_db_bind_text(st, ":wf", workflow);
     store_db_bind_int(st, ":since", stats_window_since_ms(&win));
+    if (from >= 0)
+        store_db_bind_double(st, ":from", from);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *decided = sqlite3_column_int64(st, 0);
         *overrides = sqlite3_column_int64(st, 1);
     }
     enum so_status code =
-        rc == SQLITE_ROW ? SO_OK : store_db_fail(s, "sampled drafts", err);
+        rc == SQLITE_ROW ? SO_OK : store_db_fail(s, "counts", err);
     sqlite3_reset(st);
     return code;
+}
+
+enum so_status store_route_sampled(struct store *s, const char *workflow,
+                                   int64_t window_ms, int64_t *decided,
+                                   int64_t *overrides, struct so_error *err)
+{
+    return store_route_counts(s, sql_sampled, workflow, window_ms, -1,
+                              decided, overrides, err);
 }
 
 /* Automatic outcomes of a workflow still held by the release delay, not

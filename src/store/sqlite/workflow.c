@@ -10,7 +10,6 @@
 
 #include "signoff/automate.h"
 #include "signoff/names.h"
-#include "signoff/stats.h"
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/reasons.h"
 #include "signoff/store/sqlite/route.h"
@@ -329,23 +328,10 @@ static enum so_status evidence(struct store *s, const struct so_workflow *cur,
                                double from, struct automate_evidence *e,
                                struct so_error *err)
 {
-    struct stats_window win;
     memset(e, 0, sizeof *e);
-    stats_window_for(cur->window_ms, so_now_ms(), &win);
-    sqlite3_stmt *st = store_db_stmt(s, sql_evidence, err);
-    if (!st)
-        return err->code;
-    store_db_bind_text(st, ":wf", cur->name);
-    store_db_bind_int(st, ":since", stats_window_since_ms(&win));
-    store_db_bind_double(st, ":from", from);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        e->decided = sqlite3_column_int64(st, 0);
-        e->overrides = sqlite3_column_int64(st, 1);
-    }
     enum so_status code =
-        rc == SQLITE_ROW ? SO_OK : store_db_fail(s, "readiness", err);
-    sqlite3_reset(st);
+        store_route_counts(s, sql_evidence, cur->name, cur->window_ms, from,
+                           &e->decided, &e->overrides, err);
     automate_evidence_finish(e);
     return code;
 }

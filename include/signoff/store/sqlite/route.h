@@ -40,6 +40,14 @@ enum so_status store_route_decide(struct store *s,
                                   const struct so_draft *d, int64_t rid,
                                   int64_t now, struct so_error *err);
 
+/* Run sql (binding :wf, :since, the start of the window of window_ms
+ * ending now, and :from when from >= 0) and read its one row of two
+ * counts: decided and overrides. */
+enum so_status store_route_counts(struct store *s, const char *sql,
+                                  const char *workflow, int64_t window_ms,
+                                  double from, int64_t *decided,
+                                  int64_t *overrides, struct so_error *err);
+
 /* The sampled drafts of workflow decided by people in the window of
  * window_ms ending now, and their overrides (edit or reject). */
 enum so_status store_route_sampled(struct store *s, const char *workflow,
