@@ -8,6 +8,9 @@ for size in $SIZES; do
     check "$size: empty queue message" ui_wait "No drafts to review. The queue is empty."
     check "$size: zero pending" ui_wait "pending 0"
     ui_keys Enter a
+    # a says where it works and drops what was typed after it: wait until
+    # it has been read before typing q.
+    check "$size: a says where it works" ui_wait "a: approve works on the draft screen"
     check_contains "$size: keys on an empty queue are harmless" "The queue is empty" "$(ui_screen)"
     ui_keys q
     check_eq "$size: q quits" "__EXITED__ rc=0" "$(exited)"
