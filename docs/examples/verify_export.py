@@ -31,7 +31,7 @@ CANONICAL = [
 EXPORT = CANONICAL + [("prev_hash", "str"), ("hash", "str"),
                       ("final_body", "str")]
 INT_FIELDS = {name for name, kind in EXPORT if kind == "int"}
-ACTIONS = {"approve", "edit", "reject", "escalate", "revert"}
+ACTIONS = {"approve", "edit", "reject", "escalate", "revert", "applied", "admin"}
 
 # Section 2, the string table: these bytes are escaped, all others kept.
 SHORT_ESCAPES = {0x22: b'\\"', 0x5C: b"\\\\", 0x08: b"\\b", 0x0C: b"\\f",

@@ -36,7 +36,8 @@
     X(SO_ACT_REJECT, "reject")                                                 \
     X(SO_ACT_ESCALATE, "escalate")                                             \
     X(SO_ACT_REVERT, "revert") /* undo of an earlier decision */               \
-    X(SO_ACT_APPLIED, "applied") /* the producer acted on the outcome */
+    X(SO_ACT_APPLIED, "applied") /* the producer acted on the outcome */   \
+    X(SO_ACT_ADMIN, "admin")     /* an admin record (admin.h) */
 
 enum so_action {
 #define SO_X_ENUM(id, name) id,
@@ -669,6 +670,14 @@ struct queue_ops {
                                    struct so_error *err);
     enum so_status (*token_used)(struct queue *q, const char *id, int64_t at,
                                  const char *addr, struct so_error *err);
+    /* Append an admin record (admin.h) of verb on subject with detail (a
+     * JSON object as text) by q's reviewer, in its own transaction; the
+     * store's own changes (workflow set, pause, tokens) append theirs in
+     * their transaction. NULL where the backend has none. */
+    enum so_status (*admin_record)(struct queue *q, const char *verb,
+                                   const char *subject, const char *detail,
+                                   struct so_decide_result *res,
+                                   struct so_error *err);
 };
 
 struct queue {

@@ -70,9 +70,9 @@ static void print_text(const struct so_event *e)
         printf(" revokes=%lld", (long long)e->revokes);
     if (e->rec.reverts_seq && !e->revokes)
         printf(" reverts=%lld", (long long)e->rec.reverts_seq);
-    if (e->rec.action == SO_ACT_APPLIED) {
+    if (e->rec.action == SO_ACT_APPLIED || e->rec.action == SO_ACT_ADMIN) {
         char *ref = text_plain(e->rec.reason ? e->rec.reason : "", 0, 0);
-        printf(" ref=%s", ref);
+        printf(" %s=%s", e->rec.action == SO_ACT_ADMIN ? "what" : "ref", ref);
         free(ref);
     }
     putchar('\n');

@@ -41,6 +41,8 @@ static const char usage_text[] =
     "Workflow settings and the automation switch (the kill switch producers\n"
     "read before letting the AI act unreviewed). `show` exits 4 when the\n"
     "workflow is paused. A workflow needs a named owner to be resumed.\n"
+    "`log` reads the workflow's admin records back from the audit chain:\n"
+    "who created, changed, paused and resumed it, when, from what to what.\n"
     "Only a supervisor pauses or resumes (local: --role supervisor or\n"
     "SIGNOFF_ROLE=supervisor; remote: a supervisor's token), always with\n"
     "a reason.\n"
@@ -670,11 +672,63 @@ static int wf_switch(struct queue *q, const char *name, int pause,
     return EXIT_OK_;
 }
 
+/* One admin record of `workflow log`: the time, who, what, the detail. */
+static void log_line(const struct so_decision *r, int json)
+{
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        char at[32];
+        so_format_time(r->decided_at, at);
+        cJSON_AddNumberToObject(o, "seq", (double)r->seq);
+        cJSON_AddStringToObject(o, "at", at);
+        cJSON_AddStringToObject(o, "by", r->reviewer);
+        cJSON_AddStringToObject(o, "what", r->reason ? r->reason : "");
+        cJSON *d = r->note ? cJSON_Parse(r->note) : NULL;
+        cJSON_AddItemToObject(o, "detail", d ? d : cJSON_CreateNull());
+        print_json(o);
+        return;
+    }
+    char at[32];
+    so_format_time(r->decided_at, at);
+    char *who = text_plain(r->reviewer, 0, 0);
+    char *what = text_plain(r->reason ? r->reason : "", 0, 0);
+    char *detail = text_plain(r->note ? r->note : "", 0, 0);
+    printf("%lld %s %s %s %s\n", (long long)r->seq, at, who, what, detail);
+    free(who);
+    free(what);
+    free(detail);
+}
+
+/* `workflow log W`: W's admin records (who created, changed, paused and
+ * resumed it, when and why) from the feed, oldest first. */
+static int wf_log(struct queue *q, const char *name, const struct wf_args *a)
+{
+    if (!q->ops->events) {
+        cli_error(name, "this queue cannot read its chain");
+        return EXIT_FAIL;
+    }
+    struct so_event_req req = {.after = 0, .workflow = name, .limit = 1000};
+    for (;;) {
+        struct so_event_page p = {0};
+        struct so_error err;
+        if (q->ops->events(q, &req, &p, &err) != SO_OK)
+            return fail(name, &err);
+        for (size_t i = 0; i < p.n; i++)
+            if (p.v[i].rec.action == SO_ACT_ADMIN)
+                log_line(&p.v[i].rec, a->json);
+        int more = p.next_after > req.after && p.next_after < p.head;
+        req.after = p.next_after;
+        so_event_page_free(&p);
+        if (!more)
+            return EXIT_OK_;
+    }
+}
+
 /* Run subcommand sub with positional arguments pos[0..npos). */
 static int dispatch(const char *sub, char **pos, int npos, struct wf_args *a)
 {
     static const char *const subs[] = {"list", "show", "set", "pause",
-                                       "resume", NULL};
+                                       "resume", "log", NULL};
     int which = cli_pick("workflow", "command", sub, subs);
     if (which < 0)
         return EXIT_USAGE;
@@ -685,7 +739,7 @@ static int dispatch(const char *sub, char **pos, int npos, struct wf_args *a)
                                sub);
     if (npos && cli_check_name("workflow", "workflow name", pos[0]) != 0)
         return EXIT_USAGE;
-    struct queue_opts o = {.readonly = which < 2};
+    struct queue_opts o = {.readonly = which < 2 || which == 5};
     struct queue *q = cli_open_queue(a->common.queue, a->common.reviewer, &o);
     if (!q)
         return EXIT_FAIL;
@@ -694,6 +748,7 @@ static int dispatch(const char *sub, char **pos, int npos, struct wf_args *a)
     case 0: rc = wf_list(q, a); break;
     case 1: rc = wf_show(q, pos[0], a); break;
     case 2: rc = wf_set(q, pos[0], a); break;
+    case 5: rc = wf_log(q, pos[0], a); break;
     default: rc = wf_switch(q, pos[0], which == 3, a); break;
     }
     queue_close(q);
@@ -736,8 +791,8 @@ int cmd_workflow(int argc, char **argv)
         return rc;
     if (optind >= argc) {
         free(a.always);
-        return cli_usage_error("workflow", "expected list, show, set, pause "
-                                           "or resume");
+        return cli_usage_error("workflow", "expected list, show, set, pause, "
+                                           "resume or log");
     }
     setlocale(LC_CTYPE, "");
     rc = dispatch(argv[optind], argv + optind + 1, argc - optind - 1, &a);

@@ -79,7 +79,7 @@ api POST /v1/undo "$TOK_ALICE" '{"request_id":"undo-v6"}'
 check_eq "alice undoes V-6 (a revert record)" 200 "$CODE"
 serve_stop
 check_eq "every action and kind is in the chain" \
-    "approve review,edit review,escalate review,reject review,revert review,approve resolve" \
+    "admin admin,approve review,edit review,escalate review,reject review,revert review,approve resolve" \
     "$(sql "$Q" "SELECT group_concat(x, ',') FROM (SELECT DISTINCT action || ' ' || kind AS x FROM decisions ORDER BY kind = 'resolve', action)")"
 
 # The database itself, recomputed from the spec (the verifier's own
@@ -186,14 +186,17 @@ EOF
     check_contains "$fmt $name: verify_export.py says $words" "$words" "$ERR"
 }
 for fmt in jsonl csv; do
-    tamper $fmt "changed reviewer" "decision 4 (draft" '
-if cols: recs[3][cols.index("reviewer")] = "mallory"
-else: recs[3] = recs[3].replace("\"reviewer\":\"alice\"", "\"reviewer\":\"mallory\"")'
+    tamper $fmt "changed reviewer" "decision 5 (draft" '
+if cols: recs[4][cols.index("reviewer")] = "mallory"
+else: recs[4] = recs[4].replace("\"reviewer\":\"alice\"", "\"reviewer\":\"mallory\"")'
     tamper $fmt "changed note (one escaped byte)" "record changed" '
-if cols: recs[0][cols.index("note")] = recs[0][cols.index("note")].replace("q", "Q", 1)
-else: recs[0] = recs[0].replace("quotes", "Quotes", 1)'
-    tamper $fmt "dropped row" "decision 5 before it is missing: record removed" 'del recs[4]'
-    tamper $fmt "swapped rows" "records reordered" 'recs[2], recs[3] = recs[3], recs[2]'
+if cols: recs[1][cols.index("note")] = recs[1][cols.index("note")].replace("q", "Q", 1)
+else: recs[1] = recs[1].replace("quotes", "Quotes", 1)'
+    tamper $fmt "changed admin record (its detail)" "decision 1 (draft" '
+if cols: recs[0][cols.index("note")] = recs[0][cols.index("note")].replace("supervisor", "reviewer")
+else: recs[0] = recs[0].replace("supervisor", "reviewer")'
+    tamper $fmt "dropped row" "decision 6 before it is missing: record removed" 'del recs[5]'
+    tamper $fmt "swapped rows" "records reordered" 'recs[3], recs[4] = recs[4], recs[3]'
 done
 tamper jsonl "dropped last row" "records removed" 'del recs[-1]'
 tamper jsonl "changed hash of the head" "decision $N" '

@@ -116,7 +116,7 @@ trio|a3|1|0
 trio|a4|0|1" \
     "$(sql "$SIGNOFF_QUEUE" "SELECT workflow, reviewer, sum(approved), sum(rejected) FROM rollup GROUP BY 1, 2 HAVING sum(approved + rejected) > 0 ORDER BY 1, 2")"
 check_eq "chain: every review and resolution is a record" 16 \
-    "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM decisions")"
+    "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM decisions WHERE kind <> 'admin'")"
 so verify
 check_eq "verify: the chain holds" 0 "$RC"
 

@@ -112,9 +112,9 @@ for l in open(sys.argv[1]):
     seen = order.setdefault(e["draft_id"], [])
     if seen and e["seq"] < seen[-1] and e["seq"] not in seen: sys.exit("order")
     seen.append(e["seq"])
-want = set(range(1, int(sys.argv[2]) + 1))
+want = {int(x) for x in sys.argv[2].split()}
 sys.exit(0 if want <= got else "missing %s" % sorted(want - got))' \
-    "$LOG" "$(sql "$Q" "SELECT max(seq) FROM decisions")"
+    "$LOG" "$(sql "$Q" "SELECT seq FROM decisions WHERE kind <> 'admin'")"
 check "every delivery the receiver got was signed right" python3 -c '
 import json, sys
 sys.exit(0 if all(json.loads(l)["verified"] for l in open(sys.argv[1])) else 1)' "$LOG"
@@ -143,7 +143,7 @@ for l in open(sys.argv[1]):
     if r["path"] != "/b": continue
     seq = json.loads(r["body"])["data"]["seq"]
     ids.setdefault(seq, set()).add(r["headers"]["webhook-id"])
-sys.exit(0 if ids[1] == ids[1] and all(len(v) == 1 for v in ids.values()) else 1)' "$LOG"
+sys.exit(0 if ids and all(len(v) == 1 for v in ids.values()) else 1)' "$LOG"
 check "replay catches up" wait_for 60 all_delivered 2
 serve_stop
 

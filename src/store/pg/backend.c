@@ -362,6 +362,18 @@ static enum so_status pg_token_used(struct queue *q, const char *id,
     return not_yet(q, "API tokens (signoff token)", err);
 }
 
+static enum so_status pg_admin_record(struct queue *q, const char *verb,
+                                      const char *subject, const char *detail,
+                                      struct so_decide_result *res,
+                                      struct so_error *err)
+{
+    (void)verb;
+    (void)subject;
+    (void)detail;
+    memset(res, 0, sizeof *res);
+    return not_yet(q, "admin records", err);
+}
+
 const struct queue_ops store_pg_ops = {
     .name = "postgresql",
     .claim = pg_claim,
@@ -401,4 +413,5 @@ const struct queue_ops store_pg_ops = {
     .hook_log = pg_hook_log,
     .delivery_claim = pg_delivery_claim,
     .delivery_finish = pg_delivery_finish,
+    .admin_record = pg_admin_record,
 };

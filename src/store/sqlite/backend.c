@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "signoff/names.h"
+#include "signoff/store/sqlite/admin.h"
 #include "signoff/store/sqlite/db.h"
 #include "signoff/store/sqlite/decide.h"
 #include "signoff/store/sqlite/enqueue.h"
@@ -424,4 +425,5 @@ const struct queue_ops store_sqlite_ops = {
     .token_revoke = store_token_revoke,
     .token_rotate = store_token_rotate,
     .token_used = store_token_used,
+    .admin_record = store_admin_record,
 };

@@ -83,6 +83,8 @@ enum so_status store_chain_append(struct store *s, struct so_decision *d,
     if (code != SO_OK)
         return code;
     d->seq++;
+    if (!d->request_id) /* an admin record: admin-SEQ (admin.h) */
+        d->request_id = xasprintf("%s-%lld", d->kind, (long long)d->seq);
     audit_record_hash(d->prev_hash, d, d->hash);
     sqlite3_stmt *st = store_db_stmt(s, sql_insert, err);
     if (!st)

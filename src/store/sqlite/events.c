@@ -62,13 +62,16 @@ static const char sql_events[] =
     "SELECT d.seq, d.draft, d.request_id, d.reviewer, d.action, d.kind,"
     " d.reason, d.note, d.final_body, d.edit_size, d.body_sha, d.final_sha,"
     " d.shown_at, d.decided_at, d.active_ms, d.reverts_seq, d.prev_hash,"
-    " d.hash, dr.workflow, dr.body, o.seq, o.release_at, o.reverted_at,"
+    " d.hash, coalesce(dr.workflow, CASE WHEN d.kind = 'admin' AND"
+    " substr(d.draft, 1, 9) = 'workflow/' THEN substr(d.draft, 10) END),"
+    " dr.body, o.seq, o.release_at, o.reverted_at,"
     " ro.seq, ro.release_at, ro.reverted_at"
     " FROM decisions d LEFT JOIN drafts dr ON dr.id = d.draft"
     " LEFT JOIN outcomes o ON o.seq = d.seq"
     " LEFT JOIN outcomes ro ON d.reverts_seq > 0 AND ro.seq = d.reverts_seq"
     " WHERE d.seq > :after AND d.seq <= :head"
-    " AND (:wf IS NULL OR dr.workflow = :wf)"
+    " AND (:wf IS NULL OR dr.workflow = :wf"
+    " OR (d.kind = 'admin' AND d.draft = 'workflow/' || :wf))"
     " ORDER BY d.seq LIMIT :limit";
 
 static enum so_status one_row(struct store *s, sqlite3_stmt *st, int *found,

@@ -44,7 +44,7 @@ static const char sql_request[] =
 
 static const char sql_my_today[] =
     "SELECT count(*) FROM decisions d WHERE reviewer = :me"
-    " AND decided_at >= :since AND action <> 'revert'"
+    " AND decided_at >= :since AND action <> 'revert' AND kind <> 'admin'"
     " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0)";
 
@@ -56,7 +56,7 @@ static const char sql_mine[] =
     " d.hash, (SELECT max(r.seq) FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0) FROM decisions d INDEXED BY decisions_by_reviewer"
     " WHERE d.reviewer = :me AND d.decided_at >= :since"
-    " AND d.action <> 'revert' AND d.kind <> 'action'"
+    " AND d.action <> 'revert' AND d.kind <> 'action' AND d.kind <> 'admin'"
     " ORDER BY d.decided_at DESC, d.seq DESC LIMIT :limit";
 
 static const char sql_counters[] =

@@ -9,7 +9,8 @@
  * whether approving a draft with grounding flags asks first), v6 the
  * decision counters, v7 the outcomes, v8 an index for them, v9 the
  * guidelines, v10 the claim time, v11 the escalated status, v12 the
- * reason codes, v13 webhooks, v14 the API tokens.
+ * reason codes, v13 webhooks, v14 the API tokens, v15 and v16 the
+ * automation policy, v17 admin records.
  * Per-workflow/status counters are kept by triggers so that counting
  * pending drafts is O(1) on a million-draft queue. Only DDL lives here;
  * the queries live with the operations.
@@ -623,6 +624,18 @@ static const char *const schema_v16[] = {
     NULL,
 };
 
+/* Schema v17: admin records in the audit chain (admin.h; kind admin,
+ * action admin): the CHECK lists gain the value by the text edit of v3. */
+static const char *const schema_v17[] = {
+    "PRAGMA writable_schema = ON;",
+    CHECK_TEXT_EDIT("decisions", "action = ''applied''",
+                    "action = ''applied'' OR action = ''admin''"),
+    CHECK_TEXT_EDIT("decisions", "kind = ''action''",
+                    "kind = ''action'' OR kind = ''admin''"),
+    "PRAGMA writable_schema = RESET;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
@@ -630,7 +643,7 @@ static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v7, schema_v8, schema_v9,
                                            schema_v10, schema_v11, schema_v12,
                                            schema_v13, schema_v14, schema_v15,
-                                           schema_v16};
+                                           schema_v16, schema_v17};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/admin.h"
+#include "signoff/store/sqlite/admin.h"
 #include "signoff/store/sqlite/db.h"
 #include "signoff/token.h"
 
@@ -33,19 +35,42 @@ static void read_row(sqlite3_stmt *st, struct so_token *t)
     t->last_addr = store_db_col_str(st, 13);
 }
 
-/* Run one write statement in its own transaction; *changed gets the rows
- * it changed. */
-static enum so_status write_one(struct store *s, sqlite3_stmt *st,
+/* The admin record of verb on token id (its row as it is now), in the
+ * caller's transaction. */
+static enum so_status token_admin(struct queue *q, const char *id,
+                                  const char *verb, struct so_error *err)
+{
+    struct so_token t;
+    enum so_status code = store_token_find(q, id, NULL, &t, err);
+    if (code != SO_OK)
+        return code;
+    char *subject = xasprintf("token/%s", id);
+    code = store_admin_append(q->impl, verb, subject,
+                              admin_token_detail(&t, verb), err);
+    free(subject);
+    so_token_clear(&t);
+    return code;
+}
+
+/* Run one write statement in its own transaction, with the admin record of
+ * verb on token id when it changed a row (verb NULL: none); *changed gets
+ * the rows it changed. */
+static enum so_status write_one(struct queue *q, sqlite3_stmt *st,
+                                const char *id, const char *verb,
                                 int *changed, struct so_error *err)
 {
+    struct store *s = q->impl;
     enum so_status code = store_db_begin(s, err);
     if (code != SO_OK) {
         sqlite3_reset(st);
         return code;
     }
     code = store_db_run(s, st, err);
+    int n = sqlite3_changes(s->db);
     if (changed)
-        *changed = sqlite3_changes(s->db);
+        *changed = n;
+    if (code == SO_OK && verb && n > 0)
+        code = token_admin(q, id, verb, err);
     if (code == SO_OK)
         return store_db_commit(s, err);
     store_db_rollback(s);
@@ -73,7 +98,7 @@ enum so_status store_token_add(struct queue *q, const struct so_token *t,
     store_db_bind_text(st, ":by", t->created_by);
     store_db_bind_int(st, ":at", t->created_at);
     store_db_bind_int(st, ":expires", t->expires_at);
-    return write_one(s, st, NULL, err);
+    return write_one(q, st, t->id, "token.create", NULL, err);
 }
 
 enum so_status store_token_list(struct queue *q, struct so_token **out,
@@ -161,7 +186,7 @@ enum so_status store_token_revoke(struct queue *q, const char *id, int64_t at,
     store_db_bind_text(st, ":id", id);
     store_db_bind_int(st, ":at", at);
     int changed = 0;
-    enum so_status code = write_one(s, st, &changed, err);
+    enum so_status code = write_one(q, st, id, "token.revoke", &changed, err);
     return code != SO_OK ? code
                          : changed_or_missing(changed, id, " (or already "
                                               "revoked)", err);
@@ -183,7 +208,7 @@ enum so_status store_token_rotate(struct queue *q, const char *id,
     store_db_bind_text(st, ":hash", hash);
     store_db_bind_int(st, ":until", prev_until);
     int changed = 0;
-    enum so_status code = write_one(s, st, &changed, err);
+    enum so_status code = write_one(q, st, id, "token.rotate", &changed, err);
     return code != SO_OK ? code
                          : changed_or_missing(changed, id, " (or revoked)",
                                               err);
@@ -203,5 +228,5 @@ enum so_status store_token_used(struct queue *q, const char *id, int64_t at,
     store_db_bind_text(st, ":id", id);
     store_db_bind_int(st, ":at", at);
     store_db_bind_text(st, ":addr", addr);
-    return write_one(s, st, NULL, err);
+    return write_one(q, st, id, NULL, NULL, err);
 }

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "signoff/automate.h"
+#include "signoff/admin.h"
 #include "signoff/names.h"
 #include "signoff/store/rules.h"
+#include "signoff/store/sqlite/admin.h"
 #include "signoff/store/sqlite/reasons.h"
 #include "signoff/store/sqlite/route.h"
 
@@ -46,6 +48,7 @@ static const char sql_event[] =
     DECISIONS_EVER("approve") "," DECISIONS_EVER("edit") ","                  \
     DECISIONS_EVER("reject") "," DECISIONS_EVER("escalate") ","               \
     DECISIONS_EVER("revert") "," DECISIONS_EVER("applied") ","               \
+    DECISIONS_EVER("admin") ","                                                \
     " release_after_ms, applied_within_ms, (SELECT count(*) FROM outcomes o"   \
     " WHERE o.workflow = w.name AND o.applied_seq = 0"                         \
     " AND o.reverted_at IS NULL"                                               \
@@ -378,6 +381,34 @@ static enum so_status policy_record(struct store *s,
     return store_db_run(s, st, err);
 }
 
+/* The admin record of a set: workflow.create or workflow.set with the
+ * fields that changed (none changed: no record), in the transaction. */
+static enum so_status set_admin(struct queue *q, const struct so_workflow *w,
+                                unsigned mask, int existed,
+                                const struct so_workflow *before,
+                                struct so_error *err)
+{
+    struct so_workflow after = {0};
+    enum so_status code = store_workflow_get(q, w->name, &after, err);
+    if (code != SO_OK)
+        return code;
+    char *detail = admin_workflow_changes(existed ? before : NULL, &after, w,
+                                          mask);
+    int policy = (mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW)) != 0;
+    if (detail || !existed) {
+        char *subject = xasprintf("workflow/%s", w->name);
+        code = store_admin_append(q->impl,
+                                  !existed ? "workflow.create"
+                                  : policy ? "policy.set"
+                                           : "workflow.set",
+                                  subject, detail ? detail : xstrdup("{}"),
+                                  err);
+        free(subject);
+    }
+    so_workflow_clear(&after);
+    return code;
+}
+
 enum so_status store_workflow_set(struct queue *q, const struct so_workflow *w,
                                   unsigned mask, struct so_error *err)
 {
@@ -389,12 +420,18 @@ enum so_status store_workflow_set(struct queue *q, const struct so_workflow *w,
         code = store_db_begin(s, err);
     if (code != SO_OK)
         return code;
+    struct so_workflow before = {0};
+    struct so_error none;
+    int existed = store_workflow_get(q, w->name, &before, &none) == SO_OK;
     if (policy)
         code = policy_check(s, w, mask, &e, err);
     if (code == SO_OK)
         code = set_in(s, w, mask, err);
     if (code == SO_OK && policy)
         code = policy_record(s, w, &e, err);
+    if (code == SO_OK)
+        code = set_admin(q, w, mask, existed, &before, err);
+    so_workflow_clear(&before);
     if (code == SO_OK)
         return store_db_commit(s, err);
     store_db_rollback(s);
@@ -427,6 +464,14 @@ enum so_status store_workflow_pause(struct queue *q, const char *name,
     if (code != SO_OK)
         return code;
     code = pause_in(s, name, paused, reason, err);
+    if (code == SO_OK) {
+        char *subject = xasprintf("workflow/%s", name);
+        code = store_admin_append(s, paused ? "workflow.pause"
+                                            : "workflow.resume",
+                                  subject, admin_switch_detail(paused, reason),
+                                  err);
+        free(subject);
+    }
     if (code == SO_OK)
         return store_db_commit(s, err);
     store_db_rollback(s);
