@@ -678,6 +678,10 @@ struct queue_ops {
                                    const char *subject, const char *detail,
                                    struct so_decide_result *res,
                                    struct so_error *err);
+    /* The last admin record of verb into *out; SO_EMPTY when none. */
+    enum so_status (*admin_last)(struct queue *q, const char *verb,
+                                 struct so_decision *out,
+                                 struct so_error *err);
 };
 
 struct queue {

@@ -15,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/access.h"
 #include "signoff/agreement.h"
 #include "signoff/automate.h"
 #include "signoff/json.h"
 #include "signoff/stats.h"
 #include "signoff/stats_format.h"
 #include "signoff/text.h"
+#include "signoff/token.h"
 
 static const char usage_text[] =
     "usage: signoff stats [--by workflow|model|reviewer|day|band|pair|phase]\n"
@@ -172,6 +174,41 @@ static int run_report(struct queue *q, const struct stats_args *a,
     return rc;
 }
 
+/* 1 (and a warning on stderr) when the queue's access review is overdue
+ * (access.h): tokens exist and the last review, or the oldest token when
+ * none, is older than the review interval. */
+static int access_overdue(struct queue *q, int64_t now)
+{
+    struct so_token *v = NULL;
+    size_t n = 0;
+    struct so_error err;
+    if (!q->ops->token_list || !q->ops->admin_last ||
+        q->ops->token_list(q, &v, &n, &err) != SO_OK)
+        return 0;
+    int64_t oldest = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].revoked_at == 0 && (!oldest || v[i].created_at < oldest))
+            oldest = v[i].created_at;
+        so_token_clear(&v[i]);
+    }
+    free(v);
+    struct so_decision last;
+    enum so_status s = q->ops->admin_last(q, "access.reviewed", &last, &err);
+    int64_t every = access_every(s == SO_OK ? last.note : NULL);
+    int64_t due = access_due(s == SO_OK ? last.decided_at : 0, every, oldest);
+    if (s == SO_OK)
+        so_decision_clear(&last);
+    if (!oldest || due <= 0 || due > now)
+        return 0;
+    char at[32];
+    so_format_time(due, at);
+    fprintf(stderr, "signoff: warning: the access review is overdue (due %s, "
+                    "every %lldd): run signoff access review, then signoff "
+                    "access reviewed --note TEXT\n",
+            at, (long long)(every / 86400000LL));
+    return 1;
+}
+
 static int run_check(struct queue *q, const struct stats_args *a,
                      const struct so_workflow *wfs, size_t nwfs)
 {
@@ -197,6 +234,7 @@ static int run_check(struct queue *q, const struct stats_args *a,
         n++;
     }
     int rc = emit(stats_format_alerts(alerts, n, a->fmt));
+    over |= !a->workflow && access_overdue(q, now);
     free(alerts);
     so_rollup_free(&r);
     return rc != EXIT_OK_ ? rc : over ? EXIT_OVER_THRESHOLD : EXIT_OK_;

@@ -28,7 +28,8 @@
     X(applied, "record that the producer acted on an outcome")              \
     X(hook, "webhooks of a workflow (Standard Webhooks)")                     \
     X(deliver, "send the webhooks of a local queue (a daemon)")            \
-    X(token, "API tokens: create, list, revoke, rotate")
+    X(token, "API tokens: create, list, revoke, rotate")                  \
+    X(access, "the access review: who may act, and when it was reviewed")
 
 #define CLI_X_DECL(name, summary) int cmd_##name(int argc, char **argv);
 CLI_COMMAND_LIST(CLI_X_DECL)

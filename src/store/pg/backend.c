@@ -374,6 +374,15 @@ static enum so_status pg_admin_record(struct queue *q, const char *verb,
     return not_yet(q, "admin records", err);
 }
 
+static enum so_status pg_admin_last(struct queue *q, const char *verb,
+                                    struct so_decision *out,
+                                    struct so_error *err)
+{
+    (void)verb;
+    memset(out, 0, sizeof *out);
+    return not_yet(q, "admin records", err);
+}
+
 const struct queue_ops store_pg_ops = {
     .name = "postgresql",
     .claim = pg_claim,
@@ -414,4 +423,5 @@ const struct queue_ops store_pg_ops = {
     .delivery_claim = pg_delivery_claim,
     .delivery_finish = pg_delivery_finish,
     .admin_record = pg_admin_record,
+    .admin_last = pg_admin_last,
 };

@@ -46,3 +46,35 @@ enum so_status store_admin_record(struct queue *q, const char *verb,
     store_db_rollback(s);
     return code;
 }
+
+enum so_status store_admin_last(struct queue *q, const char *verb,
+                                struct so_decision *out, struct so_error *err)
+{
+    struct store *s = q->impl;
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = store_db_stmt(
+        s,
+        "SELECT seq, reviewer, decided_at, note FROM decisions"
+        " INDEXED BY decisions_admin WHERE kind = 'admin' AND reason = :verb"
+        " ORDER BY seq DESC LIMIT 1",
+        err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":verb", verb);
+    enum so_status found = store_db_step(s, st, "admin records", err);
+    if (found == SO_OK) {
+        out->seq = sqlite3_column_int64(st, 0);
+        out->reviewer = store_db_col_str(st, 1);
+        out->decided_at = sqlite3_column_int64(st, 2);
+        out->note = store_db_col_str(st, 3);
+        out->reason = xstrdup(verb);
+        out->kind = xstrdup("admin");
+        out->action = SO_ACT_ADMIN;
+    }
+    enum so_status code = store_db_finish(s, st, found, err);
+    if (code != SO_OK) {
+        so_decision_clear(out);
+        return code;
+    }
+    return found;
+}

@@ -426,4 +426,5 @@ const struct queue_ops store_sqlite_ops = {
     .token_rotate = store_token_rotate,
     .token_used = store_token_used,
     .admin_record = store_admin_record,
+    .admin_last = store_admin_last,
 };

@@ -625,7 +625,8 @@ static const char *const schema_v16[] = {
 };
 
 /* Schema v17: admin records in the audit chain (admin.h; kind admin,
- * action admin): the CHECK lists gain the value by the text edit of v3. */
+ * action admin): the CHECK lists gain the value by the text edit of v3;
+ * an index finds the last record of one admin action (the access review). */
 static const char *const schema_v17[] = {
     "PRAGMA writable_schema = ON;",
     CHECK_TEXT_EDIT("decisions", "action = ''applied''",
@@ -633,6 +634,8 @@ static const char *const schema_v17[] = {
     CHECK_TEXT_EDIT("decisions", "kind = ''action''",
                     "kind = ''action'' OR kind = ''admin''"),
     "PRAGMA writable_schema = RESET;",
+    "CREATE INDEX decisions_admin ON decisions(reason, seq)"
+    "  WHERE kind = 'admin';",
     NULL,
 };
 

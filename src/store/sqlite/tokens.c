@@ -108,7 +108,7 @@ enum so_status store_token_list(struct queue *q, struct so_token **out,
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = store_db_stmt(
-        s, "SELECT " COLS " FROM tokens ORDER BY created_at, id", err);
+        s, "SELECT " COLS " FROM tokens ORDER BY created_at, rowid", err);
     if (!st)
         return err->code;
     size_t cap = 0;

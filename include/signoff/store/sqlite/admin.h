@@ -23,4 +23,8 @@ enum so_status store_admin_record(struct queue *q, const char *verb,
                                   struct so_decide_result *res,
                                   struct so_error *err);
 
+/* queue_ops.admin_last: the last admin record of verb (SO_EMPTY: none). */
+enum so_status store_admin_last(struct queue *q, const char *verb,
+                                struct so_decision *out, struct so_error *err);
+
 #endif
