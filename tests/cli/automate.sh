@@ -115,7 +115,11 @@ check_eq "the record names reviewer auto and the policy" "auto|approve|policy 1:
     "$(sql "$T/q.db" "SELECT reviewer, action, note FROM decisions WHERE draft = '$auto_id'")"
 so verify
 check_eq "the chain verifies" 0 "$RC"
-check_contains "all records" "audit chain ok: $((35 + 201 - want)) decisions" "$OUT"
+admins=$(sql "$T/q.db" "SELECT count(*) FROM decisions WHERE kind = 'admin'")
+check_contains "all records (and the admin records of the setup)" "audit chain ok: $((35 + 201 - want + admins)) decisions" "$OUT"
+check_eq "each policy change is an admin record of the chain (policy.set)" \
+    "$(sql "$T/q.db" "SELECT count(*) FROM policy_events")" \
+    "$(sql "$T/q.db" "SELECT count(*) FROM decisions WHERE kind = 'admin' AND reason = 'policy.set'")"
 so events --format jsonl --limit 1000
 check_contains "the automatic approval is an outcome in the feed" "\"draft_id\":\"$auto_id\"" "$OUT"
 check_eq "every automatic approval is released to the feed" "$((201 - want))" \

@@ -55,7 +55,7 @@ static inline int fx_teardown(void **state)
 /* SQL that takes a current file back to schema v14 (no automation
  * policy), for the migration tests that start from an older version. */
 #define FX_AS_V14                                                              \
-    " DROP INDEX drafts_routed;"                                               \
+    " DROP INDEX decisions_admin; DROP INDEX drafts_routed;"                   \
     " DROP INDEX policy_events_by_workflow; DROP TABLE policy_events;"        \
     " ALTER TABLE drafts DROP COLUMN route;"                                   \
     " ALTER TABLE workflows DROP COLUMN automate;"                             \
