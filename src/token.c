@@ -5,6 +5,7 @@
  */
 #include "signoff/token.h"
 
+#include <cJSON.h>
 #include <math.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -122,6 +123,52 @@ enum so_status so_token_scope_make(const char *const *wf, size_t n,
         *out = xstrdup(buf_cstr(&b));
     buf_free(&b);
     return SO_OK;
+}
+
+const char *so_token_state(const struct so_token *t, int64_t now)
+{
+    if (t->revoked_at > 0)
+        return "revoked";
+    if (t->expires_at > 0 && t->expires_at <= now)
+        return "expired";
+    return "active";
+}
+
+static void add_time(cJSON *o, const char *key, int64_t ms)
+{
+    char at[32];
+    if (ms <= 0) {
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
+    so_format_time(ms, at);
+    cJSON_AddStringToObject(o, key, at);
+}
+
+static void add_text(cJSON *o, const char *key, const char *v)
+{
+    if (v && *v)
+        cJSON_AddStringToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+cJSON *so_token_json(const struct so_token *t, int64_t now)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", t->id);
+    cJSON_AddStringToObject(o, "reviewer", t->reviewer);
+    cJSON_AddStringToObject(o, "role", t->role);
+    add_text(o, "scope", t->scope);
+    add_text(o, "note", t->note);
+    add_text(o, "created_by", t->created_by);
+    add_time(o, "created", t->created_at);
+    add_time(o, "expires", t->expires_at);
+    add_time(o, "last_used", t->last_used_at);
+    add_text(o, "last_addr", t->last_addr);
+    add_time(o, "revoked", t->revoked_at);
+    cJSON_AddStringToObject(o, "state", so_token_state(t, now));
+    return o;
 }
 
 int so_token_role_ok(const char *role)

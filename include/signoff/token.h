@@ -73,6 +73,14 @@ int so_token_scope_allows(const char *scope, const char *workflow);
 enum so_status so_token_scope_make(const char *const *wf, size_t n,
                                    char **out, struct so_error *err);
 
+/* "active", "revoked" or "expired" at now. */
+const char *so_token_state(const struct so_token *t, int64_t now);
+
+/* One token as a JSON object (cJSON, caller deletes): id, reviewer, role,
+ * scope, note, created_by, created, expires, last_used (ISO 8601 UTC or
+ * null), last_addr, revoked, state. Never its hash. */
+struct cJSON *so_token_json(const struct so_token *t, int64_t now);
+
 /* Is role a token role (reviewer, supervisor, producer)? */
 int so_token_role_ok(const char *role);
 

@@ -164,37 +164,10 @@ static void cell_time(int64_t ms, char out[32], const char *none)
     out[10] = '\0'; /* the date */
 }
 
-static void add_time(cJSON *o, const char *k, int64_t ms)
+/* The token as token list --format json has it, with its flags. */
+static cJSON *row_json(const struct so_token *t, unsigned f, int64_t now)
 {
-    char at[32];
-    if (ms <= 0) {
-        cJSON_AddNullToObject(o, k);
-        return;
-    }
-    so_format_time(ms, at);
-    cJSON_AddStringToObject(o, k, at);
-}
-
-static void add_text(cJSON *o, const char *k, const char *v)
-{
-    if (v && *v)
-        cJSON_AddStringToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
-static cJSON *row_json(const struct so_token *t, unsigned f)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "id", t->id);
-    cJSON_AddStringToObject(o, "reviewer", t->reviewer);
-    cJSON_AddStringToObject(o, "role", t->role);
-    add_text(o, "scope", t->scope);
-    add_text(o, "note", t->note);
-    add_time(o, "created", t->created_at);
-    add_time(o, "expires", t->expires_at);
-    add_time(o, "last_used", t->last_used_at);
-    add_text(o, "last_addr", t->last_addr);
+    cJSON *o = so_token_json(t, now);
     cJSON *fl = cJSON_AddArrayToObject(o, "flags");
     if (f & ACCESS_UNUSED)
         cJSON_AddItemToArray(fl, cJSON_CreateString("unused"));
@@ -261,14 +234,14 @@ static int review(struct queue *q, const struct access_args *a)
                "LAST USED", "FLAGS", "NOTE");
     for (size_t i = 0; i < n; i++) {
         const struct so_token *t = &v[i];
-        if (t->revoked_at > 0 || (t->expires_at > 0 && t->expires_at <= now))
+        if (strcmp(so_token_state(t, now), "active") != 0)
             continue; /* can no longer act */
         if (!oldest || t->created_at < oldest)
             oldest = t->created_at;
         const struct use *u = use_of(&uses, &nuses, t->reviewer);
         unsigned f = access_flags(t, now, u->supervised, u->nwf);
         if (a->json)
-            cJSON_AddItemToArray(arr, row_json(t, f));
+            cJSON_AddItemToArray(arr, row_json(t, f, now));
         else
             row_text(t, f);
     }

@@ -187,7 +187,8 @@ static int access_overdue(struct queue *q, int64_t now)
         return 0;
     int64_t oldest = 0;
     for (size_t i = 0; i < n; i++) {
-        if (v[i].revoked_at == 0 && (!oldest || v[i].created_at < oldest))
+        if (strcmp(so_token_state(&v[i], now), "active") == 0 &&
+            (!oldest || v[i].created_at < oldest))
             oldest = v[i].created_at;
         so_token_clear(&v[i]);
     }

@@ -178,55 +178,6 @@ static int tok_create(struct queue *q, const struct tok_args *a)
     return EXIT_OK_;
 }
 
-/* "active", "revoked", "expired". */
-static const char *token_state(const struct so_token *t, int64_t now)
-{
-    if (t->revoked_at > 0)
-        return "revoked";
-    if (t->expires_at > 0 && t->expires_at <= now)
-        return "expired";
-    return "active";
-}
-
-static void add_time(cJSON *o, const char *key, int64_t ms)
-{
-    char at[32];
-    if (ms <= 0) {
-        cJSON_AddNullToObject(o, key);
-        return;
-    }
-    so_format_time(ms, at);
-    cJSON_AddStringToObject(o, key, at);
-}
-
-static void add_text(cJSON *o, const char *key, const char *v)
-{
-    if (v && *v)
-        cJSON_AddStringToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
-/* One token as JSON (never its hash: the list is for people and tools
- * that have no use for it). */
-static cJSON *token_json(const struct so_token *t, int64_t now)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "id", t->id);
-    cJSON_AddStringToObject(o, "reviewer", t->reviewer);
-    cJSON_AddStringToObject(o, "role", t->role);
-    add_text(o, "scope", t->scope);
-    add_text(o, "note", t->note);
-    add_text(o, "created_by", t->created_by);
-    add_time(o, "created", t->created_at);
-    add_time(o, "expires", t->expires_at);
-    add_time(o, "last_used", t->last_used_at);
-    add_text(o, "last_addr", t->last_addr);
-    add_time(o, "revoked", t->revoked_at);
-    cJSON_AddStringToObject(o, "state", token_state(t, now));
-    return o;
-}
-
 /* A time column: the date and time, or "-" for none. */
 static void cell_time(int64_t ms, char out[32])
 {
@@ -254,7 +205,7 @@ static void print_table(const struct so_token *v, size_t n, int64_t now)
         char *scope = text_plain(t->scope ? t->scope : "(all)", 15, 1);
         char *note = text_plain(t->note ? t->note : "-", 40, 0);
         printf("%-15s %s %-10s %-7s %-17s %-17s %-17s %s %s\n", t->id, rev,
-               t->role, token_state(t, now), c, t->expires_at ? e : "never",
+               t->role, so_token_state(t, now), c, t->expires_at ? e : "never",
                u, scope, note);
         free(rev);
         free(scope);
@@ -273,7 +224,7 @@ static int tok_list(struct queue *q, const struct tok_args *a)
     if (a->json) {
         cJSON *arr = cJSON_CreateArray();
         for (size_t i = 0; i < n; i++)
-            cJSON_AddItemToArray(arr, token_json(&v[i], now));
+            cJSON_AddItemToArray(arr, so_token_json(&v[i], now));
         char *s = json_print_escaped(arr, 0);
         printf("%s\n", s);
         free(s);
@@ -304,7 +255,7 @@ static int tok_rotate(struct queue *q, const char *id,
     if (q->ops->token_find(q, id, NULL, &t, &err) != SO_OK)
         return fail(id, &err);
     int64_t now = so_now_ms();
-    const char *state = token_state(&t, now);
+    const char *state = so_token_state(&t, now);
     so_token_clear(&t);
     if (strcmp(state, "active") != 0) {
         cli_error(id, "is %s: create a new token instead", state);
