@@ -10,11 +10,14 @@ serve_setup 3
 sql "$Q" "UPDATE workflows SET min_seen_ms = 0"
 serve_start || { notok "serve starts"; exit 1; }
 export SIGNOFF_TOKEN_FILE="$T/token.alice"
-ui_start 100 30 "$SO" review --queue "$URL"
+# The local name (SIGNOFF_REVIEWER, else the login) is not who the server
+# records: the status bar shows the token's reviewer.
+ui_start 100 30 SIGNOFF_REVIEWER=mallory "$SO" review --queue "$URL"
 check "UI lists the remote queue" ui_wait "D-0002" 15
 ui_keys Enter
 check "UI opens the first draft" ui_wait "Answer 0 per policy" 10
 check_contains "status bar: who the server says I am" "@alice" "$(ui_screen)"
+check_not_contains "status bar: not the local name" "@mallory" "$(ui_screen)"
 ui_keys a
 check "approve moves on to the next draft" ui_wait "Answer 1 per policy" 10
 check_eq "the approval is recorded by the server as alice" "alice|approve" \
