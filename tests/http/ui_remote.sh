@@ -26,6 +26,10 @@ check_eq "the approval is recorded by the server as alice" "alice|approve" \
 serve_stop
 ui_keys a
 check "server away: the UI says unsent 1" ui_wait "unsent 1" 20
+ui_keys L
+check "server away: the message says where the decision is" \
+    ui_wait "approve D-0001: kept in the outbox, sent when the server answers" 10
+ui_keys q
 check_eq "server away: nothing recorded yet" 0 \
     "$(sql "$Q" "select count(*) from decisions where draft='D-0001'")"
 check_eq "server away: the decision waits in the outbox" 1 \
