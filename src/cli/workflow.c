@@ -42,9 +42,7 @@ static const char usage_text[] =
     "Workflow settings and the automation switch (the kill switch producers\n"
     "read before letting the AI act unreviewed). `show` exits 4 when the\n"
     "workflow is paused. A workflow needs a named owner to be resumed.\n"
-    "Only a supervisor pauses or resumes (local: --role supervisor or\n"
-    "SIGNOFF_ROLE=supervisor; remote: a supervisor's token), always with\n"
-    "a reason.\n"
+    "Only a supervisor pauses or resumes, always with a reason.\n"
     "\n"
     "Options:\n"
     "  -o, --owner NAME        the person who answers for the workflow\n"
@@ -91,6 +89,7 @@ static const char usage_text[] =
     "  -f, --format F          table/text (default) or json\n"
     "  -q, --queue Q           the queue (file or URL)\n"
     "      --reviewer NAME     who flips the switch (default: you)\n"
+    "      --role ROLE         supervisor: may pause and resume\n"
     "  -h, --help              show this help\n"
     "      --version           show the version\n";
 
@@ -738,7 +737,8 @@ static int dispatch(const char *sub, char **pos, int npos, struct wf_args *a)
                                sub);
     if (npos && cli_check_name("workflow", "workflow name", pos[0]) != 0)
         return EXIT_USAGE;
-    struct queue_opts o = {.readonly = which < 2 || which == 5};
+    struct queue_opts o = {.readonly = which < 2 || which == 5,
+                           .role = a->common.role};
     struct queue *q = cli_open_queue(a->common.queue, a->common.reviewer, &o);
     if (!q)
         return EXIT_FAIL;
@@ -779,6 +779,7 @@ int cmd_workflow(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         CLI_OPTION_QUEUE,
         CLI_OPTION_REVIEWER,
+        CLI_OPTION_ROLE,
         CLI_OPTION_END,
     };
     static const struct cli_cmd cmd = {"workflow", usage_text,

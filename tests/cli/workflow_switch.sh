@@ -83,3 +83,11 @@ check_contains "show: reveal" "reveal:         never" "$OUT"
 check_contains "show: resolver" "resolver:       reviewer" "$OUT"
 so workflow set refunds --reveal sometimes
 check_eq "reveal after|never only: usage" 2 "$RC"
+# --role, as its --help says (and as decide, claim and review take it):
+# it was an unknown option.
+SIGNOFF_REVIEWER=sue run "$SO" workflow pause refunds --role supervisor --reason "role on the line"
+check_eq "--role supervisor pauses" "0" "$RC"
+so workflow show refunds
+check_eq "paused by --role" 4 "$RC"
+SIGNOFF_REVIEWER=carol run "$SO" workflow resume refunds --role reviewer --reason "no"
+check_eq "--role reviewer may not resume" "1" "$RC"
