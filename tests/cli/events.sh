@@ -75,6 +75,17 @@ check_eq "applied again with the same request id: the same record" \
     "0 a1: applied, seq 8 (already recorded)" "$RC $OUT"
 check_eq "one action record" 1 \
     "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM decisions WHERE action = 'applied'")"
+# The ref and note are printed by show and the feed: a terminal control,
+# a bidi override or invalid UTF-8 is refused, nothing recorded.
+so applied a1 --ref $'T-1\e]0;owned\a' --request-id r-esc
+check_eq "applied: a ref with ESC/BEL refused" \
+    "1 signoff: ref: control character U+001B at byte 3" "$RC ${ERR%%$'\n'*}"
+so applied a1 --ref "T-2" --note $'bidi \u202e' --request-id r-bidi
+check_eq "applied: a note with a bidi override refused" 1 "$RC"
+so applied a1 --ref $'T-3 \xff' --request-id r-utf8
+check_eq "applied: a ref with invalid UTF-8 refused" 1 "$RC"
+check_eq "still one action record" 1 \
+    "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM decisions WHERE action = 'applied'")"
 so applied a2 --ref x
 check_contains "applied on an undecided draft: refused" \
     "a2: applied: the draft has no final outcome to act on" "$ERR"

@@ -23,6 +23,7 @@
 #endif
 
 #include "signoff/audit.h"
+#include "signoff/names.h"
 #include "signoff/outcome.h"
 #include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/read.h"
@@ -387,6 +388,12 @@ static enum so_status check_applied(const struct so_applied_req *req,
         return so_fail(err, SO_ERR_TOOLARGE,
                        "%s: applied: ref or note over %u bytes", req->draft_id,
                        SO_MAX_FIELD);
+    /* show and the feed print them: no terminal controls, bidi overrides
+     * or invalid UTF-8, as for a decision's note. */
+    if (names_check_note("ref", req->ref, SO_MAX_FIELD, err) != SO_OK ||
+        (req->note &&
+         names_check_note("note", req->note, SO_MAX_FIELD, err) != SO_OK))
+        return err->code;
     return SO_OK;
 }
 
