@@ -88,6 +88,9 @@ unset SIGNOFF_NOW_MS
 ui_start 100 30 env CI=true "$SO" demo --queue "$T/ci.db"
 check "CI=true on a terminal: prints and exits" ui_wait "__EXITED__ rc=0" 60
 ui_stop
+# A tmux server started on the socket just stopped can die with it (the
+# two failed together under load): the next UI gets a socket of its own.
+TMUX_SOCK="so$$b"
 ui_start 100 30 env -u CI "$SO" demo --queue "$T/ui.db"
 check "on a terminal the reviewer UI opens on the demo queue" ui_wait "pending 155" 60
 ui_keys q
