@@ -56,10 +56,12 @@ struct draft_view {
                            NULL otherwise) */
 };
 
+/* The title line's hints, most wanted first: at 80 columns they all fit
+ * in their short form but q. */
 static const enum keys_action draft_hints[] = {
-    KA_BACK,       KA_APPROVE, KA_EDIT,    KA_REJECT, KA_ESCALATE,
-    KA_SKIP,       KA_UNDO,    KA_HELP,    KA_PANE,   KA_CITE_NEXT,
-    KA_REVIEWS,    KA_PIPE,    KA_MONITOR, KA_NONE};
+    KA_BACK,    KA_APPROVE,   KA_EDIT, KA_REJECT, KA_ESCALATE,
+    KA_SKIP,    KA_UNDO,      KA_CITE_NEXT, KA_PANE, KA_REVIEWS,
+    KA_PIPE,    KA_MONITOR,   KA_HELP, KA_NONE};
 
 static const enum keys_action draft_keys[] = {
     KA_DOWN,   KA_UP,        KA_PAGE_DOWN, KA_PAGE_UP,  KA_TOP,

@@ -171,39 +171,82 @@ static void refresh_counts(struct ui_app *app)
     app->counts.at = so_mono_ms();
 }
 
-/* Shorter names for the title line, where room is short. */
-static const char *hint_name(enum keys_action a)
+/* The name of a hint on the title line: the short form where room is
+ * short ("a:ok"), else the medium one ("a:approve"). */
+static const char *hint_name(enum keys_action a, int brief)
 {
     switch (a) {
     case KA_PANE:
         return "pane";
     case KA_CITE_NEXT:
         return "cite";
+    case KA_APPROVE:
+        return brief ? "ok" : "approve";
+    case KA_REJECT:
+        return brief ? "rej" : "reject";
+    case KA_ESCALATE:
+        return brief ? "esc" : "escalate";
+    case KA_MONITOR:
+        return brief ? "mon" : "monitor";
+    case KA_REVIEWS:
+        return brief ? "revs" : "reviews";
+    case KA_MINE:
+        return brief ? "mine" : "my-decisions";
+    case KA_PAGE_DOWN:
+        return brief ? "pgdn" : "page-down";
+    case KA_PAGE_UP:
+        return brief ? "pgup" : "page-up";
     default:
         return keys_action_name(a);
     }
 }
 
-/* "key:name" for each hint of the current screen, then help. */
-static void draw_title(struct ui_app *app)
+/* The title line in one form: the screen's name (long: "signoff: draft",
+ * none: left out), then "key:name" for each hint, the first key bound to
+ * it with its angle brackets dropped ("Tab", "Enter"); skip_back leaves q
+ * out. Hints that do not fit are left out whole (the help lists them).
+ * Returns how many hints were left out. */
+static int title_form(struct ui_app *app, struct buf *b, int name, int brief,
+                      int skip_back)
 {
     const struct ui_screen_ops *ops = app->screens[app->screen];
-    struct buf b;
-    buf_init(&b);
-    buf_addf(&b, app->cols >= 100 ? " signoff: %s " : " %s ", ops->name);
+    int dropped = 0;
+    buf_reset(b);
+    if (name)
+        buf_addf(b, name > 1 ? " signoff: %s" : " %s", ops->name);
     for (const enum keys_action *h = ops->hints; h && *h != KA_NONE; h++) {
+        if (skip_back && *h == KA_BACK)
+            continue;
         struct buf k;
         buf_init(&k);
         keys_describe(app->keys, *h, &k);
-        /* The first key bound to it ("j" of "j, <Down>"). */
-        const char *all = buf_cstr(&k);
-        size_t n = strcspn(all, ",");
-        const char *name = hint_name(*h);
-        /* Whole hints only: the ones that do not fit are left to ?. */
-        if (n && b.len + n + strlen(name) + 2 <= (size_t)app->cols)
-            buf_addf(&b, " %.*s:%s", (int)n, all, name);
+        const char *key = buf_cstr(&k);
+        size_t n = strcspn(key, ","); /* "j" of "j, <Down>" */
+        if (n > 2 && key[0] == '<' && key[n - 1] == '>') {
+            key++;
+            n -= 2;
+        }
+        const char *hname = hint_name(*h, brief);
+        size_t need = (b->len ? 1 : 0) + n + 1 + strlen(hname);
+        if (n && b->len + need <= (size_t)app->cols)
+            buf_addf(b, "%s%.*s:%s", b->len ? " " : "", (int)n, key, hname);
+        else
+            dropped++;
         buf_free(&k);
     }
+    return dropped;
+}
+
+/* "key:name" for each hint of the current screen: the first form that
+ * shows them all (full names with "signoff: NAME"; short names with the
+ * screen's name; short names without the name and without q, which the
+ * help and every screen keep), else the last form with what fits. */
+static void draw_title(struct ui_app *app)
+{
+    struct buf b;
+    buf_init(&b);
+    if (title_form(app, &b, 2, 0, 0) && title_form(app, &b, 1, 1, 0))
+        title_form(app, &b, 0, 1, 1);
     ui_draw_fill(app->title, 0, TR_TITLE);
     ui_draw_text(app->title, 0, 0, app->cols, buf_cstr(&b), TR_TITLE);
     buf_free(&b);

@@ -25,8 +25,8 @@ struct mine_view {
     int64_t today; /* ms of today's 00:00 UTC when loaded */
 };
 
-static const enum keys_action mine_hints[] = {KA_BACK, KA_OPEN, KA_UNDO,
-                                              KA_HELP, KA_NONE};
+static const enum keys_action mine_hints[] = {
+    KA_BACK, KA_OPEN, KA_UNDO, KA_MONITOR, KA_HELP, KA_NONE};
 
 static const enum keys_action mine_keys[] = {
     KA_DOWN, KA_PAGE_DOWN, KA_UP,   KA_PAGE_UP, KA_TOP,

@@ -44,7 +44,8 @@ struct monitor_view {
 };
 
 /* Enter (KA_OPEN) flips the switch; the legend line says so. */
-static const enum keys_action monitor_hints[] = {KA_BACK, KA_HELP, KA_NONE};
+static const enum keys_action monitor_hints[] = {
+    KA_BACK, KA_DOWN, KA_UP, KA_PAGE_DOWN, KA_MINE, KA_HELP, KA_NONE};
 
 static const enum keys_action monitor_keys[] = {
     KA_DOWN, KA_UP,     KA_PAGE_DOWN, KA_PAGE_UP,

@@ -18,8 +18,9 @@ struct pager {
     size_t top; /* first display line shown */
 };
 
-static const enum keys_action pager_hints[] = {KA_BACK, KA_DOWN, KA_UP,
-                                               KA_NONE};
+static const enum keys_action pager_hints[] = {
+    KA_BACK, KA_DOWN, KA_UP, KA_PAGE_DOWN, KA_PAGE_UP, KA_TOP, KA_BOTTOM,
+    KA_MONITOR, KA_NONE};
 
 static const enum keys_action pager_keys[] = {
     KA_DOWN, KA_UP, KA_PAGE_DOWN, KA_PAGE_UP, KA_TOP, KA_BOTTOM,

@@ -37,7 +37,8 @@ struct queue_view {
 #define QUEUE_RETRY_MS 3000
 
 static const enum keys_action queue_hints[] = {
-    KA_BACK, KA_OPEN, KA_LIMIT, KA_MONITOR, KA_HELP, KA_NONE};
+    KA_BACK,   KA_OPEN,    KA_LIMIT, KA_UNDO, KA_RELOAD, KA_TAG,
+    KA_MONITOR, KA_MINE,   KA_HELP,  KA_NONE};
 
 static const enum keys_action queue_keys[] = {
     KA_DOWN,  KA_UP,   KA_PAGE_DOWN, KA_PAGE_UP, KA_TOP, KA_BOTTOM,

@@ -5,7 +5,7 @@
 # the edit and flagged-approve questions; it fits 80 columns (the
 # page-down row's keys on a line of their own). The title hints name m on
 # the queue and n, Tab, v, | and m on a draft (from 120 columns; at 80 what
-# fits). q returns to where it was.
+# fits; tests/e2e/ui_hints.sh checks 80 columns). q returns to where it was.
 . "$(dirname "$0")/ui.inc"
 # help_find REGEX: page through the queue screen's help from the top until
 # a line matches (each page waited for: g, then Space until the last page,
@@ -28,7 +28,7 @@ for size in $SIZES; do
     newq "help-$size"; three
     review "$size"
     ui_wait "First refund question"
-    check_contains "$size: queue hints: m" "m:monitor" "$(ui_screen | head -1)"
+    check_contains "$size: queue hints: m" "m:mon" "$(ui_screen | head -1)"
     ui_keys '?'
     check "$size: help screen" ui_wait "Keys of the queue screen, then the others"
     S=$(ui_screen)
@@ -59,7 +59,7 @@ for size in $SIZES; do
     T1=$(ui_screen | head -1)
     check_contains "$size: draft hints: help" "?:help" "$T1"
     if [ "${size%x*}" -ge 120 ]; then
-        for h in "n:cite" "<Tab>:pane" "v:reviews" "|:pipe" "m:monitor"; do
+        for h in "n:cite" "Tab:pane" "v:reviews" "|:pipe" "m:monitor"; do
             check_contains "$size: draft hints: $h" "$h" "$T1"
         done
     fi
@@ -82,7 +82,7 @@ ui_wait "Keys of the draft screen"
 check "help shows the new binding" grep -qE "^  y +approve" <<<"$(ui_screen)"
 check "help shows F5" grep -qE "^  F5, r +reject|^  r, F5 +reject" <<<"$(ui_screen)"
 ui_keys q; ui_wait "Refunds take 30 days"
-check_contains "title hint follows the binding" "y:approve" "$(ui_screen)"
+check_contains "title hint follows the binding" "y:ok" "$(ui_screen)"
 ui_keys a
 check "unbound a says so" ui_wait "a: not a key; ? lists the keys"
 check_eq "unbound a does nothing" "" "$(decisions D-1)"
