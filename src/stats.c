@@ -271,6 +271,11 @@ static void build_groups(struct stats_report *out,
         if (!g || cell_cmp_by(out->by, cells[i - 1], c) != 0) {
             g = &out->groups[out->ngroups++];
             g->key = group_key(out->by, c, &g->num);
+            const struct so_workflow *wf =
+                out->by == STATS_BY_WORKFLOW
+                    ? find_wf(wfs, nwfs, c->workflow)
+                    : NULL;
+            g->unapplied = wf && wf->records_actions ? wf->unapplied : -1;
             /* a row of --by day is one day: no series (and no days x days
              * arrays over a long window) */
             if (out->by != STATS_BY_DAY) {

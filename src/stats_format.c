@@ -150,7 +150,7 @@ static char *fmt_words(double v)
 }
 
 static void table_group_row(struct grid *g, const struct stats_group *gr,
-                            size_t ndays, int stamp)
+                            size_t ndays, int stamp, int backlog)
 {
     size_t c = 0;
     char ms[16];
@@ -167,6 +167,9 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
     stats_format_ms(gr->median_ms, ms);
     grid_add(g, c++, xstrdup(ms));
     grid_add(g, c++, fmt_words(gr->median_words));
+    if (backlog)
+        grid_add(g, c++, gr->unapplied < 0 ? xstrdup("-")
+                                           : fmt_count(gr->unapplied));
     grid_add(g, c++,
              gr->day_decided
                  ? stats_sparkline(gr->day_decided, gr->day_overrides, ndays)
@@ -180,19 +183,24 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
 
 static void table_groups(const struct stats_report *rep, struct buf *out)
 {
-    static const int right[] = {0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0};
-    static const int right_stamp[] = {0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0};
+    static const int right_all[] = {0, 1, 1, 1, 1, 1, 1, 0, 1,
+                                    1, 1, 1, 0, 0};
     static const char *const head[] = {
         "", "DECIDED", "APPR", "EDIT", "REJ", "ESC", "OVERRIDE", "95% CI",
-        "STAMP", "MED TIME", "MED EDIT", "TREND", ""};
+        "STAMP", "MED TIME", "MED EDIT", "UNAPPLIED", "TREND", ""};
+    /* STAMP beside a reviewer's override rate; UNAPPLIED (the backlog now)
+     * only by workflow */
     int stamp = rep->by == STATS_BY_REVIEWER;
+    int backlog = rep->by == STATS_BY_WORKFLOW;
+    int right[SO_ARRAY_LEN(head)];
     struct grid g = {0};
-    g.cols = stamp ? 13 : 12;
-    g.right = stamp ? right_stamp : right;
+    g.cols = 12 + (size_t)stamp + (size_t)backlog;
+    g.right = right;
     size_t c = 0;
     for (size_t i = 0; i < SO_ARRAY_LEN(head); i++) {
-        if (i == 8 && !stamp)
+        if ((i == 8 && !stamp) || (i == 11 && !backlog))
             continue;
+        right[c] = right_all[i];
         const char *h = i == 0 ? stats_by_name(rep->by) : head[i];
         char *u = xstrdup(h);
         for (char *p = u; *p; p++)
@@ -200,7 +208,7 @@ static void table_groups(const struct stats_report *rep, struct buf *out)
         grid_add(&g, c++, u);
     }
     for (size_t i = 0; i < rep->ngroups; i++)
-        table_group_row(&g, &rep->groups[i], rep->ndays, stamp);
+        table_group_row(&g, &rep->groups[i], rep->ndays, stamp, backlog);
     grid_render(&g, out);
 }
 
@@ -284,7 +292,8 @@ static void json_num_or_null(cJSON *o, const char *k, double v)
         cJSON_AddNumberToObject(o, k, v);
 }
 
-static cJSON *json_group(const struct stats_group *g, size_t ndays)
+static cJSON *json_group(const struct stats_group *g, size_t ndays,
+                         enum stats_by by)
 {
     cJSON *o = cJSON_CreateObject();
     json_add_string(o, "key", g->key);
@@ -302,6 +311,8 @@ static cJSON *json_group(const struct stats_group *g, size_t ndays)
     json_num_or_null(o, "median_edit_words", g->median_words);
     cJSON_AddNumberToObject(o, "fast_approvals", (double)g->c.fast_approvals);
     json_num_or_null(o, "rubber_stamp", g->rubber_stamp);
+    if (by == STATS_BY_WORKFLOW)
+        json_num_or_null(o, "unapplied", (double)g->unapplied);
     if (!g->day_decided) /* --by day: the rows are the series */
         return o;
     cJSON *daily = cJSON_AddArrayToObject(o, "daily_rate");
@@ -360,7 +371,8 @@ static char *format_json(const struct stats_report *rep)
     cJSON_AddNumberToObject(root, "days", (double)rep->ndays);
     cJSON *groups = cJSON_AddArrayToObject(root, "groups");
     for (size_t i = 0; i < rep->ngroups; i++)
-        cJSON_AddItemToArray(groups, json_group(&rep->groups[i], rep->ndays));
+        cJSON_AddItemToArray(groups, json_group(&rep->groups[i], rep->ndays,
+                                                    rep->by));
     cJSON *reasons = cJSON_AddArrayToObject(root, "reject_reasons");
     for (size_t i = 0; i < rep->nreasons; i++) {
         cJSON *o = cJSON_CreateObject();
@@ -392,8 +404,9 @@ static char *format_csv(const struct stats_report *rep)
     buf_addf(&out,
              "%s,decided,approved,edited,rejected,escalated,override_rate,"
              "ci95_low,ci95_high,meaningful,median_active_ms,"
-             "median_edit_words,rubber_stamp\r\n",
-             stats_by_name(rep->by));
+             "median_edit_words,rubber_stamp%s\r\n",
+             stats_by_name(rep->by),
+             rep->by == STATS_BY_WORKFLOW ? ",unapplied" : "");
     for (size_t i = 0; i < rep->ngroups; i++) {
         const struct stats_group *g = &rep->groups[i];
         escape_csv_name(&out, g->key);
@@ -409,6 +422,10 @@ static char *format_csv(const struct stats_report *rep)
         csv_num(&out, g->median_words, "%.2f");
         if (g->rubber_stamp >= 0)
             buf_addf(&out, "%.6f", g->rubber_stamp);
+        if (rep->by == STATS_BY_WORKFLOW && g->unapplied >= 0)
+            buf_addf(&out, ",%lld", (long long)g->unapplied);
+        else if (rep->by == STATS_BY_WORKFLOW)
+            buf_addc(&out, ',');
         buf_adds(&out, "\r\n");
     }
     return buf_steal(&out);

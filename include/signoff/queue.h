@@ -273,6 +273,9 @@ struct so_workflow {
      * SQLite store's get/list, 0 from a remote queue). */
     int64_t recorded[SO_ACT_COUNT];
     int64_t unapplied;      /* the unapplied backlog (filled by get/list) */
+    int records_actions;    /* the producer has recorded an action at least
+                               once: only then is unapplied a backlog
+                               (filled by get/list; 0 on PostgreSQL) */
     /* The reject and escalate reason codes this workflow takes: its own
      * list, or the queue's default set when it has none (reasons_own 0).
      * Filled by get; with SO_WF_REASONS, set replaces the workflow's own

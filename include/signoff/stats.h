@@ -106,6 +106,10 @@ struct stats_group {
     double rubber_stamp; /* fast_approvals / approved; -1 none */
     int min_decisions;   /* the workflow's (largest of the workflows in it) */
     int meaningful;      /* decided >= min_decisions */
+    /* --by workflow: the workflow's unapplied backlog now (not a figure of
+     * the window); -1 under other --by or where its producer never
+     * recorded an action (no backlog, as in stats --check) */
+    int64_t unapplied;
     int64_t *day_decided;  /* per day of the window; NULL for --by day */
     int64_t *day_overrides;
 };

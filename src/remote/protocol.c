@@ -821,6 +821,7 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
     json_add_int(j, "applied_within_ms", w->applied_within_ms);
     json_add_int(j, "pending", w->pending);
     json_add_int(j, "unapplied", w->unapplied);
+    json_add_bool(j, "records_actions", w->records_actions);
     json_add_int(j, "hooks_disabled", w->hooks_disabled);
     json_add_string(j, "guidelines", w->guidelines);
     json_add_item(j, "reasons", wf_reasons_to_json(w));
@@ -977,6 +978,8 @@ static enum so_status workflow_state(const cJSON *j, struct so_workflow *w,
                              JSON_MAX_SAFE_INT, &w->pending, err)) ||
         bad(s = json_get_int(j, "", "unapplied", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &w->unapplied, err)) ||
+        bad(s = json_get_bool(j, "", "records_actions", JSON_OPTIONAL,
+                              &w->records_actions, err)) ||
         bad(s = json_get_int(j, "", "auto_decided", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &w->auto_decided, err)) ||
         bad(s = json_get_int(j, "", "sampled_decided", JSON_OPTIONAL, 0,

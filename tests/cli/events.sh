@@ -126,3 +126,28 @@ check_contains "stats --check names the workflow and the backlog" \
     "w: unapplied backlog: 6 final outcomes released over 1 s ago with no action record" "$OUT"
 so stats --check --format json
 check_contains "stats --check --format json lists it" '"unapplied":["w"]' "$OUT"
+
+# stats --by workflow carries the backlog beside the override rate: w's 6
+# (f0..f4 and a2 by hand; the rows of outcomes agree), v's none (null,
+# empty: its producer never recorded an action)
+HAND=$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM outcomes WHERE workflow = 'w'
+    AND applied_seq = 0 AND reverted_at IS NULL")
+check_eq "hand count of w's released unapplied outcomes" 6 "$HAND"
+so stats --format json
+check_eq "stats --format json: unapplied per workflow" "v=None w=6" \
+    "$(printf '%s' "$OUT" | python3 -c 'import json,sys
+print(" ".join("%s=%s" % (g["key"], g["unapplied"]) for g in json.load(sys.stdin)["groups"]))')"
+so stats --format csv
+check_eq "stats --format csv: the unapplied column" "v= w=6" \
+    "$(printf '%s' "$OUT" | python3 -c 'import csv,sys
+print(" ".join("%s=%s" % (r["workflow"], r["unapplied"]) for r in csv.DictReader(sys.stdin)))')"
+so stats
+check_eq "stats table: the UNAPPLIED column (- where no action ever)" "v=- w=6" \
+    "$(printf '%s\n' "$OUT" | python3 -c 'import sys
+lines = sys.stdin.read().split("\n")
+end = lines[1].index("UNAPPLIED") + len("UNAPPLIED")
+print(" ".join("%s=%s" % (l.split()[0], l[:end].split()[-1]) for l in lines[2:4]))')"
+so stats --by reviewer --format json
+check_not_contains "stats --by reviewer: no unapplied" '"unapplied"' "$OUT"
+so stats --by reviewer --format csv
+check_not_contains "stats --by reviewer csv: no unapplied column" 'unapplied' "$OUT"

@@ -217,6 +217,17 @@ as prod applied D-0002 --ref "ticket 5" --request-id ap-cli
 check_eq "remote applied: recorded" 0 "$RC"
 as prod applied D-0002 --ref "ticket 5" --request-id ap-cli
 check_contains "remote applied again: the same record" "(already recorded)" "$OUT"
+# stats on the remote queue carries each workflow's unapplied backlog, the
+# same as on the queue file (null where no action was ever recorded)
+"$SO" workflow set support --applied-within 1ms --queue "$Q" >/dev/null
+backlog() { python3 -c 'import json,sys
+print(" ".join("%s=%s" % (g["key"], g["unapplied"]) for g in json.load(sys.stdin)["groups"]))'; }
+LOCAL=$("$SO" stats --format json --queue "$Q" | backlog)
+check_contains "local stats: support has a backlog" "support=" "$LOCAL"
+check_not_contains "local stats: support's backlog is a number" "support=None" "$LOCAL"
+as sup stats --format json
+check_eq "remote stats: the same unapplied per workflow" "$LOCAL" \
+    "$(printf '%s' "$OUT" | backlog)"
 SIGNOFF_TOKEN_FILE="$T/token.prod" "$SO" events --queue "$URL" --follow --format jsonl --after "$(sql "$Q" "SELECT max(seq) FROM decisions")" \
     >"$T/follow.out" 2>"$T/follow.err" &
 FOLLOW=$!

@@ -49,11 +49,12 @@ static const char sql_event[] =
     DECISIONS_EVER("reject") "," DECISIONS_EVER("escalate") ","               \
     DECISIONS_EVER("revert") "," DECISIONS_EVER("applied") ","               \
     DECISIONS_EVER("admin") ","                                                \
-    " release_after_ms, applied_within_ms, (SELECT count(*) FROM outcomes o"   \
+    " release_after_ms, applied_within_ms, CASE WHEN EXISTS (SELECT 1"        \
+    " FROM outcomes a WHERE a.workflow = w.name AND a.applied_seq > 0)"       \
+    " THEN (SELECT count(*) FROM outcomes o"                                   \
     " WHERE o.workflow = w.name AND o.applied_seq = 0"                         \
     " AND o.reverted_at IS NULL"                                               \
-    " AND o.release_at <= :now - w.applied_within_ms AND EXISTS (SELECT 1"    \
-    " FROM outcomes a WHERE a.workflow = w.name AND a.applied_seq > 0)),"     \
+    " AND o.release_at <= :now - w.applied_within_ms) END,"                   \
     " guidelines, (SELECT count(*) FROM hooks h WHERE h.workflow = w.name"    \
     " AND h.auto_disabled = 1), automate, automate_from, sample_pct,"         \
     " always_review," ROUTED(1, "") "," ROUTED(2, "")  ","                    \
@@ -174,6 +175,9 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
         w->recorded[a] = sqlite3_column_int64(st, 16 + a);
     w->release_after_ms = sqlite3_column_int64(st, 16 + SO_ACT_COUNT);
     w->applied_within_ms = sqlite3_column_int64(st, 17 + SO_ACT_COUNT);
+    /* NULL: the producer never recorded an action (no backlog) */
+    w->records_actions =
+        sqlite3_column_type(st, 18 + SO_ACT_COUNT) != SQLITE_NULL;
     w->unapplied = sqlite3_column_int64(st, 18 + SO_ACT_COUNT);
     w->guidelines = store_db_col_str(st, 19 + SO_ACT_COUNT);
     w->hooks_disabled = sqlite3_column_int64(st, 20 + SO_ACT_COUNT);
