@@ -224,6 +224,20 @@ static const char *reviewer_source(const char *opt)
     return cli_config()->reviewer ? "the config's reviewer" : "the login name";
 }
 
+char *cli_store_spec(const char *opt, const char *remote_why)
+{
+    char *spec = cli_queue_spec(opt);
+    struct so_error err;
+    if (!backend_for(spec, &err))
+        cli_error(err.msg, NULL);
+    else if (queue_is_remote(spec))
+        cli_error(spec, "%s", remote_why);
+    else
+        return spec;
+    free(spec);
+    return NULL;
+}
+
 char *cli_reviewer(const char *opt)
 {
     if (opt && *opt)

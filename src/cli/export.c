@@ -137,19 +137,11 @@ static int export_pg(const char *spec, const struct export_args *a)
 
 static int export_queue(const struct export_args *a)
 {
-    char *spec = cli_queue_spec(a->common.queue);
-    struct so_error berr;
-    if (!backend_for(spec, &berr)) {
-        cli_error(berr.msg, NULL);
-        free(spec);
+    char *spec = cli_store_spec(a->common.queue,
+                                "export reads the queue file: run it where "
+                                "the server keeps the file");
+    if (!spec)
         return EXIT_FAIL;
-    }
-    if (queue_is_remote(spec)) {
-        cli_error(spec, "export reads the queue file: run it where the "
-                        "server keeps the file");
-        free(spec);
-        return EXIT_FAIL;
-    }
     if (strcmp(queue_backend_name(spec), "sqlite") != 0) {
         int rc = export_pg(spec, a);
         free(spec);

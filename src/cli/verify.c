@@ -145,19 +145,12 @@ static int verify_pg(const char *spec, struct verify_opts *o, int full,
 static int verify_queue(const char *opt_queue, struct verify_opts *o,
                         int full, int quiet)
 {
-    char *spec = cli_queue_spec(opt_queue);
-    struct so_error berr;
-    if (!backend_for(spec, &berr)) {
-        cli_error(berr.msg, NULL);
-        free(spec);
+    char *spec = cli_store_spec(opt_queue,
+                                "verify reads the queue file: run it where "
+                                "the server keeps the file, or verify an "
+                                "export");
+    if (!spec)
         return EXIT_FAIL;
-    }
-    if (queue_is_remote(spec)) {
-        cli_error(spec, "verify reads the queue file: run it where the "
-                        "server keeps the file, or verify an export");
-        free(spec);
-        return EXIT_FAIL;
-    }
     if (strcmp(queue_backend_name(spec), "sqlite") != 0) {
         int rc = verify_pg(spec, o, full, quiet);
         free(spec);

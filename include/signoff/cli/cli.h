@@ -31,6 +31,11 @@ char *cli_queue_spec(const char *opt);
  * OPT: why" as a usage error and returns EXIT_USAGE. For every option that
  * names a reviewer, workflow, model, owner or reason code. */
 int cli_check_name(const char *cmd, const char *opt, const char *value);
+/* The queue spec of a command that reads the store itself (verify,
+ * export): as cli_queue_spec, or NULL after a message when the spec names
+ * no backend, or a remote queue (remote_why says what to do instead).
+ * Caller frees. */
+char *cli_store_spec(const char *opt, const char *remote_why);
 /* The reviewer: --reviewer, else $SIGNOFF_REVIEWER, else config, else the
  * login name. Caller frees. */
 char *cli_reviewer(const char *opt);
