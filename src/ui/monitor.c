@@ -41,6 +41,8 @@ struct monitor_view {
     size_t wf_below;   /* workflows below the table's last row */
     int64_t loaded_at; /* mono ms; 0: never */
     int64_t load_ms;   /* how long the last read took */
+    int64_t down_since; /* wall ms of the first failed read; 0: answers */
+    int64_t good_at;    /* wall ms of the last read that answered */
 };
 
 /* Enter (KA_OPEN) flips the switch; the legend line says so. */
@@ -97,8 +99,9 @@ static void select_details(struct monitor_view *v)
                   &v->by_model);
 }
 
-/* Read the workflows and the rollup and compute every figure. */
-static void load(struct ui_app *app, struct monitor_view *v)
+/* Read the workflows and the rollup and compute every figure; 0 when the
+ * queue did not answer. */
+static int load(struct ui_app *app, struct monitor_view *v)
 {
     struct queue *q = app->q;
     struct so_error err;
@@ -107,7 +110,7 @@ static void load(struct ui_app *app, struct monitor_view *v)
     stats_window_for(MONITOR_DAYS * STATS_DAY_MS, now, &v->win);
     if (q->ops->workflow_list(q, &v->wfs, &v->nwfs, &err) != SO_OK) {
         ui_app_message(app, 1, "monitor: %s", err.msg);
-        return;
+        return 0;
     }
     int64_t since = stats_alert_since_ms(v->wfs, v->nwfs, now);
     struct so_stats_req req = {.since_ms = stats_window_since_ms(&v->win)};
@@ -116,7 +119,7 @@ static void load(struct ui_app *app, struct monitor_view *v)
     if (q->ops->rollup(q, &req, &v->rollup, &err) != SO_OK) {
         ui_app_message(app, 1, "monitor: %s", err.msg);
         data_clear(v); /* no figures: show no workflow rather than zeros */
-        return;
+        return 0;
     }
     struct so_agreement ag = {0};
     if (q->ops->agreement && q->ops->agreement(q, &req, &ag, &err) == SO_OK)
@@ -130,15 +133,36 @@ static void load(struct ui_app *app, struct monitor_view *v)
     if (v->sel >= v->nwfs)
         v->sel = v->nwfs ? v->nwfs - 1 : 0;
     select_details(v);
+    return 1;
 }
 
-/* Drop the figures and read them again, timing the read. */
+/* Read the figures again, timing the read. When the queue does not answer
+ * the last figures stay, and the screen says since when they are old. */
 static void reload(struct ui_app *app, struct monitor_view *v)
 {
-    data_clear(v);
-    v->loaded_at = so_mono_ms();
-    load(app, v);
-    v->load_ms = so_mono_ms() - v->loaded_at;
+    struct monitor_view n = *v;
+    n.wfs = NULL;
+    n.nwfs = 0;
+    n.alerts = NULL;
+    memset(&n.rollup, 0, sizeof n.rollup);
+    memset(&n.by_wf, 0, sizeof n.by_wf);
+    memset(&n.by_rev, 0, sizeof n.by_rev);
+    memset(&n.by_band, 0, sizeof n.by_band);
+    memset(&n.by_model, 0, sizeof n.by_model);
+    memset(&n.agree, 0, sizeof n.agree);
+    int64_t start = so_mono_ms();
+    if (load(app, &n)) {
+        data_clear(v);
+        *v = n;
+        v->down_since = 0;
+        v->good_at = so_now_ms();
+    } else {
+        data_clear(&n);
+        if (!v->down_since)
+            v->down_since = so_now_ms();
+    }
+    v->loaded_at = start;
+    v->load_ms = so_mono_ms() - start;
 }
 
 static void monitor_enter(struct ui_app *app, void *state)
@@ -717,7 +741,17 @@ static void monitor_draw(struct ui_app *app, void *state)
     int below = v->dlines - v->dtop - v->dview;
     struct buf b;
     buf_init(&b);
-    if (v->wf_below || below > 0) {
+    if (v->down_since) {
+        char since[32], at[32];
+        so_format_time(v->down_since, since);
+        so_format_time(v->good_at, at);
+        if (v->good_at)
+            buf_addf(&b, "queue unreachable since %.5s UTC: figures are "
+                         "from %.5s (stale)", since + 11, at + 11);
+        else
+            buf_addf(&b, "queue unreachable since %.5s UTC: no figures yet",
+                     since + 11);
+    } else if (v->wf_below || below > 0) {
         buf_adds(&b, "more below:");
         if (v->wf_below)
             buf_addf(&b, " %zu workflow%s (j)", v->wf_below,
@@ -734,7 +768,9 @@ static void monitor_draw(struct ui_app *app, void *state)
                      "not yet meaningful.  Enter: pause/resume");
     }
     ui_draw_text(app->body, app->rows - 1, 0, app->cols, buf_cstr(&b),
-                 v->wf_below || below > 0 ? TR_MONITOR_PAUSED : TR_NORMAL);
+                 v->down_since              ? TR_STATUS_ALERT
+                 : v->wf_below || below > 0 ? TR_MONITOR_PAUSED
+                                            : TR_NORMAL);
     buf_free(&b);
 }
 

@@ -169,16 +169,20 @@ static void hhmm(int64_t ms, char out[8])
 /* The truth while the queue does not answer, on the header line. */
 static void draw_stale(struct ui_app *app, const struct queue_view *v, int y)
 {
-    char since[8], at[8];
+    char since[8], at[8], waiting[48] = "";
     hhmm(v->stale_since, since);
     hhmm(v->listed_at, at);
+    if (app->counts.unsent > 0)
+        snprintf(waiting, sizeof waiting, " %lld decision%s waiting;",
+                 (long long)app->counts.unsent,
+                 app->counts.unsent == 1 ? "" : "s");
     char *t = v->listed_at
-                  ? xasprintf("queue unreachable since %s UTC: the list below "
-                              "is from %s (stale); R retries now",
-                              since, at)
-                  : xasprintf("queue unreachable since %s UTC: nothing listed "
-                              "yet; R retries now",
-                              since);
+                  ? xasprintf("queue unreachable since %s UTC:%s the list "
+                              "below is from %s (stale); R retries now",
+                              since, waiting, at)
+                  : xasprintf("queue unreachable since %s UTC:%s nothing "
+                              "listed yet; R retries now",
+                              since, waiting);
     ui_draw_fill(app->body, y, TR_STATUS_ALERT);
     ui_draw_text(app->body, y, 0, app->cols, t, TR_STATUS_ALERT);
     free(t);

@@ -3,7 +3,9 @@
 # 8): the queue screen shows the truth (unreachable since HH:MM, the last
 # list kept and marked stale, never "the queue is empty"), R retries at
 # once, the list comes back by itself when the server does, and the status
-# bar names the token's reviewer, not the local login.
+# bar names the token's reviewer, not the local login. A decision made while
+# down waits in the outbox and the stale line counts it; the monitor says
+# the server is unreachable and that its figures are stale.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 export SIGNOFF_HTTP_TIMEOUT=5
@@ -14,17 +16,32 @@ SIGNOFF_REVIEWER=localbob ui_start 100 30 "$SO" review --queue "$URL"
 check "UI lists the remote queue" ui_wait "D-0002" 15
 check "the status bar names the token's reviewer" ui_wait "@alice"
 check_not_contains "not the local name" "@localbob" "$(ui_screen)"
+ui_keys Enter
+check "a draft opens while the server is up" ui_wait " per policy [1]." 15
+ui_keys m
+check "the monitor opens while the server is up" ui_wait "WORKFLOW" 15
 serve_stop
+check "monitor, server down: says so" ui_wait "figures are from " 40
+check "with since when, figures marked stale" \
+    grep -q "queue unreachable since [0-9:]* UTC: figures are from [0-9:]* (stale)" <<<"$(ui_screen)"
+ui_keys q
+ui_keys a
+check "a decision while down goes to the outbox" ui_wait "unsent 1" 20
+check "the draft decided, the UI is back on the queue" \
+    ui_wait "signoff: queue" 20
 ui_keys R
 check "server down: says so, with the time" ui_wait "queue unreachable since " 20
+check "the stale line counts the decision waiting" \
+    ui_wait "UTC: 1 decision waiting; the list below is from" 20
 S=$(ui_screen)
 check_contains "the last list stays, marked stale" "(stale)" "$S"
 check_contains "its rows are still shown" "D-0002" "$S"
 check_not_contains "never 'the queue is empty'" "The queue is empty" "$S"
 serve_start || { notok "serve restarts"; exit 1; }
-check "server back: the list reloads by itself" \
-    ui_wait "the queue answers again: list reloaded" 30
-check "the stale mark is gone" ui_wait_gone "(stale)" 10
+check "server back: the waiting decision is sent" \
+    ui_wait "sent 1 waiting decision" 30
+check "the list reloads by itself: the stale mark is gone" \
+    ui_wait_gone "(stale)" 10
 ui_keys q
 check_eq "clean exit" "__EXITED__ rc=0" "$(ui_wait "__EXITED__" 10 && ui_screen | grep -o '__EXITED__ rc=[0-9]*')"
 serve_stop
