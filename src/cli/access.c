@@ -74,12 +74,6 @@ static int access_option(int c, const char *arg, void *ctx)
     }
 }
 
-static int fail(const char *what, const struct so_error *err)
-{
-    cli_error(what, "%s", err->msg);
-    return cli_exit_for(err->code);
-}
-
 /* What the chain says of one reviewer. */
 struct use {
     char *reviewer;
@@ -224,7 +218,7 @@ static int review(struct queue *q, const struct access_args *a)
         read_uses(q, &uses, &nuses, &err) != SO_OK) {
         uses_free(uses, nuses);
         free(v);
-        return fail("access review", &err);
+        return cli_fail("access review", &err);
     }
     int64_t now = so_now_ms(), oldest = 0;
     cJSON *arr = a->json ? cJSON_CreateArray() : NULL;
@@ -284,7 +278,7 @@ static int reviewed(struct queue *q, const struct access_args *a)
         q->ops->admin_record(q, "access.reviewed", "queue", detail, &res, &err);
     free(detail);
     if (s != SO_OK)
-        return fail("access reviewed", &err);
+        return cli_fail("access reviewed", &err);
     char due[32];
     so_format_time(res.decided_at + every, due);
     printf("access review recorded (seq %lld); next due %s\n",

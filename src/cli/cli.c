@@ -89,6 +89,12 @@ int cli_exit_for(enum so_status st)
 static struct config the_config;
 static int config_loaded;
 
+int cli_fail(const char *what, const struct so_error *err)
+{
+    cli_error(what, "%s", err->msg);
+    return cli_exit_for(err->code);
+}
+
 const struct config *cli_config(void)
 {
     if (!config_loaded) {

@@ -111,12 +111,6 @@ static int hook_option(int c, const char *arg, void *ctx)
     }
 }
 
-static int fail(const struct so_error *err)
-{
-    cli_error("hook", "%s", err->msg);
-    return cli_exit_for(err->code);
-}
-
 /* The secret file: one line, whsec_ and base64; never echoed back. */
 static int read_secret(const char *path, char **out)
 {
@@ -127,7 +121,7 @@ static int read_secret(const char *path, char **out)
         fprintf(stderr, "signoff: warning: %s: readable by group or others\n",
                 path);
     if (so_read_file(path, 4096, out, &len, &err) != SO_OK)
-        return fail(&err);
+        return cli_fail("hook", &err);
     (*out)[strcspn(*out, "\r\n")] = '\0';
     unsigned char key[WEBHOOK_KEY_MAX];
     size_t klen;
@@ -161,7 +155,7 @@ static int hook_add(struct queue *q, struct hook_args *a)
     free(secret);
     a->h.secret = NULL;
     if (st != SO_OK)
-        return fail(&err);
+        return cli_fail("hook", &err);
     printf("hook %lld added for workflow %s\n", (long long)id,
            a->h.workflow);
     return 0;
@@ -193,7 +187,7 @@ static int hook_list(struct queue *q, const struct hook_args *a)
     size_t n = 0;
     struct so_error err;
     if (q->ops->hook_list(q, &v, &n, &err) != SO_OK)
-        return fail(&err);
+        return cli_fail("hook", &err);
     cJSON *arr = a->json ? json_new_array() : NULL;
     if (!a->json)
         printf("%-4s %-16s %-8s %-9s %7s %9s %5s  %s\n", "ID", "WORKFLOW",
@@ -235,7 +229,7 @@ static int find_hook(struct queue *q, int64_t id, struct so_hook *out)
     size_t n = 0;
     struct so_error err;
     if (q->ops->hook_list(q, &v, &n, &err) != SO_OK)
-        return fail(&err);
+        return cli_fail("hook", &err);
     int found = 0;
     for (size_t i = 0; i < n; i++) {
         if (v[i].id == id && !found) {
@@ -280,7 +274,7 @@ static int hook_test(struct queue *q, int64_t id)
     free(body);
     so_hook_clear(&h);
     if (st != SO_OK)
-        return fail(&err);
+        return cli_fail("hook", &err);
     int ok = rep.status >= 200 && rep.status < 300;
     printf("hook %lld: %s: HTTP %d in %lld ms%s%s\n", (long long)id,
            ok ? "delivered" : "failed", rep.status, (long long)rep.ms,
@@ -295,7 +289,7 @@ static int hook_log(struct queue *q, int64_t id, const struct hook_args *a)
     struct so_error err;
     if (q->ops->hook_log(q, id, a->failed, a->limit ? (int)a->limit : 20, &v,
                          &n, &err) != SO_OK)
-        return fail(&err);
+        return cli_fail("hook", &err);
     for (size_t i = 0; i < n; i++) {
         char at[32];
         so_format_time(v[i].at, at);
@@ -331,7 +325,7 @@ static int run(struct queue *q, const char *verb, char **ops, int nops,
     if (strcmp(verb, "enable") == 0 || strcmp(verb, "disable") == 0) {
         int on = verb[0] == 'e';
         if (q->ops->hook_enable(q, id, on, &err) != SO_OK)
-            return fail(&err);
+            return cli_fail("hook", &err);
         printf("hook %ld %s\n", id, on ? "enabled" : "disabled");
         return 0;
     }
@@ -339,7 +333,7 @@ static int run(struct queue *q, const char *verb, char **ops, int nops,
         if (!a->from_set)
             return cli_usage_error("hook", "replay needs --from SEQ");
         if (q->ops->hook_replay(q, id, a->from, &n, &err) != SO_OK)
-            return fail(&err);
+            return cli_fail("hook", &err);
         printf("hook %ld: %lld events queued again from seq %ld\n", id,
                (long long)n, a->from);
         return 0;

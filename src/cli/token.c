@@ -116,12 +116,6 @@ static int token_option(int c, const char *arg, void *ctx)
     }
 }
 
-static int fail(const char *what, const struct so_error *err)
-{
-    cli_error(what, "%s", err->msg);
-    return cli_exit_for(err->code);
-}
-
 /* Print a new secret alone on stdout, then forget it. */
 static void print_secret(char secret[SO_TOKEN_SECRET_LEN + 1])
 {
@@ -140,10 +134,10 @@ static int tok_create(struct queue *q, const struct tok_args *a)
     char secret[SO_TOKEN_SECRET_LEN + 1], id[SO_TOKEN_ID_LEN + 1], hash[65];
     struct so_token t = {0};
     if (so_token_scope_make(a->wf, a->nwf, &t.scope, &err) != SO_OK)
-        return fail("--workflow", &err);
+        return cli_fail("--workflow", &err);
     if (so_token_make(secret, id, &err) != SO_OK) {
         so_token_clear(&t);
-        return fail("token create", &err);
+        return cli_fail("token create", &err);
     }
     so_token_hash(secret, hash);
     int64_t now = so_now_ms();
@@ -161,7 +155,7 @@ static int tok_create(struct queue *q, const struct tok_args *a)
     if (s != SO_OK) {
         OPENSSL_cleanse(secret, sizeof secret);
         so_token_clear(&t);
-        return fail("token create", &err);
+        return cli_fail("token create", &err);
     }
     char until[32] = "never";
     if (t.expires_at)
@@ -219,7 +213,7 @@ static int tok_list(struct queue *q, const struct tok_args *a)
     size_t n = 0;
     struct so_error err;
     if (q->ops->token_list(q, &v, &n, &err) != SO_OK)
-        return fail("token list", &err);
+        return cli_fail("token list", &err);
     int64_t now = so_now_ms();
     if (a->json) {
         cJSON *arr = cJSON_CreateArray();
@@ -242,7 +236,7 @@ static int tok_revoke(struct queue *q, const char *id)
 {
     struct so_error err;
     if (q->ops->token_revoke(q, id, so_now_ms(), &err) != SO_OK)
-        return fail(id, &err);
+        return cli_fail(id, &err);
     printf("%s: revoked\n", id);
     return EXIT_OK_;
 }
@@ -253,7 +247,7 @@ static int tok_rotate(struct queue *q, const char *id,
     struct so_error err;
     struct so_token t = {0};
     if (q->ops->token_find(q, id, NULL, &t, &err) != SO_OK)
-        return fail(id, &err);
+        return cli_fail(id, &err);
     int64_t now = so_now_ms();
     const char *state = so_token_state(&t, now);
     so_token_clear(&t);
@@ -264,12 +258,12 @@ static int tok_rotate(struct queue *q, const char *id,
     char secret[SO_TOKEN_SECRET_LEN + 1], unused[SO_TOKEN_ID_LEN + 1],
         hash[65];
     if (so_token_make(secret, unused, &err) != SO_OK)
-        return fail(id, &err);
+        return cli_fail(id, &err);
     so_token_hash(secret, hash);
     if (q->ops->token_rotate(q, id, hash, now + a->overlap_ms, &err) !=
         SO_OK) {
         OPENSSL_cleanse(secret, sizeof secret);
-        return fail(id, &err);
+        return cli_fail(id, &err);
     }
     char until[32];
     so_format_time(now + a->overlap_ms, until);

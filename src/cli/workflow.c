@@ -515,19 +515,13 @@ static void free_list(struct so_workflow *ws, size_t n)
     free(ws);
 }
 
-static int fail(const char *what, const struct so_error *err)
-{
-    cli_error(what, "%s", err->msg);
-    return cli_exit_for(err->code);
-}
-
 static int wf_list(struct queue *q, const struct wf_args *a)
 {
     struct so_workflow *ws = NULL;
     size_t n = 0;
     struct so_error err;
     if (q->ops->workflow_list(q, &ws, &n, &err) != SO_OK)
-        return fail("workflow list", &err);
+        return cli_fail("workflow list", &err);
     if (a->json) {
         cJSON *arr = cJSON_CreateArray();
         for (size_t i = 0; i < n; i++)
@@ -545,7 +539,7 @@ static int wf_show(struct queue *q, const char *name, const struct wf_args *a)
     struct so_workflow w = {0};
     struct so_error err;
     if (q->ops->workflow_get(q, name, &w, &err) != SO_OK)
-        return fail(name, &err);
+        return cli_fail(name, &err);
     if (a->json)
         print_json(wf_json(&w));
     else
@@ -616,7 +610,7 @@ static int wf_set(struct queue *q, const char *name, struct wf_args *a)
     if (a->guidelines_file) {
         if (so_read_file(a->guidelines_file, SO_MAX_GUIDELINES, &text, &len,
                          &err) != SO_OK)
-            return fail("--guidelines-file", &err);
+            return cli_fail("--guidelines-file", &err);
         if (strlen(text) != len) {
             free(text);
             cli_error("--guidelines-file", "%s: holds a NUL byte (expected "
@@ -630,7 +624,7 @@ static int wf_set(struct queue *q, const char *name, struct wf_args *a)
     free(text);
     free_reasons(&a->set);
     if (st != SO_OK)
-        return fail(name, &err);
+        return cli_fail(name, &err);
     return wf_show(q, name, a) == EXIT_FAIL ? EXIT_FAIL : EXIT_OK_;
 }
 
@@ -643,9 +637,9 @@ static int wf_switch(struct queue *q, const char *name, int pause,
         return cli_usage_error("workflow", "%s %s: --reason is required",
                                pause ? "pause" : "resume", name);
     if (queue_switch_check(q, name, pause, NULL, &err) != SO_OK)
-        return fail(name, &err);
+        return cli_fail(name, &err);
     if (q->ops->workflow_get(q, name, &w, &err) != SO_OK)
-        return fail(name, &err);
+        return cli_fail(name, &err);
     int owned = w.owner && *w.owner;
     so_workflow_clear(&w);
     if (!pause && !owned) {
@@ -659,7 +653,7 @@ static int wf_switch(struct queue *q, const char *name, int pause,
                     "workflow %s has no owner: set one with signoff workflow "
                     "set %s --owner NAME",
                     name, name);
-        return fail(name, &err);
+        return cli_fail(name, &err);
     }
     char *safe = text_plain(name, 0, 0);
     char *who = text_plain(q->reviewer, 0, 0);
@@ -710,7 +704,7 @@ static int wf_log(struct queue *q, const char *name, const struct wf_args *a)
         struct so_event_page p = {0};
         struct so_error err;
         if (q->ops->events(q, &req, &p, &err) != SO_OK)
-            return fail(name, &err);
+            return cli_fail(name, &err);
         for (size_t i = 0; i < p.n; i++)
             if (p.v[i].rec.action == SO_ACT_ADMIN)
                 log_line(&p.v[i].rec, a->json);
