@@ -482,11 +482,14 @@ void ui_app_draw(struct ui_app *app)
     } else {
         curs_set(0);
     }
-    doupdate();
+    /* Keys typed before the new draft, menu or prompt is written are
+     * dropped; one typed once it is on screen is kept (flushing after
+     * doupdate() would drop a key sent in answer to what was just shown). */
     if (app->flush_input) {
         flushinp();
         app->flush_input = 0;
     }
+    doupdate();
 }
 
 /* Below the minimum size one window says so, and still takes keys (q

@@ -129,8 +129,9 @@ struct ui_app {
     char *log[UI_LOG_MAX];     /* recent messages with their time, oldest
                                   first from log_head (a ring) */
     size_t nlog, log_head;
-    int flush_input;           /* discard typed-ahead keys after the next
-                                  draw (a new draft, menu or prompt) */
+    int flush_input;           /* discard typed-ahead keys as the next
+                                  draw is written (a new draft, menu or
+                                  prompt) */
     const char *prompt;        /* a prompt being answered (ui_prompt) */
     const char *prompt_text;   /* what was typed so far */
     void (*on_top)(struct ui_app *app, void *ctx); /* a menu box drawn over
