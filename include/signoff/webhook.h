@@ -25,6 +25,8 @@
 #define WEBHOOK_MAX_FAILURES 20   /* default failures in a row: disabled */
 #define WEBHOOK_LEASE_MS 30000    /* a claimed delivery is one sender's */
 #define WEBHOOK_BACKOFF_MS 5000   /* the first retry's wait */
+#define WEBHOOK_LOG_KEEP 1000     /* attempts kept per hook for hook log: a
+                                     new one drops the oldest past it */
 
 /* Decode a "whsec_<base64>" secret into key (WEBHOOK_KEY_MIN..MAX bytes).
  * -1 when it is not one (the message never quotes the secret). */

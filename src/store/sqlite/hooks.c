@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "signoff/store/sqlite/events.h"
+#include "signoff/webhook.h"
 
 #define HOOK_COLS                                                              \
     "SELECT h.id, h.workflow, h.url, h.secret, h.events, h.enabled,"           \
@@ -86,6 +87,13 @@ static const char sql_attempt[] =
     "INSERT INTO delivery_attempts(delivery, hook, seq, draft, at, status,"
     " ms, state, error) VALUES (:id, :hook, :seq, :draft, :now, :status,"
     " :ms, :state, :error)";
+
+/* The attempts of a hook past the newest WEBHOOK_LOG_KEEP (the index on
+ * (hook, id) finds the cut without a scan). */
+static const char sql_prune[] =
+    "DELETE FROM delivery_attempts WHERE hook = :hook AND id <="
+    " (SELECT id FROM delivery_attempts WHERE hook = :hook"
+    "  ORDER BY id DESC LIMIT 1 OFFSET :keep)";
 
 static const char sql_streak[] =
     "UPDATE hooks SET fail_streak = CASE WHEN :ok THEN 0"
@@ -340,8 +348,8 @@ static enum so_status finish_in(struct store *s, void *arg,
         code = so_fail(err, SO_ERR_LEASE,
                        "delivery %lld: its lease was taken over",
                        (long long)r->id);
-    const char *sqls[] = {sql_result, sql_attempt, sql_streak};
-    for (size_t i = 0; code == SO_OK && i < 3; i++) {
+    const char *sqls[] = {sql_result, sql_attempt, sql_prune, sql_streak};
+    for (size_t i = 0; code == SO_OK && i < SO_ARRAY_LEN(sqls); i++) {
         if (i > 0 && !r->attempted)
             break;
         st = store_db_stmt(s, sqls[i], err);
@@ -363,6 +371,7 @@ static enum so_status finish_in(struct store *s, void *arg,
         store_db_bind_int(st, ":ok", strcmp(r->state, "delivered") == 0);
         store_db_bind_int(st, ":disable", r->disable_hook);
         store_db_bind_text(st, ":why", "failed too many times in a row");
+        store_db_bind_int(st, ":keep", WEBHOOK_LOG_KEEP);
         code = store_db_run(s, st, err);
     }
     free(draft);
