@@ -315,6 +315,22 @@ enum so_status queue_switch_check(const struct queue *q, const char *name,
     return SO_OK;
 }
 
+enum so_status queue_resume_check(const struct so_workflow *w,
+                                  const char *who, struct so_error *err)
+{
+    if (!w->owner || !*w->owner)
+        return so_fail(err, SO_ERR_INVALID,
+                       "workflow %s has no owner: give it one before "
+                       "resuming",
+                       w->name);
+    if (!who || strcmp(who, w->owner) != 0)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "only its owner %s may resume automation of %s, "
+                       "not %s",
+                       w->owner, w->name, who ? who : "(nobody)");
+    return SO_OK;
+}
+
 enum so_status queue_workflow_switch(struct queue *q, const char *name,
                                      int pause, const char *reason,
                                      struct so_error *err)

@@ -712,6 +712,16 @@ void queue_close(struct queue *q);
 enum so_status queue_switch_check(const struct queue *q, const char *name,
                                   int pause, const char *reason,
                                   struct so_error *err);
+/*
+ * Resuming automation of w needs its owner (issue 15, the kill switch): w
+ * must name one and who must be it; a supervisor who is not the owner is
+ * refused. SO_ERR_INVALID without an owner, SO_ERR_FORBIDDEN for anyone
+ * else, err naming the owner. The stores apply it in the transaction; the
+ * CLI and the UI ask it first, so nobody is asked for a reason to be
+ * refused.
+ */
+enum so_status queue_resume_check(const struct so_workflow *w,
+                                  const char *who, struct so_error *err);
 /* queue_switch_check with the reason, then the backend's workflow_pause. */
 enum so_status queue_workflow_switch(struct queue *q, const char *name,
                                      int pause, const char *reason,

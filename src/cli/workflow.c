@@ -2,7 +2,7 @@
  * cmd_workflow: `signoff workflow list|show|set|pause|resume`, the settings
  * of a workflow and its automation kill switch. `show` exits 4 when the
  * workflow is paused, so a producer's script can ask before letting the AI
- * act unreviewed; `resume` refuses a workflow without a named owner. The
+ * act unreviewed; `resume` needs the workflow's owner. The
  * switch records who flipped it (the reviewer identity), when and why; the
  * queue interface does the recording.
  */
@@ -41,8 +41,8 @@ static const char usage_text[] =
     "\n"
     "Workflow settings and the automation switch (the kill switch producers\n"
     "read before letting the AI act unreviewed). `show` exits 4 when the\n"
-    "workflow is paused. A workflow needs a named owner to be resumed.\n"
-    "Only a supervisor pauses or resumes, always with a reason.\n"
+    "workflow is paused. Only a supervisor pauses, and only the workflow's\n"
+    "owner (as a supervisor) resumes, always with a reason.\n"
     "\n"
     "Options:\n"
     "  -o, --owner NAME        the person who answers for the workflow\n"
@@ -640,21 +640,12 @@ static int wf_switch(struct queue *q, const char *name, int pause,
         return cli_fail(name, &err);
     if (q->ops->workflow_get(q, name, &w, &err) != SO_OK)
         return cli_fail(name, &err);
-    int owned = w.owner && *w.owner;
+    enum so_status st = pause ? SO_OK : queue_resume_check(&w, q->reviewer,
+                                                           &err);
     so_workflow_clear(&w);
-    if (!pause && !owned) {
-        cli_error(name, "has no owner: name one with 'signoff workflow set "
-                        "%s --owner NAME' before resuming", name);
-        return EXIT_FAIL;
-    }
-    if (queue_workflow_switch(q, name, pause, a->reason, &err) != SO_OK) {
-        if (err.code == SO_ERR_INVALID && !pause && strstr(err.msg, "owner"))
-            so_fail(&err, SO_ERR_INVALID,
-                    "workflow %s has no owner: set one with signoff workflow "
-                    "set %s --owner NAME",
-                    name, name);
+    if (st != SO_OK ||
+        queue_workflow_switch(q, name, pause, a->reason, &err) != SO_OK)
         return cli_fail(name, &err);
-    }
     char *safe = text_plain(name, 0, 0);
     char *who = text_plain(q->reviewer, 0, 0);
     printf("%s: automation %s by %s\n", safe, pause ? "paused" : "resumed",

@@ -321,14 +321,9 @@ enum so_status store_rules_pause(const char *name, int paused,
 }
 
 enum so_status store_rules_resume(const struct so_workflow *w,
-                                  struct so_error *err)
+                                  const char *who, struct so_error *err)
 {
-    if (!w->owner)
-        return so_fail(err, SO_ERR_INVALID,
-                       "workflow %s has no owner: give it one before "
-                       "resuming",
-                       w->name);
-    return SO_OK;
+    return queue_resume_check(w, who, err);
 }
 
 enum so_status store_rules_escalate_again(const char *id,

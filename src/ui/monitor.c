@@ -823,10 +823,9 @@ static enum ui_next flip_switch(struct ui_app *app, struct monitor_view *v)
     /* The role first: nobody is asked a question only to be refused. */
     if (queue_switch_check(app->q, name, pause, NULL, &err) != SO_OK)
         ui_app_message(app, 1, "%s", err.msg);
-    else if (!pause && !(wf->owner && *wf->owner))
-        ui_app_message(app, 1, "%s has no owner: name one with `signoff "
-                               "workflow set %s --owner NAME` first",
-                       name, name);
+    else if (!pause &&
+             queue_resume_check(wf, app->q->reviewer, &err) != SO_OK)
+        ui_app_message(app, 1, "%s", err.msg);
     else
         ans = ask_switch(app, pause, name, &reason);
     if (ans == UI_ANSWERED)

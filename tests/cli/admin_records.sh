@@ -9,7 +9,7 @@ so workflow set support --owner ana --threshold 20%
 so workflow set support --threshold 30%
 so workflow set support --threshold 30%
 SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=sue so workflow pause support --reason "wrong refund amounts"
-SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=sue so workflow resume support --reason "prompt fixed"
+SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=ana so workflow resume support --reason "prompt fixed"
 so token create --reviewer bob --role reviewer --workflow support --note "bob's laptop"
 ID=$(sql "$SIGNOFF_QUEUE" "SELECT id FROM tokens")
 so token rotate "$ID" --overlap 0
@@ -18,7 +18,7 @@ check_eq "one record per change, none for a set that changed nothing" \
     "1|workflow/support|alice|admin|admin|workflow.create
 2|workflow/support|alice|admin|admin|workflow.set
 3|workflow/support|sue|admin|admin|workflow.pause
-4|workflow/support|sue|admin|admin|workflow.resume
+4|workflow/support|ana|admin|admin|workflow.resume
 5|token/$ID|alice|admin|admin|token.create
 6|token/$ID|alice|admin|admin|token.rotate
 7|token/$ID|alice|admin|admin|token.revoke" \
@@ -33,7 +33,7 @@ check_eq "workflow log: who, when, what, from what to what" \
     "1 alice workflow.create {\"changes\":{\"owner\":{\"from\":null,\"to\":\"ana\"},\"threshold\":{\"from\":0,\"to\":0.2}}}
 2 alice workflow.set {\"changes\":{\"threshold\":{\"from\":0.2,\"to\":0.3}}}
 3 sue workflow.pause {\"changes\":{\"automation\":{\"from\":\"on\",\"to\":\"paused\"}},\"reason\":\"wrong refund amounts\"}
-4 sue workflow.resume {\"changes\":{\"automation\":{\"from\":\"paused\",\"to\":\"on\"}},\"reason\":\"prompt fixed\"}" \
+4 ana workflow.resume {\"changes\":{\"automation\":{\"from\":\"paused\",\"to\":\"on\"}},\"reason\":\"prompt fixed\"}" \
     "$(printf '%s\n' "$OUT" | cut -d' ' -f1,3-)"
 so workflow log support --format json
 check_eq "workflow log --format json: python reads every line" "4 workflow.pause wrong refund amounts" \

@@ -59,6 +59,11 @@ so workflow show refunds
 check_eq "still paused after the refusal" 4 "$RC"
 
 so workflow set refunds --owner dana
+SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=carol run "$SO" workflow resume refunds --reason "fixed the prompt"
+check_eq "a supervisor who is not the owner may not resume" \
+    "1 signoff: refunds: only its owner dana may resume automation of refunds, not carol" "$RC $ERR"
+so workflow show refunds
+check_eq "still paused after the supervisor's resume" 4 "$RC"
 SIGNOFF_ROLE=supervisor SIGNOFF_NOW_MS=1795518000000 SIGNOFF_REVIEWER=dana run "$SO" workflow resume refunds --reason "fixed the prompt"
 check_eq "resume with an owner" 0 "$RC"
 so workflow show refunds

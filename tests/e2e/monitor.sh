@@ -74,6 +74,17 @@ check_eq "support is paused in the queue" 4 "$RC"
 check_contains "with the reason typed" "reason:       drifting" "$OUT"
 check_contains "by the reviewer" "by:           alice" "$OUT"
 
+# Only the owner resumes: alice, a supervisor but not support's owner, is
+# told so before anything is asked. dana, the owner, resumes it.
+ui_keys Enter
+check "a supervisor who is not the owner may not resume" \
+    ui_wait "only its owner dana may resume automation of support, not alice"
+check_not_contains "no question was asked of alice" "(y/n)" "$(ui_screen)"
+ui_keys q q; exited >/dev/null; ui_stop
+export SIGNOFF_REVIEWER=dana
+review 80x24 --monitor
+ui_wait "LAST 30 DAYS"; ui_keys j
+check "dana: support selected" ui_wait "support, last 30 days"
 # resume it again, cancelling once first
 ui_keys Enter
 check "resume confirmation" ui_wait "Resume automation of support? (y/n)"

@@ -167,7 +167,7 @@ check_eq "paused with reason and who" "1|bad outputs|alice" \
     "$(psq "SELECT paused, automation_reason, automation_by FROM workflows WHERE name = 'w'")"
 SIGNOFF_ROLE=supervisor so workflow resume w --queue "$Q" --reason "fixed"
 check_contains "resume needs an owner" "has no owner" "$ERR"
-so workflow set w --queue "$Q" --owner carol
+so workflow set w --queue "$Q" --owner alice
 SIGNOFF_ROLE=supervisor so workflow resume w --queue "$Q" --reason "fixed"
 check_eq "resume with an owner" "0 0" "$RC $(psq "SELECT paused FROM workflows WHERE name = 'w'")"
 check_eq "both switches in the workflow's history" "1|bad outputs 0|fixed" \

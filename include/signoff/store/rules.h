@@ -133,9 +133,10 @@ enum so_status store_rules_reason_in(const char *id,
                                      const struct so_workflow *w,
                                      const char *code, struct so_error *err);
 
-/* Resuming automation needs a named owner of workflow w. */
+/* Resuming automation needs workflow w's owner (queue_resume_check):
+ * who is the reviewer the queue records. */
 enum so_status store_rules_resume(const struct so_workflow *w,
-                                  struct so_error *err);
+                                  const char *who, struct so_error *err);
 
 /* A draft already escalated is escalated no further: a supervisor gives
  * the final decision. */

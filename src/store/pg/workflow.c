@@ -262,7 +262,7 @@ static enum so_status pause_tx(struct pgq *p, void *ctx, struct so_error *err)
     if (code != SO_OK)
         return code;
     if (!c->paused)
-        code = store_rules_resume(&w, err);
+        code = store_rules_resume(&w, p->reviewer, err);
     so_workflow_clear(&w);
     const char *sqls[] = {sql_flip, sql_event};
     for (size_t i = 0; code == SO_OK && i < SO_ARRAY_LEN(sqls); i++) {

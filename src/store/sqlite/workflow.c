@@ -450,7 +450,7 @@ static enum so_status pause_in(struct store *s, const char *name, int paused,
     if (code != SO_OK)
         return code;
     if (!paused)
-        code = store_rules_resume(&w, err);
+        code = store_rules_resume(&w, s->reviewer, err);
     so_workflow_clear(&w);
     if (code != SO_OK)
         return code;
