@@ -3,14 +3,15 @@
 # unscoped token used in one workflow only); a review recorded in the audit
 # chain; stats --check warns when the next one is overdue.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE="$T/q.db"
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q
 DAY=86400000
 NOW=1800000000000
 export SIGNOFF_NOW_MS=$NOW
 so init
 printf '{"id":"S-1","workflow":"support","body":"a"}\n{"id":"B-1","workflow":"billing","body":"b"}\n{"id":"S-2","workflow":"support","body":"c"}\n{"id":"S-3","workflow":"support","body":"d"}\n' >"$T/d.jsonl"
 so enqueue "$T/d.jsonl"
-mk() { so token create "$@"; sql "$SIGNOFF_QUEUE" "SELECT id FROM tokens ORDER BY rowid DESC LIMIT 1"; }
+mk() { so token create "$@"; sed -n 's/^signoff: token \(tk_[0-9a-f]*\) for .*/\1/p' <<<"$ERR"; }
 A=$(mk --reviewer alice --role reviewer --note "alice's laptop")
 C=$(mk --reviewer carol --role reviewer)
 S=$(mk --reviewer sue --role supervisor --expires 10d)
@@ -26,7 +27,7 @@ SIGNOFF_REVIEWER=alice so decide S-2 approve
 SIGNOFF_REVIEWER=carol so decide B-1 reject --reason factual
 SIGNOFF_REVIEWER=carol so decide S-3 approve
 SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=omar so workflow pause support --reason "checking"
-sql "$SIGNOFF_QUEUE" "UPDATE tokens SET created_at = $((NOW - 100 * DAY)); UPDATE tokens SET last_used_at = $((NOW - DAY)), last_addr = '10.0.0.7' WHERE id = '$A'; UPDATE tokens SET last_used_at = $((NOW - 2 * DAY)) WHERE id IN ('$C', '$O', '$S'); UPDATE tokens SET last_used_at = $((NOW - 45 * DAY)) WHERE id = '$P'"
+qsql "UPDATE tokens SET created_at = $((NOW - 100 * DAY)); UPDATE tokens SET last_used_at = $((NOW - DAY)), last_addr = '10.0.0.7' WHERE id = '$A'; UPDATE tokens SET last_used_at = $((NOW - 2 * DAY)) WHERE id IN ('$C', '$O', '$S'); UPDATE tokens SET last_used_at = $((NOW - 45 * DAY)) WHERE id = '$P'"
 so access review
 check_eq "access review: exit 0" 0 "$RC"
 check_eq "access review: each live token with its flags" \
@@ -50,7 +51,7 @@ SIGNOFF_REVIEWER=ana so access reviewed --note "all six checked; rex revoked" --
 check_eq "access reviewed: recorded" "0 access review recorded (seq 13); next due 2027-02-14T08:00:00Z" "$RC $OUT"
 check_eq "access reviewed: an admin record in the chain" \
     'queue|ana|admin|access.reviewed|{"note":"all six checked; rex revoked","every_ms":2592000000}' \
-    "$(sql "$SIGNOFF_QUEUE" "SELECT draft, reviewer, kind, reason, note FROM decisions WHERE seq = 13")"
+    "$(qsql "SELECT draft, reviewer, kind, reason, note FROM decisions WHERE seq = 13")"
 so stats --check
 check_eq "stats --check: reviewed, no alert" 0 "$RC"
 SIGNOFF_NOW_MS=$((NOW + 31 * DAY)) so stats --check

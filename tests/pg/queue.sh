@@ -14,7 +14,8 @@ Q=$PGQ
 so init --queue "$Q"
 check_eq "init: exit 0" 0 "$RC"
 check_contains "init: created" "created queue $Q" "$OUT"
-check_eq "schema version 3" "3" "$(psq "SELECT value FROM so_meta WHERE key = 'schema_version'")"
+PGV=$(sed -n 's/^#define PG_SCHEMA_VERSION \([0-9]*\).*/\1/p' "$TOP/include/signoff/store/pg/schema.h")
+check_eq "schema version $PGV (PG_SCHEMA_VERSION)" "$PGV" "$(psq "SELECT value FROM so_meta WHERE key = 'schema_version'")"
 so init --queue "$Q"
 check_eq "init again: nothing to do, said so" "0 queue $Q already exists" "$RC $OUT"
 
@@ -218,7 +219,7 @@ NQ="postgresql:///${PGDB}_new?host=$SIGNOFF_PG_HOST&user=so"
 so init --queue "$NQ"
 pg_psql "${PGDB}_new" -c "UPDATE so_meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
 so list --queue "$NQ"
-check_contains "a newer schema: refused" "created by a newer signoff (schema 99; this one reads up to 3)" "$ERR"
+check_contains "a newer schema: refused" "created by a newer signoff (schema 99; this one reads up to $PGV)" "$ERR"
 pg_psql "${PGDB}_new" -c "DROP TABLE so_meta CASCADE" >/dev/null
 so init --queue "$NQ"
 check_contains "other tables, no so_meta: not a signoff queue" "not a signoff queue" "$ERR"

@@ -15,11 +15,13 @@
 #include <unistd.h>
 
 #include "signoff/names.h"
+#include "signoff/store/pg/admin.h"
 #include "signoff/store/pg/db.h"
 #include "signoff/store/pg/decide.h"
 #include "signoff/store/pg/drafts.h"
 #include "signoff/store/pg/lease.h"
 #include "signoff/store/pg/schema.h"
+#include "signoff/store/pg/tokens.h"
 #include "signoff/store/pg/workflow.h"
 
 #define DEFAULT_BUSY_MS 10000
@@ -305,82 +307,6 @@ static enum so_status pg_sync(struct queue *q, int64_t *sent,
     (void)err;
     *sent = 0;
     return SO_OK;
-}
-
-/* API tokens: not on PostgreSQL yet (the table is plain SQL: tokens in
- * schema v12 of the SQLite store). */
-static enum so_status pg_token_add(struct queue *q, const struct so_token *t,
-                                   struct so_error *err)
-{
-    (void)t;
-    return not_yet(q, "API tokens (signoff token)", err);
-}
-
-static enum so_status pg_token_list(struct queue *q, struct so_token **out,
-                                    size_t *n, struct so_error *err)
-{
-    *out = NULL;
-    *n = 0;
-    return not_yet(q, "API tokens (signoff token)", err);
-}
-
-static enum so_status pg_token_find(struct queue *q, const char *id,
-                                    const char *hash, struct so_token *out,
-                                    struct so_error *err)
-{
-    (void)id;
-    (void)hash;
-    (void)out;
-    return not_yet(q, "API tokens (signoff token)", err);
-}
-
-static enum so_status pg_token_revoke(struct queue *q, const char *id,
-                                      int64_t at, struct so_error *err)
-{
-    (void)id;
-    (void)at;
-    return not_yet(q, "API tokens (signoff token)", err);
-}
-
-static enum so_status pg_token_rotate(struct queue *q, const char *id,
-                                      const char *hash, int64_t prev_until,
-                                      struct so_error *err)
-{
-    (void)id;
-    (void)hash;
-    (void)prev_until;
-    return not_yet(q, "API tokens (signoff token)", err);
-}
-
-static enum so_status pg_token_used(struct queue *q, const char *id,
-                                    int64_t at, const char *addr,
-                                    struct so_error *err)
-{
-    (void)id;
-    (void)at;
-    (void)addr;
-    return not_yet(q, "API tokens (signoff token)", err);
-}
-
-static enum so_status pg_admin_record(struct queue *q, const char *verb,
-                                      const char *subject, const char *detail,
-                                      struct so_decide_result *res,
-                                      struct so_error *err)
-{
-    (void)verb;
-    (void)subject;
-    (void)detail;
-    memset(res, 0, sizeof *res);
-    return not_yet(q, "admin records", err);
-}
-
-static enum so_status pg_admin_last(struct queue *q, const char *verb,
-                                    struct so_decision *out,
-                                    struct so_error *err)
-{
-    (void)verb;
-    memset(out, 0, sizeof *out);
-    return not_yet(q, "admin records", err);
 }
 
 const struct queue_ops store_pg_ops = {

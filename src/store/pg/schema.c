@@ -167,8 +167,37 @@ static const char *const schema_v3[] = {
 };
 #undef PG_X_REASON
 
+/* v4: the queue's API tokens (as on SQLite, schema v14: only the SHA-256
+ * of a secret, prev_hash valid until prev_until after a rotation; every
+ * server finds a presented secret by either hash on each request, so a
+ * revocation holds at once on all of them) and the index that finds the
+ * last admin record of one action (the access review). */
+static const char *const schema_v4[] = {
+    "CREATE TABLE tokens ("
+    "  id text PRIMARY KEY,"
+    "  hash text NOT NULL UNIQUE,"
+    "  prev_hash text,"
+    "  prev_until bigint NOT NULL DEFAULT 0,"
+    "  reviewer text NOT NULL,"
+    "  role text NOT NULL,"
+    "  scope text,"
+    "  note text,"
+    "  created_by text,"
+    "  created_at bigint NOT NULL,"
+    "  expires_at bigint NOT NULL DEFAULT 0,"
+    "  revoked_at bigint NOT NULL DEFAULT 0,"
+    "  last_used_at bigint NOT NULL DEFAULT 0,"
+    "  last_addr text,"
+    "  made bigserial NOT NULL" /* insertion order (SQLite's rowid) */
+    ")",
+    "CREATE INDEX tokens_prev ON tokens(prev_hash) WHERE prev_hash IS NOT NULL",
+    "CREATE INDEX decisions_admin ON decisions(reason, seq)"
+    "  WHERE kind = 'admin'",
+    NULL,
+};
+
 static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
-                                           schema_v3};
+                                           schema_v3, schema_v4};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/admin.h"
+#include "signoff/store/pg/admin.h"
 #include "signoff/store/rules.h"
 
 #define WF_COLS                                                                \
@@ -213,6 +215,49 @@ static enum so_status set_tx(struct pgq *p, void *ctx, struct so_error *err)
     return code;
 }
 
+/* The admin record of a set: workflow.create or workflow.set (policy.set
+ * for the automation policy) with the fields that changed (none changed:
+ * no record), in the set's transaction, the chain head last. */
+static enum so_status set_admin(struct pgq *p, const struct so_workflow *w,
+                                unsigned mask, int existed,
+                                const struct so_workflow *before,
+                                struct so_error *err)
+{
+    struct so_workflow after;
+    enum so_status code = get_in(p, w->name, &after, err);
+    if (code != SO_OK)
+        return code;
+    char *detail = admin_workflow_changes(existed ? before : NULL, &after, w,
+                                          mask);
+    int policy = (mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW)) != 0;
+    if (detail || !existed) {
+        char *subject = xasprintf("workflow/%s", w->name);
+        code = pg_admin_append(p,
+                               !existed ? "workflow.create"
+                               : policy ? "policy.set"
+                                        : "workflow.set",
+                               subject, detail ? detail : xstrdup("{}"), err);
+        free(subject);
+    }
+    so_workflow_clear(&after);
+    return code;
+}
+
+static enum so_status set_with_admin(struct pgq *p, void *ctx,
+                                     struct so_error *err)
+{
+    const struct set_ctx *c = ctx;
+    struct so_workflow before;
+    struct so_error none;
+    int existed = get_in(p, c->w->name, &before, &none) == SO_OK;
+    enum so_status code = set_tx(p, ctx, err);
+    if (code == SO_OK)
+        code = set_admin(p, c->w, c->mask, existed, &before, err);
+    if (existed)
+        so_workflow_clear(&before);
+    return code;
+}
+
 enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
                                unsigned mask, struct so_error *err)
 {
@@ -246,7 +291,7 @@ enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
                        "PostgreSQL queues",
                        w->name);
     struct set_ctx c = {w, mask};
-    return pg_tx(q->impl, set_tx, &c, err);
+    return pg_tx(q->impl, set_with_admin, &c, err);
 }
 
 struct pause_ctx {
@@ -272,6 +317,14 @@ static enum so_status pause_tx(struct pgq *p, void *ctx, struct so_error *err)
         pg_arg_text(&a, c->reason);
         pg_arg_text(&a, p->reviewer);
         code = pg_run(p, sqls[i], &a, NULL, err);
+    }
+    if (code == SO_OK) { /* the chain head last */
+        char *subject = xasprintf("workflow/%s", c->name);
+        code = pg_admin_append(p, c->paused ? "workflow.pause"
+                                            : "workflow.resume",
+                               subject,
+                               admin_switch_detail(c->paused, c->reason), err);
+        free(subject);
     }
     return code;
 }

@@ -5,6 +5,7 @@
 #ifndef SIGNOFF_STORE_PG_DECIDE_H
 #define SIGNOFF_STORE_PG_DECIDE_H
 
+#include "signoff/store/pg/chain.h" /* pg_chain_append */
 #include "signoff/store/pg/db.h"
 
 enum so_status pg_decide(struct queue *q, const struct so_decide_req *req,
@@ -16,11 +17,6 @@ enum so_status pg_undo(struct queue *q, const char *request_id,
 /* My reviews and resolutions since since_ms, newest first. */
 enum so_status pg_my_decisions(struct queue *q, int64_t since_ms, int limit,
                                struct so_decision **out, size_t *n,
-                               struct so_error *err);
-
-/* Give d the next seq after the chain head (locked FOR UPDATE: call it
- * last in the transaction), hash it (audit.h), insert it, move the head. */
-enum so_status pg_chain_append(struct pgq *p, struct so_decision *d,
                                struct so_error *err);
 
 #endif
