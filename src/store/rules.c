@@ -470,3 +470,75 @@ void store_rules_result(const struct so_decision *d, const char *status,
     snprintf(res->draft_status, sizeof res->draft_status, "%s", status);
     res->review_agreed = -1;
 }
+
+enum so_status store_rules_applied_req(const struct so_applied_req *req,
+                                       struct so_error *err)
+{
+    if (!req->draft_id || !*req->draft_id)
+        return so_fail(err, SO_ERR_INVALID, "applied: no draft id");
+    if (!req->request_id || !*req->request_id ||
+        strlen(req->request_id) > SO_MAX_ID)
+        return so_fail(err, SO_ERR_INVALID, "%s: applied: bad request_id",
+                       req->draft_id);
+    if (store_rules_reserved_request(req->request_id))
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: applied: request ids starting auto- are reserved "
+                       "for automatic decisions",
+                       req->draft_id);
+    if (!req->ref || !*req->ref)
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: applied: the external ref is missing",
+                       req->draft_id);
+    if (too_long(req->ref, SO_MAX_FIELD) || too_long(req->note, SO_MAX_FIELD))
+        return so_fail(err, SO_ERR_TOOLARGE,
+                       "%s: applied: ref or note over %u bytes", req->draft_id,
+                       SO_MAX_FIELD);
+    /* show and the feed print them: no terminal controls, bidi overrides
+     * or invalid UTF-8, as for a decision's note. */
+    if (names_check_note("ref", req->ref, SO_MAX_FIELD, err) != SO_OK ||
+        (req->note &&
+         names_check_note("note", req->note, SO_MAX_FIELD, err) != SO_OK))
+        return err->code;
+    return SO_OK;
+}
+
+enum so_status store_rules_applied_replay(const char *reviewer,
+                                          const struct so_applied_req *req,
+                                          const struct so_decision *d,
+                                          struct so_error *err)
+{
+    /* The identity rules of a decision's request id (replay_owner). */
+    if (!d->reviewer || strcmp(d->reviewer, reviewer) != 0)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s is already used by another "
+                       "reviewer; make a new one",
+                       req->draft_id, req->request_id);
+    if (strcmp(d->draft_id, req->draft_id) != 0 ||
+        d->action != SO_ACT_APPLIED)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s already used for another record",
+                       req->draft_id, req->request_id);
+    if (!same_text(d->reason, req->ref) || !same_text(d->note, req->note))
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: request_id %s already used for a different "
+                       "action record; make a new one",
+                       req->draft_id, req->request_id);
+    return SO_OK;
+}
+
+void store_rules_applied_record(const char *reviewer,
+                                const struct so_applied_req *req,
+                                const char *body_sha, int64_t now,
+                                struct so_decision *d)
+{
+    memset(d, 0, sizeof *d);
+    snprintf(d->body_sha, sizeof d->body_sha, "%s", body_sha);
+    d->draft_id = (char *)req->draft_id;
+    d->request_id = (char *)req->request_id;
+    d->reviewer = (char *)reviewer;
+    d->kind = "action";
+    d->action = SO_ACT_APPLIED;
+    d->reason = (char *)req->ref;
+    d->note = (char *)req->note;
+    d->decided_at = now;
+}

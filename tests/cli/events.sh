@@ -6,7 +6,8 @@
 # shown by show and the feed; workflow set --release-after holds an
 # outcome back; the unapplied backlog in workflow show.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE="$T/q.db"
+test_queue q || exit 0
+export SIGNOFF_QUEUE="$Q"
 "$SO" init >/dev/null
 printf '%s\n' '{"id":"a1","workflow":"w","body":"first"}' \
     '{"id":"a2","workflow":"w","body":"second"}' \
@@ -31,9 +32,9 @@ so events --limit 0
 check_eq "--limit 0: usage error" 2 "$RC"
 
 # --follow wakes on a commit by another process, without spinning
-python3 - "$SO" "$SIGNOFF_QUEUE" >"$T/follow.out" <<'PY'
+python3 - "$SO" >"$T/follow.out" <<'PY'
 import os, subprocess, sys, time, select
-so, q = sys.argv[1:3]
+so = sys.argv[1]
 f = subprocess.Popen([so, "events", "--follow", "--format", "jsonl",
                       "--after", "2"], stdout=subprocess.PIPE)
 lat = []
@@ -74,7 +75,7 @@ so applied a1 --ref "ticket #8812" --request-id r-1
 check_eq "applied again with the same request id: the same record" \
     "0 a1: applied, seq 8 (already recorded)" "$RC $OUT"
 check_eq "one action record" 1 \
-    "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM decisions WHERE action = 'applied'")"
+    "$(qsql "SELECT count(*) FROM decisions WHERE action = 'applied'")"
 # The ref and note are printed by show and the feed: a terminal control,
 # a bidi override or invalid UTF-8 is refused, nothing recorded.
 so applied a1 --ref $'T-1\e]0;owned\a' --request-id r-esc
@@ -85,7 +86,7 @@ check_eq "applied: a note with a bidi override refused" 1 "$RC"
 so applied a1 --ref $'T-3 \xff' --request-id r-utf8
 check_eq "applied: a ref with invalid UTF-8 refused" 1 "$RC"
 check_eq "still one action record" 1 \
-    "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM decisions WHERE action = 'applied'")"
+    "$(qsql "SELECT count(*) FROM decisions WHERE action = 'applied'")"
 so applied a2 --ref x
 check_contains "applied on an undecided draft: refused" \
     "a2: applied: the draft has no final outcome to act on" "$ERR"
@@ -102,12 +103,12 @@ so workflow set w --release-after 30s --applied-within 1s
 check_eq "workflow set --release-after: exit 0" 0 "$RC"
 so workflow show w
 check_contains "show: release after" "release after:  30s" "$OUT"
-HEAD=$(sql "$SIGNOFF_QUEUE" "SELECT max(seq) FROM decisions")
+HEAD=$(qsql "SELECT max(seq) FROM decisions")
 "$SO" decide a2 approve >/dev/null
 so events --after "$HEAD"
 check_eq "a held outcome is not in the feed" "0 " "$RC $OUT"
 
-sql "$SIGNOFF_QUEUE" "UPDATE outcomes SET release_at = release_at - 60000"
+qsql "UPDATE outcomes SET release_at = release_at - 60000"
 so workflow show w --format json
 check_contains "the unapplied backlog counts released outcomes with no action record" \
     '"unapplied":' "$OUT"
@@ -117,7 +118,15 @@ so workflow set w --release-after 25h
 check_eq "--release-after over 24h: refused" 1 "$RC"
 
 # stats --check alerts on the unapplied backlog, only where the producer
-# records actions (workflow v never did: its old outcome is no backlog)
+# records actions (workflow v never did: its old outcome is no backlog).
+# On a PostgreSQL queue stats waits for the rollup's port (issue 14): said
+# loudly, and run as soon as stats answers there.
+so stats
+if [ "$(test_backend)" = pg ] && [[ $ERR == *"not yet supported on PostgreSQL"* ]]; then
+    echo "!!! stats is not yet on PostgreSQL: the unapplied backlog in stats did NOT run !!!" >&2
+    ok "stats: the unapplied backlog # SKIP stats not yet on PostgreSQL queues"
+    exit 0
+fi
 "$SO" workflow set v --applied-within 1ms >/dev/null
 so stats --check
 check_not_contains "no backlog where no action was ever recorded" "v: unapplied" "$OUT"
@@ -130,7 +139,7 @@ check_contains "stats --check --format json lists it" '"unapplied":["w"]' "$OUT"
 # stats --by workflow carries the backlog beside the override rate: w's 6
 # (f0..f4 and a2 by hand; the rows of outcomes agree), v's none (null,
 # empty: its producer never recorded an action)
-HAND=$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM outcomes WHERE workflow = 'w'
+HAND=$(qsql "SELECT count(*) FROM outcomes WHERE workflow = 'w'
     AND applied_seq = 0 AND reverted_at IS NULL")
 check_eq "hand count of w's released unapplied outcomes" 6 "$HAND"
 so stats --format json

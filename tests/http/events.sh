@@ -10,6 +10,7 @@
 # gives the producer its edited text.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
+test_queue queue || exit 0
 serve_setup 6
 serve_start || { notok "serve starts"; exit 1; }
 export SIGNOFF_QUEUE="$URL"
@@ -106,7 +107,7 @@ check_contains "applied again, same request id: 200, the same seq, replayed" \
     '200 {"seq":7,' "$CODE $BODY"
 check_contains "applied replay says replayed" '"replayed":true' "$BODY"
 check_eq "applied recorded once" 1 \
-    "$(sql "$Q" "SELECT count(*) FROM decisions WHERE action = 'applied'")"
+    "$(qsql "SELECT count(*) FROM decisions WHERE action = 'applied'")"
 api POST /v1/drafts/D-0001/applied "$TOK_PROD" '{"request_id":"ap-1","ref":"x"}'
 check_eq "the request id on another draft: 409" 409 "$CODE"
 api POST /v1/drafts/D-0000/applied "$TOK_ALICE" '{"request_id":"ap-2","ref":"x"}'
@@ -123,7 +124,7 @@ check_contains "show lists the action record" "applied (ticket #8812)" "$OUT"
 # they are final
 "$SO" workflow set slow --release-after 2s --queue "$Q" >/dev/null
 make_drafts 3 slow R | "$SO" enqueue --queue "$Q" - >/dev/null 2>&1
-HEAD0=$(sql "$Q" "SELECT max(seq) FROM decisions")
+HEAD0=$(qsql "SELECT max(seq) FROM decisions")
 as bob decide R-0000 approve
 api GET "/v1/events?after=$HEAD0" "$TOK_PROD"
 check_eq "inside the release window the outcome is held back" \
@@ -137,14 +138,14 @@ check_contains "retracted: no outcome" '"outcome":null,"retracted":true' "$BODY"
 check_contains "its revert revokes nothing the producer saw" \
     '"action":"revert"' "$BODY"
 check_not_contains "no outcome reached the producer" '"outcome":{' "$BODY"
-HEAD1=$(sql "$Q" "SELECT max(seq) FROM decisions")
+HEAD1=$(qsql "SELECT max(seq) FROM decisions")
 
 # the long poll answers when the held outcome is released
 curl -s -o "$T/poll2.json" -H "Authorization: Bearer $TOK_PROD" \
     "$URL/v1/events?after=$HEAD1&wait=20" &
 POLL=$!
 as bob decide R-0001 approve
-R1=$(sql "$Q" "SELECT max(seq) FROM decisions")
+R1=$(qsql "SELECT max(seq) FROM decisions")
 wait "$POLL"
 check_contains "long poll: the outcome once released" \
     "\"seq\":$R1,\"draft_id\":\"R-0001\"" "$(cat "$T/poll2.json")"
@@ -156,7 +157,7 @@ api GET "/v1/events?after=$R1" "$TOK_PROD"
 check_contains "the revert is an event that revokes the outcome" \
     "\"revokes\":$R1" "$BODY"
 as bob decide R-0001 reject --reason policy
-R1B=$(sql "$Q" "SELECT max(seq) FROM decisions")
+R1B=$(qsql "SELECT max(seq) FROM decisions")
 api POST /v1/drafts/R-0001/applied "$TOK_PROD" '{"request_id":"ap-r1","ref":"early"}'
 check_contains "applied before the release: 409, not released yet" \
     '409 {"error":{"code":"conflict","message":"R-0001: applied: its outcome is not released yet' \
@@ -168,7 +169,7 @@ api POST /v1/undo "$TOK_BOB" '{"request_id":"u-3"}'
 check_contains "undo once the producer acted: 409 naming it" \
     'the producer already acted on this outcome' "$CODE $BODY"
 check_eq "the refused undo wrote nothing" 0 \
-    "$(sql "$Q" "SELECT count(*) FROM decisions WHERE request_id = 'u-3'")"
+    "$(qsql "SELECT count(*) FROM decisions WHERE request_id = 'u-3'")"
 
 # four-eyes with reveal = never: the producer still gets the final text
 "$SO" workflow set fe --reviews 2 --reveal never --queue "$Q" >/dev/null
@@ -228,7 +229,7 @@ check_not_contains "local stats: support's backlog is a number" "support=None" "
 as sup stats --format json
 check_eq "remote stats: the same unapplied per workflow" "$LOCAL" \
     "$(printf '%s' "$OUT" | backlog)"
-SIGNOFF_TOKEN_FILE="$T/token.prod" "$SO" events --queue "$URL" --follow --format jsonl --after "$(sql "$Q" "SELECT max(seq) FROM decisions")" \
+SIGNOFF_TOKEN_FILE="$T/token.prod" "$SO" events --queue "$URL" --follow --format jsonl --after "$(qsql "SELECT max(seq) FROM decisions")" \
     >"$T/follow.out" 2>"$T/follow.err" &
 FOLLOW=$!
 on_exit "kill $FOLLOW 2>/dev/null"

@@ -12,6 +12,7 @@
 # printed. All loopback, every wait a condition with a deadline.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
+test_queue queue || exit 0
 export SIGNOFF_WEBHOOK_BACKOFF_MS=200 SIGNOFF_WEBHOOK_TIMEOUT_MS=1500
 VERIFY_LIB=$TOP/build/tools/node_modules/standardwebhooks
 serve_setup 0
@@ -33,7 +34,7 @@ mode() { printf '%s\n' "$1" >"$T/mode"; }
 received() { python3 -c 'import json,sys
 print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["path"] == sys.argv[2]))' "$LOG" "$1"; }
 at_least() { test "$(received "$1")" -ge "$2"; }
-state_count() { sql "$Q" "SELECT count(*) FROM deliveries WHERE hook = $1 AND state = '$2'"; }
+state_count() { qsql "SELECT count(*) FROM deliveries WHERE hook = $1 AND state = '$2'"; }
 all_delivered() { test "$(state_count "$1" pending)" = 0 && test "$(state_count "$1" delivered)" -gt 0; }
 decide_both() { # decide_both ID...: alice approves, bob approves (final)
     local id
@@ -71,7 +72,7 @@ serve_start || { notok "serve starts"; exit 1; }
 decide_both W-0 W-1
 check "B gets the four records" wait_for 20 at_least /b 4
 check "C is disabled after three failures in a row" \
-    wait_for 20 eval 'test "$(sql "$Q" "SELECT enabled FROM hooks WHERE id = 3")" = 0'
+    wait_for 20 eval 'test "$(qsql "SELECT enabled FROM hooks WHERE id = 3")" = 0'
 check_eq "A (loopback, not allowed) got nothing" 0 "$(received /a)"
 so hook log 1 --queue "$Q"
 check_contains "A's log: the loopback address refused" \
@@ -114,7 +115,7 @@ for l in open(sys.argv[1]):
     seen.append(e["seq"])
 want = {int(x) for x in sys.argv[2].split()}
 sys.exit(0 if want <= got else "missing %s" % sorted(want - got))' \
-    "$LOG" "$(sql "$Q" "SELECT seq FROM decisions WHERE kind <> 'admin'")"
+    "$LOG" "$(qsql "SELECT seq FROM decisions WHERE kind <> 'admin'")"
 check "every delivery the receiver got was signed right" python3 -c '
 import json, sys
 sys.exit(0 if all(json.loads(l)["verified"] for l in open(sys.argv[1])) else 1)' "$LOG"
@@ -125,10 +126,10 @@ printf '%s\n' '{"id":"D-0","workflow":"wh","body":"while down"}' |
     "$SO" enqueue --queue "$Q" - 2>/dev/null
 decide_both D-0
 check "while the receiver is down, B's delivery is retried" \
-    wait_for 20 eval 'test "$(sql "$Q" "SELECT max(attempts) FROM deliveries WHERE hook = 2 AND draft = '"'D-0'"'")" -ge 2'
+    wait_for 20 eval 'test "$(qsql "SELECT max(attempts) FROM deliveries WHERE hook = 2 AND draft = '"'D-0'"'")" -ge 2'
 receiver_start || notok "the receiver restarts"
 check "the receiver back: B catches up" wait_for 30 all_delivered 2
-check_eq "B is still enabled" 1 "$(sql "$Q" "SELECT enabled FROM hooks WHERE id = 2")"
+check_eq "B is still enabled" 1 "$(qsql "SELECT enabled FROM hooks WHERE id = 2")"
 
 # hook replay: the same events again, with the same webhook-id
 N0=$(received /b)

@@ -173,4 +173,26 @@ enum so_status store_rules_undo(const char *reviewer,
 void store_rules_result(const struct so_decision *d, const char *status,
                         int replayed, struct so_decide_result *res);
 
+/* The action record (signoff applied): SO_OK when req is one a store may
+ * append (draft id, request id not reserved, a ref, ref and note within
+ * their limits and printable). */
+enum so_status store_rules_applied_req(const struct so_applied_req *req,
+                                       struct so_error *err);
+
+/* A retried request id of an action record: SO_OK when the stored record
+ * d is req's, by reviewer, with the same ref and note; else
+ * SO_ERR_CONFLICT naming why. */
+enum so_status store_rules_applied_replay(const char *reviewer,
+                                          const struct so_applied_req *req,
+                                          const struct so_decision *d,
+                                          struct so_error *err);
+
+/* The action record req appends, by reviewer at now, on a draft whose
+ * body hashes to body_sha (copied in). d borrows the strings of req and
+ * reviewer: never clear it. */
+void store_rules_applied_record(const char *reviewer,
+                                const struct so_applied_req *req,
+                                const char *body_sha, int64_t now,
+                                struct so_decision *d);
+
 #endif

@@ -19,6 +19,7 @@
 #include "signoff/store/pg/db.h"
 #include "signoff/store/pg/decide.h"
 #include "signoff/store/pg/drafts.h"
+#include "signoff/store/pg/events.h"
 #include "signoff/store/pg/lease.h"
 #include "signoff/store/pg/schema.h"
 #include "signoff/store/pg/tokens.h"
@@ -198,25 +199,6 @@ static enum so_status pg_agreement(struct queue *q,
     (void)req;
     (void)out;
     return not_yet(q, "four-eyes agreement", err);
-}
-
-static enum so_status pg_events(struct queue *q, const struct so_event_req *req,
-                                struct so_event_page *out,
-                                struct so_error *err)
-{
-    (void)req;
-    memset(out, 0, sizeof *out);
-    return not_yet(q, "the outcome feed (events)", err);
-}
-
-static enum so_status pg_applied(struct queue *q,
-                                 const struct so_applied_req *req,
-                                 struct so_decide_result *res,
-                                 struct so_error *err)
-{
-    (void)req;
-    memset(res, 0, sizeof *res);
-    return not_yet(q, "recording an applied outcome", err);
 }
 
 static enum so_status pg_reassign(struct queue *q, const char *draft_id,

@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "signoff/audit.h"
+#include "signoff/outcome.h"
 #include "signoff/store/pg/drafts.h"
+#include "signoff/store/pg/outcomes.h"
 #include "signoff/store/pg/lease.h"
 #include "signoff/store/pg/workflow.h"
 #include "signoff/store/rules.h"
@@ -190,6 +192,8 @@ static enum so_status decide_tx(struct pgq *p, void *ctx,
     }
     if (code == SO_OK) /* the head last */
         code = pg_chain_append(p, &d, err);
+    if (code == SO_OK && outcome_is_final(d.action, "decided"))
+        code = pg_outcome_record(p, &d, dr->workflow, err);
     if (code == SO_OK) {
         store_rules_result(&d,
                            d.action == SO_ACT_ESCALATE ? "escalated"
@@ -265,6 +269,11 @@ static enum so_status revert(struct pgq *p, const char *request_id,
     audit_sha256_hex(dr->body, strlen(dr->body), rv.body_sha);
     rv.decided_at = c->now;
     so_draft_free(dr);
+    code = pg_outcome_may_undo(p, orig, err);
+    if (code == SO_OK)
+        code = pg_outcome_reverted(p, orig->seq, rv.decided_at, err);
+    if (code != SO_OK)
+        return code;
     struct pg_args a = {0};
     pg_arg_int(&a, c->rid);
     pg_arg_text(&a, escalated ? "escalated" : resolve ? "resolve" : "claimed");

@@ -40,7 +40,10 @@
     X(PGTransactionStatusType, PQtransactionStatus, (const PGconn *))          \
     X(PQconninfoOption *, PQconninfoParse, (const char *, char **))            \
     X(void, PQconninfoFree, (PQconninfoOption *))                              \
-    X(void, PQfreemem, (void *))
+    X(void, PQfreemem, (void *))                                               \
+    X(int, PQsocket, (const PGconn *))                                         \
+    X(int, PQconsumeInput, (PGconn *))                                         \
+    X(PGnotify *, PQnotifies, (PGconn *))
 
 /* The library's functions; set once by dl_open, read-only after. */
 static struct {
@@ -199,4 +202,23 @@ void PQfreemem(void *p)
 {
     if (ready())
         real.PQfreemem(p);
+}
+
+/* PQsocket: the connection's socket, -1 when none. */
+int PQsocket(const PGconn *conn)
+{
+    return ready() ? real.PQsocket(conn) : -1;
+}
+
+/* PQconsumeInput: read what the server sent (notifications); 0 on error. */
+int PQconsumeInput(PGconn *conn)
+{
+    return ready() ? real.PQconsumeInput(conn) : 0;
+}
+
+/* PQnotifies: the next notification received (free with PQfreemem), or
+ * NULL. */
+PGnotify *PQnotifies(PGconn *conn)
+{
+    return ready() ? real.PQnotifies(conn) : NULL;
 }

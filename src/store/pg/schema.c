@@ -196,8 +196,108 @@ static const char *const schema_v4[] = {
     NULL,
 };
 
+/* v5: the outcome feed and webhooks (as on SQLite, schema v7, v8 and v13).
+ * One outcomes row per final outcome, written in the decision's
+ * transaction; hooks, their deliveries (a row per hook and record, made by
+ * the trigger in the record's own statement, so in its transaction) and
+ * every attempt. A statement that appends to the chain notifies channel
+ * signoff_events, delivered at its commit: a waiting feed reader (LISTEN)
+ * on any server wakes at once. */
+static const char *const schema_v5[] = {
+    "CREATE TABLE outcomes ("
+    "  seq bigint PRIMARY KEY,"
+    "  draft text NOT NULL,"
+    "  workflow text NOT NULL,"
+    "  release_at bigint NOT NULL,"
+    "  reverted_at bigint,"
+    "  applied_seq bigint NOT NULL DEFAULT 0"
+    ")",
+    "CREATE INDEX outcomes_held ON outcomes(release_at)"
+    "  WHERE reverted_at IS NULL",
+    "CREATE INDEX outcomes_by_draft ON outcomes(draft, seq)",
+    "CREATE INDEX outcomes_unapplied ON outcomes(workflow, release_at)"
+    "  WHERE applied_seq = 0 AND reverted_at IS NULL",
+    "CREATE INDEX outcomes_applied ON outcomes(workflow)"
+    "  WHERE applied_seq > 0",
+    /* outcomes decided before v5: released, and "before action records"
+     * (applied_seq -1), so an upgrade raises no backlog */
+    "INSERT INTO outcomes(seq, draft, workflow, release_at, applied_seq)"
+    "  SELECT (SELECT max(seq) FROM decisions d WHERE d.draft = dr.id"
+    "    AND d.action <> 'revert' AND NOT EXISTS (SELECT 1 FROM decisions r"
+    "    WHERE r.reverts_seq = d.seq AND r.reverts_seq > 0)),"
+    "  dr.id, dr.workflow, dr.decided_at, -1 FROM drafts dr"
+    "  WHERE dr.status = 'decided' AND dr.final_action <> 'escalate'"
+    "  AND EXISTS (SELECT 1 FROM decisions d WHERE d.draft = dr.id)",
+    "CREATE TABLE hooks ("
+    "  id bigserial PRIMARY KEY,"
+    "  workflow text NOT NULL,"
+    "  url text NOT NULL,"
+    "  secret text NOT NULL,"
+    "  events text NOT NULL DEFAULT 'outcome'"
+    "    CHECK (events IN ('outcome', 'all')),"
+    "  enabled integer NOT NULL DEFAULT 1,"
+    "  auto_disabled integer NOT NULL DEFAULT 0,"
+    "  disabled_reason text,"
+    "  fail_streak integer NOT NULL DEFAULT 0,"
+    "  max_failures integer NOT NULL DEFAULT 20,"
+    "  retry_for_ms bigint NOT NULL DEFAULT 86400000,"
+    "  allow_private integer NOT NULL DEFAULT 0,"
+    "  created_at bigint NOT NULL"
+    ")",
+    "CREATE INDEX hooks_by_workflow ON hooks(workflow)",
+    "CREATE TABLE deliveries ("
+    "  id bigserial PRIMARY KEY,"
+    "  hook bigint NOT NULL REFERENCES hooks(id),"
+    "  seq bigint NOT NULL,"
+    "  draft text NOT NULL,"
+    "  state text NOT NULL DEFAULT 'pending',"
+    "  attempts integer NOT NULL DEFAULT 0,"
+    "  next_at bigint NOT NULL,"
+    "  first_at bigint NOT NULL DEFAULT 0,"
+    "  lease_until bigint NOT NULL DEFAULT 0,"
+    "  lease_token bigint NOT NULL DEFAULT 0,"
+    "  last_status integer,"
+    "  last_error text,"
+    "  delivered_at bigint,"
+    "  UNIQUE (hook, seq)"
+    ")",
+    "CREATE INDEX deliveries_due ON deliveries(next_at, seq)"
+    "  WHERE state = 'pending'",
+    "CREATE INDEX deliveries_of_draft ON deliveries(hook, draft, seq)"
+    "  WHERE state = 'pending'",
+    "CREATE TABLE delivery_attempts ("
+    "  id bigserial PRIMARY KEY,"
+    "  delivery bigint NOT NULL,"
+    "  hook bigint NOT NULL,"
+    "  seq bigint NOT NULL,"
+    "  draft text NOT NULL,"
+    "  at bigint NOT NULL,"
+    "  status integer NOT NULL,"
+    "  ms bigint NOT NULL,"
+    "  state text NOT NULL,"
+    "  error text"
+    ")",
+    "CREATE INDEX delivery_attempts_by_hook ON delivery_attempts(hook, id)",
+    "CREATE FUNCTION so_deliveries_ins() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN"
+    "  INSERT INTO deliveries(hook, seq, draft, next_at)"
+    "    SELECT h.id, new.seq, new.draft, new.decided_at FROM hooks h"
+    "    JOIN drafts d ON d.id = new.draft AND d.workflow = h.workflow"
+    "    WHERE h.events = 'all' OR new.action <> 'escalate'"
+    "    AND new.action <> 'applied';"
+    "  RETURN NULL;"
+    " END$$",
+    "CREATE TRIGGER deliveries_ins AFTER INSERT ON decisions"
+    "  FOR EACH ROW EXECUTE FUNCTION so_deliveries_ins()",
+    "CREATE FUNCTION so_events_notify() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN PERFORM pg_notify('signoff_events', ''); RETURN NULL; END$$",
+    "CREATE TRIGGER events_notify AFTER INSERT ON decisions"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION so_events_notify()",
+    NULL,
+};
+
 static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
-                                           schema_v3, schema_v4};
+                                           schema_v3, schema_v4, schema_v5};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

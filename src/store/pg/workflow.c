@@ -18,7 +18,14 @@
     " reveal, resolver, min_seen_ms, confirm_flagged,"                        \
     " (SELECT count(*) FROM drafts d WHERE d.workflow = w.name"                \
     " AND d.status <> 'decided'),"                                             \
-    " release_after_ms, applied_within_ms, guidelines FROM workflows w"
+    " release_after_ms, applied_within_ms, guidelines,"                       \
+    " CASE WHEN EXISTS (SELECT 1 FROM outcomes a WHERE a.workflow = w.name"   \
+    " AND a.applied_seq > 0) THEN (SELECT count(*) FROM outcomes o"           \
+    " WHERE o.workflow = w.name AND o.applied_seq = 0"                         \
+    " AND o.reverted_at IS NULL"                                               \
+    " AND o.release_at <= " PG_NOW_MS " - w.applied_within_ms) END,"          \
+    " (SELECT count(*) FROM hooks h WHERE h.workflow = w.name"                \
+    " AND h.auto_disabled = 1) FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = $1";
 static const char sql_list[] = WF_COLS " ORDER BY name";
@@ -128,6 +135,10 @@ static void read_row(const PGresult *r, int i, struct so_workflow *w)
     w->release_after_ms = pg_int(r, i, 16);
     w->applied_within_ms = pg_int(r, i, 17);
     w->guidelines = pg_str(r, i, 18);
+    /* NULL: the producer never recorded an action (no backlog) */
+    w->records_actions = !PQgetisnull(r, i, 19);
+    w->unapplied = pg_int(r, i, 19);
+    w->hooks_disabled = pg_int(r, i, 20);
 }
 
 enum so_status pg_workflow_list(struct queue *q, struct so_workflow **out,
@@ -284,11 +295,6 @@ enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
                        "%s: an automation policy (--automate-from, "
                        "--always-review) is not yet supported on PostgreSQL "
                        "queues",
-                       w->name);
-    if ((mask & SO_WF_RELEASE) && w->release_after_ms > 0)
-        return so_fail(err, SO_ERR_USAGE,
-                       "%s: a release window is not yet supported on "
-                       "PostgreSQL queues",
                        w->name);
     struct set_ctx c = {w, mask};
     return pg_tx(q->impl, set_with_admin, &c, err);

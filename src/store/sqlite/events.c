@@ -23,7 +23,6 @@
 #endif
 
 #include "signoff/audit.h"
-#include "signoff/names.h"
 #include "signoff/outcome.h"
 #include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/read.h"
@@ -365,57 +364,6 @@ enum so_status store_events_read(struct queue *q, const struct so_event_req *req
 
 /* ---- the action record ------------------------------------------------- */
 
-static enum so_status check_applied(const struct so_applied_req *req,
-                                    struct so_error *err)
-{
-    if (!req->draft_id || !*req->draft_id)
-        return so_fail(err, SO_ERR_INVALID, "applied: no draft id");
-    if (!req->request_id || !*req->request_id ||
-        strlen(req->request_id) > SO_MAX_ID)
-        return so_fail(err, SO_ERR_INVALID, "%s: applied: bad request_id",
-                       req->draft_id);
-    if (store_rules_reserved_request(req->request_id))
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s: applied: request ids starting auto- are reserved "
-                       "for automatic decisions",
-                       req->draft_id);
-    if (!req->ref || !*req->ref)
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s: applied: the external ref is missing",
-                       req->draft_id);
-    if (strlen(req->ref) > SO_MAX_FIELD ||
-        (req->note && strlen(req->note) > SO_MAX_FIELD))
-        return so_fail(err, SO_ERR_TOOLARGE,
-                       "%s: applied: ref or note over %u bytes", req->draft_id,
-                       SO_MAX_FIELD);
-    /* show and the feed print them: no terminal controls, bidi overrides
-     * or invalid UTF-8, as for a decision's note. */
-    if (names_check_note("ref", req->ref, SO_MAX_FIELD, err) != SO_OK ||
-        (req->note &&
-         names_check_note("note", req->note, SO_MAX_FIELD, err) != SO_OK))
-        return err->code;
-    return SO_OK;
-}
-
-static void applied_result(const struct so_decision *d, int replayed,
-                           struct so_decide_result *res)
-{
-    memset(res, 0, sizeof *res);
-    res->seq = d->seq;
-    memcpy(res->hash, d->hash, sizeof res->hash);
-    res->replayed = replayed;
-    res->action = SO_ACT_APPLIED;
-    res->decided_at = d->decided_at;
-    snprintf(res->draft_status, sizeof res->draft_status, "decided");
-    res->review_agreed = -1;
-}
-
-/* NULL and "" are the same absent text. */
-static int same_text(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 static enum so_status applied_replay(struct store *s,
                                      const struct so_applied_req *req,
                                      int64_t seq, struct so_decide_result *res,
@@ -425,24 +373,9 @@ static enum so_status applied_replay(struct store *s,
     enum so_status code = store_read_decision(s, seq, &d, err);
     if (code != SO_OK)
         return code;
-    /* The identity rules of a decision's request id (store_decide). */
-    if (!d.reviewer || strcmp(d.reviewer, s->reviewer) != 0)
-        code = so_fail(err, SO_ERR_CONFLICT,
-                       "%s: request_id %s is already used by another "
-                       "reviewer; make a new one",
-                       req->draft_id, req->request_id);
-    else if (strcmp(d.draft_id, req->draft_id) != 0 ||
-             d.action != SO_ACT_APPLIED)
-        code = so_fail(err, SO_ERR_CONFLICT,
-                       "%s: request_id %s already used for another record",
-                       req->draft_id, req->request_id);
-    else if (!same_text(d.reason, req->ref) || !same_text(d.note, req->note))
-        code = so_fail(err, SO_ERR_CONFLICT,
-                       "%s: request_id %s already used for a different "
-                       "action record; make a new one",
-                       req->draft_id, req->request_id);
-    else
-        applied_result(&d, 1, res);
+    code = store_rules_applied_replay(s->reviewer, req, &d, err);
+    if (code == SO_OK)
+        store_rules_result(&d, "decided", 1, res);
     so_decision_clear(&d);
     return code;
 }
@@ -497,9 +430,8 @@ static enum so_status applied_in_tx(struct store *s,
         return code;
     if (seq > 0)
         return applied_replay(s, req, seq, res, err);
-    struct so_decision d;
-    memset(&d, 0, sizeof d);
-    code = draft_body_sha(s, req->draft_id, d.body_sha, err);
+    char body_sha[65] = "";
+    code = draft_body_sha(s, req->draft_id, body_sha, err);
     if (code == SO_OK)
         code = live_outcome(s, req->draft_id, &found, &oseq, &release_at, err);
     if (code == SO_OK)
@@ -507,14 +439,8 @@ static enum so_status applied_in_tx(struct store *s,
                                  err);
     if (code != SO_OK)
         return code;
-    d.draft_id = (char *)req->draft_id;
-    d.request_id = (char *)req->request_id;
-    d.reviewer = s->reviewer;
-    d.kind = "action";
-    d.action = SO_ACT_APPLIED;
-    d.reason = (char *)req->ref;
-    d.note = (char *)req->note;
-    d.decided_at = so_now_ms();
+    struct so_decision d;
+    store_rules_applied_record(s->reviewer, req, body_sha, so_now_ms(), &d);
     code = store_chain_append(s, &d, err);
     sqlite3_stmt *st =
         code == SO_OK ? store_db_stmt(s, sql_outcome_applied, err) : NULL;
@@ -524,7 +450,7 @@ static enum so_status applied_in_tx(struct store *s,
     store_db_bind_int(st, ":seq", oseq);
     code = store_db_run(s, st, err);
     if (code == SO_OK)
-        applied_result(&d, 0, res);
+        store_rules_result(&d, "decided", 0, res);
     return code;
 }
 
@@ -546,6 +472,6 @@ enum so_status store_events_applied(struct queue *q,
                                     struct so_error *err)
 {
     struct applied_call c = {req, res};
-    enum so_status code = check_applied(req, err);
+    enum so_status code = store_rules_applied_req(req, err);
     return code == SO_OK ? store_db_tx(q->impl, applied_tx, &c, err) : code;
 }

@@ -22,6 +22,7 @@ struct pgq {
     int supervisor;
     int64_t busy_ms;      /* lock_timeout */
     int retry;            /* set by pg_fail: the transaction may be rerun */
+    int listening;        /* LISTEN signoff_events done (store_pg_events) */
     const char *prepared[PG_MAX_PREP]; /* statement texts, by slot */
     int nprepared;
 };

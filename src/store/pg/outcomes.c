@@ -1,0 +1,75 @@
+/*
+ * store_pg_outcomes: the outcomes rows of the PostgreSQL store (see
+ * outcomes.h), written in the transaction of the decision or undo that
+ * makes them. Only SQL; what a fact means is outcome.h's.
+ */
+#include "signoff/store/pg/outcomes.h"
+
+#include "signoff/outcome.h"
+
+static const char sql_release_after[] =
+    "SELECT release_after_ms FROM workflows WHERE name = $1";
+
+static const char sql_outcome_ins[] =
+    "INSERT INTO outcomes(seq, draft, workflow, release_at)"
+    " VALUES ($1, $2, $3, $4)";
+
+static const char sql_outcome_of[] =
+    "SELECT applied_seq FROM outcomes WHERE seq = $1";
+
+static const char sql_outcome_revert[] =
+    "UPDATE outcomes SET reverted_at = $2 WHERE seq = $1";
+
+/* Run sql with a and read its first row's first column (0: no row). */
+static enum so_status one_int(struct pgq *p, const char *sql,
+                              const struct pg_args *a, int *found, int64_t *v,
+                              struct so_error *err)
+{
+    PGresult *r;
+    enum so_status code = pg_run(p, sql, a, &r, err);
+    if (code != SO_OK)
+        return code;
+    *found = PQntuples(r) > 0;
+    *v = *found ? pg_int(r, 0, 0) : 0;
+    PQclear(r);
+    return SO_OK;
+}
+
+enum so_status pg_outcome_record(struct pgq *p, const struct so_decision *d,
+                                 const char *workflow, struct so_error *err)
+{
+    struct pg_args w = {0}, a = {0};
+    int found;
+    int64_t after;
+    pg_arg_text(&w, workflow);
+    enum so_status code =
+        one_int(p, sql_release_after, &w, &found, &after, err);
+    if (code != SO_OK)
+        return code;
+    pg_arg_int(&a, d->seq);
+    pg_arg_text(&a, d->draft_id);
+    pg_arg_text(&a, workflow);
+    pg_arg_int(&a, outcome_release_at(d->decided_at, after));
+    return pg_run(p, sql_outcome_ins, &a, NULL, err);
+}
+
+enum so_status pg_outcome_may_undo(struct pgq *p, const struct so_decision *orig,
+                                  struct so_error *err)
+{
+    struct pg_args a = {0};
+    int found;
+    int64_t applied;
+    pg_arg_int(&a, orig->seq);
+    enum so_status code = one_int(p, sql_outcome_of, &a, &found, &applied, err);
+    return code == SO_OK ? outcome_may_undo(orig->draft_id, applied, err)
+                         : code;
+}
+
+enum so_status pg_outcome_reverted(struct pgq *p, int64_t seq, int64_t at,
+                                  struct so_error *err)
+{
+    struct pg_args a = {0};
+    pg_arg_int(&a, seq);
+    pg_arg_int(&a, at);
+    return pg_run(p, sql_outcome_revert, &a, NULL, err);
+}
