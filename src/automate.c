@@ -10,6 +10,7 @@
 
 #include "signoff/audit.h"
 #include "signoff/stats.h"
+#include "signoff/stats_format.h"
 
 int automate_active(const struct so_workflow *w)
 {
@@ -39,19 +40,30 @@ int automate_sampled_over(const struct so_workflow *w)
            (double)w->sampled_overrides / (double)n > w->threshold;
 }
 
-void automate_band_readiness(const int64_t *band_decided,
-                             const int64_t *band_overrides, double from,
-                             int64_t *n, double *hi)
+double automate_near_from(double from, int k)
 {
-    int b = so_conf_band(from < 0 ? 0 : from > 1 ? 1 : from);
-    struct automate_evidence e = {0, 0, 0, 0, 0};
-    for (int i = b < 0 ? 0 : b; i < STATS_NBANDS; i++) {
-        e.decided += band_decided[i];
-        e.overrides += band_overrides[i];
+    double v = from + (k ? AUTOMATE_NEAR_STEP : -AUTOMATE_NEAR_STEP);
+    v = v < 0 ? 0 : v > 1 ? 1 : v;
+    return (double)(long)(v * 100.0 + 0.5) / 100.0;
+}
+
+char *automate_near_describe(const struct so_workflow *w)
+{
+    char part[2][96];
+    for (int k = 0; k < 2; k++) {
+        struct automate_evidence e = {w->near_decided[k],
+                                      w->near_overrides[k], 0, 0, 0};
+        char u[16];
+        automate_evidence_finish(&e);
+        stats_format_pct(e.hi, u);
+        snprintf(part[k], sizeof part[k], "%.2f: upper %s of %lld, %s",
+                 automate_near_from(w->automate_from, k),
+                 e.hi >= 0 ? u : "-", (long long)e.decided,
+                 automate_supported(&e, w->threshold, w->min_decisions)
+                     ? "ready"
+                     : "not ready");
     }
-    automate_evidence_finish(&e);
-    *n = e.decided;
-    *hi = e.hi;
+    return xasprintf("%s; %s", part[0], part[1]);
 }
 
 /* Call fn on each non-blank line of text; stops at the first non-zero. */

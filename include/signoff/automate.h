@@ -53,14 +53,16 @@ void automate_sampled_rate(const struct so_workflow *w, double *rate,
  * override rate over the threshold (the rule of the human rate). */
 int automate_sampled_over(const struct so_workflow *w);
 
-/* The readiness figure of a band from the per-band counts of a report
- * (stats_readiness: bands of 0.1): the decisions of the bands from the one
- * holding from (clamped to 0..1) up to 0.9-1.0 pooled, *n of them, with the
- * Wilson upper bound *hi of their override rate (-1 when none). The
- * monitor shows it for the band moved by -0.05 and +0.05. */
-void automate_band_readiness(const int64_t *band_decided,
-                             const int64_t *band_overrides, double from,
-                             int64_t *n, double *hi);
+/* How far the neighbouring bands of a policy lie (the issue's "what if
+ * the band moved by 0.05"). */
+#define AUTOMATE_NEAR_STEP 0.05
+/* The neighbouring band k (0: below, 1: above) of from: from -/+ 0.05,
+ * clamped to 0..1 and rounded to the 0.01 the CLI takes. */
+double automate_near_from(double from, int k);
+/* The readiness of w's neighbouring bands as one line, "0.75: upper 16.2%
+ * of 31, ready; 0.85: upper 16.2% of 31, ready" (the monitor, workflow
+ * show). Owned by the caller. */
+char *automate_near_describe(const struct so_workflow *w);
 
 /* Check the always-review text (patterns, one a line, blank lines
  * ignored): each must parse (filter_parse_policy); err names the line. */

@@ -305,6 +305,13 @@ struct so_workflow {
     int64_t auto_decided;
     int64_t sampled_decided;
     int64_t sampled_overrides;
+    /* The readiness figure of the neighbouring bands (automate on; filled
+     * by get/list): human final outcomes in the window on drafts at or
+     * above automate_from - 0.05 ([0]) and + 0.05 ([1]), clamped to 0..1
+     * (automate_near_from), and the overrides among them. Counted from the
+     * outcomes themselves, so exact at any band, not the rollup's 0.1. */
+    int64_t near_decided[2];
+    int64_t near_overrides[2];
 };
 void so_workflow_clear(struct so_workflow *w);
 

@@ -475,6 +475,11 @@ static void print_show(const struct so_workflow *w)
                      "yet)", (long long)w->auto_decided);
         show_line("measured:", line);
     }
+    if (w->automate) {
+        char *near = automate_near_describe(w);
+        show_line("near bands:", near);
+        free(near);
+    }
     format_window(w->release_after_ms, win);
     show_line("release after:", w->release_after_ms > 0 ? win : "0 (at once)");
     format_window(w->applied_within_ms, win);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/automate.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
 
@@ -835,6 +836,18 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
     json_add_int(j, "auto_decided", w->auto_decided);
     json_add_int(j, "sampled_decided", w->sampled_decided);
     json_add_int(j, "sampled_overrides", w->sampled_overrides);
+    if (w->automate) {
+        cJSON *near = json_new_array();
+        for (int k = 0; k < 2; k++) {
+            cJSON *o = json_new_object();
+            json_add_double(o, "from",
+                            automate_near_from(w->automate_from, k));
+            json_add_int(o, "decided", w->near_decided[k]);
+            json_add_int(o, "overrides", w->near_overrides[k]);
+            cJSON_AddItemToArray(near, o);
+        }
+        json_add_item(j, "readiness_near", near);
+    }
     return j;
 }
 
@@ -998,6 +1011,26 @@ static enum so_status workflow_state(const cJSON *j, struct so_workflow *w,
     return SO_OK;
 }
 
+/* "readiness_near" of a workflow reply: two {from, decided, overrides}. */
+static enum so_status near_from_json(const cJSON *j, struct so_workflow *w,
+                                     struct so_error *err)
+{
+    const cJSON *a;
+    enum so_status s = json_get_array(j, "", "readiness_near", JSON_OPTIONAL,
+                                      2, &a, err);
+    if (s != SO_OK)
+        return s == SO_EMPTY ? SO_OK : s;
+    int k = 0;
+    for (const cJSON *o = a->child; o && s == SO_OK; o = o->next, k++)
+        if ((s = json_get_int(o, "readiness_near", "decided", JSON_OPTIONAL, 0,
+                              JSON_MAX_SAFE_INT, &w->near_decided[k],
+                              err)) == SO_OK ||
+            s == SO_EMPTY)
+            s = json_get_int(o, "readiness_near", "overrides", JSON_OPTIONAL,
+                             0, JSON_MAX_SAFE_INT, &w->near_overrides[k], err);
+    return s == SO_EMPTY ? SO_OK : s;
+}
+
 enum so_status proto_workflow_from_json(const cJSON *j, struct so_workflow *w,
                                         unsigned *mask, struct so_error *err)
 {
@@ -1009,6 +1042,8 @@ enum so_status proto_workflow_from_json(const cJSON *j, struct so_workflow *w,
     enum so_status s = workflow_settings(j, w, mask, err);
     if (s == SO_OK)
         s = workflow_state(j, w, err);
+    if (s == SO_OK)
+        s = near_from_json(j, w, err);
     if (s != SO_OK)
         so_workflow_clear(w);
     return s;

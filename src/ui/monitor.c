@@ -430,25 +430,12 @@ static int draw_automation(struct ui_app *app, const struct monitor_view *v,
                      ? TR_MONITOR_OVER
                      : TR_NORMAL);
     buf_free(&line);
-    if (w->automate && v->by_band.nready) {
-        const struct stats_readiness *rd = &v->by_band.ready[0];
+    if (w->automate) {
         struct buf b;
+        char *near = automate_near_describe(w);
         buf_init(&b);
-        buf_addf(&b, "band");
-        for (int k = -1; k <= 1; k += 2) {
-            double from = w->automate_from + 0.05 * k;
-            int64_t n;
-            double up;
-            char u[16];
-            automate_band_readiness(rd->band_decided, rd->band_overrides,
-                                    from, &n, &up);
-            stats_format_pct(up, u);
-            buf_addf(&b, "%s %.2f: upper %s of %lld, %s", k < 0 ? "" : ";",
-                     from, up >= 0 ? u : "-", (long long)n,
-                     up >= 0 && up < w->threshold && n >= w->min_decisions
-                         ? "ready"
-                         : "not ready");
-        }
+        buf_addf(&b, "band %s", near);
+        free(near);
         ui_draw_text(app->body, y++, 4, app->cols - 4, buf_cstr(&b),
                      TR_NORMAL);
         buf_free(&b);

@@ -75,6 +75,12 @@ if command -v promtool >/dev/null; then
     out=$(promtool check metrics <"$T/metrics.txt" 2>&1)
     check_eq "promtool: no problems" "" "$out"
 fi
+as sup workflow show refunds
+remote_near=$(grep '^near bands:' <<<"$OUT")
+SIGNOFF_REVIEWER=dana run "$SO" workflow show refunds --queue "$Q"
+check_eq "the readiness of the neighbouring bands over HTTP is the local one" \
+    "$(grep '^near bands:' <<<"$OUT")" "$remote_near"
+check_contains "and names the bands 0.05 either side" "0.75: upper" "$remote_near"
 as sup workflow pause refunds --reason "stop"
 api GET /metrics "$TOK_SUP"
 check_contains "/metrics: paused is augment" 'signoff_workflow_automate{workflow="refunds"} 0' "$BODY"

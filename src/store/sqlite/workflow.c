@@ -190,6 +190,20 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->sampled_overrides = sqlite3_column_int64(st, 27 + SO_ACT_COUNT);
 }
 
+/* The readiness of w's neighbouring bands (so_workflow.near_*), with
+ * automate on. */
+static enum so_status near_read(struct store *s, struct so_workflow *w,
+                                struct so_error *err)
+{
+    enum so_status code = SO_OK;
+    for (int k = 0; w->automate && code == SO_OK && k < 2; k++)
+        code = store_route_counts(s, sql_evidence, w->name, w->window_ms,
+                                  automate_near_from(w->automate_from, k),
+                                  &w->near_decided[k], &w->near_overrides[k],
+                                  err);
+    return code;
+}
+
 enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
                                    size_t *n, struct so_error *err)
 {
@@ -214,6 +228,8 @@ enum so_status store_workflow_list(struct queue *q, struct so_workflow **out,
     sqlite3_reset(st);
     for (size_t i = 0; code == SO_OK && i < *n; i++)
         code = store_reasons_read(s, &(*out)[i], err);
+    for (size_t i = 0; code == SO_OK && i < *n; i++)
+        code = near_read(s, &(*out)[i], err);
     if (code != SO_OK) {
         for (size_t i = 0; i < *n; i++)
             so_workflow_clear(&(*out)[i]);
@@ -244,6 +260,8 @@ static enum so_status get_in(struct store *s, const char *name,
     sqlite3_reset(st);
     if (code == SO_OK)
         code = store_reasons_read(s, out, err);
+    if (code == SO_OK)
+        code = near_read(s, out, err);
     if (code != SO_OK && rc == SQLITE_ROW)
         so_workflow_clear(out);
     return code;
