@@ -8,7 +8,10 @@
 # pause sends the next drafts to humans.
 . "$(dirname "$0")/../lib.sh"
 
-export SIGNOFF_QUEUE="$T/q.db"
+test_queue q2 || exit 0
+Q2=$Q
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q
 export SIGNOFF_REVIEWER=dana
 so init
 so workflow set refunds --automate-from 0.8 --force --reason x
@@ -48,7 +51,7 @@ check_contains "show: the phase" "phase:          automate" "$OUT"
 check_contains "show: the policy" "policy:         automate from 0.80, sample 20%" "$OUT"
 check_contains "show: the patterns" "always review:  amount > 500" "$OUT"
 check_eq "the change recorded with its readiness figure, not forced" "30|0|dana" \
-    "$(sql "$T/q.db" "SELECT decided, forced, by FROM policy_events")"
+    "$(qsql "SELECT decided, forced, by FROM policy_events")"
 so workflow set refunds --always-review 'amount >'
 check_eq "a broken pattern: refused" 1 "$RC"
 check_contains "names the pattern" "always-review pattern 1: a comparison needs a value after it" "$ERR"
@@ -61,7 +64,7 @@ check_eq "json: phase and band" "automate 0.8 20" \
     "$(python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["phase"], j["automate_from"], j["sample_pct"])' <<<"$OUT")"
 
 # Routing: 200 eligible drafts, 4 kept by patterns, 3 below the band.
-sql "$T/q.db" "UPDATE workflows SET sample_seed = 'fixed-seed'"
+qsql "UPDATE workflows SET sample_seed = 'fixed-seed'"
 python3 - "$T" <<'PY'
 import json, sys
 with open(sys.argv[1] + "/new.jsonl", "w") as f:
@@ -86,47 +89,48 @@ import hashlib
 ids = ["n%d" % i for i in range(200)] + ["m0"]
 print(sum(1 for i in ids if int(hashlib.sha256(("fixed-seed\n" + i).encode()).hexdigest()[:16], 16) % 10000 < 2000))')
 check_eq "the sample is the seed's: sampled count" "$want" \
-    "$(sql "$T/q.db" "SELECT count(*) FROM drafts WHERE route = 2")"
+    "$(qsql "SELECT count(*) FROM drafts WHERE route = 2")"
 check_eq "the rest of the eligible decided automatically" "$((201 - want))" \
-    "$(sql "$T/q.db" "SELECT count(*) FROM drafts WHERE route = 1 AND status = 'decided' AND final_action = 'approve'")"
+    "$(qsql "SELECT count(*) FROM drafts WHERE route = 1 AND status = 'decided' AND final_action = 'approve'")"
 check_eq "always-review and below the band: human, not eligible" "k0 k1 k2 k3 b0 b1 b2" \
-    "$(sql "$T/q.db" "SELECT group_concat(id, ' ') FROM (SELECT id FROM drafts WHERE route = 0 AND status = 'pending' AND (id LIKE 'k%' OR id LIKE 'b%') ORDER BY id LIKE 'b%', id)")"
+    "$(qsql "SELECT id FROM drafts WHERE route = 0 AND status = 'pending' AND (id LIKE 'k%' OR id LIKE 'b%') ORDER BY id LIKE 'b%', id" | paste -sd' ')"
 check_eq "amount 500 is not > 500: decided or sampled" 1 \
-    "$(sql "$T/q.db" "SELECT count(*) FROM drafts WHERE id = 'm0' AND route IN (1, 2)")"
+    "$(qsql "SELECT count(*) FROM drafts WHERE id = 'm0' AND route IN (1, 2)")"
 
 # Same seed, same routing: a second queue with the same policy and seed.
-q2() { SIGNOFF_QUEUE="$T/q2.db" run "$SO" "$@"; }
+q2() { SIGNOFF_QUEUE="$Q2" run "$SO" "$@"; }
 q2 init
 q2 workflow set refunds --owner dana
 q2 workflow set refunds --automate-from 0.8 --sample 20% --force --reason replay \
     --always-review 'amount > 500' --always-review 'risk: high'
-sql "$T/q2.db" "UPDATE workflows SET sample_seed = 'fixed-seed'"
+sql "$Q2" "UPDATE workflows SET sample_seed = 'fixed-seed'"
 q2 enqueue "$T/new.jsonl"
-routes='SELECT group_concat(id || ":" || route, ",") FROM (SELECT id, route FROM drafts WHERE id NOT LIKE "h%" AND id NOT LIKE "l%" ORDER BY id)'
-check_eq "same seed, same routing" "$(sql "$T/q.db" "$routes")" "$(sql "$T/q2.db" "$routes")"
-sql "$T/q2.db" "UPDATE workflows SET sample_seed = 'other-seed'"
-sql "$T/q2.db" "DELETE FROM drafts; DELETE FROM decisions; DELETE FROM outcomes"
+routes="SELECT id || ':' || route FROM drafts WHERE id NOT LIKE 'h%' AND id NOT LIKE 'l%' ORDER BY id"
+check_eq "same seed, same routing" "$(qsql "$routes" | paste -sd,)" "$(sql "$Q2" "$routes" | paste -sd,)"
+sql "$Q2" "UPDATE workflows SET sample_seed = 'other-seed'"
+sql "$Q2" "DELETE FROM drafts; DELETE FROM decisions"
+sql "$Q2" "DELETE FROM outcomes" 2>/dev/null # a table of the outcome feed
 q2 enqueue "$T/new.jsonl"
-check "another seed, another sample" test "$(sql "$T/q.db" "$routes")" != "$(sql "$T/q2.db" "$routes")"
+check "another seed, another sample" test "$(qsql "$routes" | paste -sd,)" != "$(sql "$Q2" "$routes" | paste -sd,)"
 
 # Automatic decisions: in the chain, verified, with the policy, in the feed.
-auto_id=$(sql "$T/q.db" "SELECT id FROM drafts WHERE route = 1 ORDER BY rid LIMIT 1")
+auto_id=$(qsql "SELECT id FROM drafts WHERE route = 1 ORDER BY rid LIMIT 1")
 check_eq "the record names reviewer auto and the policy" "auto|approve|policy 1: automate from 0.80, sample 20%" \
-    "$(sql "$T/q.db" "SELECT reviewer, action, note FROM decisions WHERE draft = '$auto_id'")"
+    "$(qsql "SELECT reviewer, action, note FROM decisions WHERE draft = '$auto_id'")"
 so verify
 check_eq "the chain verifies" 0 "$RC"
-admins=$(sql "$T/q.db" "SELECT count(*) FROM decisions WHERE kind = 'admin'")
+admins=$(qsql "SELECT count(*) FROM decisions WHERE kind = 'admin'")
 check_contains "all records (and the admin records of the setup)" "audit chain ok: $((35 + 201 - want + admins)) decisions" "$OUT"
 check_eq "each policy change is an admin record of the chain (policy.set)" \
-    "$(sql "$T/q.db" "SELECT count(*) FROM policy_events")" \
-    "$(sql "$T/q.db" "SELECT count(*) FROM decisions WHERE kind = 'admin' AND reason = 'policy.set'")"
+    "$(qsql "SELECT count(*) FROM policy_events")" \
+    "$(qsql "SELECT count(*) FROM decisions WHERE kind = 'admin' AND reason = 'policy.set'")"
 so events --format jsonl --limit 1000
 check_contains "the automatic approval is an outcome in the feed" "\"draft_id\":\"$auto_id\"" "$OUT"
 check_eq "every automatic approval is released to the feed" "$((201 - want))" \
     "$(python3 -c 'import json,sys; print(sum(1 for l in sys.stdin if json.loads(l).get("reviewer")=="auto" and json.loads(l).get("outcome")))' <<<"$OUT")"
 
 # Blind: a sampled draft looks like any other to a reviewer.
-sampled=$(sql "$T/q.db" "SELECT id FROM drafts WHERE route = 2 ORDER BY rid LIMIT 1")
+sampled=$(qsql "SELECT id FROM drafts WHERE route = 2 ORDER BY rid LIMIT 1")
 human=b0
 for id in "$sampled" "$human"; do
     so show "$id" --format json
@@ -144,21 +148,21 @@ check_contains "paused: phase augment" "phase:          augment" "$OUT"
 printf '{"id":"p1","workflow":"refunds","body":"after pause","confidence":0.99}\n' >"$T/p.jsonl"
 so enqueue "$T/p.jsonl"
 check_eq "paused: the next eligible draft goes to humans" "pending|0" \
-    "$(sql "$T/q.db" "SELECT status, route FROM drafts WHERE id = 'p1'")"
+    "$(qsql "SELECT status, route FROM drafts WHERE id = 'p1'")"
 SIGNOFF_ROLE=supervisor so workflow resume refunds --reason "fixed"
 printf '{"id":"p2","workflow":"refunds","body":"after resume","confidence":0.99}\n' >"$T/p.jsonl"
 so enqueue "$T/p.jsonl"
-check_eq "resumed: routed again" 1 "$(sql "$T/q.db" "SELECT count(*) FROM drafts WHERE id = 'p2' AND route IN (1, 2)")"
+check_eq "resumed: routed again" 1 "$(qsql "SELECT count(*) FROM drafts WHERE id = 'p2' AND route IN (1, 2)")"
 
 # --force with a reason: taken and recorded.
 so workflow set refunds --automate-from 0.3 --force --reason "pilot: low-risk refunds only"
 check_eq "forced band: set" 0 "$RC"
 check_eq "the force and its reason recorded" "1|pilot: low-risk refunds only|0.3" \
-    "$(sql "$T/q.db" "SELECT forced, reason, automate_from FROM policy_events ORDER BY id DESC LIMIT 1")"
+    "$(qsql "SELECT forced, reason, automate_from FROM policy_events ORDER BY id DESC LIMIT 1")"
 so workflow set refunds --automate-from off
 so workflow show refunds
 check_contains "off: every draft reviewed" "policy:         (none: every draft reviewed)" "$OUT"
-check_eq "three changes recorded" 3 "$(sql "$T/q.db" "SELECT count(*) FROM policy_events")"
+check_eq "three changes recorded" 3 "$(qsql "SELECT count(*) FROM policy_events")"
 
 # A person cannot be reviewer auto.
 so decide b0 approve --reviewer auto

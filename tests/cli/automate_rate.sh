@@ -6,12 +6,13 @@
 # the human rate over all drafts stays under the threshold.
 . "$(dirname "$0")/../lib.sh"
 
-export SIGNOFF_QUEUE="$T/q.db"
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q
 export SIGNOFF_REVIEWER=dana
 so init
 so workflow set refunds --owner dana --threshold 0.2 --min-decisions 5 --auto-pause on --min-seen 0
 so workflow set refunds --automate-from 0.5 --sample 50% --force --reason "pilot"
-sql "$T/q.db" "UPDATE workflows SET sample_seed = 'rate-seed'"
+qsql "UPDATE workflows SET sample_seed = 'rate-seed'"
 python3 - "$T" <<'PY'
 import json, sys
 with open(sys.argv[1] + "/d.jsonl", "w") as f:
@@ -21,8 +22,8 @@ with open(sys.argv[1] + "/d.jsonl", "w") as f:
         f.write(json.dumps({"id": "hi%02d" % i, "workflow": "refunds", "body": "high %d" % i, "confidence": 0.9}) + "\n")
 PY
 so enqueue "$T/d.jsonl"
-sampled=$(sql "$T/q.db" "SELECT group_concat(id, ' ') FROM (SELECT id FROM drafts WHERE route = 2 ORDER BY id)")
-nauto=$(sql "$T/q.db" "SELECT count(*) FROM drafts WHERE route = 1")
+sampled=$(qsql "SELECT id FROM drafts WHERE route = 2 ORDER BY id" | paste -sd' ')
+nauto=$(qsql "SELECT count(*) FROM drafts WHERE route = 1")
 set -- $sampled
 check "at least six drafts sampled" test $# -ge 6
 for i in $(seq 0 19); do "$SO" decide "$(printf 'low%02d' "$i")" approve >/dev/null || echo "decide low$i failed"; done
@@ -47,4 +48,4 @@ echo "$OUT" >"$T/stats.json"
 check_eq "the human override rate over all drafts stays under 20%" "2 26" \
     "$(python3 -c 'import json,sys; g=json.load(sys.stdin); g=(g.get("groups") or g.get("rows") or g)[0]; print(g.get("overrides", g.get("edited", 0) + g.get("rejected", 0)), g["decided"])' <"$T/stats.json")"
 printf '{"id":"after","workflow":"refunds","body":"after","confidence":0.99}\n' | so enqueue -
-check_eq "the next eligible draft goes to people" "pending" "$(sql "$T/q.db" "SELECT status FROM drafts WHERE id = 'after'")"
+check_eq "the next eligible draft goes to people" "pending" "$(qsql "SELECT status FROM drafts WHERE id = 'after'")"

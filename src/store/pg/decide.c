@@ -189,6 +189,8 @@ static enum so_status decide_tx(struct pgq *p, void *ctx,
         pg_arg_int(&m, d.decided_at);
         pg_arg_int(&m, !resolve);
         code = pg_run(p, sql_mark, &m, NULL, err);
+        if (code == SO_OK) /* the automation's error rate (automate.h) */
+            code = pg_workflow_autopause_sampled(p, dr->workflow, err);
     }
     if (code == SO_OK) /* the head last */
         code = pg_chain_append(p, &d, err);

@@ -14,6 +14,7 @@
 #include "signoff/draft_json.h"
 #include "signoff/filter.h"
 #include "signoff/grounding.h"
+#include "signoff/store/pg/route.h"
 #include "signoff/store/rules.h"
 
 #define DAY_MS 86400000LL
@@ -50,6 +51,8 @@ static const char sql_replace[] =
     " content_sha = $11, flags = $12,"
     " reviews_needed = (SELECT reviews FROM workflows WHERE name = $2)"
     " WHERE rid = $13 RETURNING rid";
+
+static const char sql_now[] = "SELECT " PG_NOW_MS;
 
 static const char sql_drop_citations[] =
     "DELETE FROM citations WHERE draft = $1";
@@ -242,9 +245,10 @@ static enum so_status add_citations(struct pgq *p, int64_t rid,
     return code;
 }
 
-/* Insert d, or with rid > 0 replace that pending draft's content. */
+/* Insert d, or with rid > 0 replace that pending draft's content; *row
+ * gets its rid. */
 static enum so_status write_draft(struct pgq *p, const struct so_draft *d,
-                                  const char *sha, int64_t rid,
+                                  const char *sha, int64_t rid, int64_t *row,
                                   struct so_error *err)
 {
     struct pg_args a = {0};
@@ -256,20 +260,25 @@ static enum so_status write_draft(struct pgq *p, const struct so_draft *d,
         pg_run(p, rid ? sql_replace : sql_insert, &a, &r, err);
     if (code != SO_OK)
         return code;
-    int64_t row = pg_int(r, 0, 0);
+    *row = pg_int(r, 0, 0);
     PQclear(r);
     if (rid) {
         struct pg_args c = {0};
         pg_arg_int(&c, rid);
         code = pg_run(p, sql_drop_citations, &c, NULL, err);
     }
-    return code == SO_OK ? add_citations(p, row, d, err) : code;
+    return code == SO_OK ? add_citations(p, *row, d, err) : code;
 }
 
 /* One draft: its outcome in *res; a database error is returned. The
- * existing row is locked, so two servers enqueueing one id agree. */
+ * existing row is locked, so two servers enqueueing one id agree. Its
+ * route under the workflow's automation policy (c) is stored with it in
+ * *route; one routed to automatic approval is marked decided at now (its
+ * chain record comes after the batch: enqueue_tx). */
 static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
-                                  int replace, struct so_enq_result *res,
+                                  int replace, struct pg_route_cache *c,
+                                  int64_t now, enum automate_route *route,
+                                  struct so_enq_result *res,
                                   struct so_error *err)
 {
     char sha[65], ex_sha[65] = "", status[16] = "";
@@ -313,8 +322,15 @@ static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
     code = pg_run(p, sql_ensure_wf, &w, NULL, err);
     if (code != SO_OK)
         return code;
+    code = pg_route_of(p, c, d, route, err);
+    if (code != SO_OK)
+        return code;
     res->outcome = ex_rid ? SO_ENQ_REPLACED : SO_ENQ_ADDED;
-    return write_draft(p, d, sha, ex_rid, err);
+    int64_t rid = 0;
+    code = write_draft(p, d, sha, ex_rid, &rid, err);
+    if (code == SO_OK && (*route != AUTOMATE_HUMAN || ex_rid))
+        code = pg_route_mark(p, rid, *route, now, err);
+    return code;
 }
 
 struct enqueue_ctx {
@@ -322,15 +338,33 @@ struct enqueue_ctx {
     size_t n;
     int replace;
     struct so_enq_result *results;
+    enum automate_route *routes;
 };
 
+/* The drafts, then the chain records of those decided automatically: the
+ * chain head is locked last, for the batch's end alone. */
 static enum so_status enqueue_tx(struct pgq *p, void *ctx,
                                  struct so_error *err)
 {
     struct enqueue_ctx *e = ctx;
-    enum so_status code = SO_OK;
+    struct pg_route_cache c = {0};
+    PGresult *r;
+    enum so_status code = pg_run(p, sql_now, NULL, &r, err);
+    if (code != SO_OK)
+        return code;
+    int64_t now = pg_int(r, 0, 0); /* automatic decisions: the database's */
+    PQclear(r);
+    for (size_t i = 0; code == SO_OK && i < e->n; i++) {
+        e->routes[i] = AUTOMATE_HUMAN;
+        code = enqueue_one(p, e->drafts[i], e->replace, &c, now,
+                           &e->routes[i], &e->results[i], err);
+    }
     for (size_t i = 0; code == SO_OK && i < e->n; i++)
-        code = enqueue_one(p, e->drafts[i], e->replace, &e->results[i], err);
+        if (e->routes[i] == AUTOMATE_AUTO &&
+            (e->results[i].outcome == SO_ENQ_ADDED ||
+             e->results[i].outcome == SO_ENQ_REPLACED))
+            code = pg_route_decide(p, &c, e->drafts[i], now, err);
+    pg_route_cache_clear(&c);
     return code;
 }
 
@@ -338,8 +372,11 @@ enum so_status pg_enqueue(struct queue *q, struct so_draft *const *drafts,
                           size_t n, unsigned flags,
                           struct so_enq_result *results, struct so_error *err)
 {
-    struct enqueue_ctx e = {drafts, n, (flags & SO_ENQ_REPLACE) != 0, results};
-    return pg_tx(q->impl, enqueue_tx, &e, err);
+    struct enqueue_ctx e = {drafts, n, (flags & SO_ENQ_REPLACE) != 0, results,
+                            xcalloc(n ? n : 1, sizeof *e.routes)};
+    enum so_status code = pg_tx(q->impl, enqueue_tx, &e, err);
+    free(e.routes);
+    return code;
 }
 
 static enum so_status check_status(const struct so_list_req *req,

@@ -296,8 +296,47 @@ static const char *const schema_v5[] = {
     NULL,
 };
 
+/* v6: the automation policy per workflow (automate.h; as on SQLite,
+ * schema v15 and v16): the band, the sample share, the always-review
+ * patterns, the sample seed (random, made when a policy is first set,
+ * never shown); each draft's route at enqueue (0 human, 1 decided
+ * automatically, 2 eligible but sampled for blind human review, 3 pulled
+ * back by a pause); every change of the policy with who, when, the
+ * readiness figure behind it and, when forced, the reason; the index the
+ * automation's figures over a window are read by. */
+static const char *const schema_v6[] = {
+    "ALTER TABLE workflows ADD COLUMN automate integer NOT NULL DEFAULT 0"
+    "  CHECK (automate IN (0, 1))",
+    "ALTER TABLE workflows ADD COLUMN automate_from double precision"
+    "  NOT NULL DEFAULT 1 CHECK (automate_from BETWEEN 0 AND 1)",
+    "ALTER TABLE workflows ADD COLUMN sample_pct double precision"
+    "  NOT NULL DEFAULT 0 CHECK (sample_pct BETWEEN 0 AND 100)",
+    "ALTER TABLE workflows ADD COLUMN always_review text",
+    "ALTER TABLE workflows ADD COLUMN sample_seed text",
+    "ALTER TABLE drafts ADD COLUMN route integer NOT NULL DEFAULT 0",
+    "CREATE TABLE policy_events ("
+    "  id bigserial PRIMARY KEY,"
+    "  workflow text NOT NULL,"
+    "  automate integer NOT NULL,"
+    "  automate_from double precision NOT NULL,"
+    "  sample_pct double precision NOT NULL,"
+    "  always_review text,"
+    "  decided bigint NOT NULL,"
+    "  upper double precision,"
+    "  forced integer NOT NULL,"
+    "  reason text,"
+    "  by text NOT NULL,"
+    "  at bigint NOT NULL"
+    ")",
+    "CREATE INDEX policy_events_by_workflow ON policy_events(workflow, id)",
+    "CREATE INDEX drafts_routed ON drafts(workflow, route, decided_at)"
+    "  WHERE status = 'decided' AND route > 0",
+    NULL,
+};
+
 static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
-                                           schema_v3, schema_v4, schema_v5};
+                                           schema_v3, schema_v4, schema_v5,
+                                           schema_v6};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

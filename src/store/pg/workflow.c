@@ -5,14 +5,24 @@
  */
 #include "signoff/store/pg/workflow.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "signoff/admin.h"
+#include "signoff/automate.h"
 #include "signoff/store/pg/admin.h"
+#include "signoff/store/pg/route.h"
 #include "signoff/store/rules.h"
 
-#define WF_COLS                                                                \
+/* Decided drafts of route r (automate.h) in the workflow's window (whole
+ * UTC days, stats_window_for, ending at parameter now), and cond. */
+#define ROUTED(r, now, cond)                                                   \
+    " (SELECT count(*) FROM drafts d WHERE d.workflow = w.name"                \
+    " AND d.route = " #r " AND d.status = 'decided' AND d.decided_at >="      \
+    " ((" now "::bigint / 86400000) - greatest((w.window_ms + 86399999)"      \
+    " / 86400000, 1) + 1) * 86400000" cond ")"
+#define WF_COLS(now)                                                           \
     "SELECT name, owner, threshold, window_ms, min_decisions, paused,"         \
     " automation_reason, automation_by, automation_at, auto_pause, reviews,"   \
     " reveal, resolver, min_seen_ms, confirm_flagged,"                        \
@@ -25,10 +35,23 @@
     " AND o.reverted_at IS NULL"                                               \
     " AND o.release_at <= " PG_NOW_MS " - w.applied_within_ms) END,"          \
     " (SELECT count(*) FROM hooks h WHERE h.workflow = w.name"                \
-    " AND h.auto_disabled = 1) FROM workflows w"
+    " AND h.auto_disabled = 1),"                                               \
+    " automate, automate_from, sample_pct, always_review,"                    \
+    ROUTED(1, now, "") "," ROUTED(2, now, "") ","                              \
+    ROUTED(2, now, " AND d.final_action IN ('edit', 'reject')")                \
+    " FROM workflows w"
 
-static const char sql_get[] = WF_COLS " WHERE name = $1";
-static const char sql_list[] = WF_COLS " ORDER BY name";
+static const char sql_get[] = WF_COLS("$2") " WHERE name = $1";
+static const char sql_list[] = WF_COLS("$1") " ORDER BY name";
+
+/* The automation policy (owner only: pg_workflow_set): the sample seed is
+ * made when a policy is first set, and kept. */
+static const char sql_automate[] =
+    "UPDATE workflows SET automate = $2, automate_from = $3, sample_pct = $4,"
+    " sample_seed = coalesce($5, sample_seed,"
+    " replace(gen_random_uuid()::text, '-', '')) WHERE name = $1";
+static const char sql_always[] =
+    "UPDATE workflows SET always_review = $2 WHERE name = $1";
 
 static const char sql_ensure[] =
     "INSERT INTO workflows(name, created_at) VALUES ($1, " PG_NOW_MS ")"
@@ -139,15 +162,24 @@ static void read_row(const PGresult *r, int i, struct so_workflow *w)
     w->records_actions = !PQgetisnull(r, i, 19);
     w->unapplied = pg_int(r, i, 19);
     w->hooks_disabled = pg_int(r, i, 20);
+    w->automate = (int)pg_int(r, i, 21);
+    w->automate_from = pg_double(r, i, 22);
+    w->sample_pct = pg_double(r, i, 23);
+    w->always_review = pg_str(r, i, 24);
+    w->auto_decided = pg_int(r, i, 25);
+    w->sampled_decided = pg_int(r, i, 26);
+    w->sampled_overrides = pg_int(r, i, 27);
 }
 
 enum so_status pg_workflow_list(struct queue *q, struct so_workflow **out,
                                 size_t *n, struct so_error *err)
 {
+    struct pg_args a = {0};
     PGresult *r;
     *out = NULL;
     *n = 0;
-    enum so_status code = pg_run(q->impl, sql_list, NULL, &r, err);
+    pg_arg_int(&a, so_now_ms());
+    enum so_status code = pg_run(q->impl, sql_list, &a, &r, err);
     if (code != SO_OK)
         return code;
     int rows = PQntuples(r);
@@ -175,6 +207,7 @@ static enum so_status get_in(struct pgq *p, const char *name,
     PGresult *r;
     memset(out, 0, sizeof *out);
     pg_arg_text(&a, name);
+    pg_arg_int(&a, so_now_ms());
     enum so_status code = pg_run(p, sql_get, &a, &r, err);
     if (code != SO_OK)
         return code;
@@ -198,6 +231,18 @@ struct set_ctx {
     const struct so_workflow *w;
     unsigned mask;
 };
+
+static enum so_status policy_write(struct pgq *p, const struct so_workflow *w,
+                                   struct so_error *err)
+{
+    struct pg_args a = {0};
+    pg_arg_text(&a, w->name);
+    pg_arg_int(&a, w->automate ? 1 : 0);
+    pg_arg_double(&a, w->automate ? w->automate_from : 1);
+    pg_arg_double(&a, w->automate ? w->sample_pct : 0);
+    pg_arg_text(&a, w->sample_seed);
+    return pg_run(p, sql_automate, &a, NULL, err);
+}
 
 static enum so_status set_tx(struct pgq *p, void *ctx, struct so_error *err)
 {
@@ -223,6 +268,38 @@ static enum so_status set_tx(struct pgq *p, void *ctx, struct so_error *err)
     code = pg_run(p, sql_set, &a, NULL, err);
     if (code == SO_OK && (c->mask & SO_WF_REASONS))
         code = reasons_write(p, w, err);
+    if (code == SO_OK && (c->mask & SO_WF_AUTOMATE))
+        code = policy_write(p, w, err);
+    if (code == SO_OK && (c->mask & SO_WF_ALWAYS_REVIEW)) {
+        struct pg_args b = {0};
+        pg_arg_text(&b, w->name);
+        pg_arg_text(&b, w->always_review && *w->always_review
+                            ? w->always_review : NULL);
+        code = pg_run(p, sql_always, &b, NULL, err);
+    }
+    return code;
+}
+
+/* The policy part of a set: the owner and readiness rule (store_rules_
+ * policy) on the workflow as it is (cur; NULL: none yet), before anything
+ * is written. */
+static enum so_status policy_check(struct pgq *p, const struct so_workflow *cur,
+                                   const struct so_workflow *w, unsigned mask,
+                                   struct automate_evidence *e,
+                                   struct so_error *err)
+{
+    memset(e, 0, sizeof *e);
+    automate_evidence_finish(e);
+    if (!cur)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "workflow %s has no owner: only its owner sets the "
+                       "automation policy (name one with --owner first)",
+                       w->name);
+    enum so_status code = SO_OK;
+    if ((mask & SO_WF_AUTOMATE) && w->automate)
+        code = pg_route_evidence(p, cur, w->automate_from, e, err);
+    if (code == SO_OK)
+        code = store_rules_policy(cur, p->reviewer, w, mask, e, err);
     return code;
 }
 
@@ -260,8 +337,17 @@ static enum so_status set_with_admin(struct pgq *p, void *ctx,
     const struct set_ctx *c = ctx;
     struct so_workflow before;
     struct so_error none;
+    struct automate_evidence e;
     int existed = get_in(p, c->w->name, &before, &none) == SO_OK;
-    enum so_status code = set_tx(p, ctx, err);
+    int policy = (c->mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW)) != 0;
+    enum so_status code = SO_OK;
+    if (policy)
+        code = policy_check(p, existed ? &before : NULL, c->w, c->mask, &e,
+                            err);
+    if (code == SO_OK)
+        code = set_tx(p, ctx, err);
+    if (code == SO_OK && policy)
+        code = pg_route_policy_record(p, c->w, &e, err);
     if (code == SO_OK)
         code = set_admin(p, c->w, c->mask, existed, &before, err);
     if (existed)
@@ -289,15 +375,72 @@ enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
                        "%s: auto-pause is not yet supported on PostgreSQL "
                        "queues",
                        w->name);
-    if ((mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW)) &&
-        (w->automate || (w->always_review && *w->always_review)))
-        return so_fail(err, SO_ERR_USAGE,
-                       "%s: an automation policy (--automate-from, "
-                       "--always-review) is not yet supported on PostgreSQL "
-                       "queues",
-                       w->name);
     struct set_ctx c = {w, mask};
     return pg_tx(q->impl, set_with_admin, &c, err);
+}
+
+/* The kill switch thrown (paused 1) or released by who, with its event,
+ * in the caller's transaction; a pause pulls back the automatic outcomes
+ * still held (pg_route_pull_back). */
+static enum so_status flip(struct pgq *p, const char *name, int paused,
+                           const char *reason, const char *by,
+                           struct so_error *err)
+{
+    const char *sqls[] = {sql_flip, sql_event};
+    enum so_status code = SO_OK;
+    for (size_t i = 0; code == SO_OK && i < SO_ARRAY_LEN(sqls); i++) {
+        struct pg_args a = {0};
+        pg_arg_text(&a, name);
+        pg_arg_int(&a, paused);
+        pg_arg_text(&a, reason);
+        pg_arg_text(&a, by);
+        code = pg_run(p, sqls[i], &a, NULL, err);
+    }
+    /* Paused (by a person or auto-pause): automatic outcomes still held by
+     * the release delay come back to people. */
+    if (code == SO_OK && paused)
+        code = pg_route_pull_back(p, name, by, reason, err);
+    return code;
+}
+
+static const char sql_rule[] =
+    "SELECT auto_pause, paused, threshold, window_ms, min_decisions"
+    " FROM workflows WHERE name = $1";
+
+enum so_status pg_workflow_autopause_sampled(struct pgq *p,
+                                             const char *workflow,
+                                             struct so_error *err)
+{
+    struct pg_args a = {0};
+    PGresult *r;
+    struct so_workflow w;
+    memset(&w, 0, sizeof w);
+    pg_arg_text(&a, workflow);
+    enum so_status code = pg_run(p, sql_rule, &a, &r, err);
+    if (code != SO_OK)
+        return code;
+    int paused = PQntuples(r) ? (int)pg_int(r, 0, 1) : 1;
+    if (PQntuples(r)) {
+        w.auto_pause = (int)pg_int(r, 0, 0);
+        w.threshold = pg_double(r, 0, 2);
+        w.window_ms = pg_int(r, 0, 3);
+        w.min_decisions = (int)pg_int(r, 0, 4);
+    }
+    PQclear(r);
+    if (!w.auto_pause || paused)
+        return SO_OK;
+    code = pg_route_sampled(p, workflow, w.window_ms, &w.sampled_decided,
+                            &w.sampled_overrides, err);
+    if (code != SO_OK || !automate_sampled_over(&w))
+        return code;
+    char reason[160];
+    snprintf(reason, sizeof reason,
+             "auto-pause: sampled override rate %.2f over threshold %.2f "
+             "(%lld of %lld sampled drafts)",
+             (double)w.sampled_overrides / (double)w.sampled_decided,
+             w.threshold, (long long)w.sampled_overrides,
+             (long long)w.sampled_decided);
+    return flip(p, workflow, 1, reason, "signoff", err);
 }
 
 struct pause_ctx {
@@ -315,15 +458,8 @@ static enum so_status pause_tx(struct pgq *p, void *ctx, struct so_error *err)
     if (!c->paused)
         code = store_rules_resume(&w, p->reviewer, err);
     so_workflow_clear(&w);
-    const char *sqls[] = {sql_flip, sql_event};
-    for (size_t i = 0; code == SO_OK && i < SO_ARRAY_LEN(sqls); i++) {
-        struct pg_args a = {0};
-        pg_arg_text(&a, c->name);
-        pg_arg_int(&a, c->paused);
-        pg_arg_text(&a, c->reason);
-        pg_arg_text(&a, p->reviewer);
-        code = pg_run(p, sqls[i], &a, NULL, err);
-    }
+    if (code == SO_OK)
+        code = flip(p, c->name, c->paused, c->reason, p->reviewer, err);
     if (code == SO_OK) { /* the chain head last */
         char *subject = xasprintf("workflow/%s", c->name);
         code = pg_admin_append(p, c->paused ? "workflow.pause"

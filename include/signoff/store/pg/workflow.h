@@ -18,5 +18,13 @@ enum so_status pg_reasons_read(struct pgq *p, struct so_workflow *w,
                                struct so_error *err);
 enum so_status pg_workflow_pause(struct queue *q, const char *name, int paused,
                                  const char *reason, struct so_error *err);
+/* Auto-pause on the automation's measured error rate, as on SQLite:
+ * with auto-pause on and workflow running, people's override rate on its
+ * sampled drafts in the window (automate_sampled_over) over the threshold
+ * pauses it, by "signoff" with a reason naming the rate; in the caller's
+ * transaction, before the chain head is locked. */
+enum so_status pg_workflow_autopause_sampled(struct pgq *p,
+                                             const char *workflow,
+                                             struct so_error *err);
 
 #endif
