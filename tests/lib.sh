@@ -189,6 +189,24 @@ pg_queue() {
     PGQ="postgresql:///$db?host=$SIGNOFF_PG_HOST&user=$SIGNOFF_PG_USER"
     PGDB=$db
 }
+# pg_unit NAME: run the cmocka unit test NAME (tests/unit/NAME.c, built
+# beside the binary under test: build/tests/ or build/asan/tests/) on the
+# cluster (SIGNOFF_TEST_BACKEND=pg: store_fixture.h makes a database per
+# test); its TAP lines are this script's, a skip (cmocka's TAP prints it
+# "not ok N # SKIP name") as "ok N - name # SKIP" below its reason.
+pg_unit() {
+    local bin
+    bin="$(dirname "$SO")/tests/$1"
+    pg_queue unit || return 1
+    if [ ! -x "$bin" ]; then
+        notok "$bin is built (make ${bin#"$TOP"/})"
+        return 1
+    fi
+    SIGNOFF_TEST_BACKEND=pg CMOCKA_MESSAGE_OUTPUT=TAP "$bin" 2>&1 |
+        sed -e 's/^not ok \([0-9]*\) # SKIP \(.*\)$/ok \1 - \2 # SKIP/'
+    local rc=${PIPESTATUS[0]}
+    [ "$rc" = 0 ] || notok "$1 exits 0 (exit $rc)"
+}
 # pg_psql DB ARGS...: psql on the test cluster, unaligned and quiet.
 pg_psql() {
     local db=$1; shift

@@ -1,7 +1,9 @@
 /* test_store_concurrency: 8 processes claim and decide from one queue of
  * 2,000 drafts until it is empty. Every draft must be decided exactly once,
  * and a worker killed with SIGKILL while holding a claim leaves its draft to
- * be reclaimed by the others once its short lease runs out. */
+ * be reclaimed by the others once its short lease runs out. On PostgreSQL
+ * (tests/pg/unit_store_concurrency.sh) the queue holds 500 drafts, as
+ * tests/pg/concurrency.sh does: the same race, a lighter pass. */
 #define _GNU_SOURCE
 #include "store_fixture.h"
 
@@ -11,6 +13,8 @@
 #include "signoff/backends.h"
 
 #define NDRAFTS 2000
+#define NDRAFTS_PG 500
+static int ndrafts = NDRAFTS;
 #define NWORKERS 8
 #define VICTIM_LEASE_MS 300
 #define VICTIM_AFTER 20 /* decisions before the victim claims and dies */
@@ -110,13 +114,14 @@ static void fill(const char *path)
     struct so_draft *batch[NDRAFTS];
     struct so_enq_result *res = calloc(NDRAFTS, sizeof *res);
     char id[16];
-    for (int i = 0; i < NDRAFTS; i++) {
+    for (int i = 0; i < ndrafts; i++) {
         snprintf(id, sizeof id, "d%04d", i);
         batch[i] = fx_draft(id, i % 3 ? "support" : "refunds", "a short body");
     }
     struct so_error err;
-    assert_int_equal(q->ops->enqueue(q, batch, NDRAFTS, 0, res, &err), SO_OK);
-    for (int i = 0; i < NDRAFTS; i++) {
+    assert_int_equal(q->ops->enqueue(q, batch, (size_t)ndrafts, 0, res, &err),
+                     SO_OK);
+    for (int i = 0; i < ndrafts; i++) {
         assert_int_equal(res[i].outcome, SO_ENQ_ADDED);
         so_draft_free(batch[i]);
     }
@@ -155,18 +160,19 @@ static void test_many_workers_one_killed(void **state)
         assert_int_equal(WEXITSTATUS(status), 0);
     }
     assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"),
-                     NDRAFTS);
+                     ndrafts);
     assert_int_equal(
         fx_sql_int(f->path, "SELECT count(*) FROM (SELECT draft FROM decisions"
-                            " GROUP BY draft HAVING count(*) <> 1)"),
+                            " GROUP BY draft HAVING count(*) <> 1) AS x"),
         0);
     assert_int_equal(
         fx_sql_int(f->path,
                    "SELECT count(*) FROM drafts WHERE status <> 'decided'"),
         0);
-    assert_int_equal(fx_sql_int(f->path, "SELECT value FROM meta"
-                                         " WHERE key = 'chain_seq'"),
-                     NDRAFTS);
+    assert_int_equal(fx_sql_int(f->path, fx_pg() ? "SELECT seq FROM chain_head"
+                                                 : "SELECT value FROM meta"
+                                                   " WHERE key = 'chain_seq'"),
+                     ndrafts);
     /* The victim's draft was claimed twice and decided by someone else. */
     char sql[160];
     snprintf(
@@ -179,14 +185,29 @@ static void test_many_workers_one_killed(void **state)
              " AND reviewer <> 'w0'",
              victim_draft);
     assert_int_equal(fx_sql_int(f->path, sql), 1);
-    /* The rollup saw every decision once. */
-    assert_int_equal(fx_sql_int(f->path, "SELECT sum(approved + rejected)"
-                                         " FROM rollup"),
-                     NDRAFTS);
+    /* The rollup saw every decision once (read through the interface). */
+    const char *why = fx_refusal(FX_ROLLUP);
+    if (why) {
+        print_message("# SKIP the rollup check on PostgreSQL: %s\n", why);
+        return;
+    }
+    struct queue *q = fx_open(f->path, "checker");
+    struct so_stats_req sr = {0, 0, NULL, 0};
+    struct so_rollup r;
+    struct so_error err;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    int64_t counted = 0;
+    for (size_t i = 0; i < r.n; i++)
+        counted += r.rows[i].approved + r.rows[i].rejected;
+    so_rollup_free(&r);
+    queue_close(q);
+    assert_int_equal(counted, ndrafts);
 }
 
 int main(void)
 {
+    if (fx_pg())
+        ndrafts = NDRAFTS_PG;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_many_workers_one_killed, fx_setup,
                                         fx_teardown),

@@ -6,7 +6,9 @@
  * who may take it, the rollup counting final outcomes only, and the
  * agreement cells and resolutions the agreement op returns; escalation as
  * open work for supervisors (the escalated status, the final decision,
- * undo on both sides, the rollup, the v10 -> v11 migration).
+ * undo on both sides, the rollup, the v10 -> v11 migration). The rollup
+ * and agreement are read through the interface, so the same tests run on
+ * PostgreSQL (tests/pg/unit_store_review.sh); the migration is a file's.
  */
 #include "store_fixture.h"
 
@@ -56,6 +58,65 @@ static void setup_refunds(struct fx *f, int n, const char *reveal,
     queue_close(q);
 }
 
+/* The rollup summed over every cell: approved, edited, rejected,
+ * escalated. */
+static void rollup_counts(struct queue *q, int64_t out[4])
+{
+    struct so_stats_req sr = {0, 0, NULL, 0};
+    struct so_rollup r;
+    struct so_error err;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    memset(out, 0, 4 * sizeof *out);
+    for (size_t i = 0; i < r.n; i++) {
+        out[0] += r.rows[i].approved;
+        out[1] += r.rows[i].edited;
+        out[2] += r.rows[i].rejected;
+        out[3] += r.rows[i].escalated;
+    }
+    so_rollup_free(&r);
+}
+
+static void check_counts(struct queue *q, int64_t a, int64_t e, int64_t r,
+                         int64_t x)
+{
+    int64_t c[4];
+    rollup_counts(q, c);
+    assert_int_equal(c[0], a);
+    assert_int_equal(c[1], e);
+    assert_int_equal(c[2], r);
+    assert_int_equal(c[3], x);
+}
+
+/* Rollup cells (reviewer NULL: all of them, else that reviewer's). */
+static int64_t rollup_cells(struct queue *q, const char *reviewer)
+{
+    struct so_stats_req sr = {0, 0, NULL, 0};
+    struct so_rollup r;
+    struct so_error err;
+    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
+    int64_t n = 0;
+    for (size_t i = 0; i < r.n; i++)
+        n += !reviewer || strcmp(r.rows[i].reviewer, reviewer) == 0;
+    so_rollup_free(&r);
+    return n;
+}
+
+/* The agreement op summed: shared drafts counted in its cells, and the
+ * resolutions that stand. */
+static void agreement_sums(struct queue *q, int64_t *shared, int64_t *resolved)
+{
+    struct so_stats_req sr = {0};
+    struct so_agreement ag;
+    struct so_error err;
+    assert_int_equal(q->ops->agreement(q, &sr, &ag, &err), SO_OK);
+    *shared = *resolved = 0;
+    for (size_t i = 0; i < ag.ncells; i++)
+        *shared += ag.cells[i].n;
+    for (size_t i = 0; i < ag.nresolves; i++)
+        *resolved += ag.resolves[i].resolved;
+    agreement_free(&ag);
+}
+
 /* Claim id and decide it; returns the decide status. */
 static enum so_status review(struct queue *q, const char *id,
                              enum so_action a, struct so_decide_result *res,
@@ -75,6 +136,8 @@ static enum so_status review(struct queue *q, const char *id,
 
 static void test_one_review_each(void **state)
 {
+    fx_needs(FX_FOUREYES);
+    fx_needs(FX_ROLLUP);
     struct fx *f = *state;
     setup_refunds(f, 2, "after", "supervisor", 1);
     struct queue *alice = open_as(f->path, "alice", NULL);
@@ -107,17 +170,19 @@ static void test_one_review_each(void **state)
         so_decision_clear(&v[i]);
     free(v);
     /* the rollup has the final outcome once, under bob */
-    assert_int_equal(fx_sql_int(f->path, "SELECT sum(approved) FROM rollup"),
-                     1);
-    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM rollup"
-                                         " WHERE reviewer = 'bob'"),
-                     1);
+    int64_t c[4];
+    rollup_counts(alice, c);
+    assert_int_equal(c[0], 1);
+    assert_int_equal(rollup_cells(alice, "bob"), 1);
     queue_close(alice);
     queue_close(bob);
 }
 
 static void test_undo(void **state)
 {
+    fx_needs(FX_FOUREYES);
+    fx_needs(FX_ROLLUP);
+    fx_needs(FX_AGREEMENT);
     struct fx *f = *state;
     setup_refunds(f, 2, "never", "supervisor", 1);
     struct queue *alice = open_as(f->path, "alice", NULL);
@@ -139,15 +204,18 @@ static void test_undo(void **state)
     assert_int_equal(review(bob, "R-1", SO_ACT_APPROVE, &res, &err), SO_OK);
     assert_int_equal(res.review_agreed, -1); /* reveal never */
     assert_string_equal(res.draft_status, "decided");
-    assert_int_equal(fx_sql_int(f->path, "SELECT sum(n) FROM agreement"), 1);
+    int64_t shared, resolved;
+    agreement_sums(alice, &shared, &resolved);
+    assert_int_equal(shared, 1);
     /* alice's review is no longer the latest: her undo is refused */
     assert_int_equal(alice->ops->undo(alice, NULL, &d, &err),
                      SO_ERR_CONFLICT);
     /* bob's review completed them and made the draft final: it stands */
     assert_int_equal(bob->ops->undo(bob, NULL, &d, &err), SO_ERR_CONFLICT);
     assert_non_null(strstr(err.msg, "is final"));
-    assert_int_equal(fx_sql_int(f->path, "SELECT sum(approved) FROM rollup"),
-                     1);
+    int64_t c[4];
+    rollup_counts(bob, c);
+    assert_int_equal(c[0], 1);
     /* reveal never: even when final, a reviewer sees only their own */
     struct so_decision *v = NULL;
     size_t n = 0;
@@ -164,6 +232,9 @@ static void test_undo(void **state)
 
 static void test_resolve(void **state)
 {
+    fx_needs(FX_FOUREYES);
+    fx_needs(FX_ROLLUP);
+    fx_needs(FX_AGREEMENT);
     struct fx *f = *state;
     setup_refunds(f, 2, "after", "reviewer", 2);
     struct queue *alice = open_as(f->path, "alice", NULL);
@@ -176,7 +247,7 @@ static void test_resolve(void **state)
     assert_int_equal(review(bob, "R-1", SO_ACT_EDIT, &res, &err), SO_OK);
     assert_string_equal(res.draft_status, "resolve");
     assert_int_equal(res.review_agreed, 0);
-    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM rollup"), 0);
+    assert_int_equal(rollup_cells(alice, NULL), 0);
     /* the supervisor sees both reviews before resolving */
     struct so_decision *v = NULL;
     size_t n = 0;
@@ -225,6 +296,7 @@ static void test_resolve(void **state)
 
 static void test_resolve_supervisor_only(void **state)
 {
+    fx_needs(FX_FOUREYES);
     struct fx *f = *state;
     setup_refunds(f, 2, "after", "supervisor", 1);
     struct queue *alice = open_as(f->path, "alice", NULL);
@@ -250,6 +322,7 @@ static void test_resolve_supervisor_only(void **state)
  * lands and is the final word. */
 static void test_undo_after_resolve(void **state)
 {
+    fx_needs(FX_FOUREYES);
     struct fx *f = *state;
     setup_refunds(f, 2, "after", "supervisor", 1);
     struct queue *alice = open_as(f->path, "alice", NULL);
@@ -297,6 +370,7 @@ static void test_undo_after_resolve(void **state)
  * lets go, and then it is hers again. */
 static void test_undo_not_while_held(void **state)
 {
+    fx_needs(FX_FOUREYES);
     struct fx *f = *state;
     setup_refunds(f, 2, "after", "supervisor", 1);
     struct queue *alice = open_as(f->path, "alice", NULL);
@@ -320,35 +394,6 @@ static void test_undo_not_while_held(void **state)
     queue_close(bob);
 }
 
-/* The rollup summed over every cell: approved, edited, rejected,
- * escalated. */
-static void rollup_counts(struct queue *q, int64_t out[4])
-{
-    struct so_stats_req sr = {0, 0, NULL, 0};
-    struct so_rollup r;
-    struct so_error err;
-    assert_int_equal(q->ops->rollup(q, &sr, &r, &err), SO_OK);
-    memset(out, 0, 4 * sizeof *out);
-    for (size_t i = 0; i < r.n; i++) {
-        out[0] += r.rows[i].approved;
-        out[1] += r.rows[i].edited;
-        out[2] += r.rows[i].rejected;
-        out[3] += r.rows[i].escalated;
-    }
-    so_rollup_free(&r);
-}
-
-static void check_counts(struct queue *q, int64_t a, int64_t e, int64_t r,
-                         int64_t x)
-{
-    int64_t c[4];
-    rollup_counts(q, c);
-    assert_int_equal(c[0], a);
-    assert_int_equal(c[1], e);
-    assert_int_equal(c[2], r);
-    assert_int_equal(c[3], x);
-}
-
 static const char *status_of(struct queue *q, const char *id)
 {
     static char buf[16];
@@ -365,6 +410,8 @@ static const char *status_of(struct queue *q, const char *id)
  * counted apart and the final decision as the outcome. */
 static void test_escalation(void **state)
 {
+    fx_needs(FX_ROLLUP);
+    fx_needs(FX_AGREEMENT);
     struct fx *f = *state;
     setup_refunds(f, 1, "after", "supervisor", 2);
     struct queue *alice = open_as(f->path, "alice", NULL);
@@ -422,9 +469,9 @@ static void test_escalation(void **state)
                      1);
     check_counts(sue, 0, 0, 1, 1);
     /* Not a four-eyes resolution. */
-    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM resolutions"
-                                         " WHERE resolved <> 0"),
-                     0);
+    int64_t shared, resolved;
+    agreement_sums(sue, &shared, &resolved);
+    assert_int_equal(resolved, 0);
 
     /* Undo of the final decision: escalated again, held by sue. */
     assert_int_equal(sue->ops->undo(sue, "u1", &d, &err), SO_OK);
@@ -479,6 +526,10 @@ static void test_escalation_migration(void **state)
 
 int main(void)
 {
+    const struct CMUnitTest file_tests[] = {
+        cmocka_unit_test_setup_teardown(test_escalation_migration, fx_setup,
+                                        fx_teardown),
+    };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_one_review_each, fx_setup,
                                         fx_teardown),
@@ -492,8 +543,11 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_escalation, fx_setup,
                                         fx_teardown),
-        cmocka_unit_test_setup_teardown(test_escalation_migration, fx_setup,
-                                        fx_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    if (fx_pg())
+        return cmocka_run_group_tests_name("four-eyes on PostgreSQL", tests,
+                                           NULL, NULL);
+    return cmocka_run_group_tests_name("four-eyes file", file_tests, NULL,
+                                       NULL) |
+           cmocka_run_group_tests_name("four-eyes", tests, NULL, NULL);
 }

@@ -93,12 +93,46 @@ static int slot_of(struct pgq *p, const char *sql, struct so_error *err,
     return p->nprepared++;
 }
 
+static const char sql_pin_clock[] =
+    "SELECT set_config('signoff.now_ms', $1, false)";
+
+/* Hand SIGNOFF_NOW_MS (the tests' clock pin) to the session when it
+ * changed since the last statement: PG_NOW_MS reads it. */
+static enum so_status pin_clock(struct pgq *p, struct so_error *err)
+{
+    const char *pin = getenv("SIGNOFF_NOW_MS");
+    char want[sizeof p->now_pin] = "";
+    /* Digits only, as so_now_ms takes it; anything else lets the clock run. */
+    if (pin && *pin && strlen(pin) < 19 && !pin[strspn(pin, "0123456789")])
+        snprintf(want, sizeof want, "%s", pin);
+    if (!strcmp(want, p->now_pin) && !p->now_unsure)
+        return SO_OK;
+    enum so_status code = SO_OK;
+    int slot = slot_of(p, sql_pin_clock, err, &code);
+    if (slot < 0)
+        return code;
+    char name[16];
+    snprintf(name, sizeof name, "s%d", slot);
+    const char *v[] = {want};
+    PGresult *r = PQexecPrepared(p->c, name, 1, v, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        code = pg_fail(p, r, err);
+    PQclear(r);
+    if (code == SO_OK) {
+        memcpy(p->now_pin, want, sizeof want);
+        p->now_unsure = 0;
+    }
+    return code;
+}
+
 enum so_status pg_run(struct pgq *p, const char *sql, const struct pg_args *a,
                       PGresult **res, struct so_error *err)
 {
-    enum so_status code = SO_OK;
+    enum so_status code = pin_clock(p, err);
     if (res)
         *res = NULL;
+    if (code != SO_OK)
+        return code;
     int slot = slot_of(p, sql, err, &code);
     if (slot < 0)
         return code;
@@ -147,6 +181,7 @@ enum so_status pg_tx(struct pgq *p,
         if (PQtransactionStatus(p->c) != PQTRANS_IDLE) {
             struct so_error ignored;
             pg_cmd(p, "ROLLBACK", &ignored);
+            p->now_unsure = 1; /* a pin set in it is undone */
         }
         if (code == SO_OK || !p->retry)
             return code;

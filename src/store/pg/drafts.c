@@ -50,7 +50,7 @@ static const char sql_replace[] =
     " title = $6, input = $7, body = $8, priority = $9, metadata = $10,"
     " content_sha = $11, flags = $12,"
     " reviews_needed = (SELECT reviews FROM workflows WHERE name = $2)"
-    " WHERE rid = $13 RETURNING rid";
+    " WHERE rid = $13 AND id = $1 RETURNING rid";
 
 static const char sql_now[] = "SELECT " PG_NOW_MS;
 
@@ -500,7 +500,7 @@ enum so_status pg_list(struct queue *q, const struct so_list_req *req,
         w->claimed_by = pg_str(r, i, 9);
         w->lease_until = pg_int(r, i, 10);
         w->flags = (int)pg_int(r, i, 11) & SO_ROW_GROUNDING;
-        if (strcmp(PQgetvalue(r, i, 12), "escalate") == 0)
+        if (w->status == SO_DS_ESCALATED)
             w->flags |= SO_ROW_ESCALATED;
         w->reviews_needed = (int)pg_int(r, i, 13);
         w->reviews_done = (int)pg_int(r, i, 14);

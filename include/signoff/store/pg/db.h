@@ -25,6 +25,8 @@ struct pgq {
     int listening;        /* LISTEN signoff_events done (store_pg_events) */
     const char *prepared[PG_MAX_PREP]; /* statement texts, by slot */
     int nprepared;
+    char now_pin[32];     /* SIGNOFF_NOW_MS as the session last got it */
+    int now_unsure;       /* a rollback may have undone that */
 };
 
 /* Parameters of one statement, as text (NULL is SQL NULL). */
@@ -59,7 +61,11 @@ double pg_double(const PGresult *res, int r, int col); /* NULL: -1 */
 char *pg_str(const PGresult *res, int r, int col);     /* owned; NULL */
 void pg_buf(const PGresult *res, int r, int col, char *out, size_t size);
 
-/* The database's clock in ms (the one leases are compared with). */
-#define PG_NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
+/* The database's clock in ms (the one leases are compared with). Tests pin
+ * it with SIGNOFF_NOW_MS, as they pin the host's (signoff(1)): pg_run hands
+ * the pin to the session as signoff.now_ms; unset, the clock runs. */
+#define PG_NOW_MS                                                              \
+    "coalesce(nullif(current_setting('signoff.now_ms', true), '')::bigint,"  \
+    " (extract(epoch from clock_timestamp()) * 1000)::bigint)"
 
 #endif
