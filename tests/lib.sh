@@ -234,3 +234,19 @@ test_queue() {
 qsql() {
     if [ "$(test_backend)" = pg ]; then psq "$1"; else sql "$Q" "$1"; fi
 }
+# queue_integrity: the store's own consistency check of $Q, "ok" when it
+# holds: PRAGMA integrity_check on a file; on PostgreSQL (whose pages the
+# server checks) the chain head names the last record and every decided
+# draft has a decision.
+queue_integrity() {
+    if [ "$(test_backend)" = pg ]; then
+        psq "SELECT CASE WHEN h.seq <> coalesce((SELECT max(seq) FROM decisions), 0)
+                 THEN 'chain head at ' || h.seq || ', last record elsewhere'
+             WHEN EXISTS (SELECT 1 FROM drafts d WHERE d.status = 'decided'
+                 AND NOT EXISTS (SELECT 1 FROM decisions e WHERE e.draft = d.id))
+                 THEN 'a decided draft without a decision'
+             ELSE 'ok' END FROM chain_head h"
+    else
+        sql "$Q" 'PRAGMA integrity_check'
+    fi
+}

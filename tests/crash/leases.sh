@@ -5,9 +5,10 @@
 #     and through the server);
 #   - 16 processes claim and decide 5 drafts each at once: no draft is claimed
 #     by two of them, no SQLITE_BUSY ("busy"/"locked") reaches a user.
+# Runs on a queue file, and on PostgreSQL through tests/pg/leases.sh.
 . "$(dirname "$0")/../lib.sh"
 unset SIGNOFF_NOW_MS
-Q=$T/q.db
+test_queue leases || exit 0
 export SIGNOFF_QUEUE=$Q
 so init
 python3 -c "
@@ -105,6 +106,6 @@ check_eq "no busy or locked error reached a user" "" \
 check_eq "no claim or decide failed" "" "$(cat "$T"/w.*.err 2>/dev/null | head -3)"
 check_eq "one decision per claimed draft" "$((claimed + 2))" \
     "$(sql "$Q" 'SELECT count(*) FROM decisions')"
-check_eq "integrity_check" ok "$(sql "$Q" 'PRAGMA integrity_check')"
+check_eq "integrity_check" ok "$(queue_integrity)"
 so verify --quiet
 check_eq "the chain verifies" 0 "$RC"

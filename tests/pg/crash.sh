@@ -1,0 +1,6 @@
+#!/bin/bash
+# tests/crash/crash.sh on PostgreSQL: reviewers (and, remote, the server)
+# SIGKILLed at random moments round after round; nothing acknowledged is
+# lost, no draft decided twice, the chain verifies after every round and
+# leases recover (8 s per mode: the SQLite pass runs 20).
+SIGNOFF_TEST_BACKEND=pg CRASH_SECONDS=${CRASH_SECONDS:-8} exec bash "$(dirname "$0")/../crash/crash.sh"
