@@ -1476,13 +1476,18 @@ static void test_workflow_ops(void **state)
                      SO_ERR_NOTFOUND);
     w.owner = "ops-lead";
     assert_int_equal(q->ops->workflow_set(q, &w, SO_WF_OWNER, &err), SO_OK);
+    /* Only the owner resumes (queue_resume_check). */
+    assert_int_equal(q->ops->workflow_pause(q, "refunds", 0, NULL, &err),
+                     SO_ERR_FORBIDDEN);
+    w.owner = "ana";
+    assert_int_equal(q->ops->workflow_set(q, &w, SO_WF_OWNER, &err), SO_OK);
     assert_int_equal(q->ops->workflow_pause(q, "refunds", 0, NULL, &err),
                      SO_OK);
     struct so_workflow *all = NULL;
     size_t n = 0;
     assert_int_equal(q->ops->workflow_list(q, &all, &n, &err), SO_OK);
     assert_int_equal(n, 1);
-    assert_string_equal(all[0].owner, "ops-lead");
+    assert_string_equal(all[0].owner, "ana");
     assert_string_equal(all[0].reveal, "never");
     assert_int_equal(all[0].reviews, 2);
     assert_int_equal(all[0].automation_paused, 0);
