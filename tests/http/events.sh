@@ -10,7 +10,6 @@
 # gives the producer its edited text.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
-test_queue queue || exit 0
 serve_setup 6
 serve_start || { notok "serve starts"; exit 1; }
 export SIGNOFF_QUEUE="$URL"

@@ -12,7 +12,6 @@
 # printed. All loopback, every wait a condition with a deadline.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
-test_queue queue || exit 0
 export SIGNOFF_WEBHOOK_BACKOFF_MS=200 SIGNOFF_WEBHOOK_TIMEOUT_MS=1500
 VERIFY_LIB=$TOP/build/tools/node_modules/standardwebhooks
 serve_setup 0

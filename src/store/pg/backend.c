@@ -20,6 +20,7 @@
 #include "signoff/store/pg/decide.h"
 #include "signoff/store/pg/drafts.h"
 #include "signoff/store/pg/events.h"
+#include "signoff/store/pg/hooks.h"
 #include "signoff/store/pg/lease.h"
 #include "signoff/store/pg/schema.h"
 #include "signoff/store/pg/tokens.h"
@@ -209,68 +210,6 @@ static enum so_status pg_reassign(struct queue *q, const char *draft_id,
     (void)to;
     (void)lease_ms;
     return not_yet(q, "reassigning a claim", err);
-}
-
-static enum so_status pg_hook_add(struct queue *q, const struct so_hook *h,
-                                  int64_t *id, struct so_error *err)
-{
-    (void)h;
-    *id = 0;
-    return not_yet(q, "webhooks", err);
-}
-
-static enum so_status pg_hook_list(struct queue *q, struct so_hook **out,
-                                   size_t *n, struct so_error *err)
-{
-    *out = NULL;
-    *n = 0;
-    return not_yet(q, "webhooks", err);
-}
-
-static enum so_status pg_hook_enable(struct queue *q, int64_t id, int on,
-                                     struct so_error *err)
-{
-    (void)id;
-    (void)on;
-    return not_yet(q, "webhooks", err);
-}
-
-static enum so_status pg_hook_replay(struct queue *q, int64_t id, int64_t from,
-                                     int64_t *n, struct so_error *err)
-{
-    (void)id;
-    (void)from;
-    *n = 0;
-    return not_yet(q, "webhooks", err);
-}
-
-static enum so_status pg_hook_log(struct queue *q, int64_t id, int failed_only,
-                                  int limit, struct so_hook_attempt **out,
-                                  size_t *n, struct so_error *err)
-{
-    (void)id;
-    (void)failed_only;
-    (void)limit;
-    *out = NULL;
-    *n = 0;
-    return not_yet(q, "webhooks", err);
-}
-
-static enum so_status pg_delivery_claim(struct queue *q, int64_t lease_ms,
-                                        struct so_delivery *out,
-                                        struct so_error *err)
-{
-    (void)lease_ms;
-    (void)out;
-    return not_yet(q, "webhook delivery", err);
-}
-
-static enum so_status pg_delivery_finish(struct queue *q,
-                                         const struct so_delivery_result *r,
-                                         struct so_error *err)
-{
-    (void)r;
-    return not_yet(q, "webhook delivery", err);
 }
 
 static enum so_status pg_unsent(struct queue *q, int64_t *n,
