@@ -5,7 +5,8 @@
 # old attempts are put in with SQL; one real attempt (signoff deliver
 # --once to a closed loopback port) makes the cut.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE="$T/q.db"
+test_queue q || exit 0
+export SIGNOFF_QUEUE="$Q"
 "$SO" init >/dev/null
 printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" >"$T/secret"
 chmod 600 "$T/secret"
@@ -13,21 +14,21 @@ chmod 600 "$T/secret"
     --secret-file "$T/secret" --allow-private >/dev/null
 "$SO" hook add --workflow other --url "http://127.0.0.1:1/y" \
     --secret-file "$T/secret" --allow-private >/dev/null
-sql "$SIGNOFF_QUEUE" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1
+qsql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1
     FROM n WHERE i < 1005) INSERT INTO delivery_attempts(delivery, hook, seq,
     draft, at, status, ms, state, error) SELECT 0, h, 0, 'old-' || i, i, 500,
-    1, 'pending', NULL FROM n, (SELECT 1 AS h UNION ALL SELECT 2)"
+    1, 'pending', NULL FROM n, (SELECT 1 AS h UNION ALL SELECT 2) AS hs"
 printf '%s\n' '{"id":"a1","workflow":"w","body":"first"}' | "$SO" enqueue - 2>/dev/null
 "$SO" decide a1 approve >/dev/null
 so deliver --once
 check_eq "deliver --once: one attempt, refused by the closed port" 0 "$RC"
 check_eq "hook 1 keeps its newest 1000 attempts" 1000 \
-    "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM delivery_attempts WHERE hook = 1")"
+    "$(qsql "SELECT count(*) FROM delivery_attempts WHERE hook = 1")"
 check_eq "the oldest six went, the newest stayed" "old-7|a1" \
-    "$(sql "$SIGNOFF_QUEUE" "SELECT min(draft) FILTER (WHERE draft LIKE 'old-%' AND
+    "$(qsql "SELECT min(draft) FILTER (WHERE draft LIKE 'old-%' AND
         length(draft) = 5), (SELECT draft FROM delivery_attempts WHERE hook = 1
         ORDER BY id DESC LIMIT 1) FROM delivery_attempts WHERE hook = 1")"
 check_eq "another hook's attempts are left alone" 1005 \
-    "$(sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM delivery_attempts WHERE hook = 2")"
+    "$(qsql "SELECT count(*) FROM delivery_attempts WHERE hook = 2")"
 so hook log 1 --limit 1
 check_contains "hook log shows the real attempt first" "seq 1 a1 pending HTTP 0" "$OUT"
