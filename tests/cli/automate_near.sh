@@ -7,7 +7,8 @@
 # 0.62 into the band of 0.65 and call both not ready.
 . "$(dirname "$0")/../lib.sh"
 
-export SIGNOFF_QUEUE="$T/q.db"
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q
 export SIGNOFF_REVIEWER=dana
 so init
 so workflow set refunds --owner dana --threshold 0.2 --min-decisions 10

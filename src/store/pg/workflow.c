@@ -171,6 +171,22 @@ static void read_row(const PGresult *r, int i, struct so_workflow *w)
     w->sampled_overrides = pg_int(r, i, 27);
 }
 
+/* The readiness of w's neighbouring bands (so_workflow.near_*), with
+ * automate on, counted as workflow set counts a band's. */
+static enum so_status near_read(struct pgq *p, struct so_workflow *w,
+                                struct so_error *err)
+{
+    enum so_status code = SO_OK;
+    for (int k = 0; w->automate && code == SO_OK && k < 2; k++) {
+        struct automate_evidence e;
+        code = pg_route_evidence(p, w, automate_near_from(w->automate_from, k),
+                                 &e, err);
+        w->near_decided[k] = e.decided;
+        w->near_overrides[k] = e.overrides;
+    }
+    return code;
+}
+
 enum so_status pg_workflow_list(struct queue *q, struct so_workflow **out,
                                 size_t *n, struct so_error *err)
 {
@@ -190,6 +206,8 @@ enum so_status pg_workflow_list(struct queue *q, struct so_workflow **out,
     PQclear(r);
     for (size_t i = 0; code == SO_OK && i < *n; i++)
         code = pg_reasons_read(q->impl, &(*out)[i], err);
+    for (size_t i = 0; code == SO_OK && i < *n; i++)
+        code = near_read(q->impl, &(*out)[i], err);
     if (code != SO_OK) {
         for (size_t i = 0; i < *n; i++)
             so_workflow_clear(&(*out)[i]);
@@ -216,7 +234,8 @@ static enum so_status get_in(struct pgq *p, const char *name,
     else
         code = so_fail(err, SO_ERR_NOTFOUND, "%s: no such workflow", name);
     PQclear(r);
-    if (code == SO_OK && (code = pg_reasons_read(p, out, err)) != SO_OK)
+    if (code == SO_OK && ((code = pg_reasons_read(p, out, err)) != SO_OK ||
+                          (code = near_read(p, out, err)) != SO_OK))
         so_workflow_clear(out);
     return code;
 }
