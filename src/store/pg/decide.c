@@ -46,7 +46,7 @@ static const char sql_latest_on[] =
 
 static const char sql_latest_mine[] =
     PG_DECISION_COLS " d WHERE reviewer = $1 AND action <> 'revert'"
-    " AND kind <> 'action'"
+    " AND kind <> 'action' AND kind <> 'admin'"
     " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0)"
     " ORDER BY seq DESC LIMIT 1";
@@ -68,7 +68,7 @@ static const char sql_mine[] =
     " d.hash, (SELECT max(r.seq) FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0) FROM decisions d"
     " WHERE d.reviewer = $1 AND d.decided_at >= $2"
-    " AND d.action <> 'revert' AND d.kind <> 'action'"
+    " AND d.action <> 'revert' AND d.kind <> 'action' AND d.kind <> 'admin'"
     " ORDER BY d.decided_at DESC, d.seq DESC LIMIT $3";
 
 struct decide_ctx {

@@ -53,7 +53,7 @@ static const char sql_latest_on[] =
 
 static const char sql_latest_mine[] =
     "SELECT seq FROM decisions d WHERE reviewer = :me AND action <> 'revert'"
-    " AND kind <> 'action'"
+    " AND kind <> 'action' AND kind <> 'admin'"
     " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0)"
     " ORDER BY seq DESC LIMIT 1";
