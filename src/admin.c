@@ -129,6 +129,14 @@ char *admin_workflow_changes(const struct so_workflow *before,
     }
     if (mask & SO_WF_ALWAYS_REVIEW)
         change_str(ch, "always_review", b->always_review, a->always_review);
+    if (mask & SO_WF_CURRENCY)
+        change_str(ch, "currency", b->currency, a->currency);
+    if (mask & SO_WF_RATE)
+        change_num(ch, "hourly_rate", b->hourly_rate, a->hourly_rate);
+    if (mask & SO_WF_SLA)
+        change_num(ch, "sla_ms", (double)b->sla_ms, (double)a->sla_ms);
+    if (mask & SO_WF_SLA_ALERT)
+        change_num(ch, "sla_alert", b->sla_alert, a->sla_alert);
     if (!ch->child) {
         cJSON_Delete(ch);
         return NULL;

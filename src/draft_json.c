@@ -7,6 +7,7 @@
 #include "signoff/draft_json.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,51 @@ static enum so_status parse_citations(const cJSON *o, struct so_draft *d,
     return SO_OK;
 }
 
+/* The optional cost object {"amount": 0.0123, "currency": "USD"}: a
+ * number of at most SO_MAX_COST_MICROS millionths and an ISO 4217 code
+ * (three capital letters). */
+static enum so_status parse_cost(const cJSON *o, struct so_draft *d,
+                                 struct so_error *err)
+{
+    const cJSON *cost = NULL;
+    const char *cur = NULL;
+    double amount = 0;
+    enum so_status st = json_get_object(o, "", "cost", JSON_OPTIONAL, &cost,
+                                        err);
+
+    if (st != SO_OK)
+        return opt(st);
+    st = json_get_double(cost, "cost", "amount", JSON_REQUIRED, 0.0,
+                         (double)SO_MAX_COST_MICROS / 1e6, &amount, err);
+    if (st == SO_OK)
+        st = json_get_string(cost, "cost", "currency", JSON_REQUIRED, 3, &cur,
+                             err);
+    if (st != SO_OK)
+        return st;
+    if (!so_currency_valid(cur))
+        return so_fail(err, SO_ERR_INVALID,
+                       "cost.currency: expected an ISO 4217 code of three "
+                       "capital letters (USD, EUR)");
+    d->cost_micros = llround(amount * 1e6);
+    memcpy(d->currency, cur, 4);
+    return SO_OK;
+}
+
+/* What the producer reports of making the draft: cost, tokens, latency. */
+static enum so_status parse_usage(const cJSON *o, struct so_draft *d,
+                                  struct so_error *err)
+{
+    enum so_status st = parse_cost(o, d, err);
+
+    if (st == SO_OK)
+        st = opt(json_get_int(o, "", "tokens", JSON_OPTIONAL, 0, SO_MAX_TOKENS,
+                              &d->tokens, err));
+    if (st == SO_OK)
+        st = opt(json_get_int(o, "", "latency_ms", JSON_OPTIONAL, 0,
+                              SO_MAX_LATENCY_MS, &d->latency_ms, err));
+    return st;
+}
+
 /* The optional scalar content fields. */
 static enum so_status parse_optional(const cJSON *o, struct so_draft *d,
                                      struct so_error *err)
@@ -178,6 +224,8 @@ static enum so_status parse_optional(const cJSON *o, struct so_draft *d,
                                  err));
     if (st == SO_OK && meta)
         d->metadata_json = json_print(meta);
+    if (st == SO_OK)
+        st = parse_usage(o, d, err);
     return st;
 }
 
@@ -334,6 +382,22 @@ static cJSON *citations_to_cjson(const struct so_draft *d)
     return arr;
 }
 
+/* cost, tokens and latency_ms when reported (absent ones leave the
+ * content fingerprint of drafts that never had them unchanged). */
+static void add_usage(cJSON *o, const struct so_draft *d)
+{
+    if (d->cost_micros >= 0) {
+        cJSON *c = json_new_object();
+        json_add_double(c, "amount", (double)d->cost_micros / 1e6);
+        json_add_string(c, "currency", d->currency);
+        json_add_item(o, "cost", c);
+    }
+    if (d->tokens >= 0)
+        json_add_int(o, "tokens", d->tokens);
+    if (d->latency_ms >= 0)
+        json_add_int(o, "latency_ms", d->latency_ms);
+}
+
 static void add_state(cJSON *o, const struct so_draft *d)
 {
     json_add_string(o, "status", so_dstatus_name(d->status));
@@ -367,6 +431,7 @@ cJSON *draft_to_cjson(const struct so_draft *d, int with_state)
         json_add_item(o, "metadata", meta);
     if (d->ncitations)
         json_add_item(o, "citations", citations_to_cjson(d));
+    add_usage(o, d);
     if (with_state)
         add_state(o, d);
     return o;

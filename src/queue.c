@@ -59,11 +59,20 @@ int so_conf_band(double confidence)
     return b > 9 ? 9 : b;
 }
 
+int so_currency_valid(const char *s)
+{
+    for (int i = 0; i < 3; i++)
+        if (!s || s[i] < 'A' || s[i] > 'Z')
+            return 0;
+    return s[3] == '\0';
+}
+
 struct so_draft *so_draft_new(void)
 {
     struct so_draft *d = xcalloc(1, sizeof *d);
     d->confidence = -1;
     d->reviews_needed = 1;
+    d->cost_micros = d->tokens = d->latency_ms = -1;
     return d;
 }
 

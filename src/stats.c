@@ -8,6 +8,7 @@
 #include "signoff/stats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -89,12 +90,17 @@ void stats_wilson(int64_t k, int64_t n, double *lo, double *hi)
 
 double stats_hist_median(const int64_t hist[SO_HIST_BUCKETS])
 {
+    return stats_hist_quantile(hist, 0.5);
+}
+
+double stats_hist_quantile(const int64_t hist[SO_HIST_BUCKETS], double q)
+{
     int64_t total = 0;
     for (int i = 0; i < SO_HIST_BUCKETS; i++)
         total += hist[i];
     if (total <= 0)
         return -1.0;
-    const double half = (double)total / 2.0;
+    const double half = (double)total * q;
     int64_t below = 0;
     for (int i = 0; i < SO_HIST_BUCKETS; i++) {
         if (hist[i] > 0 && (double)(below + hist[i]) >= half) {
@@ -219,7 +225,55 @@ static void counts_add(struct stats_counts *c, const struct so_rollup_row *r)
     for (int i = 0; i < SO_HIST_BUCKETS; i++) {
         c->time_hist[i] += r->time_hist[i];
         c->edit_hist[i] += r->edit_hist[i];
+        c->decision_hist[i] += r->decision_hist[i];
+        c->action_hist[i] += r->action_hist[i];
     }
+#define STATS_X_ADD(f) c->f += r->f;
+    SO_ROLLUP_COST_LIST(STATS_X_ADD)
+#undef STATS_X_ADD
+}
+
+static double per(int64_t sum, int64_t n, double scale)
+{
+    return n > 0 ? (double)sum / (double)n / scale : -1.0;
+}
+
+void stats_cost_of(const struct stats_counts *c, const char *cur,
+                   struct stats_cost *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->currency, sizeof out->currency, "%s", cur ? cur : "");
+    out->tasks = c->approved + c->edited + c->rejected;
+    int mixed = strcmp(out->currency, "mixed") == 0;
+    out->ai = mixed ? -1.0 : per(c->ai_cost, c->ai_cost_n, 1e6);
+    out->human = mixed ? -1.0 : per(c->human_cost, out->tasks, 1e6);
+    out->total = out->human < 0 ? -1.0
+                                : out->human + (out->ai > 0 ? out->ai : 0);
+    out->tokens = per(c->tokens, c->tokens_n, 1);
+    out->gen_ms = per(c->gen_ms, c->gen_n, 1);
+    out->decision_p50_ms = stats_hist_quantile(c->decision_hist, 0.5);
+    out->decision_p95_ms = stats_hist_quantile(c->decision_hist, 0.95);
+    out->action_p50_ms = stats_hist_quantile(c->action_hist, 0.5);
+    out->action_p95_ms = stats_hist_quantile(c->action_hist, 0.95);
+    out->acted = c->acted;
+    out->sla_n = c->sla_n;
+    out->sla_missed = c->sla_missed;
+    out->sla_missed_share = per(c->sla_missed, c->sla_n, 1);
+}
+
+/* The currency of a cell's workflow. */
+static const char *wf_currency(const struct so_workflow *wf)
+{
+    return wf && wf->currency[0] ? wf->currency : SO_DEFAULT_CURRENCY;
+}
+
+/* Fold cur into a group's currency: the first one, or "mixed". */
+static void currency_merge(char have[8], const char *cur)
+{
+    if (!have[0])
+        snprintf(have, 8, "%s", cur);
+    else if (strcmp(have, cur) != 0)
+        snprintf(have, 8, "mixed");
 }
 
 static void group_finish(struct stats_group *g)
@@ -285,6 +339,8 @@ static void build_groups(struct stats_report *out,
             }
         }
         counts_add(&g->c, c);
+        currency_merge(g->cost.currency,
+                       wf_currency(find_wf(wfs, nwfs, c->workflow)));
         int m = wf_min(find_wf(wfs, nwfs, c->workflow));
         g->min_decisions = m > g->min_decisions ? m : g->min_decisions;
         if (g->day_decided) {
@@ -293,8 +349,12 @@ static void build_groups(struct stats_report *out,
             g->day_overrides[d] += c->edited + c->rejected;
         }
     }
-    for (size_t i = 0; i < out->ngroups; i++)
+    for (size_t i = 0; i < out->ngroups; i++) {
+        char cur[8];
+        memcpy(cur, out->groups[i].cost.currency, sizeof cur);
         group_finish(&out->groups[i]);
+        stats_cost_of(&out->groups[i].c, cur, &out->groups[i].cost);
+    }
 }
 
 /* ---- readiness --------------------------------------------------------- */
@@ -399,6 +459,24 @@ unsigned stats_rollup_fold(enum stats_by by)
     }
 }
 
+void stats_cost_for(const struct so_rollup *r, const struct so_workflow *wfs,
+                    size_t nwfs, const char *workflow, const char *model,
+                    const struct stats_window *w, struct stats_cost *out)
+{
+    struct stats_counts c;
+    char cur[8] = "";
+    memset(&c, 0, sizeof c);
+    for (size_t i = 0; i < r->n; i++) {
+        const struct so_rollup_row *row = &r->rows[i];
+        if (!in_window(row, w, workflow) ||
+            (model && strcmp(nz(row->model), model) != 0))
+            continue;
+        counts_add(&c, row);
+        currency_merge(cur, wf_currency(find_wf(wfs, nwfs, row->workflow)));
+    }
+    stats_cost_of(&c, cur, out);
+}
+
 void stats_compute(const struct so_rollup *r, enum stats_by by,
                    const struct stats_window *w, const struct so_workflow *wfs,
                    size_t nwfs, const char *workflow,
@@ -459,6 +537,30 @@ int64_t stats_alert_since_ms(const struct so_workflow *wfs, size_t n,
     return first * STATS_DAY_MS;
 }
 
+/* The service-level part of the alert figure (see struct stats_alert). */
+static void sla_alert_for(const struct so_rollup *r,
+                          const struct so_workflow *wf,
+                          struct stats_alert *out)
+{
+    out->sla_ms = wf->sla_ms;
+    out->sla_alert = wf->sla_alert;
+    out->sla_share = -1.0;
+    if (wf->sla_ms <= 0)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        const struct so_rollup_row *c = &r->rows[i];
+        if (!in_window(c, &out->win, nz(wf->name)))
+            continue;
+        out->sla_late += c->sla_missed;
+        out->sla_total += c->sla_n;
+    }
+    out->sla_late += wf->sla_open_past;
+    out->sla_total += wf->sla_open_past;
+    if (out->sla_total > 0)
+        out->sla_share = (double)out->sla_late / (double)out->sla_total;
+    out->sla_over = out->sla_share > wf->sla_alert;
+}
+
 void stats_alert_for(const struct so_rollup *r, const struct so_workflow *wf,
                      int64_t now_ms, struct stats_alert *out)
 {
@@ -483,4 +585,5 @@ void stats_alert_for(const struct so_rollup *r, const struct so_workflow *wf,
     out->unapplied = wf->unapplied;
     out->applied_within_ms = wf->applied_within_ms;
     out->hooks_disabled = wf->hooks_disabled;
+    sla_alert_for(r, wf, out);
 }

@@ -57,6 +57,16 @@ void stats_format_ms(double ms, char out[16])
         snprintf(out, 16, "%.1fm", ms / 60000.0);
 }
 
+void stats_format_money(double v, const char *cur, char out[48])
+{
+    if (v < 0)
+        snprintf(out, 48, "-");
+    else if (v < 1)
+        snprintf(out, 48, "%.4f %s", v, cur && *cur ? cur : "");
+    else
+        snprintf(out, 48, "%.2f %s", v, cur && *cur ? cur : "");
+}
+
 void stats_format_day(int64_t day, char out[16])
 {
     time_t t = (time_t)(day * 86400);
@@ -144,6 +154,14 @@ static char *fmt_ci(const struct stats_group *g)
     return xasprintf("[%s, %s]", lo, hi);
 }
 
+/* An amount per task: "0.0123 USD", "-" when undefined. */
+static char *fmt_money(double v, const char *cur)
+{
+    char s[48];
+    stats_format_money(v, cur, s);
+    return xstrdup(s);
+}
+
 static char *fmt_words(double v)
 {
     return v < 0 ? xstrdup("-") : xasprintf("%.1f", v);
@@ -170,6 +188,13 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
     if (backlog)
         grid_add(g, c++, gr->unapplied < 0 ? xstrdup("-")
                                            : fmt_count(gr->unapplied));
+    grid_add(g, c++, fmt_money(gr->cost.total, gr->cost.currency));
+    grid_add(g, c++, fmt_money(gr->cost.ai, gr->cost.currency));
+    grid_add(g, c++, fmt_money(gr->cost.human, gr->cost.currency));
+    stats_format_ms(gr->cost.decision_p50_ms, ms);
+    grid_add(g, c++, xstrdup(ms));
+    stats_format_ms(gr->cost.decision_p95_ms, ms);
+    grid_add(g, c++, xstrdup(ms));
     grid_add(g, c++,
              gr->day_decided
                  ? stats_sparkline(gr->day_decided, gr->day_overrides, ndays)
@@ -183,18 +208,19 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
 
 static void table_groups(const struct stats_report *rep, struct buf *out)
 {
-    static const int right_all[] = {0, 1, 1, 1, 1, 1, 1, 0, 1,
-                                    1, 1, 1, 0, 0};
+    static const int right_all[] = {0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1,
+                                    1, 1, 1, 1, 1, 0, 0};
     static const char *const head[] = {
         "", "DECIDED", "APPR", "EDIT", "REJ", "ESC", "OVERRIDE", "95% CI",
-        "STAMP", "MED TIME", "MED EDIT", "UNAPPLIED", "TREND", ""};
+        "STAMP", "MED TIME", "MED EDIT", "UNAPPLIED", "COST/TASK", "AI",
+        "HUMAN", "P50 DECIDE", "P95 DECIDE", "TREND", ""};
     /* STAMP beside a reviewer's override rate; UNAPPLIED (the backlog now)
      * only by workflow */
     int stamp = rep->by == STATS_BY_REVIEWER;
     int backlog = rep->by == STATS_BY_WORKFLOW;
     int right[SO_ARRAY_LEN(head)];
     struct grid g = {0};
-    g.cols = 12 + (size_t)stamp + (size_t)backlog;
+    g.cols = 17 + (size_t)stamp + (size_t)backlog;
     g.right = right;
     size_t c = 0;
     for (size_t i = 0; i < SO_ARRAY_LEN(head); i++) {
@@ -313,6 +339,7 @@ static cJSON *json_group(const struct stats_group *g, size_t ndays,
     json_num_or_null(o, "rubber_stamp", g->rubber_stamp);
     if (by == STATS_BY_WORKFLOW)
         json_num_or_null(o, "unapplied", (double)g->unapplied);
+    cJSON_AddItemToObject(o, "cost", stats_format_cost_json(&g->cost));
     if (!g->day_decided) /* --by day: the rows are the series */
         return o;
     cJSON *daily = cJSON_AddArrayToObject(o, "daily_rate");
@@ -322,6 +349,30 @@ static cJSON *json_group(const struct stats_group *g, size_t ndays,
                        ? cJSON_CreateNumber((double)g->day_overrides[d] /
                                             (double)g->day_decided[d])
                        : cJSON_CreateNull());
+    return o;
+}
+
+cJSON *stats_format_cost_json(const struct stats_cost *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (c->currency[0])
+        cJSON_AddStringToObject(o, "currency", c->currency);
+    else
+        cJSON_AddNullToObject(o, "currency");
+    cJSON_AddNumberToObject(o, "tasks", (double)c->tasks);
+    json_num_or_null(o, "ai_per_task", c->ai);
+    json_num_or_null(o, "human_per_task", c->human);
+    json_num_or_null(o, "total_per_task", c->total);
+    json_num_or_null(o, "tokens_per_task", c->tokens);
+    json_num_or_null(o, "generation_mean_ms", c->gen_ms);
+    json_num_or_null(o, "decision_p50_ms", c->decision_p50_ms);
+    json_num_or_null(o, "decision_p95_ms", c->decision_p95_ms);
+    cJSON_AddNumberToObject(o, "acted", (double)c->acted);
+    json_num_or_null(o, "action_p50_ms", c->action_p50_ms);
+    json_num_or_null(o, "action_p95_ms", c->action_p95_ms);
+    cJSON_AddNumberToObject(o, "sla_tasks", (double)c->sla_n);
+    cJSON_AddNumberToObject(o, "sla_missed", (double)c->sla_missed);
+    json_num_or_null(o, "sla_missed_share", c->sla_missed_share);
     return o;
 }
 
@@ -397,6 +448,21 @@ static void csv_num(struct buf *out, double v, const char *fmt)
     buf_addc(out, ',');
 }
 
+/* ",currency,ai,...,sla_missed_share": empty where undefined. */
+static void csv_cost(struct buf *out, const struct stats_cost *c)
+{
+    const double v[] = {c->ai, c->human, c->total, c->tokens,
+                        c->decision_p50_ms, c->decision_p95_ms,
+                        c->action_p50_ms, c->action_p95_ms,
+                        c->sla_missed_share};
+    buf_addf(out, ",%s", c->currency);
+    for (size_t i = 0; i < SO_ARRAY_LEN(v); i++) {
+        buf_addc(out, ',');
+        if (v[i] >= 0)
+            buf_addf(out, "%.6f", v[i]);
+    }
+}
+
 static char *format_csv(const struct stats_report *rep)
 {
     struct buf out;
@@ -404,7 +470,10 @@ static char *format_csv(const struct stats_report *rep)
     buf_addf(&out,
              "%s,decided,approved,edited,rejected,escalated,override_rate,"
              "ci95_low,ci95_high,meaningful,median_active_ms,"
-             "median_edit_words,rubber_stamp%s\r\n",
+             "median_edit_words,rubber_stamp%s,currency,ai_per_task,"
+             "human_per_task,total_per_task,tokens_per_task,"
+             "decision_p50_ms,decision_p95_ms,action_p50_ms,action_p95_ms,"
+             "sla_missed_share\r\n",
              stats_by_name(rep->by),
              rep->by == STATS_BY_WORKFLOW ? ",unapplied" : "");
     for (size_t i = 0; i < rep->ngroups; i++) {
@@ -426,6 +495,7 @@ static char *format_csv(const struct stats_report *rep)
             buf_addf(&out, ",%lld", (long long)g->unapplied);
         else if (rep->by == STATS_BY_WORKFLOW)
             buf_addc(&out, ',');
+        csv_cost(&out, &g->cost);
         buf_adds(&out, "\r\n");
     }
     return buf_steal(&out);
@@ -481,6 +551,27 @@ static double get_secs(const struct stats_group *g)
 }
 static double get_words(const struct stats_group *g) { return g->median_words; }
 static double get_stamp(const struct stats_group *g) { return g->rubber_stamp; }
+static double secs(double ms) { return ms < 0 ? -1.0 : ms / 1000.0; }
+static double get_d50(const struct stats_group *g)
+{
+    return secs(g->cost.decision_p50_ms);
+}
+static double get_d95(const struct stats_group *g)
+{
+    return secs(g->cost.decision_p95_ms);
+}
+static double get_a50(const struct stats_group *g)
+{
+    return secs(g->cost.action_p50_ms);
+}
+static double get_a95(const struct stats_group *g)
+{
+    return secs(g->cost.action_p95_ms);
+}
+static double get_sla(const struct stats_group *g)
+{
+    return g->cost.sla_missed_share;
+}
 
 /* The per-group gauges: name, help, the figure (undefined when < 0, and
  * then left out). */
@@ -502,7 +593,47 @@ static const struct prom_gauge {
      get_words},
     {"signoff_rubber_stamp_ratio",
      "Approvals faster than 1 s per 40 words / approvals.", get_stamp},
+    {"signoff_time_to_decision_p50_seconds",
+     "Median time from enqueue to the final decision per task.", get_d50},
+    {"signoff_time_to_decision_p95_seconds",
+     "95th percentile of the time from enqueue to the final decision.",
+     get_d95},
+    {"signoff_time_to_action_p50_seconds",
+     "Median time from enqueue to the producer's action record.", get_a50},
+    {"signoff_time_to_action_p95_seconds",
+     "95th percentile of the time from enqueue to the action record.",
+     get_a95},
+    {"signoff_sla_missed_ratio",
+     "Tasks decided after their workflow's SLA / tasks with an SLA.",
+     get_sla},
 };
+
+/* Cost per decided task by kind (ai, human, total), labelled with the
+ * currency; a group of mixed currencies has none. */
+static void prom_cost(const struct stats_report *rep, struct buf *out)
+{
+    const char *by = stats_by_name(rep->by);
+    prom_head(out, "signoff_cost_per_task",
+              "Cost per decided task in the workflow's currency: the AI's "
+              "(per task that reported one), reviewing at the hourly rate, "
+              "total.");
+    for (size_t i = 0; i < rep->ngroups; i++) {
+        const struct stats_cost *c = &rep->groups[i].cost;
+        const double v[] = {c->ai, c->human, c->total};
+        static const char *const kind[] = {"ai", "human", "total"};
+        for (size_t k = 0; k < 3; k++) {
+            if (v[k] < 0)
+                continue;
+            buf_adds(out, "signoff_cost_per_task{");
+            escape_prom_label(out, by, rep->groups[i].key);
+            buf_addc(out, ',');
+            escape_prom_label(out, "kind", kind[k]);
+            buf_addc(out, ',');
+            escape_prom_label(out, "currency", c->currency);
+            buf_addf(out, "} %.10g\n", v[k]);
+        }
+    }
+}
 
 static void prom_gauges_all(const struct stats_report *rep, struct buf *out)
 {
@@ -552,6 +683,7 @@ static char *format_prometheus(const struct stats_report *rep)
     buf_init(&out);
     prom_decisions(rep, &out);
     prom_gauges_all(rep, &out);
+    prom_cost(rep, &out);
     prom_extras(rep, &out);
     return buf_steal(&out);
 }
@@ -588,6 +720,12 @@ static cJSON *json_alert(const struct stats_alert *a)
     cJSON_AddBoolToObject(o, "over", a->over);
     cJSON_AddNumberToObject(o, "unapplied", (double)a->unapplied);
     cJSON_AddNumberToObject(o, "hooks_disabled", (double)a->hooks_disabled);
+    cJSON_AddNumberToObject(o, "sla_ms", (double)a->sla_ms);
+    cJSON_AddNumberToObject(o, "sla_late", (double)a->sla_late);
+    cJSON_AddNumberToObject(o, "sla_total", (double)a->sla_total);
+    json_num_or_null(o, "sla_share", a->sla_share);
+    cJSON_AddNumberToObject(o, "sla_alert", a->sla_alert);
+    cJSON_AddBoolToObject(o, "sla_over", a->sla_over);
     return o;
 }
 
@@ -599,6 +737,7 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
         cJSON *over = cJSON_AddArrayToObject(root, "over");
         cJSON *backlog = cJSON_AddArrayToObject(root, "unapplied");
         cJSON *hooks = cJSON_AddArrayToObject(root, "hooks_disabled");
+        cJSON *sla = cJSON_AddArrayToObject(root, "sla");
         cJSON *all = cJSON_AddArrayToObject(root, "workflows");
         for (size_t i = 0; i < n; i++) {
             if (alerts[i].over)
@@ -609,6 +748,9 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
                                      cJSON_CreateString(alerts[i].workflow));
             if (alerts[i].hooks_disabled > 0)
                 cJSON_AddItemToArray(hooks,
+                                     cJSON_CreateString(alerts[i].workflow));
+            if (alerts[i].sla_over)
+                cJSON_AddItemToArray(sla,
                                      cJSON_CreateString(alerts[i].workflow));
             cJSON_AddItemToArray(all, json_alert(&alerts[i]));
         }
@@ -639,6 +781,18 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
                            "released over %s ago with no action record\n",
                      w, (long long)a->unapplied, a->unapplied == 1 ? "" : "s",
                      bound);
+            free(w);
+        }
+        if (a->sla_over) {
+            char *w = text_plain(a->workflow, 0, 0);
+            char share[16], bound[16], since[16];
+            stats_format_pct(a->sla_share, share);
+            stats_format_pct(a->sla_alert, bound);
+            stats_format_day(a->win.first_day, since);
+            buf_addf(&out, "%s: %s of tasks past the SLA > %s (%lld of %lld: "
+                           "decided late since %s or open past it now)\n",
+                     w, share, bound, (long long)a->sla_late,
+                     (long long)a->sla_total, since);
             free(w);
         }
         if (!a->over)

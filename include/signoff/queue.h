@@ -27,6 +27,13 @@
 /* A workflow's min_seen_ms when none is set, and its largest value. */
 #define SO_DEFAULT_MIN_SEEN_MS 1000
 #define SO_MAX_MIN_SEEN_MS 60000
+#define SO_MAX_COST_MICROS 1000000000000LL /* a draft's cost: 1e6 units */
+#define SO_MAX_TOKENS 1000000000LL
+#define SO_MAX_LATENCY_MS 86400000LL        /* a day */
+#define SO_MAX_HOURLY_RATE 100000.0         /* a workflow's reviewer rate */
+#define SO_DEFAULT_CURRENCY "USD"
+/* A draft nears its workflow's service level from this share of it. */
+#define SO_SLA_NEAR 0.8
 #define SO_HIST_BUCKETS 48 /* 1.5x steps: 0, 1, 2, 3, 4, 6 .. ~1.2e8 */
 
 /* One X-macro per enum: actions of a decision. */
@@ -94,6 +101,15 @@ struct so_draft {
     char *metadata_json; /* compact JSON object text, may be NULL */
     struct so_citation *citations;
     size_t ncitations;
+    /* What the producer reports of making the draft (all optional): the
+     * AI's cost in millionths of currency (-1: not reported), the ISO 4217
+     * code ("" with no cost), tokens used and the time to generate (-1:
+     * not reported). Bounds: SO_MAX_COST_MICROS, SO_MAX_TOKENS,
+     * SO_MAX_LATENCY_MS. */
+    int64_t cost_micros;
+    char currency[4];
+    int64_t tokens;
+    int64_t latency_ms;
 
     /* Queue state (filled by the backend, ignored by enqueue). */
     enum so_dstatus status;
@@ -106,6 +122,9 @@ struct so_draft {
     int reviews_done;
     char *last_action; /* final outcome once decided, else NULL */
 };
+
+/* 1 when s is an ISO 4217 code's form: three capital ASCII letters. */
+int so_currency_valid(const char *s);
 
 struct so_draft *so_draft_new(void);
 void so_draft_free(struct so_draft *d);
@@ -129,6 +148,8 @@ struct so_draft_row {
 };
 #define SO_ROW_GROUNDING 1 /* a grounding flag (missing cite, bad quote) */
 #define SO_ROW_ESCALATED 2
+#define SO_ROW_SLA_NEAR 4 /* open for SO_SLA_NEAR of its workflow's SLA */
+#define SO_ROW_SLA_PAST 8 /* open longer than its workflow's SLA */
 
 struct so_draft_page {
     struct so_draft_row *rows;
@@ -158,7 +179,14 @@ struct so_list_req {
                              a phrase (filter_terms) */
     const char *after;    /* cursor */
     int limit;            /* 1..1000 */
+    /* Service levels (SO_LIST_SLA_*): 0 any; DUE only the open drafts
+     * nearing or past their workflow's SLA, most overdue first, one page
+     * (no cursor); REST the other drafts, in the usual order. The reviewer
+     * UI lists DUE, then REST, so what is due is sorted up. */
+    int sla;
 };
+#define SO_LIST_SLA_DUE 1
+#define SO_LIST_SLA_REST 2
 
 struct so_claim_req {
     const char *workflow; /* NULL: any workflow */
@@ -312,6 +340,19 @@ struct so_workflow {
      * outcomes themselves, so exact at any band, not the rollup's 0.1. */
     int64_t near_decided[2];
     int64_t near_overrides[2];
+    /* Cost and service level (issue 16 part 4): the currency every cost of
+     * the workflow is in (ISO 4217, SO_DEFAULT_CURRENCY unless set), what an
+     * hour of reviewing costs in it (0: not counted), the service level (a
+     * draft is due this long after enqueue; 0: none) and the share of
+     * tasks past it that stats --check alerts on (0..1). */
+    char currency[4];
+    double hourly_rate;
+    int64_t sla_ms;
+    double sla_alert;
+    /* Filled by get/list: when the oldest open draft was enqueued (0: none
+     * open) and how many open drafts are past the SLA now. */
+    int64_t oldest_pending_at;
+    int64_t sla_open_past;
 };
 void so_workflow_clear(struct so_workflow *w);
 
@@ -357,6 +398,10 @@ enum so_status so_reason_check(const char *code, const char *label,
 #define SO_WF_AUTOMATE 16384  /* automate, automate_from, sample_pct, force,
                                  policy_reason together (owner only) */
 #define SO_WF_ALWAYS_REVIEW 32768 /* "" or NULL clears them (owner only) */
+#define SO_WF_CURRENCY 65536
+#define SO_WF_RATE 131072
+#define SO_WF_SLA 262144
+#define SO_WF_SLA_ALERT 524288
 
 /* Flags of enqueue. */
 #define SO_ENQ_REPLACE 1u /* a known id with other content replaces the
@@ -371,6 +416,22 @@ struct so_enq_result {
     enum so_enq_outcome outcome;
     struct so_error err; /* when SO_ENQ_FAILED: field and why */
 };
+
+/* The cost and time sums of a rollup cell, one X-macro for the struct, the
+ * SQL columns and the protocol's JSON. Costs are in millionths of the
+ * workflow's currency; *_n count the tasks that reported the figure. */
+#define SO_ROLLUP_COST_LIST(X)                                                 \
+    X(ai_cost)    /* the AI's cost of the tasks */                             \
+    X(ai_cost_n)                                                               \
+    X(tokens)                                                                  \
+    X(tokens_n)                                                                \
+    X(gen_ms)     /* the AI's time to generate */                              \
+    X(gen_n)                                                                   \
+    X(human_ms)   /* reviewing time of every review of the tasks */            \
+    X(human_cost) /* human_ms at the workflow's hourly rate */                 \
+    X(sla_n)      /* tasks of a workflow with a service level */               \
+    X(sla_missed) /* of those, decided after it */                             \
+    X(acted)      /* tasks whose action record exists */
 
 /* A row of the rollup as stats reads it: one (day, workflow, model,
  * reviewer, band) cell. Strings owned. */
@@ -388,6 +449,14 @@ struct so_rollup_row {
      * [so_hist_lo(i), so_hist_lo(i+1)). */
     int64_t time_hist[SO_HIST_BUCKETS];
     int64_t edit_hist[SO_HIST_BUCKETS];
+    /* Cost and time of the tasks the cell's decisions made final (see
+     * SO_ROLLUP_COST_LIST), and their time from enqueue to the final
+     * decision and to the producer's action record (ms). */
+#define SO_X_FIELD(c) int64_t c;
+    SO_ROLLUP_COST_LIST(SO_X_FIELD)
+#undef SO_X_FIELD
+    int64_t decision_hist[SO_HIST_BUCKETS];
+    int64_t action_hist[SO_HIST_BUCKETS];
 };
 struct so_rollup {
     struct so_rollup_row *rows;

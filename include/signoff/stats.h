@@ -74,6 +74,9 @@ void stats_wilson(int64_t k, int64_t n, double *lo, double *hi);
  * whose cumulative count reaches N/2, C is the count below it and f its
  * count. -1 when the histogram is empty. */
 double stats_hist_median(const int64_t hist[SO_HIST_BUCKETS]);
+/* The q quantile (0 < q < 1) of a histogram by the same formula with
+ * N * q for N / 2 (q = 0.5 is the median). -1 when it is empty. */
+double stats_hist_quantile(const int64_t hist[SO_HIST_BUCKETS], double q);
 
 /* The daily override rate as a UTF-8 sparkline, one glyph per day: a day
  * with no decisions is "·", otherwise ▁▂▃▄▅▆▇█ for rates in eighths of
@@ -87,7 +90,42 @@ struct stats_counts {
     int64_t fast_approvals;
     int64_t time_hist[SO_HIST_BUCKETS];
     int64_t edit_hist[SO_HIST_BUCKETS];
+#define STATS_X_FIELD(c) int64_t c;
+    SO_ROLLUP_COST_LIST(STATS_X_FIELD)
+#undef STATS_X_FIELD
+    int64_t decision_hist[SO_HIST_BUCKETS];
+    int64_t action_hist[SO_HIST_BUCKETS];
 };
+
+/* Cost and time per task of a group (or a workflow's alert figure).
+ * Amounts in units of currency; -1 where undefined (no task, no cost
+ * reported, currencies mixed in the group). */
+struct stats_cost {
+    char currency[8];   /* ISO 4217, "mixed" (no sums then), "" none */
+    int64_t tasks;      /* decided tasks (approved + edited + rejected) */
+    double ai;          /* the AI's cost per task that reported one */
+    double human;       /* reviewing cost per task at the hourly rate */
+    double total;       /* ai (0 when none reported) + human */
+    double tokens;      /* tokens per task that reported them */
+    double gen_ms;      /* the AI's mean time to generate */
+    double decision_p50_ms, decision_p95_ms; /* enqueue -> final decision */
+    double action_p50_ms, action_p95_ms;     /* enqueue -> action record */
+    int64_t acted;
+    int64_t sla_n, sla_missed; /* tasks with an SLA; decided after it */
+    double sla_missed_share;   /* sla_missed / sla_n */
+};
+
+/* The figures of c, whose cells are of currency cur ("mixed" when they
+ * were of several). */
+void stats_cost_of(const struct stats_counts *c, const char *cur,
+                   struct stats_cost *out);
+
+/* The cost figures of the cells of r inside w, of workflow (NULL: any) and
+ * model (NULL: any; "" the cells with no model), each cell in its
+ * workflow's currency from wfs. */
+void stats_cost_for(const struct so_rollup *r, const struct so_workflow *wfs,
+                    size_t nwfs, const char *workflow, const char *model,
+                    const struct stats_window *w, struct stats_cost *out);
 
 /* One row of a report. Owns key and the daily arrays. */
 struct stats_group {
@@ -110,6 +148,7 @@ struct stats_group {
      * the window); -1 under other --by or where its producer never
      * recorded an action (no backlog, as in stats --check) */
     int64_t unapplied;
+    struct stats_cost cost; /* cost and time per task */
     int64_t *day_decided;  /* per day of the window; NULL for --by day */
     int64_t *day_overrides;
 };
@@ -179,6 +218,14 @@ struct stats_alert {
                                   after applied_within_ms: an alert too */
     int64_t applied_within_ms;
     int64_t hooks_disabled;    /* webhooks disabled by failures: an alert */
+    /* The service level over the same window: tasks decided after the
+     * SLA plus open drafts past it now, of the tasks with one plus those
+     * open drafts; sla_over when that share exceeds sla_alert. */
+    int64_t sla_ms;
+    double sla_alert;
+    int64_t sla_late, sla_total;
+    double sla_share; /* -1: no SLA or nothing to count */
+    int sla_over;
 };
 
 /* Earliest first day over the windows of wfs at now (for the rollup

@@ -53,4 +53,14 @@ void stats_format_pct(double v, char out[16]);
 /* A duration in ms as "850ms", "4.2s", "3.1m" into out ("-" when < 0). */
 void stats_format_ms(double ms, char out[16]);
 
+/* An amount with its currency ("0.0123 USD" under 1, "12.50 USD"), or
+ * "-" when v < 0. */
+void stats_format_money(double v, const char *cur, char out[48]);
+
+/* The "cost" object of a stats group (JSON reports, the monitor's
+ * figures): currency, per-task amounts, percentiles, SLA counts; null
+ * where undefined. */
+struct cJSON;
+struct cJSON *stats_format_cost_json(const struct stats_cost *c);
+
 #endif

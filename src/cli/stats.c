@@ -32,7 +32,9 @@ static const char usage_text[] =
     "\n"
     "Override rates ((edited + rejected) / (approved + edited + rejected))\n"
     "with a Wilson 95% interval, counts, median active time and median edit\n"
-    "size, from the rollup. Escalations are counted apart.\n"
+    "size, and per decided task its cost (the AI's, reviewing at the\n"
+    "workflow's hourly rate, total) and p50/p95 time from enqueue to\n"
+    "decision and to action, from the rollup. Escalations apart.\n"
     "\n"
     "Options:\n"
     "  -b, --by DIM        group by workflow (default), model, reviewer, day\n"
@@ -52,7 +54,10 @@ static const char usage_text[] =
     "                      least its minimum of decisions, or that has an\n"
     "                      unapplied backlog (outcomes released longer than\n"
     "                      its applied-within bound with no action record),\n"
-    "                      or a webhook disabled by its failures;\n"
+    "                      or a webhook disabled by its failures, or more\n"
+    "                      of its tasks past its SLA than its sla-alert\n"
+    "                      share (decided late in the window, and open\n"
+    "                      drafts past it now);\n"
     "                      0 otherwise\n"
     "  -q, --queue Q       the queue (file or URL)\n"
     "  -h, --help          show this help\n"
@@ -231,7 +236,7 @@ static int run_check(struct queue *q, const struct stats_args *a,
             continue;
         stats_alert_for(&r, &wfs[i], now, &alerts[n]);
         over |= alerts[n].over || alerts[n].unapplied > 0 ||
-                alerts[n].hooks_disabled > 0;
+                alerts[n].hooks_disabled > 0 || alerts[n].sla_over;
         n++;
     }
     int rc = emit(stats_format_alerts(alerts, n, a->fmt));

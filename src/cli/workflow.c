@@ -34,7 +34,9 @@ static const char usage_text[] =
     "                            [--reasons CODE=LABEL,...|default]\n"
     "                            [--automate-from C|off] [--sample P]\n"
     "                            [--always-review PATTERN]... [--force\n"
-    "                            --reason R]\n"
+    "                            --reason R] [--currency CODE]\n"
+    "                            [--hourly-rate R] [--sla D|off]\n"
+    "                            [--sla-alert S]\n"
     "       signoff workflow pause W --reason R\n"
     "       signoff workflow resume W --reason R\n"
     "       signoff workflow log W\n"
@@ -43,7 +45,11 @@ static const char usage_text[] =
     "read before letting the AI act unreviewed). `show` exits 4 when the\n"
     "workflow is paused. Only a supervisor pauses, and only the workflow's\n"
     "owner (as a supervisor) resumes, always with a reason.\n"
-    "\n"
+    "\n";
+
+/* The options part of the help (two literals: C99 compilers need only
+ * take 4095 bytes in one). */
+static const char usage_options[] =
     "Options:\n"
     "  -o, --owner NAME        the person who answers for the workflow\n"
     "  -t, --threshold T       override rate that raises an alert: 0..1 or\n"
@@ -84,6 +90,17 @@ static const char usage_text[] =
     "      --always-review PATTERN  keep matches with people ('amount >\n"
     "                          500', 'risk: high'); repeatable; '' clears\n"
     "      --force             overrule readiness (with --reason)\n"
+    "      --currency CODE     the ISO 4217 code every cost of the workflow\n"
+    "                          is in (default USD); drafts with a cost in\n"
+    "                          another are refused\n"
+    "      --hourly-rate R     what an hour of reviewing costs, in the\n"
+    "                          currency (0: not counted)\n"
+    "      --sla D|off         service level: a draft is due this long\n"
+    "                          after enqueue (4h, 1d); drafts nearing or\n"
+    "                          past it are marked and sorted up\n"
+    "      --sla-alert S       stats --check alerts when the share of\n"
+    "                          tasks past the SLA exceeds S (0..1 or a\n"
+    "                          percentage; default 10%)\n"
     "  -r, --reason R          why the switch is flipped (required), or why\n"
     "                          --force\n"
     "  -f, --format F          table/text (default) or json\n"
@@ -102,7 +119,11 @@ enum {
     OPT_AUTOMATE,
     OPT_SAMPLE,
     OPT_ALWAYS,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_CURRENCY,
+    OPT_RATE,
+    OPT_SLA,
+    OPT_SLA_ALERT
 };
 
 struct wf_args {
@@ -128,6 +149,47 @@ static int parse_threshold(const char *s, double *out)
         return rc;
     }
     return so_parse_double(s, 0, 1, out);
+}
+
+/* --currency, --hourly-rate, --sla, --sla-alert; 0 ok, else the usage
+ * exit code. */
+static int parse_cost_setting(int c, const char *arg, struct wf_args *a)
+{
+    switch (c) {
+    case OPT_CURRENCY:
+        a->mask |= SO_WF_CURRENCY;
+        snprintf(a->set.currency, sizeof a->set.currency, "%s", arg);
+        return so_currency_valid(arg)
+                   ? 0
+                   : cli_usage_error("workflow", "--currency: expected an ISO "
+                                     "4217 code like USD or EUR, not '%s'",
+                                     arg);
+    case OPT_RATE:
+        a->mask |= SO_WF_RATE;
+        return so_parse_double(arg, 0, SO_MAX_HOURLY_RATE,
+                               &a->set.hourly_rate) == 0
+                   ? 0
+                   : cli_usage_error("workflow", "--hourly-rate: expected a "
+                                     "number 0..%.0f, not '%s'",
+                                     SO_MAX_HOURLY_RATE, arg);
+    case OPT_SLA:
+        a->mask |= SO_WF_SLA;
+        if (strcmp(arg, "off") == 0 || strcmp(arg, "0") == 0)
+            return 0;
+        return so_parse_duration_ms(arg, &a->set.sla_ms) == 0 &&
+                       a->set.sla_ms >= 60000 &&
+                       a->set.sla_ms <= 366 * 86400000LL
+                   ? 0
+                   : cli_usage_error("workflow", "--sla: expected a duration "
+                                     "from 1m to 366d like 4h, or off, not "
+                                     "'%s'", arg);
+    default:
+        a->mask |= SO_WF_SLA_ALERT;
+        return parse_threshold(arg, &a->set.sla_alert) == 0
+                   ? 0
+                   : cli_usage_error("workflow", "--sla-alert: expected 0..1 "
+                                     "or a percentage, not '%s'", arg);
+    }
 }
 
 /* One option of `set`; 0 ok, else the usage exit code. */
@@ -225,6 +287,11 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
     case OPT_FORCE:
         a->set.force = 1;
         return 0;
+    case OPT_CURRENCY:
+    case OPT_RATE:
+    case OPT_SLA:
+    case OPT_SLA_ALERT:
+        return parse_cost_setting(c, arg, a);
     case 's':
         a->mask |= SO_WF_MIN_SEEN;
         return so_parse_duration_ms(arg, &a->set.min_seen_ms) == 0 &&
@@ -348,6 +415,17 @@ static cJSON *wf_json(const struct so_workflow *w)
         cJSON_AddItemToArray(rs, r);
     }
     cJSON_AddBoolToObject(o, "reasons_own", w->reasons_own);
+    cJSON_AddStringToObject(o, "currency", w->currency[0] ? w->currency
+                                                          : SO_DEFAULT_CURRENCY);
+    cJSON_AddNumberToObject(o, "hourly_rate", w->hourly_rate);
+    cJSON_AddNumberToObject(o, "sla_ms", (double)w->sla_ms);
+    cJSON_AddNumberToObject(o, "sla_alert", w->sla_alert);
+    if (w->oldest_pending_at > 0)
+        cJSON_AddNumberToObject(o, "oldest_pending_ms",
+                                (double)(so_now_ms() - w->oldest_pending_at));
+    else
+        cJSON_AddNullToObject(o, "oldest_pending_ms");
+    cJSON_AddNumberToObject(o, "sla_open_past", (double)w->sla_open_past);
     return o;
 }
 
@@ -416,6 +494,33 @@ static void show_patterns(const char *text)
         free(line);
         label = "";
         p += n + (p[n] == '\n');
+    }
+}
+
+/* Currency, rate, service level and the oldest open draft. */
+static void show_cost(const struct so_workflow *w)
+{
+    char buf[96], win[32];
+    snprintf(buf, sizeof buf, "%.2f %s an hour", w->hourly_rate,
+             w->currency[0] ? w->currency : SO_DEFAULT_CURRENCY);
+    show_line("hourly rate:", w->hourly_rate > 0 ? buf : "(not counted)");
+    if (w->sla_ms > 0) {
+        format_window(w->sla_ms, win);
+        snprintf(buf, sizeof buf, "%s (alert over %.1f%% past it; %lld open "
+                 "past it now)", win, w->sla_alert * 100.0,
+                 (long long)w->sla_open_past);
+        show_line("sla:", buf);
+    } else {
+        show_line("sla:", "(none)");
+    }
+    if (w->oldest_pending_at > 0) {
+        format_window((so_now_ms() - w->oldest_pending_at) / 60000 * 60000,
+                      win);
+        show_line("oldest open:", w->oldest_pending_at >= so_now_ms() - 60000
+                                      ? "under 1m"
+                                      : win);
+    } else {
+        show_line("oldest open:", "(none)");
     }
 }
 
@@ -488,6 +593,7 @@ static void print_show(const struct so_workflow *w)
     show_line("pending:", buf);
     snprintf(buf, sizeof buf, "%lld", (long long)w->unapplied);
     show_line("unapplied:", buf);
+    show_cost(w);
     show_reasons(w);
     show_guidelines(w->guidelines);
 }
@@ -765,6 +871,10 @@ int cmd_workflow(int argc, char **argv)
         {"sample", required_argument, NULL, OPT_SAMPLE},
         {"always-review", required_argument, NULL, OPT_ALWAYS},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"currency", required_argument, NULL, OPT_CURRENCY},
+        {"hourly-rate", required_argument, NULL, OPT_RATE},
+        {"sla", required_argument, NULL, OPT_SLA},
+        {"sla-alert", required_argument, NULL, OPT_SLA_ALERT},
         {"reason", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
         CLI_OPTION_QUEUE,
@@ -772,9 +882,10 @@ int cmd_workflow(int argc, char **argv)
         CLI_OPTION_ROLE,
         CLI_OPTION_END,
     };
-    static const struct cli_cmd cmd = {"workflow", usage_text,
-                                       "o:t:W:m:n:a:e:S:r:f:q:", longopts,
-                                       workflow_option, 1};
+    static char usage[sizeof usage_text + sizeof usage_options];
+    snprintf(usage, sizeof usage, "%s%s", usage_text, usage_options);
+    const struct cli_cmd cmd = {"workflow", usage, "o:t:W:m:n:a:e:S:r:f:q:",
+                                longopts, workflow_option, 1};
     struct wf_args a = {0};
     int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
     if (rc >= 0)

@@ -848,6 +848,13 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
         }
         json_add_item(j, "readiness_near", near);
     }
+    json_add_string(j, "currency", w->currency[0] ? w->currency
+                                                  : SO_DEFAULT_CURRENCY);
+    json_add_double(j, "hourly_rate", w->hourly_rate);
+    json_add_int(j, "sla_ms", w->sla_ms);
+    json_add_double(j, "sla_alert", w->sla_alert);
+    json_add_int(j, "oldest_pending_at", w->oldest_pending_at);
+    json_add_int(j, "sla_open_past", w->sla_open_past);
     return j;
 }
 
@@ -892,6 +899,14 @@ cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
     if (mask & SO_WF_ALWAYS_REVIEW) /* "" clears them */
         json_add_string(j, "always_review",
                         w->always_review ? w->always_review : "");
+    if (mask & SO_WF_CURRENCY)
+        json_add_string(j, "currency", w->currency);
+    if (mask & SO_WF_RATE)
+        json_add_double(j, "hourly_rate", w->hourly_rate);
+    if (mask & SO_WF_SLA)
+        json_add_int(j, "sla_ms", w->sla_ms);
+    if (mask & SO_WF_SLA_ALERT)
+        json_add_double(j, "sla_alert", w->sla_alert);
     return j;
 }
 
@@ -901,6 +916,32 @@ static int seen(enum so_status s, unsigned bit, unsigned *mask)
     if (s == SO_OK)
         *mask |= bit;
     return bad(s);
+}
+
+/* The cost and service-level settings (store_rules checks their ranges). */
+static enum so_status workflow_cost_settings(const cJSON *j,
+                                             struct so_workflow *w,
+                                             unsigned *mask,
+                                             struct so_error *err)
+{
+    const char *cur = NULL;
+    enum so_status s;
+    if (seen(s = json_get_string(j, "", "currency", JSON_OPTIONAL, 3, &cur,
+                                 err),
+             SO_WF_CURRENCY, mask) ||
+        seen(s = json_get_double(j, "", "hourly_rate", JSON_OPTIONAL, 0,
+                                 SO_MAX_HOURLY_RATE, &w->hourly_rate, err),
+             SO_WF_RATE, mask) ||
+        seen(s = json_get_int(j, "", "sla_ms", JSON_OPTIONAL, 0,
+                              JSON_MAX_SAFE_INT, &w->sla_ms, err),
+             SO_WF_SLA, mask) ||
+        seen(s = json_get_double(j, "", "sla_alert", JSON_OPTIONAL, 0, 1,
+                                 &w->sla_alert, err),
+             SO_WF_SLA_ALERT, mask))
+        return s;
+    if (cur)
+        snprintf(w->currency, sizeof w->currency, "%s", cur);
+    return SO_OK;
 }
 
 static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
@@ -962,6 +1003,8 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
                            SO_MAX_FIELD, &w->always_review, err),
              SO_WF_ALWAYS_REVIEW, mask))
         return s;
+    if ((s = workflow_cost_settings(j, w, mask, err)) != SO_OK)
+        return s;
     int found = 0;
     if ((s = wf_reasons_from_json(j, w, &found, err)) != SO_OK)
         return s;
@@ -1002,7 +1045,11 @@ static enum so_status workflow_state(const cJSON *j, struct so_workflow *w,
         bad(s = json_get_bool(j, "", "reasons_own", JSON_OPTIONAL,
                               &w->reasons_own, err)) ||
         bad(s = json_get_int(j, "", "hooks_disabled", JSON_OPTIONAL, 0,
-                             JSON_MAX_SAFE_INT, &w->hooks_disabled, err)))
+                             JSON_MAX_SAFE_INT, &w->hooks_disabled, err)) ||
+        bad(s = json_get_int(j, "", "oldest_pending_at", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->oldest_pending_at, err)) ||
+        bad(s = json_get_int(j, "", "sla_open_past", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->sla_open_past, err)))
         return s;
     if (a && strcmp(a, "paused") != 0 && strcmp(a, "on") != 0)
         return so_fail(err, SO_ERR_INVALID,
@@ -1074,6 +1121,11 @@ static cJSON *rollup_row_to_json(const struct so_rollup_row *r)
     json_add_int(j, "edit_words_sum", r->edit_words_sum);
     json_add_item(j, "time_hist", hist_to_json(r->time_hist));
     json_add_item(j, "edit_hist", hist_to_json(r->edit_hist));
+#define PROTO_X_COST(c) json_add_int(j, #c, r->c);
+    SO_ROLLUP_COST_LIST(PROTO_X_COST)
+#undef PROTO_X_COST
+    json_add_item(j, "decision_hist", hist_to_json(r->decision_hist));
+    json_add_item(j, "action_hist", hist_to_json(r->action_hist));
     return j;
 }
 
@@ -1145,6 +1197,18 @@ static enum so_status rollup_row_from_json(const cJSON *j, const char *path,
         bad(s = COUNT_FIELD("edit_words_sum", &r->edit_words_sum)) ||
         bad(s = hist_from_json(j, path, "time_hist", r->time_hist, err)) ||
         bad(s = hist_from_json(j, path, "edit_hist", r->edit_hist, err)))
+        return s;
+#define PROTO_X_COST(c)                                                        \
+    if (bad(s = COUNT_FIELD(#c, &r->c)))                                       \
+        return s;
+    SO_ROLLUP_COST_LIST(PROTO_X_COST)
+#undef PROTO_X_COST
+    /* absent from a server older than the cost figures: empty */
+    if ((cJSON_GetObjectItemCaseSensitive(j, "decision_hist") &&
+         bad(s = hist_from_json(j, path, "decision_hist", r->decision_hist,
+                                err))) ||
+        (cJSON_GetObjectItemCaseSensitive(j, "action_hist") &&
+         bad(s = hist_from_json(j, path, "action_hist", r->action_hist, err))))
         return s;
     r->band = (int)band;
     return SO_OK;

@@ -8,8 +8,10 @@
 
 #include "signoff/automate.h"
 #include "signoff/escape.h"
+#include "signoff/stats.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,6 +286,138 @@ static void render_override(struct buf *out, const struct so_workflow *wf,
     free(sums);
 }
 
+/* One cost sample per kind (ai, human, total) that is defined; key is
+ * the label name and value of what the cost is of. */
+static void cost_samples(struct buf *out, const char *name, const char *key,
+                         const char *value, const struct stats_cost *c)
+{
+    const double v[] = {c->ai, c->human, c->total};
+    static const char *const kind[] = {"ai", "human", "total"};
+    for (size_t k = 0; k < SO_ARRAY_LEN(v); k++) {
+        if (v[k] < 0)
+            continue;
+        buf_addf(out, "%s{", name);
+        add_label(out, key, value);
+        buf_addc(out, ',');
+        add_label(out, "kind", kind[k]);
+        buf_addc(out, ',');
+        add_label(out, "currency", c->currency);
+        buf_addf(out, "} %.10g\n", v[k]);
+    }
+}
+
+/* A gauge family of a figure of each workflow's stats_cost (ms figures in
+ * seconds); undefined figures (< 0) are left out. */
+static void cost_gauge(struct buf *out, const char *name, const char *help,
+                       const struct so_workflow *wf,
+                       const struct stats_cost *costs, size_t nwf,
+                       size_t offset, double scale)
+{
+    escape_prom_family(out, name, "gauge", help);
+    for (size_t i = 0; i < nwf; i++) {
+        double v = *(const double *)((const char *)&costs[i] + offset);
+        if (v < 0)
+            continue;
+        buf_addf(out, "%s{", name);
+        add_label(out, "workflow", wf[i].name);
+        buf_addf(out, "} %.10g\n", v / scale);
+    }
+}
+
+static double wf_sla(const struct so_workflow *w)
+{
+    return (double)w->sla_ms / 1000.0;
+}
+static double wf_sla_open_past(const struct so_workflow *w)
+{
+    return (double)w->sla_open_past;
+}
+
+/* Cost and time per task over each workflow's window, the oldest open
+ * draft and the service level. */
+static void render_cost(struct buf *out, const struct so_workflow *wf,
+                        size_t nwf, const struct so_rollup *all,
+                        int64_t now_ms)
+{
+    struct stats_cost *c = xcalloc(nwf ? nwf : 1, sizeof *c);
+    for (size_t i = 0; i < nwf; i++) {
+        struct stats_window w;
+        stats_window_for(wf[i].window_ms, now_ms, &w);
+        stats_cost_for(all, wf, nwf, wf[i].name, NULL, &w, &c[i]);
+    }
+    escape_prom_family(out, "signoff_cost_per_task", "gauge",
+                       "Cost per decided task over the workflow's window, in "
+                       "its currency: the AI's (per task that reported one), "
+                       "reviewing at its hourly rate, and their total.");
+    for (size_t i = 0; i < nwf; i++)
+        cost_samples(out, "signoff_cost_per_task", "workflow", wf[i].name,
+                     &c[i]);
+    cost_gauge(out, "signoff_time_to_decision_p50_seconds",
+               "Median time from enqueue to the final decision over the "
+               "window.", wf, c, nwf,
+               offsetof(struct stats_cost, decision_p50_ms), 1000.0);
+    cost_gauge(out, "signoff_time_to_decision_p95_seconds",
+               "95th percentile of the time from enqueue to the final "
+               "decision over the window.", wf, c, nwf,
+               offsetof(struct stats_cost, decision_p95_ms), 1000.0);
+    cost_gauge(out, "signoff_time_to_action_p50_seconds",
+               "Median time from enqueue to the producer's action record.",
+               wf, c, nwf, offsetof(struct stats_cost, action_p50_ms), 1000.0);
+    cost_gauge(out, "signoff_time_to_action_p95_seconds",
+               "95th percentile of the time from enqueue to the action "
+               "record.", wf, c, nwf,
+               offsetof(struct stats_cost, action_p95_ms), 1000.0);
+    cost_gauge(out, "signoff_sla_missed_ratio",
+               "Tasks decided after the workflow's SLA / tasks with one, "
+               "over the window.", wf, c, nwf,
+               offsetof(struct stats_cost, sla_missed_share), 1.0);
+    free(c);
+    escape_prom_family(out, "signoff_oldest_pending_age_seconds", "gauge",
+                       "Age of the workflow's oldest open draft (left out "
+                       "when none is open).");
+    for (size_t i = 0; i < nwf; i++) {
+        if (wf[i].oldest_pending_at <= 0)
+            continue;
+        buf_adds(out, "signoff_oldest_pending_age_seconds{");
+        add_label(out, "workflow", wf[i].name);
+        buf_addf(out, "} %.3f\n",
+                 (double)(now_ms - wf[i].oldest_pending_at) / 1000.0);
+    }
+    render_wf_gauge(out, "signoff_sla_seconds",
+                    "The workflow's service level: a draft is due this long "
+                    "after enqueue (0: none).", wf, nwf, wf_sla);
+    render_wf_gauge(out, "signoff_sla_open_past_drafts",
+                    "Open drafts past the workflow's SLA now.", wf, nwf,
+                    wf_sla_open_past);
+}
+
+void metrics_render_models(struct buf *out, const struct so_workflow *wf,
+                           size_t nwf, const struct so_rollup *by_model,
+                           int64_t now_ms)
+{
+    struct stats_window w;
+    stats_window_for(METRICS_MODEL_WINDOW_MS, now_ms, &w);
+    struct stats_report rep;
+    stats_compute(by_model, STATS_BY_MODEL, &w, wf, nwf, NULL, &rep);
+    escape_prom_family(out, "signoff_model_override_ratio", "gauge",
+                       "Override ratio per model over the last 7 UTC days "
+                       "(model=\"\": drafts with none).");
+    for (size_t i = 0; i < rep.ngroups; i++) {
+        if (rep.groups[i].rate < 0)
+            continue;
+        buf_adds(out, "signoff_model_override_ratio{");
+        add_label(out, "model", rep.groups[i].key);
+        buf_addf(out, "} %.6f\n", rep.groups[i].rate);
+    }
+    escape_prom_family(out, "signoff_model_cost_per_task", "gauge",
+                       "Cost per decided task per model over the last 7 UTC "
+                       "days, beside its override ratio.");
+    for (size_t i = 0; i < rep.ngroups; i++)
+        cost_samples(out, "signoff_model_cost_per_task", "model",
+                     rep.groups[i].key, &rep.groups[i].cost);
+    stats_report_free(&rep);
+}
+
 void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
                           size_t nwf, const struct so_rollup *all,
                           int64_t now_ms)
@@ -331,4 +465,5 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
                     "Sampled drafts people edited or rejected over the "
                     "window (the automation's measured errors).", wf, nwf,
                     wf_sampled_overrides);
+    render_cost(out, wf, nwf, all, now_ms);
 }

@@ -36,6 +36,7 @@
 #include "signoff/server/longpoll.h"
 #include "signoff/server/offload.h"
 #include "signoff/server/metrics.h"
+#include "signoff/stats.h"
 #include "signoff/remote/protocol.h"
 #include "signoff/token.h"
 
@@ -1026,16 +1027,23 @@ static void h_metrics(struct call *c)
 {
     struct so_workflow *wf = NULL;
     size_t nwf = 0;
-    struct so_rollup r = {0};
+    struct so_rollup r = {0}, models = {0};
     struct so_stats_req all = {0, 0, NULL, SO_FOLD_MODEL | SO_FOLD_REVIEWER};
+    int64_t now = so_now_ms();
+    struct stats_window w;
+    stats_window_for(METRICS_MODEL_WINDOW_MS, now, &w);
+    struct so_stats_req by_model = {stats_window_since_ms(&w), 0, NULL,
+                                    SO_FOLD_REVIEWER};
     struct so_error err;
     if (c->q->ops->workflow_list(c->q, &wf, &nwf, &err) != SO_OK ||
-        c->q->ops->rollup(c->q, &all, &r, &err) != SO_OK) {
+        c->q->ops->rollup(c->q, &all, &r, &err) != SO_OK ||
+        c->q->ops->rollup(c->q, &by_model, &models, &err) != SO_OK) {
         call_err(c, &err);
     } else {
         struct buf b;
         buf_init(&b);
-        metrics_render_queue(&b, wf, nwf, &r, so_now_ms());
+        metrics_render_queue(&b, wf, nwf, &r, now);
+        metrics_render_models(&b, wf, nwf, &models, now);
         metrics_render_requests(c->srv->metrics, &b);
         c->status = 200;
         c->out = buf_steal(&b);
@@ -1045,6 +1053,7 @@ static void h_metrics(struct call *c)
         so_workflow_clear(&wf[i]);
     free(wf);
     so_rollup_free(&r);
+    so_rollup_free(&models);
 }
 
 static void h_healthz(struct call *c)

@@ -6,6 +6,7 @@
 #include "signoff/store/rules.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "signoff/audit.h"
@@ -267,7 +268,47 @@ enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
     if ((mask & SO_WF_ALWAYS_REVIEW) &&
         automate_check_patterns(w->always_review, err) != SO_OK)
         return err->code;
+    return store_rules_cost_settings(w, mask, err);
+}
+
+enum so_status store_rules_cost_settings(const struct so_workflow *w,
+                                         unsigned mask, struct so_error *err)
+{
+    if ((mask & SO_WF_CURRENCY) && !so_currency_valid(w->currency))
+        return so_fail(err, SO_ERR_INVALID,
+                       "currency: expected an ISO 4217 code of three capital "
+                       "letters (USD, EUR)");
+    if ((mask & SO_WF_RATE) &&
+        !(w->hourly_rate >= 0 && w->hourly_rate <= SO_MAX_HOURLY_RATE))
+        return so_fail(err, SO_ERR_INVALID, "hourly-rate: not in 0..%.0f",
+                       SO_MAX_HOURLY_RATE);
+    if ((mask & SO_WF_SLA) &&
+        (w->sla_ms < 0 || w->sla_ms > 366 * 86400000LL))
+        return so_fail(err, SO_ERR_INVALID,
+                       "sla: not in 0..366d (0 or \"off\": none)");
+    if ((mask & SO_WF_SLA_ALERT) && !(w->sla_alert >= 0 && w->sla_alert <= 1))
+        return so_fail(err, SO_ERR_INVALID, "sla-alert: not in 0..1");
     return SO_OK;
+}
+
+enum so_status store_rules_draft_cost(const struct so_draft *d,
+                                      const char *currency,
+                                      struct so_error *err)
+{
+    if (d->cost_micros < 0 || !currency || strcmp(d->currency, currency) == 0)
+        return SO_OK;
+    return so_fail(err, SO_ERR_INVALID,
+                   "cost.currency: %s, but workflow %s counts cost in %s "
+                   "(signoff workflow set %s --currency %s)",
+                   d->currency, d->workflow, currency, d->workflow,
+                   d->currency);
+}
+
+int64_t store_rules_human_cost(int64_t active_ms, double hourly_rate)
+{
+    if (active_ms <= 0 || !(hourly_rate > 0))
+        return 0;
+    return llround((double)active_ms * hourly_rate * 1e6 / 3600000.0);
 }
 
 enum so_status store_rules_policy(const struct so_workflow *cur,

@@ -205,10 +205,39 @@ static inline const char *fx_refusal(enum fx_op op)
             skip();                                                            \
         }                                                                      \
     } while (0)
+/* SQL that takes a current file back to schema v17 (no cost columns):
+ * the coarse rollup's triggers are dropped with the columns they name and
+ * stand-ins made, which v18 drops and makes again. */
+#define FX_V18_COLS(P)                                                         \
+    P(ai_cost) P(ai_cost_n) P(tokens) P(tokens_n) P(gen_ms) P(gen_n)           \
+    P(human_ms) P(human_cost) P(sla_n) P(sla_missed) P(acted)
+#define FX_DROP_ROLLUP(c) " ALTER TABLE rollup DROP COLUMN " #c ";"
+#define FX_DROP_ROLLUP_WF(c) " ALTER TABLE rollup_wf DROP COLUMN " #c ";"
+#define FX_STANDIN(name, ev)                                                   \
+    " CREATE TRIGGER " name " AFTER " ev " ON rollup BEGIN SELECT 1; END;"
+#define FX_AS_V17                                                              \
+    " DROP INDEX drafts_open_age; DROP TRIGGER rollup_wf_ins;"                 \
+    " DROP TRIGGER rollup_wf_del; DROP TRIGGER rollup_wf_upd;"                 \
+    " DROP TRIGGER rollup_wf_move;"                                            \
+    " ALTER TABLE drafts DROP COLUMN cost_micros;"                             \
+    " ALTER TABLE drafts DROP COLUMN currency;"                                 \
+    " ALTER TABLE drafts DROP COLUMN tokens;"                                   \
+    " ALTER TABLE drafts DROP COLUMN latency_ms;"                               \
+    " ALTER TABLE workflows DROP COLUMN currency;"                              \
+    " ALTER TABLE workflows DROP COLUMN hourly_rate;"                           \
+    " ALTER TABLE workflows DROP COLUMN sla_ms;"                                \
+    " ALTER TABLE workflows DROP COLUMN sla_alert;"                             \
+    " ALTER TABLE outcomes DROP COLUMN human_ms;"                               \
+    " ALTER TABLE outcomes DROP COLUMN human_cost;"                             \
+    " ALTER TABLE outcomes DROP COLUMN sla_missed;"                             \
+    FX_V18_COLS(FX_DROP_ROLLUP) FX_V18_COLS(FX_DROP_ROLLUP_WF)                 \
+    FX_STANDIN("rollup_wf_ins", "INSERT") FX_STANDIN("rollup_wf_del", "DELETE") \
+    FX_STANDIN("rollup_wf_upd", "UPDATE") FX_STANDIN("rollup_wf_move", "UPDATE")
 
 /* SQL that takes a current file back to schema v14 (no automation
  * policy), for the migration tests that start from an older version. */
 #define FX_AS_V14                                                              \
+    FX_AS_V17                                                                  \
     " DROP INDEX decisions_admin; DROP INDEX drafts_routed;"                   \
     " DROP INDEX policy_events_by_workflow; DROP TABLE policy_events;"        \
     " ALTER TABLE drafts DROP COLUMN route;"                                   \

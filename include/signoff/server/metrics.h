@@ -44,4 +44,13 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
                           size_t nwf, const struct so_rollup *all,
                           int64_t now_ms);
 
+/* Append the per-model families over the last METRICS_MODEL_WINDOW_MS
+ * ending at now_ms from by_model (cells folded over reviewers only): the
+ * override ratio beside the cost per task, what an owner weighs when
+ * switching models (a model with nothing decided is left out). */
+#define METRICS_MODEL_WINDOW_MS (7 * 86400000LL)
+void metrics_render_models(struct buf *out, const struct so_workflow *wf,
+                           size_t nwf, const struct so_rollup *by_model,
+                           int64_t now_ms);
+
 #endif

@@ -194,5 +194,19 @@ void store_rules_applied_record(const char *reviewer,
                                 const struct so_applied_req *req,
                                 const char *body_sha, int64_t now,
                                 struct so_decision *d);
+/* The cost and service-level fields of a workflow set (SO_WF_CURRENCY,
+ * SO_WF_RATE, SO_WF_SLA, SO_WF_SLA_ALERT), each named when bad. */
+enum so_status store_rules_cost_settings(const struct so_workflow *w,
+                                         unsigned mask, struct so_error *err);
+
+/* A draft's cost must be in its workflow's currency (the sums of a
+ * workflow are of one currency): SO_ERR_INVALID naming cost.currency and
+ * the command that changes the workflow's. */
+enum so_status store_rules_draft_cost(const struct so_draft *d,
+                                      const char *currency,
+                                      struct so_error *err);
+
+/* Reviewing time at an hourly rate, in millionths of the currency. */
+int64_t store_rules_human_cost(int64_t active_ms, double hourly_rate);
 
 #endif

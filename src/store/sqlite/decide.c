@@ -157,6 +157,8 @@ static enum so_status replay(struct store *s, const struct so_decide_req *req,
 static void rollup_entry(const struct so_decision *d, const struct so_draft *dr,
                          struct store_rollup_entry *e)
 {
+    memset(e, 0, sizeof *e);
+    e->decision_ms = e->action_ms = -1;
     e->decided_at = d->decided_at;
     e->workflow = dr->workflow;
     e->model = dr->model;
@@ -290,6 +292,8 @@ static enum so_status settle(struct store *s, const struct so_decision *d,
     code = mark_decided(s, d, rid, !resolve, err);
     if (code == SO_OK && outcome_is_final(d->action, o->status))
         code = store_events_outcome(s, d, dr->workflow, err);
+    if (code == SO_OK)
+        code = store_rollup_task(s, d->seq, dr, 0, &e, err);
     if (code == SO_OK)
         code = store_rollup_apply(s, &e, 1, err);
     if (code == SO_OK && resolve && !was_escalated)
@@ -454,7 +458,10 @@ static enum so_status unsettle(struct store *s, const struct so_decision *orig,
     if (dr->status == SO_DS_DECIDED || orig->action == SO_ACT_ESCALATE) {
         struct store_rollup_entry e;
         rollup_entry(orig, dr, &e);
-        code = store_rollup_apply(s, &e, -1, err);
+        if (orig->action != SO_ACT_ESCALATE)
+            code = store_rollup_task(s, orig->seq, dr, 1, &e, err);
+        if (code == SO_OK)
+            code = store_rollup_apply(s, &e, -1, err);
     }
     if (code == SO_OK && resolve && !escalated &&
         orig->action != SO_ACT_ESCALATE)

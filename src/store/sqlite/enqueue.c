@@ -19,7 +19,8 @@
 #define DRAFT_VALUES                                                           \
     "workflow = :wf, model = :model, confidence = :conf, band = :band,"        \
     " title = :title, input = :input, body = :body, priority = :prio,"         \
-    " metadata = :meta, content_sha = :sha, flags = :flags, route = :route"
+    " metadata = :meta, content_sha = :sha, flags = :flags, route = :route,"    \
+    " cost_micros = :cost, currency = :cur, tokens = :tok, latency_ms = :lat"
 
 /* A pending four-eyes draft with a review is "under review": replacing
  * its text would leave that review about other words. */
@@ -30,9 +31,11 @@ static const char sql_find[] =
 
 static const char sql_insert[] =
     "INSERT INTO drafts(id, workflow, model, confidence, band, title, input,"
-    " body, priority, metadata, content_sha, flags, route, reviews_needed,"
+    " body, priority, metadata, content_sha, flags, route, cost_micros,"
+    " currency, tokens, latency_ms, reviews_needed,"
     " created_at, status, final_action, decided_at) VALUES (:id, :wf, :model,"
     " :conf, :band, :title, :input, :body, :prio, :meta, :sha, :flags, :route,"
+    " :cost, :cur, :tok, :lat,"
     " (SELECT reviews FROM workflows WHERE name = :wf), :now,"
     " CASE :route WHEN 1 THEN 'decided' ELSE 'pending' END,"
     " CASE :route WHEN 1 THEN 'approve' END, CASE :route WHEN 1 THEN :now END)"
@@ -49,6 +52,32 @@ static const char sql_drop_citations[] =
 static const char sql_citation[] =
     "INSERT INTO citations(draft, ord, n, title, uri, excerpt, quote)"
     " VALUES (:rid, :ord, :n, :title, :uri, :excerpt, :quote)";
+
+static const char sql_currency[] =
+    "SELECT coalesce((SELECT currency FROM workflows WHERE name = :wf),"
+    " '" SO_DEFAULT_CURRENCY "')";
+
+/* A reported cost must be in the workflow's currency (store_rules). */
+static enum so_status check_cost(struct store *s, const struct so_draft *d,
+                                 struct so_enq_result *res,
+                                 struct so_error *err)
+{
+    if (d->cost_micros < 0)
+        return SO_OK;
+    sqlite3_stmt *st = store_db_stmt(s, sql_currency, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":wf", d->workflow);
+    char cur[4] = "";
+    enum so_status code = store_db_step(s, st, "enqueue", err);
+    if (code == SO_OK)
+        store_db_col_buf(st, 0, cur, sizeof cur);
+    code = store_db_finish(s, st, code, err);
+    if (code == SO_OK &&
+        store_rules_draft_cost(d, cur[0] ? cur : NULL, &res->err) != SO_OK)
+        res->outcome = SO_ENQ_FAILED;
+    return code;
+}
 
 static void bind_draft(sqlite3_stmt *st, const struct so_draft *d,
                        const char *sha, enum automate_route route, int64_t now)
@@ -72,6 +101,14 @@ static void bind_draft(sqlite3_stmt *st, const struct so_draft *d,
     store_db_bind_int(st, ":flags", flags);
     store_db_bind_int(st, ":route", route);
     store_db_bind_int(st, ":now", now);
+    if (d->cost_micros >= 0) {
+        store_db_bind_int(st, ":cost", d->cost_micros);
+        store_db_bind_text(st, ":cur", d->currency);
+    }
+    if (d->tokens >= 0)
+        store_db_bind_int(st, ":tok", d->tokens);
+    if (d->latency_ms >= 0)
+        store_db_bind_int(st, ":lat", d->latency_ms);
 }
 
 static enum so_status add_citations(struct store *s, int64_t rid,
@@ -199,8 +236,10 @@ static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
                     "pending draft can be replaced)");
         return SO_OK;
     }
-    code = store_workflow_ensure(s, d->workflow, err);
-    if (code != SO_OK)
+    code = check_cost(s, d, res, err);
+    if (code == SO_OK && res->outcome != SO_ENQ_FAILED)
+        code = store_workflow_ensure(s, d->workflow, err);
+    if (code != SO_OK || res->outcome == SO_ENQ_FAILED)
         return code;
     enum automate_route route;
     code = store_route_of(s, c, d, &route, err);

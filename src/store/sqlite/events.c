@@ -26,6 +26,7 @@
 #include "signoff/outcome.h"
 #include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/read.h"
+#include "signoff/store/sqlite/rollup.h"
 
 static const char sql_release_after[] =
     "SELECT release_after_ms FROM workflows WHERE name = :wf";
@@ -449,6 +450,8 @@ static enum so_status applied_in_tx(struct store *s,
     store_db_bind_int(st, ":a", d.seq);
     store_db_bind_int(st, ":seq", oseq);
     code = store_db_run(s, st, err);
+    if (code == SO_OK)
+        code = store_rollup_acted(s, oseq, d.decided_at, err);
     if (code == SO_OK)
         store_rules_result(&d, "decided", 0, res);
     return code;

@@ -22,8 +22,8 @@
 static const char sql_draft[] =
     "SELECT id, workflow, model, confidence, title, input, body, priority,"
     " metadata, status, created_at, claimed_by, lease_until, lease_token,"
-    " attempts, reviews_needed, reviews_done, final_action"
-    " FROM drafts WHERE rid = :rid";
+    " attempts, reviews_needed, reviews_done, final_action, cost_micros,"
+    " currency, tokens, latency_ms FROM drafts WHERE rid = :rid";
 
 static const char sql_citations[] =
     "SELECT n, title, uri, excerpt, quote FROM citations"
@@ -78,11 +78,14 @@ static const char sql_waiting[] =
 
 /* The cells summed over the folded dimensions (:fm model, :fr reviewer),
  * in the key order sql_hist uses too, so the two merge in one pass. */
+#define COST_SUM(c) ", sum(" #c ")"
+#define COST_COL(c) ", " #c
 static const char sql_rollup[] =
     "SELECT day, workflow, CASE WHEN :fm THEN '' ELSE model END AS m,"
     " CASE WHEN :fr THEN '' ELSE reviewer END AS r, band, sum(approved),"
     " sum(edited), sum(rejected), sum(escalated), sum(fast_approvals),"
-    " sum(active_ms_sum), sum(edit_words_sum) FROM rollup"
+    " sum(active_ms_sum), sum(edit_words_sum)"
+    SO_ROLLUP_COST_LIST(COST_SUM) " FROM rollup"
     " WHERE day >= :d0 AND day < :d1 AND (:wf IS NULL OR workflow = :wf)"
     " GROUP BY day, workflow, m, r, band"
     " HAVING sum(approved + edited + rejected + escalated) > 0"
@@ -100,7 +103,8 @@ static const char sql_hist[] =
  * tables (schema v4) hold exactly those sums, already in key order. */
 static const char sql_rollup_wf[] =
     "SELECT day, workflow, '', '', band, approved, edited, rejected,"
-    " escalated, fast_approvals, active_ms_sum, edit_words_sum FROM rollup_wf"
+    " escalated, fast_approvals, active_ms_sum, edit_words_sum"
+    SO_ROLLUP_COST_LIST(COST_COL) " FROM rollup_wf"
     " WHERE day >= :d0 AND day < :d1 AND (:wf IS NULL OR workflow = :wf)"
     " AND approved + edited + rejected + escalated > 0"
     " ORDER BY day, workflow, band";
@@ -116,6 +120,22 @@ static const char sql_reasons[] =
     " WHERE day >= :d0 AND day < :d1 AND (:wf IS NULL OR workflow = :wf)"
     " GROUP BY workflow, reason HAVING sum(count) > 0"
     " ORDER BY workflow, sum(count) DESC, reason";
+
+/* An integer column, -1 when NULL (a figure the producer did not report). */
+static int64_t col_or_none(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL
+               ? -1
+               : sqlite3_column_int64(st, col);
+}
+
+void store_read_usage(sqlite3_stmt *st, int col, struct so_draft *d)
+{
+    d->cost_micros = col_or_none(st, col);
+    store_db_col_buf(st, col + 1, d->currency, sizeof d->currency);
+    d->tokens = col_or_none(st, col + 2);
+    d->latency_ms = col_or_none(st, col + 3);
+}
 
 static void read_draft_row(sqlite3_stmt *st, struct so_draft *d)
 {
@@ -140,6 +160,7 @@ static void read_draft_row(sqlite3_stmt *st, struct so_draft *d)
     d->reviews_needed = sqlite3_column_int(st, 15);
     d->reviews_done = sqlite3_column_int(st, 16);
     d->last_action = store_db_col_str(st, 17);
+    store_read_usage(st, 18, d);
 }
 
 static enum so_status read_citations(struct store *s, int64_t rid,
@@ -704,8 +725,14 @@ static void hist_add(struct so_rollup_row *r, sqlite3_stmt *st)
     if (b < 0 || b >= SO_HIST_BUCKETS)
         return;
     const unsigned char *metric = sqlite3_column_text(st, 5);
-    int64_t *hist = metric && metric[0] == 'e' ? r->edit_hist : r->time_hist;
-    hist[b] = sqlite3_column_int64(st, 7);
+    int64_t *hist = !metric            ? NULL
+                    : metric[0] == 'e' ? r->edit_hist
+                    : metric[0] == 't' ? r->time_hist
+                    : metric[0] == 'd' ? r->decision_hist
+                    : metric[0] == 'a' ? r->action_hist
+                                       : NULL;
+    if (hist)
+        hist[b] = sqlite3_column_int64(st, 7);
 }
 
 /* Fill the histograms of out's rows (sorted by key) from one ordered scan
@@ -749,6 +776,10 @@ static void read_rollup_row(sqlite3_stmt *st, struct so_rollup_row *r)
     r->fast_approvals = sqlite3_column_int64(st, 9);
     r->active_ms_sum = sqlite3_column_int64(st, 10);
     r->edit_words_sum = sqlite3_column_int64(st, 11);
+    int col = 12;
+#define COST_READ(c) r->c = sqlite3_column_int64(st, col++);
+    SO_ROLLUP_COST_LIST(COST_READ)
+#undef COST_READ
 }
 
 static enum so_status read_rollup_rows(struct store *s,

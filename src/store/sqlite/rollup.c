@@ -7,24 +7,62 @@
 #include "signoff/store/sqlite/rollup.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "signoff/automate.h"
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/route.h"
 #include "signoff/store/sqlite/workflow.h"
 
 #define DAY_MS 86400000LL
 
+#define COST_NAME(c) ", " #c
+#define COST_PARAM(c) ", :" #c
+#define COST_SET(c) ", " #c " = " #c " + :" #c
 static const char sql_bump[] =
     "INSERT INTO rollup(day, workflow, model, reviewer, band, approved,"
     " edited, rejected, escalated, fast_approvals, active_ms_sum,"
-    " edit_words_sum)"
-    " VALUES (:day, :wf, :model, :rev, :band, :a, :e, :r, :x, :f, :t, :w)"
+    " edit_words_sum" SO_ROLLUP_COST_LIST(COST_NAME) ")"
+    " VALUES (:day, :wf, :model, :rev, :band, :a, :e, :r, :x, :f, :t, :w"
+    SO_ROLLUP_COST_LIST(COST_PARAM) ")"
     " ON CONFLICT(day, workflow, model, reviewer, band) DO UPDATE SET"
     " approved = approved + :a, edited = edited + :e,"
     " rejected = rejected + :r, escalated = escalated + :x,"
     " fast_approvals = fast_approvals + :f,"
-    " active_ms_sum = active_ms_sum + :t, edit_words_sum = edit_words_sum + :w";
+    " active_ms_sum = active_ms_sum + :t, edit_words_sum = edit_words_sum + :w"
+    SO_ROLLUP_COST_LIST(COST_SET);
+
+static const char *const cost_params[] = {
+#define COST_BIND(c) ":" #c,
+    SO_ROLLUP_COST_LIST(COST_BIND)
+#undef COST_BIND
+};
+
+/* Reviewing time of the live reviews of a draft up to seq (an undo after
+ * seq does not change what seq counted). */
+static const char sql_review_time[] =
+    "SELECT coalesce(sum(x.active_ms), 0) FROM decisions x"
+    " WHERE x.draft = :id AND x.seq <= :seq AND x.action <> 'revert'"
+    " AND x.kind <> 'action' AND x.kind <> 'admin'"
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = x.seq"
+    " AND r.reverts_seq > 0 AND r.seq < :seq)";
+
+static const char sql_rate[] =
+    "SELECT hourly_rate, sla_ms FROM workflows WHERE name = :wf";
+
+static const char sql_task_keep[] =
+    "UPDATE outcomes SET human_ms = :ms, human_cost = :cost,"
+    " sla_missed = :missed WHERE seq = :seq";
+
+static const char sql_task_read[] =
+    "SELECT human_ms, human_cost, sla_missed FROM outcomes WHERE seq = :seq";
+
+/* The key of the cell an outcome was counted in, and the draft's age. */
+static const char sql_acted_key[] =
+    "SELECT d.decided_at, dr.workflow, dr.model, d.reviewer, dr.confidence,"
+    " dr.created_at, dr.route FROM decisions d JOIN drafts dr"
+    " ON dr.id = d.draft WHERE d.seq = :seq";
 
 static const char sql_hist[] =
     "INSERT INTO rollup_hist(day, workflow, model, reviewer, band, metric,"
@@ -105,13 +143,139 @@ enum so_status store_rollup_apply(struct store *s,
     store_db_bind_int(st, ":f", store_rollup_is_fast(e) ? sign : 0);
     store_db_bind_int(st, ":t", sign * e->active_ms);
     store_db_bind_int(st, ":w", sign * e->edit_size);
+    for (int i = 0; i < STORE_COST_COUNT; i++)
+        store_db_bind_int(st, cost_params[i], sign * e->cost[i]);
     enum so_status code = store_db_run(s, st, err);
-    if (code == SO_OK)
+    if (code == SO_OK && e->action != SO_ACT_APPLIED)
         code = bump_hist(s, e, "t", e->active_ms, sign, err);
+    if (code == SO_OK && e->decision_ms >= 0)
+        code = bump_hist(s, e, "d", e->decision_ms, sign, err);
+    if (code == SO_OK && e->action_ms >= 0)
+        code = bump_hist(s, e, "a", e->action_ms, sign, err);
     if (code == SO_OK && e->action == SO_ACT_EDIT)
         code = bump_hist(s, e, "e", e->edit_size, sign, err);
     if (code == SO_OK && e->action == SO_ACT_REJECT && e->reason && *e->reason)
         code = bump_reason(s, e, sign, err);
+    return code;
+}
+
+/* One row of a bound statement: SO_OK with a row, SO_EMPTY without. */
+static enum so_status row_of(struct store *s, sqlite3_stmt *st,
+                             struct so_error *err)
+{
+    return store_db_step(s, st, "rollup", err);
+}
+
+static enum so_status task_count(struct store *s, int64_t seq,
+                                 const struct so_draft *dr,
+                                 struct store_rollup_entry *e,
+                                 struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_review_time, err);
+    if (!st)
+        return err->code;
+    store_db_bind_text(st, ":id", dr->id);
+    store_db_bind_int(st, ":seq", seq);
+    enum so_status code = row_of(s, st, err);
+    int64_t ms = code == SO_OK ? sqlite3_column_int64(st, 0) : 0;
+    code = store_db_finish(s, st, code, err);
+    double rate = 0;
+    int64_t sla = 0;
+    if (code == SO_OK && (st = store_db_stmt(s, sql_rate, err)) == NULL)
+        return err->code;
+    if (code == SO_OK) {
+        store_db_bind_text(st, ":wf", dr->workflow);
+        code = row_of(s, st, err);
+        if (code == SO_OK) {
+            rate = sqlite3_column_double(st, 0);
+            sla = sqlite3_column_int64(st, 1);
+        }
+        code = store_db_finish(s, st, code, err);
+    }
+    int64_t missed = sla > 0 ? e->decision_ms > sla : -1;
+    e->cost[STORE_COST_human_ms] = ms;
+    e->cost[STORE_COST_human_cost] = store_rules_human_cost(ms, rate);
+    e->cost[STORE_COST_sla_n] = sla > 0;
+    e->cost[STORE_COST_sla_missed] = missed > 0;
+    if (code != SO_OK || (st = store_db_stmt(s, sql_task_keep, err)) == NULL)
+        return code != SO_OK ? code : err->code;
+    store_db_bind_int(st, ":ms", ms);
+    store_db_bind_int(st, ":cost", e->cost[STORE_COST_human_cost]);
+    store_db_bind_int(st, ":missed", missed);
+    store_db_bind_int(st, ":seq", seq);
+    return store_db_run(s, st, err);
+}
+
+static enum so_status task_recall(struct store *s, int64_t seq,
+                                  struct store_rollup_entry *e,
+                                  struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_task_read, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":seq", seq);
+    enum so_status code = row_of(s, st, err);
+    if (code == SO_OK) {
+        int64_t missed = sqlite3_column_int64(st, 2);
+        e->cost[STORE_COST_human_ms] = sqlite3_column_int64(st, 0);
+        e->cost[STORE_COST_human_cost] = sqlite3_column_int64(st, 1);
+        e->cost[STORE_COST_sla_n] = missed >= 0;
+        e->cost[STORE_COST_sla_missed] = missed > 0;
+    }
+    return store_db_finish(s, st, code, err);
+}
+
+enum so_status store_rollup_task(struct store *s, int64_t seq,
+                                 const struct so_draft *dr, int undo,
+                                 struct store_rollup_entry *e,
+                                 struct so_error *err)
+{
+    int64_t *c = e->cost;
+    c[STORE_COST_ai_cost] = dr->cost_micros > 0 ? dr->cost_micros : 0;
+    c[STORE_COST_ai_cost_n] = dr->cost_micros >= 0;
+    c[STORE_COST_tokens] = dr->tokens > 0 ? dr->tokens : 0;
+    c[STORE_COST_tokens_n] = dr->tokens >= 0;
+    c[STORE_COST_gen_ms] = dr->latency_ms > 0 ? dr->latency_ms : 0;
+    c[STORE_COST_gen_n] = dr->latency_ms >= 0;
+    e->decision_ms = e->decided_at > dr->created_at
+                         ? e->decided_at - dr->created_at
+                         : 0;
+    return undo ? task_recall(s, seq, e, err) : task_count(s, seq, dr, e, err);
+}
+
+enum so_status store_rollup_acted(struct store *s, int64_t seq, int64_t at,
+                                  struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_acted_key, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":seq", seq);
+    enum so_status code = row_of(s, st, err);
+    if (code != SO_OK)
+        return store_db_finish(s, st, code, err);
+    struct store_rollup_entry e;
+    memset(&e, 0, sizeof e);
+    e.decided_at = sqlite3_column_int64(st, 0);
+    char *wf = store_db_col_str(st, 1), *model = store_db_col_str(st, 2);
+    char *rev = store_db_col_str(st, 3);
+    e.confidence = sqlite3_column_type(st, 4) == SQLITE_NULL
+                       ? -1
+                       : sqlite3_column_double(st, 4);
+    int64_t created = sqlite3_column_int64(st, 5);
+    int automatic = sqlite3_column_int(st, 6) == AUTOMATE_AUTO;
+    code = store_db_done(s, st, err);
+    e.workflow = wf;
+    e.model = model;
+    e.reviewer = rev;
+    e.action = SO_ACT_APPLIED;
+    e.decision_ms = -1;
+    e.action_ms = at > created ? at - created : 0;
+    e.cost[STORE_COST_acted] = 1;
+    if (code == SO_OK && !automatic)
+        code = store_rollup_apply(s, &e, 1, err);
+    free(wf);
+    free(model);
+    free(rev);
     return code;
 }
 

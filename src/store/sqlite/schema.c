@@ -10,7 +10,7 @@
  * decision counters, v7 the outcomes, v8 an index for them, v9 the
  * guidelines, v10 the claim time, v11 the escalated status, v12 the
  * reason codes, v13 webhooks, v14 the API tokens, v15 and v16 the
- * automation policy, v17 admin records.
+ * automation policy, v17 admin records, v18 cost and service levels.
  * Per-workflow/status counters are kept by triggers so that counting
  * pending drafts is O(1) on a million-draft queue. Only DDL lives here;
  * the queries live with the operations.
@@ -639,6 +639,84 @@ static const char *const schema_v17[] = {
     NULL,
 };
 
+/* Schema v18: cost and latency per task (issue 16 part 4). Each draft
+ * keeps what its producer reported (cost in millionths of its currency,
+ * tokens, time to generate; NULL when not reported); each workflow its
+ * currency, reviewer hourly rate, service level and the share past it that
+ * alerts. The rollup cells gain the task sums of SO_ROLLUP_COST_LIST and
+ * the histograms 'd' (enqueue to final decision) and 'a' (enqueue to
+ * action record); the coarse cells follow by triggers made again with the
+ * new columns. An outcome keeps the reviewing time and cost and whether
+ * it missed the SLA as counted, so an undo takes back exactly that. An
+ * index on the open drafts by age answers the oldest pending draft and
+ * the drafts past a service level with a range. */
+#define V18_COLS(P)                                                            \
+    P("ai_cost") P("ai_cost_n") P("tokens") P("tokens_n") P("gen_ms")          \
+    P("gen_n") P("human_ms") P("human_cost") P("sla_n") P("sla_missed")        \
+    P("acted")
+#define V18_ADD(table, c)                                                      \
+    "ALTER TABLE " table " ADD COLUMN " c " INTEGER NOT NULL DEFAULT 0;",
+#define V18_ROLLUP(c) V18_ADD("rollup", c)
+#define V18_WF(c) V18_ADD("rollup_wf", c)
+#define V18_NAME(c) ", " c
+#define V18_SET(c) ", " c " = " c " + excluded." c
+#define V18_NEW(c) ", new." c
+#define V18_OLD(c) ", -old." c
+#define V18_DELTA(c) ", new." c " - old." c
+#define V18_UPSERT(k, V, P)                                                    \
+    "INSERT INTO rollup_wf(day, workflow, band, " WF_COLS V18_COLS(V18_NAME)   \
+    ") VALUES (" k ".day, " k ".workflow, " k ".band, " V("approved") ", "     \
+    V("edited") ", " V("rejected") ", " V("escalated") ", "                    \
+    V("fast_approvals") ", " V("active_ms_sum") ", " V("edit_words_sum")       \
+    V18_COLS(P) ")"                                                            \
+    " ON CONFLICT(day, workflow, band) DO UPDATE SET"                          \
+    " approved = approved + excluded.approved,"                                \
+    " edited = edited + excluded.edited,"                                      \
+    " rejected = rejected + excluded.rejected,"                                \
+    " escalated = escalated + excluded.escalated,"                             \
+    " fast_approvals = fast_approvals + excluded.fast_approvals,"              \
+    " active_ms_sum = active_ms_sum + excluded.active_ms_sum,"                 \
+    " edit_words_sum = edit_words_sum + excluded.edit_words_sum"               \
+    V18_COLS(V18_SET) ";"
+static const char *const schema_v18[] = {
+    "ALTER TABLE drafts ADD COLUMN cost_micros INTEGER;",
+    "ALTER TABLE drafts ADD COLUMN currency TEXT;",
+    "ALTER TABLE drafts ADD COLUMN tokens INTEGER;",
+    "ALTER TABLE drafts ADD COLUMN latency_ms INTEGER;",
+    "ALTER TABLE workflows ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';",
+    "ALTER TABLE workflows ADD COLUMN hourly_rate REAL NOT NULL DEFAULT 0"
+    "  CHECK (hourly_rate >= 0);",
+    "ALTER TABLE workflows ADD COLUMN sla_ms INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (sla_ms >= 0);",
+    "ALTER TABLE workflows ADD COLUMN sla_alert REAL NOT NULL DEFAULT 0.1"
+    "  CHECK (sla_alert >= 0 AND sla_alert <= 1);",
+    "ALTER TABLE outcomes ADD COLUMN human_ms INTEGER NOT NULL DEFAULT 0;",
+    "ALTER TABLE outcomes ADD COLUMN human_cost INTEGER NOT NULL DEFAULT 0;",
+    "ALTER TABLE outcomes ADD COLUMN sla_missed INTEGER NOT NULL DEFAULT -1;",
+    V18_COLS(V18_ROLLUP) V18_COLS(V18_WF)
+    "DROP TRIGGER rollup_wf_ins;",
+    "DROP TRIGGER rollup_wf_del;",
+    "DROP TRIGGER rollup_wf_upd;",
+    "DROP TRIGGER rollup_wf_move;",
+    "CREATE TRIGGER rollup_wf_ins AFTER INSERT ON rollup BEGIN "
+    V18_UPSERT("new", V_NEW, V18_NEW) " END;",
+    "CREATE TRIGGER rollup_wf_del AFTER DELETE ON rollup BEGIN "
+    V18_UPSERT("old", V_OLD, V18_OLD) " END;",
+    "CREATE TRIGGER rollup_wf_upd AFTER UPDATE ON rollup WHEN" SAME_WF_KEY
+    " BEGIN " V18_UPSERT("new", V_DELTA, V18_DELTA) " END;",
+    "CREATE TRIGGER rollup_wf_move AFTER UPDATE ON rollup WHEN NOT ("
+    SAME_WF_KEY ") BEGIN " V18_UPSERT("old", V_OLD, V18_OLD)
+    V18_UPSERT("new", V_NEW, V18_NEW) " END;",
+    "PRAGMA writable_schema = ON;",
+    CHECK_TEXT_EDIT("rollup_hist", "metric IN (''t'', ''e'')",
+                    "metric = ''t'' OR metric = ''e'' OR metric = ''d'' OR "
+                    "metric = ''a''"),
+    "PRAGMA writable_schema = RESET;",
+    "CREATE INDEX drafts_open_age ON drafts(workflow, created_at)"
+    "  WHERE status <> 'decided';",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
@@ -646,7 +724,8 @@ static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v7, schema_v8, schema_v9,
                                            schema_v10, schema_v11, schema_v12,
                                            schema_v13, schema_v14, schema_v15,
-                                           schema_v16, schema_v17};
+                                           schema_v16, schema_v17,
+                                           schema_v18};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

@@ -59,6 +59,12 @@ static const char sql_event[] =
     " AND h.auto_disabled = 1), automate, automate_from, sample_pct,"         \
     " always_review," ROUTED(1, "") "," ROUTED(2, "")  ","                    \
     ROUTED(2, " AND d.final_action IN ('edit', 'reject')")                    \
+    ", currency, hourly_rate, sla_ms, sla_alert,"                             \
+    " (SELECT min(created_at) FROM drafts o INDEXED BY drafts_open_age"       \
+    " WHERE o.workflow = w.name AND o.status <> 'decided'),"                  \
+    " CASE WHEN w.sla_ms > 0 THEN (SELECT count(*) FROM drafts o"             \
+    " INDEXED BY drafts_open_age WHERE o.workflow = w.name"                   \
+    " AND o.status <> 'decided' AND o.created_at <= :now - w.sla_ms) END"     \
     " FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
@@ -94,6 +100,11 @@ static const struct {
      " lower(hex(randomblob(16)))) WHERE name = :name"},
     {SO_WF_ALWAYS_REVIEW,
      "UPDATE workflows SET always_review = :v WHERE name = :name"},
+    {SO_WF_CURRENCY, "UPDATE workflows SET currency = :v WHERE name = :name"},
+    {SO_WF_RATE, "UPDATE workflows SET hourly_rate = :v WHERE name = :name"},
+    {SO_WF_SLA, "UPDATE workflows SET sla_ms = :v WHERE name = :name"},
+    {SO_WF_SLA_ALERT,
+     "UPDATE workflows SET sla_alert = :v WHERE name = :name"},
 };
 
 /* The readiness figure behind a band: human final outcomes (not undone,
@@ -188,6 +199,12 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->auto_decided = sqlite3_column_int64(st, 25 + SO_ACT_COUNT);
     w->sampled_decided = sqlite3_column_int64(st, 26 + SO_ACT_COUNT);
     w->sampled_overrides = sqlite3_column_int64(st, 27 + SO_ACT_COUNT);
+    store_db_col_buf(st, 28 + SO_ACT_COUNT, w->currency, sizeof w->currency);
+    w->hourly_rate = sqlite3_column_double(st, 29 + SO_ACT_COUNT);
+    w->sla_ms = sqlite3_column_int64(st, 30 + SO_ACT_COUNT);
+    w->sla_alert = sqlite3_column_double(st, 31 + SO_ACT_COUNT);
+    w->oldest_pending_at = sqlite3_column_int64(st, 32 + SO_ACT_COUNT);
+    w->sla_open_past = sqlite3_column_int64(st, 33 + SO_ACT_COUNT);
 }
 
 /* The readiness of w's neighbouring bands (so_workflow.near_*), with
@@ -323,6 +340,18 @@ static void bind_field(sqlite3_stmt *st, const struct so_workflow *w,
     case SO_WF_ALWAYS_REVIEW:
         store_db_bind_text(st, ":v", w->always_review && *w->always_review
                                          ? w->always_review : NULL);
+        break;
+    case SO_WF_CURRENCY:
+        store_db_bind_text(st, ":v", w->currency);
+        break;
+    case SO_WF_RATE:
+        store_db_bind_double(st, ":v", w->hourly_rate);
+        break;
+    case SO_WF_SLA:
+        store_db_bind_int(st, ":v", w->sla_ms);
+        break;
+    case SO_WF_SLA_ALERT:
+        store_db_bind_double(st, ":v", w->sla_alert);
         break;
     default:
         store_db_bind_text(st, ":v", w->resolver);

@@ -57,4 +57,8 @@ enum so_status store_read_rollup(struct queue *q,
                                  const struct so_stats_req *req,
                                  struct so_rollup *out, struct so_error *err);
 
+/* The producer's usage columns (cost_micros, currency, tokens, latency_ms)
+ * from column col on into d; NULL reads -1 (not reported). */
+void store_read_usage(sqlite3_stmt *st, int col, struct so_draft *d);
+
 #endif

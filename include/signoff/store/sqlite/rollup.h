@@ -11,6 +11,14 @@
 #include "signoff/queue.h"
 #include "signoff/store/sqlite/db.h"
 
+/* The cost columns of a cell (SO_ROLLUP_COST_LIST), as array indexes. */
+enum store_cost_col {
+#define STORE_X_COST(c) STORE_COST_##c,
+    SO_ROLLUP_COST_LIST(STORE_X_COST)
+#undef STORE_X_COST
+        STORE_COST_COUNT
+};
+
 /* One decision's contribution. Strings borrowed. */
 struct store_rollup_entry {
     int64_t decided_at;
@@ -23,10 +31,36 @@ struct store_rollup_entry {
     int64_t active_ms;
     int64_t edit_size;
     size_t body_words; /* words of the body as shown (fast approvals) */
+    /* A task made final (store_rollup_task fills these; zero otherwise):
+     * the cost sums and the time from enqueue to decision_ms / action_ms
+     * (-1: none to count in that histogram). */
+    int64_t cost[STORE_COST_COUNT];
+    int64_t decision_ms;
+    int64_t action_ms;
 };
 
 /* 1 if an approval came faster than the body can be read (40 words/s). */
 int store_rollup_is_fast(const struct store_rollup_entry *e);
+
+/*
+ * The task figures of the decision seq that made draft dr final, into e
+ * (whose key rollup_entry filled): the AI's cost, tokens and time from the
+ * draft, the time from enqueue to decision, and the reviewing time of
+ * every live review of the draft at its workflow's hourly rate and whether
+ * the workflow's SLA was missed. Counting (undo 0) stores the last three
+ * with the outcome; an undo (undo 1) reads them back from it, so it takes
+ * back exactly what was counted whatever the workflow's settings are now.
+ */
+enum so_status store_rollup_task(struct store *s, int64_t seq,
+                                 const struct so_draft *dr, int undo,
+                                 struct store_rollup_entry *e,
+                                 struct so_error *err);
+
+/* The producer's action record at `at` on the outcome seq: counts the task
+ * as acted in the cell of the decision that made it final, with its time
+ * from enqueue. Automatic outcomes (not in the rollup) are left out. */
+enum so_status store_rollup_acted(struct store *s, int64_t seq, int64_t at,
+                                  struct so_error *err);
 
 /* Add (sign = 1) or remove (sign = -1) one decision in the caller's
  * transaction: counts, time and edit sums, histograms, reject reasons. */
