@@ -122,11 +122,7 @@ check_eq "--release-after over 24h: refused" 1 "$RC"
 # On a PostgreSQL queue stats waits for the rollup's port (issue 14): said
 # loudly, and run as soon as stats answers there.
 so stats
-if [ "$(test_backend)" = pg ] && [[ $ERR == *"not yet supported on PostgreSQL"* ]]; then
-    echo "!!! stats is not yet on PostgreSQL: the unapplied backlog in stats did NOT run !!!" >&2
-    ok "stats: the unapplied backlog # SKIP stats not yet on PostgreSQL queues"
-    exit 0
-fi
+pg_refused "stats: the unapplied backlog" "$ERR" && exit 0
 "$SO" workflow set v --applied-within 1ms >/dev/null
 so stats --check
 check_not_contains "no backlog where no action was ever recorded" "v: unapplied" "$OUT"
