@@ -53,20 +53,30 @@ int store_rules_reserved_request(const char *request_id)
     return request_id && strncmp(request_id, "auto-", 5) == 0;
 }
 
+/* The draft id and request id of a write (verb: decide, applied): both
+ * there, the request id within SO_MAX_ID and not reserved. */
+static enum so_status request_ids(const char *verb, const char *draft_id,
+                                  const char *request_id,
+                                  struct so_error *err)
+{
+    if (!draft_id || !*draft_id)
+        return so_fail(err, SO_ERR_INVALID, "%s: no draft id", verb);
+    if (!request_id || !*request_id || strlen(request_id) > SO_MAX_ID)
+        return so_fail(err, SO_ERR_INVALID, "%s: %s: bad request_id",
+                       draft_id, verb);
+    if (store_rules_reserved_request(request_id))
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: %s: request ids starting auto- are reserved "
+                       "for automatic decisions",
+                       draft_id, verb);
+    return SO_OK;
+}
+
 enum so_status store_rules_decide_req(const struct so_decide_req *req,
                                       struct so_error *err)
 {
-    if (!req->draft_id || !*req->draft_id)
-        return so_fail(err, SO_ERR_INVALID, "decide: no draft id");
-    if (!req->request_id || !*req->request_id ||
-        strlen(req->request_id) > SO_MAX_ID)
-        return so_fail(err, SO_ERR_INVALID, "%s: decide: bad request_id",
-                       req->draft_id);
-    if (store_rules_reserved_request(req->request_id))
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s: decide: request ids starting auto- are reserved "
-                       "for automatic decisions",
-                       req->draft_id);
+    if (request_ids("decide", req->draft_id, req->request_id, err) != SO_OK)
+        return err->code;
     if (req->action != SO_ACT_APPROVE && req->action != SO_ACT_EDIT &&
         req->action != SO_ACT_REJECT && req->action != SO_ACT_ESCALATE)
         return so_fail(err, SO_ERR_INVALID, "%s: decide: bad action",
@@ -515,17 +525,8 @@ void store_rules_result(const struct so_decision *d, const char *status,
 enum so_status store_rules_applied_req(const struct so_applied_req *req,
                                        struct so_error *err)
 {
-    if (!req->draft_id || !*req->draft_id)
-        return so_fail(err, SO_ERR_INVALID, "applied: no draft id");
-    if (!req->request_id || !*req->request_id ||
-        strlen(req->request_id) > SO_MAX_ID)
-        return so_fail(err, SO_ERR_INVALID, "%s: applied: bad request_id",
-                       req->draft_id);
-    if (store_rules_reserved_request(req->request_id))
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s: applied: request ids starting auto- are reserved "
-                       "for automatic decisions",
-                       req->draft_id);
+    if (request_ids("applied", req->draft_id, req->request_id, err) != SO_OK)
+        return err->code;
     if (!req->ref || !*req->ref)
         return so_fail(err, SO_ERR_INVALID,
                        "%s: applied: the external ref is missing",

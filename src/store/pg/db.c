@@ -189,6 +189,21 @@ enum so_status pg_tx(struct pgq *p,
     return code;
 }
 
+enum so_status pg_one_int(struct pgq *p, const char *sql,
+                          const struct pg_args *a, int64_t *v, int64_t *rows,
+                          struct so_error *err)
+{
+    PGresult *r;
+    enum so_status code = pg_run(p, sql, a, &r, err);
+    if (code != SO_OK)
+        return code;
+    *v = PQntuples(r) ? pg_int(r, 0, 0) : 0;
+    if (rows)
+        *rows = PQntuples(r);
+    PQclear(r);
+    return SO_OK;
+}
+
 int64_t pg_int(const PGresult *res, int r, int col)
 {
     return PQgetisnull(res, r, col) ? 0

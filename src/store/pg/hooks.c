@@ -170,28 +170,14 @@ enum so_status pg_hook_list(struct queue *q, struct so_hook **out, size_t *n,
     return SO_OK;
 }
 
-/* Run sql with a; *rows: how many rows it returned. */
-static enum so_status count_rows(struct pgq *p, const char *sql,
-                                 const struct pg_args *a, int64_t *rows,
-                                 struct so_error *err)
-{
-    PGresult *r;
-    enum so_status code = pg_run(p, sql, a, &r, err);
-    if (code != SO_OK)
-        return code;
-    *rows = PQntuples(r);
-    PQclear(r);
-    return SO_OK;
-}
-
 enum so_status pg_hook_enable(struct queue *q, int64_t id, int on,
                               struct so_error *err)
 {
     struct pg_args a = {0};
-    int64_t rows = 0;
+    int64_t v, rows = 0;
     pg_arg_int(&a, id);
     pg_arg_int(&a, on ? 1 : 0);
-    enum so_status code = count_rows(q->impl, sql_enable, &a, &rows, err);
+    enum so_status code = pg_one_int(q->impl, sql_enable, &a, &v, &rows, err);
     if (code == SO_OK && rows == 0)
         return so_fail(err, SO_ERR_NOTFOUND, "hook %lld: no such hook",
                        (long long)id);
@@ -202,11 +188,12 @@ enum so_status pg_hook_replay(struct queue *q, int64_t id, int64_t from,
                               int64_t *n, struct so_error *err)
 {
     struct pg_args a = {0};
+    int64_t v;
     *n = 0;
     pg_arg_int(&a, id);
     pg_arg_int(&a, from);
     pg_arg_int(&a, so_now_ms());
-    return count_rows(q->impl, sql_replay, &a, n, err);
+    return pg_one_int(q->impl, sql_replay, &a, &v, n, err);
 }
 
 enum so_status pg_hook_log(struct queue *q, int64_t id, int failed_only,

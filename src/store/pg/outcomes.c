@@ -20,30 +20,14 @@ static const char sql_outcome_of[] =
 static const char sql_outcome_revert[] =
     "UPDATE outcomes SET reverted_at = $2 WHERE seq = $1";
 
-/* Run sql with a and read its first row's first column (0: no row). */
-static enum so_status one_int(struct pgq *p, const char *sql,
-                              const struct pg_args *a, int *found, int64_t *v,
-                              struct so_error *err)
-{
-    PGresult *r;
-    enum so_status code = pg_run(p, sql, a, &r, err);
-    if (code != SO_OK)
-        return code;
-    *found = PQntuples(r) > 0;
-    *v = *found ? pg_int(r, 0, 0) : 0;
-    PQclear(r);
-    return SO_OK;
-}
-
 enum so_status pg_outcome_record(struct pgq *p, const struct so_decision *d,
                                  const char *workflow, struct so_error *err)
 {
     struct pg_args w = {0}, a = {0};
-    int found;
     int64_t after;
     pg_arg_text(&w, workflow);
     enum so_status code =
-        one_int(p, sql_release_after, &w, &found, &after, err);
+        pg_one_int(p, sql_release_after, &w, &after, NULL, err);
     if (code != SO_OK)
         return code;
     pg_arg_int(&a, d->seq);
@@ -57,10 +41,10 @@ enum so_status pg_outcome_may_undo(struct pgq *p, const struct so_decision *orig
                                   struct so_error *err)
 {
     struct pg_args a = {0};
-    int found;
     int64_t applied;
     pg_arg_int(&a, orig->seq);
-    enum so_status code = one_int(p, sql_outcome_of, &a, &found, &applied, err);
+    enum so_status code =
+        pg_one_int(p, sql_outcome_of, &a, &applied, NULL, err);
     return code == SO_OK ? outcome_may_undo(orig->draft_id, applied, err)
                          : code;
 }

@@ -55,6 +55,12 @@ enum so_status pg_tx(struct pgq *p,
                                           struct so_error *),
                      void *ctx, struct so_error *err);
 
+/* Run sql with a (may be NULL): *v the first row's first column as an
+ * integer (0 with no row), *rows how many rows (rows may be NULL). */
+enum so_status pg_one_int(struct pgq *p, const char *sql,
+                          const struct pg_args *a, int64_t *v, int64_t *rows,
+                          struct so_error *err);
+
 /* Column helpers on row r of res. */
 int64_t pg_int(const PGresult *res, int r, int col);
 double pg_double(const PGresult *res, int r, int col); /* NULL: -1 */
