@@ -5,12 +5,16 @@
  */
 #include "signoff/webhook.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "signoff/names.h"
 
 #define PREFIX "whsec_"
 
@@ -33,6 +37,58 @@ int webhook_secret_decode(const char *text, unsigned char *key, size_t *len)
     memcpy(key, buf, klen);
     *len = klen;
     return 0;
+}
+
+enum so_status webhook_secret_new(char out[WEBHOOK_SECRET_TEXT],
+                                  struct so_error *err)
+{
+    unsigned char raw[WEBHOOK_SECRET_BYTES];
+    if (RAND_bytes(raw, sizeof raw) != 1)
+        return so_fail(err, SO_ERR, "no random bytes for a secret");
+    memcpy(out, PREFIX, strlen(PREFIX));
+    EVP_EncodeBlock((unsigned char *)out + strlen(PREFIX), raw, sizeof raw);
+    OPENSSL_cleanse(raw, sizeof raw);
+    return SO_OK;
+}
+
+int webhook_url_valid(const char *url)
+{
+    if (!url || strlen(url) >= WEBHOOK_URL_MAX ||
+        (strncasecmp(url, "http://", 7) != 0 &&
+         strncasecmp(url, "https://", 8) != 0))
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p <= 0x20 || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+enum so_status webhook_hook_check(const struct so_hook *h,
+                                  struct so_error *err)
+{
+    unsigned char key[WEBHOOK_KEY_MAX];
+    size_t klen = 0;
+    if (names_check("workflow", h->workflow, err) != SO_OK)
+        return err->code;
+    if (!webhook_url_valid(h->url))
+        return so_fail(err, SO_ERR_INVALID,
+                       "url: an http:// or https:// URL under %d bytes, no "
+                       "spaces or controls",
+                       WEBHOOK_URL_MAX);
+    if (webhook_secret_decode(h->secret, key, &klen) != 0)
+        return so_fail(err, SO_ERR_INVALID,
+                       "secret: not a whsec_ secret (whsec_ and the base64 "
+                       "of %d to %d random bytes)",
+                       WEBHOOK_KEY_MIN, WEBHOOK_KEY_MAX);
+    OPENSSL_cleanse(key, sizeof key);
+    if (h->events && !webhook_events_valid(h->events))
+        return so_fail(err, SO_ERR_INVALID, "events: outcome or all");
+    if (h->max_failures < 0)
+        return so_fail(err, SO_ERR_INVALID, "max_failures: 0 or more");
+    if (h->retry_for_ms < 1000 || h->retry_for_ms > WEBHOOK_RETRY_MAX_MS)
+        return so_fail(err, SO_ERR_INVALID,
+                       "retry_for: from 1 second to 30 days");
+    return SO_OK;
 }
 
 void webhook_msg_id(int64_t seq, const char *hash, char out[64])

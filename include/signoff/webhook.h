@@ -28,9 +28,34 @@
 #define WEBHOOK_LOG_KEEP 1000     /* attempts kept per hook for hook log: a
                                      new one drops the oldest past it */
 
+#define WEBHOOK_SECRET_BYTES 32   /* random bytes of a secret made here */
+#define WEBHOOK_SECRET_TEXT 64    /* room for its whsec_ text and a NUL */
+#define WEBHOOK_URL_MAX 2048      /* bytes of a hook's URL */
+#define WEBHOOK_RETRY_MAX_MS (30LL * 24 * 3600 * 1000) /* longest window */
+
 /* Decode a "whsec_<base64>" secret into key (WEBHOOK_KEY_MIN..MAX bytes).
  * -1 when it is not one (the message never quotes the secret). */
 int webhook_secret_decode(const char *text, unsigned char *key, size_t *len);
+
+/* A new secret: "whsec_" and the base64 of WEBHOOK_SECRET_BYTES from
+ * RAND_bytes. SO_ERR when the random source fails. The caller shows it
+ * once and cleanses out. */
+enum so_status webhook_secret_new(char out[WEBHOOK_SECRET_TEXT],
+                                  struct so_error *err);
+
+/* 1 when url is http:// or https://, shorter than WEBHOOK_URL_MAX, with no
+ * space or control character. */
+int webhook_url_valid(const char *url);
+
+/*
+ * The one check of a hook to add, for every entry (the CLI, the server's
+ * POST /v1/hooks): its workflow a name (names.h), its URL valid, its
+ * secret a whsec_ secret, its events a known setting, max_failures 0 or
+ * more, retry_for_ms from 1 s to WEBHOOK_RETRY_MAX_MS. SO_ERR_INVALID
+ * naming the field; a message never quotes the secret.
+ */
+enum so_status webhook_hook_check(const struct so_hook *h,
+                                  struct so_error *err);
 
 /* "msg_<seq>_<first 16 hex of the record's hash>": the same for every
  * attempt of one event, whichever hook sends it. out: 64 bytes. */

@@ -1,9 +1,9 @@
 /*
  * cmd_hook: `signoff hook add|list|test|disable|enable|replay|log`, the
- * webhooks of a workflow (Standard Webhooks; webhook.h). Hooks live in the
- * queue file: on a remote queue these commands are for whoever runs the
- * server (an admin), on its host. A secret is read from a file, stored in
- * the queue and never printed.
+ * webhooks of a workflow (Standard Webhooks; webhook.h), on a queue file or
+ * through a server (its /v1/hooks routes, supervisors only). A secret is
+ * read from a file, or made here and printed once, alone on stdout, as
+ * token create does; the queue keeps it and nothing shows it again.
  */
 #define _GNU_SOURCE
 #include "signoff/cli/cli.h"
@@ -11,17 +11,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 
 #include "signoff/backends.h"
 #include "signoff/cli/deliver.h"
 #include "signoff/json.h"
+#include "signoff/remote/protocol.h"
 #include "signoff/remote/webhook_send.h"
 #include "signoff/text.h"
 #include "signoff/webhook.h"
 
 static const char usage_text[] =
-    "usage: signoff hook add --workflow W --url URL --secret-file F\n"
+    "usage: signoff hook add --workflow W --url URL [--secret-file F]\n"
     "                        [--events outcome|all] [--max-failures N]\n"
     "                        [--retry-for D] [--allow-private]\n"
     "       signoff hook list [--format table|json]\n"
@@ -35,24 +37,27 @@ static const char usage_text[] =
     "secret) and sent by signoff serve or signoff deliver: at least once,\n"
     "in order per draft, retried with backoff, then dead-lettered. A hook\n"
     "failing --max-failures times in a row is disabled (stats --check).\n"
-    "Hooks are kept in the queue file: use these commands where it is.\n"
+    "On a remote queue (a URL) they need a supervisor's token; hook test\n"
+    "needs the queue file (the secret never leaves the server).\n"
     "\n"
     "Options:\n"
     "  -w, --workflow W       the workflow whose events the hook gets\n"
     "  -u, --url URL          where to POST (http or https)\n"
     "  -s, --secret-file F    a file holding the whsec_ secret (24..64 bytes\n"
-    "                         of base64 after whsec_)\n"
+    "                         of base64 after whsec_); without it a new one\n"
+    "                         is printed once on stdout\n"
     "  -e, --events E         outcome (default: final outcomes and the\n"
     "                         reverts that revoke one) or all (every record)\n"
     "  -m, --max-failures N   failures in a row that disable it (default 20;\n"
     "                         0: never)\n"
-    "  -r, --retry-for D      how long a delivery is retried (default 24h)\n"
+    "  -r, --retry-for D      how long a delivery is retried (default 24h,\n"
+    "                         1s to 30d)\n"
     "  -p, --allow-private    the URL may be a private or loopback address\n"
     "  -F, --from SEQ         replay: the first event to send again\n"
     "  -x, --failed           log: the dead-lettered deliveries\n"
     "  -n, --limit N          log: at most N lines (default 20)\n"
     "  -f, --format F         list: table (default) or json\n"
-    "  -q, --queue PATH       the queue file\n"
+    "  -q, --queue Q          the queue (file or URL)\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
@@ -135,50 +140,57 @@ static int read_secret(const char *path, char **out)
     return 0;
 }
 
+/* The secret of a new hook: from --secret-file, or made here. */
+static int new_secret(const struct hook_args *a, char **out)
+{
+    struct so_error err;
+    if (a->secret_file)
+        return read_secret(a->secret_file, out);
+    *out = xmalloc(WEBHOOK_SECRET_TEXT);
+    if (webhook_secret_new(*out, &err) == SO_OK)
+        return 0;
+    free(*out);
+    *out = NULL;
+    return cli_fail("hook", &err);
+}
+
 static int hook_add(struct queue *q, struct hook_args *a)
 {
-    if (!a->h.workflow || !a->h.url || !a->secret_file)
-        return cli_usage_error("hook", "add needs --workflow, --url and "
-                                       "--secret-file");
-    if (!webhook_url_ok(a->h.url))
-        return cli_usage_error("hook", "--url: an http:// or https:// URL");
+    if (!a->h.workflow || !a->h.url)
+        return cli_usage_error("hook", "add needs --workflow and --url");
+    struct so_error err;
     char *secret = NULL;
-    int rc = read_secret(a->secret_file, &secret);
+    if (!a->h.retry_for_ms)
+        a->h.retry_for_ms = WEBHOOK_RETRY_FOR_MS;
+    int rc = new_secret(a, &secret);
     if (rc)
         return rc;
     a->h.secret = secret;
-    if (!a->h.retry_for_ms)
-        a->h.retry_for_ms = WEBHOOK_RETRY_FOR_MS;
     int64_t id = 0;
-    struct so_error err;
-    enum so_status st = q->ops->hook_add(q, &a->h, &id, &err);
-    free(secret);
+    int checked = webhook_hook_check(&a->h, &err) == SO_OK;
+    enum so_status st = checked ? q->ops->hook_add(q, &a->h, &id, &err)
+                                : err.code;
     a->h.secret = NULL;
-    if (st != SO_OK)
-        return cli_fail("hook", &err);
-    printf("hook %lld added for workflow %s\n", (long long)id,
-           a->h.workflow);
+    if (st != SO_OK) {
+        OPENSSL_cleanse(secret, strlen(secret));
+        free(secret);
+        return checked ? cli_fail("hook", &err)
+                       : cli_usage_error("hook", "%s", err.msg);
+    }
+    char *wf = text_plain(a->h.workflow, 0, 0);
+    if (a->secret_file) {
+        printf("hook %lld added for workflow %s\n", (long long)id, wf);
+    } else {
+        fprintf(stderr, "signoff: hook %lld added for workflow %s; its "
+                        "secret below is shown only now\n",
+                (long long)id, wf);
+        printf("%s\n", secret);
+        fflush(stdout);
+    }
+    free(wf);
+    OPENSSL_cleanse(secret, strlen(secret));
+    free(secret);
     return 0;
-}
-
-static cJSON *hook_json(const struct so_hook *h)
-{
-    cJSON *o = json_new_object();
-    json_add_int(o, "id", h->id);
-    json_add_string(o, "workflow", h->workflow);
-    json_add_string(o, "url", h->url);
-    json_add_string(o, "events", h->events);
-    json_add_bool(o, "enabled", h->enabled);
-    json_add_bool(o, "auto_disabled", h->auto_disabled);
-    json_add_string(o, "disabled_reason", h->disabled_reason);
-    json_add_int(o, "fail_streak", h->fail_streak);
-    json_add_int(o, "max_failures", h->max_failures);
-    json_add_int(o, "retry_for_ms", h->retry_for_ms);
-    json_add_bool(o, "allow_private", h->allow_private);
-    json_add_int(o, "pending", h->pending);
-    json_add_int(o, "delivered", h->delivered);
-    json_add_int(o, "dead", h->dead);
-    return o;
 }
 
 static int hook_list(struct queue *q, const struct hook_args *a)
@@ -194,7 +206,7 @@ static int hook_list(struct queue *q, const struct hook_args *a)
                "EVENTS", "STATE", "PENDING", "DELIVERED", "DEAD", "URL");
     for (size_t i = 0; i < n; i++) {
         if (a->json) {
-            cJSON_AddItemToArray(arr, hook_json(&v[i]));
+            cJSON_AddItemToArray(arr, proto_hook_to_json(&v[i]));
         } else {
             char *wf = text_plain(v[i].workflow, 16, 1);
             char *url = text_plain(v[i].url, 0, 0);
@@ -251,6 +263,12 @@ static int find_hook(struct queue *q, int64_t id, struct so_hook *out)
 static int hook_test(struct queue *q, int64_t id)
 {
     struct so_hook h;
+    if (queue_is_remote(q->spec)) {
+        cli_error("hook", "test sends with the hook's secret, which never "
+                          "leaves the server: run it on its host with "
+                          "--queue FILE");
+        return EXIT_FAIL;
+    }
     int rc = find_hook(q, id, &h);
     if (rc)
         return rc;
@@ -370,14 +388,6 @@ int cmd_hook(int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error("hook", "expected add, list, test, disable, "
                                        "enable, replay or log");
-    char *spec = cli_queue_spec(a.common.queue);
-    int remote = queue_is_remote(spec);
-    free(spec);
-    if (remote) {
-        cli_error("hook", "hooks are kept in the queue file: run this on the "
-                          "server's host with --queue FILE (an admin's task)");
-        return EXIT_FAIL;
-    }
     struct queue_opts o = {0};
     struct queue *q = cli_open_queue(a.common.queue, NULL, &o);
     if (!q)

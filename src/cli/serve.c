@@ -22,7 +22,7 @@ static const char usage_text[] =
     "[--listen ADDR:PORT] [--threads N] [--timeout SECONDS]\n"
     "                     [--synchronous full|normal] "
     "[--tls-cert FILE --tls-key FILE]\n"
-    "                     [--log-format text|json]\n\n"
+    "                     [--log-format text|json] [--allow-private-hooks]\n\n"
     "Serve the queue FILE over HTTP (protocol v1, docs/protocol.md).\n\n"
     "Options:\n"
     "  -q, --queue FILE        the queue file (default: $SIGNOFF_QUEUE, the\n"
@@ -46,6 +46,10 @@ static const char usage_text[] =
     "      --log-format F      text (default: one line per request) or json\n"
     "                          (one object per line, the same fields and the\n"
     "                          time; for log shippers). Never a token.\n"
+    "      --allow-private-hooks  a supervisor may add over HTTP a hook whose\n"
+    "                          URL is a private or loopback address (refused\n"
+    "                          by default: the server would POST into its own\n"
+    "                          network for whoever holds the token)\n"
     "  -h, --help              show this help\n"
     "      --version           show the version\n"
 "Stops on SIGTERM or SIGINT after in-flight requests finish.\n";
@@ -108,6 +112,7 @@ struct serve_args {
     long threads, timeout;
     int sync_normal;
     int log_json; /* --log-format json */
+    int hooks_private; /* --allow-private-hooks */
 };
 
 /* The options of serve besides --queue (cli_parse): 0, or the usage
@@ -125,6 +130,7 @@ static int serve_option(int c, const char *v, void *ctx)
         bad = strcmp(v, "text") != 0 && strcmp(v, "json") != 0;
         a->log_json = strcmp(v, "json") == 0;
         break;
+    case 'P': a->hooks_private = 1; break;
     case 'n': bad = so_parse_long(v, 1, 256, &a->threads); break;
     case 'T': bad = so_parse_long(v, 1, 3600, &a->timeout); break;
     default: /* 'S' */
@@ -148,6 +154,7 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
         {"tls-cert", required_argument, NULL, 'C'},
         {"tls-key", required_argument, NULL, 'K'},
         {"log-format", required_argument, NULL, 'L'},
+        {"allow-private-hooks", no_argument, NULL, 'P'},
         CLI_OPTION_END,
     };
     static const struct cli_cmd cmd = {"serve", usage_text, "q:t:l:n:T:",
@@ -235,7 +242,8 @@ int cmd_serve(int argc, char **argv)
                             .timeout_s = (unsigned)a.timeout,
                             .sync_normal = a.sync_normal,
                             .log = serve_log,
-                            .log_json = a.log_json};
+                            .log_json = a.log_json,
+                            .hooks_private = a.hooks_private};
     o.log_arg = &o.log_json;
     struct server_tokens tokens = {0};
     if (queue_is_remote(spec))

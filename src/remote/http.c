@@ -40,6 +40,7 @@
 #define REMOTE_OFFLINE_CAP_MS 15000
 #define REMOTE_ENQ_CHUNK (4u << 20) /* bytes of JSONL per POST /v1/drafts */
 #define REMOTE_TOKEN_MAX 4096
+#define REMOTE_MAX_HOOKS 100000
 
 struct remote {
     CURL *curl;
@@ -1014,6 +1015,117 @@ static enum so_status r_sync(struct queue *q, int64_t *sent,
     return s;
 }
 
+/* ---- webhooks (supervisors; the server never sends a secret back) ------ */
+
+/* POST /v1/hooks: the secret goes in this one body, cleansed once sent.
+ * Sent once: adding is not idempotent, and a retry after a lost reply
+ * would add the hook twice. */
+static enum so_status r_hook_add(struct queue *q, const struct so_hook *h,
+                                 int64_t *id, struct so_error *err)
+{
+    struct reply rep;
+    struct so_error perr;
+    char *text = json_take_text(proto_hook_add_to_json(h));
+    enum so_status s = http_call(R(q), "/v1/hooks", text, 1, &rep, err);
+    OPENSSL_cleanse(text, strlen(text));
+    free(text);
+    if (s == SO_OK &&
+        (!rep.json || json_get_int(rep.json, "", "id", JSON_REQUIRED, 1,
+                                   JSON_MAX_SAFE_INT, id, &perr) != SO_OK))
+        s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable hook: %s",
+                    R(q)->base, rep.json ? perr.msg : "empty reply");
+    cJSON_Delete(rep.json);
+    return s;
+}
+
+static enum so_status r_hook_list(struct queue *q, struct so_hook **out,
+                                  size_t *n, struct so_error *err)
+{
+    struct reply rep;
+    const cJSON *a = NULL, *it;
+    struct so_error perr;
+    *out = NULL;
+    *n = 0;
+    enum so_status s = http_get(R(q), "/v1/hooks", &rep, err);
+    if (s == SO_OK && (!rep.json ||
+                       json_get_array(rep.json, "", "hooks", JSON_REQUIRED,
+                                      REMOTE_MAX_HOOKS, &a, &perr) != SO_OK))
+        s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable hooks", R(q)->base);
+    if (s == SO_OK) {
+        *out = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof **out);
+        cJSON_ArrayForEach(it, a) {
+            if (proto_hook_from_json(it, &(*out)[*n], &perr) != SO_OK) {
+                s = so_fail(err, SO_ERR_PROTOCOL, "%s: hook: %s", R(q)->base,
+                            perr.msg);
+                break;
+            }
+            (*n)++;
+        }
+    }
+    if (s != SO_OK) {
+        while (*n)
+            so_hook_clear(&(*out)[--*n]);
+        free(*out);
+        *out = NULL;
+    }
+    cJSON_Delete(rep.json);
+    return s;
+}
+
+/* "/v1/hooks/ID/verb". Caller frees. */
+static char *hook_path(int64_t id, const char *verb)
+{
+    return xasprintf("/v1/hooks/%lld/%s", (long long)id, verb);
+}
+
+static enum so_status r_hook_enable(struct queue *q, int64_t id, int on,
+                                    struct so_error *err)
+{
+    struct reply rep;
+    char *path = hook_path(id, on ? "enable" : "disable");
+    enum so_status s = http_post(R(q), path, json_new_object(), &rep, err);
+    cJSON_Delete(rep.json);
+    free(path);
+    return s;
+}
+
+static enum so_status r_hook_replay(struct queue *q, int64_t id, int64_t from,
+                                    int64_t *n, struct so_error *err)
+{
+    struct reply rep;
+    char *path = hook_path(id, "replay");
+    cJSON *j = json_new_object();
+    json_add_int(j, "from", from);
+    enum so_status s = http_post(R(q), path, j, &rep, err);
+    if (s == SO_OK)
+        s = reply_int(R(q), &rep, "queued", n, err);
+    cJSON_Delete(rep.json);
+    free(path);
+    return s;
+}
+
+static enum so_status r_hook_log(struct queue *q, int64_t id, int failed_only,
+                                 int limit, struct so_hook_attempt **out,
+                                 size_t *n, struct so_error *err)
+{
+    struct reply rep;
+    struct so_error perr;
+    char *base = hook_path(id, "log");
+    char *path = xasprintf("%s?limit=%d%s", base, limit,
+                           failed_only ? "&failed=1" : "");
+    *out = NULL;
+    *n = 0;
+    enum so_status s = http_get(R(q), path, &rep, err);
+    if (s == SO_OK && (!rep.json || proto_attempts_from_json(rep.json, out, n,
+                                                             &perr) != SO_OK))
+        s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable hook log: %s",
+                    R(q)->base, rep.json ? perr.msg : "empty reply");
+    cJSON_Delete(rep.json);
+    free(path);
+    free(base);
+    return s;
+}
+
 static void headers_free(struct curl_slist *h)
 {
     for (struct curl_slist *p = h; p; p = p->next)
@@ -1063,6 +1175,11 @@ static const struct queue_ops remote_ops = {
     .close = r_close,
     .events = r_events,
     .applied = r_applied,
+    .hook_add = r_hook_add,
+    .hook_list = r_hook_list,
+    .hook_enable = r_hook_enable,
+    .hook_replay = r_hook_replay,
+    .hook_log = r_hook_log,
 };
 
 /* ---- opening ------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 #include "signoff/automate.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
+#include "signoff/webhook.h"
 
 #define PROTO_MAX_HASH 64
 #define PROTO_MAX_ROWS 100000
@@ -1313,5 +1314,190 @@ enum so_status proto_enq_result_from_json(const cJSON *j,
         so_fail(&r->err, so_status_from_name(c), "%s", m);
         proto_sanitize(r->err.msg);
     }
+    return SO_OK;
+}
+
+/* ---- webhooks ----------------------------------------------------------- */
+
+cJSON *proto_hook_to_json(const struct so_hook *h)
+{
+    cJSON *o = json_new_object();
+    json_add_int(o, "id", h->id);
+    json_add_string(o, "workflow", h->workflow);
+    json_add_string(o, "url", h->url);
+    json_add_string(o, "events", h->events);
+    json_add_bool(o, "enabled", h->enabled);
+    json_add_bool(o, "auto_disabled", h->auto_disabled);
+    json_add_string(o, "disabled_reason", h->disabled_reason);
+    json_add_int(o, "fail_streak", h->fail_streak);
+    json_add_int(o, "max_failures", h->max_failures);
+    json_add_int(o, "retry_for_ms", h->retry_for_ms);
+    json_add_bool(o, "allow_private", h->allow_private);
+    json_add_int(o, "created_at", h->created_at);
+    json_add_int(o, "pending", h->pending);
+    json_add_int(o, "delivered", h->delivered);
+    json_add_int(o, "dead", h->dead);
+    return o;
+}
+
+/* An int member into an int field. */
+static enum so_status int_field(const cJSON *j, const char *key, int flags,
+                                int *out, struct so_error *err)
+{
+    int64_t v = 0;
+    enum so_status s = json_get_int(j, "", key, flags, 0, INT32_MAX, &v, err);
+    if (s == SO_OK)
+        *out = (int)v;
+    return s;
+}
+
+enum so_status proto_hook_from_json(const cJSON *j, struct so_hook *out,
+                                    struct so_error *err)
+{
+    enum so_status s;
+    memset(out, 0, sizeof *out);
+    if (bad(s = json_get_int(j, "", "id", JSON_REQUIRED, 1, JSON_MAX_SAFE_INT,
+                             &out->id, err)) ||
+        bad(s = dup_field(j, "", "workflow", JSON_REQUIRED, SO_MAX_ID,
+                          &out->workflow, err)) ||
+        bad(s = dup_field(j, "", "url", JSON_REQUIRED, WEBHOOK_URL_MAX, &out->url,
+                          err)) ||
+        bad(s = dup_field(j, "", "events", JSON_REQUIRED, 16, &out->events,
+                          err)) ||
+        bad(s = json_get_bool(j, "", "enabled", JSON_REQUIRED, &out->enabled,
+                              err)) ||
+        bad(s = json_get_bool(j, "", "auto_disabled", JSON_OPTIONAL,
+                              &out->auto_disabled, err)) ||
+        bad(s = dup_field(j, "", "disabled_reason", JSON_OPTIONAL, SO_MAX_FIELD,
+                          &out->disabled_reason, err)) ||
+        bad(s = int_field(j, "fail_streak", JSON_OPTIONAL, &out->fail_streak,
+                          err)) ||
+        bad(s = int_field(j, "max_failures", JSON_OPTIONAL,
+                          &out->max_failures, err)) ||
+        bad(s = json_get_int(j, "", "retry_for_ms", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &out->retry_for_ms, err)) ||
+        bad(s = json_get_bool(j, "", "allow_private", JSON_OPTIONAL,
+                              &out->allow_private, err)) ||
+        bad(s = json_get_int(j, "", "created_at", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &out->created_at, err)) ||
+        bad(s = json_get_int(j, "", "pending", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &out->pending, err)) ||
+        bad(s = json_get_int(j, "", "delivered", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &out->delivered, err)) ||
+        bad(s = json_get_int(j, "", "dead", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &out->dead, err))) {
+        so_hook_clear(out);
+        return s;
+    }
+    return SO_OK;
+}
+
+cJSON *proto_hook_add_to_json(const struct so_hook *h)
+{
+    cJSON *o = json_new_object();
+    json_add_string(o, "workflow", h->workflow);
+    json_add_string(o, "url", h->url);
+    json_add_string(o, "secret", h->secret);
+    json_add_string(o, "events", h->events ? h->events : "outcome");
+    json_add_int(o, "max_failures", h->max_failures);
+    json_add_int(o, "retry_for_ms", h->retry_for_ms);
+    json_add_bool(o, "allow_private", h->allow_private);
+    return o;
+}
+
+enum so_status proto_hook_add_from_json(const cJSON *j, struct so_hook *out,
+                                        struct so_error *err)
+{
+    enum so_status s;
+    memset(out, 0, sizeof *out);
+    out->max_failures = WEBHOOK_MAX_FAILURES;
+    out->retry_for_ms = WEBHOOK_RETRY_FOR_MS;
+    if (bad(s = dup_field(j, "", "workflow", JSON_REQUIRED, SO_MAX_ID,
+                          &out->workflow, err)) ||
+        bad(s = dup_field(j, "", "url", JSON_REQUIRED, WEBHOOK_URL_MAX, &out->url,
+                          err)) ||
+        bad(s = dup_field(j, "", "secret", JSON_REQUIRED, WEBHOOK_SECRET_TEXT * 2,
+                          &out->secret, err)) ||
+        bad(s = dup_field(j, "", "events", JSON_OPTIONAL, 16, &out->events,
+                          err)) ||
+        bad(s = int_field(j, "max_failures", JSON_OPTIONAL,
+                          &out->max_failures, err)) ||
+        bad(s = json_get_int(j, "", "retry_for_ms", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &out->retry_for_ms, err)) ||
+        bad(s = json_get_bool(j, "", "allow_private", JSON_OPTIONAL,
+                              &out->allow_private, err))) {
+        so_hook_clear(out);
+        return s;
+    }
+    if (!out->events)
+        out->events = xstrdup("outcome");
+    return SO_OK;
+}
+
+cJSON *proto_attempts_to_json(const struct so_hook_attempt *v, size_t n)
+{
+    cJSON *a = json_new_array();
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = json_new_object();
+        json_add_int(o, "delivery", v[i].delivery);
+        json_add_int(o, "seq", v[i].seq);
+        json_add_string(o, "draft_id", v[i].draft);
+        json_add_int(o, "at", v[i].at);
+        json_add_int(o, "ms", v[i].ms);
+        json_add_int(o, "status", v[i].status);
+        json_add_string(o, "state", v[i].state);
+        json_add_string(o, "error", v[i].error);
+        cJSON_AddItemToArray(a, o);
+    }
+    cJSON *j = json_new_object();
+    json_add_item(j, "attempts", a);
+    return j;
+}
+
+static enum so_status attempt_from_json(const cJSON *j,
+                                        struct so_hook_attempt *a,
+                                        struct so_error *err)
+{
+    enum so_status s;
+    if (bad(s = json_get_int(j, "", "delivery", JSON_REQUIRED, 0,
+                             JSON_MAX_SAFE_INT, &a->delivery, err)) ||
+        bad(s = json_get_int(j, "", "seq", JSON_REQUIRED, 0,
+                             JSON_MAX_SAFE_INT, &a->seq, err)) ||
+        bad(s = dup_field(j, "", "draft_id", JSON_REQUIRED, SO_MAX_ID, &a->draft,
+                          err)) ||
+        bad(s = json_get_int(j, "", "at", JSON_REQUIRED, 0, JSON_MAX_SAFE_INT,
+                             &a->at, err)) ||
+        bad(s = json_get_int(j, "", "ms", JSON_OPTIONAL, 0, JSON_MAX_SAFE_INT,
+                             &a->ms, err)) ||
+        bad(s = int_field(j, "status", JSON_REQUIRED, &a->status, err)) ||
+        bad(s = dup_field(j, "", "state", JSON_REQUIRED, 16, &a->state, err)) ||
+        bad(s = dup_field(j, "", "error", JSON_OPTIONAL, SO_MAX_FIELD, &a->error,
+                          err)))
+        return s;
+    return SO_OK;
+}
+
+enum so_status proto_attempts_from_json(const cJSON *j,
+                                        struct so_hook_attempt **out,
+                                        size_t *n, struct so_error *err)
+{
+    const cJSON *a = NULL, *it;
+    enum so_status s =
+        json_get_array(j, "", "attempts", JSON_REQUIRED, 1000, &a, err);
+    *out = NULL;
+    *n = 0;
+    if (s != SO_OK)
+        return s;
+    struct so_hook_attempt *v =
+        xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *v);
+    size_t len = 0;
+    cJSON_ArrayForEach(it, a) {
+        if (bad(s = attempt_from_json(it, &v[len++], err))) {
+            so_hook_attempts_free(v, len);
+            return s;
+        }
+    }
+    *out = v;
+    *n = len;
     return SO_OK;
 }

@@ -36,14 +36,6 @@ char *webhook_message(const struct so_event *e, int64_t now_ms)
     return t;
 }
 
-int webhook_url_ok(const char *url)
-{
-    return url && strlen(url) < 2048 &&
-           (strncasecmp(url, "http://", 7) == 0 ||
-            strncasecmp(url, "https://", 8) == 0) &&
-           !strpbrk(url, " \t\r\n");
-}
-
 struct attempt {
     int allow_private;
     int refused; /* a private address was refused */

@@ -39,6 +39,7 @@
 #include "signoff/stats.h"
 #include "signoff/remote/protocol.h"
 #include "signoff/token.h"
+#include "signoff/webhook.h"
 
 #define SERVER_DISCARD_MAX ((size_t)2 * SERVER_MAX_BODY) /* then cut the client off */
 #define SERVER_DRAIN_MS 10000 /* how long SIGTERM waits for in-flight work */
@@ -306,6 +307,7 @@ struct server {
     void (*log)(void *arg, const char *line);
     void *log_arg;
     int log_json; /* --log-format json */
+    int hooks_private; /* POST /v1/hooks may set allow_private */
     struct guard *guard; /* connection limits, head deadline, body cap */
     struct authfail *authfail; /* failed authentications per address */
     pthread_mutex_t mu;  /* guards inflight and the mhd_ fields */
@@ -1062,6 +1064,179 @@ static void h_healthz(struct call *c)
     c->out = xstrdup("{\"status\":\"ok\"}");
 }
 
+/* ---- webhooks (supervisors) -------------------------------------------- */
+
+/* The hook {arg} names, into *out: 0, or -1 with the 404 set (an id that
+ * is not a number names no hook either). */
+static int hook_of(struct call *c, struct so_hook *out)
+{
+    long id = 0;
+    struct so_hook *v = NULL;
+    size_t n = 0;
+    struct so_error err;
+    memset(out, 0, sizeof *out);
+    if (so_parse_long(c->arg, 1, INT32_MAX, &id) != 0) {
+        call_fail(c, SO_ERR_NOTFOUND, "no such hook");
+        return -1;
+    }
+    if (c->q->ops->hook_list(c->q, &v, &n, &err) != SO_OK) {
+        call_err(c, &err);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].id == id && !out->id)
+            *out = v[i];
+        else
+            so_hook_clear(&v[i]);
+    }
+    free(v);
+    if (out->id)
+        return 0;
+    char msg[64];
+    snprintf(msg, sizeof msg, "hook %ld: no such hook", id);
+    call_fail(c, SO_ERR_NOTFOUND, msg);
+    return -1;
+}
+
+/* Reply with the hook {arg} as it is now (never its secret). */
+static void hook_reply(struct call *c, int status)
+{
+    struct so_hook h;
+    if (hook_of(c, &h) == 0)
+        call_json(c, status, proto_hook_to_json(&h));
+    so_hook_clear(&h);
+}
+
+static void h_hooks(struct call *c)
+{
+    struct so_hook *v = NULL;
+    size_t n = 0;
+    struct so_error err;
+    if (c->q->ops->hook_list(c->q, &v, &n, &err) != SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    cJSON *a = json_new_array();
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemToArray(a, proto_hook_to_json(&v[i]));
+        so_hook_clear(&v[i]);
+    }
+    free(v);
+    cJSON *j = json_new_object();
+    json_add_item(j, "hooks", a);
+    call_json(c, 200, j);
+}
+
+/* POST /v1/hooks: the body holds the secret, kept in the queue and never
+ * answered, logged or quoted. allow_private only where the server allows
+ * it (serve --allow-private-hooks): else a supervisor's token could make
+ * the server POST into its own network. */
+static void h_hook_add(struct call *c)
+{
+    cJSON *j;
+    struct so_hook h;
+    struct so_error err;
+    int64_t id = 0;
+    if (call_body(c, &j))
+        return;
+    enum so_status s = proto_hook_add_from_json(j, &h, &err);
+    cJSON_Delete(j); /* the parsed body holds the secret: gone at once */
+    OPENSSL_cleanse((void *)c->body, c->len);
+    if (s == SO_OK)
+        s = webhook_hook_check(&h, &err);
+    if (s == SO_OK && h.allow_private && !c->srv->hooks_private)
+        s = so_fail(&err, SO_ERR_FORBIDDEN,
+                    "allow_private: this server does not let hooks reach "
+                    "private or loopback addresses over HTTP (its operator "
+                    "starts it with that allowed)");
+    if (s == SO_OK)
+        s = c->q->ops->hook_add(c->q, &h, &id, &err);
+    so_hook_clear(&h);
+    if (s != SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    char arg[24];
+    snprintf(arg, sizeof arg, "%lld", (long long)id);
+    c->arg = arg;
+    hook_reply(c, 201);
+    c->arg = NULL;
+}
+
+/* POST /v1/hooks/{id}/enable and /disable. */
+static void hook_switch(struct call *c, int on)
+{
+    struct so_hook h;
+    struct so_error err;
+    if (hook_of(c, &h) != 0)
+        return;
+    enum so_status s = c->q->ops->hook_enable(c->q, h.id, on, &err);
+    so_hook_clear(&h);
+    if (s == SO_OK)
+        hook_reply(c, 200);
+    else
+        call_err(c, &err);
+}
+
+static void h_hook_enable(struct call *c)
+{
+    hook_switch(c, 1);
+}
+
+static void h_hook_disable(struct call *c)
+{
+    hook_switch(c, 0);
+}
+
+/* POST /v1/hooks/{id}/replay {"from": SEQ}. */
+static void h_hook_replay(struct call *c)
+{
+    cJSON *j;
+    struct so_hook h;
+    struct so_error err;
+    int64_t from = 0, n = 0;
+    if (hook_of(c, &h) != 0)
+        return;
+    int64_t id = h.id;
+    so_hook_clear(&h);
+    if (call_body(c, &j))
+        return;
+    enum so_status s = json_get_int(j, "", "from", JSON_REQUIRED, 0,
+                                    JSON_MAX_SAFE_INT, &from, &err);
+    cJSON_Delete(j);
+    if (s == SO_OK)
+        s = c->q->ops->hook_replay(c->q, id, from, &n, &err);
+    if (s != SO_OK) {
+        call_err(c, &err);
+        return;
+    }
+    cJSON *o = json_new_object();
+    json_add_int(o, "hook", id);
+    json_add_int(o, "from", from);
+    json_add_int(o, "queued", n);
+    call_json(c, 200, o);
+}
+
+/* GET /v1/hooks/{id}/log?failed=1&limit=N. */
+static void h_hook_log(struct call *c)
+{
+    struct so_hook h;
+    struct so_hook_attempt *v = NULL;
+    size_t n = 0;
+    int64_t limit = 0;
+    struct so_error err;
+    if (query_int(c, "limit", 1, 1000, 20, &limit) || hook_of(c, &h) != 0)
+        return;
+    enum so_status s = c->q->ops->hook_log(c->q, h.id, query_flag(c, "failed"),
+                                           (int)limit, &v, &n, &err);
+    so_hook_clear(&h);
+    if (s == SO_OK)
+        call_json(c, 200, proto_attempts_to_json(v, n));
+    else
+        call_err(c, &err);
+    so_hook_attempts_free(v, n);
+}
+
 /* ---- routing ----------------------------------------------------------- */
 
 /* A route matches METHOD prefix{arg}suffix (or exactly prefix when it has
@@ -1121,6 +1296,18 @@ static const struct route routes[] = {
      "my_decisions", SC_SELF},
     {"GET", "/v1/events", NULL, SERVER_ROLE_PRODUCER | SERVER_ROLE_SUPERVISOR,
      1, h_events, "events", SC_WF_QUERY},
+    {"GET", "/v1/hooks", NULL, SERVER_ROLE_SUPERVISOR, 1, h_hooks, "hooks",
+     SC_ALL},
+    {"POST", "/v1/hooks", NULL, SERVER_ROLE_SUPERVISOR, 1, h_hook_add,
+     "hook_add", SC_ALL},
+    {"POST", "/v1/hooks/", "/enable", SERVER_ROLE_SUPERVISOR, 1,
+     h_hook_enable, "hook_enable", SC_ALL},
+    {"POST", "/v1/hooks/", "/disable", SERVER_ROLE_SUPERVISOR, 1,
+     h_hook_disable, "hook_disable", SC_ALL},
+    {"POST", "/v1/hooks/", "/replay", SERVER_ROLE_SUPERVISOR, 1,
+     h_hook_replay, "hook_replay", SC_ALL},
+    {"GET", "/v1/hooks/", "/log", SERVER_ROLE_SUPERVISOR, 1, h_hook_log,
+     "hook_log", SC_ALL},
     {"GET", "/metrics", NULL, ROLES_ALL, 1, h_metrics, "metrics", SC_ALL},
     {"GET", "/healthz", NULL, 0, 0, h_healthz, "healthz", SC_SELF},
 };
@@ -1888,6 +2075,7 @@ enum so_status server_start(const struct server_opts *opts,
     srv->log = opts->log;
     srv->log_arg = opts->log_arg;
     srv->log_json = opts->log_json;
+    srv->hooks_private = opts->hooks_private;
     pthread_mutex_init(&srv->mu, NULL);
     pthread_cond_init(&srv->idle, NULL);
     pool_init(&srv->pool, srv->queue_path, (size_t)threads * 2,

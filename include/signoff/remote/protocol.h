@@ -116,6 +116,23 @@ cJSON *proto_rollup_to_json(const struct so_rollup *r);
 enum so_status proto_rollup_from_json(const cJSON *j, struct so_rollup *out,
                                       struct so_error *err);
 
+/* Webhooks (docs/protocol.md, /v1/hooks). A hook's JSON never holds its
+ * secret: the secret travels once, in the body of POST /v1/hooks
+ * (proto_hook_add_to_json, read back by proto_hook_add_from_json, whose
+ * strings are owned and whose secret the caller cleanses). from_json reads
+ * a hook as a reply shows it (secret NULL). */
+cJSON *proto_hook_to_json(const struct so_hook *h);
+enum so_status proto_hook_from_json(const cJSON *j, struct so_hook *out,
+                                    struct so_error *err);
+cJSON *proto_hook_add_to_json(const struct so_hook *h);
+enum so_status proto_hook_add_from_json(const cJSON *j, struct so_hook *out,
+                                        struct so_error *err);
+/* GET /v1/hooks/{id}/log: {"attempts":[...]}, newest first. */
+cJSON *proto_attempts_to_json(const struct so_hook_attempt *v, size_t n);
+enum so_status proto_attempts_from_json(const cJSON *j,
+                                        struct so_hook_attempt **out,
+                                        size_t *n, struct so_error *err);
+
 /* POST /v1/drafts: one result per JSON line. */
 cJSON *proto_enq_result_to_json(const struct so_enq_result *r);
 enum so_status proto_enq_result_from_json(const cJSON *j,

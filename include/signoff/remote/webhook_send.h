@@ -34,7 +34,4 @@ enum so_status webhook_post(const struct so_hook *h, const char *msg_id,
                             const char *body, int64_t timeout_ms,
                             struct webhook_reply *out, struct so_error *err);
 
-/* 1 when url is an http or https URL a hook may name. */
-int webhook_url_ok(const char *url);
-
 #endif

@@ -68,6 +68,9 @@ struct server_opts {
     /* 0: text lines (the callback adds the time); 1: one JSON object a
      * line with the same fields and the time (--log-format json). */
     int log_json;
+    /* POST /v1/hooks may add a hook that reaches private and loopback
+     * addresses (serve --allow-private-hooks); 0: refused with 403. */
+    int hooks_private;
 };
 
 struct server;
