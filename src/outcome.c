@@ -63,6 +63,18 @@ enum so_status outcome_may_apply(const char *draft, int found,
     return SO_OK;
 }
 
+enum so_status outcome_cursor_check(int64_t after, int64_t chain_head,
+                                    struct so_error *err)
+{
+    if (after <= chain_head)
+        return SO_OK;
+    return so_fail(err, SO_ERR_INVALID,
+                   "after: seq %lld is past the end of the audit chain (seq "
+                   "%lld): a cursor from another queue, or from this one "
+                   "before it was restored?",
+                   (long long)after, (long long)chain_head);
+}
+
 enum so_status outcome_may_undo(const char *draft, int64_t applied_seq,
                                 struct so_error *err)
 {

@@ -53,4 +53,12 @@ enum so_status outcome_may_apply(const char *draft, int found,
 enum so_status outcome_may_undo(const char *draft, int64_t applied_seq,
                                 struct so_error *err);
 
+/* SO_OK when the feed cursor after lies within the audit chain, whose last
+ * seq is chain_head. A cursor past it never came from this queue's feed (a
+ * cursor of another queue, or of this one before a restore): reading on
+ * from it would wait for records that are not coming and skip the ones
+ * that are, so it is SO_ERR_INVALID naming both seqs, for every backend. */
+enum so_status outcome_cursor_check(int64_t after, int64_t chain_head,
+                                    struct so_error *err);
+
 #endif

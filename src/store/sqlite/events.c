@@ -158,7 +158,8 @@ enum so_status store_events_reverted(struct store *s, int64_t seq, int64_t at,
 /* The last seq a reader may see now, and when the first held outcome is
  * released (0: none held). */
 enum so_status store_events_head(struct store *s, int64_t now, int64_t *head,
-                                int64_t *next_release, struct so_error *err)
+                                int64_t *next_release, int64_t *chain,
+                                struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_head, err);
     if (!st)
@@ -169,6 +170,8 @@ enum so_status store_events_head(struct store *s, int64_t now, int64_t *head,
     if (code != SO_OK)
         return code;
     *head = sqlite3_column_int64(st, 0);
+    if (chain)
+        *chain = *head;
     if (sqlite3_column_type(st, 1) != SQLITE_NULL)
         *head = sqlite3_column_int64(st, 1) - 1;
     *next_release = sqlite3_column_int64(st, 2);
@@ -192,13 +195,17 @@ static void read_event(sqlite3_stmt *st, struct so_event *e)
     outcome_classify(&f, e);
 }
 
+/* A page after the cursor, up to the head; the cursor is first checked
+ * against the chain (outcome_cursor_check). */
 static enum so_status read_page(struct store *s, const struct so_event_req *req,
                                 int64_t after, struct so_event_page *out,
                                 int64_t *next_release, struct so_error *err)
 {
-    int64_t head = 0;
+    int64_t head = 0, chain = 0;
     enum so_status code =
-        store_events_head(s, so_now_ms(), &head, next_release, err);
+        store_events_head(s, so_now_ms(), &head, next_release, &chain, err);
+    if (code == SO_OK)
+        code = outcome_cursor_check(after, chain, err);
     if (code != SO_OK)
         return code;
     out->next_after = head > after ? head : after;

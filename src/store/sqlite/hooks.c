@@ -260,7 +260,7 @@ static enum so_status claim_in(struct store *s, void *arg,
 {
     struct claim *c = arg;
     int64_t now = so_now_ms(), head = 0, next = 0, id = 0, hook = 0, seq = 0;
-    enum so_status code = store_events_head(s, now, &head, &next, err);
+    enum so_status code = store_events_head(s, now, &head, &next, NULL, err);
     sqlite3_stmt *st = code == SO_OK ? store_db_stmt(s, sql_due, err) : NULL;
     if (!st)
         return code == SO_OK ? err->code : code;
@@ -300,7 +300,7 @@ static enum so_status claim_in(struct store *s, void *arg,
 static enum so_status any_due(struct store *s, int *due, struct so_error *err)
 {
     int64_t now = so_now_ms(), head = 0, next = 0;
-    enum so_status code = store_events_head(s, now, &head, &next, err);
+    enum so_status code = store_events_head(s, now, &head, &next, NULL, err);
     sqlite3_stmt *st = code == SO_OK ? store_db_stmt(s, sql_due, err) : NULL;
     if (!st)
         return code == SO_OK ? err->code : code;

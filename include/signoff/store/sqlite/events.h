@@ -37,9 +37,10 @@ enum so_status store_events_reverted(struct store *s, int64_t seq, int64_t at,
 
 /* The last seq a reader may see at now (the chain head, or just before
  * the first outcome still held back) and when that outcome is released
- * (0: none is held). */
+ * (0: none is held); chain (may be NULL) gets the chain's last seq. */
 enum so_status store_events_head(struct store *s, int64_t now, int64_t *head,
-                                 int64_t *next_release, struct so_error *err);
+                                 int64_t *next_release, int64_t *chain,
+                                 struct so_error *err);
 
 /* The event of record seq (whatever the head). */
 enum so_status store_events_at(struct store *s, int64_t seq,
