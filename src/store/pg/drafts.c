@@ -272,12 +272,12 @@ static enum so_status write_draft(struct pgq *p, const struct so_draft *d,
 
 /* One draft: its outcome in *res; a database error is returned. The
  * existing row is locked, so two servers enqueueing one id agree. Its
- * route under the workflow's automation policy (c) is stored with it in
- * *route; one routed to automatic approval is marked decided at now (its
- * chain record comes after the batch: enqueue_tx). */
+ * route under the workflow's automation policy (c) in *route and the row
+ * written in *rid (0: none), stored and acted on after the batch
+ * (pg_route_finish). */
 static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
                                   int replace, struct pg_route_cache *c,
-                                  int64_t now, enum automate_route *route,
+                                  enum automate_route *route, int64_t *rid,
                                   struct so_enq_result *res,
                                   struct so_error *err)
 {
@@ -326,11 +326,7 @@ static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
     if (code != SO_OK)
         return code;
     res->outcome = ex_rid ? SO_ENQ_REPLACED : SO_ENQ_ADDED;
-    int64_t rid = 0;
-    code = write_draft(p, d, sha, ex_rid, &rid, err);
-    if (code == SO_OK && (*route != AUTOMATE_HUMAN || ex_rid))
-        code = pg_route_mark(p, rid, *route, now, err);
-    return code;
+    return write_draft(p, d, sha, ex_rid, rid, err);
 }
 
 struct enqueue_ctx {
@@ -339,6 +335,8 @@ struct enqueue_ctx {
     int replace;
     struct so_enq_result *results;
     enum automate_route *routes;
+    int64_t *rids;
+    int *replaced;
 };
 
 /* The drafts, then the chain records of those decided automatically: the
@@ -352,18 +350,18 @@ static enum so_status enqueue_tx(struct pgq *p, void *ctx,
     enum so_status code = pg_run(p, sql_now, NULL, &r, err);
     if (code != SO_OK)
         return code;
-    int64_t now = pg_int(r, 0, 0); /* automatic decisions: the database's */
+    struct pg_route_batch t = {e->drafts, e->rids, e->replaced, e->routes,
+                               e->n, pg_int(r, 0, 0)};
     PQclear(r);
     for (size_t i = 0; code == SO_OK && i < e->n; i++) {
         e->routes[i] = AUTOMATE_HUMAN;
-        code = enqueue_one(p, e->drafts[i], e->replace, &c, now,
-                           &e->routes[i], &e->results[i], err);
+        e->rids[i] = 0;
+        code = enqueue_one(p, e->drafts[i], e->replace, &c, &e->routes[i],
+                           &e->rids[i], &e->results[i], err);
+        e->replaced[i] = e->results[i].outcome == SO_ENQ_REPLACED;
     }
-    for (size_t i = 0; code == SO_OK && i < e->n; i++)
-        if (e->routes[i] == AUTOMATE_AUTO &&
-            (e->results[i].outcome == SO_ENQ_ADDED ||
-             e->results[i].outcome == SO_ENQ_REPLACED))
-            code = pg_route_decide(p, &c, e->drafts[i], now, err);
+    if (code == SO_OK)
+        code = pg_route_finish(p, &c, &t, err);
     pg_route_cache_clear(&c);
     return code;
 }
@@ -372,10 +370,15 @@ enum so_status pg_enqueue(struct queue *q, struct so_draft *const *drafts,
                           size_t n, unsigned flags,
                           struct so_enq_result *results, struct so_error *err)
 {
+    size_t m = n ? n : 1;
     struct enqueue_ctx e = {drafts, n, (flags & SO_ENQ_REPLACE) != 0, results,
-                            xcalloc(n ? n : 1, sizeof *e.routes)};
+                            xcalloc(m, sizeof *e.routes),
+                            xcalloc(m, sizeof *e.rids),
+                            xcalloc(m, sizeof *e.replaced)};
     enum so_status code = pg_tx(q->impl, enqueue_tx, &e, err);
     free(e.routes);
+    free(e.rids);
+    free(e.replaced);
     return code;
 }
 

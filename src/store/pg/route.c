@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/outcome.h"
 #include "signoff/stats.h"
 #include "signoff/store/pg/chain.h"
 #include "signoff/store/pg/outcomes.h"
@@ -16,14 +17,19 @@
 static const char sql_policy[] =
     "SELECT automate, paused, automate_from, sample_pct, sample_seed,"
     " always_review, (SELECT coalesce(max(id), 0) FROM policy_events e"
-    " WHERE e.workflow = w.name) FROM workflows w WHERE name = $1";
+    " WHERE e.workflow = w.name), release_after_ms FROM workflows w"
+    " WHERE name = $1";
 
+/* The routes of a batch's new or replaced drafts (rid, route), in one
+ * statement: those routed 1 become decided (approve) at $3. */
 static const char sql_mark[] =
-    "UPDATE drafts SET route = $2, status = CASE WHEN $2 = 1 THEN 'decided'"
-    " ELSE status END, final_action = CASE WHEN $2 = 1 THEN 'approve'"
-    " ELSE final_action END, decided_at = CASE WHEN $2 = 1 THEN $3::bigint"
-    " ELSE decided_at END, lease_until = CASE WHEN $2 = 1 THEN 0"
-    " ELSE lease_until END WHERE rid = $1";
+    "UPDATE drafts SET route = r.route, status = CASE WHEN r.route = 1"
+    " THEN 'decided' ELSE status END, final_action = CASE WHEN r.route = 1"
+    " THEN 'approve' ELSE final_action END, decided_at = CASE WHEN"
+    " r.route = 1 THEN $3::bigint ELSE decided_at END, lease_until ="
+    " CASE WHEN r.route = 1 THEN 0 ELSE lease_until END"
+    " FROM unnest($1::bigint[], $2::int[]) AS r(rid, route)"
+    " WHERE drafts.rid = r.rid";
 
 /* Human final outcomes standing (a draft decided, not undone: an undo
  * reopens it) on drafts at or above the band, not decided automatically,
@@ -73,6 +79,7 @@ static enum so_status load(struct pgq *p, struct pg_route_policy *c,
                              PQgetisnull(r, 0, 4) ? NULL : PQgetvalue(r, 0, 4),
                              PQgetisnull(r, 0, 5) ? NULL : PQgetvalue(r, 0, 5));
         c->policy_id = pg_int(r, 0, 6);
+        c->release_after_ms = pg_int(r, 0, 7);
     }
     PQclear(r);
     c->workflow = xstrdup(workflow);
@@ -107,33 +114,80 @@ enum so_status pg_route_of(struct pgq *p, struct pg_route_cache *c,
     return SO_OK;
 }
 
-enum so_status pg_route_mark(struct pgq *p, int64_t rid,
-                             enum automate_route route, int64_t now,
-                             struct so_error *err)
+/* Append n as "{a,b,...}" to b's array (the first: b empty). */
+static void array_add(struct buf *b, int64_t n)
 {
-    struct pg_args a = {0};
-    pg_arg_int(&a, rid);
-    pg_arg_int(&a, route);
-    pg_arg_int(&a, now);
-    return pg_run(p, sql_mark, &a, NULL, err);
+    buf_addf(b, "%s%lld", b->len ? "," : "{", (long long)n);
 }
 
-enum so_status pg_route_decide(struct pgq *p, const struct pg_route_cache *c,
-                               const struct so_draft *d, int64_t now,
+static char *array_end(struct buf *b)
+{
+    if (!b->len)
+        buf_addc(b, '{');
+    buf_addc(b, '}');
+    return buf_steal(b);
+}
+
+static enum so_status mark(struct pgq *p, const struct pg_route_batch *t,
+                           struct so_error *err)
+{
+    struct buf rids, routes;
+    buf_init(&rids);
+    buf_init(&routes);
+    for (size_t i = 0; i < t->n; i++)
+        if (t->rids[i] && (t->routes[i] != AUTOMATE_HUMAN || t->replaced[i])) {
+            array_add(&rids, t->rids[i]);
+            array_add(&routes, t->routes[i]);
+        }
+    if (!rids.len) {
+        free(buf_steal(&rids));
+        free(buf_steal(&routes));
+        return SO_OK;
+    }
+    char *r1 = array_end(&rids), *r2 = array_end(&routes);
+    struct pg_args a = {0};
+    pg_arg_text(&a, r1);
+    pg_arg_text(&a, r2);
+    pg_arg_int(&a, t->now);
+    enum so_status code = pg_run(p, sql_mark, &a, NULL, err);
+    free(r1);
+    free(r2);
+    return code;
+}
+
+enum so_status pg_route_finish(struct pgq *p, const struct pg_route_cache *c,
+                               const struct pg_route_batch *t,
                                struct so_error *err)
 {
-    char request_id[SO_AUTO_RQ_MAX], note[128];
-    struct so_decision rec;
-    const struct pg_route_policy *pol = find(c, d->workflow);
-    if (!pol)
-        return so_fail(err, SO_ERR, "%s: routed without a policy", d->id);
-    store_rules_auto_ids(d, pol->p.from, pol->p.sample_pct, pol->policy_id,
-                         request_id, note);
-    store_rules_auto_record(d, request_id, note, now, &rec);
-    enum so_status code = pg_chain_append(p, &rec, err);
-    /* an outcome like any other: held for the release delay, then in the
+    enum so_status code = mark(p, t, err);
+    struct pg_chain_run run = {.batch = 1};
+    int64_t *seqs = xcalloc(t->n ? t->n : 1, sizeof *seqs);
+    int64_t *release = xcalloc(t->n ? t->n : 1, sizeof *release);
+    size_t nauto = 0;
+    for (size_t i = 0; code == SO_OK && i < t->n; i++) {
+        if (!t->rids[i] || t->routes[i] != AUTOMATE_AUTO)
+            continue;
+        const struct so_draft *d = t->drafts[i];
+        const struct pg_route_policy *pol = find(c, d->workflow);
+        char request_id[SO_AUTO_RQ_MAX], note[128];
+        struct so_decision rec;
+        store_rules_auto_ids(d, pol->p.from, pol->p.sample_pct,
+                             pol->policy_id, request_id, note);
+        store_rules_auto_record(d, request_id, note, t->now, &rec);
+        code = pg_chain_append_in(p, &run, &rec, err);
+        seqs[nauto] = rec.seq;
+        release[nauto++] = outcome_release_at(t->now, pol->release_after_ms);
+    }
+    if (code == SO_OK)
+        code = pg_chain_run_end(p, &run, err);
+    pg_chain_run_clear(&run);
+    /* outcomes like any other: held for the release delay, then in the
      * feed */
-    return code == SO_OK ? pg_outcome_record(p, &rec, d->workflow, err) : code;
+    if (code == SO_OK)
+        code = pg_outcome_record_many(p, seqs, release, nauto, err);
+    free(seqs);
+    free(release);
+    return code;
 }
 
 /* Automatic outcomes of a workflow still held by the release delay (on

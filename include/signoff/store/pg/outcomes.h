@@ -14,6 +14,13 @@
 enum so_status pg_outcome_record(struct pgq *p, const struct so_decision *d,
                                  const char *workflow, struct so_error *err);
 
+/* The same for n records just appended (an enqueue batch's automatic
+ * approvals): seqs[i] released at release_at[i] (outcome_release_at), in
+ * one statement. */
+enum so_status pg_outcome_record_many(struct pgq *p, const int64_t *seqs,
+                                      const int64_t *release_at, size_t n,
+                                      struct so_error *err);
+
 /* SO_OK when orig may be undone (outcome_may_undo: not once the producer
  * recorded its action). Call under the draft's row lock. */
 enum so_status pg_outcome_may_undo(struct pgq *p, const struct so_decision *orig,

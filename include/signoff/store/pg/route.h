@@ -20,6 +20,7 @@ struct pg_route_policy {
     char *workflow;
     struct automate_policy p;
     int64_t policy_id; /* the policy's last change in policy_events */
+    int64_t release_after_ms; /* the workflow's release delay */
 };
 struct pg_route_cache {
     struct pg_route_policy *v;
@@ -32,17 +33,26 @@ enum so_status pg_route_of(struct pgq *p, struct pg_route_cache *c,
                            const struct so_draft *d,
                            enum automate_route *route, struct so_error *err);
 
-/* Store route on draft rid (just written); for AUTOMATE_AUTO also mark it
- * decided (approve) at now. Before the chain head is locked. */
-enum so_status pg_route_mark(struct pgq *p, int64_t rid,
-                             enum automate_route route, int64_t now,
-                             struct so_error *err);
+/* The drafts of one enqueue batch as written: drafts[i] stored as row
+ * rids[i] (0: not written: the same, or refused), replaced[i] when it
+ * replaced a pending draft, routed routes[i] (pg_route_of), at now (the
+ * database's clock). */
+struct pg_route_batch {
+    struct so_draft *const *drafts;
+    const int64_t *rids;
+    const int *replaced;
+    const enum automate_route *routes;
+    size_t n;
+    int64_t now;
+};
 
-/* The chain record of draft d's automatic approval at now (d routed
- * AUTOMATE_AUTO by pg_route_of(c) and marked): call it last in the
- * transaction, after every draft of the batch is written. */
-enum so_status pg_route_decide(struct pgq *p, const struct pg_route_cache *c,
-                               const struct so_draft *d, int64_t now,
+/* After every draft of batch t is written: store their routes (those
+ * routed AUTOMATE_AUTO marked decided, approve, at t->now), then append
+ * the chain records of the automatic approvals, reviewer "auto", in one
+ * run (the head locked once, last), and their outcomes, held for the
+ * release delay like any other. */
+enum so_status pg_route_finish(struct pgq *p, const struct pg_route_cache *c,
+                               const struct pg_route_batch *t,
                                struct so_error *err);
 
 /* The kill switch's second half, in the pause's transaction (the chain
