@@ -140,11 +140,23 @@ on_screen() {
     *) [[ $(ui_screen) == *"$1"* ]] ;;
     esac
 }
-# ui_wait TEXT [SECONDS]: wait until TEXT is on screen; 1 if it never shows.
+# ui_wait TEXT [SECONDS]: wait until TEXT is on screen, then until the
+# screen holds still (two captures 20 ms apart alike, for at most 2 s more):
+# a screen written in several chunks is read whole by the ui_screen that
+# follows, not half old, half new. 1 if TEXT never shows.
 ui_wait() {
-    local i=0 lim=$(( ${2:-10} * 20 ))
+    local i=0 lim=$(( ${2:-10} * 20 )) a b
     while [ $i -lt $lim ]; do
-        on_screen "$1" && return 0
+        if on_screen "$1"; then
+            a=$(ui_screen)
+            for i in $(seq 100); do
+                sleep 0.02
+                b=$(ui_screen)
+                [ "$a" = "$b" ] && return 0
+                a=$b
+            done
+            return 0
+        fi
         sleep 0.05; i=$((i + 1))
     done
     return 1
