@@ -150,6 +150,18 @@ char *admin_workflow_changes(const struct so_workflow *before,
     return print(o);
 }
 
+char *admin_workflow_set(const struct so_workflow *before,
+                         const struct so_workflow *after,
+                         const struct so_workflow *req, unsigned mask,
+                         const char **verb)
+{
+    char *detail = admin_workflow_changes(before, after, req, mask);
+    *verb = !before ? "workflow.create"
+            : mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW) ? "policy.set"
+                                                              : "workflow.set";
+    return detail || before ? detail : xstrdup("{}");
+}
+
 char *admin_switch_detail(int paused, const char *reason)
 {
     cJSON *o = cJSON_CreateObject();

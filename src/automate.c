@@ -40,6 +40,16 @@ int automate_sampled_over(const struct so_workflow *w)
            (double)w->sampled_overrides / (double)n > w->threshold;
 }
 
+void automate_sampled_reason(const struct so_workflow *w, char out[160])
+{
+    snprintf(out, 160,
+             "auto-pause: sampled override rate %.2f over threshold %.2f "
+             "(%lld of %lld sampled drafts)",
+             (double)w->sampled_overrides / (double)w->sampled_decided,
+             w->threshold, (long long)w->sampled_overrides,
+             (long long)w->sampled_decided);
+}
+
 double automate_near_from(double from, int k)
 {
     double v = from + (k ? AUTOMATE_NEAR_STEP : -AUTOMATE_NEAR_STEP);

@@ -52,6 +52,9 @@ void automate_sampled_rate(const struct so_workflow *w, double *rate,
  * at least min-decisions (and one) sampled drafts decided, and their
  * override rate over the threshold (the rule of the human rate). */
 int automate_sampled_over(const struct so_workflow *w);
+/* The pause reason when it does: "auto-pause: sampled override rate R
+ * over threshold T (K of N sampled drafts)". */
+void automate_sampled_reason(const struct so_workflow *w, char out[160]);
 
 /* How far the neighbouring bands of a policy lie (the issue's "what if
  * the band moved by 0.05"). */

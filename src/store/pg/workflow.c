@@ -5,7 +5,6 @@
  */
 #include "signoff/store/pg/workflow.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -334,16 +333,12 @@ static enum so_status set_admin(struct pgq *p, const struct so_workflow *w,
     enum so_status code = get_in(p, w->name, &after, err);
     if (code != SO_OK)
         return code;
-    char *detail = admin_workflow_changes(existed ? before : NULL, &after, w,
-                                          mask);
-    int policy = (mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW)) != 0;
-    if (detail || !existed) {
+    const char *verb;
+    char *detail = admin_workflow_set(existed ? before : NULL, &after, w, mask,
+                                      &verb);
+    if (detail) {
         char *subject = xasprintf("workflow/%s", w->name);
-        code = pg_admin_append(p,
-                               !existed ? "workflow.create"
-                               : policy ? "policy.set"
-                                        : "workflow.set",
-                               subject, detail ? detail : xstrdup("{}"), err);
+        code = pg_admin_append(p, verb, subject, detail, err);
         free(subject);
     }
     so_workflow_clear(&after);
@@ -453,12 +448,7 @@ enum so_status pg_workflow_autopause_sampled(struct pgq *p,
     if (code != SO_OK || !automate_sampled_over(&w))
         return code;
     char reason[160];
-    snprintf(reason, sizeof reason,
-             "auto-pause: sampled override rate %.2f over threshold %.2f "
-             "(%lld of %lld sampled drafts)",
-             (double)w.sampled_overrides / (double)w.sampled_decided,
-             w.threshold, (long long)w.sampled_overrides,
-             (long long)w.sampled_decided);
+    automate_sampled_reason(&w, reason);
     return flip(p, workflow, 1, reason, "signoff", err);
 }
 

@@ -326,12 +326,7 @@ static enum so_status sampled_autopause(struct store *s, const char *workflow,
     if (code != SO_OK || !automate_sampled_over(&w))
         return code;
     char reason[160];
-    snprintf(reason, sizeof reason,
-             "auto-pause: sampled override rate %.2f over threshold %.2f "
-             "(%lld of %lld sampled drafts)",
-             (double)w.sampled_overrides / (double)w.sampled_decided,
-             r->threshold, (long long)w.sampled_overrides,
-             (long long)w.sampled_decided);
+    automate_sampled_reason(&w, reason);
     *paused = 1;
     return store_workflow_flip(s, workflow, 1, reason, "signoff", err);
 }

@@ -443,17 +443,12 @@ static enum so_status set_admin(struct queue *q, const struct so_workflow *w,
     enum so_status code = store_workflow_get(q, w->name, &after, err);
     if (code != SO_OK)
         return code;
-    char *detail = admin_workflow_changes(existed ? before : NULL, &after, w,
-                                          mask);
-    int policy = (mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW)) != 0;
-    if (detail || !existed) {
+    const char *verb;
+    char *detail = admin_workflow_set(existed ? before : NULL, &after, w, mask,
+                                      &verb);
+    if (detail) {
         char *subject = xasprintf("workflow/%s", w->name);
-        code = store_admin_append(q->impl,
-                                  !existed ? "workflow.create"
-                                  : policy ? "policy.set"
-                                           : "workflow.set",
-                                  subject, detail ? detail : xstrdup("{}"),
-                                  err);
+        code = store_admin_append(q->impl, verb, subject, detail, err);
         free(subject);
     }
     so_workflow_clear(&after);
