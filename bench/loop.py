@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Figures of issue 18 (closing the loop), for bench/bench.sh; runs alone:
 
-    python3 bench/loop.py build/signoff [N]
+    python3 bench/loop.py build/signoff [N [QUEUE]]
+
+QUEUE: an empty queue to run on (a PostgreSQL database's spec: bench/pg.sh;
+default a file in a temporary directory).
 
 Prints three lines of name=value fields:
   feed    p50, p99: ms from a `signoff decide` process's exit (its commit
@@ -19,7 +22,7 @@ so = os.path.abspath(sys.argv[1])
 n_rate = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 w = tempfile.mkdtemp(prefix="signoff-bench-loop.")
-q = os.path.join(w, "q.db")
+q = sys.argv[3] if len(sys.argv) > 3 else os.path.join(w, "q.db")
 env = dict(os.environ, SIGNOFF_QUEUE=q, SIGNOFF_REVIEWER="bench")
 run = lambda *a, **k: subprocess.run([so, *a], env=env, check=True,
                                      stdout=subprocess.DEVNULL,

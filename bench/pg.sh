@@ -100,4 +100,13 @@ kill "$p1" "$p2" 2>/dev/null
 wait "$p1" "$p2" 2>/dev/null
 rm -rf "$tok"
 printf '| %-46s | %-30s | %-30s |\n' "16 reviewers over HTTP: two servers, one DB" "$two" "one server: $one"
+# closing the loop (issue 18) on a database: bench/loop.py's figures (the
+# feed woken by LISTEN/NOTIFY; decision to webhook; deliveries/s) with
+# PG_BENCH_LOOP_N due deliveries (300)
+psql -d postgres -c "DROP DATABASE IF EXISTS sol" -c "CREATE DATABASE sol" >/dev/null
+loop=$(python3 "$top/bench/loop.py" "$build/signoff" "${PG_BENCH_LOOP_N:-300}" "$(q sol)")
+lf() { echo "$loop" | sed -n "s/^$1 .*$2=\([0-9.]*\).*/\1/p"; }
+printf '| %-46s | %-30s | %-30s |\n' "feed wake-up after a commit (other process)" "p50 $(lf feed p50) p99 $(lf feed p99) ms" ""
+printf '| %-46s | %-30s | %-30s |\n' "decision to webhook received, loopback" "p50 $(lf hook p50) p99 $(lf hook p99) ms" ""
+printf '| %-46s | %-30s | %-30s |\n' "webhook deliveries/s, one deliverer" "$(lf rate deliveries)/s" "receiver alone: $(lf rate floor)/s"
 echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), ${S}s per figure, $N drafts"
