@@ -86,19 +86,13 @@ check_contains "events limit=0: 400 naming it" '400 {"error":{"code":"invalid","
 api GET "/v1/events?wait=3600" "$TOK_PROD"
 check_contains "events wait over the bound: 400" '400' "$CODE"
 api GET "/v1/events?after=999&wait=2" "$TOK_PROD"
-if [ "$(test_backend)" = pg ] && [ "$CODE" = 200 ]; then
-    # the rule (outcome_cursor_check) is not called by the PostgreSQL store yet
-    echo "!!! a cursor past the chain: not checked on PostgreSQL yet, that part did NOT run !!!" >&2
-    ok "a cursor past the chain is refused # SKIP not yet on PostgreSQL queues"
-else
-    check_eq "after past the head: 400 at once, naming the head" \
-        '400 {"error":{"code":"invalid","message":"after: seq 999 is past the end of the audit chain (seq 5): a cursor from another queue, or from this one before it was restored?"}}' \
-        "$CODE $BODY"
-    as prod events --after 999
-    check_eq "events --after past the head through the server: the same error, exit 1" \
-        "1 signoff: events: after: seq 999 is past the end of the audit chain (seq 5): a cursor from another queue, or from this one before it was restored?" \
-        "$RC $ERR"
-fi
+check_eq "after past the head: 400 at once, naming the head" \
+    '400 {"error":{"code":"invalid","message":"after: seq 999 is past the end of the audit chain (seq 5): a cursor from another queue, or from this one before it was restored?"}}' \
+    "$CODE $BODY"
+as prod events --after 999
+check_eq "events --after past the head through the server: the same error, exit 1" \
+    "1 signoff: events: after: seq 999 is past the end of the audit chain (seq 5): a cursor from another queue, or from this one before it was restored?" \
+    "$RC $ERR"
 
 # the long poll: a waiting request answers when a decision lands
 curl -s -o "$T/poll.json" -w '%{http_code}' -H "Authorization: Bearer $TOK_PROD" \

@@ -67,16 +67,19 @@ static const char sql_events[] =
 
 /* ---- the feed ---------------------------------------------------------- */
 
-/* The head, the next release and the database's clock now. */
+/* The head, the next release, the database's clock now and the chain's
+ * last seq (chain may be NULL). */
 static enum so_status read_head(struct pgq *p, int64_t *head,
                                 int64_t *next_release, int64_t *now,
-                                struct so_error *err)
+                                int64_t *chain, struct so_error *err)
 {
     PGresult *r;
     enum so_status code = pg_run(p, sql_head, NULL, &r, err);
     if (code != SO_OK)
         return code;
     *head = pg_int(r, 0, 0);
+    if (chain)
+        *chain = *head;
     if (!PQgetisnull(r, 0, 1))
         *head = pg_int(r, 0, 1) - 1;
     *next_release = pg_int(r, 0, 2);
@@ -89,7 +92,7 @@ enum so_status pg_events_head(struct pgq *p, int64_t *head,
                               int64_t *next_release, struct so_error *err)
 {
     int64_t now;
-    return read_head(p, head, next_release, &now, err);
+    return read_head(p, head, next_release, &now, NULL, err);
 }
 
 static void read_event(const PGresult *r, int i, struct so_event *e)
@@ -122,13 +125,17 @@ static enum so_status read_range(struct pgq *p, int64_t after, int64_t head,
     return pg_run(p, sql_events, &a, r, err);
 }
 
+/* A page after the cursor, up to the head; the cursor is first checked
+ * against the chain (outcome_cursor_check). */
 static enum so_status read_page(struct pgq *p, const struct so_event_req *req,
                                 int64_t after, struct so_event_page *out,
                                 int64_t *next_release, int64_t *now,
                                 struct so_error *err)
 {
-    int64_t head = 0;
-    enum so_status code = read_head(p, &head, next_release, now, err);
+    int64_t head = 0, chain = 0;
+    enum so_status code = read_head(p, &head, next_release, now, &chain, err);
+    if (code == SO_OK)
+        code = outcome_cursor_check(after, chain, err);
     if (code != SO_OK)
         return code;
     out->next_after = head > after ? head : after;
