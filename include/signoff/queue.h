@@ -583,6 +583,30 @@ struct so_hook_attempt {
 };
 void so_hook_attempts_free(struct so_hook_attempt *v, size_t n);
 
+/*
+ * A row of a queue's table as `signoff copy` streams it from one store to
+ * another (copy.h): the column names and values, borrowed for the call.
+ * Values are what both stores hold: SQL NULL, an integer, a real or UTF-8
+ * text.
+ */
+enum so_val_kind { SO_VAL_NULL, SO_VAL_INT, SO_VAL_REAL, SO_VAL_TEXT };
+struct so_val {
+    enum so_val_kind kind;
+    int64_t i;
+    double r;
+    const char *s;
+};
+struct so_row {
+    const char *table;
+    size_t n;
+    const char *const *cols;
+    const struct so_val *vals;
+};
+/* Where a dump sends its rows: fn(ctx, row, err) for each, in order;
+ * an error stops the dump and is its result. */
+typedef enum so_status (*so_row_fn)(void *ctx, const struct so_row *row,
+                                    struct so_error *err);
+
 struct queue;
 struct so_agreement; /* agreement.h */
 struct so_token;     /* token.h */
@@ -761,6 +785,30 @@ struct queue_ops {
     enum so_status (*admin_last)(struct queue *q, const char *verb,
                                  struct so_decision *out,
                                  struct so_error *err);
+    /* signoff copy (copy.h): a backend's dump and load, as row streams, so
+     * moving a queue between stores needs no rule of either. NULL where
+     * the backend has none (a remote queue). */
+    /* Every row of each table of copy_tables the store keeps, table by
+     * table in that order, from one snapshot; then the chain head as a
+     * row of table COPY_CHAIN_HEAD (seq, hash). */
+    enum so_status (*dump)(struct queue *q, so_row_fn fn, void *ctx,
+                           struct so_error *err);
+    /* The columns the store keeps of table, NULL-terminated (owned: free
+     * each and the array); *cols NULL when it has no such table. */
+    enum so_status (*load_columns)(struct queue *q, const char *table,
+                                   char ***cols, struct so_error *err);
+    /* Start a load in one transaction: SO_ERR_CONFLICT when the queue
+     * holds anything but what init wrote (the target of a copy must be
+     * empty). */
+    enum so_status (*load_begin)(struct queue *q, struct so_error *err);
+    /* One row, with only columns load_columns named; COPY_CHAIN_HEAD sets
+     * the chain head. */
+    enum so_status (*load_row)(struct queue *q, const struct so_row *row,
+                               struct so_error *err);
+    /* Commit the load (commit 0: roll it back), with the store's own
+     * bookkeeping (counters kept by triggers, id sequences) in line. */
+    enum so_status (*load_end)(struct queue *q, int commit,
+                               struct so_error *err);
 };
 
 struct queue {

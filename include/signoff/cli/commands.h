@@ -22,6 +22,7 @@
     X(workflow, "workflow settings and the automation kill switch")            \
     X(export, "write the decisions with their audit hashes")                   \
     X(verify, "check the audit chain")                                         \
+    X(copy, "copy a queue between stores (SQLite, PostgreSQL)")                \
     X(serve, "serve a queue over HTTP (protocol v1)")                          \
     X(sync, "send decisions waiting in the local outbox")                      \
     X(events, "the outcome feed: audit records in chain order")               \

@@ -16,6 +16,7 @@
 
 #include "signoff/names.h"
 #include "signoff/store/pg/admin.h"
+#include "signoff/store/pg/copy.h"
 #include "signoff/store/pg/db.h"
 #include "signoff/store/pg/decide.h"
 #include "signoff/store/pg/drafts.h"
@@ -105,6 +106,7 @@ static void pgq_free(struct pgq *p)
 {
     if (!p)
         return;
+    pg_load_free(p);
     PQfinish(p->c);
     free(p->spec);
     free(p);
@@ -271,4 +273,9 @@ const struct queue_ops store_pg_ops = {
     .delivery_finish = pg_delivery_finish,
     .admin_record = pg_admin_record,
     .admin_last = pg_admin_last,
+    .dump = pg_dump,
+    .load_columns = pg_load_columns,
+    .load_begin = pg_load_begin,
+    .load_row = pg_load_row,
+    .load_end = pg_load_end,
 };

@@ -31,8 +31,7 @@ void pg_arg_double(struct pg_args *a, double v)
     a->n++;
 }
 
-/* The error of res (or of the connection when res is NULL) as a status. */
-static enum so_status pg_fail(struct pgq *p, const PGresult *res,
+enum so_status pg_fail(struct pgq *p, const PGresult *res,
                               struct so_error *err)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;

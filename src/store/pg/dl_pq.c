@@ -43,7 +43,10 @@
     X(void, PQfreemem, (void *))                                               \
     X(int, PQsocket, (const PGconn *))                                         \
     X(int, PQconsumeInput, (PGconn *))                                         \
-    X(PGnotify *, PQnotifies, (PGconn *))
+    X(PGnotify *, PQnotifies, (PGconn *))                                      \
+    X(int, PQnfields, (const PGresult *))                                      \
+    X(char *, PQfname, (const PGresult *, int))                                \
+    X(Oid, PQftype, (const PGresult *, int))
 
 /* The library's functions; set once by dl_open, read-only after. */
 static struct {
@@ -221,4 +224,22 @@ int PQconsumeInput(PGconn *conn)
 PGnotify *PQnotifies(PGconn *conn)
 {
     return ready() ? real.PQnotifies(conn) : NULL;
+}
+
+/* PQnfields: columns in a result. */
+int PQnfields(const PGresult *res)
+{
+    return ready() ? real.PQnfields(res) : 0;
+}
+
+/* PQfname: a column's name. */
+char *PQfname(const PGresult *res, int col)
+{
+    return ready() ? real.PQfname(res, col) : NULL;
+}
+
+/* PQftype: a column's type (its pg_type oid). */
+Oid PQftype(const PGresult *res, int col)
+{
+    return ready() ? real.PQftype(res, col) : 0;
 }

@@ -24,6 +24,7 @@
 
 #include "signoff/names.h"
 #include "signoff/store/sqlite/admin.h"
+#include "signoff/store/sqlite/copy.h"
 #include "signoff/store/sqlite/db.h"
 #include "signoff/store/sqlite/decide.h"
 #include "signoff/store/sqlite/enqueue.h"
@@ -427,4 +428,9 @@ const struct queue_ops store_sqlite_ops = {
     .token_used = store_token_used,
     .admin_record = store_admin_record,
     .admin_last = store_admin_last,
+    .dump = store_dump,
+    .load_columns = store_load_columns,
+    .load_begin = store_load_begin,
+    .load_row = store_load_row,
+    .load_end = store_load_end,
 };

@@ -27,6 +27,7 @@ struct pgq {
     int nprepared;
     char now_pin[32];     /* SIGNOFF_NOW_MS as the session last got it */
     int now_unsure;       /* a rollback may have undone that */
+    struct pg_load *load; /* a copy's load under way (store_pg_copy) */
 };
 
 /* Parameters of one statement, as text (NULL is SQL NULL). */
@@ -44,6 +45,10 @@ void pg_arg_double(struct pg_args *a, double v);
  * rows are wanted), or an error mapped by pg_fail. */
 enum so_status pg_run(struct pgq *p, const char *sql, const struct pg_args *a,
                       PGresult **res, struct so_error *err);
+/* The error of res (or of the connection when res is NULL) as a status,
+ * for a statement run without pg_run (a statement made at run time). */
+enum so_status pg_fail(struct pgq *p, const PGresult *res,
+                       struct so_error *err);
 /* Run a fixed command with no parameters and no rows (BEGIN, SET ...). */
 enum so_status pg_cmd(struct pgq *p, const char *sql, struct so_error *err);
 
