@@ -15,7 +15,7 @@ for size in $SIZES; do
     check "$size: the escalation goes to the supervisors' inbox" \
         ui_wait "escalate D-1: sent to the supervisors' inbox"
     check_eq "$size: escalated, not final" "escalated||" \
-        "$(sql "$Q" "SELECT status||'|'||ifnull(final_action,'')||'|'||ifnull(decided_at,'') FROM drafts WHERE id='D-1'")"
+        "$(sql "$Q" "SELECT status||'|'||coalesce(final_action,'')||'|'||coalesce(CAST(decided_at AS TEXT),'') FROM drafts WHERE id='D-1'")"
     ui_keys q
     check "$size: alice's queue counts it apart" ui_wait "$(waiting 1)"
     check_not_contains "$size: D-1 is not a row for alice" "D-1" \

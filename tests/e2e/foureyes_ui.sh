@@ -56,7 +56,7 @@ as_bob ui_keys a
 check "bob: approve after alice's approve agrees" \
     as_bob ui_wait "approve F-2: agreed with the other review, final"
 check_eq "F-1 waits for a resolver, F-2 is final" "F-1|resolve F-2|decided F-3|resolve" \
-    "$(sql "$Q" "SELECT group_concat(id || '|' || status, ' ') FROM (SELECT id, status FROM drafts ORDER BY id)")"
+    "$(sql "$Q" "SELECT id || '|' || status FROM drafts ORDER BY id" | paste -sd ' ')"
 as_alice ui_keys q q
 as_bob ui_keys q q
 check_eq "alice quits" "__EXITED__ rc=0" "$(as_alice exited)"
@@ -98,7 +98,7 @@ as_sue ui_wait "Note (optional"
 as_sue ui_keys Enter
 check "sue rejects F-3: final" as_sue ui_wait "reject F-3: resolved, final"
 check_eq "resolutions recorded with kind resolve" "F-1|approve|sue F-3|reject|sue" \
-    "$(sql "$Q" "SELECT group_concat(draft || '|' || action || '|' || reviewer, ' ') FROM (SELECT * FROM decisions WHERE kind = 'resolve' ORDER BY seq)")"
+    "$(sql "$Q" "SELECT draft || '|' || action || '|' || reviewer FROM decisions WHERE kind = 'resolve' ORDER BY seq" | paste -sd ' ')"
 as_sue ui_keys m
 check "monitor: the agreement table" as_sue ui_wait "FOUR-EYES AGREEMENT"
 S=$(as_sue ui_screen)

@@ -35,7 +35,7 @@ for size in $SIZES; do
     check "$size: bob's version is final" ui_wait "edit F-1: resolved, final"
     check_eq "$size: the resolution is bob's text" \
         "edit|sue|resolve|We refund 40 EUR within 3 days.|adopted from bob" \
-        "$(sql "$Q" "SELECT action||'|'||reviewer||'|'||kind||'|'||trim(final_body, char(10))||'|'||note FROM decisions WHERE draft='F-1' ORDER BY seq DESC LIMIT 1")"
+        "$(sql "$Q" "SELECT action||'|'||reviewer||'|'||kind||'|'||trim(final_body, '"$'\n'"')||'|'||note FROM decisions WHERE draft='F-1' ORDER BY seq DESC LIMIT 1")"
     check_eq "$size: F-1 decided" "decided" "$(status F-1)"
     check "$size: sue gets F-2 next" ui_wait "We refund 15 EUR to your card."
     ui_keys A

@@ -31,7 +31,7 @@ for size in $SIZES; do
     ui_keys 1
     check "$size: released" ui_wait "released 2 tagged drafts"
     check_eq "$size: B-1 and B-2 pending, nobody's" "pending| pending|" \
-        "$(sql "$Q" "SELECT status||'|'||ifnull(claimed_by,'') FROM drafts WHERE id IN ('B-1','B-2') ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
+        "$(sql "$Q" "SELECT status||'|'||coalesce(claimed_by,'') FROM drafts WHERE id IN ('B-1','B-2') ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
     check "$size: bob's claim token is fenced (his decision would fail)" \
         test "$(sql "$Q" "SELECT lease_token FROM drafts WHERE id='B-1'")" -gt "$token"
 

@@ -43,7 +43,7 @@ check_eq "Ctrl-C released the claim" "pending" "$(status D-1)"
 ui_stop
 review 80x24
 ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
-pid=$(pgrep -n -f "review --queue $UI_QUEUE")
+pid=$(pgrep -n -f "review --queue $(printf '%s' "$UI_QUEUE" | sed 's/[][\\.*^$?+(){}|]/\\&/g')")
 kill -TERM "$pid"
 check_eq "SIGTERM exits cleanly" "__EXITED__ rc=0" "$(exited)"
 check_eq "SIGTERM released the claim" "pending" "$(status D-1)"

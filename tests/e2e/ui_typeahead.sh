@@ -23,7 +23,7 @@ for size in $SIZES; do
     check_eq "$size: the second a did not touch D-2" "" "$(decisions D-2)"
     check_eq "$size: D-2 is open, claimed" "claimed" "$(status D-2)"
     check_eq "$size: the decision was seen (shown_at set, active time)" "1" \
-        "$(sql "$Q" "SELECT shown_at > 0 AND active_ms > 0 FROM decisions WHERE draft='D-1'")"
+        "$(sql "$Q" "SELECT CASE WHEN shown_at > 0 AND active_ms > 0 THEN 1 ELSE 0 END FROM decisions WHERE draft='D-1'")"
     ui_keys q q; exited >/dev/null; ui_stop
 done
 
