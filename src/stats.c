@@ -244,9 +244,11 @@ void stats_cost_of(const struct stats_counts *c, const char *cur,
     memset(out, 0, sizeof *out);
     snprintf(out->currency, sizeof out->currency, "%s", cur ? cur : "");
     out->tasks = c->approved + c->edited + c->rejected;
-    int mixed = strcmp(out->currency, "mixed") == 0;
-    out->ai = mixed ? -1.0 : per(c->ai_cost, c->ai_cost_n, 1e6);
-    out->human = mixed ? -1.0 : per(c->human_cost, out->tasks, 1e6);
+    /* no cost reported and no reviewing rate: no cost figures at all */
+    int unknown = strcmp(out->currency, "mixed") == 0 ||
+                  (c->ai_cost_n == 0 && c->human_cost == 0);
+    out->ai = unknown ? -1.0 : per(c->ai_cost, c->ai_cost_n, 1e6);
+    out->human = unknown ? -1.0 : per(c->human_cost, out->tasks, 1e6);
     out->total = out->human < 0 ? -1.0
                                 : out->human + (out->ai > 0 ? out->ai : 0);
     out->tokens = per(c->tokens, c->tokens_n, 1);

@@ -57,14 +57,25 @@ void stats_format_ms(double ms, char out[16])
         snprintf(out, 16, "%.1fm", ms / 60000.0);
 }
 
+void stats_format_span(double ms, char out[16])
+{
+    if (ms < 0)
+        snprintf(out, 16, "-");
+    else if (ms < 3600000.0)
+        stats_format_ms(ms, out);
+    else if (ms < 48 * 3600000.0)
+        snprintf(out, 16, "%.1fh", ms / 3600000.0);
+    else
+        snprintf(out, 16, "%.1fd", ms / 86400000.0);
+}
+
 void stats_format_money(double v, const char *cur, char out[48])
 {
     if (v < 0)
         snprintf(out, 48, "-");
-    else if (v < 1)
-        snprintf(out, 48, "%.4f %s", v, cur && *cur ? cur : "");
     else
-        snprintf(out, 48, "%.2f %s", v, cur && *cur ? cur : "");
+        snprintf(out, 48, v < 1 ? "%.4f%s%s" : "%.2f%s%s", v,
+                 cur && *cur ? " " : "", cur && *cur ? cur : "");
 }
 
 void stats_format_day(int64_t day, char out[16])

@@ -47,6 +47,8 @@ static const struct {
     {TR_STATUS_ALERT, 7, 1, THEME_A_BOLD},
     {TR_CURSOR, 0, 6, 0},
     {TR_INDEX_FLAG, 1, -1, THEME_A_BOLD},
+    {TR_SLA_NEAR, 3, -1, THEME_A_BOLD},
+    {TR_SLA_PAST, 7, 1, THEME_A_BOLD},
     {TR_CONF_LOW, 1, -1, THEME_A_BOLD},
     {TR_CONF_MID, 3, -1, 0},
     {TR_CONF_HIGH, 2, -1, 0},

@@ -53,6 +53,10 @@ void stats_format_pct(double v, char out[16]);
 /* A duration in ms as "850ms", "4.2s", "3.1m" into out ("-" when < 0). */
 void stats_format_ms(double ms, char out[16]);
 
+/* A duration as stats_format_ms up to an hour, then "1.9h", from two days
+ * "3.2d"; "-" when ms < 0. */
+void stats_format_span(double ms, char out[16]);
+
 /* An amount with its currency ("0.0123 USD" under 1, "12.50 USD"), or
  * "-" when v < 0. */
 void stats_format_money(double v, const char *cur, char out[48]);

@@ -20,6 +20,8 @@
     X(TR_MESSAGE, "message", 0)                                                \
     X(TR_CURSOR, "index.cursor", THEME_A_REVERSE)                              \
     X(TR_INDEX_FLAG, "index.flag", THEME_A_BOLD)                               \
+    X(TR_SLA_NEAR, "index.sla.near", THEME_A_BOLD)                             \
+    X(TR_SLA_PAST, "index.sla.past", THEME_A_BOLD | THEME_A_REVERSE)           \
     X(TR_CONF_LOW, "confidence.low", THEME_A_BOLD)                             \
     X(TR_CONF_MID, "confidence.mid", 0)                                        \
     X(TR_CONF_HIGH, "confidence.high", 0)                                      \

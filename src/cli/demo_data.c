@@ -625,21 +625,23 @@ struct flow {
     size_t nedits;
     const char *const *reasons; /* reject reasons they pick */
     size_t nreasons;
+    double hourly_rate;         /* what an hour of reviewing costs (USD) */
+    int64_t sla_ms;             /* the service level (0: none) */
 };
 
 static const struct flow flows[] = {
     {"support-replies", "SR", "dana", 0.20, 7, 50, support_cases,
      SO_ARRAY_LEN(support_cases), 60, 14, 20, support_edits,
      SO_ARRAY_LEN(support_edits), support_reasons,
-     SO_ARRAY_LEN(support_reasons)},
+     SO_ARRAY_LEN(support_reasons), 38.0, DAY_MS},
     {"refund-approvals", "RF", "omar", 0.15, 7, 30, refund_cases,
      SO_ARRAY_LEN(refund_cases), 50, 10, 14, refund_edits,
      SO_ARRAY_LEN(refund_edits), refund_reasons,
-     SO_ARRAY_LEN(refund_reasons)},
+     SO_ARRAY_LEN(refund_reasons), 45.0, 8 * 60 * MIN_MS},
     {"contract-clauses", "CL", "lena", 0.15, 14, 20, contract_cases,
      SO_ARRAY_LEN(contract_cases), 45, 5, 8, contract_edits,
      SO_ARRAY_LEN(contract_edits), contract_reasons,
-     SO_ARRAY_LEN(contract_reasons)},
+     SO_ARRAY_LEN(contract_reasons), 140.0, 2 * DAY_MS},
 };
 
 /* How a generated draft is flawed, for the grounding flags. */
@@ -692,6 +694,22 @@ static char *metadata(const struct flow *f, const struct vars *v)
     return copy;
 }
 
+/* What the producer reports of making d, from its text and model alone (no
+ * draw of the generator, so the rest of the demo stays as it was): about
+ * four characters a token for the input, body and sources, a newer model
+ * that costs three times as much per token, and the time to generate. */
+static void usage(struct so_draft *d)
+{
+    size_t chars = strlen(d->body) + (d->input ? strlen(d->input) : 0);
+    for (size_t i = 0; i < d->ncitations; i++)
+        chars += strlen(d->citations[i].excerpt);
+    int newer = strcmp(d->model, MODEL_NEW) == 0;
+    d->tokens = (int64_t)(chars / 4 + 350);
+    d->cost_micros = d->tokens * (newer ? 15 : 5); /* USD per 1e6 tokens */
+    memcpy(d->currency, "USD", 4);
+    d->latency_ms = 400 + d->tokens * (newer ? 9 : 4);
+}
+
 /* One draft of flow f; serial makes the id unique. recent: generated
  * after the new model rolled out. */
 static struct so_draft *make_draft(const struct flow *f, int serial,
@@ -717,6 +735,7 @@ static struct so_draft *make_draft(const struct flow *f, int serial,
     d->priority = rng_unit(r) < 0.1 ? 2 : rng_unit(r) < 0.25 ? 1 : 0;
     d->metadata_json = metadata(f, &v);
     add_citations(d, c, &v, flaw, r);
+    usage(d);
     return d;
 }
 
@@ -962,13 +981,18 @@ static enum so_status setup_flow(struct ctx *cx, const struct flow *f,
         .window_ms = f->window_days * DAY_MS,
         .min_decisions = f->min_decisions,
         .reviews = 1,
+        .currency = "USD",
+        .hourly_rate = f->hourly_rate,
+        .sla_ms = f->sla_ms,
+        .sla_alert = 0.1,
     };
     struct queue *q = cx->q[0];
     pin_time(cx->now - (HISTORY_DAYS + 1) * DAY_MS);
     cx->sum->workflows++;
     return q->ops->workflow_set(q, &w,
                                 SO_WF_OWNER | SO_WF_THRESHOLD | SO_WF_WINDOW |
-                                    SO_WF_MIN | SO_WF_REVIEWS,
+                                    SO_WF_MIN | SO_WF_REVIEWS | SO_WF_RATE |
+                                    SO_WF_SLA | SO_WF_SLA_ALERT,
                                 err);
 }
 
@@ -1009,7 +1033,7 @@ static const struct flow faq_flow = {
     "website-faq", "FQ", "dana", 0.15, 7, 20, support_cases,
     SO_ARRAY_LEN(support_cases), 0, 0, 0, support_edits,
     SO_ARRAY_LEN(support_edits), support_reasons,
-    SO_ARRAY_LEN(support_reasons)};
+    SO_ARRAY_LEN(support_reasons), 0, 0};
 
 static struct so_draft *faq_draft(struct ctx *cx)
 {

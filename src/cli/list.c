@@ -82,7 +82,7 @@ static void table_row(const struct so_draft_row *r, const struct widths *w,
     char *id = text_plain(r->id, w->id, 1);
     char *wf = text_plain(r->workflow, w->workflow, 1);
     char *title = text_plain(r->title ? r->title : "", w->title, 0);
-    char conf[8], age[16], flags[3] = "";
+    char conf[8], age[16], flags[4] = "";
     if (r->confidence >= 0)
         snprintf(conf, sizeof conf, "%.2f", r->confidence);
     else
@@ -92,6 +92,8 @@ static void table_row(const struct so_draft_row *r, const struct widths *w,
         strcat(flags, "G");
     if (r->flags & SO_ROW_ESCALATED)
         strcat(flags, "E");
+    if (r->flags & (SO_ROW_SLA_PAST | SO_ROW_SLA_NEAR)) /* the SLA */
+        strcat(flags, r->flags & SO_ROW_SLA_PAST ? "S" : "s");
     if (r->reviews_needed > 1 && r->status != SO_DS_DECIDED)
         printf("%s  %s  %4s  %4s  %-9s  %-4s  [review %d/%d] %s\n", id, wf,
                conf, age, so_dstatus_name(r->status), flags, r->reviews_done,
@@ -122,6 +124,8 @@ static cJSON *row_json(const struct so_draft_row *r)
     json_add_int(o, "lease_until", r->lease_until);
     json_add_bool(o, "grounding_flag", (r->flags & SO_ROW_GROUNDING) != 0);
     json_add_bool(o, "escalated", (r->flags & SO_ROW_ESCALATED) != 0);
+    if (r->flags & (SO_ROW_SLA_PAST | SO_ROW_SLA_NEAR))
+        json_add_string(o, "sla", r->flags & SO_ROW_SLA_PAST ? "past" : "near");
     if (r->reviews_needed > 1) { /* four-eyes drafts only */
         json_add_int(o, "reviews_needed", r->reviews_needed);
         json_add_int(o, "reviews_done", r->reviews_done);

@@ -561,6 +561,8 @@ static char *list_path(struct remote *r, const char *path,
         query_add(r, &b, "escalated", "1");
     if (req->mine)
         query_add(r, &b, "mine", "1");
+    if (req->sla)
+        query_add(r, &b, "sla", req->sla == SO_LIST_SLA_DUE ? "due" : "rest");
     if (req->limit > 0)
         query_addf(r, &b, "limit", "%.0f", req->limit);
     return buf_steal(&b);

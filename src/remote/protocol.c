@@ -455,6 +455,8 @@ static cJSON *row_to_json(const struct so_draft_row *r)
     json_add_int(j, "lease_until", r->lease_until);
     json_add_bool(j, "grounding_flag", (r->flags & SO_ROW_GROUNDING) != 0);
     json_add_bool(j, "escalated", (r->flags & SO_ROW_ESCALATED) != 0);
+    if (r->flags & (SO_ROW_SLA_NEAR | SO_ROW_SLA_PAST))
+        json_add_string(j, "sla", r->flags & SO_ROW_SLA_PAST ? "past" : "near");
     if (r->reviews_needed > 1) { /* four-eyes rows only: v1 stays as it was */
         json_add_int(j, "reviews_needed", r->reviews_needed);
         json_add_int(j, "reviews_done", r->reviews_done);
@@ -506,6 +508,7 @@ static enum so_status row_from_json(const cJSON *j, const char *path,
 {
     int64_t prio = 0, needed = 1, done = 0;
     int g = 0, e = 0;
+    const char *sla = NULL;
     enum so_status s;
     r->confidence = -1;
     if (bad(s = dup_field(j, path, "id", JSON_REQUIRED, SO_MAX_ID, &r->id,
@@ -530,6 +533,8 @@ static enum so_status row_from_json(const cJSON *j, const char *path,
         bad(s = json_get_bool(j, path, "grounding_flag", JSON_OPTIONAL, &g,
                               err)) ||
         bad(s = json_get_bool(j, path, "escalated", JSON_OPTIONAL, &e, err)) ||
+        bad(s = json_get_string(j, path, "sla", JSON_OPTIONAL, 8, &sla,
+                                err)) ||
         bad(s = json_get_int(j, path, "reviews_needed", JSON_OPTIONAL, 1,
                              SO_MAX_REVIEWS, &needed, err)) ||
         bad(s = json_get_int(j, path, "reviews_done", JSON_OPTIONAL, 0,
@@ -539,6 +544,13 @@ static enum so_status row_from_json(const cJSON *j, const char *path,
     r->reviews_done = (int)done;
     r->priority = (int)prio;
     r->flags = (g ? SO_ROW_GROUNDING : 0) | (e ? SO_ROW_ESCALATED : 0);
+    if (sla && strcmp(sla, "past") == 0)
+        r->flags |= SO_ROW_SLA_PAST;
+    else if (sla && strcmp(sla, "near") == 0)
+        r->flags |= SO_ROW_SLA_NEAR;
+    else if (sla)
+        return so_fail(err, SO_ERR_PROTOCOL, "%s.sla: expected near or past",
+                       path);
     return SO_OK;
 }
 

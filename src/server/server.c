@@ -734,6 +734,14 @@ static int list_req(struct call *c, struct so_list_req *r)
     r->grounding_only = query_flag(c, "grounding");
     r->escalated_only = query_flag(c, "escalated");
     r->mine = query_flag(c, "mine");
+    const char *sla = query(c, "sla");
+    if (sla && strcmp(sla, "due") != 0 && strcmp(sla, "rest") != 0) {
+        call_fail(c, SO_ERR_INVALID, "sla: expected due or rest");
+        return -1;
+    }
+    r->sla = !sla ? 0
+             : strcmp(sla, "due") == 0 ? SO_LIST_SLA_DUE
+                                       : SO_LIST_SLA_REST;
     if (query_int(c, "limit", 1, 1000, 100, &limit) ||
         query_conf(c, "conf_below", &r->conf_below) ||
         query_conf(c, "conf_atleast", &r->conf_atleast))

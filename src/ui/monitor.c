@@ -443,6 +443,58 @@ static int draw_automation(struct ui_app *app, const struct monitor_view *v,
     return y;
 }
 
+/* The selected workflow's cost and time per task over the screen's days,
+ * its oldest open draft and its service level (two lines; the SLA in the
+ * alert colour when stats --check would name it). Wide screens draw it
+ * under the workflows, narrow ones as the first lines of the details that
+ * scroll. Returns the next line. */
+static int draw_cost(struct ui_app *app, const struct monitor_view *v, int y)
+{
+    if (v->sel >= v->nwfs)
+        return y;
+    const struct so_workflow *w = &v->wfs[v->sel];
+    const struct stats_alert *a = &v->alerts[v->sel];
+    const struct stats_group *g = group_of(&v->by_wf, w->name);
+    struct stats_cost none;
+    memset(&none, 0, sizeof none);
+    none.ai = none.human = none.total = -1;
+    none.decision_p50_ms = none.decision_p95_ms = -1;
+    none.action_p50_ms = -1;
+    const struct stats_cost *c = g ? &g->cost : &none;
+    char total[48], ai[48], human[48], p50[16], p95[16], act[16];
+    stats_format_money(c->total, c->currency, total);
+    stats_format_money(c->ai, "", ai);
+    stats_format_money(c->human, "", human);
+    stats_format_span(c->decision_p50_ms, p50);
+    stats_format_span(c->decision_p95_ms, p95);
+    stats_format_span(c->action_p50_ms, act);
+    char *line = xasprintf("Task %s (AI %s, human %s)  decide p50 %s "
+                           "p95 %s, act %s",
+                           total, ai, human, p50, p95, act);
+    ui_draw_text(app->body, y++, 2, app->cols - 2, line, TR_NORMAL);
+    free(line);
+    char age[16], sla[16], share[16];
+    stats_format_span(w->oldest_pending_at > 0
+                          ? (double)(so_now_ms() - w->oldest_pending_at)
+                          : -1.0,
+                      age);
+    if (w->oldest_pending_at <= 0)
+        snprintf(age, sizeof age, "none");
+    if (w->sla_ms <= 0) {
+        line = xasprintf("Oldest open %s  no SLA", age);
+    } else {
+        stats_format_span((double)w->sla_ms, sla);
+        stats_format_pct(a->sla_share, share);
+        line = xasprintf("Oldest open %s  SLA %s: %lld open past it, %s "
+                         "late%s", age, sla, (long long)w->sla_open_past,
+                         share, a->sla_over ? " (over the alert)" : "");
+    }
+    ui_draw_text(app->body, y++, 2, app->cols - 2, line,
+                 a->sla_over ? TR_MONITOR_OVER : TR_NORMAL);
+    free(line);
+    return y;
+}
+
 /* Detail tables: label, decided, rate (starred when not yet meaningful),
  * then two figures. Header and rows share these widths. */
 #define DETAIL_FMT "%-12s %7s %7s%1s %8s %6s"
@@ -503,16 +555,15 @@ static int draw_models(struct ui_app *app, struct monitor_view *v, int y,
                        int x, int width, int rows)
 {
     WINDOW *w = app->body;
-    detail_header(w, y++, x, width, "MODEL", "MEDIAN", "EDIT");
+    /* the override rate beside the cost: the trade-off of a model */
+    detail_header(w, y++, x, width, "MODEL", "COST/T", "P50");
     for (size_t i = 0; i < v->by_model.ngroups && (int)i < rows - 1; i++) {
         const struct stats_group *g = &v->by_model.groups[i];
-        char med[16], words[16];
-        stats_format_ms(g->median_ms, med);
-        if (g->median_words < 0)
-            snprintf(words, sizeof words, "-");
-        else
-            snprintf(words, sizeof words, "%.1f", g->median_words);
-        detail_row(w, y++, x, width, g, med, words, TR_NORMAL);
+        char cost[48], p50[16];
+        stats_format_money(g->cost.total, "", cost);
+        cost[strcspn(cost, " ")] = '\0';
+        stats_format_span(g->cost.decision_p50_ms, p50);
+        detail_row(w, y++, x, width, g, cost, p50, TR_NORMAL);
     }
     return y;
 }
@@ -662,7 +713,8 @@ static void draw_details_scrolled(struct ui_app *app, struct monitor_view *v,
     int body_rows = app->rows;
     app->body = pad; /* the table drawers draw into app->body */
     app->rows = tall;
-    int end = draw_reviewers(app, v, 0, 0, app->cols, tall);
+    int end = draw_cost(app, v, 0);
+    end = draw_reviewers(app, v, end, 0, app->cols, tall);
     end = draw_bands(app, v, end + 1, 0, app->cols, tall);
     end = draw_models(app, v, end + 1, 0, app->cols, tall);
     int agree = ui_agree_draw(pad, end + 1, 0, app->cols, tall - end - 1,
@@ -723,6 +775,8 @@ static void monitor_draw(struct ui_app *app, void *state)
     int y = draw_workflows(app, v, wf_rows);
     y = draw_loop_alerts(app, v, y);
     y = draw_automation(app, v, y);
+    if (app->cols >= MONITOR_SIDE_BY_SIDE) /* narrow: atop the details */
+        y = draw_cost(app, v, y);
     draw_details(app, v, y + 1);
     /* What is not on screen is said, never dropped silently. */
     int below = v->dlines - v->dtop - v->dview;

@@ -72,45 +72,75 @@ static void index_close(void *state)
 
 /* Fetch the next page; 0 when there was nothing more, -1 on an error
  * (shown on the message line). */
-static int load_page(struct ui_app *app, struct queue_view *v)
+/* One list request of the queue's rows into *page: the open drafts I can
+ * act on, those of sla (SO_LIST_SLA_*) after cursor. */
+static enum so_status list_rows(struct ui_app *app, int sla,
+                                const char *cursor, struct so_draft_page *page)
 {
-    if (v->loaded && !v->next_cursor)
-        return 0;
     struct so_list_req req = {0};
     filter_apply(&app->filter, &req);
     req.status = "open";
     req.mine = 1; /* what I can act on; the rest is counted apart */
-    req.after = v->next_cursor;
+    req.after = cursor;
     req.limit = QUEUE_PAGE;
-    struct so_draft_page page = {0};
+    req.sla = sla;
     struct so_error err;
     so_error_clear(&err);
-    enum so_status st = app->q->ops->list(app->q, &req, &page, &err);
-    v->loaded = 1;
-    if (st != SO_OK && st != SO_EMPTY) {
+    enum so_status st = app->q->ops->list(app->q, &req, page, &err);
+    if (st != SO_OK && st != SO_EMPTY)
         ui_app_message(app, 1, "cannot list the queue: %s", err.msg);
-        free(v->next_cursor);
-        v->next_cursor = NULL;
-        return -1;
-    }
-    if (v->n + page.n > v->cap) {
-        v->cap = v->n + page.n;
+    return st == SO_EMPTY ? SO_OK : st;
+}
+
+/* Append page's rows (taken) to v. */
+static void add_rows(struct queue_view *v, struct so_draft_page *page)
+{
+    if (v->n + page->n > v->cap) {
+        v->cap = v->n + page->n;
         v->rows = xrealloc(v->rows, v->cap * sizeof *v->rows);
     }
-    for (size_t i = 0; i < page.n; i++) {
-        const struct so_draft_row *r = &page.rows[i];
+    for (size_t i = 0; i < page->n; i++) {
+        const struct so_draft_row *r = &page->rows[i];
         int iw = text_width(r->id, strlen(r->id));
         int ww = text_width(r->workflow, strlen(r->workflow));
         v->id_cols = iw > v->id_cols ? iw : v->id_cols;
         v->wf_cols = ww > v->wf_cols ? ww : v->wf_cols;
     }
-    if (page.n)
-        memcpy(v->rows + v->n, page.rows, page.n * sizeof *page.rows);
-    v->n += page.n;
-    free(page.rows);
+    if (page->n)
+        memcpy(v->rows + v->n, page->rows, page->n * sizeof *page->rows);
+    v->n += page->n;
+    free(page->rows);
+    page->rows = NULL;
+}
+
+static int load_page(struct ui_app *app, struct queue_view *v)
+{
+    if (v->loaded && !v->next_cursor)
+        return 0;
+    struct so_draft_page page = {0};
+    size_t before = v->n;
+    if (!v->loaded) { /* first the drafts nearing or past their SLA, most
+                         overdue first (one page), then the rest */
+        if (list_rows(app, SO_LIST_SLA_DUE, NULL, &page) != SO_OK) {
+            v->loaded = 1;
+            return -1;
+        }
+        add_rows(v, &page);
+        free(page.next_cursor);
+        memset(&page, 0, sizeof page);
+    }
+    enum so_status st =
+        list_rows(app, SO_LIST_SLA_REST, v->next_cursor, &page);
+    v->loaded = 1;
+    if (st != SO_OK) {
+        free(v->next_cursor);
+        v->next_cursor = NULL;
+        return -1;
+    }
+    add_rows(v, &page);
     free(v->next_cursor);
     v->next_cursor = page.next_cursor;
-    return page.n > 0;
+    return v->n > before;
 }
 
 /* List the first page again. When the queue cannot answer (a server
@@ -261,9 +291,17 @@ static void draw_row(struct ui_app *app, const struct queue_view *v, int y,
         snprintf(conf, sizeof conf, "%.2f", r->confidence);
     ui_draw_text(w, y, c.conf, 4, conf,
                  cursor ? TR_CURSOR : conf_role(r->confidence));
+    /* past its workflow's SLA: "!" after the age and the alert role;
+     * nearing it: the warning role (sorted first either way) */
     char age[16];
     so_format_age(now, r->created_at, age);
-    ui_draw_text(w, y, c.age, 4, age, base);
+    if ((r->flags & SO_ROW_SLA_PAST) && strlen(age) < 4)
+        strcat(age, "!");
+    ui_draw_text(w, y, c.age, 4, age,
+                 cursor                         ? base
+                 : r->flags & SO_ROW_SLA_PAST ? TR_SLA_PAST
+                 : r->flags & SO_ROW_SLA_NEAR ? TR_SLA_NEAR
+                                              : base);
     if (c.model) {
         char num[24];
         ui_draw_text(w, y, c.model, QUEUE_MODEL_COLS, r->model ? r->model

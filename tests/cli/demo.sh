@@ -67,6 +67,20 @@ check_eq "demo: the policy was supported by its readiness figure" "0|dana|40" \
     "$(q "SELECT forced, by, decided FROM policy_events WHERE workflow = 'website-faq'")"
 check_contains "demo: its automatic approvals and measured sample" "measured:       auto 94, sampled 6, override 16.7% [3.0%, 56.4%]" "$OUT"
 
+# Cost and service levels (issue 16 part 4): every draft reports its cost,
+# tokens and latency; the workflows have hourly rates and SLAs; refunds
+# (8h) has drafts past it, sorted first in the reviewer UI.
+check_eq "demo: every draft reports cost, tokens and latency in USD" 0 \
+    "$(q "SELECT count(*) FROM drafts WHERE cost_micros IS NULL OR tokens IS NULL OR latency_ms IS NULL OR currency <> 'USD'")"
+so stats --queue "$D" --format json
+check_eq "demo: cost per task of the three reviewed workflows" "3" \
+    "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(sum(1 for g in json.load(sys.stdin)["groups"] if g["cost"]["total_per_task"] and g["cost"]["human_per_task"] > 0 and g["cost"]["ai_per_task"] > 0))')"
+so workflow show refund-approvals --queue "$D"
+check_contains "demo: refunds have an 8h SLA" "sla:            8h (alert over 10.0% past it" "$OUT"
+check_contains "demo: and a reviewing rate" "hourly rate:    45.00 USD an hour" "$OUT"
+so list --queue "$D" --status open --format json --limit 1000
+check "demo: open drafts past their SLA" test \
+    "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r.get("sla") == "past"))')" -ge 5
 head1=$(q 'SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1')
 run timeout 120 "$SO" demo --no-ui
 check_eq "demo again: the default queue is recreated, not added to" "155" \

@@ -328,6 +328,13 @@ static enum so_status check_status(const struct so_list_req *req,
                    req->status);
 }
 
+/* The open drafts nearing or past their workflow's SLA (SO_SLA_NEAR of
+ * it), found by a range on drafts_open_age per workflow with one. */
+#define SLA_DUE                                                                \
+    " rid IN (SELECT d.rid FROM workflows w JOIN drafts d"                     \
+    " INDEXED BY drafts_open_age ON d.workflow = w.name"                       \
+    " AND d.status <> 'decided'"                                               \
+    " AND d.created_at <= :now - w.sla_ms * 4 / 5 WHERE w.sla_ms > 0)"
 /* Assemble the WHERE clause of a list or count from fixed pieces. */
 static void where_clause(struct buf *sql, const struct so_list_req *req,
                          int keyset)
@@ -360,6 +367,10 @@ static void where_clause(struct buf *sql, const struct so_list_req *req,
                  " OR body LIKE :t%zu ESCAPE '\\')",
                  i, i);
     filter_terms_free(terms, n);
+    if (req->sla == SO_LIST_SLA_DUE)
+        buf_adds(sql, " AND" SLA_DUE);
+    else if (req->sla == SO_LIST_SLA_REST)
+        buf_adds(sql, " AND NOT" SLA_DUE);
     if (keyset)
         buf_adds(sql,
                  " AND (priority < :cp OR (priority = :cp AND"
@@ -389,10 +400,10 @@ static void bind_filters(struct store *s, sqlite3_stmt *st,
     store_db_bind_text(st, ":model", req->model);
     store_db_bind_double(st, ":below", req->conf_below);
     store_db_bind_double(st, ":atleast", req->conf_atleast);
+    store_db_bind_int(st, ":now", so_now_ms());
     if (req->mine) {
         store_db_bind_text(st, ":me", s->reviewer);
         store_db_bind_int(st, ":sup", s->supervisor);
-        store_db_bind_int(st, ":now", so_now_ms());
     }
     char **terms = NULL;
     size_t n = text_terms(req, &terms, NULL);
@@ -434,10 +445,18 @@ static int parse_cursor(const char *text, struct cursor *c)
     return 0;
 }
 
+/* A row's SLA bits (SO_ROW_SLA_*) and its deadline (0: no SLA). */
+#define ROW_SLA(col)                                                           \
+    " (SELECT CASE WHEN w.sla_ms <= 0 OR drafts.status = 'decided' THEN 0"     \
+    " ELSE " col " END FROM workflows w WHERE w.name = drafts.workflow)"
 #define ROW_COLS                                                               \
     "SELECT rid, id, workflow, model, confidence, title, priority,"            \
     " created_at, status, claimed_by, lease_until, flags, final_action,"       \
-    " reviews_needed, reviews_done"
+    " reviews_needed, reviews_done,"                                           \
+    ROW_SLA("CASE WHEN :now - drafts.created_at > w.sla_ms THEN 8"             \
+            " WHEN (:now - drafts.created_at) * 5 >= w.sla_ms * 4 THEN 4"        \
+            " ELSE 0 END") " AS sla_bits,"                                       \
+    ROW_SLA("drafts.created_at + w.sla_ms") " AS sla_due"
 
 static void read_list_row(sqlite3_stmt *st, struct so_draft_row *r)
 {
@@ -457,6 +476,7 @@ static void read_list_row(sqlite3_stmt *st, struct so_draft_row *r)
     r->flags = sqlite3_column_int(st, 11) & SO_ROW_GROUNDING;
     if (r->status == SO_DS_ESCALATED)
         r->flags |= SO_ROW_ESCALATED;
+    r->flags |= sqlite3_column_int(st, 15) & (SO_ROW_SLA_NEAR | SO_ROW_SLA_PAST);
     r->reviews_needed = sqlite3_column_int(st, 13);
     r->reviews_done = sqlite3_column_int(st, 14);
 }
@@ -465,7 +485,7 @@ static void read_list_row(sqlite3_stmt *st, struct so_draft_row *r)
  * hint the planner sorts the whole backlog for every page. */
 static const char *from_clause(const struct so_list_req *req)
 {
-    if (!is_open(req))
+    if (!is_open(req) || req->sla == SO_LIST_SLA_DUE)
         return " FROM drafts";
     return req->workflow ? " FROM drafts INDEXED BY drafts_open_wf"
                          : " FROM drafts INDEXED BY drafts_open";
@@ -486,8 +506,11 @@ static sqlite3_stmt *list_stmt(struct store *s, const struct so_list_req *req,
     buf_init(&sql);
     buf_adds(&sql, ROW_COLS);
     buf_adds(&sql, from_clause(req));
-    where_clause(&sql, req, req->after != NULL);
-    buf_adds(&sql, " ORDER BY priority DESC, created_at, rid LIMIT :limit");
+    int due = req->sla == SO_LIST_SLA_DUE;
+    where_clause(&sql, req, req->after != NULL && !due);
+    buf_adds(&sql, due ? " ORDER BY sla_due, priority DESC, rid LIMIT :limit"
+                       : " ORDER BY priority DESC, created_at, rid"
+                         " LIMIT :limit");
     sqlite3_stmt *st = store_db_stmt(s, buf_cstr(&sql), err);
     buf_free(&sql);
     if (!st)
@@ -513,6 +536,8 @@ enum so_status store_read_list(struct queue *q, const struct so_list_req *req,
     int64_t last_rid = 0;
     enum so_status code;
     while ((code = store_db_step(s, st, "read", err)) == SO_OK) {
+        if (out->n == (size_t)limit && req->sla == SO_LIST_SLA_DUE)
+            break; /* the due drafts are one page, most overdue first */
         if (out->n == (size_t)limit) { /* one more: there is a next page */
             const struct so_draft_row *last = &out->rows[out->n - 1];
             out->next_cursor =
@@ -533,7 +558,7 @@ enum so_status store_read_list(struct queue *q, const struct so_list_req *req,
 static int counters_suffice(const struct so_list_req *req)
 {
     return !req->model && req->conf_below < 0 && req->conf_atleast < 0 &&
-           !req->grounding_only && !req->escalated_only &&
+           !req->grounding_only && !req->escalated_only && !req->sla &&
            !(req->text && *req->text);
 }
 

@@ -64,7 +64,7 @@ static const char sql_event[] =
     " WHERE o.workflow = w.name AND o.status <> 'decided'),"                  \
     " CASE WHEN w.sla_ms > 0 THEN (SELECT count(*) FROM drafts o"             \
     " INDEXED BY drafts_open_age WHERE o.workflow = w.name"                   \
-    " AND o.status <> 'decided' AND o.created_at <= :now - w.sla_ms) END"     \
+    " AND o.status <> 'decided' AND o.created_at < :now - w.sla_ms) END"     \
     " FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
