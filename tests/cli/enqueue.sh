@@ -3,7 +3,8 @@
 # FILE:LINE: field: why, in file order, while the good lines land; the
 # summary and the exit status say so; stdin, --replace and --format json.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE=$T/q.db
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q
 so init
 
 python3 - "$T" <<'PY'
@@ -79,7 +80,7 @@ check_eq "bad lines: the good lines landed, the last one without its newline too
 ok-1|fine [1]
 ok-2|second" "$(sql "$SIGNOFF_QUEUE" 'SELECT id, body FROM drafts ORDER BY id')"
 check_eq "bad lines: the citation landed with its draft" "ok-1|1|ab" \
-    "$(sql "$SIGNOFF_QUEUE" 'SELECT d.id, c.n, c.quote FROM citations c JOIN drafts d ON d.rowid = c.draft')"
+    "$(sql "$SIGNOFF_QUEUE" 'SELECT d.id, c.n, c.quote FROM citations c JOIN drafts d ON d.rid = c.draft')"
 
 so enqueue "$T/bad.jsonl"
 check_eq "again: the same lines are unchanged" \

@@ -6,7 +6,7 @@
 # clear error and records nothing as done. (enqueue: tests/cli/hostile.sh.)
 . "$(dirname "$0")/../lib.sh"
 unset SIGNOFF_NOW_MS
-Q=$T/q.db
+test_queue q || exit 0
 "$SO" init --queue "$Q" >/dev/null
 printf '{"id":"J-1","workflow":"json","body":"b"}\n{"id":"J-2","workflow":"json","body":"b"}\n' |
     "$SO" enqueue --queue "$Q" - >/dev/null

@@ -3,7 +3,8 @@
 # sanitized titles (no raw control, bidi or escape byte reaches the
 # terminal), width-aware truncation, grounding flags, JSON output, paging.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE=$T/q.db COLUMNS=100
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q COLUMNS=100
 so init
 python3 - "$T" <<'PY'
 import json, sys

@@ -8,7 +8,8 @@
 # string, and keeps newlines and tabs. Nothing refused reaches the queue,
 # so the export always verifies.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE=$T/q.db
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q
 so init
 printf '%s\n' '{"id":"N-1","workflow":"support","model":"m-1","body":"hello"}' \
     '{"id":"N-2","workflow":"support","body":"hello again"}' \
@@ -68,7 +69,7 @@ check_contains "--owner with a C1 control: refused" "--owner: control character 
 so workflow pause support --reason $'why \e[2J'
 check_contains "pause --reason with ESC: refused" "--reason: control character U+001B at byte 4" "$ERR"
 check_eq "no workflow was created or changed" "support|" \
-    "$(sql "$SIGNOFF_QUEUE" "SELECT name, ifnull(owner, '') FROM workflows")"
+    "$(sql "$SIGNOFF_QUEUE" "SELECT name, coalesce(owner, '') FROM workflows")"
 
 printf '%s\n' '{"id":"B-1","workflow":"ev\u202eil","body":"x"}' \
     '{"id":"B-2","workflow":"ok","model":"m\u0007","body":"x"}' \

@@ -5,7 +5,8 @@
 # (naming the list), workflow set --reasons replaces or resets the list,
 # and a `reason` line in the config is reported and skipped.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE=$T/q.db
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q
 so init
 printf '%s\n' '{"id":"R-1","workflow":"support","body":"a"}' \
     '{"id":"R-2","workflow":"support","body":"b"}' \

@@ -8,7 +8,7 @@
 . "$TOP/tests/http/serve.inc"
 
 jget() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-stored() { sql "$Q" "SELECT ifnull(guidelines,'(null)') FROM workflows WHERE name='support'"; }
+stored() { sql "$Q" "SELECT coalesce(guidelines,'(null)') FROM workflows WHERE name='support'"; }
 
 serve_setup 1
 export SIGNOFF_QUEUE="$Q"

@@ -3,7 +3,8 @@
 # when and why, show exiting 4 when paused, resume refused without an owner.
 . "$(dirname "$0")/../lib.sh"
 
-export SIGNOFF_QUEUE="$T/q.db"
+test_queue q || exit 0
+export SIGNOFF_QUEUE="$Q"
 export SIGNOFF_NOW_MS=1795514400000 # 2026-11-24T10:00:00Z
 so init
 printf '{"id":"r1","workflow":"refunds","body":"refund ok"}\n' >"$T/in.jsonl"
