@@ -14,7 +14,7 @@
 #include "signoff/outcome.h"
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/chain.h"
-#include "signoff/store/sqlite/events.h"
+#include "signoff/store/sqlite/outcomes.h"
 #include "signoff/store/sqlite/lease.h"
 #include "signoff/store/sqlite/read.h"
 #include "signoff/store/sqlite/reasons.h"
@@ -291,7 +291,7 @@ static enum so_status settle(struct store *s, const struct so_decision *d,
     rollup_entry(d, dr, &e);
     code = mark_decided(s, d, rid, !resolve, err);
     if (code == SO_OK && outcome_is_final(d->action, o->status))
-        code = store_events_outcome(s, d, dr->workflow, err);
+        code = store_outcomes_record(s, d, dr->workflow, err);
     if (code == SO_OK)
         code = store_rollup_task(s, d->seq, dr, 0, &e, err);
     if (code == SO_OK)
@@ -490,7 +490,7 @@ static enum so_status revert(struct store *s, const char *request_id,
     audit_sha256_hex(dr->body, strlen(dr->body), rv.body_sha);
     rv.decided_at = so_now_ms();
     int escalated = 0;
-    code = store_events_may_undo(s, orig, err);
+    code = store_outcomes_may_undo(s, orig, err);
     if (code == SO_OK)
         code = on_escalated(s, orig, &escalated, err);
     if (code == SO_OK) /* while orig is still live */
@@ -498,7 +498,7 @@ static enum so_status revert(struct store *s, const char *request_id,
     if (code == SO_OK)
         code = store_chain_append(s, &rv, err);
     if (code == SO_OK)
-        code = store_events_reverted(s, orig->seq, rv.decided_at, err);
+        code = store_outcomes_reverted(s, orig->seq, rv.decided_at, err);
     so_draft_free(dr);
     if (code == SO_OK)
         code = reopen(s, rid, orig, escalated, err);

@@ -1,6 +1,6 @@
 /*
- * store_events: the outcomes table, the feed read and its wait, and the
- * action record, for the SQLite store. The feed is read in two statements:
+ * store_events: the feed read and its wait, and the action record, for
+ * the SQLite store (the outcomes rows are outcomes.c's). The feed is read in two statements:
  * the head first (the chain head, or just before the first outcome still
  * held back), then the records up to it; the records up to a head never
  * change what the rules of outcome.h make of them, so the two need not
@@ -27,19 +27,6 @@
 #include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/read.h"
 #include "signoff/store/sqlite/rollup.h"
-
-static const char sql_release_after[] =
-    "SELECT release_after_ms FROM workflows WHERE name = :wf";
-
-static const char sql_outcome_ins[] =
-    "INSERT INTO outcomes(seq, draft, workflow, release_at)"
-    " VALUES (:seq, :draft, :wf, :rel)";
-
-static const char sql_outcome_of[] =
-    "SELECT applied_seq FROM outcomes WHERE seq = :seq";
-
-static const char sql_outcome_revert[] =
-    "UPDATE outcomes SET reverted_at = :at WHERE seq = :seq";
 
 static const char sql_live_outcome[] =
     "SELECT seq, release_at FROM outcomes WHERE draft = :id"
@@ -86,71 +73,6 @@ static enum so_status one_row(struct store *s, sqlite3_stmt *st, int *found,
         return code;
     }
     return SO_OK;
-}
-
-enum so_status store_events_outcome(struct store *s,
-                                    const struct so_decision *d,
-                                    const char *workflow,
-                                    struct so_error *err)
-{
-    sqlite3_stmt *st = store_db_stmt(s, sql_release_after, err);
-    if (!st)
-        return err->code;
-    store_db_bind_text(st, ":wf", workflow);
-    int found;
-    enum so_status code = one_row(s, st, &found, err);
-    if (code != SO_OK)
-        return code;
-    int64_t after = found ? sqlite3_column_int64(st, 0) : 0;
-    code = store_db_done(s, st, err);
-    return code == SO_OK ? store_events_outcome_after(s, d, workflow, after,
-                                                      err)
-                         : code;
-}
-
-enum so_status store_events_outcome_after(struct store *s,
-                                          const struct so_decision *d,
-                                          const char *workflow,
-                                          int64_t after,
-                                          struct so_error *err)
-{
-    sqlite3_stmt *st = store_db_stmt(s, sql_outcome_ins, err);
-    if (!st)
-        return err->code;
-    store_db_bind_int(st, ":seq", d->seq);
-    store_db_bind_text(st, ":draft", d->draft_id);
-    store_db_bind_text(st, ":wf", workflow);
-    store_db_bind_int(st, ":rel", outcome_release_at(d->decided_at, after));
-    return store_db_run(s, st, err);
-}
-
-enum so_status store_events_may_undo(struct store *s,
-                                     const struct so_decision *orig,
-                                     struct so_error *err)
-{
-    sqlite3_stmt *st = store_db_stmt(s, sql_outcome_of, err);
-    if (!st)
-        return err->code;
-    store_db_bind_int(st, ":seq", orig->seq);
-    int found;
-    enum so_status code = one_row(s, st, &found, err);
-    if (code != SO_OK)
-        return code;
-    int64_t applied = found ? sqlite3_column_int64(st, 0) : 0;
-    code = store_db_done(s, st, err);
-    return code == SO_OK ? outcome_may_undo(orig->draft_id, applied, err)
-                         : code;
-}
-
-enum so_status store_events_reverted(struct store *s, int64_t seq, int64_t at,
-                                     struct so_error *err)
-{
-    sqlite3_stmt *st = store_db_stmt(s, sql_outcome_revert, err);
-    if (!st)
-        return err->code;
-    store_db_bind_int(st, ":seq", seq);
-    store_db_bind_int(st, ":at", at);
-    return store_db_run(s, st, err);
 }
 
 /* ---- the feed ---------------------------------------------------------- */

@@ -11,7 +11,7 @@
 #include "signoff/stats.h"
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/chain.h"
-#include "signoff/store/sqlite/events.h"
+#include "signoff/store/sqlite/outcomes.h"
 #include "signoff/store/sqlite/read.h"
 
 static const char sql_policy[] =
@@ -99,18 +99,19 @@ enum so_status store_route_decide(struct store *s,
     store_rules_auto_record(d, request_id, note, now, &rec);
     enum so_status code = store_chain_append(s, &rec, err);
     if (code != SO_OK || !rid)
-        return code == SO_OK ? store_events_outcome_after(s, &rec, d->workflow,
-                                                          p->release_after_ms,
-                                                          err)
-                             : code;
+        return code == SO_OK
+                   ? store_outcomes_record_after(s, &rec, d->workflow,
+                                                 p->release_after_ms, err)
+                   : code;
     sqlite3_stmt *st = store_db_stmt(s, sql_decided, err);
     if (!st)
         return err->code;
     store_db_bind_int(st, ":at", rec.decided_at);
     store_db_bind_int(st, ":rid", rid);
     code = store_db_run(s, st, err);
-    return code == SO_OK ? store_events_outcome_after(s, &rec, d->workflow,
-                                                      p->release_after_ms, err)
+    return code == SO_OK ? store_outcomes_record_after(s, &rec, d->workflow,
+                                                       p->release_after_ms,
+                                                       err)
                          : code;
 }
 
@@ -209,7 +210,7 @@ static enum so_status pull_one(struct store *s, const struct held *h,
     store_rules_pull_back_record(dr, h->seq, rq, who, note, now, &rv);
     code = store_chain_append(s, &rv, err);
     if (code == SO_OK)
-        code = store_events_reverted(s, h->seq, now, err);
+        code = store_outcomes_reverted(s, h->seq, now, err);
     so_draft_free(dr);
     if (code != SO_OK)
         return code;
