@@ -9,10 +9,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "signoff/agreement.h"
 #include "signoff/audit.h"
 #include "signoff/automate.h"
 #include "signoff/diff.h"
 #include "signoff/names.h"
+
+#define DAY_MS 86400000LL
 
 static int too_long(const char *s, size_t max)
 {
@@ -507,6 +510,208 @@ void store_rules_auto_ids(const struct so_draft *dr, double from,
     snprintf(request_id, SO_AUTO_RQ_MAX, "auto-%s", dr->id);
     snprintf(note, 128, "policy %lld: automate from %.2f, sample %g%%",
              (long long)policy_id, from, sample_pct);
+}
+
+enum so_status store_rules_may_take(const char *id,
+                                    const struct store_review_state *st,
+                                    int supervisor, struct so_error *err)
+{
+    if (st->mine)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: you already reviewed this draft; another "
+                       "reviewer must",
+                       id);
+    if (st->status == SO_DS_RESOLVE && !supervisor && !st->reviewer_resolves)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "%s: the reviews disagree; a supervisor resolves it",
+                       id);
+    return store_rules_escalated_taker(id, st->status, supervisor, err);
+}
+
+int store_rules_visible(const struct store_review_state *st,
+                        const char *reviewer, int supervisor)
+{
+    int step = st->status == SO_DS_RESOLVE || st->status == SO_DS_ESCALATED;
+    int holder = step && st->claimed_by && reviewer &&
+                 strcmp(st->claimed_by, reviewer) == 0;
+    int reviewed = step || st->status == SO_DS_DECIDED;
+    int overseer = supervisor && reviewed && !st->mine;
+    return overseer || st->reviews_needed <= 1 || holder ||
+           (st->status == SO_DS_DECIDED && st->reveal_after);
+}
+
+int store_rules_unanimous(const struct store_vote *v, size_t n)
+{
+    if (n == 0 ||
+        (v[0].action != SO_ACT_APPROVE && v[0].action != SO_ACT_REJECT))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i].action != v[0].action)
+            return 0;
+    return 1;
+}
+
+/* Whether the newest vote (the last) matches every earlier one; edits
+ * never agree (two edits are two different texts). -1 when it is the
+ * first. */
+static int agreed_with_earlier(const struct store_vote *v, size_t n)
+{
+    if (n < 2)
+        return -1;
+    enum so_action me = v[n - 1].action;
+    if (me != SO_ACT_APPROVE && me != SO_ACT_REJECT)
+        return 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (v[i].action != me)
+            return 0;
+    return 1;
+}
+
+enum so_status store_rules_pairs(const struct store_vote *v, size_t n,
+                                 enum so_status (*fn)(void *ctx,
+                                                      const struct store_vote *a,
+                                                      const struct store_vote *b,
+                                                      struct so_error *err),
+                                 void *ctx, struct so_error *err)
+{
+    enum so_status code = SO_OK;
+    for (size_t i = 0; code == SO_OK && i < n; i++) {
+        if (agreement_category(so_action_name(v[i].action)) < 0)
+            continue;
+        for (size_t j = i + 1; code == SO_OK && j < n; j++) {
+            if (agreement_category(so_action_name(v[j].action)) < 0)
+                continue;
+            int swap = strcmp(v[i].reviewer, v[j].reviewer) > 0;
+            code = fn(ctx, swap ? &v[j] : &v[i], swap ? &v[i] : &v[j], err);
+        }
+    }
+    return code;
+}
+
+static int is_resolve(const struct so_decision *d)
+{
+    return d->kind && strcmp(d->kind, "resolve") == 0;
+}
+
+int store_rules_needs_votes(const struct so_decision *d, int reviews_needed)
+{
+    return !is_resolve(d) && d->action != SO_ACT_ESCALATE &&
+           reviews_needed > 1;
+}
+
+void store_rules_settle(const struct so_decision *d, int reviews_needed,
+                        int was_escalated, int reveal_after,
+                        const struct store_vote *v, size_t n,
+                        struct store_settle *out)
+{
+    int resolve = is_resolve(d);
+    memset(out, 0, sizeof *out);
+    out->status = "decided";
+    out->agreed = -1;
+    out->reviews_inc = !resolve;
+    if (d->action == SO_ACT_ESCALATE) {
+        out->status = "escalated";
+        out->rollup = 1;
+        return;
+    }
+    if (store_rules_needs_votes(d, reviews_needed)) {
+        out->agreed = reveal_after ? agreed_with_earlier(v, n) : -1;
+        if ((int)n < reviews_needed) {
+            out->status = "pending";
+            return;
+        }
+        out->pairs = 1;
+        if (!store_rules_unanimous(v, n)) {
+            out->status = "resolve";
+            return;
+        }
+    }
+    out->rollup = 1;
+    out->resolution = resolve && !was_escalated;
+}
+
+void store_rules_unsettle(const struct so_decision *orig,
+                          enum so_dstatus status, int was_escalated,
+                          struct store_unsettle *out)
+{
+    int resolve = is_resolve(orig);
+    memset(out, 0, sizeof *out);
+    out->rollup = status == SO_DS_DECIDED || orig->action == SO_ACT_ESCALATE;
+    out->resolution =
+        resolve && !was_escalated && orig->action != SO_ACT_ESCALATE;
+    out->status = was_escalated ? "escalated" : resolve ? "resolve" : "claimed";
+    out->reviews_dec = !resolve;
+}
+
+void store_rules_rollup_entry(const struct so_decision *d,
+                              const struct so_draft *dr,
+                              struct store_rollup_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    e->decision_ms = e->action_ms = -1;
+    e->decided_at = d->decided_at;
+    e->workflow = dr->workflow;
+    e->model = dr->model;
+    e->reviewer = d->reviewer;
+    e->confidence = dr->confidence;
+    e->action = d->action;
+    e->reason = d->reason;
+    e->active_ms = d->active_ms;
+    e->edit_size = d->edit_size;
+    e->body_words = so_word_count(dr->body);
+}
+
+int store_rules_is_fast(const struct store_rollup_entry *e)
+{
+    return e->action == SO_ACT_APPROVE &&
+           e->active_ms * 40 < 1000 * (int64_t)e->body_words;
+}
+
+int store_rules_autopause(double threshold, int min_decisions,
+                          int64_t approved, int64_t overrides,
+                          char reason[128])
+{
+    int64_t total = approved + overrides;
+    if (total == 0 || total < min_decisions ||
+        !((double)overrides / (double)total > threshold))
+        return 0;
+    snprintf(reason, 128, "auto-pause: override rate %.2f over threshold %.2f",
+             (double)overrides / (double)total, threshold);
+    return 1;
+}
+
+void store_rules_window_days(int64_t now, int64_t window_ms, int64_t *d0,
+                             int64_t *d1)
+{
+    int64_t days = (window_ms + DAY_MS - 1) / DAY_MS;
+    *d1 = now / DAY_MS;
+    *d0 = *d1 - (days > 0 ? days : 1) + 1;
+}
+
+enum so_status store_rules_reassign(const char *id, int supervisor,
+                                    enum so_dstatus status, const char *to,
+                                    int reviews_needed, struct so_error *err)
+{
+    if (!supervisor)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "%s: only a supervisor reassigns or releases another's "
+                       "draft",
+                       id);
+    if (status == SO_DS_DECIDED)
+        return so_fail(err, SO_ERR_CONFLICT, "%s: already decided", id);
+    if (!to)
+        return SO_OK;
+    if (!*to || strlen(to) > SO_MAX_ID)
+        return so_fail(err, SO_ERR_INVALID,
+                       "to: a reviewer name of 1..%d bytes", SO_MAX_ID);
+    /* Four-eyes: who may review is the claim's rule (one review each, the
+     * resolver), so such a draft is only ever released. */
+    if (reviews_needed > 1)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: a four-eyes draft is not reassigned (release it "
+                       "instead)",
+                       id);
+    return SO_OK;
 }
 
 void store_rules_result(const struct so_decision *d, const char *status,

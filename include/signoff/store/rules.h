@@ -168,6 +168,160 @@ enum so_status store_rules_undo(const char *reviewer,
                                 int reviews_needed, int64_t now,
                                 struct so_error *err);
 
+/* One live review of a draft (a decision of kind review no revert points
+ * at), as a backend read it. reviewer is owned by whoever read it. */
+struct store_vote {
+    int64_t seq;
+    char *reviewer;
+    enum so_action action;
+};
+
+/* The four-eyes state of one draft as the rules read it. */
+struct store_review_state {
+    enum so_dstatus status;
+    int reviews_needed;
+    int reviewer_resolves; /* its workflow's resolver is a reviewer */
+    int reveal_after;      /* its workflow's reveal is after */
+    const char *claimed_by; /* "" or NULL when unclaimed */
+    int mine;              /* the caller gave a live review of it */
+};
+
+/*
+ * The four-eyes rule of taking a draft (claim, decide): SO_OK when the
+ * caller may take draft id for a review or, in status resolve, for the
+ * resolution: no live review of mine on it, and for resolve a supervisor
+ * or a workflow whose resolver is a reviewer; an escalated draft only for
+ * a supervisor. Else SO_ERR_CONFLICT (already reviewed by me) or
+ * SO_ERR_FORBIDDEN.
+ */
+enum so_status store_rules_may_take(const char *id,
+                                    const struct store_review_state *st,
+                                    int supervisor, struct so_error *err);
+
+/*
+ * Blind review: 1 when reviewer may see every decision of a draft in state
+ * st: a supervisor who gave none of its reviews, once its reviews are in
+ * (resolve, escalated or final; while they are being given a supervisor
+ * may still give one); the holder of its resolve or escalated claim;
+ * anyone once it is final with reveal = after; anyone on a one-review
+ * draft. Otherwise only the caller's own decisions may be shown.
+ */
+int store_rules_visible(const struct store_review_state *st,
+                        const char *reviewer, int supervisor);
+
+/* 1 when every vote approves or every vote rejects. */
+int store_rules_unanimous(const struct store_vote *v, size_t n);
+
+/* Each agreement pair of the votes v[0..n) (escalations make none), the
+ * reviewers in strcmp order (a <= b): fn(ctx, a, b, err) until it fails. */
+enum so_status store_rules_pairs(const struct store_vote *v, size_t n,
+                                 enum so_status (*fn)(void *ctx,
+                                                      const struct store_vote *a,
+                                                      const struct store_vote *b,
+                                                      struct so_error *err),
+                                 void *ctx, struct so_error *err);
+
+/* 1 when the record d needs the live reviews of its draft to settle: a
+ * review (not an escalation) of a draft needing several. */
+int store_rules_needs_votes(const struct so_decision *d, int reviews_needed);
+
+/* What a decision does to its draft and the counters (store_rules_settle). */
+struct store_settle {
+    const char *status; /* escalated | pending | resolve | decided */
+    int agreed;         /* so_decide_result.review_agreed: -1 n/a */
+    int pairs;          /* 1: count the agreement pairs of the votes */
+    int rollup;         /* 1: count d in the rollup */
+    int resolution;     /* 1: count a four-eyes resolution */
+    int reviews_inc;    /* what d adds to the draft's reviews_done */
+};
+
+/*
+ * Where a draft goes after the record d (kind resolve when it settles a
+ * resolve or escalated step; was_escalated: it was an escalated draft's),
+ * and what is counted. The rollup (and so the override rate) counts final
+ * outcomes only: a single review, the last of unanimous reviews, a
+ * resolution or a supervisor's decision on an escalated draft, each once
+ * with the deciding record; an escalation is counted apart when it
+ * happens. Earlier four-eyes reviews go back to pending and count in the
+ * chain and, once the set is complete, in the agreement pairs. v[0..n)
+ * are the draft's live reviews with d last (store_rules_needs_votes), else
+ * none.
+ */
+void store_rules_settle(const struct so_decision *d, int reviews_needed,
+                        int was_escalated, int reveal_after,
+                        const struct store_vote *v, size_t n,
+                        struct store_settle *out);
+
+/* What undoing orig (the latest live decision on a draft in status,
+ * was_escalated as for store_rules_settle) takes back, and where the
+ * draft goes: the step orig was taken in, claimed by the undoer again. */
+struct store_unsettle {
+    int rollup;         /* 1: uncount orig from the rollup */
+    int resolution;     /* 1: uncount a four-eyes resolution */
+    const char *status; /* claimed | resolve | escalated */
+    int reviews_dec;    /* what leaves the draft's reviews_done */
+};
+void store_rules_unsettle(const struct so_decision *orig,
+                          enum so_dstatus status, int was_escalated,
+                          struct store_unsettle *out);
+
+/* The cost columns of a cell (SO_ROLLUP_COST_LIST), as array indexes. */
+enum store_cost_col {
+#define STORE_X_COST(c) STORE_COST_##c,
+    SO_ROLLUP_COST_LIST(STORE_X_COST)
+#undef STORE_X_COST
+        STORE_COST_COUNT
+};
+
+/* One decision's contribution to the rollup. Strings borrowed. */
+struct store_rollup_entry {
+    int64_t decided_at;
+    const char *workflow;
+    const char *model; /* NULL: unknown */
+    const char *reviewer;
+    double confidence;     /* -1: unknown */
+    enum so_action action; /* approve|edit|reject|escalate */
+    const char *reason;    /* counted for rejects */
+    int64_t active_ms;
+    int64_t edit_size;
+    size_t body_words; /* words of the body as shown (fast approvals) */
+    /* A task made final (a store fills these; zero otherwise): the cost
+     * sums and the time from enqueue to decision_ms / action_ms (-1: none
+     * to count in that histogram). */
+    int64_t cost[STORE_COST_COUNT];
+    int64_t decision_ms;
+    int64_t action_ms;
+};
+
+/* The rollup entry of record d on draft dr (borrows their strings), with
+ * no task figures. */
+void store_rules_rollup_entry(const struct so_decision *d,
+                              const struct so_draft *dr,
+                              struct store_rollup_entry *e);
+
+/* 1 if an approval came faster than the body can be read (40 words/s). */
+int store_rules_is_fast(const struct store_rollup_entry *e);
+
+/* The auto-pause rule on a workflow's window (approved and overridden
+ * final outcomes): 1 when it has at least min_decisions and the override
+ * rate exceeds threshold; reason then says so. */
+int store_rules_autopause(double threshold, int min_decisions,
+                          int64_t approved, int64_t overrides,
+                          char reason[128]);
+
+/* The UTC days [*d0, *d1] (inclusive) of a window of window_ms ending
+ * today (the day of now): whole days, at least one. */
+void store_rules_window_days(int64_t now, int64_t window_ms, int64_t *d0,
+                             int64_t *d1);
+
+/* A supervisor's reassignment (to NULL: a release) of draft id in status,
+ * needing reviews_needed reviews: supervisors only; not a decided draft;
+ * to a valid reviewer name; never a four-eyes draft (who may review is the
+ * claim's rule), which is only released. */
+enum so_status store_rules_reassign(const char *id, int supervisor,
+                                    enum so_dstatus status, const char *to,
+                                    int reviews_needed, struct so_error *err);
+
 /* The reply of a decision record d (replayed: a retry of it), the draft
  * now in status; the four-eyes fields are the store's to fill. */
 void store_rules_result(const struct so_decision *d, const char *status,

@@ -154,23 +154,6 @@ static enum so_status replay(struct store *s, const struct so_decide_req *req,
     return code;
 }
 
-static void rollup_entry(const struct so_decision *d, const struct so_draft *dr,
-                         struct store_rollup_entry *e)
-{
-    memset(e, 0, sizeof *e);
-    e->decision_ms = e->action_ms = -1;
-    e->decided_at = d->decided_at;
-    e->workflow = dr->workflow;
-    e->model = dr->model;
-    e->reviewer = d->reviewer;
-    e->confidence = dr->confidence;
-    e->action = d->action;
-    e->reason = d->reason;
-    e->active_ms = d->active_ms;
-    e->edit_size = d->edit_size;
-    e->body_words = so_word_count(dr->body);
-}
-
 static enum so_status mark_decided(struct store *s, const struct so_decision *d,
                                    int64_t rid, int inc, struct so_error *err)
 {
@@ -197,109 +180,64 @@ static enum so_status mark_step(struct store *s, int64_t rid,
     return store_db_run(s, st, err);
 }
 
-/* Where a draft goes after a decision. */
-struct outcome {
-    const char *status; /* pending | resolve | decided */
-    int agreed;         /* so_decide_result.review_agreed */
-};
-
-/* Whether the newest vote (the last) matches every earlier one; edits never
- * agree (two edits are two different texts). -1 when it is the first. */
-static int agreed_with_earlier(const struct store_review_vote *v, size_t n)
+/* The live reviews of d's draft (d among them) when the rules need them
+ * to settle d. */
+static enum so_status votes_for(struct store *s, const struct so_decision *d,
+                                const struct so_draft *dr,
+                                struct store_review_info *info,
+                                struct store_vote **v, size_t *n,
+                                struct so_error *err)
 {
-    if (n < 2)
-        return -1;
-    enum so_action me = v[n - 1].action;
-    if (me != SO_ACT_APPROVE && me != SO_ACT_REJECT)
-        return 0;
-    for (size_t i = 0; i + 1 < n; i++)
-        if (v[i].action != me)
-            return 0;
-    return 1;
-}
-
-/* A review of a draft that needs several: when it is the last, add the
- * agreement pairs and settle: unanimous approve/reject is final, anything
- * else goes to resolve. Earlier reviews send the draft back to pending. */
-static enum so_status review_step(struct store *s, const struct so_decision *d,
-                                  const struct so_draft *dr, struct outcome *o,
-                                  struct so_error *err)
-{
-    struct store_review_info info;
-    struct store_review_vote *v = NULL;
-    size_t n = 0;
-    enum so_status code = store_review_info(s, d->draft_id, &info, err);
-    if (code == SO_OK)
-        code = store_review_votes(s, d->draft_id, &v, &n, err);
-    if (code != SO_OK)
-        return code;
-    o->agreed = info.reveal_after ? agreed_with_earlier(v, n) : -1;
-    if ((int)n < dr->reviews_needed) {
-        o->status = "pending";
-    } else {
-        code = store_review_pairs(s, dr->workflow, d->decided_at, v, n, 1, err);
-        o->status = store_review_unanimous(v, n) ? "decided" : "resolve";
-    }
-    store_review_votes_free(v, n);
-    return code;
-}
-
-/* An escalation is not an outcome: the draft becomes open work for
- * supervisors. It is counted (apart from the override rate) in the rollup
- * now, with the escalating reviewer. */
-static enum so_status escalate(struct store *s, const struct so_decision *d,
-                               const struct so_draft *dr, int64_t rid,
-                               struct outcome *o, struct so_error *err)
-{
-    struct store_rollup_entry e;
-    o->status = "escalated";
-    rollup_entry(d, dr, &e);
-    enum so_status code =
-        mark_step(s, rid, o->status, strcmp(d->kind, "review") == 0, err);
-    return code == SO_OK ? store_rollup_apply(s, &e, 1, err) : code;
+    *v = NULL;
+    *n = 0;
+    info->reveal_after = 0;
+    if (!store_rules_needs_votes(d, dr->reviews_needed))
+        return SO_OK;
+    enum so_status code = store_review_info(s, d->draft_id, info, err);
+    return code == SO_OK ? store_review_votes(s, d->draft_id, v, n, err)
+                         : code;
 }
 
 /*
- * Apply decision d to its draft. The rollup (and so the override rate)
- * counts final outcomes only: a single review, the last of unanimous
- * reviews, a resolution or a supervisor's decision on an escalated draft,
- * each counted once with the deciding decision's reviewer, time and edit;
- * escalations are counted apart when they happen. Earlier four-eyes
- * reviews are in the chain and the agreement cells, not in the rollup.
+ * Apply decision d to its draft as store_rules_settle says: the draft's
+ * next step, the agreement pairs, the rollup (final outcomes and
+ * escalations), the resolution count, the outcome feed and auto-pause.
  * was_escalated: d is a supervisor's decision on an escalated draft (not a
  * four-eyes resolution).
  */
 static enum so_status settle(struct store *s, const struct so_decision *d,
                              const struct so_draft *dr, int64_t rid,
-                             int was_escalated, struct outcome *o,
+                             int was_escalated, struct store_settle *o,
                              struct so_error *err)
 {
-    int resolve = strcmp(d->kind, "resolve") == 0;
-    enum so_status code = SO_OK;
-    o->status = "decided";
-    o->agreed = -1;
-    if (d->action == SO_ACT_ESCALATE)
-        return escalate(s, d, dr, rid, o, err);
-    if (!resolve && dr->reviews_needed > 1)
-        code = review_step(s, d, dr, o, err);
+    struct store_review_info info;
+    struct store_vote *v = NULL;
+    size_t n = 0;
+    enum so_status code = votes_for(s, d, dr, &info, &v, &n, err);
+    if (code == SO_OK)
+        store_rules_settle(d, dr->reviews_needed, was_escalated,
+                           info.reveal_after, v, n, o);
+    if (code == SO_OK && o->pairs)
+        code = store_review_pairs(s, dr->workflow, d->decided_at, v, n, 1, err);
+    store_review_votes_free(v, n);
     if (code != SO_OK)
         return code;
-    if (strcmp(o->status, "decided") != 0)
-        return mark_step(s, rid, o->status, 1, err);
-    struct store_rollup_entry e;
-    int paused = 0;
-    rollup_entry(d, dr, &e);
-    code = mark_decided(s, d, rid, !resolve, err);
-    if (code == SO_OK && outcome_is_final(d->action, o->status))
+    int decided = strcmp(o->status, "decided") == 0;
+    code = decided ? mark_decided(s, d, rid, o->reviews_inc, err)
+                   : mark_step(s, rid, o->status, o->reviews_inc, err);
+    if (code == SO_OK && decided && outcome_is_final(d->action, o->status))
         code = store_outcomes_record(s, d, dr->workflow, err);
-    if (code == SO_OK)
+    struct store_rollup_entry e;
+    store_rules_rollup_entry(d, dr, &e);
+    if (code == SO_OK && o->rollup && decided)
         code = store_rollup_task(s, d->seq, dr, 0, &e, err);
-    if (code == SO_OK)
+    if (code == SO_OK && o->rollup)
         code = store_rollup_apply(s, &e, 1, err);
-    if (code == SO_OK && resolve && !was_escalated)
+    if (code == SO_OK && o->resolution)
         code = store_review_resolution(s, dr->workflow, d->decided_at,
                                        d->action == SO_ACT_APPROVE, 1, err);
-    if (code == SO_OK)
+    int paused = 0;
+    if (code == SO_OK && decided)
         code = store_rollup_autopause(s, dr->workflow, &paused, err);
     return code;
 }
@@ -312,7 +250,7 @@ static enum so_status record(struct store *s, const struct so_decide_req *req,
 {
     struct so_draft *dr = NULL;
     struct so_decision d;
-    struct outcome o;
+    struct store_settle o;
     enum so_status code = store_read_draft(s, cs->rid, &dr, err);
     if (code == SO_OK && req->reason) /* the workflow's own codes */
         code = store_reasons_check(s, req->draft_id, dr->workflow,
@@ -429,42 +367,39 @@ static enum so_status on_escalated(struct store *s,
 
 /* Back to the step orig was taken in, claimed by me again. */
 static enum so_status reopen(struct store *s, int64_t rid,
-                             const struct so_decision *orig, int escalated,
+                             const struct store_unsettle *u,
                              struct so_error *err)
 {
-    int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
     sqlite3_stmt *st = store_db_stmt(s, sql_reopen, err);
     if (!st)
         return err->code;
-    store_db_bind_text(st, ":status", escalated ? "escalated"
-                                      : resolve ? "resolve"
-                                                : "claimed");
-    store_db_bind_int(st, ":dec", !resolve);
+    store_db_bind_text(st, ":status", u->status);
+    store_db_bind_int(st, ":dec", u->reviews_dec);
     store_db_bind_int(st, ":rid", rid);
     enum so_status code = store_db_run(s, st, err);
     return code == SO_OK ? store_lease_take(s, rid, 0, err) : code;
 }
 
-/* Take back what settle wrote for orig, the latest live decision on dr:
- * the rollup if it made the draft final, and the resolution count. A review
- * that completed a four-eyes set (and wrote the agreement pairs) is never
- * undone (check_undoable). */
+/* Take back what settle wrote for orig, the latest live decision on dr
+ * (store_rules_unsettle): the rollup if it made the draft final or
+ * escalated it, and the resolution count. A review that completed a
+ * four-eyes set (and wrote the agreement pairs) is never undone
+ * (store_rules_undo). */
 static enum so_status unsettle(struct store *s, const struct so_decision *orig,
-                               const struct so_draft *dr, int escalated,
+                               const struct so_draft *dr,
+                               const struct store_unsettle *u,
                                struct so_error *err)
 {
-    int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
     enum so_status code = SO_OK;
-    if (dr->status == SO_DS_DECIDED || orig->action == SO_ACT_ESCALATE) {
+    if (u->rollup) {
         struct store_rollup_entry e;
-        rollup_entry(orig, dr, &e);
+        store_rules_rollup_entry(orig, dr, &e);
         if (orig->action != SO_ACT_ESCALATE)
             code = store_rollup_task(s, orig->seq, dr, 1, &e, err);
         if (code == SO_OK)
             code = store_rollup_apply(s, &e, -1, err);
     }
-    if (code == SO_OK && resolve && !escalated &&
-        orig->action != SO_ACT_ESCALATE)
+    if (code == SO_OK && u->resolution)
         code = store_review_resolution(s, dr->workflow, orig->decided_at,
                                        orig->action == SO_ACT_APPROVE, -1, err);
     return code;
@@ -490,18 +425,20 @@ static enum so_status revert(struct store *s, const char *request_id,
     audit_sha256_hex(dr->body, strlen(dr->body), rv.body_sha);
     rv.decided_at = so_now_ms();
     int escalated = 0;
+    struct store_unsettle u;
     code = store_outcomes_may_undo(s, orig, err);
     if (code == SO_OK)
         code = on_escalated(s, orig, &escalated, err);
+    store_rules_unsettle(orig, dr->status, escalated, &u);
     if (code == SO_OK) /* while orig is still live */
-        code = unsettle(s, orig, dr, escalated, err);
+        code = unsettle(s, orig, dr, &u, err);
     if (code == SO_OK)
         code = store_chain_append(s, &rv, err);
     if (code == SO_OK)
         code = store_outcomes_reverted(s, orig->seq, rv.decided_at, err);
     so_draft_free(dr);
     if (code == SO_OK)
-        code = reopen(s, rid, orig, escalated, err);
+        code = reopen(s, rid, &u, err);
     if (code == SO_OK)
         code = store_read_draft(s, rid, out, err);
     return code;

@@ -287,24 +287,11 @@ static enum so_status reassign_check(struct store *s, const char *id,
                                      const struct store_claim_state *cs,
                                      const char *to, struct so_error *err)
 {
-    if (!s->supervisor)
-        return so_fail(err, SO_ERR_FORBIDDEN,
-                       "%s: only a supervisor reassigns or releases another's "
-                       "draft", id);
-    if (cs->status == SO_DS_DECIDED)
-        return so_fail(err, SO_ERR_CONFLICT, "%s: already decided", id);
-    if (!to)
-        return SO_OK;
-    if (!*to || strlen(to) > SO_MAX_ID)
-        return so_fail(err, SO_ERR_INVALID, "to: a reviewer name of 1..%d "
-                       "bytes", SO_MAX_ID);
-    /* Four-eyes: who may review is the claim's rule (one review each, the
-     * resolver), so such a draft is only ever released. */
     struct so_draft *d = NULL;
     enum so_status code = store_read_draft(s, cs->rid, &d, err);
-    if (code == SO_OK && d->reviews_needed > 1)
-        code = so_fail(err, SO_ERR_CONFLICT, "%s: a four-eyes draft is not "
-                       "reassigned (release it instead)", id);
+    if (code == SO_OK)
+        code = store_rules_reassign(id, s->supervisor, cs->status, to,
+                                    d->reviews_needed, err);
     so_draft_free(d);
     return code;
 }

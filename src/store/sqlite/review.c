@@ -99,31 +99,40 @@ enum so_status store_review_mine(struct store *s, const char *id, int *has,
     return store_db_done(s, st, err);
 }
 
-enum so_status store_review_may_take(struct store *s, const char *id,
-                                     struct so_error *err)
+/* The state the rules read: the draft's and whether I reviewed it. */
+static enum so_status review_state(struct store *s, const char *id,
+                                  struct store_review_info *info,
+                                  struct store_review_state *st,
+                                  struct so_error *err)
 {
-    struct store_review_info info;
     int mine = 0;
-    enum so_status code = store_review_info(s, id, &info, err);
+    enum so_status code = store_review_info(s, id, info, err);
     if (code == SO_OK)
         code = store_review_mine(s, id, &mine, err);
     if (code != SO_OK)
         return code;
-    if (mine)
-        return so_fail(err, SO_ERR_CONFLICT,
-                       "%s: you already reviewed this draft; another "
-                       "reviewer must",
-                       id);
-    if (info.status == SO_DS_RESOLVE && !s->supervisor &&
-        !info.reviewer_resolves)
-        return so_fail(err, SO_ERR_FORBIDDEN,
-                       "%s: the reviews disagree; a supervisor resolves it",
-                       id);
-    return store_rules_escalated_taker(id, info.status, s->supervisor, err);
+    st->status = info->status;
+    st->reviews_needed = info->reviews_needed;
+    st->reviewer_resolves = info->reviewer_resolves;
+    st->reveal_after = info->reveal_after;
+    st->claimed_by = info->claimed_by;
+    st->mine = mine;
+    return SO_OK;
+}
+
+enum so_status store_review_may_take(struct store *s, const char *id,
+                                     struct so_error *err)
+{
+    struct store_review_info info;
+    struct store_review_state st;
+    enum so_status code = review_state(s, id, &info, &st, err);
+    if (code != SO_OK)
+        return code;
+    return store_rules_may_take(id, &st, s->supervisor, err);
 }
 
 enum so_status store_review_votes(struct store *s, const char *id,
-                                  struct store_review_vote **out, size_t *n,
+                                  struct store_vote **out, size_t *n,
                                   struct so_error *err)
 {
     *out = NULL;
@@ -139,7 +148,7 @@ enum so_status store_review_votes(struct store *s, const char *id,
             cap = cap ? cap * 2 : 4;
             *out = xrealloc(*out, cap * sizeof **out);
         }
-        struct store_review_vote *v = &(*out)[(*n)++];
+        struct store_vote *v = &(*out)[(*n)++];
         v->seq = sqlite3_column_int64(st, 0);
         v->reviewer = store_db_col_str(st, 1);
         v->action = (enum so_action)so_action_from_name(
@@ -154,61 +163,44 @@ enum so_status store_review_votes(struct store *s, const char *id,
     return code;
 }
 
-void store_review_votes_free(struct store_review_vote *v, size_t n)
+void store_review_votes_free(struct store_vote *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(v[i].reviewer);
     free(v);
 }
 
-int store_review_unanimous(const struct store_review_vote *v, size_t n)
-{
-    if (n == 0 || (v[0].action != SO_ACT_APPROVE &&
-                   v[0].action != SO_ACT_REJECT))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if (v[i].action != v[0].action)
-            return 0;
-    return 1;
-}
+struct pair_ctx {
+    struct store *s;
+    const char *workflow;
+    int64_t day;
+    int sign;
+};
 
-static enum so_status bump_pair(struct store *s, const char *workflow,
-                                int64_t day, const struct store_review_vote *x,
-                                const struct store_review_vote *y, int sign,
+static enum so_status bump_pair(void *ctx, const struct store_vote *x,
+                                const struct store_vote *y,
                                 struct so_error *err)
 {
-    if (strcmp(x->reviewer, y->reviewer) > 0) {
-        const struct store_review_vote *t = x;
-        x = y;
-        y = t;
-    }
-    sqlite3_stmt *st = store_db_stmt(s, sql_pair, err);
+    const struct pair_ctx *c = ctx;
+    sqlite3_stmt *st = store_db_stmt(c->s, sql_pair, err);
     if (!st)
         return err->code;
-    store_db_bind_int(st, ":day", day);
-    store_db_bind_text(st, ":wf", workflow);
+    store_db_bind_int(st, ":day", c->day);
+    store_db_bind_text(st, ":wf", c->workflow);
     store_db_bind_text(st, ":a", x->reviewer);
     store_db_bind_text(st, ":b", y->reviewer);
     store_db_bind_text(st, ":xa", so_action_name(x->action));
     store_db_bind_text(st, ":xb", so_action_name(y->action));
-    store_db_bind_int(st, ":n", sign);
-    return store_db_run(s, st, err);
+    store_db_bind_int(st, ":n", c->sign);
+    return store_db_run(c->s, st, err);
 }
 
 enum so_status store_review_pairs(struct store *s, const char *workflow,
-                                  int64_t at, const struct store_review_vote *v,
+                                  int64_t at, const struct store_vote *v,
                                   size_t n, int sign, struct so_error *err)
 {
-    enum so_status code = SO_OK;
-    for (size_t i = 0; code == SO_OK && i < n; i++) {
-        if (agreement_category(so_action_name(v[i].action)) < 0)
-            continue;
-        for (size_t j = i + 1; code == SO_OK && j < n; j++)
-            if (agreement_category(so_action_name(v[j].action)) >= 0)
-                code = bump_pair(s, workflow, at / DAY_MS, &v[i], &v[j], sign,
-                                 err);
-    }
-    return code;
+    struct pair_ctx c = {s, workflow, at / DAY_MS, sign};
+    return store_rules_pairs(v, n, bump_pair, &c, err);
 }
 
 enum so_status store_review_resolution(struct store *s, const char *workflow,
@@ -229,24 +221,11 @@ enum so_status store_review_visible(struct store *s, const char *id, int *all,
                                     struct so_error *err)
 {
     struct store_review_info info;
-    enum so_status code = store_review_info(s, id, &info, err);
-    if (code != SO_OK)
-        return code;
-    int step = info.status == SO_DS_RESOLVE ||
-               info.status == SO_DS_ESCALATED;
-    int holder = step && strcmp(info.claimed_by, s->reviewer) == 0;
-    int reviewed = step || info.status == SO_DS_DECIDED;
-    int overseer = 0; /* a supervisor who gave none of the reviews */
-    if (s->supervisor && reviewed) {
-        int mine = 0;
-        code = store_review_mine(s, id, &mine, err);
-        if (code != SO_OK)
-            return code;
-        overseer = !mine;
-    }
-    *all = overseer || info.reviews_needed <= 1 || holder ||
-           (info.status == SO_DS_DECIDED && info.reveal_after);
-    return SO_OK;
+    struct store_review_state st;
+    enum so_status code = review_state(s, id, &info, &st, err);
+    if (code == SO_OK)
+        *all = store_rules_visible(&st, s->reviewer, s->supervisor);
+    return code;
 }
 
 enum so_status store_review_decisions(struct queue *q, const char *draft_id,

@@ -84,12 +84,6 @@ static const char sql_window[] =
     "SELECT coalesce(sum(approved), 0), coalesce(sum(edited + rejected), 0)"
     " FROM rollup_wf WHERE workflow = :wf AND day >= :d0 AND day <= :d1";
 
-int store_rollup_is_fast(const struct store_rollup_entry *e)
-{
-    return e->action == SO_ACT_APPROVE &&
-           e->active_ms * 40 < 1000 * (int64_t)e->body_words;
-}
-
 static void bind_key(sqlite3_stmt *st, const struct store_rollup_entry *e)
 {
     store_db_bind_int(st, ":day", e->decided_at / DAY_MS);
@@ -140,7 +134,7 @@ enum so_status store_rollup_apply(struct store *s,
     store_db_bind_int(st, ":e", e->action == SO_ACT_EDIT ? sign : 0);
     store_db_bind_int(st, ":r", e->action == SO_ACT_REJECT ? sign : 0);
     store_db_bind_int(st, ":x", e->action == SO_ACT_ESCALATE ? sign : 0);
-    store_db_bind_int(st, ":f", store_rollup_is_fast(e) ? sign : 0);
+    store_db_bind_int(st, ":f", store_rules_is_fast(e) ? sign : 0);
     store_db_bind_int(st, ":t", sign * e->active_ms);
     store_db_bind_int(st, ":w", sign * e->edit_size);
     for (int i = 0; i < STORE_COST_COUNT; i++)
@@ -339,14 +333,14 @@ enum so_status store_rollup_autopause(struct store *s, const char *workflow,
     enum so_status code = read_rule(s, workflow, &r, err);
     if (code != SO_OK || !r.auto_pause || r.paused)
         return code;
-    int64_t today = so_now_ms() / DAY_MS;
-    int64_t days = (r.window_ms + DAY_MS - 1) / DAY_MS;
+    int64_t d0, d1;
+    store_rules_window_days(so_now_ms(), r.window_ms, &d0, &d1);
     sqlite3_stmt *st = store_db_stmt(s, sql_window, err);
     if (!st)
         return err->code;
     store_db_bind_text(st, ":wf", workflow);
-    store_db_bind_int(st, ":d0", today - (days > 0 ? days : 1) + 1);
-    store_db_bind_int(st, ":d1", today);
+    store_db_bind_int(st, ":d0", d0);
+    store_db_bind_int(st, ":d1", d1);
     if (sqlite3_step(st) != SQLITE_ROW) {
         code = store_db_fail(s, "read rollup", err);
         sqlite3_reset(st);
@@ -355,17 +349,12 @@ enum so_status store_rollup_autopause(struct store *s, const char *workflow,
     int64_t approved = sqlite3_column_int64(st, 0);
     int64_t overrides = sqlite3_column_int64(st, 1);
     code = store_db_done(s, st, err);
-    int64_t total = approved + overrides;
     if (code != SO_OK)
         return code;
-    if (total == 0 || total < r.min_decisions ||
-        !((double)overrides / (double)total > r.threshold))
-        return sampled_autopause(s, workflow, &r, paused, err);
-    double rate = (double)overrides / (double)total;
     char reason[128];
-    snprintf(reason, sizeof reason,
-             "auto-pause: override rate %.2f over threshold %.2f", rate,
-             r.threshold);
+    if (!store_rules_autopause(r.threshold, r.min_decisions, approved,
+                               overrides, reason))
+        return sampled_autopause(s, workflow, &r, paused, err);
     *paused = 1;
     return store_workflow_flip(s, workflow, 1, reason, "signoff", err);
 }

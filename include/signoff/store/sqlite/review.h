@@ -16,14 +16,8 @@
 
 #include "signoff/agreement.h"
 #include "signoff/queue.h"
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/db.h"
-
-/* One live review of a draft. reviewer owned. */
-struct store_review_vote {
-    int64_t seq;
-    char *reviewer;
-    enum so_action action;
-};
 
 /* The four-eyes state of one draft and its workflow's settings. */
 struct store_review_info {
@@ -44,29 +38,22 @@ enum so_status store_review_info(struct store *s, const char *id,
 enum so_status store_review_mine(struct store *s, const char *id, int *has,
                                  struct so_error *err);
 
-/*
- * SO_OK when s->reviewer may take draft id for a review or, in status
- * resolve, for the resolution: no live decision of mine on it, and for
- * resolve a supervisor or a workflow whose resolver is a reviewer. Else
- * SO_ERR_CONFLICT (already reviewed by me) or SO_ERR_FORBIDDEN.
- */
+/* SO_OK when s->reviewer may take draft id (store_rules_may_take on what
+ * the store reads). */
 enum so_status store_review_may_take(struct store *s, const char *id,
                                      struct so_error *err);
 
 /* The live reviews of draft id, oldest first. Free with
  * store_review_votes_free. */
 enum so_status store_review_votes(struct store *s, const char *id,
-                                  struct store_review_vote **out, size_t *n,
+                                  struct store_vote **out, size_t *n,
                                   struct so_error *err);
-void store_review_votes_free(struct store_review_vote *v, size_t n);
-
-/* 1 when every vote approves or every vote rejects. */
-int store_review_unanimous(const struct store_review_vote *v, size_t n);
+void store_review_votes_free(struct store_vote *v, size_t n);
 
 /* Add (sign 1) or remove (sign -1) the agreement cells of every pair of
- * votes, on the UTC day of at. Escalations make no pair. */
+ * votes (store_rules_pairs), on the UTC day of at. */
 enum so_status store_review_pairs(struct store *s, const char *workflow,
-                                  int64_t at, const struct store_review_vote *v,
+                                  int64_t at, const struct store_vote *v,
                                   size_t n, int sign, struct so_error *err);
 
 /* Count (sign 1) or uncount (-1) one resolution on the day of at. */
@@ -74,14 +61,8 @@ enum so_status store_review_resolution(struct store *s, const char *workflow,
                                        int64_t at, int sided_ai, int sign,
                                        struct so_error *err);
 
-/*
- * Blind review: *all = 1 when s->reviewer may see every decision of draft
- * id: a supervisor who gave none of its reviews, once its reviews are in
- * (resolve or final; while they are being given a supervisor may still
- * give one); the holder of its resolve claim; anyone once it is final with
- * reveal = after; anyone on a one-review draft. Otherwise only the
- * caller's own decisions may be shown.
- */
+/* Blind review: *all = 1 when s->reviewer may see every decision of draft
+ * id (store_rules_visible). */
 enum so_status store_review_visible(struct store *s, const char *id, int *all,
                                     struct so_error *err);
 

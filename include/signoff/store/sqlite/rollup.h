@@ -9,38 +9,8 @@
 #define SIGNOFF_STORE_ROLLUP_H
 
 #include "signoff/queue.h"
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/db.h"
-
-/* The cost columns of a cell (SO_ROLLUP_COST_LIST), as array indexes. */
-enum store_cost_col {
-#define STORE_X_COST(c) STORE_COST_##c,
-    SO_ROLLUP_COST_LIST(STORE_X_COST)
-#undef STORE_X_COST
-        STORE_COST_COUNT
-};
-
-/* One decision's contribution. Strings borrowed. */
-struct store_rollup_entry {
-    int64_t decided_at;
-    const char *workflow;
-    const char *model; /* NULL: unknown */
-    const char *reviewer;
-    double confidence;     /* -1: unknown */
-    enum so_action action; /* approve|edit|reject|escalate */
-    const char *reason;    /* counted for rejects */
-    int64_t active_ms;
-    int64_t edit_size;
-    size_t body_words; /* words of the body as shown (fast approvals) */
-    /* A task made final (store_rollup_task fills these; zero otherwise):
-     * the cost sums and the time from enqueue to decision_ms / action_ms
-     * (-1: none to count in that histogram). */
-    int64_t cost[STORE_COST_COUNT];
-    int64_t decision_ms;
-    int64_t action_ms;
-};
-
-/* 1 if an approval came faster than the body can be read (40 words/s). */
-int store_rollup_is_fast(const struct store_rollup_entry *e);
 
 /*
  * The task figures of the decision seq that made draft dr final, into e
