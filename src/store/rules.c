@@ -680,6 +680,16 @@ int store_rules_autopause(double threshold, int min_decisions,
     return 1;
 }
 
+void store_rules_stats_days(const struct so_stats_req *req, int64_t now,
+                            int64_t *d0, int64_t *d1)
+{
+    int64_t until = req->until_ms > 0 ? req->until_ms : now;
+    *d0 = req->since_ms > 0 ? req->since_ms / DAY_MS : 0;
+    *d1 = (until + DAY_MS - 1) / DAY_MS;
+    if (until % DAY_MS == 0 && req->until_ms <= 0)
+        (*d1)++;
+}
+
 void store_rules_window_days(int64_t now, int64_t window_ms, int64_t *d0,
                              int64_t *d1)
 {

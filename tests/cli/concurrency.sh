@@ -92,6 +92,13 @@ check_eq "its draft was reclaimed and decided by a live worker" "1" \
     "$(qsql "SELECT count(*) FROM decisions WHERE draft = '$vid' AND reviewer LIKE 'w%'")"
 check_eq "the victim decided nothing" 0 "$(qsql "SELECT count(*) FROM decisions WHERE reviewer = 'victim'")"
 check_eq "the work was shared" 7 "$(qsql "SELECT count(DISTINCT reviewer) FROM decisions WHERE reviewer LIKE 'w%'")"
+check_eq "the rollup counts each approval once" "$N" \
+    "$(qsql "SELECT sum(approved) FROM rollup")"
+if [ "$(test_backend)" = pg ]; then
+    # No hot row: each connection adds to its own shard of a counter key.
+    check "the counters were written to several shards" \
+        test "$(qsql "SELECT count(DISTINCT shard) FROM rollup")" -gt 1
+fi
 so verify --quiet
 check_eq "the audit chain holds after the kills" 0 "$RC"
 echo "# $N drafts, 8 workers (one killed): ${elapsed}s; load: $(cut -d" " -f1-3 /proc/loadavg)"

@@ -6,7 +6,8 @@
 # reviews), undo of a review, the rollup counting final outcomes only, the
 # agreement tables and `stats --by pair`.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE=$T/q.db SIGNOFF_NOW_MS=1795000000000
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q SIGNOFF_NOW_MS=1795000000000
 so init
 so workflow set refunds --reviews 2 --reveal after
 check_contains "workflow set: reviews 2" "reviews:        2" "$OUT"

@@ -4,7 +4,8 @@
 # otherwise. support: 2 of 4 overridden today (50%); calm: 0 of 4.
 . "$(dirname "$0")/../lib.sh"
 
-export SIGNOFF_QUEUE="$T/q.db"
+test_queue q || exit 0
+export SIGNOFF_QUEUE="$Q"
 NOW=1795514400000 # 2026-11-24T10:00:00Z
 export SIGNOFF_NOW_MS=$((NOW - 3600000))
 so init

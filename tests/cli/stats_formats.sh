@@ -8,7 +8,7 @@
 # were checked (written here straight into the file) reach no output raw.
 . "$(dirname "$0")/../lib.sh"
 
-Q="$T/q.db"
+test_queue q || exit 0
 export SIGNOFF_QUEUE="$Q" SIGNOFF_NOW_MS=1795514400000 # 2026-11-24T10:00Z
 py() { python3 -c "$1" <"$T/.out"; }
 promcheck() { # NAME: promtool check metrics on $T/.out finds nothing
@@ -91,8 +91,9 @@ check_eq "pair table: says when there is nothing" \
     "no four-eyes reviews in this window" "$OUT"
 
 # Escaping at exit: names stored before names were checked.
-sql "$Q" "UPDATE rollup SET reviewer = 'ev' || char(27) || ']52;c;x' || char(7) || 'il\"\\' WHERE reviewer = 'alice'"
-sql "$Q" "UPDATE rollup_reasons SET reason = 'r' || char(27) || '[2J' || char(10) || 'x' WHERE reason = 'factual'"
+ch() { if [ "$(test_backend)" = pg ]; then echo "chr($1)"; else echo "char($1)"; fi; }
+sql "$Q" "UPDATE rollup SET reviewer = 'ev' || $(ch 27) || ']52;c;x' || $(ch 7) || 'il\"\\' WHERE reviewer = 'alice'"
+sql "$Q" "UPDATE rollup_reasons SET reason = 'r' || $(ch 27) || '[2J' || $(ch 10) || 'x' WHERE reason = 'factual'"
 for fmt in table csv prometheus json; do
     so stats --by reviewer --format "$fmt"
     check_eq "hostile reviewer, $fmt: exit 0" 0 "$RC"

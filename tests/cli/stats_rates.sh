@@ -13,7 +13,7 @@
 # 24h: 7 decided, 2 overridden.
 . "$(dirname "$0")/../lib.sh"
 
-Q="$T/q.db"
+test_queue q || exit 0
 export SIGNOFF_QUEUE="$Q"
 NOW=1795514400000      # 2026-11-24T10:00:00Z
 MID=1795392000000      # 2026-11-23T00:00:00.000Z

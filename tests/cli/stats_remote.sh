@@ -4,7 +4,7 @@
 # a supervisor (recorded as the token's reviewer) and refused to a reviewer.
 . "$(dirname "$0")/../lib.sh"
 
-Q="$T/q.db"
+test_queue q || exit 0
 NOW=1795514400000 # 2026-11-24T10:00:00Z
 export SIGNOFF_NOW_MS=$((NOW - 3600000))
 run "$SO" init --queue "$Q"

@@ -5,7 +5,8 @@
 # do not pause it again.
 . "$(dirname "$0")/../lib.sh"
 
-export SIGNOFF_QUEUE="$T/q.db"
+test_queue q || exit 0
+export SIGNOFF_QUEUE="$Q"
 T0=1795514400000 # 2026-11-24T10:00:00Z
 export SIGNOFF_NOW_MS=$T0
 so init
@@ -37,4 +38,4 @@ d $((T0 + 6000)) s6 reject factual
 so workflow show summaries
 check_eq "still paused" 4 "$RC"
 check_contains "not paused again by the next decision" "since:        2026-11-24T10:00:05Z" "$OUT"
-check_eq "one pause event recorded" 1 "$(sql "$T/q.db" "SELECT count(*) FROM workflow_events WHERE workflow = 'summaries' AND paused = 1")"
+check_eq "one pause event recorded" 1 "$(sql "$Q" "SELECT count(*) FROM workflow_events WHERE workflow = 'summaries' AND paused = 1")"

@@ -6,7 +6,7 @@
 # is calm (0 of 5) and paused without an owner at first.
 . "$(dirname "$0")/ui.inc"
 
-Q="$T/q.db"
+test_queue q || exit 0
 export SIGNOFF_QUEUE="$Q"
 NOW=1795514400000 # 2026-11-24T10:00:00Z
 export SIGNOFF_NOW_MS=$((NOW - 3600000))

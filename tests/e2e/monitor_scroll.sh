@@ -5,7 +5,7 @@
 # sparkline is scaled to the data and the threshold (a 10-30% workflow does
 # not draw flat), and the daily chart (>= 110 columns) has date labels.
 . "$(dirname "$0")/ui.inc"
-Q="$T/q.db"
+test_queue q || exit 0
 export SIGNOFF_QUEUE="$Q"
 NOW=$(( $(date +%s) * 1000 ))
 DAY=86400000

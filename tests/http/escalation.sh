@@ -38,8 +38,8 @@ check_eq "final outcome: the supervisor's decision" "decided|reject" \
     "$(sql "$Q" "SELECT status, final_action FROM drafts WHERE id = 'D-0000'")"
 check_eq "chain: the escalation, then the final decision" \
     "review:escalate:alice|resolve:reject:sue" \
-    "$(sql "$Q" "SELECT group_concat(kind || ':' || action || ':' || reviewer, '|') FROM (SELECT * FROM decisions WHERE draft = 'D-0000' ORDER BY seq)")"
+    "$(sql "$Q" "SELECT kind || ':' || action || ':' || reviewer FROM decisions WHERE draft = 'D-0000' ORDER BY seq" | paste -sd'|')"
 check_eq "rollup: escalation apart (alice), the outcome under sue" \
     "alice|0|1 sue|1|0" \
-    "$(sql "$Q" "SELECT reviewer, sum(rejected), sum(escalated) FROM rollup GROUP BY reviewer" | tr '\n' ' ' | sed 's/ $//')"
+    "$(sql "$Q" "SELECT reviewer, sum(rejected), sum(escalated) FROM rollup GROUP BY reviewer ORDER BY reviewer" | tr '\n' ' ' | sed 's/ $//')"
 serve_stop

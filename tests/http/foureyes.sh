@@ -47,11 +47,11 @@ as sup decide D-0000 approve
 check_eq "the supervisor's token resolves" "0 resolved: final approve" \
     "$RC ${OUT#*$'\n'}"
 check_eq "rollup: the final outcome once, under the resolver" "sue|1|0" \
-    "$(sql "$Q" "SELECT reviewer, sum(approved), sum(rejected) FROM rollup GROUP BY reviewer")"
+    "$(sql "$Q" "SELECT reviewer, sum(approved), sum(rejected) FROM rollup GROUP BY reviewer ORDER BY reviewer")"
 check_eq "agreement cell: alice approve, bob reject" "alice|bob|approve|reject|1" \
-    "$(sql "$Q" "SELECT reviewer_a, reviewer_b, action_a, action_b, n FROM agreement")"
+    "$(sql "$Q" "SELECT reviewer_a, reviewer_b, action_a, action_b, sum(n) FROM agreement GROUP BY 1, 2, 3, 4")"
 check_eq "chain: both reviews and the resolution" "review|review|resolve" \
-    "$(sql "$Q" "SELECT group_concat(kind, '|') FROM (SELECT kind FROM decisions WHERE draft = 'D-0000' ORDER BY seq)")"
+    "$(sql "$Q" "SELECT kind FROM decisions WHERE draft = 'D-0000' ORDER BY seq" | paste -sd'|')"
 as sup stats --by pair --since 30d
 check_contains "stats --by pair through the server: the pair" \
     "support           alice+bob                         1    0.0%  0.000      -         -" "$OUT"

@@ -35,7 +35,7 @@ as sup decide D-0000 approve
 check_eq "the supervisor's resolution lands" "0 resolved: final approve" \
     "$RC ${OUT#*$'\n'}"
 check_eq "chain: two reviews and the resolution, no revert" "review:reject|review:approve|resolve:approve" \
-    "$(sql "$Q" "SELECT group_concat(kind || ':' || action, '|') FROM (SELECT kind, action FROM decisions WHERE draft = 'D-0000' ORDER BY seq)")"
+    "$(sql "$Q" "SELECT kind || ':' || action FROM decisions WHERE draft = 'D-0000' ORDER BY seq" | paste -sd'|')"
 api POST /v1/undo "$TOK_BOB" '{"request_id":"rq-bob-undo-3"}'
 check_eq "bob's undo after the resolution: 409" 409 "$CODE"
 

@@ -175,12 +175,6 @@ check_eq "both switches in the workflow's history" "1|bad outputs 0|fixed" \
     "$(psq "SELECT paused, reason FROM workflow_events WHERE workflow = 'w' ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 
 # not yet on this store: refused by name, nothing stored
-so workflow set w --queue "$Q" --reviews 2
-check_contains "four-eyes: refused by name" "four-eyes review) is not yet supported on PostgreSQL queues" "$ERR"
-check_eq "four-eyes: nothing stored" "1" "$(psq "SELECT reviews FROM workflows WHERE name = 'w'")"
-so stats --queue "$Q"
-check_contains "stats: refused by name" "stats (the rollup): not yet supported on PostgreSQL queues" "$ERR"
-check "stats: exit non-zero" test "$RC" != 0
 # webhooks are there (tests/pg/two_servers_webhooks.sh): none yet
 so hook list --queue "$Q"
 check_eq "webhooks: hook list answers, none yet" \

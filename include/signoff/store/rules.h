@@ -309,6 +309,12 @@ int store_rules_autopause(double threshold, int min_decisions,
                           int64_t approved, int64_t overrides,
                           char reason[128]);
 
+/* The UTC days [*d0, *d1) a stats request req covers at now: from the
+ * day of since (0: all) to the day of until (0: now) included; "now"
+ * exactly at midnight still includes the day that begins. */
+void store_rules_stats_days(const struct so_stats_req *req, int64_t now,
+                            int64_t *d0, int64_t *d1);
+
 /* The UTC days [*d0, *d1] (inclusive) of a window of window_ms ending
  * today (the day of now): whole days, at least one. */
 void store_rules_window_days(int64_t now, int64_t window_ms, int64_t *d0,

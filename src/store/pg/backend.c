@@ -4,8 +4,7 @@
  * would be on the command line and in logs; PGPASSFILE or a service file
  * holds it), asks for TLS with sslmode=verify-full unless the spec chooses
  * or names a Unix socket, sets the timeouts, and brings the schema up to
- * date. An operation this store does not have yet answers with a sentence
- * naming it, never silently.
+ * date.
  */
 #include "signoff/store/pg/backend.h"
 
@@ -23,6 +22,8 @@
 #include "signoff/store/pg/events.h"
 #include "signoff/store/pg/hooks.h"
 #include "signoff/store/pg/lease.h"
+#include "signoff/store/pg/review.h"
+#include "signoff/store/pg/rollup.h"
 #include "signoff/store/pg/schema.h"
 #include "signoff/store/pg/tokens.h"
 #include "signoff/store/pg/workflow.h"
@@ -177,43 +178,6 @@ static void pg_close(struct queue *q)
     free(q);
 }
 
-/* The refusal of an operation this store does not have yet. */
-static enum so_status not_yet(struct queue *q, const char *what,
-                              struct so_error *err)
-{
-    (void)q;
-    return so_fail(err, SO_ERR_USAGE,
-                   "%s: not yet supported on PostgreSQL queues", what);
-}
-
-static enum so_status pg_rollup(struct queue *q, const struct so_stats_req *req,
-                                struct so_rollup *out, struct so_error *err)
-{
-    (void)req;
-    memset(out, 0, sizeof *out);
-    return not_yet(q, "stats (the rollup)", err);
-}
-
-static enum so_status pg_agreement(struct queue *q,
-                                   const struct so_stats_req *req,
-                                   struct so_agreement *out,
-                                   struct so_error *err)
-{
-    (void)req;
-    (void)out;
-    return not_yet(q, "four-eyes agreement", err);
-}
-
-static enum so_status pg_reassign(struct queue *q, const char *draft_id,
-                                  const char *to, int64_t lease_ms,
-                                  struct so_error *err)
-{
-    (void)draft_id;
-    (void)to;
-    (void)lease_ms;
-    return not_yet(q, "reassigning a claim", err);
-}
-
 static enum so_status pg_unsent(struct queue *q, int64_t *n,
                                 struct so_error *err)
 {
@@ -242,7 +206,7 @@ const struct queue_ops store_pg_ops = {
     .get = pg_get,
     .list = pg_list,
     .count = pg_count,
-    .decisions = pg_decisions,
+    .decisions = pg_review_decisions,
     .enqueue = pg_enqueue,
     .my_today = pg_my_today,
     .my_decisions = pg_my_decisions,

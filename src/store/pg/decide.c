@@ -21,6 +21,8 @@
 #include "signoff/store/pg/drafts.h"
 #include "signoff/store/pg/outcomes.h"
 #include "signoff/store/pg/lease.h"
+#include "signoff/store/pg/review.h"
+#include "signoff/store/pg/rollup.h"
 #include "signoff/store/pg/workflow.h"
 #include "signoff/store/rules.h"
 
@@ -32,10 +34,21 @@ static const char sql_mark[] =
     " decided_at = $3, reviews_done = reviews_done + $4, lease_until = 0"
     " WHERE rid = $1";
 
-/* An escalation is not an outcome: the draft waits for a supervisor. */
-static const char sql_escalate[] =
-    "UPDATE drafts SET status = 'escalated', claimed_by = NULL,"
-    " lease_until = 0, reviews_done = reviews_done + $2 WHERE rid = $1";
+/* A decision that is not the last word: back to the queue for the next
+ * reviewer (pending), for the resolver (resolve) or for a supervisor
+ * (escalated). */
+static const char sql_step[] =
+    "UPDATE drafts SET status = $2, claimed_by = NULL, lease_until = 0,"
+    " reviews_done = reviews_done + $3 WHERE rid = $1";
+
+/* The four-eyes counts a decision's first reply gave: the live reviews of
+ * its draft as of its seq, and the reviews the draft needs. */
+static const char sql_reviews_at[] =
+    "SELECT (SELECT reviews_needed FROM drafts WHERE id = $1),"
+    " (SELECT count(*) FROM decisions x WHERE x.draft = $1"
+    "  AND x.kind = 'review' AND x.action <> 'revert' AND x.seq <= $2"
+    "  AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = x.seq"
+    "  AND r.reverts_seq > 0 AND r.seq <= $2))";
 
 /* The latest live decision on a draft: only it may be undone. */
 static const char sql_latest_on[] =
@@ -100,9 +113,19 @@ static enum so_status replay(struct pgq *p, const struct so_decide_req *req,
                            "decision; make a new one",
                            req->draft_id, req->request_id);
     }
+    PGresult *r = NULL;
+    if (code == SO_OK) {
+        struct pg_args a = {0};
+        pg_arg_text(&a, d.draft_id);
+        pg_arg_int(&a, d.seq);
+        code = pg_run(p, sql_reviews_at, &a, &r, err);
+    }
     if (code == SO_OK) {
         store_rules_result(&d, so_dstatus_name(c.status), 1, res);
-        res->reviews_needed = res->reviews_done = 1; /* no four-eyes yet */
+        res->reviews_needed = (int)pg_int(r, 0, 0);
+        res->reviews_done = (int)pg_int(r, 0, 1);
+        res->resolution = d.kind && strcmp(d.kind, "resolve") == 0;
+        PQclear(r);
     }
     so_draft_free(dr);
     so_decision_clear(&d);
@@ -121,6 +144,96 @@ static enum so_status reason_ok(struct pgq *p, const struct so_decide_req *req,
         code = store_rules_reason_in(req->draft_id, &w, req->reason, err);
     w.name = NULL;
     so_workflow_clear(&w);
+    return code;
+}
+
+static enum so_status mark(struct pgq *p, const struct so_decision *d,
+                           int64_t rid, const struct store_settle *o,
+                           struct so_error *err)
+{
+    struct pg_args m = {0};
+    pg_arg_int(&m, rid);
+    if (strcmp(o->status, "decided") != 0) {
+        pg_arg_text(&m, o->status);
+        pg_arg_int(&m, o->reviews_inc);
+        return pg_run(p, sql_step, &m, NULL, err);
+    }
+    pg_arg_text(&m, so_action_name(d->action));
+    pg_arg_int(&m, d->decided_at);
+    pg_arg_int(&m, o->reviews_inc);
+    return pg_run(p, sql_mark, &m, NULL, err);
+}
+
+/*
+ * Apply record d to its draft dr (row rid) as store_rules_settle says: the
+ * draft's next step, the agreement pairs, the rollup, the resolution count
+ * and auto-pause. The live reviews are read before d is appended (the
+ * chain head is locked last), so d joins them here as the newest.
+ */
+static enum so_status settle(struct pgq *p, const struct so_decision *d,
+                             const struct so_draft *dr, int64_t rid,
+                             const struct store_review_state *st,
+                             int was_escalated, struct store_settle *o,
+                             struct so_error *err)
+{
+    struct store_vote *v = NULL;
+    size_t n = 0;
+    enum so_status code = SO_OK;
+    if (store_rules_needs_votes(d, dr->reviews_needed)) {
+        code = pg_review_votes(p, d->draft_id, &v, &n, err);
+        if (code == SO_OK) {
+            v[n].reviewer = xstrdup(d->reviewer);
+            v[n++].action = d->action;
+        }
+    }
+    if (code == SO_OK)
+        store_rules_settle(d, dr->reviews_needed, was_escalated,
+                           st->reveal_after, v, n, o);
+    if (code == SO_OK && o->pairs)
+        code = pg_review_pairs(p, dr->workflow, d->decided_at, v, n, 1, err);
+    pg_review_votes_free(v, n);
+    if (code == SO_OK)
+        code = mark(p, d, rid, o, err);
+    struct store_rollup_entry e;
+    store_rules_rollup_entry(d, dr, &e);
+    if (code == SO_OK && o->rollup)
+        code = pg_rollup_apply(p, &e, 1, err);
+    if (code == SO_OK && o->resolution)
+        code = pg_review_resolution(p, dr->workflow, d->decided_at,
+                                    d->action == SO_ACT_APPROVE, 1, err);
+    if (code == SO_OK && strcmp(o->status, "decided") == 0)
+        code = pg_rollup_autopause(p, dr->workflow, d->decided_at, err);
+    return code;
+}
+
+/* The decision itself, once the claim is known to be mine and the rules
+ * let me take it; the chain head last. */
+static enum so_status record(struct pgq *p, const struct so_decide_req *req,
+                             const struct pg_claim *c,
+                             const struct store_review_state *st,
+                             const struct so_draft *dr,
+                             struct so_decide_result *res,
+                             struct so_error *err)
+{
+    struct so_decision d;
+    struct store_settle o;
+    store_rules_record(p->reviewer, req, dr, c->claimed_at, c->now, &d);
+    int escalated = c->status == SO_DS_ESCALATED;
+    if (c->status == SO_DS_RESOLVE || escalated)
+        d.kind = "resolve";
+    enum so_status code =
+        settle(p, &d, dr, c->rid, st, escalated, &o, err);
+    if (code == SO_OK) /* the head last */
+        code = pg_chain_append(p, &d, err);
+    if (code == SO_OK && outcome_is_final(d.action, o.status))
+        code = pg_outcome_record(p, &d, dr->workflow, err);
+    if (code == SO_OK) {
+        store_rules_result(&d, o.status, 0, res);
+        res->review_agreed = o.agreed;
+        res->resolution = strcmp(d.kind, "resolve") == 0;
+        res->reviews_needed = dr->reviews_needed;
+        res->reviews_done = dr->reviews_done + !res->resolution;
+    }
     return code;
 }
 
@@ -151,59 +264,25 @@ static enum so_status decide_tx(struct pgq *p, void *ctx,
                        req->draft_id);
     struct store_claim sc = {c.status, c.claimed_by, c.lease_until,
                              c.lease_token};
+    struct store_review_state st;
+    char by[SO_MAX_ID + 1];
     code = store_rules_lease_verdict(p->reviewer, req->draft_id, &sc,
                                      req->lease_token, c.now, err);
+    if (code == SO_OK) /* four-eyes, also for a claim that predates a rule */
+        code = pg_review_state(p, req->draft_id, &st, by, err);
     if (code == SO_OK)
-        code = store_rules_escalated_taker(req->draft_id, c.status,
-                                           p->supervisor, err);
+        code = store_rules_may_take(req->draft_id, &st, p->supervisor, err);
     if (code == SO_OK)
         code = store_rules_escalate_again(req->draft_id, c.status,
                                           req->action, err);
     if (code != SO_OK)
         return code;
-    if (c.reviews_needed > 1)
-        return so_fail(err, SO_ERR_USAGE,
-                       "%s: four-eyes review (reviews %d) is not yet "
-                       "supported on PostgreSQL queues",
-                       req->draft_id, c.reviews_needed);
     struct so_draft *dr = NULL;
-    struct so_decision d;
     code = pg_read_draft(p, c.rid, &dr, err);
     if (code == SO_OK && req->reason) /* the workflow's own codes */
         code = reason_ok(p, req, dr->workflow, err);
-    if (code != SO_OK) {
-        so_draft_free(dr);
-        return code;
-    }
-    store_rules_record(p->reviewer, req, dr, c.claimed_at, c.now, &d);
-    int resolve = c.status == SO_DS_ESCALATED;
-    if (resolve)
-        d.kind = "resolve";
-    struct pg_args m = {0};
-    pg_arg_int(&m, c.rid);
-    if (d.action == SO_ACT_ESCALATE) {
-        pg_arg_int(&m, 1);
-        code = pg_run(p, sql_escalate, &m, NULL, err);
-    } else {
-        pg_arg_text(&m, so_action_name(d.action));
-        pg_arg_int(&m, d.decided_at);
-        pg_arg_int(&m, !resolve);
-        code = pg_run(p, sql_mark, &m, NULL, err);
-        if (code == SO_OK) /* the automation's error rate (automate.h) */
-            code = pg_workflow_autopause_sampled(p, dr->workflow, err);
-    }
-    if (code == SO_OK) /* the head last */
-        code = pg_chain_append(p, &d, err);
-    if (code == SO_OK && outcome_is_final(d.action, "decided"))
-        code = pg_outcome_record(p, &d, dr->workflow, err);
-    if (code == SO_OK) {
-        store_rules_result(&d,
-                           d.action == SO_ACT_ESCALATE ? "escalated"
-                                                       : "decided",
-                           0, x->res);
-        x->res->reviews_needed = x->res->reviews_done = 1;
-        x->res->resolution = resolve;
-    }
+    if (code == SO_OK)
+        code = record(p, req, &c, &st, dr, x->res, err);
     so_draft_free(dr);
     return code;
 }
@@ -240,21 +319,62 @@ struct undo_ctx {
     struct so_draft *out;
 };
 
-/* Append the revert of orig (the draft row locked: c), take the draft back
- * to the step orig was taken in, claimed by me again. */
+/* Take back what settle wrote for orig (store_rules_unsettle): the
+ * rollup if it made the draft final or escalated it, and the resolution
+ * count. A review that completed a four-eyes set (and wrote the agreement
+ * pairs) is never undone (store_rules_undo). */
+static enum so_status unsettle(struct pgq *p, const struct so_decision *orig,
+                               const struct so_draft *dr,
+                               const struct store_unsettle *u,
+                               struct so_error *err)
+{
+    enum so_status code = SO_OK;
+    if (u->rollup) {
+        struct store_rollup_entry e;
+        store_rules_rollup_entry(orig, dr, &e);
+        code = pg_rollup_apply(p, &e, -1, err);
+    }
+    if (code == SO_OK && u->resolution)
+        code = pg_review_resolution(p, dr->workflow, orig->decided_at,
+                                    orig->action == SO_ACT_APPROVE, -1, err);
+    return code;
+}
+
+/* Whether orig was a supervisor's decision on an escalated draft: a live
+ * escalation came before it. */
+static enum so_status on_escalated(struct pgq *p,
+                                   const struct so_decision *orig, int *yes,
+                                   struct so_error *err)
+{
+    int64_t n = 0;
+    *yes = 0;
+    if (!orig->kind || strcmp(orig->kind, "resolve") != 0 ||
+        orig->action == SO_ACT_ESCALATE)
+        return SO_OK;
+    struct pg_args e = {0};
+    pg_arg_text(&e, orig->draft_id);
+    pg_arg_int(&e, orig->seq);
+    enum so_status code = one_int(p, sql_escalated_before, &e, &n, err);
+    *yes = n > 0;
+    return code;
+}
+
+/* Append the revert of orig (the draft row locked: c), take back what it
+ * counted, and take the draft back to the step orig was taken in, claimed
+ * by me again; the chain head last. */
 static enum so_status revert(struct pgq *p, const char *request_id,
                              const struct so_decision *orig,
                              const struct pg_claim *c, struct so_error *err)
 {
     struct so_draft *dr = NULL;
-    int64_t escalated = 0;
+    struct store_unsettle u;
+    int escalated = 0;
     enum so_status code = pg_read_draft(p, c->rid, &dr, err);
-    int resolve = orig->kind && strcmp(orig->kind, "resolve") == 0;
-    if (code == SO_OK && resolve && orig->action != SO_ACT_ESCALATE) {
-        struct pg_args e = {0};
-        pg_arg_text(&e, orig->draft_id);
-        pg_arg_int(&e, orig->seq);
-        code = one_int(p, sql_escalated_before, &e, &escalated, err);
+    if (code == SO_OK)
+        code = on_escalated(p, orig, &escalated, err);
+    if (code == SO_OK) {
+        store_rules_unsettle(orig, dr->status, escalated, &u);
+        code = unsettle(p, orig, dr, &u, err);
     }
     if (code != SO_OK) {
         so_draft_free(dr);
@@ -278,8 +398,8 @@ static enum so_status revert(struct pgq *p, const char *request_id,
         return code;
     struct pg_args a = {0};
     pg_arg_int(&a, c->rid);
-    pg_arg_text(&a, escalated ? "escalated" : resolve ? "resolve" : "claimed");
-    pg_arg_int(&a, !resolve);
+    pg_arg_text(&a, u.status);
+    pg_arg_int(&a, u.reviews_dec);
     code = pg_run(p, sql_reopen, &a, NULL, err);
     if (code == SO_OK)
         code = pg_lease_take(p, c->rid, 0, err);
@@ -348,10 +468,15 @@ enum so_status pg_undo(struct queue *q, const char *request_id,
                        struct so_draft **out, struct so_error *err)
 {
     char fresh[37];
+    *out = NULL;
     if (!request_id || !*request_id) {
         so_uuid(fresh);
         request_id = fresh;
     }
+    if (store_rules_reserved_request(request_id))
+        return so_fail(err, SO_ERR_INVALID,
+                       "undo: request ids starting auto- are reserved for "
+                       "automatic decisions");
     struct undo_ctx u = {request_id, NULL};
     enum so_status code = pg_tx(q->impl, undo_tx, &u, err);
     if (code != SO_OK) {

@@ -31,8 +31,12 @@ static const char sql_citations[] =
 
 static const char sql_rid[] = "SELECT rid FROM drafts WHERE id = $1";
 
+/* A pending four-eyes draft with a review is "under review": replacing
+ * its text would make the reviews disagree about what they reviewed. */
 static const char sql_find[] =
-    "SELECT rid, content_sha, status FROM drafts WHERE id = $1 FOR UPDATE";
+    "SELECT rid, content_sha, CASE WHEN status = 'pending'"
+    " AND reviews_done > 0 THEN 'under review' ELSE status END"
+    " FROM drafts WHERE id = $1 FOR UPDATE";
 
 static const char sql_ensure_wf[] =
     "INSERT INTO workflows(name, created_at) VALUES ($1, " PG_NOW_MS ")"
@@ -65,8 +69,9 @@ static const char sql_citation[] =
  * decided), $2 workflow, $3 model, $4 below, $5 at least, $6 grounding,
  * $7 escalated, $8 the LIKE patterns of the text's terms (all must match),
  * $9..$11 the keyset cursor (NULL: first page), $12 limit, $13 mine (the
- * drafts I can act on now: free or mine, escalated ones for a supervisor,
- * none I reviewed), $14 me, $15 supervisor. */
+ * drafts I can act on now: free or mine, a resolve step mine to take,
+ * escalated ones for a supervisor, none I reviewed), $14 me, $15
+ * supervisor. */
 #define LIST_WHERE                                                             \
     " WHERE ($1::text IS NULL OR ($1 = 'open' AND status <> 'decided')"        \
     " OR status = $1) AND ($2::text IS NULL OR workflow = $2)"                 \
@@ -78,7 +83,9 @@ static const char sql_citation[] =
     " AND NOT EXISTS (SELECT 1 FROM unnest($8::text[]) t"                      \
     " WHERE NOT (title ILIKE t OR body ILIKE t))"                              \
     " AND ($13::int = 0 OR (status <> 'decided' AND (status = 'pending'"       \
-    " OR ((status = 'claimed' OR (status = 'escalated' AND $15::int = 1))"     \
+    " OR ((status = 'claimed' OR (status = 'resolve' AND ($15::int = 1"        \
+    " OR (SELECT resolver FROM workflows w WHERE w.name = drafts.workflow)"    \
+    " = 'reviewer')) OR (status = 'escalated' AND $15::int = 1))"              \
     " AND (lease_until < " PG_NOW_MS " OR claimed_by = $14 OR $15 = 1)))"      \
     " AND (reviews_done = 0 OR NOT EXISTS (SELECT 1 FROM decisions d"          \
     " WHERE d.draft = drafts.id AND d.reviewer = $14 AND d.action <> 'revert'" \

@@ -12,32 +12,44 @@
 #include <string.h>
 
 #include "signoff/store/pg/drafts.h"
+#include "signoff/store/pg/review.h"
 #include "signoff/store/rules.h"
 
-/* An escalated draft keeps its status while claimed (the step is never
- * lost with a lease). */
+/* A draft in the resolve step or escalated keeps its status while
+ * claimed, so that the step is never lost with a lease. */
 #define CLAIM_SET                                                              \
-    "UPDATE drafts d SET status = CASE WHEN d.status = 'escalated'"            \
-    " THEN d.status ELSE 'claimed' END, claimed_by = $1,"                      \
+    "UPDATE drafts d SET status = CASE WHEN d.status IN ('resolve',"           \
+    " 'escalated') THEN d.status ELSE 'claimed' END, claimed_by = $1,"         \
     " lease_until = " PG_NOW_MS " + $2, lease_token = lease_token + 1,"        \
     " attempts = attempts + 1, claimed_at = " PG_NOW_MS
 
-/* $4: 1 for a supervisor, who alone takes an escalated draft. */
+/* $4: 1 for a supervisor. The four-eyes rules (store_rules_may_take) as a
+ * condition: never a draft I gave a live review of (cheap: most open rows
+ * have reviews_done = 0); a resolve step only for a supervisor or when its
+ * workflow lets a reviewer resolve; an escalated draft only for a
+ * supervisor. */
 #define CLAIMABLE                                                              \
     " (status = 'pending' OR (status = 'claimed' AND lease_until < "           \
-    PG_NOW_MS ") OR (status = 'escalated' AND $4::int = 1 AND lease_until < "  \
-    PG_NOW_MS "))"
+    PG_NOW_MS ") OR (status = 'resolve' AND lease_until < " PG_NOW_MS          \
+    " AND ($4::int = 1 OR (SELECT resolver FROM workflows w"                   \
+    " WHERE w.name = drafts.workflow) = 'reviewer'))"                          \
+    " OR (status = 'escalated' AND $4::int = 1 AND lease_until < "             \
+    PG_NOW_MS "))"                                                             \
+    " AND (reviews_done = 0 OR NOT EXISTS (SELECT 1 FROM decisions x"          \
+    " WHERE x.draft = drafts.id AND x.reviewer = $1 AND x.action <> 'revert'"  \
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = x.seq"   \
+    " AND r.reverts_seq > 0)))"
 
 static const char sql_claim_next[] =
     "WITH c AS MATERIALIZED (SELECT rid FROM drafts WHERE status IN"
-    " ('pending', 'claimed', 'escalated') AND" CLAIMABLE
+    " ('pending', 'claimed', 'resolve', 'escalated') AND" CLAIMABLE
     " AND $3::text IS NULL ORDER BY priority DESC, created_at, rid LIMIT 1"
     " FOR UPDATE SKIP LOCKED) " CLAIM_SET " FROM c WHERE d.rid = c.rid"
     " RETURNING d.rid";
 
 static const char sql_claim_next_wf[] =
     "WITH c AS MATERIALIZED (SELECT rid FROM drafts WHERE workflow = $3 AND"
-    " status IN ('pending', 'claimed', 'escalated') AND" CLAIMABLE
+    " status IN ('pending', 'claimed', 'resolve', 'escalated') AND" CLAIMABLE
     " ORDER BY priority DESC, created_at, rid LIMIT 1"
     " FOR UPDATE SKIP LOCKED) " CLAIM_SET " FROM c WHERE d.rid = c.rid"
     " RETURNING d.rid";
@@ -55,10 +67,19 @@ static const char sql_extend[] =
     " RETURNING lease_until";
 
 static const char sql_release[] =
-    "UPDATE drafts SET status = CASE WHEN status = 'escalated' THEN status"
-    " ELSE 'pending' END, claimed_by = NULL,"
+    "UPDATE drafts SET status = CASE WHEN status IN ('resolve', 'escalated')"
+    " THEN status ELSE 'pending' END, claimed_by = NULL,"
     " lease_until = 0 WHERE rid = $1 AND $2::bigint IS NOT NULL"
     " RETURNING lease_until";
+
+/* A supervisor's reassignment: the token moves on so the holder's next
+ * write fails its fencing check; a resolve or escalated step stays one. */
+static const char sql_reassign[] =
+    "UPDATE drafts SET status = CASE WHEN status IN ('resolve', 'escalated')"
+    " THEN status WHEN $2::text IS NULL THEN 'pending' ELSE 'claimed' END,"
+    " claimed_by = $2, lease_until = CASE WHEN $2::text IS NULL THEN 0"
+    " ELSE " PG_NOW_MS " + $3 END, lease_token = lease_token + 1"
+    " WHERE rid = $1";
 
 /* Lease changes need not wait for the WAL flush (see pg_claim). */
 static const char SYNC_OFF[] = "SET LOCAL synchronous_commit = off";
@@ -140,8 +161,11 @@ static enum so_status claim_one(struct pgq *p, const struct so_claim_req *req,
     if (live && strcmp(c.claimed_by, p->reviewer) == 0)
         return on_rid(p, sql_extend, c.rid, lease_len(req->lease_ms), NULL,
                       err);
-    code = store_rules_escalated_taker(req->draft_id, c.status, p->supervisor,
-                                       err);
+    struct store_review_state st;
+    char by[SO_MAX_ID + 1];
+    code = pg_review_state(p, req->draft_id, &st, by, err);
+    if (code == SO_OK)
+        code = store_rules_may_take(req->draft_id, &st, p->supervisor, err);
     if (code != SO_OK)
         return code;
     struct store_claim sc = claim_of(&c);
@@ -252,4 +276,37 @@ enum so_status pg_release(struct queue *q, const char *draft_id,
 {
     struct mine_ctx m = {draft_id, lease_token, 0, 0, sql_release};
     return pg_tx(q->impl, mine_tx, &m, err);
+}
+
+struct reassign_ctx {
+    const char *id, *to;
+    int64_t lease_ms;
+};
+
+static enum so_status reassign_tx(struct pgq *p, void *ctx,
+                                  struct so_error *err)
+{
+    const struct reassign_ctx *x = ctx;
+    struct pg_claim c;
+    enum so_status code = pg_cmd(p, SYNC_OFF, err);
+    if (code == SO_OK)
+        code = pg_lease_lock(p, x->id, &c, err);
+    if (code == SO_OK)
+        code = store_rules_reassign(x->id, p->supervisor, c.status, x->to,
+                                    c.reviews_needed, err);
+    if (code != SO_OK)
+        return code;
+    struct pg_args a = {0};
+    pg_arg_int(&a, c.rid);
+    pg_arg_text(&a, x->to);
+    pg_arg_int(&a, lease_len(x->lease_ms));
+    return pg_run(p, sql_reassign, &a, NULL, err);
+}
+
+enum so_status pg_reassign(struct queue *q, const char *draft_id,
+                           const char *to, int64_t lease_ms,
+                           struct so_error *err)
+{
+    struct reassign_ctx x = {draft_id, to, lease_ms};
+    return pg_tx(q->impl, reassign_tx, &x, err);
 }

@@ -334,9 +334,61 @@ static const char *const schema_v6[] = {
     NULL,
 };
 
+/* v7: the counters of stats, four-eyes agreement and auto-pause (as on
+ * SQLite: rollup, rollup_hist, rollup_reasons, agreement, resolutions),
+ * written in each decision's transaction and subtracted by undo. Every
+ * key ends in a shard (PG_SHARDS of them, picked by the writing backend's
+ * pid), so concurrent deciders on one day, workflow or reason write
+ * different rows instead of queueing on one; reads sum over the shards.
+ * model is '' and band -1 when unknown, as on SQLite. */
+#define PG_COUNTER_KEY                                                         \
+    "  day bigint NOT NULL, workflow text NOT NULL,"
+static const char *const schema_v7[] = {
+    "CREATE TABLE rollup (" PG_COUNTER_KEY
+    "  model text NOT NULL, reviewer text NOT NULL, band integer NOT NULL,"
+    "  shard smallint NOT NULL,"
+    "  approved bigint NOT NULL DEFAULT 0, edited bigint NOT NULL DEFAULT 0,"
+    "  rejected bigint NOT NULL DEFAULT 0,"
+    "  escalated bigint NOT NULL DEFAULT 0,"
+    "  fast_approvals bigint NOT NULL DEFAULT 0,"
+    "  active_ms_sum bigint NOT NULL DEFAULT 0,"
+    "  edit_words_sum bigint NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (day, workflow, model, reviewer, band, shard)"
+    ")",
+    "CREATE INDEX rollup_by_workflow ON rollup(workflow, day)",
+    /* metric: 't' review time (ms), 'e' edit size (words). */
+    "CREATE TABLE rollup_hist (" PG_COUNTER_KEY
+    "  model text NOT NULL, reviewer text NOT NULL, band integer NOT NULL,"
+    "  metric text NOT NULL CHECK (metric IN ('t', 'e')),"
+    "  bucket integer NOT NULL, shard smallint NOT NULL,"
+    "  count bigint NOT NULL,"
+    "  PRIMARY KEY (day, workflow, model, reviewer, band, metric, bucket,"
+    "   shard)"
+    ")",
+    "CREATE TABLE rollup_reasons (" PG_COUNTER_KEY
+    "  reason text NOT NULL, shard smallint NOT NULL, count bigint NOT NULL,"
+    "  PRIMARY KEY (day, workflow, reason, shard)"
+    ")",
+    /* Reviewer a < b in strcmp order. */
+    "CREATE TABLE agreement (" PG_COUNTER_KEY
+    "  reviewer_a text NOT NULL, reviewer_b text NOT NULL,"
+    "  action_a text NOT NULL, action_b text NOT NULL,"
+    "  shard smallint NOT NULL, n bigint NOT NULL,"
+    "  PRIMARY KEY (day, workflow, reviewer_a, reviewer_b, action_a,"
+    "   action_b, shard)"
+    ")",
+    "CREATE TABLE resolutions (" PG_COUNTER_KEY
+    "  shard smallint NOT NULL, resolved bigint NOT NULL,"
+    "  sided_ai bigint NOT NULL,"
+    "  PRIMARY KEY (day, workflow, shard)"
+    ")",
+    NULL,
+};
+#undef PG_COUNTER_KEY
+
 static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
                                            schema_v3, schema_v4, schema_v5,
-                                           schema_v6};
+                                           schema_v6, schema_v7};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

@@ -77,7 +77,10 @@ static const char sql_set[] =
     "  ELSE release_after_ms END,"
     " applied_within_ms = CASE WHEN $2::int & 2048 <> 0 THEN $12::bigint"
     "  ELSE applied_within_ms END,"
-    " guidelines = CASE WHEN $2::int & 4096 <> 0 THEN $13 ELSE guidelines END"
+    " guidelines = CASE WHEN $2::int & 4096 <> 0 THEN $13 ELSE guidelines END,"
+    " auto_pause = CASE WHEN $2::int & 16 <> 0 THEN $14::int"
+    "  ELSE auto_pause END,"
+    " reviews = CASE WHEN $2::int & 32 <> 0 THEN $15::int ELSE reviews END"
     " WHERE name = $1";
 
 static const char sql_flip[] =
@@ -283,6 +286,8 @@ static enum so_status set_tx(struct pgq *p, void *ctx, struct so_error *err)
     pg_arg_int(&a, w->release_after_ms);
     pg_arg_int(&a, w->applied_within_ms);
     pg_arg_text(&a, w->guidelines && *w->guidelines ? w->guidelines : NULL);
+    pg_arg_int(&a, w->auto_pause ? 1 : 0);
+    pg_arg_int(&a, w->reviews);
     code = pg_run(p, sql_set, &a, NULL, err);
     if (code == SO_OK && (c->mask & SO_WF_REASONS))
         code = reasons_write(p, w, err);
@@ -377,28 +382,13 @@ enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
         code = store_rules_reasons(w->reasons, w->nreasons, err);
     if (code != SO_OK)
         return code;
-    /* Not yet on this store: four-eyes needs the review tables and
-     * auto-pause the rollups. Refused, never stored and ignored. */
-    if ((mask & SO_WF_REVIEWS) && w->reviews > 1)
-        return so_fail(err, SO_ERR_USAGE,
-                       "%s: --reviews %d (four-eyes review) is not yet "
-                       "supported on PostgreSQL queues",
-                       w->name, w->reviews);
-    if ((mask & SO_WF_AUTOPAUSE) && w->auto_pause)
-        return so_fail(err, SO_ERR_USAGE,
-                       "%s: auto-pause is not yet supported on PostgreSQL "
-                       "queues",
-                       w->name);
     struct set_ctx c = {w, mask};
     return pg_tx(q->impl, set_with_admin, &c, err);
 }
 
-/* The kill switch thrown (paused 1) or released by who, with its event,
- * in the caller's transaction; a pause pulls back the automatic outcomes
- * still held (pg_route_pull_back). */
-static enum so_status flip(struct pgq *p, const char *name, int paused,
-                           const char *reason, const char *by,
-                           struct so_error *err)
+enum so_status pg_workflow_flip(struct pgq *p, const char *name, int paused,
+                                const char *reason, const char *by,
+                                struct so_error *err)
 {
     const char *sqls[] = {sql_flip, sql_event};
     enum so_status code = SO_OK;
@@ -449,7 +439,7 @@ enum so_status pg_workflow_autopause_sampled(struct pgq *p,
         return code;
     char reason[160];
     automate_sampled_reason(&w, reason);
-    return flip(p, workflow, 1, reason, "signoff", err);
+    return pg_workflow_flip(p, workflow, 1, reason, "signoff", err);
 }
 
 struct pause_ctx {
@@ -468,7 +458,8 @@ static enum so_status pause_tx(struct pgq *p, void *ctx, struct so_error *err)
         code = store_rules_resume(&w, p->reviewer, err);
     so_workflow_clear(&w);
     if (code == SO_OK)
-        code = flip(p, c->name, c->paused, c->reason, p->reviewer, err);
+        code = pg_workflow_flip(p, c->name, c->paused, c->reason, p->reviewer,
+                                err);
     if (code == SO_OK) { /* the chain head last */
         char *subject = xasprintf("workflow/%s", c->name);
         code = pg_admin_append(p, c->paused ? "workflow.pause"

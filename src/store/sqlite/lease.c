@@ -58,10 +58,11 @@ static const char sql_extend[] =
     "UPDATE drafts SET lease_until = :until WHERE rid = :rid";
 
 /* A supervisor's reassignment: the token moves on so the holder's next
- * write fails its fencing check; a resolve step stays one. */
+ * write fails its fencing check; a resolve or escalated step stays one. */
 static const char sql_reassign[] =
-    "UPDATE drafts SET status = CASE WHEN status = 'resolve' THEN 'resolve'"
-    " WHEN :to IS NULL THEN 'pending' ELSE 'claimed' END, claimed_by = :to,"
+    "UPDATE drafts SET status = CASE WHEN status IN ('resolve', 'escalated')"
+    " THEN status WHEN :to IS NULL THEN 'pending' ELSE 'claimed' END,"
+    " claimed_by = :to,"
     " lease_until = :until, lease_token = lease_token + 1 WHERE rid = :rid";
 
 static const char sql_release[] =

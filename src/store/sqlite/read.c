@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "signoff/filter.h"
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/rules.h"
 
 #define DAY_MS 86400000LL
@@ -862,15 +863,8 @@ enum so_status store_read_rollup(struct queue *q,
 {
     struct store *s = q->impl;
     memset(out, 0, sizeof *out);
-    int64_t until = req->until_ms > 0 ? req->until_ms : so_now_ms();
-    struct rollup_range rg = {
-        .d0 = req->since_ms > 0 ? req->since_ms / DAY_MS : 0,
-        .d1 = (until + DAY_MS - 1) / DAY_MS,
-        .wf = req->workflow,
-        .fold = req->fold,
-    };
-    if (until % DAY_MS == 0 && req->until_ms <= 0)
-        rg.d1++; /* "now" exactly at midnight still includes today */
+    struct rollup_range rg = {.wf = req->workflow, .fold = req->fold};
+    store_rules_stats_days(req, so_now_ms(), &rg.d0, &rg.d1);
     sqlite3_stmt *begin = store_db_stmt(s, "BEGIN", err);
     enum so_status code = begin ? store_db_run(s, begin, err) : err->code;
     if (code == SO_OK)

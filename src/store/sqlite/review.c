@@ -315,11 +315,8 @@ enum so_status store_review_agreement(struct queue *q,
     enum so_status code = store_schema_read(s, &version, err);
     if (code != SO_OK || version < 2) /* a read-only look at a v1 file */
         return code;
-    int64_t until = req->until_ms > 0 ? req->until_ms : so_now_ms();
-    int64_t d0 = req->since_ms > 0 ? req->since_ms / DAY_MS : 0;
-    int64_t d1 = (until + DAY_MS - 1) / DAY_MS;
-    if (until % DAY_MS == 0 && req->until_ms <= 0)
-        d1++; /* the rollup's rule: "now" at midnight still includes today */
+    int64_t d0, d1;
+    store_rules_stats_days(req, so_now_ms(), &d0, &d1);
     sqlite3_stmt *st = range_stmt(s, sql_cells, d0, d1, req->workflow, err);
     code = st ? read_cells(s, st, out, err) : err->code;
     if (code == SO_OK) {

@@ -79,4 +79,10 @@ void pg_buf(const PGresult *res, int r, int col, char *out, size_t size);
     "coalesce(nullif(current_setting('signoff.now_ms', true), '')::bigint,"  \
     " (extract(epoch from clock_timestamp()) * 1000)::bigint)"
 
+/* The shard of a counter row this connection writes: one of PG_SHARDS by
+ * the backend's pid, so concurrent deciders add to different rows of one
+ * (day, workflow, ...) key; reads sum over the shards (store_pg_rollup). */
+#define PG_SHARDS 16
+#define PG_SHARD "(pg_backend_pid() % 16)::smallint"
+
 #endif

@@ -34,5 +34,11 @@ enum so_status pg_renew(struct queue *q, const char *draft_id,
                         int64_t *lease_until, struct so_error *err);
 enum so_status pg_release(struct queue *q, const char *draft_id,
                           int64_t lease_token, struct so_error *err);
+/* queue_ops.reassign: a supervisor takes draft_id from whoever holds it
+ * (store_rules_reassign) and leaves it pending (to NULL) or held for to;
+ * the token moves on, so the holder's next write is fenced off. */
+enum so_status pg_reassign(struct queue *q, const char *draft_id,
+                           const char *to, int64_t lease_ms,
+                           struct so_error *err);
 
 #endif

@@ -18,6 +18,13 @@ enum so_status pg_reasons_read(struct pgq *p, struct so_workflow *w,
                                struct so_error *err);
 enum so_status pg_workflow_pause(struct queue *q, const char *name, int paused,
                                  const char *reason, struct so_error *err);
+/* The kill switch thrown (paused 1) or released by who (a person, or
+ * "signoff" for auto-pause) with reason, and its event, in the caller's
+ * transaction; a pause pulls back the automatic outcomes still held
+ * (pg_route_pull_back). */
+enum so_status pg_workflow_flip(struct pgq *p, const char *name, int paused,
+                                const char *reason, const char *by,
+                                struct so_error *err);
 /* Auto-pause on the automation's measured error rate, as on SQLite:
  * with auto-pause on and workflow running, people's override rate on its
  * sampled drafts in the window (automate_sampled_over) over the threshold
