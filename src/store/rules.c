@@ -6,6 +6,7 @@
 #include "signoff/store/rules.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 
@@ -540,6 +541,13 @@ int store_rules_visible(const struct store_review_state *st,
            (st->status == SO_DS_DECIDED && st->reveal_after);
 }
 
+void store_rules_votes_free(struct store_vote *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].reviewer);
+    free(v);
+}
+
 int store_rules_unanimous(const struct store_vote *v, size_t n)
 {
     if (n == 0 ||
@@ -628,6 +636,11 @@ void store_rules_settle(const struct so_decision *d, int reviews_needed,
     }
     out->rollup = 1;
     out->resolution = resolve && !was_escalated;
+}
+
+int store_rules_maybe_on_escalated(const struct so_decision *orig)
+{
+    return is_resolve(orig) && orig->action != SO_ACT_ESCALATE;
 }
 
 void store_rules_unsettle(const struct so_decision *orig,

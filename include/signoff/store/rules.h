@@ -209,6 +209,9 @@ enum so_status store_rules_may_take(const char *id,
 int store_rules_visible(const struct store_review_state *st,
                         const char *reviewer, int supervisor);
 
+/* Free a backend's list of votes (their reviewers and the array). */
+void store_rules_votes_free(struct store_vote *v, size_t n);
+
 /* 1 when every vote approves or every vote rejects. */
 int store_rules_unanimous(const struct store_vote *v, size_t n);
 
@@ -251,6 +254,11 @@ void store_rules_settle(const struct so_decision *d, int reviews_needed,
                         int was_escalated, int reveal_after,
                         const struct store_vote *v, size_t n,
                         struct store_settle *out);
+
+/* 1 when orig may be a supervisor's decision on an escalated draft (a
+ * resolution that is not an escalation): the store then asks whether a
+ * live escalation came before it (store_rules_unsettle's was_escalated). */
+int store_rules_maybe_on_escalated(const struct so_decision *orig);
 
 /* What undoing orig (the latest live decision on a draft in status,
  * was_escalated as for store_rules_settle) takes back, and where the

@@ -191,7 +191,7 @@ static enum so_status settle(struct pgq *p, const struct so_decision *d,
                            st->reveal_after, v, n, o);
     if (code == SO_OK && o->pairs)
         code = pg_review_pairs(p, dr->workflow, d->decided_at, v, n, 1, err);
-    pg_review_votes_free(v, n);
+    store_rules_votes_free(v, n);
     if (code == SO_OK)
         code = mark(p, d, rid, o, err);
     struct store_rollup_entry e;
@@ -348,8 +348,7 @@ static enum so_status on_escalated(struct pgq *p,
 {
     int64_t n = 0;
     *yes = 0;
-    if (!orig->kind || strcmp(orig->kind, "resolve") != 0 ||
-        orig->action == SO_ACT_ESCALATE)
+    if (!store_rules_maybe_on_escalated(orig))
         return SO_OK;
     struct pg_args e = {0};
     pg_arg_text(&e, orig->draft_id);

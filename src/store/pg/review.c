@@ -106,13 +106,6 @@ enum so_status pg_review_votes(struct pgq *p, const char *id,
     return SO_OK;
 }
 
-void pg_review_votes_free(struct store_vote *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i].reviewer);
-    free(v);
-}
-
 struct pair_ctx {
     struct pgq *p;
     const char *workflow;

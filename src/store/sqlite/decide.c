@@ -219,7 +219,7 @@ static enum so_status settle(struct store *s, const struct so_decision *d,
                            info.reveal_after, v, n, o);
     if (code == SO_OK && o->pairs)
         code = store_review_pairs(s, dr->workflow, d->decided_at, v, n, 1, err);
-    store_review_votes_free(v, n);
+    store_rules_votes_free(v, n);
     if (code != SO_OK)
         return code;
     int decided = strcmp(o->status, "decided") == 0;
@@ -352,8 +352,7 @@ static enum so_status on_escalated(struct store *s,
 {
     int64_t n = 0;
     *yes = 0;
-    if (!orig->kind || strcmp(orig->kind, "resolve") != 0 ||
-        orig->action == SO_ACT_ESCALATE)
+    if (!store_rules_maybe_on_escalated(orig))
         return SO_OK;
     sqlite3_stmt *st = store_db_stmt(s, sql_escalated_before, err);
     if (!st)

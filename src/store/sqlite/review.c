@@ -156,18 +156,11 @@ enum so_status store_review_votes(struct store *s, const char *id,
     }
     code = store_db_finish(s, st, code, err);
     if (code != SO_OK) {
-        store_review_votes_free(*out, *n);
+        store_rules_votes_free(*out, *n);
         *out = NULL;
         *n = 0;
     }
     return code;
-}
-
-void store_review_votes_free(struct store_vote *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i].reviewer);
-    free(v);
 }
 
 struct pair_ctx {

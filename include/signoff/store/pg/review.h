@@ -20,11 +20,10 @@ enum so_status pg_review_state(struct pgq *p, const char *id,
                                struct so_error *err);
 
 /* The live reviews of draft id, oldest first, with room for one more
- * (*n + 1 entries). Free with pg_review_votes_free. */
+ * (*n + 1 entries). Free with store_rules_votes_free. */
 enum so_status pg_review_votes(struct pgq *p, const char *id,
                                struct store_vote **out, size_t *n,
                                struct so_error *err);
-void pg_review_votes_free(struct store_vote *v, size_t n);
 
 /* Add (sign 1) or remove (-1) the agreement cells of the votes' pairs
  * (store_rules_pairs) on the UTC day of at, in this connection's shard. */

@@ -44,11 +44,10 @@ enum so_status store_review_may_take(struct store *s, const char *id,
                                      struct so_error *err);
 
 /* The live reviews of draft id, oldest first. Free with
- * store_review_votes_free. */
+ * store_rules_votes_free. */
 enum so_status store_review_votes(struct store *s, const char *id,
                                   struct store_vote **out, size_t *n,
                                   struct so_error *err);
-void store_review_votes_free(struct store_vote *v, size_t n);
 
 /* Add (sign 1) or remove (sign -1) the agreement cells of every pair of
  * votes (store_rules_pairs), on the UTC day of at. */
