@@ -2037,6 +2037,39 @@ static enum so_status listen_addr(const struct server_opts *o,
     return SO_OK;
 }
 
+/* Bind a socket to the address as libmicrohttpd will (SO_REUSEADDR, v6
+ * only) and let it go, so a port that cannot be had is named with why
+ * ("127.0.0.1:8750: cannot listen: Address already in use") before any
+ * thread starts; libmicrohttpd would only say "Failed to bind to port". */
+static enum so_status listen_probe(const struct server_opts *o,
+                                   const struct sockaddr_storage *ss, int v6,
+                                   struct so_error *err)
+{
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return SO_OK; /* libmicrohttpd will say what is wrong */
+    int on = 1, e = 0;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (v6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    if (bind(fd, (const struct sockaddr *)ss,
+             v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) !=
+        0)
+        e = errno;
+    close(fd);
+    if (!e)
+        return SO_OK;
+    const char *hint = e == EADDRINUSE ? " (another process listens there)"
+                       : e == EACCES   ? " (a port below 1024 needs "
+                                         "privileges)"
+                       : e == EADDRNOTAVAIL ? " (no interface of this host "
+                                              "has that address)"
+                                            : "";
+    return so_fail(err, SO_ERR_IO, "%s%s%s:%d: cannot listen: %s%s",
+                   v6 ? "[" : "", o->host, v6 ? "]" : "", o->port,
+                   strerror(e), hint);
+}
+
 static void server_free(struct server *srv)
 {
     offload_stop(srv->offload);
@@ -2071,6 +2104,8 @@ enum so_status server_start(const struct server_opts *opts,
     struct sockaddr_storage ss;
     int v6 = 0;
     enum so_status s = listen_addr(opts, &ss, &v6, err);
+    if (s == SO_OK)
+        s = listen_probe(opts, &ss, v6, err);
     if (s == SO_OK)
         s = probe_queue(opts->queue_path, err);
     if (s != SO_OK)
@@ -2117,7 +2152,7 @@ enum so_status server_start(const struct server_opts *opts,
         {MHD_OPTION_END, 0, NULL},
     };
     srv->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
         timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
@@ -2130,8 +2165,8 @@ enum so_status server_start(const struct server_opts *opts,
         MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->daemon) {
         server_free(srv);
-        return so_fail(err, SO_ERR_IO, "%s:%d: cannot listen", opts->host,
-                       opts->port);
+        return so_fail(err, SO_ERR_IO, "%s%s%s:%d: cannot listen",
+                       v6 ? "[" : "", opts->host, v6 ? "]" : "", opts->port);
     }
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
