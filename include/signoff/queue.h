@@ -643,6 +643,11 @@ struct queue_opts {
     int no_write_probe;     /* local: open without trying a write (the
                                server tried once at start), so opening never
                                waits for another process's write lock */
+    int interactive;        /* remote: an input loop waits on each call
+                               (the reviewer UI): a server that cannot be
+                               reached is not retried with sleeps (the UI
+                               retries by itself; a decision waits in the
+                               outbox); a busy server's 429/503 still is */
 };
 
 /*

@@ -75,7 +75,7 @@ int cmd_review(int argc, char **argv)
     int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
     if (rc >= 0)
         return rc;
-    struct queue_opts o = {.role = a.common.role};
+    struct queue_opts o = {.role = a.common.role, .interactive = 1};
     struct queue *q = cli_open_queue(a.common.queue, a.common.reviewer, &o);
     if (!q)
         return EXIT_FAIL;

@@ -5,7 +5,8 @@
  * https; connect, total and low-speed timeouts; replies capped while they
  * stream in; every status checked; retries only for connect errors,
  * timeouts and 408/429/5xx, with jittered exponential backoff that honours
- * Retry-After. Decisions go through the outbox first, so none is lost
+ * Retry-After; for an input loop (queue_opts.interactive) an unreachable
+ * server is not retried, so no key waits on a sleep. Decisions go through the outbox first, so none is lost
  * while the server is away. Never prints; never puts the token in a
  * message.
  */
@@ -56,6 +57,8 @@ struct remote {
     int64_t offline_until; /* mono ms: skip the network until then */
     int64_t offline_pause;
     uint32_t rng; /* backoff jitter */
+    int interactive; /* an input loop waits: no retry of an unreachable
+                        server (queue_opts.interactive) */
 };
 
 /* One exchange: HTTP status and the parsed JSON reply (NULL if empty). */
@@ -245,7 +248,8 @@ static enum so_status http_call(struct remote *r, const char *path,
         int retry = 0;
         s = perform_once(r, url, body, body ? strlen(body) : 0, rep, &retry,
                          err);
-        if (s == SO_OK || !retry || i + 1 >= attempts)
+        if (s == SO_OK || !retry || i + 1 >= attempts ||
+            (s == SO_ERR_NETWORK && r->interactive))
             break;
         sleep_ms(backoff_ms(r, i));
     }
@@ -1283,6 +1287,7 @@ enum so_status remote_open(const char *url, const struct queue_opts *opts,
     q->ops = &remote_ops;
     q->impl = r;
     q->spec = xstrdup(url);
+    r->interactive = opts->interactive;
     enum so_status s =
         auth_header(url, token_file(opts), &r->headers, r->ident, err);
     if (s == SO_OK) {
