@@ -5,7 +5,8 @@
 # or server log line ever holds a secret afterwards. The routes answer
 # 401/403/404/405 from the request head before any body is read, cap
 # bodies like the others (413), and refuse allow_private unless the server
-# was started with --allow-private-hooks. A hook added remotely delivers
+# was started with --allow-private-hooks; a token limited to workflows may
+# not use them. A hook added remotely delivers
 # signed webhooks (the receiver verifies them), and its log, disable,
 # enable and replay work through the server.
 . "$(dirname "$0")/../lib.sh"
@@ -48,6 +49,11 @@ check_eq "POST /v1/hooks/1/nothing: 404 before the body" 404 \
 api_kept GET /v1/hooks "$TOK_ALICE"
 check_eq "GET /v1/hooks by a reviewer: 403" 403 "$CODE"
 check_contains "403: the role is named" "this token's role may not use this route" "$BODY"
+"$SO" token create --queue "$Q" --reviewer sol --role supervisor --workflow wh \
+    >"$T/scoped" 2>/dev/null
+api_kept GET /v1/hooks "$(cat "$T/scoped")"
+check_eq "GET /v1/hooks by a supervisor limited to workflows: 403" 403 "$CODE"
+check_contains "... naming the limit" "this token is limited to workflows wh" "$BODY"
 api_kept DELETE /v1/hooks/1/log "$TOK_SUP"
 check_eq "DELETE /v1/hooks/1/log: 405" 405 "$CODE"
 head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' 'x' >"$T/big"
@@ -68,12 +74,12 @@ sys.exit(0 if s.startswith("whsec_") and len(base64.b64decode(s[6:])) == 32 else
 NEW=$OUT
 check_contains "... says it is shown only now" \
     "hook 1 added for workflow wh; its secret below is shown only now" "$ERR"
-check_eq "the queue holds that secret" "$NEW" "$(sql "$Q" "SELECT secret FROM hooks WHERE id = 1")"
+check_eq "the queue holds that secret" "$NEW" "$(qsql "SELECT secret FROM hooks WHERE id = 1")"
 sup hook add --workflow wh --url "http://127.0.0.1:9/x" --secret-file "$T/secret" --allow-private
 check_eq "allow_private over HTTP without --allow-private-hooks: exit 1" 1 "$RC"
 check_contains "... refused naming allow_private" \
     "allow_private: this server does not let hooks reach private or loopback addresses" "$ERR"
-check_eq "... and no hook added" 1 "$(sql "$Q" "SELECT count(*) FROM hooks")"
+check_eq "... and no hook added" 1 "$(qsql "SELECT count(*) FROM hooks")"
 api_kept POST /v1/hooks "$TOK_SUP" '{"workflow":"wh","url":"https://a.example/x","secret":"whsec_c2hvcnQ="}'
 check_eq "a secret that is not one: 400" 400 "$CODE"
 check_contains "... naming the field, not the value" '"message":"secret: not a whsec_ secret' "$BODY"
@@ -124,7 +130,7 @@ sys.exit(0 if [x["id"] for x in h] == [1, 2] and h[1]["allow_private"] and
          all("secret" not in x for x in h) else 1)' "$OUT"
 sup hook disable 1
 check_eq "hook disable through the server" "0 hook 1 disabled" "$RC $OUT"
-check_eq "... in the queue" 0 "$(sql "$Q" "SELECT enabled FROM hooks WHERE id = 1")"
+check_eq "... in the queue" 0 "$(qsql "SELECT enabled FROM hooks WHERE id = 1")"
 printf '%s\n' '{"id":"H-0","workflow":"wh","body":"a reply"}' |
     "$SO" enqueue --queue "$Q" - 2>/dev/null
 SIGNOFF_TOKEN_FILE="$T/token.alice" "$SO" decide H-0 approve --queue "$URL" >/dev/null
