@@ -26,6 +26,37 @@ int copy_name_ok(const char *name)
            !(name[0] >= '0' && name[0] <= '9');
 }
 
+char *copy_insert_sql(const struct so_row *row, int dollar,
+                      struct so_error *err)
+{
+    if (!copy_name_ok(row->table)) {
+        so_fail(err, SO_ERR_INVALID, "copy: not a table name: %.80s",
+                row->table);
+        return NULL;
+    }
+    struct buf b;
+    buf_init(&b);
+    buf_addf(&b, "INSERT INTO %s (", row->table);
+    for (size_t i = 0; i < row->n; i++) {
+        if (!copy_name_ok(row->cols[i])) {
+            buf_free(&b);
+            so_fail(err, SO_ERR_INVALID, "copy: %s: not a column name: %.80s",
+                    row->table, row->cols[i]);
+            return NULL;
+        }
+        buf_addf(&b, "%s%s", i ? ", " : "", row->cols[i]);
+    }
+    buf_adds(&b, ") VALUES (");
+    for (size_t i = 0; i < row->n; i++) {
+        if (dollar)
+            buf_addf(&b, "%s$%zu", i ? ", " : "", i + 1);
+        else
+            buf_adds(&b, i ? ", ?" : "?");
+    }
+    buf_adds(&b, ")");
+    return buf_steal(&b);
+}
+
 /* A table or column the target lacks, with what it held. */
 struct lost {
     char *what;

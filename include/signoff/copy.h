@@ -28,6 +28,13 @@ extern const char *const copy_tables[];
  * statements, so no name from a database reaches SQL unchecked). */
 int copy_name_ok(const char *name);
 
+/* The INSERT of a row into its table, "INSERT INTO t (a, b) VALUES (?, ?)"
+ * (numbered "$1, $2" with dollar), after copy_name_ok passed every name;
+ * NULL with err set when one does not. Owned. The values are the
+ * caller's to bind. */
+char *copy_insert_sql(const struct so_row *row, int dollar,
+                      struct so_error *err);
+
 /* What a copy did. */
 struct copy_report {
     int64_t rows;           /* rows loaded, chain head excluded */

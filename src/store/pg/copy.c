@@ -302,32 +302,13 @@ enum so_status pg_load_begin(struct queue *q, struct so_error *err)
 static const char *load_stmt(struct pgq *p, const struct so_row *row,
                              struct so_error *err)
 {
-    if (!copy_name_ok(row->table)) {
-        so_fail(err, SO_ERR_INVALID, "copy: not a table name: %.80s",
-                row->table);
+    char *sql = copy_insert_sql(row, 1, err);
+    if (!sql)
         return NULL;
-    }
-    struct buf b;
-    buf_init(&b);
-    buf_addf(&b, "INSERT INTO %s (", row->table);
-    for (size_t i = 0; i < row->n; i++) {
-        if (!copy_name_ok(row->cols[i])) {
-            buf_free(&b);
-            so_fail(err, SO_ERR_INVALID, "copy: %s: not a column name: %.80s",
-                    row->table, row->cols[i]);
-            return NULL;
-        }
-        buf_addf(&b, "%s%s", i ? ", " : "", row->cols[i]);
-    }
-    buf_adds(&b, ") VALUES (");
-    for (size_t i = 0; i < row->n; i++)
-        buf_addf(&b, "%s$%zu", i ? ", " : "", i + 1);
-    buf_adds(&b, ")");
-    const char *sql = buf_cstr(&b);
     struct pg_load *l = p->load;
     for (size_t i = 0; i < l->nstmts; i++)
         if (strcmp(l->stmts[i].sql, sql) == 0) {
-            buf_free(&b);
+            free(sql);
             return l->stmts[i].name;
         }
     struct load_stmt s;
@@ -336,11 +317,11 @@ static const char *load_stmt(struct pgq *p, const struct so_row *row,
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         pg_fail(p, r, err);
         PQclear(r);
-        buf_free(&b);
+        free(sql);
         return NULL;
     }
     PQclear(r);
-    s.sql = buf_steal(&b);
+    s.sql = sql;
     l->stmts = xrealloc(l->stmts, (l->nstmts + 1) * sizeof *l->stmts);
     l->stmts[l->nstmts] = s;
     return l->stmts[l->nstmts++].name;

@@ -27,7 +27,7 @@ static const char sql_insert[] =
     " :final, :size, :bsha, :fsha, :shown, :at, :active, :reverts, :prev,"
     " :hash)";
 
-static enum so_status read_head(struct store *s, int64_t *seq, char hash[65],
+enum so_status store_chain_head(struct store *s, int64_t *seq, char hash[65],
                                 struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_head, err);
@@ -43,8 +43,6 @@ static enum so_status read_head(struct store *s, int64_t *seq, char hash[65],
     return store_db_done(s, st, err);
 }
 
-static enum so_status write_head(struct store *s, int64_t seq,
-                                 const char *hash, struct so_error *err);
 
 static void bind_record(sqlite3_stmt *st, const struct so_decision *d)
 {
@@ -78,7 +76,7 @@ enum so_status store_chain_append(struct store *s, struct so_decision *d,
         d->seq = s->chain_seq;
         memcpy(d->prev_hash, s->chain_hash, sizeof d->prev_hash);
     } else {
-        code = read_head(s, &d->seq, d->prev_hash, err);
+        code = store_chain_head(s, &d->seq, d->prev_hash, err);
     }
     if (code != SO_OK)
         return code;
@@ -99,11 +97,11 @@ enum so_status store_chain_append(struct store *s, struct so_decision *d,
         memcpy(s->chain_hash, d->hash, sizeof s->chain_hash);
         return SO_OK;
     }
-    return write_head(s, d->seq, d->hash, err);
+    return store_chain_set_head(s, d->seq, d->hash, err);
 }
 
-static enum so_status write_head(struct store *s, int64_t seq,
-                                 const char *hash, struct so_error *err)
+enum so_status store_chain_set_head(struct store *s, int64_t seq,
+                                   const char *hash, struct so_error *err)
 {
     sqlite3_stmt *st = store_db_stmt(s, sql_set_head, err);
     if (!st)
@@ -124,6 +122,7 @@ enum so_status store_chain_run_end(struct store *s, int write,
 {
     int dirty = s->chain_dirty;
     s->chain_run = s->chain_held = s->chain_dirty = 0;
-    return write && dirty ? write_head(s, s->chain_seq, s->chain_hash, err)
-                          : SO_OK;
+    return write && dirty
+               ? store_chain_set_head(s, s->chain_seq, s->chain_hash, err)
+               : SO_OK;
 }

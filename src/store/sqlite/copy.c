@@ -14,18 +14,13 @@
 #include <string.h>
 
 #include "signoff/copy.h"
+#include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/db.h"
 
 static const char sql_has_table[] =
     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = :t";
 static const char sql_columns[] =
     "SELECT name FROM pragma_table_info(:t) ORDER BY cid";
-static const char sql_head[] =
-    "SELECT (SELECT value FROM meta WHERE key = 'chain_seq'),"
-    " (SELECT value FROM meta WHERE key = 'chain_hash')";
-static const char sql_set_head[] =
-    "UPDATE meta SET value = CASE key WHEN 'chain_seq' THEN :seq"
-    " ELSE :hash END WHERE key IN ('chain_seq', 'chain_hash')";
 /* What init writes is the default reasons and the chain's genesis; any
  * other row makes the queue not empty. */
 static const char sql_used[] =
@@ -101,19 +96,16 @@ static enum so_status dump_table(struct store *s, const char *table,
 static enum so_status dump_head(struct store *s, so_row_fn fn, void *ctx,
                                 struct so_error *err)
 {
-    sqlite3_stmt *st = store_db_stmt(s, sql_head, err);
-    if (!st)
-        return err->code;
-    enum so_status code = store_db_step(s, st, "the chain head", err);
-    if (code == SO_OK) {
-        static const char *const cols[] = {"seq", "hash"};
-        struct so_val vals[2] = {
-            {SO_VAL_INT, sqlite3_column_int64(st, 0), 0, NULL},
-            {SO_VAL_TEXT, 0, 0, (const char *)sqlite3_column_text(st, 1)}};
-        struct so_row row = {COPY_CHAIN_HEAD, 2, cols, vals};
-        code = fn(ctx, &row, err);
-    }
-    return store_db_finish(s, st, code, err);
+    int64_t seq;
+    char hash[65];
+    enum so_status code = store_chain_head(s, &seq, hash, err);
+    if (code != SO_OK)
+        return code;
+    static const char *const cols[] = {"seq", "hash"};
+    struct so_val vals[2] = {{SO_VAL_INT, seq, 0, NULL},
+                             {SO_VAL_TEXT, 0, 0, hash}};
+    struct so_row row = {COPY_CHAIN_HEAD, 2, cols, vals};
+    return fn(ctx, &row, err);
 }
 
 enum so_status store_dump(struct queue *q, so_row_fn fn, void *ctx,
@@ -203,34 +195,6 @@ static void bind_val(sqlite3_stmt *st, int i, const struct so_val *v)
     }
 }
 
-/* INSERT INTO table(cols...) VALUES (?, ...), or NULL with err set when a
- * name is not one of ours. Owned. */
-static char *insert_sql(const struct so_row *row, struct so_error *err)
-{
-    if (!copy_name_ok(row->table)) {
-        so_fail(err, SO_ERR_INVALID, "copy: not a table name: %.80s",
-                row->table);
-        return NULL;
-    }
-    struct buf b;
-    buf_init(&b);
-    buf_addf(&b, "INSERT INTO %s(", row->table);
-    for (size_t i = 0; i < row->n; i++) {
-        if (!copy_name_ok(row->cols[i])) {
-            buf_free(&b);
-            so_fail(err, SO_ERR_INVALID, "copy: %s: not a column name: %.80s",
-                    row->table, row->cols[i]);
-            return NULL;
-        }
-        buf_addf(&b, "%s%s", i ? ", " : "", row->cols[i]);
-    }
-    buf_adds(&b, ") VALUES (");
-    for (size_t i = 0; i < row->n; i++)
-        buf_adds(&b, i ? ", ?" : "?");
-    buf_adds(&b, ")");
-    return buf_steal(&b);
-}
-
 static const struct so_val *col_of(const struct so_row *row, const char *name)
 {
     for (size_t i = 0; i < row->n; i++)
@@ -249,14 +213,9 @@ enum so_status store_load_row(struct queue *q, const struct so_row *row,
         if (!seq || !hash || seq->kind != SO_VAL_INT || hash->kind != SO_VAL_TEXT)
             return so_fail(err, SO_ERR_INVALID, "copy: a chain head without "
                                                 "its seq and hash");
-        st = store_db_stmt(s, sql_set_head, err);
-        if (!st)
-            return err->code;
-        store_db_bind_int(st, ":seq", seq->i);
-        store_db_bind_text(st, ":hash", hash->s);
-        return store_db_run(s, st, err);
+        return store_chain_set_head(s, seq->i, hash->s, err);
     }
-    char *sql = insert_sql(row, err);
+    char *sql = copy_insert_sql(row, 0, err);
     if (!sql)
         return err->code;
     st = store_db_stmt(s, sql, err);

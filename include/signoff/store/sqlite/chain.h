@@ -16,6 +16,14 @@
 enum so_status store_chain_append(struct store *s, struct so_decision *d,
                                   struct so_error *err);
 
+/* The chain head kept in the meta table: the last record's seq and hash
+ * (0 and the genesis before the first). */
+enum so_status store_chain_head(struct store *s, int64_t *seq, char hash[65],
+                                struct so_error *err);
+/* Move the head (signoff copy sets it to the copied chain's). */
+enum so_status store_chain_set_head(struct store *s, int64_t seq,
+                                   const char *hash, struct so_error *err);
+
 /* A run of appends inside one transaction (the automatic decisions of an
  * enqueue batch): the head is read by the first append and kept in s;
  * store_chain_run_end writes it once (write = 1, before the commit) or
