@@ -180,8 +180,14 @@ static enum so_status on_row(void *ctx, const struct so_row *row,
             free(what);
         }
     }
-    count(u->r, row->table);
-    return u->to->ops->load_row(u->to, &keep, err);
+    enum so_status code = u->to->ops->load_row(u->to, &keep, err);
+    if (code == SO_EMPTY) { /* a row the target's schema cannot hold */
+        lose(u, row->table, 1, 1);
+        return SO_OK;
+    }
+    if (code == SO_OK)
+        count(u->r, row->table);
+    return code;
 }
 
 /* "TABLE (N rows), TABLE.COLUMN (N values)", or NULL. */

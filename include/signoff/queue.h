@@ -807,7 +807,8 @@ struct queue_ops {
      * empty). */
     enum so_status (*load_begin)(struct queue *q, struct so_error *err);
     /* One row, with only columns load_columns named; COPY_CHAIN_HEAD sets
-     * the chain head. */
+     * the chain head. SO_EMPTY: a counter row the store's schema cannot
+     * hold, left out (the copy names it). */
     enum so_status (*load_row)(struct queue *q, const struct so_row *row,
                                struct so_error *err);
     /* Commit the load (commit 0: roll it back), with the store's own

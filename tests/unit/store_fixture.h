@@ -136,6 +136,7 @@ enum fx_op {
     FX_FOUREYES,  /* a workflow of two reviews */
     FX_AUTOPAUSE, /* auto-pause on a workflow */
     FX_REASSIGN,  /* a supervisor's reassign */
+    FX_COUNTERS,  /* the decision counters of a workflow (recorded[]) */
     FX_OPS
 };
 
@@ -185,6 +186,36 @@ static inline const char *fx_refusal(enum fx_op op)
         st = q->ops->workflow_set(q, &w, SO_WF_AUTOPAUSE, &err);
     } else if (op == FX_REASSIGN) {
         st = q->ops->reassign(q, "probe", NULL, 0, &err);
+    } else if (op == FX_COUNTERS) {
+        /* Not refused but not kept either: a decision the counters miss. */
+        struct so_draft *d = so_draft_new();
+        d->id = xstrdup("probe");
+        d->workflow = xstrdup("probe");
+        d->body = xstrdup("probe");
+        struct so_draft *const one[] = {d};
+        struct so_enq_result er;
+        struct so_claim_req cr = {NULL, "probe", 0};
+        struct so_draft *got = NULL;
+        struct so_decide_req dr;
+        memset(&dr, 0, sizeof dr);
+        dr.draft_id = "probe";
+        dr.request_id = "probe";
+        dr.action = SO_ACT_APPROVE;
+        struct so_decide_result res;
+        if (q->ops->enqueue(q, one, 1, 0, &er, &err) != SO_OK ||
+            q->ops->claim(q, &cr, &got, &err) != SO_OK ||
+            q->ops->decide(q, &dr, &res, &err) != SO_OK ||
+            q->ops->workflow_get(q, "probe", &w, &err) != SO_OK)
+            fail_msg("probe the decision counters: %s", err.msg);
+        if (w.recorded[SO_ACT_APPROVE] != 1) {
+            st = SO_ERR_USAGE;
+            snprintf(err.msg, sizeof err.msg,
+                     "the decision counters of a workflow (recorded, "
+                     "/metrics) are not yet supported on PostgreSQL queues");
+        }
+        so_workflow_clear(&w);
+        so_draft_free(got);
+        so_draft_free(d);
     }
     queue_close(q);
     char sql[128];

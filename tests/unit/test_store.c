@@ -1095,6 +1095,7 @@ static int64_t recorded(struct queue *q, enum so_action a)
 static void test_decision_counters(void **state)
 {
     fx_needs(FX_ROLLUP);
+    fx_needs(FX_COUNTERS);
     struct fx *f = *state;
     struct queue *q = decide_four(f->path);
     struct so_draft *d = NULL;
