@@ -10,7 +10,8 @@
 serve_setup 3
 # a workflow name with a terminal escape, a quote, a backslash and a line
 # feed, as an older version could have stored it
-sql "$Q" "INSERT INTO workflows(name, created_at) VALUES ('evil' || char(27) || ']0;x' || char(7) || '\"\\' || char(10) || 'end', 0)"
+ch() { if [ "$(test_backend)" = pg ]; then echo "chr($1)"; else echo "char($1)"; fi; }
+sql "$Q" "INSERT INTO workflows(name, created_at) VALUES ('evil' || $(ch 27) || ']0;x' || $(ch 7) || '\"\\' || $(ch 10) || 'end', 0)"
 serve_start || exit 1
 
 scrape() { # NAME: GET /metrics into $BODY, and promtool's verdict on it

@@ -4,9 +4,8 @@
 # are refused), enqueue, list, show, claim (priority order, leases on the
 # database's clock, a live claim of another reviewer refused), decide
 # (idempotent by request id, answering only the reviewer who made it),
-# the chain linked under one head, the kill switch, specs refused with a
-# sentence (a password in the spec, an unsupported setting), and every
-# operation this store does not have yet refused by name.
+# the chain linked under one head, the kill switch, and specs refused with
+# a sentence (a password in the spec, an unsupported setting).
 . "$(dirname "$0")/../lib.sh"
 pg_queue queue || exit 0
 Q=$PGQ
@@ -174,7 +173,6 @@ check_eq "resume with an owner" "0 0" "$RC $(psq "SELECT paused FROM workflows W
 check_eq "both switches in the workflow's history" "1|bad outputs 0|fixed" \
     "$(psq "SELECT paused, reason FROM workflow_events WHERE workflow = 'w' ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 
-# not yet on this store: refused by name, nothing stored
 # webhooks are there (tests/pg/two_servers_webhooks.sh): none yet
 so hook list --queue "$Q"
 check_eq "webhooks: hook list answers, none yet" \

@@ -386,9 +386,34 @@ static const char *const schema_v7[] = {
 };
 #undef PG_COUNTER_KEY
 
+/* v8: decisions recorded per workflow and action, ever: the counters of
+ * /metrics (as on SQLite, schema v6), kept by a trigger in the record's
+ * own statement; they only grow, an undo counted as its own action. Keyed
+ * by shard like the rollup (v7): the trigger adds to its connection's
+ * shard, so one busy workflow is not one row every decision waits on. */
+static const char *const schema_v8[] = {
+    "CREATE TABLE decision_counts ("
+    "  workflow text NOT NULL, action text NOT NULL,"
+    "  shard smallint NOT NULL, n bigint NOT NULL,"
+    "  PRIMARY KEY (workflow, action, shard)"
+    ")",
+    "INSERT INTO decision_counts(workflow, action, shard, n)"
+    "  SELECT d.workflow, x.action, 0, count(*) FROM decisions x"
+    "  JOIN drafts d ON d.id = x.draft GROUP BY d.workflow, x.action",
+    "CREATE FUNCTION so_decision_counts_ins() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$BEGIN"
+    " INSERT INTO decision_counts(workflow, action, shard, n)"
+    " SELECT workflow, NEW.action, " PG_SHARD ", 1 FROM drafts"
+    " WHERE id = NEW.draft ON CONFLICT (workflow, action, shard)"
+    " DO UPDATE SET n = decision_counts.n + 1; RETURN NULL; END$$",
+    "CREATE TRIGGER decision_counts_ins AFTER INSERT ON decisions"
+    "  FOR EACH ROW EXECUTE FUNCTION so_decision_counts_ins()",
+    NULL,
+};
+
 static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
                                            schema_v3, schema_v4, schema_v5,
-                                           schema_v6, schema_v7};
+                                           schema_v6, schema_v7, schema_v8};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

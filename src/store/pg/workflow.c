@@ -21,6 +21,11 @@
     " AND d.route = " #r " AND d.status = 'decided' AND d.decided_at >="      \
     " ((" now "::bigint / 86400000) - greatest((w.window_ms + 86399999)"      \
     " / 86400000, 1) + 1) * 86400000" cond ")"
+/* Decisions of the workflow ever recorded with this action, summed over
+ * the shards of decision_counts (schema v8): the counters of /metrics. */
+#define DECISIONS_EVER(id, action)                                             \
+    ", (SELECT coalesce(sum(n), 0) FROM decision_counts e"                     \
+    " WHERE e.workflow = w.name AND e.action = '" action "')"
 #define WF_COLS(now)                                                           \
     "SELECT name, owner, threshold, window_ms, min_decisions, paused,"         \
     " automation_reason, automation_by, automation_at, auto_pause, reviews,"   \
@@ -38,7 +43,7 @@
     " automate, automate_from, sample_pct, always_review,"                    \
     ROUTED(1, now, "") "," ROUTED(2, now, "") ","                              \
     ROUTED(2, now, " AND d.final_action IN ('edit', 'reject')")                \
-    " FROM workflows w"
+    SO_ACTION_LIST(DECISIONS_EVER) " FROM workflows w"
 
 static const char sql_get[] = WF_COLS("$2") " WHERE name = $1";
 static const char sql_list[] = WF_COLS("$1") " ORDER BY name";
@@ -171,6 +176,8 @@ static void read_row(const PGresult *r, int i, struct so_workflow *w)
     w->auto_decided = pg_int(r, i, 25);
     w->sampled_decided = pg_int(r, i, 26);
     w->sampled_overrides = pg_int(r, i, 27);
+    for (int a = 0; a < SO_ACT_COUNT; a++) /* in SO_ACTION_LIST order */
+        w->recorded[a] = pg_int(r, i, 28 + a);
 }
 
 /* The readiness of w's neighbouring bands (so_workflow.near_*), with
