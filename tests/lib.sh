@@ -246,15 +246,6 @@ test_queue() {
 qsql() {
     if [ "$(test_backend)" = pg ]; then psq "$1"; else sql "$Q" "$1"; fi
 }
-# pg_refused WHAT ERR: true (after a loud SKIP naming WHAT) when the queue
-# is on PostgreSQL and ERR is that store's "not yet supported on PostgreSQL"
-# refusal, so the caller leaves out the part that needs it; the part runs
-# again by itself once the store has the operation. Else false.
-pg_refused() {
-    [ "$(test_backend)" = pg ] && [[ $2 == *"not yet supported on PostgreSQL"* ]] || return 1
-    echo "!!! $1: not yet on PostgreSQL, that part did NOT run !!!" >&2
-    ok "$1 # SKIP not yet on PostgreSQL queues"
-}
 # queue_integrity: the store's own consistency check of $Q, "ok" when it
 # holds: PRAGMA integrity_check on a file; on PostgreSQL (whose pages the
 # server checks) the chain head names the last record and every decided

@@ -124,11 +124,7 @@ so workflow set w --release-after 25h
 check_eq "--release-after over 24h: refused" 1 "$RC"
 
 # stats --check alerts on the unapplied backlog, only where the producer
-# records actions (workflow v never did: its old outcome is no backlog).
-# On a PostgreSQL queue stats waits for the rollup's port (issue 14): said
-# loudly, and run as soon as stats answers there.
-so stats
-pg_refused "stats: the unapplied backlog" "$ERR" && exit 0
+# records actions (workflow v never did: its old outcome is no backlog)
 "$SO" workflow set v --applied-within 1ms >/dev/null
 so stats --check
 check_not_contains "no backlog where no action was ever recorded" "v: unapplied" "$OUT"
