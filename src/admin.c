@@ -190,3 +190,27 @@ char *admin_token_detail(const struct so_token *t, const char *verb)
     }
     return print(o);
 }
+
+char *admin_hook_detail(const struct so_hook *h, const char *verb,
+                        int64_t from, int64_t queued)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "hook", (double)h->id);
+    if (strcmp(verb, "hook.add") == 0) {
+        add_str(o, "url", h->url);
+        add_str(o, "events", h->events ? h->events : "outcome");
+        cJSON_AddNumberToObject(o, "max_failures", h->max_failures);
+        cJSON_AddNumberToObject(o, "retry_for_ms", (double)h->retry_for_ms);
+        cJSON_AddBoolToObject(o, "allow_private", h->allow_private != 0);
+    } else if (strcmp(verb, "hook.replay") == 0) {
+        cJSON_AddNumberToObject(o, "from_seq", (double)from);
+        cJSON_AddNumberToObject(o, "queued", (double)queued);
+    } else {
+        int on = strcmp(verb, "hook.enable") == 0;
+        cJSON *ch = cJSON_AddObjectToObject(o, "changes");
+        cJSON *c = cJSON_AddObjectToObject(ch, "enabled");
+        cJSON_AddBoolToObject(c, "from", h->enabled != 0);
+        cJSON_AddBoolToObject(c, "to", on);
+    }
+    return print(o);
+}

@@ -53,4 +53,12 @@ char *admin_switch_detail(int paused, const char *reason);
  * scope, expiry and note (never a secret or a hash). */
 char *admin_token_detail(const struct so_token *t, const char *verb);
 
+/* The detail of a hook change (verb hook.add, hook.enable, hook.disable,
+ * hook.replay): the hook's id, and for hook.add its URL, events, failure
+ * limit, retry time and private-address switch (never its secret); for
+ * enable and disable {"changes":{"enabled":{"from","to"}}}; for replay the
+ * seq replayed from and how many deliveries were queued. */
+char *admin_hook_detail(const struct so_hook *h, const char *verb,
+                        int64_t from, int64_t queued);
+
 #endif

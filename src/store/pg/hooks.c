@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/admin.h"
+#include "signoff/store/pg/admin.h"
 #include "signoff/store/pg/events.h"
 #include "signoff/webhook.h"
 
@@ -125,12 +127,56 @@ static void read_hook(const PGresult *r, int i, struct so_hook *h)
     h->created_at = pg_int(r, i, 12);
 }
 
-enum so_status pg_hook_add(struct queue *q, const struct so_hook *h,
-                           int64_t *id, struct so_error *err)
+static const char sql_one[] = HOOK_COLS " FROM hooks h WHERE h.id = $1"
+                                " FOR UPDATE";
+
+/* Hook id into *h (locked); SO_ERR_NOTFOUND naming it when none. */
+static enum so_status hook_get(struct pgq *p, int64_t id, struct so_hook *h,
+                               struct so_error *err)
 {
     struct pg_args a = {0};
     PGresult *r;
-    *id = 0;
+    pg_arg_int(&a, id);
+    enum so_status code = pg_run(p, sql_one, &a, &r, err);
+    if (code != SO_OK)
+        return code;
+    int found = PQntuples(r) > 0;
+    if (found)
+        read_hook(r, 0, h);
+    PQclear(r);
+    return found ? SO_OK
+                 : so_fail(err, SO_ERR_NOTFOUND, "hook %lld: no such hook",
+                           (long long)id);
+}
+
+/* The admin record of a change of hook h (admin_hook_detail), subject its
+ * workflow, in the change's transaction (as on SQLite). */
+static enum so_status hook_admin(struct pgq *p, const struct so_hook *h,
+                                 const char *verb, int64_t from,
+                                 int64_t queued, struct so_error *err)
+{
+    char *subject = xasprintf("workflow/%s", h->workflow);
+    enum so_status code = pg_admin_append(
+        p, verb, subject, admin_hook_detail(h, verb, from, queued), err);
+    free(subject);
+    return code;
+}
+
+/* What a hook change does in its transaction: add (h), enable or disable
+ * (id, on) or replay (id, from; *n queued). */
+struct hook_change {
+    const struct so_hook *h;
+    int64_t id, from, *n;
+    int on;
+    const char *verb;
+};
+
+static enum so_status add_tx(struct pgq *p, void *ctx, struct so_error *err)
+{
+    struct hook_change *c = ctx;
+    const struct so_hook *h = c->h;
+    struct pg_args a = {0};
+    PGresult *r;
     pg_arg_text(&a, h->workflow);
     pg_arg_text(&a, h->url);
     pg_arg_text(&a, h->secret);
@@ -139,12 +185,49 @@ enum so_status pg_hook_add(struct queue *q, const struct so_hook *h,
     pg_arg_int(&a, h->retry_for_ms);
     pg_arg_int(&a, h->allow_private ? 1 : 0);
     pg_arg_int(&a, so_now_ms());
-    enum so_status code = pg_run(q->impl, sql_add, &a, &r, err);
+    enum so_status code = pg_run(p, sql_add, &a, &r, err);
     if (code != SO_OK)
         return code;
-    *id = pg_int(r, 0, 0);
+    struct so_hook added = *h;
+    added.id = *c->n = pg_int(r, 0, 0);
     PQclear(r);
-    return SO_OK;
+    return hook_admin(p, &added, "hook.add", 0, 0, err);
+}
+
+enum so_status pg_hook_add(struct queue *q, const struct so_hook *h,
+                           int64_t *id, struct so_error *err)
+{
+    struct hook_change c = {.h = h, .n = id};
+    *id = 0;
+    return pg_tx(q->impl, add_tx, &c, err);
+}
+
+/* enable, disable or replay hook c->id, then its admin record. */
+static enum so_status change_tx(struct pgq *p, void *ctx,
+                                struct so_error *err)
+{
+    struct hook_change *c = ctx;
+    struct so_hook h;
+    struct pg_args a = {0};
+    int64_t v, rows = 0;
+    memset(&h, 0, sizeof h);
+    *c->n = 0;
+    enum so_status code = hook_get(p, c->id, &h, err);
+    pg_arg_int(&a, c->id);
+    if (strcmp(c->verb, "hook.replay") == 0) {
+        pg_arg_int(&a, c->from);
+        pg_arg_int(&a, so_now_ms());
+        if (code == SO_OK)
+            code = pg_one_int(p, sql_replay, &a, &v, c->n, err);
+    } else {
+        pg_arg_int(&a, c->on ? 1 : 0);
+        if (code == SO_OK)
+            code = pg_one_int(p, sql_enable, &a, &v, &rows, err);
+    }
+    if (code == SO_OK)
+        code = hook_admin(p, &h, c->verb, c->from, *c->n, err);
+    so_hook_clear(&h);
+    return code;
 }
 
 enum so_status pg_hook_list(struct queue *q, struct so_hook **out, size_t *n,
@@ -173,27 +256,21 @@ enum so_status pg_hook_list(struct queue *q, struct so_hook **out, size_t *n,
 enum so_status pg_hook_enable(struct queue *q, int64_t id, int on,
                               struct so_error *err)
 {
-    struct pg_args a = {0};
-    int64_t v, rows = 0;
-    pg_arg_int(&a, id);
-    pg_arg_int(&a, on ? 1 : 0);
-    enum so_status code = pg_one_int(q->impl, sql_enable, &a, &v, &rows, err);
-    if (code == SO_OK && rows == 0)
-        return so_fail(err, SO_ERR_NOTFOUND, "hook %lld: no such hook",
-                       (long long)id);
-    return code;
+    int64_t n = 0;
+    struct hook_change c = {.id = id, .on = on, .n = &n,
+                            .verb = on ? "hook.enable" : "hook.disable"};
+    return pg_tx(q->impl, change_tx, &c, err);
 }
 
 enum so_status pg_hook_replay(struct queue *q, int64_t id, int64_t from,
                               int64_t *n, struct so_error *err)
 {
-    struct pg_args a = {0};
-    int64_t v;
-    *n = 0;
-    pg_arg_int(&a, id);
-    pg_arg_int(&a, from);
-    pg_arg_int(&a, so_now_ms());
-    return pg_one_int(q->impl, sql_replay, &a, &v, n, err);
+    struct hook_change c = {.id = id, .from = from, .n = n,
+                            .verb = "hook.replay"};
+    enum so_status code = pg_tx(q->impl, change_tx, &c, err);
+    if (code != SO_OK)
+        *n = 0;
+    return code;
 }
 
 enum so_status pg_hook_log(struct queue *q, int64_t id, int failed_only,

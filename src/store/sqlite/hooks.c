@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/admin.h"
+#include "signoff/store/sqlite/admin.h"
 #include "signoff/store/sqlite/events.h"
 #include "signoff/webhook.h"
 
@@ -121,13 +123,60 @@ static void read_hook(sqlite3_stmt *st, struct so_hook *h)
     h->created_at = sqlite3_column_int64(st, 12);
 }
 
+static const char sql_one[] = HOOK_COLS " FROM hooks h WHERE h.id = :id";
+
+/* Hook id into *h; SO_ERR_NOTFOUND naming it when there is none. */
+static enum so_status hook_get(struct store *s, int64_t id, struct so_hook *h,
+                               struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_one, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":id", id);
+    enum so_status found = store_db_step(s, st, "hooks", err);
+    if (found == SO_OK)
+        read_hook(st, h);
+    enum so_status code = store_db_finish(s, st, found, err);
+    if (code == SO_OK && found == SO_EMPTY)
+        return so_fail(err, SO_ERR_NOTFOUND, "hook %lld: no such hook",
+                       (long long)id);
+    return code;
+}
+
+/* The admin record of a change of hook h (admin_hook_detail), subject its
+ * workflow, in the change's transaction. */
+static enum so_status hook_admin(struct store *s, const struct so_hook *h,
+                                 const char *verb, int64_t from,
+                                 int64_t queued, struct so_error *err)
+{
+    char *subject = xasprintf("workflow/%s", h->workflow);
+    enum so_status code =
+        store_admin_append(s, verb, subject,
+                           admin_hook_detail(h, verb, from, queued), err);
+    free(subject);
+    return code;
+}
+
+/* Commit when code is SO_OK, else roll back; code. */
+static enum so_status finish_tx(struct store *s, enum so_status code,
+                                struct so_error *err)
+{
+    if (code == SO_OK)
+        return store_db_commit(s, err);
+    store_db_rollback(s);
+    return code;
+}
+
 enum so_status store_hooks_add(struct queue *q, const struct so_hook *h,
                                int64_t *id, struct so_error *err)
 {
     struct store *s = q->impl;
+    enum so_status code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
     sqlite3_stmt *st = store_db_stmt(s, sql_add, err);
     if (!st)
-        return err->code;
+        return finish_tx(s, err->code, err);
     store_db_bind_text(st, ":wf", h->workflow);
     store_db_bind_text(st, ":url", h->url);
     store_db_bind_text(st, ":secret", h->secret);
@@ -136,10 +185,13 @@ enum so_status store_hooks_add(struct queue *q, const struct so_hook *h,
     store_db_bind_int(st, ":retry", h->retry_for_ms);
     store_db_bind_int(st, ":private", h->allow_private ? 1 : 0);
     store_db_bind_int(st, ":now", so_now_ms());
-    enum so_status code = store_db_run(s, st, err);
-    if (code == SO_OK)
-        *id = sqlite3_last_insert_rowid(s->db);
-    return code;
+    code = store_db_run(s, st, err);
+    if (code == SO_OK) {
+        struct so_hook added = *h;
+        added.id = *id = sqlite3_last_insert_rowid(s->db);
+        code = hook_admin(s, &added, "hook.add", 0, 0, err);
+    }
+    return finish_tx(s, code, err);
 }
 
 enum so_status store_hooks_list(struct queue *q, struct so_hook **out,
@@ -179,31 +231,55 @@ enum so_status store_hooks_enable(struct queue *q, int64_t id, int on,
                                   struct so_error *err)
 {
     struct store *s = q->impl;
-    sqlite3_stmt *st = store_db_stmt(s, sql_enable, err);
-    if (!st)
-        return err->code;
-    store_db_bind_int(st, ":on", on ? 1 : 0);
-    store_db_bind_int(st, ":id", id);
-    enum so_status code = store_db_run(s, st, err);
-    if (code == SO_OK && sqlite3_changes(s->db) == 0)
-        return so_fail(err, SO_ERR_NOTFOUND, "hook %lld: no such hook",
-                       (long long)id);
-    return code;
+    struct so_hook h;
+    memset(&h, 0, sizeof h);
+    enum so_status code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
+    code = hook_get(s, id, &h, err);
+    sqlite3_stmt *st =
+        code == SO_OK ? store_db_stmt(s, sql_enable, err) : NULL;
+    if (code == SO_OK && !st)
+        code = err->code;
+    if (code == SO_OK) {
+        store_db_bind_int(st, ":on", on ? 1 : 0);
+        store_db_bind_int(st, ":id", id);
+        code = store_db_run(s, st, err);
+    }
+    if (code == SO_OK)
+        code = hook_admin(s, &h, on ? "hook.enable" : "hook.disable", 0, 0,
+                          err);
+    so_hook_clear(&h);
+    return finish_tx(s, code, err);
 }
 
 enum so_status store_hooks_replay(struct queue *q, int64_t id, int64_t from,
                                   int64_t *n, struct so_error *err)
 {
     struct store *s = q->impl;
-    sqlite3_stmt *st = store_db_stmt(s, sql_replay, err);
-    if (!st)
-        return err->code;
-    store_db_bind_int(st, ":id", id);
-    store_db_bind_int(st, ":from", from);
-    store_db_bind_int(st, ":now", so_now_ms());
-    enum so_status code = store_db_run(s, st, err);
-    *n = code == SO_OK ? sqlite3_changes(s->db) : 0;
-    return code;
+    struct so_hook h;
+    memset(&h, 0, sizeof h);
+    *n = 0;
+    enum so_status code = store_db_begin(s, err);
+    if (code != SO_OK)
+        return code;
+    code = hook_get(s, id, &h, err);
+    sqlite3_stmt *st = code == SO_OK ? store_db_stmt(s, sql_replay, err) : NULL;
+    if (code == SO_OK && !st)
+        code = err->code;
+    if (code == SO_OK) {
+        store_db_bind_int(st, ":id", id);
+        store_db_bind_int(st, ":from", from);
+        store_db_bind_int(st, ":now", so_now_ms());
+        code = store_db_run(s, st, err);
+        *n = code == SO_OK ? sqlite3_changes(s->db) : 0;
+    }
+    if (code == SO_OK)
+        code = hook_admin(s, &h, "hook.replay", from, *n, err);
+    so_hook_clear(&h);
+    if (code != SO_OK)
+        *n = 0;
+    return finish_tx(s, code, err);
 }
 
 enum so_status store_hooks_log(struct queue *q, int64_t id, int failed_only,

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Hook changes are admin records (issue 16): hook add, disable, enable and
+# replay each append a record of kind admin on the hook's workflow in the
+# change's transaction (workflow log reads them back, the feed carries
+# them, verify checks them); the secret is never in one; a change of a
+# hook that does not exist writes nothing.
+. "$(dirname "$0")/../lib.sh"
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q SIGNOFF_REVIEWER=ana
+so init
+printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" >"$T/secret"
+chmod 600 "$T/secret"
+so workflow set support --owner ana
+so hook add --workflow support --url "https://hooks.example/in" --secret-file "$T/secret" --events all --max-failures 5
+check_eq "hook add" 0 "$RC"
+so hook disable 1
+check_eq "hook disable" 0 "$RC"
+so hook enable 1
+check_eq "hook enable" 0 "$RC"
+so hook replay 1 --from 1
+check_eq "hook replay" 0 "$RC"
+so hook disable 7
+check_eq "a hook that does not exist: exit 1" 1 "$RC"
+check_eq "one record per change, on the hook's workflow" \
+    "1|workflow/support|ana|workflow.create
+2|workflow/support|ana|hook.add
+3|workflow/support|ana|hook.disable
+4|workflow/support|ana|hook.enable
+5|workflow/support|ana|hook.replay" \
+    "$(qsql "SELECT seq, draft, reviewer, reason FROM decisions ORDER BY seq")"
+check_eq "hook.add: what the hook is" \
+    '{"hook":1,"url":"https://hooks.example/in","events":"all","max_failures":5,"retry_for_ms":86400000,"allow_private":false}' \
+    "$(qsql "SELECT note FROM decisions WHERE seq = 2")"
+check_eq "hook.disable: from what to what" \
+    '{"hook":1,"changes":{"enabled":{"from":true,"to":false}}}' \
+    "$(qsql "SELECT note FROM decisions WHERE seq = 3")"
+check_eq "hook.replay: from where, how many" '{"hook":1,"from_seq":1,"queued":0}' \
+    "$(qsql "SELECT note FROM decisions WHERE seq = 5")"
+check_eq "the secret is in no record" 0 \
+    "$(qsql "SELECT count(*) FROM decisions d, hooks h WHERE d.note LIKE '%' || substr(h.secret, 7, 20) || '%'")"
+so workflow log support
+check_contains "workflow log reads them back" "ana hook.disable" "$OUT"
+so events --workflow support
+check_eq "the workflow's feed carries them" 4 "$(printf '%s\n' "$OUT" | grep -c 'what=hook')"
+so verify
+check_eq "verify: the chain holds" 0 "$RC"
