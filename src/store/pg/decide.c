@@ -237,28 +237,46 @@ static enum so_status record(struct pgq *p, const struct so_decide_req *req,
     return code;
 }
 
+enum so_status pg_request_locked(struct pgq *p, const char *draft_id,
+                                 const char *request_id, struct pg_claim *c,
+                                 enum so_status *lock, PGresult **found,
+                                 struct so_error *err)
+{
+    struct pg_args a = {0};
+    PGresult *r;
+    *found = NULL;
+    /* The draft row first: writes on one draft queue here. */
+    *lock = pg_lease_lock(p, draft_id, c, err);
+    if (*lock != SO_OK && *lock != SO_ERR_NOTFOUND)
+        return *lock;
+    pg_arg_text(&a, request_id);
+    enum so_status code = pg_run(p, sql_request, &a, &r, err);
+    if (code != SO_OK)
+        return code;
+    if (PQntuples(r))
+        *found = r;
+    else
+        PQclear(r);
+    return SO_OK;
+}
+
 static enum so_status decide_tx(struct pgq *p, void *ctx,
                                 struct so_error *err)
 {
     struct decide_ctx *x = ctx;
     const struct so_decide_req *req = x->req;
     struct pg_claim c;
-    struct pg_args a = {0};
     PGresult *r;
-    /* The draft row first: decisions on one draft queue here. */
-    enum so_status lock = pg_lease_lock(p, req->draft_id, &c, err);
-    if (lock != SO_OK && lock != SO_ERR_NOTFOUND)
-        return lock;
-    pg_arg_text(&a, req->request_id);
-    enum so_status code = pg_run(p, sql_request, &a, &r, err);
+    enum so_status lock;
+    enum so_status code = pg_request_locked(p, req->draft_id, req->request_id,
+                                            &c, &lock, &r, err);
     if (code != SO_OK)
         return code;
-    if (PQntuples(r)) {
+    if (r) {
         code = replay(p, req, r, x->res, err);
         PQclear(r);
         return code;
     }
-    PQclear(r);
     if (lock != SO_OK)
         return so_fail(err, SO_ERR_NOTFOUND, "%s: no such draft",
                        req->draft_id);

@@ -22,6 +22,7 @@
 #include "signoff/audit.h"
 #include "signoff/outcome.h"
 #include "signoff/store/pg/chain.h"
+#include "signoff/store/pg/decide.h"
 #include "signoff/store/pg/drafts.h"
 #include "signoff/store/pg/lease.h"
 #include "signoff/store/rules.h"
@@ -36,8 +37,6 @@ static const char sql_live_outcome[] =
 static const char sql_outcome_applied[] =
     "UPDATE outcomes SET applied_seq = $1 WHERE seq = $2"
     " AND applied_seq <= 0";
-
-static const char sql_request[] = PG_DECISION_COLS " WHERE request_id = $1";
 
 /* The chain head, the first outcome still held back and its release, and
  * the database's clock they were compared with. */
@@ -279,23 +278,19 @@ static enum so_status applied_tx(struct pgq *p, void *ctx,
     struct applied_ctx *x = ctx;
     const struct so_applied_req *req = x->req;
     struct pg_claim c;
-    struct pg_args a = {0};
     PGresult *r;
+    enum so_status lock;
     /* The draft row first, as a decision and an undo take it: an undo and
      * an action record on one draft queue here. */
-    enum so_status lock = pg_lease_lock(p, req->draft_id, &c, err);
-    if (lock != SO_OK && lock != SO_ERR_NOTFOUND)
-        return lock;
-    pg_arg_text(&a, req->request_id);
-    enum so_status code = pg_run(p, sql_request, &a, &r, err);
+    enum so_status code = pg_request_locked(p, req->draft_id, req->request_id,
+                                            &c, &lock, &r, err);
     if (code != SO_OK)
         return code;
-    if (PQntuples(r)) {
+    if (r) {
         code = applied_replay(p, req, r, x->res, err);
         PQclear(r);
         return code;
     }
-    PQclear(r);
     if (lock != SO_OK)
         return so_fail(err, SO_ERR_NOTFOUND, "%s: no such draft",
                        req->draft_id);
