@@ -1145,11 +1145,15 @@ static void h_hook_add(struct call *c)
     struct so_hook h;
     struct so_error err;
     int64_t id = 0;
-    if (call_body(c, &j))
+    int unread = call_body(c, &j);
+    OPENSSL_cleanse((void *)c->body, c->len); /* it holds the secret */
+    if (unread)
         return;
     enum so_status s = proto_hook_add_from_json(j, &h, &err);
-    cJSON_Delete(j); /* the parsed body holds the secret: gone at once */
-    OPENSSL_cleanse((void *)c->body, c->len);
+    const cJSON *given = cJSON_GetObjectItemCaseSensitive(j, "secret");
+    if (cJSON_IsString(given))
+        OPENSSL_cleanse(given->valuestring, strlen(given->valuestring));
+    cJSON_Delete(j);
     if (s == SO_OK)
         s = webhook_hook_check(&h, &err);
     if (s == SO_OK && h.allow_private && !c->srv->hooks_private)
