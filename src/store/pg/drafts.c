@@ -14,6 +14,7 @@
 #include "signoff/draft_json.h"
 #include "signoff/filter.h"
 #include "signoff/grounding.h"
+#include "signoff/store/pg/cost.h"
 #include "signoff/store/pg/route.h"
 #include "signoff/store/rules.h"
 
@@ -90,15 +91,18 @@ static const char sql_citation[] =
     " AND (reviews_done = 0 OR NOT EXISTS (SELECT 1 FROM decisions d"          \
     " WHERE d.draft = drafts.id AND d.reviewer = $14 AND d.action <> 'revert'" \
     " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"   \
-    " AND r.reverts_seq > 0)))))"
+    " AND r.reverts_seq > 0)))))"                                                \
+    " AND ($16::int = 0 OR ($16 = 1) = " PG_SLA_DUE ")"
 
 static const char sql_list[] =
     "SELECT rid, id, workflow, model, confidence, title, priority,"
     " created_at, status, claimed_by, lease_until, flags, final_action,"
-    " reviews_needed, reviews_done FROM drafts" LIST_WHERE
+    " reviews_needed, reviews_done" PG_SLA_COLS " FROM drafts" LIST_WHERE
     " AND ($9::int IS NULL OR priority < $9 OR (priority = $9 AND"
     " (created_at > $10::bigint OR (created_at = $10 AND rid > $11::bigint))))"
-    " ORDER BY priority DESC, created_at, rid LIMIT $12";
+    " ORDER BY CASE WHEN $16 = 1 THEN (SELECT drafts.created_at + sw.sla_ms"
+    " FROM workflows sw WHERE sw.name = drafts.workflow) END,"
+    " priority DESC, created_at, rid LIMIT $12";
 
 static const char sql_count[] =
     "SELECT count(*) FROM drafts" LIST_WHERE
@@ -172,7 +176,9 @@ enum so_status pg_read_draft(struct pgq *p, int64_t rid, struct so_draft **out,
     d->reviews_done = (int)pg_int(r, 0, 16);
     d->last_action = pg_str(r, 0, 17);
     PQclear(r);
-    code = read_citations(p, rid, d, err);
+    code = pg_cost_draft_read(p, rid, d, err);
+    if (code == SO_OK)
+        code = read_citations(p, rid, d, err);
     if (code != SO_OK) {
         so_draft_free(d);
         return code;
@@ -269,7 +275,8 @@ static enum so_status write_draft(struct pgq *p, const struct so_draft *d,
         return code;
     *row = pg_int(r, 0, 0);
     PQclear(r);
-    if (rid) {
+    code = pg_cost_draft_write(p, *row, d, err);
+    if (code == SO_OK && rid) {
         struct pg_args c = {0};
         pg_arg_int(&c, rid);
         code = pg_run(p, sql_drop_citations, &c, NULL, err);
@@ -323,6 +330,12 @@ static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
                     "id: already queued with other content (only a "
                     "pending draft can be replaced)");
         return SO_OK;
+    }
+    int bad = 0;
+    code = pg_cost_check(p, d, &res->err, &bad, err);
+    if (code != SO_OK || bad) {
+        res->outcome = bad ? SO_ENQ_FAILED : res->outcome;
+        return code;
     }
     struct pg_args w = {0};
     pg_arg_text(&w, d->workflow);
@@ -490,6 +503,7 @@ enum so_status pg_list(struct queue *q, const struct so_list_req *req,
     }
     pg_arg_int(&a, limit + 1);
     mine_args(&a, p, req);
+    pg_arg_int(&a, req->sla);
     PGresult *r;
     enum so_status code = pg_run(p, sql_list, &a, &r, err);
     free(pattern);
@@ -512,10 +526,11 @@ enum so_status pg_list(struct queue *q, const struct so_list_req *req,
         w->flags = (int)pg_int(r, i, 11) & SO_ROW_GROUNDING;
         if (w->status == SO_DS_ESCALATED)
             w->flags |= SO_ROW_ESCALATED;
+        w->flags |= (int)pg_int(r, i, 15) & (SO_ROW_SLA_NEAR | SO_ROW_SLA_PAST);
         w->reviews_needed = (int)pg_int(r, i, 13);
         w->reviews_done = (int)pg_int(r, i, 14);
     }
-    if (n > limit)
+    if (n > limit && req->sla != SO_LIST_SLA_DUE) /* due: one page */
         out->next_cursor = xasprintf("k1:%d:%" PRId64 ":%" PRId64,
                                      out->rows[limit - 1].priority,
                                      out->rows[limit - 1].created_at,
@@ -538,6 +553,7 @@ enum so_status pg_count(struct queue *q, const struct so_list_req *req,
     for (int i = 0; i < 4; i++)
         pg_arg_text(&a, NULL);
     mine_args(&a, q->impl, req);
+    pg_arg_int(&a, req->sla);
     PGresult *r;
     enum so_status code = pg_run(q->impl, sql_count, &a, &r, err);
     free(pattern);

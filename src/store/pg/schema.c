@@ -411,9 +411,36 @@ static const char *const schema_v8[] = {
     NULL,
 };
 
+/* v9: cost and service levels (issue 16 part 4; as on SQLite, schema
+ * v18): each draft's reported cost (millionths of currency), tokens and
+ * time to generate; each workflow's currency, hourly rate, SLA and alert
+ * share; each outcome's reviewing time and cost and whether it missed the
+ * SLA, as counted (for the rollup's columns of SO_ROLLUP_COST_LIST once
+ * the rollup is on PostgreSQL); the open drafts by age per workflow. */
+static const char *const schema_v9[] = {
+    "ALTER TABLE drafts ADD COLUMN cost_micros bigint",
+    "ALTER TABLE drafts ADD COLUMN currency text",
+    "ALTER TABLE drafts ADD COLUMN tokens bigint",
+    "ALTER TABLE drafts ADD COLUMN latency_ms bigint",
+    "ALTER TABLE workflows ADD COLUMN currency text NOT NULL DEFAULT 'USD'",
+    "ALTER TABLE workflows ADD COLUMN hourly_rate double precision NOT NULL"
+    "  DEFAULT 0 CHECK (hourly_rate >= 0)",
+    "ALTER TABLE workflows ADD COLUMN sla_ms bigint NOT NULL DEFAULT 0"
+    "  CHECK (sla_ms >= 0)",
+    "ALTER TABLE workflows ADD COLUMN sla_alert double precision NOT NULL"
+    "  DEFAULT 0.1 CHECK (sla_alert >= 0 AND sla_alert <= 1)",
+    "ALTER TABLE outcomes ADD COLUMN human_ms bigint NOT NULL DEFAULT 0",
+    "ALTER TABLE outcomes ADD COLUMN human_cost bigint NOT NULL DEFAULT 0",
+    "ALTER TABLE outcomes ADD COLUMN sla_missed integer NOT NULL DEFAULT -1",
+    "CREATE INDEX drafts_open_age ON drafts(workflow, created_at)"
+    "  WHERE status <> 'decided'",
+    NULL,
+};
+
 static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
                                            schema_v3, schema_v4, schema_v5,
-                                           schema_v6, schema_v7, schema_v8};
+                                           schema_v6, schema_v7, schema_v8,
+                                           schema_v9};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

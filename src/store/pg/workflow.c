@@ -11,6 +11,7 @@
 #include "signoff/admin.h"
 #include "signoff/automate.h"
 #include "signoff/store/pg/admin.h"
+#include "signoff/store/pg/cost.h"
 #include "signoff/store/pg/route.h"
 #include "signoff/store/rules.h"
 
@@ -217,6 +218,8 @@ enum so_status pg_workflow_list(struct queue *q, struct so_workflow **out,
         code = pg_reasons_read(q->impl, &(*out)[i], err);
     for (size_t i = 0; code == SO_OK && i < *n; i++)
         code = near_read(q->impl, &(*out)[i], err);
+    for (size_t i = 0; code == SO_OK && i < *n; i++)
+        code = pg_cost_workflow_read(q->impl, &(*out)[i], err);
     if (code != SO_OK) {
         for (size_t i = 0; i < *n; i++)
             so_workflow_clear(&(*out)[i]);
@@ -244,7 +247,8 @@ static enum so_status get_in(struct pgq *p, const char *name,
         code = so_fail(err, SO_ERR_NOTFOUND, "%s: no such workflow", name);
     PQclear(r);
     if (code == SO_OK && ((code = pg_reasons_read(p, out, err)) != SO_OK ||
-                          (code = near_read(p, out, err)) != SO_OK))
+                          (code = near_read(p, out, err)) != SO_OK ||
+                          (code = pg_cost_workflow_read(p, out, err)) != SO_OK))
         so_workflow_clear(out);
     return code;
 }
@@ -296,6 +300,8 @@ static enum so_status set_tx(struct pgq *p, void *ctx, struct so_error *err)
     pg_arg_int(&a, w->auto_pause ? 1 : 0);
     pg_arg_int(&a, w->reviews);
     code = pg_run(p, sql_set, &a, NULL, err);
+    if (code == SO_OK)
+        code = pg_cost_workflow_set(p, w, c->mask, err);
     if (code == SO_OK && (c->mask & SO_WF_REASONS))
         code = reasons_write(p, w, err);
     if (code == SO_OK && (c->mask & SO_WF_AUTOMATE))
