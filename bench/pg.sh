@@ -6,7 +6,8 @@
 # two `signoff serve` instances on one database against one. A throwaway
 # cluster with the durable settings (fsync on, synchronous_commit on; not
 # the tests' fast ones). PG_BENCH_S sets the seconds per figure (5),
-# PG_BENCH_N the drafts (200000).
+# PG_BENCH_N the drafts (200000); last, enqueue with an automation policy
+# against plain enqueue (PG_BENCH_ENQ_N drafts, 20000).
 set -u
 build=${1:-build-bench}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -109,4 +110,36 @@ lf() { echo "$loop" | sed -n "s/^$1 .*$2=\([0-9.]*\).*/\1/p"; }
 printf '| %-46s | %-30s | %-30s |\n' "feed wake-up after a commit (other process)" "p50 $(lf feed p50) p99 $(lf feed p99) ms" ""
 printf '| %-46s | %-30s | %-30s |\n' "decision to webhook received, loopback" "p50 $(lf hook p50) p99 $(lf hook p99) ms" ""
 printf '| %-46s | %-30s | %-30s |\n' "webhook deliveries/s, one deliverer" "$(lf rate deliveries)/s" "receiver alone: $(lf rate floor)/s"
+# enqueue with an automation policy (issue 15 on issue 14, row 1b of a
+# file): PG_BENCH_ENQ_N drafts (20000) in three workflows into a fresh
+# database, plain and with every workflow automating from 0.5 with a 5%
+# sample (~47.5% decided at enqueue), best of three runs each
+EN=${PG_BENCH_ENQ_N:-20000}
+enq_file=$(mktemp)
+awk -v n="$EN" 'BEGIN { for (i = 0; i < n; i++)
+    printf "{\"id\":\"E-%07d\",\"workflow\":\"w%d\",\"confidence\":%.2f,\"body\":\"Reply %d per policy [1].\"}\n",
+        i, i % 3, (i % 100) / 100.0, i }' >"$enq_file"
+enq_once() { # POLICY(0/1): ms to enqueue the file into a fresh database
+    psql -d postgres -c "DROP DATABASE IF EXISTS soe" -c "CREATE DATABASE soe" >/dev/null
+    "$build/signoff" init --queue "$(q soe)" >/dev/null
+    for wf in w0 w1 w2; do
+        SIGNOFF_REVIEWER=bench "$build/signoff" workflow set "$wf" --queue "$(q soe)" --owner bench >/dev/null
+        [ "$1" = 1 ] && SIGNOFF_REVIEWER=bench "$build/signoff" workflow set "$wf" --queue "$(q soe)" \
+            --automate-from 0.5 --sample 5% --force --reason bench >/dev/null
+    done
+    local t0 t1
+    t0=$(date +%s%N)
+    "$build/signoff" enqueue --queue "$(q soe)" "$enq_file" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000000))
+}
+best() { sort -n | head -1; }
+plain_ms=$(for i in 1 2 3; do enq_once 0; done | best)
+auto_ms=$(for i in 1 2 3; do enq_once 1; done | best)
+auto_n=$(psql -d soe -c "SELECT count(*) FROM drafts WHERE route = 1")
+rm -f "$enq_file"
+plain_rate=$(awk -v n="$EN" -v t="$plain_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')
+auto_rate=$(awk -v n="$EN" -v t="$auto_ms" 'BEGIN { printf "%.0f", n / (t / 1000) }')
+pct=$(awk -v a="$auto_rate" -v b="$plain_rate" 'BEGIN { printf "%.0f", 100 * a / b }')
+printf '| %-46s | %-30s | %-30s |\n' "enqueue $EN, policy on ($auto_n decided)" "$auto_rate drafts/s ($pct%)" "plain enqueue: $plain_rate/s"
 echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), ${S}s per figure, $N drafts"
