@@ -3,8 +3,10 @@
  * lists every token of the queue with its use and flags (access.h); reviewed
  * records that a review happened, as an admin record of the audit chain
  * (access.reviewed), with the interval until the next one, which
- * `stats --check` watches. Tokens of a --tokens file are not in the queue
- * and not listed.
+ * `stats --check` watches. With --tokens FILE (the simple mode of
+ * signoff serve) the file's identities are listed too: they are not in
+ * the queue, never expire, and their last use is their reviewer's last
+ * record in the chain.
  */
 #define _GNU_SOURCE
 #include "signoff/cli/cli.h"
@@ -13,15 +15,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "signoff/access.h"
 #include "signoff/json.h"
 #include "signoff/names.h"
+#include "signoff/server/server.h"
 #include "signoff/text.h"
 #include "signoff/token.h"
 
 static const char usage_text[] =
-    "usage: signoff access review [--format table|json]\n"
+    "usage: signoff access review [--tokens FILE] [--format table|json]\n"
     "       signoff access reviewed --note TEXT [--every D]\n"
     "\n"
     "The access review. review lists every token of the queue: id,\n"
@@ -29,12 +33,17 @@ static const char usage_text[] =
     "unused (30 days or more), expiring (within 14 days), broad (a\n"
     "supervisor that never acted as one, or an unscoped token used in one\n"
     "workflow only). reviewed records in the audit chain that a review\n"
-    "happened; stats --check warns when the next one is overdue.\n"
+    "happened; stats --check warns when the next one is overdue. With\n"
+    "--tokens, the identities of signoff serve's tokens file are listed\n"
+    "too (never expiring; last used: their reviewer's last record).\n"
     "\n"
     "Options:\n"
     "  -n, --note TEXT         reviewed: what was checked and decided\n"
     "  -e, --every D           reviewed: the interval until the next review\n"
     "                          (default: as last time, else 90d)\n"
+    "  -t, --tokens FILE       review: also the identities of this tokens\n"
+    "                          file (signoff serve --tokens, the simple\n"
+    "                          mode); a weak or malformed line is an error\n"
     "  -f, --format F          review: table (default) or json\n"
     "  -q, --queue Q           the queue file\n"
     "      --reviewer NAME     who reviewed (default: you)\n"
@@ -43,6 +52,7 @@ static const char usage_text[] =
 
 struct access_args {
     struct cli_common common;
+    const char *tokens; /* --tokens FILE */
     const char *note;
     int64_t every_ms;
     int json;
@@ -59,6 +69,9 @@ static int access_option(int c, const char *arg, void *ctx)
         a->note = arg;
         if (names_check_note("--note", arg, SO_MAX_FIELD, &err) != SO_OK)
             return cli_usage_error("access", "%s", err.msg);
+        return 0;
+    case 't':
+        a->tokens = arg;
         return 0;
     case 'e':
         return so_parse_duration_ms(arg, &a->every_ms) == 0 &&
@@ -80,6 +93,7 @@ struct use {
     int supervised; /* a resolution or a workflow change, pause, resume */
     char *wf[2];    /* the first two workflows decided in */
     int nwf;
+    int64_t last_at; /* the reviewer's last record */
 };
 
 static struct use *use_of(struct use **v, size_t *n, const char *reviewer)
@@ -96,6 +110,8 @@ static struct use *use_of(struct use **v, size_t *n, const char *reviewer)
 static void note_use(struct use *u, const struct so_event *e)
 {
     const struct so_decision *r = &e->rec;
+    if (r->decided_at > u->last_at)
+        u->last_at = r->decided_at;
     if (r->action == SO_ACT_ADMIN) {
         if (r->reason && strncmp(r->reason, "workflow.", 9) == 0)
             u->supervised = 1;
@@ -189,6 +205,45 @@ static void row_text(const struct so_token *t, unsigned f)
     free(note);
 }
 
+static const char *role_of(unsigned bit)
+{
+#define ACCESS_X_ROLE(id, b, name)                                             \
+    if (bit == (b))                                                            \
+        return name;
+    SERVER_ROLE_LIST(ACCESS_X_ROLE)
+#undef ACCESS_X_ROLE
+    return "?";
+}
+
+/* The identities of a tokens file as tokens (owned strings; never the
+ * secret): id f_..., created when the file was last changed, no expiry,
+ * last used at their reviewer's last record. */
+static enum so_status file_tokens(const char *path, struct use **uses,
+                                  size_t *nuses, struct so_token **out,
+                                  size_t *n, struct so_error *err)
+{
+    struct server_tokens ft;
+    struct stat st;
+    *out = NULL;
+    *n = 0;
+    if (server_tokens_load(path, &ft, err) != SO_OK)
+        return err->code;
+    int64_t mtime = stat(path, &st) == 0 ? (int64_t)st.st_mtime * 1000 : 0;
+    *out = xcalloc(ft.n, sizeof **out);
+    for (size_t i = 0; i < ft.n; i++) {
+        struct so_token *t = &(*out)[i];
+        t->id = xstrdup(ft.v[i].id);
+        t->reviewer = xstrdup(ft.v[i].reviewer);
+        t->role = xstrdup(role_of(ft.v[i].role));
+        t->note = xasprintf("tokens file %s", path);
+        t->created_at = mtime;
+        t->last_used_at = use_of(uses, nuses, t->reviewer)->last_at;
+    }
+    *n = ft.n;
+    server_tokens_free(&ft);
+    return SO_OK;
+}
+
 /* The last review and when the next is due, one line on stdout. */
 static void print_due(struct queue *q, int64_t oldest, int64_t now)
 {
@@ -207,15 +262,39 @@ static void print_due(struct queue *q, int64_t oldest, int64_t now)
         so_decision_clear(&last);
 }
 
+/* One identity of the review: its row and its part in the due date. */
+static void review_row(const struct so_token *t, int from_file,
+                       struct use **uses, size_t *nuses, int64_t now,
+                       int64_t *oldest, cJSON *arr)
+{
+    if (!from_file && strcmp(so_token_state(t, now), "active") != 0)
+        return; /* can no longer act */
+    if (!*oldest || t->created_at < *oldest)
+        *oldest = t->created_at;
+    const struct use *u = use_of(uses, nuses, t->reviewer);
+    unsigned f = access_flags(t, now, u->supervised, u->nwf);
+    if (!arr) {
+        row_text(t, f);
+        return;
+    }
+    cJSON *o = row_json(t, f, now);
+    cJSON_AddStringToObject(o, "source", from_file ? "tokens-file" : "queue");
+    cJSON_AddItemToArray(arr, o);
+}
+
 static int review(struct queue *q, const struct access_args *a)
 {
-    struct so_token *v = NULL;
-    size_t n = 0;
+    struct so_token *v = NULL, *fv = NULL;
+    size_t n = 0, nf = 0;
     struct use *uses = NULL;
     size_t nuses = 0;
     struct so_error err;
     if (q->ops->token_list(q, &v, &n, &err) != SO_OK ||
-        read_uses(q, &uses, &nuses, &err) != SO_OK) {
+        read_uses(q, &uses, &nuses, &err) != SO_OK ||
+        (a->tokens &&
+         file_tokens(a->tokens, &uses, &nuses, &fv, &nf, &err) != SO_OK)) {
+        for (size_t i = 0; i < n; i++)
+            so_token_clear(&v[i]);
         uses_free(uses, nuses);
         free(v);
         return cli_fail("access review", &err);
@@ -226,19 +305,10 @@ static int review(struct queue *q, const struct access_args *a)
         printf("%-15s %-10s %-10s %-12s %-10s %-10s %-10s %-22s %s\n", "ID",
                "REVIEWER", "ROLE", "SCOPE", "CREATED", "EXPIRES",
                "LAST USED", "FLAGS", "NOTE");
-    for (size_t i = 0; i < n; i++) {
-        const struct so_token *t = &v[i];
-        if (strcmp(so_token_state(t, now), "active") != 0)
-            continue; /* can no longer act */
-        if (!oldest || t->created_at < oldest)
-            oldest = t->created_at;
-        const struct use *u = use_of(&uses, &nuses, t->reviewer);
-        unsigned f = access_flags(t, now, u->supervised, u->nwf);
-        if (a->json)
-            cJSON_AddItemToArray(arr, row_json(t, f, now));
-        else
-            row_text(t, f);
-    }
+    for (size_t i = 0; i < n; i++)
+        review_row(&v[i], 0, &uses, &nuses, now, &oldest, arr);
+    for (size_t i = 0; i < nf; i++)
+        review_row(&fv[i], 1, &uses, &nuses, now, &oldest, arr);
     if (a->json) {
         char *s = json_print_escaped(arr, 0);
         printf("%s\n", s);
@@ -249,7 +319,10 @@ static int review(struct queue *q, const struct access_args *a)
     }
     for (size_t i = 0; i < n; i++)
         so_token_clear(&v[i]);
+    for (size_t i = 0; i < nf; i++)
+        so_token_clear(&fv[i]);
     free(v);
+    free(fv);
     uses_free(uses, nuses);
     return EXIT_OK_;
 }
@@ -291,12 +364,13 @@ int cmd_access(int argc, char **argv)
     static const struct option longopts[] = {
         {"note", required_argument, NULL, 'n'},
         {"every", required_argument, NULL, 'e'},
+        {"tokens", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'f'},
         CLI_OPTION_QUEUE,
         CLI_OPTION_REVIEWER,
         CLI_OPTION_END,
     };
-    static const struct cli_cmd cmd = {"access", usage_text, "n:e:f:q:",
+    static const struct cli_cmd cmd = {"access", usage_text, "n:e:t:f:q:",
                                        longopts, access_option, 1};
     struct access_args a = {0};
     int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
