@@ -246,6 +246,21 @@ test_queue() {
 qsql() {
     if [ "$(test_backend)" = pg ]; then psq "$1"; else sql "$Q" "$1"; fi
 }
+# demo_queue NAME: the demo queue (signoff demo) in $Q: the file
+# the demo writes, or on PostgreSQL that file copied into a database of
+# this script's own (signoff copy).
+demo_queue() {
+    "$SO" demo --no-ui --queue "$T/$1.db" >/dev/null 2>&1 ||
+        notok "signoff demo writes $T/$1.db"
+    if [ "$(test_backend)" = pg ]; then
+        pg_queue "$1" || return 1
+        Q=$PGQ
+        "$SO" copy --from "$T/$1.db" --to "$Q" >/dev/null 2>"$T/$1.copy.err" ||
+            { notok "signoff copy of the demo queue"; cat "$T/$1.copy.err"; }
+    else
+        Q=$T/$1.db
+    fi
+}
 # queue_integrity: the store's own consistency check of $Q, "ok" when it
 # holds: PRAGMA integrity_check on a file; on PostgreSQL (whose pages the
 # server checks) the chain head names the last record and every decided

@@ -4,8 +4,7 @@
 # shows nothing of alice's review), they disagree, a supervisor opens the
 # reviews view and resolves it, and the monitor shows the pair's agreement.
 . "$(dirname "$0")/ui.inc"
-Q="$T/demo.db"
-"$SO" demo --no-ui --queue "$Q" >/dev/null 2>&1
+demo_queue demo
 # Keys act as soon as the draft is drawn (the test waits for it on screen).
 "$SO" workflow set refund-approvals --min-seen 0 --queue "$Q" >/dev/null
 check_eq "demo: the waiting refunds need two reviews" 2 \

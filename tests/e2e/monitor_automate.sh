@@ -8,7 +8,7 @@
 # 80x24 and 200x50, local and remote.
 . "$(dirname "$0")/ui.inc"
 
-Q="$T/q.db"
+test_queue q || exit 0
 export SIGNOFF_QUEUE="$Q" SIGNOFF_REVIEWER=alice
 so init
 so workflow set faq --owner alice --threshold 0.2 --min-decisions 10 --min-seen 0

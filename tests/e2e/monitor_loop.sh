@@ -6,7 +6,7 @@
 # line under the workflow table; nothing when all is well. 80x24, 200x50.
 . "$(dirname "$0")/ui.inc"
 
-Q="$T/q.db"
+test_queue q || exit 0
 export SIGNOFF_QUEUE="$Q"
 so init
 for i in 1 2 3; do
