@@ -3,9 +3,12 @@
 # each kind of tampering done with the sqlite3 shell (a changed note, a
 # flipped action, a deleted record in the middle and at the end, two records
 # swapped, a forged record) makes verify exit 1 naming the first bad record.
-# Exports verify without the database, and a tampered export fails.
+# Exports verify without the database, and a tampered export fails. On
+# PostgreSQL (tests/pg/cli_verify.sh) the tampering is done with psql on a
+# copy of the database.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE=$T/q.db
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q
 so init
 for i in 1 2 3 4 5 6 7 8; do
     printf '{"id":"T-%d","workflow":"support","body":"Refund allowed [1] for case %d."}\n' "$i" "$i"
@@ -57,14 +60,24 @@ check_eq "export --format xml is a usage error" 2 "$RC"
 # tamper NAME SQL EXPECTED: on a copy of the queue, run SQL, expect verify
 # to fail with EXPECTED in its message.
 tamper() {
-    cp "$SIGNOFF_QUEUE" "$T/t.db"
-    sql "$T/t.db" "$2"
-    run "$SO" verify --queue "$T/t.db"
+    local tq=$T/t.db
+    if [ "$(test_backend)" = pg ]; then
+        pg_psql postgres -c "CREATE DATABASE ${PGDB}_t TEMPLATE $PGDB" >/dev/null
+        tq="postgresql:///${PGDB}_t?host=$SIGNOFF_PG_HOST&user=$SIGNOFF_PG_USER"
+    else
+        cp "$SIGNOFF_QUEUE" "$tq"
+    fi
+    sql "$tq" "$2" >/dev/null
+    run "$SO" verify --queue "$tq"
     check_eq "$1: verify exits 1" 1 "$RC"
     check_contains "$1: names the record" "$3" "$ERR"
-    rm -f "$T/t.db" "$T/t.db-wal" "$T/t.db-shm"
+    if [ "$(test_backend)" = pg ]; then
+        pg_psql postgres -c "DROP DATABASE ${PGDB}_t" >/dev/null
+    else
+        rm -f "$T/t.db" "$T/t.db-wal" "$T/t.db-shm"
+    fi
 }
-sql "$SIGNOFF_QUEUE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+[ "$(test_backend)" = pg ] || sql "$SIGNOFF_QUEUE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 tamper "changed note" "UPDATE decisions SET note = 'nothing to see' WHERE seq = 4" \
     "decision 4 (draft T-4): hash does not match: record changed"
 tamper "flipped action" "UPDATE decisions SET action = 'approve' WHERE seq = 1" \
@@ -80,7 +93,9 @@ tamper "deleted first record" "DELETE FROM decisions WHERE seq = 1" \
 tamper "swapped records" "UPDATE decisions SET seq = 100 WHERE seq = 2;
     UPDATE decisions SET seq = 2 WHERE seq = 3; UPDATE decisions SET seq = 3 WHERE seq = 100" \
     "decision 2 (draft T-3): out of order (it follows the next record): records reordered"
-tamper "moved chain head" "UPDATE meta SET value = '5' WHERE key = 'chain_seq'" \
+move_head="UPDATE meta SET value = '5' WHERE key = 'chain_seq'"
+[ "$(test_backend)" = pg ] && move_head="UPDATE chain_head SET seq = 5"
+tamper "moved chain head" "$move_head" \
     "the chain head (decision 5) does not match the last record (decision 6)"
 
 # An export edited by hand fails on its own.

@@ -1,6 +1,10 @@
 /*
  * store_pg_audit: the chain of a PostgreSQL queue, paged for verify and
  * export (see audit.h). Each page is one autocommit SELECT by seq range.
+ * The range ends where the chain ended when the head was read, in the same
+ * statement: records appended later are left for the next run, and a
+ * record past the head (a head moved back) is read and named, as on a
+ * queue file.
  */
 #include "signoff/store/pg/audit.h"
 
@@ -10,7 +14,9 @@
 #include "signoff/store/pg/db.h"
 #include "signoff/store/pg/drafts.h"
 
-static const char sql_head[] = "SELECT seq, hash FROM chain_head WHERE one";
+static const char sql_head[] =
+    "SELECT seq, hash, greatest(seq, (SELECT coalesce(max(seq), 0) FROM"
+    " decisions)) FROM chain_head WHERE one";
 
 static const char sql_start[] =
     "SELECT coalesce((SELECT min(seq) FROM decisions WHERE decided_at >= $1"
@@ -22,6 +28,7 @@ static const char sql_page[] =
 struct pg_audit {
     struct pgq *p;
     struct verify_head head;
+    int64_t end; /* the last record when the head was read */
     int64_t start, last;
     PGresult *page;
     int row, rows;
@@ -41,10 +48,11 @@ enum so_status pg_audit_open(struct queue *q, int64_t since_ms,
     }
     a->head.seq = pg_int(r, 0, 0);
     pg_buf(r, 0, 1, a->head.hash, sizeof a->head.hash);
+    a->end = pg_int(r, 0, 2);
     PQclear(r);
     struct pg_args s = {0};
     pg_arg_int(&s, since_ms);
-    pg_arg_int(&s, a->head.seq);
+    pg_arg_int(&s, a->end);
     code = pg_run(a->p, sql_start, &s, &r, err);
     if (code != SO_OK) {
         free(a);
@@ -63,7 +71,7 @@ const struct verify_head *pg_audit_head(const struct pg_audit *a)
 
 int64_t pg_audit_count(const struct pg_audit *a)
 {
-    return a->head.seq - a->start;
+    return a->end - a->start;
 }
 
 static enum so_status next(void *ctx, struct so_decision *d,
@@ -74,11 +82,11 @@ static enum so_status next(void *ctx, struct so_decision *d,
         PQclear(a->page);
         a->page = NULL;
         a->row = a->rows = 0;
-        if (a->last >= a->head.seq)
+        if (a->last >= a->end)
             return SO_EMPTY;
         struct pg_args g = {0};
         pg_arg_int(&g, a->last);
-        pg_arg_int(&g, a->head.seq);
+        pg_arg_int(&g, a->end);
         pg_arg_int(&g, PG_AUDIT_PAGE);
         enum so_status code = pg_run(a->p, sql_page, &g, &a->page, err);
         if (code != SO_OK)
