@@ -6,7 +6,8 @@
 # escapes; ISO 8601 UTC columns stand beside the epoch milliseconds, in CSV
 # and JSON Lines; CSV is never written to a terminal; the export verifies.
 . "$(dirname "$0")/../lib.sh"
-export SIGNOFF_QUEUE=$T/q.db SIGNOFF_NOW_MS=1795514400123 # 2026-11-24T10:00:00.123Z
+test_queue q || exit 0
+export SIGNOFF_QUEUE=$Q SIGNOFF_NOW_MS=1795514400123 # 2026-11-24T10:00:00.123Z
 so init
 python3 - "$T" <<'PY'
 import json, os, sys
@@ -43,12 +44,13 @@ check_eq "40 edits with tricky final bodies" 0 "$failed"
 
 so export --format csv --output "$T/audit.csv"
 check_eq "export --format csv" 0 "$RC"
-run python3 - "$T/audit.csv" "$SIGNOFF_QUEUE" <<'PY'
-import csv, sqlite3, sys
+SIGNOFF_TESTS=$TOP/tests run python3 - "$T/audit.csv" "$SIGNOFF_QUEUE" <<'PY'
+import csv, os, sys
+sys.path.insert(0, os.environ["SIGNOFF_TESTS"])
+from qrows import rows as qrows
 rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8",
                                 errors="surrogateescape"), strict=True))
-db = sqlite3.connect(sys.argv[2]); db.text_factory = bytes
-want = db.execute("SELECT final_body, note FROM decisions ORDER BY seq").fetchall()
+want = qrows(sys.argv[2], "SELECT final_body, note FROM decisions ORDER BY seq")
 b = lambda s: s.encode("utf-8", "surrogateescape") if s else None
 same_body = sum(b(r["final_body"]) == w[0] for r, w in zip(rows, want))
 same_note = sum(b(r["note"]) == w[1] for r, w in zip(rows, want))
