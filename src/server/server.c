@@ -358,7 +358,8 @@ struct call {
     int suspend; /* the handler asks to wait (long poll): no reply yet */
 };
 
-static void scope_refuse(struct call *c);
+struct route;
+static void scope_refuse(struct call *c, const struct route *r);
 
 static int64_t now_us(void)
 {
@@ -874,7 +875,7 @@ static void h_enqueue(struct call *c)
     for (size_t i = 0; s == SO_OK && c->who->scope && i < b.ndrafts; i++)
         if (!so_token_scope_allows(c->who->scope, b.drafts[i]->workflow)) {
             batch_free(&b);
-            scope_refuse(c);
+            scope_refuse(c, NULL);
             return;
         }
     if (s == SO_OK && b.ndrafts) {
@@ -1444,12 +1445,16 @@ static int scope_head_ok(struct call *c, const struct route *r)
     }
 }
 
-/* Refuse c for its token's scope (403), naming the scope. */
-static void scope_refuse(struct call *c)
+/* Refuse c for its token's scope (403), naming the scope; a route that
+ * reaches every workflow (SC_ALL) says so, as naming one cannot help. */
+static void scope_refuse(struct call *c, const struct route *r)
 {
-    char *msg = xasprintf("this token is limited to workflows %.180s; name "
-                          "one of them (?workflow= or the body)",
-                          c->who->scope);
+    char *msg = r && r->scope == SC_ALL
+        ? xasprintf("this token is limited to workflows %.180s; this route "
+                    "reaches every workflow: it needs a token not limited "
+                    "to workflows", c->who->scope)
+        : xasprintf("this token is limited to workflows %.180s; name "
+                    "one of them (?workflow= or the body)", c->who->scope);
     call_fail(c, SO_ERR_FORBIDDEN, msg);
     free(msg);
 }
@@ -1495,7 +1500,7 @@ static int route_auth(struct call *c, const struct route *r)
         return -1;
     }
     if (c->who->scope && !scope_head_ok(c, r)) {
-        scope_refuse(c);
+        scope_refuse(c, r);
         return -1;
     }
     return 0;
@@ -1544,7 +1549,7 @@ static void route_run(struct call *c, const struct route *r)
     if (scope_body_ok(c, r))
         r->fn(c);
     else
-        scope_refuse(c);
+        scope_refuse(c, r);
     if (s)
         pool_release(&c->srv->pool, s);
 }

@@ -54,6 +54,9 @@ check_contains "403: the role is named" "this token's role may not use this rout
 api_kept GET /v1/hooks "$(cat "$T/scoped")"
 check_eq "GET /v1/hooks by a supervisor limited to workflows: 403" 403 "$CODE"
 check_contains "... naming the limit" "this token is limited to workflows wh" "$BODY"
+check_contains "... and that the route reaches every workflow" \
+    "this route reaches every workflow: it needs a token not limited to workflows" "$BODY"
+check_not_contains "... without asking for a workflow that cannot help" "?workflow=" "$BODY"
 api_kept DELETE /v1/hooks/1/log "$TOK_SUP"
 check_eq "DELETE /v1/hooks/1/log: 405" 405 "$CODE"
 head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' 'x' >"$T/big"
