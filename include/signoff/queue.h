@@ -583,6 +583,13 @@ struct so_hook_attempt {
 };
 void so_hook_attempts_free(struct so_hook_attempt *v, size_t n);
 
+/* What a signed ping of a hook (hook test) got. */
+struct so_hook_ping {
+    int status;      /* HTTP status; 0 when none came */
+    int64_t ms;      /* how long it took */
+    char error[160]; /* why it failed ("" on a 2xx) */
+};
+
 /*
  * A row of a queue's table as `signoff copy` streams it from one store to
  * another (copy.h): the column names and values, borrowed for the call.
@@ -751,6 +758,12 @@ struct queue_ops {
     enum so_status (*hook_log)(struct queue *q, int64_t id, int failed_only,
                                int limit, struct so_hook_attempt **out,
                                size_t *n, struct so_error *err);
+    /* Have the hook's secret's holder send hook id a signed ping now (the
+     * HTTP client: the server sends it). NULL where the caller holds the
+     * secret itself and sends (a queue file: deliver_ping). */
+    enum so_status (*hook_ping)(struct queue *q, int64_t id,
+                                struct so_hook_ping *out,
+                                struct so_error *err);
     /* Lease the next due delivery (released event, earlier ones of its
      * draft done, hook enabled); SO_EMPTY when none is due. */
     enum so_status (*delivery_claim)(struct queue *q, int64_t lease_ms,

@@ -16,6 +16,7 @@
 
 #include "signoff/backends.h"
 #include "signoff/cli/cli.h"
+#include "signoff/json.h"
 #include "signoff/remote/webhook_send.h"
 #include "signoff/webhook.h"
 
@@ -36,6 +37,35 @@ static int64_t env_ms(const char *name, long lo, long def)
 int64_t deliver_timeout_ms(void)
 {
     return env_ms("SIGNOFF_WEBHOOK_TIMEOUT_MS", 100, WEBHOOK_TIMEOUT_MS);
+}
+
+enum so_status deliver_ping(const struct so_hook *h, struct so_hook_ping *out,
+                            struct so_error *err)
+{
+    char msg_id[64], at[32];
+    int64_t now = so_now_ms();
+    snprintf(msg_id, sizeof msg_id, "msg_test_%lld", (long long)now);
+    so_format_time(now, at);
+    cJSON *o = json_new_object();
+    json_add_string(o, "type", "signoff.test");
+    json_add_string(o, "timestamp", at);
+    cJSON *d = json_new_object();
+    json_add_int(d, "hook", h->id);
+    json_add_string(d, "workflow", h->workflow);
+    json_add_item(o, "data", d);
+    char *body = json_print(o);
+    cJSON_Delete(o);
+    struct webhook_reply rep;
+    enum so_status st =
+        webhook_post(h, msg_id, body, deliver_timeout_ms(), &rep, err);
+    free(body);
+    memset(out, 0, sizeof *out);
+    if (st == SO_OK) {
+        out->status = rep.status;
+        out->ms = rep.ms;
+        snprintf(out->error, sizeof out->error, "%s", rep.error);
+    }
+    return st;
 }
 
 static double jitter(void)

@@ -243,7 +243,8 @@ int cmd_serve(int argc, char **argv)
                             .sync_normal = a.sync_normal,
                             .log = serve_log,
                             .log_json = a.log_json,
-                            .hooks_private = a.hooks_private};
+                            .hooks_private = a.hooks_private,
+                            .hook_ping = deliver_ping};
     o.log_arg = &o.log_json;
     struct server_tokens tokens = {0};
     if (queue_is_remote(spec))

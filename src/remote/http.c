@@ -1110,6 +1110,25 @@ static enum so_status r_hook_replay(struct queue *q, int64_t id, int64_t from,
     return s;
 }
 
+/* POST /v1/hooks/{id}/test: the server sends the ping (it holds the
+ * secret). Once: a lost reply is not worth a second ping. */
+static enum so_status r_hook_ping(struct queue *q, int64_t id,
+                                  struct so_hook_ping *out,
+                                  struct so_error *err)
+{
+    struct reply rep;
+    struct so_error perr;
+    char *path = hook_path(id, "test");
+    enum so_status s = http_call(R(q), path, "{}", 1, &rep, err);
+    if (s == SO_OK && (!rep.json || proto_hook_ping_from_json(rep.json, out,
+                                                              &perr) != SO_OK))
+        s = so_fail(err, SO_ERR_PROTOCOL, "%s: unreadable hook test: %s",
+                    R(q)->base, rep.json ? perr.msg : "empty reply");
+    cJSON_Delete(rep.json);
+    free(path);
+    return s;
+}
+
 static enum so_status r_hook_log(struct queue *q, int64_t id, int failed_only,
                                  int limit, struct so_hook_attempt **out,
                                  size_t *n, struct so_error *err)
@@ -1186,6 +1205,7 @@ static const struct queue_ops remote_ops = {
     .hook_enable = r_hook_enable,
     .hook_replay = r_hook_replay,
     .hook_log = r_hook_log,
+    .hook_ping = r_hook_ping,
 };
 
 /* ---- opening ------------------------------------------------------------ */

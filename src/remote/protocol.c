@@ -1513,3 +1513,32 @@ enum so_status proto_attempts_from_json(const cJSON *j,
     *n = len;
     return SO_OK;
 }
+
+cJSON *proto_hook_ping_to_json(int64_t id, const struct so_hook_ping *p)
+{
+    cJSON *o = json_new_object();
+    json_add_int(o, "hook", id);
+    json_add_bool(o, "delivered", p->status >= 200 && p->status < 300);
+    json_add_int(o, "status", p->status);
+    json_add_int(o, "ms", p->ms);
+    json_add_string(o, "error", p->error[0] ? p->error : NULL);
+    return o;
+}
+
+enum so_status proto_hook_ping_from_json(const cJSON *j,
+                                         struct so_hook_ping *out,
+                                         struct so_error *err)
+{
+    const char *why = NULL;
+    enum so_status s;
+    memset(out, 0, sizeof *out);
+    if (bad(s = int_field(j, "status", JSON_REQUIRED, &out->status, err)) ||
+        bad(s = json_get_int(j, "", "ms", JSON_REQUIRED, 0, JSON_MAX_SAFE_INT,
+                             &out->ms, err)) ||
+        bad(s = json_get_string(j, "", "error", JSON_OPTIONAL,
+                                sizeof out->error - 1, &why, err)))
+        return s;
+    if (why)
+        snprintf(out->error, sizeof out->error, "%s", why);
+    return SO_OK;
+}

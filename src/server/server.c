@@ -308,6 +308,9 @@ struct server {
     void *log_arg;
     int log_json; /* --log-format json */
     int hooks_private; /* POST /v1/hooks may set allow_private */
+    enum so_status (*hook_ping)(const struct so_hook *h,
+                                struct so_hook_ping *out,
+                                struct so_error *err); /* server_opts */
     struct guard *guard; /* connection limits, head deadline, body cap */
     struct authfail *authfail; /* failed authentications per address */
     pthread_mutex_t mu;  /* guards inflight and the mhd_ fields */
@@ -1230,6 +1233,27 @@ static void h_hook_replay(struct call *c)
     call_json(c, 200, o);
 }
 
+/* POST /v1/hooks/{id}/test: a signed ping sent now by the server, which
+ * holds the secret (through the CLI's deliver_ping: see server_opts). */
+static void h_hook_test(struct call *c)
+{
+    struct so_hook h;
+    struct so_hook_ping ping;
+    struct so_error err;
+    if (!c->srv->hook_ping) {
+        call_fail(c, SO_ERR_NOTFOUND, "this server sends no webhooks");
+        return;
+    }
+    if (hook_of(c, &h) != 0)
+        return;
+    enum so_status s = c->srv->hook_ping(&h, &ping, &err);
+    if (s == SO_OK)
+        call_json(c, 200, proto_hook_ping_to_json(h.id, &ping));
+    else
+        call_err(c, &err);
+    so_hook_clear(&h);
+}
+
 /* GET /v1/hooks/{id}/log?failed=1&limit=N. */
 static void h_hook_log(struct call *c)
 {
@@ -1319,6 +1343,8 @@ static const struct route routes[] = {
      h_hook_disable, "hook_disable", SC_ALL},
     {"POST", "/v1/hooks/", "/replay", SERVER_ROLE_SUPERVISOR, 1,
      h_hook_replay, "hook_replay", SC_ALL},
+    {"POST", "/v1/hooks/", "/test", SERVER_ROLE_SUPERVISOR, 1, h_hook_test,
+     "hook_test", SC_ALL},
     {"GET", "/v1/hooks/", "/log", SERVER_ROLE_SUPERVISOR, 1, h_hook_log,
      "hook_log", SC_ALL},
     {"GET", "/metrics", NULL, ROLES_ALL, 1, h_metrics, "metrics", SC_ALL},
@@ -2128,6 +2154,7 @@ enum so_status server_start(const struct server_opts *opts,
     srv->log_arg = opts->log_arg;
     srv->log_json = opts->log_json;
     srv->hooks_private = opts->hooks_private;
+    srv->hook_ping = opts->hook_ping;
     pthread_mutex_init(&srv->mu, NULL);
     pthread_cond_init(&srv->idle, NULL);
     pool_init(&srv->pool, srv->queue_path, (size_t)threads * 2,

@@ -8,7 +8,7 @@
 # was started with --allow-private-hooks; a token limited to workflows may
 # not use them. A hook added remotely delivers
 # signed webhooks (the receiver verifies them), and its log, disable,
-# enable and replay work through the server.
+# enable, replay and test (the server sends the ping) work through it.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 export SIGNOFF_WEBHOOK_BACKOFF_MS=200 SIGNOFF_WEBHOOK_TIMEOUT_MS=1500
@@ -152,9 +152,25 @@ check "the replayed event arrives again" wait_for 20 eval 'test "$(received)" -g
 sup hook disable 2
 sup hook enable 2
 check_eq "hook enable through the server" "0 hook 2 enabled" "$RC $OUT"
+N0=$(received)
 sup hook test 2
-check_eq "hook test through a server: refused (the secret stays there)" 1 "$RC"
-check_contains "... saying where to run it" "run it on its host with --queue FILE" "$ERR"
+check_contains "hook test through the server: the server sends the ping" \
+    "hook 2: delivered: HTTP 204 in " "$RC $OUT"
+check_eq "... exit 0" 0 "$RC"
+check "... the receiver got a signoff.test, verified" python3 -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])][-1]
+sys.exit(0 if r["verified"] and json.loads(r["body"])["type"] == "signoff.test" else 1)' "$LOG"
+check_eq "... one ping" $((N0 + 1)) "$(received)"
+api_kept POST /v1/hooks/2/test "$TOK_ALICE" '{}'
+check_eq "POST /v1/hooks/2/test by a reviewer: 403" 403 "$CODE"
+api_kept POST /v1/hooks/9/test "$TOK_SUP" '{}'
+check_eq "POST /v1/hooks/9/test: 404" 404 "$CODE"
+printf 'fail\n' >"$T/mode"
+api_kept POST /v1/hooks/2/test "$TOK_SUP" '{}'
+check_contains "a failing receiver: 200, not delivered, its status" \
+    '200 {"hook":2,"delivered":false,"status":500,' "$CODE $BODY"
+printf 'ok\n' >"$T/mode"
 SIGNOFF_TOKEN_FILE="$T/token.sue2.supervisor" so hook list --queue "$URL"
 check_eq "a queue-file supervisor token from the tokens file also may" 0 "$RC"
 keep

@@ -19,6 +19,13 @@ int deliver_due(struct queue *q, int max, struct so_error *err);
  * $SIGNOFF_WEBHOOK_TIMEOUT_MS (tests). */
 int64_t deliver_timeout_ms(void);
 
+/* A signed ping of h (type signoff.test, id msg_test_MS) sent now,
+ * whatever the hook's state: SO_OK when an attempt was made (its result in
+ * *out, a failure included). The server's POST /v1/hooks/{id}/test calls
+ * it through server_opts.hook_ping. */
+enum so_status deliver_ping(const struct so_hook *h, struct so_hook_ping *out,
+                            struct so_error *err);
+
 struct deliverer;
 
 /* A thread delivering for the queue file at path until deliver_stop. */

@@ -127,6 +127,11 @@ enum so_status proto_hook_from_json(const cJSON *j, struct so_hook *out,
 cJSON *proto_hook_add_to_json(const struct so_hook *h);
 enum so_status proto_hook_add_from_json(const cJSON *j, struct so_hook *out,
                                         struct so_error *err);
+/* POST /v1/hooks/{id}/test: {"hook","delivered","status","ms","error"}. */
+cJSON *proto_hook_ping_to_json(int64_t id, const struct so_hook_ping *p);
+enum so_status proto_hook_ping_from_json(const cJSON *j,
+                                         struct so_hook_ping *out,
+                                         struct so_error *err);
 /* GET /v1/hooks/{id}/log: {"attempts":[...]}, newest first. */
 cJSON *proto_attempts_to_json(const struct so_hook_attempt *v, size_t n);
 enum so_status proto_attempts_from_json(const cJSON *j,

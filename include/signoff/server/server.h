@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "signoff/queue.h"
 #include "signoff/util.h"
 
 #define SERVER_MAX_BODY (8u << 20) /* request bodies over this get 413 */
@@ -71,6 +72,12 @@ struct server_opts {
     /* POST /v1/hooks may add a hook that reaches private and loopback
      * addresses (serve --allow-private-hooks); 0: refused with 403. */
     int hooks_private;
+    /* Sends POST /v1/hooks/{id}/test's signed ping (the CLI's
+     * deliver_ping: the server itself speaks no HTTP client); NULL: that
+     * route answers 404. */
+    enum so_status (*hook_ping)(const struct so_hook *h,
+                                struct so_hook_ping *out,
+                                struct so_error *err);
 };
 
 struct server;
