@@ -213,6 +213,19 @@ static void draw_stale(struct ui_app *app, const struct queue_view *v, int y)
                   : xasprintf("queue unreachable since %s UTC:%s nothing "
                               "listed yet; R retries now",
                               since, waiting);
+    if (text_width(t, strlen(t)) > app->cols) {
+        /* Narrow (80 columns): the same facts in short words, so "(stale)"
+         * and the key are never the part cut off. */
+        free(t);
+        if (app->counts.unsent > 0)
+            snprintf(waiting, sizeof waiting, " %lld waiting;",
+                     (long long)app->counts.unsent);
+        t = v->listed_at
+                ? xasprintf("queue unreachable since %s UTC:%s list from %s "
+                            "(stale); R: retry", since, waiting, at)
+                : xasprintf("queue unreachable since %s UTC:%s nothing listed "
+                            "yet; R: retry", since, waiting);
+    }
     ui_draw_fill(app->body, y, TR_STATUS_ALERT);
     ui_draw_text(app->body, y, 0, app->cols, t, TR_STATUS_ALERT);
     free(t);

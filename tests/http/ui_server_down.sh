@@ -40,12 +40,24 @@ check "the draft decided, the UI is back on the queue" \
     ui_wait "signoff: queue" 20
 ui_keys R
 check "server down: says so, with the time" ui_wait "queue unreachable since " 20
+# 100 columns hold no more than the short words (the long line is 107).
 check "the stale line counts the decision waiting" \
-    ui_wait "UTC: 1 decision waiting; the list below is from" 20
+    ui_wait "UTC: 1 waiting; list from" 20
 S=$(ui_screen)
 check_contains "the last list stays, marked stale" "(stale)" "$S"
 check_contains "its rows are still shown" "D-0002" "$S"
 check_not_contains "never 'the queue is empty'" "The queue is empty" "$S"
+# At 80 columns the stale line says the same in short words, whole: the
+# "(stale)" mark and the key are not what is cut off.
+ui_resize 80 24
+check "80 columns: the stale line in short words" \
+    ui_wait "queue unreachable since " 20
+LINE=$(ui_screen | grep "unreachable since")
+check_contains "80 columns: the stale line keeps its mark and key" \
+    "(stale); R: retry" "$LINE"
+check "80 columns: the stale line fits, not cut (${#LINE} characters)" \
+    test "${#LINE}" -le 80 -a "${LINE%…*}" = "$LINE"
+ui_resize 100 30
 serve_start || { notok "serve restarts"; exit 1; }
 check "server back: the waiting decision is sent" \
     ui_wait "sent 1 waiting decision" 30
