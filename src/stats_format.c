@@ -202,9 +202,10 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
     grid_add(g, c++, fmt_money(gr->cost.total, gr->cost.currency));
     grid_add(g, c++, fmt_money(gr->cost.ai, gr->cost.currency));
     grid_add(g, c++, fmt_money(gr->cost.human, gr->cost.currency));
-    stats_format_ms(gr->cost.decision_p50_ms, ms);
+    /* hours and days as the monitor shows them ("7.3h", not "436.0m") */
+    stats_format_span(gr->cost.decision_p50_ms, ms);
     grid_add(g, c++, xstrdup(ms));
-    stats_format_ms(gr->cost.decision_p95_ms, ms);
+    stats_format_span(gr->cost.decision_p95_ms, ms);
     grid_add(g, c++, xstrdup(ms));
     grid_add(g, c++,
              gr->day_decided

@@ -514,11 +514,12 @@ static void show_cost(const struct so_workflow *w)
         show_line("sla:", "(none)");
     }
     if (w->oldest_pending_at > 0) {
-        format_window((so_now_ms() - w->oldest_pending_at) / 60000 * 60000,
-                      win);
+        /* "35.9h" as the monitor says it, not "2155m" */
+        char age[16];
+        stats_format_span((double)(so_now_ms() - w->oldest_pending_at), age);
         show_line("oldest open:", w->oldest_pending_at >= so_now_ms() - 60000
                                       ? "under 1m"
-                                      : win);
+                                      : age);
     } else {
         show_line("oldest open:", "(none)");
     }

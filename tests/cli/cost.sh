@@ -143,6 +143,8 @@ so stats --by model
 check_contains "table: cost per task column" "COST/TASK" "$OUT"
 check_contains "table: m1 total" "10.25 USD" "$OUT"
 check_contains "table: p50 to decision" "P50 DECIDE" "$OUT"
+check "table: times to decision in hours as the monitor says them, not minutes" \
+    grep -Eq '^m2 .* [0-9.]+[mh] +[0-9.]+h +[^ ]+ ' <<<"$OUT"
 
 # 5. By day and in CSV (Python's csv module) and Prometheus (promtool).
 so stats --by day --format csv
@@ -160,6 +162,9 @@ check_contains "prometheus: p95 to decision" 'signoff_time_to_decision_p95_secon
 so workflow show wf --format json
 check_eq "oldest open: d, 3h old; one open past the SLA" "10800000 1" \
     "$(py 'import json,sys; w=json.load(sys.stdin); print(w["oldest_pending_ms"], w["sla_open_past"])')"
+so workflow show wf
+check_contains "workflow show: the oldest open draft's age in hours, as the monitor" \
+    "oldest open:    3.0h" "$OUT"
 so stats --check
 check_eq "stats --check: exit 3 on the SLA" 3 "$RC"
 check_contains "stats --check names the share" \
