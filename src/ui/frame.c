@@ -303,15 +303,35 @@ static char *pace_text(const struct ui_session *s)
  * 1, short labels and no "unsent 0"; 2, also without the waiting and
  * today counts. The lease and who I am stay in view down to the minimum
  * size. */
+/* The queue's short name for a narrow status bar: a file's name, a
+ * server's host:port, a PostgreSQL URI's database (its last '/' may be in
+ * the query: "postgresql:///demo?host=/run/pg" is "demo", not "pg"). */
+static char *spec_short(const char *spec)
+{
+    const char *p = NULL;
+    if (!strncmp(spec, "postgresql://", 13))
+        p = spec + 13;
+    else if (!strncmp(spec, "postgres://", 11))
+        p = spec + 11;
+    if (p) {
+        const char *q = strchr(p, '?'), *db = strchr(p, '/');
+        if (db && (!q || db < q) && db[1] && db[1] != '?')
+            return xstrndup(db + 1, q ? (size_t)(q - db - 1) : strlen(db + 1));
+        return xstrndup(spec, q ? (size_t)(q - spec) : strlen(spec));
+    }
+    const char *slash = strrchr(spec, '/');
+    return xstrdup(slash && slash[1] ? slash + 1 : spec);
+}
+
 static size_t status_parts(struct ui_app *app, int squeeze,
                            struct bar_part *p)
 {
     size_t n = 0;
-    /* A narrow terminal shows the file name, not the whole path. */
-    const char *spec = app->q->spec, *slash = strrchr(spec, '/');
-    bar_add(p, &n, 10,
-            xasprintf(" %s", app->cols < 120 && slash && slash[1] ? slash + 1
-                                                                  : spec));
+    /* A narrow terminal shows the queue's short name, not the whole spec. */
+    char *name = app->cols < 120 ? spec_short(app->q->spec)
+                                 : xstrdup(app->q->spec);
+    bar_add(p, &n, 10, xasprintf(" %s", name));
+    free(name);
     if (ui_app_in_inbox(app))
         bar_add(p, &n, 8,
                 xstrdup(squeeze ? "  [inbox]" : "  [inbox: escalated]"));

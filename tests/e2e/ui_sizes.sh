@@ -25,6 +25,15 @@ S=$(ui_screen)
 check_not_contains "80x24: the small screen is gone" "terminal too small" "$S"
 check "80x24: the header row" grep -qE "^ +id +workflow +conf age +title" <<<"$S"
 check_not_contains "80x24: no wide columns" "model" "$(sed -n 2p <<<"$S")"
+# The status bar names the queue shortly: the file's name, the server's
+# address, the PostgreSQL database (not the tail of its ?host= path).
+case $UI_QUEUE in
+http*) name=127.0.0.1: ;;
+postgres*) name="$PGDB " ;;
+*) name="${Q##*/} " ;;
+esac
+check_contains "80x24: the status bar names the queue ($name)" " $name" \
+    "$(tail -1 <<<"$S")"
 ui_resize 30 8
 check "back to 30x8: too small again" ui_wait "terminal too small"
 ui_resize 200 50
