@@ -32,7 +32,7 @@ static void usage(FILE *f)
                "Commands:\n");
     for (size_t i = 0; i < SO_ARRAY_LEN(commands); i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'signoff COMMAND --help' describes each command; "
+    fprintf(f, "\n'signoff COMMAND --help' describes each command;\n"
                "man signoff for the whole manual.\n");
 }
 

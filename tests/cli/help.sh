@@ -85,3 +85,14 @@ SIGNOFF_QUEUE=$T/env.db so init
 check_eq "config: \$SIGNOFF_QUEUE beats the config" "0 created queue $T/env.db" "$RC ${OUT}"
 so init --queue "$T/opt.db"
 check_eq "config: --queue beats both" "0 created queue $T/opt.db" "$RC ${OUT}"
+
+# Every help fits an 80-column terminal: signoff's own and each command's
+# (the commands as signoff --help lists them).
+so --help
+check "signoff --help: no line over 80 columns" \
+    test "$(awk '{ if (length > m) m = length } END { print m + 0 }' <<<"$OUT")" -le 80
+for cmd in $(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' <<<"$OUT"); do
+    so "$cmd" --help
+    wide=$(awk 'length > 80' <<<"$OUT")
+    check_eq "$cmd --help: no line over 80 columns" "" "$wide"
+done
