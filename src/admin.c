@@ -137,6 +137,10 @@ char *admin_workflow_changes(const struct so_workflow *before,
         change_num(ch, "sla_ms", (double)b->sla_ms, (double)a->sla_ms);
     if (mask & SO_WF_SLA_ALERT)
         change_num(ch, "sla_alert", b->sla_alert, a->sla_alert);
+    if (mask & SO_WF_GOLD)
+        change_num(ch, "gold_pct", b->gold_pct, a->gold_pct);
+    if (mask & SO_WF_GOLD_BAR)
+        change_num(ch, "gold_bar", b->gold_bar, a->gold_bar);
     if (!ch->child) {
         cJSON_Delete(ch);
         return NULL;

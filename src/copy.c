@@ -16,7 +16,7 @@ const char *const copy_tables[] = {
     "drafts",      "citations",   "decisions",       "outcomes",
     "tokens",      "hooks",       "deliveries",      "delivery_attempts",
     "rollup",      "rollup_hist", "rollup_reasons",  "agreement",
-    "resolutions", NULL,
+    "resolutions", "gold",        "gold_answers",    NULL,
 };
 
 int copy_name_ok(const char *name)

@@ -265,6 +265,11 @@ void so_rollup_free(struct so_rollup *r)
         free(r->reasons[i].reason);
     }
     free(r->reasons);
+    for (size_t i = 0; i < r->ngolds; i++) {
+        free(r->golds[i].workflow);
+        free(r->golds[i].reviewer);
+    }
+    free(r->golds);
     memset(r, 0, sizeof *r);
 }
 
@@ -322,6 +327,23 @@ enum so_status queue_switch_check(const struct queue *q, const char *name,
                        "%s automation of %s: a reason is required", verb,
                        name);
     return SO_OK;
+}
+
+enum so_status queue_gold_add(struct queue *q, const struct gold_item *items,
+                              size_t n, struct so_enq_result *results,
+                              struct so_error *err)
+{
+    if (!q->ops->gold_add)
+        return so_fail(err, SO_ERR_USAGE,
+                       "gold drafts are added on a local SQLite queue (the "
+                       "%s backend keeps none yet)",
+                       q->ops->name);
+    if (!q->supervisor)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "only a supervisor adds gold drafts (%s is a reviewer "
+                       "here)",
+                       q->reviewer ? q->reviewer : "you");
+    return q->ops->gold_add(q, items, n, results, err);
 }
 
 enum so_status queue_resume_check(const struct so_workflow *w,

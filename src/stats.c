@@ -479,6 +479,75 @@ void stats_cost_for(const struct so_rollup *r, const struct so_workflow *wfs,
     stats_cost_of(&c, cur, out);
 }
 
+/* ---- gold accuracy ------------------------------------------------------ */
+
+void stats_gold_finish(struct gold_accuracy *a)
+{
+    if (a->decided <= 0) {
+        a->acc = a->lo = a->hi = -1;
+        return;
+    }
+    a->acc = (double)a->correct / (double)a->decided;
+    stats_wilson(a->correct, a->decided, &a->lo, &a->hi);
+}
+
+int stats_gold_flagged(const struct gold_accuracy *a, double bar)
+{
+    return a->decided > 0 && a->hi < bar;
+}
+
+static int group_key_cmp(const void *pa, const void *pb)
+{
+    const struct stats_group *a = pa, *b = pb;
+    return strcmp(nz(a->key), nz(b->key));
+}
+
+/* The group of reviewer, made (empty) when the reviewer decided only gold
+ * drafts in the range. */
+static struct stats_group *reviewer_group(struct stats_report *out,
+                                          const char *reviewer, int *added)
+{
+    for (size_t i = 0; i < out->ngroups; i++)
+        if (strcmp(nz(out->groups[i].key), reviewer) == 0)
+            return &out->groups[i];
+    out->groups =
+        xrealloc(out->groups, (out->ngroups + 1) * sizeof *out->groups);
+    struct stats_group *g = &out->groups[out->ngroups++];
+    memset(g, 0, sizeof *g);
+    g->key = xstrdup(reviewer);
+    g->day_decided = xcalloc(out->ndays, sizeof *g->day_decided);
+    g->day_overrides = xcalloc(out->ndays, sizeof *g->day_overrides);
+    group_finish(g);
+    *added = 1;
+    return g;
+}
+
+/* --by reviewer: each reviewer's gold answers, flagged by the bar of each
+ * workflow they answered in. */
+static void build_gold(struct stats_report *out, const struct so_rollup *r,
+                       const struct so_workflow *wfs, size_t nwfs,
+                       const char *workflow)
+{
+    int added = 0;
+    for (size_t i = 0; out->by == STATS_BY_REVIEWER && i < r->ngolds; i++) {
+        const struct so_gold_count *c = &r->golds[i];
+        if (workflow && strcmp(nz(c->workflow), workflow) != 0)
+            continue;
+        struct stats_group *g = reviewer_group(out, nz(c->reviewer), &added);
+        g->gold.decided += c->decided;
+        g->gold.correct += c->correct;
+        const struct so_workflow *wf = find_wf(wfs, nwfs, c->workflow);
+        struct gold_accuracy one = {c->decided, c->correct, 0, 0, 0};
+        stats_gold_finish(&one);
+        if (stats_gold_flagged(&one, wf ? wf->gold_bar : GOLD_DEFAULT_BAR))
+            g->gold_flagged = 1;
+    }
+    for (size_t i = 0; i < out->ngroups; i++)
+        stats_gold_finish(&out->groups[i].gold);
+    if (added)
+        qsort(out->groups, out->ngroups, sizeof *out->groups, group_key_cmp);
+}
+
 void stats_compute(const struct so_rollup *r, enum stats_by by,
                    const struct stats_window *w, const struct so_workflow *wfs,
                    size_t nwfs, const char *workflow,
@@ -495,6 +564,7 @@ void stats_compute(const struct so_rollup *r, enum stats_by by,
         cells_sort(cells, n, STATS_BY_WORKFLOW);
     build_readiness(out, cells, n, wfs, nwfs);
     build_reasons(out, r, workflow);
+    build_gold(out, r, wfs, nwfs, workflow);
     free(cells);
 }
 

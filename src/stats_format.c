@@ -178,6 +178,19 @@ static char *fmt_words(double v)
     return v < 0 ? xstrdup("-") : xasprintf("%.1f", v);
 }
 
+/* A reviewer's gold accuracy: "90.0% [59.6%, 98.2%] of 10", or "-". */
+static char *fmt_gold(const struct stats_group *g)
+{
+    char a[16], lo[16], hi[16];
+    if (g->gold.decided == 0)
+        return xstrdup("-");
+    stats_format_pct(g->gold.acc, a);
+    stats_format_pct(g->gold.lo, lo);
+    stats_format_pct(g->gold.hi, hi);
+    return xasprintf("%s [%s, %s] of %lld", a, lo, hi,
+                     (long long)g->gold.decided);
+}
+
 static void table_group_row(struct grid *g, const struct stats_group *gr,
                             size_t ndays, int stamp, int backlog)
 {
@@ -191,8 +204,10 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
     grid_add(g, c++, fmt_count(gr->c.escalated));
     grid_add(g, c++, fmt_pct(gr->rate));
     grid_add(g, c++, fmt_ci(gr));
-    if (stamp) /* beside the reviewer's override rate */
+    if (stamp) { /* beside the reviewer's override rate */
         grid_add(g, c++, fmt_pct(gr->rubber_stamp));
+        grid_add(g, c++, fmt_gold(gr));
+    }
     stats_format_ms(gr->median_ms, ms);
     grid_add(g, c++, xstrdup(ms));
     grid_add(g, c++, fmt_words(gr->median_words));
@@ -211,7 +226,8 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
              gr->day_decided
                  ? stats_sparkline(gr->day_decided, gr->day_overrides, ndays)
                  : stats_sparkline(&gr->decided, &gr->overrides, 1));
-    grid_add(g, c++, gr->meaningful || gr->decided == 0
+    grid_add(g, c++, gr->gold_flagged ? xstrdup("below the gold bar")
+                     : gr->meaningful || gr->decided == 0
                          ? xstrdup("")
                          : xasprintf("not yet meaningful (%lld < %d)",
                                      (long long)gr->decided,
@@ -220,23 +236,23 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
 
 static void table_groups(const struct stats_report *rep, struct buf *out)
 {
-    static const int right_all[] = {0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1,
-                                    1, 1, 1, 1, 1, 0, 0};
+    static const int right_all[] = {0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1,
+                                    1, 1, 1, 1, 1, 1, 0, 0};
     static const char *const head[] = {
         "", "DECIDED", "APPR", "EDIT", "REJ", "ESC", "OVERRIDE", "95% CI",
-        "STAMP", "MED TIME", "MED EDIT", "UNAPPLIED", "COST/TASK", "AI",
-        "HUMAN", "P50 DECIDE", "P95 DECIDE", "TREND", ""};
-    /* STAMP beside a reviewer's override rate; UNAPPLIED (the backlog now)
-     * only by workflow */
+        "STAMP", "GOLD", "MED TIME", "MED EDIT", "UNAPPLIED", "COST/TASK",
+        "AI", "HUMAN", "P50 DECIDE", "P95 DECIDE", "TREND", ""};
+    /* STAMP and GOLD beside a reviewer's override rate; UNAPPLIED (the
+     * backlog now) only by workflow */
     int stamp = rep->by == STATS_BY_REVIEWER;
     int backlog = rep->by == STATS_BY_WORKFLOW;
     int right[SO_ARRAY_LEN(head)];
     struct grid g = {0};
-    g.cols = 17 + (size_t)stamp + (size_t)backlog;
+    g.cols = 17 + 2 * (size_t)stamp + (size_t)backlog;
     g.right = right;
     size_t c = 0;
     for (size_t i = 0; i < SO_ARRAY_LEN(head); i++) {
-        if ((i == 8 && !stamp) || (i == 11 && !backlog))
+        if (((i == 8 || i == 9) && !stamp) || (i == 12 && !backlog))
             continue;
         right[c] = right_all[i];
         const char *h = i == 0 ? stats_by_name(rep->by) : head[i];
@@ -352,6 +368,14 @@ static cJSON *json_group(const struct stats_group *g, size_t ndays,
     if (by == STATS_BY_WORKFLOW)
         json_num_or_null(o, "unapplied", (double)g->unapplied);
     cJSON_AddItemToObject(o, "cost", stats_format_cost_json(&g->cost));
+    if (by == STATS_BY_REVIEWER) { /* gold checks (gold.h) */
+        cJSON_AddNumberToObject(o, "gold_decided", (double)g->gold.decided);
+        cJSON_AddNumberToObject(o, "gold_correct", (double)g->gold.correct);
+        json_num_or_null(o, "gold_accuracy", g->gold.acc);
+        json_num_or_null(o, "gold_ci95_low", g->gold.lo);
+        json_num_or_null(o, "gold_ci95_high", g->gold.hi);
+        cJSON_AddBoolToObject(o, "gold_flagged", g->gold_flagged);
+    }
     if (!g->day_decided) /* --by day: the rows are the series */
         return o;
     cJSON *daily = cJSON_AddArrayToObject(o, "daily_rate");
@@ -584,6 +608,17 @@ static double get_sla(const struct stats_group *g)
 {
     return g->cost.sla_missed_share;
 }
+static double get_gold(const struct stats_group *g) { return g->gold.acc; }
+static double get_gold_lo(const struct stats_group *g) { return g->gold.lo; }
+static double get_gold_hi(const struct stats_group *g) { return g->gold.hi; }
+static double get_gold_n(const struct stats_group *g)
+{
+    return g->gold.decided ? (double)g->gold.decided : -1.0;
+}
+static double get_gold_flag(const struct stats_group *g)
+{
+    return g->gold.decided ? (double)g->gold_flagged : -1.0;
+}
 
 /* The per-group gauges: name, help, the figure (undefined when < 0, and
  * then left out). */
@@ -618,6 +653,19 @@ static const struct prom_gauge {
     {"signoff_sla_missed_ratio",
      "Tasks decided after their workflow's SLA / tasks with an SLA.",
      get_sla},
+    {"signoff_gold_accuracy_ratio",
+     "Answers matching the known one / gold drafts decided (by reviewer).",
+     get_gold},
+    {"signoff_gold_accuracy_ci95_low_ratio",
+     "Gold accuracy, Wilson 95% interval, lower bound.", get_gold_lo},
+    {"signoff_gold_accuracy_ci95_high_ratio",
+     "Gold accuracy, Wilson 95% interval, upper bound.", get_gold_hi},
+    {"signoff_gold_decided", "Gold drafts decided (the accuracy's sample).",
+     get_gold_n},
+    {"signoff_gold_flagged",
+     "1 when the reviewer's gold accuracy is below a workflow's bar with "
+     "95% confidence.",
+     get_gold_flag},
 };
 
 /* Cost per decided task by kind (ai, human, total), labelled with the

@@ -318,6 +318,8 @@ static void write_jsonl_record(struct buf *b, const struct so_decision *d)
             json_add_string(o, name, *iso ? iso : NULL);
         }
     }
+    if (d->gold) /* a gold check (gold.h): outside the hash */
+        cJSON_AddTrueToObject(o, "gold");
     char *text = json_print(o);
     add_ascii(b, text);
     buf_addc(b, '\n');

@@ -263,6 +263,8 @@ struct so_decision {
     char *kind;          /* "review" | "resolve" (a supervisor's final
                             word on a disagreement or an escalation) */
     int64_t undone_by;   /* my_decisions: the revert that undid it, else 0 */
+    int gold;            /* audit reader: a decision on a gold draft (not
+                            part of the record's hash; marked in exports) */
     char body_sha[65];   /* SHA-256 of the body as shown */
     char final_sha[65];  /* SHA-256 of the final body */
     char prev_hash[65];
@@ -353,6 +355,15 @@ struct so_workflow {
      * open) and how many open drafts are past the SLA now. */
     int64_t oldest_pending_at;
     int64_t sla_open_past;
+    /* Gold checks (gold.h): gold_pct percent of the drafts routed to
+     * people get a known-answer draft mixed in after them; a reviewer
+     * whose gold accuracy is below gold_bar (0..1) with 95% confidence is
+     * flagged. SO_WF_GOLD and SO_WF_GOLD_BAR set them. Filled by get/list: the
+     * pool not yet mixed in and the gold drafts mixed in so far. */
+    double gold_pct; /* 0..50 */
+    double gold_bar;
+    int64_t gold_pool;
+    int64_t gold_released;
 };
 void so_workflow_clear(struct so_workflow *w);
 
@@ -402,6 +413,8 @@ enum so_status so_reason_check(const char *code, const char *label,
 #define SO_WF_RATE 131072
 #define SO_WF_SLA 262144
 #define SO_WF_SLA_ALERT 524288
+#define SO_WF_GOLD 1048576     /* gold_pct */
+#define SO_WF_GOLD_BAR 2097152 /* gold_bar */
 
 /* Flags of enqueue. */
 #define SO_ENQ_REPLACE 1u /* a known id with other content replaces the
@@ -468,6 +481,15 @@ struct so_rollup {
         int64_t count;
     } *reasons;
     size_t nreasons;
+    /* People's answers on gold drafts per (workflow, reviewer) over the
+     * same range: how many, how many matched (gold.h). */
+    struct so_gold_count {
+        char *workflow;
+        char *reviewer;
+        int64_t decided;
+        int64_t correct;
+    } *golds;
+    size_t ngolds;
 };
 void so_rollup_free(struct so_rollup *r);
 /* Histogram bucket lower bounds: 0, 1, then x1.5 steps (ms or words). */
@@ -662,6 +684,8 @@ struct queue_opts {
  * filled in; outputs are owned by the caller. Implementations must be safe
  * to call from one thread per queue handle.
  */
+struct gold_item;
+
 struct queue_ops {
     const char *name; /* "sqlite" | "http" */
     enum so_status (*claim)(struct queue *q, const struct so_claim_req *req,
@@ -828,6 +852,12 @@ struct queue_ops {
      * bookkeeping (counters kept by triggers, id sequences) in line. */
     enum so_status (*load_end)(struct queue *q, int commit,
                                struct so_error *err);
+    /* Gold drafts into their workflows' pools (gold.h; results[i] for
+     * items[i]: added, or failed with field and why); NULL where the
+     * backend has none yet. */
+    enum so_status (*gold_add)(struct queue *q, const struct gold_item *items,
+                               size_t n, struct so_enq_result *results,
+                               struct so_error *err);
 };
 
 struct queue {
@@ -865,6 +895,12 @@ enum so_status queue_switch_check(const struct queue *q, const char *name,
  */
 enum so_status queue_resume_check(const struct so_workflow *w,
                                   const char *who, struct so_error *err);
+/* Gold drafts into their workflows' pools (gold.h) through q's gold_add:
+ * only a supervisor adds them (they carry the answers); SO_ERR_USAGE
+ * where the backend keeps no gold. */
+enum so_status queue_gold_add(struct queue *q, const struct gold_item *items,
+                              size_t n, struct so_enq_result *results,
+                              struct so_error *err);
 /* queue_switch_check with the reason, then the backend's workflow_pause. */
 enum so_status queue_workflow_switch(struct queue *q, const char *name,
                                      int pause, const char *reason,

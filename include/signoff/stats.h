@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "signoff/gold.h"
 #include "signoff/queue.h"
 
 #define STATS_DAY_MS (86400 * 1000LL)
@@ -83,6 +84,20 @@ double stats_hist_quantile(const int64_t hist[SO_HIST_BUCKETS], double q);
  * 0..100% (▁ below 12.5%, █ from 87.5%). Caller frees. */
 char *stats_sparkline(const int64_t *decided, const int64_t *overrides,
                       size_t ndays);
+
+/* A reviewer's gold accuracy (gold.h): answers matching the known one
+ * among gold drafts decided, with the Wilson 95% interval (-1s when
+ * none). */
+struct gold_accuracy {
+    int64_t decided;
+    int64_t correct;
+    double acc, lo, hi;
+};
+void stats_gold_finish(struct gold_accuracy *a);
+
+/* 1 when a is below bar with 95% confidence: the Wilson upper bound of
+ * the accuracy under the bar (flagged for the workflow's owner). */
+int stats_gold_flagged(const struct gold_accuracy *a, double bar);
 
 /* Counters of a set of rollup cells. */
 struct stats_counts {
@@ -151,6 +166,11 @@ struct stats_group {
     struct stats_cost cost; /* cost and time per task */
     int64_t *day_decided;  /* per day of the window; NULL for --by day */
     int64_t *day_overrides;
+    /* --by reviewer: answers on gold drafts (gold.h) over the range, and
+     * whether the reviewer is below the gold bar of a workflow with 95%
+     * confidence there (flagged for its owner); decided 0 elsewhere */
+    struct gold_accuracy gold;
+    int gold_flagged;
 };
 
 /* Reject reason share within its workflow. Owns strings. */

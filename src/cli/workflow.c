@@ -36,7 +36,7 @@ static const char usage_text[] =
     "                            [--always-review PATTERN]... [--force\n"
     "                            --reason R] [--currency CODE]\n"
     "                            [--hourly-rate R] [--sla D|off]\n"
-    "                            [--sla-alert S]\n"
+    "                            [--sla-alert S] [--gold P] [--gold-bar P]\n"
     "       signoff workflow pause W --reason R\n"
     "       signoff workflow resume W --reason R\n"
     "       signoff workflow log W\n"
@@ -69,17 +69,13 @@ static const char usage_options[] =
     "                          1s, 0; at most 60s; default 1s)\n"
     "      --confirm-flagged on|off  the reviewer UI: approving a draft\n"
     "                          with grounding flags asks first (default on)\n"
-    "      --release-after D   hold a final outcome back from the producer\n"
-    "                          (feed, webhooks) this long, so an undo in\n"
-    "                          that time never reaches it (0 .. 24h;\n"
-    "                          default 0)\n"
+    "      --release-after D   hold final outcomes back from the producer\n"
+    "                          this long, for undo (0 .. 24h; default 0)\n"
     "      --applied-within D  a released outcome with no action record\n"
     "                          after this long is unapplied backlog\n"
     "                          (default 24h)\n"
-    "      --guidelines-file F  how to review the workflow's drafts: the\n"
-    "                          text of F (UTF-8, at most 64 KiB; an empty\n"
-    "                          file removes them), shown beside the draft\n"
-    "                          in the reviewer UI (key w)\n"
+    "      --guidelines-file F  how to review the drafts (UTF-8, at most\n"
+    "                          64 KiB; empty: none), shown by the UI's w\n"
     "      --reasons LIST      the workflow's reject and escalate reason\n"
     "                          codes, CODE=LABEL separated by commas, in\n"
     "                          menu order (code: a-z, 0-9, _ -); default:\n"
@@ -101,6 +97,8 @@ static const char usage_options[] =
     "      --sla-alert S       stats --check alerts when the share of\n"
     "                          tasks past the SLA exceeds S (0..1 or a\n"
     "                          percentage; default 10%)\n"
+    "      --gold P            gold drafts mixed in per 100 to people (0..50%)\n"
+    "      --gold-bar P        flag gold accuracy below P (default 90%)\n"
     "  -r, --reason R          why the switch is flipped (required), or why\n"
     "                          --force\n"
     "  -f, --format F          table/text (default) or json\n"
@@ -123,7 +121,9 @@ enum {
     OPT_CURRENCY,
     OPT_RATE,
     OPT_SLA,
-    OPT_SLA_ALERT
+    OPT_SLA_ALERT,
+    OPT_GOLD,
+    OPT_GOLD_BAR
 };
 
 struct wf_args {
@@ -275,6 +275,18 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
                                    "percentage like 5%%, not '%s'", arg);
         a->set.sample_pct *= 100.0;
         return 0;
+    case OPT_GOLD:
+    case OPT_GOLD_BAR: {
+        double *g = c == OPT_GOLD ? &a->set.gold_pct : &a->set.gold_bar;
+        if (parse_threshold(arg, g) != 0)
+            return cli_usage_error("workflow", "--%s: expected a percentage "
+                                   "like 5%%, not '%s'",
+                                   c == OPT_GOLD ? "gold" : "gold-bar", arg);
+        if (c == OPT_GOLD)
+            a->set.gold_pct *= 100.0;
+        a->mask |= c == OPT_GOLD ? SO_WF_GOLD : SO_WF_GOLD_BAR;
+        return 0;
+    }
     case OPT_ALWAYS: {
         char *joined = !*arg      ? xstrdup("")
                        : a->always ? xasprintf("%s\n%s", a->always, arg)
@@ -391,6 +403,10 @@ static cJSON *wf_json(const struct so_workflow *w)
     cJSON_AddNumberToObject(o, "sampled_decided", (double)w->sampled_decided);
     cJSON_AddNumberToObject(o, "sampled_overrides",
                             (double)w->sampled_overrides);
+    cJSON_AddNumberToObject(o, "gold_pct", w->gold_pct);
+    cJSON_AddNumberToObject(o, "gold_bar", w->gold_bar);
+    cJSON_AddNumberToObject(o, "gold_pool", (double)w->gold_pool);
+    cJSON_AddNumberToObject(o, "gold_released", (double)w->gold_released);
     if (w->automate) {
         cJSON_AddNumberToObject(o, "automate_from", w->automate_from);
         cJSON_AddNumberToObject(o, "sample_pct", w->sample_pct);
@@ -586,6 +602,13 @@ static void print_show(const struct so_workflow *w)
         show_line("near bands:", near);
         free(near);
     }
+    char *gold = xasprintf("%g%% of drafts to people, bar %.1f%%, %lld in "
+                           "the pool, %lld mixed in",
+                           w->gold_pct, w->gold_bar * 100.0,
+                           (long long)w->gold_pool,
+                           (long long)w->gold_released);
+    show_line("gold:", gold);
+    free(gold);
     format_window(w->release_after_ms, win);
     show_line("release after:", w->release_after_ms > 0 ? win : "0 (at once)");
     format_window(w->applied_within_ms, win);
@@ -870,6 +893,8 @@ int cmd_workflow(int argc, char **argv)
         {"reasons", required_argument, NULL, OPT_REASONS},
         {"automate-from", required_argument, NULL, OPT_AUTOMATE},
         {"sample", required_argument, NULL, OPT_SAMPLE},
+        {"gold", required_argument, NULL, OPT_GOLD},
+        {"gold-bar", required_argument, NULL, OPT_GOLD_BAR},
         {"always-review", required_argument, NULL, OPT_ALWAYS},
         {"force", no_argument, NULL, OPT_FORCE},
         {"currency", required_argument, NULL, OPT_CURRENCY},

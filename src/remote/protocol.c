@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "signoff/automate.h"
+#include "signoff/gold.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
 #include "signoff/webhook.h"
@@ -849,6 +850,10 @@ cJSON *proto_workflow_to_json(const struct so_workflow *w)
     json_add_int(j, "auto_decided", w->auto_decided);
     json_add_int(j, "sampled_decided", w->sampled_decided);
     json_add_int(j, "sampled_overrides", w->sampled_overrides);
+    json_add_double(j, "gold_pct", w->gold_pct);
+    json_add_double(j, "gold_bar", w->gold_bar);
+    json_add_int(j, "gold_pool", w->gold_pool);
+    json_add_int(j, "gold_released", w->gold_released);
     if (w->automate) {
         cJSON *near = json_new_array();
         for (int k = 0; k < 2; k++) {
@@ -909,6 +914,10 @@ cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
         json_add_bool(j, "force", w->force);
         json_add_string(j, "policy_reason", w->policy_reason);
     }
+    if (mask & SO_WF_GOLD)
+        json_add_double(j, "gold_pct", w->gold_pct);
+    if (mask & SO_WF_GOLD_BAR)
+        json_add_double(j, "gold_bar", w->gold_bar);
     if (mask & SO_WF_ALWAYS_REVIEW) /* "" clears them */
         json_add_string(j, "always_review",
                         w->always_review ? w->always_review : "");
@@ -1014,7 +1023,13 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
                           &w->policy_reason, err)) ||
         seen(s = dup_field(j, "", "always_review", JSON_OPTIONAL,
                            SO_MAX_FIELD, &w->always_review, err),
-             SO_WF_ALWAYS_REVIEW, mask))
+             SO_WF_ALWAYS_REVIEW, mask) ||
+        seen(s = json_get_double(j, "", "gold_pct", JSON_OPTIONAL, 0, 50,
+                                 &w->gold_pct, err),
+             SO_WF_GOLD, mask) ||
+        seen(s = json_get_double(j, "", "gold_bar", JSON_OPTIONAL, 0, 1,
+                                 &w->gold_bar, err),
+             SO_WF_GOLD_BAR, mask))
         return s;
     if ((s = workflow_cost_settings(j, w, mask, err)) != SO_OK)
         return s;
@@ -1055,6 +1070,10 @@ static enum so_status workflow_state(const cJSON *j, struct so_workflow *w,
                              JSON_MAX_SAFE_INT, &w->sampled_decided, err)) ||
         bad(s = json_get_int(j, "", "sampled_overrides", JSON_OPTIONAL, 0,
                              JSON_MAX_SAFE_INT, &w->sampled_overrides, err)) ||
+        bad(s = json_get_int(j, "", "gold_pool", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->gold_pool, err)) ||
+        bad(s = json_get_int(j, "", "gold_released", JSON_OPTIONAL, 0,
+                             JSON_MAX_SAFE_INT, &w->gold_released, err)) ||
         bad(s = json_get_bool(j, "", "reasons_own", JSON_OPTIONAL,
                               &w->reasons_own, err)) ||
         bad(s = json_get_int(j, "", "hooks_disabled", JSON_OPTIONAL, 0,
@@ -1098,6 +1117,7 @@ enum so_status proto_workflow_from_json(const cJSON *j, struct so_workflow *w,
     /* A server from before these settings: the defaults. */
     w->min_seen_ms = SO_DEFAULT_MIN_SEEN_MS;
     w->confirm_flagged = 1;
+    w->gold_bar = GOLD_DEFAULT_BAR;
     *mask = 0;
     enum so_status s = workflow_settings(j, w, mask, err);
     if (s == SO_OK)
@@ -1158,6 +1178,16 @@ cJSON *proto_rollup_to_json(const struct so_rollup *r)
         cJSON_AddItemToArray(reasons, o);
     }
     json_add_item(j, "reasons", reasons);
+    cJSON *gold = json_new_array();
+    for (size_t i = 0; i < r->ngolds; i++) {
+        cJSON *o = json_new_object();
+        json_add_string(o, "workflow", r->golds[i].workflow);
+        json_add_string(o, "reviewer", r->golds[i].reviewer);
+        json_add_int(o, "decided", r->golds[i].decided);
+        json_add_int(o, "correct", r->golds[i].correct);
+        cJSON_AddItemToArray(gold, o);
+    }
+    json_add_item(j, "gold", gold);
     return j;
 }
 
@@ -1251,6 +1281,33 @@ static enum so_status reasons_from_json(const cJSON *j, struct so_rollup *out,
     return SO_OK;
 }
 
+/* "gold": people's answers on gold drafts per (workflow, reviewer). */
+static enum so_status golds_from_json(const cJSON *j, struct so_rollup *out,
+                                      struct so_error *err)
+{
+    const cJSON *a = NULL;
+    enum so_status s = json_get_array(j, "", "gold", JSON_OPTIONAL,
+                                      PROTO_MAX_ROWS, &a, err);
+    if (s != SO_OK)
+        return bad(s) ? s : SO_OK;
+    out->golds = xcalloc((size_t)cJSON_GetArraySize(a) + 1,
+                         sizeof *out->golds);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a) {
+        struct so_gold_count *g = &out->golds[out->ngolds++];
+        if (bad(s = dup_field(it, "gold", "workflow", JSON_REQUIRED,
+                              SO_MAX_ID, &g->workflow, err)) ||
+            bad(s = dup_field(it, "gold", "reviewer", JSON_REQUIRED,
+                              SO_MAX_ID, &g->reviewer, err)) ||
+            bad(s = json_get_int(it, "gold", "decided", JSON_REQUIRED, 0,
+                                 JSON_MAX_SAFE_INT, &g->decided, err)) ||
+            bad(s = json_get_int(it, "gold", "correct", JSON_REQUIRED, 0,
+                                 g->decided, &g->correct, err)))
+            return s;
+    }
+    return SO_OK;
+}
+
 enum so_status proto_rollup_from_json(const cJSON *j, struct so_rollup *out,
                                       struct so_error *err)
 {
@@ -1276,6 +1333,8 @@ enum so_status proto_rollup_from_json(const cJSON *j, struct so_rollup *out,
     }
     if (s == SO_OK)
         s = reasons_from_json(j, out, err);
+    if (s == SO_OK)
+        s = golds_from_json(j, out, err);
     if (s != SO_OK)
         so_rollup_free(out);
     return s;

@@ -8,6 +8,7 @@
 
 #include "signoff/automate.h"
 #include "signoff/escape.h"
+#include "signoff/gold.h"
 #include "signoff/stats.h"
 
 #include <pthread.h>
@@ -175,6 +176,43 @@ static void render_counters(struct buf *out, const struct so_workflow *wf,
         buf_adds(out, "signoff_undos_total{");
         add_label(out, "workflow", wf[i].name);
         buf_addf(out, "} %lld\n", (long long)wf[i].recorded[SO_ACT_REVERT]);
+    }
+}
+
+/* Gold checks (gold.h) per workflow and reviewer, over everything the
+ * queue holds: answers given, answers matching, and 1 when the reviewer's
+ * accuracy is below the workflow's bar with 95% confidence. */
+static void render_gold(struct buf *out, const struct so_workflow *wf,
+                        size_t nwf, const struct so_rollup *all)
+{
+    static const char *const names[] = {"signoff_gold_decided",
+                                        "signoff_gold_correct",
+                                        "signoff_gold_flagged"};
+    static const char *const help[] = {
+        "Gold drafts a reviewer decided (known-answer checks).",
+        "Gold drafts a reviewer decided as the known answer says.",
+        "1 when the reviewer's gold accuracy is below the workflow's bar "
+        "with 95% confidence."};
+    for (int k = 0; k < 3; k++) {
+        escape_prom_family(out, names[k], "gauge", help[k]);
+        for (size_t i = 0; i < all->ngolds; i++) {
+            const struct so_gold_count *g = &all->golds[i];
+            struct gold_accuracy a = {g->decided, g->correct, 0, 0, 0};
+            double bar = GOLD_DEFAULT_BAR;
+            for (size_t j = 0; j < nwf; j++)
+                if (strcmp(wf[j].name, g->workflow) == 0)
+                    bar = wf[j].gold_bar;
+            stats_gold_finish(&a);
+            buf_adds(out, names[k]);
+            buf_addc(out, '{');
+            add_label(out, "workflow", g->workflow);
+            buf_addc(out, ',');
+            add_label(out, "reviewer", g->reviewer);
+            buf_addf(out, "} %lld\n",
+                     k == 0   ? (long long)g->decided
+                     : k == 1 ? (long long)g->correct
+                              : (long long)stats_gold_flagged(&a, bar));
+        }
     }
 }
 
@@ -436,6 +474,7 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
                     "many times in a row.", wf, nwf, wf_hooks_disabled);
     render_counters(out, wf, nwf);
     render_outcomes(out, wf, nwf, all);
+    render_gold(out, wf, nwf, all);
     render_override(out, wf, nwf, all, now_ms);
     render_wf_gauge(out, "signoff_override_threshold_ratio",
                     "The workflow's override threshold (alert above it).",

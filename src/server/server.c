@@ -899,6 +899,32 @@ static void h_enqueue(struct call *c)
     batch_free(&b);
 }
 
+/* Gold checks (gold.h) are for supervisors: a reviewer who saw a gold
+ * count move, or the pool shrink, as a draft arrived or was decided could
+ * tell that draft was gold. Other tokens get none of their figures. */
+static int call_supervisor(const struct call *c)
+{
+    return c->who && (c->who->role & SERVER_ROLE_SUPERVISOR) != 0;
+}
+
+static void hide_gold(const struct call *c, struct so_rollup *r,
+                      struct so_workflow *w, size_t nw)
+{
+    if (call_supervisor(c))
+        return;
+    for (size_t i = 0; r && i < r->ngolds; i++) {
+        free(r->golds[i].workflow);
+        free(r->golds[i].reviewer);
+    }
+    if (r) {
+        free(r->golds);
+        r->golds = NULL;
+        r->ngolds = 0;
+    }
+    for (size_t i = 0; i < nw; i++)
+        w[i].gold_pool = w[i].gold_released = 0;
+}
+
 static void h_stats(struct call *c)
 {
     int64_t since, until, fold;
@@ -909,10 +935,12 @@ static void h_stats(struct call *c)
         return;
     struct so_stats_req req = {since, until, query(c, "workflow"),
                                (unsigned)fold};
-    if (c->q->ops->rollup(c->q, &req, &r, &err) == SO_OK)
+    if (c->q->ops->rollup(c->q, &req, &r, &err) == SO_OK) {
+        hide_gold(c, &r, NULL, 0);
         call_json(c, 200, proto_rollup_to_json(&r));
-    else
+    } else {
         call_err(c, &err);
+    }
     so_rollup_free(&r);
 }
 
@@ -943,6 +971,7 @@ static void h_workflows(struct call *c)
         return;
     }
     cJSON *a = json_new_array();
+    hide_gold(c, NULL, v, n);
     for (size_t i = 0; i < n; i++) {
         cJSON_AddItemToArray(a, proto_workflow_to_json(&v[i]));
         so_workflow_clear(&v[i]);
@@ -957,10 +986,12 @@ static void h_workflow_get(struct call *c)
 {
     struct so_workflow w = {0};
     struct so_error err;
-    if (c->q->ops->workflow_get(c->q, c->arg, &w, &err) == SO_OK)
+    if (c->q->ops->workflow_get(c->q, c->arg, &w, &err) == SO_OK) {
+        hide_gold(c, NULL, &w, 1);
         call_json(c, 200, proto_workflow_to_json(&w));
-    else
+    } else {
         call_err(c, &err);
+    }
     so_workflow_clear(&w);
 }
 
@@ -1058,6 +1089,8 @@ static void h_metrics(struct call *c)
         buf_init(&b);
         metrics_render_queue(&b, wf, nwf, &r, now);
         metrics_render_models(&b, wf, nwf, &models, now);
+        hide_gold(c, &r, wf, nwf);
+        metrics_render_queue(&b, wf, nwf, &r, so_now_ms());
         metrics_render_requests(c->srv->metrics, &b);
         c->status = 200;
         c->out = buf_steal(&b);

@@ -13,6 +13,7 @@
 #include "signoff/agreement.h"
 #include "signoff/audit.h"
 #include "signoff/automate.h"
+#include "signoff/gold.h"
 #include "signoff/diff.h"
 #include "signoff/names.h"
 
@@ -254,6 +255,10 @@ enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
         return so_fail(err, SO_ERR_INVALID, "release-after: not in 0..24h");
     if ((mask & SO_WF_APPLIED_WITHIN) && w->applied_within_ms <= 0)
         return so_fail(err, SO_ERR_INVALID, "applied-within: must be positive");
+    if ((mask & SO_WF_GOLD) && !(w->gold_pct >= 0 && w->gold_pct <= 50))
+        return so_fail(err, SO_ERR_INVALID, "gold: not in 0..50%%");
+    if ((mask & SO_WF_GOLD_BAR) && !(w->gold_bar >= 0 && w->gold_bar <= 1))
+        return so_fail(err, SO_ERR_INVALID, "gold-bar: not in 0..100%%");
     if ((mask & SO_WF_GUIDELINES) && w->guidelines &&
         strlen(w->guidelines) > SO_MAX_GUIDELINES)
         return so_fail(err, SO_ERR_TOOLARGE, "guidelines: over %u bytes",
@@ -449,6 +454,22 @@ enum so_status store_rules_reasons(const struct so_reason *v, size_t n,
     return SO_OK;
 }
 
+enum so_status store_rules_gold(const struct gold_item *g,
+                                struct so_error *err)
+{
+    struct so_error e;
+    if (store_rules_draft(g->draft, &e) != SO_OK)
+        return so_fail(err, e.code, "draft.%s", e.msg);
+    if (g->expected != SO_ACT_APPROVE && g->expected != SO_ACT_EDIT &&
+        g->expected != SO_ACT_REJECT && g->expected != SO_ACT_ESCALATE)
+        return so_fail(err, SO_ERR_INVALID,
+                       "expected: approve, edit, reject or escalate");
+    if (g->reasons && g->expected != SO_ACT_REJECT)
+        return so_fail(err, SO_ERR_INVALID,
+                       "reasons: only an expected reject has reasons");
+    return SO_OK;
+}
+
 enum so_status store_rules_reason_in(const char *id,
                                      const struct so_workflow *w,
                                      const char *code, struct so_error *err)
@@ -617,6 +638,7 @@ void store_rules_settle(const struct so_decision *d, int reviews_needed,
     out->status = "decided";
     out->agreed = -1;
     out->reviews_inc = !resolve;
+    out->feed = 1;
     if (d->action == SO_ACT_ESCALATE) {
         out->status = "escalated";
         out->rollup = 1;
@@ -654,6 +676,16 @@ void store_rules_unsettle(const struct so_decision *orig,
         resolve && !was_escalated && orig->action != SO_ACT_ESCALATE;
     out->status = was_escalated ? "escalated" : resolve ? "resolve" : "claimed";
     out->reviews_dec = !resolve;
+}
+
+void store_rules_settle_gold(struct store_settle *o)
+{
+    o->pairs = o->rollup = o->resolution = o->feed = 0;
+}
+
+void store_rules_unsettle_gold(struct store_unsettle *u)
+{
+    u->rollup = u->resolution = 0;
 }
 
 void store_rules_rollup_entry(const struct so_decision *d,

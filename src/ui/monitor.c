@@ -495,6 +495,48 @@ static int draw_cost(struct ui_app *app, const struct monitor_view *v, int y)
     return y;
 }
 
+/* Gold checks of the selected workflow (gold.h), for a supervisor only (a
+ * reviewer who saw a count move would know the draft was gold): the range
+ * of its reviewers' gold accuracy, how many checks, and who is below the
+ * workflow's bar with 95% confidence. Returns the next free line. */
+static int draw_gold(struct ui_app *app, const struct monitor_view *v, int y)
+{
+    if (!app->q->supervisor || v->sel >= v->nwfs)
+        return y;
+    double lo = 2, hi = -1;
+    int64_t n = 0;
+    struct buf flagged, line;
+    buf_init(&flagged);
+    for (size_t i = 0; i < v->by_rev.ngroups; i++) {
+        const struct stats_group *g = &v->by_rev.groups[i];
+        if (!g->gold.decided)
+            continue;
+        n += g->gold.decided;
+        lo = g->gold.acc < lo ? g->gold.acc : lo;
+        hi = g->gold.acc > hi ? g->gold.acc : hi;
+        if (g->gold_flagged) {
+            char *who = text_plain(stats_format_key(g->key), 16, 0);
+            buf_addf(&flagged, "%s%s", flagged.len ? ", " : "", who);
+            free(who);
+        }
+    }
+    if (n) {
+        char l[16], h[16];
+        stats_format_pct(lo, l);
+        stats_format_pct(hi, h);
+        buf_init(&line);
+        buf_addf(&line, "gold: reviewers %s..%s over %lld checks", l, h,
+                 (long long)n);
+        if (flagged.len)
+            buf_addf(&line, "; below the bar: %s", buf_cstr(&flagged));
+        ui_draw_text(app->body, y++, 4, app->cols - 4, buf_cstr(&line),
+                     flagged.len ? TR_MONITOR_OVER : TR_NORMAL);
+        buf_free(&line);
+    }
+    buf_free(&flagged);
+    return y;
+}
+
 /* Detail tables: label, decided, rate (starred when not yet meaningful),
  * then two figures. Header and rows share these widths. */
 #define DETAIL_FMT "%-12s %7s %7s%1s %8s %6s"
@@ -775,6 +817,7 @@ static void monitor_draw(struct ui_app *app, void *state)
     int y = draw_workflows(app, v, wf_rows);
     y = draw_loop_alerts(app, v, y);
     y = draw_automation(app, v, y);
+    y = draw_gold(app, v, y);
     if (app->cols >= MONITOR_SIDE_BY_SIDE) /* narrow: atop the details */
         y = draw_cost(app, v, y);
     draw_details(app, v, y + 1);

@@ -30,7 +30,8 @@
     X(hook, "webhooks of a workflow (Standard Webhooks)")                     \
     X(deliver, "send the webhooks of a local queue (a daemon)")            \
     X(token, "API tokens: create, list, revoke, rotate")                  \
-    X(access, "the access review: who may act, and when it was reviewed")
+    X(access, "the access review: who may act, and when it was reviewed")   \
+    X(gold, "known-answer drafts that check reviewers")
 
 #define CLI_X_DECL(name, summary) int cmd_##name(int argc, char **argv);
 CLI_COMMAND_LIST(CLI_X_DECL)

@@ -12,6 +12,13 @@
 
 #include "signoff/queue.h"
 
+struct gold_item;
+/* "draft.field: why" for a gold draft no store may take (store_rules_draft
+ * on its draft, the answer one of approve/edit/reject/escalate, reasons
+ * only for a reject), else SO_OK. */
+enum so_status store_rules_gold(const struct gold_item *g,
+                                struct so_error *err);
+
 /* "field: why" for a draft no store may take, else SO_OK. */
 enum so_status store_rules_draft(const struct so_draft *d,
                                  struct so_error *err);
@@ -236,6 +243,7 @@ struct store_settle {
     int rollup;         /* 1: count d in the rollup */
     int resolution;     /* 1: count a four-eyes resolution */
     int reviews_inc;    /* what d adds to the draft's reviews_done */
+    int feed;           /* 1: a final d is an outcome of the feed */
 };
 
 /*
@@ -272,6 +280,14 @@ struct store_unsettle {
 void store_rules_unsettle(const struct so_decision *orig,
                           enum so_dstatus status, int was_escalated,
                           struct store_unsettle *out);
+
+/* A decision on a gold draft (gold.h) settles the draft like any other
+ * but is counted nowhere and is no outcome: no feed, webhook or producer,
+ * no rollup (override rates, reasons, readiness, auto-pause), no agreement
+ * pair or resolution; its undo uncounts nothing. Applied to what
+ * store_rules_settle / store_rules_unsettle said. */
+void store_rules_settle_gold(struct store_settle *o);
+void store_rules_unsettle_gold(struct store_unsettle *u);
 
 /* The cost columns of a cell (SO_ROLLUP_COST_LIST), as array indexes. */
 enum store_cost_col {

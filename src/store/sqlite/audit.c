@@ -20,18 +20,24 @@ struct store_audit {
     sqlite3 *db;
     sqlite3_stmt *rows;
     char *path;
+    long version;
     struct verify_head head;
     int64_t count;
 };
 
-static const char sql_rows[] =
-    "SELECT seq, draft, request_id, reviewer, action, kind, reason, note,"
-    " final_body, edit_size, body_sha, final_sha, shown_at, decided_at,"
-    " active_ms, reverts_seq, prev_hash, hash FROM decisions"
-    " WHERE seq >= coalesce((SELECT min(seq) FROM decisions"
-    "                        WHERE decided_at >= ?1), 1 << 62)"
-    "    OR ?1 = 0"
-    " ORDER BY seq";
+#define AUDIT_ROWS(gold)                                                       \
+    "SELECT seq, draft, request_id, reviewer, action, kind, reason, note,"    \
+    " final_body, edit_size, body_sha, final_sha, shown_at, decided_at,"      \
+    " active_ms, reverts_seq, prev_hash, hash, " gold " FROM decisions"       \
+    " WHERE seq >= coalesce((SELECT min(seq) FROM decisions"                  \
+    "                        WHERE decided_at >= ?1), 1 << 62)"               \
+    "    OR ?1 = 0"                                                            \
+    " ORDER BY seq"
+/* From schema v19 a record on a gold draft is marked (gold.h). */
+static const char sql_rows[] = AUDIT_ROWS(
+    "EXISTS (SELECT 1 FROM gold g WHERE g.draft_id = decisions.draft)");
+static const char sql_rows_v18[] = AUDIT_ROWS("0");
+#define AUDIT_GOLD_SCHEMA 19
 
 static const char sql_count[] =
     "SELECT count(*) FROM decisions WHERE seq >= coalesce((SELECT min(seq)"
@@ -97,6 +103,7 @@ static enum so_status check_version(struct store_audit *a, struct so_error *err)
     if (rc != SQLITE_OK)
         return audit_fail(a, "opening", rc, err);
     long version = strtol(v, NULL, 10);
+    a->version = version;
     if (version > STORE_SCHEMA_VERSION)
         return so_fail(err, SO_ERR_SCHEMA,
                        "%s: written by a newer signoff (schema %ld, this one "
@@ -140,7 +147,10 @@ static enum so_status audit_start(struct store_audit *a, int64_t since_ms,
         return st;
     int rc = sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(a->db, sql_rows, -1, &a->rows, NULL);
+        rc = sqlite3_prepare_v2(a->db,
+                                a->version >= AUDIT_GOLD_SCHEMA ? sql_rows
+                                                                : sql_rows_v18,
+                                -1, &a->rows, NULL);
     if (rc != SQLITE_OK)
         return audit_fail(a, "reading the audit chain", rc, err);
     sqlite3_bind_int64(a->rows, 1, since_ms);
@@ -260,6 +270,7 @@ static enum so_status audit_next(void *ctx, struct so_decision *d,
     d->reverts_seq = sqlite3_column_int64(st, 15);
     col_sha(st, 16, d->prev_hash);
     col_sha(st, 17, d->hash);
+    d->gold = sqlite3_column_int(st, 18);
     return SO_OK;
 }
 

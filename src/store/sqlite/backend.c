@@ -29,6 +29,7 @@
 #include "signoff/store/sqlite/decide.h"
 #include "signoff/store/sqlite/enqueue.h"
 #include "signoff/store/sqlite/events.h"
+#include "signoff/store/sqlite/gold.h"
 #include "signoff/store/sqlite/hooks.h"
 #include "signoff/store/sqlite/lease.h"
 #include "signoff/store/sqlite/read.h"
@@ -433,4 +434,5 @@ const struct queue_ops store_sqlite_ops = {
     .load_begin = store_load_begin,
     .load_row = store_load_row,
     .load_end = store_load_end,
+    .gold_add = store_gold_add,
 };

@@ -14,6 +14,7 @@
 #include "signoff/outcome.h"
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/chain.h"
+#include "signoff/store/sqlite/gold.h"
 #include "signoff/store/sqlite/outcomes.h"
 #include "signoff/store/sqlite/lease.h"
 #include "signoff/store/sqlite/read.h"
@@ -207,8 +208,8 @@ static enum so_status votes_for(struct store *s, const struct so_decision *d,
  */
 static enum so_status settle(struct store *s, const struct so_decision *d,
                              const struct so_draft *dr, int64_t rid,
-                             int was_escalated, struct store_settle *o,
-                             struct so_error *err)
+                             int was_escalated, int gold,
+                             struct store_settle *o, struct so_error *err)
 {
     struct store_review_info info;
     struct store_vote *v = NULL;
@@ -217,6 +218,8 @@ static enum so_status settle(struct store *s, const struct so_decision *d,
     if (code == SO_OK)
         store_rules_settle(d, dr->reviews_needed, was_escalated,
                            info.reveal_after, v, n, o);
+    if (code == SO_OK && gold)
+        store_rules_settle_gold(o);
     if (code == SO_OK && o->pairs)
         code = store_review_pairs(s, dr->workflow, d->decided_at, v, n, 1, err);
     store_rules_votes_free(v, n);
@@ -225,7 +228,8 @@ static enum so_status settle(struct store *s, const struct so_decision *d,
     int decided = strcmp(o->status, "decided") == 0;
     code = decided ? mark_decided(s, d, rid, o->reviews_inc, err)
                    : mark_step(s, rid, o->status, o->reviews_inc, err);
-    if (code == SO_OK && decided && outcome_is_final(d->action, o->status))
+    if (code == SO_OK && decided && o->feed &&
+        outcome_is_final(d->action, o->status))
         code = store_outcomes_record(s, d, dr->workflow, err);
     struct store_rollup_entry e;
     store_rules_rollup_entry(d, dr, &e);
@@ -237,7 +241,7 @@ static enum so_status settle(struct store *s, const struct so_decision *d,
         code = store_review_resolution(s, dr->workflow, d->decided_at,
                                        d->action == SO_ACT_APPROVE, 1, err);
     int paused = 0;
-    if (code == SO_OK && decided)
+    if (code == SO_OK && decided && o->rollup)
         code = store_rollup_autopause(s, dr->workflow, &paused, err);
     return code;
 }
@@ -263,9 +267,15 @@ static enum so_status record(struct store *s, const struct so_decide_req *req,
     int escalated = cs->status == SO_DS_ESCALATED;
     if (cs->status == SO_DS_RESOLVE || escalated)
         d.kind = "resolve";
-    code = store_chain_append(s, &d, err);
+    struct store_gold_key gk = {0};
+    code = store_gold_of(s, d.draft_id, &gk, err);
     if (code == SO_OK)
-        code = settle(s, &d, dr, cs->rid, escalated, &o, err);
+        code = store_chain_append(s, &d, err);
+    if (code == SO_OK)
+        code = settle(s, &d, dr, cs->rid, escalated, gk.gold, &o, err);
+    if (code == SO_OK && gk.gold)
+        code = store_gold_answer(s, &d, dr->workflow, &gk, err);
+    store_gold_key_clear(&gk);
     if (code == SO_OK) {
         store_rules_result(&d, o.status, 0, res);
         res->review_agreed = o.agreed;
@@ -429,6 +439,14 @@ static enum so_status revert(struct store *s, const char *request_id,
     if (code == SO_OK)
         code = on_escalated(s, orig, &escalated, err);
     store_rules_unsettle(orig, dr->status, escalated, &u);
+    struct store_gold_key gk = {0};
+    if (code == SO_OK)
+        code = store_gold_of(s, orig->draft_id, &gk, err);
+    if (gk.gold)
+        store_rules_unsettle_gold(&u);
+    if (code == SO_OK && gk.gold) /* its score goes with it */
+        code = store_gold_unanswer(s, orig->seq, err);
+    store_gold_key_clear(&gk);
     if (code == SO_OK) /* while orig is still live */
         code = unsettle(s, orig, dr, &u, err);
     if (code == SO_OK)

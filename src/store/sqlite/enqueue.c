@@ -13,6 +13,7 @@
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/chain.h"
 #include "signoff/store/sqlite/db.h"
+#include "signoff/store/sqlite/gold.h"
 #include "signoff/store/sqlite/route.h"
 #include "signoff/store/sqlite/workflow.h"
 
@@ -201,6 +202,29 @@ static enum so_status find(struct store *s, const char *id, struct existing *ex,
     return store_db_done(s, st, err);
 }
 
+/* Gold checks (gold.h): after a new draft routed to people, p's share
+ * grows by its rate; when one is due, the next gold draft of the pool
+ * joins the human queue right behind it, a draft like any other. */
+static enum so_status mix_gold(struct store *s, struct store_route_policy *p,
+                               int64_t now, struct so_error *err)
+{
+    if (p->gold_pct <= 0)
+        return SO_OK;
+    int due = gold_due_step(&p->gold_due, p->gold_pct);
+    struct so_draft *g = NULL;
+    enum so_status code =
+        due ? store_gold_release(s, p->workflow, now, &g, err) : SO_OK;
+    if (code == SO_OK && g) {
+        char sha[65];
+        int64_t rid;
+        draft_content_sha(g, sha);
+        code = insert_draft(s, g, sha, AUTOMATE_HUMAN, now, &rid, err);
+    }
+    so_draft_free(g);
+    return code == SO_OK ? store_gold_due_save(s, p->workflow, p->gold_due, err)
+                         : code;
+}
+
 /* One draft: its outcome in *res; a database error is returned. Its route
  * under the workflow's automation policy (c) is stored with it, and a
  * draft routed to automatic approval is decided here. */
@@ -253,6 +277,8 @@ static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
      * marked so by store_route_decide. */
     if (code == SO_OK && route == AUTOMATE_AUTO)
         code = store_route_decide(s, c, d, ex.rid ? rid : 0, now, err);
+    else if (code == SO_OK && !ex.rid)
+        code = mix_gold(s, c->last, now, err);
     return code;
 }
 

@@ -58,6 +58,7 @@ static const char sql_events[] =
     " LEFT JOIN outcomes o ON o.seq = d.seq"
     " LEFT JOIN outcomes ro ON d.reverts_seq > 0 AND ro.seq = d.reverts_seq"
     " WHERE d.seq > :after AND d.seq <= :head"
+    " AND NOT EXISTS (SELECT 1 FROM gold g WHERE g.draft_id = d.draft)"
     " AND (:wf IS NULL OR dr.workflow = :wf"
     " OR (d.kind = 'admin' AND d.draft = 'workflow/' || :wf))"
     " ORDER BY d.seq LIMIT :limit";

@@ -46,6 +46,7 @@ static const char sql_replay[] =
     " JOIN drafts d ON d.id = x.draft AND d.workflow = h.workflow"
     " WHERE h.id = :id AND (h.events = 'all' OR x.action <> 'escalate'"
     " AND x.action <> 'applied')"
+    " AND NOT EXISTS (SELECT 1 FROM gold g WHERE g.draft_id = x.draft)"
     " ON CONFLICT(hook, seq) DO UPDATE SET state = 'pending', attempts = 0,"
     " next_at = :now, first_at = 0, lease_until = 0";
 

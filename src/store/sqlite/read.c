@@ -855,6 +855,38 @@ static enum so_status read_reasons(struct store *s,
     return store_db_finish(s, st, code, err);
 }
 
+/* People's answers on gold drafts (gold.h) per (workflow, reviewer). */
+static const char sql_counts[] =
+    "SELECT workflow, reviewer, count(*), sum(correct) FROM gold_answers"
+    " WHERE at >= :since AND (:until <= 0 OR at < :until)"
+    " AND (:wf IS NULL OR workflow = :wf)"
+    " GROUP BY workflow, reviewer ORDER BY workflow, reviewer";
+
+static enum so_status read_golds(struct store *s,
+                                 const struct so_stats_req *req,
+                                 struct so_rollup *r, struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_counts, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":since", req->since_ms);
+    store_db_bind_int(st, ":until", req->until_ms);
+    store_db_bind_text(st, ":wf", req->workflow);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r->golds = xrealloc(r->golds, (r->ngolds + 1) * sizeof *r->golds);
+        struct so_gold_count *g = &r->golds[r->ngolds++];
+        g->workflow = store_db_col_str(st, 0);
+        g->reviewer = store_db_col_str(st, 1);
+        g->decided = sqlite3_column_int64(st, 2);
+        g->correct = sqlite3_column_int64(st, 3);
+    }
+    enum so_status code =
+        rc == SQLITE_DONE ? SO_OK : store_db_fail(s, "gold answers", err);
+    sqlite3_reset(st);
+    return code;
+}
+
 /* Cells, histograms and reasons come from one read transaction, so the
  * figures are of one snapshot even while reviewers decide. */
 enum so_status store_read_rollup(struct queue *q,
@@ -873,6 +905,8 @@ enum so_status store_read_rollup(struct queue *q,
         code = read_hists(s, &rg, out, err);
     if (code == SO_OK)
         code = read_reasons(s, &rg, out, err);
+    if (code == SO_OK)
+        code = read_golds(s, req, out, err);
     if (code == SO_OK)
         code = store_db_commit(s, err);
     if (code != SO_OK) {

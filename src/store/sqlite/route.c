@@ -17,7 +17,8 @@
 static const char sql_policy[] =
     "SELECT automate, paused, automate_from, sample_pct, sample_seed,"
     " always_review, (SELECT coalesce(max(id), 0) FROM policy_events e"
-    " WHERE e.workflow = w.name), release_after_ms FROM workflows w"
+    " WHERE e.workflow = w.name), release_after_ms, gold_pct, gold_due"
+    " FROM workflows w"
     " WHERE name = :name";
 
 static const char sql_decided[] =
@@ -52,6 +53,8 @@ static enum so_status load(struct store *s, struct store_route_policy *c,
                              (const char *)sqlite3_column_text(st, 5));
         c->policy_id = sqlite3_column_int64(st, 6);
         c->release_after_ms = sqlite3_column_int64(st, 7);
+        c->gold_pct = sqlite3_column_double(st, 8);
+        c->gold_due = sqlite3_column_double(st, 9);
     }
     enum so_status code = rc == SQLITE_ROW || rc == SQLITE_DONE
                               ? SO_OK
@@ -68,7 +71,7 @@ enum so_status store_route_of(struct store *s, struct store_route_cache *c,
                               struct so_error *err)
 {
     *route = AUTOMATE_HUMAN;
-    const struct store_route_policy *p = NULL;
+    struct store_route_policy *p = NULL;
     for (size_t i = 0; !p && i < c->n; i++)
         if (strcmp(c->v[i].workflow, d->workflow) == 0)
             p = &c->v[i];

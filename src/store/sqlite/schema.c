@@ -10,7 +10,8 @@
  * decision counters, v7 the outcomes, v8 an index for them, v9 the
  * guidelines, v10 the claim time, v11 the escalated status, v12 the
  * reason codes, v13 webhooks, v14 the API tokens, v15 and v16 the
- * automation policy, v17 admin records, v18 cost and service levels.
+ * automation policy, v17 admin records, v18 cost and service levels,
+ * v19 gold checks.
  * Per-workflow/status counters are kept by triggers so that counting
  * pending drafts is O(1) on a million-draft queue. Only DDL lives here;
  * the queries live with the operations.
@@ -717,6 +718,55 @@ static const char *const schema_v18[] = {
     NULL,
 };
 
+/* Schema v19: gold checks (gold.h). The pool of known-answer drafts with
+ * their answers (a draft's JSON as `gold add` took it, released into the
+ * human queue at the workflow's rate: released_at set, a drafts row made);
+ * each person's decision on a released one with whether it matched; per
+ * workflow the mix rate, the accuracy bar and the share accumulated toward
+ * the next release. */
+static const char *const schema_v19[] = {
+    "CREATE TABLE gold ("
+    "  id INTEGER PRIMARY KEY,"
+    "  draft_id TEXT NOT NULL UNIQUE,"
+    "  workflow TEXT NOT NULL,"
+    "  draft TEXT NOT NULL,"
+    "  expected TEXT NOT NULL"
+    "    CHECK (expected IN ('approve', 'edit', 'reject', 'escalate')),"
+    "  reasons TEXT,"
+    "  added_by TEXT NOT NULL,"
+    "  added_at INTEGER NOT NULL,"
+    "  released_at INTEGER"
+    ");",
+    "CREATE INDEX gold_pool ON gold(workflow, id) WHERE released_at IS NULL;",
+    "CREATE TABLE gold_answers ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  draft_id TEXT NOT NULL,"
+    "  workflow TEXT NOT NULL,"
+    "  reviewer TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  correct INTEGER NOT NULL CHECK (correct IN (0, 1)),"
+    "  at INTEGER NOT NULL"
+    ");",
+    "CREATE INDEX gold_answers_at ON gold_answers(at, workflow, reviewer);",
+    "ALTER TABLE workflows ADD COLUMN gold_pct REAL NOT NULL DEFAULT 0"
+    "  CHECK (gold_pct >= 0 AND gold_pct <= 50);",
+    "ALTER TABLE workflows ADD COLUMN gold_bar REAL NOT NULL DEFAULT 0.9"
+    "  CHECK (gold_bar >= 0 AND gold_bar <= 1);",
+    "ALTER TABLE workflows ADD COLUMN gold_due REAL NOT NULL DEFAULT 0;",
+    /* a decision on a gold draft is never delivered to a webhook */
+    "DROP TRIGGER deliveries_ins;",
+    "CREATE TRIGGER deliveries_ins AFTER INSERT ON decisions BEGIN"
+    "  INSERT INTO deliveries(hook, seq, draft, next_at)"
+    "    SELECT h.id, new.seq, new.draft, new.decided_at FROM hooks h"
+    "    JOIN drafts d ON d.id = new.draft AND d.workflow = h.workflow"
+    "    WHERE (h.events = 'all' OR new.action <> 'escalate'"
+    "    AND new.action <> 'applied') AND NOT EXISTS (SELECT 1 FROM gold g"
+    "    WHERE g.draft_id = new.draft);"
+    "END;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
@@ -725,7 +775,7 @@ static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v10, schema_v11, schema_v12,
                                            schema_v13, schema_v14, schema_v15,
                                            schema_v16, schema_v17,
-                                           schema_v18};
+                                           schema_v18, schema_v19};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

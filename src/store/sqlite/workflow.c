@@ -65,6 +65,10 @@ static const char sql_event[] =
     " CASE WHEN w.sla_ms > 0 THEN (SELECT count(*) FROM drafts o"             \
     " INDEXED BY drafts_open_age WHERE o.workflow = w.name"                   \
     " AND o.status <> 'decided' AND o.created_at < :now - w.sla_ms) END"     \
+    ", gold_pct, gold_bar, (SELECT count(*) FROM gold g"                       \
+    " WHERE g.workflow = w.name AND g.released_at IS NULL),"                   \
+    " (SELECT count(*) FROM gold g WHERE g.workflow = w.name"                  \
+    " AND g.released_at IS NOT NULL)"                                          \
     " FROM workflows w"
 
 static const char sql_get[] = WF_COLS " WHERE name = :name";
@@ -105,6 +109,8 @@ static const struct {
     {SO_WF_SLA, "UPDATE workflows SET sla_ms = :v WHERE name = :name"},
     {SO_WF_SLA_ALERT,
      "UPDATE workflows SET sla_alert = :v WHERE name = :name"},
+    {SO_WF_GOLD, "UPDATE workflows SET gold_pct = :v WHERE name = :name"},
+    {SO_WF_GOLD_BAR, "UPDATE workflows SET gold_bar = :v WHERE name = :name"},
 };
 
 /* The readiness figure behind a band: human final outcomes (not undone,
@@ -205,6 +211,10 @@ static void read_row(sqlite3_stmt *st, struct so_workflow *w)
     w->sla_alert = sqlite3_column_double(st, 31 + SO_ACT_COUNT);
     w->oldest_pending_at = sqlite3_column_int64(st, 32 + SO_ACT_COUNT);
     w->sla_open_past = sqlite3_column_int64(st, 33 + SO_ACT_COUNT);
+    w->gold_pct = sqlite3_column_double(st, 34 + SO_ACT_COUNT);
+    w->gold_bar = sqlite3_column_double(st, 35 + SO_ACT_COUNT);
+    w->gold_pool = sqlite3_column_int64(st, 36 + SO_ACT_COUNT);
+    w->gold_released = sqlite3_column_int64(st, 37 + SO_ACT_COUNT);
 }
 
 /* The readiness of w's neighbouring bands (so_workflow.near_*), with
@@ -352,6 +362,12 @@ static void bind_field(sqlite3_stmt *st, const struct so_workflow *w,
         break;
     case SO_WF_SLA_ALERT:
         store_db_bind_double(st, ":v", w->sla_alert);
+        break;
+    case SO_WF_GOLD:
+        store_db_bind_double(st, ":v", w->gold_pct);
+        break;
+    case SO_WF_GOLD_BAR:
+        store_db_bind_double(st, ":v", w->gold_bar);
         break;
     default:
         store_db_bind_text(st, ":v", w->resolver);

@@ -18,11 +18,13 @@ struct store_route_policy {
     struct automate_policy p;
     int64_t policy_id; /* the policy's last change in policy_events */
     int64_t release_after_ms; /* the workflow's release delay */
+    double gold_pct;  /* gold checks (gold.h): the mix rate */
+    double gold_due;  /* the share toward the next gold draft */
 };
 struct store_route_cache {
     struct store_route_policy *v;
     size_t n;
-    const struct store_route_policy *last; /* of the last store_route_of */
+    struct store_route_policy *last; /* of the last store_route_of */
 };
 void store_route_cache_clear(struct store_route_cache *c);
 
