@@ -1087,10 +1087,9 @@ static void h_metrics(struct call *c)
     } else {
         struct buf b;
         buf_init(&b);
+        hide_gold(c, &r, wf, nwf);
         metrics_render_queue(&b, wf, nwf, &r, now);
         metrics_render_models(&b, wf, nwf, &models, now);
-        hide_gold(c, &r, wf, nwf);
-        metrics_render_queue(&b, wf, nwf, &r, so_now_ms());
         metrics_render_requests(c->srv->metrics, &b);
         c->status = 200;
         c->out = buf_steal(&b);
