@@ -35,14 +35,12 @@ static enum so_status read_reasons(const cJSON *j, struct gold_item *out,
     buf_init(&b);
     size_t i = 0;
     for (const cJSON *r = a->child; r; r = r->next, i++) {
-        if (!cJSON_IsString(r) || names_check("reason", r->valuestring,
-                                              err) != SO_OK) {
+        struct so_error e;
+        if (!cJSON_IsString(r) ||
+            names_check("reason", r->valuestring, &e) != SO_OK) {
             buf_free(&b);
-            return cJSON_IsString(r)
-                       ? so_fail(err, SO_ERR_INVALID, "reasons[%zu]: %s", i,
-                                 err->msg)
-                       : so_fail(err, SO_ERR_INVALID,
-                                 "reasons[%zu]: expected a string", i);
+            return so_fail(err, SO_ERR_INVALID, "reasons[%zu]: %s", i,
+                           cJSON_IsString(r) ? e.msg : "expected a string");
         }
         buf_addf(&b, "%s%s", i ? "\n" : "", r->valuestring);
     }
@@ -85,10 +83,11 @@ enum so_status gold_from_jsonl(const char *line, size_t len,
         s = read_reasons(j, out, err);
     if (s == SO_OK) {
         char *text = json_print(d);
-        s = draft_from_jsonl(text, strlen(text), &out->draft, err);
+        struct so_error e;
+        s = draft_from_jsonl(text, strlen(text), &out->draft, &e);
         free(text);
         if (s != SO_OK)
-            so_fail(err, s, "draft.%s", err->msg);
+            so_fail(err, s, "draft.%s", e.msg);
     }
     cJSON_Delete(j);
     if (s != SO_OK)

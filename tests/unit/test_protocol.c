@@ -285,7 +285,7 @@ static void test_rollup_and_enqueue(void **state)
                                 .approved = 3, .edited = 1, .rejected = 2};
     row.time_hist[4] = 6;
     struct so_reason_count rc = {"w", "factual", 2};
-    struct so_rollup r = {&row, 1, &rc, 1};
+    struct so_rollup r = {&row, 1, &rc, 1, NULL, 0};
     cJSON *j = reparse(proto_rollup_to_json(&r));
     struct so_rollup back;
     struct so_error err;
