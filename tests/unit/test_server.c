@@ -146,7 +146,7 @@ static void test_metrics_queue(void **state)
         {.day = 20400, .workflow = "sup\"port\n", .rejected = 10,
          .escalated = 2}, /* outside the 2-day window */
     };
-    struct so_rollup r = {rows, 3, NULL, 0};
+    struct so_rollup r = {rows, 3, NULL, 0, NULL, 0};
     struct buf b;
     buf_init(&b);
     metrics_render_queue(&b, wf, 2, &r, now);

@@ -395,6 +395,13 @@ enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
         code = store_rules_reasons(w->reasons, w->nreasons, err);
     if (code != SO_OK)
         return code;
+    /* Not yet on this store: gold checks need the gold pool. Refused,
+     * never stored and ignored. */
+    if ((mask & SO_WF_GOLD) && w->gold_pct > 0)
+        return so_fail(err, SO_ERR_USAGE,
+                       "%s: gold checks are not yet supported on PostgreSQL "
+                       "queues",
+                       w->name);
     struct set_ctx c = {w, mask};
     return pg_tx(q->impl, set_with_admin, &c, err);
 }
