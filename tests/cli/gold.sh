@@ -70,6 +70,10 @@ check_not_contains "show of a gold draft says nothing of gold" "gold" "$OUT"
 so show D-1 --format json
 check_eq "a gold draft has the keys of any other draft" "$(keys <<<"$OUT")" "$gold_keys"
 
+printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" >"$T/secret"
+chmod 600 "$T/secret"
+"$SO" hook add --workflow support --url "http://127.0.0.1:1/x" \
+    --secret-file "$T/secret" --allow-private >/dev/null || echo "# hook add failed"
 # bob: 1 of 4 gold right; ann: 2 of 2 (one reject with an accepted reason).
 dec() { SIGNOFF_REVIEWER=$1 run "$SO" decide "${@:2}"; [ "$RC" = 0 ] || echo "decide ${*:2}: $ERR"; }
 dec bob D-1 approve
@@ -85,6 +89,8 @@ T-4714|bob|reject|0" \
     "$(sql "$T/q.db" "SELECT draft_id, reviewer, action, correct FROM gold_answers ORDER BY seq")"
 so workflow show support
 check_eq "bob's rejects of gold drafts did not trip auto-pause" 0 "$RC"
+check_eq "webhooks: the people's decisions queued, none on a gold draft" "D-1 D-2" \
+    "$(sql "$T/q.db" "SELECT group_concat(draft, ' ') FROM (SELECT draft FROM deliveries ORDER BY seq)")"
 check_eq "no outcome for a gold draft" 0 \
     "$(sql "$T/q.db" "SELECT count(*) FROM outcomes WHERE draft LIKE 'T-%'")"
 so events

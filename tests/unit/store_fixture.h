@@ -236,31 +236,37 @@ static inline const char *fx_refusal(enum fx_op op)
             skip();                                                            \
         }                                                                      \
     } while (0)
+/* SQL that takes a current file back to schema v18 (no gold checks). The
+ * deliveries trigger of v19 stays: v19 drops it and makes it again. */
+#define FX_AS_V18                                                              \
+    " DROP TABLE gold; DROP TABLE gold_answers; ALTER TABLE workflows DROP"     \
+    " gold_pct; ALTER TABLE workflows DROP gold_bar;"                          \
+    " ALTER TABLE workflows DROP gold_due;"
 /* SQL that takes a current file back to schema v17 (no cost columns):
  * the coarse rollup's triggers are dropped with the columns they name and
  * stand-ins made, which v18 drops and makes again. */
 #define FX_V18_COLS(P)                                                         \
     P(ai_cost) P(ai_cost_n) P(tokens) P(tokens_n) P(gen_ms) P(gen_n)           \
     P(human_ms) P(human_cost) P(sla_n) P(sla_missed) P(acted)
-#define FX_DROP_ROLLUP(c) " ALTER TABLE rollup DROP COLUMN " #c ";"
-#define FX_DROP_ROLLUP_WF(c) " ALTER TABLE rollup_wf DROP COLUMN " #c ";"
+#define FX_DROP_ROLLUP(c) " ALTER TABLE rollup DROP " #c ";"
+#define FX_DROP_ROLLUP_WF(c) " ALTER TABLE rollup_wf DROP " #c ";"
 #define FX_STANDIN(name, ev)                                                   \
     " CREATE TRIGGER " name " AFTER " ev " ON rollup BEGIN SELECT 1; END;"
 #define FX_AS_V17                                                              \
-    " DROP INDEX drafts_open_age; DROP TRIGGER rollup_wf_ins;"                 \
+    FX_AS_V18 " DROP INDEX drafts_open_age; DROP TRIGGER rollup_wf_ins;"                 \
     " DROP TRIGGER rollup_wf_del; DROP TRIGGER rollup_wf_upd;"                 \
     " DROP TRIGGER rollup_wf_move;"                                            \
-    " ALTER TABLE drafts DROP COLUMN cost_micros;"                             \
-    " ALTER TABLE drafts DROP COLUMN currency;"                                 \
-    " ALTER TABLE drafts DROP COLUMN tokens;"                                   \
-    " ALTER TABLE drafts DROP COLUMN latency_ms;"                               \
-    " ALTER TABLE workflows DROP COLUMN currency;"                              \
-    " ALTER TABLE workflows DROP COLUMN hourly_rate;"                           \
-    " ALTER TABLE workflows DROP COLUMN sla_ms;"                                \
-    " ALTER TABLE workflows DROP COLUMN sla_alert;"                             \
-    " ALTER TABLE outcomes DROP COLUMN human_ms;"                               \
-    " ALTER TABLE outcomes DROP COLUMN human_cost;"                             \
-    " ALTER TABLE outcomes DROP COLUMN sla_missed;"                             \
+    " ALTER TABLE drafts DROP cost_micros;"                             \
+    " ALTER TABLE drafts DROP currency;"                                 \
+    " ALTER TABLE drafts DROP tokens;"                                   \
+    " ALTER TABLE drafts DROP latency_ms;"                               \
+    " ALTER TABLE workflows DROP currency;"                              \
+    " ALTER TABLE workflows DROP hourly_rate;"                           \
+    " ALTER TABLE workflows DROP sla_ms;"                                \
+    " ALTER TABLE workflows DROP sla_alert;"                             \
+    " ALTER TABLE outcomes DROP human_ms;"                               \
+    " ALTER TABLE outcomes DROP human_cost;"                             \
+    " ALTER TABLE outcomes DROP sla_missed;"                             \
     FX_V18_COLS(FX_DROP_ROLLUP) FX_V18_COLS(FX_DROP_ROLLUP_WF)                 \
     FX_STANDIN("rollup_wf_ins", "INSERT") FX_STANDIN("rollup_wf_del", "DELETE") \
     FX_STANDIN("rollup_wf_upd", "UPDATE") FX_STANDIN("rollup_wf_move", "UPDATE")

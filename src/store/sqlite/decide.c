@@ -442,15 +442,18 @@ static enum so_status revert(struct store *s, const char *request_id,
     struct store_gold_key gk = {0};
     if (code == SO_OK)
         code = store_gold_of(s, orig->draft_id, &gk, err);
-    if (gk.gold)
-        store_rules_unsettle_gold(&u);
-    if (code == SO_OK && gk.gold) /* its score goes with it */
-        code = store_gold_unanswer(s, orig->seq, err);
+    int gold = gk.gold;
     store_gold_key_clear(&gk);
+    if (gold)
+        store_rules_unsettle_gold(&u);
+    if (code == SO_OK && gold) /* its score goes with it */
+        code = store_gold_unanswer(s, orig->seq, err);
     if (code == SO_OK) /* while orig is still live */
         code = unsettle(s, orig, dr, &u, err);
     if (code == SO_OK)
         code = store_chain_append(s, &rv, err);
+    if (code == SO_OK && gold)
+        code = store_gold_undelivered(s, rv.seq, err);
     if (code == SO_OK)
         code = store_outcomes_reverted(s, orig->seq, rv.decided_at, err);
     so_draft_free(dr);

@@ -39,6 +39,8 @@ static const char sql_answer[] =
 
 static const char sql_unanswer[] = "DELETE FROM gold_answers WHERE seq = :seq";
 
+static const char sql_undelivered[] = "DELETE FROM deliveries WHERE seq = :seq";
+
 /* One item's checks; a failure goes to res, a database error returned. */
 static enum so_status add_one(struct store *s, const struct gold_item *g,
                               struct so_enq_result *res, struct so_error *err)
@@ -194,6 +196,17 @@ enum so_status store_gold_answer(struct store *s, const struct so_decision *d,
     store_db_bind_int(st, ":ok", gold_correct(k->expected, k->reasons,
                                               d->action, d->reason));
     store_db_bind_int(st, ":at", d->decided_at);
+    enum so_status code = store_db_run(s, st, err);
+    return code == SO_OK ? store_gold_undelivered(s, d->seq, err) : code;
+}
+
+enum so_status store_gold_undelivered(struct store *s, int64_t seq,
+                                      struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_undelivered, err);
+    if (!st)
+        return err->code;
+    store_db_bind_int(st, ":seq", seq);
     return store_db_run(s, st, err);
 }
 

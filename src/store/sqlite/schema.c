@@ -754,16 +754,6 @@ static const char *const schema_v19[] = {
     "ALTER TABLE workflows ADD COLUMN gold_bar REAL NOT NULL DEFAULT 0.9"
     "  CHECK (gold_bar >= 0 AND gold_bar <= 1);",
     "ALTER TABLE workflows ADD COLUMN gold_due REAL NOT NULL DEFAULT 0;",
-    /* a decision on a gold draft is never delivered to a webhook */
-    "DROP TRIGGER deliveries_ins;",
-    "CREATE TRIGGER deliveries_ins AFTER INSERT ON decisions BEGIN"
-    "  INSERT INTO deliveries(hook, seq, draft, next_at)"
-    "    SELECT h.id, new.seq, new.draft, new.decided_at FROM hooks h"
-    "    JOIN drafts d ON d.id = new.draft AND d.workflow = h.workflow"
-    "    WHERE (h.events = 'all' OR new.action <> 'escalate'"
-    "    AND new.action <> 'applied') AND NOT EXISTS (SELECT 1 FROM gold g"
-    "    WHERE g.draft_id = new.draft);"
-    "END;",
     NULL,
 };
 

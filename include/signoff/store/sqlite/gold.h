@@ -46,6 +46,11 @@ enum so_status store_gold_answer(struct store *s, const struct so_decision *d,
                                  const struct store_gold_key *k,
                                  struct so_error *err);
 
+/* The record seq on a gold draft is never delivered: the deliveries the
+ * decisions trigger queued for it go, in its transaction. */
+enum so_status store_gold_undelivered(struct store *s, int64_t seq,
+                                      struct so_error *err);
+
 /* An undo takes the answer of decision seq back. */
 enum so_status store_gold_unanswer(struct store *s, int64_t seq,
                                    struct so_error *err);
