@@ -120,11 +120,11 @@ if command -v promtool >/dev/null; then
 fi
 
 so export --output "$T/x.jsonl"
-check_eq "export marks the gold decisions, and only them" "3 4 5 6" \
+check_eq "export marks the gold decisions, and only them" "T-4711 T-4712 T-4713 T-4714" \
     "$(python3 -c '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])][1:]
-print(" ".join(str(r["seq"]) for r in recs if r.get("gold") is True))' "$T/x.jsonl")"
+print(" ".join(r["draft"] for r in recs if r.get("gold") is True))' "$T/x.jsonl")"
 run python3 "$TOP/docs/examples/verify_export.py" "$T/x.jsonl"
 check_eq "the shipped verifier checks an export with gold marks" 0 "$RC"
 so verify
