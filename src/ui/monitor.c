@@ -471,6 +471,13 @@ static int draw_cost(struct ui_app *app, const struct monitor_view *v, int y)
     char *line = xasprintf("Task %s (AI %s, human %s)  decide p50 %s "
                            "p95 %s, act %s",
                            total, ai, human, p50, p95, act);
+    if (text_width(line, strlen(line)) > app->cols - 2) {
+        /* 80 columns: the medians only, whole, rather than the time to
+         * action cut mid-figure ("act 43.…") */
+        free(line);
+        line = xasprintf("Task %s (AI %s, human %s)  p50 decide %s, act %s",
+                         total, ai, human, p50, act);
+    }
     ui_draw_text(app->body, y++, 2, app->cols - 2, line, TR_NORMAL);
     free(line);
     char age[16], sla[16], share[16];
