@@ -15,6 +15,16 @@ check_eq "init: no drafts yet" "0" "$(sql "$def" 'SELECT count(*) FROM drafts')"
 so init
 check_eq "init again: the queue is left alone" "0 queue $def already exists" "$RC $OUT"
 
+# A queue of an older schema, opened by a read-only command (stats, list,
+# show, verify): refused, and told how to upgrade it.
+so init --queue "$T/old.db"
+v=$(sql "$T/old.db" 'PRAGMA user_version')
+sql "$T/old.db" "PRAGMA user_version = $((v - 1))" >/dev/null
+so stats --queue "$T/old.db"
+check_eq "an old schema, read-only: refused, told which command upgrades it" \
+    "1 signoff: $T/old.db: schema $((v - 1)) needs an upgrade to $v, which a read-only command does not make: run 'signoff init --queue $T/old.db' once (or any command that writes)" \
+    "$RC $ERR"
+
 so init --queue "$T/a/b/c/q.db"
 check_eq "init: creates missing directories" "0 created queue $T/a/b/c/q.db" "$RC $OUT"
 check "init: the file exists" test -f "$T/a/b/c/q.db"

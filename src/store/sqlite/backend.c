@@ -194,9 +194,10 @@ static enum so_status check_identity(struct store *s, int create,
         return so_fail(err, SO_ERR_CORRUPT, "%s: not a signoff queue", s->path);
     if (version < STORE_SCHEMA_VERSION && s->readonly)
         return so_fail(err, SO_ERR_SCHEMA,
-                       "%s: schema %d needs an upgrade: open it once "
-                       "read-write",
-                       s->path, version);
+                       "%s: schema %d needs an upgrade to %d, which a "
+                       "read-only command does not make: run 'signoff init "
+                       "--queue %s' once (or any command that writes)",
+                       s->path, version, STORE_SCHEMA_VERSION, s->path);
     return SO_OK;
 }
 
