@@ -219,6 +219,15 @@ pg_unit() {
     local rc=${PIPESTATUS[0]}
     [ "$rc" = 0 ] || notok "$1 exits 0 (exit $rc)"
 }
+# pg_short_spec: on PostgreSQL, $Q without host and user, which libpq then
+# takes from PGHOST and PGUSER (exported here): a spec about as long as a
+# queue file's path, for the UI checks that depend on what fits a line
+# (tests/e2e/ui_status_bar.sh, ui_not_saved.sh). No-op on a file.
+pg_short_spec() {
+    [ "$(test_backend)" = pg ] || return 0
+    export PGHOST=$SIGNOFF_PG_HOST PGUSER=$SIGNOFF_PG_USER
+    Q="postgresql:///$PGDB"
+}
 # pg_psql DB ARGS...: psql on the test cluster, unaligned and quiet.
 pg_psql() {
     local db=$1; shift

@@ -5,13 +5,22 @@
 # exactly once.
 . "$(dirname "$0")/ui.inc"
 export SIGNOFF_BUSY_TIMEOUT_MS=800
-newq not-saved; three
+newq not-saved; pg_short_spec; three
 review 100x30
 ui_wait "First refund question"; ui_keys Enter
 check "the draft opens" ui_wait "Refunds take 30 days"
 
-# Another process takes the write lock and holds it until told to stop.
-python3 - "$Q" "$T/locked" "$T/release" <<'EOF2' &
+# Another process takes the write lock and holds it until told to stop:
+# on a file SQLite's, on PostgreSQL (tests/pg/ui_not_saved.sh) an EXCLUSIVE
+# lock on the drafts table, which reads pass and every write waits for.
+if [ "$(test_backend)" = pg ]; then
+    {
+        printf 'BEGIN;\nLOCK TABLE drafts IN EXCLUSIVE MODE;\n\\! touch %q\n' "$T/locked"
+        while [ ! -e "$T/release" ]; do sleep 0.05; done
+        printf 'ROLLBACK;\n'
+    } | pg_psql "$PGDB" >/dev/null 2>&1 &
+else
+    python3 - "$Q" "$T/locked" "$T/release" <<'EOF2' &
 import os, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
 db.execute("BEGIN EXCLUSIVE")
@@ -20,6 +29,7 @@ while not os.path.exists(sys.argv[3]):
     time.sleep(0.05)
 db.execute("ROLLBACK")
 EOF2
+fi
 holder=$!
 on_exit "touch '$T/release'; kill $holder 2>/dev/null"
 for _ in $(seq 1 100); do [ -e "$T/locked" ] && break; sleep 0.05; done

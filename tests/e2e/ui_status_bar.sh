@@ -4,10 +4,10 @@
 # left and who I am stay in view instead of being cut off with "…"; a long
 # queue name is cut first.
 . "$(dirname "$0")/ui.inc"
-newq "status-bar-at-eighty-columns"; three
+newq "status-bar-at-eighty-columns"; pg_short_spec; three
 # D-3 held by mallory: counted as waiting on others.
 sql "$Q" "UPDATE drafts SET status = 'claimed', claimed_by = 'mallory',
-          lease_until = CAST(strftime('%s','now') AS INTEGER) * 1000 + 600000,
+          lease_until = $(( $(date +%s) * 1000 + 600000 )),
           lease_token = lease_token + 1 WHERE id = 'D-3'"
 review 80x24
 check "the queue counts mallory's draft apart" ui_wait "waiting 1"
