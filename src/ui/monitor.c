@@ -411,9 +411,14 @@ static int draw_automation(struct ui_app *app, const struct monitor_view *v,
     stats_format_pct(all ? (double)w->auto_decided / (double)all : -1, share);
     struct buf line;
     buf_init(&line);
-    buf_addf(&line, "%s: %s", w->name, automate_phase(w));
-    if (w->automate)
-        buf_addf(&line, " from %.2f", w->automate_from);
+    if (w->automate && w->automation_paused) /* not "augment from 0.80" */
+        buf_addf(&line, "%s: paused (automate from %.2f)", w->name,
+                 w->automate_from);
+    else if (w->automate)
+        buf_addf(&line, "%s: %s from %.2f", w->name, automate_phase(w),
+                 w->automate_from);
+    else
+        buf_addf(&line, "%s: %s", w->name, automate_phase(w));
     buf_addf(&line, ", auto %lld (%s), human queue %lld",
              (long long)w->auto_decided, share, (long long)w->pending);
     ui_draw_text(app->body, y++, 2, app->cols - 2, buf_cstr(&line),

@@ -60,3 +60,14 @@ check "the queue opens" ui_wait "faq"
 check_not_contains "the queue screen: no word of sampling" "sampl" "$(ui_screen)"
 check_not_contains "the queue screen: no word of automation" "auto" "$(ui_screen | grep -v '@alice')"
 ui_keys q; exited >/dev/null; ui_stop
+
+# Paused: the ratchet line says so and keeps the policy it would resume,
+# never "augment from 0.80".
+SIGNOFF_ROLE=supervisor so workflow pause faq --reason "checking the sample"
+check_eq "pause faq" 0 "$RC"
+review 80x24 --monitor
+check "paused: the monitor opens" ui_wait "LAST 30 DAYS"
+check "paused: the ratchet line says paused, with the policy" ui_wait \
+    "faq: paused (automate from 0.80), auto $nauto ($share), human queue"
+check_not_contains "paused: not 'augment from'" "augment from" "$(ui_screen)"
+ui_keys q; exited >/dev/null; ui_stop
