@@ -145,8 +145,8 @@ static const struct {
 /* The actions every screen takes (the loop handles them). */
 static int help_global(enum keys_action a)
 {
-    return a == KA_HELP || a == KA_MONITOR || a == KA_MESSAGES ||
-           a == KA_REDRAW;
+    return a == KA_HELP || a == KA_MONITOR || a == KA_MINE ||
+           a == KA_MESSAGES || a == KA_REDRAW;
 }
 
 static void help_text(struct buf *b, const char *text, int col)

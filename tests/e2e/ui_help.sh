@@ -51,6 +51,9 @@ for size in $SIZES; do
     check "$size: flagged-approve keys" grep -qE "^  y +approve +approve it as it is" <<<"$S"
     check "$size: approve listed as the draft's" help_find "^  a +approve +draft: approve the draft as it is"
     check "$size: Enter on the monitor" help_find "pause or resume the selected workflow.s"
+    # H works on every screen (app.c): its line says what it does.
+    check "$size: H described (my decisions)" \
+        help_find "^  H +my-decisions +my decisions: today and the last 7 days"
     check "$size: prompt editing keys" help_find "^  \^U +clear +clear what is typed"
     check "$size: prompt cancel keys" help_find "^  <Esc>, \^G +cancel"
     ui_keys q
