@@ -1322,6 +1322,13 @@ enum so_status remote_open(const char *url, const struct queue_opts *opts,
     if (s == SO_OK) {
         curl_setup(r, opts->ca_file);
         s = whoami(r, q, err);
+        /* "unknown token" alone says neither which server nor which file */
+        if (s == SO_ERR_AUTH && err) {
+            char *why = xstrdup(err->msg);
+            so_fail(err, s, "%s: %s (the token in %s)", url, why,
+                    token_file(opts));
+            free(why);
+        }
     }
     /* A caller that can work offline (decide: the outbox keeps it) gets
      * the queue with no reviewer while the server is away. */

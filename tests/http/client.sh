@@ -18,7 +18,8 @@ chmod 600 "$T/token.alice"
 printf 'wrong-token-0123456789abc\n' >"$T/token.bad"; chmod 600 "$T/token.bad"
 as bad list
 check_eq "wrong token: refused" 1 "$RC"
-check_contains "wrong token: unknown token" "unknown token" "$ERR"
+check_eq "wrong token: unknown token, naming the server and the token's file" \
+    "signoff: $URL: unknown token (the token in $T/token.bad)" "$ERR"
 check_not_contains "wrong token: the token is never echoed" "wrong-token" "$ERR"
 
 as alice list
