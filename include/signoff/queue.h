@@ -31,6 +31,8 @@
 #define SO_MAX_TOKENS 1000000000LL
 #define SO_MAX_LATENCY_MS 86400000LL        /* a day */
 #define SO_MAX_HOURLY_RATE 100000.0         /* a workflow's reviewer rate */
+#define SO_MIN_SLA_MS 60000LL               /* a workflow's SLA: 1m.. */
+#define SO_MAX_SLA_MS (366 * 86400000LL)    /* ..366d, or 0 for none */
 #define SO_DEFAULT_CURRENCY "USD"
 /* A draft nears its workflow's service level from this share of it. */
 #define SO_SLA_NEAR 0.8

@@ -177,8 +177,8 @@ static int parse_cost_setting(int c, const char *arg, struct wf_args *a)
         if (strcmp(arg, "off") == 0 || strcmp(arg, "0") == 0)
             return 0;
         return so_parse_duration_ms(arg, &a->set.sla_ms) == 0 &&
-                       a->set.sla_ms >= 60000 &&
-                       a->set.sla_ms <= 366 * 86400000LL
+                       a->set.sla_ms >= SO_MIN_SLA_MS &&
+                       a->set.sla_ms <= SO_MAX_SLA_MS
                    ? 0
                    : cli_usage_error("workflow", "--sla: expected a duration "
                                      "from 1m to 366d like 4h, or off, not "

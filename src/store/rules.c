@@ -301,10 +301,10 @@ enum so_status store_rules_cost_settings(const struct so_workflow *w,
         !(w->hourly_rate >= 0 && w->hourly_rate <= SO_MAX_HOURLY_RATE))
         return so_fail(err, SO_ERR_INVALID, "hourly-rate: not in 0..%.0f",
                        SO_MAX_HOURLY_RATE);
-    if ((mask & SO_WF_SLA) &&
-        (w->sla_ms < 0 || w->sla_ms > 366 * 86400000LL))
+    if ((mask & SO_WF_SLA) && w->sla_ms != 0 &&
+        (w->sla_ms < SO_MIN_SLA_MS || w->sla_ms > SO_MAX_SLA_MS))
         return so_fail(err, SO_ERR_INVALID,
-                       "sla: not in 0..366d (0 or \"off\": none)");
+                       "sla: not in 1m..366d (0 or \"off\": none)");
     if ((mask & SO_WF_SLA_ALERT) && !(w->sla_alert >= 0 && w->sla_alert <= 1))
         return so_fail(err, SO_ERR_INVALID, "sla-alert: not in 0..1");
     return SO_OK;

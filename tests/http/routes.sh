@@ -120,6 +120,15 @@ check_contains "workflows: support listed" '"name":"support"' "$BODY"
 api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.3,"owner":"sue"}'
 check_eq "workflow set by supervisor: 200" 200 "$CODE"
 check_contains "workflow set: threshold" '"threshold":0.3' "$BODY"
+# The SLA's bounds are the CLI's (1m..366d, or 0 for none): one rule.
+api POST /v1/workflows/support "$TOK_SUP" '{"sla_ms":1}'
+check_eq "workflow set: an SLA of 1 ms is refused as workflow set --sla 1s is" \
+    '400 {"error":{"code":"invalid","message":"sla: not in 1m..366d (0 or \"off\": none)"}}' \
+    "$CODE $BODY"
+api POST /v1/workflows/support "$TOK_SUP" '{"sla_ms":60000}'
+check_contains "workflow set: an SLA of 1m is taken" '"sla_ms":60000' "$BODY"
+api POST /v1/workflows/support "$TOK_SUP" '{"sla_ms":0}'
+check_contains "workflow set: 0 removes it" '"sla_ms":0' "$BODY"
 api POST /v1/workflows/support "$TOK_SUP" '{"automation":"paused","reason":"drift"}'
 check_contains "workflow pause: paused" '"automation":"paused"' "$BODY"
 check_contains "workflow pause: by sue" '"automation_by":"sue"' "$BODY"
