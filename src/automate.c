@@ -182,12 +182,7 @@ enum automate_route automate_route(const struct automate_policy *p,
 
 void automate_evidence_finish(struct automate_evidence *e)
 {
-    if (e->decided <= 0) {
-        e->rate = e->lo = e->hi = -1;
-        return;
-    }
-    e->rate = (double)e->overrides / (double)e->decided;
-    stats_wilson(e->overrides, e->decided, &e->lo, &e->hi);
+    stats_share(e->overrides, e->decided, &e->rate, &e->lo, &e->hi);
 }
 
 int automate_supported(const struct automate_evidence *e, double threshold,

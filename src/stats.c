@@ -481,14 +481,20 @@ void stats_cost_for(const struct so_rollup *r, const struct so_workflow *wfs,
 
 /* ---- gold accuracy ------------------------------------------------------ */
 
-void stats_gold_finish(struct gold_accuracy *a)
+void stats_share(int64_t k, int64_t n, double *share, double *lo,
+                 double *hi)
 {
-    if (a->decided <= 0) {
-        a->acc = a->lo = a->hi = -1;
+    if (n <= 0) {
+        *share = *lo = *hi = -1;
         return;
     }
-    a->acc = (double)a->correct / (double)a->decided;
-    stats_wilson(a->correct, a->decided, &a->lo, &a->hi);
+    *share = (double)k / (double)n;
+    stats_wilson(k, n, lo, hi);
+}
+
+void stats_gold_finish(struct gold_accuracy *a)
+{
+    stats_share(a->correct, a->decided, &a->acc, &a->lo, &a->hi);
 }
 
 int stats_gold_flagged(const struct gold_accuracy *a, double bar)

@@ -70,6 +70,11 @@ int64_t stats_window_since_ms(const struct stats_window *w);
  * n == 0. */
 void stats_wilson(int64_t k, int64_t n, double *lo, double *hi);
 
+/* The share k / n with its Wilson 95% interval; all three -1 when n <= 0
+ * (nothing to measure yet). */
+void stats_share(int64_t k, int64_t n, double *share, double *lo,
+                 double *hi);
+
 /* Median of a histogram over so_hist_bucket() buckets, by the grouped-data
  * formula L + (N/2 - C) / f * w, where the bucket [L, L + w) is the first
  * whose cumulative count reaches N/2, C is the count below it and f its
