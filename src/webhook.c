@@ -63,6 +63,21 @@ int webhook_url_valid(const char *url)
     return 1;
 }
 
+/* Does url carry a user or password (user:pw@host)? The authority runs
+ * from "://" to the first '/', '?' or '#'; an '@' in it starts the host.
+ * Such a URL would keep its credentials in the audit chain's admin record
+ * and the feed, and show in hook list; the receiver checks the signature
+ * instead. */
+static int url_has_userinfo(const char *url)
+{
+    const char *a = strstr(url, "://");
+    if (!a)
+        return 0;
+    a += 3;
+    size_t n = strcspn(a, "/?#");
+    return memchr(a, '@', n) != NULL;
+}
+
 enum so_status webhook_hook_check(const struct so_hook *h,
                                   struct so_error *err)
 {
@@ -75,6 +90,11 @@ enum so_status webhook_hook_check(const struct so_hook *h,
                        "url: an http:// or https:// URL under %d bytes, no "
                        "spaces or controls",
                        WEBHOOK_URL_MAX);
+    if (url_has_userinfo(h->url))
+        return so_fail(err, SO_ERR_INVALID,
+                       "url: no user or password before '@' (it would be "
+                       "kept in the audit chain and shown in hook list; the "
+                       "receiver checks the webhook's signature)");
     if (webhook_secret_decode(h->secret, key, &klen) != 0)
         return so_fail(err, SO_ERR_INVALID,
                        "secret: not a whsec_ secret (whsec_ and the base64 "

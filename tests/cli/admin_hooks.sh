@@ -19,6 +19,11 @@ so hook enable 1
 check_eq "hook enable" 0 "$RC"
 so hook replay 1 --from 1
 check_eq "hook replay" 0 "$RC"
+so hook add --workflow support --url "https://bot:pw1234@hooks.example/in" --secret-file "$T/secret"
+check_eq "hook add: a user and password in the URL refused, naming it" \
+    "2 signoff hook: url: no user or password before '@' (it would be kept in the audit chain and shown in hook list; the receiver checks the webhook's signature)" \
+    "$RC ${ERR%%$'\n'*}"
+check_eq "... and nothing added" 1 "$(qsql "SELECT count(*) FROM hooks")"
 so hook disable 7
 check_eq "a hook that does not exist: exit 1" 1 "$RC"
 check_eq "one record per change, on the hook's workflow" \
