@@ -660,22 +660,37 @@ static int draw_bands(struct ui_app *app, struct monitor_view *v, int y, int x,
 }
 
 /* "Reject reasons: factual 50.0% (8), policy 50.0% (8)" (sanitized when
- * drawn). */
+ * drawn): whole entries only, the ones that do not fit counted ("+2 more")
+ * rather than one cut mid-word. */
 static void draw_reasons(struct ui_app *app, struct monitor_view *v, int y)
 {
     struct buf b;
     buf_init(&b);
     buf_adds(&b, "Reject reasons:");
-    for (size_t i = 0; i < v->by_rev.nreasons; i++) {
-        char pct[16];
+    size_t n = v->by_rev.nreasons, i;
+    for (i = 0; i < n; i++) {
+        char pct[16], more[32] = "";
         stats_format_pct(v->by_rev.reasons[i].share, pct);
-        buf_addf(&b, "%s %s %s (%lld)", i ? "," : "",
-                 v->by_rev.reasons[i].reason ? v->by_rev.reasons[i].reason
-                                             : "(none)",
-                 pct,
-                 (long long)v->by_rev.reasons[i].count);
+        char *item = xasprintf("%s %s %s (%lld)", i ? "," : "",
+                               v->by_rev.reasons[i].reason
+                                   ? v->by_rev.reasons[i].reason
+                                   : "(none)",
+                               pct, (long long)v->by_rev.reasons[i].count);
+        if (i + 1 < n)
+            snprintf(more, sizeof more, ", +%zu more", n - i - 1);
+        int need = text_width(buf_cstr(&b), b.len) +
+                   text_width(item, strlen(item)) +
+                   text_width(more, strlen(more));
+        if (i > 0 && need > app->cols) {
+            free(item);
+            break;
+        }
+        buf_adds(&b, item);
+        free(item);
     }
-    if (!v->by_rev.nreasons)
+    if (i < n)
+        buf_addf(&b, ", +%zu more", n - i);
+    if (!n)
         buf_adds(&b, " none");
     ui_draw_text(app->body, y, 0, app->cols, buf_cstr(&b), TR_NORMAL);
     buf_free(&b);
