@@ -517,8 +517,8 @@ static int draw_gold(struct ui_app *app, const struct monitor_view *v, int y)
         return y;
     double lo = 2, hi = -1;
     int64_t n = 0;
-    struct buf flagged, line;
-    buf_init(&flagged);
+    size_t nflagged = 0;
+    struct buf line;
     for (size_t i = 0; i < v->by_rev.ngroups; i++) {
         const struct stats_group *g = &v->by_rev.groups[i];
         if (!g->gold.decided)
@@ -526,26 +526,47 @@ static int draw_gold(struct ui_app *app, const struct monitor_view *v, int y)
         n += g->gold.decided;
         lo = g->gold.acc < lo ? g->gold.acc : lo;
         hi = g->gold.acc > hi ? g->gold.acc : hi;
-        if (g->gold_flagged) {
-            char *who = text_plain(stats_format_key(g->key), 16, 0);
-            buf_addf(&flagged, "%s%s", flagged.len ? ", " : "", who);
-            free(who);
+        nflagged += g->gold_flagged != 0;
+    }
+    if (!n)
+        return y;
+    char l[16], h[16];
+    stats_format_pct(lo, l);
+    stats_format_pct(hi, h);
+    buf_init(&line);
+    buf_addf(&line, "gold: reviewers %s..%s over %lld checks", l, h,
+             (long long)n);
+    /* Who is below the bar: whole names, the ones that do not fit
+     * counted ("+2 more"), never a name cut. */
+    size_t shown = 0;
+    for (size_t i = 0; i < v->by_rev.ngroups && shown < nflagged; i++) {
+        const struct stats_group *g = &v->by_rev.groups[i];
+        if (!g->gold.decided || !g->gold_flagged)
+            continue;
+        char more[32] = "";
+        char *who = text_plain(stats_format_key(g->key), 16, 0);
+        char *item = xasprintf("%s%s", shown ? ", " : "; below the bar: ", who);
+        free(who);
+        if (shown + 1 < nflagged)
+            snprintf(more, sizeof more, ", +%zu more", nflagged - shown - 1);
+        int need = text_width(buf_cstr(&line), line.len) +
+                   text_width(item, strlen(item)) +
+                   text_width(more, strlen(more));
+        if (need > app->cols - 4) {
+            free(item);
+            break;
         }
+        buf_adds(&line, item);
+        free(item);
+        shown++;
     }
-    if (n) {
-        char l[16], h[16];
-        stats_format_pct(lo, l);
-        stats_format_pct(hi, h);
-        buf_init(&line);
-        buf_addf(&line, "gold: reviewers %s..%s over %lld checks", l, h,
-                 (long long)n);
-        if (flagged.len)
-            buf_addf(&line, "; below the bar: %s", buf_cstr(&flagged));
-        ui_draw_text(app->body, y++, 4, app->cols - 4, buf_cstr(&line),
-                     flagged.len ? TR_MONITOR_OVER : TR_NORMAL);
-        buf_free(&line);
-    }
-    buf_free(&flagged);
+    if (!shown && nflagged) /* not even one name fits: how many */
+        buf_addf(&line, "; %zu below the bar", nflagged);
+    else if (shown < nflagged)
+        buf_addf(&line, ", +%zu more", nflagged - shown);
+    ui_draw_text(app->body, y++, 4, app->cols - 4, buf_cstr(&line),
+                 nflagged ? TR_MONITOR_OVER : TR_NORMAL);
+    buf_free(&line);
     return y;
 }
 
