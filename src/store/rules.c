@@ -706,6 +706,98 @@ void store_rules_rollup_entry(const struct so_decision *d,
     e->body_words = so_word_count(dr->body);
 }
 
+/* The draft's own figures (reported by its producer) and its time from
+ * enqueue to e's decision. */
+static void task_of_draft(const struct so_draft *dr,
+                          struct store_rollup_entry *e)
+{
+    int64_t *c = e->cost;
+    c[STORE_COST_ai_cost] = dr->cost_micros > 0 ? dr->cost_micros : 0;
+    c[STORE_COST_ai_cost_n] = dr->cost_micros >= 0;
+    c[STORE_COST_tokens] = dr->tokens > 0 ? dr->tokens : 0;
+    c[STORE_COST_tokens_n] = dr->tokens >= 0;
+    c[STORE_COST_gen_ms] = dr->latency_ms > 0 ? dr->latency_ms : 0;
+    c[STORE_COST_gen_n] = dr->latency_ms >= 0;
+    e->decision_ms = e->decided_at > dr->created_at
+                         ? e->decided_at - dr->created_at
+                         : 0;
+}
+
+void store_rules_rollup_task(const struct so_draft *dr, int64_t human_ms,
+                             double hourly_rate, int64_t sla_ms,
+                             struct store_rollup_entry *e)
+{
+    task_of_draft(dr, e);
+    e->cost[STORE_COST_human_ms] = human_ms;
+    e->cost[STORE_COST_human_cost] =
+        store_rules_human_cost(human_ms, hourly_rate);
+    e->cost[STORE_COST_sla_n] = sla_ms > 0;
+    e->cost[STORE_COST_sla_missed] = sla_ms > 0 && e->decision_ms > sla_ms;
+}
+
+void store_rules_task_kept(const struct store_rollup_entry *e,
+                           int64_t *human_ms, int64_t *human_cost,
+                           int64_t *sla_missed)
+{
+    *human_ms = e->cost[STORE_COST_human_ms];
+    *human_cost = e->cost[STORE_COST_human_cost];
+    *sla_missed =
+        e->cost[STORE_COST_sla_n] ? e->cost[STORE_COST_sla_missed] : -1;
+}
+
+void store_rules_rollup_recall(const struct so_draft *dr, int64_t human_ms,
+                               int64_t human_cost, int64_t sla_missed,
+                               struct store_rollup_entry *e)
+{
+    task_of_draft(dr, e);
+    e->cost[STORE_COST_human_ms] = human_ms;
+    e->cost[STORE_COST_human_cost] = human_cost;
+    e->cost[STORE_COST_sla_n] = sla_missed >= 0;
+    e->cost[STORE_COST_sla_missed] = sla_missed > 0;
+}
+
+int store_rules_rollup_acted(int64_t decided_at, const char *workflow,
+                             const char *model, const char *reviewer,
+                             double confidence, int64_t created_at,
+                             int automatic, int64_t at,
+                             struct store_rollup_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    e->decided_at = decided_at;
+    e->workflow = workflow;
+    e->model = model;
+    e->reviewer = reviewer;
+    e->confidence = confidence;
+    e->action = SO_ACT_APPLIED;
+    e->decision_ms = -1;
+    e->action_ms = at > created_at ? at - created_at : 0;
+    e->cost[STORE_COST_acted] = 1;
+    return !automatic;
+}
+
+/* Which histograms e adds to: review time (not for an action record),
+ * time to decision and to action (when counted), edit size (edits). */
+int store_rules_rollup_hist(const struct store_rollup_entry *e, char metric,
+                            int64_t *value)
+{
+    switch (metric) {
+    case 't':
+        *value = e->active_ms;
+        return e->action != SO_ACT_APPLIED;
+    case 'd':
+        *value = e->decision_ms;
+        return e->decision_ms >= 0;
+    case 'a':
+        *value = e->action_ms;
+        return e->action_ms >= 0;
+    case 'e':
+        *value = e->edit_size;
+        return e->action == SO_ACT_EDIT;
+    default:
+        return 0;
+    }
+}
+
 int store_rules_is_fast(const struct store_rollup_entry *e)
 {
     return e->action == SO_ACT_APPROVE &&

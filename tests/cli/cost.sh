@@ -16,10 +16,11 @@
 # m2: 2 tasks, 100% overridden, AI 0.75, reviewing 2.50, total 3.25.
 # SLA at T0+3h: b decided late, d open past it: 2 of 4 = 50.0% > 40.0%.
 # Percentiles come from 1.5x histogram buckets: each must lie in the bucket
-# of the true value (median 30m, 95th 2h; action 2h05m).
+# of the true value (median 30m, 95th 2h; action 2h05m). The same counts on
+# PostgreSQL (tests/pg/cli_cost.sh: SIGNOFF_TEST_BACKEND=pg).
 . "$(dirname "$0")/../lib.sh"
 
-Q="$T/q.db"
+test_queue q || exit 0
 export SIGNOFF_QUEUE="$Q" SIGNOFF_REVIEWER=ana
 T0=1795514400000
 M=60000
@@ -56,7 +57,7 @@ check_contains "line 9: latency_ms over a day" "in.jsonl:9: latency_ms:" "$ERR"
 check_contains "line 10: cost over 1e6" "in.jsonl:10: cost.amount:" "$ERR"
 check_contains "line 11: cost in another currency than the workflow's" \
     "in.jsonl:11: cost.currency: EUR, but workflow wf counts cost in USD (signoff workflow set wf --currency EUR)" "$ERR"
-check_eq "only the good line landed" "a" "$(sql "$Q" "SELECT group_concat(id) FROM drafts")"
+check_eq "only the good line landed" "a" "$(qsql "SELECT id FROM drafts")"
 so show a --format json
 check_eq "show: the producer's figures back" "0.25 USD 1200 900" \
     "$(py 'import json,sys; d=json.load(sys.stdin); print(d["cost"]["amount"], d["cost"]["currency"], d["tokens"], d["latency_ms"])')"
@@ -77,7 +78,7 @@ so workflow show wf --format json
 check_eq "show: currency, rate, SLA, alert" "USD 60 3600000 0.4" \
     "$(py 'import json,sys; w=json.load(sys.stdin); print(w["currency"], w["hourly_rate"], w["sla_ms"], w["sla_alert"])')"
 check_contains "the change is an admin record" '"hourly_rate":{"from":0,"to":60}' \
-    "$(sql "$Q" "SELECT note FROM decisions WHERE kind = 'admin' ORDER BY seq DESC LIMIT 1")"
+    "$(qsql "SELECT note FROM decisions WHERE kind = 'admin' ORDER BY seq DESC LIMIT 1")"
 
 cat >"$T/more.jsonl" <<'EOF'
 {"id":"b","workflow":"wf","model":"m2","body":"no refunds","cost":{"amount":0.75,"currency":"USD"},"tokens":800,"latency_ms":100}

@@ -5,7 +5,8 @@
 # the file and the database; every table both stores keep (drafts,
 # citations, decisions, workflows, reasons, outcomes, ...) is row for row
 # the same in the file that came back; what PostgreSQL keeps no place for
-# is named. A non-empty target is refused and left as it was; the ids the
+# is named; the rollup's cost and latency figures and histograms travel
+# both ways. A non-empty target is refused and left as it was; the ids the
 # database hands out after a copy follow the copied ones.
 . "$(dirname "$0")/../lib.sh"
 pg_queue copy || exit 0
@@ -30,6 +31,19 @@ check_contains "to PostgreSQL: what it keeps no place for is named" \
 check_eq "to PostgreSQL: the rollup's counts, its shards summed" \
     "$(sql "$DEMO" 'SELECT sum(approved), sum(edited), sum(rejected), sum(escalated), sum(active_ms_sum) FROM rollup')" \
     "$(psq 'SELECT sum(approved), sum(edited), sum(rejected), sum(escalated), sum(active_ms_sum) FROM rollup')"
+COSTS='sum(ai_cost), sum(ai_cost_n), sum(tokens), sum(gen_ms), sum(human_ms), sum(human_cost), sum(sla_n), sum(sla_missed), sum(acted)'
+check "the demo has task figures to carry" test "$(sql "$DEMO" 'SELECT sum(human_cost) > 0 AND sum(sla_n) > 0 FROM rollup')" = 1
+check_eq "to PostgreSQL: the rollup's task figures (cost, SLA, acted), its shards summed" \
+    "$(sql "$DEMO" "SELECT $COSTS FROM rollup")" "$(psq "SELECT $COSTS FROM rollup")"
+HISTS="SELECT metric, count(*), sum(count) FROM rollup_hist GROUP BY metric ORDER BY metric"
+check_eq "to PostgreSQL: every histogram, times to decision and action too" \
+    "$(sql "$DEMO" "$HISTS")" "$(psq "$HISTS")"
+check "to PostgreSQL: no rollup column or histogram left behind" \
+    eval '! grep -q "rollup" <<<"$ERR"'
+file_stats=$("$SO" stats --queue "$DEMO" --by model --format json 2>&1)
+check_contains "stats on the file: a cost per task" '"total_per_task":' "$file_stats"
+check_eq "stats on PostgreSQL: the cost per task and percentiles as on the file" \
+    "$file_stats" "$("$SO" stats --queue "$PQ" --by model --format json 2>&1)"
 so verify --queue "$PQ"
 check_eq "verify on PostgreSQL: the same head" \
     "0 $PQ: audit chain ok: $ndec decisions (seq 1..$ndec), head $demo_head" "$RC $OUT"
@@ -53,7 +67,7 @@ check_contains "verify on the file that came back: the same head" \
     "audit chain ok: $ndec decisions (seq 1..$ndec), head $demo_head" "$OUT"
 # Every column both stores keep (the file's others were named above).
 for t in workflows reasons workflow_events policy_events drafts citations decisions outcomes tokens hooks \
-         rollup rollup_reasons agreement resolutions; do
+         rollup rollup_hist rollup_reasons agreement resolutions; do
     cols=$(psq "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns
                 WHERE table_schema = current_schema() AND table_name = '$t'")
     cols=$(printf '%s\n' "$cols" | tr ',' '\n' | tr -d ' ' | grep -vx shard | while read -r c; do

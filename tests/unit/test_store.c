@@ -1168,6 +1168,65 @@ static void test_undo(void **state)
     assert_coarse_rollup(f->path);
 }
 
+static int64_t decision_hist_sum(struct queue *q, int64_t ms)
+{
+    return rollup_sum(q, offsetof(struct so_rollup_row, decision_hist) +
+                             sizeof(int64_t) * (size_t)so_hist_bucket(ms));
+}
+
+/* The task figures of a final decision (issue 16 part 4): the producer's
+ * cost, tokens and time, the reviewing time at the workflow's rate, the
+ * SLA and the time to decision; an undo takes back exactly what was
+ * counted, though the rate changed in between. */
+static void test_rollup_cost_undo(void **state)
+{
+    fx_needs(FX_ROLLUP);
+    struct fx *f = *state;
+    struct queue *q = fx_open(f->path, "ana");
+    fx_now(T0);
+    struct so_draft *d = fx_draft("a", "wf", "a body of five words");
+    d->cost_micros = 250000;
+    snprintf(d->currency, sizeof d->currency, "USD");
+    d->tokens = 1200;
+    d->latency_ms = 900;
+    assert_int_equal(fx_enq(q, d, 0, NULL, 0), SO_ENQ_ADDED);
+    fx_sql_exec(f->path,
+                "UPDATE workflows SET hourly_rate = 60, sla_ms = 30000");
+    fx_claim(q, "a", 0);
+    fx_now(T0 + 60000);
+    struct so_decide_result res;
+    struct so_error err;
+    assert_int_equal(fx_decide(q, "a", SO_ACT_APPROVE, NULL, "r1", &res, &err),
+                     SO_OK);
+    struct {
+        size_t field;
+        int64_t want;
+    } const c[] = {
+        {offsetof(struct so_rollup_row, ai_cost), 250000},
+        {offsetof(struct so_rollup_row, ai_cost_n), 1},
+        {offsetof(struct so_rollup_row, tokens), 1200},
+        {offsetof(struct so_rollup_row, tokens_n), 1},
+        {offsetof(struct so_rollup_row, gen_ms), 900},
+        {offsetof(struct so_rollup_row, gen_n), 1},
+        {offsetof(struct so_rollup_row, human_ms), 5000},
+        {offsetof(struct so_rollup_row, human_cost), 83333}, /* 5s at 60/h */
+        {offsetof(struct so_rollup_row, sla_n), 1},
+        {offsetof(struct so_rollup_row, sla_missed), 1}, /* 60s > 30s */
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        assert_int_equal(rollup_sum(q, c[i].field), c[i].want);
+    assert_int_equal(decision_hist_sum(q, 60000), 1);
+    fx_sql_exec(f->path, "UPDATE workflows SET hourly_rate = 120, sla_ms = 0");
+    struct so_draft *u = NULL;
+    assert_int_equal(q->ops->undo(q, "u1", &u, &err), SO_OK);
+    so_draft_free(u);
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        assert_int_equal(rollup_sum(q, c[i].field), 0);
+    assert_int_equal(decision_hist_sum(q, 60000), 0);
+    queue_close(q);
+    assert_coarse_rollup(f->path);
+}
+
 /* One round trip: a decide with claim_next records the decision, claims
  * the next draft of the workflow and counts what is left. */
 static void test_decide_claim_next(void **state)
@@ -1712,6 +1771,7 @@ int main(void)
         T(test_decision_counters),
         T(test_undo),
         T(test_undo_nothing),
+        T(test_rollup_cost_undo),
         T(test_decide_claim_next),
         T(test_workflow_guidelines),
         T(test_my_decisions),

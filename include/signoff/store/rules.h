@@ -323,6 +323,53 @@ void store_rules_rollup_entry(const struct so_decision *d,
                               const struct so_draft *dr,
                               struct store_rollup_entry *e);
 
+/*
+ * The task figures of a decision that made draft dr final (e from
+ * store_rules_rollup_entry): the AI's cost, tokens and time from the draft,
+ * the time from enqueue to e's decision, and human_ms of reviewing (every
+ * live review of the draft up to the decision) at the workflow's
+ * hourly_rate, and whether it came after the workflow's sla_ms (0: none).
+ * A store reads human_ms, hourly_rate and sla_ms and keeps what
+ * store_rules_task_kept says with the outcome, so an undo takes back
+ * exactly that (store_rules_rollup_recall).
+ */
+void store_rules_rollup_task(const struct so_draft *dr, int64_t human_ms,
+                             double hourly_rate, int64_t sla_ms,
+                             struct store_rollup_entry *e);
+
+/* What an outcome keeps of e's task: the reviewing time and cost, and
+ * sla_missed (1 late, 0 in time, -1 no service level). */
+void store_rules_task_kept(const struct store_rollup_entry *e,
+                           int64_t *human_ms, int64_t *human_cost,
+                           int64_t *sla_missed);
+
+/* The task figures of an undone decision on draft dr, from the draft and
+ * what its outcome kept (store_rules_task_kept; none kept: zeros and -1). */
+void store_rules_rollup_recall(const struct so_draft *dr, int64_t human_ms,
+                               int64_t human_cost, int64_t sla_missed,
+                               struct store_rollup_entry *e);
+
+/* The rollup entry of an action record at time at on an outcome decided at
+ * decided_at by reviewer on a draft enqueued at created_at (strings
+ * borrowed): counted in the outcome's cell, as a task acted on, with its
+ * time from enqueue to action. 0 when it is not counted (an automatic
+ * approval is not a reviewed task). */
+int store_rules_rollup_acted(int64_t decided_at, const char *workflow,
+                             const char *model, const char *reviewer,
+                             double confidence, int64_t created_at,
+                             int automatic, int64_t at,
+                             struct store_rollup_entry *e);
+
+/* The histograms of the rollup, one letter each (rollup_hist.metric):
+ * review time, time to decision, time to action, edit size. */
+#define STORE_ROLLUP_HISTS "tdae"
+
+/* 1 when e adds to the histogram metric (of STORE_ROLLUP_HISTS), its value
+ * in *value: review time but for an action record, the times to decision
+ * and to action when e has them, the edit size of an edit. */
+int store_rules_rollup_hist(const struct store_rollup_entry *e, char metric,
+                            int64_t *value);
+
 /* 1 if an approval came faster than the body can be read (40 words/s). */
 int store_rules_is_fast(const struct store_rollup_entry *e);
 

@@ -53,6 +53,7 @@ static const char sql_serials[] =
 static const char sql_setval[] = "SELECT setval($1::regclass, $2)";
 
 #define SUM(c) "sum(" c ")::bigint AS " c
+#define COST_SUM(c) ", " SUM(#c)
 /* The sharded counters, read with their shards summed. */
 static const struct folded {
     const char *table;
@@ -62,7 +63,7 @@ static const struct folded {
      "SELECT day, workflow, model, reviewer, band, " SUM("approved") ", "
      SUM("edited") ", " SUM("rejected") ", " SUM("escalated") ", "
      SUM("fast_approvals") ", " SUM("active_ms_sum") ", "
-     SUM("edit_words_sum") " FROM rollup"
+     SUM("edit_words_sum") SO_ROLLUP_COST_LIST(COST_SUM) " FROM rollup"
      " GROUP BY day, workflow, model, reviewer, band ORDER BY 1, 2, 3, 4, 5"},
     {"rollup_hist",
      "SELECT day, workflow, model, reviewer, band, metric, bucket, "
@@ -79,6 +80,7 @@ static const struct folded {
      "SELECT day, workflow, " SUM("resolved") ", " SUM("sided_ai")
      " FROM resolutions GROUP BY day, workflow ORDER BY 1, 2"},
 };
+#undef COST_SUM
 #undef SUM
 
 /* The summing read of a sharded table, or NULL. */

@@ -174,6 +174,7 @@ static enum so_status settle(struct pgq *p, const struct so_decision *d,
                              const struct so_draft *dr, int64_t rid,
                              const struct store_review_state *st,
                              int was_escalated, struct store_settle *o,
+                             struct store_rollup_entry *e,
                              struct so_error *err)
 {
     struct store_vote *v = NULL;
@@ -194,14 +195,16 @@ static enum so_status settle(struct pgq *p, const struct so_decision *d,
     store_rules_votes_free(v, n);
     if (code == SO_OK)
         code = mark(p, d, rid, o, err);
-    struct store_rollup_entry e;
-    store_rules_rollup_entry(d, dr, &e);
+    store_rules_rollup_entry(d, dr, e);
+    int decided = strcmp(o->status, "decided") == 0;
+    if (code == SO_OK && o->rollup && decided)
+        code = pg_rollup_task(p, dr, d->active_ms, e, err);
     if (code == SO_OK && o->rollup)
-        code = pg_rollup_apply(p, &e, 1, err);
+        code = pg_rollup_apply(p, e, 1, err);
     if (code == SO_OK && o->resolution)
         code = pg_review_resolution(p, dr->workflow, d->decided_at,
                                     d->action == SO_ACT_APPROVE, 1, err);
-    if (code == SO_OK && strcmp(o->status, "decided") == 0)
+    if (code == SO_OK && decided)
         code = pg_rollup_autopause(p, dr->workflow, d->decided_at, err);
     return code;
 }
@@ -221,12 +224,15 @@ static enum so_status record(struct pgq *p, const struct so_decide_req *req,
     int escalated = c->status == SO_DS_ESCALATED;
     if (c->status == SO_DS_RESOLVE || escalated)
         d.kind = "resolve";
+    struct store_rollup_entry e;
     enum so_status code =
-        settle(p, &d, dr, c->rid, st, escalated, &o, err);
+        settle(p, &d, dr, c->rid, st, escalated, &o, &e, err);
     if (code == SO_OK) /* the head last */
         code = pg_chain_append(p, &d, err);
     if (code == SO_OK && outcome_is_final(d.action, o.status))
         code = pg_outcome_record(p, &d, dr->workflow, err);
+    if (code == SO_OK && outcome_is_final(d.action, o.status) && o.rollup)
+        code = pg_rollup_task_keep(p, d.seq, &e, err);
     if (code == SO_OK) {
         store_rules_result(&d, o.status, 0, res);
         res->review_agreed = o.agreed;
@@ -350,7 +356,10 @@ static enum so_status unsettle(struct pgq *p, const struct so_decision *orig,
     if (u->rollup) {
         struct store_rollup_entry e;
         store_rules_rollup_entry(orig, dr, &e);
-        code = pg_rollup_apply(p, &e, -1, err);
+        if (orig->action != SO_ACT_ESCALATE)
+            code = pg_rollup_task_recall(p, orig->seq, dr, &e, err);
+        if (code == SO_OK)
+            code = pg_rollup_apply(p, &e, -1, err);
     }
     if (code == SO_OK && u->resolution)
         code = pg_review_resolution(p, dr->workflow, orig->decided_at,

@@ -25,6 +25,7 @@
 #include "signoff/store/pg/decide.h"
 #include "signoff/store/pg/drafts.h"
 #include "signoff/store/pg/lease.h"
+#include "signoff/store/pg/rollup.h"
 #include "signoff/store/rules.h"
 
 /* The longest wait between looks when no notification comes. */
@@ -317,6 +318,8 @@ static enum so_status applied_tx(struct pgq *p, void *ctx,
         pg_arg_int(&u, oseq);
         code = pg_run(p, sql_outcome_applied, &u, NULL, err);
     }
+    if (code == SO_OK)
+        code = pg_rollup_acted(p, oseq, d.decided_at, err);
     if (code == SO_OK)
         store_rules_result(&d, "decided", 0, x->res);
     return code;

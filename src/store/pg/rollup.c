@@ -10,22 +10,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/automate.h"
 #include "signoff/store/pg/workflow.h"
 
 #define DAY_MS 86400000LL
 
+#define COST_NAME(c) ", " #c
+#define COST_SET(c) ", " #c " = rollup." #c " + excluded." #c
+/* $6..$12 the counts and sums, then one parameter per cost column. */
 static const char sql_bump[] =
     "INSERT INTO rollup(day, workflow, model, reviewer, band, shard, approved,"
     " edited, rejected, escalated, fast_approvals, active_ms_sum,"
-    " edit_words_sum) VALUES ($1, $2, $3, $4, $5, " PG_SHARD ", $6, $7, $8,"
-    " $9, $10, $11, $12) ON CONFLICT (day, workflow, model, reviewer, band,"
-    " shard) DO UPDATE SET approved = rollup.approved + excluded.approved,"
+    " edit_words_sum" SO_ROLLUP_COST_LIST(COST_NAME) ") VALUES ($1, $2, $3,"
+    " $4, $5, " PG_SHARD ", $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+    " $16, $17, $18, $19, $20, $21, $22, $23) ON CONFLICT (day, workflow,"
+    " model, reviewer, band, shard) DO UPDATE SET"
+    " approved = rollup.approved + excluded.approved,"
     " edited = rollup.edited + excluded.edited,"
     " rejected = rollup.rejected + excluded.rejected,"
     " escalated = rollup.escalated + excluded.escalated,"
     " fast_approvals = rollup.fast_approvals + excluded.fast_approvals,"
     " active_ms_sum = rollup.active_ms_sum + excluded.active_ms_sum,"
-    " edit_words_sum = rollup.edit_words_sum + excluded.edit_words_sum";
+    " edit_words_sum = rollup.edit_words_sum + excluded.edit_words_sum"
+    SO_ROLLUP_COST_LIST(COST_SET);
+_Static_assert(STORE_COST_COUNT == 11, "sql_bump: one parameter per cost");
+
+/* Reviewing time of the draft's live reviews so far (the deciding record,
+ * not appended yet, adds its own), as SQLite counts up to its seq. */
+static const char sql_review_time[] =
+    "SELECT coalesce(sum(x.active_ms), 0) FROM decisions x"
+    " WHERE x.draft = $1 AND x.action <> 'revert'"
+    " AND x.kind <> 'action' AND x.kind <> 'admin'"
+    " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = x.seq"
+    " AND r.reverts_seq > 0)";
+
+static const char sql_rate[] =
+    "SELECT hourly_rate, sla_ms FROM workflows WHERE name = $1";
+
+static const char sql_task_keep[] =
+    "UPDATE outcomes SET human_ms = $2, human_cost = $3, sla_missed = $4"
+    " WHERE seq = $1";
+
+static const char sql_task_read[] =
+    "SELECT human_ms, human_cost, sla_missed FROM outcomes WHERE seq = $1";
+
+/* The key of the cell an outcome was counted in, and the draft's age. */
+static const char sql_acted_key[] =
+    "SELECT d.decided_at, dr.workflow, dr.model, d.reviewer, dr.confidence,"
+    " dr.created_at, dr.route FROM decisions d JOIN drafts dr"
+    " ON dr.id = d.draft WHERE d.seq = $1";
 
 static const char sql_hist[] =
     "INSERT INTO rollup_hist(day, workflow, model, reviewer, band, metric,"
@@ -57,10 +90,11 @@ static const char sql_window[] =
     " (CASE WHEN $5::int = 1 THEN '' ELSE reviewer END) COLLATE \"C\" AS r,"   \
     " band"
 
+#define COST_SUM(c) ", sum(" #c ")"
 static const char sql_cells[] =
     "SELECT " CELL_KEY ", sum(approved), sum(edited), sum(rejected),"
     " sum(escalated), sum(fast_approvals), sum(active_ms_sum),"
-    " sum(edit_words_sum) FROM rollup" RANGE
+    " sum(edit_words_sum)" SO_ROLLUP_COST_LIST(COST_SUM) " FROM rollup" RANGE
     " GROUP BY day, wf, m, r, band"
     " HAVING sum(approved + edited + rejected + escalated) > 0"
     " ORDER BY day, wf, m, r, band";
@@ -113,11 +147,15 @@ enum so_status pg_rollup_apply(struct pgq *p, const struct store_rollup_entry *e
     pg_arg_int(&a, store_rules_is_fast(e) ? sign : 0);
     pg_arg_int(&a, sign * e->active_ms);
     pg_arg_int(&a, sign * e->edit_size);
+    for (int i = 0; i < STORE_COST_COUNT; i++)
+        pg_arg_int(&a, sign * e->cost[i]);
     enum so_status code = pg_run(p, sql_bump, &a, NULL, err);
-    if (code == SO_OK)
-        code = bump_hist(p, e, "t", e->active_ms, sign, err);
-    if (code == SO_OK && e->action == SO_ACT_EDIT)
-        code = bump_hist(p, e, "e", e->edit_size, sign, err);
+    for (const char *m = STORE_ROLLUP_HISTS; code == SO_OK && *m; m++) {
+        char metric[2] = {*m, '\0'};
+        int64_t v;
+        if (store_rules_rollup_hist(e, *m, &v))
+            code = bump_hist(p, e, metric, v, sign, err);
+    }
     if (code == SO_OK && e->action == SO_ACT_REJECT && e->reason &&
         *e->reason) {
         struct pg_args r = {0};
@@ -127,6 +165,86 @@ enum so_status pg_rollup_apply(struct pgq *p, const struct store_rollup_entry *e
         pg_arg_int(&r, sign);
         code = pg_run(p, sql_reason, &r, NULL, err);
     }
+    return code;
+}
+
+enum so_status pg_rollup_task(struct pgq *p, const struct so_draft *dr,
+                              int64_t active_ms, struct store_rollup_entry *e,
+                              struct so_error *err)
+{
+    struct pg_args a = {0};
+    PGresult *r;
+    int64_t ms = 0;
+    pg_arg_text(&a, dr->id);
+    enum so_status code = pg_one_int(p, sql_review_time, &a, &ms, NULL, err);
+    if (code != SO_OK)
+        return code;
+    struct pg_args w = {0};
+    pg_arg_text(&w, dr->workflow);
+    code = pg_run(p, sql_rate, &w, &r, err);
+    if (code != SO_OK)
+        return code;
+    double rate = PQntuples(r) ? pg_double(r, 0, 0) : 0;
+    int64_t sla = PQntuples(r) ? pg_int(r, 0, 1) : 0;
+    PQclear(r);
+    store_rules_rollup_task(dr, ms + active_ms, rate, sla, e);
+    return SO_OK;
+}
+
+enum so_status pg_rollup_task_keep(struct pgq *p, int64_t seq,
+                                   const struct store_rollup_entry *e,
+                                   struct so_error *err)
+{
+    struct pg_args a = {0};
+    int64_t ms, cost, missed;
+    store_rules_task_kept(e, &ms, &cost, &missed);
+    pg_arg_int(&a, seq);
+    pg_arg_int(&a, ms);
+    pg_arg_int(&a, cost);
+    pg_arg_int(&a, missed);
+    return pg_run(p, sql_task_keep, &a, NULL, err);
+}
+
+enum so_status pg_rollup_task_recall(struct pgq *p, int64_t seq,
+                                     const struct so_draft *dr,
+                                     struct store_rollup_entry *e,
+                                     struct so_error *err)
+{
+    struct pg_args a = {0};
+    PGresult *r;
+    pg_arg_int(&a, seq);
+    enum so_status code = pg_run(p, sql_task_read, &a, &r, err);
+    if (code != SO_OK)
+        return code;
+    int found = PQntuples(r) > 0;
+    store_rules_rollup_recall(dr, found ? pg_int(r, 0, 0) : 0,
+                              found ? pg_int(r, 0, 1) : 0,
+                              found ? pg_int(r, 0, 2) : -1, e);
+    PQclear(r);
+    return SO_OK;
+}
+
+enum so_status pg_rollup_acted(struct pgq *p, int64_t seq, int64_t at,
+                               struct so_error *err)
+{
+    struct pg_args a = {0};
+    PGresult *r;
+    pg_arg_int(&a, seq);
+    enum so_status code = pg_run(p, sql_acted_key, &a, &r, err);
+    if (code != SO_OK || !PQntuples(r)) {
+        if (code == SO_OK)
+            PQclear(r);
+        return code;
+    }
+    struct store_rollup_entry e;
+    const char *model = PQgetisnull(r, 0, 2) ? NULL : PQgetvalue(r, 0, 2);
+    double confidence = PQgetisnull(r, 0, 4) ? -1 : pg_double(r, 0, 4);
+    if (store_rules_rollup_acted(pg_int(r, 0, 0), PQgetvalue(r, 0, 1), model,
+                                 PQgetvalue(r, 0, 3), confidence,
+                                 pg_int(r, 0, 5),
+                                 pg_int(r, 0, 6) == AUTOMATE_AUTO, at, &e))
+        code = pg_rollup_apply(p, &e, 1, err);
+    PQclear(r);
     return code;
 }
 
@@ -192,6 +310,10 @@ static void read_cell(const PGresult *r, int i, struct so_rollup_row *w)
     w->fast_approvals = pg_int(r, i, 9);
     w->active_ms_sum = pg_int(r, i, 10);
     w->edit_words_sum = pg_int(r, i, 11);
+    int col = 12;
+#define COST_READ(c) w->c = pg_int(r, i, col++);
+    SO_ROLLUP_COST_LIST(COST_READ)
+#undef COST_READ
 }
 
 static int cmp_int(int64_t a, int64_t b)
@@ -224,9 +346,15 @@ static void merge_hists(const PGresult *r, struct so_rollup *out)
         int b = (int)pg_int(r, i, 6);
         if (c != 0 || b < 0 || b >= SO_HIST_BUCKETS)
             continue;
-        int64_t *hist = PQgetvalue(r, i, 5)[0] == 'e' ? out->rows[k].edit_hist
-                                                      : out->rows[k].time_hist;
-        hist[b] = pg_int(r, i, 7);
+        struct so_rollup_row *w = &out->rows[k];
+        char metric = PQgetvalue(r, i, 5)[0];
+        int64_t *hist = metric == 'e'   ? w->edit_hist
+                        : metric == 't' ? w->time_hist
+                        : metric == 'd' ? w->decision_hist
+                        : metric == 'a' ? w->action_hist
+                                        : NULL;
+        if (hist)
+            hist[b] = pg_int(r, i, 7);
     }
 }
 

@@ -415,8 +415,8 @@ static const char *const schema_v8[] = {
  * v18): each draft's reported cost (millionths of currency), tokens and
  * time to generate; each workflow's currency, hourly rate, SLA and alert
  * share; each outcome's reviewing time and cost and whether it missed the
- * SLA, as counted (for the rollup's columns of SO_ROLLUP_COST_LIST once
- * the rollup is on PostgreSQL); the open drafts by age per workflow. */
+ * SLA, as counted (for the rollup's columns of SO_ROLLUP_COST_LIST: v10);
+ * the open drafts by age per workflow. */
 static const char *const schema_v9[] = {
     "ALTER TABLE drafts ADD COLUMN cost_micros bigint",
     "ALTER TABLE drafts ADD COLUMN currency text",
@@ -437,10 +437,25 @@ static const char *const schema_v9[] = {
     NULL,
 };
 
+/* v10: the cost and latency figures of the rollup (as on SQLite, schema
+ * v18): each cell gains the task sums of SO_ROLLUP_COST_LIST, sharded
+ * like its counts, and the histograms 'd' (enqueue to final decision) and
+ * 'a' (enqueue to action record). */
+#define V10_ADD(c) "ALTER TABLE rollup ADD COLUMN " #c                         \
+                   " bigint NOT NULL DEFAULT 0",
+static const char *const schema_v10[] = {
+    SO_ROLLUP_COST_LIST(V10_ADD)
+    "ALTER TABLE rollup_hist DROP CONSTRAINT rollup_hist_metric_check",
+    "ALTER TABLE rollup_hist ADD CONSTRAINT rollup_hist_metric_check"
+    "  CHECK (metric IN ('t', 'e', 'd', 'a'))",
+    NULL,
+};
+#undef V10_ADD
+
 static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
                                            schema_v3, schema_v4, schema_v5,
                                            schema_v6, schema_v7, schema_v8,
-                                           schema_v9};
+                                           schema_v9, schema_v10};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

@@ -140,14 +140,12 @@ enum so_status store_rollup_apply(struct store *s,
     for (int i = 0; i < STORE_COST_COUNT; i++)
         store_db_bind_int(st, cost_params[i], sign * e->cost[i]);
     enum so_status code = store_db_run(s, st, err);
-    if (code == SO_OK && e->action != SO_ACT_APPLIED)
-        code = bump_hist(s, e, "t", e->active_ms, sign, err);
-    if (code == SO_OK && e->decision_ms >= 0)
-        code = bump_hist(s, e, "d", e->decision_ms, sign, err);
-    if (code == SO_OK && e->action_ms >= 0)
-        code = bump_hist(s, e, "a", e->action_ms, sign, err);
-    if (code == SO_OK && e->action == SO_ACT_EDIT)
-        code = bump_hist(s, e, "e", e->edit_size, sign, err);
+    for (const char *m = STORE_ROLLUP_HISTS; code == SO_OK && *m; m++) {
+        char metric[2] = {*m, '\0'};
+        int64_t v;
+        if (store_rules_rollup_hist(e, *m, &v))
+            code = bump_hist(s, e, metric, v, sign, err);
+    }
     if (code == SO_OK && e->action == SO_ACT_REJECT && e->reason && *e->reason)
         code = bump_reason(s, e, sign, err);
     return code;
@@ -186,21 +184,20 @@ static enum so_status task_count(struct store *s, int64_t seq,
         }
         code = store_db_finish(s, st, code, err);
     }
-    int64_t missed = sla > 0 ? e->decision_ms > sla : -1;
-    e->cost[STORE_COST_human_ms] = ms;
-    e->cost[STORE_COST_human_cost] = store_rules_human_cost(ms, rate);
-    e->cost[STORE_COST_sla_n] = sla > 0;
-    e->cost[STORE_COST_sla_missed] = missed > 0;
+    store_rules_rollup_task(dr, ms, rate, sla, e);
+    int64_t cost, missed;
+    store_rules_task_kept(e, &ms, &cost, &missed);
     if (code != SO_OK || (st = store_db_stmt(s, sql_task_keep, err)) == NULL)
         return code != SO_OK ? code : err->code;
     store_db_bind_int(st, ":ms", ms);
-    store_db_bind_int(st, ":cost", e->cost[STORE_COST_human_cost]);
+    store_db_bind_int(st, ":cost", cost);
     store_db_bind_int(st, ":missed", missed);
     store_db_bind_int(st, ":seq", seq);
     return store_db_run(s, st, err);
 }
 
 static enum so_status task_recall(struct store *s, int64_t seq,
+                                  const struct so_draft *dr,
                                   struct store_rollup_entry *e,
                                   struct so_error *err)
 {
@@ -209,13 +206,13 @@ static enum so_status task_recall(struct store *s, int64_t seq,
         return err->code;
     store_db_bind_int(st, ":seq", seq);
     enum so_status code = row_of(s, st, err);
+    int64_t ms = 0, cost = 0, missed = -1;
     if (code == SO_OK) {
-        int64_t missed = sqlite3_column_int64(st, 2);
-        e->cost[STORE_COST_human_ms] = sqlite3_column_int64(st, 0);
-        e->cost[STORE_COST_human_cost] = sqlite3_column_int64(st, 1);
-        e->cost[STORE_COST_sla_n] = missed >= 0;
-        e->cost[STORE_COST_sla_missed] = missed > 0;
+        ms = sqlite3_column_int64(st, 0);
+        cost = sqlite3_column_int64(st, 1);
+        missed = sqlite3_column_int64(st, 2);
     }
+    store_rules_rollup_recall(dr, ms, cost, missed, e);
     return store_db_finish(s, st, code, err);
 }
 
@@ -224,17 +221,8 @@ enum so_status store_rollup_task(struct store *s, int64_t seq,
                                  struct store_rollup_entry *e,
                                  struct so_error *err)
 {
-    int64_t *c = e->cost;
-    c[STORE_COST_ai_cost] = dr->cost_micros > 0 ? dr->cost_micros : 0;
-    c[STORE_COST_ai_cost_n] = dr->cost_micros >= 0;
-    c[STORE_COST_tokens] = dr->tokens > 0 ? dr->tokens : 0;
-    c[STORE_COST_tokens_n] = dr->tokens >= 0;
-    c[STORE_COST_gen_ms] = dr->latency_ms > 0 ? dr->latency_ms : 0;
-    c[STORE_COST_gen_n] = dr->latency_ms >= 0;
-    e->decision_ms = e->decided_at > dr->created_at
-                         ? e->decided_at - dr->created_at
-                         : 0;
-    return undo ? task_recall(s, seq, e, err) : task_count(s, seq, dr, e, err);
+    return undo ? task_recall(s, seq, dr, e, err)
+                : task_count(s, seq, dr, e, err);
 }
 
 enum so_status store_rollup_acted(struct store *s, int64_t seq, int64_t at,
@@ -247,25 +235,19 @@ enum so_status store_rollup_acted(struct store *s, int64_t seq, int64_t at,
     enum so_status code = row_of(s, st, err);
     if (code != SO_OK)
         return store_db_finish(s, st, code, err);
-    struct store_rollup_entry e;
-    memset(&e, 0, sizeof e);
-    e.decided_at = sqlite3_column_int64(st, 0);
+    int64_t decided_at = sqlite3_column_int64(st, 0);
     char *wf = store_db_col_str(st, 1), *model = store_db_col_str(st, 2);
     char *rev = store_db_col_str(st, 3);
-    e.confidence = sqlite3_column_type(st, 4) == SQLITE_NULL
-                       ? -1
-                       : sqlite3_column_double(st, 4);
+    double confidence = sqlite3_column_type(st, 4) == SQLITE_NULL
+                            ? -1
+                            : sqlite3_column_double(st, 4);
     int64_t created = sqlite3_column_int64(st, 5);
     int automatic = sqlite3_column_int(st, 6) == AUTOMATE_AUTO;
     code = store_db_done(s, st, err);
-    e.workflow = wf;
-    e.model = model;
-    e.reviewer = rev;
-    e.action = SO_ACT_APPLIED;
-    e.decision_ms = -1;
-    e.action_ms = at > created ? at - created : 0;
-    e.cost[STORE_COST_acted] = 1;
-    if (code == SO_OK && !automatic)
+    struct store_rollup_entry e;
+    if (store_rules_rollup_acted(decided_at, wf, model, rev, confidence,
+                                 created, automatic, at, &e) &&
+        code == SO_OK)
         code = store_rollup_apply(s, &e, 1, err);
     free(wf);
     free(model);

@@ -6,7 +6,7 @@
  * draft and the open drafts past its SLA, and the list filter that sorts
  * what is due first. The rules are store/rules.h's; only SQL here.
  * Internal to store/pg; never prints. The rollup of the task figures is
- * not on PostgreSQL yet (stats there is still refused).
+ * store_pg_rollup's (schema v10).
  */
 #ifndef SIGNOFF_STORE_PG_COST_H
 #define SIGNOFF_STORE_PG_COST_H
