@@ -4,7 +4,8 @@
 # counters never go down: a reject then its undo leaves
 # signoff_decisions_total where it was and counts the undo in
 # signoff_undos_total, while the current outcome (signoff_decided_drafts)
-# goes back; no NaN or -1 for a workflow with nothing decided.
+# goes back, and with it the task's reviewing cost (signoff_cost_per_task);
+# no NaN or -1 for a workflow with nothing decided.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/serve.inc"
 serve_setup 3
@@ -25,6 +26,10 @@ scrape() { # NAME: GET /metrics into $BODY, and promtool's verdict on it
 value() { # METRIC{LABELS}: its value in $BODY
     printf '%s\n' "$BODY" | awk -v k="$1" '$1 == k {print $2}'
 }
+secs() { # REQUEST_ID: the active time its decision recorded (the server
+    # bounds what a client says), in seconds as /metrics writes them
+    awk '{print $1 / 1000}' <<<"$(qsql "SELECT active_ms FROM decisions WHERE request_id = '$1'")"
+}
 scrape "before any decision"
 check_eq "no override ratio while nothing is decided (no NaN, no -1)" "" \
     "$(printf '%s\n' "$BODY" | grep -E '^signoff_override_ratio\{workflow="support"\}|NaN| -1$')"
@@ -33,23 +38,31 @@ check_contains "hostile workflow name escaped by the exposition format" \
     'workflow="evil<U+001B>]0;x<U+0007>\"\\\nend"' "$BODY"
 
 R='signoff_decisions_total{workflow="support",action="reject"}'
+H='signoff_cost_per_task{workflow="support",kind="human",currency="USD"}'
+run "$SO" workflow set support --hourly-rate 3600 --owner dana --queue "$Q"
+check_eq "workflow set --hourly-rate 3600 (1 USD a second)" 0 "$RC"
 U='signoff_undos_total{workflow="support"}'
 G='signoff_decided_drafts{workflow="support",action="reject"}'
 api POST /v1/claim "$TOK_ALICE" '{"draft_id":"D-0000"}'
-api POST /v1/drafts/D-0000/decision "$TOK_ALICE" '{"request_id":"m-1","action":"reject","reason":"factual"}'
+api POST /v1/drafts/D-0000/decision "$TOK_ALICE" '{"request_id":"m-1","action":"reject","reason":"factual","active_ms":2000}'
 check_eq "reject: 201" 201 "$CODE"
 scrape "after a reject"
 check_eq "after a reject: counter 1, undos 0, outcome 1" "1 0 1" \
     "$(value "$R") $(value "$U") $(value "$G")"
+check_eq "after a reject: its review time at 1 USD a second per task" \
+    "$(secs m-1)" "$(value "$H")"
 api POST /v1/undo "$TOK_ALICE" '{"request_id":"m-2"}'
 check_eq "undo: 200" 200 "$CODE"
 scrape "after its undo"
 check_eq "after the undo: counter still 1, undos 1, outcome 0" "1 1 0" \
     "$(value "$R") $(value "$U") $(value "$G")"
-api POST /v1/drafts/D-0000/decision "$TOK_ALICE" '{"request_id":"m-3","action":"reject","reason":"factual"}'
+check_eq "after the undo: no task, no cost per task" "" "$(value "$H")"
+api POST /v1/drafts/D-0000/decision "$TOK_ALICE" '{"request_id":"m-3","action":"reject","reason":"factual","active_ms":4000}'
 scrape "after a second reject"
 check_eq "after a second reject: counter 2, undos 1, outcome 1" "2 1 1" \
     "$(value "$R") $(value "$U") $(value "$G")"
+check_eq "after a second reject: only its own review time counts (the undone one is taken back)" \
+    "$(secs m-3)" "$(value "$H")"
 check_contains "counters typed counter" "# TYPE signoff_undos_total counter" "$BODY"
 check_contains "threshold per workflow" \
     'signoff_override_threshold_ratio{workflow="support"} 0.2' "$BODY"
