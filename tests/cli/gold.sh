@@ -10,7 +10,10 @@
 # undo of a gold answer: tests/http/gold.sh).
 . "$(dirname "$0")/../lib.sh"
 
-export SIGNOFF_QUEUE="$T/q.db"
+# On PostgreSQL too (tests/pg/cli_gold.sh: SIGNOFF_TEST_BACKEND=pg).
+test_queue q || exit 0
+export SIGNOFF_QUEUE="$Q"
+joined() { qsql "$1" | paste -sd' '; } # rows on one line
 so init
 so workflow set support --owner sue --threshold 0.2 --min-decisions 1 \
     --auto-pause on --gold 50% --gold-bar 80%
@@ -47,8 +50,8 @@ $T/gold.jsonl:7: T-11: reason: 'nonsense' is not a reason code of workflow suppo
 check_contains "the good ones added" "gold: 4 added to the pool" "$OUT"
 SIGNOFF_ROLE=supervisor so gold add "$T/gold.jsonl"
 check_contains "added twice: refused by id" "gold.jsonl:1: draft.id: T-4711 is already a draft or a gold draft" "$ERR"
-check_eq "the pool" "4|0" "$(sql "$T/q.db" "SELECT count(*), count(released_at) FROM gold")"
-check_eq "nothing in the queue yet" 0 "$(sql "$T/q.db" "SELECT count(*) FROM drafts")"
+check_eq "the pool" "4|0" "$(qsql "SELECT count(*), count(released_at) FROM gold")"
+check_eq "nothing in the queue yet" 0 "$(qsql "SELECT count(*) FROM drafts")"
 
 # 8 drafts to people: one gold draft after every 2nd (50%), in pool order.
 for i in 1 2 3 4 5 6 7 8; do
@@ -58,7 +61,7 @@ so enqueue "$T/d.jsonl"
 check_contains "the producer's drafts only are counted" "enqueued 8 drafts" "$ERR"
 check_eq "mixed in after every second draft, in claim order" \
     "D-1 D-2 T-4711 D-3 D-4 T-4712 D-5 D-6 T-4713 D-7 D-8 T-4714" \
-    "$(sql "$T/q.db" "SELECT group_concat(id, ' ') FROM (SELECT id FROM drafts ORDER BY priority DESC, created_at, rid)")"
+    "$(joined "SELECT id FROM drafts ORDER BY priority DESC, created_at, rid")"
 so workflow show support
 check_contains "show: the pool used up" "0 in the pool, 4 mixed in" "$OUT"
 so list --format json
@@ -86,13 +89,13 @@ check_eq "gold answers recorded, right or wrong" "T-4711|bob|reject|0
 T-4712|bob|approve|0
 T-4713|bob|approve|1
 T-4714|bob|reject|0" \
-    "$(sql "$T/q.db" "SELECT draft_id, reviewer, action, correct FROM gold_answers ORDER BY seq")"
+    "$(qsql "SELECT draft_id, reviewer, action, correct FROM gold_answers ORDER BY seq")"
 so workflow show support
 check_eq "bob's rejects of gold drafts did not trip auto-pause" 0 "$RC"
 check_eq "webhooks: the people's decisions queued, none on a gold draft" "D-1 D-2" \
-    "$(sql "$T/q.db" "SELECT group_concat(draft, ' ') FROM (SELECT draft FROM deliveries ORDER BY seq)")"
+    "$(joined "SELECT draft FROM deliveries ORDER BY seq")"
 check_eq "no outcome for a gold draft" 0 \
-    "$(sql "$T/q.db" "SELECT count(*) FROM outcomes WHERE draft LIKE 'T-%'")"
+    "$(qsql "SELECT count(*) FROM outcomes WHERE draft LIKE 'T-%'")"
 so events
 check_not_contains "the feed has no gold decision" "T-47" "$OUT"
 check_contains "the feed has the others" "D-1 support bob outcome=approve" "$OUT"

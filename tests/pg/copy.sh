@@ -15,6 +15,17 @@ DEMO=$T/demo.db
 BACK=$T/back.db
 "$SO" demo --queue "$DEMO" --no-ui --seed 11 >/dev/null 2>&1
 check "the demo queue is written" test -s "$DEMO"
+# Gold checks (signoff-queue(5), GOLD CHECKS) travel too: a pool with one
+# draft mixed in and answered, one still in the pool.
+printf '{"draft":{"id":"G-%s","workflow":"gold-checked","body":"known %s"},"expected":"approve"}\n' 1 1 2 2 >"$T/gold.jsonl"
+SIGNOFF_ROLE=supervisor "$SO" gold add --queue "$DEMO" "$T/gold.jsonl" >/dev/null 2>&1
+"$SO" workflow set gold-checked --queue "$DEMO" --gold 50% --gold-bar 70% >/dev/null 2>&1
+printf '{"id":"N-%s","workflow":"gold-checked","body":"new %s"}\n' 1 1 2 2 >"$T/n.jsonl"
+"$SO" enqueue --queue "$DEMO" "$T/n.jsonl" >/dev/null 2>&1
+SIGNOFF_REVIEWER=bob "$SO" decide --queue "$DEMO" G-1 reject --reason factual >/dev/null 2>&1
+check_eq "the demo queue has gold: one answered, one in the pool" "G-1|1|0 G-2|0|" \
+    "$(sql "$DEMO" "SELECT g.draft_id, g.released_at IS NOT NULL, a.correct FROM gold g
+                     LEFT JOIN gold_answers a ON a.draft_id = g.draft_id ORDER BY g.id" | paste -sd' ')"
 head_of() { "$SO" verify --queue "$1" 2>&1 | sed -n 's/.*audit chain ok: .* head \([0-9a-f]*\)$/\1/p'; }
 demo_head=$(head_of "$DEMO")
 check "the demo's chain holds" test -n "$demo_head"
@@ -24,7 +35,7 @@ check_eq "to PostgreSQL: exit 0" 0 "$RC"
 ndrafts=$(sql "$DEMO" 'SELECT count(*) FROM drafts')
 ndec=$(sql "$DEMO" 'SELECT count(*) FROM decisions')
 check_contains "to PostgreSQL: what was copied" \
-    "copied $DEMO to $PQ: $ndrafts drafts, $ndec decisions, 4 workflows" "$OUT"
+    "copied $DEMO to $PQ: $ndrafts drafts, $ndec decisions, 5 workflows" "$OUT"
 check_contains "to PostgreSQL: the chain head it carried" "chain head seq $ndec, $demo_head" "$OUT"
 check_contains "to PostgreSQL: what it keeps no place for is named" \
     "$PQ keeps no place for: " "$ERR"
@@ -54,6 +65,12 @@ check_eq "export: the file and the database write the same $ndec records" \
     "$(tail -n +2 "$T/demo.jsonl" | md5sum)" "$(tail -n +2 "$T/pg.jsonl" | md5sum)"
 check_eq "export: the same head in the header" "$(head -1 "$T/demo.jsonl" | jq -r .head_hash)" \
     "$(head -1 "$T/pg.jsonl" | jq -r .head_hash)"
+check_eq "PostgreSQL holds the gold pool and answers" "G-1|1|0 G-2|0|" \
+    "$(psq "SELECT g.draft_id, (g.released_at IS NOT NULL)::int, a.correct FROM gold g
+            LEFT JOIN gold_answers a ON a.draft_id = g.draft_id ORDER BY g.id" | paste -sd' ')"
+so workflow show gold-checked --queue "$PQ"
+check_contains "PostgreSQL: the workflow's gold settings came along" \
+    "50% of drafts to people, bar 70.0%, 1 in the pool, 1 mixed in" "$OUT"
 id=$(sql "$DEMO" "SELECT draft FROM decisions WHERE action = 'edit' ORDER BY seq LIMIT 1")
 check_eq "show of an edited draft: the same on both" "$("$SO" show --queue "$DEMO" "$id" 2>&1)" \
     "$("$SO" show --queue "$PQ" "$id" 2>&1)"
@@ -67,7 +84,7 @@ check_contains "verify on the file that came back: the same head" \
     "audit chain ok: $ndec decisions (seq 1..$ndec), head $demo_head" "$OUT"
 # Every column both stores keep (the file's others were named above).
 for t in workflows reasons workflow_events policy_events drafts citations decisions outcomes tokens hooks \
-         rollup rollup_hist rollup_reasons agreement resolutions; do
+         rollup rollup_hist rollup_reasons agreement resolutions gold gold_answers; do
     cols=$(psq "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns
                 WHERE table_schema = current_schema() AND table_name = '$t'")
     cols=$(printf '%s\n' "$cols" | tr ',' '\n' | tr -d ' ' | grep -vx shard | while read -r c; do

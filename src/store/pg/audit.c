@@ -22,8 +22,12 @@ static const char sql_start[] =
     "SELECT coalesce((SELECT min(seq) FROM decisions WHERE decided_at >= $1"
     " AND seq <= $2), $2 + 1) - 1";
 
+/* Each record with, last, whether it is on a gold draft (marked in
+ * exports, gold.h). */
 static const char sql_page[] =
-    PG_DECISION_COLS " WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3";
+    PG_DECISION_COLS_X(", (EXISTS (SELECT 1 FROM gold g"
+                       " WHERE g.draft_id = decisions.draft))::int")
+    " WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3";
 
 struct pg_audit {
     struct pgq *p;
@@ -95,7 +99,8 @@ static enum so_status next(void *ctx, struct so_decision *d,
         if (a->rows == 0)
             return SO_EMPTY;
     }
-    pg_read_decision(a->page, a->row++, d);
+    pg_read_decision(a->page, a->row, d);
+    d->gold = (int)pg_int(a->page, a->row++, PG_DECISION_NCOLS);
     a->last = d->seq;
     return SO_OK;
 }

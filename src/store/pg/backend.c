@@ -20,6 +20,7 @@
 #include "signoff/store/pg/decide.h"
 #include "signoff/store/pg/drafts.h"
 #include "signoff/store/pg/events.h"
+#include "signoff/store/pg/gold.h"
 #include "signoff/store/pg/hooks.h"
 #include "signoff/store/pg/lease.h"
 #include "signoff/store/pg/review.h"
@@ -242,4 +243,5 @@ const struct queue_ops store_pg_ops = {
     .load_begin = pg_load_begin,
     .load_row = pg_load_row,
     .load_end = pg_load_end,
+    .gold_add = pg_gold_add,
 };

@@ -19,6 +19,7 @@
 #include "signoff/audit.h"
 #include "signoff/outcome.h"
 #include "signoff/store/pg/drafts.h"
+#include "signoff/store/pg/gold.h"
 #include "signoff/store/pg/outcomes.h"
 #include "signoff/store/pg/lease.h"
 #include "signoff/store/pg/review.h"
@@ -173,7 +174,8 @@ static enum so_status mark(struct pgq *p, const struct so_decision *d,
 static enum so_status settle(struct pgq *p, const struct so_decision *d,
                              const struct so_draft *dr, int64_t rid,
                              const struct store_review_state *st,
-                             int was_escalated, struct store_settle *o,
+                             int was_escalated, int gold,
+                             struct store_settle *o,
                              struct store_rollup_entry *e,
                              struct so_error *err)
 {
@@ -190,6 +192,8 @@ static enum so_status settle(struct pgq *p, const struct so_decision *d,
     if (code == SO_OK)
         store_rules_settle(d, dr->reviews_needed, was_escalated,
                            st->reveal_after, v, n, o);
+    if (code == SO_OK && gold)
+        store_rules_settle_gold(o);
     if (code == SO_OK && o->pairs)
         code = pg_review_pairs(p, dr->workflow, d->decided_at, v, n, 1, err);
     store_rules_votes_free(v, n);
@@ -204,7 +208,7 @@ static enum so_status settle(struct pgq *p, const struct so_decision *d,
     if (code == SO_OK && o->resolution)
         code = pg_review_resolution(p, dr->workflow, d->decided_at,
                                     d->action == SO_ACT_APPROVE, 1, err);
-    if (code == SO_OK && decided)
+    if (code == SO_OK && decided && o->rollup)
         code = pg_rollup_autopause(p, dr->workflow, d->decided_at, err);
     return code;
 }
@@ -225,14 +229,19 @@ static enum so_status record(struct pgq *p, const struct so_decide_req *req,
     if (c->status == SO_DS_RESOLVE || escalated)
         d.kind = "resolve";
     struct store_rollup_entry e;
-    enum so_status code =
-        settle(p, &d, dr, c->rid, st, escalated, &o, &e, err);
+    struct pg_gold_key gk = {0};
+    enum so_status code = pg_gold_of(p, d.draft_id, &gk, err);
+    if (code == SO_OK)
+        code = settle(p, &d, dr, c->rid, st, escalated, gk.gold, &o, &e, err);
     if (code == SO_OK) /* the head last */
         code = pg_chain_append(p, &d, err);
-    if (code == SO_OK && outcome_is_final(d.action, o.status))
+    if (code == SO_OK && o.feed && outcome_is_final(d.action, o.status))
         code = pg_outcome_record(p, &d, dr->workflow, err);
     if (code == SO_OK && outcome_is_final(d.action, o.status) && o.rollup)
         code = pg_rollup_task_keep(p, d.seq, &e, err);
+    if (code == SO_OK && gk.gold) /* its answer; never delivered */
+        code = pg_gold_answer(p, &d, dr->workflow, &gk, err);
+    pg_gold_key_clear(&gk);
     if (code == SO_OK) {
         store_rules_result(&d, o.status, 0, res);
         res->review_agreed = o.agreed;
@@ -394,14 +403,23 @@ static enum so_status revert(struct pgq *p, const char *request_id,
 {
     struct so_draft *dr = NULL;
     struct store_unsettle u;
+    struct pg_gold_key gk = {0};
     int escalated = 0;
     enum so_status code = pg_read_draft(p, c->rid, &dr, err);
     if (code == SO_OK)
         code = on_escalated(p, orig, &escalated, err);
+    if (code == SO_OK)
+        code = pg_gold_of(p, orig->draft_id, &gk, err);
+    int gold = gk.gold;
+    pg_gold_key_clear(&gk);
     if (code == SO_OK) {
         store_rules_unsettle(orig, dr->status, escalated, &u);
+        if (gold)
+            store_rules_unsettle_gold(&u);
         code = unsettle(p, orig, dr, &u, err);
     }
+    if (code == SO_OK && gold) /* its score goes with it */
+        code = pg_gold_unanswer(p, orig->seq, err);
     if (code != SO_OK) {
         so_draft_free(dr);
         return code;
@@ -431,6 +449,8 @@ static enum so_status revert(struct pgq *p, const char *request_id,
         code = pg_lease_take(p, c->rid, 0, err);
     if (code == SO_OK) /* the head last */
         code = pg_chain_append(p, &rv, err);
+    if (code == SO_OK && gold)
+        code = pg_gold_undelivered(p, rv.seq, err);
     return code;
 }
 

@@ -15,6 +15,7 @@
 #include "signoff/filter.h"
 #include "signoff/grounding.h"
 #include "signoff/store/pg/cost.h"
+#include "signoff/store/pg/gold.h"
 #include "signoff/store/pg/route.h"
 #include "signoff/store/rules.h"
 
@@ -284,13 +285,32 @@ static enum so_status write_draft(struct pgq *p, const struct so_draft *d,
     return code == SO_OK ? add_citations(p, *row, d, err) : code;
 }
 
+/* Gold checks (gold.h): after a new draft routed to people, the next gold
+ * draft of its workflow's pool joins the human queue right behind it when
+ * one is due, a draft like any other (route human). */
+static enum so_status mix_gold(struct pgq *p, const char *workflow,
+                               double pct, int64_t now, struct so_error *err)
+{
+    struct so_draft *g = NULL;
+    enum so_status code = pg_gold_mix(p, workflow, pct, now, &g, err);
+    if (code == SO_OK && g) {
+        char sha[65];
+        int64_t row;
+        draft_content_sha(g, sha);
+        code = write_draft(p, g, sha, 0, &row, err);
+    }
+    so_draft_free(g);
+    return code;
+}
+
 /* One draft: its outcome in *res; a database error is returned. The
  * existing row is locked, so two servers enqueueing one id agree. Its
  * route under the workflow's automation policy (c) in *route and the row
  * written in *rid (0: none), stored and acted on after the batch
  * (pg_route_finish). */
 static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
-                                  int replace, struct pg_route_cache *c,
+                                  int replace, int64_t now,
+                                  struct pg_route_cache *c,
                                   enum automate_route *route, int64_t *rid,
                                   struct so_enq_result *res,
                                   struct so_error *err)
@@ -346,7 +366,11 @@ static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
     if (code != SO_OK)
         return code;
     res->outcome = ex_rid ? SO_ENQ_REPLACED : SO_ENQ_ADDED;
-    return write_draft(p, d, sha, ex_rid, rid, err);
+    code = write_draft(p, d, sha, ex_rid, rid, err);
+    if (code == SO_OK && !ex_rid && *route != AUTOMATE_AUTO)
+        code = mix_gold(p, d->workflow, pg_route_gold_pct(c, d->workflow),
+                        now, err);
+    return code;
 }
 
 struct enqueue_ctx {
@@ -376,8 +400,8 @@ static enum so_status enqueue_tx(struct pgq *p, void *ctx,
     for (size_t i = 0; code == SO_OK && i < e->n; i++) {
         e->routes[i] = AUTOMATE_HUMAN;
         e->rids[i] = 0;
-        code = enqueue_one(p, e->drafts[i], e->replace, &c, &e->routes[i],
-                           &e->rids[i], &e->results[i], err);
+        code = enqueue_one(p, e->drafts[i], e->replace, t.now, &c,
+                           &e->routes[i], &e->rids[i], &e->results[i], err);
         e->replaced[i] = e->results[i].outcome == SO_ENQ_REPLACED;
     }
     if (code == SO_OK)

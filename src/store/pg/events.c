@@ -24,6 +24,7 @@
 #include "signoff/store/pg/chain.h"
 #include "signoff/store/pg/decide.h"
 #include "signoff/store/pg/drafts.h"
+#include "signoff/store/pg/gold.h"
 #include "signoff/store/pg/lease.h"
 #include "signoff/store/pg/rollup.h"
 #include "signoff/store/rules.h"
@@ -60,7 +61,7 @@ static const char sql_events[] =
     " FROM decisions d LEFT JOIN drafts dr ON dr.id = d.draft"
     " LEFT JOIN outcomes o ON o.seq = d.seq"
     " LEFT JOIN outcomes ro ON d.reverts_seq > 0 AND ro.seq = d.reverts_seq"
-    " WHERE d.seq > $1 AND d.seq <= $2"
+    " WHERE d.seq > $1 AND d.seq <= $2 AND" PG_NOT_GOLD("d")
     " AND ($3::text IS NULL OR dr.workflow = $3"
     " OR (d.kind = 'admin' AND d.draft = 'workflow/' || $3))"
     " ORDER BY d.seq LIMIT $4";

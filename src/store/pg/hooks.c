@@ -19,6 +19,7 @@
 #include "signoff/admin.h"
 #include "signoff/store/pg/admin.h"
 #include "signoff/store/pg/events.h"
+#include "signoff/store/pg/gold.h"
 #include "signoff/webhook.h"
 
 #define HOOK_COLS                                                              \
@@ -49,7 +50,7 @@ static const char sql_replay[] =
     " JOIN decisions x ON x.seq >= $2"
     " JOIN drafts d ON d.id = x.draft AND d.workflow = h.workflow"
     " WHERE h.id = $1 AND (h.events = 'all' OR x.action <> 'escalate'"
-    " AND x.action <> 'applied')"
+    " AND x.action <> 'applied') AND" PG_NOT_GOLD("x")
     " ON CONFLICT (hook, seq) DO UPDATE SET state = 'pending', attempts = 0,"
     " next_at = excluded.next_at, first_at = 0, lease_until = 0"
     " RETURNING id";

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "signoff/automate.h"
+#include "signoff/store/pg/gold.h"
 #include "signoff/store/pg/workflow.h"
 
 #define DAY_MS 86400000LL
@@ -398,7 +399,7 @@ static enum so_status read_tx(struct pgq *p, void *ctx, struct so_error *err)
         return code;
     read_reasons(r, x->out);
     PQclear(r);
-    return SO_OK;
+    return pg_gold_counts(p, x->req, x->out, err);
 }
 
 enum so_status pg_rollup(struct queue *q, const struct so_stats_req *req,

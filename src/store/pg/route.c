@@ -17,7 +17,7 @@
 static const char sql_policy[] =
     "SELECT automate, paused, automate_from, sample_pct, sample_seed,"
     " always_review, (SELECT coalesce(max(id), 0) FROM policy_events e"
-    " WHERE e.workflow = w.name), release_after_ms FROM workflows w"
+    " WHERE e.workflow = w.name), release_after_ms, gold_pct FROM workflows w"
     " WHERE name = $1";
 
 /* The routes of a batch's new or replaced drafts (rid, route), in one
@@ -80,6 +80,7 @@ static enum so_status load(struct pgq *p, struct pg_route_policy *c,
                              PQgetisnull(r, 0, 5) ? NULL : PQgetvalue(r, 0, 5));
         c->policy_id = pg_int(r, 0, 6);
         c->release_after_ms = pg_int(r, 0, 7);
+        c->gold_pct = pg_double(r, 0, 8);
     }
     PQclear(r);
     c->workflow = xstrdup(workflow);
@@ -112,6 +113,12 @@ enum so_status pg_route_of(struct pgq *p, struct pg_route_cache *c,
     }
     *route = automate_route(&pol->p, d);
     return SO_OK;
+}
+
+double pg_route_gold_pct(const struct pg_route_cache *c, const char *workflow)
+{
+    const struct pg_route_policy *pol = find(c, workflow);
+    return pol ? pol->gold_pct : 0;
 }
 
 /* Append n as "{a,b,...}" to b's array (the first: b empty). */

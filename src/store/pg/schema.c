@@ -452,10 +452,51 @@ static const char *const schema_v10[] = {
 };
 #undef V10_ADD
 
+/* v11: gold checks (gold.h; as on SQLite, schema v19): the pool of
+ * known-answer drafts with their answers (a draft's JSON as `gold add`
+ * took it; released_at set when mixed into the human queue, a drafts row
+ * made), each person's decision on a released one with whether it matched
+ * (one row per record, keyed by its seq: no counter row to shard), and per
+ * workflow the mix rate, the accuracy bar and the share accumulated toward
+ * the next release. The columns are SQLite's, for `signoff copy`. */
+static const char *const schema_v11[] = {
+    "CREATE TABLE gold ("
+    "  id bigserial PRIMARY KEY,"
+    "  draft_id text NOT NULL UNIQUE,"
+    "  workflow text NOT NULL,"
+    "  draft text NOT NULL,"
+    "  expected text NOT NULL"
+    "    CHECK (expected IN ('approve', 'edit', 'reject', 'escalate')),"
+    "  reasons text,"
+    "  added_by text NOT NULL,"
+    "  added_at bigint NOT NULL,"
+    "  released_at bigint"
+    ")",
+    "CREATE INDEX gold_pool ON gold(workflow, id) WHERE released_at IS NULL",
+    "CREATE TABLE gold_answers ("
+    "  seq bigint PRIMARY KEY,"
+    "  draft_id text NOT NULL,"
+    "  workflow text NOT NULL,"
+    "  reviewer text NOT NULL,"
+    "  action text NOT NULL,"
+    "  reason text,"
+    "  correct integer NOT NULL CHECK (correct IN (0, 1)),"
+    "  at bigint NOT NULL"
+    ")",
+    "CREATE INDEX gold_answers_at ON gold_answers(at, workflow, reviewer)",
+    "ALTER TABLE workflows ADD COLUMN gold_pct double precision NOT NULL"
+    "  DEFAULT 0 CHECK (gold_pct >= 0 AND gold_pct <= 50)",
+    "ALTER TABLE workflows ADD COLUMN gold_bar double precision NOT NULL"
+    "  DEFAULT 0.9 CHECK (gold_bar >= 0 AND gold_bar <= 1)",
+    "ALTER TABLE workflows ADD COLUMN gold_due double precision NOT NULL"
+    "  DEFAULT 0",
+    NULL,
+};
+
 static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
                                            schema_v3, schema_v4, schema_v5,
                                            schema_v6, schema_v7, schema_v8,
-                                           schema_v9, schema_v10};
+                                           schema_v9, schema_v10, schema_v11};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

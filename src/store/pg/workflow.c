@@ -12,6 +12,7 @@
 #include "signoff/automate.h"
 #include "signoff/store/pg/admin.h"
 #include "signoff/store/pg/cost.h"
+#include "signoff/store/pg/gold.h"
 #include "signoff/store/pg/route.h"
 #include "signoff/store/rules.h"
 
@@ -220,6 +221,8 @@ enum so_status pg_workflow_list(struct queue *q, struct so_workflow **out,
         code = near_read(q->impl, &(*out)[i], err);
     for (size_t i = 0; code == SO_OK && i < *n; i++)
         code = pg_cost_workflow_read(q->impl, &(*out)[i], err);
+    for (size_t i = 0; code == SO_OK && i < *n; i++)
+        code = pg_gold_workflow_read(q->impl, &(*out)[i], err);
     if (code != SO_OK) {
         for (size_t i = 0; i < *n; i++)
             so_workflow_clear(&(*out)[i]);
@@ -248,7 +251,8 @@ static enum so_status get_in(struct pgq *p, const char *name,
     PQclear(r);
     if (code == SO_OK && ((code = pg_reasons_read(p, out, err)) != SO_OK ||
                           (code = near_read(p, out, err)) != SO_OK ||
-                          (code = pg_cost_workflow_read(p, out, err)) != SO_OK))
+                          (code = pg_cost_workflow_read(p, out, err)) != SO_OK ||
+                          (code = pg_gold_workflow_read(p, out, err)) != SO_OK))
         so_workflow_clear(out);
     return code;
 }
@@ -302,6 +306,8 @@ static enum so_status set_tx(struct pgq *p, void *ctx, struct so_error *err)
     code = pg_run(p, sql_set, &a, NULL, err);
     if (code == SO_OK)
         code = pg_cost_workflow_set(p, w, c->mask, err);
+    if (code == SO_OK)
+        code = pg_gold_workflow_set(p, w, c->mask, err);
     if (code == SO_OK && (c->mask & SO_WF_REASONS))
         code = reasons_write(p, w, err);
     if (code == SO_OK && (c->mask & SO_WF_AUTOMATE))
@@ -395,13 +401,6 @@ enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
         code = store_rules_reasons(w->reasons, w->nreasons, err);
     if (code != SO_OK)
         return code;
-    /* Not yet on this store: gold checks need the gold pool. Refused,
-     * never stored and ignored. */
-    if ((mask & SO_WF_GOLD) && w->gold_pct > 0)
-        return so_fail(err, SO_ERR_USAGE,
-                       "%s: gold checks are not yet supported on PostgreSQL "
-                       "queues",
-                       w->name);
     struct set_ctx c = {w, mask};
     return pg_tx(q->impl, set_with_admin, &c, err);
 }

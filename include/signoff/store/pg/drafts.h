@@ -13,10 +13,13 @@ enum so_status pg_read_draft(struct pgq *p, int64_t rid, struct so_draft **out,
                              struct so_error *err);
 /* Fill a decision from row r of a DECISION_COLS result. */
 void pg_read_decision(const PGresult *res, int r, struct so_decision *d);
-#define PG_DECISION_COLS                                                       \
+#define PG_DECISION_COLS_X(more)                                               \
     "SELECT seq, draft, request_id, reviewer, action, kind, reason, note,"     \
     " final_body, edit_size, body_sha, final_sha, shown_at, decided_at,"       \
-    " active_ms, reverts_seq, prev_hash, hash FROM decisions"
+    " active_ms, reverts_seq, prev_hash, hash" more " FROM decisions"
+#define PG_DECISION_COLS PG_DECISION_COLS_X("")
+/* How many columns PG_DECISION_COLS reads (the first of `more`). */
+#define PG_DECISION_NCOLS 18
 
 enum so_status pg_enqueue(struct queue *q, struct so_draft *const *drafts,
                           size_t n, unsigned flags,

@@ -21,6 +21,7 @@ struct pg_route_policy {
     struct automate_policy p;
     int64_t policy_id; /* the policy's last change in policy_events */
     int64_t release_after_ms; /* the workflow's release delay */
+    double gold_pct;          /* gold checks (gold.h): the mix rate */
 };
 struct pg_route_cache {
     struct pg_route_policy *v;
@@ -33,6 +34,8 @@ enum so_status pg_route_of(struct pgq *p, struct pg_route_cache *c,
                            const struct so_draft *d,
                            enum automate_route *route, struct so_error *err);
 
+/* The gold mix rate of workflow as read by pg_route_of (0: not read). */
+double pg_route_gold_pct(const struct pg_route_cache *c, const char *workflow);
 /* The drafts of one enqueue batch as written: drafts[i] stored as row
  * rids[i] (0: not written: the same, or refused), replaced[i] when it
  * replaced a pending draft, routed routes[i] (pg_route_of), at now (the
