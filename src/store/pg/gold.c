@@ -51,18 +51,6 @@ static const char sql_unanswer[] = "DELETE FROM gold_answers WHERE seq = $1";
 
 static const char sql_undelivered[] = "DELETE FROM deliveries WHERE seq = $1";
 
-static const char sql_wf_set[] =
-    "UPDATE workflows SET"
-    " gold_pct = CASE WHEN $2::int & 1 <> 0 THEN $3::float8 ELSE gold_pct END,"
-    " gold_bar = CASE WHEN $2::int & 2 <> 0 THEN $4::float8 ELSE gold_bar END"
-    " WHERE name = $1";
-
-static const char sql_wf_read[] =
-    "SELECT gold_pct, gold_bar, (SELECT count(*) FROM gold g"
-    " WHERE g.workflow = w.name AND g.released_at IS NULL),"
-    " (SELECT count(*) FROM gold g WHERE g.workflow = w.name"
-    " AND g.released_at IS NOT NULL) FROM workflows w WHERE name = $1";
-
 static const char sql_counts[] =
     "SELECT workflow, reviewer, count(*), sum(correct) FROM gold_answers"
     " WHERE at >= $1 AND ($2::bigint <= 0 OR at < $2)"
@@ -263,39 +251,6 @@ enum so_status pg_gold_unanswer(struct pgq *p, int64_t seq,
                                 struct so_error *err)
 {
     return by_seq(p, sql_unanswer, seq, err);
-}
-
-enum so_status pg_gold_workflow_set(struct pgq *p, const struct so_workflow *w,
-                                    unsigned mask, struct so_error *err)
-{
-    int bits = ((mask & SO_WF_GOLD) ? 1 : 0) | ((mask & SO_WF_GOLD_BAR) ? 2 : 0);
-    if (!bits)
-        return SO_OK;
-    struct pg_args a = {0};
-    pg_arg_text(&a, w->name);
-    pg_arg_int(&a, bits);
-    pg_arg_double(&a, w->gold_pct);
-    pg_arg_double(&a, w->gold_bar);
-    return pg_run(p, sql_wf_set, &a, NULL, err);
-}
-
-enum so_status pg_gold_workflow_read(struct pgq *p, struct so_workflow *w,
-                                     struct so_error *err)
-{
-    struct pg_args a = {0};
-    PGresult *r;
-    pg_arg_text(&a, w->name);
-    enum so_status code = pg_run(p, sql_wf_read, &a, &r, err);
-    if (code != SO_OK)
-        return code;
-    if (PQntuples(r)) {
-        w->gold_pct = pg_double(r, 0, 0);
-        w->gold_bar = pg_double(r, 0, 1);
-        w->gold_pool = pg_int(r, 0, 2);
-        w->gold_released = pg_int(r, 0, 3);
-    }
-    PQclear(r);
-    return SO_OK;
 }
 
 enum so_status pg_gold_counts(struct pgq *p, const struct so_stats_req *req,

@@ -12,7 +12,6 @@
 #include "signoff/automate.h"
 #include "signoff/store/pg/admin.h"
 #include "signoff/store/pg/cost.h"
-#include "signoff/store/pg/gold.h"
 #include "signoff/store/pg/route.h"
 #include "signoff/store/rules.h"
 
@@ -145,6 +144,54 @@ static enum so_status reasons_write(struct pgq *p, const struct so_workflow *w,
     return code;
 }
 
+static const char sql_gold_set[] =
+    "UPDATE workflows SET"
+    " gold_pct = CASE WHEN $2::int & 1 <> 0 THEN $3::float8 ELSE gold_pct END,"
+    " gold_bar = CASE WHEN $2::int & 2 <> 0 THEN $4::float8 ELSE gold_bar END"
+    " WHERE name = $1";
+
+static const char sql_gold_read[] =
+    "SELECT gold_pct, gold_bar, (SELECT count(*) FROM gold g"
+    " WHERE g.workflow = w.name AND g.released_at IS NULL),"
+    " (SELECT count(*) FROM gold g WHERE g.workflow = w.name"
+    " AND g.released_at IS NOT NULL) FROM workflows w WHERE name = $1";
+
+/* The SO_WF_GOLD and SO_WF_GOLD_BAR fields of a set (gold.h). */
+static enum so_status gold_set(struct pgq *p, const struct so_workflow *w,
+                               unsigned mask, struct so_error *err)
+{
+    int bits = ((mask & SO_WF_GOLD) ? 1 : 0) |
+               ((mask & SO_WF_GOLD_BAR) ? 2 : 0);
+    if (!bits)
+        return SO_OK;
+    struct pg_args a = {0};
+    pg_arg_text(&a, w->name);
+    pg_arg_int(&a, bits);
+    pg_arg_double(&a, w->gold_pct);
+    pg_arg_double(&a, w->gold_bar);
+    return pg_run(p, sql_gold_set, &a, NULL, err);
+}
+
+/* w's gold_pct, gold_bar, gold_pool and gold_released (gold.h). */
+static enum so_status gold_read(struct pgq *p, struct so_workflow *w,
+                                struct so_error *err)
+{
+    struct pg_args a = {0};
+    PGresult *r;
+    pg_arg_text(&a, w->name);
+    enum so_status code = pg_run(p, sql_gold_read, &a, &r, err);
+    if (code != SO_OK)
+        return code;
+    if (PQntuples(r)) {
+        w->gold_pct = pg_double(r, 0, 0);
+        w->gold_bar = pg_double(r, 0, 1);
+        w->gold_pool = pg_int(r, 0, 2);
+        w->gold_released = pg_int(r, 0, 3);
+    }
+    PQclear(r);
+    return SO_OK;
+}
+
 static void read_row(const PGresult *r, int i, struct so_workflow *w)
 {
     memset(w, 0, sizeof *w);
@@ -222,7 +269,7 @@ enum so_status pg_workflow_list(struct queue *q, struct so_workflow **out,
     for (size_t i = 0; code == SO_OK && i < *n; i++)
         code = pg_cost_workflow_read(q->impl, &(*out)[i], err);
     for (size_t i = 0; code == SO_OK && i < *n; i++)
-        code = pg_gold_workflow_read(q->impl, &(*out)[i], err);
+        code = gold_read(q->impl, &(*out)[i], err);
     if (code != SO_OK) {
         for (size_t i = 0; i < *n; i++)
             so_workflow_clear(&(*out)[i]);
@@ -249,10 +296,15 @@ static enum so_status get_in(struct pgq *p, const char *name,
     else
         code = so_fail(err, SO_ERR_NOTFOUND, "%s: no such workflow", name);
     PQclear(r);
-    if (code == SO_OK && ((code = pg_reasons_read(p, out, err)) != SO_OK ||
-                          (code = near_read(p, out, err)) != SO_OK ||
-                          (code = pg_cost_workflow_read(p, out, err)) != SO_OK ||
-                          (code = pg_gold_workflow_read(p, out, err)) != SO_OK))
+    if (code == SO_OK)
+        code = pg_reasons_read(p, out, err);
+    if (code == SO_OK)
+        code = near_read(p, out, err);
+    if (code == SO_OK)
+        code = pg_cost_workflow_read(p, out, err);
+    if (code == SO_OK)
+        code = gold_read(p, out, err);
+    if (code != SO_OK) /* out zeroed or read: clearing is safe */
         so_workflow_clear(out);
     return code;
 }
@@ -307,7 +359,7 @@ static enum so_status set_tx(struct pgq *p, void *ctx, struct so_error *err)
     if (code == SO_OK)
         code = pg_cost_workflow_set(p, w, c->mask, err);
     if (code == SO_OK)
-        code = pg_gold_workflow_set(p, w, c->mask, err);
+        code = gold_set(p, w, c->mask, err);
     if (code == SO_OK && (c->mask & SO_WF_REASONS))
         code = reasons_write(p, w, err);
     if (code == SO_OK && (c->mask & SO_WF_AUTOMATE))

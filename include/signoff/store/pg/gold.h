@@ -57,14 +57,6 @@ enum so_status pg_gold_undelivered(struct pgq *p, int64_t seq,
 enum so_status pg_gold_unanswer(struct pgq *p, int64_t seq,
                                 struct so_error *err);
 
-/* The SO_WF_GOLD and SO_WF_GOLD_BAR fields of a workflow set, in its
- * transaction. */
-enum so_status pg_gold_workflow_set(struct pgq *p, const struct so_workflow *w,
-                                    unsigned mask, struct so_error *err);
-/* Fill w's gold_pct, gold_bar, gold_pool and gold_released. */
-enum so_status pg_gold_workflow_read(struct pgq *p, struct so_workflow *w,
-                                     struct so_error *err);
-
 /* People's answers on gold drafts per (workflow, reviewer) in req's range
  * into out->golds (the stats read's transaction). */
 enum so_status pg_gold_counts(struct pgq *p, const struct so_stats_req *req,
