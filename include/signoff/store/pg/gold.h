@@ -1,6 +1,6 @@
 /*
  * store_pg_gold: gold checks (gold.h) on the PostgreSQL store, as on
- * SQLite (store/sqlite/gold.h; the tables of schema v10, those of SQLite's
+ * SQLite (store/sqlite/gold.h; the tables of schema v11, those of SQLite's
  * v19): the pool `gold add` fills, the next gold draft taken out of it for
  * the human queue at enqueue, the answer a person's decision on one gives
  * (its webhook deliveries gone in its transaction), and the counts stats
