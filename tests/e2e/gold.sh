@@ -7,9 +7,9 @@
 # nothing of it. 80x24 (and the monitor at 200x50), local and remote.
 . "$(dirname "$0")/ui.inc"
 
-Q="$T/q.db"
+newq q # on PostgreSQL too (tests/pg/ui_gold.sh)
 export SIGNOFF_QUEUE="$Q" SIGNOFF_REVIEWER=alice
-so init
+joined() { qsql "$1" | paste -sd' '; } # rows on one line (either backend)
 so workflow set support --owner sue --gold 50% --gold-bar 90% --min-seen 0
 # Gold drafts written like the producer's: the same shape, ids and words.
 gold() { printf '{"draft":%s,"expected":"%s"%s}\n' "$(jd "$1" "$2" "$3")" "$4" "${5:+,\"reasons\":$5}"; }
@@ -21,7 +21,7 @@ SIGNOFF_ROLE=supervisor so gold add "$T/gold.jsonl"
 check_eq "two gold drafts in the pool" "0 gold: 2 added to the pool" "$RC $OUT"
 for i in 1 2 3 4; do jd "D-$i" "Refund question $i" "Refunds take 30 days."; done | enq
 check_eq "mixed in after every second draft" "D-1 D-2 D-7 D-3 D-4 D-8" \
-    "$(sql "$Q" "SELECT group_concat(id, ' ') FROM (SELECT id FROM drafts ORDER BY priority DESC, created_at, rid)")"
+    "$(joined "SELECT id FROM drafts ORDER BY priority DESC, created_at, rid")"
 
 review 80x24
 check "the queue opens" ui_wait "Refund question 1"
@@ -37,7 +37,7 @@ check_not_contains "the draft screen: no word of gold" "gold" "$(ui_screen | tr 
 ui_keys a
 check "approved like any other" ui_wait_gone "Refunds take 90 days."
 check_eq "alice's answer recorded, and wrong" "D-7|alice|approve|0" \
-    "$(sql "$Q" "SELECT draft_id, reviewer, action, correct FROM gold_answers")"
+    "$(qsql "SELECT draft_id, reviewer, action, correct FROM gold_answers")"
 ui_keys q; ui_keys q; exited >/dev/null; ui_stop
 
 # A reviewer's monitor says nothing of gold.

@@ -5,9 +5,11 @@
 # /metrics) is the same for a gold draft as for any other and carries no
 # gold figure; a supervisor's token gets the gold figures; the feed never
 # carries a gold decision; an undo through the server takes the answer back.
+# On PostgreSQL too (tests/pg/http_gold.sh).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 serve_setup 0
+joined() { qsql "$1" | paste -sd' '; } # rows on one line (either backend)
 SIGNOFF_REVIEWER=sue run "$SO" workflow set support --owner sue --gold 50% --queue "$Q"
 {
     printf '{"draft":{"id":"G-0001","workflow":"support","model":"m-1","confidence":0.5,"title":"Draft 91","input":"question 91","body":"Answer 91 per policy [1].","citations":[{"n":1,"title":"Policy","uri":"https://kb/p","excerpt":"refunds within 30 days","quote":"30 days"}]},"expected":"approve"}\n'
@@ -27,7 +29,7 @@ make_drafts 4 >"$T/d.jsonl"
 as prod enqueue "$T/d.jsonl"
 check_eq "the producer enqueues through the server" 0 "$RC"
 check_eq "the server's store mixed the gold in" "D-0000 D-0001 G-0001 D-0002 D-0003 G-0002" \
-    "$(sql "$Q" "SELECT group_concat(id, ' ') FROM (SELECT id FROM drafts ORDER BY priority DESC, created_at, rid)")"
+    "$(joined "SELECT id FROM drafts ORDER BY priority DESC, created_at, rid")"
 
 keys() { python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("draft", d); print(sorted(d))'; }
 api GET /v1/drafts/G-0002 "$TOK_ALICE"
@@ -55,7 +57,7 @@ as alice decide D-0000 approve
 as bob decide D-0001 approve
 check_eq "decided through the server" 0 "$RC"
 check_eq "alice's gold answers: one wrong, one right" "G-0001|alice|0
-G-0002|alice|1" "$(sql "$Q" "SELECT draft_id, reviewer, correct FROM gold_answers ORDER BY seq")"
+G-0002|alice|1" "$(qsql "SELECT draft_id, reviewer, correct FROM gold_answers ORDER BY seq")"
 
 api GET "/v1/events?after=0" "$TOK_PROD"
 check_not_contains "the feed carries no gold decision" "G-000" "$BODY"
@@ -95,5 +97,5 @@ api POST /v1/undo "$TOK_ALICE" '{"request_id":"undo-1"}'
 api POST /v1/undo "$TOK_ALICE" '{"request_id":"undo-2"}'
 check_eq "undo of a gold decision: 200" 200 "$CODE"
 check_eq "the undo took the gold answer back" "G-0001|0" \
-    "$(sql "$Q" "SELECT draft_id, correct FROM gold_answers ORDER BY seq")"
-check_eq "the gold draft is open again" "claimed" "$(sql "$Q" "SELECT status FROM drafts WHERE id = 'G-0002'")"
+    "$(qsql "SELECT draft_id, correct FROM gold_answers ORDER BY seq")"
+check_eq "the gold draft is open again" "claimed" "$(qsql "SELECT status FROM drafts WHERE id = 'G-0002'")"
