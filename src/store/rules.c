@@ -5,6 +5,8 @@
  */
 #include "signoff/store/rules.h"
 
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
@@ -16,6 +18,7 @@
 #include "signoff/gold.h"
 #include "signoff/diff.h"
 #include "signoff/names.h"
+#include "signoff/util.h"
 
 #define DAY_MS 86400000LL
 
@@ -935,4 +938,36 @@ void store_rules_applied_record(const char *reviewer,
     d->reason = (char *)req->ref;
     d->note = (char *)req->note;
     d->decided_at = now;
+}
+
+enum so_status store_rules_cursor(const char *after, struct store_cursor *c,
+                                  struct so_error *err)
+{
+    static const long max = 9007199254740991L; /* 2^53 - 1 */
+    char buf[96];
+    char *save = NULL;
+    long v[3];
+    if (strncmp(after, "k1:", 3) != 0 || strlen(after) >= sizeof buf)
+        goto bad;
+    memcpy(buf, after + 3, strlen(after + 3) + 1);
+    char *f = strtok_r(buf, ":", &save);
+    for (int i = 0; i < 3; i++, f = strtok_r(NULL, ":", &save))
+        if (!f || so_parse_long(f, i == 0 ? INT_MIN : 0,
+                                i == 0 ? INT_MAX : max, &v[i]) != 0)
+            goto bad;
+    if (f)
+        goto bad;
+    c->priority = v[0];
+    c->created_at = v[1];
+    c->rid = v[2];
+    return SO_OK;
+bad:
+    return so_fail(err, SO_ERR_INVALID,
+                   "after: not a list cursor (the \"next\" of a page)");
+}
+
+char *store_rules_cursor_text(const struct store_cursor *c)
+{
+    return xasprintf("k1:%" PRId64 ":%" PRId64 ":%" PRId64, c->priority,
+                     c->created_at, c->rid);
 }

@@ -440,4 +440,19 @@ enum so_status store_rules_draft_cost(const struct so_draft *d,
 /* Reviewing time at an hourly rate, in millionths of the currency. */
 int64_t store_rules_human_cost(int64_t active_ms, double hourly_rate);
 
+/* A list page's position: "k1:PRIORITY:CREATED_AT:RID" of its last row, the
+ * "next" a page gives and the "after" the next request brings back. */
+struct store_cursor {
+    int64_t priority, created_at, rid;
+};
+
+/* after (from outside) parsed into *c, each number in the range its column
+ * holds (out-of-range digits refused, never converted), else
+ * "after: not a list cursor (the "next" of a page)". */
+enum so_status store_rules_cursor(const char *after, struct store_cursor *c,
+                                  struct so_error *err);
+
+/* The cursor text of a page whose last row is c (malloc'd). */
+char *store_rules_cursor_text(const struct store_cursor *c);
+
 #endif

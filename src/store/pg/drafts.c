@@ -503,23 +503,20 @@ enum so_status pg_list(struct queue *q, const struct so_list_req *req,
     struct pgq *p = q->impl;
     memset(out, 0, sizeof *out);
     int limit = req->limit > 0 && req->limit <= 1000 ? req->limit : 50;
-    long long cp = 0, cc = 0, cr = 0;
-    char tail;
+    struct store_cursor c = {0, 0, 0};
     if (check_status(req, err) != SO_OK)
         return err->code;
-    if (req->after &&
-        sscanf(req->after, "k1:%lld:%lld:%lld%c", &cp, &cc, &cr, &tail) != 3)
-        return so_fail(err, SO_ERR_INVALID, "%s: not a list cursor",
-                       req->after);
+    if (req->after && store_rules_cursor(req->after, &c, err) != SO_OK)
+        return err->code;
     struct pg_args a = {0};
     char *pattern;
     filter_args(&a, req, &pattern, err);
     if (!pattern)
         return err->code;
     if (req->after) {
-        pg_arg_int(&a, cp);
-        pg_arg_int(&a, cc);
-        pg_arg_int(&a, cr);
+        pg_arg_int(&a, c.priority);
+        pg_arg_int(&a, c.created_at);
+        pg_arg_int(&a, c.rid);
     } else {
         pg_arg_text(&a, NULL);
         pg_arg_text(&a, NULL);
@@ -554,11 +551,12 @@ enum so_status pg_list(struct queue *q, const struct so_list_req *req,
         w->reviews_needed = (int)pg_int(r, i, 13);
         w->reviews_done = (int)pg_int(r, i, 14);
     }
-    if (n > limit && req->sla != SO_LIST_SLA_DUE) /* due: one page */
-        out->next_cursor = xasprintf("k1:%d:%" PRId64 ":%" PRId64,
-                                     out->rows[limit - 1].priority,
-                                     out->rows[limit - 1].created_at,
-                                     pg_int(r, limit - 1, 0));
+    if (n > limit && req->sla != SO_LIST_SLA_DUE) { /* due: one page */
+        struct store_cursor next = {out->rows[limit - 1].priority,
+                                    out->rows[limit - 1].created_at,
+                                    pg_int(r, limit - 1, 0)};
+        out->next_cursor = store_rules_cursor_text(&next);
+    }
     PQclear(r);
     return SO_OK;
 }

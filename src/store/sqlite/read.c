@@ -9,7 +9,6 @@
 #include "signoff/store/sqlite/read.h"
 
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,35 +416,6 @@ static void bind_filters(struct store *s, sqlite3_stmt *st,
     filter_terms_free(terms, n);
 }
 
-struct cursor {
-    int64_t priority, created_at, rid;
-};
-
-/* "k1:PRIORITY:CREATED_AT:RID" as list_page wrote it, each number in the
- * range its column holds (a cursor comes from outside: out-of-range
- * digits are refused, never converted). */
-static int parse_cursor(const char *text, struct cursor *c)
-{
-    static const int64_t max = 9007199254740991LL; /* 2^53 - 1 */
-    char buf[96];
-    char *save = NULL;
-    long v[3];
-    if (strncmp(text, "k1:", 3) != 0 || strlen(text) >= sizeof buf)
-        return -1;
-    memcpy(buf, text + 3, strlen(text + 3) + 1);
-    char *f = strtok_r(buf, ":", &save);
-    for (int i = 0; i < 3; i++, f = strtok_r(NULL, ":", &save))
-        if (!f || so_parse_long(f, i == 0 ? INT_MIN : 0,
-                                i == 0 ? INT_MAX : (long)max, &v[i]) != 0)
-            return -1;
-    if (f)
-        return -1;
-    c->priority = v[0];
-    c->created_at = v[1];
-    c->rid = v[2];
-    return 0;
-}
-
 /* A row's SLA bits (SO_ROW_SLA_*) and its deadline (0: no SLA). */
 #define ROW_SLA(col)                                                           \
     " (SELECT CASE WHEN w.sla_ms <= 0 OR drafts.status = 'decided' THEN 0"     \
@@ -495,14 +465,11 @@ static const char *from_clause(const struct so_list_req *req)
 static sqlite3_stmt *list_stmt(struct store *s, const struct so_list_req *req,
                                int limit, struct so_error *err)
 {
-    struct cursor c = {0, 0, 0};
+    struct store_cursor c = {0, 0, 0};
     if (check_status(req, err) != SO_OK)
         return NULL;
-    if (req->after && parse_cursor(req->after, &c) != 0) {
-        so_fail(err, SO_ERR_INVALID,
-                "after: not a list cursor (the \"next\" of a page)");
+    if (req->after && store_rules_cursor(req->after, &c, err) != SO_OK)
         return NULL;
-    }
     struct buf sql;
     buf_init(&sql);
     buf_adds(&sql, ROW_COLS);
@@ -541,9 +508,9 @@ enum so_status store_read_list(struct queue *q, const struct so_list_req *req,
             break; /* the due drafts are one page, most overdue first */
         if (out->n == (size_t)limit) { /* one more: there is a next page */
             const struct so_draft_row *last = &out->rows[out->n - 1];
-            out->next_cursor =
-                xasprintf("k1:%d:%" PRId64 ":%" PRId64, last->priority,
-                          last->created_at, last_rid);
+            struct store_cursor c = {last->priority, last->created_at,
+                                     last_rid};
+            out->next_cursor = store_rules_cursor_text(&c);
             break;
         }
         last_rid = sqlite3_column_int64(st, 0);
