@@ -87,7 +87,7 @@ tally() {
 # The scripts that load both cores by themselves (many processes deciding
 # at once): at most one of them runs at a time, and they start first, being
 # the longest; everything else fills the other job slots around them.
-heavy="cli/concurrency pg/concurrency pg/two_servers crash/crash pg/crash http/concurrency crash/idle_ui \
+heavy="cli/concurrency pg/concurrency pg/two_servers pg/http_concurrency crash/crash pg/crash http/concurrency crash/idle_ui \
 crash/leases crash/group unit/test_store_concurrency"
 jobs=${SIGNOFF_TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 2) + 1 ))}
 
