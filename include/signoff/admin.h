@@ -61,4 +61,8 @@ char *admin_token_detail(const struct so_token *t, const char *verb);
 char *admin_hook_detail(const struct so_hook *h, const char *verb,
                         int64_t from, int64_t queued);
 
+/* The detail of a workflow made by enqueue (workflow.create with
+ * {"by":"enqueue","draft":ID}: the first draft named it). */
+char *admin_enqueue_create_detail(const char *draft_id);
+
 #endif

@@ -48,10 +48,10 @@ so stats --check
 check_eq "stats --check: an overdue access review is an alert" 3 "$RC"
 check_contains "stats --check: says so" "access review is overdue" "$ERR"
 SIGNOFF_REVIEWER=ana so access reviewed --note "all six checked; rex revoked" --every 30d
-check_eq "access reviewed: recorded" "0 access review recorded (seq 13); next due 2027-02-14T08:00:00Z" "$RC $OUT"
+check_eq "access reviewed: recorded" "0 access review recorded (seq 15); next due 2027-02-14T08:00:00Z" "$RC $OUT"
 check_eq "access reviewed: an admin record in the chain" \
     'queue|ana|admin|access.reviewed|{"note":"all six checked; rex revoked","every_ms":2592000000}' \
-    "$(qsql "SELECT draft, reviewer, kind, reason, note FROM decisions WHERE seq = 13")"
+    "$(qsql "SELECT draft, reviewer, kind, reason, note FROM decisions WHERE seq = 15")"
 so stats --check
 check_eq "stats --check: reviewed, no alert" 0 "$RC"
 SIGNOFF_NOW_MS=$((NOW + 31 * DAY)) so stats --check

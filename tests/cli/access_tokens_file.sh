@@ -15,7 +15,7 @@ DAY=86400000
 NOW=1800000000000
 export SIGNOFF_NOW_MS=$NOW
 so init
-printf '{"id":"S-1","workflow":"support","body":"a"}\n' | so enqueue -
+printf '{"id":"S-1","workflow":"support","body":"a"}\n' | SIGNOFF_REVIEWER=pia so enqueue -
 SIGNOFF_REVIEWER=alice SIGNOFF_NOW_MS=$((NOW - DAY)) so decide S-1 approve
 check_eq "alice decides" 0 "$RC"
 TA=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')

@@ -190,8 +190,8 @@ for fmt in jsonl csv; do
 if cols: recs[4][cols.index("reviewer")] = "mallory"
 else: recs[4] = recs[4].replace("\"reviewer\":\"alice\"", "\"reviewer\":\"mallory\"")'
     tamper $fmt "changed note (one escaped byte)" "record changed" '
-if cols: recs[1][cols.index("note")] = recs[1][cols.index("note")].replace("q", "Q", 1)
-else: recs[1] = recs[1].replace("quotes", "Quotes", 1)'
+if cols: recs[2][cols.index("note")] = recs[2][cols.index("note")].replace("q", "Q", 1)
+else: recs[2] = recs[2].replace("quotes", "Quotes", 1)'
     tamper $fmt "changed admin record (its detail)" "decision 1 (draft" '
 if cols: recs[0][cols.index("note")] = recs[0][cols.index("note")].replace("supervisor", "reviewer")
 else: recs[0] = recs[0].replace("supervisor", "reviewer")'

@@ -12,7 +12,9 @@ for i in 1 2 3 4 5 6; do
 done >"$T/in.jsonl"
 printf '{"id":"O-1","workflow":"other","title":"Other","body":"other body"}\n' >>"$T/in.jsonl"
 so enqueue "$T/in.jsonl"
-decisions() { sql "$SIGNOFF_QUEUE" 'SELECT count(*) FROM decisions'; }
+# the decisions, not the admin records (seq 1 and 2: workflows w and other,
+# made by the enqueue)
+decisions() { sql "$SIGNOFF_QUEUE" "SELECT count(*) FROM decisions WHERE kind <> 'admin'"; }
 
 so claim
 check_eq "claim: text" "0 claimed D-1 (w) until 2026-11-18T11:16:40Z
@@ -75,7 +77,7 @@ check_eq "refusals: only the one reject is recorded" 1 "$(decisions)"
 printf 'the new body\n' >"$T/body.txt"
 so decide D-1 edit --body-file "$T/body.txt" --request-id e-1 --note "tightened"
 check_eq "edit of a draft I claimed: recorded" 0 "$RC"
-case "$OUT" in "recorded edit of D-1: seq 2, hash "*) ok "edit: prints seq and hash" ;;
+case "$OUT" in "recorded edit of D-1: seq 4, hash "*) ok "edit: prints seq and hash" ;;
     *) notok "edit: prints seq and hash"; echo "    got: $OUT" ;; esac
 first=$OUT
 so decide D-1 edit --body-file "$T/body.txt" --request-id e-1 --note "tightened"
@@ -83,7 +85,7 @@ check_eq "the same request id again: exit 0" 0 "$RC"
 check_eq "the same request id again: the first result" "already recorded: ${first#recorded }" "$OUT"
 so decide D-1 edit --body-file "$T/body.txt" --request-id e-1 --note "tightened" --format json
 check_eq "the same request id, JSON: replayed" \
-    "edit 2 True decided" \
+    "edit 4 True decided" \
     "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["action"], d["seq"], d["replayed"], d["status"])')"
 so decide D-1 edit --body-file "$T/body.txt" --request-id e-1
 check_eq "the same request id with other content (no note): a conflict, exit 1" 1 "$RC"
@@ -91,13 +93,13 @@ check_contains "other content: says the id was used for a different decision" \
     "request_id e-1 already used for a different decision" "$ERR"
 check_eq "idempotency: still two decisions" 2 "$(decisions)"
 check_eq "edit: the final body is stored" "the new body
-|tightened" "$(sql "$SIGNOFF_QUEUE" "SELECT final_body, note FROM decisions WHERE seq = 2")"
+|tightened" "$(sql "$SIGNOFF_QUEUE" "SELECT final_body, note FROM decisions WHERE seq = 4")"
 
 # Edit from stdin; an edit that changes nothing is an approve.
 printf 'body 4' >"$T/same.txt"
 run "$SO" decide D-4 edit --body-file - <"$T/same.txt"
 check_contains "an unchanged edit is recorded as approve" \
-    "recorded approve of D-4: seq 3, hash " "$OUT"
+    "recorded approve of D-4: seq 5, hash " "$OUT"
 check_contains "an unchanged edit says so" "(the edit changed nothing)" "$OUT"
 
 # D-5 claimed 20 s earlier, shown 10 s earlier: its times are within the
@@ -120,7 +122,7 @@ so decide D-6 approve --active-ms 4500 --format json
 check_eq "decide --format json" "D-6 approve False decided 64" \
     "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["action"], d["replayed"], d["status"], len(d["hash"]))')"
 check_eq "every draft decided once" "D-1|1 D-2|1 D-3|1 D-4|1 D-5|1 D-6|1" \
-    "$(sql "$SIGNOFF_QUEUE" "SELECT draft || '|' || count(*) FROM decisions GROUP BY draft ORDER BY draft" | tr '\n' ' ' | sed 's/ $//')"
+    "$(sql "$SIGNOFF_QUEUE" "SELECT draft || '|' || count(*) FROM decisions WHERE kind <> 'admin' GROUP BY draft ORDER BY draft" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "times beyond the claim are clamped: active time at most since the claim" \
     "1000|1795000000000" "$(sql "$SIGNOFF_QUEUE" "SELECT active_ms, shown_at FROM decisions WHERE draft = 'D-6'")"
 so verify

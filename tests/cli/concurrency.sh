@@ -82,7 +82,7 @@ elapsed=$(( $(date +%s) - start ))
 
 check_eq "the queue is empty" 0 "$(open_drafts)"
 check_eq "every draft decided exactly once" "$N $N $N" \
-    "$(qsql "SELECT count(*), count(DISTINCT draft), (SELECT count(*) FROM drafts WHERE status = 'decided') FROM decisions" | tr '|' ' ')"
+    "$(qsql "SELECT count(*), count(DISTINCT draft), (SELECT count(*) FROM drafts WHERE status = 'decided') FROM decisions WHERE kind <> 'admin'" | tr '|' ' ')"
 check_eq "no draft has two decisions" "" \
     "$(qsql 'SELECT draft FROM decisions GROUP BY draft HAVING count(*) > 1')"
 check_eq "no live worker saw a failed claim or decide" "" "$(cat "$T"/w*.fail 2>/dev/null)"

@@ -17,22 +17,22 @@ printf '%s\n' '{"id":"a1","workflow":"w","body":"first"}' \
 so events
 check_eq "events: exit 0" 0 "$RC"
 check_eq "events: one line each, in chain order" \
-    "1 review/approve a1 w alice outcome=approve|2 review/reject b1 v alice outcome=reject" \
+    "1 admin/admin workflow/w w alice what=workflow.create|2 admin/admin workflow/v v alice what=workflow.create|3 review/approve a1 w alice outcome=approve|4 review/reject b1 v alice outcome=reject" \
     "$(printf '%s\n' "$OUT" | cut -d' ' -f1,3- | paste -sd'|')"
 so events --workflow v --format jsonl
-check_eq "--workflow v: one event" 1 "$(printf '%s\n' "$OUT" | wc -l)"
+check_eq "--workflow v: its creation and one event" 2 "$(printf '%s\n' "$OUT" | wc -l)"
 check "--format jsonl: each line is JSON" python3 -c '
 import json, sys
 for l in sys.stdin: json.loads(l)' <<<"$OUT"
 check_contains "jsonl: the reject outcome" \
     '"outcome":{"action":"reject","text":null,"reason":"tone","note":null}' "$OUT"
-so events --after 2
+so events --after 4
 check_eq "--after the head: nothing" "0 " "$RC $OUT"
-so events --after 3
+so events --after 5
 check_eq "--after past the head: refused, naming the head" \
-    "1 signoff: events: after: seq 3 is past the end of the audit chain (seq 2): a cursor from another queue, or from this one before it was restored?" \
+    "1 signoff: events: after: seq 5 is past the end of the audit chain (seq 4): a cursor from another queue, or from this one before it was restored?" \
     "$RC $ERR"
-run timeout 20 "$SO" events --after 3 --follow
+run timeout 20 "$SO" events --after 5 --follow
 check_eq "--follow --after past the head: refused at once, not a wait" 1 "$RC"
 so events --limit 0
 check_eq "--limit 0: usage error" 2 "$RC"
@@ -42,7 +42,7 @@ python3 - "$SO" >"$T/follow.out" <<'PY'
 import os, subprocess, sys, time, select
 so = sys.argv[1]
 f = subprocess.Popen([so, "events", "--follow", "--format", "jsonl",
-                      "--after", "2"], stdout=subprocess.PIPE)
+                      "--after", "4"], stdout=subprocess.PIPE)
 lat = []
 for i in range(5):
     subprocess.run([so, "enqueue", "-"], input=(
@@ -76,10 +76,10 @@ check "--follow does not spin while waiting (${TICKS} cpu ticks)" \
 
 # applied: once under a repeated request id, shown by show and the feed
 so applied a1 --ref "ticket #8812" --request-id r-1
-check_eq "applied: recorded" "0 a1: applied, seq 8" "$RC $OUT"
+check_eq "applied: recorded" "0 a1: applied, seq 10" "$RC $OUT"
 so applied a1 --ref "ticket #8812" --request-id r-1
 check_eq "applied again with the same request id: the same record" \
-    "0 a1: applied, seq 8 (already recorded)" "$RC $OUT"
+    "0 a1: applied, seq 10 (already recorded)" "$RC $OUT"
 check_eq "one action record" 1 \
     "$(qsql "SELECT count(*) FROM decisions WHERE action = 'applied'")"
 # The ref and note are printed by show and the feed: a terminal control,
@@ -101,7 +101,7 @@ so applied a1
 check_eq "applied without --ref: usage" 2 "$RC"
 so show a1
 check_contains "show lists the action record" "applied (ticket #8812)" "$OUT"
-so events --after 7 --limit 1
+so events --after 9 --limit 1
 check_contains "the feed has the action record" "action/applied a1 w alice ref=ticket #8812" "$OUT"
 
 # the release delay and the unapplied backlog

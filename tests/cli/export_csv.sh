@@ -55,17 +55,17 @@ b = lambda s: s.encode("utf-8", "surrogateescape") if s else None
 same_body = sum(b(r["final_body"]) == w[0] for r, w in zip(rows, want))
 same_note = sum(b(r["note"]) == w[1] for r, w in zip(rows, want))
 print(len(rows), same_body, same_note)
-print(rows[0]["note"])
+print(rows[1]["note"])  # row 0: the admin record of workflow w
 PY
 check_eq "python csv: every final body and note is the stored text" \
-    "40 40 40" "$(printf '%s\n' "$OUT" | head -1)"
+    "41 41 41" "$(printf '%s\n' "$OUT" | head -1)"
 check_eq "python csv: a note with quotes, comma, accent and a newline" \
     $'he said "no", café\nsecond line' "$(printf '%s\n' "$OUT" | tail -n +2)"
 check_eq "csv: every record ends in CRLF" "CRLF" \
     "$(tail -c 2 "$T/audit.csv" | od -An -c | tr -d ' ' | sed 's/\\r\\n/CRLF/')"
 run python3 -c '
 import csv, sys
-r = next(csv.DictReader(open(sys.argv[1], newline="")))
+r = list(csv.DictReader(open(sys.argv[1], newline="")))[1]
 print(r["decided_at"], r["decided_at_utc"], r["shown_at_utc"])' "$T/audit.csv"
 check_eq "csv: ISO 8601 UTC beside the epoch ms" \
     "1795514400123 2026-11-24T10:00:00.123Z 2026-11-24T10:00:00.123Z" "$OUT"

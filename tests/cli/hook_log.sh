@@ -31,4 +31,4 @@ check_eq "the oldest six went, the newest stayed" "old-7|a1" \
 check_eq "another hook's attempts are left alone" 1005 \
     "$(qsql "SELECT count(*) FROM delivery_attempts WHERE hook = 2")"
 so hook log 1 --limit 1
-check_contains "hook log shows the real attempt first (seq 3: after the hooks' admin records)" "seq 3 a1 pending HTTP 0" "$OUT"
+check_contains "hook log shows the real attempt first (seq 4: after the admin records of the hooks and of w)" "seq 4 a1 pending HTTP 0" "$OUT"

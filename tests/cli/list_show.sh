@@ -103,12 +103,12 @@ so decide SR-1 reject --reason factual --note "wrong policy version" --request-i
 so show SR-1
 check_contains "show: decisions are listed" \
 "--- decisions
-#1 2026-11-18T11:06:40Z alice reject (factual): wrong policy version" "$OUT"
+#5 2026-11-18T11:06:40Z alice reject (factual): wrong policy version" "$OUT"
 check_contains "show: the status says decided" "status:     decided, reject" "$OUT"
 
 so show SR-1 --format json
 check_eq "show --format json: valid JSON with draft, grounding and decisions" \
-    "SR-1 pending-no decided [2] [] 1 reject factual r-show 64" \
+    "SR-1 pending-no decided [2] [] 5 reject factual r-show 64" \
     "$(printf '%s' "$OUT" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)

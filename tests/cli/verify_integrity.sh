@@ -14,7 +14,7 @@ done >"$T/d.jsonl"
 so enqueue "$T/d.jsonl"
 for i in 1 2 3; do "$SO" decide "V-000$i" approve >/dev/null; done
 so verify
-check_contains "a sound queue verifies" "audit chain ok: 3 decisions" "$OUT"
+check_contains "a sound queue verifies" "audit chain ok: 4 decisions" "$OUT"
 check_contains "... and says the database was checked" "database ok (quick_check)" "$OUT"
 so verify --full
 check_contains "--full runs integrity_check" "database ok (integrity_check)" "$OUT"
@@ -56,10 +56,10 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     }
     as_auditor verify --queue "$T/ro/q.db"
     check_eq "read-only: verify works" 0 "$RC"
-    check_contains "... and checks the chain" "audit chain ok: 3 decisions" "$OUT"
+    check_contains "... and checks the chain" "audit chain ok: 4 decisions" "$OUT"
     as_auditor export --queue "$T/ro/q.db"
     check_eq "read-only: export works" 0 "$RC"
-    check_eq "... every decision" 4 "$(printf '%s\n' "$OUT" | wc -l)"
+    check_eq "... every record (the workflow's creation and 3 decisions)" 5 "$(printf '%s\n' "$OUT" | wc -l)"
     check_eq "nothing was created beside the file" "q.db" "$(ls "$T/ro")"
     cp "$T/bad.db" "$T/ro/bad.db"
     chmod 644 "$T/ro/bad.db"

@@ -47,7 +47,9 @@ PY
 feed() { run python3 "$T/feed.py" "$URL" "$TOK_PROD" "$T/cursor" "$T/feed.jsonl"; }
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$@"; }
 
-# three decisions, the feed reads them two at a time
+# three decisions, the feed reads them two at a time, from after record 1
+# (the admin record of workflow support, made by the first enqueue)
+printf '1 %s\n' "$(sql "$Q" "SELECT hash FROM decisions WHERE seq = 1")" >"$T/cursor"
 printf 'The edited reply.\n' >"$T/edit.txt"
 as alice decide D-0000 approve
 as alice decide D-0001 edit --body-file "$T/edit.txt"
@@ -74,7 +76,7 @@ as alice decide D-0004 approve
 feed
 check_eq "feed after a restart: read on" "0 " "$RC $ERR"
 check_eq "feed after a restart: five events, no duplicate" \
-    "1 2 3 4 5" "$(python3 -c 'import json,sys; print(*[json.loads(l)["seq"] for l in open(sys.argv[1])])' "$T/feed.jsonl")"
+    "2 3 4 5 6" "$(python3 -c 'import json,sys; print(*[json.loads(l)["seq"] for l in open(sys.argv[1])])' "$T/feed.jsonl")"
 run "$SO" verify --queue "$Q"
 check_eq "the chain verifies" 0 "$RC"
 
@@ -87,31 +89,31 @@ api GET "/v1/events?wait=3600" "$TOK_PROD"
 check_contains "events wait over the bound: 400" '400' "$CODE"
 api GET "/v1/events?after=999&wait=2" "$TOK_PROD"
 check_eq "after past the head: 400 at once, naming the head" \
-    '400 {"error":{"code":"invalid","message":"after: seq 999 is past the end of the audit chain (seq 5): a cursor from another queue, or from this one before it was restored?"}}' \
+    '400 {"error":{"code":"invalid","message":"after: seq 999 is past the end of the audit chain (seq 6): a cursor from another queue, or from this one before it was restored?"}}' \
     "$CODE $BODY"
 as prod events --after 999
 check_eq "events --after past the head through the server: the same error, exit 1" \
-    "1 signoff: events: after: seq 999 is past the end of the audit chain (seq 5): a cursor from another queue, or from this one before it was restored?" \
+    "1 signoff: events: after: seq 999 is past the end of the audit chain (seq 6): a cursor from another queue, or from this one before it was restored?" \
     "$RC $ERR"
 
 # the long poll: a waiting request answers when a decision lands
 curl -s -o "$T/poll.json" -w '%{http_code}' -H "Authorization: Bearer $TOK_PROD" \
-    "$URL/v1/events?after=5&wait=20" >"$T/poll.code" &
+    "$URL/v1/events?after=6&wait=20" >"$T/poll.code" &
 POLL=$!
 as alice decide D-0005 reject --reason policy
 wait "$POLL"
-check_contains "long poll: answered with the new event" '"seq":6' "$(cat "$T/poll.json")"
+check_contains "long poll: answered with the new event" '"seq":7' "$(cat "$T/poll.json")"
 check_eq "long poll: 200" 200 "$(cat "$T/poll.code")"
-api GET "/v1/events?after=6&wait=1" "$TOK_PROD"
+api GET "/v1/events?after=7&wait=1" "$TOK_PROD"
 check_eq "long poll with nothing new: empty at the deadline" \
-    '200 {"events":[],"next_after":6}' "$CODE $BODY"
+    '200 {"events":[],"next_after":7}' "$CODE $BODY"
 
 # applied: idempotent by request id
 api POST /v1/drafts/D-0000/applied "$TOK_PROD" '{"request_id":"ap-1","ref":"ticket #8812"}'
-check_contains "applied: 201 with the record's seq" '201 {"seq":7,' "$CODE $BODY"
+check_contains "applied: 201 with the record's seq" '201 {"seq":8,' "$CODE $BODY"
 api POST /v1/drafts/D-0000/applied "$TOK_PROD" '{"request_id":"ap-1","ref":"ticket #8812"}'
 check_contains "applied again, same request id: 200, the same seq, replayed" \
-    '200 {"seq":7,' "$CODE $BODY"
+    '200 {"seq":8,' "$CODE $BODY"
 check_contains "applied replay says replayed" '"replayed":true' "$BODY"
 check_eq "applied recorded once" 1 \
     "$(qsql "SELECT count(*) FROM decisions WHERE action = 'applied'")"
@@ -121,7 +123,7 @@ api POST /v1/drafts/D-0000/applied "$TOK_ALICE" '{"request_id":"ap-2","ref":"x"}
 check_eq "applied as a reviewer: 403" 403 "$CODE"
 api POST /v1/drafts/D-0000/applied "$TOK_PROD" '{"request_id":"ap-3"}'
 check_contains "applied without ref: 400 naming it" '"ref' "$CODE $BODY"
-api GET "/v1/events?after=6" "$TOK_PROD"
+api GET "/v1/events?after=7" "$TOK_PROD"
 check_contains "the action record is in the feed" '"kind":"action"' "$BODY"
 check_contains "with its ref" '"ref":"ticket #8812"' "$BODY"
 as alice show D-0000

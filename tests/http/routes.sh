@@ -79,7 +79,7 @@ check_eq "claim by id: 200" 200 "$CODE"
 DEC='{"request_id":"rq-1","action":"edit","final_body":"Answer 1, corrected [1].","shown_at":1,"active_ms":900}'
 api POST /v1/drafts/D-0001/decision "$TOK_ALICE" "$DEC"
 check_eq "decision: 201" 201 "$CODE"
-check_contains "decision: seq and hash" '"seq":1,"hash":"' "$BODY"
+check_contains "decision: seq and hash" '"seq":2,"hash":"' "$BODY"
 first=$BODY
 api POST /v1/drafts/D-0001/decision "$TOK_ALICE" "$DEC"
 check_eq "decision replayed (same request_id): 200" 200 "$CODE"

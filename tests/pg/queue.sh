@@ -52,25 +52,25 @@ check_contains "another reviewer's live claim: who and until" "claimed by alice 
 
 so decide --queue "$Q" --request-id rq-1 d-2 approve
 check_eq "decide: exit 0" 0 "$RC"
-check_contains "decide: seq 1" "seq 1," "$OUT"
+check_contains "decide: seq 3 (1 and 2: the workflows the enqueue made)" "seq 3," "$OUT"
 hash1=${OUT##* }
 so decide --queue "$Q" --request-id rq-1 d-2 approve
-check_eq "decide retried: the first reply" "0 already recorded: approve of d-2: seq 1, hash $hash1" "$RC $OUT"
+check_eq "decide retried: the first reply" "0 already recorded: approve of d-2: seq 3, hash $hash1" "$RC $OUT"
 run "$SO" decide --queue "$Q" --reviewer bob --request-id rq-1 d-2 approve
 check_contains "the request id of another reviewer: conflict, nothing told" "already used by another reviewer" "$ERR"
 check_not_contains "the request id of another reviewer: no hash" "$hash1" "$OUT$ERR"
 so decide --queue "$Q" --request-id rq-1 d-2 reject --reason tone
 check_contains "same request id, other decision: conflict" "already used for a different decision" "$ERR"
-check_eq "one decision recorded" "1" "$(psq 'SELECT count(*) FROM decisions')"
+check_eq "one decision recorded" "1" "$(psq "SELECT count(*) FROM decisions WHERE kind <> 'admin'")"
 
 printf 'the first draft, edited\n' >"$T/e.txt"
 so decide --queue "$Q" d-1 edit --body-file "$T/e.txt"
-check_contains "edit: seq 2" "recorded edit of d-1: seq 2" "$OUT"
+check_contains "edit: seq 4" "recorded edit of d-1: seq 4" "$OUT"
 so decide --queue "$Q" --reviewer bob d-3 reject --reason tone
-check_contains "reject by bob: seq 3" "seq 3" "$OUT"
+check_contains "reject by bob: seq 5" "seq 5" "$OUT"
 check_eq "the chain links: each prev_hash is the hash before" "0" \
     "$(psq "SELECT count(*) FROM decisions d JOIN decisions e ON e.seq = d.seq + 1 WHERE e.prev_hash <> d.hash")"
-check_eq "the head is the last record" "3" \
+check_eq "the head is the last record" "5" \
     "$(psq "SELECT h.seq FROM chain_head h JOIN decisions d ON d.hash = h.hash")"
 check_eq "the first record starts at genesis" "0000000000000000000000000000000000000000000000000000000000000000" \
     "$(psq "SELECT prev_hash FROM decisions WHERE seq = 1")"
@@ -82,9 +82,9 @@ check_eq "nothing left: exit 5" 5 "$RC"
 # verify and export page through the chain; the hashes are those of
 # audit.c, checked again by the independent verifier of docs/audit.md
 so verify --queue "$Q"
-check_eq "verify: the chain holds" "0 $Q: audit chain ok: 3 decisions (seq 1..3), head $(psq 'SELECT hash FROM chain_head')" "$RC $OUT"
+check_eq "verify: the chain holds" "0 $Q: audit chain ok: 5 decisions (seq 1..5), head $(psq 'SELECT hash FROM chain_head')" "$RC $OUT"
 so export --queue "$Q" --output "$T/e.jsonl"
-check_eq "export: 3 decisions" "0 exported 3 decisions to $T/e.jsonl" "$RC $ERR"
+check_eq "export: 5 records (2 admin, 3 decisions)" "0 exported 5 decisions to $T/e.jsonl" "$RC $ERR"
 so verify --export "$T/e.jsonl"
 check_eq "verify --export of the PostgreSQL export" 0 "$RC"
 run python3 "$TOP/docs/examples/verify_export.py" "$T/e.jsonl"
@@ -92,11 +92,11 @@ check_eq "the independent verifier agrees" 0 "$RC"
 so export --queue "$Q" --format csv --output "$T/e.csv"
 run python3 "$TOP/docs/examples/verify_export.py" "$T/e.csv"
 check_eq "the independent verifier: CSV too" 0 "$RC"
-psq "UPDATE decisions SET note = 'changed' WHERE seq = 2" >/dev/null
+psq "UPDATE decisions SET note = 'changed' WHERE seq = 4" >/dev/null
 so verify --queue "$Q"
-check_contains "a changed record: caught" "decision 2 (draft d-1): hash does not match" "$ERR"
+check_contains "a changed record: caught" "decision 4 (draft d-1): hash does not match" "$ERR"
 check_eq "a changed record: exit 1" 1 "$RC"
-psq "UPDATE decisions SET note = NULL WHERE seq = 2" >/dev/null
+psq "UPDATE decisions SET note = NULL WHERE seq = 4" >/dev/null
 so verify --queue "$Q" --quiet
 check_eq "restored: holds again" "0 " "$RC $OUT"
 

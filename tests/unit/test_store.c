@@ -241,7 +241,7 @@ static void test_schema_v7_outcomes(void **state)
     assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM outcomes"), 1);
     assert_int_equal(fx_sql_int(f->path, "SELECT seq * 10 + applied_seq FROM"
                                          " outcomes WHERE draft = 'a'"),
-                     10 - 1);
+                     20 - 1); /* seq 2: 1 is workflow wf's admin record */
     struct so_workflow w;
     assert_int_equal(q->ops->workflow_get(q, "wf", &w, &err), SO_OK);
     assert_int_equal(w.unapplied, 0);
@@ -249,7 +249,7 @@ static void test_schema_v7_outcomes(void **state)
     so_workflow_clear(&w);
     struct so_applied_req ar = {"a", "ap-1", "ticket 1", NULL};
     assert_int_equal(q->ops->applied(q, &ar, &res, &err), SO_OK);
-    assert_int_equal(res.seq, 3);
+    assert_int_equal(res.seq, 4);
     ar.draft_id = "b";
     ar.request_id = "ap-2";
     assert_int_equal(q->ops->applied(q, &ar, &res, &err), SO_ERR_CONFLICT);
@@ -598,7 +598,7 @@ static void test_lease_lost_after_takeover(void **state)
     req.lease_token = tok;
     assert_int_equal(ana->ops->decide(ana, &req, &res, &err), SO_ERR_LEASE);
     assert_non_null(strstr(err.msg, "x: lease lost"));
-    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"), 1);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions WHERE kind <> 'admin'"), 1);
     /* A stale token of my own claim is refused too. */
     req.request_id = "r-x2";
     assert_int_equal(bob->ops->decide(bob, &req, &res, &err), SO_ERR_LEASE);
@@ -630,7 +630,7 @@ static void test_decide_errors_and_replay(void **state)
     assert_int_equal(fx_decide(q, "a", SO_ACT_REJECT, NULL, "r1", &res, &err),
                      SO_OK);
     assert_int_equal(res.replayed, 0);
-    assert_int_equal(res.seq, 1);
+    assert_int_equal(res.seq, 2); /* 1: workflow wf made by the enqueue */
     assert_int_equal(res.action, SO_ACT_REJECT);
     assert_string_equal(res.draft_status, "decided");
     /* The same request again: the first answer, replayed. */
@@ -645,7 +645,7 @@ static void test_decide_errors_and_replay(void **state)
     assert_int_equal(fx_decide(q, "a", SO_ACT_APPROVE, NULL, "r2", &res2, &err),
                      SO_ERR_CONFLICT);
     assert_string_equal(err.msg, "a: already decided");
-    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"), 1);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions WHERE kind <> 'admin'"), 1);
     queue_close(q);
 }
 
@@ -680,7 +680,7 @@ static void test_decide_replay_is_mine_only(void **state)
     assert_int_equal(fx_decide(ana, "a", SO_ACT_REJECT, NULL, "r1", &res, &err),
                      SO_OK);
     assert_int_equal(res.replayed, 1);
-    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"), 1);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions WHERE kind <> 'admin'"), 1);
     queue_close(ana);
     queue_close(bob);
 }
@@ -840,14 +840,27 @@ static void test_chain_links(void **state)
         fx_decide(q, "b", SO_ACT_EDIT, "new body", "r2", &res, &err), SO_OK);
     assert_int_equal(fx_decide(q, "c", SO_ACT_ESCALATE, NULL, "r3", &res, &err),
                      SO_OK);
-    char prev[65] = AUDIT_GENESIS, body_sha[65];
+    /* Record 1 is the admin record of workflow wf, made by the first
+     * enqueue; the decisions follow it. */
+    char prev[65] = "", body_sha[65];
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"
+                                         " WHERE seq = 1 AND kind = 'admin'"
+                                         " AND prev_hash = '" AUDIT_GENESIS "'"),
+                     1);
     audit_sha256_hex("the body", 8, body_sha);
     for (size_t i = 0; i < 3; i++) {
         struct so_decision *ds = NULL;
         size_t n = 0;
         assert_int_equal(q->ops->decisions(q, ids[i], &ds, &n, &err), SO_OK);
         assert_int_equal(n, 1);
-        assert_int_equal(ds[0].seq, (int64_t)i + 1);
+        assert_int_equal(ds[0].seq, (int64_t)i + 2);
+        if (i == 0) { /* record 1's hash, as the chain holds it */
+            char *sql = xasprintf("SELECT count(*) FROM decisions WHERE"
+                                  " seq = 1 AND hash = '%s'", ds[0].prev_hash);
+            assert_int_equal(fx_sql_int(f->path, sql), 1);
+            free(sql);
+            memcpy(prev, ds[0].prev_hash, sizeof prev);
+        }
         assert_string_equal(ds[0].prev_hash, prev);
         assert_string_equal(ds[0].body_sha, body_sha);
         char h[65];
@@ -863,9 +876,9 @@ static void test_chain_links(void **state)
         fx_sql_int(f->path, fx_pg() ? "SELECT seq FROM chain_head"
                                     : "SELECT value FROM meta WHERE key ="
                                       " 'chain_seq'"),
-        3);
+        4);
     /* A changed record no longer hashes to its stored hash. */
-    fx_sql_exec(f->path, "UPDATE decisions SET note = 'x' WHERE seq = 2");
+    fx_sql_exec(f->path, "UPDATE decisions SET note = 'x' WHERE seq = 3");
     struct so_decision *ds = NULL;
     size_t n = 0;
     assert_int_equal(q->ops->decisions(q, "b", &ds, &n, &err), SO_OK);
@@ -1156,14 +1169,14 @@ static void test_undo(void **state)
     assert_int_equal(q->ops->my_today(q, &n, &err), SO_OK);
     assert_int_equal(n, 2);
     assert_int_equal(
-        fx_sql_int(f->path, "SELECT reverts_seq FROM decisions WHERE seq = 5"),
-        4);
-    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions"), 6);
+        fx_sql_int(f->path, "SELECT reverts_seq FROM decisions WHERE seq = 6"),
+        5);
+    assert_int_equal(fx_sql_int(f->path, "SELECT count(*) FROM decisions WHERE kind <> 'admin'"), 6);
     /* The undone draft can be decided again. */
     struct so_decide_result res;
     assert_int_equal(fx_decide(q, "d", SO_ACT_APPROVE, NULL, "r5", &res, &err),
                      SO_OK);
-    assert_int_equal(res.seq, 7);
+    assert_int_equal(res.seq, 8);
     queue_close(q);
     assert_coarse_rollup(f->path);
 }

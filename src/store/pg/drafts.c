@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/admin.h"
 #include "signoff/draft_json.h"
 #include "signoff/filter.h"
 #include "signoff/grounding.h"
+#include "signoff/store/pg/admin.h"
 #include "signoff/store/pg/cost.h"
 #include "signoff/store/pg/gold.h"
 #include "signoff/store/pg/route.h"
@@ -42,7 +44,7 @@ static const char sql_find[] =
 
 static const char sql_ensure_wf[] =
     "INSERT INTO workflows(name, created_at) VALUES ($1, " PG_NOW_MS ")"
-    " ON CONFLICT (name) DO NOTHING";
+    " ON CONFLICT (name) DO NOTHING RETURNING 1";
 
 static const char sql_insert[] =
     "INSERT INTO drafts(id, workflow, model, confidence, band, title, input,"
@@ -358,8 +360,15 @@ static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
         return code;
     }
     struct pg_args w = {0};
+    int64_t one, made = 0;
     pg_arg_text(&w, d->workflow);
-    code = pg_run(p, sql_ensure_wf, &w, NULL, err);
+    code = pg_one_int(p, sql_ensure_wf, &w, &one, &made, err);
+    if (code == SO_OK && made) { /* the draft made its workflow */
+        char *subject = xasprintf("workflow/%s", d->workflow);
+        code = pg_admin_append(p, "workflow.create", subject,
+                               admin_enqueue_create_detail(d->id), err);
+        free(subject);
+    }
     if (code != SO_OK)
         return code;
     code = pg_route_of(p, c, d, route, err);

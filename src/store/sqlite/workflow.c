@@ -143,6 +143,20 @@ enum so_status store_workflow_ensure(struct store *s, const char *name,
     return store_db_run(s, st, err);
 }
 
+enum so_status store_workflow_ensure_for(struct store *s,
+                                         const struct so_draft *d,
+                                         struct so_error *err)
+{
+    enum so_status code = store_workflow_ensure(s, d->workflow, err);
+    if (code != SO_OK || sqlite3_changes(s->db) == 0)
+        return code;
+    char *subject = xasprintf("workflow/%s", d->workflow);
+    code = store_admin_append(s, "workflow.create", subject,
+                              admin_enqueue_create_detail(d->id), err);
+    free(subject);
+    return code;
+}
+
 enum so_status store_workflow_flip(struct store *s, const char *name,
                                    int paused, const char *reason,
                                    const char *by, struct so_error *err)
