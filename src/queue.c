@@ -335,8 +335,8 @@ enum so_status queue_gold_add(struct queue *q, const struct gold_item *items,
 {
     if (!q->ops->gold_add)
         return so_fail(err, SO_ERR_USAGE,
-                       "gold drafts are added on a local SQLite queue (the "
-                       "%s backend keeps none yet)",
+                       "gold drafts are added on a local queue (a file or a "
+                       "PostgreSQL database; the %s backend keeps none)",
                        q->ops->name);
     if (!q->supervisor)
         return so_fail(err, SO_ERR_FORBIDDEN,

@@ -22,7 +22,7 @@ export SIGNOFF_QUEUE="$URL"
 
 as sup gold add "$T/gold.jsonl"
 check_eq "gold add through a server: refused, saying where it is done" \
-    "1 signoff: gold add: gold drafts are added on a local SQLite queue (the http backend keeps none yet)" \
+    "1 signoff: gold add: gold drafts are added on a local queue (a file or a PostgreSQL database; the http backend keeps none)" \
     "$RC $ERR"
 
 make_drafts 4 >"$T/d.jsonl"

@@ -25,11 +25,14 @@ static const char sql_add[] =
     "INSERT INTO gold(draft_id, workflow, draft, expected, reasons, added_by,"
     " added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-/* Only a workflow mixing gold in is locked (FOR UPDATE locks the rows it
- * returns). */
+/* Only a workflow mixing gold in is locked (the lock is on the rows
+ * returned). NO KEY UPDATE: the enqueue's own draft insert already holds
+ * the row's KEY SHARE (the drafts foreign key), as every concurrent
+ * enqueue into it does; FOR UPDATE would wait on theirs while they wait
+ * on this one (a deadlock). */
 static const char sql_due_lock[] =
     "SELECT gold_pct, gold_due FROM workflows WHERE name = $1"
-    " AND gold_pct > 0 FOR UPDATE";
+    " AND gold_pct > 0 FOR NO KEY UPDATE";
 
 static const char sql_next[] =
     "UPDATE gold SET released_at = $2 WHERE id = (SELECT id FROM gold"
