@@ -670,6 +670,25 @@ static const struct prom_gauge {
 
 /* Cost per decided task by kind (ai, human, total), labelled with the
  * currency; a group of mixed currencies has none. */
+void stats_format_prom_cost(struct buf *out, const char *metric,
+                            const char *label, const char *key,
+                            const struct stats_cost *c)
+{
+    const double v[] = {c->ai, c->human, c->total};
+    static const char *const kind[] = {"ai", "human", "total"};
+    for (size_t k = 0; k < SO_ARRAY_LEN(v); k++) {
+        if (v[k] < 0)
+            continue;
+        buf_addf(out, "%s{", metric);
+        escape_prom_label(out, label, key);
+        buf_addc(out, ',');
+        escape_prom_label(out, "kind", kind[k]);
+        buf_addc(out, ',');
+        escape_prom_label(out, "currency", c->currency);
+        buf_addf(out, "} %.10g\n", v[k]);
+    }
+}
+
 static void prom_cost(const struct stats_report *rep, struct buf *out)
 {
     const char *by = stats_by_name(rep->by);
@@ -677,22 +696,9 @@ static void prom_cost(const struct stats_report *rep, struct buf *out)
               "Cost per decided task in the workflow's currency: the AI's "
               "(per task that reported one), reviewing at the hourly rate, "
               "total.");
-    for (size_t i = 0; i < rep->ngroups; i++) {
-        const struct stats_cost *c = &rep->groups[i].cost;
-        const double v[] = {c->ai, c->human, c->total};
-        static const char *const kind[] = {"ai", "human", "total"};
-        for (size_t k = 0; k < 3; k++) {
-            if (v[k] < 0)
-                continue;
-            buf_adds(out, "signoff_cost_per_task{");
-            escape_prom_label(out, by, rep->groups[i].key);
-            buf_addc(out, ',');
-            escape_prom_label(out, "kind", kind[k]);
-            buf_addc(out, ',');
-            escape_prom_label(out, "currency", c->currency);
-            buf_addf(out, "} %.10g\n", v[k]);
-        }
-    }
+    for (size_t i = 0; i < rep->ngroups; i++)
+        stats_format_prom_cost(out, "signoff_cost_per_task", by,
+                               rep->groups[i].key, &rep->groups[i].cost);
 }
 
 static void prom_gauges_all(const struct stats_report *rep, struct buf *out)

@@ -61,6 +61,13 @@ void stats_format_span(double ms, char out[16]);
  * "-" when v < 0. */
 void stats_format_money(double v, const char *cur, char out[48]);
 
+/* The samples of metric{label="key",kind=ai|human|total,currency=...} for
+ * the amounts of c that are defined (Prometheus text; label values
+ * escaped): stats --format prometheus and /metrics write cost alike. */
+void stats_format_prom_cost(struct buf *out, const char *metric,
+                            const char *label, const char *key,
+                            const struct stats_cost *c);
+
 /* The "cost" object of a stats group (JSON reports, the monitor's
  * figures): currency, per-task amounts, percentiles, SLA counts; null
  * where undefined. */

@@ -10,6 +10,7 @@
 #include "signoff/escape.h"
 #include "signoff/gold.h"
 #include "signoff/stats.h"
+#include "signoff/stats_format.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -324,26 +325,6 @@ static void render_override(struct buf *out, const struct so_workflow *wf,
     free(sums);
 }
 
-/* One cost sample per kind (ai, human, total) that is defined; key is
- * the label name and value of what the cost is of. */
-static void cost_samples(struct buf *out, const char *name, const char *key,
-                         const char *value, const struct stats_cost *c)
-{
-    const double v[] = {c->ai, c->human, c->total};
-    static const char *const kind[] = {"ai", "human", "total"};
-    for (size_t k = 0; k < SO_ARRAY_LEN(v); k++) {
-        if (v[k] < 0)
-            continue;
-        buf_addf(out, "%s{", name);
-        add_label(out, key, value);
-        buf_addc(out, ',');
-        add_label(out, "kind", kind[k]);
-        buf_addc(out, ',');
-        add_label(out, "currency", c->currency);
-        buf_addf(out, "} %.10g\n", v[k]);
-    }
-}
-
 /* A gauge family of a figure of each workflow's stats_cost (ms figures in
  * seconds); undefined figures (< 0) are left out. */
 static void cost_gauge(struct buf *out, const char *name, const char *help,
@@ -388,8 +369,8 @@ static void render_cost(struct buf *out, const struct so_workflow *wf,
                        "its currency: the AI's (per task that reported one), "
                        "reviewing at its hourly rate, and their total.");
     for (size_t i = 0; i < nwf; i++)
-        cost_samples(out, "signoff_cost_per_task", "workflow", wf[i].name,
-                     &c[i]);
+        stats_format_prom_cost(out, "signoff_cost_per_task", "workflow",
+                               wf[i].name, &c[i]);
     cost_gauge(out, "signoff_time_to_decision_p50_seconds",
                "Median time from enqueue to the final decision over the "
                "window.", wf, c, nwf,
@@ -451,8 +432,8 @@ void metrics_render_models(struct buf *out, const struct so_workflow *wf,
                        "Cost per decided task per model over the last 7 UTC "
                        "days, beside its override ratio.");
     for (size_t i = 0; i < rep.ngroups; i++)
-        cost_samples(out, "signoff_model_cost_per_task", "model",
-                     rep.groups[i].key, &rep.groups[i].cost);
+        stats_format_prom_cost(out, "signoff_model_cost_per_task", "model",
+                               rep.groups[i].key, &rep.groups[i].cost);
     stats_report_free(&rep);
 }
 
