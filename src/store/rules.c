@@ -686,6 +686,12 @@ void store_rules_settle_gold(struct store_settle *o)
     o->pairs = o->rollup = o->resolution = o->feed = 0;
 }
 
+void store_gold_key_clear(struct store_gold_key *k)
+{
+    free(k->reasons);
+    memset(k, 0, sizeof *k);
+}
+
 void store_rules_unsettle_gold(struct store_unsettle *u)
 {
     u->rollup = u->resolution = 0;

@@ -287,6 +287,15 @@ void store_rules_unsettle(const struct so_decision *orig,
  * pair or resolution; its undo uncounts nothing. Applied to what
  * store_rules_settle / store_rules_unsettle said. */
 void store_rules_settle_gold(struct store_settle *o);
+/* A draft's gold answer as a store reads it: gold 1 when the draft is a
+ * released gold draft (every store's store_gold_of / pg_gold_of fills
+ * it). */
+struct store_gold_key {
+    int gold;
+    enum so_action expected;
+    char *reasons; /* owned; NULL: any reason */
+};
+void store_gold_key_clear(struct store_gold_key *k);
 void store_rules_unsettle_gold(struct store_unsettle *u);
 
 /* The cost columns of a cell (SO_ROLLUP_COST_LIST), as array indexes. */

@@ -229,7 +229,7 @@ static enum so_status record(struct pgq *p, const struct so_decide_req *req,
     if (c->status == SO_DS_RESOLVE || escalated)
         d.kind = "resolve";
     struct store_rollup_entry e;
-    struct pg_gold_key gk = {0};
+    struct store_gold_key gk = {0};
     enum so_status code = pg_gold_of(p, d.draft_id, &gk, err);
     if (code == SO_OK)
         code = settle(p, &d, dr, c->rid, st, escalated, gk.gold, &o, &e, err);
@@ -241,7 +241,7 @@ static enum so_status record(struct pgq *p, const struct so_decide_req *req,
         code = pg_rollup_task_keep(p, d.seq, &e, err);
     if (code == SO_OK && gk.gold) /* its answer; never delivered */
         code = pg_gold_answer(p, &d, dr->workflow, &gk, err);
-    pg_gold_key_clear(&gk);
+    store_gold_key_clear(&gk);
     if (code == SO_OK) {
         store_rules_result(&d, o.status, 0, res);
         res->review_agreed = o.agreed;
@@ -403,7 +403,7 @@ static enum so_status revert(struct pgq *p, const char *request_id,
 {
     struct so_draft *dr = NULL;
     struct store_unsettle u;
-    struct pg_gold_key gk = {0};
+    struct store_gold_key gk = {0};
     int escalated = 0;
     enum so_status code = pg_read_draft(p, c->rid, &dr, err);
     if (code == SO_OK)
@@ -411,7 +411,7 @@ static enum so_status revert(struct pgq *p, const char *request_id,
     if (code == SO_OK)
         code = pg_gold_of(p, orig->draft_id, &gk, err);
     int gold = gk.gold;
-    pg_gold_key_clear(&gk);
+    store_gold_key_clear(&gk);
     if (code == SO_OK) {
         store_rules_unsettle(orig, dr->status, escalated, &u);
         if (gold)

@@ -192,7 +192,7 @@ enum so_status pg_gold_mix(struct pgq *p, const char *workflow, double pct,
 }
 
 enum so_status pg_gold_of(struct pgq *p, const char *draft_id,
-                          struct pg_gold_key *k, struct so_error *err)
+                          struct store_gold_key *k, struct so_error *err)
 {
     memset(k, 0, sizeof *k);
     struct pg_args a = {0};
@@ -210,15 +210,9 @@ enum so_status pg_gold_of(struct pgq *p, const char *draft_id,
     return SO_OK;
 }
 
-void pg_gold_key_clear(struct pg_gold_key *k)
-{
-    free(k->reasons);
-    memset(k, 0, sizeof *k);
-}
-
 enum so_status pg_gold_answer(struct pgq *p, const struct so_decision *d,
                               const char *workflow,
-                              const struct pg_gold_key *k,
+                              const struct store_gold_key *k,
                               struct so_error *err)
 {
     struct pg_args a = {0};

@@ -173,12 +173,6 @@ enum so_status store_gold_of(struct store *s, const char *draft_id,
     return code;
 }
 
-void store_gold_key_clear(struct store_gold_key *k)
-{
-    free(k->reasons);
-    memset(k, 0, sizeof *k);
-}
-
 enum so_status store_gold_answer(struct store *s, const struct so_decision *d,
                                  const char *workflow,
                                  const struct store_gold_key *k,

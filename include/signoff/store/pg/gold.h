@@ -12,6 +12,7 @@
 
 #include "signoff/gold.h"
 #include "signoff/store/pg/db.h"
+#include "signoff/store/rules.h"
 
 /* queue_ops.gold_add: items into the pool of their workflows (created when
  * new), each checked like a draft, its id unused by any draft or gold
@@ -30,22 +31,17 @@ enum so_status pg_gold_mix(struct pgq *p, const char *workflow, double pct,
                            int64_t now, struct so_draft **out,
                            struct so_error *err);
 
-/* Whether draft_id is a released gold draft: *gold 1 and its answer. */
-struct pg_gold_key {
-    int gold;
-    enum so_action expected;
-    char *reasons; /* owned; NULL: any reason */
-};
+/* Whether draft_id is a released gold draft: k->gold 1 and its answer
+ * (store/rules.h). */
 enum so_status pg_gold_of(struct pgq *p, const char *draft_id,
-                          struct pg_gold_key *k, struct so_error *err);
-void pg_gold_key_clear(struct pg_gold_key *k);
+                          struct store_gold_key *k, struct so_error *err);
 
 /* Record decision d (in the chain: d->seq set) on gold draft k of
  * workflow: the person's answer and whether it matched; the deliveries
  * the trigger queued for d go. */
 enum so_status pg_gold_answer(struct pgq *p, const struct so_decision *d,
                               const char *workflow,
-                              const struct pg_gold_key *k,
+                              const struct store_gold_key *k,
                               struct so_error *err);
 
 /* The record seq on a gold draft is never delivered: the deliveries the

@@ -9,6 +9,7 @@
 #define SIGNOFF_STORE_GOLD_H
 
 #include "signoff/gold.h"
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/db.h"
 
 /* queue_ops.gold_add: items into the pool of their workflows (created when
@@ -29,15 +30,10 @@ enum so_status store_gold_release(struct store *s, const char *workflow,
 enum so_status store_gold_due_save(struct store *s, const char *workflow,
                                    double due, struct so_error *err);
 
-/* Whether draft_id is a released gold draft: *gold 1 and its answer. */
-struct store_gold_key {
-    int gold;
-    enum so_action expected;
-    char *reasons; /* owned; NULL: any reason */
-};
+/* Whether draft_id is a released gold draft: k->gold 1 and its answer
+ * (store/rules.h). */
 enum so_status store_gold_of(struct store *s, const char *draft_id,
                              struct store_gold_key *k, struct so_error *err);
-void store_gold_key_clear(struct store_gold_key *k);
 
 /* Record decision d (in the chain: d->seq set) on gold draft k of
  * workflow: the person's answer and whether it matched. */
