@@ -103,6 +103,11 @@ so stats --by workflow
 check_contains "override rates count people's work only (2 decided, 0 overridden)" \
     "support         2     2     0    0    0      0.0%" "$OUT"
 check_not_contains "reject reasons leave gold out" "tone" "$OUT"
+# The readiness figure counts people's outcomes only: 2 decisions, none
+# overridden (with bob's gold answers it would be 2 overrides in 6).
+SIGNOFF_REVIEWER=sue so workflow set support --automate-from 0.5
+check_contains "readiness leaves gold out (0 of 2 overridden)" \
+    "override rate 0.0%, upper bound 65.8% >= threshold 20.0% over 2 decisions" "$ERR"
 
 so stats --by reviewer
 check_contains "stats: bob's gold accuracy with its Wilson interval" \

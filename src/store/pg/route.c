@@ -33,12 +33,13 @@ static const char sql_mark[] =
 
 /* Human final outcomes standing (a draft decided, not undone: an undo
  * reopens it) on drafts at or above the band, not decided automatically,
- * in the window. */
+ * in the window; a gold draft's (gold.h) is no outcome. */
 static const char sql_evidence[] =
     "SELECT count(*), count(*) FILTER (WHERE final_action IN ('edit',"
     " 'reject')) FROM drafts WHERE workflow = $1 AND status = 'decided'"
     " AND route <> 1 AND final_action IN ('approve', 'edit', 'reject')"
-    " AND decided_at >= $2 AND confidence >= $3::float8";
+    " AND decided_at >= $2 AND confidence >= $3::float8"
+    " AND NOT EXISTS (SELECT 1 FROM gold g WHERE g.draft_id = drafts.id)";
 
 static const char sql_sampled[] =
     "SELECT count(*), count(*) FILTER (WHERE final_action IN ('edit',"
