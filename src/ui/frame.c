@@ -390,10 +390,11 @@ static int parts_fit(const struct bar_part *p, size_t n, int name_min,
     return name_min + (int)parts_width(p + 1, n - 1) <= cols;
 }
 
-/* Long labels when they fit (the time worked, then the position, give way
- * first), else short ones; the name is cut to 12 columns before
- * the waiting and today counts go, and to what is left at the end: the
- * lease and who I am stay in view. */
+/* Long labels when they fit (the time worked gives way first), else short
+ * ones with the name cut to 12 columns; only then does the position go,
+ * then the waiting and today counts, and the name is cut to what is left
+ * at the end: the lease and who I am stay in view. A long queue name never
+ * costs the reviewer where they are. */
 static void draw_status(struct ui_app *app)
 {
     struct bar_part p[12];
@@ -406,9 +407,11 @@ static void draw_status(struct ui_app *app)
         int name_min = squeeze == 0 ? name_w : name_w < 12 ? name_w : 12;
         if (parts_fit(p, n, name_min, app->cols))
             break;
-        /* The least needed parts (keep <= 7) give way in order. */
-        for (int keep = 1; keep <= 7 && !parts_fit(p, n, name_min, app->cols);
-             keep++)
+        /* The least needed parts give way in order: with the long labels
+         * only the time worked (keep <= 3), after that up to keep 7. */
+        int most = squeeze == 0 ? 3 : 7;
+        for (int keep = 1;
+             keep <= most && !parts_fit(p, n, name_min, app->cols); keep++)
             for (size_t i = 1; i < n; i++)
                 if (p[i].text && p[i].keep == keep) {
                     free(p[i].text);
