@@ -250,18 +250,30 @@ static enum ui_next do_reject(struct ui_app *app)
     struct so_workflow w;
     struct so_error err;
     memset(&w, 0, sizeof w);
+    const struct so_reason *reasons;
+    size_t nreasons;
+    struct ui_guard g = {0};
     if (app->q->ops->workflow_get(app->q, app->session.draft->workflow, &w,
-                                  &err) != SO_OK) {
+                                  &err) == SO_OK) {
+        reasons = w.reasons;
+        nreasons = w.nreasons;
+    } else if (err.code == SO_ERR_NETWORK &&
+               (g = ui_session_guard(&app->session)).nreasons) {
+        /* the server is away: the list read when the draft opened; the
+         * decision goes to the outbox */
+        reasons = g.reasons;
+        nreasons = g.nreasons;
+    } else {
         ui_app_message(app, 1, "reject: %s", err.msg);
         return UI_REDRAW;
     }
-    const char **labels = xcalloc(w.nreasons + 1, sizeof *labels);
-    for (size_t i = 0; i < w.nreasons; i++)
-        labels[i] = w.reasons[i].label;
+    const char **labels = xcalloc(nreasons + 1, sizeof *labels);
+    for (size_t i = 0; i < nreasons; i++)
+        labels[i] = reasons[i].label;
     enum ui_answer a =
-        ui_prompt_menu(app, "Reject: why?", labels, w.nreasons, &pick);
+        ui_prompt_menu(app, "Reject: why?", labels, nreasons, &pick);
     free(labels);
-    char *code = a == UI_ANSWERED ? xstrdup(w.reasons[pick].code) : NULL;
+    char *code = a == UI_ANSWERED ? xstrdup(reasons[pick].code) : NULL;
     so_workflow_clear(&w);
     if (a != UI_ANSWERED)
         return a == UI_QUITTING ? UI_QUIT : UI_REDRAW;

@@ -143,6 +143,7 @@ static void drain_outbox(struct ui_app *app)
         return;
     ui_app_message(app, 0, "sent %lld waiting decision%s", (long long)sent,
                    sent == 1 ? "" : "s");
+    app->counts.sent += sent;
     if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
         app->counts.unsent = -1;
 }

@@ -31,6 +31,8 @@ struct queue_view {
     int64_t stale_since; /* wall ms of the first failed reload since; 0
                             while the rows are fresh */
     int64_t tried_mono;  /* the last reload tried (mono ms) */
+    int64_t seen_sent;   /* app->counts.sent when last listed: a decision
+                            sent from the outbox since may have left a row */
 };
 
 /* While the list is stale, a reload is tried this often (ms). */
@@ -169,6 +171,7 @@ static void reload(struct ui_app *app, struct queue_view *v)
     v->wf_cols = fresh.wf_cols;
     v->listed_at = so_now_ms();
     v->stale_since = 0;
+    v->seen_sent = app->counts.sent;
     if (v->sel >= v->n)
         v->sel = v->n ? v->n - 1 : 0;
     if (was_stale) {
@@ -178,10 +181,15 @@ static void reload(struct ui_app *app, struct queue_view *v)
 }
 
 /* While the list is stale, try again every QUEUE_RETRY_MS: the list comes
- * back by itself when the server does. */
+ * back by itself when the server does; and list again once decisions left
+ * the outbox, so a draft decided offline is not offered again. */
 static enum ui_next queue_tick(struct ui_app *app, void *state)
 {
     struct queue_view *v = state;
+    if (!v->stale_since && v->seen_sent != app->counts.sent) {
+        reload(app, v); /* the outbox drained: its drafts are decided */
+        return UI_REDRAW;
+    }
     if (!v->stale_since || so_mono_ms() - v->tried_mono < QUEUE_RETRY_MS)
         return UI_STAY;
     reload(app, v);

@@ -66,8 +66,14 @@ void ui_session_fini(struct ui_session *s)
     free(s->skipped);
     s->skipped = NULL;
     s->nskipped = 0;
-    for (size_t i = 0; i < s->nguards; i++)
+    for (size_t i = 0; i < s->nguards; i++) {
         free(s->guards[i].workflow);
+        for (size_t j = 0; j < s->guards[i].nreasons; j++) {
+            free(s->guards[i].reasons[j].code);
+            free(s->guards[i].reasons[j].label);
+        }
+        free(s->guards[i].reasons);
+    }
     free(s->guards);
     s->guards = NULL;
     s->nguards = 0;
@@ -156,10 +162,16 @@ enum so_status ui_session_claim(struct ui_session *s, const struct filter *f,
     if (st != SO_OK)
         return st;
     if (id)
-        return claim_one(s, NULL, id, err);
-    if (!filter_needs_listing(f) && s->nskipped == 0)
-        return claim_one(s, f->workflow, NULL, err);
-    return claim_listed(s, f, err);
+        st = claim_one(s, NULL, id, err);
+    else if (!filter_needs_listing(f) && s->nskipped == 0)
+        st = claim_one(s, f->workflow, NULL, err);
+    else
+        st = claim_listed(s, f, err);
+    /* The workflow's guard and reasons, read while the queue answers (once
+     * per workflow), so a reject still has its menu if the server goes. */
+    if (st == SO_OK && s->draft)
+        (void)ui_session_guard(s);
+    return st;
 }
 
 int ui_session_shown(struct ui_session *s)
@@ -181,7 +193,7 @@ int64_t ui_session_seen_ms(const struct ui_session *s)
 
 struct ui_guard ui_session_guard(struct ui_session *s)
 {
-    struct ui_guard g = {NULL, SO_DEFAULT_MIN_SEEN_MS, 1};
+    struct ui_guard g = {NULL, SO_DEFAULT_MIN_SEEN_MS, 1, NULL, 0};
     if (!s->draft)
         return g;
     for (size_t i = 0; i < s->nguards; i++)
@@ -194,6 +206,12 @@ struct ui_guard ui_session_guard(struct ui_session *s)
         return g; /* asked again next time */
     g.min_seen_ms = w.min_seen_ms;
     g.confirm_flagged = w.confirm_flagged;
+    g.reasons = xcalloc(w.nreasons ? w.nreasons : 1, sizeof *g.reasons);
+    for (size_t i = 0; i < w.nreasons; i++) {
+        g.reasons[i].code = xstrdup(w.reasons[i].code);
+        g.reasons[i].label = xstrdup(w.reasons[i].label);
+    }
+    g.nreasons = w.nreasons;
     so_workflow_clear(&w);
     s->guards = xrealloc(s->guards, (s->nguards + 1) * sizeof *s->guards);
     g.workflow = xstrdup(s->draft->workflow);

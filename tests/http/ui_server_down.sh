@@ -6,7 +6,8 @@
 # bar names the token's reviewer, not the local login. A decision made while
 # down goes to the outbox at once (the UI never sleeps on retries) and the
 # stale line counts it; the monitor says the server is unreachable and that
-# its figures are stale.
+# its figures are stale. A reject while down has its reasons menu (read
+# when the draft opened) and goes to the outbox too.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 export SIGNOFF_HTTP_TIMEOUT=5
@@ -63,6 +64,22 @@ check "server back: the waiting decision is sent" \
     ui_wait "sent 1 waiting decision" 30
 check "the list reloads by itself: the stale mark is gone" \
     ui_wait_gone "(stale)" 10
+# A reject while down: its menu is the workflow's reasons as read when the
+# draft opened, and the decision goes to the outbox like an approval.
+check "the decided draft has left the list" ui_wait_gone "D-0000" 10
+ui_keys Enter
+check "another draft opens while the server is up" ui_wait " per policy [1]." 15
+serve_stop
+ui_keys r
+check "reject, server down: the reasons menu still opens" ui_wait "Reject: why?" 15
+ui_keys Enter
+check "... then the note" ui_wait "Note (optional" 10
+ui_keys Enter
+check "the reject goes to the outbox" ui_wait "unsent 1" 20
+serve_start || { notok "serve restarts"; exit 1; }
+check "server back: the reject is sent" ui_wait "sent 1 waiting decision" 30
+check_eq "the reject is recorded, with its reason" "1" \
+    "$(sql "$Q" "SELECT count(*) FROM decisions WHERE action = 'reject' AND reason IS NOT NULL")"
 ui_keys q
 check_eq "clean exit" "__EXITED__ rc=0" "$(ui_wait "__EXITED__" 10 && ui_screen | grep -o '__EXITED__ rc=[0-9]*')"
 serve_stop

@@ -104,6 +104,8 @@ struct ui_counts {
                          by me, held by others, for a supervisor; -1 */
     int64_t my_today; /* my decisions today */
     int64_t unsent;   /* decisions waiting in the outbox (remote) */
+    int64_t sent;     /* outbox decisions sent this session, all told (the
+                         queue screen lists again when it grows) */
     int64_t at;       /* mono ms of the last refresh */
 };
 

@@ -23,6 +23,11 @@ struct ui_guard {
     char *workflow;
     int64_t min_seen_ms;
     int confirm_flagged;
+    /* The workflow's reason codes as read when its first draft opened:
+     * the reject menu's list while the queue cannot be asked (server
+     * down; the decision goes to the outbox). Owned. */
+    struct so_reason *reasons;
+    size_t nreasons;
 };
 
 /* A decision not yet saved. Owned strings. */
