@@ -67,6 +67,10 @@ check "the list reloads by itself: the stale mark is gone" \
 # A reject while down: its menu is the workflow's reasons as read when the
 # draft opened, and the decision goes to the outbox like an approval.
 check "the decided draft has left the list" ui_wait_gone "D-0000" 10
+# (no minimum time on screen: the reject below comes as soon as it may)
+SIGNOFF_REVIEWER=sue SIGNOFF_ROLE=supervisor run "$SO" workflow set support \
+    --min-seen 0 --queue "$Q"
+check_eq "support: no minimum time on screen" 0 "$RC"
 ui_keys Enter
 check "another draft opens while the server is up" ui_wait " per policy [1]." 15
 serve_stop
