@@ -15,7 +15,7 @@
 
 /* What the fake queue saw and will answer. */
 struct fake {
-    int claims, renews, releases, decides, undos, lists;
+    int claims, renews, releases, decides, undos, lists, workflow_gets;
     int fail_decides;      /* the next N decides fail with SO_ERR_BUSY */
     int64_t lease_ms;      /* lease given by claim */
     char request_ids[4][37];
@@ -124,6 +124,27 @@ static enum so_status f_list(struct queue *q, const struct so_list_req *r,
     return SO_OK;
 }
 
+/* Workflow w: two reason codes (what the reject menu lists). */
+static enum so_status f_workflow_get(struct queue *q, const char *name,
+                                     struct so_workflow *out,
+                                     struct so_error *err)
+{
+    (void)q;
+    (void)err;
+    fk.workflow_gets++;
+    memset(out, 0, sizeof *out);
+    out->name = xstrdup(name);
+    out->min_seen_ms = 0;
+    out->confirm_flagged = 1;
+    out->reasons = xcalloc(2, sizeof *out->reasons);
+    out->reasons[0].code = xstrdup("tone");
+    out->reasons[0].label = xstrdup("Tone");
+    out->reasons[1].code = xstrdup("factual");
+    out->reasons[1].label = xstrdup("Factual error");
+    out->nreasons = 2;
+    return SO_OK;
+}
+
 static const struct queue_ops fake_ops = {
     .name = "fake",
     .claim = f_claim,
@@ -132,6 +153,7 @@ static const struct queue_ops fake_ops = {
     .decide = f_decide,
     .undo = f_undo,
     .list = f_list,
+    .workflow_get = f_workflow_get,
 };
 
 static int setup(void **state)
@@ -155,6 +177,13 @@ static void test_claim_decide_retry(void **state)
     assert_int_equal(ui_session_claim(&s, &f, NULL, &err), SO_OK);
     assert_string_equal(s.draft->id, "F-1");
     assert_true(ui_session_lease_left(&s) > 0);
+    /* The workflow's guard and reasons are read as its first draft opens
+     * (the reject menu's list if the server goes), once per workflow. */
+    assert_int_equal(fk.workflow_gets, 1);
+    struct ui_guard g = ui_session_guard(&s);
+    assert_int_equal(g.nreasons, 2);
+    assert_string_equal(g.reasons[1].code, "factual");
+    assert_string_equal(g.reasons[1].label, "Factual error");
     /* Never drawn: no decision, nothing sent. */
     assert_int_equal(ui_session_seen_ms(&s), -1);
     assert_int_equal(ui_session_decide(&s, SO_ACT_APPROVE, NULL, NULL, NULL,
@@ -178,6 +207,7 @@ static void test_claim_decide_retry(void **state)
     assert_int_equal(res.action, SO_ACT_REJECT);
     /* A different decision after a failure gets a new id. */
     assert_int_equal(ui_session_claim(&s, &f, NULL, &err), SO_OK);
+    assert_int_equal(fk.workflow_gets, 1); /* w's guard kept */
     ui_session_shown(&s);
     fk.fail_decides = 1;
     ui_session_decide(&s, SO_ACT_APPROVE, NULL, NULL, NULL, NULL, &res,
