@@ -241,6 +241,8 @@ struct so_decide_result {
     int reviews_done;        /* four-eyes: live reviews after this one */
     int reviews_needed;      /* 1 for an ordinary workflow; 0 unknown */
     int resolution;          /* 1: this decision settled a resolve step */
+    int unanswered;          /* "queued" as the server took the connection
+                                but did not answer in time (interactive) */
     struct so_decide_next next; /* with claim_next; free with
                                    so_decide_result_clear */
 };
@@ -678,7 +680,8 @@ struct queue_opts {
                                (the reviewer UI): a server that cannot be
                                reached is not retried with sleeps (the UI
                                retries by itself; a decision waits in the
-                               outbox); a busy server's 429/503 still is */
+                               outbox); a busy server's 429/503 still is;
+                               a call has a short total deadline (4 s) */
 };
 
 /*

@@ -6,7 +6,9 @@
  * stream in; every status checked; retries only for connect errors,
  * timeouts and 408/429/5xx, with jittered exponential backoff that honours
  * Retry-After; for an input loop (queue_opts.interactive) an unreachable
- * server is not retried, so no key waits on a sleep. Decisions go through the outbox first, so none is lost
+ * server is not retried, so no key waits on a sleep, and a call has a
+ * short total deadline: a server that takes the connection but does not
+ * answer holds a key for seconds, not the 30 s of a command. Decisions go through the outbox first, so none is lost
  * while the server is away. Never prints; never puts the token in a
  * message.
  */
@@ -37,6 +39,12 @@
 #define REMOTE_CONNECT_MS 5000
 #define REMOTE_TIMEOUT_MS 30000
 #define REMOTE_LOW_SPEED_BYTES 64
+/* An input loop (queue_opts.interactive) waits on each call: a server that
+ * takes the connection but does not answer gives up after this, all tries
+ * and sleeps of the call included, and after so long under the low speed. */
+#define REMOTE_INTERACTIVE_MS 4000
+#define REMOTE_INTERACTIVE_LOW_SPEED_S 2
+#define REMOTE_QUIET_MS 5000 /* then no call tries for so long */
 #define REMOTE_OFFLINE_MS 1000 /* first pause after the server was away */
 #define REMOTE_OFFLINE_CAP_MS 15000
 #define REMOTE_ENQ_CHUNK (4u << 20) /* bytes of JSONL per POST /v1/drafts */
@@ -59,6 +67,11 @@ struct remote {
     uint32_t rng; /* backoff jitter */
     int interactive; /* an input loop waits: no retry of an unreachable
                         server (queue_opts.interactive) */
+    int64_t quiet_until; /* interactive, mono ms: the server did not answer
+                            in time; calls fail at once until then */
+    CURLcode curl_rc;    /* of the last transfer */
+    int unanswered;      /* the last call failed as the server did not
+                            answer in time (interactive) */
 };
 
 /* One exchange: HTTP status and the parsed JSON reply (NULL if empty). */
@@ -116,6 +129,10 @@ static void curl_setup(struct remote *r, const char *ca_file)
 {
     CURL *c = r->curl;
     long low_speed_s = r->timeout_ms / 3000;
+    if (r->interactive && r->timeout_ms > REMOTE_INTERACTIVE_MS)
+        r->timeout_ms = REMOTE_INTERACTIVE_MS;
+    if (r->interactive && low_speed_s > REMOTE_INTERACTIVE_LOW_SPEED_S)
+        low_speed_s = REMOTE_INTERACTIVE_LOW_SPEED_S;
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
@@ -209,6 +226,7 @@ static enum so_status perform_once(struct remote *r, const char *url,
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
     }
     CURLcode rc = curl_easy_perform(c);
+    r->curl_rc = rc;
     if (rc != CURLE_OK) {
         if (r->over_cap)
             return so_fail(err, SO_ERR_PROTOCOL,
@@ -235,25 +253,53 @@ static enum so_status perform_once(struct remote *r, const char *url,
     return reply_json(r, rep, err);
 }
 
+/* An interactive call's failure when the server took the connection but
+ * did not answer in time (or answers too slowly): said in words, not as
+ * curl's timer. */
+static enum so_status unanswered(struct remote *r, struct so_error *err)
+{
+    r->unanswered = 1;
+    return so_fail(err, SO_ERR_NETWORK,
+                   "%s: the server is not answering (no reply in %ld s)",
+                   r->base, (r->timeout_ms + 999) / 1000);
+}
+
 /* A request with the retry rules; rep->json is the reply (caller frees).
  * attempts: how many tries at most. */
 static enum so_status http_call(struct remote *r, const char *path,
                                 const char *body, int attempts,
                                 struct reply *rep, struct so_error *err)
 {
+    memset(rep, 0, sizeof *rep);
+    if (r->interactive && so_mono_ms() < r->quiet_until)
+        return unanswered(r, err);
     char *url = xasprintf("%s%s", r->base, path);
     enum so_status s;
-    memset(rep, 0, sizeof *rep);
+    int64_t deadline = so_mono_ms() + r->timeout_ms;
+    r->unanswered = 0;
     for (int i = 0;; i++) {
         int retry = 0;
+        if (r->interactive) /* what is left of the call's time */
+            curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS,
+                             (long)(deadline - so_mono_ms() > 1
+                                        ? deadline - so_mono_ms()
+                                        : 1));
         s = perform_once(r, url, body, body ? strlen(body) : 0, rep, &retry,
                          err);
         if (s == SO_OK || !retry || i + 1 >= attempts ||
             (s == SO_ERR_NETWORK && r->interactive))
             break;
-        sleep_ms(backoff_ms(r, i));
+        int64_t pause = backoff_ms(r, i);
+        if (r->interactive && so_mono_ms() + pause + 1000 > deadline)
+            break; /* no time for another try */
+        sleep_ms(pause);
     }
     free(url);
+    if (r->interactive && s == SO_ERR_NETWORK &&
+        r->curl_rc == CURLE_OPERATION_TIMEDOUT) {
+        r->quiet_until = so_mono_ms() + REMOTE_QUIET_MS;
+        return unanswered(r, err);
+    }
     return s;
 }
 
@@ -504,6 +550,7 @@ static enum so_status r_decide(struct queue *q, const struct so_decide_req *req,
     res->action = req->action;
     res->review_agreed = -1;
     snprintf(res->draft_status, sizeof res->draft_status, "queued");
+    res->unanswered = r->unanswered;
     return SO_OK;
 }
 

@@ -54,7 +54,10 @@ static const char *review_note(const struct so_decide_result *r)
     /* A remote queue's server did not answer: the decision is safe in the
      * outbox, not yet recorded. */
     if (strcmp(r->draft_status, "queued") == 0)
-        return ": kept in the outbox, sent when the server answers";
+        return r->unanswered ? ": the server is not answering: kept in the "
+                               "outbox, sent when it answers"
+                             : ": kept in the outbox, sent when the server "
+                               "answers";
     if (strcmp(r->draft_status, "escalated") == 0)
         return ": sent to the supervisors' inbox";
     if (r->resolution)
