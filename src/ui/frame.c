@@ -136,16 +136,29 @@ static void drain_outbox(struct ui_app *app)
 {
     struct so_error err;
     int64_t sent = 0;
-    if (app->counts.unsent <= 0)
-        return;
     so_error_clear(&err);
-    if (app->q->ops->sync(app->q, &sent, &err) != SO_OK || sent == 0)
-        return;
-    ui_app_message(app, 0, "sent %lld waiting decision%s", (long long)sent,
-                   sent == 1 ? "" : "s");
-    app->counts.sent += sent;
+    if (app->counts.unsent > 0 &&
+        app->q->ops->sync(app->q, &sent, &err) == SO_OK && sent > 0) {
+        ui_app_message(app, 0, "sent %lld waiting decision%s",
+                       (long long)sent, sent == 1 ? "" : "s");
+        app->counts.sent += sent;
+        if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
+            app->counts.unsent = -1;
+    }
+    /* What this session decided into the outbox is recorded (or refused
+     * for good) now: its rows may be offered again. */
+    if (app->counts.unsent == 0)
+        ui_session_outbox_sent(&app->session);
+}
+
+void ui_app_drain_outbox(struct ui_app *app)
+{
+    struct so_error err;
+    so_error_clear(&err);
+    /* The outbox is local: no round trip. */
     if (app->q->ops->unsent(app->q, &app->counts.unsent, &err) != SO_OK)
         app->counts.unsent = -1;
+    drain_outbox(app);
 }
 
 static void refresh_counts(struct ui_app *app)

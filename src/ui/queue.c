@@ -154,6 +154,7 @@ static void reload(struct ui_app *app, struct queue_view *v)
     memset(&fresh, 0, sizeof fresh);
     rows_clear(&fresh);
     v->tried_mono = so_mono_ms();
+    ui_app_drain_outbox(app);
     if (load_page(app, &fresh) < 0) {
         rows_clear(&fresh);
         if (!v->stale_since)
@@ -333,7 +334,17 @@ static void draw_row(struct ui_app *app, const struct queue_view *v, int y,
                  r->reviews_needed > 0 ? r->reviews_needed : 1);
         ui_draw_text(w, y, c.rev, 4, num, base);
     }
-    ui_draw_text(w, y, c.title, app->cols - c.title,
+    int tx = c.title;
+    if (ui_session_outboxed(&app->session, r->id)) {
+        /* decided while the server was away: not to be picked again */
+        static const char mark[] = "(decided: in the outbox) ";
+        ui_draw_text(w, y, tx, app->cols - tx, mark,
+                     cursor ? TR_CURSOR : TR_INDEX_FLAG);
+        tx += (int)strlen(mark);
+        if (tx >= app->cols)
+            return;
+    }
+    ui_draw_text(w, y, tx, app->cols - tx,
                  r->title ? r->title : "(untitled)", base);
 }
 
@@ -422,7 +433,8 @@ static enum ui_next do_open(struct ui_app *app, struct queue_view *v)
         ui_app_message(app, 1, "cannot open %s: %s", id,
                        st == SO_EMPTY ? "nothing to claim"
                                       : ui_app_unprefixed(err.msg, id));
-        reload(app, v);
+        if (!ui_session_outboxed(&app->session, id)) /* else no news */
+            reload(app, v);
         return UI_REDRAW;
     }
     return UI_GO_DRAFT;

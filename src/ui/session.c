@@ -66,6 +66,7 @@ void ui_session_fini(struct ui_session *s)
     free(s->skipped);
     s->skipped = NULL;
     s->nskipped = 0;
+    ui_session_outbox_sent(s);
     for (size_t i = 0; i < s->nguards; i++) {
         free(s->guards[i].workflow);
         for (size_t j = 0; j < s->guards[i].nreasons; j++) {
@@ -84,7 +85,24 @@ static int was_skipped(const struct ui_session *s, const char *id)
     for (size_t i = 0; i < s->nskipped; i++)
         if (strcmp(s->skipped[i], id) == 0)
             return 1;
+    return ui_session_outboxed(s, id);
+}
+
+int ui_session_outboxed(const struct ui_session *s, const char *id)
+{
+    for (size_t i = 0; i < s->noutboxed; i++)
+        if (strcmp(s->outboxed[i], id) == 0)
+            return 1;
     return 0;
+}
+
+void ui_session_outbox_sent(struct ui_session *s)
+{
+    for (size_t i = 0; i < s->noutboxed; i++)
+        free(s->outboxed[i]);
+    free(s->outboxed);
+    s->outboxed = NULL;
+    s->noutboxed = 0;
 }
 
 /* Took a claim: start its clocks. */
@@ -161,9 +179,16 @@ enum so_status ui_session_claim(struct ui_session *s, const struct filter *f,
     enum so_status st = release_draft(s, err);
     if (st != SO_OK)
         return st;
+    /* A second decision on it would be recorded when both arrive. */
+    if (id && ui_session_outboxed(s, id))
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: decided; the decision waits in the outbox, sent "
+                       "when the server answers",
+                       id);
     if (id)
         st = claim_one(s, NULL, id, err);
-    else if (!filter_needs_listing(f) && s->nskipped == 0)
+    else if (!filter_needs_listing(f) && s->nskipped == 0 &&
+             s->noutboxed == 0)
         st = claim_one(s, f->workflow, NULL, err);
     else
         st = claim_listed(s, f, err);
@@ -299,7 +324,8 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
     /* One round trip: the queue claims the next draft with the decision
      * when a plain claim can honour the limit and nothing was skipped. */
     struct so_claim_req claim = {next ? next->workflow : NULL, NULL, 0};
-    if (next && !filter_needs_listing(next) && s->nskipped == 0)
+    if (next && !filter_needs_listing(next) && s->nskipped == 0 &&
+        s->noutboxed == 0)
         req.claim_next = &claim;
     memset(res, 0, sizeof *res);
     enum so_status st = s->q->ops->decide(s->q, &req, res, err);
@@ -310,6 +336,12 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
     if (!res->replayed) {
         s->decided++;
         s->worked_ms += req.active_ms;
+    }
+    if (strcmp(res->draft_status, "queued") == 0 &&
+        !ui_session_outboxed(s, s->draft->id)) {
+        s->outboxed = xrealloc(s->outboxed,
+                               (s->noutboxed + 1) * sizeof *s->outboxed);
+        s->outboxed[s->noutboxed++] = xstrdup(s->draft->id);
     }
     drop_draft(s);
     if (res->next.filled && res->next.status == SO_OK && res->next.draft) {
@@ -355,6 +387,13 @@ enum so_status ui_session_undo(struct ui_session *s, struct so_error *err)
         if (strcmp(s->skipped[i], d->id) == 0) {
             free(s->skipped[i]);
             s->skipped[i] = s->skipped[--s->nskipped];
+            break;
+        }
+    }
+    for (size_t i = 0; i < s->noutboxed; i++) {
+        if (strcmp(s->outboxed[i], d->id) == 0) {
+            free(s->outboxed[i]);
+            s->outboxed[i] = s->outboxed[--s->noutboxed];
             break;
         }
     }

@@ -173,6 +173,11 @@ char *ui_app_log_text(const struct ui_app *app);
 /* 1 when screen ops acts on action a (ops->keys NULL: every action). */
 int ui_screen_takes(const struct ui_screen_ops *ops, enum keys_action a);
 
+/* Send what waits in a remote queue's outbox, now, if the server answers
+ * (the queue screen does before it lists, so a decision made while the
+ * server was away is recorded before its draft could be listed again). */
+void ui_app_drain_outbox(struct ui_app *app);
+
 /* Ask the loop to refresh the status-bar figures before the next draw. */
 void ui_app_counts_stale(struct ui_app *app);
 /* The status-bar counts as a decision's reply brought them (a negative

@@ -55,6 +55,10 @@ struct ui_session {
     struct ui_pending pending;
     char **skipped; /* ids released with skip, not offered again */
     size_t nskipped;
+    char **outboxed; /* ids decided into a remote queue's outbox this
+                        session: neither offered nor opened again while
+                        decisions wait there */
+    size_t noutboxed;
     struct ui_guard *guards; /* per workflow seen this session */
     size_t nguards;
     /* Progress of this session (the status bar): decisions recorded and
@@ -62,6 +66,12 @@ struct ui_session {
     int64_t decided;
     int64_t worked_ms;
 };
+
+/* 1 if id was decided into the outbox this session and may still wait
+ * there (the queue list marks it; it is not opened again). */
+int ui_session_outboxed(const struct ui_session *s, const char *id);
+/* The outbox is empty: what was decided into it has been sent. */
+void ui_session_outbox_sent(struct ui_session *s);
 
 /* An empty session on q (holding no draft). */
 void ui_session_init(struct ui_session *s, struct queue *q);
