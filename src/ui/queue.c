@@ -154,7 +154,11 @@ static void reload(struct ui_app *app, struct queue_view *v)
     memset(&fresh, 0, sizeof fresh);
     rows_clear(&fresh);
     v->tried_mono = so_mono_ms();
+    /* What waits in the outbox goes first: a draft decided offline is
+     * recorded before the list is asked, so it is never listed open. */
+    int64_t sent = app->counts.sent;
     ui_app_drain_outbox(app);
+    sent = app->counts.sent - sent;
     if (load_page(app, &fresh) < 0) {
         rows_clear(&fresh);
         if (!v->stale_since)
@@ -177,7 +181,12 @@ static void reload(struct ui_app *app, struct queue_view *v)
         v->sel = v->n ? v->n - 1 : 0;
     if (was_stale) {
         ui_app_counts_stale(app);
-        ui_app_message(app, 0, "the queue answers again: list reloaded");
+        if (sent > 0)
+            ui_app_message(app, 0, "the queue answers again: sent %lld "
+                           "waiting decision%s; list reloaded",
+                           (long long)sent, sent == 1 ? "" : "s");
+        else
+            ui_app_message(app, 0, "the queue answers again: list reloaded");
     }
 }
 
