@@ -22,6 +22,8 @@
 #include "signoff/ui/pager.h"
 #include "signoff/ui/queue.h"
 
+/* Mouse reports taken from curses' queue after one KEY_MOUSE, at most. */
+#define UI_MOUSE_QUEUE 8
 /* Rows one turn of the mouse wheel moves. */
 #define UI_WHEEL_STEPS 3
 
@@ -114,10 +116,24 @@ static enum ui_next mouse_event(struct ui_app *app)
         }
         return next;
     }
-    if ((ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) && ops->click &&
-        ev.y >= 1 && ev.y - 1 < app->rows)
-        return ops->click(app, state, ev.y - 1, ev.x);
-    return UI_STAY;
+    /* Reports read in one go (two clicks that arrive together on a loaded
+     * machine) come as one KEY_MOUSE: the rest wait in curses' queue, and
+     * each is a click of its own (the second press on the row the first
+     * selected opens it; it was lost). */
+    enum ui_next next = UI_STAY;
+    for (int i = 0; i < UI_MOUSE_QUEUE; i++) {
+        if ((ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) && ops->click &&
+            ev.y >= 1 && ev.y - 1 < app->rows) {
+            enum ui_next n = ops->click(app, state, ev.y - 1, ev.x);
+            if (n != UI_STAY && n != UI_REDRAW)
+                return n;
+            if (n == UI_REDRAW)
+                next = UI_REDRAW;
+        }
+        if (getmouse(&ev) != OK)
+            break;
+    }
+    return next;
 }
 
 static void show_log(struct ui_app *app)
