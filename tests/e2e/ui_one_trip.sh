@@ -21,7 +21,7 @@ for size in $SIZES; do
     ui_keys a
     check "$size: next draft opens after approve" ui_wait "Shipping is free"
     check "$size: pending counts the next draft and the last" ui_wait "pending 2"
-    check "$size: my count updated" ui_wait "mine today 1"
+    check "$size: my count updated" ui_wait "today 1 "
     check_eq "$size: next draft claimed by alice" "claimed|alice" \
         "$(sql "$Q" "SELECT status||'|'||claimed_by FROM drafts WHERE id='D-2'")"
     ui_keys r
@@ -31,12 +31,12 @@ for size in $SIZES; do
     ui_keys Enter
     check "$size: third draft opens after reject" ui_wait "two year warranty"
     check "$size: counts after the reject" ui_wait "pending 1"
-    check "$size: my count after the reject" ui_wait "mine today 2"
+    check "$size: my count after the reject" ui_wait "today 2 "
     ui_keys a
     check "$size: the last decision says nothing is left" \
         ui_wait "nothing more to review"
     check "$size: pending 0" ui_wait "pending 0"
-    check "$size: my count 3" ui_wait "mine today 3"
+    check "$size: my count 3" ui_wait "today 3 "
     check_eq "$size: three decisions recorded" "approve||
 reject|$(sql "$Q" "SELECT reason FROM decisions WHERE draft='D-2'")|
 approve||" "$(decisions D-1; decisions D-2; decisions D-3)"
