@@ -219,10 +219,10 @@ char *admin_hook_detail(const struct so_hook *h, const char *verb,
     return print(o);
 }
 
-char *admin_enqueue_create_detail(const char *draft_id)
+char *admin_draft_create_detail(const char *by, const char *draft_id)
 {
     cJSON *o = cJSON_CreateObject();
-    add_str(o, "by", "enqueue");
+    add_str(o, "by", by);
     add_str(o, "draft", draft_id);
     return print(o);
 }

@@ -61,8 +61,9 @@ char *admin_token_detail(const struct so_token *t, const char *verb);
 char *admin_hook_detail(const struct so_hook *h, const char *verb,
                         int64_t from, int64_t queued);
 
-/* The detail of a workflow made by enqueue (workflow.create with
- * {"by":"enqueue","draft":ID}: the first draft named it). */
-char *admin_enqueue_create_detail(const char *draft_id);
+/* The detail of a workflow made by a draft that named it (workflow.create
+ * with {"by":BY,"draft":ID}): by is "enqueue" (a producer's first draft)
+ * or "gold" (a gold draft added by `signoff gold add`). */
+char *admin_draft_create_detail(const char *by, const char *draft_id);
 
 #endif

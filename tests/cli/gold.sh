@@ -52,6 +52,21 @@ SIGNOFF_ROLE=supervisor so gold add "$T/gold.jsonl"
 check_contains "added twice: refused by id" "gold.jsonl:1: draft.id: T-4711 is already a draft or a gold draft" "$ERR"
 check_eq "the pool" "4|0" "$(qsql "SELECT count(*), count(released_at) FROM gold")"
 check_eq "nothing in the queue yet" 0 "$(qsql "SELECT count(*) FROM drafts")"
+# A gold draft that names a new workflow creates it, and the creation is
+# an admin record in the chain (workflow.create by the supervisor, naming
+# the draft), as enqueue's is; a refused line creates nothing.
+{
+    printf '{"draft":{"id":"G-1","workflow":"refunds","body":"known"},"expected":"approve"}\n'
+    printf '{"draft":{"id":"G-2","workflow":"claims","body":"x"},"expected":"reject","reasons":["nonsense"]}\n'
+} >"$T/gold-new.jsonl"
+SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=sue so gold add "$T/gold-new.jsonl"
+check_eq "gold add into a new workflow: the good line added" \
+    "1 gold: 1 added to the pool" "$RC $OUT"
+check_eq "the workflow gold add made has its admin record" \
+    'workflow/refunds|sue|admin|workflow.create|{"by":"gold","draft":"G-1"}' \
+    "$(qsql "SELECT draft, reviewer, kind, reason, note FROM decisions WHERE draft IN ('workflow/refunds', 'workflow/claims')")"
+check_eq "a refused gold line creates no workflow" "refunds" \
+    "$(joined "SELECT name FROM workflows WHERE name IN ('refunds', 'claims')")"
 
 # 8 drafts to people: one gold draft after every 2nd (50%), in pool order.
 for i in 1 2 3 4 5 6 7 8; do

@@ -11,14 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signoff/admin.h"
 #include "signoff/draft_json.h"
 #include "signoff/filter.h"
 #include "signoff/grounding.h"
-#include "signoff/store/pg/admin.h"
 #include "signoff/store/pg/cost.h"
 #include "signoff/store/pg/gold.h"
 #include "signoff/store/pg/route.h"
+#include "signoff/store/pg/workflow.h"
 #include "signoff/store/rules.h"
 
 #define DAY_MS 86400000LL
@@ -41,10 +40,6 @@ static const char sql_find[] =
     "SELECT rid, content_sha, CASE WHEN status = 'pending'"
     " AND reviews_done > 0 THEN 'under review' ELSE status END"
     " FROM drafts WHERE id = $1 FOR UPDATE";
-
-static const char sql_ensure_wf[] =
-    "INSERT INTO workflows(name, created_at) VALUES ($1, " PG_NOW_MS ")"
-    " ON CONFLICT (name) DO NOTHING RETURNING 1";
 
 static const char sql_insert[] =
     "INSERT INTO drafts(id, workflow, model, confidence, band, title, input,"
@@ -359,16 +354,7 @@ static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
         res->outcome = bad ? SO_ENQ_FAILED : res->outcome;
         return code;
     }
-    struct pg_args w = {0};
-    int64_t one, made = 0;
-    pg_arg_text(&w, d->workflow);
-    code = pg_one_int(p, sql_ensure_wf, &w, &one, &made, err);
-    if (code == SO_OK && made) { /* the draft made its workflow */
-        char *subject = xasprintf("workflow/%s", d->workflow);
-        code = pg_admin_append(p, "workflow.create", subject,
-                               admin_enqueue_create_detail(d->id), err);
-        free(subject);
-    }
+    code = pg_workflow_ensure_for(p, d, "enqueue", err);
     if (code != SO_OK)
         return code;
     code = pg_route_of(p, c, d, route, err);

@@ -17,10 +17,6 @@ static const char sql_taken[] =
     "SELECT (EXISTS (SELECT 1 FROM drafts WHERE id = $1)"
     " OR EXISTS (SELECT 1 FROM gold WHERE draft_id = $1))::int";
 
-static const char sql_ensure_wf[] =
-    "INSERT INTO workflows(name, created_at) VALUES ($1, " PG_NOW_MS ")"
-    " ON CONFLICT (name) DO NOTHING";
-
 static const char sql_add[] =
     "INSERT INTO gold(draft_id, workflow, draft, expected, reasons, added_by,"
     " added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -102,12 +98,10 @@ static enum so_status add_one(struct pgq *p, const struct gold_item *g,
                 "draft.id: %s is already a draft or a gold draft", d->id);
         return SO_OK;
     }
-    struct pg_args w = {0};
-    pg_arg_text(&w, d->workflow);
-    code = pg_run(p, sql_ensure_wf, &w, NULL, err);
     int bad = 0;
-    if (code == SO_OK)
-        code = reasons_ok(p, g, &res->err, &bad, err);
+    code = reasons_ok(p, g, &res->err, &bad, err);
+    if (code == SO_OK && !bad)
+        code = pg_workflow_ensure_for(p, d, "gold", err);
     if (code != SO_OK || bad)
         return code;
     char *json = draft_to_json(d, 0);

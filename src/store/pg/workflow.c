@@ -107,6 +107,26 @@ static const char sql_reasons_drop[] =
 static const char sql_reasons_add[] =
     "INSERT INTO reasons(workflow, code, label) VALUES ($1, $2, $3)";
 
+static const char sql_ensure_for[] =
+    "INSERT INTO workflows(name, created_at) VALUES ($1, " PG_NOW_MS ")"
+    " ON CONFLICT (name) DO NOTHING RETURNING 1";
+
+enum so_status pg_workflow_ensure_for(struct pgq *p, const struct so_draft *d,
+                                      const char *by, struct so_error *err)
+{
+    struct pg_args w = {0};
+    int64_t one, made = 0;
+    pg_arg_text(&w, d->workflow);
+    enum so_status code = pg_one_int(p, sql_ensure_for, &w, &one, &made, err);
+    if (code != SO_OK || !made)
+        return code;
+    char *subject = xasprintf("workflow/%s", d->workflow);
+    code = pg_admin_append(p, "workflow.create", subject,
+                           admin_draft_create_detail(by, d->id), err);
+    free(subject);
+    return code;
+}
+
 enum so_status pg_reasons_read(struct pgq *p, struct so_workflow *w,
                                struct so_error *err)
 {

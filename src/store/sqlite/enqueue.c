@@ -262,7 +262,7 @@ static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
     }
     code = check_cost(s, d, res, err);
     if (code == SO_OK && res->outcome != SO_ENQ_FAILED)
-        code = store_workflow_ensure_for(s, d, err);
+        code = store_workflow_ensure_for(s, d, "enqueue", err);
     if (code != SO_OK || res->outcome == SO_ENQ_FAILED)
         return code;
     enum automate_route route;

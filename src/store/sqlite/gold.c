@@ -64,9 +64,7 @@ static enum so_status add_one(struct store *s, const struct gold_item *g,
                 "draft.id: %s is already a draft or a gold draft", d->id);
         return SO_OK;
     }
-    enum so_status code = store_workflow_ensure(s, d->workflow, err);
-    if (code != SO_OK)
-        return code;
+    enum so_status code;
     for (const char *p = g->reasons; p && *p;) {
         size_t n = strcspn(p, "\n");
         char *r = xstrndup(p, n);
@@ -80,6 +78,9 @@ static enum so_status add_one(struct store *s, const struct gold_item *g,
             return code;
         p += n + (p[n] == '\n');
     }
+    code = store_workflow_ensure_for(s, d, "gold", err);
+    if (code != SO_OK)
+        return code;
     st = store_db_stmt(s, sql_add, err);
     if (!st)
         return err->code;

@@ -145,6 +145,7 @@ enum so_status store_workflow_ensure(struct store *s, const char *name,
 
 enum so_status store_workflow_ensure_for(struct store *s,
                                          const struct so_draft *d,
+                                         const char *by,
                                          struct so_error *err)
 {
     enum so_status code = store_workflow_ensure(s, d->workflow, err);
@@ -152,7 +153,7 @@ enum so_status store_workflow_ensure_for(struct store *s,
         return code;
     char *subject = xasprintf("workflow/%s", d->workflow);
     code = store_admin_append(s, "workflow.create", subject,
-                              admin_enqueue_create_detail(d->id), err);
+                              admin_draft_create_detail(by, d->id), err);
     free(subject);
     return code;
 }

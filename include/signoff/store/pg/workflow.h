@@ -13,6 +13,12 @@ enum so_status pg_workflow_get(struct queue *q, const char *name,
                                struct so_workflow *out, struct so_error *err);
 enum so_status pg_workflow_set(struct queue *q, const struct so_workflow *w,
                                unsigned mask, struct so_error *err);
+/* Create the workflow draft d names with the defaults if it does not
+ * exist, in the caller's transaction; a workflow it creates gets its
+ * admin record (workflow.create naming the draft, by "enqueue" or
+ * "gold"), as store_workflow_ensure_for does on SQLite. */
+enum so_status pg_workflow_ensure_for(struct pgq *p, const struct so_draft *d,
+                                      const char *by, struct so_error *err);
 /* Fill w->reasons (w->name's own list, else the default set). */
 enum so_status pg_reasons_read(struct pgq *p, struct so_workflow *w,
                                struct so_error *err);

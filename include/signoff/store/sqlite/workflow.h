@@ -14,11 +14,13 @@
 enum so_status store_workflow_ensure(struct store *s, const char *name,
                                      struct so_error *err);
 
-/* store_workflow_ensure for a draft's workflow at enqueue: a workflow the
- * draft creates gets its admin record (workflow.create, by the producer,
- * naming the draft) in the caller's transaction. */
+/* store_workflow_ensure for a draft's workflow at enqueue (by "enqueue")
+ * or gold add (by "gold"): a workflow the draft creates gets its admin
+ * record (workflow.create, by the store's reviewer, naming the draft) in
+ * the caller's transaction. */
 enum so_status store_workflow_ensure_for(struct store *s,
                                          const struct so_draft *d,
+                                         const char *by,
                                          struct so_error *err);
 
 /* Set the kill switch and log the event, in the caller's transaction. */
