@@ -370,6 +370,18 @@ enum so_status store_rules_policy(const struct so_workflow *cur,
                    cur->threshold * 100, (long long)e->decided);
 }
 
+enum so_status store_rules_hook_workflow(const char *workflow, int exists,
+                                         struct so_error *err)
+{
+    if (exists)
+        return SO_OK;
+    return so_fail(err, SO_ERR_INVALID,
+                   "workflow: %s: no such workflow (a hook is for one "
+                   "workflow the queue has: create it with signoff workflow "
+                   "set, or enqueue a draft into it)",
+                   workflow);
+}
+
 enum so_status store_rules_pause(const char *name, int paused,
                                  const char *reason, struct so_error *err)
 {

@@ -26,6 +26,12 @@ check_eq "hook add: a user and password in the URL refused, naming it" \
 check_eq "... and nothing added" 1 "$(qsql "SELECT count(*) FROM hooks")"
 so hook disable 7
 check_eq "a hook that does not exist: exit 1" 1 "$RC"
+so hook add --workflow nope --url "https://hooks.example/in" --secret-file "$T/secret"
+check_eq "hook add for a workflow the queue does not have: refused, naming it" \
+    "1 signoff: hook: workflow: nope: no such workflow (a hook is for one workflow the queue has: create it with signoff workflow set, or enqueue a draft into it)" \
+    "$RC $ERR"
+check_eq "... and nothing added, no workflow made" "1 0" \
+    "$(qsql "SELECT count(*) FROM hooks") $(qsql "SELECT count(*) FROM workflows WHERE name = 'nope'")"
 check_eq "one record per change, on the hook's workflow" \
     "1|workflow/support|ana|workflow.create
 2|workflow/support|ana|hook.add

@@ -8,6 +8,8 @@
 test_queue q || exit 0
 export SIGNOFF_QUEUE="$Q"
 "$SO" init >/dev/null
+"$SO" workflow set w --owner ana >/dev/null     # a hook needs its workflow
+"$SO" workflow set other --owner ana >/dev/null
 printf 'whsec_%s\n' "$(head -c 32 /dev/urandom | base64)" >"$T/secret"
 chmod 600 "$T/secret"
 "$SO" hook add --workflow w --url "http://127.0.0.1:$(free_port)/x" \
@@ -31,4 +33,4 @@ check_eq "the oldest six went, the newest stayed" "old-7|a1" \
 check_eq "another hook's attempts are left alone" 1005 \
     "$(qsql "SELECT count(*) FROM delivery_attempts WHERE hook = 2")"
 so hook log 1 --limit 1
-check_contains "hook log shows the real attempt first (seq 4: after the admin records of the hooks and of w)" "seq 4 a1 pending HTTP 0" "$OUT"
+check_contains "hook log shows the real attempt first (seq 5: after the admin records of w, other and the hooks)" "seq 5 a1 pending HTTP 0" "$OUT"

@@ -23,6 +23,7 @@ keep() { printf '%s\n%s\n' "$OUT" "$ERR" >>"$SEEN"; }
 sup() { SIGNOFF_TOKEN_FILE="$T/token.sup" so "$@" --queue "$URL"; keep; }
 api_kept() { api "$@"; printf '%s\n' "$BODY" >>"$SEEN"; }
 serve_start || { notok "serve starts"; exit 1; }
+"$SO" workflow set wh --queue "$Q" --owner sue2 >/dev/null # hooks need their workflow
 
 # roles and routes, from the head: a 1 MB body declared and never sent is
 # answered at once (the server never waits for a body it will not read)
@@ -66,6 +67,11 @@ check_eq "POST /v1/hooks with a 9 MiB body: 413" 413 "$CODE"
 SIGNOFF_TOKEN_FILE="$T/token.alice" so hook list --queue "$URL"
 check_eq "hook list with a reviewer's token: refused, exit 1" 1 "$RC"
 check_contains "... naming why" "this token's role may not use this route" "$ERR"
+
+api_kept POST /v1/hooks "$TOK_SUP" "{\"workflow\":\"nope\",\"url\":\"https://a.example/x\",\"secret\":\"$SECRET\"}"
+check_eq "a hook for a workflow the queue does not have: 400" 400 "$CODE"
+check_contains "... naming the workflow" '"message":"workflow: nope: no such workflow' "$BODY"
+check_eq "... and no hook added" 0 "$(qsql "SELECT count(*) FROM hooks")"
 
 # a secret made by the CLI: printed once, alone on stdout
 SIGNOFF_TOKEN_FILE="$T/token.sup" so hook add --workflow wh \

@@ -23,6 +23,7 @@ python3 "$TOP/tests/http/webhook_receiver.py" "$T/secret" "$LOG" "$T/port" "$T/m
 RPID=$!
 on_exit "kill $RPID 2>/dev/null"
 wait_for 10 test -s "$T/port" || { notok "the receiver starts"; exit 1; }
+"$SO" workflow set wh --owner sue --queue "$Q" >/dev/null # a hook needs its workflow
 so hook add --workflow wh --url "http://127.0.0.1:$(cat "$T/port")/h" \
     --secret-file "$T/secret" --events all --allow-private --queue "$Q"
 check_eq "hook add on the database" "0 hook 1 added for workflow wh" "$RC $OUT"

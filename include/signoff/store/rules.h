@@ -123,6 +123,13 @@ void store_rules_auto_ids(const struct so_draft *dr, double from,
                           double sample_pct, int64_t policy_id,
                           char request_id[SO_AUTO_RQ_MAX], char note[128]);
 
+/* A webhook is for one workflow the queue has (exists: whether the store
+ * found it): there is no hook for every workflow (a delivery is queued
+ * only for its hook's own workflow), so a hook naming no workflow would
+ * never fire. SO_ERR_INVALID naming the field and the workflow. */
+enum so_status store_rules_hook_workflow(const char *workflow, int exists,
+                                         struct so_error *err);
+
 /* The kill switch: pausing needs a reason; names and reason checked. */
 enum so_status store_rules_pause(const char *name, int paused,
                                  const char *reason, struct so_error *err);

@@ -20,12 +20,16 @@
 #include "signoff/store/pg/admin.h"
 #include "signoff/store/pg/events.h"
 #include "signoff/store/pg/gold.h"
+#include "signoff/store/rules.h"
 #include "signoff/webhook.h"
 
 #define HOOK_COLS                                                              \
     "SELECT h.id, h.workflow, h.url, h.secret, h.events, h.enabled,"           \
     " h.auto_disabled, h.disabled_reason, h.fail_streak, h.max_failures,"      \
     " h.retry_for_ms, h.allow_private, h.created_at"
+
+static const char sql_wf_exists[] =
+    "SELECT EXISTS (SELECT 1 FROM workflows WHERE name = $1)::int";
 
 static const char sql_add[] =
     "INSERT INTO hooks(workflow, url, secret, events, max_failures,"
@@ -176,8 +180,15 @@ static enum so_status add_tx(struct pgq *p, void *ctx, struct so_error *err)
 {
     struct hook_change *c = ctx;
     const struct so_hook *h = c->h;
-    struct pg_args a = {0};
+    struct pg_args a = {0}, w = {0};
     PGresult *r;
+    int64_t exists = 0;
+    pg_arg_text(&w, h->workflow);
+    enum so_status code = pg_one_int(p, sql_wf_exists, &w, &exists, NULL, err);
+    if (code == SO_OK)
+        code = store_rules_hook_workflow(h->workflow, exists != 0, err);
+    if (code != SO_OK)
+        return code;
     pg_arg_text(&a, h->workflow);
     pg_arg_text(&a, h->url);
     pg_arg_text(&a, h->secret);
@@ -186,7 +197,7 @@ static enum so_status add_tx(struct pgq *p, void *ctx, struct so_error *err)
     pg_arg_int(&a, h->retry_for_ms);
     pg_arg_int(&a, h->allow_private ? 1 : 0);
     pg_arg_int(&a, so_now_ms());
-    enum so_status code = pg_run(p, sql_add, &a, &r, err);
+    code = pg_run(p, sql_add, &a, &r, err);
     if (code != SO_OK)
         return code;
     struct so_hook added = *h;

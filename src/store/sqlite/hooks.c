@@ -15,6 +15,7 @@
 #include "signoff/admin.h"
 #include "signoff/store/sqlite/admin.h"
 #include "signoff/store/sqlite/events.h"
+#include "signoff/store/rules.h"
 #include "signoff/webhook.h"
 
 #define HOOK_COLS                                                              \
@@ -26,6 +27,9 @@ static const char sql_add[] =
     "INSERT INTO hooks(workflow, url, secret, events, max_failures,"
     " retry_for_ms, allow_private, created_at) VALUES (:wf, :url, :secret,"
     " :events, :max, :retry, :private, :now)";
+
+static const char sql_wf_exists[] =
+    "SELECT EXISTS (SELECT 1 FROM workflows WHERE name = :wf)";
 
 static const char sql_list[] =
     HOOK_COLS ", (SELECT count(*) FROM deliveries d WHERE d.hook = h.id AND"
@@ -175,7 +179,17 @@ enum so_status store_hooks_add(struct queue *q, const struct so_hook *h,
     enum so_status code = store_db_begin(s, err);
     if (code != SO_OK)
         return code;
-    sqlite3_stmt *st = store_db_stmt(s, sql_add, err);
+    sqlite3_stmt *st = store_db_stmt(s, sql_wf_exists, err);
+    if (!st)
+        return finish_tx(s, err->code, err);
+    store_db_bind_text(st, ":wf", h->workflow);
+    int rc = sqlite3_step(st);
+    int exists = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return finish_tx(s, store_db_fail(s, "hook add", err), err);
+    code = store_rules_hook_workflow(h->workflow, exists, err);
+    st = code == SO_OK ? store_db_stmt(s, sql_add, err) : NULL;
     if (!st)
         return finish_tx(s, err->code, err);
     store_db_bind_text(st, ":wf", h->workflow);
