@@ -44,7 +44,7 @@ ui_keys q; ui_keys q; exited >/dev/null; ui_stop
 review 80x24 --monitor
 check "the reviewer's monitor opens" ui_wait "LAST 30 DAYS"
 check_not_contains "a reviewer sees no gold figures" "gold" "$(ui_screen)"
-ui_keys q; exited >/dev/null; ui_stop
+ui_stop
 
 # A supervisor's: the range of the reviewers' gold accuracy and who is
 # below the bar (alice, 0 of 1: upper 79.3% < 90%).
@@ -56,5 +56,5 @@ for size in 80x24 200x50; do
     wide=$(ui_screen | python3 -c 'import sys; print("".join(l for l in sys.stdin if len(l.rstrip("\n")) > int(sys.argv[1])), end="")' "${size%x*}")
     check_eq "$size: nothing wider than the terminal" "" "$wide"
     ui_screen >"$T/monitor.$size.txt"
-    ui_keys q; exited >/dev/null; ui_stop
+    ui_stop
 done

@@ -50,7 +50,7 @@ for size in 80x24 200x50; do
     ui_keys j
     check "$size: other selected" ui_wait "> other"
     check_not_contains "$size: no ratchet line for a workflow without automation" "measured on" "$(ui_screen)"
-    ui_keys q; exited >/dev/null; ui_stop
+    ui_stop
 done
 
 # Blind: a reviewer's queue and draft screens say nothing of sampling.
@@ -70,4 +70,4 @@ check "paused: the monitor opens" ui_wait "LAST 30 DAYS"
 check "paused: the ratchet line says paused, with the policy" ui_wait \
     "faq: paused (automate from 0.80), auto $nauto ($share), human queue"
 check_not_contains "paused: not 'augment from'" "augment from" "$(ui_screen)"
-ui_keys q; exited >/dev/null; ui_stop
+ui_stop

@@ -17,7 +17,7 @@ for i in 1 2; do run "$SO" decide "s-$i" approve; done
 review 80x24 --monitor
 check "80x24: the monitor opens" ui_wait "LAST 30 DAYS"
 check_not_contains "all well: no Producers line" "Producers:" "$(ui_screen)"
-ui_keys q; exited >/dev/null; ui_stop
+ui_stop
 
 so applied s-1 --ref ticket-1
 so workflow set support --applied-within 1ms
@@ -34,5 +34,5 @@ for size in 80x24 200x50; do
     check "$size: the monitor opens" ui_wait "LAST 30 DAYS"
     check "$size: the producers line" \
         ui_wait "Producers: support: 2 unapplied, 1 webhook failing"
-    ui_keys q; exited >/dev/null; ui_stop
+    ui_stop
 done

@@ -33,5 +33,5 @@ for size in $SIZES; do
         check "$size: whole entries, the rest counted" \
             grep -qE '^Reject reasons: factual 16\.7% \(1\)(, [a-z]+ 16\.7% \(1\))*, \+[1-5] more$' <<<"$LINE"
     fi
-    ui_keys q; exited >/dev/null; ui_stop
+    ui_stop
 done

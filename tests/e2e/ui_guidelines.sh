@@ -32,7 +32,7 @@ for size in $SIZES; do
     ui_keys a
     check "$size: the next draft opens" ui_wait "Shipping is free"
     check "$size: the guidelines stay on for it" ui_wait "Never promise a date."
-    ui_keys a; ui_wait "two year warranty"; ui_keys a
+    ui_keys a; ui_wait "The warranty lasts two years"; ui_keys a
     check "$size: the other workflow's draft" ui_wait "No guidelines here."
     check "$size: no guidelines: how to set them" \
         ui_wait "(no guidelines for other: a supervisor sets them with"
