@@ -37,6 +37,13 @@
     X(STATS_BY_DAY, "day")                                                     \
     X(STATS_BY_BAND, "band")
 
+/* The other reports of `stats --by`, after the dimensions above: pair (the
+ * four-eyes agreement, agreement.h) and phase (the automation). The CLI's
+ * parser and its shell completion read both lists. */
+#define STATS_BY_REPORTS(X)                                                    \
+    X(STATS_BY_PAIR, "pair")                                                   \
+    X(STATS_BY_PHASE, "phase")
+
 enum stats_by {
 #define STATS_X_ENUM(id, name) id,
     STATS_BY_LIST(STATS_X_ENUM)
@@ -58,7 +65,7 @@ struct stats_window {
 /* The window of duration dur_ms ending at now_ms (see the top comment). */
 void stats_window_for(int64_t dur_ms, int64_t now_ms, struct stats_window *w);
 /* Parse --since: a duration ("24h", "7d", "30d") or a date "YYYY-MM-DD".
- * 0 ok, -1 malformed or a date after today. */
+ * 0 ok, -1 malformed, no duration at all (0) or a date after today. */
 int stats_window_parse(const char *since, int64_t now_ms,
                        struct stats_window *w);
 /* Number of days in w (>= 1). */

@@ -40,6 +40,22 @@ char *stats_format_report(const struct stats_report *rep,
 char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
                           enum stats_format fmt);
 
+/* `stats --by phase` in fmt: per workflow (only the one named only, when
+ * not NULL) its phase, automatic approvals, sampled drafts decided and
+ * people's override rate on them with its Wilson interval, over the
+ * workflow's own window. JSON is {"by":"phase","groups":[...]}, CSV has
+ * CRLF line ends, Prometheus leaves out a rate that is not defined.
+ * Caller frees. */
+struct so_workflow;
+char *stats_format_phase(const struct so_workflow *wfs, size_t n,
+                         const char *only, enum stats_format fmt);
+
+/* The Prometheus families of the automation (signoff_workflow_automate,
+ * signoff_automate_*) for every workflow of wfs: stats --by phase and
+ * /metrics write them alike. */
+void stats_format_prom_phase(struct buf *out, const struct so_workflow *wfs,
+                             size_t n);
+
 /* A group key or reason for people: "(none)" for a missing one (NULL).
  * Tables only; the machine formats write null, an empty field or an empty
  * label value, which no real name can be. */

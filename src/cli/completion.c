@@ -115,12 +115,13 @@ static char value_kind(const struct comp_opt *o)
     return 0;
 }
 
-/* The --by dimensions of stats, space-separated, from STATS_BY_LIST. */
+/* The --by words of stats from STATS_BY_LIST and STATS_BY_REPORTS (the
+ * tables its parser reads), each after a space: used as by_words + 1. */
 static const char by_words[] =
-#define STATS_X_WORD(id, name) name " "
-    STATS_BY_LIST(STATS_X_WORD)
+#define STATS_X_WORD(id, name) " " name
+    STATS_BY_LIST(STATS_X_WORD) STATS_BY_REPORTS(STATS_X_WORD)
 #undef STATS_X_WORD
-    "pair";
+    ;
 
 static void bash_script(void)
 {
@@ -193,7 +194,7 @@ static void bash_script(void)
            "    workflow:1) COMPREPLY=($(compgen -W \"$(signoff completion"
            " workflows ${q:+--queue \"$q\"} 2>/dev/null)\" -- \"$cur\")) ;;\n"
            "    decide:1) COMPREPLY=($(compgen -W '",
-           by_words);
+           by_words + 1);
     for (int a = 0; a < SO_ACT_REVERT; a++)
         printf("%s%s", a ? " " : "", so_action_name((enum so_action)a));
     printf("' -- \"$cur\")) ;;\n"
@@ -228,7 +229,7 @@ static void zsh_option(const struct comp_opt *o)
         switch (value_kind(o)) {
         case 'w': printf(":_signoff_workflows"); break;
         case 'f': printf(":_files"); break;
-        case 'b': printf(":(%s)", by_words); break;
+        case 'b': printf(":(%s)", by_words + 1); break;
         default: printf(": "); break;
         }
     }

@@ -166,7 +166,7 @@ static int parse_since(const char *s, int64_t *out)
     int64_t ms;
     if (so_parse_duration_ms(s, &ms) == 0) {
         *out = so_now_ms() - ms;
-        return 0;
+        return ms > 0 ? 0 : -1; /* a bare 0: no unit, nothing to export */
     }
     return so_parse_date_ms(s, out);
 }

@@ -42,7 +42,8 @@ static const char usage_text[] =
     "                      agreement and Cohen's kappa per workflow and\n"
     "                      reviewer pair, and resolutions; phase: each\n"
     "                      workflow's phase, automatic approvals and the\n"
-    "                      override rate on its sampled drafts (its window)\n"
+    "                      override rate on its sampled drafts (over its\n"
+    "                      own window: no --since)\n"
     "  -s, --since D       2d, 7d, 30d ... (units ms, s, m, h, d, w) or a\n"
     "                      date YYYY-MM-DD (default 7d):\n"
     "                      the last D rounded up to whole UTC days, ending\n"
@@ -58,7 +59,7 @@ static const char usage_text[] =
     "                      of its tasks past its SLA than its sla-alert\n"
     "                      share (decided late in the window, and open\n"
     "                      drafts past it now);\n"
-    "                      0 otherwise\n"
+    "                      0 otherwise (no --since; table or json)\n"
     "  -q, --queue Q       the queue (file or URL)\n"
     "  -h, --help          show this help\n"
     "      --version       show the version\n";
@@ -72,11 +73,13 @@ struct stats_args {
     int check;
     int pair; /* --by pair: the four-eyes agreement report */
     int phase; /* --by phase: the automation's figures per workflow */
+    int since_given;
 };
 
 /* NULL-terminated name lists for cli_pick, in enum order. */
 #define STATS_X_NAME(id, name) name,
-static const char *const by_names[] = {STATS_BY_LIST(STATS_X_NAME) NULL};
+static const char *const by_names[] = {
+    STATS_BY_LIST(STATS_X_NAME) STATS_BY_REPORTS(STATS_X_NAME) NULL};
 static const char *const fmt_names[] = {STATS_FORMAT_LIST(STATS_X_NAME) NULL};
 #undef STATS_X_NAME
 
@@ -87,20 +90,21 @@ static int stats_option(int c, const char *arg, void *ctx)
     int i;
     switch (c) {
     case 'b':
-        if ((a->pair = strcmp(arg, "pair") == 0))
-            break;
-        if ((a->phase = strcmp(arg, "phase") == 0))
-            break;
         if ((i = cli_pick("stats", "--by", arg, by_names)) < 0)
             return EXIT_USAGE;
-        a->by = (enum stats_by)i;
+        a->pair = i == STATS_BY_COUNT;      /* the first of STATS_BY_REPORTS */
+        a->phase = i == STATS_BY_COUNT + 1; /* the second */
+        a->by = i < STATS_BY_COUNT ? (enum stats_by)i : STATS_BY_WORKFLOW;
         break;
     case 'f':
         if ((i = cli_pick("stats", "--format", arg, fmt_names)) < 0)
             return EXIT_USAGE;
         a->fmt = (enum stats_format)i;
         break;
-    case 's': a->since = arg; break;
+    case 's':
+        a->since = arg;
+        a->since_given = 1;
+        break;
     case 'w':
         a->workflow = arg;
         return cli_check_name("stats", "--workflow", arg);
@@ -252,59 +256,7 @@ static int run_check(struct queue *q, const struct stats_args *a,
 static int run_phase(const struct stats_args *a, const struct so_workflow *wfs,
                      size_t nwfs)
 {
-    if (a->fmt != STATS_FMT_TABLE && a->fmt != STATS_FMT_JSON) {
-        cli_error("stats", "--by phase: --format table or json");
-        return EXIT_USAGE;
-    }
-    cJSON *arr = cJSON_CreateArray();
-    if (a->fmt == STATS_FMT_TABLE)
-        printf("%-24s %-8s %8s %8s %8s  %s\n", "WORKFLOW", "PHASE", "AUTO",
-               "SAMPLED", "OVERRIDE", "95% CI");
-    for (size_t i = 0; i < nwfs; i++) {
-        const struct so_workflow *w = &wfs[i];
-        if (a->workflow && strcmp(w->name, a->workflow) != 0)
-            continue;
-        double rate, lo, hi;
-        char r[16], l[16], h[16];
-        automate_sampled_rate(w, &rate, &lo, &hi);
-        if (a->fmt == STATS_FMT_JSON) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddItemToArray(arr, o);
-            cJSON_AddStringToObject(o, "workflow", w->name);
-            cJSON_AddStringToObject(o, "phase", automate_phase(w));
-            cJSON_AddNumberToObject(o, "auto", (double)w->auto_decided);
-            cJSON_AddNumberToObject(o, "sampled", (double)w->sampled_decided);
-            cJSON_AddNumberToObject(o, "sampled_overrides",
-                                    (double)w->sampled_overrides);
-            if (rate >= 0) {
-                cJSON_AddNumberToObject(o, "override_rate", rate);
-                cJSON_AddNumberToObject(o, "ci_low", lo);
-                cJSON_AddNumberToObject(o, "ci_high", hi);
-            } else {
-                cJSON_AddNullToObject(o, "override_rate");
-            }
-            continue;
-        }
-        char *name = text_plain(w->name, 24, 1);
-        stats_format_pct(rate, r);
-        stats_format_pct(lo, l);
-        stats_format_pct(hi, h);
-        printf("%s %-8s %8lld %8lld %8s  ", name, automate_phase(w),
-               (long long)w->auto_decided, (long long)w->sampled_decided,
-               rate >= 0 ? r : "-");
-        if (rate >= 0)
-            printf("[%s, %s]\n", l, h);
-        else
-            printf("-\n");
-        free(name);
-    }
-    if (a->fmt == STATS_FMT_JSON) {
-        char *s = json_print_escaped(arr, 0);
-        printf("%s\n", s);
-        free(s);
-    }
-    cJSON_Delete(arr);
-    return fflush(stdout) == 0 ? EXIT_OK_ : EXIT_FAIL;
+    return emit(stats_format_phase(wfs, nwfs, a->workflow, a->fmt));
 }
 
 static int known_workflow(const struct so_workflow *wfs, size_t n,
@@ -333,6 +285,15 @@ int cmd_stats(int argc, char **argv)
     int rc = cli_parse(&cmd, argc, argv, &a.common, &a);
     if (rc >= 0)
         return rc;
+    /* --check judges each workflow over its own window, a list of alerts
+     * (no CSV rows or metrics: /metrics and contrib/prometheus have them);
+     * --by phase counts each workflow's own window too. */
+    if (a.check && a.fmt != STATS_FMT_TABLE && a.fmt != STATS_FMT_JSON)
+        return cli_usage_error("stats", "--check: --format table or json");
+    if ((a.check || a.phase) && a.since_given)
+        return cli_usage_error("stats", "--since does not apply to %s: each "
+                                        "workflow's own window counts",
+                               a.check ? "--check" : "--by phase");
     setlocale(LC_CTYPE, "");
     struct queue_opts o = {.readonly = 1};
     struct queue *q = cli_open_queue(a.common.queue, NULL, &o);

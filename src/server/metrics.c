@@ -6,7 +6,6 @@
  */
 #include "signoff/server/metrics.h"
 
-#include "signoff/automate.h"
 #include "signoff/escape.h"
 #include "signoff/gold.h"
 #include "signoff/stats.h"
@@ -268,22 +267,6 @@ static double wf_paused(const struct so_workflow *w)
 {
     return w->automation_paused;
 }
-static double wf_automate(const struct so_workflow *w)
-{
-    return automate_active(w);
-}
-static double wf_auto_decided(const struct so_workflow *w)
-{
-    return (double)w->auto_decided;
-}
-static double wf_sampled(const struct so_workflow *w)
-{
-    return (double)w->sampled_decided;
-}
-static double wf_sampled_overrides(const struct so_workflow *w)
-{
-    return (double)w->sampled_overrides;
-}
 static double wf_window(const struct so_workflow *w)
 {
     return (double)w->window_ms / 1000.0;
@@ -469,21 +452,6 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
     render_wf_gauge(out, "signoff_workflow_paused",
                     "1 when the workflow's automation is paused (by a "
                     "person or by auto-pause).", wf, nwf, wf_paused);
-    render_wf_gauge(out, "signoff_workflow_automate",
-                    "1 when the workflow is in automate phase (a policy on "
-                    "and not paused), 0 in augment (every draft reviewed).",
-                    wf, nwf, wf_automate);
-    render_wf_gauge(out, "signoff_automate_decided",
-                    "Drafts approved automatically at enqueue (reviewer "
-                    "auto) over the workflow's window.", wf, nwf,
-                    wf_auto_decided);
-    render_wf_gauge(out, "signoff_automate_sampled",
-                    "Eligible drafts sent to people blind (the sample) and "
-                    "decided, over the window: the error rate's sample size.",
-                    wf, nwf, wf_sampled);
-    render_wf_gauge(out, "signoff_automate_sampled_overridden",
-                    "Sampled drafts people edited or rejected over the "
-                    "window (the automation's measured errors).", wf, nwf,
-                    wf_sampled_overrides);
+    stats_format_prom_phase(out, wf, nwf);
     render_cost(out, wf, nwf, all, now_ms);
 }

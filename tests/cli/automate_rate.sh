@@ -34,7 +34,7 @@ so stats --by phase
 check_contains "stats --by phase: the same figures" "automate       $nauto        4     0.0%  [0.0%, 49.0%]" "$OUT"
 so stats --by phase --format json
 check_eq "stats --by phase json" "automate $nauto 4 0" \
-    "$(python3 -c 'import json,sys; j=json.load(sys.stdin)[0]; print(j["phase"], j["auto"], j["sampled"], j["sampled_overrides"])' <<<"$OUT")"
+    "$(python3 -c 'import json,sys; o=json.load(sys.stdin); j=o["groups"][0]; assert o["by"] == "phase"; print(j["phase"], j["auto"], j["sampled"], j["sampled_overrides"])' <<<"$OUT")"
 "$SO" decide "$5" reject --reason factual >/dev/null
 so workflow show refunds
 check_eq "1 of 5 sampled overridden (20%): not over, still on" 0 "$RC"

@@ -23,7 +23,7 @@ check_eq "signoff st<TAB>: the command" "stats" "$(comp signoff st)"
 check_eq "signoff w<TAB>" "workflow" "$(comp signoff w)"
 check_eq "signoff stats --b<TAB>" "--by" "$(comp signoff stats --b)"
 check_eq "signoff stats --by <TAB>: the dimensions" \
-    "band day model pair reviewer workflow" "$(comp signoff stats --by '')"
+    "band day model pair phase reviewer workflow" "$(comp signoff stats --by '')"
 check_eq "signoff decide D-1 <TAB>: the actions" \
     "approve edit escalate reject" "$(comp signoff decide D-1 '')"
 check_eq "signoff workflow <TAB>: its subcommands" \
@@ -55,7 +55,7 @@ so completion zsh
 check_eq "completion zsh: exit 0" 0 "$RC"
 check_contains "zsh: a #compdef script" "#compdef signoff" "$OUT"
 check_contains "zsh: an option with its help" \
-    "'(-b --by)'{-b,--by}'[group by workflow (default), model, reviewer, day]:DIM:(workflow model reviewer day band pair)'" "$OUT"
+    "'(-b --by)'{-b,--by}'[group by workflow (default), model, reviewer, day]:DIM:(workflow model reviewer day band pair phase)'" "$OUT"
 if command -v zsh >/dev/null 2>&1; then
     printf '%s\n' "$OUT" >"$T/_signoff"
     run zsh -n "$T/_signoff"

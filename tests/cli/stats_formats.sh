@@ -54,7 +54,7 @@ so stats --by model
 check_contains "table: a missing model shows as (none)" "(none)" "$OUT"
 
 # 5. promtool on every --by, and the naming conventions
-for by in workflow model reviewer day band pair; do
+for by in workflow model reviewer day band pair phase; do
     so stats --by "$by" --format prometheus
     check_eq "--by $by --format prometheus: exit" 0 "$RC"
     promcheck "--by $by"
@@ -66,15 +66,34 @@ check_contains "prometheus: median time in seconds" \
     "# TYPE signoff_active_time_median_seconds gauge" "$OUT"
 check_not_contains "prometheus: no sentinel -1" "} -1" "$OUT"
 
-# 2. a duration needs a unit
-for since in 7 30; do
+# --check is a list of alerts: table or json, never another format's
+# name on text that format's tool rejects
+for fmt in csv prometheus; do
+    so stats --check --format "$fmt"
+    check_eq "--check --format $fmt: usage error, no output" "2 " "$RC $OUT"
+    check_contains "--check --format $fmt: says which formats" \
+        "--check: --format table or json" "$ERR"
+done
+so stats --by nonsense
+check_contains "--by: the error names every --by" \
+    "expected workflow, model, reviewer, day, band, pair or phase" "$ERR"
+
+# 2. a duration needs a unit (0 is no window either)
+for since in 7 30 0; do
     so stats --since "$since"
     check_eq "--since $since: usage error" 2 "$RC"
     check_contains "--since $since: names the units" "ms, s, m, h, d, w" "$ERR"
 done
-so export --since 7
-check_eq "export --since 7: usage error naming the units" \
-    "2 yes" "$RC $(case "$ERR" in *"ms, s, m, h, d, w"*) echo yes ;; esac)"
+for since in 7 0; do
+    so export --since "$since"
+    check_eq "export --since $since: usage error naming the units" \
+        "2 yes" "$RC $(case "$ERR" in *"ms, s, m, h, d, w"*) echo yes ;; esac)"
+done
+for opt in --check "--by phase"; do
+    so stats $opt --since 30d
+    check_eq "stats $opt --since: refused, its own window counts" "2 yes" \
+        "$RC $(case "$ERR" in *"--since does not apply"*) echo yes ;; esac)"
+done
 
 # 3. --by pair: CRLF CSV, the one JSON object
 so stats --by pair --format csv
@@ -86,6 +105,17 @@ so stats --by pair --format json
 check_eq "pair json: one object like every --by" \
     "pair ['by', 'first_day', 'last_day', 'days', 'groups'] 7 pairs" \
     "$(py 'import json,sys; o=json.load(sys.stdin); print(o["by"], list(o), o["days"], o["groups"][0]["workflow"])')"
+# --by phase: the same one object, CRLF CSV
+so stats --by phase --format json
+check_eq "phase json: one object, a group per workflow" \
+    "phase ['by', 'groups'] pairs augment 7 None" \
+    "$(py 'import json,sys; o=json.load(sys.stdin); g=o["groups"][0]; print(o["by"], list(o), g["workflow"], g["phase"], g["window_days"], g["override_rate"])')"
+so stats --by phase --format csv
+check_eq "phase csv: every line ends in CRLF, a row per workflow" "3 3 pairs,w" \
+    "$(grep -c $'\r$' "$T/.out") $(wc -l <"$T/.out") $(py 'import csv,sys; print(",".join(r["workflow"] for r in csv.DictReader(sys.stdin)))')"
+so stats --by phase --format prometheus
+check_contains "phase prometheus: the automation gauges of /metrics" \
+    'signoff_workflow_automate{workflow="w"} 0' "$OUT"
 so stats --by pair --workflow w
 check_eq "pair table: says when there is nothing" \
     "no four-eyes reviews in this window" "$OUT"

@@ -64,6 +64,10 @@ check_eq "after a second reject: counter 2, undos 1, outcome 1" "2 1 1" \
 check_eq "after a second reject: only its own review time counts (the undone one is taken back)" \
     "$(secs m-3)" "$(value "$H")"
 check_contains "counters typed counter" "# TYPE signoff_undos_total counter" "$BODY"
+# docs/protocol.md names every family /metrics has (its table of families)
+check_eq "docs/protocol.md names every /metrics family" "" \
+    "$(for f in $(printf '%s\n' "$BODY" | awk '$1 == "#" && $2 == "TYPE" {print $3}'); do
+        grep -q -- "\`$f\`" "$TOP/docs/protocol.md" || printf '%s ' "$f"; done)"
 check_contains "threshold per workflow" \
     'signoff_override_threshold_ratio{workflow="support"} 0.2' "$BODY"
 serve_stop
