@@ -68,6 +68,8 @@ static void test_window(void **state)
     assert_int_equal(stats_window_parse("2026-11-25", NOW, &w), -1);
     assert_int_equal(stats_window_parse("yesterday", NOW, &w), -1);
     assert_int_equal(stats_window_parse("7x", NOW, &w), -1);
+    assert_int_equal(stats_window_parse("7", NOW, &w), -1); /* no unit */
+    assert_int_equal(stats_window_parse("0", NOW, &w), -1); /* no window */
     /* at exactly midnight the window of 24h is the day just begun */
     assert_int_equal(stats_window_parse("24h", TODAY * STATS_DAY_MS, &w), 0);
     assert_int_equal(w.first_day, TODAY);
