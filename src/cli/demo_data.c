@@ -1043,15 +1043,18 @@ static struct so_draft *faq_draft(struct ctx *cx)
     return d;
 }
 
-/* Claim and decide draft id as reviewer who at time at. */
-static enum so_status faq_decide(struct ctx *cx, int who, const char *id,
-                                 enum so_action action, int64_t at,
-                                 struct so_error *err)
+/* Claim draft id through q and decide it: shown active_ms + 2s before at,
+ * decided at at (reason for a reject, final_body for an edit). */
+static enum so_status claim_decide(struct ctx *cx, struct queue *q,
+                                   const char *id, enum so_action action,
+                                   const char *reason, const char *final_body,
+                                   int64_t at, int64_t active_ms,
+                                   struct so_error *err)
 {
-    struct queue *q = cx->q[who];
     struct so_claim_req creq = {.draft_id = id};
     struct so_draft *claimed = NULL;
-    pin_time(at - 40000);
+    int64_t shown = at - active_ms - 2000;
+    pin_time(shown);
     enum so_status st = q->ops->claim(q, &creq, &claimed, err);
     char rid[37];
     rng_uuid(&cx->r, rid);
@@ -1059,9 +1062,10 @@ static enum so_status faq_decide(struct ctx *cx, int who, const char *id,
         .draft_id = id,
         .request_id = rid,
         .action = action,
-        .reason = action == SO_ACT_REJECT ? "factual" : NULL,
-        .shown_at = at - 40000,
-        .active_ms = 38000,
+        .reason = reason,
+        .final_body = final_body,
+        .shown_at = shown,
+        .active_ms = active_ms,
         .lease_token = claimed ? claimed->lease_token : 0,
     };
     struct so_decide_result res;
@@ -1072,6 +1076,16 @@ static enum so_status faq_decide(struct ctx *cx, int who, const char *id,
         cx->sum->decisions++;
     so_draft_free(claimed);
     return st;
+}
+
+/* Claim and decide draft id as reviewer who at time at. */
+static enum so_status faq_decide(struct ctx *cx, int who, const char *id,
+                                 enum so_action action, int64_t at,
+                                 struct so_error *err)
+{
+    return claim_decide(cx, cx->q[who], id, action,
+                        action == SO_ACT_REJECT ? "factual" : NULL, NULL, at,
+                        38000, err);
 }
 
 /* Enqueue a faq draft at at; *id gets its id (owned). */
@@ -1135,6 +1149,79 @@ static enum so_status automate_flow(struct ctx *cx, struct so_error *err)
     return st;
 }
 
+/* ---- four-eyes: the refunds reviewed twice ---------------------------- */
+
+/* The last hour's refunds under four-eyes: two of the four reviewers who
+ * take refunds each (never sam), their actions, and the supervisor's when
+ * they disagree (REVERT: they agree, nothing to settle). */
+static const struct paired {
+    int a, b;
+    enum so_action first, second, settled;
+} paired[] = {
+    {0, 1, SO_ACT_APPROVE, SO_ACT_APPROVE, SO_ACT_REVERT},
+    {2, 3, SO_ACT_APPROVE, SO_ACT_APPROVE, SO_ACT_REVERT},
+    {0, 2, SO_ACT_APPROVE, SO_ACT_APPROVE, SO_ACT_REVERT},
+    {1, 3, SO_ACT_REJECT, SO_ACT_REJECT, SO_ACT_REVERT},
+    {0, 3, SO_ACT_APPROVE, SO_ACT_APPROVE, SO_ACT_REVERT},
+    {1, 2, SO_ACT_APPROVE, SO_ACT_EDIT, SO_ACT_APPROVE},
+    {0, 1, SO_ACT_APPROVE, SO_ACT_APPROVE, SO_ACT_REVERT},
+    {2, 3, SO_ACT_APPROVE, SO_ACT_REJECT, SO_ACT_REJECT},
+    {0, 2, SO_ACT_APPROVE, SO_ACT_APPROVE, SO_ACT_REVERT},
+    {1, 3, SO_ACT_APPROVE, SO_ACT_APPROVE, SO_ACT_REVERT},
+    {0, 3, SO_ACT_REJECT, SO_ACT_APPROVE, SO_ACT_APPROVE},
+    {1, 2, SO_ACT_APPROVE, SO_ACT_APPROVE, SO_ACT_REVERT},
+    {0, 1, SO_ACT_REJECT, SO_ACT_REJECT, SO_ACT_REVERT},
+    {2, 3, SO_ACT_APPROVE, SO_ACT_APPROVE, SO_ACT_REVERT},
+};
+
+/* One review (or the supervisor's settling) of a paired refund. */
+static enum so_status paired_review(struct ctx *cx, struct queue *q,
+                                    const struct so_draft *d,
+                                    enum so_action a, int64_t at,
+                                    struct so_error *err)
+{
+    const struct flow *f = &flows[1]; /* refund-approvals */
+    char *final = a == SO_ACT_EDIT
+                      ? xasprintf("%s\n\n%s", d->body, f->edits[0])
+                      : NULL;
+    enum so_status st = claim_decide(
+        cx, q, d->id, a, a == SO_ACT_REJECT ? "policy" : NULL, final, at,
+        reading_ms(&cx->r, d, 0, a), err);
+    free(final);
+    return st;
+}
+
+/* refund-approvals went four-eyes this morning (four_eyes); in the last
+ * hour fourteen refunds had both their reviews, three of them disagreeing
+ * and settled by omar, so stats --by pair and the monitor's agreement
+ * lines have pairs to show. After every other record (the chain runs
+ * forward in time), and its drafts after the waiting ones (whose ids stay
+ * those of before). */
+static enum so_status paired_refunds(struct ctx *cx, struct so_error *err)
+{
+    const struct flow *f = &flows[1];
+    int64_t t = cx->now - 60 * MIN_MS;
+    enum so_status st = SO_OK;
+    for (size_t i = 0; st == SO_OK && i < SO_ARRAY_LEN(paired);
+         i++, t += 4 * MIN_MS) {
+        const struct paired *p = &paired[i];
+        pin_time(t);
+        struct so_draft *d = make_draft(f, cx->serial++, 1, &cx->r);
+        st = enqueue_one(cx, d, err);
+        if (st == SO_OK)
+            st = paired_review(cx, cx->q[p->a], d, p->first, t + 2 * MIN_MS,
+                               err);
+        if (st == SO_OK)
+            st = paired_review(cx, cx->q[p->b], d, p->second,
+                               t + 3 * MIN_MS, err);
+        if (st == SO_OK && p->settled != SO_ACT_REVERT)
+            st = paired_review(cx, cx->sup, d, p->settled,
+                               t + 4 * MIN_MS - 5000, err);
+        so_draft_free(d);
+    }
+    return st;
+}
+
 static enum so_status populate(struct ctx *cx, struct so_error *err)
 {
     enum so_status st = SO_OK;
@@ -1148,6 +1235,8 @@ static enum so_status populate(struct ctx *cx, struct so_error *err)
         st = pending_drafts(cx, &flows[f], err);
     if (st == SO_OK)
         st = automate_flow(cx, err);
+    if (st == SO_OK)
+        st = paired_refunds(cx, err);
     return st;
 }
 

@@ -27,7 +27,9 @@ check_eq "demo: five reviewers, the supervisor and website-faq' automatic approv
     "$(q 'SELECT DISTINCT reviewer FROM decisions ORDER BY 1' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "demo: escalations settled by the supervisor but yesterday's" \
     "1 $(q "SELECT count(*) FROM decisions WHERE action = 'escalate'")" \
-    "$(q "SELECT count(*) FROM drafts WHERE status = 'escalated'") $(q "SELECT count(*) + 1 FROM decisions WHERE kind = 'resolve' AND reviewer = 'omar'")"
+    "$(q "SELECT count(*) FROM drafts WHERE status = 'escalated'") $(q "SELECT count(*) + 1 FROM decisions WHERE kind = 'resolve' AND reviewer = 'omar' AND draft IN (SELECT draft FROM decisions WHERE action = 'escalate')")"
+check_eq "demo: the audit chain runs forward in time" 0 \
+    "$(q "SELECT count(*) FROM decisions a JOIN decisions b ON b.seq = a.seq + 1 WHERE b.decided_at < a.decided_at")"
 check_eq "demo: history spans 30 days and today (website-faq moved to automate)" 31 \
     "$(q "SELECT count(DISTINCT decided_at / 86400000) FROM decisions WHERE kind <> 'admin'")"
 check_eq "demo: every action occurs (and the admin records of the setup)" "admin approve edit escalate reject" \
@@ -58,6 +60,13 @@ check_eq "demo story: sam approves in about a second, always" "approve 1" \
     "$(q "SELECT group_concat(DISTINCT action), max(active_ms) < 1500 FROM decisions WHERE reviewer = 'sam'" | tr '|' ' ')"
 check_eq "demo story: the others take their time" 1 \
     "$(q "SELECT min(active_ms) > 8000 FROM decisions WHERE reviewer NOT IN ('sam', 'auto') AND kind <> 'admin'")"
+# refund-approvals went four-eyes this morning: the last hour's refunds
+# had two reviews each, so the agreement report has pairs to show (it
+# printed only its CSV header on the demo queue).
+so stats --queue "$D" --by pair --format csv
+check_eq "demo: stats --by pair: the workflow line and six reviewer pairs" \
+    "refund-approvals,,,14,0.7857,0.4545,3,2 6" \
+    "$(printf '%s' "$OUT" | python3 -c 'import csv,sys; r=list(csv.DictReader(sys.stdin)); print(",".join(r[0].values()), sum(1 for x in r if x["reviewer_a"]))')"
 so verify --queue "$D"
 check_eq "demo: the audit chain holds" 0 "$RC"
 so workflow show website-faq --queue "$D"

@@ -64,8 +64,8 @@ as_sue ui_wait "support-replies"
 as_sue ui_keys j
 check "monitor: agreement of refund-approvals" \
     as_sue ui_wait "alice+bob                     1   0.0%     0.000"
-check_contains "monitor: the resolution sided with the AI" \
-    "resolved 1, 1 with the AI" "$(as_sue ui_screen)"
+check_contains "monitor: the resolution sided with the AI (with the demo's three)" \
+    "resolved 4, 3 with the AI" "$(as_sue ui_screen)"
 as_sue ui_keys q q q
 check_eq "supervisor quits" "__EXITED__ rc=0" "$(as_sue exited)"
 as_sue ui_stop
