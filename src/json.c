@@ -334,7 +334,7 @@ __attribute__((format(printf, 5, 6))) static enum so_status field_fail(struct so
                                  const char *path, const char *key,
                                  const char *fmt, ...)
 {
-    char name[160], why[256];
+    char name[160], why[448];
     va_list ap;
 
     field_name(path, key, name);
@@ -457,6 +457,32 @@ enum so_status json_get_object(const cJSON *parent, const char *path,
     if (!cJSON_IsObject(it))
         return type_error(path, key, "an object", err);
     *out = it;
+    return SO_OK;
+}
+
+enum so_status json_only_keys(const cJSON *obj, const char *path,
+                              const char *const *keys, struct so_error *err)
+{
+    const cJSON *it;
+
+    cJSON_ArrayForEach(it, obj)
+    {
+        size_t i = 0;
+        while (keys[i] && strcmp(keys[i], it->string) != 0)
+            i++;
+        if (keys[i])
+            continue;
+        char list[400] = "";
+        size_t used = 0;
+        for (i = 0; keys[i] && used < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                     i ? ", " : "", keys[i]);
+        if (!keys[0])
+            return field_fail(err, SO_ERR_INVALID, path, it->string,
+                              "unknown key (this body takes no members)");
+        return field_fail(err, SO_ERR_INVALID, path, it->string,
+                          "unknown key (expected one of: %s)", list);
+    }
     return SO_OK;
 }
 

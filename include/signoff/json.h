@@ -81,6 +81,16 @@ enum so_status json_get_object(const cJSON *parent, const char *path,
                                const char *key, int flags, const cJSON **out,
                                struct so_error *err);
 
+/*
+ * Every member of the object obj is one of keys (a NULL-terminated list):
+ * SO_OK, else SO_ERR_INVALID naming the first other one and what the
+ * object takes ("path.key: unknown key (expected one of: a, b)"; "takes
+ * no members" for an empty list). A request body checked with it before
+ * any work is done never has a misspelt setting silently ignored.
+ */
+enum so_status json_only_keys(const cJSON *obj, const char *path,
+                              const char *const *keys, struct so_error *err);
+
 /* An array of at most max_items elements; *out borrows from the tree. */
 enum so_status json_get_array(const cJSON *parent, const char *path,
                               const char *key, int flags, size_t max_items,

@@ -150,6 +150,32 @@ enum so_status proto_draft_from_json(const cJSON *j, struct so_draft **out,
     return draft_from_cjson(j, out, err);
 }
 
+const char *const proto_keys_claim[] = {"workflow", "draft_id", "lease_s",
+                                        NULL};
+const char *const proto_keys_renew[] = {"lease_token", "lease_s", NULL};
+const char *const proto_keys_release[] = {"lease_token", NULL};
+const char *const proto_keys_reassign[] = {"to", "lease_s", NULL};
+const char *const proto_keys_decision[] = {
+    "request_id", "action",    "reason",      "note",       "final_body",
+    "shown_at",   "active_ms", "lease_token", "claim_next", NULL};
+const char *const proto_keys_applied[] = {"request_id", "ref", "note", NULL};
+const char *const proto_keys_undo[] = {"request_id", NULL};
+const char *const proto_keys_workflow_set[] = {
+    "owner",         "threshold",       "window_ms",        "min_decisions",
+    "auto_pause",    "reviews",         "reveal",           "resolver",
+    "min_seen_ms",   "confirm_flagged", "release_after_ms", "applied_within_ms",
+    "guidelines",    "reasons",         "automate",         "automate_from",
+    "sample_pct",    "force",           "policy_reason",    "always_review",
+    "gold_pct",      "gold_bar",        "currency",         "hourly_rate",
+    "sla_ms",        "sla_alert",       "automation",       "reason",
+    NULL};
+const char *const proto_keys_reason[] = {"code", "label", NULL};
+const char *const proto_keys_hook_add[] = {
+    "workflow",     "url",          "secret",        "events",
+    "max_failures", "retry_for_ms", "allow_private", NULL};
+const char *const proto_keys_hook_replay[] = {"from", NULL};
+const char *const proto_keys_none[] = {NULL};
+
 cJSON *proto_claim_req_to_json(const struct so_claim_req *r)
 {
     cJSON *j = json_new_object();
@@ -272,7 +298,8 @@ enum so_status proto_claim_next_from_json(const cJSON *j,
         return s == SO_EMPTY ? SO_OK : s;
     const char *id = NULL;
     int64_t lease_s = 0;
-    if (bad(s = json_get_string(o, "claim_next", "workflow", JSON_OPTIONAL,
+    if (bad(s = json_only_keys(o, "claim_next", proto_keys_claim, err)) ||
+        bad(s = json_get_string(o, "claim_next", "workflow", JSON_OPTIONAL,
                                 SO_MAX_ID, &out->workflow, err)) ||
         bad(s = json_get_string(o, "claim_next", "draft_id", JSON_OPTIONAL,
                                 SO_MAX_ID, &id, err)) ||

@@ -359,6 +359,7 @@ struct call {
     const char *allow; /* methods of the path, for a 405 */
     struct request *rq;
     int suspend; /* the handler asks to wait (long poll): no reply yet */
+    const char *const *keys; /* the members its body takes (route's) */
 };
 
 struct route;
@@ -404,17 +405,22 @@ static void call_err(struct call *c, const struct so_error *err)
     call_fail(c, err->code, err->msg);
 }
 
-/* The request body as a JSON object ({} when empty); 0 on success, else
- * the 400 reply is set. */
+/* The request body as a JSON object ({} when empty) with only the members
+ * its route takes (struct route's keys); 0 on success, else the 400 reply
+ * is set, naming the member, before the handler has changed anything. */
 static int call_body(struct call *c, cJSON **out)
 {
     struct so_error err;
+    *out = NULL;
     if (c->len == 0) {
         *out = cJSON_CreateObject();
         return 0;
     }
-    if (proto_parse(c->body, c->len, out, &err) == SO_OK)
+    if (proto_parse(c->body, c->len, out, &err) == SO_OK &&
+        (!c->keys || json_only_keys(*out, "", c->keys, &err) == SO_OK))
         return 0;
+    cJSON_Delete(*out);
+    *out = NULL;
     call_fail(c, SO_ERR_INVALID, err.msg);
     return -1;
 }
@@ -995,28 +1001,52 @@ static void h_workflow_get(struct call *c)
     so_workflow_clear(&w);
 }
 
-/* Apply a POST body: settings first (creating the workflow), then the
- * kill switch when "automation" is present. */
+/* The members of each item of a POST body's "reasons" (call_body checked
+ * the body's own). */
+static enum so_status reason_items_ok(const cJSON *j, struct so_error *err)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "reasons"), *it;
+    enum so_status s = SO_OK;
+    int i = 0;
+    if (!cJSON_IsArray(a))
+        return SO_OK; /* proto_workflow_from_json names a bad one */
+    cJSON_ArrayForEach(it, a)
+    {
+        char path[32];
+        snprintf(path, sizeof path, "reasons[%d]", i++);
+        if (cJSON_IsObject(it) && s == SO_OK)
+            s = json_only_keys(it, path, proto_keys_reason, err);
+    }
+    return s;
+}
+
+/* Apply a POST body: everything is checked first (the members, the
+ * settings, the switch's reason), then the settings (creating the
+ * workflow), then the kill switch when "automation" is present. */
 static enum so_status workflow_apply(struct call *c, const cJSON *j,
                                      struct so_error *err)
 {
     struct so_workflow w;
     unsigned mask = 0;
     const char *reason = NULL;
-    enum so_status s = proto_workflow_from_json(j, &w, &mask, err);
-    if (s != SO_OK)
+    int flip = cJSON_GetObjectItemCaseSensitive(j, "automation") != NULL;
+    enum so_status s = reason_items_ok(j, err);
+    if (s != SO_OK || (s = proto_workflow_from_json(j, &w, &mask, err)))
         return s;
     free(w.name);
     w.name = xstrdup(c->arg);
-    if (mask)
+    s = json_get_string(j, "", "reason", JSON_OPTIONAL, SO_MAX_FIELD, &reason,
+                        err);
+    if (s == SO_EMPTY)
+        s = SO_OK;
+    if (s == SO_OK && flip)
+        s = queue_switch_check(c->q, c->arg, w.automation_paused,
+                               reason ? reason : "", err);
+    if (s == SO_OK && mask)
         s = c->q->ops->workflow_set(c->q, &w, mask, err);
-    if (s == SO_OK && cJSON_GetObjectItemCaseSensitive(j, "automation")) {
-        s = json_get_string(j, "", "reason", JSON_OPTIONAL, SO_MAX_FIELD,
-                            &reason, err);
-        if (s == SO_OK || s == SO_EMPTY)
-            s = queue_workflow_switch(c->q, c->arg, w.automation_paused,
-                                      reason, err);
-    }
+    if (s == SO_OK && flip)
+        s = queue_workflow_switch(c->q, c->arg, w.automation_paused, reason,
+                                  err);
     so_workflow_clear(&w);
     return s;
 }
@@ -1181,11 +1211,16 @@ static void h_hook_add(struct call *c)
     struct so_hook h;
     struct so_error err;
     int64_t id = 0;
+    c->keys = NULL; /* checked below, once the secret is wiped */
     int unread = call_body(c, &j);
     OPENSSL_cleanse((void *)c->body, c->len); /* it holds the secret */
     if (unread)
         return;
-    enum so_status s = proto_hook_add_from_json(j, &h, &err);
+    enum so_status s = json_only_keys(j, "", proto_keys_hook_add, &err);
+    if (s == SO_OK)
+        s = proto_hook_add_from_json(j, &h, &err);
+    else
+        memset(&h, 0, sizeof h);
     const cJSON *given = cJSON_GetObjectItemCaseSensitive(j, "secret");
     if (cJSON_IsString(given))
         OPENSSL_cleanse(given->valuestring, strlen(given->valuestring));
@@ -1211,12 +1246,23 @@ static void h_hook_add(struct call *c)
     c->arg = NULL;
 }
 
+/* A route that needs no body got none, or {} (call_body refuses any
+ * member): 1, else 0 with the 400 reply set. */
+static int hook_no_body(struct call *c)
+{
+    cJSON *j;
+    if (call_body(c, &j))
+        return 0;
+    cJSON_Delete(j);
+    return 1;
+}
+
 /* POST /v1/hooks/{id}/enable and /disable. */
 static void hook_switch(struct call *c, int on)
 {
     struct so_hook h;
     struct so_error err;
-    if (hook_of(c, &h) != 0)
+    if (!hook_no_body(c) || hook_of(c, &h) != 0)
         return;
     enum so_status s = c->q->ops->hook_enable(c->q, h.id, on, &err);
     so_hook_clear(&h);
@@ -1276,7 +1322,7 @@ static void h_hook_test(struct call *c)
         call_fail(c, SO_ERR_NOTFOUND, "this server sends no webhooks");
         return;
     }
-    if (hook_of(c, &h) != 0)
+    if (!hook_no_body(c) || hook_of(c, &h) != 0)
         return;
     enum so_status s = c->srv->hook_ping(&h, &ping, &err);
     if (s == SO_OK)
@@ -1329,58 +1375,65 @@ struct route {
     void (*fn)(struct call *c);
     const char *name; /* metric label */
     enum route_scope scope;
+    const char *const *keys; /* the members of its JSON body (protocol.h) */
 };
 
 static const struct route routes[] = {
     {"POST", "/v1/drafts/", "/renew", ROLES_REVIEW, 1, h_renew, "renew",
-     SC_DRAFT},
+     SC_DRAFT, proto_keys_renew},
     {"POST", "/v1/drafts/", "/release", ROLES_REVIEW, 1, h_release, "release",
-     SC_DRAFT},
+     SC_DRAFT, proto_keys_release},
     {"POST", "/v1/drafts/", "/reassign", SERVER_ROLE_SUPERVISOR, 1, h_reassign,
-     "reassign", SC_DRAFT},
+     "reassign", SC_DRAFT, proto_keys_reassign},
     {"POST", "/v1/drafts/", "/decision", ROLES_REVIEW, 1, h_decision,
-     "decision", SC_DRAFT},
+     "decision", SC_DRAFT, proto_keys_decision},
     {"POST", "/v1/drafts/", "/applied", SERVER_ROLE_PRODUCER, 1, h_applied,
-     "applied", SC_DRAFT},
+     "applied", SC_DRAFT, proto_keys_applied},
     {"GET", "/v1/drafts/", "/decisions", ROLES_ALL, 1, h_decisions,
-     "decisions", SC_DRAFT},
-    {"GET", "/v1/drafts/", "", ROLES_ALL, 1, h_draft, "draft", SC_DRAFT},
-    {"GET", "/v1/drafts", NULL, ROLES_ALL, 1, h_list, "list", SC_WF_QUERY},
+     "decisions", SC_DRAFT, NULL},
+    {"GET", "/v1/drafts/", "", ROLES_ALL, 1, h_draft, "draft", SC_DRAFT, NULL},
+    {"GET", "/v1/drafts", NULL, ROLES_ALL, 1,
+     h_list, "list", SC_WF_QUERY, NULL},
     {"POST", "/v1/drafts", NULL, SERVER_ROLE_PRODUCER, 1, h_enqueue, "enqueue",
-     SC_ENQUEUE},
-    {"POST", "/v1/claim", NULL, ROLES_REVIEW, 1, h_claim, "claim", SC_WF_BODY},
-    {"POST", "/v1/undo", NULL, ROLES_REVIEW, 1, h_undo, "undo", SC_SELF},
-    {"GET", "/v1/count", NULL, ROLES_ALL, 1, h_count, "count", SC_WF_QUERY},
-    {"GET", "/v1/stats", NULL, ROLES_ALL, 1, h_stats, "stats", SC_WF_QUERY},
+     SC_ENQUEUE, NULL},
+    {"POST", "/v1/claim", NULL, ROLES_REVIEW, 1, h_claim, "claim", SC_WF_BODY,
+     proto_keys_claim},
+    {"POST", "/v1/undo", NULL, ROLES_REVIEW, 1, h_undo, "undo", SC_SELF,
+     proto_keys_undo},
+    {"GET", "/v1/count", NULL, ROLES_ALL, 1,
+     h_count, "count", SC_WF_QUERY, NULL},
+    {"GET", "/v1/stats", NULL, ROLES_ALL, 1,
+     h_stats, "stats", SC_WF_QUERY, NULL},
     {"GET", "/v1/agreement", NULL, ROLES_ALL, 1, h_agreement, "agreement",
-     SC_ALL},
+     SC_ALL, NULL},
     {"GET", "/v1/workflows", NULL, ROLES_ALL, 1, h_workflows, "workflows",
-     SC_ALL},
+     SC_ALL, NULL},
     {"GET", "/v1/workflows/", "", ROLES_ALL, 1, h_workflow_get, "workflow",
-     SC_WF_ARG},
+     SC_WF_ARG, NULL},
     {"POST", "/v1/workflows/", "", SERVER_ROLE_SUPERVISOR, 1,
-     h_workflow_post, "workflow_set", SC_WF_ARG},
-    {"GET", "/v1/me", NULL, ROLES_ALL, 1, h_me, "me", SC_SELF},
+     h_workflow_post, "workflow_set", SC_WF_ARG, proto_keys_workflow_set},
+    {"GET", "/v1/me", NULL, ROLES_ALL, 1, h_me, "me", SC_SELF, NULL},
     {"GET", "/v1/me/decisions", NULL, ROLES_REVIEW, 1, h_my_decisions,
-     "my_decisions", SC_SELF},
+     "my_decisions", SC_SELF, NULL},
     {"GET", "/v1/events", NULL, SERVER_ROLE_PRODUCER | SERVER_ROLE_SUPERVISOR,
-     1, h_events, "events", SC_WF_QUERY},
+     1, h_events, "events", SC_WF_QUERY, NULL},
     {"GET", "/v1/hooks", NULL, SERVER_ROLE_SUPERVISOR, 1, h_hooks, "hooks",
-     SC_ALL},
+     SC_ALL, NULL},
     {"POST", "/v1/hooks", NULL, SERVER_ROLE_SUPERVISOR, 1, h_hook_add,
-     "hook_add", SC_ALL},
+     "hook_add", SC_ALL, proto_keys_hook_add},
     {"POST", "/v1/hooks/", "/enable", SERVER_ROLE_SUPERVISOR, 1,
-     h_hook_enable, "hook_enable", SC_ALL},
+     h_hook_enable, "hook_enable", SC_ALL, proto_keys_none},
     {"POST", "/v1/hooks/", "/disable", SERVER_ROLE_SUPERVISOR, 1,
-     h_hook_disable, "hook_disable", SC_ALL},
+     h_hook_disable, "hook_disable", SC_ALL, proto_keys_none},
     {"POST", "/v1/hooks/", "/replay", SERVER_ROLE_SUPERVISOR, 1,
-     h_hook_replay, "hook_replay", SC_ALL},
+     h_hook_replay, "hook_replay", SC_ALL, proto_keys_hook_replay},
     {"POST", "/v1/hooks/", "/test", SERVER_ROLE_SUPERVISOR, 1, h_hook_test,
-     "hook_test", SC_ALL},
+     "hook_test", SC_ALL, proto_keys_none},
     {"GET", "/v1/hooks/", "/log", SERVER_ROLE_SUPERVISOR, 1, h_hook_log,
-     "hook_log", SC_ALL},
-    {"GET", "/metrics", NULL, ROLES_ALL, 1, h_metrics, "metrics", SC_ALL},
-    {"GET", "/healthz", NULL, 0, 0, h_healthz, "healthz", SC_SELF},
+     "hook_log", SC_ALL, NULL},
+    {"GET", "/metrics", NULL, ROLES_ALL, 1,
+     h_metrics, "metrics", SC_ALL, NULL},
+    {"GET", "/healthz", NULL, 0, 0, h_healthz, "healthz", SC_SELF, NULL},
 };
 #define NROUTES SO_ARRAY_LEN(routes)
 
@@ -1604,6 +1657,7 @@ static void route_run(struct call *c, const struct route *r)
         return;
     }
     c->q = s ? s->q : NULL;
+    c->keys = r->keys;
     if (scope_body_ok(c, r))
         r->fn(c);
     else

@@ -109,6 +109,18 @@ check_eq "the log of no hook: 404" 404 "$CODE"
 check_contains "... naming it" '"message":"hook 99: no such hook"' "$BODY"
 api_kept POST /v1/hooks/x/enable "$TOK_SUP" '{}'
 check_eq "enable hook x: 404" 404 "$CODE"
+api_kept POST /v1/hooks "$TOK_SUP" "{\"workflow\":\"wh\",\"url\":\"https://a.example/x\",\"secret\":\"$SECRET\",\"max_fails\":3}"
+check_eq "hook add: an unknown key is refused, naming it" \
+    '400 max_fails: unknown key (expected one of: workflow, url, secret, events, max_failures, retry_for_ms, allow_private)' \
+    "$CODE $(jq -r .error.message <<<"$BODY")"
+api_kept POST /v1/hooks/1/disable "$TOK_SUP" '{"reason":"x"}'
+check_eq "hook disable takes no body members" \
+    '400 reason: unknown key (this body takes no members)' "$CODE $(jq -r .error.message <<<"$BODY")"
+check_eq "... and neither changed anything" "1|1" \
+    "$(qsql "SELECT count(*), sum(enabled) FROM hooks")"
+api_kept POST /v1/hooks/1/replay "$TOK_SUP" '{"from":1,"to":2}'
+check_eq "hook replay: an unknown key is refused" \
+    '400 to: unknown key (expected one of: from)' "$CODE $(jq -r .error.message <<<"$BODY")"
 api_kept POST /v1/hooks/1/replay "$TOK_SUP" '{"from":-1}'
 check_eq "replay from -1: 400" 400 "$CODE"
 api_kept GET /v1/hooks "$TOK_SUP"

@@ -120,6 +120,33 @@ check_contains "workflows: support listed" '"name":"support"' "$BODY"
 api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.3,"owner":"sue"}'
 check_eq "workflow set by supervisor: 200" 200 "$CODE"
 check_contains "workflow set: threshold" '"threshold":0.3' "$BODY"
+# Every JSON body takes only its route's members: any other is a 400 naming
+# it, before anything changes (docs/protocol.md, Errors).
+api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.4,"treshold":0.5}'
+check_eq "workflow set: an unknown key is refused, naming it" \
+    '400 treshold: unknown key (expected one of: owner, threshold,' \
+    "$CODE $(jq -r .error.message <<<"$BODY" | cut -c1-57)"
+api POST /v1/workflows/support "$TOK_SUP" '{"reasons":[{"code":"x","label":"X","colour":"red"}]}'
+check_eq "workflow set: an unknown key of a reason item too" \
+    '400 reasons[0].colour: unknown key (expected one of: code, label)' \
+    "$CODE $(jq -r .error.message <<<"$BODY")"
+api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.4,"automation":"paused"}'
+check_eq "workflow set with a pause lacking its reason: 400" 400 "$CODE"
+api GET /v1/workflows/support "$TOK_SUP"
+check_eq "... and none of those changed anything (no half-written change)" \
+    "0.3 on [\"factual\"]" \
+    "$(jq -c -r '"\(.threshold) \(.automation) \([.reasons[].code][0:1])"' <<<"$BODY")"
+api POST /v1/claim "$TOK_ALICE" '{"workflw":"support"}'
+check_eq "claim: an unknown key is refused" \
+    '400 workflw: unknown key (expected one of: workflow, draft_id, lease_s)' \
+    "$CODE $(jq -r .error.message <<<"$BODY")"
+api POST /v1/drafts/D-0002/decision "$TOK_ALICE" '{"request_id":"rq-k","action":"approve","claim_next":{"workflow":"support","lease":60}}'
+check_eq "decision: an unknown key inside claim_next is refused" \
+    '400 claim_next.lease: unknown key (expected one of: workflow, draft_id, lease_s)' \
+    "$CODE $(jq -r .error.message <<<"$BODY")"
+api POST /v1/undo "$TOK_ALICE" '{"request_id":"rq-undo-1","force":true}'
+check_eq "undo: an unknown key is refused" \
+    '400 force: unknown key (expected one of: request_id)' "$CODE $(jq -r .error.message <<<"$BODY")"
 # The SLA's bounds are the CLI's (1m..366d, or 0 for none): one rule.
 api POST /v1/workflows/support "$TOK_SUP" '{"sla_ms":1}'
 check_eq "workflow set: an SLA of 1 ms is refused as workflow set --sla 1s is" \

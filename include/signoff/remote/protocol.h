@@ -38,6 +38,27 @@ enum so_status proto_error_from_reply(int http_status, const char *body,
  * server sends are untrusted and end up on a terminal. */
 void proto_sanitize(char *s);
 
+/*
+ * The members each request body of protocol v1 takes (NULL-terminated),
+ * one list per route: the server refuses any other member with 400 naming
+ * it (json_only_keys), before any change; what the client sends is always
+ * inside them. proto_keys_none: a route that needs no body (an empty body
+ * or {}). The JSON Lines body of POST /v1/drafts is not one of these: a
+ * draft's own unknown members are ignored (signoff-queue(5)).
+ */
+extern const char *const proto_keys_claim[];        /* POST /v1/claim */
+extern const char *const proto_keys_renew[];        /* .../renew */
+extern const char *const proto_keys_release[];      /* .../release */
+extern const char *const proto_keys_reassign[];     /* .../reassign */
+extern const char *const proto_keys_decision[];     /* .../decision */
+extern const char *const proto_keys_applied[];      /* .../applied */
+extern const char *const proto_keys_undo[];         /* POST /v1/undo */
+extern const char *const proto_keys_workflow_set[]; /* POST /v1/workflows/W */
+extern const char *const proto_keys_reason[];       /* its reasons[] items */
+extern const char *const proto_keys_hook_add[];     /* POST /v1/hooks */
+extern const char *const proto_keys_hook_replay[];  /* .../replay */
+extern const char *const proto_keys_none[];
+
 /* Drafts with their queue state (status, lease, claim). */
 cJSON *proto_draft_to_json(const struct so_draft *d);
 enum so_status proto_draft_from_json(const cJSON *j, struct so_draft **out,
