@@ -15,6 +15,7 @@
 #include "signoff/gold.h"
 #include "signoff/draft_json.h"
 #include "signoff/json.h"
+#include "signoff/names.h"
 #include "signoff/webhook.h"
 
 #define PROTO_MAX_HASH 64
@@ -255,7 +256,7 @@ enum so_status proto_request_id_from_json(const cJSON *j, const char **out,
         return so_fail(err, SO_ERR_INVALID,
                        "request_id: longer than %d bytes",
                        PROTO_MAX_REQUEST_ID);
-    return SO_OK;
+    return names_check("request_id", *out, err);
 }
 
 enum so_status proto_decide_req_from_json(const cJSON *j, const char *draft_id,

@@ -13,6 +13,7 @@
 #include "signoff/server/server.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -42,6 +43,9 @@
 #include "signoff/webhook.h"
 
 #define SERVER_DISCARD_MAX ((size_t)2 * SERVER_MAX_BODY) /* then cut the client off */
+/* A request line is read into libmicrohttpd's connection memory (32 KiB by
+ * default): a longer distance than this is not one line (target_raw_nul). */
+#define SERVER_MAX_TARGET ((size_t)64 << 10)
 #define SERVER_DRAIN_MS 10000 /* how long SIGTERM waits for in-flight work */
 /* The longest a request waits for another process's write lock before it
  * is answered 503 with Retry-After (reads in WAL mode never wait for it). */
@@ -334,6 +338,8 @@ struct request {
     int route;    /* index in routes[], decided from the head */
     int started;  /* the access handler has seen its head */
     char *target; /* the request target as sent, still percent-encoded */
+    const char *target_at; /* where libmicrohttpd holds it (raw_nul) */
+    int raw_nul;           /* a NUL byte was sent inside the target */
     char *path;   /* its path (before any '?') */
     char *arg;    /* the route's {arg}, decoded (owned) */
     const struct server_token *who;
@@ -1827,19 +1833,40 @@ static int declared_length(struct MHD_Connection *con, long *n)
 struct framing {
     const char *length; /* the first Content-Length */
     int lengths_differ;
-    int chunked; /* a Transfer-Encoding header */
+    int length_bad; /* a Content-Length that is not just digits */
+    int chunked;    /* a Transfer-Encoding header */
+    int name_bad;   /* a header name that is not an RFC 9110 token */
 };
+
+/* Is s an RFC 9110 token (a header name): 1 or more of the letters,
+ * digits and !#$%&'*+-.^_`|~? libmicrohttpd keeps "Content-Length " (a
+ * space before the colon) as a header of that name, which a proxy may
+ * read as Content-Length. */
+static int http_token(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+            return 0;
+    return 1;
+}
 
 static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind,
                                       const char *key, const char *value)
 {
     struct framing *f = cls;
     (void)kind;
-    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
-        if (f->length && strcmp(f->length, value ? value : "") != 0)
+    if (!key || !http_token(key))
+        f->name_bad = 1;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        const char *v = value ? value : "";
+        if (!*v || strspn(v, "0123456789") != strlen(v))
+            f->length_bad = 1;
+        if (f->length && strcmp(f->length, v) != 0)
             f->lengths_differ = 1;
         else if (!f->length)
-            f->length = value ? value : "";
+            f->length = v;
     } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
         f->chunked = 1;
     }
@@ -1848,19 +1875,32 @@ static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind,
 
 /* Why the head is refused with 400 before anything else, or NULL: framing
  * a proxy in front could read differently from us (two different
- * Content-Length headers, or one with Transfer-Encoding: request
- * smuggling), or a NUL byte (%00) in the path or the query. */
+ * Content-Length headers, one that is not a plain number, one with
+ * Transfer-Encoding, or a header name that is not a token, such as
+ * "Content-Length " with a space before the colon: request smuggling), a
+ * NUL byte in the path or the query, sent as %00 or as the byte, or a
+ * space or control character there (libmicrohttpd takes "GET /a b
+ * HTTP/1.1" as the target "/a b"; a proxy may read "/a"). */
 static const char *request_malformed(struct MHD_Connection *con,
                                      const struct request *rq)
 {
     struct framing f = {0};
     MHD_get_connection_values(con, MHD_HEADER_KIND, framing_header, &f);
+    if (f.name_bad)
+        return "ambiguous framing: a header name that is not a token "
+               "(a space or control character before the colon)";
     if (f.lengths_differ)
         return "ambiguous framing: two different Content-Length headers";
+    if (f.length_bad)
+        return "ambiguous framing: a Content-Length that is not a number";
     if (f.length && f.chunked)
         return "ambiguous framing: Content-Length with Transfer-Encoding";
-    if (strstr(rq->target, "%00"))
+    if (rq->raw_nul || strstr(rq->target, "%00"))
         return "path: a NUL byte (%00) is not allowed in the path or query";
+    for (const char *p = rq->target; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f)
+            return "path: a space or control character in the path or query"
+                   " (percent-encode it)";
     return NULL;
 }
 
@@ -2015,7 +2055,25 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 {
     (void)cls;
     (void)con;
-    return request_new(uri);
+    struct request *rq = request_new(uri);
+    rq->target_at = uri;
+    return rq;
+}
+
+/* Did the request target hold a NUL byte as sent? libmicrohttpd 0.9.75
+ * splits the request line by length but hands the target on as a C
+ * string, so "GET /v1/drafts/D-1<NUL>x HTTP/1.1" arrives as /v1/drafts/D-1.
+ * It splits the line in place, the version right after the target and
+ * the byte that ended it: a target shorter than the room before the
+ * version held a NUL. Where the library keeps the target elsewhere
+ * (another layout), nothing can be told and nothing is refused. */
+static int target_raw_nul(const struct request *rq, const char *url,
+                          const char *version)
+{
+    if (!rq->target_at || url != rq->target_at || !version || version <= url)
+        return 0;
+    size_t room = (size_t)(version - url) - 1;
+    return room <= SERVER_MAX_TARGET && room > strlen(rq->target);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
@@ -2025,11 +2083,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
 {
     struct server *srv = cls;
     struct request *rq = *con_cls;
-    (void)version;
     if (!rq)
         *con_cls = rq = request_new(url);
     if (!rq->started) {
         rq->started = 1;
+        rq->raw_nul = target_raw_nul(rq, url, version);
         guard_head_done(srv->guard, conn_of(con));
         pthread_mutex_lock(&srv->mu);
         srv->inflight++;

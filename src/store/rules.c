@@ -61,23 +61,34 @@ int store_rules_reserved_request(const char *request_id)
     return request_id && strncmp(request_id, "auto-", 5) == 0;
 }
 
+enum so_status store_rules_request_id(const char *verb, const char *draft_id,
+                                      const char *request_id,
+                                      struct so_error *err)
+{
+    const char *id = draft_id ? draft_id : "";
+    const char *sep = draft_id ? ": " : "";
+    if (!request_id || !*request_id || strlen(request_id) > SO_MAX_ID)
+        return so_fail(err, SO_ERR_INVALID, "%s%s%s: bad request_id", id, sep,
+                       verb);
+    if (names_check("request_id", request_id, err) != SO_OK)
+        return err->code;
+    if (store_rules_reserved_request(request_id))
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s%s%s: request ids starting auto- are reserved "
+                       "for automatic decisions",
+                       id, sep, verb);
+    return SO_OK;
+}
+
 /* The draft id and request id of a write (verb: decide, applied): both
- * there, the request id within SO_MAX_ID and not reserved. */
+ * there, the request id a valid one (store_rules_request_id). */
 static enum so_status request_ids(const char *verb, const char *draft_id,
                                   const char *request_id,
                                   struct so_error *err)
 {
     if (!draft_id || !*draft_id)
         return so_fail(err, SO_ERR_INVALID, "%s: no draft id", verb);
-    if (!request_id || !*request_id || strlen(request_id) > SO_MAX_ID)
-        return so_fail(err, SO_ERR_INVALID, "%s: %s: bad request_id",
-                       draft_id, verb);
-    if (store_rules_reserved_request(request_id))
-        return so_fail(err, SO_ERR_INVALID,
-                       "%s: %s: request ids starting auto- are reserved "
-                       "for automatic decisions",
-                       draft_id, verb);
-    return SO_OK;
+    return store_rules_request_id(verb, draft_id, request_id, err);
 }
 
 enum so_status store_rules_decide_req(const struct so_decide_req *req,

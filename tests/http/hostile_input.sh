@@ -2,7 +2,9 @@
 # of range in the query or the body are 400 naming the parameter, never
 # undefined behaviour (finding 4); control characters from a request
 # never reach the log (finding 5a); a too-long request_id is 400 invalid
-# (finding 10); ambiguous framing and NUL in paths are 400, and ids with
+# (finding 10); ambiguous framing (also a header name with a space before
+# its colon, a folded line) and a NUL (as %00 or the byte) or a raw space
+# in the target are 400, and ids with
 # '/' or '%' are unambiguous in every route (finding 12).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
@@ -81,6 +83,13 @@ check_eq "decision with a 65-byte request_id: 400 invalid" \
     '400 {"error":{"code":"invalid","message":"request_id: longer than 64 bytes"}}' "$CODE $BODY"
 api POST /v1/undo "$TOK_ALICE" "{\"request_id\":\"$rid\"}"
 check_eq "undo with a 65-byte request_id: 400 invalid" 400 "$CODE"
+api POST /v1/drafts/D-0000/decision "$TOK_ALICE" \
+    "{\"request_id\":\"r\\u001b]0;x\\u0007\",\"action\":\"approve\",\"lease_token\":$LT}"
+check_eq "decision with ESC and BEL in its request_id: 400 naming it" \
+    '400 {"error":{"code":"invalid","message":"request_id: control character U+001B at byte 1"}}' "$CODE $BODY"
+api POST /v1/undo "$TOK_ALICE" '{"request_id":"undo\u202e"}'
+check_eq "undo with a bidi control in its request_id: 400 naming it" \
+    '400 {"error":{"code":"invalid","message":"request_id: bidi control U+202E at byte 4"}}' "$CODE $BODY"
 rid=$(printf 'r%.0s' $(seq 64))
 api POST /v1/drafts/D-0000/decision "$TOK_ALICE" \
     "{\"request_id\":\"$rid\",\"action\":\"approve\",\"lease_token\":$LT}"
@@ -116,6 +125,16 @@ check_eq "two different Content-Length headers: 400" "HTTP/1.1 400 Bad Request" 
 st=$(raw 'POST /v1/claim HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '"$TOK_ALICE"'\r\nContent-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n')
 check_eq "Content-Length with Transfer-Encoding: chunked: 400" "HTTP/1.1 400 Bad Request" "$st"
 check_contains "framing refusal is logged with its 400" "POST /v1/claim 400 " "$(cat "$SERVE_LOG")"
+st=$(raw 'POST /v1/claim HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '"$TOK_ALICE"'\r\nContent-Length : 20\r\nConnection: close\r\n\r\n{}')
+check_eq "a space before a header's colon (Content-Length : 20): 400" "HTTP/1.1 400 Bad Request" "$st"
+st=$(raw 'POST /v1/claim HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '"$TOK_ALICE"'\r\nContent-Length: 2\r\n Content-Length: 30\r\nConnection: close\r\n\r\n{}')
+check_eq "a folded header line after Content-Length: 400" "HTTP/1.1 400 Bad Request" "$st"
+st=$(raw 'GET /v1/drafts/D-0001\x00garbage HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '"$TOK_ALICE"'\r\nConnection: close\r\n\r\n')
+check_eq "a raw NUL byte in the path: 400, not D-0001" "HTTP/1.1 400 Bad Request" "$st"
+st=$(raw 'GET /v1/drafts/D-0001 x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '"$TOK_ALICE"'\r\nConnection: close\r\n\r\n')
+check_eq "a raw space in the path: 400" "HTTP/1.1 400 Bad Request" "$st"
+st=$(raw 'GET /v1/drafts/D-0001?x=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer '"$TOK_ALICE"'\r\nConnection: close\r\n\r\n')
+check_eq "the same request well formed: 200" "HTTP/1.1 200 OK" "$st"
 api GET "/v1/drafts/D-0001%00garbage" "$TOK_ALICE"
 check_eq "a NUL (%00) in the path: 400, not D-0001" 400 "$CODE"
 check_contains "NUL in the path: says so" '"message":"path: a NUL byte (%00)' "$BODY"

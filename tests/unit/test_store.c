@@ -626,6 +626,16 @@ static void test_decide_errors_and_replay(void **state)
     assert_string_equal(err.msg, "a: lease lost: not claimed by you");
     assert_int_equal(fx_decide(q, "a", SO_ACT_EDIT, NULL, "r0", &res, &err),
                      SO_ERR_INVALID);
+    /* A request id is kept in the chain and printed: a name (names.h). */
+    assert_int_equal(
+        fx_decide(q, "a", SO_ACT_APPROVE, NULL, "r\033]0;x\a", &res, &err),
+        SO_ERR_INVALID);
+    assert_string_equal(err.msg, "request_id: control character U+001B at byte 1");
+    struct so_draft *u = NULL;
+    assert_int_equal(q->ops->undo(q, "undo\xe2\x80\xae", &u, &err),
+                     SO_ERR_INVALID);
+    assert_string_equal(err.msg, "request_id: bidi control U+202E at byte 4");
+    assert_null(u);
     fx_claim(q, "a", 0);
     assert_int_equal(fx_decide(q, "a", SO_ACT_REJECT, NULL, "r1", &res, &err),
                      SO_OK);

@@ -72,9 +72,10 @@ enum so_status proto_claim_req_from_json(const cJSON *j,
 
 #define PROTO_MAX_REQUEST_ID 64 /* bytes of a request_id */
 
-/* The required "request_id" of a decision or undo body: 1..64 bytes, else
- * SO_ERR_INVALID naming the field (a long one is invalid, not too large).
- * *out points into j. */
+/* The required "request_id" of a decision, undo or action record body:
+ * 1..64 bytes of a valid name (names.h: no control, bidi or invisible
+ * character), else SO_ERR_INVALID naming the field (a long one is invalid,
+ * not too large). *out points into j. */
 enum so_status proto_request_id_from_json(const cJSON *j, const char **out,
                                           struct so_error *err);
 

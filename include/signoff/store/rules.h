@@ -28,6 +28,14 @@ enum so_status store_rules_draft(const struct so_draft *d,
  * so no one can take an automatic decision's id in advance. */
 int store_rules_reserved_request(const char *request_id);
 
+/* SO_OK when request_id may name a write of verb (decide, undo, applied)
+ * on draft_id (NULL for an undo): 1 to SO_MAX_ID bytes, a valid name
+ * (names.h: no control, bidi or invisible character, valid UTF-8; it is
+ * kept in the audit chain and printed), not reserved. */
+enum so_status store_rules_request_id(const char *verb, const char *draft_id,
+                                      const char *request_id,
+                                      struct so_error *err);
+
 /* SO_OK when req is a decision a store may record (draft id, request id,
  * action, edited text, reason and note within their limits). */
 enum so_status store_rules_decide_req(const struct so_decide_req *req,

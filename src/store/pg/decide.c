@@ -519,10 +519,8 @@ enum so_status pg_undo(struct queue *q, const char *request_id,
         so_uuid(fresh);
         request_id = fresh;
     }
-    if (store_rules_reserved_request(request_id))
-        return so_fail(err, SO_ERR_INVALID,
-                       "undo: request ids starting auto- are reserved for "
-                       "automatic decisions");
+    if (store_rules_request_id("undo", NULL, request_id, err) != SO_OK)
+        return err->code;
     struct undo_ctx u = {request_id, NULL};
     enum so_status code = pg_tx(q->impl, undo_tx, &u, err);
     if (code != SO_OK) {

@@ -546,10 +546,8 @@ enum so_status store_decide_undo(struct queue *q, const char *request_id,
         so_uuid(fresh);
         request_id = fresh;
     }
-    if (store_rules_reserved_request(request_id))
-        return so_fail(err, SO_ERR_INVALID,
-                       "undo: request ids starting auto- are reserved for "
-                       "automatic decisions");
+    if (store_rules_request_id("undo", NULL, request_id, err) != SO_OK)
+        return err->code;
     enum so_status code = store_db_begin(s, err);
     if (code != SO_OK)
         return code;
