@@ -33,6 +33,13 @@
 #define SO_MAX_HOURLY_RATE 100000.0         /* a workflow's reviewer rate */
 #define SO_MIN_SLA_MS 60000LL               /* a workflow's SLA: 1m.. */
 #define SO_MAX_SLA_MS (366 * 86400000LL)    /* ..366d, or 0 for none */
+/* A workflow's alert window, how long an outcome may wait for its action
+ * record, and its min-decisions: the ranges every entry point checks
+ * (store_rules_workflow). */
+#define SO_MIN_WINDOW_MS 60000LL              /* 1m.. */
+#define SO_MAX_WINDOW_MS (366 * 86400000LL)   /* ..366d */
+#define SO_MAX_APPLIED_WITHIN_MS SO_MAX_WINDOW_MS /* 1ms..366d */
+#define SO_MAX_MIN_DECISIONS 1000000000
 #define SO_DEFAULT_CURRENCY "USD"
 /* A draft nears its workflow's service level from this share of it. */
 #define SO_SLA_NEAR 0.8

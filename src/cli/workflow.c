@@ -210,10 +210,11 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
     case 'W':
         a->mask |= SO_WF_WINDOW;
         return so_parse_duration_ms(arg, &a->set.window_ms) == 0 &&
-                       a->set.window_ms >= 60000
+                       a->set.window_ms >= SO_MIN_WINDOW_MS &&
+                       a->set.window_ms <= SO_MAX_WINDOW_MS
                    ? 0
                    : cli_usage_error("workflow", "--window: expected a "
-                                     "duration of at least 1m like 7d (units "
+                                     "duration from 1m to 366d like 7d (units "
                                      SO_DURATION_UNITS "), not '%s'", arg);
     case OPT_RELEASE:
     case OPT_APPLIED: {
@@ -221,18 +222,21 @@ static int parse_setting(int c, const char *arg, struct wf_args *a)
                                        : &a->set.applied_within_ms;
         a->mask |= c == OPT_RELEASE ? SO_WF_RELEASE : SO_WF_APPLIED_WITHIN;
         return so_parse_duration_ms(arg, to) == 0 &&
-                       (c == OPT_RELEASE || *to > 0)
+                       (c == OPT_RELEASE ||
+                        (*to > 0 && *to <= SO_MAX_APPLIED_WITHIN_MS))
                    ? 0
                    : cli_usage_error("workflow", "%s: expected a duration "
-                                     "like 30s, not '%s'",
+                                     "like 30s%s, not '%s'",
                                      c == OPT_RELEASE ? "--release-after"
                                                       : "--applied-within",
+                                     c == OPT_RELEASE ? "" : " (at most 366d)",
                                      arg);
     }
     case 'm':
     case 'n':
         if (so_parse_long(arg, c == 'm' ? 0 : 1,
-                          c == 'm' ? 1000000000L : SO_MAX_REVIEWS, &v) != 0)
+                          c == 'm' ? SO_MAX_MIN_DECISIONS : SO_MAX_REVIEWS,
+                          &v) != 0)
             return cli_usage_error("workflow", "%s: out of range: '%s'",
                                    c == 'm' ? "--min-decisions" : "--reviews",
                                    arg);

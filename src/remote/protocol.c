@@ -1005,11 +1005,12 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
         seen(s = json_get_double(j, "", "threshold", JSON_OPTIONAL, 0, 1,
                                  &w->threshold, err),
              SO_WF_THRESHOLD, mask) ||
-        seen(s = json_get_int(j, "", "window_ms", JSON_OPTIONAL, 0,
-                              JSON_MAX_SAFE_INT, &w->window_ms, err),
+        seen(s = json_get_int(j, "", "window_ms", JSON_OPTIONAL,
+                              SO_MIN_WINDOW_MS, SO_MAX_WINDOW_MS,
+                              &w->window_ms, err),
              SO_WF_WINDOW, mask) ||
         seen(s = json_get_int(j, "", "min_decisions", JSON_OPTIONAL, 0,
-                              INT32_MAX, &min, err),
+                              SO_MAX_MIN_DECISIONS, &min, err),
              SO_WF_MIN, mask) ||
         seen(s = json_get_bool(j, "", "auto_pause", JSON_OPTIONAL,
                                &w->auto_pause, err),
@@ -1032,8 +1033,9 @@ static enum so_status workflow_settings(const cJSON *j, struct so_workflow *w,
         seen(s = json_get_int(j, "", "release_after_ms", JSON_OPTIONAL, 0,
                               86400000, &w->release_after_ms, err),
              SO_WF_RELEASE, mask) ||
-        seen(s = json_get_int(j, "", "applied_within_ms", JSON_OPTIONAL, 0,
-                              JSON_MAX_SAFE_INT, &w->applied_within_ms, err),
+        seen(s = json_get_int(j, "", "applied_within_ms", JSON_OPTIONAL, 1,
+                              SO_MAX_APPLIED_WITHIN_MS, &w->applied_within_ms,
+                              err),
              SO_WF_APPLIED_WITHIN, mask) ||
         seen(s = dup_field(j, "", "guidelines", JSON_OPTIONAL,
                            SO_MAX_GUIDELINES, &w->guidelines, err),

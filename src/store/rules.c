@@ -245,10 +245,13 @@ enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
         return err->code;
     if ((mask & SO_WF_THRESHOLD) && !(w->threshold >= 0 && w->threshold <= 1))
         return so_fail(err, SO_ERR_INVALID, "threshold: not in 0..1");
-    if ((mask & SO_WF_WINDOW) && w->window_ms <= 0)
-        return so_fail(err, SO_ERR_INVALID, "window: must be positive");
-    if ((mask & SO_WF_MIN) && w->min_decisions < 0)
-        return so_fail(err, SO_ERR_INVALID, "min-decisions: negative");
+    if ((mask & SO_WF_WINDOW) && (w->window_ms < SO_MIN_WINDOW_MS ||
+                                  w->window_ms > SO_MAX_WINDOW_MS))
+        return so_fail(err, SO_ERR_INVALID, "window: not in 1m..366d");
+    if ((mask & SO_WF_MIN) &&
+        (w->min_decisions < 0 || w->min_decisions > SO_MAX_MIN_DECISIONS))
+        return so_fail(err, SO_ERR_INVALID, "min-decisions: not in 0..%d",
+                       SO_MAX_MIN_DECISIONS);
     if ((mask & SO_WF_REVIEWS) &&
         (w->reviews < 1 || w->reviews > SO_MAX_REVIEWS))
         return so_fail(err, SO_ERR_INVALID, "reviews: not in 1..%d",
@@ -267,8 +270,10 @@ enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
     if ((mask & SO_WF_RELEASE) &&
         (w->release_after_ms < 0 || w->release_after_ms > 86400000LL))
         return so_fail(err, SO_ERR_INVALID, "release-after: not in 0..24h");
-    if ((mask & SO_WF_APPLIED_WITHIN) && w->applied_within_ms <= 0)
-        return so_fail(err, SO_ERR_INVALID, "applied-within: must be positive");
+    if ((mask & SO_WF_APPLIED_WITHIN) &&
+        (w->applied_within_ms <= 0 ||
+         w->applied_within_ms > SO_MAX_APPLIED_WITHIN_MS))
+        return so_fail(err, SO_ERR_INVALID, "applied-within: not in 1ms..366d");
     if ((mask & SO_WF_GOLD) && !(w->gold_pct >= 0 && w->gold_pct <= 50))
         return so_fail(err, SO_ERR_INVALID, "gold: not in 0..50%%");
     if ((mask & SO_WF_GOLD_BAR) && !(w->gold_bar >= 0 && w->gold_bar <= 1))

@@ -33,6 +33,15 @@ so workflow set refunds --threshold 1.5
 check_eq "threshold out of range: usage" 2 "$RC"
 so workflow set refunds --auto-pause maybe
 check_eq "auto-pause on|off only: usage" 2 "$RC"
+so workflow set refunds --window 999999d
+check_eq "a window over 366d: usage naming the range" \
+    "2 signoff workflow: --window: expected a duration from 1m to 366d like 7d (units ms, s, m, h, d, w), not '999999d'" \
+    "$RC ${ERR%%$'\n'*}"
+so workflow set refunds --applied-within 400d
+check_eq "applied-within over 366d: usage" 2 "$RC"
+check_contains "... naming it" "--applied-within: expected a duration like 30s (at most 366d)" "$ERR"
+so workflow show refunds
+check_contains "refused settings changed nothing" "window:         14d" "$OUT"
 
 so workflow pause refunds
 check_eq "pause needs a reason" 2 "$RC"

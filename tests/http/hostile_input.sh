@@ -75,6 +75,19 @@ api POST /v1/drafts/D-0000/decision "$TOK_ALICE" \
 check_eq "decision with active_ms 2^63-1: 400" 400 "$CODE"
 check_contains "decision: names active_ms" 'active_ms' "$BODY"
 
+# Integers of a workflow's settings are meaningful for their field: the
+# ranges of workflow set (a window of 2^53-1 ms was taken, and printed
+# back rounded as 9.00719925474099e+15).
+for pair in 'window_ms 9007199254740991' 'window_ms 1' \
+    'applied_within_ms 9007199254740991' 'min_decisions 2147483647'; do
+    set -- $pair
+    api POST /v1/workflows/support "$TOK_SUP" "{\"$1\":$2}"
+    check_eq "workflow $1 $2: 400 naming it" "400 $1" \
+        "$CODE $(printf %s "$BODY" | jq -r .error.message | cut -d: -f1)"
+done
+api POST /v1/workflows/support "$TOK_SUP" '{"window_ms":31622400000,"applied_within_ms":1}'
+check_eq "workflow window_ms 366d and applied_within_ms 1: 200" 200 "$CODE"
+
 # A request_id of 65 bytes is invalid (400), not too large (413).
 rid=$(printf 'r%.0s' $(seq 65))
 api POST /v1/drafts/D-0000/decision "$TOK_ALICE" \
