@@ -188,5 +188,7 @@ void automate_evidence_finish(struct automate_evidence *e)
 int automate_supported(const struct automate_evidence *e, double threshold,
                        int min_decisions)
 {
-    return e->decided > 0 && e->decided >= min_decisions && e->hi < threshold;
+    double hi;
+    return stats_ready(e->decided, e->overrides, threshold, min_decisions,
+                       &hi);
 }

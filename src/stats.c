@@ -363,20 +363,31 @@ static void build_groups(struct stats_report *out,
 
 /* ---- readiness --------------------------------------------------------- */
 
+int stats_ready(int64_t decided, int64_t overrides, double threshold,
+                int min_decisions, double *hi)
+{
+    double share, lo;
+    stats_share(overrides, decided, &share, &lo, hi);
+    return decided > 0 && decided >= min_decisions && *hi < threshold;
+}
+
+/* The lowest band b with decisions of its own whose pooled decisions
+ * b..9 pass stats_ready (the same rule as the policy's, on the rollup's
+ * bands of 0.1); a band nobody decided in has no evidence for its drafts,
+ * so it is never named. */
 static void readiness_finish(struct stats_readiness *rd)
 {
     rd->band = -1;
     for (int b = 0; b < STATS_NBANDS; b++) {
-        if (rd->band_decided[b] < rd->min_decisions)
+        if (rd->band_decided[b] == 0)
             continue;
         int64_t n = 0, k = 0;
         for (int j = b; j < STATS_NBANDS; j++) {
             n += rd->band_decided[j];
             k += rd->band_overrides[j];
         }
-        double lo, hi;
-        stats_wilson(k, n, &lo, &hi);
-        if (hi < rd->threshold) {
+        double hi;
+        if (stats_ready(n, k, rd->threshold, rd->min_decisions, &hi)) {
             rd->band = b;
             rd->decided = n;
             rd->rate = (double)k / (double)n;

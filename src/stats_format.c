@@ -304,7 +304,7 @@ static void table_readiness(const struct stats_report *rep, struct buf *out)
         stats_format_pct(rd->threshold, thr);
         if (rd->band < 0) {
             buf_addf(out, "  %s: none yet (threshold %s, at least %d "
-                          "decisions in a band)\n",
+                          "decisions at or above a band)\n",
                      w, thr, rd->min_decisions);
         } else {
             char rate[16], hi[16];

@@ -82,6 +82,19 @@ void stats_wilson(int64_t k, int64_t n, double *lo, double *hi);
 void stats_share(int64_t k, int64_t n, double *share, double *lo,
                  double *hi);
 
+/*
+ * The readiness rule, the one definition every screen and command uses
+ * (workflow set --automate-from, the policy line of the monitor and
+ * workflow show, the band table's readiness line, stats' readiness): the
+ * human decisions pooled over the drafts at or above a confidence, decided
+ * of them with overrides (edits and rejects) among them, support
+ * automating from that confidence when there are at least min_decisions
+ * (and at least one) and the Wilson 95% upper bound of the override rate
+ * is below threshold. *hi gets that bound (-1 when decided is 0).
+ */
+int stats_ready(int64_t decided, int64_t overrides, double threshold,
+                int min_decisions, double *hi);
+
 /* Median of a histogram over so_hist_bucket() buckets, by the grouped-data
  * formula L + (N/2 - C) / f * w, where the bucket [L, L + w) is the first
  * whose cumulative count reaches N/2, C is the count below it and f its

@@ -53,6 +53,21 @@ for size in 80x24 200x50; do
     ui_stop
 done
 
+# One readiness rule on one screen: with min-decisions 20 the 31 decisions
+# at or above 0.8 support the band (15 in 0.8-0.9, 16 in 0.9-1.0: no band
+# has 20 alone), and the band table's readiness line says so as the
+# policy line does (it said "none yet" while the policy line said ready).
+so workflow set faq --min-decisions 20
+review 80x24 --monitor
+check "min 20: the monitor opens" ui_wait "LAST 30 DAYS"
+check "min 20: the policy line: ready with 31" ui_wait \
+    "band 0.75: upper 16.2% of 31, ready; 0.85: upper 16.2% of 31, ready"
+ui_keys G
+check "min 20: the band table's readiness line agrees" ui_wait \
+    "Ready to auto-approve from confidence 0.8 (upper 16.2% < 20.0%)"
+ui_keys q; exited >/dev/null; ui_stop
+so workflow set faq --min-decisions 10
+
 # Blind: a reviewer's queue and draft screens say nothing of sampling.
 second=$(sql "$Q" "SELECT id FROM drafts WHERE route = 2 AND status = 'pending' ORDER BY id LIMIT 1")
 review 80x24 --workflow faq
