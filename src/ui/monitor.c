@@ -357,6 +357,57 @@ static int draw_workflows(struct ui_app *app, struct monitor_view *v,
     return y;
 }
 
+/* The workflows over their threshold in their own alert window, as
+ * stats --check and auto-pause judge them: the table above counts the
+ * screen's 30 days, where a workflow that drifted this week can still read
+ * under its threshold. One line, whole entries, the rest counted ("+2
+ * more"); returns the next free line. */
+static int draw_drift_alerts(struct ui_app *app, const struct monitor_view *v,
+                             int y)
+{
+    size_t nover = 0, shown = 0;
+    for (size_t i = 0; i < v->nwfs; i++)
+        nover += v->alerts[i].over != 0;
+    if (!nover)
+        return y;
+    struct buf b;
+    buf_init(&b);
+    buf_adds(&b, "Over threshold:");
+    for (size_t i = 0; i < v->nwfs; i++) {
+        const struct stats_alert *a = &v->alerts[i];
+        if (!a->over)
+            continue;
+        char rate[16], thr[16], day[16], more[32] = "";
+        stats_format_pct(a->rate, rate);
+        stats_format_pct(a->threshold, thr);
+        stats_format_day(a->win.first_day, day);
+        char *name = text_plain(v->wfs[i].name, 0, 0);
+        char *item = xasprintf("%s %s %s > %s (%lld of %lld since %s)",
+                               shown ? ";" : "", name, rate, thr,
+                               (long long)a->overrides, (long long)a->decided,
+                               day + 5);
+        free(name);
+        if (shown + 1 < nover)
+            snprintf(more, sizeof more, "; +%zu more", nover - shown - 1);
+        int need = 2 + text_width(buf_cstr(&b), b.len) +
+                   text_width(item, strlen(item)) +
+                   text_width(more, strlen(more));
+        if (shown > 0 && need > app->cols) {
+            free(item);
+            break;
+        }
+        buf_adds(&b, item);
+        free(item);
+        shown++;
+    }
+    if (shown < nover)
+        buf_addf(&b, "; +%zu more", nover - shown);
+    ui_draw_text(app->body, y, 2, app->cols - 2, buf_cstr(&b),
+                 TR_MONITOR_OVER);
+    buf_free(&b);
+    return y + 1;
+}
+
 /* The loop back to the producers, when something is wrong: outcomes left
  * without an action record (unapplied backlog) and webhooks disabled by
  * their failures, per workflow on one line; returns the next free line. */
@@ -863,6 +914,7 @@ static void monitor_draw(struct ui_app *app, void *state)
                                                      : app->rows / 4;
     v->dlines = v->dview = 0;
     int y = draw_workflows(app, v, wf_rows);
+    y = draw_drift_alerts(app, v, y);
     y = draw_loop_alerts(app, v, y);
     y = draw_automation(app, v, y);
     y = draw_gold(app, v, y);
