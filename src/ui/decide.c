@@ -141,8 +141,9 @@ static int confirm_edit(struct ui_app *app, const char *old_text,
     struct ui_span *spans;
     size_t n;
     char *text = ui_decide_diff_text(old_text, new_text, &spans, &n);
-    char *head = xasprintf("Your edit: %zu words changed ([-removed-] "
-                           "{+added+})", diff_changed_words(old_text, new_text));
+    size_t words = diff_changed_words(old_text, new_text);
+    char *head = xasprintf("Your edit: %zu word%s changed ([-removed-] "
+                           "{+added+})", words, words == 1 ? "" : "s");
     ui_app_overlay(app, head, text, spans, n);
     free(head);
     int c = 0;
@@ -218,8 +219,12 @@ static enum ui_next do_edit(struct ui_app *app)
             return UI_REDRAW;
         }
         if (diff_changed_words(body, text) == 0) {
+            /* Leaving the editor without a change is not a decision (as
+             * mutt's abort_unmodified): approving is a's deliberate act. */
             free(text);
-            return approve(app);
+            ui_app_message(app, 0, "edit: nothing changed; nothing recorded "
+                           "(a approves the draft as it is)");
+            return UI_REDRAW;
         }
         int c = confirm_edit(app, body, text);
         if (c == 'y') {
@@ -314,7 +319,8 @@ static char *review_label(const struct so_decision *r)
     buf_addf(&b, "%s: %s", who, so_action_name(r->action));
     free(who);
     if (r->action == SO_ACT_EDIT)
-        buf_addf(&b, ", %lld words changed", (long long)r->edit_size);
+        buf_addf(&b, ", %lld word%s changed", (long long)r->edit_size,
+                 r->edit_size == 1 ? "" : "s");
     if (r->reason && *r->reason) {
         char *why = text_plain(r->reason, 16, 0);
         buf_addf(&b, " (%s)", why);

@@ -186,9 +186,9 @@ static enum ui_next reopen(struct ui_app *app, const struct so_decision *d)
              draft->last_action ? draft->last_action : "");
     size_t base = b.len;
     if (d->action == SO_ACT_EDIT && d->final_body) {
-        buf_addf(&b, "Your edit (%lld words changed; [-removed-] {+added+}):"
-                     "\n",
-                 (long long)d->edit_size);
+        buf_addf(&b, "Your edit (%lld word%s changed; [-removed-] "
+                     "{+added+}):\n",
+                 (long long)d->edit_size, d->edit_size == 1 ? "" : "s");
         base = b.len;
         char *diff = ui_decide_diff_text(body, d->final_body, &spans, &n);
         buf_adds(&b, diff);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Edit: a scripted $EDITOR changes the body; the word diff is shown for
-# confirmation; y saves an edit with the new text. An unchanged edit is an
-# approve; c cancels; e edits again.
+# confirmation; y saves an edit with the new text. Leaving the editor
+# without a change records nothing (a approves); c cancels; e edits again.
 . "$(dirname "$0")/ui.inc"
 cat >"$T/ed.sh" <<'ED'
 #!/bin/sh
@@ -11,7 +11,9 @@ sed -i 's/30 days/14 days/' "$1"
 ED
 cat >"$T/noop.sh" <<'ED'
 #!/bin/sh
-exit 0
+# the first time no change; then one word added
+[ -e "$(dirname "$1")/noop.once" ] || { : >"$(dirname "$1")/noop.once"; exit 0; }
+sed -i 's/take 30/take only 30/' "$1"
 ED
 chmod +x "$T/ed.sh" "$T/noop.sh"
 export TMPDIR="$T"
@@ -33,13 +35,22 @@ for size in $SIZES; do
     check_eq "$size: temp file removed" "" "$(ls "$T" | grep '^signoff-.*\.txt$')"
     ui_keys q q; exited >/dev/null; ui_stop
 done
-# An edit that changes nothing is an approve.
+# Leaving the editor without a change is not a decision: nothing is
+# recorded, the draft stays open and claimed; a approves it.
 newq edit-noop; three
 EDITOR="$T/noop.sh" review 80x24
 ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
 ui_keys e
-check "unchanged edit moves on" ui_wait "Shipping is free"
-check_eq "unchanged edit is an approve" "approve||" "$(decisions D-1)"
+check "unchanged edit says so" ui_wait "edit: nothing changed; nothing recorded (a approves the draft as it is)"
+check_eq "unchanged edit records nothing" "" "$(decisions D-1)"
+check_eq "unchanged edit: the draft is still mine" "claimed" "$(status D-1)"
+check_contains "unchanged edit: the same draft stays open" "Refunds take 30 days" "$(ui_screen)"
+ui_keys e
+check "one word: the diff says 1 word" ui_wait "Your edit: 1 word changed"
+ui_keys c; ui_wait "edit cancelled"
+ui_keys a
+check "a approves after an unchanged edit" ui_wait "Shipping is free"
+check_eq "approved by a" "approve||" "$(decisions D-1)"
 # c cancels: nothing recorded, the draft stays open.
 ui_keys q; ui_wait "Second shipping question"; ui_stop
 newq edit-cancel; three
