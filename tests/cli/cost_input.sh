@@ -45,3 +45,9 @@ check "show: the oldest open draft is b's 2h" python3 -c "import json,sys; w=jso
 so list --status open --format json
 check_eq "list: b past its SLA (the oldest, first)" "b:past a: c:" \
     "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join(r["id"] + ":" + r.get("sla", "") for r in json.load(sys.stdin)))')"
+# The table's FLAG S (past the SLA) is explained where a user looks for it.
+so list --status open
+check_eq "list table: b flagged S" "S" "$(printf '%s\n' "$OUT" | awk '$1 == "b" {print $6}')"
+so list --help
+check_contains "list --help explains FLAG S and s" "S: open past
+its workflow's SLA, s: nearing it" "$OUT"
