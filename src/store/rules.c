@@ -15,6 +15,7 @@
 #include "signoff/agreement.h"
 #include "signoff/audit.h"
 #include "signoff/automate.h"
+#include "signoff/filter.h"
 #include "signoff/gold.h"
 #include "signoff/diff.h"
 #include "signoff/names.h"
@@ -384,6 +385,28 @@ enum so_status store_rules_policy(const struct so_workflow *cur,
                    "%lld decisions (--force --reason TEXT to override)",
                    w->name, w->automate_from, e->rate * 100, e->hi * 100,
                    cur->threshold * 100, (long long)e->decided);
+}
+
+int store_rules_list_open(const struct so_list_req *req)
+{
+    return req->status && strcmp(req->status, "open") == 0;
+}
+
+enum so_status store_rules_list_req(const struct so_list_req *req,
+                                    struct so_error *err)
+{
+    if (req->status && !store_rules_list_open(req) &&
+        so_dstatus_from_name(req->status) < 0)
+        return so_fail(err, SO_ERR_INVALID,
+                       "status: expected pending, claimed, decided, resolve, "
+                       "escalated or open, not '%s'",
+                       req->status);
+    char **terms = NULL;
+    size_t n = 0;
+    if (req->text && filter_terms(req->text, &terms, &n, err) != SO_OK)
+        return err->code;
+    filter_terms_free(terms, n);
+    return SO_OK;
 }
 
 enum so_status store_rules_hook_workflow(const char *workflow, int exists,

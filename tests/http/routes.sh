@@ -105,6 +105,17 @@ check_eq "list: 2 rows and a cursor" "2 true" \
     "$(printf %s "$BODY" | jq -r '"\(.drafts | length) \(.next != null)"')"
 api GET "/v1/drafts?limit=0" "$TOK_ALICE"
 check_eq "list: bad limit 400" 400 "$CODE"
+# The listing filter's rule is one for every store: the status first, then
+# the text (SQLite checked the text first, PostgreSQL the status).
+for route in drafts count; do
+    api GET "/v1/$route?status=bogus&q=%22unclosed" "$TOK_ALICE"
+    check_eq "$route: a bad status and a bad text: the status named, on every store" \
+        "400 status: expected pending, claimed, decided, resolve, escalated or open, not 'bogus'" \
+        "$CODE $(jq -r .error.message <<<"$BODY")"
+done
+api GET "/v1/count?q=%22unclosed" "$TOK_ALICE"
+check_eq "count: an unclosed phrase named" \
+    '400 a quoted phrase is not closed: "unclosed' "$CODE $(jq -r .error.message <<<"$BODY")"
 api GET "/v1/count?status=pending" "$TOK_ALICE"
 check_eq "count: pending" '200 {"count":4}' "$CODE $BODY"
 api GET /v1/drafts/D-0001 "$TOK_ALICE"

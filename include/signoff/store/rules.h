@@ -131,6 +131,16 @@ void store_rules_auto_ids(const struct so_draft *dr, double from,
                           double sample_pct, int64_t policy_id,
                           char request_id[SO_AUTO_RQ_MAX], char note[128]);
 
+/* A listing filter a store can run (list and count, every backend): its
+ * status is a draft status or "open" (store_rules_list_open), then its
+ * text splits into terms (filter_terms). SO_ERR_INVALID naming the first
+ * bad one; what is left differs per backend only in SQL. */
+enum so_status store_rules_list_req(const struct so_list_req *req,
+                                    struct so_error *err);
+
+/* 1 when the filter asks for the open drafts (status "open": not decided). */
+int store_rules_list_open(const struct so_list_req *req);
+
 /* A webhook is for one workflow the queue has (exists: whether the store
  * found it): there is no hook for every workflow (a delivery is queued
  * only for its hook's own workflow), so a hook naming no workflow would

@@ -421,18 +421,6 @@ enum so_status pg_enqueue(struct queue *q, struct so_draft *const *drafts,
     return code;
 }
 
-static enum so_status check_status(const struct so_list_req *req,
-                                   struct so_error *err)
-{
-    if (!req->status || strcmp(req->status, "open") == 0 ||
-        so_dstatus_from_name(req->status) >= 0)
-        return SO_OK;
-    return so_fail(err, SO_ERR_INVALID,
-                   "status: expected pending, claimed, decided, resolve, "
-                   "escalated or open, not '%s'",
-                   req->status);
-}
-
 /* The text's terms (filter_terms) as a text[] literal of "%term%" LIKE
  * patterns, wildcards and the escape character escaped, each element
  * quoted for the array parser: a parameter value, never SQL. */
@@ -499,7 +487,7 @@ enum so_status pg_list(struct queue *q, const struct so_list_req *req,
     memset(out, 0, sizeof *out);
     int limit = req->limit > 0 && req->limit <= 1000 ? req->limit : 50;
     struct store_cursor c = {0, 0, 0};
-    if (check_status(req, err) != SO_OK)
+    if (store_rules_list_req(req, err) != SO_OK)
         return err->code;
     if (req->after && store_rules_cursor(req->after, &c, err) != SO_OK)
         return err->code;
@@ -562,7 +550,7 @@ enum so_status pg_count(struct queue *q, const struct so_list_req *req,
     struct pg_args a = {0};
     char *pattern;
     *n = 0;
-    if (check_status(req, err) != SO_OK)
+    if (store_rules_list_req(req, err) != SO_OK)
         return err->code;
     filter_args(&a, req, &pattern, err);
     if (!pattern)

@@ -294,11 +294,6 @@ enum so_status store_read_get(struct queue *q, const char *id,
     return store_read_draft(s, rid, out, err);
 }
 
-static int is_open(const struct so_list_req *req)
-{
-    return req->status && strcmp(req->status, "open") == 0;
-}
-
 /* The words and phrases of the text filter (filter_terms); 0 on error. */
 static size_t text_terms(const struct so_list_req *req, char ***terms,
                          struct so_error *err)
@@ -308,24 +303,6 @@ static size_t text_terms(const struct so_list_req *req, char ***terms,
     if (req->text && filter_terms(req->text, terms, &n, err) != SO_OK)
         return 0;
     return n;
-}
-
-/* SO_OK if the filter's status is a draft status or "open" and its text
- * splits into terms. */
-static enum so_status check_status(const struct so_list_req *req,
-                                   struct so_error *err)
-{
-    char **terms = NULL;
-    size_t n = 0;
-    if (req->text && filter_terms(req->text, &terms, &n, err) != SO_OK)
-        return err->code;
-    filter_terms_free(terms, n);
-    if (!req->status || is_open(req) || so_dstatus_from_name(req->status) >= 0)
-        return SO_OK;
-    return so_fail(err, SO_ERR_INVALID,
-                   "status: expected pending, claimed, decided, resolve, "
-                   "escalated or open, not '%s'",
-                   req->status);
 }
 
 /* The open drafts nearing or past their workflow's SLA (SO_SLA_NEAR of
@@ -340,7 +317,7 @@ static void where_clause(struct buf *sql, const struct so_list_req *req,
                          int keyset)
 {
     buf_adds(sql, " WHERE 1");
-    if (is_open(req))
+    if (store_rules_list_open(req))
         buf_adds(sql, " AND status <> 'decided'");
     else if (req->status)
         buf_adds(sql, " AND status = :status");
@@ -456,7 +433,7 @@ static void read_list_row(sqlite3_stmt *st, struct so_draft_row *r)
  * hint the planner sorts the whole backlog for every page. */
 static const char *from_clause(const struct so_list_req *req)
 {
-    if (!is_open(req) || req->sla == SO_LIST_SLA_DUE)
+    if (!store_rules_list_open(req) || req->sla == SO_LIST_SLA_DUE)
         return " FROM drafts";
     return req->workflow ? " FROM drafts INDEXED BY drafts_open_wf"
                          : " FROM drafts INDEXED BY drafts_open";
@@ -466,7 +443,7 @@ static sqlite3_stmt *list_stmt(struct store *s, const struct so_list_req *req,
                                int limit, struct so_error *err)
 {
     struct store_cursor c = {0, 0, 0};
-    if (check_status(req, err) != SO_OK)
+    if (store_rules_list_req(req, err) != SO_OK)
         return NULL;
     if (req->after && store_rules_cursor(req->after, &c, err) != SO_OK)
         return NULL;
@@ -559,9 +536,9 @@ enum so_status store_read_count(struct queue *q, const struct so_list_req *req,
                                 int64_t *n, struct so_error *err)
 {
     struct store *s = q->impl;
-    int open = is_open(req);
+    int open = store_rules_list_open(req);
     sqlite3_stmt *st;
-    if (check_status(req, err) != SO_OK)
+    if (store_rules_list_req(req, err) != SO_OK)
         return err->code;
     if (counters_suffice(req) && req->mine && open)
         return count_mine(s, req, n, err);
