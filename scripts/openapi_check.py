@@ -156,7 +156,80 @@ def check_reply(spec, error_v, method, path, status, ctype, body):
         e = errors[0]
         where = "/".join(str(p) for p in e.absolute_path) or "(the body)"
         return "%s: %s" % (where, e.message)
+    extra = undeclared(spec, media["schema"], json_body)
+    if extra:
+        return "%s: not in docs/openapi.yaml" % ", ".join(sorted(set(
+            re.sub(r"/\d+(?=/|$)", "/*", p) for p in extra))[:6])
     return None
+
+
+def fits(spec, schema, inst):
+    """True when inst validates against schema."""
+    return validator(spec, schema).is_valid(inst)
+
+
+def declared(spec, schema, inst):
+    """The properties schema declares for the object inst, as a dict name ->
+    [subschemas], and whether it allows others (additionalProperties or a
+    free-form object); allOf members all count, of oneOf/anyOf those inst
+    fits."""
+    schema = resolve(spec, schema)
+    props, free = {}, False
+    if not isinstance(schema, dict):
+        return props, True
+    for name, sub in schema.get("properties", {}).items():
+        props.setdefault(name, []).append(sub)
+    extra = schema.get("additionalProperties")
+    if extra not in (None, False) or "patternProperties" in schema:
+        free = True
+    parts = list(schema.get("allOf", []))
+    parts += [b for k in ("oneOf", "anyOf") for b in schema.get(k, [])
+              if fits(spec, b, inst)]
+    for part in parts:
+        p, f = declared(spec, part, inst)
+        for name, subs in p.items():
+            props.setdefault(name, []).extend(subs)
+        free |= f
+    if not props and not parts:
+        free = True  # {type: object} with nothing named: any keys
+    return props, free
+
+
+def undeclared(spec, schema, inst, where=""):
+    """The paths of the members of inst that schema does not name: a reply
+    field the spec does not describe is drift, even where JSON Schema would
+    let it pass (a generated client never sees it)."""
+    found = []
+    schema = resolve(spec, schema)
+    if isinstance(inst, dict):
+        props, free = declared(spec, schema, inst)
+        for key, val in inst.items():
+            if key not in props:
+                if not free:
+                    found.append("%s/%s" % (where, key))
+                continue
+            subs = [s for s in props[key] if fits(spec, s, val)] or props[key]
+            found += undeclared(spec, subs[0], val, "%s/%s" % (where, key))
+    elif isinstance(inst, list) and isinstance(schema, dict):
+        items = schema.get("items")
+        if items is None:
+            for part in schema.get("allOf", []) + [
+                    b for k in ("oneOf", "anyOf") for b in schema.get(k, [])
+                    if fits(spec, b, inst)]:
+                items = resolve(spec, part).get("items")
+                if items is not None:
+                    break
+        if items is not None:
+            for i, val in enumerate(inst):
+                found += undeclared(spec, items, val, "%s/%d" % (where, i))
+    elif isinstance(schema, dict):
+        branches = [b for k in ("oneOf", "anyOf", "allOf")
+                    for b in schema.get(k, [])]
+        for b in branches:
+            if fits(spec, b, inst):
+                found += undeclared(spec, b, inst, where)
+                break
+    return found
 
 
 def check_replies(spec, folder):

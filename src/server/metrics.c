@@ -330,6 +330,10 @@ static double wf_sla(const struct so_workflow *w)
 {
     return (double)w->sla_ms / 1000.0;
 }
+static double wf_sla_alert(const struct so_workflow *w)
+{
+    return w->sla_alert;
+}
 static double wf_sla_open_past(const struct so_workflow *w)
 {
     return (double)w->sla_open_past;
@@ -388,6 +392,10 @@ static void render_cost(struct buf *out, const struct so_workflow *wf,
     render_wf_gauge(out, "signoff_sla_seconds",
                     "The workflow's service level: a draft is due this long "
                     "after enqueue (0: none).", wf, nwf, wf_sla);
+    render_wf_gauge(out, "signoff_sla_alert_ratio",
+                    "Share of the workflow's tasks past its SLA above which "
+                    "stats --check alerts (its --sla-alert).", wf, nwf,
+                    wf_sla_alert);
     render_wf_gauge(out, "signoff_sla_open_past_drafts",
                     "Open drafts past the workflow's SLA now.", wf, nwf,
                     wf_sla_open_past);

@@ -3,7 +3,8 @@
 # finds nothing, and the spec and the server's route table agree both ways
 # (scripts/openapi_check.py routes). Every HTTP test checks the replies it
 # gets against the spec too (tests/http/serve.inc). A route added to the
-# server but not to the spec fails here.
+# server but not to the spec fails here, and so does a reply field the spec
+# does not describe (scripts/openapi_check.py replies).
 . "$(dirname "$0")/../lib.sh"
 REDOCLY=$TOP/build/tools/node_modules/.bin/redocly
 if [ ! -x "$REDOCLY" ]; then
@@ -29,3 +30,11 @@ sed 's|{"GET", "/v1/me", NULL,|{"GET", "/v1/me", NULL, 0, 0, h_me, "me"},\n    {
 run "$PY" "$TOP/scripts/openapi_check.py" routes "$TOP/docs/openapi.yaml" "$T/src/server.c"
 check_eq "a route missing from the spec fails the check" 1 "$RC"
 check_contains "and is named" "not ok - openapi: the server's route GET /v1/planted is in docs/openapi.yaml" "$OUT"
+# A reply with a field the spec does not describe fails too (a generated
+# client would never see it), though JSON Schema alone lets it pass.
+mkdir -p "$T/replies"
+printf 'GET\t/healthz\t200\tapplication/json\n' >"$T/replies/1.meta"
+printf '{"status":"ok","planted":{"x":1}}' >"$T/replies/1.body"
+run "$PY" "$TOP/scripts/openapi_check.py" replies "$TOP/docs/openapi.yaml" "$T/replies"
+check_eq "a reply field missing from the spec fails the check" 1 "$RC"
+check_contains "and is named" "not ok - openapi: GET /healthz -> 200: /planted: not in docs/openapi.yaml" "$OUT"
