@@ -5,7 +5,8 @@
 # database's clock, a live claim of another reviewer refused), decide
 # (idempotent by request id, answering only the reviewer who made it),
 # the chain linked under one head, the kill switch, and specs refused with
-# a sentence (a password in the spec, an unsupported setting).
+# a sentence (a password in the spec, an unsupported setting), and a role
+# that may only read verifies and exports.
 . "$(dirname "$0")/../lib.sh"
 pg_queue queue || exit 0
 Q=$PGQ
@@ -92,6 +93,18 @@ check_eq "the independent verifier agrees" 0 "$RC"
 so export --queue "$Q" --format csv --output "$T/e.csv"
 run python3 "$TOP/docs/examples/verify_export.py" "$T/e.csv"
 check_eq "the independent verifier: CSV too" 0 "$RC"
+# An auditor whose role may only read the tables (issue 17, finding 9):
+# verify and export need no write, no schema change, no session table.
+aud="aud_$PGDB"
+psq "CREATE ROLE $aud LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO $aud" >/dev/null
+AQ="postgresql:///$PGDB?host=$SIGNOFF_PG_HOST&user=$aud"
+so verify --queue "$AQ"
+check_eq "a read-only role: verify" "0 $AQ: audit chain ok: 5 decisions (seq 1..5), head $(psq 'SELECT hash FROM chain_head')" "$RC $OUT"
+so export --queue "$AQ" --output "$T/ro.jsonl"
+check_eq "a read-only role: export, the same records" "0 $(grep -c . "$T/e.jsonl")" "$RC $(grep -c . "$T/ro.jsonl")"
+so decide --queue "$AQ" --reviewer aud d-9 approve
+check_eq "a read-only role cannot write" 1 "$RC"
+psq "REASSIGN OWNED BY $aud TO $SIGNOFF_PG_USER; DROP OWNED BY $aud; DROP ROLE $aud" >/dev/null
 psq "UPDATE decisions SET note = 'changed' WHERE seq = 4" >/dev/null
 so verify --queue "$Q"
 check_contains "a changed record: caught" "decision 4 (draft d-1): hash does not match" "$ERR"
