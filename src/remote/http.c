@@ -57,6 +57,9 @@ struct remote {
     char *base;                 /* URL without the trailing '/' */
     struct outbox *ob;          /* opened on first use */
     char ident[65];             /* whose outbox rows: SHA-256 of the token */
+    char *who;       /* "reviewer<TAB>role" the server names the token, or
+                        NULL (offline since open); outbox.h */
+    int owner_kept;  /* who is in the outbox's owners table */
     struct buf reply;
     int over_cap;
     long retry_after; /* seconds, from the last reply, -1 if none */
@@ -379,6 +382,24 @@ static enum so_status reply_draft(struct remote *r, const struct reply *rep,
     return SO_OK;
 }
 
+static enum so_status outbox_ready(struct remote *r, struct so_error *err)
+{
+    return r->ob ? SO_OK : outbox_open(NULL, &r->ob, err);
+}
+
+/* Remember in the outbox who the server says this token is, once a
+ * process: a decision made on this claim while the server is away is
+ * then the person's, sent by their next token if this one is rotated
+ * before it goes (outbox.h). Best effort: a claim never fails for it. */
+static void keep_owner(struct remote *r)
+{
+    struct so_error oerr;
+    if (r->owner_kept || !r->who || outbox_ready(r, &oerr) != SO_OK)
+        return;
+    r->owner_kept = outbox_own(r->ob, r->base, r->ident, r->who, &oerr) ==
+                    SO_OK;
+}
+
 static enum so_status r_claim(struct queue *q, const struct so_claim_req *req,
                               struct so_draft **out, struct so_error *err)
 {
@@ -391,6 +412,8 @@ static enum so_status r_claim(struct queue *q, const struct so_claim_req *req,
     else if (s == SO_OK)
         s = reply_draft(R(q), &rep, out, err);
     cJSON_Delete(rep.json);
+    if (s == SO_OK)
+        keep_owner(R(q));
     return s;
 }
 
@@ -457,10 +480,6 @@ static int definitive(enum so_status s)
            s == SO_ERR_TOOLARGE;
 }
 
-static enum so_status outbox_ready(struct remote *r, struct so_error *err)
-{
-    return r->ob ? SO_OK : outbox_open(NULL, &r->ob, err);
-}
 
 /* Send one decision body; attempts as in http_call. */
 static enum so_status send_decision(struct remote *r, const char *draft_id,
@@ -520,7 +539,7 @@ static enum so_status r_decide(struct queue *q, const struct so_decide_req *req,
                                  : NULL;
     enum so_status s = outbox_ready(r, err);
     if (s == SO_OK)
-        s = outbox_put(r->ob, r->base, r->ident, req->request_id,
+        s = outbox_put(r->ob, r->base, r->ident, r->who, req->request_id,
                        req->draft_id, body, err);
     if (s != SO_OK) {
         free(body);
@@ -1000,7 +1019,8 @@ static enum so_status r_unsent(struct queue *q, int64_t *n,
     struct remote *r = R(q);
     *n = 0;
     enum so_status s = outbox_ready(r, err);
-    return s == SO_OK ? outbox_count(r->ob, r->base, r->ident, n, err) : s;
+    return s == SO_OK ? outbox_count(r->ob, r->base, r->ident, r->who, n, err)
+                      : s;
 }
 
 /* Deliver one waiting decision. Returns SO_OK when it is settled (sent,
@@ -1040,10 +1060,12 @@ static enum so_status r_sync(struct queue *q, int64_t *sent,
     if (offline_now(r))
         return so_fail(err, SO_ERR_NETWORK, "%s: offline, %lld unsent",
                        r->base, (long long)waiting);
+    keep_owner(r); /* rows made offline with this token: the person's */
     struct outbox_entry *e = NULL;
     size_t n = 0;
     while (s == SO_OK &&
-           (s = outbox_pending(r->ob, r->base, r->ident, 64, &e, &n, err)) ==
+           (s = outbox_pending(r->ob, r->base, r->ident, r->who, 64, &e, &n,
+                               err)) ==
                SO_OK &&
            n > 0) {
         for (size_t i = 0; i < n && s == SO_OK; i++)
@@ -1214,6 +1236,7 @@ static void r_close(struct queue *q)
         outbox_close(r->ob);
         buf_free(&r->reply);
         free(r->base);
+        free(r->who);
         free(r);
     }
     free(q->spec);
@@ -1328,6 +1351,7 @@ static enum so_status whoami(struct remote *r, struct queue *q,
     if (s == SO_OK) {
         q->reviewer = xstrdup(name);
         q->supervisor = role && strcmp(role, "supervisor") == 0;
+        r->who = xasprintf("%s\t%s", name, role ? role : "");
     }
     cJSON_Delete(rep.json);
     return s;

@@ -15,30 +15,41 @@
 
 #define OUTBOX_BUSY_MS 10000
 
-/* ident: whose decision it is (outbox.h); '' for a row written before
- * rows had an owner. */
+/* ident: the token that made the decision, who: the person the server
+ * names for it (outbox.h); '' for a row written before rows had an owner,
+ * or who the server never named. owners: who each token of a queue is,
+ * as the server last said. */
 static const char outbox_schema[] =
     "CREATE TABLE IF NOT EXISTS outbox ("
     " request_id TEXT PRIMARY KEY, url TEXT NOT NULL,"
     " draft_id TEXT NOT NULL, body TEXT NOT NULL,"
     " created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-    " ident TEXT NOT NULL DEFAULT '');"
+    " ident TEXT NOT NULL DEFAULT '', who TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS outbox_url ON outbox(url, created_at);"
     "CREATE TABLE IF NOT EXISTS failed ("
     " request_id TEXT PRIMARY KEY, url TEXT NOT NULL,"
     " draft_id TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,"
     " failed_at INTEGER NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,"
-    " ident TEXT NOT NULL DEFAULT '');";
+    " ident TEXT NOT NULL DEFAULT '', who TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE IF NOT EXISTS owners ("
+    " url TEXT NOT NULL, ident TEXT NOT NULL, who TEXT NOT NULL,"
+    " PRIMARY KEY (url, ident));";
 
-/* An outbox from before identities: add the column to both tables. */
-static const char outbox_add_ident[] =
-    "ALTER TABLE outbox ADD COLUMN ident TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE failed ADD COLUMN ident TEXT NOT NULL DEFAULT '';";
-static const char outbox_has_ident[] =
-    "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = 'ident'";
+/* An outbox from before identities, or before persons: add the columns
+ * to both tables (each upgrade, by the column the outbox lacks). */
+static const char *const outbox_upgrades[][2] = {
+    {"ident", "ALTER TABLE outbox ADD COLUMN ident TEXT NOT NULL DEFAULT '';"
+              "ALTER TABLE failed ADD COLUMN ident TEXT NOT NULL DEFAULT '';"},
+    {"who", "ALTER TABLE outbox ADD COLUMN who TEXT NOT NULL DEFAULT '';"
+            "ALTER TABLE failed ADD COLUMN who TEXT NOT NULL DEFAULT '';"},
+};
+static const char outbox_has_column[] =
+    "SELECT count(*) FROM pragma_table_info('outbox') WHERE name = ?1";
 
-/* The rows of one identity on one queue, and the ownerless old ones. */
-#define MINE " WHERE url = ?1 AND ident IN (?2, '')"
+/* The rows of one identity on one queue: its token's (?2), the ownerless
+ * old ones, and those the same person made with another token (?4, when
+ * the server named the person: a token rotated while decisions waited). */
+#define MINE " WHERE url = ?1 AND (ident IN (?2, '') OR (?4 <> '' AND who = ?4))"
 
 enum outbox_stmt {
     ST_PUT,
@@ -48,24 +59,34 @@ enum outbox_stmt {
     ST_COUNT,
     ST_FAILED_COUNT,
     ST_PENDING,
+    ST_OWN,
+    ST_ADOPT,
     ST_COUNT_OF_STMTS
 };
 
 static const char *const outbox_sql[ST_COUNT_OF_STMTS] = {
     [ST_PUT] = "INSERT OR IGNORE INTO outbox(request_id, url, draft_id, body,"
-               " created_at, ident) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+               " created_at, ident, who) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+               " coalesce(nullif(?7, ''), (SELECT who FROM owners"
+               " WHERE url = ?2 AND ident = ?6), ''))",
     [ST_REMOVE] = "DELETE FROM outbox WHERE request_id = ?1",
     [ST_TOUCH] = "UPDATE outbox SET attempts = attempts + 1"
                  " WHERE request_id = ?1",
     [ST_TO_FAILED] = "INSERT OR REPLACE INTO failed(request_id, url, draft_id,"
-                     " body, created_at, failed_at, code, message, ident)"
-                     " SELECT request_id, url, draft_id, body, created_at,"
-                     " ?2, ?3, ?4, ident FROM outbox WHERE request_id = ?1",
+                     " body, created_at, failed_at, code, message, ident,"
+                     " who) SELECT request_id, url, draft_id, body,"
+                     " created_at, ?2, ?3, ?4, ident, who FROM outbox"
+                     " WHERE request_id = ?1",
     [ST_COUNT] = "SELECT count(*) FROM outbox" MINE,
     [ST_FAILED_COUNT] = "SELECT count(*) FROM failed" MINE,
     [ST_PENDING] = "SELECT request_id, draft_id, body, created_at, attempts"
                    " FROM outbox" MINE
                    " ORDER BY created_at, request_id LIMIT ?3",
+    [ST_OWN] = "INSERT INTO owners(url, ident, who) VALUES (?1, ?2, ?3)"
+               " ON CONFLICT(url, ident) DO UPDATE SET who = excluded.who"
+               " WHERE who <> excluded.who",
+    [ST_ADOPT] = "UPDATE outbox SET who = ?3"
+                 " WHERE url = ?1 AND ident = ?2 AND who = ''",
 };
 
 struct outbox {
@@ -108,16 +129,21 @@ static enum so_status outbox_setup(struct outbox *ob, struct so_error *err)
             SQLITE_OK ||
         sqlite3_exec(ob->db, outbox_schema, NULL, NULL, NULL) != SQLITE_OK)
         return db_fail(ob, err, "cannot set up the outbox");
-    sqlite3_stmt *st = NULL;
-    int has = 0;
-    if (sqlite3_prepare_v2(ob->db, outbox_has_ident, -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        has = sqlite3_column_int(st, 0) > 0;
-    sqlite3_finalize(st);
-    if (!has &&
-        sqlite3_exec(ob->db, outbox_add_ident, NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(ob, err, "cannot upgrade the outbox");
+    for (size_t u = 0; u < sizeof outbox_upgrades / sizeof *outbox_upgrades;
+         u++) {
+        sqlite3_stmt *st = NULL;
+        int has = 0;
+        if (sqlite3_prepare_v2(ob->db, outbox_has_column, -1, &st, NULL) ==
+                SQLITE_OK &&
+            sqlite3_bind_text(st, 1, outbox_upgrades[u][0], -1,
+                              SQLITE_STATIC) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            has = sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+        if (!has && sqlite3_exec(ob->db, outbox_upgrades[u][1], NULL, NULL,
+                                 NULL) != SQLITE_OK)
+            return db_fail(ob, err, "cannot upgrade the outbox");
+    }
     for (int i = 0; i < ST_COUNT_OF_STMTS; i++)
         if (sqlite3_prepare_v3(ob->db, outbox_sql[i], -1,
                                SQLITE_PREPARE_PERSISTENT, &ob->st[i],
@@ -196,12 +222,13 @@ void outbox_close(struct outbox *ob)
 }
 
 enum so_status outbox_put(struct outbox *ob, const char *url,
-                          const char *ident, const char *request_id,
-                          const char *draft_id, const char *body,
-                          struct so_error *err)
+                          const char *ident, const char *who,
+                          const char *request_id, const char *draft_id,
+                          const char *body, struct so_error *err)
 {
     sqlite3_stmt *st = ob->st[ST_PUT];
     sqlite3_bind_text(st, 6, ident, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, who ? who : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 1, request_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, draft_id, -1, SQLITE_STATIC);
@@ -258,13 +285,30 @@ enum so_status outbox_fail(struct outbox *ob, const char *request_id,
     return s;
 }
 
+enum so_status outbox_own(struct outbox *ob, const char *url,
+                          const char *ident, const char *who,
+                          struct so_error *err)
+{
+    enum so_status s = SO_OK;
+    for (int which = ST_OWN; which <= ST_ADOPT && s == SO_OK; which++) {
+        sqlite3_stmt *st = ob->st[which];
+        sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, ident, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
+        s = step_done(ob, st, "cannot record whose token it is", err);
+    }
+    return s;
+}
+
 static enum so_status count_of(struct outbox *ob, enum outbox_stmt which,
-                               const char *url, const char *ident, int64_t *n,
+                               const char *url, const char *ident,
+                               const char *who, int64_t *n,
                                struct so_error *err)
 {
     sqlite3_stmt *st = ob->st[which];
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, ident, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, who ? who : "", -1, SQLITE_STATIC);
     enum so_status s = SO_OK;
     if (sqlite3_step(st) == SQLITE_ROW)
         *n = sqlite3_column_int64(st, 0);
@@ -276,17 +320,17 @@ static enum so_status count_of(struct outbox *ob, enum outbox_stmt which,
 }
 
 enum so_status outbox_count(struct outbox *ob, const char *url,
-                            const char *ident, int64_t *n,
+                            const char *ident, const char *who, int64_t *n,
                             struct so_error *err)
 {
-    return count_of(ob, ST_COUNT, url, ident, n, err);
+    return count_of(ob, ST_COUNT, url, ident, who, n, err);
 }
 
 enum so_status outbox_failed_count(struct outbox *ob, const char *url,
-                                   const char *ident, int64_t *n,
-                                   struct so_error *err)
+                                   const char *ident, const char *who,
+                                   int64_t *n, struct so_error *err)
 {
-    return count_of(ob, ST_FAILED_COUNT, url, ident, n, err);
+    return count_of(ob, ST_FAILED_COUNT, url, ident, who, n, err);
 }
 
 static char *column_dup(sqlite3_stmt *st, int col)
@@ -296,13 +340,14 @@ static char *column_dup(sqlite3_stmt *st, int col)
 }
 
 enum so_status outbox_pending(struct outbox *ob, const char *url,
-                              const char *ident, size_t max,
+                              const char *ident, const char *who, size_t max,
                               struct outbox_entry **out, size_t *n,
                               struct so_error *err)
 {
     sqlite3_stmt *st = ob->st[ST_PENDING];
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, ident, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, who ? who : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
     struct outbox_entry *e = NULL;
     size_t len = 0;

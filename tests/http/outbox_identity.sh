@@ -6,6 +6,8 @@
 # does what signoff(1) says: the decision is written to the outbox first,
 # "queued: N unsent", exit 0; sync sends it when the server is back, and a
 # decision on a draft that was not mine by then is reported, not lost.
+# A decision waiting under a token that is then rotated is the person's:
+# their new token sends it.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 serve_setup 4
@@ -34,4 +36,22 @@ check_eq "bob's approve of D-0000 is recorded under bob" "D-0000|bob|approve|che
     "$(sql "$Q" "SELECT draft, reviewer, action, note FROM decisions WHERE kind <> 'admin'")"
 as bob sync
 check_eq "nothing left to send" "0 sent 0 decisions, 0 waiting" "$RC $OUT"
+
+# bob's token is rotated while his decision waits: the row is bob's (the
+# person the server named his token), so his new token sends it; it was
+# kept under the old token's hash and never sent ('sent 0, 0 waiting').
+as bob claim --format id
+check_eq "bob claims D-0001" "0 D-0001" "$RC $OUT"
+serve_stop
+as bob decide D-0001 approve
+check_eq "bob decides D-0001 while the server is down: queued" "0 queued: 1 unsent" "$RC ${OUT%% (*}"
+grep -v "^$TOK_BOB " "$TOKENS" >"$T/tokens.new" && cat "$T/tokens.new" >"$TOKENS"
+serve_token bob reviewer
+serve_start || { notok "serve starts with bob's new token"; exit 1; }
+as alice sync
+check_eq "alice's sync still sends nothing of bob's" "0 sent 0 decisions, 0 waiting" "$RC $OUT"
+SIGNOFF_TOKEN_FILE="$T/token.bob.reviewer" so sync
+check_eq "bob's new token sends the decision his old one queued" "0 sent 1 decision, 0 waiting" "$RC $OUT"
+check_eq "... recorded under bob" "bob|approve" \
+    "$(sql "$Q" "SELECT reviewer, action FROM decisions WHERE draft = 'D-0001'")"
 serve_stop

@@ -57,21 +57,21 @@ static void test_outbox_table(void **state)
     struct so_error err;
     char *path = xasprintf("%s/ob.db", dir);
     assert_int_equal(outbox_open(path, &ob, &err), SO_OK);
-    assert_int_equal(outbox_put(ob, "http://a", "A", "r1", "D1", "{}", &err),
+    assert_int_equal(outbox_put(ob, "http://a", "A", NULL, "r1", "D1", "{}", &err),
                      SO_OK);
-    assert_int_equal(outbox_put(ob, "http://a", "A", "r2", "D2", "{\"x\":1}",
+    assert_int_equal(outbox_put(ob, "http://a", "A", NULL, "r2", "D2", "{\"x\":1}",
                                 &err),
                      SO_OK);
-    assert_int_equal(outbox_put(ob, "http://a", "A", "r1", "D1", "{}", &err),
+    assert_int_equal(outbox_put(ob, "http://a", "A", NULL, "r1", "D1", "{}", &err),
                      SO_OK);
-    assert_int_equal(outbox_put(ob, "http://b", "A", "r3", "D3", "{}", &err),
+    assert_int_equal(outbox_put(ob, "http://b", "A", NULL, "r3", "D3", "{}", &err),
                      SO_OK);
     int64_t n = -1;
-    assert_int_equal(outbox_count(ob, "http://a", "A", &n, &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://a", "A", NULL, &n, &err), SO_OK);
     assert_int_equal(n, 2); /* same request_id twice is one entry */
     struct outbox_entry *e = NULL;
     size_t ne = 0;
-    assert_int_equal(outbox_pending(ob, "http://a", "A", 10, &e, &ne, &err),
+    assert_int_equal(outbox_pending(ob, "http://a", "A", NULL, 10, &e, &ne, &err),
                      SO_OK);
     assert_int_equal(ne, 2);
     assert_string_equal(e[0].request_id, "r1");
@@ -80,14 +80,14 @@ static void test_outbox_table(void **state)
     assert_int_equal(outbox_touch(ob, "r2", &err), SO_OK);
     assert_int_equal(outbox_fail(ob, "r2", "lease_lost", "lease lost", &err),
                      SO_OK);
-    assert_int_equal(outbox_count(ob, "http://a", "A", &n, &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://a", "A", NULL, &n, &err), SO_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(outbox_failed_count(ob, "http://a", "A", &n, &err), SO_OK);
+    assert_int_equal(outbox_failed_count(ob, "http://a", "A", NULL, &n, &err), SO_OK);
     assert_int_equal(n, 1);
     assert_int_equal(outbox_remove(ob, "r1", &err), SO_OK);
-    assert_int_equal(outbox_count(ob, "http://a", "A", &n, &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://a", "A", NULL, &n, &err), SO_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(outbox_count(ob, "http://b", "A", &n, &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://b", "A", NULL, &n, &err), SO_OK);
     assert_int_equal(n, 1);
     outbox_close(ob);
     free(path);
@@ -102,28 +102,79 @@ static void test_outbox_identities(void **state)
     struct so_error err;
     char *path = xasprintf("%s/ob2.db", dir);
     assert_int_equal(outbox_open(path, &ob, &err), SO_OK);
-    assert_int_equal(outbox_put(ob, "http://q", "bob", "rb", "D1", "{}", &err),
+    assert_int_equal(outbox_put(ob, "http://q", "bob", NULL, "rb", "D1", "{}", &err),
                      SO_OK);
-    assert_int_equal(outbox_put(ob, "http://q", "alice", "ra", "D2", "{}",
+    assert_int_equal(outbox_put(ob, "http://q", "alice", NULL, "ra", "D2", "{}",
                                 &err),
                      SO_OK);
     int64_t n = -1;
     struct outbox_entry *e = NULL;
     size_t ne = 0;
-    assert_int_equal(outbox_pending(ob, "http://q", "alice", 10, &e, &ne, &err),
+    assert_int_equal(outbox_pending(ob, "http://q", "alice", NULL, 10, &e, &ne, &err),
                      SO_OK);
     assert_int_equal(ne, 1);
     assert_string_equal(e[0].request_id, "ra");
     outbox_entries_free(e, ne);
     assert_int_equal(outbox_fail(ob, "ra", "lease_lost", "lost", &err), SO_OK);
-    assert_int_equal(outbox_count(ob, "http://q", "bob", &n, &err), SO_OK);
+    assert_int_equal(outbox_count(ob, "http://q", "bob", NULL, &n, &err), SO_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(outbox_failed_count(ob, "http://q", "bob", &n, &err),
+    assert_int_equal(outbox_failed_count(ob, "http://q", "bob", NULL, &n, &err),
                      SO_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(outbox_failed_count(ob, "http://q", "alice", &n, &err),
+    assert_int_equal(outbox_failed_count(ob, "http://q", "alice", NULL, &n, &err),
                      SO_OK);
     assert_int_equal(n, 1);
+    outbox_close(ob);
+    free(path);
+}
+
+/* A token rotated while its decisions waited (issue 17, finding 6): the
+ * rows are the person's, so their next token sees and sends them; another
+ * person's token, or the same person under another role, does not. A row
+ * put offline (who unknown) takes who the server last named its token. */
+static void test_outbox_person(void **state)
+{
+    (void)state;
+    struct outbox *ob = NULL;
+    struct so_error err;
+    char *path = xasprintf("%s/ob3.db", dir);
+    assert_int_equal(outbox_open(path, &ob, &err), SO_OK);
+    assert_int_equal(outbox_own(ob, "http://q", "A", "bob\treviewer", &err),
+                     SO_OK);
+    assert_int_equal(outbox_put(ob, "http://q", "A", NULL, "r1", "D1", "{}",
+                                &err),
+                     SO_OK);
+    assert_int_equal(outbox_put(ob, "http://q", "C", NULL, "r2", "D2", "{}",
+                                &err),
+                     SO_OK);
+    int64_t n = -1;
+    assert_int_equal(outbox_count(ob, "http://q", "B", "bob\treviewer", &n,
+                                  &err),
+                     SO_OK);
+    assert_int_equal(n, 1); /* r1: bob's, from his old token A */
+    assert_int_equal(outbox_count(ob, "http://q", "X", "alice\treviewer", &n,
+                                  &err),
+                     SO_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(outbox_count(ob, "http://q", "S", "bob\tsupervisor", &n,
+                                  &err),
+                     SO_OK);
+    assert_int_equal(n, 0);
+    /* C's row had no person: once the server names C, it is theirs. */
+    assert_int_equal(outbox_count(ob, "http://q", "D", "carol\treviewer", &n,
+                                  &err),
+                     SO_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(outbox_own(ob, "http://q", "C", "carol\treviewer", &err),
+                     SO_OK);
+    struct outbox_entry *e = NULL;
+    size_t ne = 0;
+    assert_int_equal(outbox_pending(ob, "http://q", "D", "carol\treviewer", 10,
+                                    &e, &ne, &err),
+                     SO_OK);
+    assert_int_equal(ne, 1);
+    assert_string_equal(e[0].request_id, "r2");
+    outbox_entries_free(e, ne);
     outbox_close(ob);
     free(path);
 }
@@ -285,6 +336,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outbox_table),
         cmocka_unit_test(test_outbox_identities),
+        cmocka_unit_test(test_outbox_person),
         cmocka_unit_test(test_offline_then_sync),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

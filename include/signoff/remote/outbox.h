@@ -4,11 +4,14 @@
  * never lost while the server is away. Entries are keyed by request_id (the
  * server treats a repeated request_id as a replay), grouped by queue URL
  * and owned by an identity (ident: the SHA-256 of the bearer token that
- * made the decision; the token itself is never stored), and moved to a
- * "failed" table when the server refuses them for good. Each identity
- * sees, sends and fails only its own rows (and rows from before owners
- * were kept, ident ''), so a sync with one token never sends, or fails,
- * another token's decision.
+ * made the decision; the token itself is never stored; who: the person
+ * the server names for that token, "reviewer<TAB>role", '' when it was
+ * never asked), and moved to a "failed" table when the server refuses
+ * them for good. Each identity sees, sends and fails only its own rows:
+ * its token's, those the same person and role made with another token
+ * (a token rotated while decisions waited), and rows from before owners
+ * were kept (ident ''); so a sync with one person's token never sends, or
+ * fails, another person's decision.
  * Never talks to the network, never prints.
  */
 #ifndef SIGNOFF_OUTBOX_H
@@ -37,11 +40,17 @@ enum so_status outbox_open(const char *path, struct outbox **out,
                            struct so_error *err);
 void outbox_close(struct outbox *ob);
 
-/* Record a decision for queue url before it is sent. Putting the same
- * request_id again is a no-op. */
+/* Record a decision for queue url before it is sent, made with the token
+ * ident by who (NULL or "": unknown now, so who the server last named
+ * ident, outbox_own). Putting the same request_id again is a no-op. */
 enum so_status outbox_put(struct outbox *ob, const char *url,
-                          const char *ident, const char *request_id,
-                          const char *draft_id, const char *body,
+                          const char *ident, const char *who,
+                          const char *request_id, const char *draft_id,
+                          const char *body, struct so_error *err);
+/* The server named the token ident of url as who: remember it, and give
+ * the token's rows that had no person that one. */
+enum so_status outbox_own(struct outbox *ob, const char *url,
+                          const char *ident, const char *who,
                           struct so_error *err);
 /* Forget a decision the server confirmed. */
 enum so_status outbox_remove(struct outbox *ob, const char *request_id,
@@ -54,17 +63,18 @@ enum so_status outbox_touch(struct outbox *ob, const char *request_id,
 enum so_status outbox_fail(struct outbox *ob, const char *request_id,
                            const char *code, const char *message,
                            struct so_error *err);
-/* Decisions of ident waiting for url. */
+/* Decisions of ident (or of who, when not NULL or "") waiting for url. */
 enum so_status outbox_count(struct outbox *ob, const char *url,
-                            const char *ident, int64_t *n,
+                            const char *ident, const char *who, int64_t *n,
                             struct so_error *err);
-/* Decisions of ident that failed for url (kept for the reviewer to see). */
+/* Decisions of ident (or who) that failed for url (kept for the reviewer
+ * to see). */
 enum so_status outbox_failed_count(struct outbox *ob, const char *url,
-                                   const char *ident, int64_t *n,
-                                   struct so_error *err);
-/* At most max waiting decisions of ident for url, oldest first. */
+                                   const char *ident, const char *who,
+                                   int64_t *n, struct so_error *err);
+/* At most max waiting decisions of ident (or who) for url, oldest first. */
 enum so_status outbox_pending(struct outbox *ob, const char *url,
-                              const char *ident, size_t max,
+                              const char *ident, const char *who, size_t max,
                               struct outbox_entry **out, size_t *n,
                               struct so_error *err);
 void outbox_entries_free(struct outbox_entry *e, size_t n);
