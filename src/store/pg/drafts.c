@@ -41,19 +41,31 @@ static const char sql_find[] =
     " AND reviews_done > 0 THEN 'under review' ELSE status END"
     " FROM drafts WHERE id = $1 FOR UPDATE";
 
+/* $13 the route (pg_route_of), $14 the batch's time: a draft routed 1
+ * (AUTOMATE_AUTO) is written decided, approve (its record comes with the
+ * batch's: pg_route_finish), so its row is written once. */
+#define ROUTED_STATE(r, at)                                                    \
+    "CASE WHEN " r " = 1 THEN 'decided' ELSE 'pending' END, CASE WHEN " r     \
+    " = 1 THEN 'approve' END, CASE WHEN " r " = 1 THEN " at "::bigint END"
+
 static const char sql_insert[] =
     "INSERT INTO drafts(id, workflow, model, confidence, band, title, input,"
-    " body, priority, metadata, content_sha, flags, reviews_needed,"
-    " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+    " body, priority, metadata, content_sha, flags, route, status,"
+    " final_action, decided_at, reviews_needed, created_at) VALUES ($1, $2,"
+    " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::int,"
+    " " ROUTED_STATE("$13", "$14") ","
     " (SELECT reviews FROM workflows WHERE name = $2), " PG_NOW_MS ")"
     " RETURNING rid";
 
+/* $15 the pending row replaced */
 static const char sql_replace[] =
     "UPDATE drafts SET workflow = $2, model = $3, confidence = $4, band = $5,"
     " title = $6, input = $7, body = $8, priority = $9, metadata = $10,"
-    " content_sha = $11, flags = $12,"
+    " content_sha = $11, flags = $12, route = $13::int, (status,"
+    " final_action, decided_at) = (" ROUTED_STATE("$13", "$14") "),"
+    " lease_until = CASE WHEN $13 = 1 THEN 0 ELSE lease_until END,"
     " reviews_needed = (SELECT reviews FROM workflows WHERE name = $2)"
-    " WHERE rid = $13 AND id = $1 RETURNING rid";
+    " WHERE rid = $15 AND id = $1 RETURNING rid";
 
 static const char sql_now[] = "SELECT " PG_NOW_MS;
 
@@ -256,15 +268,18 @@ static enum so_status add_citations(struct pgq *p, int64_t rid,
     return code;
 }
 
-/* Insert d, or with rid > 0 replace that pending draft's content; *row
- * gets its rid. */
+/* Insert d, or with rid > 0 replace that pending draft's content, routed
+ * route at now; *row gets its rid. */
 static enum so_status write_draft(struct pgq *p, const struct so_draft *d,
-                                  const char *sha, int64_t rid, int64_t *row,
+                                  const char *sha, enum automate_route route,
+                                  int64_t now, int64_t rid, int64_t *row,
                                   struct so_error *err)
 {
     struct pg_args a = {0};
     PGresult *r;
     draft_args(&a, d, sha);
+    pg_arg_int(&a, route);
+    pg_arg_int(&a, now);
     if (rid)
         pg_arg_int(&a, rid);
     enum so_status code =
@@ -294,7 +309,7 @@ static enum so_status mix_gold(struct pgq *p, const char *workflow,
         char sha[65];
         int64_t row;
         draft_content_sha(g, sha);
-        code = write_draft(p, g, sha, 0, &row, err);
+        code = write_draft(p, g, sha, AUTOMATE_HUMAN, now, 0, &row, err);
     }
     so_draft_free(g);
     return code;
@@ -361,7 +376,7 @@ static enum so_status enqueue_one(struct pgq *p, const struct so_draft *d,
     if (code != SO_OK)
         return code;
     res->outcome = ex_rid ? SO_ENQ_REPLACED : SO_ENQ_ADDED;
-    code = write_draft(p, d, sha, ex_rid, rid, err);
+    code = write_draft(p, d, sha, *route, now, ex_rid, rid, err);
     if (code == SO_OK && !ex_rid && *route != AUTOMATE_AUTO)
         code = mix_gold(p, d->workflow, pg_route_gold_pct(c, d->workflow),
                         now, err);
@@ -375,7 +390,6 @@ struct enqueue_ctx {
     struct so_enq_result *results;
     enum automate_route *routes;
     int64_t *rids;
-    int *replaced;
 };
 
 /* The drafts, then the chain records of those decided automatically: the
@@ -389,15 +403,14 @@ static enum so_status enqueue_tx(struct pgq *p, void *ctx,
     enum so_status code = pg_run(p, sql_now, NULL, &r, err);
     if (code != SO_OK)
         return code;
-    struct pg_route_batch t = {e->drafts, e->rids, e->replaced, e->routes,
-                               e->n, pg_int(r, 0, 0)};
+    struct pg_route_batch t = {e->drafts, e->rids, e->routes, e->n,
+                               pg_int(r, 0, 0)};
     PQclear(r);
     for (size_t i = 0; code == SO_OK && i < e->n; i++) {
         e->routes[i] = AUTOMATE_HUMAN;
         e->rids[i] = 0;
         code = enqueue_one(p, e->drafts[i], e->replace, t.now, &c,
                            &e->routes[i], &e->rids[i], &e->results[i], err);
-        e->replaced[i] = e->results[i].outcome == SO_ENQ_REPLACED;
     }
     if (code == SO_OK)
         code = pg_route_finish(p, &c, &t, err);
@@ -412,12 +425,10 @@ enum so_status pg_enqueue(struct queue *q, struct so_draft *const *drafts,
     size_t m = n ? n : 1;
     struct enqueue_ctx e = {drafts, n, (flags & SO_ENQ_REPLACE) != 0, results,
                             xcalloc(m, sizeof *e.routes),
-                            xcalloc(m, sizeof *e.rids),
-                            xcalloc(m, sizeof *e.replaced)};
+                            xcalloc(m, sizeof *e.rids)};
     enum so_status code = pg_tx(q->impl, enqueue_tx, &e, err);
     free(e.routes);
     free(e.rids);
-    free(e.replaced);
     return code;
 }
 

@@ -20,17 +20,6 @@ static const char sql_policy[] =
     " WHERE e.workflow = w.name), release_after_ms, gold_pct FROM workflows w"
     " WHERE name = $1";
 
-/* The routes of a batch's new or replaced drafts (rid, route), in one
- * statement: those routed 1 become decided (approve) at $3. */
-static const char sql_mark[] =
-    "UPDATE drafts SET route = r.route, status = CASE WHEN r.route = 1"
-    " THEN 'decided' ELSE status END, final_action = CASE WHEN r.route = 1"
-    " THEN 'approve' ELSE final_action END, decided_at = CASE WHEN"
-    " r.route = 1 THEN $3::bigint ELSE decided_at END, lease_until ="
-    " CASE WHEN r.route = 1 THEN 0 ELSE lease_until END"
-    " FROM unnest($1::bigint[], $2::int[]) AS r(rid, route)"
-    " WHERE drafts.rid = r.rid";
-
 /* Human final outcomes standing (a draft decided, not undone: an undo
  * reopens it) on drafts at or above the band, not decided automatically,
  * in the window; a gold draft's (gold.h) is no outcome. */
@@ -122,52 +111,11 @@ double pg_route_gold_pct(const struct pg_route_cache *c, const char *workflow)
     return pol ? pol->gold_pct : 0;
 }
 
-/* Append n as "{a,b,...}" to b's array (the first: b empty). */
-static void array_add(struct buf *b, int64_t n)
-{
-    buf_addf(b, "%s%lld", b->len ? "," : "{", (long long)n);
-}
-
-static char *array_end(struct buf *b)
-{
-    if (!b->len)
-        buf_addc(b, '{');
-    buf_addc(b, '}');
-    return buf_steal(b);
-}
-
-static enum so_status mark(struct pgq *p, const struct pg_route_batch *t,
-                           struct so_error *err)
-{
-    struct buf rids, routes;
-    buf_init(&rids);
-    buf_init(&routes);
-    for (size_t i = 0; i < t->n; i++)
-        if (t->rids[i] && (t->routes[i] != AUTOMATE_HUMAN || t->replaced[i])) {
-            array_add(&rids, t->rids[i]);
-            array_add(&routes, t->routes[i]);
-        }
-    if (!rids.len) {
-        free(buf_steal(&rids));
-        free(buf_steal(&routes));
-        return SO_OK;
-    }
-    char *r1 = array_end(&rids), *r2 = array_end(&routes);
-    struct pg_args a = {0};
-    pg_arg_text(&a, r1);
-    pg_arg_text(&a, r2);
-    pg_arg_int(&a, t->now);
-    enum so_status code = pg_run(p, sql_mark, &a, NULL, err);
-    free(r1);
-    free(r2);
-    return code;
-}
-
 enum so_status pg_route_finish(struct pgq *p, const struct pg_route_cache *c,
                                const struct pg_route_batch *t,
                                struct so_error *err)
 {
-    enum so_status code = mark(p, t, err);
+    enum so_status code = SO_OK;
     struct pg_chain_run run = {.batch = 1};
     int64_t *seqs = xcalloc(t->n ? t->n : 1, sizeof *seqs);
     int64_t *release = xcalloc(t->n ? t->n : 1, sizeof *release);

@@ -19,11 +19,22 @@ static const char sql_set_head[] =
     "UPDATE meta SET value = CASE key WHEN 'chain_seq' THEN :seq"
     " ELSE :hash END WHERE key IN ('chain_seq', 'chain_hash')";
 
-static const char sql_insert[] =
-    "INSERT INTO decisions(seq, draft, request_id, reviewer, action, kind,"
-    " reason, note, final_body, edit_size, body_sha, final_sha, shown_at,"
+/* Records of a batch, CHAIN_ROWS to a statement (store_chain_append_many):
+ * one statement's start, cursors and triggers' frames for them all. */
+#define CHAIN_COLS 18
+#define CHAIN_ROWS 32
+#define ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define ROWS4 ROW "," ROW "," ROW "," ROW
+#define ROWS16 ROWS4 "," ROWS4 "," ROWS4 "," ROWS4
+#define COLUMNS                                                                \
+    "INSERT INTO decisions(seq, draft, request_id, reviewer, action, kind,"    \
+    " reason, note, final_body, edit_size, body_sha, final_sha, shown_at,"     \
     " decided_at, active_ms, reverts_seq, prev_hash, hash)"
-    " VALUES (:seq, :draft, :rq, :rev, :action, :kind, :reason, :note,"
+
+static const char sql_insert_rows[] = COLUMNS " VALUES " ROWS16 "," ROWS16;
+
+static const char sql_insert[] =
+    COLUMNS " VALUES (:seq, :draft, :rq, :rev, :action, :kind, :reason, :note,"
     " :final, :size, :bsha, :fsha, :shown, :at, :active, :reverts, :prev,"
     " :hash)";
 
@@ -66,38 +77,116 @@ static void bind_record(sqlite3_stmt *st, const struct so_decision *d)
     store_db_bind_text(st, ":hash", d->hash);
 }
 
-/* Give d the next seq, link it to the head, insert it, move the head
- * (inside a run: the head kept in s until store_chain_run_end). */
+/* The head the next append links to: the run's when it holds one, else
+ * the meta table's. */
+static enum so_status take_head(struct store *s, int64_t *seq, char hash[65],
+                                struct so_error *err)
+{
+    if (s->chain_run && s->chain_held) {
+        *seq = s->chain_seq;
+        memcpy(hash, s->chain_hash, 65);
+        return SO_OK;
+    }
+    return store_chain_head(s, seq, hash, err);
+}
+
+/* The records up to seq (its hash) are in: move the head (inside a run:
+ * keep it in s until store_chain_run_end). */
+static enum so_status moved_head(struct store *s, int64_t seq,
+                                 const char *hash, struct so_error *err)
+{
+    if (!s->chain_run)
+        return store_chain_set_head(s, seq, hash, err);
+    s->chain_held = s->chain_dirty = 1;
+    s->chain_seq = seq;
+    memcpy(s->chain_hash, hash, sizeof s->chain_hash);
+    return SO_OK;
+}
+
+static enum so_status insert_one(struct store *s, const struct so_decision *d,
+                                 struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_insert, err);
+    if (!st)
+        return err->code;
+    bind_record(st, d);
+    return store_db_run(s, st, err);
+}
+
 enum so_status store_chain_append(struct store *s, struct so_decision *d,
                                    struct so_error *err)
 {
-    enum so_status code = SO_OK;
-    if (s->chain_run && s->chain_held) {
-        d->seq = s->chain_seq;
-        memcpy(d->prev_hash, s->chain_hash, sizeof d->prev_hash);
-    } else {
-        code = store_chain_head(s, &d->seq, d->prev_hash, err);
-    }
+    enum so_status code = take_head(s, &d->seq, d->prev_hash, err);
     if (code != SO_OK)
         return code;
     d->seq++;
     if (!d->request_id) /* an admin record: admin-SEQ (admin.h) */
         d->request_id = xasprintf("%s-%lld", d->kind, (long long)d->seq);
     audit_record_hash(d->prev_hash, d, d->hash);
-    sqlite3_stmt *st = store_db_stmt(s, sql_insert, err);
-    if (!st)
-        return err->code;
-    bind_record(st, d);
-    code = store_db_run(s, st, err);
-    if (code != SO_OK)
+    code = insert_one(s, d, err);
+    return code == SO_OK ? moved_head(s, d->seq, d->hash, err) : code;
+}
+
+/* Bind text v (NULL: SQL NULL) to parameter i without a copy: the records
+ * outlive the statement's step (store_chain_append_many). */
+static void bind_static(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* d's columns as parameters i+1 .. i+CHAIN_COLS of sql_insert_rows, in
+ * the order of bind_record. */
+static void bind_row(sqlite3_stmt *st, int i, const struct so_decision *d)
+{
+    sqlite3_bind_int64(st, i + 1, d->seq);
+    bind_static(st, i + 2, d->draft_id);
+    bind_static(st, i + 3, d->request_id);
+    bind_static(st, i + 4, d->reviewer);
+    bind_static(st, i + 5, so_action_name(d->action));
+    bind_static(st, i + 6, d->kind);
+    bind_static(st, i + 7, d->reason);
+    bind_static(st, i + 8, d->note);
+    bind_static(st, i + 9, d->final_body);
+    sqlite3_bind_int64(st, i + 10, d->edit_size);
+    bind_static(st, i + 11, d->body_sha);
+    bind_static(st, i + 12, d->final_sha[0] ? d->final_sha : NULL);
+    sqlite3_bind_int64(st, i + 13, d->shown_at);
+    sqlite3_bind_int64(st, i + 14, d->decided_at);
+    sqlite3_bind_int64(st, i + 15, d->active_ms);
+    sqlite3_bind_int64(st, i + 16, d->reverts_seq);
+    bind_static(st, i + 17, d->prev_hash);
+    bind_static(st, i + 18, d->hash);
+}
+
+enum so_status store_chain_append_many(struct store *s, struct so_decision *v,
+                                       size_t n, struct so_error *err)
+{
+    int64_t seq;
+    char hash[65];
+    enum so_status code = n ? take_head(s, &seq, hash, err) : SO_OK;
+    if (code != SO_OK || !n)
         return code;
-    if (s->chain_run) {
-        s->chain_held = s->chain_dirty = 1;
-        s->chain_seq = d->seq;
-        memcpy(s->chain_hash, d->hash, sizeof s->chain_hash);
-        return SO_OK;
+    for (size_t i = 0; i < n; i++) {
+        v[i].seq = ++seq;
+        memcpy(v[i].prev_hash, hash, sizeof v[i].prev_hash);
+        audit_record_hash(v[i].prev_hash, &v[i], v[i].hash);
+        memcpy(hash, v[i].hash, sizeof hash);
     }
-    return store_chain_set_head(s, d->seq, d->hash, err);
+    size_t i = 0;
+    for (; code == SO_OK && i + CHAIN_ROWS <= n; i += CHAIN_ROWS) {
+        sqlite3_stmt *st = store_db_stmt(s, sql_insert_rows, err);
+        if (!st)
+            return err->code;
+        for (int k = 0; k < CHAIN_ROWS; k++)
+            bind_row(st, k * CHAIN_COLS, &v[i + (size_t)k]);
+        code = store_db_run(s, st, err);
+    }
+    for (; code == SO_OK && i < n; i++)
+        code = insert_one(s, &v[i], err);
+    return code == SO_OK ? moved_head(s, seq, hash, err) : code;
 }
 
 enum so_status store_chain_set_head(struct store *s, int64_t seq,

@@ -230,6 +230,7 @@ static enum so_status mix_gold(struct store *s, struct store_route_policy *p,
  * draft routed to automatic approval is decided here. */
 static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
                                   int replace, struct store_route_cache *c,
+                                  struct store_route_batch *b,
                                   struct so_enq_result *res,
                                   struct so_error *err)
 {
@@ -273,10 +274,10 @@ static enum so_status enqueue_one(struct store *s, const struct so_draft *d,
     int64_t rid = ex.rid, now = so_now_ms();
     code = ex.rid ? replace_draft(s, ex.rid, d, sha, route, now, err)
                   : insert_draft(s, d, sha, route, now, &rid, err);
-    /* A new draft routed to auto was inserted decided; a replaced one is
-     * marked so by store_route_decide. */
+    /* A new draft routed to auto was inserted decided; its record comes
+     * with the batch's (store_route_finish), which marks a replaced one. */
     if (code == SO_OK && route == AUTOMATE_AUTO)
-        code = store_route_decide(s, c, d, ex.rid ? rid : 0, now, err);
+        store_route_defer(b, c, d, ex.rid ? rid : 0, now);
     else if (code == SO_OK && !ex.rid)
         code = mix_gold(s, c->last, now, err);
     return code;
@@ -292,11 +293,15 @@ enum so_status store_enqueue(struct queue *q, struct so_draft *const *drafts,
     if (flags & SO_ENQ_MORE)
         store_db_durable(s, 0);
     struct store_route_cache c = {0};
+    struct store_route_batch b = {0};
     enum so_status code = store_db_begin(s, err);
     if (code == SO_OK)
         store_chain_run_begin(s);
     for (size_t i = 0; code == SO_OK && i < n; i++)
-        code = enqueue_one(s, drafts[i], replace, &c, &results[i], err);
+        code = enqueue_one(s, drafts[i], replace, &c, &b, &results[i], err);
+    if (code == SO_OK)
+        code = store_route_finish(s, &b, err);
+    store_route_batch_clear(&b);
     store_route_cache_clear(&c);
     if (code == SO_OK)
         code = store_chain_run_end(s, 1, err);

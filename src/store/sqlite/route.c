@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signoff/outcome.h"
 #include "signoff/stats.h"
 #include "signoff/store/rules.h"
 #include "signoff/store/sqlite/chain.h"
@@ -89,33 +90,66 @@ enum so_status store_route_of(struct store *s, struct store_route_cache *c,
     return SO_OK;
 }
 
-enum so_status store_route_decide(struct store *s,
-                                  const struct store_route_cache *c,
-                                  const struct so_draft *d, int64_t rid,
-                                  int64_t now, struct so_error *err)
+void store_route_defer(struct store_route_batch *b,
+                       const struct store_route_cache *c,
+                       const struct so_draft *d, int64_t rid, int64_t now)
 {
-    char request_id[SO_AUTO_RQ_MAX], note[128];
-    struct so_decision rec;
     const struct store_route_policy *p = c->last;
+    b->v = xrealloc(b->v, (b->n + 1) * sizeof *b->v);
+    struct store_route_auto *a = &b->v[b->n++];
+    a->d = d;
+    a->rid = rid;
+    a->now = now;
+    a->release_after_ms = p->release_after_ms;
     store_rules_auto_ids(d, p->p.from, p->p.sample_pct, p->policy_id,
-                         request_id, note);
-    store_rules_auto_record(d, request_id, note, now, &rec);
-    enum so_status code = store_chain_append(s, &rec, err);
-    if (code != SO_OK || !rid)
-        return code == SO_OK
-                   ? store_outcomes_record_after(s, &rec, d->workflow,
-                                                 p->release_after_ms, err)
-                   : code;
+                         a->request_id, a->note);
+}
+
+static enum so_status mark_decided(struct store *s,
+                                   const struct store_route_auto *a,
+                                   struct so_error *err)
+{
     sqlite3_stmt *st = store_db_stmt(s, sql_decided, err);
     if (!st)
         return err->code;
-    store_db_bind_int(st, ":at", rec.decided_at);
-    store_db_bind_int(st, ":rid", rid);
-    code = store_db_run(s, st, err);
-    return code == SO_OK ? store_outcomes_record_after(s, &rec, d->workflow,
-                                                       p->release_after_ms,
-                                                       err)
-                         : code;
+    store_db_bind_int(st, ":at", a->now);
+    store_db_bind_int(st, ":rid", a->rid);
+    return store_db_run(s, st, err);
+}
+
+enum so_status store_route_finish(struct store *s, struct store_route_batch *b,
+                                  struct so_error *err)
+{
+    size_t n = b->n;
+    enum so_status code = SO_OK;
+    if (!n)
+        return SO_OK;
+    struct so_decision *rec = xcalloc(n, sizeof *rec);
+    struct store_outcome_row *out = xcalloc(n, sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        store_rules_auto_record(b->v[i].d, b->v[i].request_id, b->v[i].note,
+                                b->v[i].now, &rec[i]);
+    code = store_chain_append_many(s, rec, n, err);
+    for (size_t i = 0; code == SO_OK && i < n; i++) {
+        out[i].seq = rec[i].seq;
+        out[i].draft = b->v[i].d->id;
+        out[i].workflow = b->v[i].d->workflow;
+        out[i].release_at =
+            outcome_release_at(rec[i].decided_at, b->v[i].release_after_ms);
+        if (b->v[i].rid)
+            code = mark_decided(s, &b->v[i], err);
+    }
+    if (code == SO_OK)
+        code = store_outcomes_record_many(s, out, n, err);
+    free(out);
+    free(rec);
+    return code;
+}
+
+void store_route_batch_clear(struct store_route_batch *b)
+{
+    free(b->v);
+    memset(b, 0, sizeof *b);
 }
 
 static const char sql_sampled[] =

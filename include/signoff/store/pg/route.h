@@ -37,21 +37,18 @@ enum so_status pg_route_of(struct pgq *p, struct pg_route_cache *c,
 /* The gold mix rate of workflow as read by pg_route_of (0: not read). */
 double pg_route_gold_pct(const struct pg_route_cache *c, const char *workflow);
 /* The drafts of one enqueue batch as written: drafts[i] stored as row
- * rids[i] (0: not written: the same, or refused), replaced[i] when it
- * replaced a pending draft, routed routes[i] (pg_route_of), at now (the
- * database's clock). */
+ * rids[i] (0: not written: the same, or refused) with its route routes[i]
+ * (pg_route_of; routed AUTOMATE_AUTO: written decided, approve, at now),
+ * now the database's clock. */
 struct pg_route_batch {
     struct so_draft *const *drafts;
     const int64_t *rids;
-    const int *replaced;
     const enum automate_route *routes;
     size_t n;
     int64_t now;
 };
 
-/* After every draft of batch t is written: store their routes (those
- * routed AUTOMATE_AUTO marked decided, approve, at t->now), then append
- * the chain records of the automatic approvals, reviewer "auto", in one
+/* After every draft of batch t is written: append the chain records of the automatic approvals, reviewer "auto", in one
  * run (the head locked once, last), and their outcomes, held for the
  * release delay like any other. */
 enum so_status pg_route_finish(struct pgq *p, const struct pg_route_cache *c,

@@ -16,6 +16,13 @@
 enum so_status store_chain_append(struct store *s, struct so_decision *d,
                                   struct so_error *err);
 
+/* Append v[0..n) in order as store_chain_append would one by one (each
+ * given its seq, linked and hashed), inserted many to a statement, the
+ * head moved once. Every record has its request id; v's strings must live
+ * until the call returns. */
+enum so_status store_chain_append_many(struct store *s, struct so_decision *v,
+                                       size_t n, struct so_error *err);
+
 /* The chain head kept in the meta table: the last record's seq and hash
  * (0 and the genesis before the first). */
 enum so_status store_chain_head(struct store *s, int64_t *seq, char hash[65],

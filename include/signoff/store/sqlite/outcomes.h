@@ -23,6 +23,17 @@ enum so_status store_outcomes_record_after(struct store *s,
                                            int64_t after,
                                            struct so_error *err);
 
+/* The outcome rows of a batch (the automatic approvals of an enqueue),
+ * many to a statement; v's strings must live until the call returns. */
+struct store_outcome_row {
+    int64_t seq;          /* the record that made the draft final */
+    const char *draft;    /* borrowed */
+    const char *workflow; /* borrowed */
+    int64_t release_at;   /* outcome_release_at */
+};
+enum so_status store_outcomes_record_many(struct store *s,
+                                          const struct store_outcome_row *v,
+                                          size_t n, struct so_error *err);
 /* In undo's transaction, before orig is reverted: SO_ERR_CONFLICT when
  * the producer already acted on it (outcome_may_undo); then, once the
  * revert is appended, store_outcomes_reverted marks the outcome undone. */

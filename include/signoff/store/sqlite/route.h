@@ -10,6 +10,7 @@
 #define SIGNOFF_STORE_ROUTE_H
 
 #include "signoff/automate.h"
+#include "signoff/store/rules.h"
 #include "signoff/store/sqlite/db.h"
 
 /* The policies of the workflows seen in a batch (each read once). */
@@ -34,13 +35,34 @@ enum so_status store_route_of(struct store *s, struct store_route_cache *c,
                               enum automate_route *route,
                               struct so_error *err);
 
-/* Decide draft d, just routed AUTOMATE_AUTO by store_route_of(c) and
- * written at now: the chain record and the outcome; rid > 0 (a replaced
- * draft) also marks the row decided (a new row is inserted decided). */
-enum so_status store_route_decide(struct store *s,
-                                  const struct store_route_cache *c,
-                                  const struct so_draft *d, int64_t rid,
-                                  int64_t now, struct so_error *err);
+/* The automatic approvals of a batch, decided at its end
+ * (store_route_finish): their records go into the chain together, the
+ * head read and moved once, many rows to a statement. */
+struct store_route_auto {
+    const struct so_draft *d; /* borrowed: the batch's draft */
+    int64_t rid;              /* > 0: a replaced draft, marked decided */
+    int64_t now;              /* when it was written */
+    int64_t release_after_ms; /* its workflow's release delay */
+    char request_id[SO_AUTO_RQ_MAX], note[128];
+};
+struct store_route_batch {
+    struct store_route_auto *v;
+    size_t n;
+};
+
+/* Keep draft d, just routed AUTOMATE_AUTO by store_route_of(c) and written
+ * at now, for store_route_finish; rid > 0 (a replaced draft) marks the
+ * row decided there (a new row is inserted decided). */
+void store_route_defer(struct store_route_batch *b,
+                       const struct store_route_cache *c,
+                       const struct so_draft *d, int64_t rid, int64_t now);
+
+/* In the batch's transaction, after its drafts: each kept draft's chain
+ * record (reviewer "auto", the policy in its note) in the order kept, and
+ * its outcome held for the release delay like any other. */
+enum so_status store_route_finish(struct store *s, struct store_route_batch *b,
+                                  struct so_error *err);
+void store_route_batch_clear(struct store_route_batch *b);
 
 /* Run sql (binding :wf, :since, the start of the window of window_ms
  * ending now, and :from when from >= 0) and read its one row of two
