@@ -91,7 +91,13 @@ static int config_loaded;
 
 int cli_fail(const char *what, const struct so_error *err)
 {
-    cli_error(what, "%s", err->msg);
+    /* A store's message often names the id already ("tk_1: no such
+     * token"): say it once, not "tk_1: tk_1: no such token". */
+    size_t n = strlen(what);
+    if (strncmp(err->msg, what, n) == 0 && strncmp(err->msg + n, ": ", 2) == 0)
+        cli_error(err->msg, NULL);
+    else
+        cli_error(what, "%s", err->msg);
     return cli_exit_for(err->code);
 }
 

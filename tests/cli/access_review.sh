@@ -19,6 +19,9 @@ O=$(mk --reviewer omar --role supervisor)
 P=$(mk --reviewer pia --role producer --workflow support --expires never)
 R=$(mk --reviewer rex --role reviewer)
 so token revoke "$R"
+so token revoke "$R"
+check_eq "revoking it again: says so, naming it once" \
+    "1 signoff: $R: no such token (or already revoked)" "$RC $ERR"
 # The history: alice decided in support only, carol in two workflows,
 # omar paused a workflow (a supervisor's act), nobody used pia's token for
 # 45 days, alice used hers yesterday.

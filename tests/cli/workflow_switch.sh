@@ -13,7 +13,7 @@ check_eq "enqueue" 0 "$RC"
 
 so workflow show nope
 check_eq "unknown workflow: exit 1" 1 "$RC"
-check_contains "unknown workflow: says so" "nope" "$ERR"
+check_eq "unknown workflow: says so, naming it once" "signoff: nope: no such workflow" "$ERR"
 
 so workflow set refunds --threshold 15% --window 14d --min-decisions 40 --reviews 2 --auto-pause on
 check_eq "set: exit 0" 0 "$RC"

@@ -58,8 +58,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_version(void);
 /* Map a status to an exit code (1 for errors). */
 int cli_exit_for(enum so_status st);
-/* Print "signoff: what: err's message" and return the exit code of its
- * status (cli_exit_for). */
+/* Print "signoff: what: err's message" (what once, when the message
+ * already begins with it) and return the exit code of its status
+ * (cli_exit_for). */
 int cli_fail(const char *what, const struct so_error *err);
 
 struct config;
