@@ -293,6 +293,11 @@ static int hook_log(struct queue *q, int64_t id, const struct hook_args *a)
     struct so_hook_attempt *v = NULL;
     size_t n = 0;
     struct so_error err;
+    struct so_hook h;
+    int rc = find_hook(q, id, &h); /* an unknown id is an error, not "" */
+    if (rc)
+        return rc;
+    so_hook_clear(&h);
     if (q->ops->hook_log(q, id, a->failed, a->limit ? (int)a->limit : 20, &v,
                          &n, &err) != SO_OK)
         return cli_fail("hook", &err);

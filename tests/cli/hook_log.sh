@@ -34,3 +34,8 @@ check_eq "another hook's attempts are left alone" 1005 \
     "$(qsql "SELECT count(*) FROM delivery_attempts WHERE hook = 2")"
 so hook log 1 --limit 1
 check_contains "hook log shows the real attempt first (seq 5: after the admin records of w, other and the hooks)" "seq 5 a1 pending HTTP 0" "$OUT"
+# An id the queue has no hook for is an error, as over HTTP, not an
+# empty log.
+so hook log 99
+check_eq "hook log of an unknown hook: exit 1" 1 "$RC"
+check_eq "hook log of an unknown hook: says so" "signoff: hook: hook 99: no such hook" "$ERR"
