@@ -382,6 +382,10 @@ enum so_status ui_session_undo(struct ui_session *s, struct so_error *err)
     st = s->q->ops->undo(s->q, request_id, &d, err);
     if (st != SO_OK)
         return st;
+    /* "12 of 146" counts the decisions that stand: the one undone is
+     * open again (the time spent on it stays worked). */
+    if (s->decided > 0)
+        s->decided--;
     /* The draft is offered again even if I skipped it earlier. */
     for (size_t i = 0; i < s->nskipped; i++) {
         if (strcmp(s->skipped[i], d->id) == 0) {

@@ -32,6 +32,11 @@ for size in $SIZES; do
     check "$size: at the end: 100% and no more below" ui_wait "of 61, 100%  (end)"
     ui_keys a
     check "$size: after a decision: 2 of 5" ui_wait " 2 of 5 "
+    ui_keys u
+    check "$size: after undoing it: 1 of 5 again" ui_wait " 1 of 5 "
+    check_contains "$size: the undone draft is back" "Long answer" "$(ui_screen)"
+    ui_keys a
+    ui_wait " 2 of 5 " >/dev/null
     ui_keys q
     ui_wait "row 1 of 4" >/dev/null
     ui_keys l
