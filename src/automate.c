@@ -33,6 +33,29 @@ void automate_sampled_rate(const struct so_workflow *w, double *rate,
     *hi = e.hi;
 }
 
+struct stats_phase *automate_phase_rows(const struct so_workflow *wfs,
+                                        size_t *n, const char *only)
+{
+    struct stats_phase *rows = xcalloc(*n ? *n : 1, sizeof *rows);
+    size_t m = 0;
+    for (size_t i = 0; i < *n; i++) {
+        const struct so_workflow *w = &wfs[i];
+        if (only && strcmp(w->name, only) != 0)
+            continue;
+        struct stats_phase *r = &rows[m++];
+        r->workflow = w->name;
+        r->phase = automate_phase(w);
+        r->automate = automate_active(w);
+        r->window_ms = w->window_ms;
+        r->auto_decided = w->auto_decided;
+        r->sampled = w->sampled_decided;
+        r->sampled_overrides = w->sampled_overrides;
+        automate_sampled_rate(w, &r->rate, &r->lo, &r->hi);
+    }
+    *n = m;
+    return rows;
+}
+
 int automate_sampled_over(const struct so_workflow *w)
 {
     int64_t n = w->sampled_decided;

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "signoff/automate.h"
 #include "signoff/escape.h"
 #include "signoff/json.h"
 #include "signoff/text.h"
@@ -772,13 +771,6 @@ char *stats_format_report(const struct stats_report *rep,
 
 /* ---- --by phase: the automation per workflow ----------------------------- */
 
-/* The automation figures of w over its own window: its Wilson interval
- * (-1s while no sampled draft is decided). */
-struct phase_row {
-    const struct so_workflow *w;
-    double rate, lo, hi;
-};
-
 static const struct phase_family {
     const char *name;
     const char *help;
@@ -805,13 +797,13 @@ static const struct phase_family {
 };
 
 /* Family k's value for r into *v; 0 when it is not defined. */
-static int phase_value(const struct phase_row *r, size_t k, double *v)
+static int phase_value(const struct stats_phase *r, size_t k, double *v)
 {
     switch (k) {
-    case 0: *v = automate_active(r->w); return 1;
-    case 1: *v = (double)r->w->auto_decided; return 1;
-    case 2: *v = (double)r->w->sampled_decided; return 1;
-    case 3: *v = (double)r->w->sampled_overrides; return 1;
+    case 0: *v = r->automate; return 1;
+    case 1: *v = (double)r->auto_decided; return 1;
+    case 2: *v = (double)r->sampled; return 1;
+    case 3: *v = (double)r->sampled_overrides; return 1;
     case 4: *v = r->rate; break;
     case 5: *v = r->lo; break;
     default: *v = r->hi; break;
@@ -819,27 +811,8 @@ static int phase_value(const struct phase_row *r, size_t k, double *v)
     return r->rate >= 0;
 }
 
-/* The rows of the workflows of wfs (only the one named only, when given),
- * in order; *n in, their number out. Caller frees. */
-static struct phase_row *phase_rows(const struct so_workflow *wfs, size_t *n,
-                                    const char *only)
-{
-    struct phase_row *rows = xcalloc(*n ? *n : 1, sizeof *rows);
-    size_t m = 0;
-    for (size_t i = 0; i < *n; i++) {
-        if (only && strcmp(wfs[i].name, only) != 0)
-            continue;
-        rows[m].w = &wfs[i];
-        automate_sampled_rate(&wfs[i], &rows[m].rate, &rows[m].lo,
-                              &rows[m].hi);
-        m++;
-    }
-    *n = m;
-    return rows;
-}
-
-static void phase_prom(const struct phase_row *rows, size_t n,
-                       struct buf *out)
+void stats_format_prom_phase(struct buf *out, const struct stats_phase *rows,
+                             size_t n)
 {
     for (size_t k = 0; k < SO_ARRAY_LEN(phase_families); k++) {
         prom_head(out, phase_families[k].name, phase_families[k].help);
@@ -847,34 +820,26 @@ static void phase_prom(const struct phase_row *rows, size_t n,
             double v;
             if (phase_value(&rows[i], k, &v))
                 prom_sample(out, phase_families[k].name, "workflow",
-                            rows[i].w->name, NULL, v);
+                            rows[i].workflow, NULL, v);
         }
     }
 }
 
-void stats_format_prom_phase(struct buf *out, const struct so_workflow *wfs,
-                             size_t n)
-{
-    struct phase_row *rows = phase_rows(wfs, &n, NULL);
-    phase_prom(rows, n, out);
-    free(rows);
-}
-
-static void phase_table(const struct phase_row *rows, size_t n,
+static void phase_table(const struct stats_phase *rows, size_t n,
                         struct buf *out)
 {
     buf_addf(out, "%-24s %-8s %8s %8s %8s  %s\n", "WORKFLOW", "PHASE", "AUTO",
              "SAMPLED", "OVERRIDE", "95% CI");
     for (size_t i = 0; i < n; i++) {
-        const struct phase_row *r = &rows[i];
-        char *name = text_plain(r->w->name, 24, 1);
+        const struct stats_phase *r = &rows[i];
+        char *name = text_plain(r->workflow, 24, 1);
         char p[16], l[16], h[16];
         stats_format_pct(r->rate, p);
         stats_format_pct(r->lo, l);
         stats_format_pct(r->hi, h);
-        buf_addf(out, "%s %-8s %8lld %8lld %8s  ", name, automate_phase(r->w),
-                 (long long)r->w->auto_decided,
-                 (long long)r->w->sampled_decided, r->rate >= 0 ? p : "-");
+        buf_addf(out, "%s %-8s %8lld %8lld %8s  ", name, r->phase,
+                 (long long)r->auto_decided,
+                 (long long)r->sampled, r->rate >= 0 ? p : "-");
         if (r->rate >= 0)
             buf_addf(out, "[%s, %s]\n", l, h);
         else
@@ -883,23 +848,23 @@ static void phase_table(const struct phase_row *rows, size_t n,
     }
 }
 
-static char *phase_json(const struct phase_row *rows, size_t n)
+static char *phase_json(const struct stats_phase *rows, size_t n)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "by", "phase");
     cJSON *groups = cJSON_AddArrayToObject(root, "groups");
     for (size_t i = 0; i < n; i++) {
-        const struct phase_row *r = &rows[i];
+        const struct stats_phase *r = &rows[i];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(groups, o);
-        cJSON_AddStringToObject(o, "workflow", r->w->name);
-        cJSON_AddStringToObject(o, "phase", automate_phase(r->w));
+        cJSON_AddStringToObject(o, "workflow", r->workflow);
+        cJSON_AddStringToObject(o, "phase", r->phase);
         cJSON_AddNumberToObject(o, "window_days",
-                                (double)r->w->window_ms / STATS_DAY_MS);
-        cJSON_AddNumberToObject(o, "auto", (double)r->w->auto_decided);
-        cJSON_AddNumberToObject(o, "sampled", (double)r->w->sampled_decided);
+                                (double)r->window_ms / STATS_DAY_MS);
+        cJSON_AddNumberToObject(o, "auto", (double)r->auto_decided);
+        cJSON_AddNumberToObject(o, "sampled", (double)r->sampled);
         cJSON_AddNumberToObject(o, "sampled_overrides",
-                                (double)r->w->sampled_overrides);
+                                (double)r->sampled_overrides);
         json_num_or_null(o, "override_rate", r->rate);
         json_num_or_null(o, "ci95_low", r->rate >= 0 ? r->lo : -1);
         json_num_or_null(o, "ci95_high", r->rate >= 0 ? r->hi : -1);
@@ -907,18 +872,18 @@ static char *phase_json(const struct phase_row *rows, size_t n)
     return json_finish(root);
 }
 
-static void phase_csv(const struct phase_row *rows, size_t n, struct buf *out)
+static void phase_csv(const struct stats_phase *rows, size_t n, struct buf *out)
 {
     buf_adds(out, "workflow,phase,window_days,auto,sampled,sampled_overrides,"
                   "override_rate,ci95_low,ci95_high\r\n");
     for (size_t i = 0; i < n; i++) {
-        const struct phase_row *r = &rows[i];
-        escape_csv_name(out, r->w->name);
-        buf_addf(out, ",%s,%.10g,%lld,%lld,%lld,", automate_phase(r->w),
-                 (double)r->w->window_ms / STATS_DAY_MS,
-                 (long long)r->w->auto_decided,
-                 (long long)r->w->sampled_decided,
-                 (long long)r->w->sampled_overrides);
+        const struct stats_phase *r = &rows[i];
+        escape_csv_name(out, r->workflow);
+        buf_addf(out, ",%s,%.10g,%lld,%lld,%lld,", r->phase,
+                 (double)r->window_ms / STATS_DAY_MS,
+                 (long long)r->auto_decided,
+                 (long long)r->sampled,
+                 (long long)r->sampled_overrides);
         csv_num(out, r->rate, "%.6f");
         csv_num(out, r->rate >= 0 ? r->lo : -1, "%.6f");
         if (r->rate >= 0)
@@ -927,24 +892,19 @@ static void phase_csv(const struct phase_row *rows, size_t n, struct buf *out)
     }
 }
 
-char *stats_format_phase(const struct so_workflow *wfs, size_t n,
-                         const char *only, enum stats_format fmt)
+char *stats_format_phase(const struct stats_phase *rows, size_t n,
+                         enum stats_format fmt)
 {
-    struct phase_row *rows = phase_rows(wfs, &n, only);
-    if (fmt == STATS_FMT_JSON) {
-        char *s = phase_json(rows, n);
-        free(rows);
-        return s;
-    }
+    if (fmt == STATS_FMT_JSON)
+        return phase_json(rows, n);
     struct buf out;
     buf_init(&out);
     if (fmt == STATS_FMT_CSV)
         phase_csv(rows, n, &out);
     else if (fmt == STATS_FMT_PROMETHEUS)
-        phase_prom(rows, n, &out);
+        stats_format_prom_phase(&out, rows, n);
     else
         phase_table(rows, n, &out);
-    free(rows);
     return buf_steal(&out);
 }
 

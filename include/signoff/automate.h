@@ -48,6 +48,13 @@ int automate_active(const struct so_workflow *w);
 void automate_sampled_rate(const struct so_workflow *w, double *rate,
                            double *lo, double *hi);
 
+/* The automation figures (stats_format.h) of the workflows of wfs, only
+ * the one named only when not NULL, in order; *n in, their number out.
+ * They point into wfs. Caller frees the array. */
+struct stats_phase;
+struct stats_phase *automate_phase_rows(const struct so_workflow *wfs,
+                                        size_t *n, const char *only);
+
 /* 1 when auto-pause should trip on the sampled rate of w: auto-pause on,
  * at least min-decisions (and one) sampled drafts decided, and their
  * override rate over the threshold (the rule of the human rate). */

@@ -40,20 +40,29 @@ char *stats_format_report(const struct stats_report *rep,
 char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
                           enum stats_format fmt);
 
-/* `stats --by phase` in fmt: per workflow (only the one named only, when
- * not NULL) its phase, automatic approvals, sampled drafts decided and
- * people's override rate on them with its Wilson interval, over the
- * workflow's own window. JSON is {"by":"phase","groups":[...]}, CSV has
- * CRLF line ends, Prometheus leaves out a rate that is not defined.
- * Caller frees. */
-struct so_workflow;
-char *stats_format_phase(const struct so_workflow *wfs, size_t n,
-                         const char *only, enum stats_format fmt);
+/* One workflow's automation over its own window (automate_phase_rows
+ * fills them from the workflows). */
+struct stats_phase {
+    const char *workflow;
+    const char *phase;          /* "automate" or "augment" */
+    int automate;               /* 1 in automate phase */
+    int64_t window_ms;
+    int64_t auto_decided;       /* approved automatically */
+    int64_t sampled;            /* sampled drafts people decided */
+    int64_t sampled_overrides;  /* of them edited or rejected */
+    double rate, lo, hi;        /* their override rate and Wilson 95%
+                                   interval; -1s while none is decided */
+};
+
+/* `stats --by phase` in fmt: a row per workflow. JSON is
+ * {"by":"phase","groups":[...]}, CSV has CRLF line ends, Prometheus
+ * leaves out a rate that is not defined. Caller frees. */
+char *stats_format_phase(const struct stats_phase *rows, size_t n,
+                         enum stats_format fmt);
 
 /* The Prometheus families of the automation (signoff_workflow_automate,
- * signoff_automate_*) for every workflow of wfs: stats --by phase and
- * /metrics write them alike. */
-void stats_format_prom_phase(struct buf *out, const struct so_workflow *wfs,
+ * signoff_automate_*): stats --by phase and /metrics write them alike. */
+void stats_format_prom_phase(struct buf *out, const struct stats_phase *rows,
                              size_t n);
 
 /* A group key or reason for people: "(none)" for a missing one (NULL).

@@ -9,7 +9,6 @@
 #define _GNU_SOURCE
 #include "signoff/cli/cli.h"
 
-#include <cJSON.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +17,8 @@
 #include "signoff/access.h"
 #include "signoff/agreement.h"
 #include "signoff/automate.h"
-#include "signoff/json.h"
 #include "signoff/stats.h"
 #include "signoff/stats_format.h"
-#include "signoff/text.h"
 #include "signoff/token.h"
 
 static const char usage_text[] =
@@ -256,7 +253,10 @@ static int run_check(struct queue *q, const struct stats_args *a,
 static int run_phase(const struct stats_args *a, const struct so_workflow *wfs,
                      size_t nwfs)
 {
-    return emit(stats_format_phase(wfs, nwfs, a->workflow, a->fmt));
+    struct stats_phase *rows = automate_phase_rows(wfs, &nwfs, a->workflow);
+    int rc = emit(stats_format_phase(rows, nwfs, a->fmt));
+    free(rows);
+    return rc;
 }
 
 static int known_workflow(const struct so_workflow *wfs, size_t n,

@@ -6,6 +6,7 @@
  */
 #include "signoff/server/metrics.h"
 
+#include "signoff/automate.h"
 #include "signoff/escape.h"
 #include "signoff/gold.h"
 #include "signoff/stats.h"
@@ -460,6 +461,9 @@ void metrics_render_queue(struct buf *out, const struct so_workflow *wf,
     render_wf_gauge(out, "signoff_workflow_paused",
                     "1 when the workflow's automation is paused (by a "
                     "person or by auto-pause).", wf, nwf, wf_paused);
-    stats_format_prom_phase(out, wf, nwf);
+    size_t nphase = nwf;
+    struct stats_phase *phase = automate_phase_rows(wf, &nphase, NULL);
+    stats_format_prom_phase(out, phase, nphase);
+    free(phase);
     render_cost(out, wf, nwf, all, now_ms);
 }
