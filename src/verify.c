@@ -360,7 +360,8 @@ static void write_csv_record(struct buf *b, const struct so_decision *d)
             buf_addc(b, ',');
         write_csv_cell(b, d, &fields[i]);
     }
-    buf_adds(b, "\r\n");
+    /* gold: as JSON Lines marks it, outside the hash; empty otherwise */
+    buf_adds(b, d->gold ? ",true\r\n" : ",\r\n");
 }
 
 static void write_header(struct buf *b, enum verify_format fmt,
@@ -372,15 +373,20 @@ static void write_header(struct buf *b, enum verify_format fmt,
             if (fields[i].utc)
                 buf_addf(b, ",%s_utc", fields[i].name);
         }
-        buf_adds(b, "\r\n");
+        buf_adds(b, ",gold\r\n");
         return;
     }
     cJSON *o = cJSON_CreateObject();
     json_add_string(o, "format", "signoff-audit");
     json_add_int(o, "version", 1);
     json_add_string(o, "queue", info->queue);
+    char iso[32];
     json_add_int(o, "exported_at", info->exported_at);
+    iso_utc(info->exported_at, iso);
+    json_add_string(o, "exported_at_utc", *iso ? iso : NULL);
     json_add_int(o, "since", info->since_ms);
+    iso_utc(info->since_ms, iso);
+    json_add_string(o, "since_utc", *iso ? iso : NULL);
     if (info->head) {
         json_add_int(o, "head_seq", info->head->seq);
         json_add_string(o, "head_hash", info->head->hash);

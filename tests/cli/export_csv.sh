@@ -72,6 +72,8 @@ check_eq "csv: ISO 8601 UTC beside the epoch ms" \
 so export
 check_contains "jsonl: decided_at_utc beside decided_at" \
     '"decided_at":1795514400123,"decided_at_utc":"2026-11-24T10:00:00.123Z"' "$OUT"
+check_contains "jsonl header: exported_at_utc beside exported_at" \
+    '"exported_at":1795514400123,"exported_at_utc":"2026-11-24T10:00:00.123Z","since":0,"since_utc":null' "$OUT"
 so verify --export "$T/audit.csv"
 check_eq "the CSV export verifies" 0 "$RC"
 run python3 "$TOP/docs/examples/verify_export.py" "$T/audit.csv"

@@ -150,5 +150,12 @@ recs = [json.loads(l) for l in open(sys.argv[1])][1:]
 print(" ".join(r["draft"] for r in recs if r.get("gold") is True))' "$T/x.jsonl")"
 run python3 "$TOP/docs/examples/verify_export.py" "$T/x.jsonl"
 check_eq "the shipped verifier checks an export with gold marks" 0 "$RC"
+so export --format csv --output "$T/x.csv"
+check_eq "the CSV export marks the same gold decisions (column gold)" "T-4711 T-4712 T-4713 T-4714" \
+    "$(python3 -c '
+import csv, sys
+print(" ".join(r["draft"] for r in csv.DictReader(open(sys.argv[1], newline="")) if r["gold"] == "true"))' "$T/x.csv")"
+run python3 "$TOP/docs/examples/verify_export.py" "$T/x.csv"
+check_eq "the shipped verifier checks a CSV export with the gold column" 0 "$RC"
 so verify
 check_eq "verify: the chain with gold decisions is whole" 0 "$RC"
