@@ -43,6 +43,13 @@ check_eq "remote stats: exit 0" 0 "$RC"
 check_eq "remote JSON report is the local one" "$LOCAL" "$OUT"
 check_contains "2 of 4 overridden" '"decided":4' "$OUT"
 
+for by in pair phase; do
+    run "$SO" stats --queue "$Q" --by "$by" --format json
+    LOCAL=$OUT
+    SIGNOFF_TOKEN_FILE="$T/sup.tok" run "$SO" stats --queue "$URL" --by "$by" --format json
+    check_eq "remote --by $by: the local JSON" "0 $LOCAL" "$RC $OUT"
+done
+
 SIGNOFF_TOKEN_FILE="$T/sup.tok" run "$SO" stats --queue "$URL" --check
 check_eq "remote --check: exit 3 (50% > 30%)" 3 "$RC"
 check_contains "remote --check names refunds" "refunds: override rate 50.0% > threshold 30.0%" "$OUT"

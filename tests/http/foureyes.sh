@@ -57,6 +57,10 @@ check_contains "stats --by pair through the server: the pair" \
     "support           alice+bob                         1    0.0%  0.000      -         -" "$OUT"
 check_contains "stats --by pair through the server: resolutions" \
     "support           (all pairs)                       1    0.0%  0.000      1         1" "$OUT"
+as sup stats --by pair --since 30d --format json
+REMOTE=$OUT
+run "$SO" stats --queue "$Q" --by pair --since 30d --format json
+check_eq "stats --by pair: the server's JSON is the local queue's (same kappas)" "$OUT" "$REMOTE"
 api GET /v1/agreement "$TOK_BOB"
 check_eq "GET /v1/agreement: cells and resolutions" \
     '200 {"cells":[{"workflow":"support","reviewer_a":"alice","reviewer_b":"bob","action_a":"approve","action_b":"reject","n":1}],"resolves":[{"workflow":"support","resolved":1,"sided_ai":1}]}' \
