@@ -24,7 +24,8 @@
     X(KA_APPROVE, "approve", "a", "approve the draft as it is")               \
     X(KA_EDIT, "edit", "e", "edit in $VISUAL/$EDITOR, then confirm the diff") \
     X(KA_REJECT, "reject", "r", "reject with a reason and a note")            \
-    X(KA_ESCALATE, "escalate", "x", "escalate to a supervisor")               \
+    X(KA_ESCALATE, "escalate", "x",                                          \
+      "escalate to a supervisor with a reason and a note")                    \
     X(KA_SKIP, "skip", "s", "skip: release the draft to others")              \
     X(KA_UNDO, "undo", "u", "undo my last decision")                          \
     X(KA_PANE, "switch-pane", "<Tab>", "switch between body and citations")   \

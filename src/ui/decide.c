@@ -241,26 +241,22 @@ static enum ui_next do_edit(struct ui_app *app)
     }
 }
 
-/* An optional one-line note; 0 when the reviewer cancelled or quits. */
-static int ask_note(struct ui_app *app, const char *label, char **note,
-                    enum ui_next *quit)
-{
-    enum ui_answer a = ui_prompt_line(app, label, NULL, note);
-    *quit = a == UI_QUITTING ? UI_QUIT : UI_REDRAW;
-    return a == UI_ANSWERED;
-}
-
-/* The menu lists the draft's workflow's reason codes, as the queue keeps
- * them (the same list the CLI and the server check against). */
-static enum ui_next do_reject(struct ui_app *app)
+/* The workflow's reason codes in a menu headed title (the same list the
+ * CLI and the server check against, as the queue keeps them); *code gets
+ * the picked one (owned). UI_ANSWERED, or what ended the menu (an error
+ * is on the message line as "verb: why"). */
+static enum ui_answer pick_reason(struct ui_app *app, const char *verb,
+                                  const char *title, char **code)
 {
     size_t pick = 0;
     struct so_workflow w;
     struct so_error err;
     memset(&w, 0, sizeof w);
+    so_error_clear(&err);
     const struct so_reason *reasons;
     size_t nreasons;
     struct ui_guard g = {0};
+    *code = NULL;
     if (app->q->ops->workflow_get(app->q, app->session.draft->workflow, &w,
                                   &err) == SO_OK) {
         reasons = w.reasons;
@@ -272,42 +268,60 @@ static enum ui_next do_reject(struct ui_app *app)
         reasons = g.reasons;
         nreasons = g.nreasons;
     } else {
-        ui_app_message(app, 1, "reject: %s", err.msg);
-        return UI_REDRAW;
+        ui_app_message(app, 1, "%s: %s", verb, err.msg);
+        return UI_CANCELLED;
     }
     const char **labels = xcalloc(nreasons + 1, sizeof *labels);
     for (size_t i = 0; i < nreasons; i++)
         labels[i] = reasons[i].label;
-    enum ui_answer a =
-        ui_prompt_menu(app, "Reject: why?", labels, nreasons, &pick);
+    enum ui_answer a = ui_prompt_menu(app, title, labels, nreasons, &pick);
     free(labels);
-    char *code = a == UI_ANSWERED ? xstrdup(reasons[pick].code) : NULL;
+    if (a == UI_ANSWERED)
+        *code = xstrdup(reasons[pick].code);
     so_workflow_clear(&w);
+    return a;
+}
+
+/* An optional one-line note; 0 when the reviewer cancelled or quits. */
+static int ask_note(struct ui_app *app, const char *label, char **note,
+                    enum ui_next *quit)
+{
+    enum ui_answer a = ui_prompt_line(app, label, NULL, note);
+    *quit = a == UI_QUITTING ? UI_QUIT : UI_REDRAW;
+    return a == UI_ANSWERED;
+}
+
+/* A reject or an escalation: why (the workflow's reason codes), then an
+ * optional note. */
+static enum ui_next decide_why(struct ui_app *app, enum so_action act,
+                               const char *verb, const char *title,
+                               const char *note_label)
+{
+    char *code = NULL;
+    enum ui_answer a = pick_reason(app, verb, title, &code);
     if (a != UI_ANSWERED)
         return a == UI_QUITTING ? UI_QUIT : UI_REDRAW;
     char *note = NULL;
-    enum ui_next quit = UI_REDRAW;
-    enum ui_next next = quit;
-    if (ask_note(app, "Note (optional, Enter for none): ", &note, &quit))
-        next = decide(app, SO_ACT_REJECT, code, *note ? note : NULL, NULL);
-    else
-        next = quit;
+    enum ui_next next = UI_REDRAW;
+    if (ask_note(app, note_label, &note, &next))
+        next = decide(app, act, code, *note ? note : NULL, NULL);
     free(note);
     free(code);
     return next;
 }
 
+static enum ui_next do_reject(struct ui_app *app)
+{
+    return decide_why(app, SO_ACT_REJECT, "reject", "Reject: why?",
+                      "Note (optional, Enter for none): ");
+}
+
+/* The supervisor who takes it from the inbox sees the reason and the
+ * note above the body. */
 static enum ui_next do_escalate(struct ui_app *app)
 {
-    char *note = NULL;
-    enum ui_next quit;
-    if (!ask_note(app, "Escalate: note for the supervisor (optional): ",
-                  &note, &quit))
-        return quit;
-    enum ui_next next = decide(app, SO_ACT_ESCALATE, NULL, *note ? note : NULL,
-                               NULL);
-    free(note);
-    return next;
+    return decide_why(app, SO_ACT_ESCALATE, "escalate", "Escalate: why?",
+                      "Escalate: note for the supervisor (optional): ");
 }
 
 /* A menu line for a review: "alice: edit, 12 words changed (note)". */

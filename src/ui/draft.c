@@ -103,6 +103,20 @@ static void view_clear(struct draft_view *v)
     v->d = NULL;
 }
 
+/* A reason code as the supervisor reads it: its label in the workflow's
+ * list with the code ("Against policy (policy)"), the code alone when the
+ * list no longer has it, "none given" for an escalation without one. */
+static char *reason_text(struct ui_app *app, const char *code)
+{
+    if (!code || !*code)
+        return xstrdup("none given");
+    struct ui_guard g = ui_session_guard(&app->session);
+    for (size_t i = 0; i < g.nreasons; i++)
+        if (strcmp(g.reasons[i].code, code) == 0)
+            return xasprintf("%s (%s)", g.reasons[i].label, code);
+    return xstrdup(code);
+}
+
 /* The live escalation of an escalated draft, as lines above its body:
  * the supervisor decides with the reviewer's reason and note in view. */
 static char *escalation_text(struct ui_app *app, const struct so_draft *d)
@@ -121,10 +135,13 @@ static char *escalation_text(struct ui_app *app, const struct so_draft *d)
         int undone = 0;
         for (size_t j = i + 1; j < n; j++)
             undone |= v[j].reverts_seq == v[i].seq;
-        if (!undone)
+        if (!undone) {
+            char *why = reason_text(app, v[i].reason);
             out = xasprintf("Escalated by %s, reason: %s\nNote: %s\n\n",
-                            v[i].reviewer, v[i].reason ? v[i].reason : "-",
+                            v[i].reviewer, why,
                             v[i].note && *v[i].note ? v[i].note : "(none)");
+            free(why);
+        }
     }
     for (size_t i = 0; i < n; i++)
         so_decision_clear(&v[i]);

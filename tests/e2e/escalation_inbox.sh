@@ -10,10 +10,15 @@ for size in $SIZES; do
     SIGNOFF_REVIEWER=alice review "$size"
     ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
     ui_keys x
+    check "$size: x asks why (the workflow's reasons)" ui_wait "Escalate: why?"
+    check_contains "$size: the reasons listed" "Against policy" "$(ui_screen)"
+    ui_keys 4
     ui_wait "Escalate: note"
     ui_keys "ESC-NOTE: legal must look" Enter
     check "$size: the escalation goes to the supervisors' inbox" \
         ui_wait "escalate D-1: sent to the supervisors' inbox"
+    check_eq "$size: the reason code recorded" "escalate|policy" \
+        "$(sql "$Q" "SELECT action||'|'||reason FROM decisions WHERE draft='D-1'")"
     check_eq "$size: escalated, not final" "escalated||" \
         "$(sql "$Q" "SELECT status||'|'||coalesce(final_action,'')||'|'||coalesce(CAST(decided_at AS TEXT),'') FROM drafts WHERE id='D-1'")"
     ui_keys q
@@ -36,6 +41,8 @@ for size in $SIZES; do
     check "$size: the supervisor sees who escalated and why" \
         ui_wait "Escalated by alice"
     S=$(ui_screen)
+    check_contains "$size: with the reviewer's reason" \
+        "reason: Against policy (policy)" "$S"
     check_contains "$size: with the reviewer's note" "ESC-NOTE: legal must look" "$S"
     check_contains "$size: the header says the decision is final" \
         "escalated: your decision is final" "$S"

@@ -23,11 +23,13 @@ revert||" "$(decisions D-2)"
         "$(sql "$Q" "SELECT status||'|'||claimed_by FROM drafts WHERE id='D-2'")"
     check_eq "$size: D-3 released by undo" "pending" "$(status D-3)"
     ui_keys x
-    check "$size: escalate asks a note" ui_wait "Escalate: note"
+    check "$size: escalate asks why first" ui_wait "Escalate: why?"
+    ui_keys 4
+    check "$size: then a note" ui_wait "Escalate: note"
     ui_keys "check with finance" Enter
     check "$size: next after escalate" ui_wait "warranty lasts"
-    check_eq "$size: escalation stored" "approve||
+    check_eq "$size: escalation stored with its reason" "approve||
 revert||
-escalate||check with finance" "$(decisions D-2)"
+escalate|policy|check with finance" "$(decisions D-2)"
     ui_keys q q; check_eq "$size: exit" "__EXITED__ rc=0" "$(exited)"; ui_stop
 done
