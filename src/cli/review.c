@@ -58,6 +58,23 @@ static int review_option(int c, const char *arg, void *ctx)
     return 0;
 }
 
+/* Leaving the UI with decisions still in the outbox (a remote queue
+ * whose server did not answer) says so on the terminal the UI gave back:
+ * they are recorded once they reach the server, not before. */
+static void say_unsent(struct queue *q)
+{
+    int64_t n = 0;
+    struct so_error err;
+    so_error_clear(&err);
+    if (q->ops->unsent(q, &n, &err) != SO_OK || n <= 0)
+        return;
+    fprintf(stderr,
+            "signoff: review: %lld decision%s still in the outbox, not yet "
+            "recorded (the server did not answer); signoff sync sends %s, "
+            "and so does the next signoff review\n",
+            (long long)n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+}
+
 int cmd_review(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -88,6 +105,8 @@ int cmd_review(int argc, char **argv)
     rc = ui_run(q, &a.ui) == 0 ? EXIT_OK_ : EXIT_FAIL;
     if (rc != EXIT_OK_)
         cli_error("review", "%s", err.msg);
+    else
+        say_unsent(q);
     queue_close(q);
     free(who);
     return rc;

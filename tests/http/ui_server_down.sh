@@ -87,6 +87,17 @@ serve_start || { notok "serve restarts"; exit 1; }
 check "server back: the reject is sent" ui_wait "sent 1 waiting decision" 30
 check_eq "the reject is recorded, with its reason" "1" \
     "$(sql "$Q" "SELECT count(*) FROM decisions WHERE action = 'reject' AND reason IS NOT NULL")"
+# Leaving the UI with a decision still in the outbox says so on the
+# terminal: it is not recorded until it reaches the server.
+check "the rejected draft has left the list" ui_wait_gone "unsent 1" 10
+ui_keys Enter
+check "the last draft opens while the server is up" ui_wait " per policy [1]." 15
+serve_stop
+ui_keys a
+check "its approval goes to the outbox" ui_wait "unsent 1" 20
+check "back on the queue" ui_wait "signoff: queue" 20
 ui_keys q
 check_eq "clean exit" "__EXITED__ rc=0" "$(ui_wait "__EXITED__" 10 && ui_screen | grep -o '__EXITED__ rc=[0-9]*')"
-serve_stop
+check_contains "on leaving: the decision in the outbox is named, and what sends it" \
+    "signoff: review: 1 decision still in the outbox, not yet recorded (the server did not answer); signoff sync sends it" \
+    "$(ui_screen | tr -d '\n')"
