@@ -349,11 +349,16 @@ static size_t status_parts(struct ui_app *app, int squeeze,
     if (ui_app_in_inbox(app))
         bar_add(p, &n, 8,
                 xstrdup(squeeze ? "  [inbox]" : "  [inbox: escalated]"));
-    else if (app->filter.pattern)
-        bar_add(p, &n, 8, xasprintf("  [limit: %s]", app->filter.pattern));
+    else if (app->filter.pattern) {
+        /* A long limit is cut before where I am gives way. */
+        char *pat = text_plain(app->filter.pattern,
+                               squeeze == 0 ? 0 : squeeze == 1 ? 16 : 8, 0);
+        bar_add(p, &n, 8, xasprintf("  [limit: %s]", pat));
+        free(pat);
+    }
     char *pos = position_text(app);
     if (pos)
-        bar_add(p, &n, 7, pos);
+        bar_add(p, &n, 9, pos);
     bar_add(p, &n, 10,
             count_text("pending ", app->counts.pending,
                        app->filter.pattern ? " in limit" : ""));
@@ -405,10 +410,10 @@ static int parts_fit(const struct bar_part *p, size_t n, int name_min,
 }
 
 /* Long labels when they fit (the time worked gives way first), else short
- * ones with the name cut to 12 columns; only then does the position go,
- * then the waiting and today counts, and the name is cut to what is left
- * at the end: the lease and who I am stay in view. A long queue name never
- * costs the reviewer where they are. */
+ * ones with the name cut to 12 columns and a long limit cut short; then
+ * the waiting and today counts go, and the name is cut to what is left at
+ * the end: where I am, the lease and who I am stay in view. A long queue
+ * name or limit never costs the reviewer where they are. */
 static void draw_status(struct ui_app *app)
 {
     struct bar_part p[12];

@@ -43,5 +43,11 @@ for size in $SIZES; do
     ui_wait "Limit to:"
     ui_keys "Short" Enter
     check "$size: the pending count says a limit is on" ui_wait "pending 4 in limit"
+    # A long limit is cut in the status bar before where I am gives way.
+    ui_keys l
+    ui_wait "Limit to:"
+    ui_keys C-u "~w support Short answer" Enter
+    check "$size: a long limit: still in limit" ui_wait "pending 4 in limit"
+    check "$size: a long limit: still where I am" ui_wait "row 1 of 4"
     ui_keys q; exited >/dev/null; ui_stop
 done
