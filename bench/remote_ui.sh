@@ -25,10 +25,16 @@ awk 'BEGIN { for (i = 1; i <= 100; i++)
   printf "{\"id\":\"B-%07d\",\"workflow\":\"support-replies\",\"model\":\"m-1\",\"confidence\":0.5,\"title\":\"Request %d about an order\",\"body\":\"Thanks for writing. Your order %d qualifies under our policy [1] and we will follow up within two days.\",\"citations\":[{\"n\":1,\"title\":\"Policy\",\"uri\":\"https://kb.example/p\",\"excerpt\":\"Orders qualify within 30 days of delivery.\",\"quote\":\"within 30 days\"}]}\n", i, i, i }' > "$W/d.jsonl"
 "$SO" init --queue "$W/q.db" >/dev/null
 "$SO" enqueue --queue "$W/q.db" "$W/d.jsonl" 2>/dev/null
+# The key comes 300 ms after the draft is drawn, under the default minimum
+# time on screen (1 s), which would answer "look first" and time nothing;
+# the UI redraws the lease every second, so the script cannot wait it out.
+SIGNOFF_ROLE=supervisor "$SO" workflow set support-replies --min-seen 0 \
+    --queue "$W/q.db" >/dev/null
 
 printf 'benchtoken000000000000000000000001 bench reviewer\n' > "$W/tokens"
 printf 'benchtoken000000000000000000000001\n' > "$W/token"
 chmod 600 "$W/tokens" "$W/token"
+: > "$W/serve.log"
 "$SO" serve --queue "$W/q.db" --listen 127.0.0.1:0 --tokens "$W/tokens" 2> "$W/serve.log" &
 SPID=$!
 i=0
@@ -47,7 +53,7 @@ one() {
     n=0
     while [ $n -lt "$RUNS" ]; do
         SIGNOFF_TOKEN_FILE="$W/token" "$PTY" 80 24 \
-          'wait:order;key:\n;wait:grounding;settle:300;mark:pre;key:a;wait:approve;mark:drawn;settle:600;last:done' \
+          'wait:order;key:\n;wait:grounding;settle:300;mark:pre;key:a;wait:approve B-;mark:drawn;settle:600;last:done' \
           -- "$SO" review --queue "$1" >> "$W/t.txt" 2>/dev/null || true
         n=$((n + 1))
     done
