@@ -6,7 +6,8 @@
 # (idempotent by request id, answering only the reviewer who made it),
 # the chain linked under one head, the kill switch, and specs refused with
 # a sentence (a password in the spec, an unsupported setting), and a role
-# that may only read verifies and exports.
+# that may only read verifies and exports; verify checks the database
+# with amcheck first, and a copy with a damaged page fails.
 . "$(dirname "$0")/../lib.sh"
 pg_queue queue || exit 0
 Q=$PGQ
@@ -104,7 +105,35 @@ so export --queue "$AQ" --output "$T/ro.jsonl"
 check_eq "a read-only role: export, the same records" "0 $(grep -c . "$T/e.jsonl")" "$RC $(grep -c . "$T/ro.jsonl")"
 so decide --queue "$AQ" --reviewer aud d-9 approve
 check_eq "a read-only role cannot write" 1 "$RC"
+# verify checks the database before the chain (issue 17, finding 7):
+# PostgreSQL's amcheck on every table and B-tree index, or says why not.
+so verify --queue "$Q"
+check_eq "no amcheck: verify says the database was not checked, and why" \
+    "0 signoff verify: $Q: database not checked: the amcheck extension is not installed in this database (CREATE EXTENSION amcheck)" \
+    "$RC $ERR"
+psq "CREATE EXTENSION amcheck" >/dev/null
+so verify --queue "$Q"
+check_eq "amcheck: the database, then the chain" "0 $Q: database ok (amcheck)" "$RC ${OUT%%$'\n'*}"
+so verify --queue "$Q" --full
+check_eq "--full: every row in each index too" "0 $Q: database ok (amcheck, heapallindexed)" "$RC ${OUT%%$'\n'*}"
+so verify --queue "$AQ"
+check_contains "a role that may not run amcheck: not checked, and why" \
+    "database not checked: permission denied for function" "$ERR"
+check_contains "... the chain still checked" "audit chain ok: 5 decisions" "$OUT"
 psq "REASSIGN OWNED BY $aud TO $SIGNOFF_PG_USER; DROP OWNED BY $aud; DROP ROLE $aud" >/dev/null
+# A copy whose drafts table has a page overwritten (the chain lives in
+# decisions, intact): file-copied so no page of it is in shared memory.
+bad="${PGDB}_bad"
+pg_psql postgres -c "CHECKPOINT" -c "CREATE DATABASE $bad TEMPLATE $PGDB STRATEGY FILE_COPY" >/dev/null
+f="$(pg_psql "$bad" -c "SHOW data_directory")/$(pg_psql "$bad" -c "SELECT pg_relation_filepath('drafts')")"
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.write(b"\xa5" * 24)' "$f"
+BQ="postgresql:///$bad?host=$SIGNOFF_PG_HOST&user=$SIGNOFF_PG_USER"
+so verify --queue "$BQ"
+check_eq "a damaged copy fails verify" 1 "$RC"
+check_contains "... saying the database is damaged" \
+    "$BQ: the database is damaged (amcheck: invalid page in block 0 of relation" "$ERR"
+check_not_contains "... not that the chain is ok" "audit chain ok" "$OUT"
+pg_psql postgres -c "DROP DATABASE $bad" >/dev/null
 psq "UPDATE decisions SET note = 'changed' WHERE seq = 4" >/dev/null
 so verify --queue "$Q"
 check_contains "a changed record: caught" "decision 4 (draft d-1): hash does not match" "$ERR"

@@ -26,4 +26,12 @@ int64_t pg_audit_count(const struct pg_audit *a);
 struct verify_source pg_audit_source(struct pg_audit *a);
 void pg_audit_close(struct pg_audit *a);
 
+/* The database check before the chain (store/pg/check.c): PostgreSQL's
+ * amcheck on every table and B-tree index of q's schema (full: also every
+ * row in each index). SO_OK with how naming what ran ("amcheck"), or why
+ * the database could not be checked ("not checked: ..."); SO_ERR_CORRUPT
+ * "the database is damaged (amcheck: ...)" when it is. Only reads. */
+enum so_status pg_audit_check(struct queue *q, int full, char *how,
+                              size_t howlen, struct so_error *err);
+
 #endif
