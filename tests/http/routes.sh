@@ -58,6 +58,39 @@ check_contains "413: too_large error" '"code":"too_large"' "$(cat "$T/.api")"
 CODE=$(curl -s -o "$T/.api" -w '%{http_code}' -H "Authorization: Bearer $TOK_PROD" \
     -H "Transfer-Encoding: chunked" --data-binary @"$T/big" "$URL/v1/drafts")
 check_eq "9 MiB chunked body (no length): 413 while streaming" 413 "$CODE"
+# Any route answers 413 to a body over the limit, even one that takes no
+# body and no token (/healthz; docs/openapi.yaml lists it for every
+# operation, the replies recorded here are checked against it), and 400 to
+# a request target with a control character.
+api_file GET /healthz "" "$T/big"
+check_eq "GET /healthz with a 9 MiB body: 413" 413 "$CODE"
+api_file GET /v1/me "$TOK_ALICE" "$T/big"
+check_eq "GET /v1/me with a 9 MiB body: 413" 413 "$CODE"
+# (curl will not send a control character: a request of our own, its
+# reply recorded for the spec check as api records one)
+python3 - "${URL#http://}" "$T/openapi/raw" <<'PY' >"$T/raw.out"
+import socket, sys
+host, port = sys.argv[1].rsplit(":", 1)
+s = socket.create_connection((host, int(port)), timeout=30)
+s.sendall(b"GET /healthz?a\x01b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+reply = b""
+while True:
+    got = s.recv(65536)
+    if not got:
+        break
+    reply += got
+head, _, body = reply.partition(b"\r\n\r\n")
+lines = head.decode("latin-1").split("\r\n")
+ctype = [l.split(":", 1)[1].strip() for l in lines
+         if l.lower().startswith("content-type:")]
+print(lines[0].split()[1], ctype[0] if ctype else "")
+open(sys.argv[2], "wb").write(body)
+PY
+read -r CODE CTYPE <"$T/raw.out"
+check_eq "GET /healthz with a control character in the target: 400" 400 "$CODE"
+API_N=$((API_N + 1))
+printf 'GET\t/healthz\t%s\t%s\n' "$CODE" "$CTYPE" >"$T/openapi/$API_N.meta"
+mv "$T/openapi/raw" "$T/openapi/$API_N.body"
 
 # Claim, renew, release, decide, replay.
 api POST /v1/claim "$TOK_ALICE" '{"workflow":"support","lease_s":60}'
