@@ -948,8 +948,15 @@ static void monitor_draw(struct ui_app *app, void *state)
         buf_adds(&b, "End of the tables (- or g: back up).  "
                      "Enter: pause/resume");
     } else {
-        buf_adds(&b, "All figures: last 30 days.  * under the minimum: "
-                     "not yet meaningful.  Enter: pause/resume");
+        /* Whole, never cut: the short form where the long one does not
+         * fit (80 columns). */
+        static const char legend[] = "All figures: last 30 days.  * under "
+                                     "the minimum: not yet meaningful.  "
+                                     "Enter: pause/resume";
+        buf_adds(&b, (int)sizeof legend - 1 <= app->cols
+                         ? legend
+                         : "All figures: last 30 days.  * not yet "
+                           "meaningful.  Enter: pause/resume");
     }
     ui_draw_text(app->body, app->rows - 1, 0, app->cols, buf_cstr(&b),
                  v->down_since              ? TR_STATUS_ALERT

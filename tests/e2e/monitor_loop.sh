@@ -21,6 +21,8 @@ review 80x24 --monitor
 check "80x24: the monitor opens" ui_wait "LAST 30 DAYS"
 check_not_contains "all well: no Producers line" "Producers:" "$(ui_screen)"
 check_not_contains "all well: no Over threshold line" "Over threshold" "$(ui_screen)"
+check "80x24: the last line's legend whole, not cut" \
+    ui_wait "All figures: last 30 days.  * not yet meaningful.  Enter: pause/resume"
 ui_stop
 
 # refunds: 12 approvals 20 days ago, 3 rejects today. The 30 days read
