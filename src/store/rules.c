@@ -92,6 +92,15 @@ static enum so_status request_ids(const char *verb, const char *draft_id,
     return store_rules_request_id(verb, draft_id, request_id, err);
 }
 
+/* Nothing but spaces, tabs and line ends. */
+static int only_space(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
 enum so_status store_rules_decide_req(const struct so_decide_req *req,
                                       struct so_error *err)
 {
@@ -107,6 +116,11 @@ enum so_status store_rules_decide_req(const struct so_decide_req *req,
     if (req->final_body && strlen(req->final_body) > SO_MAX_BODY)
         return so_fail(err, SO_ERR_TOOLARGE, "%s: edited text over %u bytes",
                        req->draft_id, SO_MAX_BODY);
+    /* A draft cannot go out empty, as a producer cannot enqueue one. */
+    if (req->action == SO_ACT_EDIT && only_space(req->final_body))
+        return so_fail(err, SO_ERR_INVALID,
+                       "%s: edit: the edited text is empty (a draft cannot "
+                       "go out empty; reject it instead)", req->draft_id);
     if ((req->reason && names_check("reason", req->reason, err) != SO_OK) ||
         (req->note &&
          names_check_note("note", req->note, SO_MAX_FIELD, err) != SO_OK))

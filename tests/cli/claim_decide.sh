@@ -95,6 +95,14 @@ check_eq "idempotency: still two decisions" 2 "$(decisions)"
 check_eq "edit: the final body is stored" "the new body
 |tightened" "$(sql "$SIGNOFF_QUEUE" "SELECT final_body, note FROM decisions WHERE seq = 4")"
 
+# An edit to an empty (or blank) text is refused, as in the UI: a draft
+# cannot go out empty. Nothing is written.
+printf ' \n\n' >"$T/blank.txt"
+run "$SO" decide D-4 edit --body-file - <"$T/blank.txt"
+check_eq "an empty edit: refused, saying why" \
+    "1 signoff: D-4: edit: the edited text is empty (a draft cannot go out empty; reject it instead)" "$RC $ERR"
+check_eq "an empty edit: nothing recorded, the draft still pending" "0 pending" \
+    "$(qsql "SELECT count(*) FROM decisions WHERE draft = 'D-4'") $(qsql "SELECT status FROM drafts WHERE id = 'D-4'")"
 # Edit from stdin; an edit that changes nothing is an approve.
 printf 'body 4' >"$T/same.txt"
 run "$SO" decide D-4 edit --body-file - <"$T/same.txt"

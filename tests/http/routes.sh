@@ -121,6 +121,10 @@ check_eq "decision replayed: same seq and hash" \
     "$(printf %s "$BODY" | jq -r '"\(.seq) \(.hash)"')"
 check_eq "decision replayed: says replayed" true "$(printf %s "$BODY" | jq -r .replayed)"
 check_eq "decision replayed: one row in the store" 1 "$(sql "$Q" "select count(*) from decisions where draft='D-0001'")"
+api POST /v1/drafts/D-0002/decision "$TOK_ALICE" '{"request_id":"rq-e","action":"edit","final_body":" \n\t"}'
+check_eq "an edit to nothing but blanks: 400 invalid, nothing recorded" "400 invalid 0" \
+    "$CODE $(printf %s "$BODY" | jq -r .error.code) $(sql "$Q" "select count(*) from decisions where draft='D-0002'")"
+check_contains "an empty edit: says why" "the edited text is empty" "$BODY"
 api POST /v1/drafts/D-0002/decision "$TOK_ALICE" '{"request_id":"rq-2","action":"explode"}'
 check_eq "decision with a bad action: 400" 400 "$CODE"
 api POST /v1/drafts/D-0002/decision "$TOK_ALICE" '{"action":"approve"}'
