@@ -2,8 +2,9 @@
 # contrib/: the Prometheus rules pass `promtool check rules` and their unit
 # tests (`promtool test rules`); the Grafana dashboard is valid JSON whose
 # queries name only metric families a live /metrics has (every metric of
-# the rules too); the systemd unit passes `systemd-analyze verify` (skipped,
-# saying why, where systemd-analyze is missing).
+# the rules too) and parse as PromQL (promtool); the systemd unit passes
+# `systemd-analyze verify` (skipped, saying why, where systemd-analyze is
+# missing).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 C=$TOP/contrib
@@ -62,6 +63,34 @@ check_contains "rules: every signoff metric they name is in /metrics" \
 check_contains "grafana: override rate with threshold, decisions, pending, latency" \
     "dashboard shows: all" "$OUT"
 printf '%s\n' "$OUT" | sed 's/^/# /'
+
+# The dashboard's queries are PromQL that promtool parses: each one as a
+# recording rule, Grafana's variables given values.
+nq=$(python3 - "$C/grafana/signoff.json" "$T/dash.rules.yml" <<'PY'
+import json, sys
+exprs = []
+def walk(o):
+    if isinstance(o, dict):
+        if isinstance(o.get("expr"), str):
+            exprs.append(o["expr"])
+        for v in o.values():
+            walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(json.load(open(sys.argv[1])))
+with open(sys.argv[2], "w") as out:
+    out.write("groups:\n  - name: dashboard\n    rules:\n")
+    for i, e in enumerate(exprs):
+        e = e.replace("$__rate_interval", "5m").replace("$workflow", ".*")
+        out.write("      - record: dashboard:query%d\n        expr: %s\n"
+                  % (i, json.dumps(e)))
+print(len(exprs))
+PY
+)
+run promtool check rules "$T/dash.rules.yml"
+check_eq "grafana: its $nq queries are PromQL promtool parses" "0 yes" \
+    "$RC $(case "$OUT" in *"SUCCESS: $nq rules found"*) [ "$nq" -ge 8 ] && echo yes ;; esac)"
 
 # The systemd unit, with the binary and the man pages where it says.
 if ! command -v systemd-analyze >/dev/null 2>&1; then
