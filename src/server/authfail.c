@@ -14,7 +14,7 @@
 #include "signoff/util.h"
 
 struct entry {
-    char addr[INET6_ADDRSTRLEN];
+    char addr[INET6_ADDRSTRLEN + 3]; /* an address, or an IPv6 /64 */
     unsigned fails;
     int64_t last_ms;  /* the last failure */
     int64_t until_ms; /* refused until */

@@ -29,7 +29,9 @@ enum guard_kind { G_ADDR, G_TOTAL, G_HEAD, G_MEMORY, G_NKINDS };
 struct guard_conn {
     struct guard_conn *prev, *next;
     int fd;
-    char addr[INET6_ADDRSTRLEN];
+    char addr[INET6_ADDRSTRLEN];    /* the peer, for the log */
+    char key[INET6_ADDRSTRLEN + 3]; /* whose limit: the address, an IPv6
+                                       one's /64 (one host's share) */
     int64_t head_since; /* mono ms the awaited head began; 0: none awaited */
     int cut;            /* shut down by the guard, closing */
 };
@@ -169,18 +171,33 @@ void guard_free(struct guard *g)
     free(g);
 }
 
-static void addr_text(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN])
+/* The peer sa as text (out), and the key its limits are counted under:
+ * an IPv4 address itself (also one mapped into IPv6); an IPv6 address's
+ * /64, which one host is routinely given whole, so that its 2^64
+ * addresses share one allowance. */
+static void addr_text(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN],
+                      char key[INET6_ADDRSTRLEN + 3])
 {
-    out[0] = '\0';
+    out[0] = key[0] = '\0';
     if (!sa)
         return;
-    if (sa->sa_family == AF_INET)
+    if (sa->sa_family == AF_INET) {
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
                   out, INET6_ADDRSTRLEN);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                  out, INET6_ADDRSTRLEN);
+    } else if (sa->sa_family == AF_INET6) {
+        struct in6_addr a =
+            ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(&a)) {
+            inet_ntop(AF_INET, &a.s6_addr[12], out, INET6_ADDRSTRLEN);
+        } else {
+            inet_ntop(AF_INET6, &a, out, INET6_ADDRSTRLEN);
+            memset(&a.s6_addr[8], 0, 8);
+            inet_ntop(AF_INET6, &a, key, INET6_ADDRSTRLEN);
+            strcat(key, "/64");
+            return;
+        }
+    }
+    memcpy(key, out, INET6_ADDRSTRLEN);
 }
 
 /* The oldest live connection (of addr, or of all when addr is NULL) that
@@ -189,7 +206,7 @@ static struct guard_conn *oldest_waiting(struct guard *g, const char *addr)
 {
     struct guard_conn *best = NULL;
     for (struct guard_conn *c = g->conns; c; c = c->next)
-        if (!c->cut && c->head_since && (!addr || strcmp(c->addr, addr) == 0) &&
+        if (!c->cut && c->head_since && (!addr || strcmp(c->key, addr) == 0) &&
             (!best || c->head_since <= best->head_since))
             best = c;
     return best;
@@ -204,13 +221,13 @@ static void make_room(struct guard *g, struct guard_conn *c,
     for (struct guard_conn *o = g->conns; o; o = o->next)
         if (!o->cut && o != c) {
             all++;
-            mine += strcmp(o->addr, c->addr) == 0;
+            mine += strcmp(o->key, c->key) == 0;
         }
     int full_addr = mine >= g->lim.per_addr;
     if (!full_addr && all < g->lim.total)
         return;
-    struct guard_conn *victim = oldest_waiting(g, full_addr ? c->addr : NULL);
-    const char *who = full_addr ? c->addr : "the server";
+    struct guard_conn *victim = oldest_waiting(g, full_addr ? c->key : NULL);
+    const char *who = full_addr ? c->key : "the server";
     size_t count = full_addr ? mine : all;
     if (victim && victim != c) {
         cut(victim);
@@ -233,7 +250,7 @@ struct guard_conn *guard_open(struct guard *g, int fd,
     struct guard_conn *c = xcalloc(1, sizeof *c);
     struct guard_note n[2] = {{{0}}, {{0}}};
     c->fd = fd;
-    addr_text(addr, c->addr);
+    addr_text(addr, c->addr, c->key);
     c->head_since = so_mono_ms();
     pthread_mutex_lock(&g->mu);
     c->next = g->conns;
@@ -282,6 +299,11 @@ void guard_head_wait(struct guard *g, struct guard_conn *c)
 const char *guard_addr(const struct guard_conn *c)
 {
     return c ? c->addr : "";
+}
+
+const char *guard_key(const struct guard_conn *c)
+{
+    return c ? c->key : "";
 }
 
 int guard_hold(struct guard *g, size_t n)

@@ -1512,6 +1512,14 @@ static const char *client_addr(struct MHD_Connection *con)
     return g ? guard_addr(g) : "";
 }
 
+/* What the client's failed authentications are counted under (its
+ * address, an IPv6 one's /64: guard.h). */
+static const char *client_key(struct MHD_Connection *con)
+{
+    const struct guard_conn *g = conn_of(con);
+    return g ? guard_key(g) : "";
+}
+
 /* A queue token (token.h) found by the hash of secret, judged, and copied
  * into rq->own; its use noted at most once a minute per address. NULL with
  * why set when it is unknown or may not be used. */
@@ -1586,8 +1594,8 @@ static int route_auth(struct call *c, const struct route *r)
     if (!r->roles)
         return 0;
     struct server *srv = c->srv;
-    const char *addr = client_addr(c->con);
-    int wait = authfail_wait(srv->authfail, addr, so_mono_ms());
+    const char *addr = client_addr(c->con), *key = client_key(c->con);
+    int wait = authfail_wait(srv->authfail, key, so_mono_ms());
     if (wait > 0) {
         metrics_auth_failure(srv->metrics, 1);
         call_fail(c, SO_ERR_BUSY, "too many failed authentications from "
@@ -1606,11 +1614,11 @@ static int route_auth(struct call *c, const struct route *r)
     if (!c->who) {
         metrics_auth_failure(srv->metrics, 0);
         if (given)
-            authfail_failed(srv->authfail, addr, so_mono_ms());
+            authfail_failed(srv->authfail, key, so_mono_ms());
         call_fail(c, SO_ERR_AUTH, given ? why.msg : "missing bearer token");
         return -1;
     }
-    authfail_ok(srv->authfail, addr);
+    authfail_ok(srv->authfail, key);
     if (!(c->who->role & r->roles)) {
         call_fail(c, SO_ERR_FORBIDDEN,
                   "this token's role may not use this route");

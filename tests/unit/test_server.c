@@ -263,6 +263,46 @@ static void test_guard_limits(void **state)
                            "limit: request bodies in memory would pass 100"));
 }
 
+static void gopen6(struct guard *g, struct gconn *k, const char *ip)
+{
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6};
+    inet_pton(AF_INET6, ip, &a.sin6_addr);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, k->fd), 0);
+    k->c = guard_open(g, k->fd[0], (struct sockaddr *)&a);
+}
+
+/* An IPv6 host has a /64 to itself: its addresses share one allowance
+ * (one address per connection would pass any per-address limit). The log
+ * still names each peer; a v4-mapped peer is its IPv4 address. */
+static void test_guard_ipv6_prefix(void **state)
+{
+    (void)state;
+    struct guard_limits lim = {.per_addr = 2, .head_ms = 60000};
+    guard_log_text[0] = '\0';
+    struct guard *g = guard_new(&lim, guard_log, NULL);
+    struct gconn a1, a2, a3, b1, m1;
+    gopen6(g, &a1, "2001:db8:1:2::1");
+    gopen6(g, &a2, "2001:db8:1:2::2");
+    gopen6(g, &b1, "2001:db8:1:3::1");
+    assert_false(gcut(&a1) || gcut(&a2) || gcut(&b1));
+    gopen6(g, &a3, "2001:db8:1:2:ffff:ffff:ffff:ffff");
+    assert_true(gcut(&a1));
+    assert_false(gcut(&a2) || gcut(&a3) || gcut(&b1));
+    assert_string_equal(guard_addr(a3.c), "2001:db8:1:2:ffff:ffff:ffff:ffff");
+    assert_string_equal(guard_key(a3.c), "2001:db8:1:2::/64");
+    gopen6(g, &m1, "::ffff:10.0.0.7");
+    assert_string_equal(guard_addr(m1.c), "10.0.0.7");
+    assert_string_equal(guard_key(m1.c), "10.0.0.7");
+    struct gconn *all[] = {&a1, &a2, &a3, &b1, &m1};
+    for (size_t i = 0; i < 5; i++)
+        gclose(g, all[i]);
+    guard_free(g);
+    assert_non_null(strstr(guard_log_text,
+                           "limit: 2001:db8:1:2::/64 has 2 connections; closed "
+                           "the oldest one still sending its request head "
+                           "(from 2001:db8:1:2::1)"));
+}
+
 /* The request head has a total deadline: bytes that trickle in do not
  * extend it, a completed head stops it, a finished request restarts it. */
 static void test_guard_head_deadline(void **state)
@@ -307,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_metrics_requests),
         cmocka_unit_test(test_metrics_queue),
         cmocka_unit_test(test_guard_limits),
+        cmocka_unit_test(test_guard_ipv6_prefix),
         cmocka_unit_test(test_guard_head_deadline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

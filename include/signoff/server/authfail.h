@@ -1,6 +1,7 @@
 /*
- * authfail: failed authentications counted per client address, and the
- * slowdown that follows (signoff serve). Bounded both ways: a fixed table
+ * authfail: failed authentications counted per client address (an IPv6
+ * one per /64, guard.h: guard_key), and the slowdown that follows
+ * (signoff serve). Bounded both ways: a fixed table
  * of addresses (the longest-quiet entry is reused when it is full) and a
  * refusal that is answered at once (429 with Retry-After), never a sleep
  * that holds a connection or a thread for the attacker. Never logs.

@@ -1,7 +1,8 @@
 /*
  * guard: what keeps `signoff serve` answering while clients misbehave.
  * It tracks every open connection (its socket and peer address), holds at
- * most `per_addr` connections per address and `total` in all, gives each
+ * most `per_addr` connections per address (an IPv6 address's /64: one
+ * host's share) and `total` in all, gives each
  * request head (request line and headers) a total deadline that sending
  * one byte at a time does not extend, and caps the request-body bytes held
  * in memory across all connections. Knows no HTTP library: the server
@@ -59,6 +60,9 @@ void guard_head_done(struct guard *g, struct guard_conn *c);
 void guard_head_wait(struct guard *g, struct guard_conn *c);
 /* The peer address as text (for the log); "" when unknown. */
 const char *guard_addr(const struct guard_conn *c);
+/* What the peer's limits are counted under: its address, or for IPv6 its
+ * /64 ("2001:db8:1:2::/64"); "" when unknown. */
+const char *guard_key(const struct guard_conn *c);
 
 /* Hold n more request-body bytes in memory: 0, or -1 (and a log line)
  * when that would pass the cap; guard_unhold gives bytes back. */
