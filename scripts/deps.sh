@@ -108,12 +108,26 @@ fi
 REDOCLY_VERSION=2.77.0
 # The Standard Webhooks reference verifier of tests/http/webhooks.sh.
 STANDARDWEBHOOKS_VERSION=1.0.0
+# The client generator of tests/lint/openapi.sh (TypeScript types from
+# docs/openapi.yaml, a client type-checked against them).
+OPENAPI_TYPESCRIPT_VERSION=7.13.0
+TYPESCRIPT_VERSION=5.9.3
 redocly=build/tools/node_modules/.bin/redocly
 if [ "$("$redocly" --version 2>/dev/null | tail -1)" != "$REDOCLY_VERSION" ]; then
     echo "deps: installing @redocly/cli@$REDOCLY_VERSION in build/tools" >&2
     mkdir -p build/tools
     npm install --prefix build/tools --no-audit --no-fund --loglevel=error \
         "@redocly/cli@$REDOCLY_VERSION" >&2
+fi
+if [ "$(build/tools/node_modules/.bin/openapi-typescript --version 2>/dev/null)" \
+        != "v$OPENAPI_TYPESCRIPT_VERSION" ] ||
+    [ "$(build/tools/node_modules/.bin/tsc --version 2>/dev/null)" \
+        != "Version $TYPESCRIPT_VERSION" ]; then
+    echo "deps: installing openapi-typescript@$OPENAPI_TYPESCRIPT_VERSION and typescript@$TYPESCRIPT_VERSION in build/tools" >&2
+    mkdir -p build/tools
+    npm install --prefix build/tools --no-audit --no-fund --loglevel=error \
+        "openapi-typescript@$OPENAPI_TYPESCRIPT_VERSION" \
+        "typescript@$TYPESCRIPT_VERSION" >&2
 fi
 if [ "$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' \
         build/tools/node_modules/standardwebhooks/package.json 2>/dev/null)" \

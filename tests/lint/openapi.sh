@@ -4,7 +4,8 @@
 # (scripts/openapi_check.py routes). Every HTTP test checks the replies it
 # gets against the spec too (tests/http/serve.inc). A route added to the
 # server but not to the spec fails here, and so does a reply field the spec
-# does not describe (scripts/openapi_check.py replies).
+# does not describe (scripts/openapi_check.py replies). A client is generated
+# from it (openapi-typescript) and a client written against it type-checks.
 . "$(dirname "$0")/../lib.sh"
 REDOCLY=$TOP/build/tools/node_modules/.bin/redocly
 if [ ! -x "$REDOCLY" ]; then
@@ -18,6 +19,23 @@ check_contains "redocly lint: the description is valid" \
     "Your API description is valid" "$OUT$ERR"
 check_not_contains "redocly lint: no warning or error" "You have" "$OUT$ERR"
 printf '%s\n' "$OUT$ERR" | grep -E 'validated in|valid' | sed 's/^/# /'
+# A client generated from it: openapi-typescript's types, and a client
+# written against them (tests/lint/openapi_client.ts) that tsc --strict
+# accepts.
+GEN=$TOP/build/tools/node_modules/.bin/openapi-typescript
+TSC=$TOP/build/tools/node_modules/.bin/tsc
+if [ -x "$GEN" ] && [ -x "$TSC" ]; then
+    mkdir -p "$T/client"
+    cp "$TOP/tests/lint/openapi_client.ts" "$T/client/"
+    run env NO_COLOR=1 "$GEN" "$TOP/docs/openapi.yaml" -o "$T/client/signoff.d.ts"
+    check_eq "openapi-typescript generates the client types" "0 yes" \
+        "$RC $(grep -q '"/v1/drafts/{id}/decision"' "$T/client/signoff.d.ts" 2>/dev/null && echo yes)"
+    run sh -c 'cd "$1" && "$2" --noEmit --strict --target es2022 --lib es2022,dom \
+        --moduleResolution node openapi_client.ts' sh "$T/client" "$TSC"
+    check_eq "a client written against the generated types type-checks" "0 " "$RC $OUT"
+else
+    notok "openapi-typescript and tsc are installed in build/tools (make deps)"
+fi
 PY=$(openapi_python) || { notok "python3 with jsonschema and yaml (make deps)"; exit 0; }
 "$PY" "$TOP/scripts/openapi_check.py" routes "$TOP/docs/openapi.yaml" \
     "$TOP/src/server/server.c"
