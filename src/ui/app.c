@@ -149,28 +149,36 @@ static enum ui_next refuse(struct ui_app *app, enum keys_action act, int ch)
 {
     char key[16];
     keys_name(ch, key);
+    int dropped = ui_app_drop_typed(app);
     ui_app_flush_input(app);
+    char *tail = dropped ? xasprintf("; the %d key%s typed after it dropped",
+                                     dropped, dropped == 1 ? "" : "s")
+                         : xstrdup("");
     if (act == KA_NONE) {
-        ui_app_message(app, 1, "%s: not a key; ? lists the keys", key);
+        ui_app_message(app, 1, "%s: not a key; ? lists the keys%s", key, tail);
+        free(tail);
         return UI_REDRAW;
     }
-    struct buf where;
-    buf_init(&where);
+    const char *where[UI_SCREEN_COUNT];
     int n = 0;
-    for (int i = 0; i < UI_SCREEN_COUNT; i++) {
-        if (i == app->screen || !screens[i]->keys ||
-            !ui_screen_takes(screens[i], act))
-            continue;
-        buf_addf(&where, "%s%s", n++ ? " and " : "", screens[i]->name);
-    }
+    for (int i = 0; i < UI_SCREEN_COUNT; i++)
+        if (i != app->screen && screens[i]->keys &&
+            ui_screen_takes(screens[i], act))
+            where[n++] = screens[i]->name;
+    struct buf b; /* "the queue, monitor and my decisions screens" */
+    buf_init(&b);
+    for (int i = 0; i < n; i++)
+        buf_addf(&b, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ",
+                 where[i]);
     if (n)
-        ui_app_message(app, 1, "%s: %s works on the %s screen%s", key,
-                       keys_action_name(act), buf_cstr(&where),
-                       n > 1 ? "s" : "");
+        ui_app_message(app, 1, "%s: %s works on the %s screen%s%s", key,
+                       keys_action_name(act), buf_cstr(&b), n > 1 ? "s" : "",
+                       tail);
     else
-        ui_app_message(app, 1, "%s: %s does nothing here", key,
-                       keys_action_name(act));
-    buf_free(&where);
+        ui_app_message(app, 1, "%s: %s does nothing here%s", key,
+                       keys_action_name(act), tail);
+    buf_free(&b);
+    free(tail);
     return UI_REDRAW;
 }
 

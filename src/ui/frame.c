@@ -89,6 +89,22 @@ void ui_app_flush_input(struct ui_app *app)
     app->flush_input = 1;
 }
 
+int ui_app_drop_typed(struct ui_app *app)
+{
+    int n = 0;
+    wint_t wc;
+    int r;
+    wtimeout(app->bar, 0);
+    while ((r = wget_wch(app->bar, &wc)) != ERR) {
+        if (r == KEY_CODE_YES && wc == KEY_RESIZE)
+            ui_app_layout(app);
+        else
+            n++;
+    }
+    wtimeout(app->bar, APP_TICK_MS);
+    return n;
+}
+
 int ui_screen_takes(const struct ui_screen_ops *ops, enum keys_action a)
 {
     if (!ops->keys)

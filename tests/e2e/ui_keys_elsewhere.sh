@@ -15,6 +15,8 @@ for size in $SIZES; do
     ui_keys -l $'l~w contract-clauses ~c<0.6\r'
     check "$size: l says where it works" ui_wait "l: limit works on the queue screen"
     S=$(ui_screen)
+    check_contains "$size: and that what was typed after it was dropped" \
+        "keys typed after it dropped" "$S"
     check_not_contains "$size: no reject menu" "Reject: why?" "$S"
     check_not_contains "$size: no note prompt" "Note (optional" "$S"
     check_contains "$size: still on the draft" "Refunds take 30 days" "$S"
@@ -33,6 +35,16 @@ for size in $SIZES; do
     check "$size: back on the queue" ui_wait "Second shipping question"
     ui_keys a
     check "$size: a on the queue says where it works" ui_wait "a: approve works on the draft screen"
+    check_not_contains "$size: nothing typed after it, nothing said dropped" \
+        "typed after it" "$(ui_screen)"
+    ui_keys Enter
+    ui_wait "Refunds take 30 days" >/dev/null
+    ui_wait "lease " >/dev/null
+    ui_keys Enter
+    check "$size: a key that works elsewhere: every such screen named" \
+        ui_wait "<Enter>: open works on the queue, monitor and my decisions screens"
+    ui_keys q
+    ui_wait "Second shipping question" >/dev/null
     check_eq "$size: and decides nothing" "0" "$(sql "$Q" "SELECT count(*) FROM decisions WHERE kind <> 'admin'")"
     ui_keys q; exited >/dev/null; ui_stop
 done

@@ -166,6 +166,9 @@ const char *ui_app_unprefixed(const char *msg, const char *id);
 /* Discard the keys typed so far once the next draw is on the terminal:
  * keys typed before a draft, menu or prompt was drawn never act on it. */
 void ui_app_flush_input(struct ui_app *app);
+/* Discard the keys already typed and not yet read, now, and count them
+ * (a resize among them still lays the screen out again). */
+int ui_app_drop_typed(struct ui_app *app);
 
 /* The message log as text, newest last (owned by the caller). */
 char *ui_app_log_text(const struct ui_app *app);
