@@ -2,7 +2,7 @@
  * filter: the queue screen's limit patterns, mutt style, turned into a
  * listing request (struct so_list_req). Terms are combined with AND:
  *   ~w WORKFLOW   ~m MODEL   ~c<0.6   ~c>=0.8   ~g (grounding flagged)
- *   ~e (escalated)   plain words (match title or body)
+ *   ~e (escalated)   plain words (match id, title or body)
  *   "a quoted phrase" (matches as a phrase)
  * Pure: no curses, no queue I/O.
  */

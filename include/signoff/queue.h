@@ -183,7 +183,7 @@ struct so_list_req {
                              other reviewers' live claims applied (the
                              reviewer's queue; the rest of the open drafts
                              are "waiting on others") */
-    const char *text;     /* words of title or body, case-insensitive,
+    const char *text;     /* words of id, title or body, case-insensitive,
                              all must match; "a quoted phrase" matches as
                              a phrase (filter_terms) */
     const char *after;    /* cursor */

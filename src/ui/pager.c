@@ -302,7 +302,7 @@ char *ui_pager_help(const struct ui_app *app, int screen,
     help_modal(&b, spans, nspans, &cap);
     buf_adds(&b, "\nLimit patterns (l, on the queue screen):\n");
     help_text(&b, "  ~w WORKFLOW  ~m MODEL  ~c<0.6  ~c>=0.8  ~g grounding "
-                  "flagged  ~e escalated  words (title or body); terms "
+                  "flagged  ~e escalated  words (id, title or body); terms "
                   "combine with AND.", 2);
     return buf_steal(&b);
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Limit words (issue 19 item 11): the words of `l` combine with AND, each
-# anywhere in the title or the body; a "quoted phrase" matches as a phrase.
+# anywhere in the id, the title or the body; a "quoted phrase" matches as a
+# phrase.
 # The same on a remote queue: the server applies the same filter.
 . "$(dirname "$0")/ui.inc"
 newq limit_words
@@ -32,6 +33,9 @@ for size in $SIZES; do
     limit '"Bulk 49999"'
     check "$size: no draft has the phrase Bulk 49999" \
         ui_wait "No open drafts you can act on match the limit"
+    limit 'b-3'
+    check "$size: a draft's id finds it (any case)" ui_wait "pending 1 in limit"
+    check_contains "$size: B-3 by its id" "Other 49999" "$(ui_screen)"
     limit '"Bulk 49999'
     check "$size: an unclosed quote is explained" \
         ui_wait "a quoted phrase is not closed"

@@ -92,7 +92,7 @@ static const char sql_citation[] =
     " AND ($6::int = 0 OR (flags & 1) <> 0)"                                   \
     " AND ($7::int = 0 OR status = 'escalated')"                               \
     " AND NOT EXISTS (SELECT 1 FROM unnest($8::text[]) t"                      \
-    " WHERE NOT (title ILIKE t OR body ILIKE t))"                              \
+    " WHERE NOT (id ILIKE t OR title ILIKE t OR body ILIKE t))"                \
     " AND ($13::int = 0 OR (status <> 'decided' AND (status = 'pending'"       \
     " OR ((status = 'claimed' OR (status = 'resolve' AND ($15::int = 1"        \
     " OR (SELECT resolver FROM workflows w WHERE w.name = drafts.workflow)"    \

@@ -335,14 +335,16 @@ static void where_clause(struct buf *sql, const struct so_list_req *req,
         buf_adds(sql, " AND status = 'escalated'");
     if (req->mine)
         buf_adds(sql, " AND status <> 'decided' AND" STORE_REVIEW_ACTIONABLE);
-    /* Every word or phrase, in the title or the body (filter_terms). */
+    /* Every word or phrase, in the id, the title or the body
+     * (filter_terms): a reviewer told "look at CL-20954" finds it. */
     char **terms = NULL;
     size_t n = text_terms(req, &terms, NULL);
     for (size_t i = 0; i < n; i++)
         buf_addf(sql,
-                 " AND (title LIKE :t%zu ESCAPE '\\'"
+                 " AND (id LIKE :t%zu ESCAPE '\\'"
+                 " OR title LIKE :t%zu ESCAPE '\\'"
                  " OR body LIKE :t%zu ESCAPE '\\')",
-                 i, i);
+                 i, i, i);
     filter_terms_free(terms, n);
     if (req->sla == SO_LIST_SLA_DUE)
         buf_adds(sql, " AND" SLA_DUE);
