@@ -274,6 +274,15 @@ static void term_start(struct ui_app *app, const struct theme *theme)
     ui_app_layout(app);
 }
 
+/* A full-screen UI needs cursor addressing; TERM=dumb has none, and
+ * ncurses would write every screen onto one line. */
+static int can_address(SCREEN *scr)
+{
+    set_term(scr);
+    const char *cup = tigetstr("cup");
+    return cup && cup != (const char *)-1;
+}
+
 int ui_run(struct queue *q, const struct ui_opts *opts)
 {
     struct so_error local;
@@ -294,6 +303,16 @@ int ui_run(struct queue *q, const struct ui_opts *opts)
              !(scr = newterm(NULL, stdout, stdin)))
         so_fail(err, SO_ERR, "cannot use terminal type %s",
                 getenv("TERM") ? getenv("TERM") : "(unset)");
+    else if (scr && !can_address(scr))
+        so_fail(err, SO_ERR, "cannot use terminal type %s: it cannot move "
+                "the cursor (TERM=dumb, as in an editor's shell); run "
+                "signoff in a terminal, or use signoff list, claim and decide",
+                getenv("TERM") ? getenv("TERM") : "(unset)");
+    if (scr && err->code != SO_OK) {
+        endwin();
+        delscreen(scr);
+        scr = NULL;
+    }
     if (scr) {
         term_start(&app, &theme);
         app.screens = screens;

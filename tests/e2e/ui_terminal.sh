@@ -15,6 +15,13 @@ for t in vt100 xterm screen; do
     check_eq "TERM=$t: exit" "__EXITED__ rc=0" "$(exited)"
     ui_stop
 done
+# TERM=dumb (an editor's shell) cannot move the cursor: a clear error,
+# not every screen written onto one line.
+UI_TERM=dumb review 80x24
+check "TERM=dumb: refused, saying why" ui_wait "cannot use terminal type dumb: it cannot move"
+check_eq "TERM=dumb: the UI does not start" "__EXITED__ rc=1" "$(exited)"
+check_eq "TERM=dumb: nothing claimed" "pending" "$(status D-1)"
+ui_stop
 NO_COLOR=1 review 200x50
 check "NO_COLOR: drawn" ui_wait "First refund question"
 ui_keys q; exited >/dev/null; ui_stop
