@@ -252,7 +252,9 @@ int cmd_serve(int argc, char **argv)
     if (queue_is_remote(spec))
         rc = cli_usage_error("serve", "--queue must be a file, not a URL");
     else if (parse_listen(listen, &o) != 0)
-        rc = cli_usage_error("serve", "--listen: expected ADDR:PORT");
+        rc = cli_usage_error("serve", "--listen: expected ADDR:PORT (an "
+                             "IPv4 address or [IPv6], a port 0..65535), not "
+                             "'%s'", a.listen);
     else if ((rc = serve_files(&a, &tokens, &cert, &key)) == 0) {
         o.tls_cert = cert;
         o.tls_key = key;

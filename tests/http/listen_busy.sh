@@ -41,3 +41,8 @@ run timeout 20 "$SO" serve --queue "$Q" --tokens "$TOKENS" --listen "192.0.2.7:8
 check_eq "an address of no interface here: named, with why" \
     "1 signoff: serve: 192.0.2.7:8750: cannot listen: Cannot assign requested address (no interface of this host has that address)" "$RC $ERR"
 touch "$T/release"
+# A port out of range is a usage error that says what was given.
+run timeout 20 "$SO" serve --queue "$Q" --tokens "$TOKENS" --listen "127.0.0.1:99999"
+check_eq "a port over 65535: usage error naming it" \
+    "2 signoff serve: --listen: expected ADDR:PORT (an IPv4 address or [IPv6], a port 0..65535), not '127.0.0.1:99999'" \
+    "$RC $(head -1 <<<"$ERR")"
