@@ -15,6 +15,8 @@ for size in $SIZES; do
     SIGNOFF_REVIEWER=alice "$SO" decide H-2 edit --body-file "$T/edit.txt" --queue "$Q" >/dev/null
     SIGNOFF_REVIEWER=alice "$SO" decide H-3 reject --reason tone --note "too curt" --queue "$Q" >/dev/null
     SIGNOFF_REVIEWER=bob "$SO" decide H-4 approve --queue "$Q" >/dev/null
+    # An action record (applied) is no decision of mine: not counted.
+    SIGNOFF_REVIEWER=alice "$SO" applied H-1 --ref T-1 --queue "$Q" >/dev/null
 
     review "$size"
     check "$size: queue shown" ui_wait "mine today 3"

@@ -125,6 +125,7 @@ static const char sql_decisions[] =
 static const char sql_my_today[] =
     "SELECT count(*) FROM decisions d WHERE reviewer = $1"
     " AND decided_at >= $2 AND action <> 'revert' AND kind <> 'admin'"
+    " AND kind <> 'action'"
     " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0)";
 

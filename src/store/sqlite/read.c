@@ -45,6 +45,7 @@ static const char sql_request[] =
 static const char sql_my_today[] =
     "SELECT count(*) FROM decisions d WHERE reviewer = :me"
     " AND decided_at >= :since AND action <> 'revert' AND kind <> 'admin'"
+    " AND kind <> 'action'"
     " AND NOT EXISTS (SELECT 1 FROM decisions r WHERE r.reverts_seq = d.seq"
     " AND r.reverts_seq > 0)";
 
