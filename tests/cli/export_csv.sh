@@ -19,7 +19,7 @@ tricky = [
     'isolate \u2067x\u2069', 'ESC \x1b[31mred\x1b[0m', 'BEL \x07 and DEL \x7f',
     'backslash \\ and \\n literally', 'json escape \\u00e9 literally', 'CJK \u6f22\u5b57',
     'combining e\u0301', 'nbsp\u00a0here', 'zero width\u200bspace', 'BOM \ufeff inside',
-    '\n', '\r\n', 'ends with newline\n', '=SUM(A1:A2)', '+1', '-1', '@cmd',
+    '\nafter a leading LF', '\r\nafter a leading CRLF', 'ends with newline\n', '=SUM(A1:A2)', '+1', '-1', '@cmd',
     'single \'quote\'', 'semi;colon', 'pipe|bar', 'many\n\n\nblank lines',
     'quote at end"', '"quote at start', 'mixed "q", comma\nand newline', 'plain',
 ]
