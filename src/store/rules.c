@@ -608,8 +608,8 @@ enum so_status store_rules_may_take(const char *id,
 {
     if (st->mine)
         return so_fail(err, SO_ERR_CONFLICT,
-                       "%s: you already reviewed this draft; another "
-                       "reviewer must",
+                       "%s: you already reviewed this draft; the next "
+                       "review is another reviewer's",
                        id);
     if (st->status == SO_DS_RESOLVE && !supervisor && !st->reviewer_resolves)
         return so_fail(err, SO_ERR_FORBIDDEN,

@@ -36,7 +36,7 @@ check_eq "first review: draft pending with one review" "pending|1|" \
     "$(sql "$SIGNOFF_QUEUE" "SELECT status, reviews_done, coalesce(final_action, '') FROM drafts WHERE id = 'R-1'")"
 as alice decide R-1 approve
 check_eq "same reviewer cannot give the second review" \
-    "1 signoff: R-1: you already reviewed this draft; another reviewer must" \
+    "1 signoff: R-1: you already reviewed this draft; the next review is another reviewer's" \
     "$RC $ERR"
 as alice claim --workflow refunds --format id
 check_eq "claim skips the draft I reviewed" "0 R-2" "$RC $OUT"
@@ -66,7 +66,7 @@ check_eq "resolve: a reviewer may not (resolver = supervisor)" \
     "1 signoff: R-2: the reviews disagree; a supervisor resolves it" "$RC $ERR"
 sup alice decide R-2 approve
 check_eq "resolve: not even a supervisor who reviewed it" \
-    "1 signoff: R-2: you already reviewed this draft; another reviewer must" \
+    "1 signoff: R-2: you already reviewed this draft; the next review is another reviewer's" \
     "$RC $ERR"
 sup sue show R-2
 check_contains "supervisor sees alice's review" "alice" "$OUT"
