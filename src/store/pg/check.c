@@ -27,19 +27,16 @@ static const char sql_heap[] =
     " LATERAL verify_heapam(c.oid) v"
     " WHERE n.nspname = current_schema() AND c.relkind = 'r' LIMIT 3";
 
-/* Every B-tree index of the schema; an error names a damaged one. */
-static const char sql_index_quick[] =
-    "SELECT count(bt_index_check(c.oid, false))"
-    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " JOIN pg_am a ON a.oid = c.relam"
-    " WHERE n.nspname = current_schema() AND c.relkind = 'i'"
-    " AND a.amname = 'btree'";
-static const char sql_index_full[] =
-    "SELECT count(bt_index_check(c.oid, true))"
-    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " JOIN pg_am a ON a.oid = c.relam"
-    " WHERE n.nspname = current_schema() AND c.relkind = 'i'"
-    " AND a.amname = 'btree'";
+/* Every B-tree index of the schema (heapallindexed: also every row in
+ * it); an error names a damaged one. */
+#define SQL_INDEX(HEAPALLINDEXED)                                              \
+    "SELECT count(bt_index_check(c.oid, " HEAPALLINDEXED "))"                  \
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"           \
+    " JOIN pg_am a ON a.oid = c.relam"                                         \
+    " WHERE n.nspname = current_schema() AND c.relkind = 'i'"                  \
+    " AND a.amname = 'btree'"
+static const char sql_index_quick[] = SQL_INDEX("false");
+static const char sql_index_full[] = SQL_INDEX("true");
 
 /* One statement; SO_OK with its result, or why not (the SQLSTATE in
  * state, "" when the connection failed). */
