@@ -16,6 +16,7 @@
 
 #include "signoff/escape.h"
 #include "signoff/json.h"
+#include "signoff/table.h"
 #include "signoff/text.h"
 
 static const char *const format_names[] = {
@@ -88,61 +89,6 @@ void stats_format_day(int64_t day, char out[16])
 
 /* ---- table ------------------------------------------------------------- */
 
-/* A grid of owned cell strings, laid out with display widths. */
-struct grid {
-    char **cell;
-    int *width;
-    size_t rows, cols, cap;
-    const int *right; /* per column: right-aligned */
-};
-
-static void grid_add(struct grid *g, size_t col, char *s)
-{
-    if (col == 0) {
-        if (g->rows == g->cap) {
-            g->cap = g->cap ? g->cap * 2 : 16;
-            g->cell = xrealloc(g->cell, g->cap * g->cols * sizeof *g->cell);
-            g->width = xrealloc(g->width, g->cap * g->cols * sizeof *g->width);
-        }
-        g->rows++;
-    }
-    size_t i = (g->rows - 1) * g->cols + col;
-    g->cell[i] = s;
-    g->width[i] = text_width(s, strlen(s));
-}
-
-static void grid_render(struct grid *g, struct buf *out)
-{
-    int colw[32] = {0};
-    for (size_t i = 0; i < g->rows * g->cols; i++)
-        if (g->width[i] > colw[i % g->cols])
-            colw[i % g->cols] = g->width[i];
-    for (size_t r = 0; r < g->rows; r++) {
-        struct buf line;
-        buf_init(&line);
-        for (size_t c = 0; c < g->cols; c++) {
-            size_t i = r * g->cols + c;
-            int pad = colw[c] - g->width[i];
-            if (c)
-                buf_adds(&line, "  ");
-            if (g->right[c])
-                buf_addf(&line, "%*s", pad, "");
-            buf_adds(&line, g->cell[i]);
-            if (!g->right[c])
-                buf_addf(&line, "%*s", pad, "");
-        }
-        while (line.len && line.data[line.len - 1] == ' ')
-            line.len--;
-        buf_add(out, line.data, line.len);
-        buf_addc(out, '\n');
-        buf_free(&line);
-    }
-    for (size_t i = 0; i < g->rows * g->cols; i++)
-        free(g->cell[i]);
-    free(g->cell);
-    free(g->width);
-}
-
 static char *fmt_count(int64_t v)
 {
     return xasprintf("%lld", (long long)v);
@@ -191,42 +137,42 @@ static char *fmt_gold(const struct stats_group *g)
                      (long long)g->gold.decided);
 }
 
-static void table_group_row(struct grid *g, const struct stats_group *gr,
+static void table_group_row(struct table *g, const struct stats_group *gr,
                             size_t ndays, int stamp, int backlog)
 {
     size_t c = 0;
     char ms[16];
-    grid_add(g, c++, text_plain(stats_format_key(gr->key), 40, 0));
-    grid_add(g, c++, fmt_count(gr->decided));
-    grid_add(g, c++, fmt_count(gr->c.approved));
-    grid_add(g, c++, fmt_count(gr->c.edited));
-    grid_add(g, c++, fmt_count(gr->c.rejected));
-    grid_add(g, c++, fmt_count(gr->c.escalated));
-    grid_add(g, c++, fmt_pct(gr->rate));
-    grid_add(g, c++, fmt_ci(gr));
+    table_add(g, c++, text_plain(stats_format_key(gr->key), 40, 0));
+    table_add(g, c++, fmt_count(gr->decided));
+    table_add(g, c++, fmt_count(gr->c.approved));
+    table_add(g, c++, fmt_count(gr->c.edited));
+    table_add(g, c++, fmt_count(gr->c.rejected));
+    table_add(g, c++, fmt_count(gr->c.escalated));
+    table_add(g, c++, fmt_pct(gr->rate));
+    table_add(g, c++, fmt_ci(gr));
     if (stamp) { /* beside the reviewer's override rate */
-        grid_add(g, c++, fmt_pct(gr->rubber_stamp));
-        grid_add(g, c++, fmt_gold(gr));
+        table_add(g, c++, fmt_pct(gr->rubber_stamp));
+        table_add(g, c++, fmt_gold(gr));
     }
     stats_format_ms(gr->median_ms, ms);
-    grid_add(g, c++, xstrdup(ms));
-    grid_add(g, c++, fmt_words(gr->median_words));
+    table_add(g, c++, xstrdup(ms));
+    table_add(g, c++, fmt_words(gr->median_words));
     if (backlog)
-        grid_add(g, c++, gr->unapplied < 0 ? xstrdup("-")
+        table_add(g, c++, gr->unapplied < 0 ? xstrdup("-")
                                            : fmt_count(gr->unapplied));
-    grid_add(g, c++, fmt_money(gr->cost.total, gr->cost.currency));
-    grid_add(g, c++, fmt_money(gr->cost.ai, gr->cost.currency));
-    grid_add(g, c++, fmt_money(gr->cost.human, gr->cost.currency));
+    table_add(g, c++, fmt_money(gr->cost.total, gr->cost.currency));
+    table_add(g, c++, fmt_money(gr->cost.ai, gr->cost.currency));
+    table_add(g, c++, fmt_money(gr->cost.human, gr->cost.currency));
     /* hours and days as the monitor shows them ("7.3h", not "436.0m") */
     stats_format_span(gr->cost.decision_p50_ms, ms);
-    grid_add(g, c++, xstrdup(ms));
+    table_add(g, c++, xstrdup(ms));
     stats_format_span(gr->cost.decision_p95_ms, ms);
-    grid_add(g, c++, xstrdup(ms));
-    grid_add(g, c++,
+    table_add(g, c++, xstrdup(ms));
+    table_add(g, c++,
              gr->day_decided
                  ? stats_sparkline(gr->day_decided, gr->day_overrides, ndays)
                  : stats_sparkline(&gr->decided, &gr->overrides, 1));
-    grid_add(g, c++, gr->gold_flagged ? xstrdup("below the gold bar")
+    table_add(g, c++, gr->gold_flagged ? xstrdup("below the gold bar")
                      : gr->meaningful || gr->decided == 0
                          ? xstrdup("")
                          : xasprintf("not yet meaningful (%lld < %d)",
@@ -234,36 +180,47 @@ static void table_group_row(struct grid *g, const struct stats_group *gr,
                                      gr->min_decisions));
 }
 
-static void table_groups(const struct stats_report *rep, struct buf *out)
+/* The columns of the group table; drop: which go first at a narrow width
+ * (table.h): the parts of the cost, the split of the decisions and the
+ * tail times first, then the rest; the key, the count, the override rate
+ * and the flag stay. */
+static const struct table_col group_cols[] = {
+    {"", 0, 0, 0, 12},           {"DECIDED", 1, 0, 0, 0},
+    {"APPR", 1, 0, 13, 0},       {"EDIT", 1, 0, 12, 0},
+    {"REJ", 1, 0, 11, 0},        {"ESC", 1, 0, 6, 0},
+    {"OVERRIDE", 1, 0, 0, 0},    {"95% CI", 0, 0, 2, 0},
+    {"STAMP", 1, 0, 5, 0},       {"GOLD", 0, 0, 4, 0},
+    {"MED TIME", 1, 0, 7, 0},    {"MED EDIT", 1, 0, 15, 0},
+    {"UNAPPLIED", 1, 0, 8, 0},   {"COST/TASK", 1, 0, 9, 0},
+    {"AI", 1, 0, 17, 0},         {"HUMAN", 1, 0, 16, 0},
+    {"P50 DECIDE", 1, 0, 10, 0}, {"P95 DECIDE", 1, 0, 14, 0},
+    {"TREND", 0, 0, 3, 0},       {"", 0, 0, 0, 0}};
+
+static void table_groups(const struct stats_report *rep, int width,
+                         struct buf *out)
 {
-    static const int right_all[] = {0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1,
-                                    1, 1, 1, 1, 1, 1, 0, 0};
-    static const char *const head[] = {
-        "", "DECIDED", "APPR", "EDIT", "REJ", "ESC", "OVERRIDE", "95% CI",
-        "STAMP", "GOLD", "MED TIME", "MED EDIT", "UNAPPLIED", "COST/TASK",
-        "AI", "HUMAN", "P50 DECIDE", "P95 DECIDE", "TREND", ""};
     /* STAMP and GOLD beside a reviewer's override rate; UNAPPLIED (the
      * backlog now) only by workflow */
     int stamp = rep->by == STATS_BY_REVIEWER;
     int backlog = rep->by == STATS_BY_WORKFLOW;
-    int right[SO_ARRAY_LEN(head)];
-    struct grid g = {0};
-    g.cols = 17 + 2 * (size_t)stamp + (size_t)backlog;
-    g.right = right;
-    size_t c = 0;
-    for (size_t i = 0; i < SO_ARRAY_LEN(head); i++) {
+    struct table_col cols[SO_ARRAY_LEN(group_cols)];
+    char key[32];
+    size_t n = 0;
+    snprintf(key, sizeof key, "%s", stats_by_name(rep->by));
+    for (char *p = key; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    for (size_t i = 0; i < SO_ARRAY_LEN(group_cols); i++) {
         if (((i == 8 || i == 9) && !stamp) || (i == 12 && !backlog))
             continue;
-        right[c] = right_all[i];
-        const char *h = i == 0 ? stats_by_name(rep->by) : head[i];
-        char *u = xstrdup(h);
-        for (char *p = u; *p; p++)
-            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-        grid_add(&g, c++, u);
+        cols[n] = group_cols[i];
+        if (i == 0)
+            cols[n].head = key;
+        n++;
     }
+    struct table *g = table_new(cols, n, 2);
     for (size_t i = 0; i < rep->ngroups; i++)
-        table_group_row(&g, &rep->groups[i], rep->ndays, stamp, backlog);
-    grid_render(&g, out);
+        table_group_row(g, &rep->groups[i], rep->ndays, stamp, backlog);
+    table_render(g, width, out);
 }
 
 static void table_reasons(const struct stats_report *rep, struct buf *out)
@@ -318,7 +275,35 @@ static void table_readiness(const struct stats_report *rep, struct buf *out)
     }
 }
 
-static char *format_table(const struct stats_report *rep)
+/* Append text (lines ending in '\n') to out, each line wider than width
+ * (> 0) wrapped at its spaces, the lines it continues on indented. */
+static void add_wrapped(struct buf *out, const char *text, int width)
+{
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n");
+        if (width <= 0 || text_width(p, len) <= width) {
+            buf_add(out, p, len);
+            buf_addc(out, '\n');
+        } else {
+            struct text_opts o = {width > 24 ? width - 4 : 20, 0, 0};
+            struct text_doc *d = text_layout(p, len, &o);
+            for (size_t i = 0; i < d->nlines; i++) {
+                const struct text_line *l = &d->lines[i];
+                buf_adds(out, i ? "      " : "");
+                for (size_t k = 0; k < l->nseg; k++)
+                    buf_add(out, d->text + d->segs[l->seg + k].off,
+                            d->segs[l->seg + k].len);
+                while (out->len && out->data[out->len - 1] == ' ')
+                    out->len--;
+                buf_addc(out, '\n');
+            }
+            text_doc_free(d);
+        }
+        p += len + (p[len] == '\n');
+    }
+}
+
+static char *format_table(const struct stats_report *rep, int width)
 {
     struct buf out;
     char a[16], b[16];
@@ -330,9 +315,13 @@ static char *format_table(const struct stats_report *rep)
         buf_adds(&out, "no decisions in this window\n");
         return buf_steal(&out);
     }
-    table_groups(rep, &out);
-    table_reasons(rep, &out);
-    table_readiness(rep, &out);
+    table_groups(rep, width, &out);
+    struct buf prose;
+    buf_init(&prose);
+    table_reasons(rep, &prose);
+    table_readiness(rep, &prose);
+    add_wrapped(&out, buf_cstr(&prose), width);
+    buf_free(&prose);
     return buf_steal(&out);
 }
 
@@ -755,7 +744,7 @@ static char *format_prometheus(const struct stats_report *rep)
 }
 
 char *stats_format_report(const struct stats_report *rep,
-                          enum stats_format fmt)
+                          enum stats_format fmt, int width)
 {
     switch (fmt) {
     case STATS_FMT_JSON:
@@ -765,7 +754,7 @@ char *stats_format_report(const struct stats_report *rep,
     case STATS_FMT_PROMETHEUS:
         return format_prometheus(rep);
     default:
-        return format_table(rep);
+        return format_table(rep, width);
     }
 }
 

@@ -29,10 +29,12 @@ enum stats_format {
 /* -1 when name is not a format. */
 int stats_format_from_name(const char *name);
 
-/* The report in format fmt, NUL-terminated, ending in a newline. Caller
- * frees. */
+/* The report in format fmt, NUL-terminated, ending in a newline. The table
+ * format fits width columns (> 0: the least important columns dropped,
+ * keys cut, long lines wrapped; table.h), or shows everything (<= 0).
+ * Caller frees. */
 char *stats_format_report(const struct stats_report *rep,
-                          enum stats_format fmt);
+                          enum stats_format fmt, int width);
 
 /* The result of `stats --check` (alerts[i] for each workflow) in fmt:
  * table names each workflow over its threshold, one a line (nothing when

@@ -75,6 +75,20 @@ int cli_columns(void)
     return 100;
 }
 
+int cli_table_width(int wide)
+{
+    struct winsize ws;
+    long cols;
+    if (wide || !isatty(STDOUT_FILENO))
+        return 0;
+    const char *env = getenv("COLUMNS");
+    if (env && so_parse_long(env, 20, 10000, &cols) == 0)
+        return (int)cols;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
 int cli_version(void)
 {
     printf("signoff %s\n", SIGNOFF_VERSION);
@@ -156,6 +170,9 @@ static int parse_option(const struct cli_cmd *cmd, int c, char **argv,
         return -1;
     case CLI_OPT_REVIEWER:
         common->reviewer = optarg;
+        return -1;
+    case CLI_OPT_WIDE:
+        common->wide = 1;
         return -1;
     case CLI_OPT_ROLE:
         common->role = optarg;

@@ -25,7 +25,7 @@ static const char usage_text[] =
     "usage: signoff stats [--by workflow|model|reviewer|day|band|pair|phase]\n"
     "                     [--since D]\n"
     "                     [--workflow W] [--format table|json|csv|prometheus]\n"
-    "                     [--check] [--queue Q]\n"
+    "                     [--check] [--wide] [--queue Q]\n"
     "\n"
     "Override rates ((edited + rejected) / (approved + edited + rejected))\n"
     "with a Wilson 95% interval, counts, median active time and median edit\n"
@@ -57,6 +57,9 @@ static const char usage_text[] =
     "                      share (decided late in the window, and open\n"
     "                      drafts past it now);\n"
     "                      0 otherwise (no --since; table or json)\n"
+    "      --wide          the table with every column (on a terminal it\n"
+    "                      fits its width, $COLUMNS when set: the least\n"
+    "                      important columns dropped; a pipe gets all)\n"
     "  -q, --queue Q       the queue (file or URL)\n"
     "  -h, --help          show this help\n"
     "      --version       show the version\n";
@@ -174,7 +177,8 @@ static int run_report(struct queue *q, const struct stats_args *a,
     }
     struct stats_report rep;
     stats_compute(&r, a->by, &w, wfs, nwfs, a->workflow, &rep);
-    int rc = emit(stats_format_report(&rep, a->fmt));
+    int rc = emit(stats_format_report(&rep, a->fmt,
+                                      cli_table_width(a->common.wide)));
     stats_report_free(&rep);
     so_rollup_free(&r);
     return rc;
@@ -276,6 +280,7 @@ int cmd_stats(int argc, char **argv)
         {"workflow", required_argument, NULL, 'w'},
         {"format", required_argument, NULL, 'f'},
         {"check", no_argument, NULL, 'c'},
+        CLI_OPTION_WIDE,
         CLI_OPTION_QUEUE,
         CLI_OPTION_END,
     };

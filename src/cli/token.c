@@ -16,6 +16,7 @@
 
 #include "signoff/json.h"
 #include "signoff/names.h"
+#include "signoff/table.h"
 #include "signoff/text.h"
 #include "signoff/token.h"
 
@@ -25,7 +26,7 @@
 static const char usage_text[] =
     "usage: signoff token create --reviewer NAME --role ROLE [--workflow W]...\n"
     "                            [--expires D|never] [--note TEXT]\n"
-    "       signoff token list [--format table|json]\n"
+    "       signoff token list [--format table|json] [--wide]\n"
     "       signoff token revoke ID\n"
     "       signoff token rotate ID [--overlap D]\n"
     "\n"
@@ -46,7 +47,9 @@ static const char usage_text[] =
     "                          list and the access review)\n"
     "  -o, --overlap D         rotate: how long the old secret still works\n"
     "                          (default 10m, at most 7d; 0: not at all)\n"
-    "  -f, --format F          list: table (default) or json\n"
+    "  -f, --format F          list: table (default) or json\n"    "      --wide              list: every column (on a terminal the table\n"
+    "                          fits its width, $COLUMNS when set; a pipe\n"
+    "                          gets all)\n"
     "  -q, --queue Q           the queue file\n"
     "  -h, --help              show this help\n"
     "      --version           show the version\n";
@@ -184,27 +187,41 @@ static void cell_time(int64_t ms, char out[32])
     out[17] = '\0';
 }
 
-static void print_table(const struct so_token *v, size_t n, int64_t now)
+/* The columns of token list, as wide as they always were; at a narrow
+ * terminal the times and the note go first (table.h). */
+static const struct table_col list_cols[] = {
+    {"ID", 0, 15, 0, 0},        {"REVIEWER", 0, 12, 0, 8},
+    {"ROLE", 0, 10, 5, 0},      {"STATE", 0, 7, 0, 0},
+    {"CREATED", 0, 17, 9, 0},   {"EXPIRES", 0, 17, 4, 0},
+    {"LAST USED", 0, 17, 8, 0}, {"SCOPE", 0, 15, 6, 8},
+    {"NOTE", 0, 0, 7, 0}};
+
+static void print_table(const struct so_token *v, size_t n, int64_t now,
+                        int width)
 {
-    printf("%-15s %-12s %-10s %-7s %-17s %-17s %-17s %-15s %s\n", "ID",
-           "REVIEWER", "ROLE", "STATE", "CREATED", "EXPIRES", "LAST USED",
-           "SCOPE", "NOTE");
+    struct table *tb = table_new(list_cols, SO_ARRAY_LEN(list_cols), 1);
     for (size_t i = 0; i < n; i++) {
         const struct so_token *t = &v[i];
         char c[32], e[32], u[32];
+        size_t k = 0;
         cell_time(t->created_at, c);
         cell_time(t->expires_at, e);
         cell_time(t->last_used_at, u);
-        char *rev = text_plain(t->reviewer, 12, 1);
-        char *scope = text_plain(t->scope ? t->scope : "(all)", 15, 1);
-        char *note = text_plain(t->note ? t->note : "-", 40, 0);
-        printf("%-15s %s %-10s %-7s %-17s %-17s %-17s %s %s\n", t->id, rev,
-               t->role, so_token_state(t, now), c, t->expires_at ? e : "never",
-               u, scope, note);
-        free(rev);
-        free(scope);
-        free(note);
+        table_add(tb, k++, text_plain(t->id, 15, 0));
+        table_add(tb, k++, text_plain(t->reviewer, 12, 0));
+        table_add(tb, k++, xstrdup(t->role));
+        table_add(tb, k++, xstrdup(so_token_state(t, now)));
+        table_add(tb, k++, xstrdup(c));
+        table_add(tb, k++, xstrdup(t->expires_at ? e : "never"));
+        table_add(tb, k++, xstrdup(u));
+        table_add(tb, k++, text_plain(t->scope ? t->scope : "(all)", 15, 0));
+        table_add(tb, k++, text_plain(t->note ? t->note : "-", 40, 0));
     }
+    struct buf out;
+    buf_init(&out);
+    table_render(tb, width, &out);
+    fputs(buf_cstr(&out), stdout);
+    buf_free(&out);
 }
 
 static int tok_list(struct queue *q, const struct tok_args *a)
@@ -224,7 +241,7 @@ static int tok_list(struct queue *q, const struct tok_args *a)
         free(s);
         cJSON_Delete(arr);
     } else {
-        print_table(v, n, now);
+        print_table(v, n, now, cli_table_width(a->common.wide));
     }
     for (size_t i = 0; i < n; i++)
         so_token_clear(&v[i]);
@@ -321,6 +338,7 @@ int cmd_token(int argc, char **argv)
         {"note", required_argument, NULL, 'n'},
         {"overlap", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'f'},
+        CLI_OPTION_WIDE,
         CLI_OPTION_QUEUE,
         CLI_OPTION_REVIEWER,
         CLI_OPTION_END,

@@ -19,10 +19,11 @@
 #include "signoff/json.h"
 #include "signoff/names.h"
 #include "signoff/stats_format.h"
+#include "signoff/table.h"
 #include "signoff/text.h"
 
 static const char usage_text[] =
-    "usage: signoff workflow list [--format table|json]\n"
+    "usage: signoff workflow list [--format table|json] [--wide]\n"
     "       signoff workflow show W [--format text|json]\n"
     "       signoff workflow set W [--owner NAME] [--threshold T] [--window D]\n"
     "                            [--min-decisions N] [--reviews N]\n"
@@ -101,7 +102,9 @@ static const char usage_options[] =
     "      --gold-bar P        flag gold accuracy below P (default 90%)\n"
     "  -r, --reason R          why the switch is flipped (required), or why\n"
     "                          --force\n"
-    "  -f, --format F          table/text (default) or json\n"
+    "  -f, --format F          table/text (default) or json\n"    "      --wide              list: every column (on a terminal the table\n"
+    "                          fits its width, $COLUMNS when set; a pipe\n"
+    "                          gets all)\n"
     "  -q, --queue Q           the queue (file or URL)\n"
     "      --reviewer NAME     who flips the switch (default: you)\n"
     "      --role ROLE         supervisor: may pause and resume\n"
@@ -626,25 +629,41 @@ static void print_show(const struct so_workflow *w)
     show_guidelines(w->guidelines);
 }
 
-static void print_list(const struct so_workflow *ws, size_t n)
+/* The columns of workflow list, as wide as they always were; at a narrow
+ * terminal the limits go first (table.h), the name and the pending count
+ * stay. */
+static const struct table_col list_cols[] = {
+    {"WORKFLOW", 0, 24, 0, 16},  {"OWNER", 0, 16, 5, 8},
+    {"THRESHOLD", 1, 9, 4, 0},   {"WINDOW", 1, 6, 7, 0},
+    {"MIN", 1, 6, 8, 0},         {"REVIEWS", 1, 7, 9, 0},
+    {"AUTO-PAUSE", 1, 10, 10, 0}, {"AUTOMATION", 0, 10, 3, 0},
+    {"PHASE", 0, 8, 2, 0},       {"PENDING", 1, 7, 0, 0}};
+
+static void print_list(const struct so_workflow *ws, size_t n, int width)
 {
-    printf("%-24s %-16s %9s %6s %6s %7s %10s %-10s %-8s %7s\n", "WORKFLOW",
-           "OWNER", "THRESHOLD", "WINDOW", "MIN", "REVIEWS", "AUTO-PAUSE",
-           "AUTOMATION", "PHASE", "PENDING");
+    struct table *t = table_new(list_cols, SO_ARRAY_LEN(list_cols), 1);
     for (size_t i = 0; i < n; i++) {
         const struct so_workflow *w = &ws[i];
-        char *name = text_plain(w->name, 24, 1);
-        char *owner = text_plain(w->owner && *w->owner ? w->owner : "-", 16, 1);
         char win[32];
+        size_t c = 0;
         format_window(w->window_ms, win);
-        printf("%s %s %8.1f%% %6s %6d %7d %10s %-10s %-8s %7lld\n", name,
-               owner, w->threshold * 100.0, win, w->min_decisions, w->reviews,
-               w->auto_pause ? "on" : "off",
-               w->automation_paused ? "paused" : "on", automate_phase(w),
-               (long long)w->pending);
-        free(name);
-        free(owner);
+        table_add(t, c++, text_plain(w->name, 24, 0));
+        table_add(t, c++,
+                  text_plain(w->owner && *w->owner ? w->owner : "-", 16, 0));
+        table_add(t, c++, xasprintf("%.1f%%", w->threshold * 100.0));
+        table_add(t, c++, xstrdup(win));
+        table_add(t, c++, xasprintf("%d", w->min_decisions));
+        table_add(t, c++, xasprintf("%d", w->reviews));
+        table_add(t, c++, xstrdup(w->auto_pause ? "on" : "off"));
+        table_add(t, c++, xstrdup(w->automation_paused ? "paused" : "on"));
+        table_add(t, c++, xstrdup(automate_phase(w)));
+        table_add(t, c++, xasprintf("%lld", (long long)w->pending));
     }
+    struct buf out;
+    buf_init(&out);
+    table_render(t, width, &out);
+    fputs(buf_cstr(&out), stdout);
+    buf_free(&out);
 }
 
 static void free_list(struct so_workflow *ws, size_t n)
@@ -667,7 +686,7 @@ static int wf_list(struct queue *q, const struct wf_args *a)
             cJSON_AddItemToArray(arr, wf_json(&ws[i]));
         print_json(arr);
     } else {
-        print_list(ws, n);
+        print_list(ws, n, cli_table_width(a->common.wide));
     }
     free_list(ws, n);
     return EXIT_OK_;
@@ -907,6 +926,7 @@ int cmd_workflow(int argc, char **argv)
         {"sla-alert", required_argument, NULL, OPT_SLA_ALERT},
         {"reason", required_argument, NULL, 'r'},
         {"format", required_argument, NULL, 'f'},
+        CLI_OPTION_WIDE,
         CLI_OPTION_QUEUE,
         CLI_OPTION_REVIEWER,
         CLI_OPTION_ROLE,

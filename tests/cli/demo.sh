@@ -100,6 +100,48 @@ run timeout 120 "$SO" demo --no-ui --seed 7 --queue "$T/seven.db"
 check_eq "demo --seed 7 --queue: exit 0" 0 "$RC"
 check "demo --seed 7: other data" test "$head1" != "$(sql "$T/seven.db" 'SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1')"
 
+# The tables fit the terminal (signoff(1), TABLES): at 80 columns the least
+# important columns go and nothing is wider; --wide and a pipe keep them all.
+"$SO" token create --queue "$D" --reviewer alice-the-long-named --role reviewer \
+    --workflow support-replies --note "rotation test for the new laptop" >/dev/null 2>&1
+tables() {
+    local c
+    for c in "workflow list" "token list" "stats" "stats --by reviewer" "workflow list --wide"; do
+        echo "== $c"
+        # shellcheck disable=SC2086
+        "$SO" $c --queue "$D"
+    done
+}
+TMUX_SOCK="so$$t"
+ui_start 80 24 env SIGNOFF_NOW_MS="$SIGNOFF_NOW_MS" SO="$SO" D="$D" bash -c "$(declare -f tables); tables"
+check "the tables on an 80-column terminal" ui_wait "__EXITED__ rc=0" 30
+S=$(tm capture-pane -p -J -S -500 -t ui) # -J: a wrapped line as the one it is
+ui_stop
+part() { sed -n "/^== $1\$/,/^== /p" <<<"$S" | sed '1d;$d'; }
+too_wide() { python3 -c 'import sys; print("".join(l for l in sys.stdin if len(l.rstrip("\n")) > 80), end="")'; }
+for c in "workflow list" "token list" "stats" "stats --by reviewer"; do
+    check_eq "80 columns: $c fits" "" "$(part "$c" | too_wide)"
+done
+check_eq "80 columns: workflow list drops the limits, keeps the names whole" \
+    "WORKFLOW         OWNER THRESHOLD WINDOW MIN REVIEWS AUTOMATION PHASE    PENDING
+contract-clauses lena      15.0%    14d  20       1 on         augment       45" \
+    "$(part "workflow list" | head -2)"
+check_contains "80 columns: token list keeps id, reviewer, role, state, expiry and scope" \
+    "ID              REVIEWER     ROLE     STATE  EXPIRES           SCOPE" "$(part "token list")"
+check_contains "80 columns: ... a long name cut with an ellipsis" "alice-the-l…" "$(part "token list")"
+check_contains "80 columns: stats keeps the rate and its interval" \
+    "WORKFLOW          DECIDED  ESC  OVERRIDE  95% CI          MED TIME  TREND" "$(part "stats")"
+check_contains "80 columns: stats wraps a long line, indented" \
+    "  contract-clauses: none yet (threshold 15.0%, at least 20 decisions at or
+      above a band)" "$(part "stats")"
+check_contains "80 columns: --wide keeps every column" \
+    "WORKFLOW                 OWNER            THRESHOLD WINDOW    MIN REVIEWS AUTO-PAUSE AUTOMATION PHASE    PENDING" \
+    "$(part "workflow list --wide")"
+so workflow list --queue "$D"
+check_contains "a pipe keeps every column" "THRESHOLD WINDOW    MIN REVIEWS AUTO-PAUSE AUTOMATION" "$OUT"
+so token list --queue "$D"
+check_contains "a pipe keeps every column of token list" "LAST USED         SCOPE           NOTE" "$OUT"
+
 printf 'keep me\n' >"$T/mine.db"
 so demo --queue "$T/mine.db"
 check_eq "demo never overwrites a given file" \

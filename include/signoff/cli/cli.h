@@ -81,6 +81,7 @@ enum cli_opt {
     CLI_OPT_VERSION = 0x100,
     CLI_OPT_REVIEWER,
     CLI_OPT_ROLE,
+    CLI_OPT_WIDE,
     CLI_OPT_OWN,
 };
 
@@ -89,6 +90,8 @@ enum cli_opt {
 #define CLI_OPTION_REVIEWER                                                    \
     {"reviewer", required_argument, NULL, CLI_OPT_REVIEWER}
 #define CLI_OPTION_ROLE {"role", required_argument, NULL, CLI_OPT_ROLE}
+/* --wide: a table with every column at full width (cli_table_width). */
+#define CLI_OPTION_WIDE {"wide", no_argument, NULL, CLI_OPT_WIDE}
 /* The end of every option table: --help, --version, the terminator. */
 #define CLI_OPTION_END                                                         \
     {"help", no_argument, NULL, 'h'},                                          \
@@ -101,6 +104,7 @@ struct cli_common {
     const char *queue;
     const char *reviewer;
     const char *role;
+    int wide; /* --wide */
 };
 
 /* A command's options, for cli_parse. Everything static. */
@@ -134,5 +138,11 @@ void cli_describe(void (*fn)(const struct cli_cmd *cmd, void *arg), void *arg);
 /* Columns for tables on stdout: the terminal's width when stdout is one,
  * else $COLUMNS, else 100. */
 int cli_columns(void);
+
+/* The width the text tables of workflow list, token list and stats fit
+ * (table.h): 0 (every column, full width) with --wide or when stdout is
+ * not a terminal, so pipes and scripts get what they always did; on a
+ * terminal $COLUMNS when set (20..10000), else the terminal's width. */
+int cli_table_width(int wide);
 
 #endif
