@@ -194,7 +194,7 @@ static const struct table_col group_cols[] = {
     {"UNAPPLIED", 1, 0, 8, 0},   {"COST/TASK", 1, 0, 9, 0},
     {"AI", 1, 0, 17, 0},         {"HUMAN", 1, 0, 16, 0},
     {"P50 DECIDE", 1, 0, 10, 0}, {"P95 DECIDE", 1, 0, 14, 0},
-    {"TREND", 0, 0, 3, 0},       {"", 0, 0, 0, 0}};
+    {"TREND", 0, 0, 3, 0},       {"", 0, 0, 0, 19}};
 
 static void table_groups(const struct stats_report *rep, int width,
                          struct buf *out)
@@ -285,7 +285,7 @@ static void add_wrapped(struct buf *out, const char *text, int width)
             buf_add(out, p, len);
             buf_addc(out, '\n');
         } else {
-            struct text_opts o = {width > 24 ? width - 4 : 20, 0, 0};
+            struct text_opts o = {width > 26 ? width - 6 : 20, 0, 0};
             struct text_doc *d = text_layout(p, len, &o);
             for (size_t i = 0; i < d->nlines; i++) {
                 const struct text_line *l = &d->lines[i];

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 #include "signoff/stats.h"
 #include "signoff/stats_format.h"
+#include "signoff/text.h"
 
 #define EPS 0.00005
 /* 2026-11-24T10:00:00Z */
@@ -281,8 +283,20 @@ static void test_by_day_model_band(void **state)
     assert_float_equal(rep.groups[2].rate, 2.0 / 7.0, EPS);
     assert_float_equal(rep.groups[2].hi, 0.6411, EPS);
     assert_null(rep.groups[2].day_decided); /* the rows are the series */
-    char *txt = stats_format_report(&rep, STATS_FMT_TABLE);
+    char *txt = stats_format_report(&rep, STATS_FMT_TABLE, 0);
     assert_non_null(strstr(txt, "2026-11-24"));
+    assert_non_null(strstr(txt, "P95 DECIDE"));
+    free(txt);
+    /* Fitted to 50 columns: no line wider, the day and its rate stay. */
+    txt = stats_format_report(&rep, STATS_FMT_TABLE, 50);
+    for (const char *p = txt; *p;) {
+        size_t len = strcspn(p, "\n");
+        assert_true(text_width(p, len) <= 50);
+        p += len + (p[len] == '\n');
+    }
+    assert_non_null(strstr(txt, "2026-11-24"));
+    assert_non_null(strstr(txt, "OVERRIDE"));
+    assert_null(strstr(txt, "P95 DECIDE"));
     free(txt);
     stats_report_free(&rep);
     stats_compute(&r, STATS_BY_MODEL, &w, wfs, 2, NULL, &rep);
@@ -399,7 +413,7 @@ static void test_format_json(void **state)
     sample(&r);
     stats_window_parse("7d", NOW, &w);
     stats_compute(&r, STATS_BY_WORKFLOW, &w, wfs, 2, NULL, &rep);
-    char *txt = stats_format_report(&rep, STATS_FMT_JSON);
+    char *txt = stats_format_report(&rep, STATS_FMT_JSON, 0);
     cJSON *root = cJSON_Parse(txt);
     assert_non_null(root);
     const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
@@ -436,11 +450,11 @@ static void test_format_csv_prometheus(void **state)
     cell(&r, TODAY, "a,\"b\"\\", "m", "x", 1, 3, 1, 0, 0, 0);
     stats_window_parse("24h", NOW, &w);
     stats_compute(&r, STATS_BY_WORKFLOW, &w, NULL, 0, NULL, &rep);
-    char *csv = stats_format_report(&rep, STATS_FMT_CSV);
+    char *csv = stats_format_report(&rep, STATS_FMT_CSV, 0);
     /* RFC 4180: quoted, inner quotes doubled, CRLF line ends */
     assert_non_null(strstr(csv, "\r\n\"a,\"\"b\"\"\\\",4,3,1,0,0,0.250000,"));
     free(csv);
-    char *prom = stats_format_report(&rep, STATS_FMT_PROMETHEUS);
+    char *prom = stats_format_report(&rep, STATS_FMT_PROMETHEUS, 0);
     assert_non_null(strstr(prom, "# TYPE signoff_override_ratio gauge\n"
                                  "signoff_override_ratio{workflow=\"a,\\\"b"
                                  "\\\"\\\\\"} 0.25\n"));
@@ -453,6 +467,9 @@ static void test_format_csv_prometheus(void **state)
 
 int main(void)
 {
+    /* Widths as the CLI measures them (it runs in the user's locale). */
+    if (!setlocale(LC_ALL, "C.UTF-8"))
+        setlocale(LC_ALL, "en_US.UTF-8");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wilson),
         cmocka_unit_test(test_window),
