@@ -493,10 +493,46 @@ static const char *const schema_v11[] = {
     NULL,
 };
 
+/* v12: the two triggers on decisions run once per statement over its new
+ * rows (a transition table) instead of once per row: an enqueue batch's
+ * automatic approvals are one INSERT of up to 500 records (chain.c), and
+ * a trigger per row was a function call and a query per record. The same
+ * rows come out: the counters add each (workflow, action)'s count, the
+ * deliveries are one per hook of the draft's workflow, in seq order (none
+ * asked for when the queue has no hook). */
+static const char *const schema_v12[] = {
+    "DROP TRIGGER decision_counts_ins ON decisions",
+    "DROP TRIGGER deliveries_ins ON decisions",
+    "CREATE OR REPLACE FUNCTION so_decision_counts_ins() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$BEGIN"
+    " INSERT INTO decision_counts(workflow, action, shard, n)"
+    " SELECT d.workflow, x.action, " PG_SHARD ", count(*)"
+    " FROM new_decisions x JOIN drafts d ON d.id = x.draft"
+    " GROUP BY d.workflow, x.action ON CONFLICT (workflow, action, shard)"
+    " DO UPDATE SET n = decision_counts.n + excluded.n; RETURN NULL; END$$",
+    "CREATE TRIGGER decision_counts_ins AFTER INSERT ON decisions"
+    "  REFERENCING NEW TABLE AS new_decisions"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION so_decision_counts_ins()",
+    "CREATE OR REPLACE FUNCTION so_deliveries_ins() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$BEGIN"
+    " IF EXISTS (SELECT 1 FROM hooks) THEN"
+    "  INSERT INTO deliveries(hook, seq, draft, next_at)"
+    "    SELECT h.id, x.seq, x.draft, x.decided_at FROM new_decisions x"
+    "    JOIN drafts d ON d.id = x.draft JOIN hooks h ON h.workflow = d.workflow"
+    "    WHERE h.events = 'all' OR x.action <> 'escalate'"
+    "    AND x.action <> 'applied' ORDER BY x.seq, h.id;"
+    " END IF; RETURN NULL; END$$",
+    "CREATE TRIGGER deliveries_ins AFTER INSERT ON decisions"
+    "  REFERENCING NEW TABLE AS new_decisions"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION so_deliveries_ins()",
+    NULL,
+};
+
 static const char *const *const steps[] = {NULL, schema_v1, schema_v2,
                                            schema_v3, schema_v4, schema_v5,
                                            schema_v6, schema_v7, schema_v8,
-                                           schema_v9, schema_v10, schema_v11};
+                                           schema_v9, schema_v10, schema_v11,
+                                           schema_v12};
 
 _Static_assert(sizeof steps / sizeof steps[0] == PG_SCHEMA_VERSION + 1,
                "one migration step per schema version");

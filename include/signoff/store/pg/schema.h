@@ -10,7 +10,7 @@
 #include "signoff/store/pg/db.h"
 
 /* The version this build writes and reads up to. */
-#define PG_SCHEMA_VERSION 11
+#define PG_SCHEMA_VERSION 12
 
 /* Check the database is a signoff queue this build reads (with create, an
  * empty database becomes one) and bring it to PG_SCHEMA_VERSION, under an
