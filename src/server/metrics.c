@@ -237,13 +237,16 @@ static void render_outcomes(struct buf *out, const struct so_workflow *wf,
     }
 }
 
-/* A gauge with one sample per workflow, v(i) its value. */
+/* A gauge with one sample per workflow, v(i) its value; a workflow for
+ * which v is negative (not defined there) has none, never a sentinel. */
 static void render_wf_gauge(struct buf *out, const char *name,
                             const char *help, const struct so_workflow *wf,
                             size_t nwf, double (*v)(const struct so_workflow *))
 {
     escape_prom_family(out, name, "gauge", help);
     for (size_t i = 0; i < nwf; i++) {
+        if (v(&wf[i]) < 0)
+            continue;
         buf_addf(out, "%s{", name);
         add_label(out, "workflow", wf[i].name);
         buf_addf(out, "} %.10g\n", v(&wf[i]));
@@ -327,17 +330,18 @@ static void cost_gauge(struct buf *out, const char *name, const char *help,
     }
 }
 
+/* The SLA figures exist only for a workflow that has an SLA. */
 static double wf_sla(const struct so_workflow *w)
 {
-    return (double)w->sla_ms / 1000.0;
+    return w->sla_ms > 0 ? (double)w->sla_ms / 1000.0 : -1.0;
 }
 static double wf_sla_alert(const struct so_workflow *w)
 {
-    return w->sla_alert;
+    return w->sla_ms > 0 ? w->sla_alert : -1.0;
 }
 static double wf_sla_open_past(const struct so_workflow *w)
 {
-    return (double)w->sla_open_past;
+    return w->sla_ms > 0 ? (double)w->sla_open_past : -1.0;
 }
 
 /* Cost and time per task over each workflow's window, the oldest open
@@ -392,7 +396,7 @@ static void render_cost(struct buf *out, const struct so_workflow *wf,
     }
     render_wf_gauge(out, "signoff_sla_seconds",
                     "The workflow's service level: a draft is due this long "
-                    "after enqueue (0: none).", wf, nwf, wf_sla);
+                    "after enqueue (absent without one).", wf, nwf, wf_sla);
     render_wf_gauge(out, "signoff_sla_alert_ratio",
                     "Share of the workflow's tasks past its SLA above which "
                     "stats --check alerts (its --sla-alert).", wf, nwf,

@@ -36,11 +36,13 @@ check_eq "no override ratio while nothing is decided (no NaN, no -1)" "" \
 check_eq "no ESC or BEL in /metrics" 0 "$(tr -cd '\033\007' <"$T/metrics.txt" | wc -c)"
 check_contains "hostile workflow name escaped by the exposition format" \
     'workflow="evil<U+001B>]0;x<U+0007>\"\\\nend"' "$BODY"
+check_eq "no SLA, no SLA series (no sentinel 0)" "" \
+    "$(printf '%s\n' "$BODY" | grep '^signoff_sla_[a-z_]*{workflow="support"}')"
 
 R='signoff_decisions_total{workflow="support",action="reject"}'
 H='signoff_cost_per_task{workflow="support",kind="human",currency="USD"}'
-run "$SO" workflow set support --hourly-rate 3600 --owner dana --queue "$Q"
-check_eq "workflow set --hourly-rate 3600 (1 USD a second)" 0 "$RC"
+run "$SO" workflow set support --hourly-rate 3600 --owner dana --sla 4h --queue "$Q"
+check_eq "workflow set --hourly-rate 3600 (1 USD a second) --sla 4h" 0 "$RC"
 U='signoff_undos_total{workflow="support"}'
 G='signoff_decided_drafts{workflow="support",action="reject"}'
 api POST /v1/claim "$TOK_ALICE" '{"draft_id":"D-0000"}'
@@ -64,6 +66,8 @@ check_eq "after a second reject: counter 2, undos 1, outcome 1" "2 1 1" \
 check_eq "after a second reject: only its own review time counts (the undone one is taken back)" \
     "$(secs m-3)" "$(value "$H")"
 check_contains "counters typed counter" "# TYPE signoff_undos_total counter" "$BODY"
+check_eq "with an SLA: the SLA, its alert share, the open drafts past it" \
+    "14400 0.1 0" "$(value 'signoff_sla_seconds{workflow="support"}') $(value 'signoff_sla_alert_ratio{workflow="support"}') $(value 'signoff_sla_open_past_drafts{workflow="support"}')"
 # docs/protocol.md names every family /metrics has (its table of families)
 check_eq "docs/protocol.md names every /metrics family" "" \
     "$(for f in $(printf '%s\n' "$BODY" | awk '$1 == "#" && $2 == "TYPE" {print $3}'); do
