@@ -249,8 +249,12 @@ static void test_page_roundtrip(void **state)
 static void test_workflow_mask(void **state)
 {
     (void)state;
+    /* A workflow as a store keeps it: the window and applied-within
+     * hold their defaults (a reply outside their ranges is refused). */
     struct so_workflow w = {.name = "support", .owner = "sue",
-                            .threshold = 0.3, .reviews = 2};
+                            .threshold = 0.3, .reviews = 2,
+                            .window_ms = 604800000,
+                            .applied_within_ms = 86400000};
     cJSON *j = reparse(
         proto_workflow_set_to_json(&w, SO_WF_THRESHOLD | SO_WF_REVIEWS));
     struct so_workflow back;
