@@ -310,6 +310,8 @@ static void draw_row(struct ui_app *app, const struct queue_view *v, int y,
         flags[0] = '!';
     if (r->flags & SO_ROW_ESCALATED)
         flags[1] = 'E';
+    else if (r->status == SO_DS_RESOLVE) /* reviews disagree: a resolver's */
+        flags[1] = 'R';
     if (r->status == SO_DS_CLAIMED && r->lease_until > now)
         flags[2] = 'C';
     ui_draw_text(w, y, 0, 3, flags, cursor ? TR_CURSOR : TR_INDEX_FLAG);

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Resolve by adopting a review: on a draft whose reviews disagree a
-# supervisor presses A, picks a review from the menu (reviewer, action,
-# words changed, reason, note) and it is recorded as the final decision:
+# Resolve by adopting a review: the queue flags a draft whose reviews
+# disagree R; on it a supervisor presses A, picks a review from the menu
+# (reviewer, action, words changed, reason, note) and it is recorded as the
+# final decision:
 # the same action, reason and edited text, with a note naming whose it was;
 # nothing to re-edit. On a draft not in resolve A only says what it is for.
 . "$(dirname "$0")/ui.inc"
@@ -24,6 +25,9 @@ for size in $SIZES; do
 
     SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=sue review "$size"
     check "$size: queue shown" ui_wait "Refund of 40 EUR"
+    S=$(ui_screen)
+    check_contains "$size: a draft in resolve is flagged R" " R  F-1" "$S"
+    check_contains "$size: a plain one is not" "    P-1" "$S"
     ui_keys Enter
     check "$size: sue opens F-1" ui_wait "We refund 40 EUR within 5 days."
     ui_keys A
