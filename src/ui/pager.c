@@ -304,6 +304,10 @@ char *ui_pager_help(const struct ui_app *app, int screen,
     help_text(&b, "  ~w WORKFLOW  ~m MODEL  ~c<0.6  ~c>=0.8  ~g grounding "
                   "flagged  ~e escalated  words (id, title or body); terms "
                   "combine with AND.", 2);
+    buf_adds(&b, "\nQueue flags (before the id; after the age):\n");
+    help_text(&b, "  ! a grounding flag  E escalated (a supervisor's)  R "
+                  "reviews disagree (a resolver's)  C claimed by someone  "
+                  "1d! past the workflow's SLA", 2);
     return buf_steal(&b);
 }
 

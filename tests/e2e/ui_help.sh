@@ -45,6 +45,8 @@ for size in $SIZES; do
     ui_keys G
     check "$size: the bottom: limit patterns" ui_wait "Limit patterns (l, on the queue screen)"
     S=$(ui_screen)
+    check_contains "$size: the queue's flags explained" "Queue flags" "$S"
+    check_contains "$size: R among them" "R reviews disagree" "$S"
     check "$size: edit-confirm keys (y)" grep -qE "^  y +save +record the edit" <<<"$S"
     check "$size: edit-confirm keys (e)" grep -qE "^  e +edit again" <<<"$S"
     check "$size: edit-confirm keys (c)" grep -qE "^  c, <Esc> +cancel +drop the edit" <<<"$S"
