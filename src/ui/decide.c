@@ -197,6 +197,16 @@ static int blank(const char *s)
     return 1;
 }
 
+/* The newline an editor ends its file with (vi writes one after a body
+ * that had none) is not the reviewer's edit: it would show in the diff as
+ * an insertion and go out in the final text. */
+static void drop_eof_newline(const char *body, char *text)
+{
+    size_t n = strlen(body), m = strlen(text);
+    if ((n == 0 || body[n - 1] != '\n') && m > 0 && text[m - 1] == '\n')
+        text[m - 1] = '\0';
+}
+
 static enum ui_next do_edit(struct ui_app *app)
 {
     const char *body = app->session.draft->body ? app->session.draft->body : "";
@@ -212,6 +222,7 @@ static enum ui_next do_edit(struct ui_app *app)
         }
         free(text);
         text = edited;
+        drop_eof_newline(body, text);
         if (blank(text)) {
             free(text);
             ui_app_message(app, 1, "edit refused: the file is empty; a "

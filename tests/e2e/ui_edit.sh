@@ -15,7 +15,13 @@ cat >"$T/noop.sh" <<'ED'
 [ -e "$(dirname "$1")/noop.once" ] || { : >"$(dirname "$1")/noop.once"; exit 0; }
 sed -i 's/take 30/take only 30/' "$1"
 ED
-chmod +x "$T/ed.sh" "$T/noop.sh"
+cat >"$T/eol.sh" <<'ED'
+#!/bin/sh
+# as vi does: the file ends with a newline the body did not have
+sed -i 's/30 days/21 days/' "$1"
+printf '\n' >>"$1"
+ED
+chmod +x "$T/ed.sh" "$T/noop.sh" "$T/eol.sh"
 export TMPDIR="$T"
 for size in $SIZES; do
     newq "edit-$size"; three
@@ -51,6 +57,20 @@ ui_keys c; ui_wait "edit cancelled"
 ui_keys a
 check "a approves after an unchanged edit" ui_wait "Shipping is free"
 check_eq "approved by a" "approve||" "$(decisions D-1)"
+# The newline an editor ends the file with is not part of the edit: not
+# in the diff, not in the final text.
+ui_keys q; ui_wait "Second shipping question"; ui_stop
+newq edit-eol; three
+EDITOR="$T/eol.sh" review 80x24
+ui_wait "First refund question"; ui_keys Enter; ui_wait "Refunds take 30 days"
+ui_keys e
+check "an editor's end-of-file newline: the diff" ui_wait "Refunds take [-30-]{+21+} days [1]."
+check "only the word changed" ui_wait "Your edit: 2 words changed"
+check_not_contains "no inserted newline shown" "[1].{+" "$(ui_screen)"
+ui_keys y
+check "saved" ui_wait "Shipping is free"
+check_eq "the final text has no newline the draft did not have" "0" \
+    "$(sql "$Q" "SELECT CASE WHEN final_body LIKE '%days [1].' THEN 0 ELSE 1 END FROM decisions WHERE draft='D-1'")"
 # c cancels: nothing recorded, the draft stays open.
 ui_keys q; ui_wait "Second shipping question"; ui_stop
 newq edit-cancel; three
