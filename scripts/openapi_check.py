@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Keep docs/openapi.yaml and the server in step.
 
-    openapi_check.py routes SPEC SERVER_C
+    openapi_check.py routes SPEC SERVER_C [PROTOCOL_MD]
         Every route in the server's route table (src/server/server.c,
         routes[]) is an operation of SPEC, every operation of SPEC is a
         route, and every operation lists the replies the server gives
         before routing (400, 413, 503; 401 and 429 where a token is needed).
+        With PROTOCOL_MD (docs/protocol.md): it describes every operation
+        (METHOD /path), and every METHOD /path of its headings is one.
     openapi_check.py replies SPEC DIR
         Every reply the HTTP tests recorded in DIR (N.meta: METHOD PATH
         STATUS CONTENT-TYPE, tab-separated; N.body) matches SPEC: the route
@@ -55,6 +57,27 @@ def server_routes(server_c):
         path = prefix if m.group(3) == "NULL" else prefix + "{}" + suffix
         found.add((method, path))
     return found
+
+
+def check_protocol(spec, protocol_md):
+    """docs/protocol.md names every operation of SPEC (METHOD /path, in a
+    heading or its text), and every METHOD /path of its headings is one."""
+    doc = open(protocol_md, encoding="utf-8").read()
+    ops = {(m.upper(), p) for p, item in spec["paths"].items()
+           for m in item if m in METHODS}
+    good = True
+    for method, path in sorted(ops):
+        named = re.search(re.escape(method) + r"\s+`?" + re.escape(path)
+                          + r"(?![\w/{])", doc)
+        good &= report(bool(named), "openapi: docs/protocol.md describes %s %s"
+                       % (method, path))
+    for head in re.findall(r"(?m)^### (.*)$", doc):
+        for method, path in re.findall(
+                r"\b(GET|POST|PUT|DELETE|PATCH) (/[\w/{}.-]*)", head):
+            good &= report((method, path) in ops, "openapi: %s %s of "
+                           "docs/protocol.md is in docs/openapi.yaml"
+                           % (method, path))
+    return good
 
 
 def report(ok, what):
@@ -268,12 +291,15 @@ def check_replies(spec, folder):
 
 
 def main(argv):
-    if len(argv) != 4 or argv[1] not in ("routes", "replies"):
+    if len(argv) not in (4, 5) or argv[1] not in ("routes", "replies") \
+            or (len(argv) == 5 and argv[1] != "routes"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     spec = load(argv[2])
     ok = check_routes(spec, argv[3]) if argv[1] == "routes" \
         else check_replies(spec, argv[3])
+    if len(argv) == 5:
+        ok &= check_protocol(spec, argv[4])
     return 0 if ok else 1
 
 

@@ -1,11 +1,13 @@
 #!/bin/bash
 # docs/openapi.yaml: Redocly CLI's linter (recommended rules, docs/redocly.yaml)
 # finds nothing, and the spec and the server's route table agree both ways
-# (scripts/openapi_check.py routes). Every HTTP test checks the replies it
-# gets against the spec too (tests/http/serve.inc). A route added to the
-# server but not to the spec fails here, and so does a reply field the spec
-# does not describe (scripts/openapi_check.py replies). A client is generated
-# from it (openapi-typescript) and a client written against it type-checks.
+# (scripts/openapi_check.py routes), and docs/protocol.md describes every
+# operation and heads none the spec lacks. Every HTTP test checks the
+# replies it gets against the spec too (tests/http/serve.inc). A route
+# added to the server but not to the spec fails here, and so does a reply
+# field the spec does not describe (scripts/openapi_check.py replies). A
+# client is generated from it (openapi-typescript) and a client written
+# against it type-checks.
 . "$(dirname "$0")/../lib.sh"
 REDOCLY=$TOP/build/tools/node_modules/.bin/redocly
 if [ ! -x "$REDOCLY" ]; then
@@ -38,7 +40,7 @@ else
 fi
 PY=$(openapi_python) || { notok "python3 with jsonschema and yaml (make deps)"; exit 0; }
 "$PY" "$TOP/scripts/openapi_check.py" routes "$TOP/docs/openapi.yaml" \
-    "$TOP/src/server/server.c"
+    "$TOP/src/server/server.c" "$TOP/docs/protocol.md"
 
 # The check can fail: a route the spec does not have, and an operation
 # without a 4XX reply.
@@ -48,6 +50,15 @@ sed 's|{"GET", "/v1/me", NULL,|{"GET", "/v1/me", NULL, 0, 0, h_me, "me"},\n    {
 run "$PY" "$TOP/scripts/openapi_check.py" routes "$TOP/docs/openapi.yaml" "$T/src/server.c"
 check_eq "a route missing from the spec fails the check" 1 "$RC"
 check_contains "and is named" "not ok - openapi: the server's route GET /v1/planted is in docs/openapi.yaml" "$OUT"
+sed 's|^### GET /v1/me (all roles)|### GET /v1/me, GET /v1/planted (all roles)|; s|GET /v1/count|GET /v1/tally|g' \
+    "$TOP/docs/protocol.md" >"$T/protocol.md"
+run "$PY" "$TOP/scripts/openapi_check.py" routes "$TOP/docs/openapi.yaml" \
+    "$TOP/src/server/server.c" "$T/protocol.md"
+check_eq "protocol.md out of step with the spec fails the check" 1 "$RC"
+check_contains "an operation protocol.md does not describe is named" \
+    "not ok - openapi: docs/protocol.md describes GET /v1/count" "$OUT"
+check_contains "a heading the spec lacks is named" \
+    "not ok - openapi: GET /v1/planted of docs/protocol.md is in docs/openapi.yaml" "$OUT"
 # A reply with a field the spec does not describe fails too (a generated
 # client would never see it), though JSON Schema alone lets it pass.
 mkdir -p "$T/replies"
