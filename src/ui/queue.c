@@ -127,6 +127,7 @@ static int load_page(struct ui_app *app, struct queue_view *v)
             v->loaded = 1;
             return -1;
         }
+        app->session.sla_due = page.n > 0;
         add_rows(v, &page);
         free(page.next_cursor);
         memset(&page, 0, sizeof page);

@@ -129,9 +129,10 @@ static enum so_status claim_one(struct ui_session *s, const char *workflow,
     return st;
 }
 
-/* Walk the pending rows the filter admits and claim the first one I can. */
+/* Walk the pending rows the filter admits (of sla, SO_LIST_SLA_*: those
+ * due first, in the queue screen's order) and claim the first one I can. */
 static enum so_status claim_listed(struct ui_session *s,
-                                   const struct filter *f,
+                                   const struct filter *f, int sla,
                                    struct so_error *err)
 {
     char *after = NULL;
@@ -144,6 +145,7 @@ static enum so_status claim_listed(struct ui_session *s,
         req.mine = 1;
         req.after = after;
         req.limit = SESSION_PAGE;
+        req.sla = sla;
         st = s->q->ops->list(s->q, &req, &page, err);
         free(after);
         after = NULL;
@@ -171,6 +173,22 @@ static enum so_status claim_listed(struct ui_session *s,
     return st;
 }
 
+/* The next draft, in the queue screen's order: while drafts are due
+ * (nearing or past their SLA) the most overdue, then the claim order. */
+static enum so_status claim_next(struct ui_session *s, const struct filter *f,
+                                 struct so_error *err)
+{
+    if (s->sla_due) {
+        enum so_status st = claim_listed(s, f, SO_LIST_SLA_DUE, err);
+        if (st != SO_EMPTY)
+            return st;
+        s->sla_due = 0;
+    }
+    if (!filter_needs_listing(f) && s->nskipped == 0 && s->noutboxed == 0)
+        return claim_one(s, f->workflow, NULL, err);
+    return claim_listed(s, f, 0, err);
+}
+
 enum so_status ui_session_claim(struct ui_session *s, const struct filter *f,
                                 const char *id, struct so_error *err)
 {
@@ -185,13 +203,7 @@ enum so_status ui_session_claim(struct ui_session *s, const struct filter *f,
                        "%s: decided; the decision waits in the outbox, sent "
                        "when the server answers",
                        id);
-    if (id)
-        st = claim_one(s, NULL, id, err);
-    else if (!filter_needs_listing(f) && s->nskipped == 0 &&
-             s->noutboxed == 0)
-        st = claim_one(s, f->workflow, NULL, err);
-    else
-        st = claim_listed(s, f, err);
+    st = id ? claim_one(s, NULL, id, err) : claim_next(s, f, err);
     /* The workflow's guard and reasons, read while the queue answers (once
      * per workflow), so a reject still has its menu if the server goes. */
     if (st == SO_OK && s->draft)
@@ -325,7 +337,7 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
      * when a plain claim can honour the limit and nothing was skipped. */
     struct so_claim_req claim = {next ? next->workflow : NULL, NULL, 0};
     if (next && !filter_needs_listing(next) && s->nskipped == 0 &&
-        s->noutboxed == 0)
+        s->noutboxed == 0 && !s->sla_due)
         req.claim_next = &claim;
     memset(res, 0, sizeof *res);
     enum so_status st = s->q->ops->decide(s->q, &req, res, err);

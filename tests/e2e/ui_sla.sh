@@ -5,7 +5,7 @@
 # higher priority; a draft past it shows "!" after its age in the alert
 # colour, one nearing it its age in the warning colour; a workflow without
 # an SLA keeps the usual order (priority, then the oldest). Enter opens the
-# most overdue draft.
+# most overdue draft, and each decision the next in that order.
 . "$(dirname "$0")/ui.inc"
 for size in $SIZES; do
     newq "sla-$size"
@@ -35,5 +35,13 @@ for size in $SIZES; do
     ui_keys Enter
     check "$size: Enter opens the most overdue" ui_wait "Past the SLA."
     check_eq "$size: S-2 claimed" "claimed" "$(status S-2)"
+    # The next drafts come in the screen's order: the nearing S-3 before
+    # the fresher S-1 of higher priority, then the claim order.
+    ui_keys a
+    check "$size: after a decision the next due draft: S-3" ui_wait "Nearing the SLA."
+    ui_keys a
+    check "$size: then the claim order: S-1" ui_wait "Fresh draft."
+    ui_keys a
+    check "$size: then S-4" ui_wait "Other workflow."
     ui_keys q q; exited >/dev/null; ui_stop
 done

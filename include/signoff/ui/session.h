@@ -65,6 +65,10 @@ struct ui_session {
      * the reviewing time they took (active time, idle gaps capped). */
     int64_t decided;
     int64_t worked_ms;
+    /* The queue screen's last listing had drafts nearing or past their
+     * workflow's SLA, which it shows first: the next draft is claimed
+     * from those, most overdue first, until none is left. */
+    int sla_due;
 };
 
 /* 1 if id was decided into the outbox this session and may still wait
