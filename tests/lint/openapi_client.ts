@@ -16,14 +16,15 @@ type Decided = Decide["responses"][201]["content"]["application/json"];
 
 type Metrics = paths["/metrics"]["get"]["responses"][200]["content"]["text/plain"];
 
+// The transport (fetch, a Node or browser client) is the caller's: only
+// the shapes are checked here, with the ES library alone.
+declare function post(url: string, token: string, body: string): Promise<string>;
+declare function uuid(): string;
+
 async function call<T>(base: string, token: string, path: string,
                        body: unknown): Promise<T | ApiError> {
-    const r = await fetch(base + path, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
-    });
-    return (await r.json()) as T | ApiError;
+    return JSON.parse(await post(base + path, token, JSON.stringify(body))) as
+        T | ApiError;
 }
 
 function failed(r: object): r is ApiError {
@@ -38,7 +39,7 @@ export async function rejectNext(base: string, token: string,
     if (failed(c))
         return c.error.code;
     const d: DecideBody = {
-        request_id: crypto.randomUUID(),
+        request_id: uuid(),
         action: "reject",
         reason: "factual",
         lease_token: c.draft.lease_token,
