@@ -50,7 +50,9 @@ int stats_window_parse(const char *since, int64_t now_ms,
 {
     int64_t v;
     if (so_parse_duration_ms(since, &v) == 0) {
-        if (v <= 0) /* a bare 0: no window, and no unit */
+        /* a bare 0: no window, and no unit; one reaching back before
+         * 1970 (99999999999d) is no window either */
+        if (v <= 0 || v > now_ms)
             return -1;
         stats_window_for(v, now_ms, w);
         return 0;

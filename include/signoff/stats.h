@@ -65,7 +65,8 @@ struct stats_window {
 /* The window of duration dur_ms ending at now_ms (see the top comment). */
 void stats_window_for(int64_t dur_ms, int64_t now_ms, struct stats_window *w);
 /* Parse --since: a duration ("24h", "7d", "30d") or a date "YYYY-MM-DD".
- * 0 ok, -1 malformed, no duration at all (0) or a date after today. */
+ * 0 ok, -1 malformed, no duration at all (0), one reaching back before
+ * 1970, or a date after today. */
 int stats_window_parse(const char *since, int64_t now_ms,
                        struct stats_window *w);
 /* Number of days in w (>= 1). */

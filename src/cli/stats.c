@@ -161,8 +161,9 @@ static int run_report(struct queue *q, const struct stats_args *a,
     if (stats_window_parse(a->since, so_now_ms(), &w) != 0)
         return cli_usage_error("stats", "--since: expected a duration with "
                                         "a unit (" SO_DURATION_UNITS
-                                        ": 24h, 7d) or a date YYYY-MM-DD "
-                                        "not after today, not '%s'",
+                                        ": 24h, 7d; since 1970 at most) or "
+                                        "a date YYYY-MM-DD not after today, "
+                                        "not '%s'",
                                a->since);
     struct so_stats_req req = {.since_ms = stats_window_since_ms(&w),
                                .workflow = a->workflow,

@@ -1837,6 +1837,16 @@ static int declared_length(struct MHD_Connection *con, long *n)
     return cl && so_parse_long(cl, 0, LONG_MAX, n) == 0 ? 0 : -1;
 }
 
+/* Does the request come with a body (a Content-Length over 0, or a
+ * Transfer-Encoding)? */
+static int has_body(struct MHD_Connection *con)
+{
+    long len = 0;
+    return (declared_length(con, &len) == 0 && len > 0) ||
+           MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+                                       MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
 /* Framing headers seen (request_malformed). */
 struct framing {
     const char *length; /* the first Content-Length */
@@ -1914,9 +1924,11 @@ static const char *request_malformed(struct MHD_Connection *con,
 
 /* Decide what the request may do from its head alone, before any body is
  * read: the route (404, 405), the token and role (401, 403), the
- * declared size (413) and room for the body in memory (503; a declared
- * body is reserved whole here, a chunked one as it streams). MHD_YES with
- * rq->answered set when refused. */
+ * declared size (413), a body sent to a route that takes none (400: a
+ * GET, /healthz above all, must not hold the memory reviewers' bodies
+ * need) and room for the body in memory (503; a declared body is reserved
+ * whole here, a chunked one as it streams). MHD_YES with rq->answered set when
+ * refused. */
 static enum MHD_Result admit(struct server *srv, struct MHD_Connection *con,
                              struct request *rq, const char *method,
                              const char *path)
@@ -1945,6 +1957,10 @@ static enum MHD_Result admit(struct server *srv, struct MHD_Connection *con,
     } else if (declared_length(con, &len) == 0 &&
                (unsigned long)len > SERVER_MAX_BODY) {
         call_fail(&c, SO_ERR_TOOLARGE, "request body over 8 MiB");
+        ok = answer(&c, rq, (size_t)rq->route, method, path);
+    } else if (strcmp(routes[rq->route].method, "POST") != 0 &&
+               has_body(con)) {
+        call_fail(&c, SO_ERR_INVALID, "this route takes no request body");
         ok = answer(&c, rq, (size_t)rq->route, method, path);
     } else if (len > 0 && guard_hold(srv->guard, (size_t)len) != 0) {
         call_fail(&c, SO_ERR_BUSY,

@@ -11,11 +11,12 @@ usage:
       one connection sending its request head one byte every 0.25 s (never
       finishing); prints "closed after X s" when the server closes it, or
       "open after SECONDS s".
-  flood.py bodies PORT N TOKEN SIZE READY HOLD
-      N connections each POST /v1/claim with Content-Length SIZE + 1 and
-      send SIZE bytes of body (TOKEN "-": no Authorization header), holding
-      the last byte; touch READY when every body is sent or refused, hold
-      HOLD seconds more, then print the status codes seen ("401:40").
+  flood.py bodies PORT N TOKEN SIZE READY HOLD [METHOD PATH]
+      N connections each POST /v1/claim (or METHOD PATH) with
+      Content-Length SIZE + 1 and send SIZE bytes of body (TOKEN "-": no
+      Authorization header), holding the last byte; touch READY when every
+      body is sent or refused, hold HOLD seconds more, then print the
+      status codes seen ("401:40").
 """
 import collections
 import os
@@ -94,8 +95,8 @@ def trickle(port, seconds):
     print("closed after %.1f s" % (time.time() - t0))
 
 
-def bodies(port, n, token, size, ready, hold):
-    head = b"POST /v1/claim HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+def bodies(port, n, token, size, ready, hold, target="POST /v1/claim"):
+    head = target.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
     if token != "-":
         head += b"Authorization: Bearer %s\r\n" % token.encode()
     head += b"Content-Length: %d\r\n\r\n" % (size + 1)
@@ -164,7 +165,8 @@ def main():
         trickle(port, float(sys.argv[3]))
     else:
         bodies(port, int(sys.argv[3]), sys.argv[4], int(sys.argv[5]),
-               sys.argv[6], float(sys.argv[7]))
+               sys.argv[6], float(sys.argv[7]), " ".join(sys.argv[8:10]) or
+               "POST /v1/claim")
 
 
 if __name__ == "__main__":

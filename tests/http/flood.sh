@@ -73,6 +73,20 @@ check_contains "the memory cap is logged" "limit: request bodies in memory would
 api GET /v1/me "$TOK_ALICE"
 check_eq "served again once the bodies are gone" 200 "$CODE"
 
+# Nor can clients without a token fill that cap through /healthz, the one
+# route that needs none: 16 bodies of 4 MiB (the whole 64 MiB) held there
+# starved every reviewer's write (503 busy). A route that takes no body
+# refuses one from its headers.
+$FLOOD bodies "$SERVE_PORT" 16 - $((4 * 1024 * 1024 - 1)) "$T/ready.hz" 2 GET /healthz >"$T/hz.out" &
+fpid=$!
+wait_file "$T/ready.hz" 150 || notok "the /healthz body flood finished sending"
+api POST /v1/claim "$TOK_ALICE" '{}'
+check_eq "16 x 4 MiB bodies held on GET /healthz: a reviewer's claim is served" 200 "$CODE"
+wait "$fpid"
+check_eq "... each of those answered 400 from its headers" "" \
+    "$(tr ' ' '\n' <"$T/hz.out" | grep -v -e '^400:' -e '^none:')"
+check_contains "... a route that takes no body says so" "GET /healthz 400 " "$(cat "$SERVE_LOG")"
+
 # Finding 2: the request head has a total deadline (--timeout 3), not one
 # that each byte restarts.
 out=$($FLOOD trickle "$SERVE_PORT" 12)

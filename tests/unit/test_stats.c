@@ -72,6 +72,8 @@ static void test_window(void **state)
     assert_int_equal(stats_window_parse("7x", NOW, &w), -1);
     assert_int_equal(stats_window_parse("7", NOW, &w), -1); /* no unit */
     assert_int_equal(stats_window_parse("0", NOW, &w), -1); /* no window */
+    /* before 1970: a year -273788674 was printed (issue 17, finding 4) */
+    assert_int_equal(stats_window_parse("99999999999d", NOW, &w), -1);
     /* at exactly midnight the window of 24h is the day just begun */
     assert_int_equal(stats_window_parse("24h", TODAY * STATS_DAY_MS, &w), 0);
     assert_int_equal(w.first_day, TODAY);
