@@ -136,6 +136,7 @@ void ui_app_counts_set(struct ui_app *app, int64_t pending, int64_t waiting,
         return;
     }
     app->counts.pending = pending;
+    app->counts.down_since = 0; /* they came from the queue */
     app->counts.waiting = waiting;
     app->counts.my_today = my_today;
     /* The outbox is local: no round trip. */
@@ -185,8 +186,15 @@ static void refresh_counts(struct ui_app *app)
     filter_apply(&app->filter, &req);
     req.status = "open";
     so_error_clear(&err);
-    if (app->q->ops->count(app->q, &req, &open, &err) != SO_OK)
+    enum so_status st = app->q->ops->count(app->q, &req, &open, &err);
+    if (st != SO_OK)
         open = -1;
+    /* A queue that does not answer: the status bar says since when, on
+     * every screen (a decision meanwhile waits in the outbox). */
+    if (st == SO_OK)
+        app->counts.down_since = 0;
+    else if (err.code == SO_ERR_NETWORK && !app->counts.down_since)
+        app->counts.down_since = so_now_ms();
     req.mine = 1;
     if (app->q->ops->count(app->q, &req, &app->counts.pending, &err) != SO_OK)
         app->counts.pending = -1;
@@ -375,14 +383,22 @@ static size_t status_parts(struct ui_app *app, int squeeze,
     char *pos = position_text(app);
     if (pos)
         bar_add(p, &n, 9, pos);
-    bar_add(p, &n, 10,
-            count_text("pending ", app->counts.pending,
-                       app->filter.pattern ? " in limit" : ""));
+    if (app->counts.down_since && app->counts.pending < 0) {
+        char since[32];
+        so_format_time(app->counts.down_since, since);
+        bar_add(p, &n, 10,
+                xasprintf("  unreachable since %.5s", since + 11));
+    } else {
+        bar_add(p, &n, 10,
+                count_text("pending ", app->counts.pending,
+                           app->filter.pattern ? " in limit" : ""));
+    }
     if (app->counts.waiting > 0 && squeeze < 2)
         bar_add(p, &n, 9,
                 count_text(squeeze ? "waiting " : "waiting on others: ",
                            app->counts.waiting, ""));
-    if (squeeze < 2)
+    if (squeeze < 2 &&
+        !(app->counts.down_since && app->counts.my_today < 0))
         bar_add(p, &n, 8,
                 count_text(squeeze ? "today " : "mine today ",
                            app->counts.my_today, ""));

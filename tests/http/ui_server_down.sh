@@ -1,13 +1,14 @@
 #!/bin/bash
 # The reviewer UI on a remote queue while the server is down (issue 19 item
 # 8): the queue screen shows the truth (unreachable since HH:MM, the last
-# list kept and marked stale, never "the queue is empty"), R retries at
-# once, the list comes back by itself when the server does, and the status
-# bar names the token's reviewer, not the local login. A decision made while
-# down goes to the outbox at once (the UI never sleeps on retries) and the
-# stale line counts it; the monitor says the server is unreachable and that
-# its figures are stale. A reject while down has its reasons menu (read
-# when the draft opened) and goes to the outbox too.
+# list kept and marked stale, never "the queue is empty"; the status bar
+# says "unreachable since HH:MM" on every screen, not "pending ?"), R
+# retries at once, the list comes back by itself when the server does, and
+# the status bar names the token's reviewer, not the local login. A
+# decision made while down goes to the outbox at once (the UI never sleeps
+# on retries) and the stale line counts it; the monitor says the server is
+# unreachable and that its figures are stale. A reject while down has its
+# reasons menu (read when the draft opened) and goes to the outbox too.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 export SIGNOFF_HTTP_TIMEOUT=5
@@ -31,6 +32,11 @@ check "with since when, figures marked stale" \
     grep -q "queue unreachable since [0-9:]* UTC: figures are from [0-9:]* (stale)" <<<"$(ui_screen)"
 ui_keys q
 check "the draft is back on screen" ui_wait " per policy [1]." 20
+# The status bar says it too, on every screen: not "pending ?".
+check "the status bar: unreachable since when" ui_wait "  unreachable since " 20
+check "in place of the counts it cannot ask" \
+    grep -qE '  unreachable since [0-9]{2}:[0-9]{2}  unsent 0' <<<"$(ui_screen)"
+check_not_contains "no 'pending ?'" "pending ?" "$(ui_screen)"
 t0=$(date +%s%N)
 ui_keys a
 check "a decision while down goes to the outbox" ui_wait "unsent 1" 20
@@ -56,7 +62,7 @@ check_not_contains "never 'the queue is empty'" "The queue is empty" "$S"
 ui_resize 80 24
 check "80 columns: the stale line in short words" \
     ui_wait "queue unreachable since " 20
-LINE=$(ui_screen | grep "unreachable since")
+LINE=$(ui_screen | grep "queue unreachable since")
 check_contains "80 columns: the stale line keeps its mark and key" \
     "(stale); R: retry" "$LINE"
 check "80 columns: the stale line fits, not cut (${#LINE} characters)" \
@@ -67,6 +73,7 @@ check "server back: the waiting decision is sent" \
     ui_wait "sent 1 waiting decision" 30
 check "the list reloads by itself: the stale mark is gone" \
     ui_wait_gone "(stale)" 10
+check "the status bar has its counts again" ui_wait_gone "unreachable since" 10
 # A reject while down: its menu is the workflow's reasons as read when the
 # draft opened, and the decision goes to the outbox like an approval.
 check "the decided draft has left the list" ui_wait_gone "D-0000" 10

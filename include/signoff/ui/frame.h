@@ -107,6 +107,8 @@ struct ui_counts {
     int64_t sent;     /* outbox decisions sent this session, all told (the
                          queue screen lists again when it grows) */
     int64_t at;       /* mono ms of the last refresh */
+    int64_t down_since; /* ms UTC since the counts could not be asked (the
+                           queue unreachable); 0 while it answers */
 };
 
 /* Shared state. The app owns everything except q and opts. */
