@@ -357,6 +357,25 @@ static int draw_workflows(struct ui_app *app, struct monitor_view *v,
     return y;
 }
 
+/* Append item to the line b when it fits in cols (b drawn from column
+ * indent) beside the count of the after entries left ("; +2 more", sep
+ * before it): a line keeps whole entries, never one cut mid-word. The
+ * first entry goes in whatever its width when first is set. 1 when
+ * appended. */
+static int line_add_whole(struct buf *b, const char *item, size_t after,
+                          const char *sep, int indent, int cols, int first)
+{
+    char more[32] = "";
+    if (after)
+        snprintf(more, sizeof more, "%s+%zu more", sep, after);
+    int need = indent + text_width(buf_cstr(b), b->len) +
+               text_width(item, strlen(item)) + text_width(more, strlen(more));
+    if (!first && need > cols)
+        return 0;
+    buf_adds(b, item);
+    return 1;
+}
+
 /* The workflows over their threshold in their own alert window, as
  * stats --check and auto-pause judge them: the table above counts the
  * screen's 30 days, where a workflow that drifted this week can still read
@@ -377,7 +396,7 @@ static int draw_drift_alerts(struct ui_app *app, const struct monitor_view *v,
         const struct stats_alert *a = &v->alerts[i];
         if (!a->over)
             continue;
-        char rate[16], thr[16], day[16], more[32] = "";
+        char rate[16], thr[16], day[16];
         stats_format_pct(a->rate, rate);
         stats_format_pct(a->threshold, thr);
         stats_format_day(a->win.first_day, day);
@@ -387,17 +406,11 @@ static int draw_drift_alerts(struct ui_app *app, const struct monitor_view *v,
                                (long long)a->overrides, (long long)a->decided,
                                day + 5);
         free(name);
-        if (shown + 1 < nover)
-            snprintf(more, sizeof more, "; +%zu more", nover - shown - 1);
-        int need = 2 + text_width(buf_cstr(&b), b.len) +
-                   text_width(item, strlen(item)) +
-                   text_width(more, strlen(more));
-        if (shown > 0 && need > app->cols) {
-            free(item);
-            break;
-        }
-        buf_adds(&b, item);
+        int added = line_add_whole(&b, item, nover - shown - 1, "; ", 2,
+                                   app->cols, shown == 0);
         free(item);
+        if (!added)
+            break;
         shown++;
     }
     if (shown < nover)
@@ -594,21 +607,14 @@ static int draw_gold(struct ui_app *app, const struct monitor_view *v, int y)
         const struct stats_group *g = &v->by_rev.groups[i];
         if (!g->gold.decided || !g->gold_flagged)
             continue;
-        char more[32] = "";
         char *who = text_plain(stats_format_key(g->key), 16, 0);
         char *item = xasprintf("%s%s", shown ? ", " : "; below the bar: ", who);
         free(who);
-        if (shown + 1 < nflagged)
-            snprintf(more, sizeof more, ", +%zu more", nflagged - shown - 1);
-        int need = text_width(buf_cstr(&line), line.len) +
-                   text_width(item, strlen(item)) +
-                   text_width(more, strlen(more));
-        if (need > app->cols - 4) {
-            free(item);
-            break;
-        }
-        buf_adds(&line, item);
+        int added = line_add_whole(&line, item, nflagged - shown - 1, ", ", 4,
+                                   app->cols, 0);
         free(item);
+        if (!added)
+            break;
         shown++;
     }
     if (!shown && nflagged) /* not even one name fits: how many */
@@ -741,24 +747,18 @@ static void draw_reasons(struct ui_app *app, struct monitor_view *v, int y)
     buf_adds(&b, "Reject reasons:");
     size_t n = v->by_rev.nreasons, i;
     for (i = 0; i < n; i++) {
-        char pct[16], more[32] = "";
+        char pct[16];
         stats_format_pct(v->by_rev.reasons[i].share, pct);
         char *item = xasprintf("%s %s %s (%lld)", i ? "," : "",
                                v->by_rev.reasons[i].reason
                                    ? v->by_rev.reasons[i].reason
                                    : "(none)",
                                pct, (long long)v->by_rev.reasons[i].count);
-        if (i + 1 < n)
-            snprintf(more, sizeof more, ", +%zu more", n - i - 1);
-        int need = text_width(buf_cstr(&b), b.len) +
-                   text_width(item, strlen(item)) +
-                   text_width(more, strlen(more));
-        if (i > 0 && need > app->cols) {
-            free(item);
-            break;
-        }
-        buf_adds(&b, item);
+        int added = line_add_whole(&b, item, n - i - 1, ", ", 0, app->cols,
+                                   i == 0);
         free(item);
+        if (!added)
+            break;
     }
     if (i < n)
         buf_addf(&b, ", +%zu more", n - i);
