@@ -9,6 +9,7 @@
 #include "signoff/config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -147,13 +148,17 @@ static char **setting_slot(struct config *c, const char *key)
     return NULL;
 }
 
+/* What an unknown setting's message offers. */
+#define SETTINGS                                                               \
+    "expected queue, theme, reviewer, ca_file, token_file, durability, "      \
+    "role, mouse or bind"
+
 static const char *parse_setting(struct config *c, const char *key,
                                  struct line *l)
 {
     char **slot = setting_slot(c, key);
     if (!slot)
-        return "unknown setting (expected queue, theme, reviewer, ca_file, "
-               "token_file, durability, role, mouse or bind)";
+        return "unknown setting (" SETTINGS ")";
     skip_blanks(l);
     if (l->p >= l->end || *l->p != '=')
         return "expected '=' after the setting name";
@@ -189,7 +194,8 @@ static const char *parse_setting(struct config *c, const char *key,
     return NULL;
 }
 
-static const char *parse_bind(struct config *c, struct line *l)
+static const char *parse_bind(struct config *c, struct line *l,
+                              const char *where)
 {
     const char *why = NULL;
     char *key = next_token(l, &why);
@@ -206,7 +212,9 @@ static const char *parse_bind(struct config *c, struct line *l)
     for (size_t i = 0; i < c->nbinds; i++) {
         if (strcmp(c->binds[i].key, key) == 0) {
             free(c->binds[i].action);
+            free(c->binds[i].where);
             c->binds[i].action = action;
+            c->binds[i].where = xstrdup(where);
             free(key);
             return NULL;
         }
@@ -214,6 +222,7 @@ static const char *parse_bind(struct config *c, struct line *l)
     c->binds = xrealloc(c->binds, (c->nbinds + 1) * sizeof *c->binds);
     c->binds[c->nbinds].key = key;
     c->binds[c->nbinds].action = action;
+    c->binds[c->nbinds].where = xstrdup(where);
     c->nbinds++;
     return NULL;
 }
@@ -227,8 +236,10 @@ static const char *parse_reason(void)
            "workflow set W --reasons); line ignored";
 }
 
-/* One line; returns why it is bad, or NULL. */
-static const char *parse_line(struct config *c, struct line *l)
+/* One line (where: "FILE:LINE"); returns why it is bad (perhaps in
+ * buf), or NULL. */
+static const char *parse_line(struct config *c, struct line *l,
+                              const char *where, char buf[160])
 {
     skip_blanks(l);
     if (l->p >= l->end || *l->p == '#')
@@ -239,10 +250,13 @@ static const char *parse_line(struct config *c, struct line *l)
     char *word = xstrndup(s, (size_t)(l->p - s));
     const char *why;
     if (strcmp(word, "bind") == 0)
-        why = parse_bind(c, l);
+        why = parse_bind(c, l, where);
     else if (strcmp(word, "reason") == 0)
         why = parse_reason();
-    else
+    else if (!setting_slot(c, word)) { /* named, cut to fit */
+        snprintf(buf, 160, "unknown setting '%.40s' (" SETTINGS ")", word);
+        why = buf;
+    } else
         why = parse_setting(c, word, l);
     free(word);
     return why;
@@ -260,7 +274,10 @@ enum so_status config_parse(const char *name, const char *text,
         const char *end = nl ? nl : p + strlen(p);
         struct line l = {p, end};
         lineno++;
-        const char *why = parse_line(out, &l);
+        char buf[160];
+        char *where = xasprintf("%s:%d", name, lineno);
+        const char *why = parse_line(out, &l, where, buf);
+        free(where);
         if (why && st == SO_OK)
             st = so_fail(err, SO_ERR_INVALID, "%s:%d: %s", name, lineno, why);
         p = nl ? nl + 1 : end;
@@ -305,6 +322,7 @@ void config_free(struct config *c)
     for (size_t i = 0; i < c->nbinds; i++) {
         free(c->binds[i].key);
         free(c->binds[i].action);
+        free(c->binds[i].where);
     }
     free(c->binds);
     memset(c, 0, sizeof *c);

@@ -187,7 +187,8 @@ enum so_status keys_bind(struct keys *k, const char *key, const char *action,
     enum keys_action a = keys_action_from_name(action);
     if (a == KA_NONE)
         return so_fail(err, SO_ERR_INVALID,
-                       "bind %s %s: unknown action (see the help screen, ?)",
+                       "bind %s %s: unknown action (an action name of the "
+                       "Keys table in signoff(1), such as approve, or none)",
                        key, action);
     bind_name(k, key, a);
     return SO_OK;

@@ -18,6 +18,7 @@
 struct config_bind {
     char *key;    /* as written: "a", "^X", "<Enter>", "<Down>", "F5" */
     char *action; /* action name, e.g. "approve" */
+    char *where;  /* "FILE:LINE" of the line, for the UI's messages */
 };
 
 /* Everything owned; free with config_free. */

@@ -235,7 +235,12 @@ static enum so_status app_setup(struct ui_app *app, struct theme *theme,
     enum so_status st = theme_load(name, theme, err);
     app->keys = keys_new();
     for (size_t i = 0; st == SO_OK && c && i < c->nbinds; i++)
-        st = keys_bind(app->keys, c->binds[i].key, c->binds[i].action, err);
+        if ((st = keys_bind(app->keys, c->binds[i].key, c->binds[i].action,
+                            err)) != SO_OK && c->binds[i].where) {
+            char *why = xstrdup(err->msg); /* named with its line */
+            st = so_fail(err, st, "%s: %s", c->binds[i].where, why);
+            free(why);
+        }
     if (st == SO_OK && app->opts->workflow) {
         char *pat = xasprintf("~w %s", app->opts->workflow);
         st = filter_parse(pat, &app->filter, err);

@@ -79,7 +79,7 @@ printf 'queue = %s\nbogus line\n' "$T/cfg.db" >"$XDG_CONFIG_HOME/signoff/config"
 so init
 check_eq "config: init uses the config's queue" "0 created queue $T/cfg.db" "$RC $OUT"
 check_eq "config: a bad line is one warning" \
-    "signoff: warning: $XDG_CONFIG_HOME/signoff/config:2: unknown setting (expected queue, theme, reviewer, ca_file, token_file, durability, role, mouse or bind)" \
+    "signoff: warning: $XDG_CONFIG_HOME/signoff/config:2: unknown setting 'bogus' (expected queue, theme, reviewer, ca_file, token_file, durability, role, mouse or bind)" \
     "$ERR"
 SIGNOFF_QUEUE=$T/env.db so init
 check_eq "config: \$SIGNOFF_QUEUE beats the config" "0 created queue $T/env.db" "$RC ${OUT}"

@@ -95,9 +95,14 @@ ui_keys y
 check "y approves" ui_wait "Shipping is free"
 check_eq "approved with the remapped key" "approve||" "$(decisions D-1)"
 ui_stop
-printf 'bind a frobnicate\n' >"$XDG_CONFIG_HOME/signoff/config"
+printf '# keys\nbind a frobnicate\n' >"$XDG_CONFIG_HOME/signoff/config"
 review 80x24
 check "bad bind line is reported" ui_wait "unknown action"
+S=$(ui_screen | tr -d '\n')
+check_contains "... naming its file and line" \
+    "signoff/config:2: bind a frobnicate: unknown action" "$S"
+check_contains "... and where the actions are (the UI is not there to help)" \
+    "an action name of the Keys table in signoff(1)" "$S"
 check_eq "and the UI does not start" "__EXITED__ rc=1" "$(exited)"
 ui_stop
 

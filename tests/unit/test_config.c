@@ -62,6 +62,10 @@ static void test_bind_and_reason(void **state)
     assert_string_equal(c.binds[0].action, "reject");
     assert_string_equal(c.binds[1].key, "<Down>");
     assert_string_equal(c.binds[1].action, "next");
+    /* where each bind came from, for the UI's message (the later line
+     * that rebinds A) */
+    assert_string_equal(c.binds[0].where, "cfg:4");
+    assert_string_equal(c.binds[1].where, "cfg:2");
     config_free(&c);
 }
 
@@ -80,9 +84,9 @@ static void test_errors(void **state)
 {
     (void)state;
     expect_error("theme = mono\ncolour = red\n",
-                 "my.conf:2: unknown setting (expected queue, theme, "
-                 "reviewer, ca_file, token_file, durability, role, mouse "
-                 "or bind)");
+                 "my.conf:2: unknown setting 'colour' (expected queue, "
+                 "theme, reviewer, ca_file, token_file, durability, role, "
+                 "mouse or bind)");
     expect_error("theme = mono\ndurability = sometimes\n",
                  "my.conf:2: durability: expected full or normal");
     expect_error("theme = mono\nrole = admin\n",
@@ -142,7 +146,7 @@ static void test_load(void **state)
     fputs("queue = /q.db\nbogus\n", f);
     fclose(f);
     assert_int_equal(config_load(path, &c, &err), SO_ERR_INVALID);
-    char *want = xasprintf("%s:2: unknown setting (expected queue, theme, "
+    char *want = xasprintf("%s:2: unknown setting 'bogus' (expected queue, theme, "
                            "reviewer, ca_file, token_file, durability, role, "
                            "mouse or bind)",
                            path);
