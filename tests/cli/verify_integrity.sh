@@ -4,7 +4,8 @@
 # with overwritten pages fails with a clear message. And an auditor who may
 # only read (finding 9): a read-only copy in a directory they cannot write
 # is verified and exported, read as immutable like list and show, with the
-# path printed once in every message.
+# path printed once in every message; an empty -wal beside the copy is no
+# obstacle, one holding pages is named.
 . "$(dirname "$0")/../lib.sh"
 export SIGNOFF_QUEUE=$T/q.db
 so init
@@ -61,6 +62,24 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     check_eq "read-only: export works" 0 "$RC"
     check_eq "... every record (the workflow's creation and 3 decisions)" 5 "$(printf '%s\n' "$OUT" | wc -l)"
     check_eq "nothing was created beside the file" "q.db" "$(ls "$T/ro")"
+    # A copy of a quiet queue's directory has an empty -wal beside the
+    # file: no pages in it, so the file is read as immutable all the same
+    # (verify said 'unable to open database file'); a -wal holding pages
+    # is refused saying what to do.
+    mkdir -m 755 "$T/ro2"
+    cp "$SIGNOFF_QUEUE" "$T/ro2/q.db"
+    : >"$T/ro2/q.db-wal"
+    chmod 644 "$T/ro2/q.db" "$T/ro2/q.db-wal"
+    as_auditor verify --queue "$T/ro2/q.db"
+    check_eq "read-only, an empty -wal beside: verify works" "0 $T/ro2/q.db: audit chain ok: 4 decisions" \
+        "$RC $(printf '%s\n' "$OUT" | sed -n 's/ (seq.*//p')"
+    as_auditor list --queue "$T/ro2/q.db" --status decided
+    check_eq "... and list" 0 "$RC"
+    head -c 4096 /dev/urandom >"$T/ro2/q.db-wal"
+    as_auditor verify --queue "$T/ro2/q.db"
+    check_eq "read-only, a -wal holding pages: refused, saying what to do" \
+        "1 signoff: $T/ro2/q.db: cannot be read from here: its -wal file holds pages not yet in the file, and this directory cannot be written (for the -shm file); read a copy made with sqlite3's .backup, or run where the queue is written" \
+        "$RC $ERR"
     cp "$T/bad.db" "$T/ro/bad.db"
     chmod 644 "$T/ro/bad.db"
     as_auditor verify --queue "$T/ro/bad.db"

@@ -114,8 +114,9 @@ static enum so_status check_version(struct store_audit *a, struct so_error *err)
 }
 
 /* Open read-only; an auditor who may not write the directory cannot make
- * the -shm file WAL needs, so with no -wal beside the file (no writer
- * with pages not yet in it) read it as immutable, as list and show do. */
+ * the -shm file WAL needs, so with no -wal pages beside the file (no
+ * writer with pages not yet in it) read it as immutable, as list and show
+ * do (store_db_immutable_ok, which says why not). */
 static enum so_status audit_connect(struct store_audit *a, struct so_error *err)
 {
     int rc = sqlite3_open_v2(a->path, &a->db, SQLITE_OPEN_READONLY, NULL);
@@ -123,11 +124,9 @@ static enum so_status audit_connect(struct store_audit *a, struct so_error *err)
         return audit_fail(a, "opening", rc, err);
     sqlite3_busy_timeout(a->db, STORE_BUSY_DEFAULT_MS);
     enum so_status st = check_version(a, err);
-    char *wal = xasprintf("%s-wal", a->path);
-    int no_wal = access(wal, F_OK) != 0;
-    free(wal);
-    if ((st != SO_ERR_READONLY && st != SO_ERR_IO) || !no_wal)
-        return st;
+    if ((st != SO_ERR_READONLY && st != SO_ERR_IO) ||
+        store_db_immutable_ok(a->path, err) != SO_OK)
+        return st == SO_ERR_READONLY || st == SO_ERR_IO ? err->code : st;
     sqlite3_close(a->db);
     a->db = NULL;
     char *uri = store_db_immutable_uri(a->path);

@@ -264,18 +264,17 @@ static void store_free(struct store *s)
 
 /*
  * A reader who may not write the directory cannot create the -shm file a
- * WAL database needs. When no -wal file exists there is no writer with
- * uncommitted pages, so the file can be read as immutable; the read-only
+ * WAL database needs. When no -wal file holds pages there is no writer
+ * with pages not yet in the file, so the file can be read as immutable
+ * (store_db_immutable_ok, which says why not in err); the read-only
  * commands are short, and a writer arriving later is the reader's race to
  * lose, not the queue's.
  */
-static int try_immutable(struct store *s, enum so_status code)
+static int try_immutable(struct store *s, enum so_status code,
+                         struct so_error *err)
 {
-    char *wal = xasprintf("%s-wal", s->path);
-    int absent = access(wal, F_OK) != 0;
-    free(wal);
-    if (!s->readonly || !absent ||
-        (code != SO_ERR_READONLY && code != SO_ERR_IO))
+    if (!s->readonly || (code != SO_ERR_READONLY && code != SO_ERR_IO) ||
+        store_db_immutable_ok(s->path, err) != SO_OK)
         return 0;
     store_db_finalize(s);
     sqlite3_close(s->db);
@@ -299,7 +298,7 @@ static enum so_status open_db(struct store *s, const struct queue_opts *opts,
         return store_db_fail(s, "open", err);
     store_db_busy_init(s, opts->busy_ms);
     enum so_status code = check_identity(s, opts->create, err);
-    if (code != SO_OK && try_immutable(s, code)) {
+    if (code != SO_OK && try_immutable(s, code, err)) {
         store_db_busy_init(s, opts->busy_ms);
         code = check_identity(s, 0, err);
     }

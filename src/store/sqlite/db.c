@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 struct store_stmt_slot {
@@ -258,6 +259,22 @@ void store_db_col_buf(sqlite3_stmt *st, int col, char *out, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+enum so_status store_db_immutable_ok(const char *path, struct so_error *err)
+{
+    char *wal = xasprintf("%s-wal", path);
+    struct stat sb;
+    int pages = stat(wal, &sb) == 0 && sb.st_size > 0;
+    free(wal);
+    if (!pages)
+        return SO_OK;
+    return so_fail(err, SO_ERR_READONLY,
+                   "%s: cannot be read from here: its -wal file holds pages "
+                   "not yet in the file, and this directory cannot be written "
+                   "(for the -shm file); read a copy made with sqlite3's "
+                   ".backup, or run where the queue is written",
+                   path);
 }
 
 /* "file:PATH?immutable=1" with the URI's special characters escaped. */

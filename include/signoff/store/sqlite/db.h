@@ -94,8 +94,14 @@ enum so_status store_db_fail(struct store *s, const char *what,
                              struct so_error *err);
 /* "file:PATH?immutable=1" with the URI's special characters escaped: how a
  * reader who may not write the directory (no -shm can be made) opens a
- * WAL file that has no -wal beside it. Owned by the caller. */
+ * WAL file with no -wal pages beside it. Owned by the caller. */
 char *store_db_immutable_uri(const char *path);
+
+/* May a reader who cannot write the directory (so cannot make the -shm
+ * file WAL needs) read path as immutable? Yes when no -wal file beside it
+ * holds a page: none, or an empty one (as a copy of a quiet queue's
+ * directory has). Else SO_ERR_READONLY in err, saying what to do. */
+enum so_status store_db_immutable_ok(const char *path, struct so_error *err);
 
 /* The status for one SQLite result code (extended codes accepted). */
 enum so_status store_db_status(int rc);
