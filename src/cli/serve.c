@@ -122,25 +122,33 @@ struct serve_args {
 static int serve_option(int c, const char *v, void *ctx)
 {
     struct serve_args *a = ctx;
-    int bad = 0;
+    const char *want = NULL; /* what a malformed value should have been */
     switch (c) {
     case 't': a->tokens = v; break;
     case 'l': a->listen = v; break;
     case 'C': a->tls_cert = v; break;
     case 'K': a->tls_key = v; break;
     case 'L':
-        bad = strcmp(v, "text") != 0 && strcmp(v, "json") != 0;
+        if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
+            want = "--log-format: text or json";
         a->log_json = strcmp(v, "json") == 0;
         break;
     case 'P': a->hooks_private = 1; break;
-    case 'n': bad = so_parse_long(v, 1, 256, &a->threads); break;
-    case 'T': bad = so_parse_long(v, 1, 3600, &a->timeout); break;
+    case 'n':
+        if (so_parse_long(v, 1, 256, &a->threads) != 0)
+            want = "--threads: a whole number from 1 to 256";
+        break;
+    case 'T':
+        if (so_parse_long(v, 1, 3600, &a->timeout) != 0)
+            want = "--timeout: seconds from 1 to 3600";
+        break;
     default: /* 'S' */
-        bad = strcmp(v, "full") != 0 && strcmp(v, "normal") != 0;
+        if (strcmp(v, "full") != 0 && strcmp(v, "normal") != 0)
+            want = "--synchronous: full or normal";
         a->sync_normal = strcmp(v, "normal") == 0;
         break;
     }
-    return bad ? cli_usage_error("serve", "bad option or value") : 0;
+    return want ? cli_usage_error("serve", "%s, not '%s'", want, v) : 0;
 }
 
 /* -1 to go on, else the exit code (help, version, usage errors). */

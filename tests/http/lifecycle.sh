@@ -4,6 +4,14 @@
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 serve_setup 3
+# An option out of range is named with its range (it said "bad option or
+# value"), before anything listens.
+so serve --queue "$Q" --timeout 9223372036854775807
+check_eq "serve --timeout 2^63-1: usage error naming it" \
+    "2 signoff serve: --timeout: seconds from 1 to 3600, not '9223372036854775807'" "$RC ${ERR%%$'\n'*}"
+so serve --queue "$Q" --threads 0
+check_eq "serve --threads 0: usage error naming it" \
+    "2 signoff serve: --threads: a whole number from 1 to 256, not '0'" "$RC ${ERR%%$'\n'*}"
 serve_start --timeout 2 --threads 2 || { notok "serve starts"; exit 1; }
 
 python3 "$TOP/tests/http/slow_client.py" "$SERVE_PORT" "$TOK_ALICE" stall "$T/ready1" >"$T/stall.out" &
