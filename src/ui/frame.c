@@ -338,9 +338,9 @@ static char *pace_text(const struct ui_session *s)
 }
 
 /* The parts of the status bar into p, shorter for each level of squeeze:
- * 1, short labels and no "unsent 0"; 2, also without the waiting and
- * today counts. The lease and who I am stay in view down to the minimum
- * size. */
+ * 1, short labels, no "unsent 0" and a limit cut to 16 columns; 2, also
+ * without the waiting and today counts; 3, the limit cut to 8. The lease
+ * and who I am stay in view down to the minimum size. */
 /* The queue's short name for a narrow status bar: a file's name, a
  * server's host:port, a PostgreSQL URI's database (its last '/' may be in
  * the query: "postgresql:///demo?host=/run/pg" is "demo", not "pg"). */
@@ -376,7 +376,7 @@ static size_t status_parts(struct ui_app *app, int squeeze,
     else if (app->filter.pattern) {
         /* A long limit is cut before where I am gives way. */
         char *pat = text_plain(app->filter.pattern,
-                               squeeze == 0 ? 0 : squeeze == 1 ? 16 : 8, 0);
+                               squeeze == 0 ? 0 : squeeze < 3 ? 16 : 8, 0);
         bar_add(p, &n, 8, xasprintf("  [limit: %s]", pat));
         free(pat);
     }
@@ -442,16 +442,17 @@ static int parts_fit(const struct bar_part *p, size_t n, int name_min,
 }
 
 /* Long labels when they fit (the time worked gives way first), else short
- * ones with the name cut to 12 columns and a long limit cut short; then
- * the waiting and today counts go, and the name is cut to what is left at
- * the end: where I am, the lease and who I am stay in view. A long queue
- * name or limit never costs the reviewer where they are. */
+ * ones with the name cut to 12 columns and a long limit cut to 16; then
+ * the waiting and today counts go, then the limit is cut to 8 (only when
+ * it must: a limit that fits is never cut), and the name is cut to what is
+ * left at the end: where I am, the lease and who I am stay in view. A long
+ * queue name or limit never costs the reviewer where they are. */
 static void draw_status(struct ui_app *app)
 {
     struct bar_part p[12];
     size_t n = 0;
     int name_w = 0;
-    for (int squeeze = 0; squeeze <= 2; squeeze++) {
+    for (int squeeze = 0; squeeze <= 3; squeeze++) {
         parts_free(p, n);
         n = status_parts(app, squeeze, p);
         name_w = text_width(p[0].text, strlen(p[0].text));
