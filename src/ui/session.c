@@ -47,8 +47,12 @@ static enum so_status release_draft(struct ui_session *s, struct so_error *err)
         return SO_OK;
     enum so_status st = s->q->ops->release(s->q, s->draft->id,
                                            s->draft->lease_token, err);
-    /* A lease already lost is released as far as we are concerned. */
-    if (st == SO_OK || st == SO_ERR_LEASE || st == SO_ERR_NOTFOUND) {
+    /* A lease already lost is released as far as we are concerned, and so
+     * is a draft another reviewer decided once the lease ran out (its
+     * release answers "already decided": refusing to let go of it kept
+     * the reviewer on it, s and q alike). */
+    if (st == SO_OK || st == SO_ERR_LEASE || st == SO_ERR_NOTFOUND ||
+        st == SO_ERR_CONFLICT) {
         drop_draft(s);
         return SO_OK;
     }
@@ -341,7 +345,9 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
         req.claim_next = &claim;
     memset(res, 0, sizeof *res);
     enum so_status st = s->q->ops->decide(s->q, &req, res, err);
-    if (st == SO_ERR_LEASE)
+    /* Held by another reviewer, or decided and gone: the lease is not
+     * mine any more, whatever the countdown said. */
+    if (st == SO_ERR_LEASE || st == SO_ERR_CONFLICT || st == SO_ERR_NOTFOUND)
         s->lease_lost = 1;
     if (st != SO_OK)
         return st;

@@ -37,6 +37,29 @@ for size in $SIZES; do
     ui_keys q q; exited >/dev/null; ui_stop
 done
 
+# A draft another reviewer decided once my lease ran out (a reviewer away
+# from the terminal): the decision says so without retry advice, the bar
+# says lease lost, and s goes on (its release answered "already decided"
+# and kept the reviewer on the draft, s and q alike).
+newq messages-decided; three
+review 80x24
+ui_wait "First refund question"; ui_keys Enter
+check "draft open" ui_wait "Refunds take 30 days"
+ui_wait "lease 9:" >/dev/null
+sql "$Q" "UPDATE drafts SET lease_until = 1 WHERE id = 'D-1'" >/dev/null
+SIGNOFF_REVIEWER=bob "$SO" decide D-1 reject --reason tone --queue "$Q" >/dev/null 2>&1
+check_eq "bob decided D-1 meanwhile" "decided" "$(status D-1)"
+ui_keys a
+check "not saved: already decided" ui_wait "not saved: D-1: already decided"
+S=$(ui_screen)
+check_not_contains "no retry advice" "retries" "$S"
+check_contains "the status bar says lease lost" "lease lost" "$(tail -2 <<<"$S" | head -1)"
+ui_keys s
+check "s goes on to the next draft" ui_wait "Shipping is free"
+check_not_contains "not stuck on D-1" "not released" "$(ui_screen)"
+check_eq "bob's reject stands alone" "reject|tone|" "$(decisions D-1)"
+ui_keys q; exited >/dev/null; ui_stop
+
 # An undo refused: the draft's id once.
 newq messages-undo
 "$SO" workflow set refunds --reviews 2 --queue "$Q" >/dev/null
