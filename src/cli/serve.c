@@ -16,6 +16,7 @@
 #include "signoff/json.h"
 #include "signoff/server/dl_mhd.h"
 #include "signoff/server/server.h"
+#include "signoff/token.h"
 
 static const char usage_text[] =
     "usage: signoff serve --queue Q [--tokens FILE] [--listen ADDR:PORT]\n"
@@ -177,6 +178,38 @@ static int serve_parse(int argc, char **argv, struct serve_args *a)
     return -1;
 }
 
+/* A server with no token at all refuses every request but /healthz: say
+ * so at the start, with what makes one, rather than leave the operator to
+ * find out from 401s. */
+static void say_if_no_tokens(const struct server_opts *o,
+                             const struct server_tokens *file)
+{
+    if (file->n)
+        return;
+    struct queue_opts qo = {.readonly = 1};
+    struct queue *q = cli_open_queue(o->queue_path, NULL, &qo);
+    if (!q)
+        return;
+    struct so_token *v = NULL;
+    size_t n = 0, active = 0;
+    struct so_error err;
+    int64_t now = so_now_ms();
+    if (q->ops->token_list && q->ops->token_list(q, &v, &n, &err) == SO_OK)
+        for (size_t i = 0; i < n; i++)
+            active += strcmp(so_token_state(&v[i], now), "active") == 0;
+    else
+        active = 1; /* cannot tell: say nothing */
+    for (size_t i = 0; i < n; i++)
+        so_token_clear(&v[i]);
+    free(v);
+    queue_close(q);
+    if (!active)
+        serve_say(o, "no tokens:",
+                  "every request but /healthz is refused (401) until "
+                  "'signoff token create --reviewer NAME --role ROLE' "
+                  "makes one on this queue, or --tokens names a file");
+}
+
 /* Serve until SIGTERM/SIGINT. The signals are blocked before the worker
  * threads start (they inherit the mask) and taken here with sigwait, so
  * no handler runs at all. */
@@ -201,6 +234,7 @@ static int serve_run(struct server_opts *o, struct server_tokens *tokens)
                           strchr(o->host, ':') ? "]" : "", port);
     serve_say(o, "listening on", url);
     free(url);
+    say_if_no_tokens(o, tokens);
     struct deliverer *dl = NULL;
     if (deliver_start(o->queue_path, &dl, &err) != SO_OK)
         serve_say(o, "webhooks not delivered:", err.msg);

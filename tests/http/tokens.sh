@@ -67,6 +67,8 @@ SPID2=$!
 on_exit "kill -9 $SPID2 2>/dev/null"
 wait_for 10 grep -q 'listening on' "$SERVE_LOG" || notok "a second server starts without --tokens"
 URL2=$(sed -n 's/^signoff: listening on \(http:[^ ]*\)$/\1/p' "$SERVE_LOG")
+check_not_contains "a server over a queue with tokens says nothing of them" \
+    "no tokens" "$(cat "$SERVE_LOG")"
 URL=$URL2
 api GET /v1/me "$TOK_C"
 check_eq "the second server (no --tokens) knows the queue token" 200 "$CODE"
@@ -177,3 +179,15 @@ if command -v promtool >/dev/null; then
 fi
 kill -TERM "$SPID2"; wait "$SPID2" 2>/dev/null
 serve_stop
+
+# A server with no token at all (no --tokens, none in the queue) says so
+# when it starts, and what makes one: it would refuse every request.
+"$SO" init --queue "$T/none.db" >/dev/null
+"$SO" serve --queue "$T/none.db" --listen 127.0.0.1:0 2>"$T/none.log" &
+SPID3=$!
+on_exit "kill -9 $SPID3 2>/dev/null"
+check "a server without tokens says so" wait_for 10 grep -q 'no tokens' "$T/none.log"
+check_contains "... and what makes one" \
+    "signoff: no tokens: every request but /healthz is refused (401) until 'signoff token create --reviewer NAME --role ROLE' makes one on this queue, or --tokens names a file" \
+    "$(cat "$T/none.log")"
+kill -TERM "$SPID3"; wait "$SPID3" 2>/dev/null
