@@ -879,6 +879,12 @@ struct queue {
     char *reviewer; /* who I am (owned); remote: as the server said */
     int supervisor; /* I act as a supervisor (local: the role opened with;
                        remote: the token's role as the server said) */
+    int background; /* set by the caller around work nobody waits for (the
+                       reviewer UI's refresh between keys): a remote queue
+                       opened interactive gives each such call 1.5 s, and
+                       while the server does not answer tries again only
+                       after 5 s, 10 s, ... up to a minute; keys keep their
+                       own deadline (queue_opts.interactive) */
 };
 
 /* Close a queue opened by a backend (backends.h: queue_open). NULL is

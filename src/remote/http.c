@@ -45,6 +45,12 @@
 #define REMOTE_INTERACTIVE_MS 4000
 #define REMOTE_INTERACTIVE_LOW_SPEED_S 2
 #define REMOTE_QUIET_MS 5000 /* then no call tries for so long */
+/* Work nobody waits for (queue.background: the UI's refresh between keys)
+ * gets a shorter deadline, and while the server stays silent it tries
+ * after a pause that doubles each time, so a hung server costs the input
+ * loop a moment a minute, not 4 s every few seconds. */
+#define REMOTE_BACKGROUND_MS 1500
+#define REMOTE_BACKGROUND_QUIET_CAP_MS 60000
 #define REMOTE_OFFLINE_MS 1000 /* first pause after the server was away */
 #define REMOTE_OFFLINE_CAP_MS 15000
 #define REMOTE_ENQ_CHUNK (4u << 20) /* bytes of JSONL per POST /v1/drafts */
@@ -72,6 +78,9 @@ struct remote {
                         server (queue_opts.interactive) */
     int64_t quiet_until; /* interactive, mono ms: the server did not answer
                             in time; calls fail at once until then */
+    const struct queue *q; /* the queue this is (its background flag) */
+    int64_t bg_quiet_until; /* mono ms: background calls fail at once */
+    int64_t bg_quiet_pause; /* the last pause; 0 while the server answers */
     CURLcode curl_rc;    /* of the last transfer */
     int unanswered;      /* the last call failed as the server did not
                             answer in time (interactive) */
@@ -259,12 +268,24 @@ static enum so_status perform_once(struct remote *r, const char *url,
 /* An interactive call's failure when the server took the connection but
  * did not answer in time (or answers too slowly): said in words, not as
  * curl's timer. */
-static enum so_status unanswered(struct remote *r, struct so_error *err)
+static enum so_status unanswered(struct remote *r, long ms,
+                                 struct so_error *err)
 {
     r->unanswered = 1;
     return so_fail(err, SO_ERR_NETWORK,
                    "%s: the server is not answering (no reply in %ld s)",
-                   r->base, (r->timeout_ms + 999) / 1000);
+                   r->base, (ms + 999) / 1000);
+}
+
+/* A background call the server did not answer in time: the next one
+ * waits REMOTE_QUIET_MS, then twice as long each time, up to a minute. */
+static void background_quiet(struct remote *r)
+{
+    int64_t p = r->bg_quiet_pause ? r->bg_quiet_pause * 2 : REMOTE_QUIET_MS;
+    r->bg_quiet_pause = p > REMOTE_BACKGROUND_QUIET_CAP_MS
+                            ? REMOTE_BACKGROUND_QUIET_CAP_MS
+                            : p;
+    r->bg_quiet_until = so_mono_ms() + r->bg_quiet_pause;
 }
 
 /* A request with the retry rules; rep->json is the reply (caller frees).
@@ -274,11 +295,21 @@ static enum so_status http_call(struct remote *r, const char *path,
                                 struct reply *rep, struct so_error *err)
 {
     memset(rep, 0, sizeof *rep);
+    int bg = r->interactive && r->q && r->q->background;
+    long limit = bg && r->timeout_ms > REMOTE_BACKGROUND_MS
+                     ? REMOTE_BACKGROUND_MS
+                     : r->timeout_ms;
     if (r->interactive && so_mono_ms() < r->quiet_until)
-        return unanswered(r, err);
+        return unanswered(r, r->timeout_ms, err);
+    if (bg && so_mono_ms() < r->bg_quiet_until)
+        return unanswered(r, limit, err);
+    if (r->interactive)
+        curl_easy_setopt(r->curl, CURLOPT_CONNECTTIMEOUT_MS,
+                         limit < REMOTE_CONNECT_MS ? limit
+                                                   : (long)REMOTE_CONNECT_MS);
     char *url = xasprintf("%s%s", r->base, path);
     enum so_status s;
-    int64_t deadline = so_mono_ms() + r->timeout_ms;
+    int64_t deadline = so_mono_ms() + limit;
     r->unanswered = 0;
     for (int i = 0;; i++) {
         int retry = 0;
@@ -300,9 +331,14 @@ static enum so_status http_call(struct remote *r, const char *path,
     free(url);
     if (r->interactive && s == SO_ERR_NETWORK &&
         r->curl_rc == CURLE_OPERATION_TIMEDOUT) {
-        r->quiet_until = so_mono_ms() + REMOTE_QUIET_MS;
-        return unanswered(r, err);
+        if (bg) /* a key still tries: it has its own deadline */
+            background_quiet(r);
+        else
+            r->quiet_until = so_mono_ms() + REMOTE_QUIET_MS;
+        return unanswered(r, limit, err);
     }
+    if (rep->status > 0) /* the server answered */
+        r->bg_quiet_pause = r->bg_quiet_until = 0;
     return s;
 }
 
@@ -1378,6 +1414,7 @@ enum so_status remote_open(const char *url, const struct queue_opts *opts,
     q->ops = &remote_ops;
     q->impl = r;
     q->spec = xstrdup(url);
+    r->q = q;
     r->interactive = opts->interactive;
     enum so_status s =
         auth_header(url, token_file(opts), &r->headers, r->ident, err);

@@ -596,8 +596,8 @@ void ui_app_layout(struct ui_app *app)
     app->cols = COLS;
 }
 
-/* Work between keys: renew the lease, refresh counts, the screen's tick. */
-static int idle_work(struct ui_app *app)
+/* The calls of idle_work; 1 when the screen needs drawing. */
+static int idle_calls(struct ui_app *app)
 {
     struct so_error err;
     int redraw = 0;
@@ -618,6 +618,17 @@ static int idle_work(struct ui_app *app)
         refresh_counts(app);
         redraw = 1;
     }
+    return redraw;
+}
+
+/* Work between keys: renew the lease, refresh counts, the screen's tick.
+ * Nobody waits for it: the queue is told (queue.background), so a server
+ * that does not answer holds the input loop briefly and ever more rarely. */
+static int idle_work(struct ui_app *app)
+{
+    app->q->background = 1;
+    int redraw = idle_calls(app);
+    app->q->background = 0;
     /* The lease countdown in the status bar. */
     return redraw || app->session.draft;
 }

@@ -40,7 +40,7 @@ check "UI lists the remote queue" ui_wait "D-0002" 15
 ui_keys Enter
 check "a draft opens while the server answers" ui_wait " per policy [1]." 15
 serve_stop
-check "a server that never answers listens on the port" silent
+check "a server that never answers listens on the port" silent --log "$T/conns"
 decide_timed 1
 # The UI's deadline is 4 s for the whole call; it was 10 s (the 30 s
 # timeout's low-speed limit) and then as long again for the next claim.
@@ -49,6 +49,37 @@ else notok "never answered: the decision is in the outbox in a few seconds: it t
 check "the message line says the server is not answering" \
     ui_wait "the server is not answering" 10
 check "no next draft: back on the queue" ui_wait "signoff: queue" 20
+# Keys stay responsive while the UI tries again in the background (it held
+# them 4 s per list retry every few seconds): a background try gives up
+# after 1.5 s, and while the server stays silent the next waits 5 s, then
+# 10 s, doubling up to a minute. The silent server logs each connection.
+opens() { grep -c '^open' "$T/conns"; }
+closes() { grep -c '^closed' "$T/conns"; }
+opened_since() { test "$(opens)" -gt "$1"; } # another connection after $1
+all_closed() { test "$(closes)" -ge "$(opens)"; }
+ms_now() { python3 -c 'import time; print(int(time.monotonic() * 1000))'; }
+held_last() { grep '^closed' "$T/conns" | tail -1 | cut -d' ' -f3; }
+n=$(opens)
+check "a background try while the server is silent" wait_for 30 opened_since "$n"
+t0=$(date +%s%N)
+ui_keys l # the limit prompt: drawn without the network
+check "a key during a background try is answered" ui_wait "Limit to:" 10
+MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ "$MS" -lt 3000 ]; then ok "a key during a background try: answered in $MS ms"
+else notok "a key during a background try: answered in under 3 s: it took $MS ms"; fi
+ui_keys Escape
+check "the background try ends" wait_for 10 all_closed
+held=$(held_last)
+if [ "$held" -lt 3000 ]; then ok "a background try gives up in $held ms"
+else notok "a background try gives up in under 3 s: $held ms"; fi
+for want in 4500 9500; do # the pause after a try: 5 s, then 10 s
+    c=$(ms_now) n=$(opens)
+    check "the next background try comes" wait_for 30 opened_since "$n"
+    gap=$(( $(grep '^open' "$T/conns" | tail -1 | cut -d' ' -f2) - c ))
+    if [ "$gap" -ge "$want" ]; then ok "backoff: the next try $gap ms later (at least $want)"
+    else notok "backoff: the next try at least $want ms later: $gap ms"; fi
+    check "... and ends" wait_for 10 all_closed
+done
 kill "$LPID"; wait "$LPID" 2>/dev/null || true
 serve_start || { notok "serve restarts"; exit 1; }
 check "server back: the waiting decision is sent" \
