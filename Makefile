@@ -67,9 +67,12 @@ libs-check:
 test-libs-check:
 	@sh scripts/deps.sh --check $(PKGS) cmocka
 
+# The binaries are linked to a temporary file and renamed into place, so a
+# test (or a user) running the old one while it is relinked runs the old
+# file or the new one, never one half written.
 $(BUILD)/signoff: $(OBJ)
 	@$(if $(filter 1,$(V)),:,echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@.tmp $(OBJ) $(PKG_LIBS) && mv -f $@.tmp $@
 
 $(BUILD)/obj/%.o: %.c | libs-check
 	@mkdir -p $(dir $@)
@@ -78,7 +81,7 @@ $(BUILD)/obj/%.o: %.c | libs-check
 
 $(BUILD)/asan/signoff: $(ASAN_OBJ)
 	@$(if $(filter 1,$(V)),:,echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@.tmp $(ASAN_OBJ) $(PKG_LIBS) && mv -f $@.tmp $@
 
 $(BUILD)/asan/obj/%.o: %.c | libs-check
 	@mkdir -p $(dir $@)
@@ -115,11 +118,17 @@ check-loaded:
 check-fast: $(BUILD)/signoff $(UNIT_BIN)
 	@BUILD=$(BUILD) SIGNOFF_NO_ASAN=1 sh tests/run.sh $(SUITES)
 
-install: $(BUILD)/signoff
+# The binary install copies: the build's, made first when needed; or, with
+# INSTALL_BIN=PATH, that file as it is (nothing is built or linked: how
+# tests/lint/install.sh installs while other tests run build/signoff).
+INSTALL_BIN ?=
+INSTALL_FROM = $(or $(INSTALL_BIN),$(BUILD)/signoff)
+install: $(if $(INSTALL_BIN),,$(BUILD)/signoff)
+	@test -x "$(INSTALL_FROM)" || { echo "make install: no binary at $(INSTALL_FROM)" >&2; exit 1; }
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
 	    $(DESTDIR)$(PREFIX)/share/signoff/themes
-	install -m 0755 $(BUILD)/signoff $(DESTDIR)$(PREFIX)/bin/signoff
+	install -m 0755 $(INSTALL_FROM) $(DESTDIR)$(PREFIX)/bin/signoff
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	for f in man/*.7; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/man/man7/ || true; done
@@ -129,8 +138,8 @@ install: $(BUILD)/signoff
 	    $(DESTDIR)$(PREFIX)/share/signoff/contrib/prometheus \
 	    $(DESTDIR)$(PREFIX)/share/signoff/contrib/grafana \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system
-	$(BUILD)/signoff completion bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/signoff
-	$(BUILD)/signoff completion zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_signoff
+	$(INSTALL_FROM) completion bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/signoff
+	$(INSTALL_FROM) completion zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_signoff
 	install -m 0644 contrib/prometheus/signoff.rules.yml contrib/prometheus/signoff.rules.test.yml \
 	    $(DESTDIR)$(PREFIX)/share/signoff/contrib/prometheus/
 	install -m 0644 contrib/grafana/signoff.json $(DESTDIR)$(PREFIX)/share/signoff/contrib/grafana/
