@@ -236,10 +236,17 @@ static inline const char *fx_refusal(enum fx_op op)
             skip();                                                            \
         }                                                                      \
     } while (0)
-/* SQL that takes a current file back to schema v18 (no gold checks). The
- * deliveries trigger of v19 stays: v19 drops it and makes it again. */
+/* SQL that takes a current file back to schema v19: the decision
+ * counters and deliveries kept by triggers on decisions, here stand-ins
+ * (their names are what the older steps drop and make; v20 drops them:
+ * the append writes both). */
+#define FX_AS_V19                                                              \
+    " CREATE TRIGGER decision_counts_ins AFTER INSERT ON decisions"            \
+    " BEGIN SELECT 1; END; CREATE TRIGGER deliveries_ins AFTER INSERT ON"      \
+    " decisions BEGIN SELECT 1; END;"
+/* SQL that takes a current file back to schema v18 (no gold checks). */
 #define FX_AS_V18                                                              \
-    " DROP TABLE gold; DROP TABLE gold_answers; ALTER TABLE workflows DROP"     \
+    FX_AS_V19 " DROP TABLE gold; DROP TABLE gold_answers; ALTER TABLE workflows DROP"     \
     " gold_pct; ALTER TABLE workflows DROP gold_bar;"                          \
     " ALTER TABLE workflows DROP gold_due;"
 /* SQL that takes a current file back to schema v17 (no cost columns):

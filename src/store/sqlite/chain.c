@@ -2,7 +2,8 @@
  * store_chain: the append to the audit chain of the SQLite store, shared by
  * every writer of records (decisions, reverts, action records): the next
  * seq comes from the head kept in the meta table, the record is hashed
- * (audit.h) and linked, inserted, and the head moved. Runs in the caller's
+ * (audit.h) and linked, inserted with what a record brings (the decision
+ * counters, webhook deliveries), and the head moved. Runs in the caller's
  * transaction; never opens one, never prints.
  */
 #include "signoff/store/sqlite/chain.h"
@@ -37,6 +38,43 @@ static const char sql_insert[] =
     COLUMNS " VALUES (:seq, :draft, :rq, :rev, :action, :kind, :reason, :note,"
     " :final, :size, :bsha, :fsha, :shown, :at, :active, :reverts, :prev,"
     " :hash)";
+
+/* What the records seq :first..:last bring with them, in their
+ * transaction: the counters of /metrics (decisions per workflow and
+ * action, ever) and a webhook delivery per hook of the draft's workflow
+ * (an escalation and an action record only for a hook of all events), in
+ * seq order. A record whose subject is no draft (an admin record) has
+ * neither. */
+static const char sql_count_range[] =
+    "INSERT INTO decision_counts(workflow, action, n)"
+    " SELECT d.workflow, x.action, count(*) FROM decisions x"
+    " JOIN drafts d ON d.id = x.draft WHERE x.seq BETWEEN :first AND :last"
+    " GROUP BY d.workflow, x.action"
+    " ON CONFLICT(workflow, action) DO UPDATE SET n = n + excluded.n";
+
+static const char sql_deliver_range[] =
+    "INSERT INTO deliveries(hook, seq, draft, next_at)"
+    " SELECT h.id, x.seq, x.draft, x.decided_at FROM decisions x"
+    " JOIN drafts d ON d.id = x.draft JOIN hooks h ON h.workflow = d.workflow"
+    " WHERE x.seq BETWEEN :first AND :last AND EXISTS (SELECT 1 FROM hooks)"
+    " AND (h.events = 'all' OR x.action <> 'escalate'"
+    " AND x.action <> 'applied') ORDER BY x.seq, h.id";
+
+static enum so_status after_records(struct store *s, int64_t first,
+                                    int64_t last, struct so_error *err)
+{
+    enum so_status code = SO_OK;
+    const char *const sql[] = {sql_count_range, sql_deliver_range};
+    for (size_t i = 0; code == SO_OK && i < sizeof sql / sizeof *sql; i++) {
+        sqlite3_stmt *st = store_db_stmt(s, sql[i], err);
+        if (!st)
+            return err->code;
+        store_db_bind_int(st, ":first", first);
+        store_db_bind_int(st, ":last", last);
+        code = store_db_run(s, st, err);
+    }
+    return code;
+}
 
 enum so_status store_chain_head(struct store *s, int64_t *seq, char hash[65],
                                 struct so_error *err)
@@ -124,6 +162,8 @@ enum so_status store_chain_append(struct store *s, struct so_decision *d,
         d->request_id = xasprintf("%s-%lld", d->kind, (long long)d->seq);
     audit_record_hash(d->prev_hash, d, d->hash);
     code = insert_one(s, d, err);
+    if (code == SO_OK)
+        code = after_records(s, d->seq, d->seq, err);
     return code == SO_OK ? moved_head(s, d->seq, d->hash, err) : code;
 }
 
@@ -186,6 +226,8 @@ enum so_status store_chain_append_many(struct store *s, struct so_decision *v,
     }
     for (; code == SO_OK && i < n; i++)
         code = insert_one(s, &v[i], err);
+    if (code == SO_OK)
+        code = after_records(s, v[0].seq, seq, err);
     return code == SO_OK ? moved_head(s, seq, hash, err) : code;
 }
 

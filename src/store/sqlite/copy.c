@@ -3,7 +3,8 @@
  * each table of copy_tables the file has in one read transaction (one
  * snapshot), rows as SQLite holds them; a load writes rows into an empty
  * file in one BEGIN IMMEDIATE transaction, the triggers keeping the
- * counters (draft_counts, decision_counts, rollup_wf) as on any insert.
+ * counters (draft_counts, rollup_wf) as on any insert and the decision
+ * counters counted at the end (the append writes them: chain.c).
  * Statements name tables and columns, so they are built from names that
  * passed copy_name_ok (our schema's names: the source's and the catalog's
  * answers are checked, never trusted); every value is bound.
@@ -233,11 +234,22 @@ enum so_status store_load_row(struct queue *q, const struct so_row *row,
     return code;
 }
 
+static const char sql_count_decisions[] =
+    "INSERT INTO decision_counts(workflow, action, n)"
+    " SELECT d.workflow, x.action, count(*) FROM decisions x"
+    " JOIN drafts d ON d.id = x.draft GROUP BY d.workflow, x.action";
+
 enum so_status store_load_end(struct queue *q, int commit, struct so_error *err)
 {
     struct store *s = q->impl;
-    if (commit)
-        return store_db_commit(s, err);
+    if (commit) {
+        sqlite3_stmt *st = store_db_stmt(s, sql_count_decisions, err);
+        enum so_status code = st ? store_db_run(s, st, err) : err->code;
+        if (code == SO_OK)
+            return store_db_commit(s, err);
+        store_db_rollback(s);
+        return code;
+    }
     store_db_rollback(s);
     return SO_OK;
 }

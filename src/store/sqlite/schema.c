@@ -757,6 +757,17 @@ static const char *const schema_v19[] = {
     NULL,
 };
 
+/* Schema v20: the decision counters and the webhook deliveries of new
+ * records are written by the append itself (chain.c), one statement each
+ * for all the records of an append, where a trigger per record looked the
+ * draft up twice (an enqueue batch's automatic approvals are many records
+ * to a statement). The rows are the same. */
+static const char *const schema_v20[] = {
+    "DROP TRIGGER IF EXISTS decision_counts_ins;",
+    "DROP TRIGGER IF EXISTS deliveries_ins;",
+    NULL,
+};
+
 /* One entry per schema version: steps[i] takes a file from version i to
  * i + 1. Append only. */
 static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
@@ -765,7 +776,8 @@ static const char *const *const steps[] = {schema_v1, schema_v2, schema_v3,
                                            schema_v10, schema_v11, schema_v12,
                                            schema_v13, schema_v14, schema_v15,
                                            schema_v16, schema_v17,
-                                           schema_v18, schema_v19};
+                                           schema_v18, schema_v19,
+                                           schema_v20};
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

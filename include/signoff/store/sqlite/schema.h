@@ -9,7 +9,7 @@
 #include "signoff/store/sqlite/db.h"
 
 /* Current schema version (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 19
+#define STORE_SCHEMA_VERSION 20
 
 /* Read PRAGMA user_version into *version. */
 enum so_status store_schema_read(struct store *s, int *version,
