@@ -292,6 +292,10 @@ static enum ui_answer pick_reason(struct ui_app *app, const char *verb,
         ui_app_message(app, 1, "%s: %s", verb, err.msg);
         return UI_CANCELLED;
     }
+    if (nreasons == 0) { /* nothing to pick from: no code, not stuck */
+        so_workflow_clear(&w);
+        return UI_ANSWERED;
+    }
     const char **labels = xcalloc(nreasons + 1, sizeof *labels);
     for (size_t i = 0; i < nreasons; i++)
         labels[i] = reasons[i].label;

@@ -544,7 +544,11 @@ static enum ui_next queue_key(struct ui_app *app, void *state,
         if (v->n == 0)
             return UI_STAY;
         ui_bulk_toggle(&v->tags, v->rows[v->sel].id);
-        ui_app_message(app, 0, "%zu tagged (; acts on them)", v->tags.n);
+        ui_app_message(app, 0, app->q->supervisor
+                                   ? "%zu tagged (; acts on them)"
+                                   : "%zu tagged (; acts on them: supervisors "
+                                     "only)",
+                       v->tags.n);
         move_sel(app, v, 1);
         return UI_REDRAW;
     case KA_BULK: {

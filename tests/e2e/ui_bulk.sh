@@ -64,7 +64,10 @@ for size in $SIZES; do
 
     SIGNOFF_REVIEWER=bob review "$size"
     check "$size: bob's queue: what he can act on" ui_wait "Bulk question 6"
-    ui_keys t '\;'
+    ui_keys t
+    check "$size: a reviewer's tag says ; is for supervisors" \
+        ui_wait "1 tagged (; acts on them: supervisors only)"
+    ui_keys '\;'
     check "$size: a reviewer's ; is refused" \
         ui_wait "bulk: release, escalate and reassign are for supervisors; 1 tagged"
     ui_keys q
