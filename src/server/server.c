@@ -1620,8 +1620,23 @@ static int route_auth(struct call *c, const struct route *r)
     }
     authfail_ok(srv->authfail, key);
     if (!(c->who->role & r->roles)) {
-        call_fail(c, SO_ERR_FORBIDDEN,
-                  "this token's role may not use this route");
+        /* Which role this is and which the route takes: "a producer
+         * token" alone leaves the client guessing what to use instead. */
+        struct buf takes;
+        buf_init(&takes);
+        for (size_t i = 0; i < SO_ARRAY_LEN(role_names); i++)
+            if (r->roles & role_names[i].bit)
+                buf_addf(&takes, "%s%s", takes.len ? " or " : "",
+                         role_names[i].name);
+        char *msg = xasprintf("this token's role may not use this route: "
+                              "%s %s%s%s takes a %s token, this one is a "
+                              "%s's",
+                              r->method, r->prefix, r->suffix ? "{id}" : "",
+                              r->suffix ? r->suffix : "", buf_cstr(&takes),
+                              role_name(c->who->role));
+        call_fail(c, SO_ERR_FORBIDDEN, msg);
+        free(msg);
+        buf_free(&takes);
         return -1;
     }
     if (c->who->scope && !scope_head_ok(c, r)) {

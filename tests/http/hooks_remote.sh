@@ -49,7 +49,8 @@ check_eq "POST /v1/hooks/1/nothing: 404 before the body" 404 \
     "$(head_only POST /v1/hooks/1/nothing "$TOK_SUP")"
 api_kept GET /v1/hooks "$TOK_ALICE"
 check_eq "GET /v1/hooks by a reviewer: 403" 403 "$CODE"
-check_contains "403: the role is named" "this token's role may not use this route" "$BODY"
+check_contains "403: the role is named, and the role the route takes" \
+    "this token's role may not use this route: GET /v1/hooks takes a supervisor token, this one is a reviewer's" "$BODY"
 "$SO" token create --queue "$Q" --reviewer sol --role supervisor --workflow wh \
     >"$T/scoped" 2>/dev/null
 api_kept GET /v1/hooks "$(cat "$T/scoped")"
