@@ -210,7 +210,8 @@ static enum ui_next undo_latest(struct ui_app *app, struct mine_view *m)
 {
     size_t live = latest_live(m);
     if (live == m->n) {
-        ui_app_message(app, 1, "undo: none of these decisions stands");
+        ui_app_message(app, 1, m->n ? "undo: none of these decisions stands"
+                                    : "undo: nothing to undo");
         return UI_REDRAW;
     }
     if (m->sel != live) {

@@ -12,6 +12,12 @@ for size in $SIZES; do
     # it has been read before typing q.
     check "$size: a says where it works" ui_wait "a: approve works on the draft screen"
     check_contains "$size: keys on an empty queue are harmless" "The queue is empty" "$(ui_screen)"
+    ui_keys H
+    ui_wait "No decisions of yours in these days." >/dev/null
+    ui_keys u
+    check "$size: u with no decision at all: nothing to undo" ui_wait "undo: nothing to undo"
+    ui_keys q
+    ui_wait "The queue is empty" >/dev/null
     ui_keys q
     check_eq "$size: q quits" "__EXITED__ rc=0" "$(exited)"
     ui_stop
