@@ -233,7 +233,8 @@ enum so_status theme_load(const char *name, struct theme *t,
             return SO_OK;
         return so_fail(err, SO_ERR_NOTFOUND,
                        "theme %s: no %s.theme in $XDG_CONFIG_HOME/signoff/"
-                       "themes, ./themes or %s/themes",
+                       "themes, ./themes or %s/themes (signoff ships "
+                       "default, light, high-contrast and mono)",
                        name, name, SIGNOFF_DATADIR);
     }
     char *text = NULL;

@@ -98,11 +98,11 @@ ui_stop
 printf '# keys\nbind a frobnicate\n' >"$XDG_CONFIG_HOME/signoff/config"
 review 80x24
 check "bad bind line is reported" ui_wait "unknown action"
-S=$(ui_screen | tr -d '\n')
+S=$(ui_screen | tr -d '\n ') # read without line ends
 check_contains "... naming its file and line" \
-    "signoff/config:2: bind a frobnicate: unknown action" "$S"
+    "signoff/config:2:bindafrobnicate:unknownaction" "$S"
 check_contains "... and where the actions are (the UI is not there to help)" \
-    "an action name of the Keys table in signoff(1)" "$S"
+    "anactionnameoftheKeystableinsignoff(1)" "$S"
 check_eq "and the UI does not start" "__EXITED__ rc=1" "$(exited)"
 ui_stop
 

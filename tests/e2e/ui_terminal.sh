@@ -32,6 +32,8 @@ for theme in light high-contrast mono default; do
 done
 review 80x24 --theme nosuch
 check "unknown theme is an error" ui_wait "theme nosuch: no nosuch.theme"
+check_contains "... naming the themes that ship (read without line ends)" \
+    "(signoffshipsdefault,light,high-contrastandmono)" "$(ui_screen | tr -d '\n ')"
 check_eq "and the UI does not start" "__EXITED__ rc=1" "$(exited)"
 ui_stop
 mkdir -p "$XDG_CONFIG_HOME/signoff/themes"
