@@ -559,10 +559,29 @@ void ui_app_draw(struct ui_app *app)
     }
     /* Keys typed before the new draft, menu or prompt is written are
      * dropped; one typed once it is on screen is kept (flushing after
-     * doupdate() would drop a key sent in answer to what was just shown). */
+     * doupdate() would drop a key sent in answer to what was just shown).
+     * The windows are refreshed into curses' screen already, so reading
+     * what waits draws nothing early. */
     if (app->flush_input) {
-        flushinp();
         app->flush_input = 0;
+        int n = ui_app_drop_typed(app);
+        /* A key typed ahead of a draft is said dropped on the draft's
+         * message line ("a a": the second a did not touch this draft). */
+        if (n > 0 && app->screen == UI_SCREEN_DRAFT && !app->prompt &&
+            !app->on_top && app->session.draft) {
+            char *was = app->message ? xstrdup(app->message) : NULL;
+            if (was)
+                ui_app_message(app, app->message_error,
+                               "%s; %d key%s typed ahead dropped", was, n,
+                               n == 1 ? "" : "s");
+            else
+                ui_app_message(app, 0, "%d key%s typed before %s was shown "
+                               "dropped", n, n == 1 ? "" : "s",
+                               app->session.draft->id);
+            free(was);
+            draw_message(app);
+            wnoutrefresh(app->bar);
+        }
     }
     doupdate();
 }

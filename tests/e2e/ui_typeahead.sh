@@ -1,11 +1,11 @@
 #!/bin/bash
 # Type-ahead never decides an unseen draft: keys typed before a draft is
-# drawn are dropped when it is drawn ("Enter a a" opens D-1 and decides
-# nothing; "a a" on D-1 approves D-1 only, the second a was typed before D-2
-# was on screen). A decision key needs the draft on screen for the
-# workflow's --min-seen: under it the UI says "look first" and records
-# nothing. Every decision the UI records was on screen (shown_at set, some
-# active time).
+# drawn are dropped when it is drawn, and the message line counts them
+# ("Enter a a" opens D-1 and decides nothing; "a a" on D-1 approves D-1
+# only, the second a was typed before D-2 was on screen). A decision key
+# needs the draft on screen for the workflow's --min-seen: under it the UI
+# says "look first" and records nothing. Every decision the UI records was
+# on screen (shown_at set, some active time).
 . "$(dirname "$0")/ui.inc"
 for size in $SIZES; do
     newq "typeahead-$size"; three
@@ -13,12 +13,16 @@ for size in $SIZES; do
     ui_wait "First refund question"
     ui_keys Enter a a
     check "$size: Enter a a opens D-1" ui_wait "Refunds take 30 days"
+    check "$size: and says the two a were dropped" \
+        ui_wait "2 keys typed before D-1 was shown dropped"
     ui_wait "lease " >/dev/null
     check_eq "$size: and decides nothing" "0" "$(sql "$Q" "SELECT count(*) FROM decisions WHERE kind <> 'admin'")"
     check_eq "$size: D-1 still claimed" "claimed" "$(status D-1)"
     ui_keys a a
     check "$size: a a approves D-1 and opens D-2" ui_wait "Shipping is free over 50 EUR"
     check "$size: the message says which" ui_wait "approve D-1"
+    check "$size: and that the second a was dropped" \
+        ui_wait "approve D-1; 1 key typed ahead dropped"
     check_eq "$size: D-1 approved" "approve||" "$(decisions D-1)"
     check_eq "$size: the second a did not touch D-2" "" "$(decisions D-2)"
     check_eq "$size: D-2 is open, claimed" "claimed" "$(status D-2)"
