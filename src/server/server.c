@@ -1026,6 +1026,27 @@ static enum so_status reason_items_ok(const cJSON *j, struct so_error *err)
     return s;
 }
 
+/* A member that means something only beside another one is refused on
+ * its own rather than silently ignored: the policy's parts without
+ * "automate" (the policy is sent whole), "reason" without "automation". */
+static enum so_status members_alone(const cJSON *j, unsigned mask, int flip,
+                                    struct so_error *err)
+{
+    static const char *const policy[] = {"automate_from", "sample_pct",
+                                         "force", "policy_reason", NULL};
+    for (int i = 0; policy[i] && !(mask & SO_WF_AUTOMATE); i++)
+        if (cJSON_GetObjectItemCaseSensitive(j, policy[i]))
+            return so_fail(err, SO_ERR_INVALID,
+                           "%s: only with automate (the policy is sent "
+                           "whole)",
+                           policy[i]);
+    if (!flip && cJSON_GetObjectItemCaseSensitive(j, "reason"))
+        return so_fail(err, SO_ERR_INVALID,
+                       "reason: only with automation (why it is paused or "
+                       "resumed)");
+    return SO_OK;
+}
+
 /* Apply a POST body: everything is checked first (the members, the
  * settings, the switch's reason), then the settings (creating the
  * workflow), then the kill switch when "automation" is present. */
@@ -1041,8 +1062,10 @@ static enum so_status workflow_apply(struct call *c, const cJSON *j,
         return s;
     free(w.name);
     w.name = xstrdup(c->arg);
-    s = json_get_string(j, "", "reason", JSON_OPTIONAL, SO_MAX_FIELD, &reason,
-                        err);
+    s = members_alone(j, mask, flip, err);
+    if (s == SO_OK)
+        s = json_get_string(j, "", "reason", JSON_OPTIONAL, SO_MAX_FIELD,
+                            &reason, err);
     if (s == SO_EMPTY)
         s = SO_OK;
     if (s == SO_OK && flip)

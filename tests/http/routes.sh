@@ -178,6 +178,12 @@ api POST /v1/workflows/support "$TOK_SUP" '{"reasons":[{"code":"x","label":"X","
 check_eq "workflow set: an unknown key of a reason item too" \
     '400 reasons[0].colour: unknown key (expected one of: code, label)' \
     "$CODE $(jq -r .error.message <<<"$BODY")"
+api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.4,"sample_pct":10}'
+check_eq "workflow set: a part of the policy without automate is refused, not ignored" \
+    '400 sample_pct: only with automate (the policy is sent whole)' "$CODE $(jq -r .error.message <<<"$BODY")"
+api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.4,"reason":"why"}'
+check_eq "workflow set: a reason without automation is refused, not ignored" \
+    '400 reason: only with automation (why it is paused or resumed)' "$CODE $(jq -r .error.message <<<"$BODY")"
 api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.4,"automation":"paused"}'
 check_eq "workflow set with a pause lacking its reason: 400" 400 "$CODE"
 api GET /v1/workflows/support "$TOK_SUP"
