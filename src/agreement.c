@@ -14,6 +14,7 @@
 #include "signoff/escape.h"
 #include "signoff/json.h"
 #include "signoff/queue.h"
+#include "signoff/table.h"
 #include "signoff/text.h"
 
 static const char *const category_names[AGREE_NCAT] = {"approve", "edit",
@@ -263,46 +264,46 @@ void agreement_summary_free(struct agreement_summary *s)
     }
 }
 
-/* A name in the table through text_plain (controls, bidi and invisible
- * characters as visible tokens), cut and padded to width columns. */
-static void add_clean(struct buf *out, const char *text, int width)
-{
-    char *t = text_plain(text, width, 1);
-    buf_adds(out, t);
-    free(t);
-}
+/* The columns of the table; at a narrow width the empty AGREEMENT column
+ * and the resolutions go first (table.h). Cells are made as wide as they
+ * always were (a rate "%5.1f%%", a count "%-8lld"). */
+static const struct table_col agree_cols[] = {
+    {"AGREEMENT", 0, 0, 9, 0, 0}, {"WORKFLOW", 0, 17, 0, 12, 0},
+    {"PAIR", 0, 28, 0, 16, 1},    {"SHARED", 1, 0, 2, 0, 1},
+    {"AGREE", 0, 0, 0, 0, 0},     {"KAPPA", 0, 0, 3, 0, 0},
+    {"RESOLVED", 0, 0, 7, 0, 0},  {"SIDED-AI", 0, 0, 8, 0, 0}};
 
-static void format_table(const struct agreement_summary *s, struct buf *out)
+static void format_table(const struct agreement_summary *s, int width,
+                         struct buf *out)
 {
     if (!s->n) {
         buf_adds(out, "no four-eyes reviews in this window\n");
         return;
     }
-    buf_adds(out, "AGREEMENT  WORKFLOW          PAIR                         "
-                  "SHARED  AGREE   KAPPA      RESOLVED  SIDED-AI\n");
+    struct table *t = table_new(agree_cols, SO_ARRAY_LEN(agree_cols), 2);
     for (size_t i = 0; i < s->n; i++) {
         const struct agreement_line *l = &s->lines[i];
-        buf_adds(out, "           ");
-        add_clean(out, l->workflow, 17);
-        buf_addc(out, ' ');
+        size_t c = 0;
         char *pair = l->reviewer_a
                          ? xasprintf("%s+%s", l->reviewer_a, l->reviewer_b)
                          : xstrdup("(all pairs)");
-        add_clean(out, pair, 28);
-        buf_addc(out, ' ');
+        table_add(t, c++, xstrdup(""));
+        table_add(t, c++, text_plain(l->workflow, 17, 0));
+        table_add(t, c++, text_plain(pair, 28, 0));
         free(pair);
-        buf_addf(out, "%6lld  %5.1f%%  ", (long long)l->fig.shared,
-                 l->fig.percent);
-        if (l->fig.kappa_defined)
-            buf_addf(out, "%-9.3f  ", l->fig.kappa);
-        else
-            buf_adds(out, "undefined  ");
-        if (l->reviewer_a)
-            buf_adds(out, "-         -\n");
-        else
-            buf_addf(out, "%-8lld  %lld\n", (long long)l->resolved,
-                     (long long)l->sided_ai);
+        table_add(t, c++, xasprintf("%lld", (long long)l->fig.shared));
+        table_add(t, c++, xasprintf("%5.1f%%", l->fig.percent));
+        table_add(t, c++, l->fig.kappa_defined
+                              ? xasprintf("%-9.3f", l->fig.kappa)
+                              : xstrdup("undefined"));
+        table_add(t, c++, l->reviewer_a
+                              ? xstrdup("-")
+                              : xasprintf("%lld", (long long)l->resolved));
+        table_add(t, c++, l->reviewer_a
+                              ? xstrdup("-")
+                              : xasprintf("%lld", (long long)l->sided_ai));
     }
+    table_render(t, width, out);
 }
 
 static cJSON *line_json(const struct agreement_line *l)
@@ -422,11 +423,11 @@ static void format_prom(const struct agreement_summary *s, struct buf *out)
 
 void agreement_format(const struct agreement_summary *s,
                       const struct agreement_window *w, enum agreement_fmt fmt,
-                      struct buf *out)
+                      int width, struct buf *out)
 {
     switch (fmt) {
     case AGREE_TABLE:
-        format_table(s, out);
+        format_table(s, width, out);
         break;
     case AGREE_JSON:
         format_json(s, w, out);

@@ -185,16 +185,16 @@ static void table_group_row(struct table *g, const struct stats_group *gr,
  * tail times first, then the rest; the key, the count, the override rate
  * and the flag stay. */
 static const struct table_col group_cols[] = {
-    {"", 0, 0, 0, 12},           {"DECIDED", 1, 0, 0, 0},
-    {"APPR", 1, 0, 13, 0},       {"EDIT", 1, 0, 12, 0},
-    {"REJ", 1, 0, 11, 0},        {"ESC", 1, 0, 6, 0},
-    {"OVERRIDE", 1, 0, 0, 0},    {"95% CI", 0, 0, 2, 0},
-    {"STAMP", 1, 0, 5, 0},       {"GOLD", 0, 0, 4, 0},
-    {"MED TIME", 1, 0, 7, 0},    {"MED EDIT", 1, 0, 15, 0},
-    {"UNAPPLIED", 1, 0, 8, 0},   {"COST/TASK", 1, 0, 9, 0},
-    {"AI", 1, 0, 17, 0},         {"HUMAN", 1, 0, 16, 0},
-    {"P50 DECIDE", 1, 0, 10, 0}, {"P95 DECIDE", 1, 0, 14, 0},
-    {"TREND", 0, 0, 3, 0},       {"", 0, 0, 0, 19}};
+    {"", 0, 0, 0, 12, 0},           {"DECIDED", 1, 0, 0, 0, 0},
+    {"APPR", 1, 0, 13, 0, 0},       {"EDIT", 1, 0, 12, 0, 0},
+    {"REJ", 1, 0, 11, 0, 0},        {"ESC", 1, 0, 6, 0, 0},
+    {"OVERRIDE", 1, 0, 0, 0, 0},    {"95% CI", 0, 0, 2, 0, 0},
+    {"STAMP", 1, 0, 5, 0, 0},       {"GOLD", 0, 0, 4, 0, 0},
+    {"MED TIME", 1, 0, 7, 0, 0},    {"MED EDIT", 1, 0, 15, 0, 0},
+    {"UNAPPLIED", 1, 0, 8, 0, 0},   {"COST/TASK", 1, 0, 9, 0, 0},
+    {"AI", 1, 0, 17, 0, 0},         {"HUMAN", 1, 0, 16, 0, 0},
+    {"P50 DECIDE", 1, 0, 10, 0, 0}, {"P95 DECIDE", 1, 0, 14, 0, 0},
+    {"TREND", 0, 0, 3, 0, 0},       {"", 0, 0, 0, 19, 0}};
 
 static void table_groups(const struct stats_report *rep, int width,
                          struct buf *out)

@@ -47,16 +47,20 @@ static int cell_width(const char *s)
     return s ? text_width(s, strlen(s)) : 0;
 }
 
+/* The spaces before column c when a column is shown before it. */
+static int gap(const struct table *t, size_t c)
+{
+    return t->col[c].gap > 0 ? t->col[c].gap : t->sep;
+}
+
 /* Sum of the shown columns' widths w with the separators between them. */
 static int total(const struct table *t, const int *w, const int *shown)
 {
     int sum = 0, n = 0;
     for (size_t c = 0; c < t->ncols; c++)
-        if (shown[c]) {
-            sum += w[c];
-            n++;
-        }
-    return sum + (n > 1 ? (n - 1) * t->sep : 0);
+        if (shown[c])
+            sum += w[c] + (n++ ? gap(t, c) : 0);
+    return sum;
 }
 
 /* The shown column of the highest drop rank (0: never dropped), or -1. */
@@ -131,7 +135,7 @@ void table_render(struct table *t, int width, struct buf *out)
             char *v = cell_width(s) > w[c] ? text_plain(s, w[c], 0) : NULL;
             const char *text = v ? v : s ? s : "";
             int pad = w[c] - cell_width(text);
-            buf_addf(&line, "%*s", first ? 0 : t->sep, "");
+            buf_addf(&line, "%*s", first ? 0 : gap(t, c), "");
             first = 0;
             if (t->col[c].right)
                 buf_addf(&line, "%*s", pad > 0 ? pad : 0, "");

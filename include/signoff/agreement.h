@@ -124,11 +124,12 @@ struct agreement_window {
  * groups: [{workflow, reviewer_a, reviewer_b (null on a workflow line),
  * shared, agreement, kappa (null when undefined), ...}]}), CSV with a
  * header and CRLF line ends (RFC 4180), or Prometheus gauges (undefined
- * kappa left out). The table shows names through text_plain; CSV and
+ * kappa left out). The table shows names through text_plain and fits
+ * width columns (> 0; table.h), or shows every column (<= 0); CSV and
  * Prometheus escape them (escape.h).
  */
 void agreement_format(const struct agreement_summary *s,
                       const struct agreement_window *w, enum agreement_fmt fmt,
-                      struct buf *out);
+                      int width, struct buf *out);
 
 #endif

@@ -20,6 +20,7 @@ struct table_col {
     int fixed; /* > 0: always this many columns wide (cells cut to it) */
     int drop;  /* 0: never dropped; else the higher, the sooner it goes */
     int min;   /* > 0: may be cut down to this many columns with "…" */
+    int gap;   /* > 0: this many spaces before it (0: the table's sep) */
 };
 
 /* A table of ncols columns (cols is borrowed and must outlive it) with

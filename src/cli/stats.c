@@ -146,7 +146,8 @@ static int run_agreement(struct queue *q, const struct stats_args *a,
     stats_format_day(w->first_day, first);
     stats_format_day(w->last_day, last);
     struct agreement_window aw = {first, last, stats_window_days(w)};
-    agreement_format(&sum, &aw, fmts[a->fmt], &b);
+    agreement_format(&sum, &aw, fmts[a->fmt], cli_table_width(a->common.wide),
+                     &b);
     if (a->fmt == STATS_FMT_JSON)
         buf_addc(&b, '\n');
     agreement_summary_free(&sum);

@@ -190,11 +190,11 @@ static void cell_time(int64_t ms, char out[32])
 /* The columns of token list, as wide as they always were; at a narrow
  * terminal the times and the note go first (table.h). */
 static const struct table_col list_cols[] = {
-    {"ID", 0, 15, 0, 0},        {"REVIEWER", 0, 12, 0, 8},
-    {"ROLE", 0, 10, 5, 0},      {"STATE", 0, 7, 0, 0},
-    {"CREATED", 0, 17, 9, 0},   {"EXPIRES", 0, 17, 4, 0},
-    {"LAST USED", 0, 17, 8, 0}, {"SCOPE", 0, 15, 6, 8},
-    {"NOTE", 0, 0, 7, 0}};
+    {"ID", 0, 15, 0, 0, 0},        {"REVIEWER", 0, 12, 0, 8, 0},
+    {"ROLE", 0, 10, 5, 0, 0},      {"STATE", 0, 7, 0, 0, 0},
+    {"CREATED", 0, 17, 9, 0, 0},   {"EXPIRES", 0, 17, 4, 0, 0},
+    {"LAST USED", 0, 17, 8, 0, 0}, {"SCOPE", 0, 15, 6, 8, 0},
+    {"NOTE", 0, 0, 7, 0, 0}};
 
 static void print_table(const struct so_token *v, size_t n, int64_t now,
                         int width)

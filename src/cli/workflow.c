@@ -633,11 +633,11 @@ static void print_show(const struct so_workflow *w)
  * terminal the limits go first (table.h), the name and the pending count
  * stay. */
 static const struct table_col list_cols[] = {
-    {"WORKFLOW", 0, 24, 0, 16},  {"OWNER", 0, 16, 5, 8},
-    {"THRESHOLD", 1, 9, 4, 0},   {"WINDOW", 1, 6, 7, 0},
-    {"MIN", 1, 6, 8, 0},         {"REVIEWS", 1, 7, 9, 0},
-    {"AUTO-PAUSE", 1, 10, 10, 0}, {"AUTOMATION", 0, 10, 3, 0},
-    {"PHASE", 0, 8, 2, 0},       {"PENDING", 1, 7, 0, 0}};
+    {"WORKFLOW", 0, 24, 0, 16, 0},  {"OWNER", 0, 16, 5, 8, 0},
+    {"THRESHOLD", 1, 9, 4, 0, 0},   {"WINDOW", 1, 6, 7, 0, 0},
+    {"MIN", 1, 6, 8, 0, 0},         {"REVIEWS", 1, 7, 9, 0, 0},
+    {"AUTO-PAUSE", 1, 10, 10, 0, 0}, {"AUTOMATION", 0, 10, 3, 0, 0},
+    {"PHASE", 0, 8, 2, 0, 0},       {"PENDING", 1, 7, 0, 0, 0}};
 
 static void print_list(const struct so_workflow *ws, size_t n, int width)
 {

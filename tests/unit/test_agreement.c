@@ -151,7 +151,7 @@ static void test_formats(void **state)
     fixture(&a);
     agreement_summarise(&a, &s);
     buf_init(&b);
-    agreement_format(&s, &win, AGREE_JSON, &b);
+    agreement_format(&s, &win, AGREE_JSON, 0, &b);
     cJSON *root = cJSON_Parse(buf_cstr(&b));
     assert_non_null(root);
     assert_string_equal(cJSON_GetObjectItem(root, "by")->valuestring, "pair");
@@ -166,16 +166,16 @@ static void test_formats(void **state)
                                                  "kappa")));
     cJSON_Delete(root);
     buf_reset(&b);
-    agreement_format(&s, &win, AGREE_TABLE, &b);
+    agreement_format(&s, &win, AGREE_TABLE, 0, &b);
     assert_non_null(strstr(buf_cstr(&b), "alice+carol"));
     assert_non_null(strstr(buf_cstr(&b), "undefined"));
     assert_non_null(strstr(buf_cstr(&b), "83.3%  0.667"));
     buf_reset(&b);
-    agreement_format(&s, &win, AGREE_CSV, &b);
+    agreement_format(&s, &win, AGREE_CSV, 0, &b);
     assert_non_null(strstr(buf_cstr(&b), "refunds,alice,carol,2,1.0000,,,\r\n"));
     assert_non_null(strstr(buf_cstr(&b), "refunds,,,6,0.8333,0.6667,2,1\r\n"));
     buf_reset(&b);
-    agreement_format(&s, &win, AGREE_PROM, &b);
+    agreement_format(&s, &win, AGREE_PROM, 0, &b);
     assert_non_null(strstr(buf_cstr(&b), "signoff_agreement_kappa{"
                                          "workflow=\"refunds\"} 0.666667\n"));
     assert_null(strstr(buf_cstr(&b), "reviewer_b=\"carol\"} nan"));
