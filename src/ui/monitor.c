@@ -376,49 +376,65 @@ static int line_add_whole(struct buf *b, const char *item, size_t after,
     return 1;
 }
 
-/* The workflows over their threshold in their own alert window, as
- * stats --check and auto-pause judge them: the table above counts the
- * screen's 30 days, where a workflow that drifted this week can still read
- * under its threshold. One line, whole entries, the rest counted ("+2
- * more"); returns the next free line. */
+/* One alert entry of workflow i for the line of kind sla (0: the
+ * override rate over its threshold; 1: the share of tasks past its SLA
+ * over its sla-alert), "" when the workflow has no such alert; owned. */
+static char *alert_item(const struct monitor_view *v, size_t i, int sla)
+{
+    const struct stats_alert *a = &v->alerts[i];
+    if (sla ? !a->sla_over : !a->over)
+        return NULL;
+    char rate[16], thr[16], day[16];
+    stats_format_pct(sla ? a->sla_share : a->rate, rate);
+    stats_format_pct(sla ? a->sla_alert : a->threshold, thr);
+    stats_format_day(a->win.first_day, day);
+    char *name = text_plain(v->wfs[i].name, 0, 0);
+    char *item = xasprintf(
+        "%s %s > %s (%lld of %lld since %s)", name, rate, thr,
+        (long long)(sla ? a->sla_late : a->overrides),
+        (long long)(sla ? a->sla_total : a->decided), day + 5);
+    free(name);
+    return item;
+}
+
+/* What stats --check names, over each workflow's own alert window: the
+ * override rate over its threshold (the table above counts the screen's
+ * 30 days, where a workflow that drifted this week can still read under
+ * it) and the share of tasks past its SLA. One line per kind, whole
+ * entries, the rest counted ("+2 more"); returns the next free line. */
 static int draw_drift_alerts(struct ui_app *app, const struct monitor_view *v,
                              int y)
 {
-    size_t nover = 0, shown = 0;
-    for (size_t i = 0; i < v->nwfs; i++)
-        nover += v->alerts[i].over != 0;
-    if (!nover)
-        return y;
-    struct buf b;
-    buf_init(&b);
-    buf_adds(&b, "Over threshold:");
-    for (size_t i = 0; i < v->nwfs; i++) {
-        const struct stats_alert *a = &v->alerts[i];
-        if (!a->over)
+    static const char *const label[] = {"Over threshold:", "Past SLA:"};
+    for (int sla = 0; sla <= 1; sla++) {
+        size_t nover = 0, shown = 0;
+        for (size_t i = 0; i < v->nwfs; i++)
+            nover += (sla ? v->alerts[i].sla_over : v->alerts[i].over) != 0;
+        if (!nover)
             continue;
-        char rate[16], thr[16], day[16];
-        stats_format_pct(a->rate, rate);
-        stats_format_pct(a->threshold, thr);
-        stats_format_day(a->win.first_day, day);
-        char *name = text_plain(v->wfs[i].name, 0, 0);
-        char *item = xasprintf("%s %s %s > %s (%lld of %lld since %s)",
-                               shown ? ";" : "", name, rate, thr,
-                               (long long)a->overrides, (long long)a->decided,
-                               day + 5);
-        free(name);
-        int added = line_add_whole(&b, item, nover - shown - 1, "; ", 2,
-                                   app->cols, shown == 0);
-        free(item);
-        if (!added)
-            break;
-        shown++;
+        struct buf b;
+        buf_init(&b);
+        buf_adds(&b, label[sla]);
+        for (size_t i = 0; i < v->nwfs; i++) {
+            char *item = alert_item(v, i, sla);
+            if (!item)
+                continue;
+            char *entry = xasprintf("%s %s", shown ? ";" : "", item);
+            free(item);
+            int added = line_add_whole(&b, entry, nover - shown - 1, "; ", 2,
+                                       app->cols, shown == 0);
+            free(entry);
+            if (!added)
+                break;
+            shown++;
+        }
+        if (shown < nover)
+            buf_addf(&b, "; +%zu more", nover - shown);
+        ui_draw_text(app->body, y++, 2, app->cols - 2, buf_cstr(&b),
+                     TR_MONITOR_OVER);
+        buf_free(&b);
     }
-    if (shown < nover)
-        buf_addf(&b, "; +%zu more", nover - shown);
-    ui_draw_text(app->body, y, 2, app->cols - 2, buf_cstr(&b),
-                 TR_MONITOR_OVER);
-    buf_free(&b);
-    return y + 1;
+    return y;
 }
 
 /* The loop back to the producers, when something is wrong: outcomes left

@@ -6,7 +6,7 @@
 # line under the workflow table; nothing when all is well. 80x24, 200x50.
 # A workflow over its threshold in its own alert window (what stats
 # --check names) is said on an "Over threshold:" line even when its
-# 30-day rate in the table is under it.
+# 30-day rate in the table is under it; one past its SLA on "Past SLA:".
 . "$(dirname "$0")/ui.inc"
 
 test_queue q || exit 0
@@ -37,8 +37,13 @@ for i in $(seq 1 12); do
 done
 for i in 13 14 15; do run "$SO" decide "r-$i" reject --reason factual; done
 so workflow set refunds --threshold 0.2 --min-decisions 3 --window 7d
+# an SLA of 1h: r-16 is open past it (the decisions before it had none)
+printf '{"id":"r-16","workflow":"refunds","body":"refund 16"}\n' |
+    SIGNOFF_NOW_MS=$((now - 20 * 86400000)) so enqueue -
+so workflow set refunds --sla 1h
 so stats --check
 check_contains "stats --check names refunds" "refunds: override rate 100.0% > threshold 20.0%" "$OUT"
+check_contains "stats --check names refunds past its SLA" "refunds: 100.0% of tasks past the SLA > 10.0% (1 of 1" "$OUT"
 since=$(date -u -d '6 days ago' +%m-%d)
 for size in 80x24 200x50; do
     review "$size" --monitor
@@ -47,6 +52,8 @@ for size in 80x24 200x50; do
         "> refunds 20.0% " "$(ui_screen | grep '> refunds' | tr -s ' ')"
     check "$size: the workflow over its own window is named" \
         ui_wait "Over threshold: refunds 100.0% > 20.0% (3 of 3 since $since)"
+    check_contains "$size: and past its SLA, as stats --check names it" \
+        "Past SLA: refunds 100.0% > 10.0% (1 of 1 since $since)" "$(ui_screen)"
     ui_stop
 done
 
