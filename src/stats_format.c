@@ -924,7 +924,7 @@ static cJSON *json_alert(const struct stats_alert *a)
 }
 
 char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
-                          enum stats_format fmt)
+                          enum stats_format fmt, int width)
 {
     if (fmt == STATS_FMT_JSON) {
         cJSON *root = cJSON_CreateObject();
@@ -1002,5 +1002,9 @@ char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
                  since);
         free(w);
     }
-    return buf_steal(&out);
+    struct buf fitted;
+    buf_init(&fitted);
+    add_wrapped(&fitted, buf_cstr(&out), width);
+    buf_free(&out);
+    return buf_steal(&fitted);
 }

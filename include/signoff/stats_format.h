@@ -38,9 +38,10 @@ char *stats_format_report(const struct stats_report *rep,
 
 /* The result of `stats --check` (alerts[i] for each workflow) in fmt:
  * table names each workflow over its threshold, one a line (nothing when
- * none is); json is {"over":[...],"workflows":[...]}. Caller frees. */
+ * none is; a line wider than width > 0 wrapped, its continuation
+ * indented); json is {"over":[...],"workflows":[...]}. Caller frees. */
 char *stats_format_alerts(const struct stats_alert *alerts, size_t n,
-                          enum stats_format fmt);
+                          enum stats_format fmt, int width);
 
 /* One workflow's automation over its own window (automate_phase_rows
  * fills them from the workflows). */

@@ -246,7 +246,8 @@ static int run_check(struct queue *q, const struct stats_args *a,
                 alerts[n].hooks_disabled > 0 || alerts[n].sla_over;
         n++;
     }
-    int rc = emit(stats_format_alerts(alerts, n, a->fmt));
+    int rc = emit(stats_format_alerts(alerts, n, a->fmt,
+                                      cli_table_width(a->common.wide)));
     over |= !a->workflow && access_overdue(q, now);
     free(alerts);
     so_rollup_free(&r);

@@ -106,7 +106,7 @@ check "demo --seed 7: other data" test "$head1" != "$(sql "$T/seven.db" 'SELECT 
     --workflow support-replies --note "rotation test for the new laptop" >/dev/null 2>&1
 tables() {
     local c
-    for c in "workflow list" "token list" "stats" "stats --by reviewer" "stats --by pair" "workflow list --wide"; do
+    for c in "workflow list" "token list" "stats" "stats --by reviewer" "stats --by pair" "stats --check" "workflow list --wide"; do
         echo "== $c"
         # shellcheck disable=SC2086
         "$SO" $c --queue "$D"
@@ -119,7 +119,7 @@ S=$(tm capture-pane -p -J -S -500 -t ui) # -J: a wrapped line as the one it is
 ui_stop
 part() { sed -n "/^== $1\$/,/^== /p" <<<"$S" | sed '1d;$d'; }
 too_wide() { python3 -c 'import sys; print("".join(l for l in sys.stdin if len(l.rstrip("\n")) > 80), end="")'; }
-for c in "workflow list" "token list" "stats" "stats --by reviewer" "stats --by pair"; do
+for c in "workflow list" "token list" "stats" "stats --by reviewer" "stats --by pair" "stats --check"; do
     check_eq "80 columns: $c fits" "" "$(part "$c" | too_wide)"
 done
 check_contains "80 columns: stats --by pair drops the empty AGREEMENT column" \
