@@ -436,6 +436,16 @@ static void keep_owner(struct remote *r)
                     SO_OK;
 }
 
+/* Note in the outbox that this token holds draft id (held 1) or no longer
+ * does (0): an offline decision is queued only for a draft it holds
+ * (r_decide). Best effort: a claim or release never fails for it. */
+static void keep_claim(struct remote *r, const char *id, int held)
+{
+    struct so_error oerr;
+    if (id && outbox_ready(r, &oerr) == SO_OK)
+        outbox_hold(r->ob, r->base, r->ident, id, held, &oerr);
+}
+
 static enum so_status r_claim(struct queue *q, const struct so_claim_req *req,
                               struct so_draft **out, struct so_error *err)
 {
@@ -448,8 +458,10 @@ static enum so_status r_claim(struct queue *q, const struct so_claim_req *req,
     else if (s == SO_OK)
         s = reply_draft(R(q), &rep, out, err);
     cJSON_Delete(rep.json);
-    if (s == SO_OK)
+    if (s == SO_OK) {
         keep_owner(R(q));
+        keep_claim(R(q), (*out)->id, 1);
+    }
     return s;
 }
 
@@ -489,6 +501,8 @@ static enum so_status r_release(struct queue *q, const char *id,
     enum so_status s = http_post(R(q), path, lease_body(token, 0), &rep, err);
     cJSON_Delete(rep.json);
     free(path);
+    if (s == SO_OK)
+        keep_claim(R(q), id, 0);
     return s;
 }
 
@@ -574,6 +588,18 @@ static enum so_status r_decide(struct queue *q, const struct so_decide_req *req,
     char *live = req->claim_next ? json_take_text(proto_decide_req_to_json(req))
                                  : NULL;
     enum so_status s = outbox_ready(r, err);
+    /* Opened with the server away (signoff decide): only a draft this
+     * token claimed here and still holds is queued, so "queued" means
+     * the decision will land, not that sync will report it refused. */
+    int held = 1;
+    if (s == SO_OK && !r->who && offline_now(r))
+        s = outbox_holds(r->ob, r->base, r->ident, req->draft_id, &held, err);
+    if (s == SO_OK && !held)
+        s = so_fail(err, SO_ERR_LEASE,
+                    "%s: not queued: the server cannot be reached, and this "
+                    "token holds no claim on it that this machine knows of "
+                    "(decide it once the server answers)",
+                    req->draft_id);
     if (s == SO_OK)
         s = outbox_put(r->ob, r->base, r->ident, r->who, req->request_id,
                        req->draft_id, body, err);
@@ -591,8 +617,10 @@ static enum so_status r_decide(struct queue *q, const struct so_decide_req *req,
     struct so_error rerr;
     if (!offline && (s == SO_OK || definitive(s))) {
         outbox_remove(r->ob, req->request_id, &rerr);
-        if (s == SO_OK)
+        if (s == SO_OK) {
             came_online(r);
+            keep_claim(r, req->draft_id, 0);
+        }
         /* A server before claim_next answers the decision alone. */
         if (s == SO_OK && req->claim_next && !res->next.filled)
             queue_decide_next(q, req->claim_next, &res->next);
@@ -1070,6 +1098,8 @@ static enum so_status sync_one(struct remote *r, const struct outbox_entry *e,
     struct so_error serr;
     outbox_touch(r->ob, e->request_id, &serr);
     enum so_status s = send_decision(r, e->draft_id, e->body, 2, &res, &serr);
+    if (s == SO_OK || definitive(s)) /* decided, or no longer held */
+        keep_claim(r, e->draft_id, 0);
     if (s == SO_OK) {
         (*sent)++;
         return outbox_remove(r->ob, e->request_id, err);

@@ -18,7 +18,8 @@
 /* ident: the token that made the decision, who: the person the server
  * names for it (outbox.h); '' for a row written before rows had an owner,
  * or who the server never named. owners: who each token of a queue is,
- * as the server last said. */
+ * as the server last said. held: the drafts each token claimed and has
+ * not yet released or decided (outbox_hold). */
 static const char outbox_schema[] =
     "CREATE TABLE IF NOT EXISTS outbox ("
     " request_id TEXT PRIMARY KEY, url TEXT NOT NULL,"
@@ -33,7 +34,10 @@ static const char outbox_schema[] =
     " ident TEXT NOT NULL DEFAULT '', who TEXT NOT NULL DEFAULT '');"
     "CREATE TABLE IF NOT EXISTS owners ("
     " url TEXT NOT NULL, ident TEXT NOT NULL, who TEXT NOT NULL,"
-    " PRIMARY KEY (url, ident));";
+    " PRIMARY KEY (url, ident));"
+    "CREATE TABLE IF NOT EXISTS held ("
+    " url TEXT NOT NULL, ident TEXT NOT NULL, draft_id TEXT NOT NULL,"
+    " PRIMARY KEY (url, ident, draft_id));";
 
 /* An outbox from before identities, or before persons: add the columns
  * to both tables (each upgrade, by the column the outbox lacks). */
@@ -61,6 +65,9 @@ enum outbox_stmt {
     ST_PENDING,
     ST_OWN,
     ST_ADOPT,
+    ST_HOLD,
+    ST_UNHOLD,
+    ST_HOLDS,
     ST_COUNT_OF_STMTS
 };
 
@@ -87,6 +94,12 @@ static const char *const outbox_sql[ST_COUNT_OF_STMTS] = {
                " WHERE who <> excluded.who",
     [ST_ADOPT] = "UPDATE outbox SET who = ?3"
                  " WHERE url = ?1 AND ident = ?2 AND who = ''",
+    [ST_HOLD] = "INSERT OR IGNORE INTO held(url, ident, draft_id)"
+                " VALUES (?1, ?2, ?3)",
+    [ST_UNHOLD] = "DELETE FROM held WHERE url = ?1 AND ident = ?2"
+                  " AND draft_id = ?3",
+    [ST_HOLDS] = "SELECT count(*) FROM held WHERE url = ?1 AND ident = ?2"
+                 " AND draft_id = ?3",
 };
 
 struct outbox {
@@ -297,6 +310,43 @@ enum so_status outbox_own(struct outbox *ob, const char *url,
         sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
         s = step_done(ob, st, "cannot record whose token it is", err);
     }
+    return s;
+}
+
+/* Bind url, ident and draft_id to a statement on held. */
+static sqlite3_stmt *held_stmt(struct outbox *ob, enum outbox_stmt which,
+                               const char *url, const char *ident,
+                               const char *draft_id)
+{
+    sqlite3_stmt *st = ob->st[which];
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ident, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, draft_id, -1, SQLITE_STATIC);
+    return st;
+}
+
+enum so_status outbox_hold(struct outbox *ob, const char *url,
+                           const char *ident, const char *draft_id, int held,
+                           struct so_error *err)
+{
+    return step_done(ob,
+                     held_stmt(ob, held ? ST_HOLD : ST_UNHOLD, url, ident,
+                               draft_id),
+                     "cannot note a claim", err);
+}
+
+enum so_status outbox_holds(struct outbox *ob, const char *url,
+                            const char *ident, const char *draft_id,
+                            int *held, struct so_error *err)
+{
+    sqlite3_stmt *st = held_stmt(ob, ST_HOLDS, url, ident, draft_id);
+    enum so_status s = SO_OK;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *held = sqlite3_column_int(st, 0) > 0;
+    else
+        s = db_fail(ob, err, "cannot read the claims");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return s;
 }
 

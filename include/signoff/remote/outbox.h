@@ -63,6 +63,18 @@ enum so_status outbox_touch(struct outbox *ob, const char *request_id,
 enum so_status outbox_fail(struct outbox *ob, const char *request_id,
                            const char *code, const char *message,
                            struct so_error *err);
+/* Note that the token ident of url claimed draft_id (held 1), or that the
+ * claim ended: released or decided (held 0). What the token holds decides
+ * whether a decision may be queued while the server cannot be reached
+ * (signoff(1): signoff decide). */
+enum so_status outbox_hold(struct outbox *ob, const char *url,
+                           const char *ident, const char *draft_id, int held,
+                           struct so_error *err);
+/* *held: 1 when the token ident of url claimed draft_id and has not
+ * released or decided it since, as far as this outbox knows. */
+enum so_status outbox_holds(struct outbox *ob, const char *url,
+                            const char *ident, const char *draft_id,
+                            int *held, struct so_error *err);
 /* Decisions of ident (or of who, when not NULL or "") waiting for url. */
 enum so_status outbox_count(struct outbox *ob, const char *url,
                             const char *ident, const char *who, int64_t *n,
