@@ -969,10 +969,26 @@ static void monitor_draw(struct ui_app *app, void *state)
         static const char legend[] = "All figures: last 30 days.  * under "
                                      "the minimum: not yet meaningful.  "
                                      "Enter: pause/resume";
-        buf_adds(&b, (int)sizeof legend - 1 <= app->cols
-                         ? legend
-                         : "All figures: last 30 days.  * not yet "
-                           "meaningful.  Enter: pause/resume");
+        /* The Over threshold and Past SLA lines count each workflow's own
+         * window: the legend says so, not "all figures: 30 days" under
+         * them. */
+        static const char legend_own[] =
+            "All figures: last 30 days; Over threshold, Past SLA: each "
+            "workflow's own window.  * under the minimum: not yet "
+            "meaningful.  Enter: pause/resume";
+        int own = 0;
+        for (size_t i = 0; i < v->nwfs; i++)
+            own |= v->alerts[i].over != 0 || v->alerts[i].sla_over != 0;
+        if (own)
+            buf_adds(&b, (int)sizeof legend_own - 1 <= app->cols
+                             ? legend_own
+                             : "30 days; alert lines: own window.  * not "
+                               "yet meaningful.  Enter: pause/resume");
+        else
+            buf_adds(&b, (int)sizeof legend - 1 <= app->cols
+                             ? legend
+                             : "All figures: last 30 days.  * not yet "
+                               "meaningful.  Enter: pause/resume");
     }
     ui_draw_text(app->body, app->rows - 1, 0, app->cols, buf_cstr(&b),
                  v->down_since              ? TR_STATUS_ALERT

@@ -54,6 +54,8 @@ for size in 80x24 200x50; do
         ui_wait "Over threshold: refunds 100.0% > 20.0% (3 of 3 since $since)"
     check_contains "$size: and past its SLA, as stats --check names it" \
         "Past SLA: refunds 100.0% > 10.0% (1 of 1 since $since)" "$(ui_screen)"
+    check "$size: the legend says that line has its own window" \
+        ui_wait "own window.  * "
     ui_stop
 done
 
