@@ -91,17 +91,21 @@ void ui_app_flush_input(struct ui_app *app)
 
 int ui_app_drop_typed(struct ui_app *app)
 {
-    int n = 0;
+    int n = 0, resized = 0;
     wint_t wc;
     int r;
     wtimeout(app->bar, 0);
     while ((r = wget_wch(app->bar, &wc)) != ERR) {
         if (r == KEY_CODE_YES && wc == KEY_RESIZE)
-            ui_app_layout(app);
+            resized = 1;
         else
             n++;
     }
     wtimeout(app->bar, APP_TICK_MS);
+    /* A resize among them is the loop's to handle (it lays the screen
+     * out again and draws it), not a key to drop. */
+    if (resized)
+        ungetch(KEY_RESIZE);
     return n;
 }
 

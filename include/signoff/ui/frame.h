@@ -169,7 +169,7 @@ const char *ui_app_unprefixed(const char *msg, const char *id);
  * keys typed before a draft, menu or prompt was drawn never act on it. */
 void ui_app_flush_input(struct ui_app *app);
 /* Discard the keys already typed and not yet read, now, and count them
- * (a resize among them still lays the screen out again). */
+ * (a resize among them is kept for the loop). */
 int ui_app_drop_typed(struct ui_app *app);
 
 /* The message log as text, newest last (owned by the caller). */
