@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/bench.sh BUILD_DIR: every figure of issue 7 beside its floor,
 # measured in the same run on this machine. Bounded: a few minutes on
-# 2 cores. Set BENCH_N to change the queue size (default 1,000,000).
+# 2 cores. Set BENCH_N to change the queue size (default 1,000,000),
+# BENCH_ONLY=enqueue to stop after the enqueue rows.
 set -eu
 B=${1:-build-bench}
 SO="$PWD/$B/signoff"
@@ -86,6 +87,9 @@ auto_n=$(sqlite3 "$W/auto.db" "SELECT count(*) FROM drafts WHERE route = 1")
 pct=$(awk -v a="$auto_rate" -v b="$enq_rate" 'BEGIN{printf "%.0f", 100 * a / b}')
 row "enqueue $N, policy on ($auto_n decided)" "$auto_rate drafts/s ($pct%)" "plain enqueue: $enq_rate/s" ">= 80% of plain"
 rm -f "$W/auto.db"*
+# BENCH_ONLY=enqueue: rows 1 and 1b alone (bench/README.md: run it several
+# times for the median of row 1b on a shared machine)
+[ "${BENCH_ONLY:-}" = enqueue ] && exit 0
 
 # 2. claim+decide, synchronous=FULL, one reviewer, N pending
 fs=$("$B/bench/fsync_floor" "$W" 3)

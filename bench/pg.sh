@@ -7,7 +7,8 @@
 # cluster with the durable settings (fsync on, synchronous_commit on; not
 # the tests' fast ones). PG_BENCH_S sets the seconds per figure (5),
 # PG_BENCH_N the drafts (200000); last, enqueue with an automation policy
-# against plain enqueue (PG_BENCH_ENQ_N drafts, 20000).
+# against plain enqueue (PG_BENCH_ENQ_N drafts, 20000); PG_BENCH_ONLY=enqueue
+# runs that row alone.
 set -u
 build=${1:-build-bench}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,57 +60,61 @@ signoff_row() {
 
 printf '| %-46s | %-30s | %-30s |\n' "figure (PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), fsync on)" signoff "floor (same run)"
 printf '| %-46s | %-30s | %-30s |\n' "----" "----" "----"
-for w in 1 8 32; do
-    fresh sob
-    a=$(signoff_row "$w")
-    b=$(pgbench_row "$w")
-    printf '| %-46s | %-30s | %-30s |\n' "claim+decide, $w reviewers" "$a" "$b"
-done
+# PG_BENCH_ONLY=enqueue: the enqueue row alone (run it several times for
+# the median on a shared machine)
+if [ "${PG_BENCH_ONLY:-}" != enqueue ]; then
+    for w in 1 8 32; do
+        fresh sob
+        a=$(signoff_row "$w")
+        b=$(pgbench_row "$w")
+        printf '| %-46s | %-30s | %-30s |\n' "claim+decide, $w reviewers" "$a" "$b"
+    done
 
-# two servers on one database against one, 16 reviewers through HTTP
-tok=$(mktemp -d)
-printf 'bench-token-0123456789abcdef bench reviewer\n' >"$tok/tokens"
-printf 'bench-token-0123456789abcdef\n' >"$tok/token"
-chmod 600 "$tok/tokens" "$tok/token"
-serve() { # LOG: start a server in the background (pid in $!)
-    "$build/signoff" serve --queue "$(q sob)" --tokens "$tok/tokens" --listen 127.0.0.1:0 \
-        --threads 8 2>"$1" &
-}
-url_of() { # LOG: the URL the server said it listens on
-    local i=0
-    while ! grep -q 'listening on' "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    sed -n 's/^signoff: listening on \(http:[^ ]*\)$/\1/p' "$1" | head -1
-}
-rate() { sed -n 's/.*rate=\([0-9]*\).*p99=\([0-9.]*\) .*/\1 \2/p'; }
-fresh sob
-serve "$tok/a.log"; p1=$!
-u1=$(url_of "$tok/a.log")
-export SIGNOFF_TOKEN_FILE=$tok/token
-one=$("$build/bench/bench_queue" "$u1" "$S" 16 2>/dev/null | tail -1 | rate |
-    awk '{printf "%d/s p99 %.3f ms", $1, $2}')
-kill "$p1"
-wait "$p1" 2>/dev/null
-fresh sob
-serve "$tok/a2.log"; p1=$!
-serve "$tok/b.log"; p2=$!
-u1=$(url_of "$tok/a2.log")
-u2=$(url_of "$tok/b.log")
-two=$( ("$build/bench/bench_queue" "$u1" "$S" 8 2>/dev/null | tail -1 &
-    "$build/bench/bench_queue" "$u2" "$S" 8 2>/dev/null | tail -1; wait) | rate |
-    awk '{r += $1; if ($2 > p) p = $2} END {printf "%d/s p99 %.3f ms", r, p}')
-kill "$p1" "$p2" 2>/dev/null
-wait "$p1" "$p2" 2>/dev/null
-rm -rf "$tok"
-printf '| %-46s | %-30s | %-30s |\n' "16 reviewers over HTTP: two servers, one DB" "$two" "one server: $one"
-# closing the loop (issue 18) on a database: bench/loop.py's figures (the
-# feed woken by LISTEN/NOTIFY; decision to webhook; deliveries/s) with
-# PG_BENCH_LOOP_N due deliveries (300)
-psql -d postgres -c "DROP DATABASE IF EXISTS sol" -c "CREATE DATABASE sol" >/dev/null
-loop=$(python3 "$top/bench/loop.py" "$build/signoff" "${PG_BENCH_LOOP_N:-300}" "$(q sol)")
-lf() { echo "$loop" | sed -n "s/^$1 .*$2=\([0-9.]*\).*/\1/p"; }
-printf '| %-46s | %-30s | %-30s |\n' "feed wake-up after a commit (other process)" "p50 $(lf feed p50) p99 $(lf feed p99) ms" ""
-printf '| %-46s | %-30s | %-30s |\n' "decision to webhook received, loopback" "p50 $(lf hook p50) p99 $(lf hook p99) ms" ""
-printf '| %-46s | %-30s | %-30s |\n' "webhook deliveries/s, one deliverer" "$(lf rate deliveries)/s" "receiver alone: $(lf rate floor)/s"
+    # two servers on one database against one, 16 reviewers through HTTP
+    tok=$(mktemp -d)
+    printf 'bench-token-0123456789abcdef bench reviewer\n' >"$tok/tokens"
+    printf 'bench-token-0123456789abcdef\n' >"$tok/token"
+    chmod 600 "$tok/tokens" "$tok/token"
+    serve() { # LOG: start a server in the background (pid in $!)
+        "$build/signoff" serve --queue "$(q sob)" --tokens "$tok/tokens" --listen 127.0.0.1:0 \
+            --threads 8 2>"$1" &
+    }
+    url_of() { # LOG: the URL the server said it listens on
+        local i=0
+        while ! grep -q 'listening on' "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+        sed -n 's/^signoff: listening on \(http:[^ ]*\)$/\1/p' "$1" | head -1
+    }
+    rate() { sed -n 's/.*rate=\([0-9]*\).*p99=\([0-9.]*\) .*/\1 \2/p'; }
+    fresh sob
+    serve "$tok/a.log"; p1=$!
+    u1=$(url_of "$tok/a.log")
+    export SIGNOFF_TOKEN_FILE=$tok/token
+    one=$("$build/bench/bench_queue" "$u1" "$S" 16 2>/dev/null | tail -1 | rate |
+        awk '{printf "%d/s p99 %.3f ms", $1, $2}')
+    kill "$p1"
+    wait "$p1" 2>/dev/null
+    fresh sob
+    serve "$tok/a2.log"; p1=$!
+    serve "$tok/b.log"; p2=$!
+    u1=$(url_of "$tok/a2.log")
+    u2=$(url_of "$tok/b.log")
+    two=$( ("$build/bench/bench_queue" "$u1" "$S" 8 2>/dev/null | tail -1 &
+        "$build/bench/bench_queue" "$u2" "$S" 8 2>/dev/null | tail -1; wait) | rate |
+        awk '{r += $1; if ($2 > p) p = $2} END {printf "%d/s p99 %.3f ms", r, p}')
+    kill "$p1" "$p2" 2>/dev/null
+    wait "$p1" "$p2" 2>/dev/null
+    rm -rf "$tok"
+    printf '| %-46s | %-30s | %-30s |\n' "16 reviewers over HTTP: two servers, one DB" "$two" "one server: $one"
+    # closing the loop (issue 18) on a database: bench/loop.py's figures (the
+    # feed woken by LISTEN/NOTIFY; decision to webhook; deliveries/s) with
+    # PG_BENCH_LOOP_N due deliveries (300)
+    psql -d postgres -c "DROP DATABASE IF EXISTS sol" -c "CREATE DATABASE sol" >/dev/null
+    loop=$(python3 "$top/bench/loop.py" "$build/signoff" "${PG_BENCH_LOOP_N:-300}" "$(q sol)")
+    lf() { echo "$loop" | sed -n "s/^$1 .*$2=\([0-9.]*\).*/\1/p"; }
+    printf '| %-46s | %-30s | %-30s |\n' "feed wake-up after a commit (other process)" "p50 $(lf feed p50) p99 $(lf feed p99) ms" ""
+    printf '| %-46s | %-30s | %-30s |\n' "decision to webhook received, loopback" "p50 $(lf hook p50) p99 $(lf hook p99) ms" ""
+    printf '| %-46s | %-30s | %-30s |\n' "webhook deliveries/s, one deliverer" "$(lf rate deliveries)/s" "receiver alone: $(lf rate floor)/s"
+fi
 # enqueue with an automation policy (issue 15 on issue 14, row 1b of a
 # file): PG_BENCH_ENQ_N drafts (20000) in three workflows into a fresh
 # database, plain and with every workflow automating from 0.5 with a 5%
