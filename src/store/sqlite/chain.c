@@ -34,10 +34,7 @@ static const char sql_set_head[] =
 
 static const char sql_insert_rows[] = COLUMNS " VALUES " ROWS16 "," ROWS16;
 
-static const char sql_insert[] =
-    COLUMNS " VALUES (:seq, :draft, :rq, :rev, :action, :kind, :reason, :note,"
-    " :final, :size, :bsha, :fsha, :shown, :at, :active, :reverts, :prev,"
-    " :hash)";
+static const char sql_insert[] = COLUMNS " VALUES " ROW;
 
 /* What the records seq :first..:last bring with them, in their
  * transaction: the counters of /metrics (decisions per workflow and
@@ -93,27 +90,6 @@ enum so_status store_chain_head(struct store *s, int64_t *seq, char hash[65],
 }
 
 
-static void bind_record(sqlite3_stmt *st, const struct so_decision *d)
-{
-    store_db_bind_int(st, ":seq", d->seq);
-    store_db_bind_text(st, ":draft", d->draft_id);
-    store_db_bind_text(st, ":rq", d->request_id);
-    store_db_bind_text(st, ":rev", d->reviewer);
-    store_db_bind_text(st, ":action", so_action_name(d->action));
-    store_db_bind_text(st, ":kind", d->kind);
-    store_db_bind_text(st, ":reason", d->reason);
-    store_db_bind_text(st, ":note", d->note);
-    store_db_bind_text(st, ":final", d->final_body);
-    store_db_bind_int(st, ":size", d->edit_size);
-    store_db_bind_text(st, ":bsha", d->body_sha);
-    store_db_bind_text(st, ":fsha", d->final_sha[0] ? d->final_sha : NULL);
-    store_db_bind_int(st, ":shown", d->shown_at);
-    store_db_bind_int(st, ":at", d->decided_at);
-    store_db_bind_int(st, ":active", d->active_ms);
-    store_db_bind_int(st, ":reverts", d->reverts_seq);
-    store_db_bind_text(st, ":prev", d->prev_hash);
-    store_db_bind_text(st, ":hash", d->hash);
-}
 
 /* The head the next append links to: the run's when it holds one, else
  * the meta table's. */
@@ -141,34 +117,8 @@ static enum so_status moved_head(struct store *s, int64_t seq,
     return SO_OK;
 }
 
-static enum so_status insert_one(struct store *s, const struct so_decision *d,
-                                 struct so_error *err)
-{
-    sqlite3_stmt *st = store_db_stmt(s, sql_insert, err);
-    if (!st)
-        return err->code;
-    bind_record(st, d);
-    return store_db_run(s, st, err);
-}
-
-enum so_status store_chain_append(struct store *s, struct so_decision *d,
-                                   struct so_error *err)
-{
-    enum so_status code = take_head(s, &d->seq, d->prev_hash, err);
-    if (code != SO_OK)
-        return code;
-    d->seq++;
-    if (!d->request_id) /* an admin record: admin-SEQ (admin.h) */
-        d->request_id = xasprintf("%s-%lld", d->kind, (long long)d->seq);
-    audit_record_hash(d->prev_hash, d, d->hash);
-    code = insert_one(s, d, err);
-    if (code == SO_OK)
-        code = after_records(s, d->seq, d->seq, err);
-    return code == SO_OK ? moved_head(s, d->seq, d->hash, err) : code;
-}
-
-/* Bind text v (NULL: SQL NULL) to parameter i without a copy: the records
- * outlive the statement's step (store_chain_append_many). */
+/* Bind text v (NULL: SQL NULL) to parameter i without a copy: a record
+ * outlives the step of the statement that inserts it. */
 static void bind_static(sqlite3_stmt *st, int i, const char *v)
 {
     if (v)
@@ -178,7 +128,7 @@ static void bind_static(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* d's columns as parameters i+1 .. i+CHAIN_COLS of sql_insert_rows, in
- * the order of bind_record. */
+ * the order of COLUMNS. */
 static void bind_row(sqlite3_stmt *st, int i, const struct so_decision *d)
 {
     sqlite3_bind_int64(st, i + 1, d->seq);
@@ -199,6 +149,32 @@ static void bind_row(sqlite3_stmt *st, int i, const struct so_decision *d)
     sqlite3_bind_int64(st, i + 16, d->reverts_seq);
     bind_static(st, i + 17, d->prev_hash);
     bind_static(st, i + 18, d->hash);
+}
+
+static enum so_status insert_one(struct store *s, const struct so_decision *d,
+                                 struct so_error *err)
+{
+    sqlite3_stmt *st = store_db_stmt(s, sql_insert, err);
+    if (!st)
+        return err->code;
+    bind_row(st, 0, d);
+    return store_db_run(s, st, err);
+}
+
+enum so_status store_chain_append(struct store *s, struct so_decision *d,
+                                   struct so_error *err)
+{
+    enum so_status code = take_head(s, &d->seq, d->prev_hash, err);
+    if (code != SO_OK)
+        return code;
+    d->seq++;
+    if (!d->request_id) /* an admin record: admin-SEQ (admin.h) */
+        d->request_id = xasprintf("%s-%lld", d->kind, (long long)d->seq);
+    audit_record_hash(d->prev_hash, d, d->hash);
+    code = insert_one(s, d, err);
+    if (code == SO_OK)
+        code = after_records(s, d->seq, d->seq, err);
+    return code == SO_OK ? moved_head(s, d->seq, d->hash, err) : code;
 }
 
 enum so_status store_chain_append_many(struct store *s, struct so_decision *v,
