@@ -90,9 +90,15 @@ static int claim(const struct claim_args *a)
     if (st == SO_OK) {
         print_claim(d, a->format);
     } else if (st == SO_EMPTY) {
-        cli_error("claim", "nothing to claim%s%s", a->workflow ? " in " : "",
-                  a->workflow ? a->workflow : "");
-        rc = EXIT_NOTHING;
+        /* a workflow the queue does not have is an error (exit 1), not
+         * "nothing to claim" (5), which a script would wait out */
+        rc = a->workflow ? cli_workflow_known(q, a->workflow) : 0;
+        if (!rc) {
+            cli_error("claim", "nothing to claim%s%s",
+                      a->workflow ? " in " : "",
+                      a->workflow ? a->workflow : "");
+            rc = EXIT_NOTHING;
+        }
     } else {
         cli_error(err.msg, NULL);
         rc = EXIT_FAIL;

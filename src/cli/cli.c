@@ -115,6 +115,18 @@ int cli_fail(const char *what, const struct so_error *err)
     return cli_exit_for(err->code);
 }
 
+int cli_workflow_known(struct queue *q, const char *name)
+{
+    struct so_workflow w = {0};
+    struct so_error err;
+    so_error_clear(&err);
+    enum so_status st = q->ops->workflow_get(q, name, &w, &err);
+    so_workflow_clear(&w);
+    if (st != SO_ERR_NOTFOUND)
+        return 0; /* known, or not for this check to say */
+    return cli_fail(name, &err);
+}
+
 const struct config *cli_config(void)
 {
     if (!config_loaded) {

@@ -164,6 +164,13 @@ static int list_rows(struct queue *q, const struct list_args *a)
             free(cursor);
             return EXIT_FAIL;
         }
+        int rc = 0; /* a typo is not an empty workflow: no table */
+        if (printed == 0 && page.n == 0 && a->workflow &&
+            (rc = cli_workflow_known(q, a->workflow)) != 0) {
+            free(cursor);
+            so_draft_page_free(&page);
+            return rc;
+        }
         if (!a->json && printed == 0)
             table_header(&page, &w);
         for (size_t i = 0; i < page.n; i++, printed++)

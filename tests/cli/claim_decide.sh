@@ -25,10 +25,9 @@ SIGNOFF_REVIEWER=bob so claim --format json --lease 60
 check_eq "claim --format json --lease 60" \
     '0 {"id":"D-2","workflow":"w","title":"Draft 2","body":"body 2","priority":0,"status":"claimed","created_at":1795000000000,"claimed_by":"bob","lease_until":1795000060000,"lease_token":1,"attempts":1,"reviews_needed":1,"reviews_done":0}' \
     "$RC $OUT"
-so claim --workflow other
-check_eq "claim: nothing left in a workflow: exit 5" \
-    "5 signoff: claim: nothing to claim in other" "$RC $ERR"
-check_eq "claim: nothing on stdout when empty" "" "$OUT"
+so claim --workflow othr
+check_eq "claim: a workflow the queue does not have: exit 1 (not 5), named" \
+    "1 signoff: othr: no such workflow" "$RC $ERR"
 
 # Usage errors: exit 2, nothing claimed or written.
 usage() { # NAME EXPECTED-FIRST-LINE ARGS...
@@ -135,3 +134,11 @@ check_eq "times beyond the claim are clamped: active time at most since the clai
     "1000|1795000000000" "$(sql "$SIGNOFF_QUEUE" "SELECT active_ms, shown_at FROM decisions WHERE draft = 'D-6'")"
 so verify
 check_eq "the audit chain holds" 0 "$RC"
+
+# A workflow the queue has, with nothing to claim: exit 5 (its admin
+# record comes last, after the seq numbers checked above).
+"$SO" workflow set other --owner olga >/dev/null
+so claim --workflow other
+check_eq "claim: nothing left in a workflow: exit 5" \
+    "5 signoff: claim: nothing to claim in other" "$RC $ERR"
+check_eq "claim: nothing on stdout when empty" "" "$OUT"

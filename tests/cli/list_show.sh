@@ -45,8 +45,12 @@ check_eq "list --format json" \
 '[
 {"id":"SR-1","workflow":"support-replies","model":"m-2026-11","confidence":0.62,"title":"Refund request #4711","priority":1,"created_at":1794990000000,"status":"pending","claimed_by":null,"lease_until":0,"grounding_flag":true,"escalated":false}
 ]' "$OUT"
-so list --workflow nothing-here --format json
+so list --workflow support-replies --status decided --format json
 check_eq "list --format json with no rows" "[]" "$OUT"
+# A workflow the queue does not have is a typo, not an empty workflow.
+so list --workflow nothing-here
+check_eq "list --workflow of an unknown workflow: exit 1, named, no table" \
+    "1 signoff: nothing-here: no such workflow " "$RC $ERR $OUT"
 so list --status decided
 check_eq "list --status decided: only the header" \
     "ID  WORKFLOW  CONF   AGE  STATUS     FLAG  TITLE" "$OUT"

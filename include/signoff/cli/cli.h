@@ -56,6 +56,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Print "signoff VERSION" to stdout; returns 0. */
 int cli_version(void);
+/* After an empty answer for --workflow name: 0 when the queue has the
+ * workflow (or cannot say), else print "signoff: NAME: no such workflow"
+ * and return its exit code, so a typo is not read as an empty
+ * workflow. */
+int cli_workflow_known(struct queue *q, const char *name);
 /* Map a status to an exit code (1 for errors). */
 int cli_exit_for(enum so_status st);
 /* Print "signoff: what: err's message" (what once, when the message
