@@ -426,6 +426,13 @@ enum so_status so_reason_check(const char *code, const char *label,
 #define SO_WF_SLA_ALERT 524288
 #define SO_WF_GOLD 1048576     /* gold_pct */
 #define SO_WF_GOLD_BAR 2097152 /* gold_bar */
+/* With the settings, flip the kill switch to automation_paused with
+ * automation_reason as the reason (the rules of workflow_pause: a reason
+ * to pause, the owner to resume, judged on the workflow as the settings
+ * leave it), in the same transaction: both are written with their admin
+ * records (the set's, then workflow.pause or workflow.resume), or neither
+ * is. The caller checks queue_switch_check first. */
+#define SO_WF_SWITCH 4194304
 
 /* Flags of enqueue. */
 #define SO_ENQ_REPLACE 1u /* a known id with other content replaces the

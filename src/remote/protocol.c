@@ -957,6 +957,11 @@ cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
         json_add_int(j, "sla_ms", w->sla_ms);
     if (mask & SO_WF_SLA_ALERT)
         json_add_double(j, "sla_alert", w->sla_alert);
+    if (mask & SO_WF_SWITCH) { /* the server applies both in one */
+        json_add_string(j, "automation", w->automation_paused ? "paused"
+                                                              : "on");
+        json_add_string(j, "reason", w->automation_reason);
+    }
     return j;
 }
 

@@ -1047,9 +1047,12 @@ static enum so_status members_alone(const cJSON *j, unsigned mask, int flip,
     return SO_OK;
 }
 
-/* Apply a POST body: everything is checked first (the members, the
- * settings, the switch's reason), then the settings (creating the
- * workflow), then the kill switch when "automation" is present. */
+/* Apply a POST body: the members and the switch's role and reason are
+ * checked first; then the settings (creating the workflow) and the kill
+ * switch when "automation" is present are one store call (SO_WF_SWITCH),
+ * so a switch the store refuses (a resume by someone not the owner)
+ * leaves the settings and the chain as they were. A switch alone is the
+ * store's workflow_pause. */
 static enum so_status workflow_apply(struct call *c, const cJSON *j,
                                      struct so_error *err)
 {
@@ -1071,9 +1074,14 @@ static enum so_status workflow_apply(struct call *c, const cJSON *j,
     if (s == SO_OK && flip)
         s = queue_switch_check(c->q, c->arg, w.automation_paused,
                                reason ? reason : "", err);
+    if (s == SO_OK && flip && mask) {
+        free(w.automation_reason);
+        w.automation_reason = xstrdup(reason);
+        mask |= SO_WF_SWITCH;
+    }
     if (s == SO_OK && mask)
         s = c->q->ops->workflow_set(c->q, &w, mask, err);
-    if (s == SO_OK && flip)
+    else if (s == SO_OK && flip)
         s = queue_workflow_switch(c->q, c->arg, w.automation_paused, reason,
                                   err);
     so_workflow_clear(&w);

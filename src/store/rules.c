@@ -321,6 +321,10 @@ enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
     if ((mask & SO_WF_ALWAYS_REVIEW) &&
         automate_check_patterns(w->always_review, err) != SO_OK)
         return err->code;
+    if ((mask & SO_WF_SWITCH) &&
+        store_rules_pause(w->name, w->automation_paused,
+                          w->automation_reason, err) != SO_OK)
+        return err->code;
     return store_rules_cost_settings(w, mask, err);
 }
 

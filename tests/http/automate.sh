@@ -4,7 +4,9 @@
 # producer posts are routed by the server's store: automatic approvals are
 # events of the feed with reviewer auto, the sample goes to reviewers blind
 # (a sampled draft's reply has the keys of any other); /metrics shows the
-# phase.
+# phase. Settings and a switch in one POST are one change: a resume by a
+# supervisor who is not the owner leaves the settings and the chain as
+# they were.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/http/serve.inc"
 serve_setup 0
@@ -84,3 +86,32 @@ check_contains "and names the bands 0.05 either side" "0.75: upper" "$remote_nea
 as sup workflow pause refunds --reason "stop"
 api GET /metrics "$TOK_SUP"
 check_contains "/metrics: paused is augment" 'signoff_workflow_automate{workflow="refunds"} 0' "$BODY"
+
+# Settings and the switch in one body are one change (docs/protocol.md): a
+# resume by a supervisor who is not the owner is refused and leaves the
+# settings, the switch and the audit chain as they were; the owner's body
+# is taken whole, a workflow.set record then a workflow.resume record.
+chain_head() { sql "$Q" "SELECT count(*) || ' ' || max(seq) || ' ' || (SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1) FROM decisions"; }
+wf_state() { jq -r '"\(.threshold) \(.min_decisions) \(.automation) \(.automation_reason) \(.automation_by)"' <<<"$BODY"; }
+api GET /v1/workflows/refunds "$TOK_SUP"
+state=$(wf_state)
+check_contains "refunds is paused by sue before" " paused stop sue" "$state"
+head0=$(chain_head)
+api POST /v1/workflows/refunds "$TOK_SUP" '{"threshold":0.42,"min_decisions":7,"automation":"on","reason":"back"}'
+check_eq "settings with a resume by a supervisor who is not the owner: 403 naming the owner" \
+    "403 only its owner dana may resume automation of refunds, not sue" \
+    "$CODE $(jq -r .error.message <<<"$BODY")"
+api GET /v1/workflows/refunds "$TOK_SUP"
+check_eq "... the settings and the switch are as they were (no half-written change)" \
+    "$state" "$(wf_state)"
+check_eq "... and the audit chain has no new record" "$head0" "$(chain_head)"
+seq0=$(sql "$Q" "SELECT max(seq) FROM decisions")
+api POST /v1/workflows/refunds "dana-supervisor-token-0123456789abcdef" \
+    '{"threshold":0.42,"min_decisions":7,"automation":"on","reason":"back"}'
+check_eq "the owner's same body: 200, settings and switch both" \
+    "200 0.42 7 on back dana" "$CODE $(wf_state)"
+check_eq "... recorded as workflow.set then workflow.resume" \
+    "workflow.set workflow.resume" \
+    "$(sql "$Q" "SELECT reason FROM decisions WHERE seq > $seq0 ORDER BY seq" | paste -sd' ')"
+run "$SO" verify --queue "$Q"
+check_eq "the chain verifies" 0 "$RC"

@@ -130,7 +130,8 @@ enum so_status proto_event_page_from_json(const cJSON *j,
 cJSON *proto_workflow_to_json(const struct so_workflow *w);
 enum so_status proto_workflow_from_json(const cJSON *j, struct so_workflow *w,
                                         unsigned *mask, struct so_error *err);
-/* The body of POST /v1/workflows/{name} changing only the fields in mask. */
+/* The body of POST /v1/workflows/{name} changing only the fields in mask
+ * (with SO_WF_SWITCH, "automation" and its "reason" too: one change). */
 cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask);
 
 /* GET /v1/stats: the rollup cells and reject reasons. */

@@ -87,7 +87,9 @@ enum so_status store_rules_not_others(const char *reviewer, const char *id,
 
 /* SO_OK when the fields of w named in mask (SO_WF_*) are settings a
  * workflow may have: each bad one gets a sentence, not a constraint
- * failure. */
+ * failure. With SO_WF_SWITCH, also the switch's store_rules_pause (the
+ * owner rule of a resume needs the row: store_rules_resume, in the
+ * transaction). */
 enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
                                     struct so_error *err);
 

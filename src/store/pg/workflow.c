@@ -441,6 +441,32 @@ static enum so_status set_admin(struct pgq *p, const struct so_workflow *w,
     return code;
 }
 
+/* The kill switch in the caller's transaction: the resume rule on the
+ * row as it stands, the flip, then its admin record (workflow.pause or
+ * workflow.resume), the chain head last. */
+static enum so_status switch_in(struct pgq *p, const char *name, int paused,
+                                const char *reason, struct so_error *err)
+{
+    struct so_workflow w;
+    enum so_status code = get_in(p, name, &w, err);
+    if (code != SO_OK)
+        return code;
+    if (!paused)
+        code = store_rules_resume(&w, p->reviewer, err);
+    so_workflow_clear(&w);
+    if (code == SO_OK)
+        code = pg_workflow_flip(p, name, paused, reason, p->reviewer, err);
+    if (code == SO_OK) {
+        char *subject = xasprintf("workflow/%s", name);
+        code = pg_admin_append(p, paused ? "workflow.pause"
+                                         : "workflow.resume",
+                               subject, admin_switch_detail(paused, reason),
+                               err);
+        free(subject);
+    }
+    return code;
+}
+
 static enum so_status set_with_admin(struct pgq *p, void *ctx,
                                      struct so_error *err)
 {
@@ -460,6 +486,9 @@ static enum so_status set_with_admin(struct pgq *p, void *ctx,
         code = pg_route_policy_record(p, c->w, &e, err);
     if (code == SO_OK)
         code = set_admin(p, c->w, c->mask, existed, &before, err);
+    if (code == SO_OK && (c->mask & SO_WF_SWITCH))
+        code = switch_in(p, c->w->name, c->w->automation_paused,
+                         c->w->automation_reason, err);
     if (existed)
         so_workflow_clear(&before);
     return code;
@@ -541,25 +570,7 @@ struct pause_ctx {
 static enum so_status pause_tx(struct pgq *p, void *ctx, struct so_error *err)
 {
     const struct pause_ctx *c = ctx;
-    struct so_workflow w;
-    enum so_status code = get_in(p, c->name, &w, err);
-    if (code != SO_OK)
-        return code;
-    if (!c->paused)
-        code = store_rules_resume(&w, p->reviewer, err);
-    so_workflow_clear(&w);
-    if (code == SO_OK)
-        code = pg_workflow_flip(p, c->name, c->paused, c->reason, p->reviewer,
-                                err);
-    if (code == SO_OK) { /* the chain head last */
-        char *subject = xasprintf("workflow/%s", c->name);
-        code = pg_admin_append(p, c->paused ? "workflow.pause"
-                                            : "workflow.resume",
-                               subject,
-                               admin_switch_detail(c->paused, c->reason), err);
-        free(subject);
-    }
-    return code;
+    return switch_in(p, c->name, c->paused, c->reason, err);
 }
 
 enum so_status pg_workflow_pause(struct queue *q, const char *name, int paused,

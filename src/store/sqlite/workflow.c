@@ -486,6 +486,32 @@ static enum so_status set_admin(struct queue *q, const struct so_workflow *w,
     return code;
 }
 
+/* The kill switch in the caller's transaction: the resume rule on the
+ * row as it stands, the flip, then its admin record (workflow.pause or
+ * workflow.resume). */
+static enum so_status switch_in(struct store *s, const char *name, int paused,
+                                const char *reason, struct so_error *err)
+{
+    struct so_workflow w;
+    enum so_status code = get_in(s, name, &w, err);
+    if (code != SO_OK)
+        return code;
+    if (!paused)
+        code = store_rules_resume(&w, s->reviewer, err);
+    so_workflow_clear(&w);
+    if (code == SO_OK)
+        code = store_workflow_flip(s, name, paused, reason, s->reviewer, err);
+    if (code == SO_OK) {
+        char *subject = xasprintf("workflow/%s", name);
+        code = store_admin_append(s, paused ? "workflow.pause"
+                                            : "workflow.resume",
+                                  subject, admin_switch_detail(paused, reason),
+                                  err);
+        free(subject);
+    }
+    return code;
+}
+
 enum so_status store_workflow_set(struct queue *q, const struct so_workflow *w,
                                   unsigned mask, struct so_error *err)
 {
@@ -508,26 +534,14 @@ enum so_status store_workflow_set(struct queue *q, const struct so_workflow *w,
         code = policy_record(s, w, &e, err);
     if (code == SO_OK)
         code = set_admin(q, w, mask, existed, &before, err);
+    if (code == SO_OK && (mask & SO_WF_SWITCH))
+        code = switch_in(s, w->name, w->automation_paused,
+                         w->automation_reason, err);
     so_workflow_clear(&before);
     if (code == SO_OK)
         return store_db_commit(s, err);
     store_db_rollback(s);
     return code;
-}
-
-static enum so_status pause_in(struct store *s, const char *name, int paused,
-                               const char *reason, struct so_error *err)
-{
-    struct so_workflow w;
-    enum so_status code = get_in(s, name, &w, err);
-    if (code != SO_OK)
-        return code;
-    if (!paused)
-        code = store_rules_resume(&w, s->reviewer, err);
-    so_workflow_clear(&w);
-    if (code != SO_OK)
-        return code;
-    return store_workflow_flip(s, name, paused, reason, s->reviewer, err);
 }
 
 enum so_status store_workflow_pause(struct queue *q, const char *name,
@@ -540,15 +554,7 @@ enum so_status store_workflow_pause(struct queue *q, const char *name,
         code = store_db_begin(s, err);
     if (code != SO_OK)
         return code;
-    code = pause_in(s, name, paused, reason, err);
-    if (code == SO_OK) {
-        char *subject = xasprintf("workflow/%s", name);
-        code = store_admin_append(s, paused ? "workflow.pause"
-                                            : "workflow.resume",
-                                  subject, admin_switch_detail(paused, reason),
-                                  err);
-        free(subject);
-    }
+    code = switch_in(s, name, paused, reason, err);
     if (code == SO_OK)
         return store_db_commit(s, err);
     store_db_rollback(s);

@@ -36,7 +36,8 @@ enum so_status store_workflow_get(struct queue *q, const char *name,
                                   struct so_workflow *out,
                                   struct so_error *err);
 /* queue_ops.workflow_set: validate and write the fields in mask (SO_WF_*),
- * creating the workflow with defaults first. */
+ * creating the workflow with defaults first; with SO_WF_SWITCH the kill
+ * switch too, in the same transaction (queue.h). */
 enum so_status store_workflow_set(struct queue *q, const struct so_workflow *w,
                                   unsigned mask, struct so_error *err);
 /* queue_ops.workflow_pause: pausing needs a reason; resuming needs an
