@@ -168,7 +168,9 @@ static int hook_add(struct queue *q, struct hook_args *a)
         return rc;
     a->h.secret = secret;
     int64_t id = 0;
-    int checked = webhook_hook_check(&a->h, &err) == SO_OK;
+    int checked = webhook_hook_check(&a->h, &err) == SO_OK &&
+                  webhook_url_check_private(a->h.url, a->h.allow_private,
+                                            "--allow-private", &err) == SO_OK;
     enum so_status st = checked ? q->ops->hook_add(q, &a->h, &id, &err)
                                 : err.code;
     a->h.secret = NULL;

@@ -43,7 +43,11 @@
     X(void, curl_free, (void *))                                               \
     X(struct curl_slist *, curl_slist_append,                                  \
       (struct curl_slist *, const char *))                                     \
-    X(void, curl_slist_free_all, (struct curl_slist *))
+    X(void, curl_slist_free_all, (struct curl_slist *))                        \
+    X(CURLU *, curl_url, (void))                                               \
+    X(void, curl_url_cleanup, (CURLU *))                                       \
+    X(CURLUcode, curl_url_set, (CURLU *, CURLUPart, const char *, unsigned))   \
+    X(CURLUcode, curl_url_get, (CURLU *, CURLUPart, char **, unsigned))
 
 /* The library's functions; set once by dl_open, read-only after. */
 static struct {
@@ -178,4 +182,33 @@ void curl_slist_free_all(struct curl_slist *list)
 {
     if (ready())
         real.curl_slist_free_all(list);
+}
+
+/* curl_url: a new URL handle, NULL without libcurl. */
+CURLU *curl_url(void)
+{
+    return ready() ? real.curl_url() : NULL;
+}
+
+/* curl_url_cleanup: free a URL handle (NULL is fine). */
+void curl_url_cleanup(CURLU *handle)
+{
+    if (ready())
+        real.curl_url_cleanup(handle);
+}
+
+/* curl_url_set: parse or set one part of the URL. */
+CURLUcode curl_url_set(CURLU *handle, CURLUPart what, const char *part,
+                       unsigned int flags)
+{
+    return ready() ? real.curl_url_set(handle, what, part, flags)
+                   : CURLUE_OUT_OF_MEMORY;
+}
+
+/* curl_url_get: a copy of one part of the URL, to free with curl_free. */
+CURLUcode curl_url_get(CURLU *handle, CURLUPart what, char **part,
+                       unsigned int flags)
+{
+    return ready() ? real.curl_url_get(handle, what, part, flags)
+                   : CURLUE_OUT_OF_MEMORY;
 }

@@ -71,6 +71,63 @@ static int addr_private(const struct sockaddr *sa)
            IN6_IS_ADDR_MULTICAST(a) || (a->s6_addr[0] & 0xfe) == 0xfc;
 }
 
+/* The address of host, an IP literal as libcurl's URL parser gives it
+ * ("[::1]" with brackets, maybe a zone after '%'): 1 with *out filled,
+ * 0 for a name. */
+static int host_literal(const char *host, struct sockaddr_storage *out)
+{
+    char buf[INET6_ADDRSTRLEN + 8];
+    memset(out, 0, sizeof *out);
+    struct sockaddr_in *in = (struct sockaddr_in *)out;
+    if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+        in->sin_family = AF_INET;
+        return 1;
+    }
+    if (host[0] != '[' || strlen(host) >= sizeof buf)
+        return 0;
+    snprintf(buf, sizeof buf, "%s", host + 1);
+    buf[strcspn(buf, "]%")] = '\0';
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+    if (inet_pton(AF_INET6, buf, &in6->sin6_addr) != 1)
+        return 0;
+    in6->sin6_family = AF_INET6;
+    return 1;
+}
+
+enum so_status webhook_url_check_private(const char *url, int allow_private,
+                                         const char *option,
+                                         struct so_error *err)
+{
+    if (allow_private)
+        return SO_OK;
+    if (dl_curl_load(err) != SO_OK)
+        return err->code;
+    CURLU *u = curl_url();
+    char *host = NULL;
+    CURLUcode rc = u ? curl_url_set(u, CURLUPART_URL, url, 0)
+                     : CURLUE_OUT_OF_MEMORY;
+    if (rc == CURLUE_OK)
+        rc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+    curl_url_cleanup(u);
+    if (rc != CURLUE_OK) {
+        curl_free(host);
+        return so_fail(err, SO_ERR_INVALID,
+                       "url: %s: libcurl cannot read its host (URL error "
+                       "%d)",
+                       url, (int)rc);
+    }
+    struct sockaddr_storage a;
+    int refuse = host_literal(host, &a) && addr_private((struct sockaddr *)&a);
+    enum so_status code =
+        refuse ? so_fail(err, SO_ERR_INVALID,
+                         "url: %s: %s is a loopback, private or link-local "
+                         "address, where a hook reaches only with %s",
+                         url, host, option)
+               : SO_OK;
+    curl_free(host);
+    return code;
+}
+
 static curl_socket_t open_socket(void *arg, curlsocktype purpose,
                                  struct curl_sockaddr *addr)
 {

@@ -39,6 +39,7 @@
 #include "signoff/server/metrics.h"
 #include "signoff/stats.h"
 #include "signoff/remote/protocol.h"
+#include "signoff/remote/webhook_send.h"
 #include "signoff/token.h"
 #include "signoff/webhook.h"
 
@@ -1264,6 +1265,9 @@ static void h_hook_add(struct call *c)
     cJSON_Delete(j);
     if (s == SO_OK)
         s = webhook_hook_check(&h, &err);
+    if (s == SO_OK)
+        s = webhook_url_check_private(h.url, h.allow_private, "allow_private",
+                                      &err);
     if (s == SO_OK && h.allow_private && !c->srv->hooks_private)
         s = so_fail(&err, SO_ERR_FORBIDDEN,
                     "allow_private: this server does not let hooks reach "

@@ -24,6 +24,18 @@ check_eq "hook add: a user and password in the URL refused, naming it" \
     "2 signoff hook: url: no user or password before '@' (it would be kept in the audit chain and shown in hook list; the receiver checks the webhook's signature)" \
     "$RC ${ERR%%$'\n'*}"
 check_eq "... and nothing added" 1 "$(qsql "SELECT count(*) FROM hooks")"
+# a literal loopback, private or link-local address is refused at add time
+# without --allow-private (every delivery would be refused at connect);
+# libcurl reads the host, so 127.1 and [::1] are seen for what they are
+for url in "http://127.0.0.1:9/" "http://10.0.0.5/" "http://[::1]/" \
+    "http://127.1/x" "http://[fe80::1%25eth0]/" "http://169.254.169.254/"; do
+    so hook add --workflow support --url "$url" --secret-file "$T/secret"
+    check_contains "hook add $url without --allow-private: refused, naming the URL and the option" \
+        "2 signoff hook: url: $url: " "$RC ${ERR%%$'\n'*}"
+    check_contains "... $url: why" \
+        "is a loopback, private or link-local address, where a hook reaches only with --allow-private" "$ERR"
+done
+check_eq "... and nothing added" 1 "$(qsql "SELECT count(*) FROM hooks")"
 so hook disable 7
 check_eq "a hook that does not exist: exit 1" 1 "$RC"
 so hook add --workflow nope --url "https://hooks.example/in" --secret-file "$T/secret"
@@ -55,3 +67,11 @@ so events --workflow support
 check_eq "the workflow's feed carries them" 4 "$(printf '%s\n' "$OUT" | grep -c 'what=hook')"
 so verify
 check_eq "verify: the chain holds" 0 "$RC"
+
+# what the private-address check lets through at add time
+so hook add --workflow support --url "https://203.0.113.7/in" --secret-file "$T/secret"
+check_eq "a public address literal: added" 0 "$RC"
+so hook add --workflow support --url "http://10.0.0.5/" --secret-file "$T/secret" --allow-private
+check_eq "a private literal with --allow-private: added" 0 "$RC"
+so hook add --workflow support --url "http://localhost:9/" --secret-file "$T/secret"
+check_eq "a host name: added (checked when a delivery connects)" 0 "$RC"

@@ -90,6 +90,16 @@ check_eq "allow_private over HTTP without --allow-private-hooks: exit 1" 1 "$RC"
 check_contains "... refused naming allow_private" \
     "allow_private: this server does not let hooks reach private or loopback addresses" "$ERR"
 check_eq "... and no hook added" 1 "$(qsql "SELECT count(*) FROM hooks")"
+# a literal private address without allow_private: refused when added
+# (the CLI before it asks, the server for a direct request)
+sup hook add --workflow wh --url "http://10.0.0.5/x" --secret-file "$T/secret"
+check_contains "remote hook add of a private literal: refused, naming the URL and the option" \
+    "signoff hook: url: http://10.0.0.5/x: 10.0.0.5 is a loopback, private or link-local address, where a hook reaches only with --allow-private" "$ERR"
+api_kept POST /v1/hooks "$TOK_SUP" "{\"workflow\":\"wh\",\"url\":\"http://[::1]:9/x\",\"secret\":\"$SECRET\"}"
+check_eq "POST /v1/hooks to a loopback literal: 400 naming the URL and allow_private" \
+    '400 {"error":{"code":"invalid","message":"url: http://[::1]:9/x: [::1] is a loopback, private or link-local address, where a hook reaches only with allow_private"}}' \
+    "$CODE $BODY"
+check_eq "... and no hook added" 1 "$(qsql "SELECT count(*) FROM hooks")"
 api_kept POST /v1/hooks "$TOK_SUP" '{"workflow":"wh","url":"https://a.example/x","secret":"whsec_c2hvcnQ="}'
 check_eq "a secret that is not one: 400" 400 "$CODE"
 check_contains "... naming the field, not the value" '"message":"secret: not a whsec_ secret' "$BODY"

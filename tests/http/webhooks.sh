@@ -45,9 +45,11 @@ decide_both() { # decide_both ID...: alice approves, bob approves (final)
 mode ok
 receiver_start || { notok "the receiver starts"; exit 1; }
 
-# hooks: A without --allow-private (loopback refused), B with it, every
-# record; C to a closed port, disabled after 3 failures
-so hook add --workflow wh --url "http://127.0.0.1:$RPORT/a" --secret-file "$T/secret" --queue "$Q"
+# hooks: A without --allow-private (a name that resolves to loopback:
+# refused when a delivery connects; a loopback literal is refused when
+# added, tests/cli/admin_hooks.sh), B with it, every record; C to a closed
+# port, disabled after 3 failures
+so hook add --workflow wh --url "http://localhost:$RPORT/a" --secret-file "$T/secret" --queue "$Q"
 check_eq "hook add A" "0 hook 1 added for workflow wh" "$RC $OUT"
 so hook add --workflow wh --url "http://127.0.0.1:$RPORT/b" --secret-file "$T/secret" \
     --events all --allow-private --queue "$Q"

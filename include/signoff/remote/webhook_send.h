@@ -34,4 +34,16 @@ enum so_status webhook_post(const struct so_hook *h, const char *msg_id,
                             const char *body, int64_t timeout_ms,
                             struct webhook_reply *out, struct so_error *err);
 
+/* SO_OK when a hook may be added for url: its host (read by libcurl's URL
+ * parser) is a name, or an IP address literal on the public internet, or
+ * allow_private is set. A literal loopback, private, link-local,
+ * unspecified or multicast address (the ranges webhook_post refuses to
+ * connect to) without allow_private is SO_ERR_INVALID naming the URL and
+ * option (how the caller spells the allowance: "--allow-private",
+ * "allow_private"): every delivery to it would be refused. A name is
+ * checked when an attempt connects, as it may resolve anywhere. */
+enum so_status webhook_url_check_private(const char *url, int allow_private,
+                                         const char *option,
+                                         struct so_error *err);
+
 #endif
