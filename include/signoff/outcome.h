@@ -48,6 +48,19 @@ enum so_status outcome_may_apply(const char *draft, int found,
                                  int64_t release_at, int64_t now,
                                  struct so_error *err);
 
+/* The applied_seq of an outcome no action record is expected for (0: none
+ * yet, expected; > 0: the action record). The unapplied backlog counts
+ * the released outcomes with applied_seq 0, only in a workflow whose
+ * producer records actions, and only those released at or after its
+ * first action record: a producer that starts recording actions cannot
+ * be expected to act on what was released before. So a backend adding a
+ * workflow's first action record at time now marks, in its transaction,
+ * the workflow's live outcomes released before now with none
+ * OUTCOME_NOT_EXPECTED (an upgrade marks the outcomes it fills in the
+ * same way). Such an outcome may still get an action record, and be
+ * undone like any other. */
+#define OUTCOME_NOT_EXPECTED (-1)
+
 /* SO_OK when the outcome of draft may be undone: not once the producer
  * recorded its action (applied_seq > 0). */
 enum so_status outcome_may_undo(const char *draft, int64_t applied_seq,

@@ -118,8 +118,12 @@ qsql "UPDATE outcomes SET release_at = release_at - 60000"
 so workflow show w --format json
 check_contains "the unapplied backlog counts released outcomes with no action record" \
     '"unapplied":' "$OUT"
-check_eq "backlog: f0..f4 and a2 (a1 was applied)" 6 \
+# f0..f4 were released before w's first action record (a1's): no action
+# is expected for them; a2, released after it, is backlog
+check_eq "backlog: a2 only (f0..f4 released before the first action record)" 1 \
     "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["unapplied"])')"
+check_eq "f0..f4 are marked not expected (applied_seq -1)" "f0 f1 f2 f3 f4" \
+    "$(qsql "SELECT draft FROM outcomes WHERE applied_seq = -1 ORDER BY draft" | paste -sd' ')"
 so workflow set w --release-after 25h
 check_eq "--release-after over 24h: refused" 1 "$RC"
 
@@ -130,26 +134,26 @@ so stats --check
 check_not_contains "no backlog where no action was ever recorded" "v: unapplied" "$OUT"
 check_eq "stats --check: exit 3 on an unapplied backlog" 3 "$RC"
 check_contains "stats --check names the workflow and the backlog" \
-    "w: unapplied backlog: 6 final outcomes released over 1 s ago with no action record" "$OUT"
+    "w: unapplied backlog: 1 final outcome released over 1 s ago with no action record" "$OUT"
 so stats --check --format json
 check_contains "stats --check --format json lists it" '"unapplied":["w"]' "$OUT"
 
-# stats --by workflow carries the backlog beside the override rate: w's 6
-# (f0..f4 and a2 by hand; the rows of outcomes agree), v's none (null,
+# stats --by workflow carries the backlog beside the override rate: w's 1
+# (a2 by hand; the rows of outcomes agree), v's none (null,
 # empty: its producer never recorded an action)
 HAND=$(qsql "SELECT count(*) FROM outcomes WHERE workflow = 'w'
     AND applied_seq = 0 AND reverted_at IS NULL")
-check_eq "hand count of w's released unapplied outcomes" 6 "$HAND"
+check_eq "hand count of w's released unapplied outcomes" 1 "$HAND"
 so stats --format json
-check_eq "stats --format json: unapplied per workflow" "v=None w=6" \
+check_eq "stats --format json: unapplied per workflow" "v=None w=1" \
     "$(printf '%s' "$OUT" | python3 -c 'import json,sys
 print(" ".join("%s=%s" % (g["key"], g["unapplied"]) for g in json.load(sys.stdin)["groups"]))')"
 so stats --format csv
-check_eq "stats --format csv: the unapplied column" "v= w=6" \
+check_eq "stats --format csv: the unapplied column" "v= w=1" \
     "$(printf '%s' "$OUT" | python3 -c 'import csv,sys
 print(" ".join("%s=%s" % (r["workflow"], r["unapplied"]) for r in csv.DictReader(sys.stdin)))')"
 so stats
-check_eq "stats table: the UNAPPLIED column (- where no action ever)" "v=- w=6" \
+check_eq "stats table: the UNAPPLIED column (- where no action ever)" "v=- w=1" \
     "$(printf '%s\n' "$OUT" | python3 -c 'import sys
 lines = sys.stdin.read().split("\n")
 end = lines[1].index("UNAPPLIED") + len("UNAPPLIED")

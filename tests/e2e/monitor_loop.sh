@@ -73,6 +73,6 @@ for size in 80x24 200x50; do
     review "$size" --monitor
     check "$size: the monitor opens" ui_wait "LAST 30 DAYS"
     check "$size: the producers line" \
-        ui_wait "Producers: support: 2 unapplied, 1 webhook failing"
+        ui_wait "Producers: support: 1 unapplied, 1 webhook failing"
     ui_stop
 done

@@ -229,13 +229,16 @@ check_eq "remote applied: recorded" 0 "$RC"
 as prod applied D-0002 --ref "ticket 5" --request-id ap-cli
 check_contains "remote applied again: the same record" "(already recorded)" "$OUT"
 # stats on the remote queue carries each workflow's unapplied backlog, the
-# same as on the queue file (null where no action was ever recorded)
+# same as on the queue file (null where no action was ever recorded). Of
+# support's outcomes D-0000..D-0005 were released before its first action
+# record (ap-1): none is backlog; S-0000, decided after it, is.
+make_drafts 1 support S | "$SO" enqueue --queue "$Q" - >/dev/null 2>&1
+as alice decide S-0000 approve
 "$SO" workflow set support --applied-within 1ms --queue "$Q" >/dev/null
 backlog() { python3 -c 'import json,sys
 print(" ".join("%s=%s" % (g["key"], g["unapplied"]) for g in json.load(sys.stdin)["groups"]))'; }
 LOCAL=$("$SO" stats --format json --queue "$Q" | backlog)
-check_contains "local stats: support has a backlog" "support=" "$LOCAL"
-check_not_contains "local stats: support's backlog is a number" "support=None" "$LOCAL"
+check_contains "local stats: support's backlog is S-0000 alone" "support=1" "$LOCAL"
 as sup stats --format json
 check_eq "remote stats: the same unapplied per workflow" "$LOCAL" \
     "$(printf '%s' "$OUT" | backlog)"
@@ -272,7 +275,10 @@ check_not_contains "resume without an owner: no command-line advice" 'signoff wo
 "$SO" workflow set support --applied-within 1ms --queue "$Q" >/dev/null
 api GET /metrics "$TOK_PROD"
 check_contains "metrics: the unapplied backlog per workflow" \
-    'signoff_unapplied_outcomes{workflow="support"} 4' "$BODY"
+    'signoff_unapplied_outcomes{workflow="support"} 1' "$BODY"
+as sup stats --check
+check_contains "remote stats --check: the same backlog" \
+    "support: unapplied backlog: 1 final outcome released" "$OUT"
 
 serve_stop
 check_eq "serve stops on SIGTERM" 0 "$SRC"

@@ -40,6 +40,15 @@ static const char sql_outcome_applied[] =
     "UPDATE outcomes SET applied_seq = $1 WHERE seq = $2"
     " AND applied_seq <= 0";
 
+/* The workflow's first action record at $2: what was released before it
+ * is not expected to get one (OUTCOME_NOT_EXPECTED, outcome.h). */
+#define OUTCOME_WF "(SELECT workflow FROM outcomes WHERE seq = $1)"
+static const char sql_not_expected[] =
+    "UPDATE outcomes SET applied_seq = $3 WHERE workflow = " OUTCOME_WF
+    " AND applied_seq = 0 AND reverted_at IS NULL AND release_at < $2"
+    " AND NOT EXISTS (SELECT 1 FROM outcomes a WHERE a.workflow = "
+    OUTCOME_WF " AND a.applied_seq > 0)";
+
 /* The chain head, the first outcome still held back and its release, and
  * the database's clock they were compared with. */
 static const char sql_head[] =
@@ -313,6 +322,13 @@ static enum so_status applied_tx(struct pgq *p, void *ctx,
     struct so_decision d;
     store_rules_applied_record(p->reviewer, req, sha, c.now, &d);
     code = pg_chain_append(p, &d, err);
+    if (code == SO_OK) {
+        struct pg_args m = {0};
+        pg_arg_int(&m, oseq);
+        pg_arg_int(&m, d.decided_at);
+        pg_arg_int(&m, OUTCOME_NOT_EXPECTED);
+        code = pg_run(p, sql_not_expected, &m, NULL, err);
+    }
     if (code == SO_OK) {
         struct pg_args u = {0};
         pg_arg_int(&u, d.seq);

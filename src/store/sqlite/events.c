@@ -36,6 +36,15 @@ static const char sql_outcome_applied[] =
     "UPDATE outcomes SET applied_seq = :a WHERE seq = :seq"
     " AND applied_seq <= 0";
 
+/* The workflow's first action record at :now: what was released before it
+ * is not expected to get one (OUTCOME_NOT_EXPECTED, outcome.h). */
+#define OUTCOME_WF "(SELECT workflow FROM outcomes WHERE seq = :seq)"
+static const char sql_not_expected[] =
+    "UPDATE outcomes SET applied_seq = :ne WHERE workflow = " OUTCOME_WF
+    " AND applied_seq = 0 AND reverted_at IS NULL AND release_at < :now"
+    " AND NOT EXISTS (SELECT 1 FROM outcomes a WHERE a.workflow = "
+    OUTCOME_WF " AND a.applied_seq > 0)";
+
 static const char sql_draft_body[] = "SELECT body FROM drafts WHERE id = :id";
 
 /* The chain head, the first outcome still held back and its release. */
@@ -374,7 +383,14 @@ static enum so_status applied_in_tx(struct store *s,
     store_rules_applied_record(s->reviewer, req, body_sha, so_now_ms(), &d);
     code = store_chain_append(s, &d, err);
     sqlite3_stmt *st =
-        code == SO_OK ? store_db_stmt(s, sql_outcome_applied, err) : NULL;
+        code == SO_OK ? store_db_stmt(s, sql_not_expected, err) : NULL;
+    if (!st)
+        return code == SO_OK ? err->code : code;
+    store_db_bind_int(st, ":ne", OUTCOME_NOT_EXPECTED);
+    store_db_bind_int(st, ":seq", oseq);
+    store_db_bind_int(st, ":now", d.decided_at);
+    code = store_db_run(s, st, err);
+    st = code == SO_OK ? store_db_stmt(s, sql_outcome_applied, err) : NULL;
     if (!st)
         return code == SO_OK ? err->code : code;
     store_db_bind_int(st, ":a", d.seq);
