@@ -80,9 +80,10 @@ static void text_sha(const char *t, char out[65])
         audit_sha256_hex(t, strlen(t), out);
 }
 
-char *admin_workflow_changes(const struct so_workflow *before,
-                             const struct so_workflow *after,
-                             const struct so_workflow *req, unsigned mask)
+/* admin_workflow_changes' object (NULL: nothing changed). */
+static cJSON *changes_json(const struct so_workflow *before,
+                           const struct so_workflow *after,
+                           const struct so_workflow *req, unsigned mask)
 {
     static const struct so_workflow none;
     const struct so_workflow *b = before ? before : &none;
@@ -151,19 +152,32 @@ char *admin_workflow_changes(const struct so_workflow *before,
         cJSON_AddBoolToObject(o, "forced", req->force != 0);
         add_str(o, "reason", req->policy_reason);
     }
-    return print(o);
+    return o;
+}
+
+char *admin_workflow_changes(const struct so_workflow *before,
+                             const struct so_workflow *after,
+                             const struct so_workflow *req, unsigned mask)
+{
+    cJSON *o = changes_json(before, after, req, mask);
+    return o ? print(o) : NULL;
 }
 
 char *admin_workflow_set(const struct so_workflow *before,
                          const struct so_workflow *after,
                          const struct so_workflow *req, unsigned mask,
-                         const char **verb)
+                         int takeover, const char **verb)
 {
-    char *detail = admin_workflow_changes(before, after, req, mask);
+    cJSON *o = changes_json(before, after, req, mask);
     *verb = !before ? "workflow.create"
+            : takeover ? "workflow.takeover"
             : mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW) ? "policy.set"
                                                               : "workflow.set";
-    return detail || before ? detail : xstrdup("{}");
+    if (o && takeover && before) /* the owner changed: and why */
+        add_str(o, "reason", req->owner_reason);
+    if (o)
+        return print(o);
+    return before ? NULL : xstrdup("{}");
 }
 
 char *admin_switch_detail(int paused, const char *reason)

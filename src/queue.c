@@ -231,6 +231,7 @@ void so_workflow_clear(struct so_workflow *w)
     free(w->always_review);
     free(w->policy_reason);
     free(w->sample_seed);
+    free(w->owner_reason);
     memset(w, 0, sizeof *w);
 }
 

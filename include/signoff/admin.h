@@ -37,14 +37,17 @@ char *admin_workflow_changes(const struct so_workflow *before,
                              const struct so_workflow *req, unsigned mask);
 
 /* The admin record of a workflow set, as every store writes it: *verb is
- * workflow.create (before NULL: the workflow is new), policy.set (mask
- * holds the automation policy) or workflow.set; the detail is
+ * workflow.create (before NULL: the workflow is new), workflow.takeover
+ * (takeover: a supervisor who was not the owner took it over,
+ * store_rules_owner; the detail's "reason" is req->owner_reason and its
+ * changes name the owner from and to), policy.set (mask holds the
+ * automation policy) or workflow.set; the detail is
  * admin_workflow_changes' ("{}" for a create that changed nothing). NULL:
  * no record (a set that changed nothing). Caller frees. */
 char *admin_workflow_set(const struct so_workflow *before,
                          const struct so_workflow *after,
                          const struct so_workflow *req, unsigned mask,
-                         const char **verb);
+                         int takeover, const char **verb);
 
 /* The detail of a pause or resume: {"automation":{"from","to"},"reason"}. */
 char *admin_switch_detail(int paused, const char *reason);

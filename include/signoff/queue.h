@@ -340,6 +340,10 @@ struct so_workflow {
     char *policy_reason;
     char *sample_seed; /* set only: the sample's seed (NULL: keep it, or a
                           random one for the first policy); never read */
+    /* Set only, with SO_WF_OWNER: why a supervisor who is not the owner
+     * takes the workflow over (store_rules_owner; recorded in the
+     * workflow.takeover record); never read back. */
+    char *owner_reason;
     /* The automation's figures over the workflow's window (filled by
      * get/list): automatic approvals standing, sampled drafts decided by
      * people and how many of those they overrode (edit or reject). */
@@ -403,7 +407,8 @@ enum so_status so_reason_check(const char *code, const char *label,
                                struct so_error *err);
 
 /* Which workflow fields a set changes (bits). */
-#define SO_WF_OWNER 1
+#define SO_WF_OWNER 1 /* a workflow with an owner: by its owner (a
+                         handover), or a takeover with owner_reason */
 #define SO_WF_THRESHOLD 2
 #define SO_WF_WINDOW 4
 #define SO_WF_MIN 8

@@ -52,7 +52,10 @@ static const char usage_text[] =
  * take 4095 bytes in one). */
 static const char usage_options[] =
     "Options:\n"
-    "  -o, --owner NAME        the person who answers for the workflow\n"
+    "  -o, --owner NAME        the person who answers for the workflow;\n"
+    "                          only its owner changes it, or another\n"
+    "                          supervisor with --reason (a takeover,\n"
+    "                          recorded; it pauses the automation)\n"
     "  -t, --threshold T       override rate that raises an alert: 0..1 or\n"
     "                          a percentage like 20%\n"
     "  -W, --window D          the alert window (24h, 7d, 30d ...)\n"
@@ -100,8 +103,8 @@ static const char usage_options[] =
     "                          percentage; default 10%)\n"
     "      --gold P            gold drafts mixed in per 100 to people (0..50%)\n"
     "      --gold-bar P        flag gold accuracy below P (default 90%)\n"
-    "  -r, --reason R          why the switch is flipped (required), or why\n"
-    "                          --force\n"
+    "  -r, --reason R          why the switch is flipped (required), why\n"
+    "                          --force, or why --owner takes it over\n"
     "  -f, --format F          table/text (default) or json\n"    "      --wide              list: every column (on a terminal the table\n"
     "                          fits its width, $COLUMNS when set; a pipe\n"
     "                          gets all)\n"
@@ -341,6 +344,7 @@ static int workflow_option(int c, const char *arg, void *ctx)
         struct so_error err;
         a->reason = arg;
         a->set.policy_reason = (char *)arg;
+        a->set.owner_reason = (char *)arg; /* a takeover's, with --owner */
         if (names_check_note("--reason", arg, SO_MAX_FIELD, &err) != SO_OK)
             return cli_usage_error("workflow", "%s", err.msg);
         return 0;

@@ -961,6 +961,8 @@ cJSON *proto_workflow_set_to_json(const struct so_workflow *w, unsigned mask)
         json_add_string(j, "automation", w->automation_paused ? "paused"
                                                               : "on");
         json_add_string(j, "reason", w->automation_reason);
+    } else if ((mask & SO_WF_OWNER) && w->owner_reason) {
+        json_add_string(j, "reason", w->owner_reason); /* a takeover's */
     }
     return j;
 }

@@ -1029,7 +1029,8 @@ static enum so_status reason_items_ok(const cJSON *j, struct so_error *err)
 
 /* A member that means something only beside another one is refused on
  * its own rather than silently ignored: the policy's parts without
- * "automate" (the policy is sent whole), "reason" without "automation". */
+ * "automate" (the policy is sent whole), "reason" without "automation" or
+ * "owner" (a takeover's). */
 static enum so_status members_alone(const cJSON *j, unsigned mask, int flip,
                                     struct so_error *err)
 {
@@ -1041,10 +1042,11 @@ static enum so_status members_alone(const cJSON *j, unsigned mask, int flip,
                            "%s: only with automate (the policy is sent "
                            "whole)",
                            policy[i]);
-    if (!flip && cJSON_GetObjectItemCaseSensitive(j, "reason"))
+    if (!flip && !(mask & SO_WF_OWNER) &&
+        cJSON_GetObjectItemCaseSensitive(j, "reason"))
         return so_fail(err, SO_ERR_INVALID,
                        "reason: only with automation (why it is paused or "
-                       "resumed)");
+                       "resumed) or owner (why it is taken over)");
     return SO_OK;
 }
 
@@ -1075,6 +1077,8 @@ static enum so_status workflow_apply(struct call *c, const cJSON *j,
     if (s == SO_OK && flip)
         s = queue_switch_check(c->q, c->arg, w.automation_paused,
                                reason ? reason : "", err);
+    if (s == SO_OK && reason && (mask & SO_WF_OWNER))
+        w.owner_reason = xstrdup(reason); /* a takeover's (the store says) */
     if (s == SO_OK && flip && mask) {
         free(w.automation_reason);
         w.automation_reason = xstrdup(reason);

@@ -325,7 +325,43 @@ enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
         store_rules_pause(w->name, w->automation_paused,
                           w->automation_reason, err) != SO_OK)
         return err->code;
+    if ((mask & SO_WF_OWNER) && w->owner_reason && *w->owner_reason &&
+        names_check_note("reason", w->owner_reason, SO_MAX_FIELD, err) !=
+            SO_OK)
+        return err->code;
     return store_rules_cost_settings(w, mask, err);
+}
+
+static int same_owner(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+enum so_status store_rules_owner(const struct so_workflow *cur,
+                                 const char *reviewer,
+                                 const struct so_workflow *w, unsigned mask,
+                                 int *takeover, int *pause,
+                                 struct so_error *err)
+{
+    *takeover = *pause = 0;
+    if (!(mask & SO_WF_OWNER) || !cur || !cur->owner || !*cur->owner ||
+        same_owner(cur->owner, w->owner) ||
+        (reviewer && strcmp(reviewer, cur->owner) == 0))
+        return SO_OK; /* a first owner, no change, or a handover */
+    if (!w->owner_reason || !*w->owner_reason)
+        return so_fail(err, SO_ERR_FORBIDDEN,
+                       "workflow %s: its owner is %s; only %s hands it "
+                       "over, or give --reason to take it over (recorded; "
+                       "pauses its automation)",
+                       w->name, cur->owner, cur->owner);
+    if (mask & SO_WF_SWITCH)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "workflow %s: a takeover pauses its automation "
+                       "itself; pause or resume it in a change of its own",
+                       w->name);
+    *takeover = 1;
+    *pause = automate_active(cur);
+    return SO_OK;
 }
 
 enum so_status store_rules_cost_settings(const struct so_workflow *w,

@@ -106,3 +106,53 @@ so workflow show refunds
 check_eq "paused by --role" 4 "$RC"
 SIGNOFF_REVIEWER=carol run "$SO" workflow resume refunds --role reviewer --reason "no"
 check_eq "--role reviewer may not resume" "1" "$RC"
+
+# Changing the owner (issue 15): the owner hands a workflow over; another
+# supervisor takes it over only with a reason, recorded as a takeover that
+# pauses its automation, so the owner-only policy and resume have teeth.
+dana() { SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=dana run "$SO" "$@"; }
+carol() { SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=carol run "$SO" "$@"; }
+chain() { qsql "SELECT count(*) || ' ' || max(seq) || ' ' || (SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1) FROM decisions"; }
+dana workflow set refunds --automate-from 0.8 --force --reason pilot
+check_eq "the owner sets a policy" 0 "$RC"
+dana workflow resume refunds --reason "pilot starts"
+so workflow show refunds
+check_contains "refunds is in automate phase" "phase:          automate" "$OUT"
+head0=$(chain)
+carol workflow set refunds --owner carol --threshold 30%
+check_eq "a supervisor who is not the owner changes the owner: refused, naming the owner and how" \
+    "1 signoff: refunds: workflow refunds: its owner is dana; only dana hands it over, or give --reason to take it over (recorded; pauses its automation)" \
+    "$RC $ERR"
+so workflow show refunds
+check_contains "... the owner is as it was" "owner:          dana" "$OUT"
+check_contains "... and the rest of the set too" "threshold:      15.0%" "$OUT"
+check_contains "... still in automate phase" "phase:          automate" "$OUT"
+check_eq "... and the audit chain has no new record" "$head0" "$(chain)"
+carol workflow set refunds --automate-from off
+check_eq "... so the policy stays the owner's" 1 "$RC"
+seq0=$(qsql "SELECT max(seq) FROM decisions")
+carol workflow set refunds --owner carol --reason "dana is on leave"
+check_eq "a takeover with a reason: exit 0" 0 "$RC"
+check_contains "... carol owns it" "owner:          carol" "$OUT"
+check_contains "... its automation is paused" "phase:          augment" "$OUT"
+check_contains "... with the takeover's reason" "reason:       dana is on leave" "$OUT"
+check_eq "... recorded as a takeover naming both owners and the reason, then the pause, by carol" \
+    'workflow.takeover carol {"changes":{"owner":{"from":"dana","to":"carol"}},"reason":"dana is on leave"}
+workflow.pause carol {"changes":{"automation":{"from":"on","to":"paused"}},"reason":"dana is on leave"}' \
+    "$(qsql "SELECT reason || ' ' || reviewer || ' ' || note FROM decisions WHERE seq > $seq0 ORDER BY seq")"
+dana workflow resume refunds --reason "back"
+check_eq "the former owner may not resume it" 1 "$RC"
+carol workflow resume refunds --reason "checked the pilot"
+check_eq "the new owner resumes it with their own reason" 0 "$RC"
+seq0=$(qsql "SELECT max(seq) FROM decisions")
+carol workflow set refunds --owner dana
+check_eq "the owner hands it over without a reason" 0 "$RC"
+check_contains "... dana owns it" "owner:          dana" "$OUT"
+check_contains "... and its automation runs on" "phase:          automate" "$OUT"
+check_eq "... recorded as a workflow.set" \
+    'workflow.set carol {"changes":{"owner":{"from":"carol","to":"dana"}}}' \
+    "$(qsql "SELECT reason || ' ' || reviewer || ' ' || note FROM decisions WHERE seq > $seq0 ORDER BY seq")"
+so workflow set refunds --owner ""
+check_eq "clearing the owner is a change of owner too" 1 "$RC"
+so verify
+check_eq "the chain verifies" 0 "$RC"

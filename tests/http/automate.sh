@@ -115,3 +115,43 @@ check_eq "... recorded as workflow.set then workflow.resume" \
     "$(sql "$Q" "SELECT reason FROM decisions WHERE seq > $seq0 ORDER BY seq" | paste -sd' ')"
 run "$SO" verify --queue "$Q"
 check_eq "the chain verifies" 0 "$RC"
+
+# Changing the owner over HTTP (issue 15): a supervisor who is not the
+# owner is refused without a "reason" and nothing changes; with one (the
+# CLI's --reason through the server) it is a takeover, recorded, that
+# pauses the automation; the owner hands it over without a reason.
+api GET /v1/workflows/refunds "$TOK_SUP"
+check_contains "refunds is on again, dana's" '"owner":"dana"' "$BODY"
+state=$(wf_state)
+head0=$(chain_head)
+api POST /v1/workflows/refunds "$TOK_SUP" '{"owner":"sue","threshold":0.3}'
+check_eq "an owner change by a supervisor who is not the owner, no reason: 403 naming the owner" \
+    "403 workflow refunds: its owner is dana; only dana hands it over, or give --reason to take it over (recorded; pauses its automation)" \
+    "$CODE $(jq -r .error.message <<<"$BODY")"
+api GET /v1/workflows/refunds "$TOK_SUP"
+check_eq "... the owner, the settings and the switch are as they were" \
+    "dana $state" "$(jq -r .owner <<<"$BODY") $(wf_state)"
+check_eq "... and the audit chain has no new record" "$head0" "$(chain_head)"
+api POST /v1/workflows/refunds "$TOK_SUP" '{"owner":"sue","reason":"dana is away","automation":"on"}'
+check_eq "a takeover beside a switch: 409" 409 "$CODE"
+check_eq "... nothing written" "$head0" "$(chain_head)"
+seq0=$(sql "$Q" "SELECT max(seq) FROM decisions")
+as sup workflow set refunds --owner sue --reason "dana is away"
+check_eq "the CLI's takeover with --reason through the server: exit 0" 0 "$RC"
+api GET /v1/workflows/refunds "$TOK_SUP"
+check_eq "... sue owns it, its automation paused by sue with the reason" \
+    "sue paused dana is away sue" \
+    "$(jq -r '"\(.owner) \(.automation) \(.automation_reason) \(.automation_by)"' <<<"$BODY")"
+check_eq "... recorded as workflow.takeover (from dana to sue, the reason) then workflow.pause" \
+    'workflow.takeover sue {"changes":{"owner":{"from":"dana","to":"sue"}},"reason":"dana is away"}
+workflow.pause sue {"changes":{"automation":{"from":"on","to":"paused"}},"reason":"dana is away"}' \
+    "$(sql "$Q" "SELECT reason || ' ' || reviewer || ' ' || note FROM decisions WHERE seq > $seq0 ORDER BY seq")"
+api POST /v1/workflows/refunds "dana-supervisor-token-0123456789abcdef" '{"automation":"on","reason":"mine"}'
+check_eq "the former owner may not resume it" 403 "$CODE"
+seq0=$(sql "$Q" "SELECT max(seq) FROM decisions")
+api POST /v1/workflows/refunds "$TOK_SUP" '{"owner":"dana"}'
+check_eq "the owner's handover without a reason: 200" "200 dana" "$CODE $(jq -r .owner <<<"$BODY")"
+check_eq "... recorded as a workflow.set" "workflow.set" \
+    "$(sql "$Q" "SELECT reason FROM decisions WHERE seq > $seq0")"
+run "$SO" verify --queue "$Q"
+check_eq "the chain verifies after the takeover" 0 "$RC"

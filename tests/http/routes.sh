@@ -182,8 +182,8 @@ api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.4,"sample_pct":10}'
 check_eq "workflow set: a part of the policy without automate is refused, not ignored" \
     '400 sample_pct: only with automate (the policy is sent whole)' "$CODE $(jq -r .error.message <<<"$BODY")"
 api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.4,"reason":"why"}'
-check_eq "workflow set: a reason without automation is refused, not ignored" \
-    '400 reason: only with automation (why it is paused or resumed)' "$CODE $(jq -r .error.message <<<"$BODY")"
+check_eq "workflow set: a reason without automation or owner is refused, not ignored" \
+    '400 reason: only with automation (why it is paused or resumed) or owner (why it is taken over)' "$CODE $(jq -r .error.message <<<"$BODY")"
 api POST /v1/workflows/support "$TOK_SUP" '{"threshold":0.4,"automation":"paused"}'
 check_eq "workflow set with a pause lacking its reason: 400" 400 "$CODE"
 api GET /v1/workflows/support "$TOK_SUP"

@@ -1562,8 +1562,16 @@ static void test_workflow_ops(void **state)
     /* Only the owner resumes (queue_resume_check). */
     assert_int_equal(q->ops->workflow_pause(q, "refunds", 0, NULL, &err),
                      SO_ERR_FORBIDDEN);
+    /* ana is not its owner: she takes it over only with a reason
+     * (store_rules_owner). */
     w.owner = "ana";
+    assert_int_equal(q->ops->workflow_set(q, &w, SO_WF_OWNER, &err),
+                     SO_ERR_FORBIDDEN);
+    assert_non_null(strstr(err.msg, "its owner is ops-lead; only ops-lead "
+                                    "hands it over"));
+    w.owner_reason = "ops-lead is away";
     assert_int_equal(q->ops->workflow_set(q, &w, SO_WF_OWNER, &err), SO_OK);
+    w.owner_reason = NULL;
     assert_int_equal(q->ops->workflow_pause(q, "refunds", 0, NULL, &err),
                      SO_OK);
     struct so_workflow *all = NULL;

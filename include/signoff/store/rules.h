@@ -93,6 +93,21 @@ enum so_status store_rules_not_others(const char *reviewer, const char *id,
 enum so_status store_rules_workflow(const struct so_workflow *w, unsigned mask,
                                     struct so_error *err);
 
+/* A change of owner (SO_WF_OWNER in mask) by reviewer on workflow cur
+ * (its stored settings; NULL: none yet). Naming the first owner of a
+ * workflow without one is any supervisor's; changing an owner is its
+ * owner's (a handover), or another supervisor's with w->owner_reason (a
+ * takeover: *takeover 1, recorded as workflow.takeover; *pause 1 too when
+ * cur is in automate phase, whose automation the takeover pauses with
+ * that reason, in the same transaction). Without a reason: SO_ERR_FORBIDDEN
+ * naming the owner and how to take it over. A takeover beside a switch
+ * (SO_WF_SWITCH) is refused: the new owner resumes on their own. */
+enum so_status store_rules_owner(const struct so_workflow *cur,
+                                 const char *reviewer,
+                                 const struct so_workflow *w, unsigned mask,
+                                 int *takeover, int *pause,
+                                 struct so_error *err);
+
 struct automate_evidence; /* automate.h */
 
 /* The automation policy (SO_WF_AUTOMATE, SO_WF_ALWAYS_REVIEW in mask)

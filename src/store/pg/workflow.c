@@ -422,7 +422,7 @@ static enum so_status policy_check(struct pgq *p, const struct so_workflow *cur,
  * no record), in the set's transaction, the chain head last. */
 static enum so_status set_admin(struct pgq *p, const struct so_workflow *w,
                                 unsigned mask, int existed,
-                                const struct so_workflow *before,
+                                const struct so_workflow *before, int takeover,
                                 struct so_error *err)
 {
     struct so_workflow after;
@@ -431,7 +431,7 @@ static enum so_status set_admin(struct pgq *p, const struct so_workflow *w,
         return code;
     const char *verb;
     char *detail = admin_workflow_set(existed ? before : NULL, &after, w, mask,
-                                      &verb);
+                                      takeover, &verb);
     if (detail) {
         char *subject = xasprintf("workflow/%s", w->name);
         code = pg_admin_append(p, verb, subject, detail, err);
@@ -476,8 +476,11 @@ static enum so_status set_with_admin(struct pgq *p, void *ctx,
     struct automate_evidence e;
     int existed = get_in(p, c->w->name, &before, &none) == SO_OK;
     int policy = (c->mask & (SO_WF_AUTOMATE | SO_WF_ALWAYS_REVIEW)) != 0;
-    enum so_status code = SO_OK;
-    if (policy)
+    int takeover = 0, pause = 0;
+    enum so_status code =
+        store_rules_owner(existed ? &before : NULL, p->reviewer, c->w,
+                          c->mask, &takeover, &pause, err);
+    if (code == SO_OK && policy)
         code = policy_check(p, existed ? &before : NULL, c->w, c->mask, &e,
                             err);
     if (code == SO_OK)
@@ -485,7 +488,9 @@ static enum so_status set_with_admin(struct pgq *p, void *ctx,
     if (code == SO_OK && policy)
         code = pg_route_policy_record(p, c->w, &e, err);
     if (code == SO_OK)
-        code = set_admin(p, c->w, c->mask, existed, &before, err);
+        code = set_admin(p, c->w, c->mask, existed, &before, takeover, err);
+    if (code == SO_OK && pause) /* the takeover's: the new owner resumes */
+        code = switch_in(p, c->w->name, 1, c->w->owner_reason, err);
     if (code == SO_OK && (c->mask & SO_WF_SWITCH))
         code = switch_in(p, c->w->name, c->w->automation_paused,
                          c->w->automation_reason, err);

@@ -467,7 +467,7 @@ static enum so_status policy_record(struct store *s,
  * fields that changed (none changed: no record), in the transaction. */
 static enum so_status set_admin(struct queue *q, const struct so_workflow *w,
                                 unsigned mask, int existed,
-                                const struct so_workflow *before,
+                                const struct so_workflow *before, int takeover,
                                 struct so_error *err)
 {
     struct so_workflow after = {0};
@@ -476,7 +476,7 @@ static enum so_status set_admin(struct queue *q, const struct so_workflow *w,
         return code;
     const char *verb;
     char *detail = admin_workflow_set(existed ? before : NULL, &after, w, mask,
-                                      &verb);
+                                      takeover, &verb);
     if (detail) {
         char *subject = xasprintf("workflow/%s", w->name);
         code = store_admin_append(q->impl, verb, subject, detail, err);
@@ -526,14 +526,19 @@ enum so_status store_workflow_set(struct queue *q, const struct so_workflow *w,
     struct so_workflow before = {0};
     struct so_error none;
     int existed = store_workflow_get(q, w->name, &before, &none) == SO_OK;
-    if (policy)
+    int takeover = 0, pause = 0;
+    code = store_rules_owner(existed ? &before : NULL, s->reviewer, w, mask,
+                             &takeover, &pause, err);
+    if (code == SO_OK && policy)
         code = policy_check(s, w, mask, &e, err);
     if (code == SO_OK)
         code = set_in(s, w, mask, err);
     if (code == SO_OK && policy)
         code = policy_record(s, w, &e, err);
     if (code == SO_OK)
-        code = set_admin(q, w, mask, existed, &before, err);
+        code = set_admin(q, w, mask, existed, &before, takeover, err);
+    if (code == SO_OK && pause) /* the takeover's: the new owner resumes */
+        code = switch_in(s, w->name, 1, w->owner_reason, err);
     if (code == SO_OK && (mask & SO_WF_SWITCH))
         code = switch_in(s, w->name, w->automation_paused,
                          w->automation_reason, err);
