@@ -422,6 +422,30 @@ static size_t status_parts(struct ui_app *app, int squeeze,
     return n;
 }
 
+/* The queue's name (" host:port", its leading blank kept) cut to room
+ * columns from the left, so a server's port stays in view: " …0.0.1:18719".
+ * NULL when the name is not a host:port (ASCII, ending ":digits") or the
+ * port and a little of the host do not fit: then its end is cut. */
+static char *name_cut_left(const char *name, int room)
+{
+    size_t len = strlen(name);
+    const char *colon = strrchr(name, ':');
+    if (!colon || !colon[1] || strspn(colon + 1, "0123456789") !=
+                                   strlen(colon + 1))
+        return NULL;
+    for (const char *c = name; *c; c++)
+        if ((unsigned char)*c >= 0x80 || (unsigned char)*c < 0x20)
+            return NULL;
+    /* " …" and at least two columns of the host before ":port" */
+    size_t tail = room > 2 ? (size_t)room - 2 : 0;
+    if (tail < strlen(colon) + 2 || tail >= len)
+        return NULL;
+    const char *from = name + len - tail;
+    while (*from == '.') /* "…0.0.1", not "….0.1" */
+        from++;
+    return xasprintf(" \xe2\x80\xa6%s", from);
+}
+
 static size_t parts_width(const struct bar_part *p, size_t n)
 {
     size_t width = 0;
@@ -476,7 +500,8 @@ static void draw_status(struct ui_app *app)
         if (parts_fit(p, n, name_min, app->cols))
             break;
     }
-    /* The name gives way last: cut (with its "…") to what is left. */
+    /* The name gives way last: cut (with its "…") to what is left; a
+     * host:port from the left, keeping the port. */
     struct buf b;
     buf_init(&b);
     for (size_t i = 1; i < n; i++)
@@ -485,8 +510,10 @@ static void draw_status(struct ui_app *app)
     int room = app->cols - text_width(buf_cstr(&b), b.len);
     room = room < 8 ? 8 : room;
     ui_draw_fill(app->bar, 0, TR_STATUS);
+    char *cut = room < name_w ? name_cut_left(p[0].text, room) : NULL;
     int x = ui_draw_text(app->bar, 0, 0, room < name_w ? room : name_w,
-                         p[0].text, TR_STATUS);
+                         cut ? cut : p[0].text, TR_STATUS);
+    free(cut);
     ui_draw_text(app->bar, 0, x, app->cols - x, buf_cstr(&b), TR_STATUS);
     buf_free(&b);
     parts_free(p, n);

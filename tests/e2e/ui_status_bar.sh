@@ -19,6 +19,17 @@ check_contains "who I am is in view" "@alice" "$BAR"
 check_contains "short labels" "pending 2  waiting 1  today 0" "$BAR"
 check "the queue's name gives way, not the lease or the name" \
     eval '[[ $BAR == " "*"  pending 2"*"lease 9:"*"  @alice" ]]'
+# A limit as well: on a server the name is its host:port, and cut it
+# keeps the port (was "127.0.0.1:1…"); locally the file's name is cut.
+ui_keys q; ui_wait "First refund question" >/dev/null
+ui_keys l; ui_wait "Limit to:" >/dev/null; ui_keys "question" Enter
+check "a limit is set" ui_wait "[limit:"
+ui_keys Enter; ui_wait "Refunds take 30 days" >/dev/null
+BAR=$(ui_screen | sed -n 23p)
+if [ "$E2E_REMOTE" = 1 ]; then
+    check_contains "a server's name cut keeps its port" \
+        "${UI_QUEUE##*:}  [limit:" "$BAR"
+fi
 ui_keys q q
 check_eq "clean exit" "__EXITED__ rc=0" "$(exited)"
 ui_stop
