@@ -363,6 +363,18 @@ enum so_status queue_resume_check(const struct so_workflow *w,
     return SO_OK;
 }
 
+enum so_status queue_escalate_check(const char *id, enum so_dstatus status,
+                                    enum so_action action,
+                                    struct so_error *err)
+{
+    if (status == SO_DS_ESCALATED && action == SO_ACT_ESCALATE)
+        return so_fail(err, SO_ERR_CONFLICT,
+                       "%s: already escalated; give the final decision "
+                       "(approve, edit or reject)",
+                       id);
+    return SO_OK;
+}
+
 enum so_status queue_workflow_switch(struct queue *q, const char *name,
                                      int pause, const char *reason,
                                      struct so_error *err)

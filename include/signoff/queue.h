@@ -925,6 +925,16 @@ enum so_status queue_switch_check(const struct queue *q, const char *name,
  */
 enum so_status queue_resume_check(const struct so_workflow *w,
                                   const char *who, struct so_error *err);
+/*
+ * An escalated draft is not escalated again: its supervisor gives the final
+ * decision. SO_ERR_CONFLICT for action on draft id in status, err saying
+ * what to do instead; SO_OK otherwise. The stores apply it in the
+ * transaction; the UI asks it first from the draft it holds, so a
+ * supervisor is not asked for a reason and a note to be refused.
+ */
+enum so_status queue_escalate_check(const char *id, enum so_dstatus status,
+                                    enum so_action action,
+                                    struct so_error *err);
 /* Gold drafts into their workflows' pools (gold.h) through q's gold_add:
  * only a supervisor adds them (they carry the answers); SO_ERR_USAGE
  * where the backend keeps no gold. */

@@ -499,12 +499,7 @@ enum so_status store_rules_escalate_again(const char *id,
                                           enum so_action action,
                                           struct so_error *err)
 {
-    if (status == SO_DS_ESCALATED && action == SO_ACT_ESCALATE)
-        return so_fail(err, SO_ERR_CONFLICT,
-                       "%s: already escalated; give the final decision "
-                       "(approve, edit or reject)",
-                       id);
-    return SO_OK;
+    return queue_escalate_check(id, status, action, err);
 }
 
 enum so_status store_rules_undo(const char *reviewer,

@@ -345,6 +345,15 @@ static enum ui_next do_reject(struct ui_app *app)
  * note above the body. */
 static enum ui_next do_escalate(struct ui_app *app)
 {
+    /* The store's rule, asked of the draft I hold before any question. */
+    struct so_error err;
+    so_error_clear(&err);
+    const struct so_draft *d = app->session.draft;
+    if (queue_escalate_check(d->id, d->status, SO_ACT_ESCALATE, &err) !=
+        SO_OK) {
+        ui_app_message(app, 1, "escalate: %s; nothing recorded", err.msg);
+        return UI_REDRAW;
+    }
     return decide_why(app, SO_ACT_ESCALATE, "escalate", "Escalate: why?",
                       "Escalate: note for the supervisor (optional): ");
 }

@@ -3,7 +3,8 @@
 # sends the draft to the supervisors' inbox: it leaves the reviewer's
 # queue (counted as waiting on others), it is not final, and a supervisor
 # opens it from the inbox (E) with the escalating reviewer's reason and
-# note in view and gives the final decision, which is the draft's outcome.
+# note in view and gives the final decision, which is the draft's outcome;
+# x on it is refused at once, before any question.
 . "$(dirname "$0")/ui.inc"
 for size in $SIZES; do
     newq "inbox-$size"; three
@@ -46,6 +47,16 @@ for size in $SIZES; do
     check_contains "$size: with the reviewer's note" "ESC-NOTE: legal must look" "$S"
     check_contains "$size: the header says the decision is final" \
         "escalated: your decision is final" "$S"
+    # x again is refused at once, with what to do instead (the store's
+    # rule, asked of the draft held): no reason or note asked for first.
+    ui_keys x
+    check "$size: x on an escalated draft is refused at once" \
+        ui_wait "escalate: D-1: already escalated; give the final decision"
+    S=$(ui_screen)
+    check_not_contains "$size: no question before the refusal" "Escalate: why?" "$S"
+    check_not_contains "$size: the lease is kept" "lease lost" "$S"
+    check_eq "$size: nothing recorded by x" 1 \
+        "$(sql "$Q" "SELECT count(*) FROM decisions WHERE draft='D-1'")"
     ui_keys a
     check "$size: the supervisor's decision is final" \
         ui_wait "approve D-1: resolved, final"

@@ -188,7 +188,7 @@ enum so_status store_rules_resume(const struct so_workflow *w,
                                   const char *who, struct so_error *err);
 
 /* A draft already escalated is escalated no further: a supervisor gives
- * the final decision. */
+ * the final decision (queue_escalate_check, which the UI asks first). */
 enum so_status store_rules_escalate_again(const char *id,
                                           enum so_dstatus status,
                                           enum so_action action,
