@@ -84,8 +84,7 @@ static enum ui_next decide(struct ui_app *app, enum so_action action,
     enum so_status st = ui_session_decide(&app->session, action, reason, note,
                                           final_body, &app->filter, &res,
                                           &err);
-    if (st == SO_ERR_LEASE || st == SO_ERR_CONFLICT ||
-        st == SO_ERR_NOTFOUND) {
+    if (st != SO_OK && app->session.lease_lost) {
         /* Retrying cannot help while another reviewer holds it, nor once
          * it is decided or gone. */
         ui_app_message(app, 1, "not saved: %s; nothing was recorded: s goes "
@@ -94,8 +93,10 @@ static enum ui_next decide(struct ui_app *app, enum so_action action,
         return UI_REDRAW;
     }
     if (st == SO_ERR_FORBIDDEN || st == SO_ERR_INVALID ||
-        st == SO_ERR_TOOLARGE || st == SO_ERR_USAGE) {
-        /* The same request would be refused the same way. */
+        st == SO_ERR_TOOLARGE || st == SO_ERR_USAGE ||
+        st == SO_ERR_CONFLICT || st == SO_ERR_NOTFOUND) {
+        /* The same request would be refused the same way; the draft is
+         * still mine (the lease goes on) and the message says why. */
         ui_app_message(app, 1, "not saved: %s; nothing was recorded",
                        err.msg);
         free(id);

@@ -270,6 +270,14 @@ void ui_session_input(struct ui_session *s)
     s->last_event = now;
 }
 
+/* What a renewal's refusal means: its only checks are the claim's (who
+ * holds it, its token, whether the draft is decided or still there), so
+ * each of these says the claim is gone, taken or expired. */
+static int renew_says_gone(enum so_status st)
+{
+    return st == SO_ERR_LEASE || st == SO_ERR_CONFLICT || st == SO_ERR_NOTFOUND;
+}
+
 enum so_status ui_session_tick(struct ui_session *s, struct so_error *err)
 {
     if (!s->draft || s->lease_lost ||
@@ -284,9 +292,34 @@ enum so_status ui_session_tick(struct ui_session *s, struct so_error *err)
                                          s->draft->lease_token, 0, &until, err);
     if (st == SO_OK)
         s->lease_until = until;
-    else if (st == SO_ERR_LEASE)
+    else if (renew_says_gone(st))
         s->lease_lost = 1;
     return st;
+}
+
+/* A decision was refused with st. SO_ERR_LEASE is the claim lost. A
+ * conflict or a missing draft may be the claim gone (decided by another
+ * once my lease ran out) or a refusal of this decision alone (already
+ * escalated, already reviewed by me) with the claim still mine: the
+ * queue's answer to a renewal says which, and renews it when it is mine.
+ * Any other refusal leaves the lease as it was. */
+static void lease_after_refusal(struct ui_session *s, enum so_status st)
+{
+    if (st == SO_ERR_LEASE) {
+        s->lease_lost = 1;
+        return;
+    }
+    if (st != SO_ERR_CONFLICT && st != SO_ERR_NOTFOUND)
+        return;
+    struct so_error e;
+    so_error_clear(&e);
+    int64_t until = 0;
+    enum so_status r = s->q->ops->renew(s->q, s->draft->id,
+                                        s->draft->lease_token, 0, &until, &e);
+    if (r == SO_OK)
+        s->lease_until = until;
+    else if (renew_says_gone(r))
+        s->lease_lost = 1;
 }
 
 static int same_str(const char *a, const char *b)
@@ -345,12 +378,10 @@ enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
         req.claim_next = &claim;
     memset(res, 0, sizeof *res);
     enum so_status st = s->q->ops->decide(s->q, &req, res, err);
-    /* Held by another reviewer, or decided and gone: the lease is not
-     * mine any more, whatever the countdown said. */
-    if (st == SO_ERR_LEASE || st == SO_ERR_CONFLICT || st == SO_ERR_NOTFOUND)
-        s->lease_lost = 1;
-    if (st != SO_OK)
+    if (st != SO_OK) {
+        lease_after_refusal(s, st);
         return st;
+    }
     if (!res->replayed) {
         s->decided++;
         s->worked_ms += req.active_ms;

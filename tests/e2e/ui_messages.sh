@@ -60,6 +60,35 @@ check_not_contains "not stuck on D-1" "not released" "$(ui_screen)"
 check_eq "bob's reject stands alone" "reject|tone|" "$(decisions D-1)"
 ui_keys q; exited >/dev/null; ui_stop
 
+# A decision refused while the draft stays mine (escalated since it was
+# opened: a supervisor's x meets "already escalated" in the store) is no
+# lost lease: the message says what was refused, the bar keeps counting
+# down and the claim is renewed; the draft can still be decided.
+newq messages-refused; three
+SIGNOFF_ROLE=supervisor SIGNOFF_REVIEWER=sue review 80x24
+ui_wait "First refund question"; ui_keys Enter
+check "refused: draft open" ui_wait "Refunds take 30 days"
+ui_wait "lease 9:" >/dev/null
+soon=$(( $(date +%s) * 1000 + 120000 ))
+sql "$Q" "UPDATE drafts SET status = 'escalated', lease_until = $soon WHERE id = 'D-1'" >/dev/null
+ui_keys x; ui_wait "Escalate: why?"; ui_keys 4
+ui_wait "Escalate: note"; ui_keys Enter
+check "refused: says what was refused" \
+    ui_wait "not saved: D-1: already escalated; give the final decision"
+S=$(ui_screen)
+check_not_contains "refused: no retry advice" "retries" "$S"
+BAR=$(tail -2 <<<"$S" | head -1)
+check_not_contains "refused: the lease is not lost" "lease lost" "$BAR"
+check "refused: the countdown goes on" \
+    eval '[[ $BAR =~ "lease "(9|10):[0-9][0-9] ]]'
+check_eq "refused: still sue's claim, renewed" "sue|1" \
+    "$(sql "$Q" "SELECT claimed_by||'|'||CASE WHEN lease_until > $soon THEN 1 ELSE 0 END FROM drafts WHERE id = 'D-1'")"
+ui_keys a
+check "refused: the draft is still decided with its lease" \
+    ui_wait "approve D-1: resolved, final"
+check_eq "refused: sue's approve alone" "approve||" "$(decisions D-1)"
+ui_keys q q; exited >/dev/null; ui_stop
+
 # An undo refused: the draft's id once.
 newq messages-undo
 "$SO" workflow set refunds --reviews 2 --queue "$Q" >/dev/null

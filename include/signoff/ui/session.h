@@ -114,7 +114,9 @@ enum so_status ui_session_tick(struct ui_session *s, struct so_error *err);
  * claim can honour it, the queue claims the next draft in the same call
  * (res->next.filled; on SO_OK s->draft is that draft, else NULL). When
  * res->next.filled is 0, claim with ui_session_claim.
- * SO_ERR_LEASE: the lease is lost (s->lease_lost). A draft never drawn
+ * s->lease_lost is set only when the claim is gone (SO_ERR_LEASE, or a
+ * conflict or missing draft the queue's renewal confirms: decided by
+ * another); any other refusal keeps the lease, renewed. A draft never drawn
  * cannot be decided (SO_ERR_USAGE). */
 enum so_status ui_session_decide(struct ui_session *s, enum so_action action,
                                  const char *reason, const char *note,
