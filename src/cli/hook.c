@@ -263,7 +263,7 @@ static int find_hook(struct queue *q, int64_t id, struct so_hook *out)
 
 /* A signed ping (type signoff.test) sent at once, whatever the hook's
  * state, from here on a queue file, by the server on a remote queue;
- * prints the status and the time it took. */
+ * prints the status and the time it took, or "no reply" and why. */
 static int hook_test(struct queue *q, int64_t id)
 {
     struct so_hook_ping ping;
@@ -283,9 +283,15 @@ static int hook_test(struct queue *q, int64_t id)
         return cli_fail("hook", &err);
     int ok = ping.status >= 200 && ping.status < 300;
     char *why = text_plain(ping.error, 0, 0);
-    printf("hook %lld: %s: HTTP %d in %lld ms%s%s\n", (long long)id,
-           ok ? "delivered" : "failed", ping.status, (long long)ping.ms,
-           *why ? ": " : "", why);
+    /* Status 0: no HTTP reply came (refused, no such host, TLS, timeout,
+     * garbage); what happened is the error the attempt recorded. */
+    if (ping.status == 0)
+        printf("hook %lld: failed: no reply: %s (after %lld ms)\n",
+               (long long)id, *why ? why : "none came", (long long)ping.ms);
+    else
+        printf("hook %lld: %s: HTTP %d in %lld ms%s%s\n", (long long)id,
+               ok ? "delivered" : "failed", ping.status, (long long)ping.ms,
+               *why ? ": " : "", why);
     free(why);
     return ok ? 0 : EXIT_FAIL;
 }
@@ -308,8 +314,13 @@ static int hook_log(struct queue *q, int64_t id, const struct hook_args *a)
         so_format_time(v[i].at, at);
         char *draft = text_plain(v[i].draft, 0, 0);
         char *why = text_plain(v[i].error ? v[i].error : "", 0, 0);
-        printf("%s seq %lld %s %s HTTP %d %lld ms%s%s\n", at,
-               (long long)v[i].seq, draft, v[i].state, v[i].status,
+        char status[32];
+        if (v[i].status == 0) /* no HTTP reply: the error says why */
+            snprintf(status, sizeof status, "no reply");
+        else
+            snprintf(status, sizeof status, "HTTP %d", v[i].status);
+        printf("%s seq %lld %s %s %s %lld ms%s%s\n", at,
+               (long long)v[i].seq, draft, v[i].state, status,
                (long long)v[i].ms, *why ? " " : "", why);
         free(draft);
         free(why);

@@ -33,7 +33,17 @@ check_eq "the oldest six went, the newest stayed" "old-7|a1" \
 check_eq "another hook's attempts are left alone" 1005 \
     "$(qsql "SELECT count(*) FROM delivery_attempts WHERE hook = 2")"
 so hook log 1 --limit 1
-check_contains "hook log shows the real attempt first (seq 5: after the admin records of w, other and the hooks)" "seq 5 a1 pending HTTP 0" "$OUT"
+check_contains "hook log shows the real attempt first (seq 5: after the admin records of w, other and the hooks), no reply and why" "seq 5 a1 pending no reply " "$OUT"
+check_contains "... the connect error it recorded" "Couldn't connect to server" "$OUT"
+check_not_contains "... not an HTTP status that never came" "HTTP 0" "$OUT"
+# hook test with nothing listening: says there was no reply and why,
+# not "HTTP 0 in 0 ms".
+so hook test 1
+check_eq "hook test, nothing listening: exit 1" 1 "$RC"
+check_contains "hook test, nothing listening: no reply and the connect error" \
+    "hook 1: failed: no reply: Failed to connect to 127.0.0.1 port" "$OUT"
+check "... and the time it took" eval '[[ $OUT == *" (after "[0-9]*" ms)" ]]'
+check_not_contains "... not HTTP 0" "HTTP 0" "$OUT"
 # An id the queue has no hook for is an error, as over HTTP, not an
 # empty log.
 so hook log 99

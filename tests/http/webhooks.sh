@@ -173,13 +173,15 @@ so hook test 2 --queue "$Q"
 check_contains "a redirect is not followed: a failure" "HTTP 302: a redirect (not followed)" "$RC $OUT"
 mode garbage
 so hook test 2 --queue "$Q"
-check_contains "a garbage status line: a failure" "failed: HTTP 0" "$OUT"
+check_contains "a garbage status line: a failure, no HTTP reply" "hook 2: failed: no reply: " "$OUT"
+check_not_contains "... not HTTP 0" "HTTP 0" "$OUT"
 mode huge
 so hook test 2 --queue "$Q"
 check_contains "a 10 MB reply: read no further than the cap" "reply over 65536 bytes: cut off" "$OUT"
 mode slow
 so hook test 2 --queue "$Q"
-check_contains "a reply that drips: cut at the timeout, a failure" "failed: HTTP 0" "$OUT"
+check_contains "a reply that drips: cut at the timeout, a failure, no reply" "hook 2: failed: no reply: " "$OUT"
+check_contains "... the timeout said" "timed out" "$OUT"
 check_eq "the slow one took no longer than the timeout (exit 1)" 1 "$RC"
 mode ok
 so hook test 2 --queue "$Q"
