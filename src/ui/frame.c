@@ -395,7 +395,9 @@ static size_t status_parts(struct ui_app *app, int squeeze,
     } else {
         bar_add(p, &n, 10,
                 count_text("pending ", app->counts.pending,
-                           app->filter.pattern ? " in limit" : ""));
+                           ui_app_in_inbox(app) ? " in inbox"
+                           : app->filter.pattern ? " in limit"
+                                                 : ""));
     }
     if (app->counts.waiting > 0 && squeeze < 2)
         bar_add(p, &n, 9,

@@ -35,7 +35,9 @@ for size in $SIZES; do
     ui_wait "First refund question"
     ui_keys E
     check "$size: the supervisor's inbox is labelled" ui_wait "[inbox"
+    check "$size: the inbox's count says what it counts" ui_wait "pending 1 in inbox"
     S=$(ui_screen)
+    check_not_contains "$size: not a limit's count" "in limit" "$S"
     check_contains "$size: the inbox lists the escalated draft" "D-1" "$S"
     check_not_contains "$size: only escalated drafts" "D-2" "$S"
     ui_keys Enter
