@@ -760,6 +760,9 @@ struct queue_ops {
     enum so_status (*workflow_pause)(struct queue *q, const char *name,
                                      int paused, const char *reason,
                                      struct so_error *err);
+    /* 1 when the queue keeps an outbox of unsent decisions (a remote
+     * queue): only then is an unsent count worth showing. */
+    int has_outbox;
     /* Decisions waiting to be sent (remote outbox); 0 for local queues. */
     enum so_status (*unsent)(struct queue *q, int64_t *n, struct so_error *err);
     /* Send what is waiting (remote outbox); no-op locally. */

@@ -1331,6 +1331,7 @@ static const struct queue_ops remote_ops = {
     .workflow_get = r_workflow_get,
     .workflow_set = r_workflow_set,
     .workflow_pause = r_workflow_pause,
+    .has_outbox = 1,
     .unsent = r_unsent,
     .sync = r_sync,
     .close = r_close,

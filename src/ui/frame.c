@@ -408,7 +408,8 @@ static size_t status_parts(struct ui_app *app, int squeeze,
         bar_add(p, &n, 8,
                 count_text(squeeze ? "today " : "mine today ",
                            app->counts.my_today, ""));
-    if (!squeeze || app->counts.unsent != 0)
+    /* Only a queue with an outbox (a remote one) has unsent decisions. */
+    if (app->q->ops->has_outbox && (!squeeze || app->counts.unsent != 0))
         bar_add(p, &n, 9, count_text("unsent ", app->counts.unsent, ""));
     int64_t left = ui_session_lease_left(&app->session);
     if (app->session.draft && app->session.lease_lost)
